@@ -1,0 +1,386 @@
+//! Administration use cases the `idp` command and the first-run page share:
+//! organizations, members, relying applications and the first super administrator.
+
+use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+use crate::client::{
+    Client, ClientAuthMethod, GrantType, RedirectUri, RedirectUriError, SigningAlg, UnknownValue,
+};
+use crate::crypto::{MasterKey, TokenDigest};
+use crate::email::{Email, EmailError};
+use crate::ids::{ClientId, OrgId, UserId};
+use crate::org::{OrgError, Organization};
+use crate::ports::{EphemeralError, PasswordError, StoreError, Stores};
+use crate::random::token;
+use crate::records::{Credentials, User, UserStatus};
+use crate::secret::{ClientSecret, Password};
+use crate::totp::{self, TotpSecret, TotpSecretError};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("no organization with id or slug {0:?}")]
+    UnknownOrganization(String),
+    #[error("an organization with slug {0:?} already exists")]
+    DuplicateSlug(String),
+    #[error("{email} is already a member of this organization")]
+    DuplicateEmail { email: Email },
+    #[error(transparent)]
+    Org(#[from] OrgError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    #[error(transparent)]
+    RedirectUri(#[from] RedirectUriError),
+    #[error(transparent)]
+    Unknown(#[from] UnknownValue),
+    #[error(transparent)]
+    TotpSecret(#[from] TotpSecretError),
+    #[error("passwords must be {min} to {max} characters long")]
+    PasswordLength { min: usize, max: usize },
+    #[error("{0}")]
+    InvalidClient(&'static str),
+    #[error("the first-run link is unknown, used or expired")]
+    BootstrapLinkInvalid,
+    #[error("a super administrator already exists")]
+    AlreadyBootstrapped,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ephemeral(#[from] EphemeralError),
+}
+
+/// Length bounds every password meets. Organizations raise the floor (never lower it).
+pub const PASSWORD_MIN: usize = 8;
+/// High enough for passphrases, low enough that hashing stays bounded.
+pub const PASSWORD_MAX: usize = 1024;
+
+pub fn check_password_length(password: &Password) -> Result<(), AdminError> {
+    let n = password.expose().chars().count();
+    if (PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+        Ok(())
+    } else {
+        Err(AdminError::PasswordLength {
+            min: PASSWORD_MIN,
+            max: PASSWORD_MAX,
+        })
+    }
+}
+
+/// Finds an organization by id or slug.
+pub async fn resolve_org(stores: &Stores, id_or_slug: &str) -> Result<Organization, AdminError> {
+    if let Some(org) = stores
+        .orgs
+        .find_by_id(&OrgId::from_string(id_or_slug))
+        .await?
+    {
+        return Ok(org);
+    }
+    stores
+        .orgs
+        .find_by_slug(id_or_slug)
+        .await?
+        .ok_or_else(|| AdminError::UnknownOrganization(id_or_slug.to_owned()))
+}
+
+fn system_event(
+    org: &OrgId,
+    activity: ActivityType,
+    event: EventKind,
+    info: InfoType,
+    stores: &Stores,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        org_id: org.clone(),
+        occurred_at: stores.clock.now(),
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        target_user_id: None,
+        activity,
+        event,
+        info_type: info,
+        ip: None,
+        user_agent: None,
+        device_id: None,
+        detail: serde_json::Value::Null,
+    }
+}
+
+pub async fn create_org(
+    stores: &Stores,
+    name: &str,
+    slug: Option<&str>,
+    parent: Option<&str>,
+) -> Result<Organization, AdminError> {
+    let parent = match parent {
+        Some(p) => Some(resolve_org(stores, p).await?),
+        None => None,
+    };
+    let org = Organization::new(name, slug, parent.as_ref(), stores.clock.now())?;
+    if stores.orgs.find_by_slug(&org.slug).await?.is_some() {
+        return Err(AdminError::DuplicateSlug(org.slug));
+    }
+    stores.orgs.insert(&org).await.map_err(|e| match e {
+        StoreError::Conflict { .. } => AdminError::DuplicateSlug(org.slug.clone()),
+        other => AdminError::Store(other),
+    })?;
+    let mut event = system_event(
+        &org.id,
+        ActivityType::OrganizationChange,
+        EventKind::Create,
+        InfoType::Other,
+        stores,
+    );
+    event.detail = serde_json::json!({"after": {"name": org.name, "slug": org.slug, "parent_id": org.parent_id}});
+    stores.audit.append(&event).await?;
+    Ok(org)
+}
+
+/// A member as an administrator describes them.
+#[derive(Debug, Default)]
+pub struct NewMember {
+    pub org: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub password: Option<Password>,
+    pub totp_secret: Option<String>,
+    pub super_admin: bool,
+}
+
+/// Creates a member, with a password and an imported TOTP secret when given.
+/// Everything is checked before anything is written.
+pub async fn create_member(
+    stores: &Stores,
+    master_key: &MasterKey,
+    member: NewMember,
+) -> Result<User, AdminError> {
+    let email = Email::parse(&member.email)?;
+    let totp_secret = member
+        .totp_secret
+        .as_deref()
+        .map(TotpSecret::parse_base32)
+        .transpose()?;
+    if let Some(p) = &member.password {
+        check_password_length(p)?;
+    }
+    let org = resolve_org(stores, &member.org).await?;
+    if stores.users.find_by_email(&org.id, &email).await?.is_some() {
+        return Err(AdminError::DuplicateEmail { email });
+    }
+    let password_hash = match member.password {
+        Some(p) => Some(stores.passwords.hash(p).await?),
+        None => None,
+    };
+    let now = stores.clock.now();
+    let user = User {
+        id: UserId::generate(),
+        org_id: org.id.clone(),
+        email: email.clone(),
+        email_verified: false,
+        name: member
+            .name
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty()),
+        given_name: None,
+        family_name: None,
+        locale: None,
+        status: UserStatus::Active,
+        super_admin: member.super_admin,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut credentials = Credentials::empty(user.id.clone(), now);
+    credentials.password_changed_at = password_hash.as_ref().map(|_| now);
+    credentials.password_hash = password_hash;
+    if let Some(secret) = totp_secret {
+        credentials.totp_secret_sealed =
+            Some(master_key.seal(stores.random.as_ref(), totp::SEAL_PURPOSE, secret.expose()));
+        credentials.totp_enrolled_at = Some(now);
+    }
+    stores
+        .users
+        .insert(&user, &credentials)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AdminError::DuplicateEmail {
+                email: email.clone(),
+            },
+            other => AdminError::Store(other),
+        })?;
+    let mut event = system_event(
+        &org.id,
+        ActivityType::MemberChange,
+        EventKind::Create,
+        InfoType::Personal,
+        stores,
+    );
+    event.target_user_id = Some(user.id.clone());
+    event.detail = serde_json::json!({
+        "after": {"super_admin": user.super_admin, "password_set": credentials.password_hash.is_some(),
+                  "totp_imported": credentials.totp_secret_sealed.is_some()}
+    });
+    stores.audit.append(&event).await?;
+    Ok(user)
+}
+
+/// A relying application as an administrator registers it.
+#[derive(Debug, Default)]
+pub struct NewClient {
+    pub org: String,
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub public: bool,
+    pub first_party: bool,
+    /// Grant types by their OAuth names; empty means authorization_code + refresh_token.
+    pub grants: Vec<String>,
+}
+
+/// Registers a client. A confidential client's secret is returned once and stored as a digest.
+pub async fn create_client(
+    stores: &Stores,
+    new: NewClient,
+) -> Result<(Client, Option<ClientSecret>), AdminError> {
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AdminError::InvalidClient(
+            "a client name must be 1 to 200 characters",
+        ));
+    }
+    let redirect_uris = new
+        .redirect_uris
+        .iter()
+        .map(|u| RedirectUri::parse(u))
+        .collect::<Result<Vec<_>, _>>()?;
+    let post_logout = new
+        .post_logout_redirect_uris
+        .iter()
+        .map(|u| RedirectUri::parse(u))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut grant_types = new
+        .grants
+        .iter()
+        .map(|g| g.parse::<GrantType>())
+        .collect::<Result<Vec<_>, _>>()?;
+    if grant_types.is_empty() {
+        grant_types = vec![GrantType::AuthorizationCode, GrantType::RefreshToken];
+    }
+    grant_types.dedup();
+    let uses_code = grant_types.contains(&GrantType::AuthorizationCode);
+    if uses_code && redirect_uris.is_empty() {
+        return Err(AdminError::InvalidClient(
+            "a client using authorization_code needs at least one redirect URI",
+        ));
+    }
+    if new.public && grant_types.contains(&GrantType::ClientCredentials) {
+        return Err(AdminError::InvalidClient(
+            "a public client cannot use client_credentials: it has no secret",
+        ));
+    }
+    let org = resolve_org(stores, &new.org).await?;
+    let secret = (!new.public).then(|| ClientSecret::new(token(stores.random.as_ref())));
+    let now = stores.clock.now();
+    let client = Client {
+        id: ClientId::generate(),
+        org_id: org.id.clone(),
+        name: name.to_owned(),
+        secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose())),
+        auth_method: if new.public {
+            ClientAuthMethod::None
+        } else {
+            ClientAuthMethod::ClientSecretBasic
+        },
+        redirect_uris,
+        post_logout_redirect_uris: post_logout,
+        grant_types,
+        extra_scopes: Vec::new(),
+        first_party: new.first_party,
+        require_pkce: true,
+        id_token_alg: SigningAlg::Rs256,
+        access_token_ttl_secs: None,
+        id_token_ttl_secs: None,
+        refresh_token_ttl_secs: None,
+        jwks: None,
+        created_at: now,
+        updated_at: now,
+    };
+    stores.clients.insert(&client).await?;
+    let mut event = system_event(
+        &org.id,
+        ActivityType::ClientChange,
+        EventKind::Create,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.actor_id = None;
+    event.detail = serde_json::json!({"after": {"client_id": client.id, "name": client.name,
+        "redirect_uris": client.redirect_uris, "public": client.is_public(), "first_party": client.first_party}});
+    stores.audit.append(&event).await?;
+    Ok((client, secret))
+}
+
+const BOOTSTRAP_KEY: &str = "bootstrap:";
+/// How long the first-run link printed at start-up stays valid.
+pub const BOOTSTRAP_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// When nobody can administer `idp` yet, makes a one-time first-run token.
+pub async fn start_bootstrap(stores: &Stores) -> Result<Option<String>, AdminError> {
+    if stores.users.count_super_admins().await? > 0 {
+        return Ok(None);
+    }
+    let t = token(stores.random.as_ref());
+    let key = format!("{BOOTSTRAP_KEY}{}", TokenDigest::of(&t).to_hex());
+    stores.ephemeral.put(&key, b"1", BOOTSTRAP_TTL).await?;
+    Ok(Some(t))
+}
+
+/// Whether a first-run token is live, without using it (to show the form).
+pub async fn bootstrap_token_is_live(stores: &Stores, t: &str) -> Result<bool, AdminError> {
+    let key = format!("{BOOTSTRAP_KEY}{}", TokenDigest::of(t).to_hex());
+    Ok(stores.ephemeral.get(&key).await?.is_some())
+}
+
+/// What the first person fills in on the first-run page.
+#[derive(Debug)]
+pub struct FirstAdmin {
+    pub org_name: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub password: Password,
+}
+
+/// Uses a first-run token: creates the main organization and its super administrator.
+pub async fn complete_bootstrap(
+    stores: &Stores,
+    master_key: &MasterKey,
+    t: &str,
+    admin: FirstAdmin,
+) -> Result<User, AdminError> {
+    Email::parse(&admin.email)?;
+    check_password_length(&admin.password)?;
+    let org_probe = Organization::new(&admin.org_name, None, None, stores.clock.now())?;
+    let key = format!("{BOOTSTRAP_KEY}{}", TokenDigest::of(t).to_hex());
+    if stores.ephemeral.take(&key).await?.is_none() {
+        return Err(AdminError::BootstrapLinkInvalid);
+    }
+    if stores.users.count_super_admins().await? > 0 {
+        return Err(AdminError::AlreadyBootstrapped);
+    }
+    let org = match stores.orgs.find_by_slug(&org_probe.slug).await? {
+        Some(existing) => existing,
+        None => create_org(stores, &admin.org_name, None, None).await?,
+    };
+    create_member(
+        stores,
+        master_key,
+        NewMember {
+            org: org.id.to_string(),
+            email: admin.email,
+            name: admin.name,
+            password: Some(admin.password),
+            totp_secret: None,
+            super_admin: true,
+        },
+    )
+    .await
+}

@@ -1,0 +1,228 @@
+//! Relying applications: how they authenticate, where they may be redirected,
+//! which grants they use and how their tokens are signed.
+
+use crate::clock::Timestamp;
+use crate::crypto::TokenDigest;
+use crate::ids::{ClientId, OrgId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use url::{Host, Url};
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RedirectUriError {
+    #[error("redirect URI {0:?} is not an absolute URI")]
+    NotAbsolute(String),
+    #[error("redirect URI {0:?} must not contain a fragment")]
+    Fragment(String),
+    #[error("redirect URI {0:?} uses plain http on a host other than loopback; use https")]
+    InsecureHttp(String),
+}
+
+/// A registered redirect URI: absolute, no fragment (RFC 6749 §3.1.2), https except on
+/// loopback, or a private-use scheme of a native app (RFC 8252 §7.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RedirectUri(String);
+
+impl RedirectUri {
+    pub fn parse(text: &str) -> Result<Self, RedirectUriError> {
+        let url = Url::parse(text).map_err(|_| RedirectUriError::NotAbsolute(text.to_owned()))?;
+        if url.cannot_be_a_base() && url.scheme() != "urn" && !url.scheme().contains('.') {
+            return Err(RedirectUriError::NotAbsolute(text.to_owned()));
+        }
+        if url.fragment().is_some() {
+            return Err(RedirectUriError::Fragment(text.to_owned()));
+        }
+        if url.scheme() == "http" && !is_loopback(&url) {
+            return Err(RedirectUriError::InsecureHttp(text.to_owned()));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// RFC 8252 §7.3: loopback redirects, where the port is chosen by the app at run time.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+impl fmt::Display for RedirectUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RedirectUri {
+    type Error = RedirectUriError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<RedirectUri> for String {
+    fn from(value: RedirectUri) -> Self {
+        value.0
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown {kind} {value:?}")]
+pub struct UnknownValue {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+/// Declares a closed set of protocol words with their wire spelling.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident, $kind:literal { $($variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire),+
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::client::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($wire => Ok($name::$variant),)+
+                    other => Err($crate::client::UnknownValue { kind: $kind, value: other.to_owned() }),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
+
+wire_enum!(
+    /// OAuth 2.0 grant types `idp` supports.
+    GrantType, "grant type" {
+        AuthorizationCode => "authorization_code",
+        RefreshToken => "refresh_token",
+        ClientCredentials => "client_credentials",
+    }
+);
+
+wire_enum!(
+    /// How a client authenticates at the token endpoint.
+    ClientAuthMethod, "client authentication method" {
+        ClientSecretBasic => "client_secret_basic",
+        ClientSecretPost => "client_secret_post",
+        PrivateKeyJwt => "private_key_jwt",
+        None => "none",
+    }
+);
+
+wire_enum!(
+    /// JWS algorithms for ID tokens.
+    SigningAlg, "signing algorithm" {
+        Rs256 => "RS256",
+        Es256 => "ES256",
+        EdDsa => "EdDSA",
+    }
+);
+
+/// A relying application registered with `idp`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    pub id: ClientId,
+    pub org_id: OrgId,
+    pub name: String,
+    /// Digest of the secret of a confidential client using a `client_secret_*` method.
+    pub secret_digest: Option<TokenDigest>,
+    pub auth_method: ClientAuthMethod,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
+    pub grant_types: Vec<GrantType>,
+    /// Scopes beyond the OIDC standard ones that this client may request.
+    pub extra_scopes: Vec<String>,
+    /// First-party applications skip the consent page.
+    pub first_party: bool,
+    pub require_pkce: bool,
+    pub id_token_alg: SigningAlg,
+    pub access_token_ttl_secs: Option<u32>,
+    pub id_token_ttl_secs: Option<u32>,
+    pub refresh_token_ttl_secs: Option<u32>,
+    /// Public keys (a JWK Set) for `private_key_jwt`.
+    pub jwks: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Client {
+    pub fn is_public(&self) -> bool {
+        self.auth_method == ClientAuthMethod::None
+    }
+
+    pub fn allows_grant(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_uris_follow_rfc_6749_and_8252() {
+        assert!(RedirectUri::parse("https://app.example.com/cb?x=1").is_ok());
+        assert!(RedirectUri::parse("http://127.0.0.1/cb").is_ok());
+        assert!(RedirectUri::parse("http://[::1]:8080/cb").is_ok());
+        assert!(RedirectUri::parse("http://localhost:3000/cb").is_ok());
+        assert!(RedirectUri::parse("com.example.app:/oauth2redirect").is_ok());
+        assert!(matches!(
+            RedirectUri::parse("/relative"),
+            Err(RedirectUriError::NotAbsolute(_))
+        ));
+        assert!(matches!(
+            RedirectUri::parse("not a uri"),
+            Err(RedirectUriError::NotAbsolute(_))
+        ));
+        assert!(matches!(
+            RedirectUri::parse("https://a.example/cb#frag"),
+            Err(RedirectUriError::Fragment(_))
+        ));
+        assert!(matches!(
+            RedirectUri::parse("http://app.example.com/cb"),
+            Err(RedirectUriError::InsecureHttp(_))
+        ));
+    }
+
+    #[test]
+    fn wire_words_round_trip() {
+        for g in GrantType::ALL {
+            assert_eq!(g.as_str().parse::<GrantType>().unwrap(), *g);
+        }
+        assert_eq!("EdDSA".parse::<SigningAlg>().unwrap(), SigningAlg::EdDsa);
+        let err = "password".parse::<GrantType>().unwrap_err();
+        assert_eq!(err.to_string(), "unknown grant type \"password\"");
+        assert_eq!(
+            serde_json::to_string(&ClientAuthMethod::None).unwrap(),
+            "\"none\""
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! The identity provider's domain: types, rules and use cases, and the ports
+//! (traits) that the stores implement. Nothing here knows HTTP, SQL, Redis or tokio.
+
+pub mod admin;
+pub mod audit;
+pub mod client;
+pub mod clock;
+pub mod crypto;
+pub mod email;
+pub mod ids;
+pub mod org;
+pub mod ports;
+pub mod random;
+pub mod records;
+pub mod secret;
+pub mod totp;
+
+pub use clock::{Clock, Timestamp};
+pub use ids::{ClientId, OrgId, UserId};

@@ -1,0 +1,284 @@
+//! The ports: what the domain needs from storage, ephemeral state, mail, password
+//! hashing, time and randomness. `idp-store` implements them.
+
+use crate::audit::{AuditCursor, AuditEvent, AuditFilter, NewAuditEvent};
+use crate::client::Client;
+use crate::clock::{Clock, Timestamp};
+use crate::crypto::{CryptoError, TokenDigest};
+use crate::email::Email;
+use crate::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use crate::org::Organization;
+use crate::random::Random;
+use crate::records::{
+    AdminAssignment, BrowserSession, Consent, Credentials, Grant, IpListEntry, IpListPurpose,
+    KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, RefreshToken, RefreshUse,
+    SignInRecord, SigningKey, User, UserStatus,
+};
+use crate::secret::Password;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("conflicts with existing data ({constraint})")]
+    Conflict { constraint: String },
+    #[error("refers to something that does not exist ({constraint})")]
+    MissingReference { constraint: String },
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+#[async_trait]
+pub trait OrgRepo: Send + Sync {
+    async fn insert(&self, org: &Organization) -> Result<(), StoreError>;
+    async fn find_by_id(&self, id: &OrgId) -> Result<Option<Organization>, StoreError>;
+    async fn find_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError>;
+    async fn find_all(&self) -> Result<Vec<Organization>, StoreError>;
+    /// The organization with this path and all its descendants, ordered by path.
+    async fn find_subtree(&self, path: &str) -> Result<Vec<Organization>, StoreError>;
+}
+
+#[async_trait]
+pub trait UserRepo: Send + Sync {
+    /// Inserts a member together with their credentials, atomically.
+    async fn insert(&self, user: &User, credentials: &Credentials) -> Result<(), StoreError>;
+    async fn find_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError>;
+    async fn find_by_email(&self, org: &OrgId, email: &Email) -> Result<Option<User>, StoreError>;
+    /// A page of an organization's members ordered by id, after `after`.
+    async fn find_by_org(
+        &self,
+        org: &OrgId,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError>;
+    async fn count_super_admins(&self) -> Result<u64, StoreError>;
+    async fn update_status(
+        &self,
+        id: &UserId,
+        status: UserStatus,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait CredentialRepo: Send + Sync {
+    async fn find_by_user(&self, id: &UserId) -> Result<Option<Credentials>, StoreError>;
+    async fn update(&self, credentials: &Credentials) -> Result<(), StoreError>;
+    async fn replace_recovery_codes(
+        &self,
+        user: &UserId,
+        digests: &[TokenDigest],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Marks the matching unused code used; false when none matched.
+    async fn use_recovery_code(
+        &self,
+        user: &UserId,
+        digest: &TokenDigest,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    async fn count_unused_recovery_codes(&self, user: &UserId) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+pub trait LoginMethodRepo: Send + Sync {
+    /// Creates the method on first use, then counts the sign-in and records where it came from.
+    async fn record_sign_in(&self, record: &SignInRecord) -> Result<LoginMethod, StoreError>;
+    async fn find_by_user(&self, user: &UserId) -> Result<Vec<LoginMethod>, StoreError>;
+    async fn find_by_upstream(
+        &self,
+        kind: LoginMethodKind,
+        subject: &str,
+    ) -> Result<Option<LoginMethod>, StoreError>;
+}
+
+#[async_trait]
+pub trait ClientRepo: Send + Sync {
+    async fn insert(&self, client: &Client) -> Result<(), StoreError>;
+    async fn find_by_id(&self, id: &ClientId) -> Result<Option<Client>, StoreError>;
+    async fn find_by_org(&self, org: &OrgId) -> Result<Vec<Client>, StoreError>;
+    async fn find_all(&self) -> Result<Vec<Client>, StoreError>;
+    async fn delete_by_id(&self, id: &ClientId) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait KeyRepo: Send + Sync {
+    async fn insert(&self, key: &SigningKey) -> Result<(), StoreError>;
+    /// Keys still published at `now`: next, current, and retired ones not yet expired.
+    async fn find_published(&self, now: Timestamp) -> Result<Vec<SigningKey>, StoreError>;
+    async fn update_state(
+        &self,
+        kid: &str,
+        state: KeyState,
+        at: Timestamp,
+        expires_at: Option<Timestamp>,
+    ) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait GrantRepo: Send + Sync {
+    async fn insert_grant(&self, grant: &Grant) -> Result<(), StoreError>;
+    async fn find_grant(&self, id: &GrantId) -> Result<Option<Grant>, StoreError>;
+    async fn revoke_grant(&self, id: &GrantId, now: Timestamp) -> Result<bool, StoreError>;
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError>;
+    /// Marks a refresh token used, atomically. A second use revokes its grant family.
+    async fn use_refresh_token(
+        &self,
+        digest: &TokenDigest,
+        now: Timestamp,
+    ) -> Result<RefreshUse, StoreError>;
+}
+
+#[async_trait]
+pub trait ConsentRepo: Send + Sync {
+    /// Records consent, replacing an earlier one for the same member and client.
+    async fn upsert(&self, consent: &Consent) -> Result<(), StoreError>;
+    async fn find(&self, user: &UserId, client: &ClientId) -> Result<Option<Consent>, StoreError>;
+    async fn find_by_user(&self, user: &UserId) -> Result<Vec<Consent>, StoreError>;
+    async fn delete(&self, user: &UserId, client: &ClientId) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait SessionRepo: Send + Sync {
+    async fn insert(&self, session: &BrowserSession) -> Result<(), StoreError>;
+    async fn find_by_id(&self, id: &SessionId) -> Result<Option<BrowserSession>, StoreError>;
+    async fn touch(&self, id: &SessionId, now: Timestamp) -> Result<bool, StoreError>;
+    async fn end(&self, id: &SessionId, now: Timestamp) -> Result<bool, StoreError>;
+    async fn find_live_by_user(
+        &self,
+        user: &UserId,
+        now: Timestamp,
+    ) -> Result<Vec<BrowserSession>, StoreError>;
+    /// Ends every live session of a member but `keep`; returns how many ended.
+    async fn end_all_for_user(
+        &self,
+        user: &UserId,
+        keep: Option<&SessionId>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+pub trait PolicyRepo: Send + Sync {
+    async fn find_policy(&self, org: &OrgId) -> Result<Option<OrgPolicyRecord>, StoreError>;
+    async fn upsert_policy(&self, policy: &OrgPolicyRecord) -> Result<(), StoreError>;
+    async fn find_ip_list(
+        &self,
+        org: &OrgId,
+        purpose: IpListPurpose,
+    ) -> Result<Vec<IpListEntry>, StoreError>;
+    /// Replaces a whole list in one transaction.
+    async fn replace_ip_list(
+        &self,
+        org: &OrgId,
+        purpose: IpListPurpose,
+        entries: &[IpListEntry],
+    ) -> Result<(), StoreError>;
+    async fn insert_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
+    async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
+}
+
+#[async_trait]
+pub trait AuditRepo: Send + Sync {
+    /// Appends an event to its organization's chain.
+    async fn append(&self, event: &NewAuditEvent) -> Result<AuditEvent, StoreError>;
+    /// Newest first, after `cursor`.
+    async fn search(
+        &self,
+        filter: &AuditFilter,
+        cursor: Option<&AuditCursor>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+    /// An organization's chain in order, from `after_seq` on.
+    async fn find_chain(
+        &self,
+        org: &OrgId,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EphemeralError {
+    #[error("the ephemeral store is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Short-lived state: codes, pending sign-ins, one-time links, counters, replay caches.
+/// Every entry has a time to live; single use is an atomic take.
+#[async_trait]
+pub trait Ephemeral: Send + Sync {
+    async fn put(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), EphemeralError>;
+    /// Stores only when the key is absent; true when it stored.
+    async fn put_new(&self, key: &str, value: &[u8], ttl: Duration)
+    -> Result<bool, EphemeralError>;
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError>;
+    /// Reads and removes in one step: of two concurrent takes, one gets the value.
+    async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError>;
+    /// Adds one; the first increment starts the window of `ttl`.
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
+    async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
+    async fn ping(&self) -> Result<(), EphemeralError>;
+}
+
+/// A message to a member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the message could not be built: {0}")]
+    Invalid(String),
+    #[error("the message could not be delivered: {0}")]
+    Delivery(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("too many sign-ins are being checked at once; try again shortly")]
+    Busy,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// argon2id off the async threads, with a cap on how many run at once.
+#[async_trait]
+pub trait Passwords: Send + Sync {
+    async fn hash(&self, password: Password) -> Result<String, PasswordError>;
+    async fn verify(&self, password: Password, phc: String) -> Result<bool, PasswordError>;
+}
+
+/// Everything a use case may touch, wired once at start-up.
+#[derive(Clone)]
+pub struct Stores {
+    pub orgs: Arc<dyn OrgRepo>,
+    pub users: Arc<dyn UserRepo>,
+    pub credentials: Arc<dyn CredentialRepo>,
+    pub login_methods: Arc<dyn LoginMethodRepo>,
+    pub clients: Arc<dyn ClientRepo>,
+    pub keys: Arc<dyn KeyRepo>,
+    pub grants: Arc<dyn GrantRepo>,
+    pub consents: Arc<dyn ConsentRepo>,
+    pub sessions: Arc<dyn SessionRepo>,
+    pub policies: Arc<dyn PolicyRepo>,
+    pub audit: Arc<dyn AuditRepo>,
+    pub ephemeral: Arc<dyn Ephemeral>,
+    pub mailer: Arc<dyn Mailer>,
+    pub passwords: Arc<dyn Passwords>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Random>,
+}

@@ -1,0 +1,297 @@
+//! The durable records of the mission: members, their credentials and sign-in methods,
+//! signing keys, grants and refresh tokens, consents, browser sessions, and policy.
+
+use crate::client::{SigningAlg, wire_enum};
+use crate::clock::Timestamp;
+use crate::crypto::TokenDigest;
+use crate::email::Email;
+use crate::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use serde::{Deserialize, Serialize};
+
+wire_enum!(
+    /// Whether a member may sign in at all.
+    UserStatus, "member status" {
+        Active => "active",
+        OnLeave => "on_leave",
+        Disabled => "disabled",
+    }
+);
+
+/// A member of an organization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub org_id: OrgId,
+    pub email: Email,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub locale: Option<String>,
+    pub status: UserStatus,
+    /// Everything, everywhere.
+    pub super_admin: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What a member signs in with natively. Absent fields mean "not set".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub user_id: UserId,
+    /// argon2id PHC string.
+    pub password_hash: Option<String>,
+    pub password_changed_at: Option<Timestamp>,
+    /// A temporary password, or an expired one: change before any token is issued.
+    pub password_must_change: bool,
+    pub email_login_enabled: bool,
+    /// TOTP secret sealed under the master key.
+    pub totp_secret_sealed: Option<Vec<u8>>,
+    pub totp_enrolled_at: Option<Timestamp>,
+    pub email_otp_enabled: bool,
+    pub failed_sign_ins: i32,
+    pub locked_at: Option<Timestamp>,
+    pub second_factor_reset_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+impl Credentials {
+    pub fn empty(user_id: UserId, now: Timestamp) -> Self {
+        Self {
+            user_id,
+            password_hash: None,
+            password_changed_at: None,
+            password_must_change: false,
+            email_login_enabled: true,
+            totp_secret_sealed: None,
+            totp_enrolled_at: None,
+            email_otp_enabled: false,
+            failed_sign_ins: 0,
+            locked_at: None,
+            second_factor_reset_at: None,
+            updated_at: now,
+        }
+    }
+}
+
+wire_enum!(
+    /// How a member proved who they are.
+    LoginMethodKind, "sign-in method" {
+        Native => "native",
+        Google => "google",
+        Entra => "entra",
+    }
+);
+
+/// One way a member signs in, with its usage record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginMethod {
+    pub user_id: UserId,
+    pub kind: LoginMethodKind,
+    /// The upstream subject (`sub`, or `oid` for Entra); empty for native sign-in.
+    pub upstream_subject: String,
+    pub upstream_tenant: Option<String>,
+    pub last_sign_in_at: Option<Timestamp>,
+    pub sign_in_count: i64,
+    pub last_ip: Option<String>,
+    pub last_user_agent: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// One sign-in through a method, recorded on its [`LoginMethod`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignInRecord {
+    pub user_id: UserId,
+    pub kind: LoginMethodKind,
+    pub upstream_subject: String,
+    pub upstream_tenant: Option<String>,
+    pub at: Timestamp,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+wire_enum!(
+    /// Where a signing key is in its life: published ahead, signing, or only verifying.
+    KeyState, "key state" {
+        Next => "next",
+        Current => "current",
+        Retired => "retired",
+    }
+);
+
+/// A signing key; its private part is sealed under the master key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub state: KeyState,
+    pub private_sealed: Vec<u8>,
+    /// The public JWK, as published.
+    pub public_jwk: String,
+    pub created_at: Timestamp,
+    pub activated_at: Option<Timestamp>,
+    pub retired_at: Option<Timestamp>,
+    /// When a retired key can leave the JWKS: every token it signed has expired.
+    pub expires_at: Option<Timestamp>,
+}
+
+/// One member's (or, for client credentials, one client's) authorization of a client:
+/// the family its refresh tokens belong to. Revoking it ends them all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub id: GrantId,
+    pub user_id: Option<UserId>,
+    pub client_id: ClientId,
+    pub scopes: Vec<String>,
+    pub auth_time: Option<Timestamp>,
+    pub amr: Vec<String>,
+    pub session_id: Option<SessionId>,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A refresh token, known only by its digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshToken {
+    pub digest: TokenDigest,
+    pub grant_id: GrantId,
+    pub scopes: Vec<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+/// What became of presenting a refresh token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "returned once per refresh, never stored in bulk"
+)]
+pub enum RefreshUse {
+    /// It was live and is now used: this is the record, with its grant.
+    Fresh(RefreshToken, Grant),
+    /// It had been used before: its grant family has been revoked.
+    Reused { grant_id: GrantId },
+    /// Unknown, expired, or its grant revoked.
+    Invalid,
+}
+
+/// A member's consent to a client for a set of scopes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    pub user_id: UserId,
+    pub client_id: ClientId,
+    pub scopes: Vec<String>,
+    pub granted_at: Timestamp,
+}
+
+impl Consent {
+    /// Whether this consent already covers `requested`.
+    pub fn covers(&self, requested: &[String]) -> bool {
+        requested.iter().all(|s| self.scopes.contains(s))
+    }
+}
+
+/// A signed-in browser. The cookie holds a random value; storage keys on its digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowserSession {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub auth_time: Timestamp,
+    pub amr: Vec<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+}
+
+impl BrowserSession {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.ended_at.is_none() && now < self.expires_at
+    }
+}
+
+wire_enum!(
+    /// What an IP list entry is for.
+    IpListPurpose, "IP list purpose" {
+        AllowSignIn => "allow_sign_in",
+        SkipSecondFactor => "skip_second_factor",
+    }
+);
+
+/// An address or CIDR range on one of an organization's IP lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IpListEntry {
+    pub id: String,
+    pub org_id: OrgId,
+    pub purpose: IpListPurpose,
+    pub cidr: String,
+    pub note: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// The settings an organization sets itself, as JSON; absent keys are inherited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgPolicyRecord {
+    pub org_id: OrgId,
+    pub settings: serde_json::Value,
+    pub updated_at: Timestamp,
+}
+
+/// An administrator's permissions over an organization and its sub-organizations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminAssignment {
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub permissions: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consent_covers_subsets_only() {
+        let c = Consent {
+            user_id: UserId::generate(),
+            client_id: ClientId::generate(),
+            scopes: vec!["openid".into(), "email".into()],
+            granted_at: Timestamp::from_secs(0),
+        };
+        assert!(c.covers(&["openid".into()]));
+        assert!(c.covers(&["email".into(), "openid".into()]));
+        assert!(!c.covers(&["profile".into()]));
+    }
+
+    #[test]
+    fn sessions_end_by_time_or_by_hand() {
+        let mut s = BrowserSession {
+            id: SessionId::generate(),
+            user_id: UserId::generate(),
+            auth_time: Timestamp::from_secs(0),
+            amr: vec!["pwd".into()],
+            ip: None,
+            user_agent: None,
+            created_at: Timestamp::from_secs(0),
+            last_seen_at: Timestamp::from_secs(0),
+            expires_at: Timestamp::from_secs(100),
+            ended_at: None,
+        };
+        assert!(s.is_live(Timestamp::from_secs(99)));
+        assert!(!s.is_live(Timestamp::from_secs(100)));
+        s.ended_at = Some(Timestamp::from_secs(1));
+        assert!(!s.is_live(Timestamp::from_secs(2)));
+    }
+
+    #[test]
+    fn status_words() {
+        assert_eq!(
+            "on_leave".parse::<UserStatus>().unwrap(),
+            UserStatus::OnLeave
+        );
+        assert!("gone".parse::<UserStatus>().is_err());
+    }
+}

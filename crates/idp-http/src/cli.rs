@@ -1,0 +1,440 @@
+//! The `idp` command line: serve, migrate, check configuration, and administer
+//! organizations, members and clients. Configuration errors exit with 2, failed
+//! commands with 1, each with one line on standard error.
+
+use crate::server;
+use crate::settings::Settings;
+use crate::state::{AppState, Metrics};
+use crate::wiring::{self, MasterKeySource, StartupError};
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use idp_core::admin::{self, NewClient, NewMember};
+use idp_core::client::Client;
+use idp_core::org::Organization;
+use idp_core::records::User;
+use idp_core::secret::Password;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "idp",
+    version,
+    about = "OpenID Connect identity provider and SSO broker"
+)]
+struct Cli {
+    /// A TOML configuration file (see config/default.toml); IDP_SECTION__KEY variables override it.
+    #[arg(long, global = true, env = "IDP_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server.
+    Serve {
+        /// Do not apply pending migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Organizations and sub-organizations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Members.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Relying applications.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate the configuration and print it with secrets masked.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct Output {
+    /// Print JSON for scripts.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organization, or a sub-organization with --parent.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Defaults to one made from the name.
+        #[arg(long)]
+        slug: Option<String>,
+        /// Parent organization, by id or slug.
+        #[arg(long)]
+        parent: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List organizations.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a member.
+    Create {
+        /// Organization id or slug.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        password: Option<String>,
+        /// Import an existing authenticator secret (base32), e.g. from another provider.
+        #[arg(long)]
+        totp_secret: Option<String>,
+        #[arg(long)]
+        super_admin: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List an organization's members.
+    List {
+        #[arg(long)]
+        org: String,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Register a relying application. A confidential client's secret is printed once.
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// A public client (SPA, native app): no secret, PKCE required.
+        #[arg(long)]
+        public: bool,
+        /// A first-party application: members are not asked for consent.
+        #[arg(long)]
+        first_party: bool,
+        /// Grant types (authorization_code, refresh_token, client_credentials).
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List relying applications.
+    List {
+        #[arg(long)]
+        org: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref())
+        .and_then(|s| MasterKeySource::resolve(&s).map(|_| s))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = match e.downcast_ref::<StartupError>() {
+                Some(StartupError::Config(_)) => 2,
+                _ => 1,
+            };
+            eprintln!("error: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { no_migrate } => serve(settings, !no_migrate).await,
+        Command::Migrate => {
+            let db = wiring::connect_database(&settings, false).await?;
+            let applied = tokio::task::spawn_blocking(move || db.migrate()).await??;
+            println!("applied {} migration(s)", applied.len());
+            Ok(())
+        }
+        Command::Config {
+            command: ConfigCommand::Check { json },
+        } => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&settings)?);
+            } else {
+                print!("{}", settings.to_masked_toml());
+            }
+            eprintln!("configuration is valid");
+            Ok(())
+        }
+        Command::Org { command } => org(command, settings).await,
+        Command::User { command } => user(command, settings).await,
+        Command::Client { command } => client(command, settings).await,
+    }
+}
+
+async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
+    let migrate = migrate && settings.database.migrate_on_start;
+    let wired = wiring::wire(&settings, migrate).await?;
+    let addr = settings.bind_addr()?;
+    let listener =
+        std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, issuer = %settings.issuer(), database = ?wired.db.backend(), redis = wired.redis, "idp is listening");
+    if let Some(token) = admin::start_bootstrap(&wired.stores).await? {
+        let base = settings.issuer().trim_end_matches('/');
+        tracing::warn!(
+            "no administrator exists yet: open {base}/bootstrap?token={token} to create the super administrator (valid for 24 hours, once)"
+        );
+    }
+    let state = AppState {
+        stores: wired.stores,
+        db: wired.db,
+        master_key: wired.master_key,
+        settings: Arc::new(settings),
+        redis: wired.redis,
+        metrics: Metrics::default(),
+    };
+    server::run(listener, state, server::shutdown_signal()).await?;
+    tracing::info!("idp stopped");
+    Ok(())
+}
+
+fn org_json(o: &Organization) -> serde_json::Value {
+    json!({"id": o.id, "parent_id": o.parent_id, "name": o.name, "slug": o.slug, "path": o.path,
+           "created_at": o.created_at.to_rfc3339()})
+}
+
+fn user_json(u: &User) -> serde_json::Value {
+    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name, "status": u.status.as_str(),
+           "super_admin": u.super_admin, "created_at": u.created_at.to_rfc3339()})
+}
+
+fn client_json(c: &Client) -> serde_json::Value {
+    json!({"client_id": c.id, "org_id": c.org_id, "name": c.name, "public": c.is_public(),
+           "token_endpoint_auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
+           "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
+           "first_party": c.first_party, "created_at": c.created_at.to_rfc3339()})
+}
+
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
+    let wired = wiring::wire(&settings, true).await?;
+    match command {
+        OrgCommand::Create {
+            name,
+            slug,
+            parent,
+            out,
+        } => {
+            let org =
+                admin::create_org(&wired.stores, &name, slug.as_deref(), parent.as_deref()).await?;
+            if out.json {
+                print_json(&org_json(&org))
+            } else {
+                println!(
+                    "created organization {} ({}) with id {}",
+                    org.name, org.slug, org.id
+                );
+                Ok(())
+            }
+        }
+        OrgCommand::List { out } => {
+            let orgs = wired.stores.orgs.find_all().await?;
+            if out.json {
+                print_json(&json!(orgs.iter().map(org_json).collect::<Vec<_>>()))
+            } else {
+                for o in &orgs {
+                    let depth = o.path.matches('/').count().saturating_sub(2);
+                    println!("{}{}  {}  {}", "  ".repeat(depth), o.slug, o.id, o.name);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
+    let wired = wiring::wire(&settings, true).await?;
+    match command {
+        UserCommand::Create {
+            org,
+            email,
+            name,
+            password,
+            totp_secret,
+            super_admin,
+            out,
+        } => {
+            let member = NewMember {
+                org,
+                email,
+                name,
+                password: password.map(Password::new),
+                totp_secret,
+                super_admin,
+            };
+            let user = admin::create_member(&wired.stores, &wired.master_key, member).await?;
+            if out.json {
+                print_json(&user_json(&user))
+            } else {
+                println!("created member {} with id {}", user.email, user.id);
+                Ok(())
+            }
+        }
+        UserCommand::List { org, out } => {
+            let org = admin::resolve_org(&wired.stores, &org).await?;
+            let mut all = Vec::new();
+            let mut after = None;
+            loop {
+                let page = wired
+                    .stores
+                    .users
+                    .find_by_org(&org.id, after.as_ref(), 500)
+                    .await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id.clone());
+                all.extend(page);
+            }
+            if out.json {
+                print_json(&json!(all.iter().map(user_json).collect::<Vec<_>>()))
+            } else {
+                for u in &all {
+                    println!(
+                        "{}  {}  {}{}",
+                        u.id,
+                        u.email,
+                        u.status,
+                        if u.super_admin { "  super-admin" } else { "" }
+                    );
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()> {
+    let wired = wiring::wire(&settings, true).await?;
+    match command {
+        ClientCommand::Create {
+            org,
+            name,
+            redirect_uris,
+            post_logout_redirect_uris,
+            public,
+            first_party,
+            grants,
+            out,
+        } => {
+            let new = NewClient {
+                org,
+                name,
+                redirect_uris,
+                post_logout_redirect_uris,
+                public,
+                first_party,
+                grants,
+            };
+            let (client, secret) = admin::create_client(&wired.stores, new).await?;
+            if out.json {
+                let mut value = client_json(&client);
+                if let (Some(obj), Some(s)) = (value.as_object_mut(), &secret) {
+                    obj.insert("client_secret".into(), json!(s.expose()));
+                }
+                print_json(&value)
+            } else {
+                println!(
+                    "created client {} with client_id {}",
+                    client.name, client.id
+                );
+                if let Some(s) = secret {
+                    println!("client_secret: {} (shown once: store it now)", s.expose());
+                }
+                Ok(())
+            }
+        }
+        ClientCommand::List { org, out } => {
+            let clients = match org {
+                Some(o) => {
+                    let org = admin::resolve_org(&wired.stores, &o).await?;
+                    wired.stores.clients.find_by_org(&org.id).await?
+                }
+                None => wired.stores.clients.find_all().await?,
+            };
+            if out.json {
+                print_json(&json!(clients.iter().map(client_json).collect::<Vec<_>>()))
+            } else {
+                for c in &clients {
+                    println!(
+                        "{}  {}  {}",
+                        c.id,
+                        c.name,
+                        if c.is_public() {
+                            "public"
+                        } else {
+                            "confidential"
+                        }
+                    );
+                }
+                Ok(())
+            }
+        }
+    }
+}

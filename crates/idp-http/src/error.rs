@@ -1,0 +1,90 @@
+//! The one HTTP error type, with the whole status mapping in one place. A 500 answers
+//! a generic body with an operation id and logs the cause under the same id.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpResponse, ResponseError};
+use idp_core::admin::AdminError;
+use idp_core::ports::{EphemeralError, PasswordError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("a service idp depends on is unavailable")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for HttpError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => HttpError::Unavailable(m),
+            other => HttpError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<EphemeralError> for HttpError {
+    fn from(e: EphemeralError) -> Self {
+        HttpError::Unavailable(e.to_string())
+    }
+}
+
+impl From<AdminError> for HttpError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::Store(s) => s.into(),
+            AdminError::Ephemeral(s) => s.into(),
+            AdminError::Password(PasswordError::Busy) => HttpError::TooManyRequests(e.to_string()),
+            AdminError::Password(PasswordError::Crypto(c)) => HttpError::Internal(c.to_string()),
+            AdminError::BootstrapLinkInvalid | AdminError::AlreadyBootstrapped => {
+                HttpError::Gone(e.to_string())
+            }
+            AdminError::DuplicateEmail { .. } | AdminError::DuplicateSlug(_) => {
+                HttpError::Conflict(e.to_string())
+            }
+            other => HttpError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl ResponseError for HttpError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::Gone(_) => StatusCode::GONE,
+            HttpError::Conflict(_) => StatusCode::CONFLICT,
+            HttpError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let body = match self {
+            HttpError::Internal(cause) | HttpError::Unavailable(cause) => {
+                let operation_id = uuid_like();
+                tracing::error!(%operation_id, %cause, status = status.as_u16(), "request failed");
+                serde_json::json!({"error": self.to_string(), "operation_id": operation_id})
+            }
+            other => serde_json::json!({"error": other.to_string()}),
+        };
+        HttpResponse::build(status)
+            .insert_header((CONTENT_TYPE, "application/json"))
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .body(body.to_string())
+    }
+}
+
+fn uuid_like() -> String {
+    idp_core::ids::EventId::generate().to_string()
+}

@@ -1,0 +1,5 @@
+//! The `idp` command.
+
+fn main() -> std::process::ExitCode {
+    idp_http::cli::main()
+}

@@ -1,0 +1,88 @@
+//! Operations endpoints: liveness, readiness (database and Redis reachable) and metrics.
+
+use crate::state::AppState;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// How long a readiness probe waits for each dependency.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({"status": "ok"}))
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let mut checks = serde_json::Map::new();
+    let mut down = Vec::new();
+    let database = tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()).await;
+    match database {
+        Ok(Ok(())) => {
+            checks.insert("database".into(), "ok".into());
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: database is down");
+            checks.insert("database".into(), "down".into());
+            down.push("database");
+        }
+        Err(_) => {
+            tracing::warn!("readiness: database did not answer in time");
+            checks.insert("database".into(), "down".into());
+            down.push("database");
+        }
+    }
+    if state.redis {
+        match tokio::time::timeout(PROBE_TIMEOUT, state.stores.ephemeral.ping()).await {
+            Ok(Ok(())) => {
+                checks.insert("redis".into(), "ok".into());
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "readiness: redis is down");
+                checks.insert("redis".into(), "down".into());
+                down.push("redis");
+            }
+            Err(_) => {
+                tracing::warn!("readiness: redis did not answer in time");
+                checks.insert("redis".into(), "down".into());
+                down.push("redis");
+            }
+        }
+    }
+    let body = if down.is_empty() {
+        serde_json::json!({"status": "ready", "checks": checks})
+    } else {
+        serde_json::json!({"status": "unavailable", "down": down, "checks": checks})
+    };
+    let mut response = if down.is_empty() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    response
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let m = &state.metrics;
+    let body = format!(
+        "# HELP idp_build_info Version of the running idp.\n# TYPE idp_build_info gauge\nidp_build_info{{version=\"{}\"}} 1\n\
+         # HELP idp_http_requests_total HTTP requests answered.\n# TYPE idp_http_requests_total counter\nidp_http_requests_total {}\n\
+         # HELP idp_http_server_errors_total HTTP requests answered with a 5xx status.\n# TYPE idp_http_server_errors_total counter\nidp_http_server_errors_total {}\n",
+        env!("CARGO_PKG_VERSION"),
+        m.requests.load(Ordering::Relaxed),
+        m.server_errors.load(Ordering::Relaxed),
+    );
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
+        .body(body)
+}

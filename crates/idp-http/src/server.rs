@@ -1,0 +1,84 @@
+//! The HTTP server: takes a bound listener and a shutdown future, so the binary and the
+//! tests start it the same way.
+
+use crate::routes;
+use crate::state::AppState;
+use actix_web::dev::Service as _;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpServer, web};
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::atomic::Ordering;
+use tracing_actix_web::TracingLogger;
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+/// finish (up to `server.shutdown_timeout_secs`).
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let settings = state.settings.clone();
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::FormConfig::default().limit(64 * 1024))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "no-referrer"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                    )),
+            )
+            .wrap_fn(|req, srv| {
+                let metrics = req.app_data::<web::Data<AppState>>().cloned();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    if let Some(state) = metrics {
+                        state.metrics.requests.fetch_add(1, Ordering::Relaxed);
+                        if res.status().is_server_error() {
+                            state.metrics.server_errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .configure(routes::configure)
+    })
+    .disable_signals()
+    .shutdown_timeout(settings.server.shutdown_timeout_secs);
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    let server = server.listen(listener)?.run();
+    let handle = server.handle();
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        handle.stop(true).await;
+    });
+    server.await
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGTERM; stopping on Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("received SIGTERM"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("received SIGINT"),
+    }
+}

@@ -1,0 +1,226 @@
+//! Start-up: turns settings into connected stores, the master key and the ports bundle
+//! that use cases run on. Shared by `idp serve` and the admin commands.
+
+use crate::settings::{ConfigError, MailTransport, Mode, Settings};
+use idp_core::clock::SystemClock;
+use idp_core::crypto::MasterKey;
+use idp_core::ports::{Ephemeral, StoreError, Stores};
+use idp_core::random::OsRandom;
+use idp_store::{
+    BlockingPasswords, Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral,
+    RedisEphemeral, RedisOptions, SmtpOptions,
+};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Database(StoreError),
+    #[error("redis: {0}")]
+    Redis(String),
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("master key: {0}")]
+    MasterKey(String),
+}
+
+/// Where the master key comes from, decided without touching anything.
+#[derive(Debug)]
+pub enum MasterKeySource {
+    Env(String),
+    File(PathBuf),
+    /// Embedded mode: read from, or generated into, the data directory.
+    DataDir(PathBuf),
+}
+
+impl MasterKeySource {
+    pub fn resolve(settings: &Settings) -> Result<Self, ConfigError> {
+        if let Ok(value) = std::env::var("IDP_MASTER_KEY") {
+            MasterKey::parse(&value).map_err(|e| ConfigError {
+                key: "IDP_MASTER_KEY".into(),
+                message: e.to_string(),
+            })?;
+            return Ok(Self::Env(value));
+        }
+        if let Some(path) = &settings.security.master_key_file {
+            return Ok(Self::File(path.clone()));
+        }
+        match settings.server.mode {
+            Mode::Embedded => Ok(Self::DataDir(settings.server.data_dir.join("master.key"))),
+            Mode::Production => Err(ConfigError {
+                key: "security.master_key_file".into(),
+                message: "production mode needs a master key: set IDP_MASTER_KEY or security.master_key_file".into(),
+            }),
+        }
+    }
+
+    pub fn load(&self) -> Result<MasterKey, StartupError> {
+        match self {
+            Self::Env(value) => {
+                MasterKey::parse(value).map_err(|e| StartupError::MasterKey(e.to_string()))
+            }
+            Self::File(path) => read_key(path).map_err(|message| {
+                StartupError::Config(ConfigError {
+                    key: "security.master_key_file".into(),
+                    message,
+                })
+            }),
+            Self::DataDir(path) if path.exists() => read_key(path).map_err(StartupError::MasterKey),
+            Self::DataDir(path) => generate_key(path).map_err(StartupError::MasterKey),
+        }
+    }
+}
+
+fn read_key(path: &Path) -> Result<MasterKey, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    MasterKey::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn generate_key(path: &Path) -> Result<MasterKey, String> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let key = MasterKey::generate(&OsRandom);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(format!("{}\n", key.to_hex()).as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    tracing::warn!(path = %path.display(), "generated a new master key; back it up: without it, TOTP secrets and signing keys cannot be read");
+    Ok(key)
+}
+
+/// Everything start-up connects.
+pub struct Wired {
+    pub stores: Stores,
+    pub db: Database,
+    pub master_key: MasterKey,
+    /// Whether ephemeral state is in Redis (and so worth a readiness check).
+    pub redis: bool,
+}
+
+pub fn db_options(settings: &Settings) -> DbOptions {
+    DbOptions {
+        max_connections: settings.database.max_connections,
+        acquire_timeout: Duration::from_millis(settings.database.acquire_timeout_ms),
+        startup_retry: Duration::from_secs(settings.database.startup_retry_secs),
+        busy_timeout: Duration::from_millis(settings.database.sqlite_busy_timeout_ms),
+    }
+}
+
+/// Connects the database (retrying while it comes up), optionally migrates it.
+pub async fn connect_database(
+    settings: &Settings,
+    migrate: bool,
+) -> Result<Database, StartupError> {
+    let target = DbTarget::parse(&settings.database_url()).map_err(|e| ConfigError {
+        key: "database.url".into(),
+        message: e.to_string(),
+    })?;
+    let options = db_options(settings);
+    let db = tokio::task::spawn_blocking(move || {
+        let db = Database::connect(&target, &options)?;
+        if migrate {
+            let applied = db.migrate()?;
+            if !applied.is_empty() {
+                tracing::info!(versions = ?applied, "applied database migrations");
+            }
+        }
+        Ok::<_, StoreError>(db)
+    })
+    .await
+    .map_err(|e| StartupError::Database(StoreError::Backend(e.to_string())))?
+    .map_err(StartupError::Database)?;
+    Ok(db)
+}
+
+pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupError> {
+    let master_key = MasterKeySource::resolve(settings)?.load()?;
+    let db = connect_database(settings, migrate).await?;
+    let (ephemeral, redis): (Arc<dyn Ephemeral>, bool) = match &settings.redis.url {
+        Some(url) => {
+            let options = RedisOptions {
+                connect_timeout: Duration::from_millis(settings.redis.connect_timeout_ms),
+                command_timeout: Duration::from_millis(settings.redis.command_timeout_ms),
+                prefix: settings.redis.key_prefix.clone(),
+            };
+            let r = RedisEphemeral::connect(url.0.expose(), options)
+                .await
+                .map_err(|e| StartupError::Redis(e.to_string()))?;
+            (Arc::new(r), true)
+        }
+        None => (Arc::new(MemoryEphemeral::new()), false),
+    };
+    let mailer = match settings.mail.transport {
+        MailTransport::File => {
+            let dir = settings
+                .mail
+                .outbox_dir
+                .clone()
+                .unwrap_or_else(|| settings.server.data_dir.join("outbox"));
+            LettreMailer::outbox(&settings.mail.from, dir)
+        }
+        MailTransport::Smtp => LettreMailer::smtp(
+            &settings.mail.from,
+            &SmtpOptions {
+                host: settings.mail.smtp_host.clone(),
+                port: settings.mail.smtp_port,
+                security: settings.mail.smtp_security,
+                username: settings.mail.smtp_username.clone(),
+                password: settings.mail.smtp_password.as_ref().map(|s| s.0.clone()),
+                timeout: Duration::from_secs(settings.mail.timeout_secs),
+            },
+        ),
+    }
+    .map_err(|e| StartupError::Mail(e.to_string()))?;
+    let random = Arc::new(OsRandom);
+    let cores = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(2);
+    let max_hashes = match settings.security.max_concurrent_hashes {
+        0 => cores,
+        n => n,
+    };
+    let passwords = BlockingPasswords::new(
+        settings.password_hashing(),
+        max_hashes,
+        Duration::from_millis(settings.security.hash_queue_timeout_ms),
+        random.clone(),
+    );
+    let shared = Arc::new(db.clone());
+    let stores = Stores {
+        orgs: shared.clone(),
+        users: shared.clone(),
+        credentials: shared.clone(),
+        login_methods: shared.clone(),
+        clients: shared.clone(),
+        keys: shared.clone(),
+        grants: shared.clone(),
+        consents: shared.clone(),
+        sessions: shared.clone(),
+        policies: shared.clone(),
+        audit: shared,
+        ephemeral,
+        mailer: Arc::new(mailer),
+        passwords: Arc::new(passwords),
+        clock: Arc::new(SystemClock),
+        random,
+    };
+    Ok(Wired {
+        stores,
+        db,
+        master_key,
+        redis,
+    })
+}

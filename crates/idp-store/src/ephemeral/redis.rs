@@ -1,0 +1,146 @@
+//! Ephemeral state in Redis, shared by every node of a cluster. Connections are managed
+//! (reconnected after a loss) and every command has a deadline, so a Redis outage turns
+//! into fast errors rather than hung requests.
+
+use super::keys::namespaced;
+use async_trait::async_trait;
+use idp_core::ports::{Ephemeral, EphemeralError};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::time::Duration;
+
+/// INCR that starts the expiry window on the first increment only.
+const INCR_WITH_WINDOW: &str = r"
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+";
+
+#[derive(Clone, Debug)]
+pub struct RedisOptions {
+    pub connect_timeout: Duration,
+    pub command_timeout: Duration,
+    /// Namespace for every key.
+    pub prefix: String,
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(2),
+            command_timeout: Duration::from_millis(500),
+            prefix: "idp".to_owned(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct RedisEphemeral {
+    conn: ConnectionManager,
+    options: RedisOptions,
+    incr: redis::Script,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> EphemeralError {
+    EphemeralError::Unavailable(e.to_string())
+}
+
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+impl RedisEphemeral {
+    /// Connects once (so a wrong URL is reported at start-up); later losses are reconnected.
+    pub async fn connect(url: &str, options: RedisOptions) -> Result<Self, EphemeralError> {
+        let client = redis::Client::open(url).map_err(unavailable)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(options.connect_timeout)
+            .set_response_timeout(options.command_timeout)
+            .set_number_of_retries(1)
+            .set_max_delay(1000);
+        let conn = tokio::time::timeout(
+            options.connect_timeout,
+            ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| unavailable("timed out connecting to Redis"))?
+        .map_err(unavailable)?;
+        Ok(Self {
+            conn,
+            options,
+            incr: redis::Script::new(INCR_WITH_WINDOW),
+        })
+    }
+
+    fn key(&self, key: &str) -> String {
+        namespaced(&self.options.prefix, key)
+    }
+
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, EphemeralError> {
+        let mut conn = self.conn.clone();
+        // The response timeout covers a live connection; this covers reconnection too.
+        tokio::time::timeout(self.options.command_timeout * 2, cmd.query_async(&mut conn))
+            .await
+            .map_err(|_| unavailable("Redis did not answer in time"))?
+            .map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl Ephemeral for RedisEphemeral {
+    async fn put(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), EphemeralError> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key)).arg(value).arg("PX").arg(millis(ttl));
+        self.query::<()>(&cmd).await
+    }
+
+    async fn put_new(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, EphemeralError> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key))
+            .arg(value)
+            .arg("NX")
+            .arg("PX")
+            .arg(millis(ttl));
+        let reply: Option<String> = self.query(&cmd).await?;
+        Ok(reply.is_some())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(self.key(key));
+        self.query(&cmd).await
+    }
+
+    async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
+        let mut cmd = redis::cmd("GETDEL");
+        cmd.arg(self.key(key));
+        self.query(&cmd).await
+    }
+
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError> {
+        let mut conn = self.conn.clone();
+        let mut invocation = self.incr.key(self.key(key));
+        invocation.arg(millis(ttl));
+        tokio::time::timeout(
+            self.options.command_timeout * 2,
+            invocation.invoke_async(&mut conn),
+        )
+        .await
+        .map_err(|_| unavailable("Redis did not answer in time"))?
+        .map_err(unavailable)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
+        let mut cmd = redis::cmd("DEL");
+        cmd.arg(self.key(key));
+        self.query::<()>(&cmd).await
+    }
+
+    async fn ping(&self) -> Result<(), EphemeralError> {
+        self.query::<()>(&redis::cmd("PING")).await
+    }
+}

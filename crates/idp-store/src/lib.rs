@@ -1,0 +1,16 @@
+//! Implementations of `idp-core`'s ports: PostgreSQL and SQLite through diesel, ephemeral
+//! state in memory or Redis, mail through lettre, password hashing on a bounded pool.
+
+pub mod db;
+pub mod ephemeral;
+pub mod mail;
+pub mod passwords;
+mod repos;
+mod rows;
+pub mod schema;
+
+pub use db::{Backend, Database, DbOptions, DbTarget};
+pub use ephemeral::memory::MemoryEphemeral;
+pub use ephemeral::redis::{RedisEphemeral, RedisOptions};
+pub use mail::{LettreMailer, SmtpOptions, SmtpSecurity};
+pub use passwords::BlockingPasswords;

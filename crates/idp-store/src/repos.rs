@@ -1,0 +1,1103 @@
+//! The durable ports implemented on [`Database`]: one query per operation, written
+//! once for both backends.
+
+use crate::db::{Database, DbConnection, FromDiesel as _, is_retryable};
+use crate::rows::*;
+use crate::schema::*;
+use async_trait::async_trait;
+use diesel::prelude::*;
+use idp_core::Timestamp;
+use idp_core::audit::{AuditCursor, AuditEvent, AuditFilter, NewAuditEvent};
+use idp_core::client::Client;
+use idp_core::crypto::TokenDigest;
+use idp_core::email::Email;
+use idp_core::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use idp_core::org::Organization;
+use idp_core::ports::*;
+use idp_core::records::*;
+
+type QueryResult<T> = Result<T, StoreError>;
+
+fn db_err(e: diesel::result::Error) -> StoreError {
+    StoreError::from_diesel(e)
+}
+
+/// Runs `f` in a transaction, again when it lost a race it may win on a retry.
+fn transaction_with_retry<T>(
+    conn: &mut DbConnection,
+    mut f: impl FnMut(&mut DbConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    let mut attempt = 0u32;
+    loop {
+        let result = conn
+            .transaction::<T, TxError, _>(|c| f(c).map_err(TxError::Store))
+            .map_err(|e| match e {
+                TxError::Store(s) => s,
+                TxError::Diesel(d) => db_err(d),
+            });
+        match result {
+            Err(e) if attempt < 50 && is_retryable(&e) => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt.min(10))));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Lets a transaction closure return the port's error while diesel's own errors still roll back.
+enum TxError {
+    Store(StoreError),
+    Diesel(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Diesel(e)
+    }
+}
+
+#[async_trait]
+impl OrgRepo for Database {
+    async fn insert(&self, org: &Organization) -> QueryResult<()> {
+        let row = OrgRow::from(org);
+        self.run(move |c| {
+            diesel::insert_into(organizations::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_by_id(&self, id: &OrgId) -> QueryResult<Option<Organization>> {
+        let id = id.to_string();
+        self.run(move |c| {
+            organizations::table
+                .find(id)
+                .select(OrgRow::as_select())
+                .first(c)
+                .optional()
+                .map(|r| r.map(Organization::from))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_by_slug(&self, slug: &str) -> QueryResult<Option<Organization>> {
+        let slug = slug.to_owned();
+        self.run(move |c| {
+            organizations::table
+                .filter(organizations::slug.eq(slug))
+                .select(OrgRow::as_select())
+                .first(c)
+                .optional()
+                .map(|r| r.map(Organization::from))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_all(&self) -> QueryResult<Vec<Organization>> {
+        self.run(|c| {
+            organizations::table
+                .order(organizations::path.asc())
+                .select(OrgRow::as_select())
+                .load(c)
+                .map(|rows| rows.into_iter().map(Organization::from).collect())
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_subtree(&self, path: &str) -> QueryResult<Vec<Organization>> {
+        let (low, high) = Organization::subtree_range(path);
+        self.run(move |c| {
+            organizations::table
+                .filter(
+                    organizations::path
+                        .ge(low)
+                        .and(organizations::path.lt(high)),
+                )
+                .order(organizations::path.asc())
+                .select(OrgRow::as_select())
+                .load(c)
+                .map(|rows| rows.into_iter().map(Organization::from).collect())
+                .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl UserRepo for Database {
+    async fn insert(&self, user: &User, credentials: &Credentials) -> QueryResult<()> {
+        let user_row = UserRow::from(user);
+        let cred_row = CredentialsRow::from(credentials);
+        self.run(move |c| {
+            c.transaction(|c| {
+                diesel::insert_into(users::table)
+                    .values(&user_row)
+                    .execute(c)?;
+                diesel::insert_into(credentials::table)
+                    .values(&cred_row)
+                    .execute(c)?;
+                Ok(())
+            })
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_by_id(&self, id: &UserId) -> QueryResult<Option<User>> {
+        let id = id.to_string();
+        self.run(move |c| {
+            users::table
+                .find(id)
+                .select(UserRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(User::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn find_by_email(&self, org: &OrgId, email: &Email) -> QueryResult<Option<User>> {
+        let (org, email) = (org.to_string(), email.to_string());
+        self.run(move |c| {
+            users::table
+                .filter(users::org_id.eq(org).and(users::email.eq(email)))
+                .select(UserRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(User::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn find_by_org(
+        &self,
+        org: &OrgId,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> QueryResult<Vec<User>> {
+        let org = org.to_string();
+        let after = after.map(ToString::to_string).unwrap_or_default();
+        self.run(move |c| {
+            users::table
+                .filter(users::org_id.eq(org).and(users::id.gt(after)))
+                .order(users::id.asc())
+                .limit(i64::from(limit))
+                .select(UserRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(User::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn count_super_admins(&self) -> QueryResult<u64> {
+        self.run(|c| {
+            users::table
+                .filter(users::super_admin.eq(true))
+                .count()
+                .get_result::<i64>(c)
+                .map(|n| u64::try_from(n).unwrap_or(0))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn update_status(
+        &self,
+        id: &UserId,
+        status: UserStatus,
+        now: Timestamp,
+    ) -> QueryResult<bool> {
+        let id = id.to_string();
+        self.run(move |c| {
+            diesel::update(users::table.find(id))
+                .set((
+                    users::status.eq(status.as_str()),
+                    users::updated_at.eq(now.as_micros()),
+                ))
+                .execute(c)
+                .map(|n| n == 1)
+                .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl CredentialRepo for Database {
+    async fn find_by_user(&self, id: &UserId) -> QueryResult<Option<Credentials>> {
+        let id = id.to_string();
+        self.run(move |c| {
+            credentials::table
+                .find(id)
+                .select(CredentialsRow::as_select())
+                .first(c)
+                .optional()
+                .map(|r| r.map(Credentials::from))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn update(&self, creds: &Credentials) -> QueryResult<()> {
+        let row = CredentialsRow::from(creds);
+        self.run(move |c| {
+            let n = diesel::update(credentials::table.find(row.user_id.clone()))
+                .set(&row)
+                .execute(c)
+                .map_err(db_err)?;
+            if n == 0 {
+                diesel::insert_into(credentials::table)
+                    .values(&row)
+                    .execute(c)
+                    .map_err(db_err)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn replace_recovery_codes(
+        &self,
+        user: &UserId,
+        digests: &[TokenDigest],
+        now: Timestamp,
+    ) -> QueryResult<()> {
+        let user = user.to_string();
+        let digests: Vec<Vec<u8>> = digests.iter().map(|d| d.as_bytes().to_vec()).collect();
+        self.run(move |c| {
+            c.transaction(|c| {
+                diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&user)))
+                    .execute(c)?;
+                for d in &digests {
+                    diesel::insert_into(recovery_codes::table)
+                        .values((
+                            recovery_codes::digest.eq(d),
+                            recovery_codes::user_id.eq(&user),
+                            recovery_codes::created_at.eq(now.as_micros()),
+                        ))
+                        .execute(c)?;
+                }
+                Ok(())
+            })
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: &UserId,
+        digest: &TokenDigest,
+        now: Timestamp,
+    ) -> QueryResult<bool> {
+        let user = user.to_string();
+        let digest = digest.as_bytes().to_vec();
+        self.run(move |c| {
+            diesel::update(
+                recovery_codes::table.filter(
+                    recovery_codes::digest
+                        .eq(digest)
+                        .and(recovery_codes::user_id.eq(user))
+                        .and(recovery_codes::used_at.is_null()),
+                ),
+            )
+            .set(recovery_codes::used_at.eq(now.as_micros()))
+            .execute(c)
+            .map(|n| n == 1)
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn count_unused_recovery_codes(&self, user: &UserId) -> QueryResult<u64> {
+        let user = user.to_string();
+        self.run(move |c| {
+            recovery_codes::table
+                .filter(
+                    recovery_codes::user_id
+                        .eq(user)
+                        .and(recovery_codes::used_at.is_null()),
+                )
+                .count()
+                .get_result::<i64>(c)
+                .map(|n| u64::try_from(n).unwrap_or(0))
+                .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl LoginMethodRepo for Database {
+    async fn record_sign_in(&self, r: &SignInRecord) -> QueryResult<LoginMethod> {
+        let r = r.clone();
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let pk = (
+                    r.user_id.to_string(),
+                    r.kind.as_str(),
+                    r.upstream_subject.clone(),
+                );
+                let updated = diesel::update(login_methods::table.find(pk.clone()))
+                    .set((
+                        login_methods::last_sign_in_at.eq(r.at.as_micros()),
+                        login_methods::sign_in_count.eq(login_methods::sign_in_count + 1),
+                        login_methods::last_ip.eq(&r.ip),
+                        login_methods::last_user_agent.eq(&r.user_agent),
+                        login_methods::upstream_tenant.eq(&r.upstream_tenant),
+                    ))
+                    .execute(c)
+                    .map_err(db_err)?;
+                if updated == 0 {
+                    let row = LoginMethodRow {
+                        user_id: r.user_id.to_string(),
+                        kind: r.kind.as_str().to_owned(),
+                        upstream_subject: r.upstream_subject.clone(),
+                        upstream_tenant: r.upstream_tenant.clone(),
+                        last_sign_in_at: Some(r.at.as_micros()),
+                        sign_in_count: 1,
+                        last_ip: r.ip.clone(),
+                        last_user_agent: r.user_agent.clone(),
+                        created_at: r.at.as_micros(),
+                    };
+                    diesel::insert_into(login_methods::table)
+                        .values(&row)
+                        .execute(c)
+                        .map_err(db_err)?;
+                }
+                login_methods::table
+                    .find(pk.clone())
+                    .select(LoginMethodRow::as_select())
+                    .first(c)
+                    .map_err(db_err)?
+                    .try_into()
+            })
+        })
+        .await
+    }
+
+    async fn find_by_user(&self, user: &UserId) -> QueryResult<Vec<LoginMethod>> {
+        let user = user.to_string();
+        self.run(move |c| {
+            login_methods::table
+                .filter(login_methods::user_id.eq(user))
+                .order(login_methods::kind.asc())
+                .select(LoginMethodRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(LoginMethod::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_by_upstream(
+        &self,
+        kind: LoginMethodKind,
+        subject: &str,
+    ) -> QueryResult<Option<LoginMethod>> {
+        let subject = subject.to_owned();
+        self.run(move |c| {
+            login_methods::table
+                .filter(
+                    login_methods::kind
+                        .eq(kind.as_str())
+                        .and(login_methods::upstream_subject.eq(subject)),
+                )
+                .select(LoginMethodRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(LoginMethod::try_from)
+                .transpose()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl ClientRepo for Database {
+    async fn insert(&self, client: &Client) -> QueryResult<()> {
+        let row = ClientRow::from(client);
+        self.run(move |c| {
+            diesel::insert_into(clients::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_by_id(&self, id: &ClientId) -> QueryResult<Option<Client>> {
+        let id = id.to_string();
+        self.run(move |c| {
+            clients::table
+                .find(id)
+                .select(ClientRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(Client::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn find_by_org(&self, org: &OrgId) -> QueryResult<Vec<Client>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            clients::table
+                .filter(clients::org_id.eq(org))
+                .order(clients::id.asc())
+                .select(ClientRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(Client::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_all(&self) -> QueryResult<Vec<Client>> {
+        self.run(|c| {
+            clients::table
+                .order(clients::id.asc())
+                .select(ClientRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(Client::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn delete_by_id(&self, id: &ClientId) -> QueryResult<bool> {
+        let id = id.to_string();
+        self.run(move |c| {
+            diesel::delete(clients::table.find(id))
+                .execute(c)
+                .map(|n| n == 1)
+                .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl KeyRepo for Database {
+    async fn insert(&self, key: &SigningKey) -> QueryResult<()> {
+        let row = KeyRow::from(key);
+        self.run(move |c| {
+            diesel::insert_into(signing_keys::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_published(&self, now: Timestamp) -> QueryResult<Vec<SigningKey>> {
+        self.run(move |c| {
+            signing_keys::table
+                .filter(
+                    signing_keys::expires_at
+                        .is_null()
+                        .or(signing_keys::expires_at.gt(now.as_micros())),
+                )
+                .order(signing_keys::created_at.desc())
+                .select(KeyRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(SigningKey::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn update_state(
+        &self,
+        kid: &str,
+        state: KeyState,
+        at: Timestamp,
+        expires_at: Option<Timestamp>,
+    ) -> QueryResult<bool> {
+        let kid = kid.to_owned();
+        self.run(move |c| {
+            let target = signing_keys::table.find(kid);
+            let n = match state {
+                KeyState::Next => diesel::update(target)
+                    .set(signing_keys::state.eq(state.as_str()))
+                    .execute(c),
+                KeyState::Current => diesel::update(target)
+                    .set((
+                        signing_keys::state.eq(state.as_str()),
+                        signing_keys::activated_at.eq(at.as_micros()),
+                    ))
+                    .execute(c),
+                KeyState::Retired => diesel::update(target)
+                    .set((
+                        signing_keys::state.eq(state.as_str()),
+                        signing_keys::retired_at.eq(at.as_micros()),
+                        signing_keys::expires_at.eq(expires_at.map(Timestamp::as_micros)),
+                    ))
+                    .execute(c),
+            };
+            n.map(|n| n == 1).map_err(db_err)
+        })
+        .await
+    }
+}
+
+fn load_grant(c: &mut DbConnection, id: &str) -> QueryResult<Option<Grant>> {
+    grants::table
+        .find(id)
+        .select(GrantRow::as_select())
+        .first(c)
+        .optional()
+        .map_err(db_err)?
+        .map(Grant::try_from)
+        .transpose()
+}
+
+#[async_trait]
+impl GrantRepo for Database {
+    async fn insert_grant(&self, grant: &Grant) -> QueryResult<()> {
+        let row = GrantRow::from(grant);
+        self.run(move |c| {
+            diesel::insert_into(grants::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_grant(&self, id: &GrantId) -> QueryResult<Option<Grant>> {
+        let id = id.to_string();
+        self.run(move |c| load_grant(c, &id)).await
+    }
+
+    async fn revoke_grant(&self, id: &GrantId, now: Timestamp) -> QueryResult<bool> {
+        let id = id.to_string();
+        self.run(move |c| {
+            diesel::update(grants::table.find(id).filter(grants::revoked_at.is_null()))
+                .set(grants::revoked_at.eq(now.as_micros()))
+                .execute(c)
+                .map(|n| n == 1)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> QueryResult<()> {
+        let row = RefreshRow::from(token);
+        self.run(move |c| {
+            diesel::insert_into(refresh_tokens::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn use_refresh_token(
+        &self,
+        digest: &TokenDigest,
+        now: Timestamp,
+    ) -> QueryResult<RefreshUse> {
+        let digest = digest.as_bytes().to_vec();
+        self.run(move |c| {
+            // One conditional UPDATE decides which of two concurrent presentations wins.
+            let won = diesel::update(
+                refresh_tokens::table.filter(
+                    refresh_tokens::digest
+                        .eq(&digest)
+                        .and(refresh_tokens::used_at.is_null())
+                        .and(refresh_tokens::expires_at.gt(now.as_micros())),
+                ),
+            )
+            .set(refresh_tokens::used_at.eq(now.as_micros()))
+            .execute(c)
+            .map_err(db_err)?;
+            let Some(row) = refresh_tokens::table
+                .find(&digest)
+                .select(RefreshRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+            else {
+                return Ok(RefreshUse::Invalid);
+            };
+            let token = RefreshToken::try_from(row)?;
+            let grant = load_grant(c, token.grant_id.as_str())?;
+            match grant {
+                Some(g) if won == 1 && g.revoked_at.is_none() => Ok(RefreshUse::Fresh(token, g)),
+                Some(g) if won == 0 && token.used_at.is_some() => {
+                    // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
+                    diesel::update(
+                        grants::table
+                            .find(g.id.as_str())
+                            .filter(grants::revoked_at.is_null()),
+                    )
+                    .set(grants::revoked_at.eq(now.as_micros()))
+                    .execute(c)
+                    .map_err(db_err)?;
+                    Ok(RefreshUse::Reused { grant_id: g.id })
+                }
+                _ => Ok(RefreshUse::Invalid),
+            }
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl ConsentRepo for Database {
+    async fn upsert(&self, consent: &Consent) -> QueryResult<()> {
+        let row = ConsentRow::from(consent);
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let n = diesel::update(
+                    consents::table.find((row.user_id.clone(), row.client_id.clone())),
+                )
+                .set((
+                    consents::scopes.eq(&row.scopes),
+                    consents::granted_at.eq(row.granted_at),
+                ))
+                .execute(c)
+                .map_err(db_err)?;
+                if n == 0 {
+                    diesel::insert_into(consents::table)
+                        .values(&row)
+                        .execute(c)
+                        .map_err(db_err)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn find(&self, user: &UserId, client: &ClientId) -> QueryResult<Option<Consent>> {
+        let key = (user.to_string(), client.to_string());
+        self.run(move |c| {
+            consents::table
+                .find(key)
+                .select(ConsentRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(Consent::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn find_by_user(&self, user: &UserId) -> QueryResult<Vec<Consent>> {
+        let user = user.to_string();
+        self.run(move |c| {
+            consents::table
+                .filter(consents::user_id.eq(user))
+                .order(consents::client_id.asc())
+                .select(ConsentRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(Consent::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn delete(&self, user: &UserId, client: &ClientId) -> QueryResult<bool> {
+        let key = (user.to_string(), client.to_string());
+        self.run(move |c| {
+            diesel::delete(consents::table.find(key))
+                .execute(c)
+                .map(|n| n == 1)
+                .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl SessionRepo for Database {
+    async fn insert(&self, session: &BrowserSession) -> QueryResult<()> {
+        let row = SessionRow::from(session);
+        self.run(move |c| {
+            diesel::insert_into(browser_sessions::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_by_id(&self, id: &SessionId) -> QueryResult<Option<BrowserSession>> {
+        let id = id.to_string();
+        self.run(move |c| {
+            browser_sessions::table
+                .find(id)
+                .select(SessionRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(BrowserSession::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn touch(&self, id: &SessionId, now: Timestamp) -> QueryResult<bool> {
+        let id = id.to_string();
+        self.run(move |c| {
+            diesel::update(
+                browser_sessions::table
+                    .find(id)
+                    .filter(browser_sessions::ended_at.is_null()),
+            )
+            .set(browser_sessions::last_seen_at.eq(now.as_micros()))
+            .execute(c)
+            .map(|n| n == 1)
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn end(&self, id: &SessionId, now: Timestamp) -> QueryResult<bool> {
+        let id = id.to_string();
+        self.run(move |c| {
+            diesel::update(
+                browser_sessions::table
+                    .find(id)
+                    .filter(browser_sessions::ended_at.is_null()),
+            )
+            .set(browser_sessions::ended_at.eq(now.as_micros()))
+            .execute(c)
+            .map(|n| n == 1)
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_live_by_user(
+        &self,
+        user: &UserId,
+        now: Timestamp,
+    ) -> QueryResult<Vec<BrowserSession>> {
+        let user = user.to_string();
+        self.run(move |c| {
+            browser_sessions::table
+                .filter(
+                    browser_sessions::user_id
+                        .eq(user)
+                        .and(browser_sessions::ended_at.is_null())
+                        .and(browser_sessions::expires_at.gt(now.as_micros())),
+                )
+                .order(browser_sessions::last_seen_at.desc())
+                .select(SessionRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(BrowserSession::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn end_all_for_user(
+        &self,
+        user: &UserId,
+        keep: Option<&SessionId>,
+        now: Timestamp,
+    ) -> QueryResult<u64> {
+        let user = user.to_string();
+        let keep = keep.map(ToString::to_string).unwrap_or_default();
+        self.run(move |c| {
+            diesel::update(
+                browser_sessions::table.filter(
+                    browser_sessions::user_id
+                        .eq(user)
+                        .and(browser_sessions::ended_at.is_null())
+                        .and(browser_sessions::id.ne(keep)),
+                ),
+            )
+            .set(browser_sessions::ended_at.eq(now.as_micros()))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl PolicyRepo for Database {
+    async fn find_policy(&self, org: &OrgId) -> QueryResult<Option<OrgPolicyRecord>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            org_policies::table
+                .find(org)
+                .select(PolicyRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(OrgPolicyRecord::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn upsert_policy(&self, policy: &OrgPolicyRecord) -> QueryResult<()> {
+        let row = PolicyRow {
+            org_id: policy.org_id.to_string(),
+            settings: to_json(&policy.settings),
+            updated_at: policy.updated_at.as_micros(),
+        };
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let n = diesel::update(org_policies::table.find(row.org_id.clone()))
+                    .set((
+                        org_policies::settings.eq(&row.settings),
+                        org_policies::updated_at.eq(row.updated_at),
+                    ))
+                    .execute(c)
+                    .map_err(db_err)?;
+                if n == 0 {
+                    diesel::insert_into(org_policies::table)
+                        .values(&row)
+                        .execute(c)
+                        .map_err(db_err)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn find_ip_list(
+        &self,
+        org: &OrgId,
+        purpose: IpListPurpose,
+    ) -> QueryResult<Vec<IpListEntry>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            ip_list_entries::table
+                .filter(
+                    ip_list_entries::org_id
+                        .eq(org)
+                        .and(ip_list_entries::purpose.eq(purpose.as_str())),
+                )
+                .order(ip_list_entries::created_at.asc())
+                .select(IpEntryRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(IpListEntry::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn replace_ip_list(
+        &self,
+        org: &OrgId,
+        purpose: IpListPurpose,
+        entries: &[IpListEntry],
+    ) -> QueryResult<()> {
+        let org = org.to_string();
+        let rows: Vec<IpEntryRow> = entries.iter().map(IpEntryRow::from).collect();
+        self.run(move |c| {
+            c.transaction(|c| {
+                diesel::delete(
+                    ip_list_entries::table.filter(
+                        ip_list_entries::org_id
+                            .eq(&org)
+                            .and(ip_list_entries::purpose.eq(purpose.as_str())),
+                    ),
+                )
+                .execute(c)?;
+                for row in &rows {
+                    diesel::insert_into(ip_list_entries::table)
+                        .values(row)
+                        .execute(c)?;
+                }
+                Ok(())
+            })
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn insert_admin(&self, a: &AdminAssignment) -> QueryResult<()> {
+        let row = AdminRow {
+            user_id: a.user_id.to_string(),
+            org_id: a.org_id.to_string(),
+            permissions: to_json(&a.permissions),
+            created_at: a.created_at.as_micros(),
+        };
+        self.run(move |c| {
+            diesel::insert_into(admin_assignments::table)
+                .values(&row)
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_admin_by_user(&self, user: &UserId) -> QueryResult<Vec<AdminAssignment>> {
+        let user = user.to_string();
+        self.run(move |c| {
+            admin_assignments::table
+                .filter(admin_assignments::user_id.eq(user))
+                .select(AdminRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(AdminAssignment::try_from)
+                .collect()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl AuditRepo for Database {
+    async fn append(&self, event: &NewAuditEvent) -> QueryResult<AuditEvent> {
+        let event = event.clone();
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let last: Option<(i64, Vec<u8>)> = audit_events::table
+                    .filter(audit_events::org_id.eq(event.org_id.as_str()))
+                    .order(audit_events::seq.desc())
+                    .select((audit_events::seq, audit_events::digest))
+                    .first(c)
+                    .optional()
+                    .map_err(db_err)?;
+                let stored = AuditEvent::chained(
+                    event.clone(),
+                    last.as_ref().map(|(s, d)| (*s, d.as_slice())),
+                );
+                diesel::insert_into(audit_events::table)
+                    .values(AuditRow::from(&stored))
+                    .execute(c)
+                    .map_err(db_err)?;
+                Ok(stored)
+            })
+        })
+        .await
+    }
+
+    async fn search(
+        &self,
+        filter: &AuditFilter,
+        cursor: Option<&AuditCursor>,
+        limit: u32,
+    ) -> QueryResult<Vec<AuditEvent>> {
+        let filter = filter.clone();
+        let cursor = cursor.cloned();
+        self.run(move |c| {
+            let mut q = audit_events::table
+                .select(AuditRow::as_select())
+                .into_boxed();
+            if let Some(path) = &filter.org_path {
+                let (low, high) = Organization::subtree_range(path);
+                let subtree = organizations::table
+                    .filter(
+                        organizations::path
+                            .ge(low)
+                            .and(organizations::path.lt(high)),
+                    )
+                    .select(organizations::id);
+                q = q.filter(audit_events::org_id.eq_any(subtree));
+            }
+            if let Some(u) = &filter.target_user_id {
+                q = q.filter(audit_events::target_user_id.eq(u.to_string()));
+            }
+            if let Some(a) = filter.activity {
+                q = q.filter(audit_events::activity.eq(a.as_str()));
+            }
+            if let Some(e) = filter.event {
+                q = q.filter(audit_events::event.eq(e.as_str()));
+            }
+            if let Some(i) = filter.info_type {
+                q = q.filter(audit_events::info_type.eq(i.as_str()));
+            }
+            if let Some(from) = filter.from {
+                q = q.filter(audit_events::occurred_at.ge(from.as_micros()));
+            }
+            if let Some(until) = filter.until {
+                q = q.filter(audit_events::occurred_at.lt(until.as_micros()));
+            }
+            if let Some(cur) = &cursor {
+                let at = cur.occurred_at.as_micros();
+                q = q.filter(
+                    audit_events::occurred_at
+                        .lt(at)
+                        .or(audit_events::occurred_at
+                            .eq(at)
+                            .and(audit_events::id.lt(cur.id.to_string()))),
+                );
+            }
+            q.order((audit_events::occurred_at.desc(), audit_events::id.desc()))
+                .limit(i64::from(limit))
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(AuditEvent::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_chain(
+        &self,
+        org: &OrgId,
+        after_seq: i64,
+        limit: u32,
+    ) -> QueryResult<Vec<AuditEvent>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            audit_events::table
+                .filter(
+                    audit_events::org_id
+                        .eq(org)
+                        .and(audit_events::seq.gt(after_seq)),
+                )
+                .order(audit_events::seq.asc())
+                .limit(i64::from(limit))
+                .select(AuditRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(AuditEvent::try_from)
+                .collect()
+        })
+        .await
+    }
+}

@@ -1,0 +1,16 @@
+DROP TABLE audit_events;
+DROP TABLE admin_assignments;
+DROP TABLE ip_list_entries;
+DROP TABLE org_policies;
+DROP TABLE browser_sessions;
+DROP TABLE consents;
+DROP TABLE refresh_tokens;
+DROP TABLE grants;
+DROP TABLE signing_keys;
+DROP TABLE clients;
+DROP TABLE login_methods;
+DROP TABLE password_history;
+DROP TABLE recovery_codes;
+DROP TABLE credentials;
+DROP TABLE users;
+DROP TABLE organizations;

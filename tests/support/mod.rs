@@ -1,0 +1,214 @@
+//! Helpers for end-to-end tests: run the real `idp` binary in a fresh directory on a
+//! free loopback port, read its log, and reach the test backends.
+#![allow(dead_code)]
+
+use std::io::{BufRead as _, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_idp");
+
+/// Cheap argon2 for tests; the shipped defaults stay OWASP's.
+const TEST_ENV: &[(&str, &str)] = &[
+    ("IDP_SECURITY__ARGON2_MEMORY_KIB", "64"),
+    ("IDP_SECURITY__ARGON2_ITERATIONS", "1"),
+    ("IDP_LOG__FILTER", "info"),
+];
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `idp` in `dir` with a clean environment: only what the test gives it.
+pub fn idp(dir: &Path, env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).env_clear();
+    if let Ok(path) = std::env::var("PATH") {
+        cmd.env("PATH", path);
+    }
+    for (k, v) in TEST_ENV.iter().chain(env) {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Runs an `idp` command to completion.
+pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    idp(dir, env)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A running `idp serve`.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub dir: PathBuf,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `idp serve` in `dir` on a free port and waits until it answers /healthz.
+    pub async fn start(dir: &Path, env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let bind = format!("127.0.0.1:{port}");
+        let mut all: Vec<(&str, &str)> = vec![("IDP_SERVER__BIND", bind.as_str())];
+        all.extend_from_slice(env);
+        let mut child = idp(dir, &all)
+            .arg("serve")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let server = Server {
+            child,
+            base: format!("http://{bind}"),
+            dir: dir.to_owned(),
+            log,
+        };
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await
+                && r.status().is_success()
+            {
+                return server;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "idp did not start; log:\n{}",
+                server.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(mut self) -> (ExitStatus, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(100));
+                return (status, self.log());
+            }
+            assert!(Instant::now() < deadline, "idp did not stop after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A backend URL from the environment. Missing: the test fails when backends are
+/// required (CI), and is skipped with a visible line otherwise.
+pub fn backend_url(var: &str, test: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            assert!(
+                std::env::var("IDP_TEST_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+                "{test} needs {var}, and IDP_TEST_REQUIRE_BACKENDS=1 says backends are required"
+            );
+            eprintln!("SKIPPED: {test} needs {var}");
+            None
+        }
+    }
+}
+
+/// A fresh PostgreSQL database, dropped when this guard goes.
+pub struct PgDatabase {
+    admin_url: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub fn create(admin_url: &str) -> PgDatabase {
+        use diesel::{Connection as _, RunQueryDsl as _};
+        let name = format!("idp_e2e_{}", uuid_hex());
+        let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        let url = match admin_url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("IDP_TEST_DATABASE_URL needs a database name"),
+        };
+        PgDatabase {
+            admin_url: admin_url.to_owned(),
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use diesel::{Connection as _, RunQueryDsl as _};
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+fn uuid_hex() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+/// The first-run token printed in the log.
+pub fn bootstrap_token(log: &str) -> Option<String> {
+    let start = log.find("/bootstrap?token=")? + "/bootstrap?token=".len();
+    let token: String = log[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Some(token)
+}
