@@ -234,6 +234,8 @@ pub struct NewClient {
     pub first_party: bool,
     /// Grant types by their OAuth names; empty means authorization_code + refresh_token.
     pub grants: Vec<String>,
+    /// JWS algorithm of the client's tokens (`id_token_signed_response_alg`); RS256 when unset.
+    pub signing_alg: Option<String>,
 }
 
 /// Registers a client. A confidential client's secret is returned once and stored as a digest.
@@ -277,6 +279,12 @@ pub async fn create_client(
             "a public client cannot use client_credentials: it has no secret",
         ));
     }
+    let id_token_alg = new
+        .signing_alg
+        .as_deref()
+        .map(str::parse::<SigningAlg>)
+        .transpose()?
+        .unwrap_or(SigningAlg::Rs256);
     let org = resolve_org(stores, &new.org).await?;
     let secret = (!new.public).then(|| ClientSecret::new(token(stores.random.as_ref())));
     let now = stores.clock.now();
@@ -296,7 +304,7 @@ pub async fn create_client(
         extra_scopes: Vec::new(),
         first_party: new.first_party,
         require_pkce: true,
-        id_token_alg: SigningAlg::Rs256,
+        id_token_alg,
         access_token_ttl_secs: None,
         id_token_ttl_secs: None,
         refresh_token_ttl_secs: None,

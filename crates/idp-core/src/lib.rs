@@ -8,11 +8,15 @@ pub mod clock;
 pub mod crypto;
 pub mod email;
 pub mod ids;
+pub mod jose;
+pub mod keyring;
+pub mod oidc;
 pub mod org;
 pub mod ports;
 pub mod random;
 pub mod records;
 pub mod secret;
+pub mod signin;
 pub mod totp;
 
 pub use clock::{Clock, Timestamp};

@@ -49,6 +49,8 @@ pub trait UserRepo: Send + Sync {
     async fn insert(&self, user: &User, credentials: &Credentials) -> Result<(), StoreError>;
     async fn find_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError>;
     async fn find_by_email(&self, org: &OrgId, email: &Email) -> Result<Option<User>, StoreError>;
+    /// Members of any organization with this address.
+    async fn find_all_by_email(&self, email: &Email) -> Result<Vec<User>, StoreError>;
     /// A page of an organization's members ordered by id, after `after`.
     async fn find_by_org(
         &self,
@@ -126,12 +128,24 @@ pub trait GrantRepo: Send + Sync {
     async fn find_grant(&self, id: &GrantId) -> Result<Option<Grant>, StoreError>;
     async fn revoke_grant(&self, id: &GrantId, now: Timestamp) -> Result<bool, StoreError>;
     async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError>;
-    /// Marks a refresh token used, atomically. A second use revokes its grant family.
+    /// A new grant and its first refresh token, in one transaction.
+    async fn insert_grant_with_token(
+        &self,
+        grant: &Grant,
+        token: &RefreshToken,
+    ) -> Result<(), StoreError>;
+    /// Marks a refresh token of `client` used, atomically. A second use revokes its grant
+    /// family. A token of another client is `Invalid` and stays unused.
     async fn use_refresh_token(
         &self,
         digest: &TokenDigest,
+        client: &ClientId,
         now: Timestamp,
     ) -> Result<RefreshUse, StoreError>;
+    async fn find_refresh_token(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<(RefreshToken, Grant)>, StoreError>;
 }
 
 #[async_trait]
@@ -220,6 +234,17 @@ pub trait Ephemeral: Send + Sync {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError>;
     /// Reads and removes in one step: of two concurrent takes, one gets the value.
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError>;
+    /// Replaces the value of a key that exists, returning the value it replaced, in one
+    /// atomic step; a missing key stays missing. Marks a single-use value as used while
+    /// keeping a trace of its use.
+    async fn swap_existing(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<Option<Vec<u8>>, EphemeralError>;
+    /// Whether any of `keys` exists, in one round trip.
+    async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError>;
     /// Adds one; the first increment starts the window of `ttl`.
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
@@ -260,6 +285,8 @@ pub enum PasswordError {
 pub trait Passwords: Send + Sync {
     async fn hash(&self, password: Password) -> Result<String, PasswordError>;
     async fn verify(&self, password: Password, phc: String) -> Result<bool, PasswordError>;
+    /// Does the work of a verification against a decoy, for accounts that do not exist.
+    async fn burn(&self, password: Password) -> Result<(), PasswordError>;
 }
 
 /// Everything a use case may touch, wired once at start-up.

@@ -2,6 +2,7 @@
 //! organizations, members and clients. Configuration errors exit with 2, failed
 //! commands with 1, each with one line on standard error.
 
+use crate::caches::{ClientCache, KeyCache};
 use crate::server;
 use crate::settings::Settings;
 use crate::state::{AppState, Metrics};
@@ -10,6 +11,8 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use idp_core::admin::{self, NewClient, NewMember};
 use idp_core::client::Client;
+use idp_core::client::SigningAlg;
+use idp_core::keyring;
 use idp_core::org::Organization;
 use idp_core::records::User;
 use idp_core::secret::Password;
@@ -61,6 +64,29 @@ enum Command {
     Client {
         #[command(subcommand)]
         command: ClientCommand,
+    },
+    /// Token signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Promote the published next key to signing, retire the current one (it stays
+    /// published until every token it signed has expired) and publish a new next key.
+    Rotate {
+        /// RS256, ES256 or EdDSA; all three when omitted.
+        #[arg(long)]
+        alg: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// The published keys and their state.
+    List {
+        #[command(flatten)]
+        out: Output,
     },
 }
 
@@ -153,6 +179,9 @@ enum ClientCommand {
         /// Grant types (authorization_code, refresh_token, client_credentials).
         #[arg(long = "grant")]
         grants: Vec<String>,
+        /// Algorithm of the client's tokens: RS256 (default), ES256 or EdDSA.
+        #[arg(long = "signing-alg")]
+        signing_alg: Option<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -223,6 +252,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Org { command } => org(command, settings).await,
         Command::User { command } => user(command, settings).await,
         Command::Client { command } => client(command, settings).await,
+        Command::Keys { command } => keys(command, settings).await,
     }
 }
 
@@ -239,13 +269,31 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
             "no administrator exists yet: open {base}/bootstrap?token={token} to create the super administrator (valid for 24 hours, once)"
         );
     }
+    keyring::ensure_keys(
+        wired.stores.keys.as_ref(),
+        &wired.master_key,
+        wired.stores.random.as_ref(),
+        wired.stores.clock.as_ref(),
+        SigningAlg::ALL,
+    )
+    .await?;
+    let loaded = keyring::load(
+        wired.stores.keys.as_ref(),
+        &wired.master_key,
+        wired.stores.clock.as_ref(),
+    )
+    .await?;
+    let discovery = crate::routes::discovery::document(settings.issuer());
     let state = AppState {
         stores: wired.stores,
         db: wired.db,
         master_key: wired.master_key,
-        settings: Arc::new(settings),
         redis: wired.redis,
         metrics: Metrics::default(),
+        keys: KeyCache::new(loaded),
+        clients: ClientCache::default(),
+        discovery,
+        settings: Arc::new(settings),
     };
     server::run(listener, state, server::shutdown_signal()).await?;
     tracing::info!("idp stopped");
@@ -266,7 +314,7 @@ fn client_json(c: &Client) -> serde_json::Value {
     json!({"client_id": c.id, "org_id": c.org_id, "name": c.name, "public": c.is_public(),
            "token_endpoint_auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
            "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
-           "first_party": c.first_party, "created_at": c.created_at.to_rfc3339()})
+           "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "created_at": c.created_at.to_rfc3339()})
 }
 
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
@@ -381,9 +429,11 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             public,
             first_party,
             grants,
+            signing_alg,
             out,
         } => {
             let new = NewClient {
+                signing_alg,
                 org,
                 name,
                 redirect_uris,
@@ -432,6 +482,97 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                             "confidential"
                         }
                     );
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The longest a token signed now may live: what a retired key must outlive.
+async fn longest_token_lifetime(
+    settings: &Settings,
+    stores: &idp_core::ports::Stores,
+) -> anyhow::Result<std::time::Duration> {
+    let t = &settings.tokens;
+    let mut longest = t.access_token_ttl_secs.max(t.id_token_ttl_secs);
+    for c in stores.clients.find_all().await? {
+        longest = longest
+            .max(c.access_token_ttl_secs.unwrap_or(0))
+            .max(c.id_token_ttl_secs.unwrap_or(0));
+    }
+    // One reload interval more, so no node still signs with it when it leaves the JWKS.
+    Ok(std::time::Duration::from_secs(
+        u64::from(longest) + settings.keys.reload_secs,
+    ))
+}
+
+async fn keys(command: KeysCommand, settings: Settings) -> anyhow::Result<()> {
+    let wired = wiring::wire(&settings, true).await?;
+    let s = &wired.stores;
+    keyring::ensure_keys(
+        s.keys.as_ref(),
+        &wired.master_key,
+        s.random.as_ref(),
+        s.clock.as_ref(),
+        SigningAlg::ALL,
+    )
+    .await?;
+    match command {
+        KeysCommand::Rotate { alg, out } => {
+            let algs: Vec<SigningAlg> = match alg {
+                Some(a) => vec![a.parse()?],
+                None => SigningAlg::ALL.to_vec(),
+            };
+            let retire_after = longest_token_lifetime(&settings, s).await?;
+            let mut reports = Vec::new();
+            for alg in algs {
+                let r = keyring::rotate(
+                    s.keys.as_ref(),
+                    &wired.master_key,
+                    s.random.as_ref(),
+                    s.clock.as_ref(),
+                    alg,
+                    retire_after,
+                )
+                .await?;
+                reports.push(
+                    json!({"alg": alg.as_str(), "promoted": r.promoted, "retired": r.retired,
+                    "retired_until": r.retired_until.to_rfc3339(), "next": r.next}),
+                );
+            }
+            if out.json {
+                print_json(&json!(reports))
+            } else {
+                for r in &reports {
+                    println!(
+                        "{}: {} now signs; {} retired until {}; {} published as next",
+                        r["alg"].as_str().unwrap_or_default(),
+                        r["promoted"].as_str().unwrap_or_default(),
+                        r["retired"],
+                        r["retired_until"].as_str().unwrap_or_default(),
+                        r["next"].as_str().unwrap_or_default()
+                    );
+                }
+                println!(
+                    "running servers pick this up within {} s",
+                    settings.keys.reload_secs
+                );
+                Ok(())
+            }
+        }
+        KeysCommand::List { out } => {
+            let keys = s.keys.find_published(s.clock.now()).await?;
+            let rows: Vec<serde_json::Value> = keys
+                .iter()
+                .map(|k| json!({"kid": k.kid, "alg": k.alg.as_str(), "state": k.state.as_str(),
+                    "created_at": k.created_at.to_rfc3339(), "expires_at": k.expires_at.map(|t| t.to_rfc3339())}))
+                .collect();
+            if out.json {
+                print_json(&json!(rows))
+            } else {
+                for k in &keys {
+                    println!("{}  {}  {}", k.kid, k.alg, k.state);
                 }
                 Ok(())
             }

@@ -1,12 +1,15 @@
 //! The `idp` server: HTTP endpoints and pages over `idp-core`'s use cases, start-up
 //! wiring, configuration and the command line.
 
+pub mod caches;
 pub mod cli;
 pub mod error;
+pub mod oauth;
 pub mod pages;
 pub mod routes;
 pub mod server;
 pub mod settings;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 pub mod wiring;

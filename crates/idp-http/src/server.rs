@@ -20,9 +20,10 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let settings = state.settings.clone();
     let data = web::Data::new(state);
+    let app_data = data.clone();
     let mut server = HttpServer::new(move || {
         App::new()
-            .app_data(data.clone())
+            .app_data(app_data.clone())
             .app_data(web::FormConfig::default().limit(64 * 1024))
             .wrap(
                 DefaultHeaders::new()
@@ -31,7 +32,7 @@ pub async fn run(
                     .add(("X-Frame-Options", "DENY"))
                     .add((
                         "Content-Security-Policy",
-                        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
                     )),
             )
             .wrap_fn(|req, srv| {
@@ -57,13 +58,31 @@ pub async fn run(
         server = server.workers(settings.server.workers);
     }
     let server = server.listen(listener)?.run();
+    let reloader = data.clone();
+    let reload_every = std::time::Duration::from_secs(settings.keys.reload_secs.max(1));
+    let key_reload = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(reload_every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = reloader
+                .keys
+                .reload(&reloader.stores, &reloader.master_key)
+                .await
+            {
+                tracing::warn!(error = %e, "could not reload signing keys; keeping the ones loaded");
+            }
+        }
+    });
     let handle = server.handle();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down: finishing in-flight requests");
         handle.stop(true).await;
     });
-    server.await
+    let result = server.await;
+    key_reload.abort();
+    result
 }
 
 /// Resolves on SIGTERM or SIGINT.

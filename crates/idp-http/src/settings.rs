@@ -60,7 +60,62 @@ pub struct Settings {
     pub mail: MailSettings,
     pub log: LogSettings,
     pub security: SecuritySettings,
+    pub tokens: TokenSettings,
+    pub session: SessionSettings,
+    pub keys: KeySettings,
     pub federation: FederationSettings,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TokenSettings {
+    /// Access token lifetime in seconds (clients may set their own).
+    pub access_token_ttl_secs: u32,
+    /// ID token lifetime in seconds (clients may set their own).
+    pub id_token_ttl_secs: u32,
+    /// Refresh token lifetime in seconds (clients may set their own).
+    pub refresh_token_ttl_secs: u32,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 900,
+            id_token_ttl_secs: 3600,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionSettings {
+    /// Seconds without activity after which a browser session ends.
+    pub idle_timeout_secs: u64,
+    /// Seconds after sign-in at which a browser session ends regardless.
+    pub absolute_lifetime_secs: u64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 8 * 3600,
+            absolute_lifetime_secs: 14 * 24 * 3600,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeySettings {
+    /// Seconds between reloads of the signing keys from the database (picks up rotations).
+    pub reload_secs: u64,
+}
+
+impl Default for KeySettings {
+    fn default() -> Self {
+        Self { reload_secs: 30 }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -351,6 +406,30 @@ impl Settings {
                 "security.argon2_memory_kib",
                 "argon2 needs at least 8 KiB per lane and one pass",
             ));
+        }
+        for (key, value) in [
+            (
+                "tokens.access_token_ttl_secs",
+                u64::from(self.tokens.access_token_ttl_secs),
+            ),
+            (
+                "tokens.id_token_ttl_secs",
+                u64::from(self.tokens.id_token_ttl_secs),
+            ),
+            (
+                "tokens.refresh_token_ttl_secs",
+                u64::from(self.tokens.refresh_token_ttl_secs),
+            ),
+            ("session.idle_timeout_secs", self.session.idle_timeout_secs),
+            (
+                "session.absolute_lifetime_secs",
+                self.session.absolute_lifetime_secs,
+            ),
+            ("keys.reload_secs", self.keys.reload_secs),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
         }
         for (name, upstream) in [
             ("google", &self.federation.google),

@@ -1,5 +1,6 @@
 //! What every handler can reach, handed to actix as `web::Data<AppState>`.
 
+use crate::caches::{ClientCache, KeyCache};
 use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
 use idp_core::ports::Stores;
@@ -15,6 +16,37 @@ pub struct AppState {
     /// Whether ephemeral state lives in Redis, so readiness checks it.
     pub redis: bool,
     pub metrics: Metrics,
+    pub keys: KeyCache,
+    pub clients: ClientCache,
+    /// The discovery document, serialized once.
+    pub discovery: StaticDocument,
+}
+
+/// A JSON document answered from the same bytes every time, with its ETag.
+pub struct StaticDocument {
+    pub body: bytes_like::Bytes,
+    pub etag: String,
+}
+
+impl StaticDocument {
+    pub fn new(json: &serde_json::Value) -> Self {
+        let text = json.to_string();
+        let etag = format!(
+            "\"{}\"",
+            idp_core::crypto::TokenDigest::of(&text)
+                .to_hex()
+                .get(..32)
+                .unwrap_or_default()
+        );
+        Self {
+            body: bytes_like::Bytes::from(text),
+            etag,
+        }
+    }
+}
+
+mod bytes_like {
+    pub use actix_web::web::Bytes;
 }
 
 /// Counters exported at `/metrics`.

@@ -197,7 +197,13 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         max_hashes,
         Duration::from_millis(settings.security.hash_queue_timeout_ms),
         random.clone(),
-    );
+    )
+    .map_err(|e| {
+        StartupError::Config(ConfigError {
+            key: "security.argon2_memory_kib".into(),
+            message: e.to_string(),
+        })
+    })?;
     let shared = Arc::new(db.clone());
     let stores = Stores {
         orgs: shared.clone(),

@@ -12,24 +12,32 @@ use tokio::sync::Semaphore;
 
 pub struct BlockingPasswords {
     hashing: PasswordHashing,
+    /// A hash of a random password, verified against for accounts that do not exist.
+    decoy: String,
     permits: Arc<Semaphore>,
     queue_timeout: Duration,
     random: Arc<dyn Random>,
 }
 
 impl BlockingPasswords {
+    /// Computes the decoy hash once, so call it at start-up (it blocks for one hash).
     pub fn new(
         hashing: PasswordHashing,
         max_concurrent: usize,
         queue_timeout: Duration,
         random: Arc<dyn Random>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, PasswordError> {
+        let decoy = hashing.hash(
+            random.as_ref(),
+            &Password::new(idp_core::random::token(random.as_ref())),
+        )?;
+        Ok(Self {
             hashing,
+            decoy,
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
             queue_timeout,
             random,
-        }
+        })
     }
 
     async fn blocking<T: Send + 'static>(
@@ -67,5 +75,9 @@ impl Passwords for BlockingPasswords {
     async fn verify(&self, password: Password, phc: String) -> Result<bool, PasswordError> {
         let hashing = self.hashing;
         self.blocking(move || hashing.verify(&password, &phc)).await
+    }
+
+    async fn burn(&self, password: Password) -> Result<(), PasswordError> {
+        self.verify(password, self.decoy.clone()).await.map(drop)
     }
 }

@@ -180,6 +180,22 @@ impl UserRepo for Database {
         .await
     }
 
+    async fn find_all_by_email(&self, email: &Email) -> QueryResult<Vec<User>> {
+        let email = email.to_string();
+        self.run(move |c| {
+            users::table
+                .filter(users::email.eq(email))
+                .order(users::id.asc())
+                .select(UserRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(User::try_from)
+                .collect()
+        })
+        .await
+    }
+
     async fn find_by_org(
         &self,
         org: &OrgId,
@@ -622,13 +638,43 @@ impl GrantRepo for Database {
         .await
     }
 
+    async fn insert_grant_with_token(
+        &self,
+        grant: &Grant,
+        token: &RefreshToken,
+    ) -> QueryResult<()> {
+        let grant = GrantRow::from(grant);
+        let token = RefreshRow::from(token);
+        self.run(move |c| {
+            c.transaction(|c| {
+                diesel::insert_into(grants::table)
+                    .values(&grant)
+                    .execute(c)?;
+                diesel::insert_into(refresh_tokens::table)
+                    .values(&token)
+                    .execute(c)?;
+                Ok(())
+            })
+            .map_err(db_err)
+        })
+        .await
+    }
+
     async fn use_refresh_token(
         &self,
         digest: &TokenDigest,
+        client: &ClientId,
         now: Timestamp,
     ) -> QueryResult<RefreshUse> {
         let digest = digest.as_bytes().to_vec();
+        let client = client.to_string();
         self.run(move |c| {
+            let Some((token, grant)) = load_refresh(c, &digest)? else {
+                return Ok(RefreshUse::Invalid);
+            };
+            if grant.client_id.as_str() != client {
+                return Ok(RefreshUse::Invalid);
+            }
             // One conditional UPDATE decides which of two concurrent presentations wins.
             let won = diesel::update(
                 refresh_tokens::table.filter(
@@ -641,36 +687,66 @@ impl GrantRepo for Database {
             .set(refresh_tokens::used_at.eq(now.as_micros()))
             .execute(c)
             .map_err(db_err)?;
-            let Some(row) = refresh_tokens::table
-                .find(&digest)
-                .select(RefreshRow::as_select())
-                .first(c)
-                .optional()
-                .map_err(db_err)?
-            else {
-                return Ok(RefreshUse::Invalid);
-            };
-            let token = RefreshToken::try_from(row)?;
-            let grant = load_grant(c, token.grant_id.as_str())?;
-            match grant {
-                Some(g) if won == 1 && g.revoked_at.is_none() => Ok(RefreshUse::Fresh(token, g)),
-                Some(g) if won == 0 && token.used_at.is_some() => {
-                    // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
-                    diesel::update(
-                        grants::table
-                            .find(g.id.as_str())
-                            .filter(grants::revoked_at.is_null()),
+            if won == 1 {
+                // Of concurrent presentations exactly one wins. Should a loser revoke the
+                // grant right after, what the winner receives belongs to a revoked grant:
+                // its refresh token is refused and its access tokens carry the grant id.
+                return Ok(if grant.revoked_at.is_none() {
+                    RefreshUse::Fresh(
+                        RefreshToken {
+                            used_at: Some(now),
+                            ..token
+                        },
+                        grant,
                     )
-                    .set(grants::revoked_at.eq(now.as_micros()))
-                    .execute(c)
-                    .map_err(db_err)?;
-                    Ok(RefreshUse::Reused { grant_id: g.id })
-                }
-                _ => Ok(RefreshUse::Invalid),
+                } else {
+                    RefreshUse::Invalid
+                });
             }
+            let used_before = refresh_tokens::table
+                .find(&digest)
+                .select(refresh_tokens::used_at)
+                .first::<Option<i64>>(c)
+                .map_err(db_err)?
+                .is_some();
+            if !used_before {
+                return Ok(RefreshUse::Invalid);
+            }
+            // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
+            diesel::update(
+                grants::table
+                    .find(grant.id.as_str())
+                    .filter(grants::revoked_at.is_null()),
+            )
+            .set(grants::revoked_at.eq(now.as_micros()))
+            .execute(c)
+            .map_err(db_err)?;
+            Ok(RefreshUse::Reused { grant_id: grant.id })
         })
         .await
     }
+
+    async fn find_refresh_token(
+        &self,
+        digest: &TokenDigest,
+    ) -> QueryResult<Option<(RefreshToken, Grant)>> {
+        let digest = digest.as_bytes().to_vec();
+        self.run(move |c| load_refresh(c, &digest)).await
+    }
+}
+
+fn load_refresh(c: &mut DbConnection, digest: &[u8]) -> QueryResult<Option<(RefreshToken, Grant)>> {
+    let Some(row) = refresh_tokens::table
+        .find(digest)
+        .select(RefreshRow::as_select())
+        .first(c)
+        .optional()
+        .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let token = RefreshToken::try_from(row)?;
+    Ok(load_grant(c, token.grant_id.as_str())?.map(|g| (token, g)))
 }
 
 #[async_trait]
@@ -843,6 +919,7 @@ impl SessionRepo for Database {
                     browser_sessions::user_id
                         .eq(user)
                         .and(browser_sessions::ended_at.is_null())
+                        .and(browser_sessions::expires_at.gt(now.as_micros()))
                         .and(browser_sessions::id.ne(keep)),
                 ),
             )

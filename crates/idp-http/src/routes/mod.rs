@@ -1,11 +1,31 @@
 //! Every route `idp` serves, registered area by area.
 
+pub mod account;
+pub mod authorize;
 pub mod bootstrap;
+pub mod consent;
+pub mod discovery;
+pub mod end_session;
 pub mod health;
+pub mod introspect;
+pub mod login;
+pub mod revoke;
+pub mod token;
+pub mod userinfo;
 
 use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     health::configure(cfg);
     bootstrap::configure(cfg);
+    discovery::configure(cfg);
+    authorize::configure(cfg);
+    login::configure(cfg);
+    consent::configure(cfg);
+    token::configure(cfg);
+    userinfo::configure(cfg);
+    revoke::configure(cfg);
+    introspect::configure(cfg);
+    end_session::configure(cfg);
+    account::configure(cfg);
 }

@@ -146,6 +146,30 @@ impl Ephemeral for MemoryEphemeral {
         }))
     }
 
+    async fn swap_existing(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<Option<Vec<u8>>, EphemeralError> {
+        Ok(self.write(|m, now| match m.get_mut(key) {
+            Some(e) if e.expires > now => {
+                let old = std::mem::replace(&mut e.value, value.to_vec());
+                e.expires = now + ttl;
+                Some(old)
+            }
+            _ => None,
+        }))
+    }
+
+    async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError> {
+        let now = Instant::now();
+        Ok(self.with(|i| {
+            keys.iter()
+                .any(|k| i.entries.get(*k).is_some_and(|e| e.expires > now))
+        }))
+    }
+
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         self.write(|m, _| m.remove(key));
         Ok(())

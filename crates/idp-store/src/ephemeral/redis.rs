@@ -134,6 +134,35 @@ impl Ephemeral for RedisEphemeral {
         .map_err(unavailable)
     }
 
+    async fn swap_existing(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<Option<Vec<u8>>, EphemeralError> {
+        // SET … XX GET: only an existing key is replaced, and its old value comes back.
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key))
+            .arg(value)
+            .arg("XX")
+            .arg("GET")
+            .arg("PX")
+            .arg(millis(ttl));
+        self.query(&cmd).await
+    }
+
+    async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError> {
+        if keys.is_empty() {
+            return Ok(false);
+        }
+        let mut cmd = redis::cmd("EXISTS");
+        for k in keys {
+            cmd.arg(self.key(k));
+        }
+        let found: u64 = self.query(&cmd).await?;
+        Ok(found > 0)
+    }
+
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         let mut cmd = redis::cmd("DEL");
         cmd.arg(self.key(key));

@@ -1,0 +1,11 @@
+//! The OpenID Connect and OAuth 2.0 protocol rules: requests, decisions, codes, tokens
+//! and claims, with no HTTP in sight.
+
+pub mod authorize;
+pub mod claims;
+pub mod error;
+pub mod pkce;
+pub mod scope;
+pub mod token;
+
+pub use error::{OAuthError, OAuthErrorCode};

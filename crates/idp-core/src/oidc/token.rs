@@ -1,0 +1,734 @@
+//! Authorization codes and the token endpoint's grants (RFC 6749 §4.1.3, §4.4, §6;
+//! OIDC Core §3.1.3, §12), access tokens as JWTs (RFC 9068), their verification,
+//! revocation (RFC 7009) and introspection (RFC 7662).
+
+use super::authorize::{AuthorizeRequest, ClaimsRequest};
+use super::claims::member_claims;
+use super::error::{OAuthError, OAuthErrorCode};
+use super::{pkce, scope};
+use crate::client::{Client, GrantType, SigningAlg};
+use crate::clock::Timestamp;
+use crate::crypto::TokenDigest;
+use crate::ids::{ClientId, GrantId, SessionId, UserId};
+use crate::jose::{self, JwkSet, SigningKeyPair};
+use crate::ports::{EphemeralError, StoreError, Stores};
+use crate::random::token;
+use crate::records::{Grant, RefreshToken, RefreshUse, UserStatus};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// RFC 9700 §4.2.1: codes are short-lived.
+pub const CODE_TTL: Duration = Duration::from_secs(60);
+const ALL_ALGS: &[SigningAlg] = &[SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
+/// The `typ` of access tokens (RFC 9068 §2.1).
+pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
+
+/// The keys tokens are signed with and verified against.
+pub trait SigningKeys: Send + Sync {
+    fn signer(&self, alg: SigningAlg) -> Option<&SigningKeyPair>;
+    fn verifiers(&self) -> &JwkSet;
+}
+
+impl SigningKeys for crate::keyring::LoadedKeys {
+    fn signer(&self, alg: SigningAlg) -> Option<&SigningKeyPair> {
+        crate::keyring::LoadedKeys::signer(self, alg)
+    }
+
+    fn verifiers(&self) -> &JwkSet {
+        self.verifier_set()
+    }
+}
+
+/// Token lifetimes for one client: its own, or the deployment's.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetimes {
+    pub access: Duration,
+    pub id: Duration,
+    pub refresh: Duration,
+}
+
+impl Lifetimes {
+    pub fn for_client(&self, client: &Client) -> Lifetimes {
+        let pick = |own: Option<u32>, default: Duration| {
+            own.map_or(default, |s| Duration::from_secs(u64::from(s)))
+        };
+        Lifetimes {
+            access: pick(client.access_token_ttl_secs, self.access),
+            id: pick(client.id_token_ttl_secs, self.id),
+            refresh: pick(client.refresh_token_ttl_secs, self.refresh),
+        }
+    }
+}
+
+/// What issuing needs: the stores, the keys, who we are, and how long tokens live.
+pub struct Issuer<'a> {
+    pub stores: &'a Stores,
+    pub keys: &'a dyn SigningKeys,
+    pub issuer: &'a str,
+    pub lifetimes: Lifetimes,
+}
+
+/// The token endpoint's successful answer (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: u64,
+    /// RFC 6749 §3.3: one or more scope tokens; left out when none was granted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+/// What an authorization code stands for, kept in the ephemeral store for 60 seconds.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CodeGrant {
+    pub client_id: ClientId,
+    pub redirect_uri: String,
+    pub user_id: UserId,
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: Timestamp,
+    pub amr: Vec<String>,
+    pub session_id: Option<SessionId>,
+    pub claims: ClaimsRequest,
+}
+
+impl CodeGrant {
+    pub fn for_request(
+        req: &AuthorizeRequest,
+        user: &UserId,
+        auth_time: Timestamp,
+        amr: Vec<String>,
+        session: Option<SessionId>,
+    ) -> Self {
+        Self {
+            client_id: req.client_id.clone(),
+            redirect_uri: req.redirect_uri.clone(),
+            user_id: user.clone(),
+            scopes: req.scopes.clone(),
+            nonce: req.nonce.clone(),
+            code_challenge: req.code_challenge.clone(),
+            auth_time,
+            amr,
+            session_id: session,
+            claims: req.claims.clone(),
+        }
+    }
+}
+
+fn code_key(code: &str) -> String {
+    format!("code:{}", TokenDigest::of(code).to_hex())
+}
+
+/// What a used code's entry holds until it expires, so a replay is recognised.
+const USED: &[u8] = b"used";
+
+/// The grant a code's tokens belong to, derived from the code, so that a replayed code
+/// finds the grant to revoke without another lookup.
+pub fn grant_for_code(code: &str) -> GrantId {
+    let digest = TokenDigest::of(&format!("grant:{code}")).to_hex();
+    GrantId::from_string(digest.get(..32).unwrap_or(&digest))
+}
+
+fn revoked_grant_key(grant: &GrantId) -> String {
+    format!("revoked-grant:{grant}")
+}
+
+fn revoked_jti_key(jti: &str) -> String {
+    format!("revoked-jti:{jti}")
+}
+
+fn server_error(e: impl std::fmt::Display) -> OAuthError {
+    OAuthError::new(OAuthErrorCode::ServerError, format!("internal error: {e}"))
+}
+
+impl From<StoreError> for OAuthError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => OAuthError::new(
+                OAuthErrorCode::TemporarilyUnavailable,
+                "the database is unavailable",
+            ),
+            other => server_error(other),
+        }
+    }
+}
+
+impl From<EphemeralError> for OAuthError {
+    fn from(_: EphemeralError) -> Self {
+        OAuthError::new(
+            OAuthErrorCode::TemporarilyUnavailable,
+            "the ephemeral store is unavailable",
+        )
+    }
+}
+
+/// Stores a code for `grant`; returns the code to hand to the browser.
+pub async fn issue_code(stores: &Stores, grant: &CodeGrant) -> Result<String, EphemeralError> {
+    let code = token(stores.random.as_ref());
+    let value =
+        serde_json::to_vec(grant).map_err(|e| EphemeralError::Unavailable(e.to_string()))?;
+    stores
+        .ephemeral
+        .put(&code_key(&code), &value, CODE_TTL)
+        .await?;
+    Ok(code)
+}
+
+/// Revokes a grant and every token issued under it.
+pub async fn revoke_grant(
+    stores: &Stores,
+    grant: &GrantId,
+    access_ttl: Duration,
+) -> Result<(), OAuthError> {
+    stores
+        .grants
+        .revoke_grant(grant, stores.clock.now())
+        .await?;
+    stores
+        .ephemeral
+        .put(&revoked_grant_key(grant), b"1", access_ttl)
+        .await?;
+    Ok(())
+}
+
+impl Issuer<'_> {
+    fn sign(
+        &self,
+        alg: SigningAlg,
+        typ: &str,
+        claims: &Value,
+    ) -> Result<(String, SigningAlg), OAuthError> {
+        let (key, alg) = match self.keys.signer(alg) {
+            Some(k) => (k, alg),
+            // A client asking for an algorithm without a key still gets RS256, OIDC's default.
+            None => (
+                self.keys
+                    .signer(SigningAlg::Rs256)
+                    .ok_or_else(|| server_error("no signing key"))?,
+                SigningAlg::Rs256,
+            ),
+        };
+        key.sign_jwt(typ, claims)
+            .map(|t| (t, alg))
+            .map_err(server_error)
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one claim of the access token"
+    )]
+    fn access_token(
+        &self,
+        client: &Client,
+        subject: &str,
+        scopes: &[String],
+        grant: Option<&GrantId>,
+        auth: Option<(&Timestamp, &[String])>,
+        session: Option<&SessionId>,
+        userinfo_claims: &[String],
+        now: Timestamp,
+        ttl: Duration,
+    ) -> Result<String, OAuthError> {
+        let mut claims = json!({
+            "iss": self.issuer,
+            "sub": subject,
+            "aud": client.id,
+            "client_id": client.id,
+            "iat": now.as_secs(),
+            "exp": now.plus(ttl).as_secs(),
+            "jti": token(self.stores.random.as_ref()),
+            "scope": scope::join(scopes),
+        });
+        if let Some(obj) = claims.as_object_mut() {
+            if let Some(g) = grant {
+                obj.insert("gid".into(), json!(g));
+            }
+            if let Some((auth_time, amr)) = auth {
+                obj.insert("auth_time".into(), json!(auth_time.as_secs()));
+                obj.insert("amr".into(), json!(amr));
+            }
+            if let Some(sid) = session {
+                obj.insert("sid".into(), json!(sid));
+            }
+            if !userinfo_claims.is_empty() {
+                obj.insert("uclaims".into(), json!(userinfo_claims));
+            }
+        }
+        Ok(self.sign(client.id_token_alg, ACCESS_TOKEN_TYP, &claims)?.0)
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one claim of the ID token"
+    )]
+    fn id_token(
+        &self,
+        client: &Client,
+        user_claims: serde_json::Map<String, Value>,
+        auth_time: Timestamp,
+        amr: &[String],
+        nonce: Option<&str>,
+        session: Option<&SessionId>,
+        access_token: &str,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> Result<String, OAuthError> {
+        let mut claims = user_claims;
+        let alg = if self.keys.signer(client.id_token_alg).is_some() {
+            client.id_token_alg
+        } else {
+            SigningAlg::Rs256
+        };
+        let acr = if amr.iter().any(|m| m == "mfa" || m == "otp") {
+            "urn:idp:acr:mfa"
+        } else {
+            "urn:idp:acr:pwd"
+        };
+        for (k, v) in [
+            ("iss", json!(self.issuer)),
+            ("aud", json!(client.id)),
+            ("azp", json!(client.id)),
+            ("iat", json!(now.as_secs())),
+            ("exp", json!(now.plus(ttl).as_secs())),
+            ("auth_time", json!(auth_time.as_secs())),
+            ("amr", json!(amr)),
+            ("acr", json!(acr)),
+            ("at_hash", json!(jose::at_hash(access_token, alg))),
+        ] {
+            claims.insert(k.into(), v);
+        }
+        if let Some(n) = nonce {
+            claims.insert("nonce".into(), json!(n));
+        }
+        if let Some(sid) = session {
+            claims.insert("sid".into(), json!(sid));
+        }
+        Ok(self.sign(alg, "JWT", &Value::Object(claims))?.0)
+    }
+
+    fn new_refresh_token(
+        &self,
+        grant: &GrantId,
+        scopes: &[String],
+        now: Timestamp,
+        ttl: Duration,
+    ) -> (String, RefreshToken) {
+        let value = token(self.stores.random.as_ref());
+        let record = RefreshToken {
+            digest: TokenDigest::of(&value),
+            grant_id: grant.clone(),
+            scopes: scopes.to_vec(),
+            created_at: now,
+            expires_at: now.plus(ttl),
+            used_at: None,
+        };
+        (value, record)
+    }
+
+    /// RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6): a code works once, for the client and
+    /// redirect URI it was issued to; using it twice revokes what the first use issued.
+    pub async fn exchange_code(
+        &self,
+        client: &Client,
+        code: &str,
+        redirect_uri: Option<&str>,
+        verifier: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let lifetimes = self.lifetimes.for_client(client);
+        // One atomic step marks the code used and returns what it stood for.
+        let swapped = self
+            .stores
+            .ephemeral
+            .swap_existing(&code_key(code), USED, lifetimes.access.max(CODE_TTL))
+            .await?;
+        let grant_id = grant_for_code(code);
+        let raw = match swapped {
+            None => return Err(OAuthError::invalid_grant("the code is unknown or expired")),
+            Some(v) if v == USED => {
+                revoke_grant(self.stores, &grant_id, lifetimes.access).await?;
+                return Err(OAuthError::invalid_grant(
+                    "the code was already used; the tokens issued for it are revoked",
+                ));
+            }
+            Some(v) => v,
+        };
+        let grant: CodeGrant = serde_json::from_slice(&raw).map_err(server_error)?;
+        if grant.client_id != client.id {
+            return Err(OAuthError::invalid_grant(
+                "the code was issued to another client",
+            ));
+        }
+        if redirect_uri != Some(grant.redirect_uri.as_str()) {
+            return Err(OAuthError::invalid_grant(
+                "redirect_uri differs from the authorization request",
+            ));
+        }
+        match (&grant.code_challenge, verifier) {
+            (Some(challenge), Some(v)) if pkce::verify_s256(v, challenge) => {}
+            (Some(_), _) => {
+                return Err(OAuthError::invalid_grant(
+                    "code_verifier does not match the code_challenge",
+                ));
+            }
+            // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is refused.
+            (None, Some(_)) => {
+                return Err(OAuthError::invalid_grant(
+                    "code_verifier sent for a code issued without PKCE",
+                ));
+            }
+            (None, None) => {}
+        }
+        let user = self
+            .stores
+            .users
+            .find_by_id(&grant.user_id)
+            .await?
+            .filter(|u| u.status != UserStatus::Disabled);
+        let Some(user) = user else {
+            return Err(OAuthError::invalid_grant(
+                "the member can no longer sign in",
+            ));
+        };
+        let now = self.stores.clock.now();
+        let refresh = if client.allows_grant(GrantType::RefreshToken) {
+            let (value, record) =
+                self.new_refresh_token(&grant_id, &grant.scopes, now, lifetimes.refresh);
+            let family = Grant {
+                id: grant_id.clone(),
+                user_id: Some(user.id.clone()),
+                client_id: client.id.clone(),
+                scopes: grant.scopes.clone(),
+                auth_time: Some(grant.auth_time),
+                amr: grant.amr.clone(),
+                session_id: grant.session_id.clone(),
+                created_at: now,
+                revoked_at: None,
+            };
+            self.stores
+                .grants
+                .insert_grant_with_token(&family, &record)
+                .await?;
+            Some(value)
+        } else {
+            None
+        };
+        let access = self.access_token(
+            client,
+            user.id.as_str(),
+            &grant.scopes,
+            Some(&grant_id),
+            Some((&grant.auth_time, &grant.amr)),
+            grant.session_id.as_ref(),
+            &grant.claims.userinfo,
+            now,
+            lifetimes.access,
+        )?;
+        let id_token = self.id_token(
+            client,
+            member_claims(&user, &grant.scopes, &grant.claims.id_token),
+            grant.auth_time,
+            &grant.amr,
+            grant.nonce.as_deref(),
+            grant.session_id.as_ref(),
+            &access,
+            now,
+            lifetimes.id,
+        )?;
+        Ok(TokenResponse {
+            access_token: access,
+            token_type: "Bearer".into(),
+            expires_in: lifetimes.access.as_secs(),
+            scope: scope::join(&grant.scopes),
+            id_token: Some(id_token),
+            refresh_token: refresh,
+        })
+    }
+
+    /// RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once; a
+    /// used one presented again revokes its whole grant. Scope may narrow, never widen.
+    pub async fn refresh(
+        &self,
+        client: &Client,
+        presented: &str,
+        requested_scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.allows_grant(GrantType::RefreshToken) {
+            return Err(OAuthError::new(
+                OAuthErrorCode::UnauthorizedClient,
+                "this client may not use refresh tokens",
+            ));
+        }
+        let lifetimes = self.lifetimes.for_client(client);
+        let now = self.stores.clock.now();
+        let asked = requested_scope.map(scope::parse).transpose()?;
+        // A refused scope must not use the token up: the answer carries no new refresh
+        // token, so the client would be left with a used one, and its next (proper)
+        // refresh would look like a replay and revoke the grant. A used or revoked token
+        // goes on to reuse detection below.
+        if let Some(asked) = &asked
+            && let Some((token, grant)) = self.find_refresh(presented).await?
+            && grant.client_id == client.id
+            && token.used_at.is_none()
+            && grant.revoked_at.is_none()
+            && let Some(extra) = asked.iter().find(|s| !token.scopes.contains(s))
+        {
+            return Err(OAuthError::invalid_scope(format!(
+                "the scope {extra} was not granted"
+            )));
+        }
+        let (old, grant) = match self
+            .stores
+            .grants
+            .use_refresh_token(&TokenDigest::of(presented), &client.id, now)
+            .await?
+        {
+            RefreshUse::Fresh(token, grant) => (token, grant),
+            RefreshUse::Reused { grant_id } => {
+                self.stores
+                    .ephemeral
+                    .put(&revoked_grant_key(&grant_id), b"1", lifetimes.access)
+                    .await?;
+                return Err(OAuthError::invalid_grant(
+                    "the refresh token was already used; its grant is revoked",
+                ));
+            }
+            RefreshUse::Invalid => {
+                return Err(OAuthError::invalid_grant(
+                    "the refresh token is unknown, expired or revoked",
+                ));
+            }
+        };
+        let scopes = match asked {
+            None => old.scopes.clone(),
+            Some(asked) => {
+                if let Some(extra) = asked.iter().find(|s| !old.scopes.contains(s)) {
+                    return Err(OAuthError::invalid_scope(format!(
+                        "the scope {extra} was not granted"
+                    )));
+                }
+                asked
+            }
+        };
+        let user_id = grant
+            .user_id
+            .clone()
+            .ok_or_else(|| OAuthError::invalid_grant("the grant has no member"))?;
+        let user = self
+            .stores
+            .users
+            .find_by_id(&user_id)
+            .await?
+            .filter(|u| u.status != UserStatus::Disabled);
+        let Some(user) = user else {
+            return Err(OAuthError::invalid_grant(
+                "the member can no longer sign in",
+            ));
+        };
+        // RFC 6749 §6: the new refresh token carries the scope of the one it replaces.
+        let (value, record) =
+            self.new_refresh_token(&grant.id, &old.scopes, now, lifetimes.refresh);
+        self.stores.grants.insert_refresh_token(&record).await?;
+        let auth_time = grant.auth_time.unwrap_or(grant.created_at);
+        let access = self.access_token(
+            client,
+            user.id.as_str(),
+            &scopes,
+            Some(&grant.id),
+            Some((&auth_time, &grant.amr)),
+            grant.session_id.as_ref(),
+            &[],
+            now,
+            lifetimes.access,
+        )?;
+        let id_token = if scopes.iter().any(|s| s == scope::OPENID) {
+            Some(self.id_token(
+                client,
+                member_claims(&user, &scopes, &[]),
+                auth_time,
+                &grant.amr,
+                None,
+                grant.session_id.as_ref(),
+                &access,
+                now,
+                lifetimes.id,
+            )?)
+        } else {
+            None
+        };
+        Ok(TokenResponse {
+            access_token: access,
+            token_type: "Bearer".into(),
+            expires_in: lifetimes.access.as_secs(),
+            scope: scope::join(&scopes),
+            id_token,
+            refresh_token: Some(value),
+        })
+    }
+
+    /// RFC 6749 §4.4: a confidential client acting for itself.
+    pub async fn client_credentials(
+        &self,
+        client: &Client,
+        requested_scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.allows_grant(GrantType::ClientCredentials) || client.is_public() {
+            return Err(OAuthError::new(
+                OAuthErrorCode::UnauthorizedClient,
+                "this client may not use client_credentials",
+            ));
+        }
+        let scopes = scope::parse(requested_scope.unwrap_or_default())?;
+        if let Some(s) = scopes.iter().find(|s| !client.extra_scopes.contains(s)) {
+            return Err(OAuthError::invalid_scope(format!(
+                "the scope {s} is not available to this client"
+            )));
+        }
+        let lifetimes = self.lifetimes.for_client(client);
+        let now = self.stores.clock.now();
+        let access = self.access_token(
+            client,
+            client.id.as_str(),
+            &scopes,
+            None,
+            None,
+            None,
+            &[],
+            now,
+            lifetimes.access,
+        )?;
+        Ok(TokenResponse {
+            access_token: access,
+            token_type: "Bearer".into(),
+            expires_in: lifetimes.access.as_secs(),
+            scope: scope::join(&scopes),
+            id_token: None,
+            refresh_token: None,
+        })
+    }
+
+    /// Verifies an access token of ours: signature, type, issuer, lifetime, revocation.
+    pub async fn verify_access_token(&self, token: &str) -> Result<AccessClaims, OAuthError> {
+        let invalid = |why: &str| OAuthError::new(OAuthErrorCode::InvalidToken, why);
+        let (header, claims) = jose::verify_jwt(token, self.keys.verifiers(), ALL_ALGS)
+            .map_err(|_| invalid("the access token is not valid"))?;
+        if header.get("typ").and_then(Value::as_str) != Some(ACCESS_TOKEN_TYP) {
+            return Err(invalid("not an access token"));
+        }
+        let now = self.stores.clock.now().as_secs();
+        jose::check_time_claims(&claims, now, 0)
+            .map_err(|_| invalid("the access token has expired"))?;
+        let parsed: AccessClaims =
+            serde_json::from_value(claims).map_err(|_| invalid("the access token is malformed"))?;
+        if parsed.iss != self.issuer {
+            return Err(invalid("the access token is from another issuer"));
+        }
+        let jti_key = revoked_jti_key(&parsed.jti);
+        let grant_key = parsed.gid.as_ref().map(revoked_grant_key);
+        let keys: Vec<&str> = std::iter::once(jti_key.as_str())
+            .chain(grant_key.as_deref())
+            .collect();
+        if self.stores.ephemeral.exists_any(&keys).await? {
+            return Err(invalid("the access token was revoked"));
+        }
+        Ok(parsed)
+    }
+
+    /// RFC 7009: revokes a token the client holds. Unknown tokens are not an error.
+    pub async fn revoke(&self, client: &Client, token: &str) -> Result<(), OAuthError> {
+        let lifetimes = self.lifetimes.for_client(client);
+        if token.contains('.') {
+            if let Ok(claims) = self.verify_access_token(token).await
+                && claims.client_id == client.id
+            {
+                let ttl = Duration::from_secs(
+                    u64::try_from(claims.exp - self.stores.clock.now().as_secs())
+                        .unwrap_or(0)
+                        .max(1),
+                );
+                self.stores
+                    .ephemeral
+                    .put(&revoked_jti_key(&claims.jti), b"1", ttl)
+                    .await?;
+            }
+            return Ok(());
+        }
+        if let Some((_, grant)) = self.find_refresh(token).await?
+            && grant.client_id == client.id
+        {
+            revoke_grant(self.stores, &grant.id, lifetimes.access).await?;
+        }
+        Ok(())
+    }
+
+    async fn find_refresh(&self, token: &str) -> Result<Option<(RefreshToken, Grant)>, OAuthError> {
+        Ok(self
+            .stores
+            .grants
+            .find_refresh_token(&TokenDigest::of(token))
+            .await?)
+    }
+
+    /// RFC 7662: what a token is, for the client that holds it; anything else is inactive.
+    pub async fn introspect(&self, client: &Client, token: &str) -> Result<Value, OAuthError> {
+        let inactive = json!({"active": false});
+        if token.contains('.') {
+            return Ok(match self.verify_access_token(token).await {
+                Ok(c) if c.client_id == client.id => json!({
+                    "active": true, "token_type": "Bearer", "client_id": c.client_id, "sub": c.sub,
+                    "scope": c.scope, "exp": c.exp, "iat": c.iat, "iss": c.iss, "aud": c.client_id, "jti": c.jti,
+                }),
+                _ => inactive,
+            });
+        }
+        let now = self.stores.clock.now();
+        Ok(match self.find_refresh(token).await? {
+            Some((t, g))
+                if g.client_id == client.id
+                    && t.used_at.is_none()
+                    && g.revoked_at.is_none()
+                    && t.expires_at > now =>
+            {
+                json!({
+                    "active": true, "token_type": "refresh_token", "client_id": g.client_id, "sub": g.user_id,
+                    "scope": scope::join(&t.scopes), "exp": t.expires_at.as_secs(), "iat": t.created_at.as_secs(), "iss": self.issuer,
+                })
+            }
+            _ => inactive,
+        })
+    }
+}
+
+/// The claims of an access token of ours.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub sub: String,
+    pub client_id: ClientId,
+    pub scope: String,
+    pub jti: String,
+    pub exp: i64,
+    pub iat: i64,
+    #[serde(default)]
+    pub gid: Option<GrantId>,
+    #[serde(default)]
+    pub sid: Option<SessionId>,
+    #[serde(default)]
+    pub uclaims: Vec<String>,
+}
+
+impl AccessClaims {
+    pub fn scopes(&self) -> Vec<String> {
+        self.scope
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}

@@ -1,0 +1,92 @@
+//! In-memory caches that keep the hot paths off the database: the parsed signing keys
+//! (reloaded on a timer, so every node picks up a rotation) and registered clients.
+
+use idp_core::client::Client;
+use idp_core::crypto::MasterKey;
+use idp_core::ids::ClientId;
+use idp_core::keyring::{self, KeyringError, LoadedKeys};
+use idp_core::ports::{StoreError, Stores};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// The key ring as last loaded. Readers take an `Arc` and never wait on a reload.
+pub struct KeyCache {
+    current: RwLock<Arc<LoadedKeys>>,
+}
+
+impl KeyCache {
+    pub fn new(keys: LoadedKeys) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(keys)),
+        }
+    }
+
+    pub fn get(&self) -> Arc<LoadedKeys> {
+        self.current
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub async fn reload(
+        &self,
+        stores: &Stores,
+        master_key: &MasterKey,
+    ) -> Result<(), KeyringError> {
+        let fresh = keyring::load(stores.keys.as_ref(), master_key, stores.clock.as_ref()).await?;
+        let mut slot = self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = Arc::new(fresh);
+        Ok(())
+    }
+}
+
+/// How long a client's registration is trusted before it is read again.
+const CLIENT_TTL: Duration = Duration::from_secs(30);
+/// How long "no such client" is remembered, so unknown ids cannot flood the database.
+const MISSING_TTL: Duration = Duration::from_secs(5);
+/// Entries kept at most; beyond it the cache is cleared and refilled.
+const MAX_CLIENTS: usize = 10_000;
+
+/// A client (or its absence) and when it was read.
+type CachedClient = (Option<Arc<Client>>, Instant);
+
+#[derive(Default)]
+pub struct ClientCache {
+    entries: RwLock<HashMap<ClientId, CachedClient>>,
+}
+
+impl ClientCache {
+    pub async fn get(
+        &self,
+        stores: &Stores,
+        id: &ClientId,
+    ) -> Result<Option<Arc<Client>>, StoreError> {
+        let now = Instant::now();
+        if let Ok(map) = self.entries.read()
+            && let Some((client, at)) = map.get(id)
+        {
+            let ttl = if client.is_some() {
+                CLIENT_TTL
+            } else {
+                MISSING_TTL
+            };
+            if now.duration_since(*at) < ttl {
+                return Ok(client.clone());
+            }
+        }
+        let fresh = stores.clients.find_by_id(id).await?.map(Arc::new);
+        let mut map = self
+            .entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= MAX_CLIENTS {
+            map.clear();
+        }
+        map.insert(id.clone(), (fresh.clone(), now));
+        Ok(fresh)
+    }
+}

@@ -1,0 +1,315 @@
+//! What the OAuth endpoints share: authenticating the client at the token, revocation
+//! and introspection endpoints, JSON error responses (RFC 6749 §5.2), the pending
+//! authorization a browser carries through sign-in and consent, and the token issuer.
+
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE,
+};
+use actix_web::{HttpRequest, HttpResponse};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use idp_core::client::{Client, SigningAlg};
+use idp_core::crypto::TokenDigest;
+use idp_core::ids::{ClientId, SessionId};
+use idp_core::jose::{self, JwkSet};
+use idp_core::oidc::authorize::AuthorizeRequest;
+use idp_core::oidc::token::{Issuer, Lifetimes};
+use idp_core::oidc::{OAuthError, OAuthErrorCode};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A JSON error at the token, revocation and introspection endpoints.
+pub fn error_json(error: &OAuthError, basic_challenge: bool) -> HttpResponse {
+    let status = match error.code {
+        OAuthErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+        OAuthErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+        OAuthErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    if status.is_server_error() {
+        tracing::error!(error = %error, "token endpoint failure");
+    }
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((PRAGMA, "no-cache"));
+    // RFC 6749 §5.2: a 401 answers with the scheme the client tried.
+    if status == StatusCode::UNAUTHORIZED {
+        let scheme = if basic_challenge {
+            "Basic realm=\"idp\""
+        } else {
+            "Bearer realm=\"idp\""
+        };
+        response.insert_header((WWW_AUTHENTICATE, scheme));
+    }
+    response.json(
+        serde_json::json!({"error": error.code.as_str(), "error_description": error.description}),
+    )
+}
+
+pub fn json_no_store(body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((PRAGMA, "no-cache"))
+        .insert_header((CONTENT_TYPE, "application/json"))
+        .json(body)
+}
+
+/// How the client proved who it is.
+pub struct Authenticated {
+    pub client: Arc<Client>,
+    /// The client used HTTP Basic (so a 401 challenges with Basic).
+    pub basic: bool,
+}
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+fn form_value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// RFC 6749 §2.3 and OIDC Core §9: client_secret_basic, client_secret_post,
+/// private_key_jwt, or none for public clients.
+pub async fn authenticate_client(
+    state: &AppState,
+    req: &HttpRequest,
+    form: &[(String, String)],
+    audience: &str,
+) -> Result<Authenticated, (OAuthError, bool)> {
+    let basic = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "));
+    let is_basic = basic.is_some();
+    let fail = |why: &str| (OAuthError::invalid_client(why), is_basic);
+    let assertion = form_value(form, "client_assertion");
+    let posted_secret = form_value(form, "client_secret");
+    let methods = usize::from(basic.is_some())
+        + usize::from(assertion.is_some())
+        + usize::from(posted_secret.is_some());
+    if methods > 1 {
+        return Err((
+            OAuthError::invalid_request("use one client authentication method"),
+            is_basic,
+        ));
+    }
+    let (client_id, secret) = if let Some(b64) = basic {
+        let decoded = STANDARD
+            .decode(b64.trim())
+            .map_err(|_| fail("malformed Basic credentials"))?;
+        let text = String::from_utf8(decoded).map_err(|_| fail("malformed Basic credentials"))?;
+        let (id, secret) = text
+            .split_once(':')
+            .ok_or_else(|| fail("malformed Basic credentials"))?;
+        // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
+        let decode = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+        };
+        (decode(id).unwrap_or_default(), decode(secret))
+    } else if let Some(jwt) = assertion {
+        if form_value(form, "client_assertion_type") != Some(JWT_BEARER) {
+            return Err(fail("client_assertion_type must be jwt-bearer"));
+        }
+        let client = private_key_jwt(state, jwt, form_value(form, "client_id"), audience)
+            .await
+            .map_err(|e| (e, false))?;
+        return Ok(Authenticated {
+            client,
+            basic: false,
+        });
+    } else {
+        (
+            form_value(form, "client_id").unwrap_or_default().to_owned(),
+            posted_secret.map(str::to_owned),
+        )
+    };
+    if form_value(form, "client_id").is_some_and(|id| id != client_id) {
+        return Err(fail("client_id differs from the authenticated client"));
+    }
+    let client = state
+        .clients
+        .get(&state.stores, &ClientId::from_string(client_id))
+        .await
+        .map_err(|e| (OAuthError::from(e), is_basic))?
+        .ok_or_else(|| fail("unknown client or wrong credentials"))?;
+    match (&client.secret_digest, secret) {
+        (Some(digest), Some(secret)) if digest.matches(&secret) => {}
+        (None, None) if client.is_public() => {}
+        _ => return Err(fail("unknown client or wrong credentials")),
+    }
+    Ok(Authenticated {
+        client,
+        basic: is_basic,
+    })
+}
+
+/// The client and the `token` parameter of a revocation or introspection request, or
+/// the error response to send.
+pub async fn client_and_token(
+    state: &AppState,
+    req: &HttpRequest,
+    form: &[(String, String)],
+    endpoint: &str,
+) -> Result<(Authenticated, String), HttpResponse> {
+    let audience = format!(
+        "{}/{endpoint}",
+        state.settings.issuer().trim_end_matches('/')
+    );
+    let auth = authenticate_client(state, req, form, &audience)
+        .await
+        .map_err(|(e, basic)| error_json(&e, basic))?;
+    match form_value(form, "token") {
+        Some(token) => Ok((auth, token.to_owned())),
+        None => Err(error_json(
+            &OAuthError::invalid_request("token is required"),
+            auth.basic,
+        )),
+    }
+}
+
+/// RFC 7523 §3 as OIDC Core §9 uses it.
+async fn private_key_jwt(
+    state: &AppState,
+    jwt: &str,
+    claimed: Option<&str>,
+    audience: &str,
+) -> Result<Arc<Client>, OAuthError> {
+    let invalid = |why: &str| OAuthError::invalid_client(why);
+    let payload = jwt
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| invalid("malformed client assertion"))?;
+    let unverified: serde_json::Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| invalid("malformed client assertion"))?;
+    let issuer = unverified
+        .get("iss")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| invalid("the assertion has no iss"))?;
+    if claimed.is_some_and(|c| c != issuer) {
+        return Err(invalid("client_id differs from the assertion's issuer"));
+    }
+    let client = state
+        .clients
+        .get(&state.stores, &ClientId::from_string(issuer))
+        .await?
+        .ok_or_else(|| invalid("unknown client"))?;
+    let jwks = client
+        .jwks
+        .as_deref()
+        .ok_or_else(|| invalid("the client has no registered keys"))?;
+    let keys = JwkSet::from_json(jwks)
+        .map_err(|_| invalid("the client's registered keys are unusable"))?;
+    let algs = [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
+    let (_, claims) = jose::verify_jwt(jwt, &keys, &algs)
+        .map_err(|_| invalid("the client assertion's signature is invalid"))?;
+    let now = state.stores.clock.now().as_secs();
+    jose::check_time_claims(&claims, now, 30)
+        .map_err(|_| invalid("the client assertion has expired"))?;
+    if claims.get("sub").and_then(|v| v.as_str()) != Some(issuer) {
+        return Err(invalid("the assertion's sub must be the client_id"));
+    }
+    let aud_ok = match claims.get("aud") {
+        Some(serde_json::Value::String(a)) => a == audience || a == state.settings.issuer(),
+        Some(serde_json::Value::Array(list)) => list.iter().any(|a| {
+            a.as_str()
+                .is_some_and(|a| a == audience || a == state.settings.issuer())
+        }),
+        _ => false,
+    };
+    if !aud_ok {
+        return Err(invalid("the assertion's audience is not this server"));
+    }
+    let jti = claims
+        .get("jti")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| invalid("the assertion has no jti"))?;
+    let exp = claims.get("exp").and_then(|v| v.as_i64()).unwrap_or(now);
+    let ttl = Duration::from_secs(u64::try_from(exp - now).unwrap_or(0).max(60));
+    let key = format!(
+        "assertion-jti:{}:{}",
+        client.id,
+        TokenDigest::of(jti).to_hex()
+    );
+    if !state.stores.ephemeral.put_new(&key, b"1", ttl).await? {
+        return Err(invalid("the client assertion was already used"));
+    }
+    Ok(client)
+}
+
+/// The token issuer for one request.
+pub fn issuer<'a>(state: &'a AppState, keys: &'a idp_core::keyring::LoadedKeys) -> Issuer<'a> {
+    let t = &state.settings.tokens;
+    Issuer {
+        stores: &state.stores,
+        keys,
+        issuer: state.settings.issuer(),
+        lifetimes: Lifetimes {
+            access: Duration::from_secs(u64::from(t.access_token_ttl_secs)),
+            id: Duration::from_secs(u64::from(t.id_token_ttl_secs)),
+            refresh: Duration::from_secs(u64::from(t.refresh_token_ttl_secs)),
+        },
+    }
+}
+
+/// An authorization request waiting for the browser to sign in or consent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pending {
+    pub request: AuthorizeRequest,
+    /// The session that signed in while this request waited (satisfies prompt=login, max_age).
+    pub signed_in_session: Option<SessionId>,
+    /// The session that answered the consent page for it.
+    pub consented_session: Option<SessionId>,
+}
+
+/// How long a person has to sign in and consent.
+pub const PENDING_TTL: Duration = Duration::from_secs(15 * 60);
+
+fn pending_key(id: &str) -> String {
+    format!("authz:{}", TokenDigest::of(id).to_hex())
+}
+
+pub async fn save_pending(
+    state: &AppState,
+    id: &str,
+    pending: &Pending,
+) -> Result<(), crate::error::HttpError> {
+    let bytes = serde_json::to_vec(pending)
+        .map_err(|e| crate::error::HttpError::Internal(e.to_string()))?;
+    state
+        .stores
+        .ephemeral
+        .put(&pending_key(id), &bytes, PENDING_TTL)
+        .await?;
+    Ok(())
+}
+
+pub async fn load_pending(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<Pending>, crate::error::HttpError> {
+    if id.is_empty() {
+        return Ok(None);
+    }
+    Ok(state
+        .stores
+        .ephemeral
+        .get(&pending_key(id))
+        .await?
+        .and_then(|b| serde_json::from_slice(&b).ok()))
+}
+
+pub async fn drop_pending(state: &AppState, id: &str) -> Result<(), crate::error::HttpError> {
+    state.stores.ephemeral.delete(&pending_key(id)).await?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! The member's own account page: where they are signed in (and ending any of those
+//! sessions), and how they sign in.
+
+use super::authorize::current_session;
+use crate::error::HttpError;
+use crate::pages::render;
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::ids::SessionId;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/account", aw::get().to(show))
+        .route("/account/sessions/end", aw::post().to(end_one));
+}
+
+struct SessionRow {
+    id: String,
+    device: String,
+    ip: String,
+    started: String,
+    last_active: String,
+    current: bool,
+}
+
+struct MethodRow {
+    kind: String,
+    last: String,
+    count: i64,
+    ip: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    csrf: &'a str,
+    email: &'a str,
+    sessions: Vec<SessionRow>,
+    methods: Vec<MethodRow>,
+}
+
+/// "Firefox on Linux" from a user agent, or the raw string when it is unusual.
+pub fn describe_user_agent(ua: Option<&str>) -> String {
+    let Some(ua) = ua.filter(|u| !u.is_empty()) else {
+        return "Unknown browser".into();
+    };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        _ => ua.chars().take(60).collect(),
+    }
+}
+
+async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, HttpError> {
+    let Some(session) = current_session(&state, &req).await? else {
+        return Ok(web::found("/login"));
+    };
+    let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
+        return Ok(web::found("/login"));
+    };
+    let now = state.stores.clock.now();
+    let sessions = state
+        .stores
+        .sessions
+        .find_live_by_user(&user.id, now)
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            current: s.id == session.id,
+            id: s.id.to_string(),
+            device: describe_user_agent(s.user_agent.as_deref()),
+            ip: s.ip.unwrap_or_default(),
+            started: s.created_at.to_rfc3339(),
+            last_active: s.last_seen_at.to_rfc3339(),
+        })
+        .collect();
+    let methods = state
+        .stores
+        .login_methods
+        .find_by_user(&user.id)
+        .await?
+        .into_iter()
+        .map(|m| MethodRow {
+            kind: m.kind.to_string(),
+            last: m
+                .last_sign_in_at
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
+            count: m.sign_in_count,
+            ip: m.last_ip.unwrap_or_default(),
+        })
+        .collect();
+    let (csrf, cookie) = web::csrf_token(&state, &req);
+    let response = render(
+        StatusCode::OK,
+        &AccountPage {
+            csrf: &csrf,
+            email: user.email.as_str(),
+            sessions,
+            methods,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+#[derive(serde::Deserialize)]
+struct EndForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    session: String,
+}
+
+async fn end_one(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<EndForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(current) = current_session(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let target = SessionId::from_string(form.session.clone());
+    // Only the member's own sessions can be ended here.
+    if let Some(s) = state.stores.sessions.find_by_id(&target).await?
+        && s.user_id == current.user_id
+    {
+        state
+            .stores
+            .sessions
+            .end(&s.id, state.stores.clock.now())
+            .await?;
+    }
+    Ok(web::see_other(if target == current.id {
+        "/login"
+    } else {
+        "/account"
+    }))
+}

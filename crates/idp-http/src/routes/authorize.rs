@@ -1,0 +1,325 @@
+//! The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): validates the request,
+//! sends the browser through sign-in and consent when needed, and answers with a code
+//! or an error by query or form post, always with `iss` (RFC 9207).
+
+use crate::error::HttpError;
+use crate::oauth::{self, Pending};
+use crate::pages::{MessagePage, render};
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::client::SigningAlg;
+use idp_core::ids::ClientId;
+use idp_core::jose;
+use idp_core::oidc::OAuthError;
+use idp_core::oidc::authorize::{
+    self, AuthorizeRequest, Rejection, ResponseMode, SessionView, Situation, Step,
+};
+use idp_core::oidc::token::{CodeGrant, issue_code};
+use idp_core::random::token;
+use idp_core::records::BrowserSession;
+use idp_core::signin::{SessionLifetimes, resolve_session};
+use std::time::Duration;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/authorize", aw::get().to(authorize_get))
+        .route("/authorize", aw::post().to(authorize_post))
+        .route("/authorize/continue", aw::get().to(resume));
+}
+
+pub fn lifetimes(state: &AppState) -> SessionLifetimes {
+    SessionLifetimes {
+        idle: Duration::from_secs(state.settings.session.idle_timeout_secs),
+        absolute: Duration::from_secs(state.settings.session.absolute_lifetime_secs),
+    }
+}
+
+/// The live session of this browser, if any.
+pub async fn current_session(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Option<BrowserSession>, HttpError> {
+    match web::session_cookie_value(state, req) {
+        Some(cookie) => Ok(resolve_session(&state.stores, &cookie, lifetimes(state)).await?),
+        None => Ok(None),
+    }
+}
+
+async fn authorize_get(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, HttpError> {
+    start(&state, &req, query.into_inner()).await
+}
+
+async fn authorize_post(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, HttpError> {
+    start(&state, &req, form.into_inner()).await
+}
+
+fn error_page(message: &str) -> Result<HttpResponse, HttpError> {
+    render(
+        StatusCode::BAD_REQUEST,
+        &MessagePage {
+            title: "This sign-in link does not work",
+            message,
+        },
+    )
+}
+
+async fn start(
+    state: &AppState,
+    req: &HttpRequest,
+    params: Vec<(String, String)>,
+) -> Result<HttpResponse, HttpError> {
+    let client_id = params
+        .iter()
+        .find(|(k, _)| k == "client_id")
+        .map(|(_, v)| ClientId::from_string(v.clone()));
+    let client = match &client_id {
+        Some(id) => state.clients.get(&state.stores, id).await?,
+        None => None,
+    };
+    let request = match authorize::validate(&params, client.as_deref()) {
+        Ok(r) => r,
+        Err(Rejection::Page(message)) => return error_page(&message),
+        Err(Rejection::Redirect {
+            redirect_uri,
+            response_mode,
+            state: st,
+            error,
+        }) => {
+            return respond(
+                state,
+                &redirect_uri,
+                response_mode,
+                &error_fields(&error, st.as_deref()),
+            );
+        }
+    };
+    proceed(state, req, request, None, None).await
+}
+
+/// Decides and acts: sign-in page, consent page, a code, or an error back to the client.
+async fn proceed(
+    state: &AppState,
+    req: &HttpRequest,
+    request: AuthorizeRequest,
+    pending_id: Option<&str>,
+    pending: Option<&Pending>,
+) -> Result<HttpResponse, HttpError> {
+    let session = current_session(state, req).await?;
+    let hint_subject = match &request.id_token_hint {
+        Some(hint) => match hint_subject(state, hint) {
+            Some(sub) => Some(sub),
+            None => {
+                let error = OAuthError::invalid_request(
+                    "id_token_hint is not an ID token this server issued",
+                );
+                return finish_with_error(state, &request, pending_id, &error).await;
+            }
+        },
+        None => None,
+    };
+    let client = state.clients.get(&state.stores, &request.client_id).await?;
+    let Some(client) = client else {
+        return error_page("The application that sent you here is no longer registered.");
+    };
+    let consent_covers = match &session {
+        _ if client.first_party => true,
+        Some(s) => state
+            .stores
+            .consents
+            .find(&s.user_id, &client.id)
+            .await?
+            .is_some_and(|c| c.covers(&request.scopes)),
+        None => false,
+    };
+    let view = session.as_ref().map(|s| SessionView {
+        user_id: s.user_id.clone(),
+        auth_time: s.auth_time,
+    });
+    let sid = session.as_ref().map(|s| &s.id);
+    let situation = Situation {
+        session: view.as_ref(),
+        hint_subject: hint_subject.as_deref(),
+        signed_in_now: pending
+            .and_then(|p| p.signed_in_session.as_ref())
+            .is_some_and(|p| Some(p) == sid),
+        consented_now: pending
+            .and_then(|p| p.consented_session.as_ref())
+            .is_some_and(|p| Some(p) == sid),
+        consent_covers,
+        now: state.stores.clock.now(),
+    };
+    match authorize::decide(&request, &situation) {
+        Step::Issue => {
+            let Some(session) = session else {
+                return Err(HttpError::Internal("issue without a session".into()));
+            };
+            if let Some(id) = pending_id {
+                oauth::drop_pending(state, id).await?;
+            }
+            let grant = CodeGrant::for_request(
+                &request,
+                &session.user_id,
+                session.auth_time,
+                session.amr.clone(),
+                Some(session.id.clone()),
+            );
+            let code = issue_code(&state.stores, &grant).await?;
+            let mut fields = vec![("code", code)];
+            if let Some(s) = &request.state {
+                fields.push(("state", s.clone()));
+            }
+            fields.push(("iss", state.settings.issuer().to_owned()));
+            respond(state, &request.redirect_uri, request.response_mode, &fields)
+        }
+        Step::Fail(error) => finish_with_error(state, &request, pending_id, &error).await,
+        step @ (Step::SignIn | Step::Consent) => {
+            let id = match pending_id {
+                Some(id) => id.to_owned(),
+                None => {
+                    let id = token(state.stores.random.as_ref());
+                    let fresh = Pending {
+                        request,
+                        signed_in_session: None,
+                        consented_session: None,
+                    };
+                    oauth::save_pending(state, &id, &fresh).await?;
+                    id
+                }
+            };
+            let page = if step == Step::SignIn {
+                "/login"
+            } else {
+                "/consent"
+            };
+            Ok(web::found(&format!("{page}?authz={id}")))
+        }
+    }
+}
+
+async fn finish_with_error(
+    state: &AppState,
+    request: &AuthorizeRequest,
+    pending_id: Option<&str>,
+    error: &OAuthError,
+) -> Result<HttpResponse, HttpError> {
+    if let Some(id) = pending_id {
+        oauth::drop_pending(state, id).await?;
+    }
+    respond(
+        state,
+        &request.redirect_uri,
+        request.response_mode,
+        &error_fields(error, request.state.as_deref()),
+    )
+}
+
+/// The `sub` of an ID token this server signed; an expired one still names its subject.
+fn hint_subject(state: &AppState, hint: &str) -> Option<String> {
+    let keys = state.keys.get();
+    let algs = [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
+    let (_, claims) = jose::verify_jwt(hint, keys.verifier_set(), &algs).ok()?;
+    if claims.get("iss").and_then(|v| v.as_str()) != Some(state.settings.issuer()) {
+        return None;
+    }
+    claims
+        .get("sub")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+pub fn error_fields(error: &OAuthError, st: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("error", error.code.as_str().to_owned()),
+        ("error_description", error.description.clone()),
+    ];
+    if let Some(s) = st {
+        fields.push(("state", s.to_owned()));
+    }
+    fields
+}
+
+#[derive(Template)]
+#[template(path = "form_post.html")]
+struct FormPost<'a> {
+    action: &'a str,
+    fields: Vec<(&'a str, &'a str)>,
+}
+
+/// Sends the authorization response to the client: query string or form post.
+pub fn respond(
+    state: &AppState,
+    redirect_uri: &str,
+    mode: ResponseMode,
+    fields: &[(&str, String)],
+) -> Result<HttpResponse, HttpError> {
+    let mut fields: Vec<(&str, String)> = fields.to_vec();
+    if !fields.iter().any(|(k, _)| *k == "iss") {
+        fields.push(("iss", state.settings.issuer().to_owned()));
+    }
+    match mode {
+        ResponseMode::Query => {
+            let mut url =
+                url::Url::parse(redirect_uri).map_err(|e| HttpError::Internal(e.to_string()))?;
+            {
+                let mut q = url.query_pairs_mut();
+                for (k, v) in &fields {
+                    q.append_pair(k, v);
+                }
+            }
+            Ok(web::found(url.as_str()))
+        }
+        ResponseMode::FormPost => {
+            let page = FormPost {
+                action: redirect_uri,
+                fields: fields.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+            };
+            let html = page
+                .render()
+                .map_err(|e| HttpError::Internal(e.to_string()))?;
+            Ok(HttpResponse::Ok()
+                .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .insert_header((
+                    CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; script-src 'unsafe-inline'; frame-ancestors 'none'",
+                ))
+                .body(html))
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ResumeQuery {
+    #[serde(default)]
+    authz: String,
+}
+
+/// After the sign-in or consent page: decide again with what the browser just did.
+async fn resume(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<ResumeQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let Some(pending) = oauth::load_pending(&state, &query.authz).await? else {
+        return render(
+            StatusCode::BAD_REQUEST,
+            &MessagePage {
+                title: "This sign-in has expired",
+                message: "Go back to the application and start again.",
+            },
+        );
+    };
+    let request = pending.request.clone();
+    proceed(&state, &req, request, Some(&query.authz), Some(&pending)).await
+}

@@ -1,0 +1,103 @@
+//! OpenID Provider metadata (OIDC Discovery §3, RFC 8414) and the JWKS, answered from
+//! bytes serialized once, with ETags.
+
+use crate::state::{AppState, StaticDocument};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use serde_json::json;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/.well-known/openid-configuration", aw::get().to(discovery))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            aw::get().to(discovery),
+        )
+        .route("/jwks", aw::get().to(jwks));
+}
+
+/// The metadata document for `issuer`.
+pub fn document(issuer: &str) -> StaticDocument {
+    let base = issuer.trim_end_matches('/');
+    let algs = ["RS256", "ES256", "EdDSA"];
+    let auth_methods = [
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+        "none",
+    ];
+    StaticDocument::new(&json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "userinfo_endpoint": format!("{base}/userinfo"),
+        "jwks_uri": format!("{base}/jwks"),
+        "end_session_endpoint": format!("{base}/end_session"),
+        "revocation_endpoint": format!("{base}/revoke"),
+        "introspection_endpoint": format!("{base}/introspect"),
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": algs,
+        "token_endpoint_auth_methods_supported": auth_methods,
+        "token_endpoint_auth_signing_alg_values_supported": algs,
+        "revocation_endpoint_auth_methods_supported": auth_methods,
+        "introspection_endpoint_auth_methods_supported": auth_methods,
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
+            "org", "name", "given_name", "family_name", "preferred_username", "locale", "updated_at", "email", "email_verified"],
+        "claim_types_supported": ["normal"],
+        "claims_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "require_request_uri_registration": false,
+        "authorization_response_iss_parameter_supported": true,
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "acr_values_supported": ["urn:idp:acr:pwd", "urn:idp:acr:mfa"],
+        "ui_locales_supported": ["en"],
+        "frontchannel_logout_supported": false,
+        "backchannel_logout_supported": false,
+    }))
+}
+
+fn cached(req: &HttpRequest, body: aw::Bytes, etag: &str, max_age: u32) -> HttpResponse {
+    let fresh = req
+        .headers()
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let cache = format!("public, max-age={max_age}");
+    if fresh {
+        return HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .insert_header((CACHE_CONTROL, cache))
+            .finish();
+    }
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "application/json"))
+        .insert_header((ETAG, etag))
+        .insert_header((CACHE_CONTROL, cache))
+        .body(body)
+}
+
+async fn discovery(state: aw::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    cached(
+        &req,
+        state.discovery.body.clone(),
+        &state.discovery.etag,
+        3600,
+    )
+}
+
+async fn jwks(state: aw::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let keys = state.keys.get();
+    // Short: the next key is already published, so a relying party that refetches this
+    // often enough has every key before it signs.
+    cached(
+        &req,
+        aw::Bytes::copy_from_slice(keys.jwks_json().as_bytes()),
+        &format!("\"{}\"", keys.etag().trim_matches('"')),
+        300,
+    )
+}

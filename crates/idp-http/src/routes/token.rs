@@ -1,0 +1,75 @@
+//! The token endpoint (RFC 6749 §3.2): authorization_code, refresh_token and
+//! client_credentials, answered as JSON that is never cached.
+
+use crate::oauth::{self, authenticate_client, error_json, json_no_store};
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use idp_core::oidc::{OAuthError, OAuthErrorCode};
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/token", aw::post().to(token));
+}
+
+fn value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+async fn token(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let audience = format!("{}/token", state.settings.issuer().trim_end_matches('/'));
+    let auth = match authenticate_client(&state, &req, &form, &audience).await {
+        Ok(a) => a,
+        Err((e, basic)) => return error_json(&e, basic),
+    };
+    // RFC 6749 §3.2: parameters sent twice make the request invalid.
+    let mut names: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+    names.sort_unstable();
+    if names.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
+        return error_json(
+            &OAuthError::invalid_request("a parameter was sent more than once"),
+            auth.basic,
+        );
+    }
+    let keys = state.keys.get();
+    let issuer = oauth::issuer(&state, &keys);
+    let client = &auth.client;
+    let result = match value(&form, "grant_type") {
+        Some("authorization_code") => match value(&form, "code") {
+            Some(code) => {
+                issuer
+                    .exchange_code(
+                        client,
+                        code,
+                        value(&form, "redirect_uri"),
+                        value(&form, "code_verifier"),
+                    )
+                    .await
+            }
+            None => Err(OAuthError::invalid_request("code is required")),
+        },
+        Some("refresh_token") => match value(&form, "refresh_token") {
+            Some(rt) => issuer.refresh(client, rt, value(&form, "scope")).await,
+            None => Err(OAuthError::invalid_request("refresh_token is required")),
+        },
+        Some("client_credentials") => {
+            issuer
+                .client_credentials(client, value(&form, "scope"))
+                .await
+        }
+        Some(other) => Err(OAuthError::new(
+            OAuthErrorCode::UnsupportedGrantType,
+            format!("grant_type {other} is not supported"),
+        )),
+        None => Err(OAuthError::invalid_request("grant_type is required")),
+    };
+    match result {
+        Ok(tokens) => json_no_store(&tokens),
+        Err(e) => error_json(&e, auth.basic),
+    }
+}

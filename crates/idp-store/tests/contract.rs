@@ -1,0 +1,1934 @@
+//! The durable store contract: every repository port, the same tests on every database
+//! backend. Each contract is one async function over a fresh, migrated [`Database`];
+//! `contract_tests!` turns it into one `#[tokio::test]` per backend
+//! (`sqlite_…` on a temp file, `postgres_…` on a database made for that test).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "an integration test crate is not a #[cfg(test)] module, so clippy.toml's test allowances do not reach it"
+)]
+
+mod common;
+
+use common::TestDb;
+
+/// One `#[tokio::test]` per backend for each contract: `contract => sqlite_name, postgres_name;`,
+/// optionally preceded by attributes (such as `#[ignore = "why"]`) that both tests get.
+macro_rules! contract_tests {
+    ($($(#[$meta:meta])* $contract:ident => $sqlite:ident, $postgres:ident;)+) => {
+        $(
+            $(#[$meta])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $sqlite() {
+                let t = TestDb::sqlite().await;
+                contracts::$contract(&t.db).await;
+            }
+
+            $(#[$meta])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $postgres() {
+                let Some(t) = TestDb::postgres(stringify!($postgres)).await else { return };
+                contracts::$contract(&t.db).await;
+            }
+        )+
+    };
+}
+
+contract_tests! {
+    orgs_subtree_slug_and_conflict => sqlite_orgs_subtree_slug_and_conflict, postgres_orgs_subtree_slug_and_conflict;
+    users_insert_find_and_conflict => sqlite_users_insert_find_and_conflict, postgres_users_insert_find_and_conflict;
+    users_keyset_paging => sqlite_users_keyset_paging, postgres_users_keyset_paging;
+    users_super_admins_and_status => sqlite_users_super_admins_and_status, postgres_users_super_admins_and_status;
+    credentials_round_trip => sqlite_credentials_round_trip, postgres_credentials_round_trip;
+    recovery_codes_single_use => sqlite_recovery_codes_single_use, postgres_recovery_codes_single_use;
+    login_methods_count_and_upstream => sqlite_login_methods_count_and_upstream, postgres_login_methods_count_and_upstream;
+    login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
+    clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
+    keys_publication => sqlite_keys_publication, postgres_keys_publication;
+    grants_round_trip_and_revoke => sqlite_grants_round_trip_and_revoke, postgres_grants_round_trip_and_revoke;
+    refresh_tokens_rotation_and_reuse => sqlite_refresh_tokens_rotation_and_reuse, postgres_refresh_tokens_rotation_and_reuse;
+    refresh_tokens_single_use_under_concurrency => sqlite_refresh_tokens_single_use_under_concurrency, postgres_refresh_tokens_single_use_under_concurrency;
+    refresh_tokens_concurrent_use_has_one_winner => sqlite_refresh_tokens_concurrent_use_has_one_winner, postgres_refresh_tokens_concurrent_use_has_one_winner;
+    consents_upsert_find_delete => sqlite_consents_upsert_find_delete, postgres_consents_upsert_find_delete;
+    sessions_live_touch_and_end => sqlite_sessions_live_touch_and_end, postgres_sessions_live_touch_and_end;
+    sessions_end_all_counts_live_sessions => sqlite_sessions_end_all_counts_live_sessions, postgres_sessions_end_all_counts_live_sessions;
+    policies_ip_lists_and_admins => sqlite_policies_ip_lists_and_admins, postgres_policies_ip_lists_and_admins;
+    audit_chains_and_search => sqlite_audit_chains_and_search, postgres_audit_chains_and_search;
+    audit_concurrent_appends_keep_the_chain => sqlite_audit_concurrent_appends_keep_the_chain, postgres_audit_concurrent_appends_keep_the_chain;
+}
+
+/// Records as a use case would build them, with fixed times.
+mod fixtures {
+    use idp_core::Timestamp;
+    use idp_core::client::{Client, ClientAuthMethod, GrantType, RedirectUri, SigningAlg};
+    use idp_core::crypto::TokenDigest;
+    use idp_core::email::Email;
+    use idp_core::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+    use idp_core::org::Organization;
+    use idp_core::ports::{ClientRepo, OrgRepo, UserRepo};
+    use idp_core::records::{BrowserSession, Credentials, Grant, RefreshToken, User, UserStatus};
+    use idp_store::Database;
+    use std::time::Duration;
+
+    /// The fixed "now" of every contract.
+    pub const NOW: Timestamp = Timestamp::from_secs(1_700_000_000);
+
+    pub fn at(secs: u64) -> Timestamp {
+        NOW.plus(Duration::from_secs(secs))
+    }
+
+    pub fn before(secs: u64) -> Timestamp {
+        NOW.minus(Duration::from_secs(secs))
+    }
+
+    pub fn org(name: &str, slug: &str, parent: Option<&Organization>) -> Organization {
+        Organization::new(name, Some(slug), parent, NOW).unwrap()
+    }
+
+    pub async fn insert_org(db: &Database, slug: &str) -> Organization {
+        let o = org(slug, slug, None);
+        OrgRepo::insert(db, &o).await.unwrap();
+        o
+    }
+
+    pub fn member(org: &OrgId, email: &str) -> User {
+        User {
+            id: UserId::generate(),
+            org_id: org.clone(),
+            email: Email::parse(email).unwrap(),
+            email_verified: true,
+            name: Some("Ada Lovelace".into()),
+            given_name: Some("Ada".into()),
+            family_name: Some("Lovelace".into()),
+            locale: Some("en-GB".into()),
+            status: UserStatus::Active,
+            super_admin: false,
+            created_at: NOW,
+            updated_at: NOW,
+        }
+    }
+
+    pub async fn insert_member(db: &Database, org: &OrgId, email: &str) -> User {
+        let u = member(org, email);
+        UserRepo::insert(db, &u, &Credentials::empty(u.id.clone(), NOW))
+            .await
+            .unwrap();
+        u
+    }
+
+    pub fn uri(text: &str) -> RedirectUri {
+        RedirectUri::parse(text).unwrap()
+    }
+
+    /// A confidential client with every optional field set.
+    pub fn full_client(org: &OrgId) -> Client {
+        Client {
+            id: ClientId::generate(),
+            org_id: org.clone(),
+            name: "Payroll".into(),
+            secret_digest: Some(TokenDigest::of("payroll-secret")),
+            auth_method: ClientAuthMethod::ClientSecretPost,
+            redirect_uris: vec![uri("https://payroll.example.org/cb?x=1"), uri("http://127.0.0.1/cb")],
+            post_logout_redirect_uris: vec![uri("https://payroll.example.org/bye")],
+            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken, GrantType::ClientCredentials],
+            extra_scopes: vec!["payroll:read".into(), "payroll:write".into()],
+            first_party: true,
+            require_pkce: false,
+            id_token_alg: SigningAlg::EdDsa,
+            access_token_ttl_secs: Some(300),
+            id_token_ttl_secs: Some(600),
+            refresh_token_ttl_secs: Some(2_592_000),
+            jwks: Some(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#.into()),
+            created_at: at(1),
+            updated_at: at(2),
+        }
+    }
+
+    /// A public client with every optional field absent.
+    pub fn public_client(org: &OrgId) -> Client {
+        Client {
+            id: ClientId::generate(),
+            org_id: org.clone(),
+            name: "Mobile".into(),
+            secret_digest: None,
+            auth_method: ClientAuthMethod::None,
+            redirect_uris: vec![uri("com.example.app:/oauth2redirect")],
+            post_logout_redirect_uris: Vec::new(),
+            grant_types: vec![GrantType::AuthorizationCode],
+            extra_scopes: Vec::new(),
+            first_party: false,
+            require_pkce: true,
+            id_token_alg: SigningAlg::Rs256,
+            access_token_ttl_secs: None,
+            id_token_ttl_secs: None,
+            refresh_token_ttl_secs: None,
+            jwks: None,
+            created_at: NOW,
+            updated_at: NOW,
+        }
+    }
+
+    pub async fn insert_client(db: &Database, org: &OrgId) -> Client {
+        let c = full_client(org);
+        ClientRepo::insert(db, &c).await.unwrap();
+        c
+    }
+
+    pub fn grant(user: &UserId, client: &ClientId) -> Grant {
+        Grant {
+            id: GrantId::generate(),
+            user_id: Some(user.clone()),
+            client_id: client.clone(),
+            scopes: vec!["openid".into(), "offline_access".into()],
+            auth_time: Some(before(30)),
+            amr: vec!["pwd".into(), "otp".into()],
+            session_id: Some(SessionId::generate()),
+            created_at: NOW,
+            revoked_at: None,
+        }
+    }
+
+    pub fn refresh(grant: &GrantId, token: &str, expires_at: Timestamp) -> RefreshToken {
+        RefreshToken {
+            digest: TokenDigest::of(token),
+            grant_id: grant.clone(),
+            scopes: vec!["openid".into(), "offline_access".into()],
+            created_at: NOW,
+            expires_at,
+            used_at: None,
+        }
+    }
+
+    pub fn session(user: &UserId, expires_at: Timestamp) -> BrowserSession {
+        BrowserSession {
+            id: SessionId::generate(),
+            user_id: user.clone(),
+            auth_time: before(60),
+            amr: vec!["pwd".into(), "otp".into()],
+            ip: Some("192.0.2.10".into()),
+            user_agent: Some("Mozilla/5.0 (contract)".into()),
+            created_at: before(60),
+            last_seen_at: before(60),
+            expires_at,
+            ended_at: None,
+        }
+    }
+}
+
+mod contracts {
+    use super::fixtures::*;
+    use idp_core::Timestamp;
+    use idp_core::audit::{
+        ActivityType, ActorKind, AuditCursor, AuditEvent, AuditFilter, EventKind, GENESIS,
+        InfoType, NewAuditEvent, verify_chain,
+    };
+    use idp_core::crypto::TokenDigest;
+    use idp_core::email::Email;
+    use idp_core::ids::{ClientId, OrgId, UserId};
+    use idp_core::org::Organization;
+    use idp_core::ports::{
+        AuditRepo, ClientRepo, ConsentRepo, CredentialRepo, GrantRepo, KeyRepo, LoginMethodRepo,
+        OrgRepo, PolicyRepo, SessionRepo, StoreError, UserRepo,
+    };
+    use idp_core::records::{
+        AdminAssignment, Consent, Credentials, Grant, IpListEntry, IpListPurpose, KeyState,
+        LoginMethodKind, OrgPolicyRecord, RefreshToken, RefreshUse, SignInRecord, SigningKey,
+        UserStatus,
+    };
+    use idp_store::Database;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Arc;
+    use tokio::sync::Barrier;
+    use tokio::task::JoinSet;
+
+    fn assert_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
+        match result {
+            Err(StoreError::Conflict { .. }) => {}
+            other => panic!("{what}: expected StoreError::Conflict, got {other:?}"),
+        }
+    }
+
+    // 1. Organizations: a tree stored with materialized paths.
+    pub async fn orgs_subtree_slug_and_conflict(db: &Database) {
+        let root = org("Acme", "acme", None);
+        let child = org("Sales", "sales", Some(&root));
+        let grandchild = org("EMEA", "sales-emea", Some(&child));
+        let sibling = org("Support", "support", Some(&root));
+        let nephew = org("Tier 1", "support-tier-1", Some(&sibling));
+        // Siblings whose ids extend the child's id: their paths start like the child's
+        // path but are not below it, so they must stay outside its subtree.
+        let mut after_child = org("Sales Zero", "sales-zero", Some(&root));
+        after_child.id = OrgId::from_string(format!("{}0", child.id));
+        after_child.path = format!("{}{}/", root.path, after_child.id);
+        let mut before_child = org("Sales Dash", "sales-dash", Some(&root));
+        before_child.id = OrgId::from_string(format!("{}-x", child.id));
+        before_child.path = format!("{}{}/", root.path, before_child.id);
+        let all = [
+            &root,
+            &child,
+            &grandchild,
+            &sibling,
+            &nephew,
+            &after_child,
+            &before_child,
+        ];
+        for o in all {
+            OrgRepo::insert(db, o).await.unwrap();
+        }
+
+        let subtree = OrgRepo::find_subtree(db, &child.path).await.unwrap();
+        assert_eq!(
+            subtree,
+            vec![child.clone(), grandchild.clone()],
+            "the child's subtree"
+        );
+        let subtree = OrgRepo::find_subtree(db, &sibling.path).await.unwrap();
+        assert_eq!(
+            subtree,
+            vec![sibling.clone(), nephew.clone()],
+            "the sibling's subtree"
+        );
+        assert_eq!(
+            OrgRepo::find_subtree(db, &grandchild.path).await.unwrap(),
+            vec![grandchild.clone()]
+        );
+
+        let mut by_path: Vec<Organization> = all.iter().map(|o| (*o).clone()).collect();
+        by_path.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+        assert_eq!(
+            OrgRepo::find_subtree(db, &root.path).await.unwrap(),
+            by_path,
+            "the whole tree, by path"
+        );
+        assert_eq!(OrgRepo::find_all(db).await.unwrap(), by_path);
+
+        assert_eq!(
+            OrgRepo::find_by_slug(db, "sales").await.unwrap(),
+            Some(child.clone())
+        );
+        assert_eq!(
+            OrgRepo::find_by_slug(db, "sales-emea").await.unwrap(),
+            Some(grandchild.clone())
+        );
+        assert_eq!(OrgRepo::find_by_slug(db, "nobody").await.unwrap(), None);
+        assert_eq!(
+            OrgRepo::find_by_id(db, &nephew.id).await.unwrap(),
+            Some(nephew.clone())
+        );
+        assert_eq!(
+            OrgRepo::find_by_id(db, &OrgId::generate()).await.unwrap(),
+            None
+        );
+
+        let same_slug = org("Other Sales", "sales", None);
+        assert_conflict(
+            OrgRepo::insert(db, &same_slug).await,
+            "a second organization with slug 'sales'",
+        );
+        assert_eq!(OrgRepo::find_by_id(db, &same_slug.id).await.unwrap(), None);
+        assert_eq!(
+            OrgRepo::find_by_slug(db, "sales").await.unwrap(),
+            Some(child.clone())
+        );
+        assert_eq!(OrgRepo::find_all(db).await.unwrap().len(), all.len());
+    }
+
+    // 2. Users.
+    pub async fn users_insert_find_and_conflict(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+
+        let ada = member(&acme.id, "ada@example.org");
+        let creds = Credentials {
+            password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into()),
+            password_changed_at: Some(NOW),
+            ..Credentials::empty(ada.id.clone(), NOW)
+        };
+        UserRepo::insert(db, &ada, &creds).await.unwrap();
+        assert_eq!(
+            UserRepo::find_by_id(db, &ada.id).await.unwrap(),
+            Some(ada.clone())
+        );
+        assert_eq!(
+            UserRepo::find_by_email(db, &acme.id, &ada.email)
+                .await
+                .unwrap(),
+            Some(ada.clone())
+        );
+        assert_eq!(
+            UserRepo::find_by_email(db, &globex.id, &ada.email)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            UserRepo::find_by_id(db, &UserId::generate()).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &ada.id).await.unwrap(),
+            Some(creds.clone())
+        );
+
+        // The same address (typed differently) in the same organization.
+        let twin = member(&acme.id, "ADA@Example.org");
+        let twin_creds = Credentials {
+            password_hash: Some("$argon2id$twin".into()),
+            ..Credentials::empty(twin.id.clone(), NOW)
+        };
+        assert_conflict(
+            UserRepo::insert(db, &twin, &twin_creds).await,
+            "a second ada@example.org in acme",
+        );
+        assert_eq!(UserRepo::find_by_id(db, &twin.id).await.unwrap(), None);
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &twin.id).await.unwrap(),
+            None,
+            "no stray credentials row"
+        );
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &ada.id).await.unwrap(),
+            Some(creds),
+            "ada's credentials kept"
+        );
+
+        // The same address in another organization is another member.
+        let other = member(&globex.id, "ada@example.org");
+        UserRepo::insert(db, &other, &Credentials::empty(other.id.clone(), NOW))
+            .await
+            .unwrap();
+        assert_eq!(
+            UserRepo::find_by_email(db, &globex.id, &other.email)
+                .await
+                .unwrap(),
+            Some(other.clone())
+        );
+        assert_eq!(
+            UserRepo::find_by_email(db, &acme.id, &ada.email)
+                .await
+                .unwrap(),
+            Some(ada.clone())
+        );
+        assert!(
+            CredentialRepo::find_by_user(db, &other.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+
+        // Every organization's member with the address, and no one else.
+        insert_member(db, &globex.id, "grace@example.org").await;
+        let mut everywhere = UserRepo::find_all_by_email(db, &ada.email).await.unwrap();
+        everywhere.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut expected = vec![ada, other];
+        expected.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(everywhere, expected);
+        let nobody = Email::parse("nobody@example.org").unwrap();
+        assert_eq!(
+            UserRepo::find_all_by_email(db, &nobody).await.unwrap(),
+            Vec::new()
+        );
+    }
+
+    pub async fn users_keyset_paging(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+        let mut expected = BTreeSet::new();
+        for i in 0..5 {
+            let u = insert_member(db, &acme.id, &format!("member{i}@example.org")).await;
+            expected.insert(u.id);
+            // Members of another organization in between must not show up.
+            insert_member(db, &globex.id, &format!("member{i}@example.org")).await;
+        }
+
+        let mut seen: Vec<UserId> = Vec::new();
+        let mut sizes = Vec::new();
+        let mut after: Option<UserId> = None;
+        loop {
+            let page = UserRepo::find_by_org(db, &acme.id, after.as_ref(), 2)
+                .await
+                .unwrap();
+            assert!(sizes.len() < 10, "paging does not end");
+            sizes.push(page.len());
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            assert!(
+                page.iter().all(|u| u.org_id == acme.id),
+                "only acme's members"
+            );
+            seen.extend(page.into_iter().map(|u| u.id));
+        }
+        assert_eq!(sizes, vec![2, 2, 1, 0]);
+        assert!(
+            seen.windows(2).all(|w| w[0] < w[1]),
+            "ordered by id, no duplicates: {seen:?}"
+        );
+        assert_eq!(
+            seen.into_iter().collect::<BTreeSet<_>>(),
+            expected,
+            "every member seen"
+        );
+        assert_eq!(
+            UserRepo::find_by_org(db, &acme.id, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            5
+        );
+        assert_eq!(
+            UserRepo::find_by_org(db, &OrgId::generate(), None, 10)
+                .await
+                .unwrap(),
+            Vec::new()
+        );
+    }
+
+    pub async fn users_super_admins_and_status(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+        assert_eq!(UserRepo::count_super_admins(db).await.unwrap(), 0);
+        for (org, email) in [(&acme, "root@example.org"), (&globex, "root2@example.org")] {
+            let u = member(&org.id, email);
+            let u = idp_core::records::User {
+                super_admin: true,
+                ..u
+            };
+            UserRepo::insert(db, &u, &Credentials::empty(u.id.clone(), NOW))
+                .await
+                .unwrap();
+        }
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        assert_eq!(UserRepo::count_super_admins(db).await.unwrap(), 2);
+
+        assert!(
+            UserRepo::update_status(db, &ada.id, UserStatus::Disabled, at(60))
+                .await
+                .unwrap()
+        );
+        let stored = UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap();
+        assert_eq!(stored.status, UserStatus::Disabled);
+        assert_eq!(stored.updated_at, at(60));
+        let unchanged = idp_core::records::User {
+            status: UserStatus::Disabled,
+            updated_at: at(60),
+            ..ada.clone()
+        };
+        assert_eq!(stored, unchanged, "only status and updated_at change");
+
+        assert!(
+            UserRepo::update_status(db, &ada.id, UserStatus::OnLeave, at(120))
+                .await
+                .unwrap()
+        );
+        let stored = UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.status, stored.updated_at),
+            (UserStatus::OnLeave, at(120))
+        );
+        assert!(
+            !UserRepo::update_status(db, &UserId::generate(), UserStatus::Active, at(180))
+                .await
+                .unwrap()
+        );
+    }
+
+    // 3. Credentials.
+    pub async fn credentials_round_trip(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let bob_before = CredentialRepo::find_by_user(db, &bob.id).await.unwrap();
+
+        // Every byte value, so that no encoding (text, hex, escapes) can hide in the column.
+        let sealed: Vec<u8> = (0..=255u8).rev().chain([0, 0, 1]).collect();
+        let full = Credentials {
+            user_id: ada.id.clone(),
+            password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into()),
+            password_changed_at: Some(at(10)),
+            password_must_change: true,
+            email_login_enabled: false,
+            totp_secret_sealed: Some(sealed),
+            totp_enrolled_at: Some(at(11)),
+            email_otp_enabled: true,
+            failed_sign_ins: 4,
+            locked_at: Some(at(12)),
+            second_factor_reset_at: Some(at(13)),
+            updated_at: at(14),
+        };
+        CredentialRepo::update(db, &full).await.unwrap();
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &ada.id).await.unwrap(),
+            Some(full.clone())
+        );
+
+        // Back to "not set": absent values must overwrite, not be skipped.
+        let cleared = Credentials {
+            password_hash: None,
+            password_changed_at: None,
+            password_must_change: false,
+            email_login_enabled: true,
+            totp_secret_sealed: None,
+            totp_enrolled_at: None,
+            email_otp_enabled: false,
+            failed_sign_ins: 0,
+            locked_at: None,
+            second_factor_reset_at: None,
+            updated_at: at(20),
+            ..full
+        };
+        CredentialRepo::update(db, &cleared).await.unwrap();
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &ada.id).await.unwrap(),
+            Some(cleared)
+        );
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &bob.id).await.unwrap(),
+            bob_before,
+            "another member untouched"
+        );
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &UserId::generate())
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    pub async fn recovery_codes_single_use(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let code = |n: u32| TokenDigest::of(&format!("recovery-{}-{n}", ada.id));
+
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &ada.id)
+                .await
+                .unwrap(),
+            0
+        );
+        CredentialRepo::replace_recovery_codes(db, &ada.id, &[code(1), code(2), code(3)], NOW)
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &ada.id)
+                .await
+                .unwrap(),
+            3
+        );
+
+        assert!(
+            CredentialRepo::use_recovery_code(db, &ada.id, &code(1), at(1))
+                .await
+                .unwrap(),
+            "first use"
+        );
+        assert!(
+            !CredentialRepo::use_recovery_code(db, &ada.id, &code(1), at(2))
+                .await
+                .unwrap(),
+            "second use"
+        );
+        assert!(
+            !CredentialRepo::use_recovery_code(db, &bob.id, &code(2), at(3))
+                .await
+                .unwrap(),
+            "another member's code"
+        );
+        assert!(
+            !CredentialRepo::use_recovery_code(db, &ada.id, &code(9), at(3))
+                .await
+                .unwrap(),
+            "never issued"
+        );
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &ada.id)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &bob.id)
+                .await
+                .unwrap(),
+            0
+        );
+
+        CredentialRepo::replace_recovery_codes(db, &ada.id, &[code(4), code(5)], at(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &ada.id)
+                .await
+                .unwrap(),
+            2
+        );
+        assert!(
+            !CredentialRepo::use_recovery_code(db, &ada.id, &code(2), at(11))
+                .await
+                .unwrap(),
+            "replaced code"
+        );
+        assert!(
+            CredentialRepo::use_recovery_code(db, &ada.id, &code(4), at(12))
+                .await
+                .unwrap(),
+            "new code"
+        );
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &ada.id)
+                .await
+                .unwrap(),
+            1
+        );
+
+        // A code typed into two tabs at once still signs in once.
+        let mut tasks = JoinSet::new();
+        let barrier = Arc::new(Barrier::new(8));
+        for i in 0..8u64 {
+            let (db, user, digest, barrier) =
+                (db.clone(), ada.id.clone(), code(5), Arc::clone(&barrier));
+            tasks.spawn(async move {
+                barrier.wait().await;
+                CredentialRepo::use_recovery_code(&db, &user, &digest, at(20 + i))
+                    .await
+                    .unwrap()
+            });
+        }
+        let uses = tasks.join_all().await;
+        assert_eq!(
+            uses.iter().filter(|u| **u).count(),
+            1,
+            "one of eight concurrent uses: {uses:?}"
+        );
+        assert_eq!(
+            CredentialRepo::count_unused_recovery_codes(db, &ada.id)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+
+    // 4. Login methods.
+    pub async fn login_methods_count_and_upstream(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let native = |at: Timestamp, ip: &str, agent: &str| SignInRecord {
+            user_id: ada.id.clone(),
+            kind: LoginMethodKind::Native,
+            upstream_subject: String::new(),
+            upstream_tenant: None,
+            at,
+            ip: Some(ip.into()),
+            user_agent: Some(agent.into()),
+        };
+
+        let first = LoginMethodRepo::record_sign_in(db, &native(at(100), "192.0.2.1", "First/1.0"))
+            .await
+            .unwrap();
+        assert_eq!(first.sign_in_count, 1);
+        assert_eq!(first.created_at, at(100));
+        let second =
+            LoginMethodRepo::record_sign_in(db, &native(at(200), "198.51.100.7", "Second/2.0"))
+                .await
+                .unwrap();
+        assert_eq!(second.sign_in_count, 2);
+        assert_eq!(second.last_sign_in_at, Some(at(200)));
+        assert_eq!(second.last_ip.as_deref(), Some("198.51.100.7"));
+        assert_eq!(second.last_user_agent.as_deref(), Some("Second/2.0"));
+        assert_eq!(second.created_at, at(100), "created at the first sign-in");
+        assert_eq!(
+            (second.user_id.clone(), second.kind),
+            (ada.id.clone(), LoginMethodKind::Native)
+        );
+
+        let google = SignInRecord {
+            user_id: ada.id.clone(),
+            kind: LoginMethodKind::Google,
+            upstream_subject: "110248495921238986420".into(),
+            upstream_tenant: Some("example.org".into()),
+            at: at(300),
+            ip: None,
+            user_agent: None,
+        };
+        let recorded = LoginMethodRepo::record_sign_in(db, &google).await.unwrap();
+        // Another member signing in with the same kind of method and another subject.
+        let bob_google = SignInRecord {
+            user_id: bob.id.clone(),
+            upstream_subject: "1099".into(),
+            ..google.clone()
+        };
+        LoginMethodRepo::record_sign_in(db, &bob_google)
+            .await
+            .unwrap();
+
+        let found =
+            LoginMethodRepo::find_by_upstream(db, LoginMethodKind::Google, "110248495921238986420")
+                .await
+                .unwrap()
+                .expect("the google method");
+        assert_eq!(found, recorded);
+        assert_eq!(found.user_id, ada.id);
+        assert_eq!(
+            (found.sign_in_count, found.upstream_tenant.as_deref()),
+            (1, Some("example.org"))
+        );
+        let none =
+            LoginMethodRepo::find_by_upstream(db, LoginMethodKind::Entra, "110248495921238986420")
+                .await;
+        assert_eq!(
+            none.unwrap(),
+            None,
+            "the subject belongs to google, not entra"
+        );
+        assert_eq!(
+            LoginMethodRepo::find_by_upstream(db, LoginMethodKind::Google, "42")
+                .await
+                .unwrap(),
+            None
+        );
+
+        let mut methods = LoginMethodRepo::find_by_user(db, &ada.id).await.unwrap();
+        methods.sort_by_key(|m| m.kind.as_str());
+        assert_eq!(methods, vec![recorded, second]);
+    }
+
+    /// Two browsers finishing their first Google sign-in at once: one method, every sign-in counted.
+    pub async fn login_methods_concurrent_first_sign_ins(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let mut tasks = JoinSet::new();
+        for i in 0..8u64 {
+            let db = db.clone();
+            let record = SignInRecord {
+                user_id: ada.id.clone(),
+                kind: LoginMethodKind::Google,
+                upstream_subject: "110248495921238986420".into(),
+                upstream_tenant: None,
+                at: at(i),
+                ip: Some(format!("192.0.2.{i}")),
+                user_agent: None,
+            };
+            tasks
+                .spawn(async move { LoginMethodRepo::record_sign_in(&db, &record).await.unwrap() });
+        }
+        let counts: BTreeSet<i64> = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .map(|m| m.sign_in_count)
+            .collect();
+        assert_eq!(counts, (1..=8).collect(), "each sign-in saw its own count");
+        let methods = LoginMethodRepo::find_by_user(db, &ada.id).await.unwrap();
+        assert_eq!(methods.len(), 1);
+        assert_eq!(methods[0].sign_in_count, 8);
+    }
+
+    // 5. Clients.
+    pub async fn clients_round_trip_and_delete(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+        let full = full_client(&acme.id);
+        let public = public_client(&acme.id);
+        let elsewhere = public_client(&globex.id);
+        for c in [&full, &public, &elsewhere] {
+            ClientRepo::insert(db, c).await.unwrap();
+        }
+        assert_eq!(
+            ClientRepo::find_by_id(db, &full.id).await.unwrap(),
+            Some(full.clone())
+        );
+        assert_eq!(
+            ClientRepo::find_by_id(db, &public.id).await.unwrap(),
+            Some(public.clone())
+        );
+        assert_eq!(
+            ClientRepo::find_by_id(db, &ClientId::generate())
+                .await
+                .unwrap(),
+            None
+        );
+
+        let mut acme_clients = vec![full.clone(), public.clone()];
+        acme_clients.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(
+            ClientRepo::find_by_org(db, &acme.id).await.unwrap(),
+            acme_clients
+        );
+        assert_eq!(
+            ClientRepo::find_by_org(db, &globex.id).await.unwrap(),
+            vec![elsewhere.clone()]
+        );
+        assert_eq!(ClientRepo::find_all(db).await.unwrap().len(), 3);
+
+        assert_conflict(
+            ClientRepo::insert(db, &full).await,
+            "the same client_id twice",
+        );
+
+        assert!(ClientRepo::delete_by_id(db, &full.id).await.unwrap());
+        assert_eq!(ClientRepo::find_by_id(db, &full.id).await.unwrap(), None);
+        assert!(
+            !ClientRepo::delete_by_id(db, &full.id).await.unwrap(),
+            "already deleted"
+        );
+        assert_eq!(
+            ClientRepo::find_by_org(db, &acme.id).await.unwrap(),
+            vec![public]
+        );
+        assert_eq!(
+            ClientRepo::find_by_org(db, &globex.id).await.unwrap(),
+            vec![elsewhere]
+        );
+    }
+
+    // 6. Signing keys.
+    fn key(kid: &str, state: KeyState, created_at: Timestamp) -> SigningKey {
+        SigningKey {
+            kid: kid.into(),
+            alg: idp_core::client::SigningAlg::Es256,
+            state,
+            private_sealed: vec![1, 0, 255, 7, 42],
+            public_jwk: format!(r#"{{"kty":"EC","crv":"P-256","kid":"{kid}"}}"#),
+            created_at,
+            activated_at: (state == KeyState::Current).then_some(created_at),
+            retired_at: None,
+            expires_at: None,
+        }
+    }
+
+    fn kids(keys: &[SigningKey]) -> Vec<&str> {
+        keys.iter().map(|k| k.kid.as_str()).collect()
+    }
+
+    pub async fn keys_publication(db: &Database) {
+        let next = key("k-next", KeyState::Next, before(10));
+        let current = key("k-current", KeyState::Current, before(20));
+        let old = key("k-old", KeyState::Current, before(30));
+        for k in [&old, &current, &next] {
+            KeyRepo::insert(db, k).await.unwrap();
+        }
+        let published = KeyRepo::find_published(db, NOW).await.unwrap();
+        assert_eq!(
+            published,
+            vec![next.clone(), current.clone(), old.clone()],
+            "all three, newest first"
+        );
+
+        // Retired and past its expiry: gone from the JWKS.
+        assert!(
+            KeyRepo::update_state(db, "k-old", KeyState::Retired, before(5), Some(before(1)))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            kids(&KeyRepo::find_published(db, NOW).await.unwrap()),
+            vec!["k-next", "k-current"]
+        );
+
+        // Retired but tokens it signed are still live: still published.
+        assert!(
+            KeyRepo::update_state(db, "k-current", KeyState::Retired, NOW, Some(at(3600)))
+                .await
+                .unwrap()
+        );
+        let published = KeyRepo::find_published(db, NOW).await.unwrap();
+        let retired = SigningKey {
+            state: KeyState::Retired,
+            retired_at: Some(NOW),
+            expires_at: Some(at(3600)),
+            ..current.clone()
+        };
+        assert_eq!(published, vec![next.clone(), retired]);
+        assert_eq!(
+            kids(&KeyRepo::find_published(db, at(7200)).await.unwrap()),
+            vec!["k-next"],
+            "after its expiry"
+        );
+
+        assert!(
+            KeyRepo::update_state(db, "k-next", KeyState::Current, at(1), None)
+                .await
+                .unwrap()
+        );
+        let promoted = KeyRepo::find_published(db, at(2)).await.unwrap();
+        assert_eq!(
+            promoted[0],
+            SigningKey {
+                state: KeyState::Current,
+                activated_at: Some(at(1)),
+                ..next.clone()
+            }
+        );
+
+        assert!(
+            !KeyRepo::update_state(db, "k-unknown", KeyState::Retired, NOW, Some(NOW))
+                .await
+                .unwrap()
+        );
+        assert_conflict(KeyRepo::insert(db, &next).await, "the same kid twice");
+    }
+
+    // 7. Grants and refresh tokens.
+    async fn grant_setup(db: &Database) -> (UserId, ClientId) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let client = insert_client(db, &acme.id).await;
+        (ada.id, client.id)
+    }
+
+    pub async fn grants_round_trip_and_revoke(db: &Database) {
+        let (user, client) = grant_setup(db).await;
+        let g = grant(&user, &client);
+        GrantRepo::insert_grant(db, &g).await.unwrap();
+        assert_eq!(
+            GrantRepo::find_grant(db, &g.id).await.unwrap(),
+            Some(g.clone())
+        );
+
+        // A client-credentials grant: no member, no session.
+        let machine = Grant {
+            user_id: None,
+            session_id: None,
+            auth_time: None,
+            amr: Vec::new(),
+            ..grant(&user, &client)
+        };
+        GrantRepo::insert_grant(db, &machine).await.unwrap();
+        assert_eq!(
+            GrantRepo::find_grant(db, &machine.id).await.unwrap(),
+            Some(machine.clone())
+        );
+
+        assert!(GrantRepo::revoke_grant(db, &g.id, at(5)).await.unwrap());
+        assert!(
+            !GrantRepo::revoke_grant(db, &g.id, at(6)).await.unwrap(),
+            "already revoked"
+        );
+        let revoked = GrantRepo::find_grant(db, &g.id).await.unwrap().unwrap();
+        assert_eq!(
+            revoked,
+            Grant {
+                revoked_at: Some(at(5)),
+                ..g
+            }
+        );
+        assert_eq!(
+            GrantRepo::find_grant(db, &machine.id).await.unwrap(),
+            Some(machine),
+            "other grant untouched"
+        );
+        let unknown = idp_core::ids::GrantId::generate();
+        assert_eq!(GrantRepo::find_grant(db, &unknown).await.unwrap(), None);
+        assert!(!GrantRepo::revoke_grant(db, &unknown, at(7)).await.unwrap());
+
+        // A grant and its first refresh token: both, or neither.
+        let with_token = grant(&user, &client);
+        let first = refresh(&with_token.id, "rt-with-grant", at(3600));
+        GrantRepo::insert_grant_with_token(db, &with_token, &first)
+            .await
+            .unwrap();
+        assert_eq!(
+            GrantRepo::find_grant(db, &with_token.id).await.unwrap(),
+            Some(with_token.clone())
+        );
+        let found = GrantRepo::find_refresh_token(db, &first.digest)
+            .await
+            .unwrap();
+        assert_eq!(found, Some((first.clone(), with_token)));
+        let orphan = grant(&user, &client);
+        let clashing = refresh(&orphan.id, "rt-with-grant", at(3600));
+        assert_conflict(
+            GrantRepo::insert_grant_with_token(db, &orphan, &clashing).await,
+            "a second grant whose token digest is taken",
+        );
+        assert_eq!(
+            GrantRepo::find_grant(db, &orphan.id).await.unwrap(),
+            None,
+            "no grant without its token"
+        );
+    }
+
+    pub async fn refresh_tokens_rotation_and_reuse(db: &Database) {
+        let (user, client) = grant_setup(db).await;
+        let g = grant(&user, &client);
+        GrantRepo::insert_grant(db, &g).await.unwrap();
+        let first = refresh(&g.id, "rt-first", at(3600));
+        GrantRepo::insert_refresh_token(db, &first).await.unwrap();
+        let found = GrantRepo::find_refresh_token(db, &first.digest)
+            .await
+            .unwrap();
+        assert_eq!(
+            found,
+            Some((first.clone(), g.clone())),
+            "find_refresh_token before use"
+        );
+
+        // Presented by another client: refused, and left unused for its rightful owner.
+        let stranger = ClientId::generate();
+        let refused = GrantRepo::use_refresh_token(db, &first.digest, &stranger, at(1))
+            .await
+            .unwrap();
+        assert_eq!(refused, RefreshUse::Invalid, "a token of another client");
+        let found = GrantRepo::find_refresh_token(db, &first.digest)
+            .await
+            .unwrap();
+        assert_eq!(
+            found,
+            Some((first.clone(), g.clone())),
+            "still unused, grant not revoked"
+        );
+
+        let used = RefreshToken {
+            used_at: Some(at(1)),
+            ..first.clone()
+        };
+        match GrantRepo::use_refresh_token(db, &first.digest, &client, at(1))
+            .await
+            .unwrap()
+        {
+            RefreshUse::Fresh(token, grant) => {
+                assert_eq!(token, used);
+                assert_eq!(grant, g);
+            }
+            other => panic!("first use: expected Fresh, got {other:?}"),
+        }
+        let found = GrantRepo::find_refresh_token(db, &first.digest)
+            .await
+            .unwrap();
+        assert_eq!(
+            found,
+            Some((used, g.clone())),
+            "find_refresh_token after use"
+        );
+
+        let reused = GrantRepo::use_refresh_token(db, &first.digest, &client, at(2))
+            .await
+            .unwrap();
+        assert_eq!(
+            reused,
+            RefreshUse::Reused {
+                grant_id: g.id.clone()
+            },
+            "second use"
+        );
+        let family = GrantRepo::find_grant(db, &g.id).await.unwrap().unwrap();
+        assert_eq!(
+            family.revoked_at,
+            Some(at(2)),
+            "reuse revokes the grant family"
+        );
+
+        // The rotated token of a revoked family is worthless.
+        let rotated = refresh(&g.id, "rt-rotated", at(3600));
+        GrantRepo::insert_refresh_token(db, &rotated).await.unwrap();
+        let outcome = GrantRepo::use_refresh_token(db, &rotated.digest, &client, at(3))
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            RefreshUse::Invalid,
+            "a live token of a revoked family"
+        );
+
+        let never = TokenDigest::of("never-issued");
+        let outcome = GrantRepo::use_refresh_token(db, &never, &client, at(3))
+            .await
+            .unwrap();
+        assert_eq!(outcome, RefreshUse::Invalid, "an unknown token");
+        assert_eq!(
+            GrantRepo::find_refresh_token(db, &never).await.unwrap(),
+            None
+        );
+
+        // An expired token is invalid and does not revoke its (live) family.
+        let other = grant(&user, &client);
+        GrantRepo::insert_grant(db, &other).await.unwrap();
+        let expired = refresh(&other.id, "rt-expired", at(10));
+        GrantRepo::insert_refresh_token(db, &expired).await.unwrap();
+        let outcome = GrantRepo::use_refresh_token(db, &expired.digest, &client, at(11))
+            .await
+            .unwrap();
+        assert_eq!(outcome, RefreshUse::Invalid, "an expired token");
+        let other_now = GrantRepo::find_grant(db, &other.id).await.unwrap().unwrap();
+        assert_eq!(
+            other_now.revoked_at, None,
+            "an expired token does not revoke its family"
+        );
+        let live = refresh(&other.id, "rt-live", at(3600));
+        GrantRepo::insert_refresh_token(db, &live).await.unwrap();
+        let outcome = GrantRepo::use_refresh_token(db, &live.digest, &client, at(12))
+            .await
+            .unwrap();
+        assert!(matches!(outcome, RefreshUse::Fresh(..)), "{outcome:?}");
+
+        assert_conflict(
+            GrantRepo::insert_refresh_token(db, &live).await,
+            "the same refresh token digest twice",
+        );
+    }
+
+    /// One race: sixteen presentations of one live refresh token at once.
+    async fn race_refresh_token(
+        db: &Database,
+        user: &UserId,
+        client: &ClientId,
+    ) -> Vec<RefreshUse> {
+        let g = grant(user, client);
+        GrantRepo::insert_grant(db, &g).await.unwrap();
+        let token = refresh(&g.id, &format!("rt-raced-{}", g.id), at(3600));
+        GrantRepo::insert_refresh_token(db, &token).await.unwrap();
+        let barrier = Arc::new(Barrier::new(16));
+        let mut tasks = JoinSet::new();
+        for i in 0..16u64 {
+            let (db, digest, barrier) = (db.clone(), token.digest.clone(), Arc::clone(&barrier));
+            let client = client.clone();
+            tasks.spawn(async move {
+                barrier.wait().await;
+                GrantRepo::use_refresh_token(&db, &digest, &client, at(1 + i))
+                    .await
+                    .unwrap()
+            });
+        }
+        let outcomes = tasks.join_all().await;
+        // Whoever won, presenting the token again was a reuse: the family is revoked.
+        let stored = GrantRepo::find_grant(db, &g.id).await.unwrap().unwrap();
+        assert!(
+            stored.revoked_at.is_some(),
+            "concurrent reuse revokes the family: {outcomes:?}"
+        );
+        let reused = RefreshUse::Reused {
+            grant_id: g.id.clone(),
+        };
+        let not_reused = outcomes.iter().filter(|o| **o != reused).count();
+        assert_eq!(
+            not_reused, 1,
+            "one conditional update decides; the others saw it used: {outcomes:?}"
+        );
+        for o in &outcomes {
+            match o {
+                RefreshUse::Fresh(t, fresh_grant) => {
+                    assert_eq!((&t.digest, &fresh_grant.id), (&token.digest, &g.id));
+                }
+                RefreshUse::Invalid => {}
+                other => assert_eq!(other, &reused, "{outcomes:?}"),
+            }
+        }
+        outcomes
+    }
+
+    fn count_fresh(outcomes: &[RefreshUse]) -> usize {
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, RefreshUse::Fresh(..)))
+            .count()
+    }
+
+    /// The security property: a refresh token is never honoured twice, however it is raced.
+    pub async fn refresh_tokens_single_use_under_concurrency(db: &Database) {
+        let (user, client) = grant_setup(db).await;
+        for round in 0..5 {
+            let outcomes = race_refresh_token(db, &user, &client).await;
+            assert!(
+                count_fresh(&outcomes) <= 1,
+                "round {round}: more than one winner: {outcomes:?}"
+            );
+        }
+    }
+
+    /// The liveness half: of concurrent presentations of a live token, exactly one wins.
+    /// Races are timing-dependent, so several rounds run to make a loss likely to show.
+    pub async fn refresh_tokens_concurrent_use_has_one_winner(db: &Database) {
+        let (user, client) = grant_setup(db).await;
+        for round in 0..30 {
+            let outcomes = race_refresh_token(db, &user, &client).await;
+            assert_eq!(
+                count_fresh(&outcomes),
+                1,
+                "round {round}: exactly one presentation wins: {outcomes:?}"
+            );
+        }
+    }
+
+    // 8. Consents.
+    pub async fn consents_upsert_find_delete(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let payroll = insert_client(db, &acme.id).await;
+        let wiki = insert_client(db, &acme.id).await;
+        let consent = |user: &UserId, client: &ClientId, scopes: &[&str], at: Timestamp| Consent {
+            user_id: user.clone(),
+            client_id: client.clone(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            granted_at: at,
+        };
+
+        let first = consent(&ada.id, &payroll.id, &["openid", "email", "profile"], at(1));
+        ConsentRepo::upsert(db, &first).await.unwrap();
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &payroll.id).await.unwrap(),
+            Some(first)
+        );
+        let replaced = consent(&ada.id, &payroll.id, &["openid"], at(2));
+        ConsentRepo::upsert(db, &replaced).await.unwrap();
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &payroll.id).await.unwrap(),
+            Some(replaced.clone())
+        );
+
+        let wiki_consent = consent(&ada.id, &wiki.id, &["openid", "offline_access"], at(3));
+        ConsentRepo::upsert(db, &wiki_consent).await.unwrap();
+        let bobs = consent(&bob.id, &payroll.id, &["openid", "email"], at(4));
+        ConsentRepo::upsert(db, &bobs).await.unwrap();
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &payroll.id).await.unwrap(),
+            Some(replaced.clone())
+        );
+
+        let mut adas = vec![replaced.clone(), wiki_consent.clone()];
+        adas.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+        assert_eq!(ConsentRepo::find_by_user(db, &ada.id).await.unwrap(), adas);
+        assert_eq!(
+            ConsentRepo::find_by_user(db, &bob.id).await.unwrap(),
+            vec![bobs.clone()]
+        );
+
+        assert!(ConsentRepo::delete(db, &ada.id, &payroll.id).await.unwrap());
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &payroll.id).await.unwrap(),
+            None
+        );
+        assert!(
+            !ConsentRepo::delete(db, &ada.id, &payroll.id).await.unwrap(),
+            "already deleted"
+        );
+        assert_eq!(
+            ConsentRepo::find_by_user(db, &ada.id).await.unwrap(),
+            vec![wiki_consent]
+        );
+        assert_eq!(
+            ConsentRepo::find(db, &bob.id, &payroll.id).await.unwrap(),
+            Some(bobs),
+            "bob's consent kept"
+        );
+    }
+
+    // 9. Browser sessions.
+    pub async fn sessions_live_touch_and_end(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+
+        let live = session(&ada.id, at(3600));
+        let expired = session(&ada.id, before(1));
+        let ended = idp_core::records::BrowserSession {
+            ended_at: Some(before(30)),
+            ..session(&ada.id, at(3600))
+        };
+        let bobs = session(&bob.id, at(3600));
+        for s in [&live, &expired, &ended, &bobs] {
+            SessionRepo::insert(db, s).await.unwrap();
+        }
+        assert_eq!(
+            SessionRepo::find_by_id(db, &ended.id).await.unwrap(),
+            Some(ended.clone())
+        );
+        assert_eq!(
+            SessionRepo::find_live_by_user(db, &ada.id, NOW)
+                .await
+                .unwrap(),
+            vec![live.clone()]
+        );
+
+        assert!(SessionRepo::touch(db, &live.id, at(5)).await.unwrap());
+        let touched = SessionRepo::find_by_id(db, &live.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            touched,
+            idp_core::records::BrowserSession {
+                last_seen_at: at(5),
+                ..live.clone()
+            }
+        );
+        assert!(
+            !SessionRepo::touch(db, &ended.id, at(5)).await.unwrap(),
+            "an ended session stays ended"
+        );
+
+        // A second and third live session; the most recently seen comes first.
+        let laptop = session(&ada.id, at(7200));
+        let phone = session(&ada.id, at(7200));
+        SessionRepo::insert(db, &laptop).await.unwrap();
+        SessionRepo::insert(db, &phone).await.unwrap();
+        assert!(SessionRepo::touch(db, &phone.id, at(6)).await.unwrap());
+        let live_ids: Vec<_> = SessionRepo::find_live_by_user(db, &ada.id, at(10))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            live_ids,
+            vec![phone.id.clone(), live.id.clone(), laptop.id.clone()]
+        );
+        let later: Vec<_> = SessionRepo::find_live_by_user(db, &ada.id, at(3600))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            later,
+            vec![phone.id.clone(), laptop.id.clone()],
+            "the first expired at its expires_at"
+        );
+
+        assert!(SessionRepo::end(db, &live.id, at(20)).await.unwrap());
+        assert!(
+            !SessionRepo::end(db, &live.id, at(21)).await.unwrap(),
+            "already ended"
+        );
+        assert_eq!(
+            SessionRepo::find_by_id(db, &live.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .ended_at,
+            Some(at(20))
+        );
+
+        // Sign out everywhere else: the kept one and bob's survive.
+        let ended_count = SessionRepo::end_all_for_user(db, &ada.id, Some(&phone.id), at(30))
+            .await
+            .unwrap();
+        let still: Vec<_> = SessionRepo::find_live_by_user(db, &ada.id, at(31))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(still, vec![phone.id.clone()]);
+        assert_eq!(
+            SessionRepo::find_by_id(db, &laptop.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .ended_at,
+            Some(at(30))
+        );
+        assert!(ended_count >= 1, "the laptop was ended");
+        assert_eq!(
+            SessionRepo::find_live_by_user(db, &bob.id, at(31))
+                .await
+                .unwrap(),
+            vec![bobs.clone()]
+        );
+
+        assert_eq!(
+            SessionRepo::end_all_for_user(db, &ada.id, None, at(40))
+                .await
+                .unwrap(),
+            1,
+            "the phone"
+        );
+        assert_eq!(
+            SessionRepo::find_live_by_user(db, &ada.id, at(41))
+                .await
+                .unwrap(),
+            Vec::new()
+        );
+        assert_eq!(
+            SessionRepo::find_live_by_user(db, &bob.id, at(41))
+                .await
+                .unwrap(),
+            vec![bobs]
+        );
+    }
+
+    /// `end_all_for_user` "ends every live session of a member but `keep`; returns how many
+    /// ended": sessions already expired or ended are not live, so they are not counted.
+    pub async fn sessions_end_all_counts_live_sessions(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let kept = session(&ada.id, at(3600));
+        let laptop = session(&ada.id, at(3600));
+        let phone = session(&ada.id, at(3600));
+        let expired = session(&ada.id, before(1));
+        let ended = idp_core::records::BrowserSession {
+            ended_at: Some(before(30)),
+            ..session(&ada.id, at(3600))
+        };
+        for s in [&kept, &laptop, &phone, &expired, &ended] {
+            SessionRepo::insert(db, s).await.unwrap();
+        }
+        let count = SessionRepo::end_all_for_user(db, &ada.id, Some(&kept.id), NOW)
+            .await
+            .unwrap();
+        let live: Vec<_> = SessionRepo::find_live_by_user(db, &ada.id, NOW)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(live, vec![kept.id.clone()]);
+        assert_eq!(
+            SessionRepo::find_by_id(db, &ended.id).await.unwrap(),
+            Some(ended),
+            "an ended session keeps its end"
+        );
+        assert_eq!(
+            count, 2,
+            "the laptop and the phone were live; the expired session was not"
+        );
+    }
+
+    // 10. Policies, IP lists and administrators.
+    pub async fn policies_ip_lists_and_admins(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+
+        assert_eq!(PolicyRepo::find_policy(db, &acme.id).await.unwrap(), None);
+        let first = OrgPolicyRecord {
+            org_id: acme.id.clone(),
+            settings: serde_json::json!({"email_password": true, "second_factor": "required"}),
+            updated_at: at(1),
+        };
+        PolicyRepo::upsert_policy(db, &first).await.unwrap();
+        assert_eq!(
+            PolicyRepo::find_policy(db, &acme.id).await.unwrap(),
+            Some(first)
+        );
+        let second = OrgPolicyRecord {
+            org_id: acme.id.clone(),
+            settings: serde_json::json!({"session_hours": 8, "allowed_domains": ["example.org"]}),
+            updated_at: at(2),
+        };
+        PolicyRepo::upsert_policy(db, &second).await.unwrap();
+        assert_eq!(
+            PolicyRepo::find_policy(db, &acme.id).await.unwrap(),
+            Some(second),
+            "replaced, not merged"
+        );
+        assert_eq!(PolicyRepo::find_policy(db, &globex.id).await.unwrap(), None);
+
+        let entry = |org: &OrgId, purpose: IpListPurpose, cidr: &str, n: u64| IpListEntry {
+            id: idp_core::ids::EventId::generate().to_string(),
+            org_id: org.clone(),
+            purpose,
+            cidr: cidr.into(),
+            note: n.is_multiple_of(2).then(|| format!("entry {n}")),
+            created_at: at(n),
+        };
+        let skip = vec![entry(
+            &acme.id,
+            IpListPurpose::SkipSecondFactor,
+            "10.0.0.0/8",
+            1,
+        )];
+        PolicyRepo::replace_ip_list(db, &acme.id, IpListPurpose::SkipSecondFactor, &skip)
+            .await
+            .unwrap();
+        let globex_list = vec![entry(
+            &globex.id,
+            IpListPurpose::AllowSignIn,
+            "192.0.2.0/24",
+            2,
+        )];
+        PolicyRepo::replace_ip_list(db, &globex.id, IpListPurpose::AllowSignIn, &globex_list)
+            .await
+            .unwrap();
+        let allow = vec![
+            entry(&acme.id, IpListPurpose::AllowSignIn, "198.51.100.0/24", 3),
+            entry(&acme.id, IpListPurpose::AllowSignIn, "2001:db8::/32", 4),
+        ];
+        PolicyRepo::replace_ip_list(db, &acme.id, IpListPurpose::AllowSignIn, &allow)
+            .await
+            .unwrap();
+        assert_eq!(
+            PolicyRepo::find_ip_list(db, &acme.id, IpListPurpose::AllowSignIn)
+                .await
+                .unwrap(),
+            allow
+        );
+        let replacement = vec![entry(
+            &acme.id,
+            IpListPurpose::AllowSignIn,
+            "203.0.113.7/32",
+            5,
+        )];
+        PolicyRepo::replace_ip_list(db, &acme.id, IpListPurpose::AllowSignIn, &replacement)
+            .await
+            .unwrap();
+        assert_eq!(
+            PolicyRepo::find_ip_list(db, &acme.id, IpListPurpose::AllowSignIn)
+                .await
+                .unwrap(),
+            replacement
+        );
+        assert_eq!(
+            PolicyRepo::find_ip_list(db, &acme.id, IpListPurpose::SkipSecondFactor)
+                .await
+                .unwrap(),
+            skip
+        );
+        assert_eq!(
+            PolicyRepo::find_ip_list(db, &globex.id, IpListPurpose::AllowSignIn)
+                .await
+                .unwrap(),
+            globex_list
+        );
+        PolicyRepo::replace_ip_list(db, &acme.id, IpListPurpose::AllowSignIn, &[])
+            .await
+            .unwrap();
+        assert_eq!(
+            PolicyRepo::find_ip_list(db, &acme.id, IpListPurpose::AllowSignIn)
+                .await
+                .unwrap(),
+            Vec::new()
+        );
+
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let assignment = |user: &UserId, org: &OrgId, perms: &[&str]| AdminAssignment {
+            user_id: user.clone(),
+            org_id: org.clone(),
+            permissions: perms.iter().map(|p| (*p).to_owned()).collect(),
+            created_at: at(9),
+        };
+        let over_acme = assignment(&ada.id, &acme.id, &["members:write", "audit:read"]);
+        let over_globex = assignment(&ada.id, &globex.id, &["audit:read"]);
+        let bobs = assignment(&bob.id, &acme.id, &["members:read"]);
+        for a in [&over_acme, &over_globex, &bobs] {
+            PolicyRepo::insert_admin(db, a).await.unwrap();
+        }
+        let mut adas = PolicyRepo::find_admin_by_user(db, &ada.id).await.unwrap();
+        adas.sort_by(|a, b| a.org_id.cmp(&b.org_id));
+        let mut expected = vec![over_acme.clone(), over_globex];
+        expected.sort_by(|a, b| a.org_id.cmp(&b.org_id));
+        assert_eq!(adas, expected);
+        assert_eq!(
+            PolicyRepo::find_admin_by_user(db, &bob.id).await.unwrap(),
+            vec![bobs]
+        );
+        assert_conflict(
+            PolicyRepo::insert_admin(db, &over_acme).await,
+            "the same assignment twice",
+        );
+    }
+
+    // 11. Audit.
+    /// What happened, in the audit log's three words.
+    type Kind = (ActivityType, EventKind, InfoType);
+
+    /// An event to append: organization, seconds after NOW, what happened, to whom.
+    type Planned<'a> = (&'a Organization, u64, Kind, Option<&'a UserId>);
+
+    fn audit_event(
+        org: &OrgId,
+        occurred_at: Timestamp,
+        kind: Kind,
+        target: Option<&UserId>,
+        n: u32,
+    ) -> NewAuditEvent {
+        let (activity, event, info_type) = kind;
+        NewAuditEvent {
+            org_id: org.clone(),
+            occurred_at,
+            actor_kind: ActorKind::Administrator,
+            actor_id: Some("admin-1".into()),
+            target_user_id: target.cloned(),
+            activity,
+            event,
+            info_type,
+            ip: Some("203.0.113.9".into()),
+            user_agent: n.is_multiple_of(2).then(|| "AuditContract/1.0".into()),
+            device_id: n.is_multiple_of(3).then(|| format!("device-{n}")),
+            detail: serde_json::json!({"n": n, "before": {"status": "active"}, "after": {"status": "disabled"}}),
+        }
+    }
+
+    /// What `search` must answer, computed from the events appended, newest first.
+    fn expected(events: &[AuditEvent], keep: impl Fn(&AuditEvent) -> bool) -> Vec<String> {
+        let mut hits: Vec<&AuditEvent> = events.iter().filter(|e| keep(e)).collect();
+        hits.sort_by(|a, b| {
+            (b.event.occurred_at, b.id.as_str()).cmp(&(a.event.occurred_at, a.id.as_str()))
+        });
+        hits.iter().map(|e| e.id.to_string()).collect()
+    }
+
+    async fn search_ids(db: &Database, filter: &AuditFilter) -> Vec<String> {
+        let found = AuditRepo::search(db, filter, None, 1000).await.unwrap();
+        found.iter().map(|e| e.id.to_string()).collect()
+    }
+
+    /// Every page of a search, following the keyset cursor.
+    async fn all_pages(db: &Database, filter: &AuditFilter, limit: u32) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cursor: Option<AuditCursor> = None;
+        for _ in 0..100 {
+            let page = AuditRepo::search(db, filter, cursor.as_ref(), limit)
+                .await
+                .unwrap();
+            assert!(page.len() <= limit as usize);
+            out.extend(page.iter().map(|e| e.id.to_string()));
+            match page.last() {
+                Some(last) if page.len() == limit as usize => {
+                    cursor = Some(AuditCursor {
+                        occurred_at: last.event.occurred_at,
+                        id: last.id.clone(),
+                    });
+                }
+                _ => return out,
+            }
+        }
+        panic!("paging does not end");
+    }
+
+    pub async fn audit_chains_and_search(db: &Database) {
+        use ActivityType as A;
+        use EventKind as E;
+        use InfoType as I;
+        let root = org("Acme", "acme", None);
+        let child = org("Sales", "sales", Some(&root));
+        let grandchild = org("EMEA", "sales-emea", Some(&child));
+        let sibling = org("Support", "support", Some(&root));
+        for o in [&root, &child, &grandchild, &sibling] {
+            OrgRepo::insert(db, o).await.unwrap();
+        }
+        let (alice, bob) = (UserId::generate(), UserId::generate());
+        // Organization, seconds after NOW, what happened, to whom.
+        #[rustfmt::skip]
+        let plan: Vec<Planned<'_>> = vec![
+            (&root, 100, (A::SignIn, E::SignIn, I::AuthenticationToken), Some(&alice)),
+            (&root, 100, (A::MemberChange, E::Edit, I::Personal), Some(&bob)),
+            (&grandchild, 101, (A::SecondFactorReset, E::Edit, I::SecuritySettings), Some(&alice)),
+            (&sibling, 102, (A::PermissionChange, E::Create, I::Permission), Some(&bob)),
+            (&sibling, 103, (A::SignIn, E::SignIn, I::AuthenticationToken), Some(&alice)),
+            (&root, 103, (A::AuditAccess, E::Download, I::Other), None),
+            (&child, 104, (A::Consent, E::Create, I::Personal), Some(&alice)),
+            (&grandchild, 105, (A::PersonalInfoAccess, E::View, I::Hr), Some(&bob)),
+            // Appended late but occurred early: search orders by time, the chain by append.
+            (&root, 99, (A::TemporaryPassword, E::Create, I::AuthenticationToken), Some(&bob)),
+            (&root, 106, (A::ClientChange, E::Delete, I::Other), None),
+            (&root, 106, (A::ClientChange, E::Create, I::Other), None),
+            (&root, 106, (A::ClientChange, E::Edit, I::Other), None),
+            (&sibling, 106, (A::AccountLock, E::Edit, I::SecuritySettings), Some(&bob)),
+        ];
+        let mut stored: Vec<AuditEvent> = Vec::new();
+        for (n, (o, secs, kind, target)) in plan.into_iter().enumerate() {
+            let new = audit_event(&o.id, at(secs), kind, target, u32::try_from(n).unwrap());
+            let event = AuditRepo::append(db, &new).await.unwrap();
+            assert_eq!(event.event, new, "append keeps what it was given");
+            stored.push(event);
+        }
+
+        // Each organization's chain: in append order, seq from 1, every link intact.
+        for o in [&root, &child, &grandchild, &sibling] {
+            let chain = AuditRepo::find_chain(db, &o.id, 0, 1000).await.unwrap();
+            let appended: Vec<&AuditEvent> =
+                stored.iter().filter(|e| e.event.org_id == o.id).collect();
+            assert_eq!(
+                chain.iter().collect::<Vec<_>>(),
+                appended,
+                "the chain of {} as appended",
+                o.slug
+            );
+            let seqs: Vec<i64> = chain.iter().map(|e| e.seq).collect();
+            assert_eq!(
+                seqs,
+                (1..=i64::try_from(appended.len()).unwrap()).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                verify_chain(&GENESIS, &chain),
+                Ok(chain.len()),
+                "the chain of {} verifies",
+                o.slug
+            );
+        }
+        let root_chain = AuditRepo::find_chain(db, &root.id, 0, 1000).await.unwrap();
+        assert_eq!(root_chain.len(), 7);
+        let tail = AuditRepo::find_chain(db, &root.id, 2, 3).await.unwrap();
+        assert_eq!(
+            tail.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![3, 4, 5]
+        );
+        assert_eq!(
+            verify_chain(&root_chain[1].digest, &tail),
+            Ok(3),
+            "a window continues from its predecessor"
+        );
+
+        // Filters.
+        let paths: BTreeMap<OrgId, String> = [&root, &child, &grandchild, &sibling]
+            .iter()
+            .map(|o| (o.id.clone(), o.path.clone()))
+            .collect();
+        let in_subtree = |e: &AuditEvent, path: &str| paths[&e.event.org_id].starts_with(path);
+        let everything = AuditFilter::default();
+        assert_eq!(
+            search_ids(db, &everything).await,
+            expected(&stored, |_| true)
+        );
+        for o in [&root, &child, &grandchild, &sibling] {
+            let filter = AuditFilter {
+                org_path: Some(o.path.clone()),
+                ..AuditFilter::default()
+            };
+            assert_eq!(
+                search_ids(db, &filter).await,
+                expected(&stored, |e| in_subtree(e, &o.path)),
+                "{}",
+                o.slug
+            );
+        }
+        let grandchild_event = stored[2].id.to_string();
+        let from_root = search_ids(
+            db,
+            &AuditFilter {
+                org_path: Some(root.path.clone()),
+                ..AuditFilter::default()
+            },
+        )
+        .await;
+        assert!(
+            from_root.contains(&grandchild_event),
+            "the root's search reaches the grandchild"
+        );
+        let from_sibling = search_ids(
+            db,
+            &AuditFilter {
+                org_path: Some(sibling.path.clone()),
+                ..AuditFilter::default()
+            },
+        )
+        .await;
+        assert!(
+            !from_sibling.contains(&grandchild_event),
+            "the sibling's search does not"
+        );
+        assert_eq!(from_sibling.len(), 3);
+
+        let by_target = AuditFilter {
+            target_user_id: Some(alice.clone()),
+            ..AuditFilter::default()
+        };
+        let alices = expected(&stored, |e| e.event.target_user_id.as_ref() == Some(&alice));
+        assert_eq!(alices.len(), 4);
+        assert_eq!(search_ids(db, &by_target).await, alices);
+
+        let by_activity = AuditFilter {
+            activity: Some(A::SignIn),
+            ..AuditFilter::default()
+        };
+        let sign_ins = expected(&stored, |e| e.event.activity == A::SignIn);
+        assert_eq!(sign_ins.len(), 2);
+        assert_eq!(search_ids(db, &by_activity).await, sign_ins);
+
+        let by_event = AuditFilter {
+            event: Some(E::Edit),
+            ..AuditFilter::default()
+        };
+        let edits = expected(&stored, |e| e.event.event == E::Edit);
+        assert_eq!(edits.len(), 4);
+        assert_eq!(search_ids(db, &by_event).await, edits);
+
+        let by_info = AuditFilter {
+            info_type: Some(I::Personal),
+            ..AuditFilter::default()
+        };
+        let personal = expected(&stored, |e| e.event.info_type == I::Personal);
+        assert_eq!(personal.len(), 2);
+        assert_eq!(search_ids(db, &by_info).await, personal);
+
+        // Bounds half a second off the events, so the test holds whichever end is inclusive.
+        let from = Timestamp::from_micros(at(101).as_micros() - 500_000);
+        let until = Timestamp::from_micros(at(103).as_micros() - 500_000);
+        let by_time = AuditFilter {
+            from: Some(from),
+            until: Some(until),
+            ..AuditFilter::default()
+        };
+        let window = expected(&stored, |e| {
+            e.event.occurred_at > from && e.event.occurred_at < until
+        });
+        assert_eq!(window.len(), 2);
+        assert_eq!(search_ids(db, &by_time).await, window);
+
+        let combined = AuditFilter {
+            org_path: Some(root.path.clone()),
+            target_user_id: Some(alice.clone()),
+            activity: Some(A::SignIn),
+            from: Some(at(100)),
+            ..AuditFilter::default()
+        };
+        let alices_sign_ins = expected(&stored, |e| {
+            e.event.activity == A::SignIn
+                && e.event.target_user_id.as_ref() == Some(&alice)
+                && e.event.occurred_at >= at(100)
+        });
+        assert_eq!(alices_sign_ins.len(), 2);
+        assert_eq!(search_ids(db, &combined).await, alices_sign_ins);
+        let nobody = AuditFilter {
+            target_user_id: Some(UserId::generate()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search_ids(db, &nobody).await, Vec::<String>::new());
+
+        // Keyset pages, newest first: every event exactly once, in order, across ties in time.
+        for limit in [1, 2, 3, 5] {
+            assert_eq!(
+                all_pages(db, &everything, limit).await,
+                expected(&stored, |_| true),
+                "pages of {limit}"
+            );
+        }
+        let root_filter = AuditFilter {
+            org_path: Some(root.path.clone()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(
+            all_pages(db, &root_filter, 2).await,
+            expected(&stored, |e| in_subtree(e, &root.path))
+        );
+    }
+
+    pub async fn audit_concurrent_appends_keep_the_chain(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let kind = (
+            ActivityType::SignIn,
+            EventKind::SignIn,
+            InfoType::AuthenticationToken,
+        );
+        let mut tasks = JoinSet::new();
+        for n in 0..20u32 {
+            let db = db.clone();
+            let event = audit_event(&acme.id, at(u64::from(n)), kind, None, n);
+            tasks.spawn(async move { AuditRepo::append(&db, &event).await.unwrap() });
+        }
+        let appended = tasks.join_all().await;
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 100).await.unwrap();
+        assert_eq!(
+            chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            (1..=20).collect::<Vec<i64>>()
+        );
+        assert_eq!(verify_chain(&GENESIS, &chain), Ok(20));
+        let mut returned: Vec<&AuditEvent> = appended.iter().collect();
+        returned.sort_by_key(|e| e.seq);
+        assert_eq!(
+            returned,
+            chain.iter().collect::<Vec<_>>(),
+            "what append returned is what was stored"
+        );
+        let details: BTreeSet<String> = chain
+            .iter()
+            .map(|e| e.event.detail["n"].to_string())
+            .collect();
+        assert_eq!(details.len(), 20, "no event lost or duplicated");
+    }
+}

@@ -1,0 +1,362 @@
+//! The ephemeral store contract: the same tests on the in-process store and on Redis
+//! (`IDP_TEST_REDIS_URL`, a fresh key prefix per test). Times to live are short and the
+//! sleeps are twice the time to live, so the suite stays fast without racing the clock.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "an integration test crate is not a #[cfg(test)] module, so clippy.toml's test allowances do not reach it"
+)]
+
+mod common;
+
+use idp_core::ports::Ephemeral;
+use idp_store::{MemoryEphemeral, RedisEphemeral, RedisOptions};
+use std::sync::Arc;
+
+/// A Redis store under a prefix no other test uses, or `None` after a skip line.
+async fn redis_store(test: &str) -> Option<Arc<dyn Ephemeral>> {
+    let url = common::backend_url(common::REDIS_URL_VAR, test)?;
+    Some(Arc::new(
+        connect_redis(&url, &format!("idp-test-{}", common::unique_token())).await,
+    ))
+}
+
+async fn connect_redis(url: &str, prefix: &str) -> RedisEphemeral {
+    let options = RedisOptions {
+        prefix: prefix.to_owned(),
+        ..RedisOptions::default()
+    };
+    RedisEphemeral::connect(url, options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to Redis at {url}: {e}"))
+}
+
+/// One `#[tokio::test]` per implementation for each contract: `contract => memory_name, redis_name;`.
+macro_rules! ephemeral_tests {
+    ($($contract:ident => $memory:ident, $redis:ident;)+) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $memory() {
+                contracts::$contract(Arc::new(MemoryEphemeral::new())).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $redis() {
+                let Some(store) = redis_store(stringify!($redis)).await else { return };
+                contracts::$contract(store).await;
+            }
+        )+
+    };
+}
+
+ephemeral_tests! {
+    put_get_and_overwrite => memory_put_get_and_overwrite, redis_put_get_and_overwrite;
+    put_new_only_when_absent => memory_put_new_only_when_absent, redis_put_new_only_when_absent;
+    take_is_single_use_under_concurrency => memory_take_is_single_use_under_concurrency, redis_take_is_single_use_under_concurrency;
+    incr_counts_and_expires => memory_incr_counts_and_expires, redis_incr_counts_and_expires;
+    incr_window_starts_at_first_increment => memory_incr_window_starts_at_first_increment, redis_incr_window_starts_at_first_increment;
+    delete_removes => memory_delete_removes, redis_delete_removes;
+    entries_expire_after_their_ttl => memory_entries_expire_after_their_ttl, redis_entries_expire_after_their_ttl;
+    swap_existing_marks_once_under_concurrency => memory_swap_existing_marks_once_under_concurrency, redis_swap_existing_marks_once_under_concurrency;
+    exists_any_sees_any_live_key => memory_exists_any_sees_any_live_key, redis_exists_any_sees_any_live_key;
+}
+
+/// Two deployments sharing one Redis under different prefixes never see each other's keys.
+#[tokio::test]
+async fn redis_prefixes_keep_deployments_apart() {
+    let Some(url) = common::backend_url(
+        common::REDIS_URL_VAR,
+        "redis_prefixes_keep_deployments_apart",
+    ) else {
+        return;
+    };
+    let token = common::unique_token();
+    let a = connect_redis(&url, &format!("idp-test-a-{token}")).await;
+    let b = connect_redis(&url, &format!("idp-test-b-{token}")).await;
+    let ttl = std::time::Duration::from_secs(5);
+    a.put("code:1", b"from a", ttl).await.unwrap();
+    assert_eq!(b.get("code:1").await.unwrap(), None);
+    assert!(b.put_new("code:1", b"from b", ttl).await.unwrap());
+    assert_eq!(
+        a.take("code:1").await.unwrap().as_deref(),
+        Some(&b"from a"[..])
+    );
+    assert_eq!(
+        b.get("code:1").await.unwrap().as_deref(),
+        Some(&b"from b"[..])
+    );
+    a.ping().await.unwrap();
+    b.delete("code:1").await.unwrap();
+}
+
+mod contracts {
+    use idp_core::ports::Ephemeral;
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tokio::sync::Barrier;
+    use tokio::task::JoinSet;
+
+    /// Long enough never to expire during a test; short enough to leave nothing behind.
+    const LIVE: Duration = Duration::from_secs(10);
+    const SHORT: Duration = Duration::from_millis(300);
+    /// Twice `SHORT`: an entry with that time to live is certainly gone.
+    const PAST_SHORT: Duration = Duration::from_millis(600);
+
+    pub async fn put_get_and_overwrite(store: Arc<dyn Ephemeral>) {
+        store.ping().await.unwrap();
+        // Binary values come back byte for byte.
+        let value: Vec<u8> = vec![0, 255, 10, 13, 0x80, b'{'];
+        store.put("pending:1", &value, LIVE).await.unwrap();
+        assert_eq!(store.get("pending:1").await.unwrap(), Some(value.clone()));
+        assert_eq!(
+            store.get("pending:1").await.unwrap(),
+            Some(value),
+            "get does not consume"
+        );
+        store.put("pending:1", b"second", LIVE).await.unwrap();
+        assert_eq!(
+            store.get("pending:1").await.unwrap().as_deref(),
+            Some(&b"second"[..]),
+            "put overwrites"
+        );
+        assert_eq!(store.get("pending:2").await.unwrap(), None);
+        store.put("empty", b"", LIVE).await.unwrap();
+        assert_eq!(
+            store.get("empty").await.unwrap(),
+            Some(Vec::new()),
+            "an empty value is still a value"
+        );
+    }
+
+    pub async fn put_new_only_when_absent(store: Arc<dyn Ephemeral>) {
+        assert!(store.put_new("replay:jti-1", b"first", LIVE).await.unwrap());
+        assert!(
+            !store
+                .put_new("replay:jti-1", b"second", LIVE)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store.get("replay:jti-1").await.unwrap().as_deref(),
+            Some(&b"first"[..]),
+            "the first value stays"
+        );
+
+        // Sixteen nodes seeing the same assertion at once: one of them records it.
+        let barrier = Arc::new(Barrier::new(16));
+        let mut tasks = JoinSet::new();
+        for i in 0..16u8 {
+            let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+            tasks.spawn(async move {
+                barrier.wait().await;
+                (i, store.put_new("replay:jti-2", &[i], LIVE).await.unwrap())
+            });
+        }
+        let winners: Vec<u8> = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .filter(|(_, won)| *won)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(winners.len(), 1, "exactly one put_new stores");
+        assert_eq!(
+            store.get("replay:jti-2").await.unwrap(),
+            Some(winners),
+            "and its value is the one kept"
+        );
+    }
+
+    pub async fn take_is_single_use_under_concurrency(store: Arc<dyn Ephemeral>) {
+        store
+            .put("code:once", b"authorization code", LIVE)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take("code:once").await.unwrap().as_deref(),
+            Some(&b"authorization code"[..])
+        );
+        assert_eq!(
+            store.take("code:once").await.unwrap(),
+            None,
+            "taken already"
+        );
+        assert_eq!(store.get("code:once").await.unwrap(), None);
+
+        store.put("code:raced", b"the code", LIVE).await.unwrap();
+        let barrier = Arc::new(Barrier::new(32));
+        let mut tasks = JoinSet::new();
+        for _ in 0..32 {
+            let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+            tasks.spawn(async move {
+                barrier.wait().await;
+                store.take("code:raced").await.unwrap()
+            });
+        }
+        let taken: Vec<Vec<u8>> = tasks.join_all().await.into_iter().flatten().collect();
+        assert_eq!(
+            taken,
+            vec![b"the code".to_vec()],
+            "exactly one of 32 concurrent takes gets the value"
+        );
+        assert_eq!(store.get("code:raced").await.unwrap(), None);
+    }
+
+    pub async fn swap_existing_marks_once_under_concurrency(store: Arc<dyn Ephemeral>) {
+        assert_eq!(
+            store
+                .swap_existing("code:none", b"used", LIVE)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store.get("code:none").await.unwrap(),
+            None,
+            "a missing key stays missing"
+        );
+
+        store.put("code:raced", b"the code", LIVE).await.unwrap();
+        let barrier = Arc::new(Barrier::new(32));
+        let mut tasks = JoinSet::new();
+        for _ in 0..32 {
+            let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+            tasks.spawn(async move {
+                barrier.wait().await;
+                store
+                    .swap_existing("code:raced", b"used", LIVE)
+                    .await
+                    .unwrap()
+            });
+        }
+        let seen: Vec<Vec<u8>> = tasks.join_all().await.into_iter().flatten().collect();
+        assert_eq!(
+            seen.len(),
+            32,
+            "every swap of an existing key returns the value it replaced"
+        );
+        assert_eq!(
+            seen.iter().filter(|v| v.as_slice() == b"the code").count(),
+            1,
+            "exactly one sees the original"
+        );
+        assert_eq!(
+            store.get("code:raced").await.unwrap().as_deref(),
+            Some(&b"used"[..])
+        );
+
+        store.put("code:short", b"v", LIVE).await.unwrap();
+        store
+            .swap_existing("code:short", b"used", SHORT)
+            .await
+            .unwrap();
+        tokio::time::sleep(PAST_SHORT).await;
+        assert_eq!(
+            store.get("code:short").await.unwrap(),
+            None,
+            "the swap sets the new time to live"
+        );
+    }
+
+    pub async fn exists_any_sees_any_live_key(store: Arc<dyn Ephemeral>) {
+        assert!(!store.exists_any(&[]).await.unwrap());
+        assert!(!store.exists_any(&["revoked:a", "revoked:b"]).await.unwrap());
+        store.put("revoked:b", b"1", LIVE).await.unwrap();
+        assert!(store.exists_any(&["revoked:a", "revoked:b"]).await.unwrap());
+        assert!(!store.exists_any(&["revoked:a"]).await.unwrap());
+        store.put("revoked:c", b"1", SHORT).await.unwrap();
+        tokio::time::sleep(PAST_SHORT).await;
+        assert!(!store.exists_any(&["revoked:c"]).await.unwrap());
+    }
+
+    pub async fn incr_counts_and_expires(store: Arc<dyn Ephemeral>) {
+        assert_eq!(store.incr("fails:ada", SHORT).await.unwrap(), 1);
+        assert_eq!(store.incr("fails:ada", SHORT).await.unwrap(), 2);
+        assert_eq!(store.incr("fails:ada", SHORT).await.unwrap(), 3);
+        assert_eq!(
+            store.incr("fails:bob", SHORT).await.unwrap(),
+            1,
+            "counters are per key"
+        );
+        tokio::time::sleep(PAST_SHORT).await;
+        assert_eq!(
+            store.incr("fails:ada", SHORT).await.unwrap(),
+            1,
+            "the window ended: counting starts again"
+        );
+
+        // Concurrent sign-in failures: each increment counted once.
+        let mut tasks = JoinSet::new();
+        for _ in 0..20 {
+            let store = Arc::clone(&store);
+            tasks.spawn(async move { store.incr("fails:flood", LIVE).await.unwrap() });
+        }
+        let mut counts = tasks.join_all().await;
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=20).collect::<Vec<u64>>());
+    }
+
+    /// A rate-limit window is fixed: later increments do not push its end back.
+    pub async fn incr_window_starts_at_first_increment(store: Arc<dyn Ephemeral>) {
+        let window = Duration::from_millis(500);
+        assert_eq!(store.incr("rate:ip", window).await.unwrap(), 1);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(store.incr("rate:ip", window).await.unwrap(), 2);
+        // 600 ms after the first increment: its window is over, though the second was 300 ms ago.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(store.incr("rate:ip", window).await.unwrap(), 1);
+    }
+
+    pub async fn delete_removes(store: Arc<dyn Ephemeral>) {
+        store.put("link:1", b"one-time link", LIVE).await.unwrap();
+        store.put("link:2", b"another", LIVE).await.unwrap();
+        store.delete("link:1").await.unwrap();
+        assert_eq!(store.get("link:1").await.unwrap(), None);
+        assert_eq!(store.take("link:1").await.unwrap(), None);
+        assert_eq!(
+            store.get("link:2").await.unwrap().as_deref(),
+            Some(&b"another"[..]),
+            "only that key"
+        );
+        store.delete("link:1").await.unwrap();
+        store.delete("never-written").await.unwrap();
+        assert!(
+            store.put_new("link:1", b"again", LIVE).await.unwrap(),
+            "a deleted key is absent"
+        );
+    }
+
+    pub async fn entries_expire_after_their_ttl(store: Arc<dyn Ephemeral>) {
+        store.put("pending:short", b"v", SHORT).await.unwrap();
+        store.put("code:short", b"v", SHORT).await.unwrap();
+        assert!(store.put_new("nonce:short", b"v", SHORT).await.unwrap());
+        store.put("pending:long", b"v", LIVE).await.unwrap();
+        assert_eq!(
+            store.get("pending:short").await.unwrap().as_deref(),
+            Some(&b"v"[..])
+        );
+        tokio::time::sleep(PAST_SHORT).await;
+        assert_eq!(
+            store.get("pending:short").await.unwrap(),
+            None,
+            "get after the ttl"
+        );
+        assert_eq!(
+            store.take("code:short").await.unwrap(),
+            None,
+            "take after the ttl"
+        );
+        assert!(
+            store.put_new("nonce:short", b"w", SHORT).await.unwrap(),
+            "put_new after the ttl"
+        );
+        assert_eq!(
+            store.get("pending:long").await.unwrap().as_deref(),
+            Some(&b"v"[..]),
+            "a longer ttl still holds"
+        );
+    }
+}

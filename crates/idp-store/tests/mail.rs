@@ -1,0 +1,268 @@
+//! The mail port: over real SMTP to a local aiosmtpd server that files each message in a
+//! maildir, to an unreachable server, and to the file outbox of the embedded default.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "an integration test crate is not a #[cfg(test)] module, so clippy.toml's test allowances do not reach it"
+)]
+
+mod common;
+
+use idp_core::email::Email;
+use idp_core::ports::{MailError, Mailer, OutgoingMail};
+use idp_store::{LettreMailer, SmtpOptions, SmtpSecurity};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FROM: &str = "idp <no-reply@idp.example.org>";
+
+fn sign_in_code_mail() -> OutgoingMail {
+    OutgoingMail {
+        to: Email::parse("ada@example.org").unwrap(),
+        subject: "Your sign-in code".into(),
+        text: "Hello Ada,\n\nyour sign-in code is 493817. It expires in 10 minutes.\n".into(),
+    }
+}
+
+/// A loopback port nothing listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn smtp_options(port: u16) -> SmtpOptions {
+    SmtpOptions {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::None,
+        username: None,
+        password: None,
+        timeout: Duration::from_secs(10),
+    }
+}
+
+/// A real SMTP server (Python's aiosmtpd) delivering into a maildir; stopped on drop.
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    /// Starts one, or returns `None` after a skip line when aiosmtpd is not installed.
+    fn start(test: &str) -> Option<SmtpServer> {
+        let importable = Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !importable {
+            common::skip_or_fail(test, "python3 with aiosmtpd (pip install aiosmtpd)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(dir.path().join("maildir"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let mut server = SmtpServer { child, port, dir };
+        server.wait_until_listening();
+        Some(server)
+    }
+
+    fn wait_until_listening(&mut self) {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!(
+                    "aiosmtpd exited with {status} before listening:\n{}",
+                    self.log()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not listen on {addr} in time:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// The messages delivered so far (the maildir's `new` folder).
+    fn messages(&self) -> Vec<String> {
+        let new = self.dir.path().join("maildir").join("new");
+        let Ok(entries) = std::fs::read_dir(new) else {
+            return Vec::new();
+        };
+        entries
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        // Our own child, by its handle.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The header block and the body of a message, line endings normalized.
+fn split_message(raw: &str) -> (Vec<(String, String)>, String) {
+    let raw = raw.replace("\r\n", "\n");
+    let (head, body) = raw.split_once("\n\n").unwrap_or((raw.as_str(), ""));
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.lines() {
+        if line.starts_with([' ', '\t']) {
+            // A folded header continues the previous one.
+            if let Some((_, value)) = headers.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+    }
+    (headers, body.to_owned())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    headers
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn assert_is_the_sign_in_code_mail(raw: &str) {
+    let mail = sign_in_code_mail();
+    let (headers, body) = split_message(raw);
+    assert_eq!(
+        header(&headers, "to"),
+        vec![mail.to.as_str()],
+        "To of\n{raw}"
+    );
+    assert_eq!(
+        header(&headers, "subject"),
+        vec![mail.subject.as_str()],
+        "Subject of\n{raw}"
+    );
+    let from = header(&headers, "from");
+    assert!(
+        from.len() == 1 && from[0].contains("no-reply@idp.example.org"),
+        "From of\n{raw}"
+    );
+    assert!(
+        header(&headers, "content-type")
+            .iter()
+            .any(|v| v.starts_with("text/plain")),
+        "Content-Type of\n{raw}"
+    );
+    assert_eq!(
+        header(&headers, "content-transfer-encoding"),
+        vec!["7bit"],
+        "plain ASCII stays readable"
+    );
+    assert_eq!(body.trim_end(), mail.text.trim_end(), "body of\n{raw}");
+}
+
+#[tokio::test]
+async fn smtp_delivers_to_a_real_server() {
+    let Some(server) = SmtpServer::start("smtp_delivers_to_a_real_server") else {
+        return;
+    };
+    let mailer: Box<dyn Mailer> =
+        Box::new(LettreMailer::smtp(FROM, &smtp_options(server.port)).unwrap());
+    mailer.send(&sign_in_code_mail()).await.unwrap();
+
+    // The server files the message before it answers 250; allow the file system a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut messages = server.messages();
+    while messages.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        messages = server.messages();
+    }
+    assert_eq!(
+        messages.len(),
+        1,
+        "one message delivered; server log:\n{}",
+        server.log()
+    );
+    assert_is_the_sign_in_code_mail(&messages[0]);
+}
+
+#[tokio::test]
+async fn smtp_to_an_unreachable_server_is_a_delivery_error() {
+    let mailer = LettreMailer::smtp(FROM, &smtp_options(free_port())).unwrap();
+    match mailer.send(&sign_in_code_mail()).await {
+        Err(MailError::Delivery(_)) => {}
+        other => panic!("expected MailError::Delivery, got {other:?}"),
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect()
+}
+
+#[tokio::test]
+async fn outbox_writes_one_eml_file_per_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().join("outbox");
+    let mailer: Box<dyn Mailer> = Box::new(LettreMailer::outbox(FROM, outbox.clone()).unwrap());
+    assert!(files_in(&outbox).is_empty(), "created empty");
+
+    mailer.send(&sign_in_code_mail()).await.unwrap();
+    let files = files_in(&outbox);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("eml"));
+    assert_is_the_sign_in_code_mail(&std::fs::read_to_string(&files[0]).unwrap());
+
+    let second = OutgoingMail {
+        subject: "Your password was changed".into(),
+        ..sign_in_code_mail()
+    };
+    mailer.send(&second).await.unwrap();
+    let files = files_in(&outbox);
+    assert_eq!(files.len(), 2, "a file per message: {files:?}");
+    let subjects: Vec<bool> = files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .contains("Subject: Your password was changed")
+        })
+        .collect();
+    assert_eq!(subjects.iter().filter(|s| **s).count(), 1);
+}

@@ -1,0 +1,2209 @@
+//! End-to-end OpenID Connect tests: the real `idp` binary, a cookie-keeping HTTP client
+//! as the browser, and the `openidconnect` crate as the relying party (discovery, code
+//! flow with PKCE, strict ID token verification, userinfo, refresh, revocation,
+//! introspection), plus the error paths a certified relying party and the OpenID
+//! conformance suite exercise.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreErrorResponseType, CoreIdToken, CoreIdTokenClaims,
+    CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreTokenResponse, CoreUserInfoClaims,
+};
+use openidconnect::{
+    AccessToken, AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, HttpClientError, IntrospectionUrl, IssuerUrl,
+    Nonce, OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    RefreshToken, RequestTokenError, Scope, StandardErrorResponse, SubjectIdentifier,
+    TokenIntrospectionResponse as _, TokenResponse as _,
+};
+use reqwest::StatusCode;
+use reqwest::cookie::{CookieStore as _, Jar};
+use reqwest::header::{CACHE_CONTROL, LOCATION, SET_COOKIE, WWW_AUTHENTICATE};
+use reqwest::redirect::Policy;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::str::FromStr as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::*;
+use url::Url;
+
+const EMAIL: &str = "ada@example.com";
+const PASSWORD: &str = "correct horse battery staple";
+const NAME: &str = "Ada Lovelace";
+const RP_CALLBACK: &str = "https://rp.example.com/cb";
+const RP_LOGGED_OUT: &str = "https://rp.example.com/logged-out";
+const FIREFOX_LINUX: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const CHROME_WINDOWS: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+// ---------------------------------------------------------------------------------------
+// The provider: a fresh data directory, one organization and member, the real server.
+// ---------------------------------------------------------------------------------------
+
+struct Idp {
+    server: Server,
+    env: Vec<(String, String)>,
+    base: String,
+    user_id: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A client as `idp client create --json` printed it.
+struct Registered {
+    id: String,
+    secret: Option<String>,
+}
+
+impl Idp {
+    async fn start() -> Idp {
+        Idp::start_with(&[]).await
+    }
+
+    async fn start_with(env: &[(&str, &str)]) -> Idp {
+        let dir = tempfile::tempdir().unwrap();
+        let owned: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        cli(
+            dir.path(),
+            env,
+            &[
+                "org", "create", "--name", "Acme", "--slug", "acme", "--json",
+            ],
+        );
+        let user = cli(
+            dir.path(),
+            env,
+            &[
+                "user",
+                "create",
+                "--org",
+                "acme",
+                "--email",
+                EMAIL,
+                "--name",
+                NAME,
+                "--password",
+                PASSWORD,
+                "--json",
+            ],
+        );
+        let server = Server::start(dir.path(), env).await;
+        Idp {
+            base: server.base.clone(),
+            user_id: user["id"].as_str().unwrap().to_owned(),
+            server,
+            env: owned,
+            _dir: dir,
+        }
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        self.env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    fn cli(&self, args: &[&str]) -> Value {
+        cli(&self.server.dir, &self.env(), args)
+    }
+
+    /// Registers a client in organization `acme`; `extra` are more `client create` flags.
+    fn client(&self, name: &str, extra: &[&str]) -> Registered {
+        let mut args = vec![
+            "client", "create", "--org", "acme", "--name", name, "--json",
+        ];
+        args.extend_from_slice(extra);
+        let out = self.cli(&args);
+        Registered {
+            id: out["client_id"].as_str().unwrap().to_owned(),
+            secret: out["client_secret"].as_str().map(str::to_owned),
+        }
+    }
+
+    /// A confidential, third-party web application (consent is asked).
+    fn web_app(&self) -> Registered {
+        self.client("Reports", &["--redirect-uri", RP_CALLBACK])
+    }
+
+    /// A confidential first-party application (no consent page).
+    fn first_party_app(&self) -> Registered {
+        self.client(
+            "Intranet",
+            &[
+                "--redirect-uri",
+                RP_CALLBACK,
+                "--post-logout-redirect-uri",
+                RP_LOGGED_OUT,
+                "--first-party",
+            ],
+        )
+    }
+
+    fn browser(&self) -> Browser {
+        Browser::new(&self.base, FIREFOX_LINUX)
+    }
+
+    async fn rp(&self, reg: &Registered) -> Rp {
+        self.rp_at(reg, RP_CALLBACK).await
+    }
+
+    async fn rp_at(&self, reg: &Registered, redirect: &str) -> Rp {
+        Rp::discover(&self.base, reg, redirect).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+fn cli(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Value {
+    let out = run(dir, env, args);
+    assert!(
+        out.status.success(),
+        "idp {args:?} failed ({}):\n{}\n{}",
+        out.status,
+        stderr(&out),
+        stdout(&out)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("idp {args:?} printed no JSON ({e}): {}", stdout(&out)))
+}
+
+// ---------------------------------------------------------------------------------------
+// The browser: a cookie jar, no automatic redirects, forms read from the HTML.
+// ---------------------------------------------------------------------------------------
+
+/// Where a browser ends up after following the redirects that stay on the provider.
+#[derive(Debug)]
+enum Step {
+    /// The sign-in page.
+    SignIn(String),
+    /// The consent page.
+    Consent(String),
+    /// A redirect away from the provider (to the relying party).
+    Back(Url),
+    /// Any other page, with its status, final URL, headers and body.
+    Page(StatusCode, Url, reqwest::header::HeaderMap, String),
+}
+
+impl Step {
+    fn sign_in_page(self) -> String {
+        match self {
+            Step::SignIn(html) => html,
+            other => panic!("expected the sign-in page, got {other:?}"),
+        }
+    }
+
+    fn consent_page(self) -> String {
+        match self {
+            Step::Consent(html) => html,
+            other => panic!("expected the consent page, got {other:?}"),
+        }
+    }
+
+    fn back(self) -> Url {
+        match self {
+            Step::Back(url) => url,
+            other => panic!("expected a redirect to the relying party, got {other:?}"),
+        }
+    }
+}
+
+struct Browser {
+    http: reqwest::Client,
+    jar: Arc<Jar>,
+    base: Url,
+}
+
+impl Browser {
+    fn new(base: &str, user_agent: &str) -> Browser {
+        Browser::with_jar(base, user_agent, Arc::new(Jar::default()))
+    }
+
+    fn with_jar(base: &str, user_agent: &str, jar: Arc<Jar>) -> Browser {
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(Policy::none())
+            .user_agent(user_agent)
+            .build()
+            .unwrap();
+        Browser {
+            http,
+            jar,
+            base: Url::parse(base).unwrap(),
+        }
+    }
+
+    /// Another browser holding a copy of this one's cookies as they are now.
+    fn clone_cookies(&self) -> Browser {
+        let jar = Arc::new(Jar::default());
+        if let Some(header) = self.jar.cookies(&self.base) {
+            for pair in header.to_str().unwrap().split("; ") {
+                jar.add_cookie_str(&format!("{pair}; Path=/"), &self.base);
+            }
+        }
+        Browser::with_jar(self.base.as_str(), FIREFOX_LINUX, jar)
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.jar.cookies(&self.base)?;
+        header
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    }
+
+    fn abs(&self, url: &str) -> Url {
+        self.base.join(url).unwrap()
+    }
+
+    async fn get(&self, url: &str) -> reqwest::Response {
+        self.http.get(self.abs(url)).send().await.unwrap()
+    }
+
+    async fn post(&self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.abs(url))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Opens `url` and follows redirects while they stay on the provider.
+    async fn go(&self, url: &str) -> Step {
+        let url = self.abs(url);
+        let response = self.http.get(url.clone()).send().await.unwrap();
+        self.follow(url, response).await
+    }
+
+    async fn follow(&self, mut current: Url, mut response: reqwest::Response) -> Step {
+        for _ in 0..10 {
+            if response.status().is_redirection() {
+                let location = response.headers()[LOCATION].to_str().unwrap();
+                let next = current.join(location).unwrap();
+                if next.origin() != self.base.origin() {
+                    return Step::Back(next);
+                }
+                current = next;
+                response = self.http.get(current.clone()).send().await.unwrap();
+                continue;
+            }
+            let status = response.status();
+            let headers = response.headers().clone();
+            let html = response.text().await.unwrap();
+            let page = matches!(current.path(), "/login" | "/consent");
+            if page && status == StatusCode::OK {
+                // Sign-in and consent answers are never cached, and never framed.
+                assert_eq!(headers[CACHE_CONTROL], "no-store", "{}", current.path());
+                assert_eq!(headers["x-frame-options"], "DENY", "{}", current.path());
+            }
+            return match (status, current.path()) {
+                (StatusCode::OK, "/login") => Step::SignIn(html),
+                (StatusCode::OK, "/consent") => Step::Consent(html),
+                _ => Step::Page(status, current, headers, html),
+            };
+        }
+        panic!("too many redirects");
+    }
+
+    /// Submits the sign-in page and follows where it leads.
+    async fn sign_in(&self, page: &str, email: &str, password: &str) -> Step {
+        let response = self.submit_sign_in(page, email, password).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        self.follow(self.abs("/login"), response).await
+    }
+
+    async fn submit_sign_in(&self, page: &str, email: &str, password: &str) -> reqwest::Response {
+        let csrf = hidden(page, "csrf");
+        let authz = hidden(page, "authz");
+        self.post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("authz", &authz),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Answers the consent page with `decision` (allow or deny).
+    async fn consent(&self, page: &str, decision: &str) -> Step {
+        assert!(
+            page.contains(r#"<button name="decision" value="allow""#),
+            "{page}"
+        );
+        let csrf = hidden(page, "csrf");
+        let authz = hidden(page, "authz");
+        let response = self
+            .post(
+                "/consent",
+                &[("csrf", &csrf), ("authz", &authz), ("decision", decision)],
+            )
+            .await;
+        // Allow goes 303 to /authorize/continue; deny answers the client at once.
+        assert!(response.status().is_redirection() || response.status() == StatusCode::OK);
+        self.follow(self.abs("/consent"), response).await
+    }
+
+    /// Signs in directly (not on behalf of an application); lands on /account.
+    async fn sign_in_directly(&self) {
+        let page = self.go("/login").await.sign_in_page();
+        let response = self.submit_sign_in(&page, EMAIL, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[LOCATION], "/account");
+    }
+
+    /// The whole interactive flow: signs in and allows when asked; the authorization response.
+    async fn authorize(&self, url: &str) -> Url {
+        let mut step = self.go(url).await;
+        if let Step::SignIn(page) = &step {
+            step = self.sign_in(page, EMAIL, PASSWORD).await;
+        }
+        if let Step::Consent(page) = &step {
+            step = self.consent(page, "allow").await;
+        }
+        step.back()
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')? + start;
+    Some(unescape(&tag[start..end]))
+}
+
+/// The hidden inputs of a page, in order.
+fn hidden_inputs(html: &str) -> Vec<(String, String)> {
+    html.split("<input")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = &rest[..rest.find('>')?];
+            if attr(tag, "type")? != "hidden" {
+                return None;
+            }
+            Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default()))
+        })
+        .collect()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    hidden_inputs(html)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no hidden input {name} in:\n{html}"))
+        .1
+}
+
+fn form_action(html: &str) -> String {
+    let start = html.find("<form").expect("a form");
+    let tag = &html[start..start + html[start..].find('>').unwrap()];
+    attr(tag, "action").expect("a form action")
+}
+
+fn query(url: &Url) -> HashMap<String, String> {
+    url.query_pairs().into_owned().collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// The relying party: openidconnect, configured by discovery.
+// ---------------------------------------------------------------------------------------
+
+type RpClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+type TokenError = RequestTokenError<
+    HttpClientError<reqwest::Error>,
+    StandardErrorResponse<CoreErrorResponseType>,
+>;
+
+struct Rp {
+    client: RpClient,
+    http: reqwest::Client,
+    id: String,
+    secret: Option<String>,
+    redirect: String,
+    issuer: String,
+    base: String,
+}
+
+/// One authorization request as the relying party remembers it.
+struct Request {
+    url: String,
+    state: CsrfToken,
+    nonce: Nonce,
+    verifier: String,
+}
+
+impl Request {
+    fn verifier(&self) -> PkceCodeVerifier {
+        PkceCodeVerifier::new(self.verifier.clone())
+    }
+}
+
+impl Rp {
+    async fn discover(base: &str, reg: &Registered, redirect: &str) -> Rp {
+        // RFC 6749 §5.1 clients must not follow redirects from the token endpoint.
+        let http = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let issuer = IssuerUrl::new(base.to_owned()).unwrap();
+        let metadata = CoreProviderMetadata::discover_async(issuer, &http)
+            .await
+            .unwrap_or_else(|e| panic!("discovery failed: {e:?}"));
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(reg.id.clone()),
+            reg.secret.clone().map(ClientSecret::new),
+        )
+        .set_redirect_uri(RedirectUrl::new(redirect.to_owned()).unwrap())
+        .set_introspection_url(IntrospectionUrl::new(format!("{base}/introspect")).unwrap());
+        Rp {
+            client,
+            http,
+            id: reg.id.clone(),
+            secret: reg.secret.clone(),
+            redirect: redirect.to_owned(),
+            issuer: base.to_owned(),
+            base: base.to_owned(),
+        }
+    }
+
+    /// An authorization request with PKCE S256, a nonce and a state; `extra` parameters added.
+    fn request(&self, scopes: &[&str], extra: &[(&str, &str)]) -> Request {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut builder = self
+            .client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .set_pkce_challenge(challenge);
+        for s in scopes {
+            builder = builder.add_scope(Scope::new((*s).to_owned()));
+        }
+        for (k, v) in extra {
+            builder = builder.add_extra_param(*k, *v);
+        }
+        let (url, state, nonce) = builder.url();
+        Request {
+            url: url.to_string(),
+            state,
+            nonce,
+            verifier: verifier.secret().clone(),
+        }
+    }
+
+    /// Checks the authorization response (state, RFC 9207 iss) and returns the code.
+    fn code(&self, response: &Url, request: &Request) -> String {
+        assert!(
+            response.as_str().starts_with(&self.redirect),
+            "{response} is not at {}",
+            self.redirect
+        );
+        let q = query(response);
+        assert!(!q.contains_key("error"), "error response: {response}");
+        assert_eq!(q.get("state"), Some(request.state.secret()), "{response}");
+        assert_eq!(q.get("iss"), Some(&self.issuer), "{response}");
+        q["code"].clone()
+    }
+
+    async fn exchange(
+        &self,
+        code: &str,
+        verifier: PkceCodeVerifier,
+    ) -> Result<CoreTokenResponse, TokenError> {
+        self.client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .unwrap()
+            .set_pkce_verifier(verifier)
+            .request_async(&self.http)
+            .await
+    }
+
+    /// The full happy path for `request` in `browser`: authorization, code, tokens.
+    async fn tokens(&self, browser: &Browser, request: &Request) -> CoreTokenResponse {
+        let response = browser.authorize(&request.url).await;
+        let code = self.code(&response, request);
+        self.exchange(&code, request.verifier()).await.unwrap()
+    }
+
+    /// Strict ID token verification: RS256 only, signature, iss, aud, exp, nonce, and at_hash.
+    fn verify(&self, tokens: &CoreTokenResponse, nonce: Option<&Nonce>) -> CoreIdTokenClaims {
+        let id_token = tokens.id_token().expect("an ID token");
+        let verifier = self
+            .client
+            .id_token_verifier()
+            .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
+        let claims = match nonce {
+            Some(n) => id_token.claims(&verifier, n),
+            None => id_token.claims(&verifier, |n: Option<&Nonce>| match n {
+                None => Ok(()),
+                Some(_) => Err("a refreshed ID token carries no nonce".to_owned()),
+            }),
+        }
+        .unwrap_or_else(|e| panic!("ID token rejected: {e:?}"))
+        .clone();
+        let expected = claims.access_token_hash().expect("at_hash");
+        let actual = AccessTokenHash::from_token(
+            tokens.access_token(),
+            id_token.signing_alg().unwrap(),
+            id_token.signing_key(&verifier).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(&actual, expected, "at_hash");
+        claims
+    }
+
+    fn verify_id_token(&self, id_token: &str, nonce: &Nonce) -> Result<(), String> {
+        let token = CoreIdToken::from_str(id_token).map_err(|e| format!("{e:?}"))?;
+        let verifier = self
+            .client
+            .id_token_verifier()
+            .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
+        token
+            .claims(&verifier, nonce)
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    async fn userinfo(&self, access: &AccessToken, sub: &SubjectIdentifier) -> CoreUserInfoClaims {
+        self.client
+            .user_info(access.clone(), Some(sub.clone()))
+            .unwrap()
+            .request_async(&self.http)
+            .await
+            .unwrap_or_else(|e| panic!("userinfo failed: {e:?}"))
+    }
+
+    async fn refresh(&self, token: &RefreshToken) -> Result<CoreTokenResponse, TokenError> {
+        self.client
+            .exchange_refresh_token(token)
+            .unwrap()
+            .request_async(&self.http)
+            .await
+    }
+
+    async fn refresh_with_scope(
+        &self,
+        token: &RefreshToken,
+        scopes: &[&str],
+    ) -> Result<CoreTokenResponse, TokenError> {
+        self.client
+            .exchange_refresh_token(token)
+            .unwrap()
+            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+            .request_async(&self.http)
+            .await
+    }
+
+    async fn active(&self, token: &AccessToken) -> bool {
+        self.client
+            .introspect(token)
+            .request_async(&self.http)
+            .await
+            .unwrap_or_else(|e| panic!("introspection failed: {e:?}"))
+            .active()
+    }
+
+    /// RFC 7009 revocation. Raw: oauth2 refuses a revocation URL that is not https, and
+    /// this provider runs on plain-http loopback in tests.
+    async fn revoke(&self, token: &AccessToken) {
+        let response = self
+            .http
+            .post(format!("{}/revoke", self.base))
+            .basic_auth(&self.id, self.secret.as_deref())
+            .form(&[
+                ("token", token.secret().as_str()),
+                ("token_type_hint", "access_token"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    /// A raw token-endpoint call, for what the library hides (headers, odd requests).
+    async fn token_raw(
+        &self,
+        form: &[(&str, &str)],
+        basic: Option<(&str, &str)>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut request = self.http.post(format!("{}/token", self.base)).form(form);
+        if let Some((id, secret)) = basic {
+            request = request.basic_auth(id, Some(secret));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap();
+        (status, headers, body)
+    }
+
+    fn basic(&self) -> (&str, &str) {
+        (&self.id, self.secret.as_deref().unwrap())
+    }
+}
+
+fn error_code<T: std::fmt::Debug>(result: Result<T, TokenError>) -> String {
+    match result {
+        Err(RequestTokenError::ServerResponse(e)) => e.error().to_string(),
+        other => panic!("expected an OAuth error response, got {other:?}"),
+    }
+}
+
+fn jwt_part(jwt: &str, index: usize) -> Value {
+    let part = jwt.split('.').nth(index).expect("a JWT");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+fn id_token_str(tokens: &CoreTokenResponse) -> String {
+    tokens.id_token().expect("an ID token").to_string()
+}
+
+/// RFC 6749 §4.1.2.1: error_description is %x20-21 / %x23-5B / %x5D-7E.
+fn assert_error_description_charset(description: &str) {
+    assert!(
+        description
+            .bytes()
+            .all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E)),
+        "error_description {description:?} has characters RFC 6749 does not allow"
+    );
+}
+
+/// An error redirect to the client: the error, state, iss, nothing else.
+fn assert_error_redirect(rp: &Rp, response: &Url, state: Option<&str>, error: &str) {
+    assert!(
+        response.as_str().starts_with(&rp.redirect),
+        "{response} is not at {}",
+        rp.redirect
+    );
+    let q = query(response);
+    assert_eq!(
+        q.get("error").map(String::as_str),
+        Some(error),
+        "{response}"
+    );
+    assert_eq!(q.get("state").map(String::as_str), state, "{response}");
+    assert_eq!(q.get("iss"), Some(&rp.issuer), "{response}");
+    assert!(!q.contains_key("code"), "{response}");
+    if let Some(d) = q.get("error_description") {
+        assert_error_description_charset(d);
+    }
+    for key in q.keys() {
+        assert!(
+            matches!(
+                key.as_str(),
+                "error" | "error_description" | "error_uri" | "state" | "iss"
+            ),
+            "unexpected parameter {key} in {response}"
+        );
+    }
+}
+
+fn assert_error_page(response: &reqwest::Response) {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        response.headers().get(LOCATION).is_none(),
+        "an error page must not redirect"
+    );
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Where a relying party would send the browser for `client_id` with these parameters.
+fn authorize_url(base: &str, params: &[(&str, &str)]) -> String {
+    Url::parse_with_params(&format!("{base}/authorize"), params)
+        .unwrap()
+        .to_string()
+}
+
+/// `auth_time` in seconds, as the ID token carries it.
+fn auth_time(tokens: &CoreTokenResponse) -> i64 {
+    jwt_part(&id_token_str(tokens), 1)["auth_time"]
+        .as_i64()
+        .expect("auth_time")
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. A confidential client's whole life: code flow, ID token, userinfo, refresh, revocation.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn confidential_client_code_flow_refresh_rotation_and_revocation() {
+    let idp = Idp::start().await;
+    confidential_client_flow(&idp).await;
+}
+
+#[tokio::test]
+async fn confidential_client_code_flow_on_postgresql_and_redis() {
+    let test = "confidential_client_code_flow_on_postgresql_and_redis";
+    let (Some(pg), Some(redis)) = (
+        backend_url("IDP_TEST_DATABASE_URL", test),
+        backend_url("IDP_TEST_REDIS_URL", test),
+    ) else {
+        return;
+    };
+    let db = PgDatabase::create(&pg);
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", db.url.as_str()),
+        ("IDP_REDIS__URL", redis.as_str()),
+    ])
+    .await;
+    confidential_client_flow(&idp).await;
+}
+
+async fn confidential_client_flow(idp: &Idp) {
+    let reg = idp.web_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    // An unknown parameter is ignored (oidcc-ensure-request-with-unknown-parameter-succeeds).
+    let request = rp.request(&["email"], &[("extra", "foobar")]);
+
+    let login = browser.go(&request.url).await.sign_in_page();
+    assert!(login.contains(r#"autocomplete="username""#), "{login}");
+    assert!(login.contains(r#"autocomplete="current-password""#));
+    assert!(login.contains("Reports"), "the page names the application");
+    let consent = browser
+        .sign_in(&login, EMAIL, PASSWORD)
+        .await
+        .consent_page();
+    assert!(consent.contains("Reports") && consent.contains(EMAIL));
+    assert!(consent.contains("See your email address"), "{consent}");
+    let response = browser.consent(&consent, "allow").await.back();
+    let code = rp.code(&response, &request);
+    assert!(code.len() >= 22, "a code carries at least 128 bits");
+
+    let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+    assert_eq!(tokens.token_type().as_ref(), "bearer");
+    let expires_in = tokens.expires_in().expect("expires_in");
+    assert!(expires_in > Duration::ZERO && expires_in < Duration::from_secs(365 * 86_400));
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    assert_eq!(claims.issuer().as_str(), idp.base);
+    assert_eq!(claims.audiences().len(), 1);
+    assert_eq!(claims.audiences()[0].as_str(), reg.id);
+    assert_eq!(claims.subject().as_str(), idp.user_id);
+    let signed_in = claims.auth_time().expect("auth_time");
+    let age = chrono_now() - signed_in.timestamp();
+    assert!((0..60).contains(&age), "auth_time is {age} s old");
+    let acr = claims.auth_context_ref().expect("acr");
+    assert!(!acr.as_str().is_empty());
+    let amr = claims.auth_method_refs().expect("amr");
+    assert!(amr.iter().any(|m| m.as_str() == "pwd"), "{amr:?}");
+    let id_token = id_token_str(&tokens);
+    let header = jwt_part(&id_token, 0);
+    assert_eq!(header["alg"], "RS256");
+    assert!(header["kid"].as_str().is_some_and(|k| !k.is_empty()));
+    let payload = jwt_part(&id_token, 1);
+    assert!(
+        payload["sid"].as_str().is_some_and(|s| !s.is_empty()),
+        "{payload}"
+    );
+    assert!(
+        payload.get("email").is_some(),
+        "scope email puts the address in the ID token"
+    );
+
+    // UserInfo: the same subject, the email claims for scope `email`, GET and POST.
+    let info = rp.userinfo(tokens.access_token(), claims.subject()).await;
+    assert_eq!(info.subject(), claims.subject());
+    assert_eq!(info.email().map(|e| e.as_str()), Some(EMAIL));
+    assert!(info.email_verified().is_some());
+    let posted = rp
+        .http
+        .post(format!("{}/userinfo", idp.base))
+        .bearer_auth(tokens.access_token().secret())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::OK);
+    assert_eq!(posted.headers()[CACHE_CONTROL], "no-store");
+    let posted: Value = posted.json().await.unwrap();
+    assert_eq!(posted["sub"], idp.user_id.as_str());
+
+    // Refresh rotates the refresh token; the new ID token keeps who and when.
+    let rt1 = tokens.refresh_token().expect("a refresh token").clone();
+    let (status, headers, body) = rp
+        .token_raw(
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", rt1.secret()),
+            ],
+            Some(rp.basic()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    assert_eq!(body["token_type"], "Bearer");
+    let refreshed: CoreTokenResponse = serde_json::from_value(body).unwrap();
+    let rt2 = refreshed
+        .refresh_token()
+        .expect("a new refresh token")
+        .clone();
+    assert_ne!(rt2.secret(), rt1.secret(), "refresh tokens rotate");
+    let again = rp.verify(&refreshed, None);
+    assert_eq!(again.issuer(), claims.issuer());
+    assert_eq!(again.subject(), claims.subject());
+    assert_eq!(again.audiences(), claims.audiences());
+    assert_eq!(again.auth_time(), claims.auth_time());
+    assert!(again.issue_time() >= claims.issue_time());
+    assert_eq!(
+        jwt_part(&id_token_str(&refreshed), 1)["azp"],
+        payload["azp"]
+    );
+
+    // Revocation ends the access token: introspection, then userinfo.
+    let at2 = refreshed.access_token();
+    assert!(rp.active(at2).await);
+    rp.revoke(at2).await;
+    assert!(!rp.active(at2).await, "revoked tokens are inactive");
+    let denied = rp
+        .http
+        .get(format!("{}/userinfo", idp.base))
+        .bearer_auth(at2.secret())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), StatusCode::UNAUTHORIZED);
+    let challenge = denied.headers()[WWW_AUTHENTICATE].to_str().unwrap();
+    assert!(
+        challenge.starts_with("Bearer") && challenge.contains("invalid_token"),
+        "{challenge}"
+    );
+    assert!(
+        rp.active(tokens.access_token()).await,
+        "revoking one access token leaves the others"
+    );
+
+    // RFC 9700 §4.14.2: the old refresh token again revokes the whole grant.
+    assert_eq!(error_code(rp.refresh(&rt1).await), "invalid_grant");
+    assert_eq!(
+        error_code(rp.refresh(&rt2).await),
+        "invalid_grant",
+        "the family is revoked"
+    );
+    assert!(
+        !rp.active(tokens.access_token()).await,
+        "the grant's access tokens end with it"
+    );
+}
+
+fn chrono_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .try_into()
+        .unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. A public client: PKCE, no secret, RFC 8252 loopback redirect.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn public_client_uses_pkce_without_a_secret_on_any_loopback_port() {
+    let idp = Idp::start().await;
+    let reg = idp.client(
+        "Desktop",
+        &[
+            "--public",
+            "--first-party",
+            "--redirect-uri",
+            "http://127.0.0.1/cb",
+        ],
+    );
+    assert!(reg.secret.is_none(), "public clients get no secret");
+    let port = free_port();
+    let redirect = format!("http://127.0.0.1:{port}/cb");
+    let rp = idp.rp_at(&reg, &redirect).await;
+    let browser = idp.browser();
+
+    let request = rp.request(&[], &[]);
+    let response = browser.authorize(&request.url).await;
+    let code = rp.code(&response, &request);
+    // openidconnect sends client_id in the body and no secret: auth method none.
+    let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    assert_eq!(claims.subject().as_str(), idp.user_id);
+    let refreshed = rp
+        .refresh(tokens.refresh_token().expect("a refresh token"))
+        .await
+        .unwrap();
+    assert_ne!(
+        refreshed.refresh_token().unwrap().secret(),
+        tokens.refresh_token().unwrap().secret()
+    );
+
+    // A public client has no secret to present.
+    let (status, headers, body) = rp
+        .token_raw(
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refreshed.refresh_token().unwrap().secret()),
+                ("client_id", &reg.id),
+                ("client_secret", "guessed"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "invalid_client");
+    assert!(headers.contains_key(WWW_AUTHENTICATE));
+
+    // Without PKCE: an error back to the client, not a code.
+    let no_pkce = authorize_url(
+        &idp.base,
+        &[
+            ("client_id", &reg.id),
+            ("redirect_uri", &redirect),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("state", "s-no-pkce"),
+        ],
+    );
+    let response = browser.go(&no_pkce).await.back();
+    assert_error_redirect(&rp, &response, Some("s-no-pkce"), "invalid_request");
+    let plain = authorize_url(
+        &idp.base,
+        &[
+            ("client_id", &reg.id),
+            ("redirect_uri", &redirect),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("state", "s-plain"),
+            (
+                "code_challenge",
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ),
+            ("code_challenge_method", "plain"),
+        ],
+    );
+    let response = browser.go(&plain).await.back();
+    assert_error_redirect(&rp, &response, Some("s-plain"), "invalid_request");
+
+    // Only the port may vary: another loopback name or path is not the registered URI.
+    for other in [
+        format!("http://localhost:{port}/cb"),
+        format!("http://127.0.0.1:{port}/other"),
+    ] {
+        let url = authorize_url(
+            &idp.base,
+            &[
+                ("client_id", &reg.id),
+                ("redirect_uri", &other),
+                ("response_type", "code"),
+                ("scope", "openid"),
+            ],
+        );
+        assert_error_page(&browser.get(&url).await);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Coming back: sessions, prompt, max_age and consent.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_signed_in_browser_comes_back_silently_and_prompt_none_needs_a_session() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+
+    // First-party: sign-in, but no consent page even the first time.
+    let first = rp.request(&[], &[]);
+    let login = browser.go(&first.url).await.sign_in_page();
+    let response = browser.sign_in(&login, EMAIL, PASSWORD).await.back();
+    let t1 = rp
+        .exchange(&rp.code(&response, &first), first.verifier())
+        .await
+        .unwrap();
+    let c1 = rp.verify(&t1, Some(&first.nonce));
+
+    // Again, with no page at all; then prompt=none, id_token_hint and a generous max_age.
+    let hint = id_token_str(&t1);
+    for extra in [
+        vec![],
+        vec![("prompt", "none")],
+        vec![("prompt", "none"), ("id_token_hint", hint.as_str())],
+        vec![("max_age", "10000")],
+    ] {
+        let request = rp.request(&[], &extra);
+        let response = browser.go(&request.url).await.back();
+        let tokens = rp
+            .exchange(&rp.code(&response, &request), request.verifier())
+            .await
+            .unwrap();
+        let claims = rp.verify(&tokens, Some(&request.nonce));
+        assert_eq!(claims.subject(), c1.subject(), "{extra:?}");
+        assert_eq!(claims.auth_time(), c1.auth_time(), "{extra:?}");
+    }
+
+    // The same request as a form POST (oidcc-ensure-post-request-succeeds).
+    let request = rp.request(&[], &[]);
+    let url = Url::parse(&request.url).unwrap();
+    let form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let response = browser.post("/authorize", &form).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+    rp.code(&location, &request);
+
+    // prompt=none without a session: an error redirect at once, never a page.
+    let stranger = idp.browser();
+    let long_state = "s".repeat(128);
+    let request = rp.request(&[], &[("prompt", "none")]);
+    let url = request.url.replace(
+        &format!("state={}", request.state.secret()),
+        &format!("state={long_state}"),
+    );
+    let response = stranger.get(&url).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+    assert_error_redirect(&rp, &location, Some(&long_state), "login_required");
+}
+
+#[tokio::test]
+async fn prompt_login_asks_to_sign_in_again_and_moves_auth_time() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let first = rp.request(&[], &[]);
+    let t1 = rp.tokens(&browser, &first).await;
+    let c1 = rp.verify(&t1, Some(&first.nonce));
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let old_cookies = browser.clone_cookies();
+    let request = rp.request(&[], &[("prompt", "login")]);
+    let login = browser.go(&request.url).await.sign_in_page();
+    let response = browser.sign_in(&login, EMAIL, PASSWORD).await.back();
+    let t2 = rp
+        .exchange(&rp.code(&response, &request), request.verifier())
+        .await
+        .unwrap();
+    let c2 = rp.verify(&t2, Some(&request.nonce));
+    assert_eq!(c2.subject(), c1.subject());
+    assert!(
+        auth_time(&t2) > auth_time(&t1),
+        "prompt=login gives a later auth_time"
+    );
+    assert_ne!(
+        browser.cookie("idp_session"),
+        old_cookies.cookie("idp_session")
+    );
+    // Signing in again replaced the session: the old cookie no longer works.
+    let silent = rp.request(&[], &[("prompt", "none")]);
+    let response = old_cookies.go(&silent.url).await.back();
+    assert_error_redirect(
+        &rp,
+        &response,
+        Some(silent.state.secret()),
+        "login_required",
+    );
+}
+
+#[tokio::test]
+async fn max_age_asks_to_sign_in_again_once_the_sign_in_is_older() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let first = rp.request(&[], &[]);
+    let t1 = rp.tokens(&browser, &first).await;
+
+    // OIDC Core §3.1.2.1: max_age=0 is prompt=login, however recent the sign-in.
+    let zero = rp.request(&[], &[("max_age", "0")]);
+    browser.go(&zero.url).await.sign_in_page();
+    let zero = rp.request(&[], &[("max_age", "0"), ("prompt", "none")]);
+    let response = browser.go(&zero.url).await.back();
+    assert_error_redirect(&rp, &response, Some(zero.state.secret()), "login_required");
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let silent = rp.request(&[], &[("prompt", "none"), ("max_age", "1")]);
+    let response = browser.go(&silent.url).await.back();
+    assert_error_redirect(
+        &rp,
+        &response,
+        Some(silent.state.secret()),
+        "login_required",
+    );
+
+    let request = rp.request(&[], &[("max_age", "1")]);
+    let login = browser.go(&request.url).await.sign_in_page();
+    let response = browser.sign_in(&login, EMAIL, PASSWORD).await.back();
+    let t2 = rp
+        .exchange(&rp.code(&response, &request), request.verifier())
+        .await
+        .unwrap();
+    rp.verify(&t2, Some(&request.nonce));
+    let later = auth_time(&t2);
+    assert!(later > auth_time(&t1), "max_age gives a later auth_time");
+    assert!((chrono_now() - later) < 60);
+}
+
+#[tokio::test]
+async fn consent_is_asked_remembered_asked_again_on_request_and_can_be_denied() {
+    let idp = Idp::start().await;
+    let intranet = idp.rp(&idp.first_party_app()).await;
+    let reg = idp.web_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    // Signed in through a first-party application: no consent to anything yet.
+    intranet.tokens(&browser, &intranet.request(&[], &[])).await;
+
+    let silent = rp.request(&[], &[("prompt", "none")]);
+    let response = browser.go(&silent.url).await.back();
+    assert_error_redirect(
+        &rp,
+        &response,
+        Some(silent.state.secret()),
+        "consent_required",
+    );
+
+    // Signed in already: straight to the consent page. Deny.
+    let denied = rp.request(&[], &[]);
+    let page = browser.go(&denied.url).await.consent_page();
+    let response = browser.consent(&page, "deny").await.back();
+    assert_error_redirect(&rp, &response, Some(denied.state.secret()), "access_denied");
+
+    // Allow; the answer is remembered for the same scopes.
+    let allowed = rp.request(&[], &[]);
+    let page = browser.go(&allowed.url).await.consent_page();
+    let response = browser.consent(&page, "allow").await.back();
+    rp.code(&response, &allowed);
+    let again = rp.request(&[], &[]);
+    let response = browser.go(&again.url).await.back();
+    rp.code(&response, &again);
+    let silent = rp.request(&[], &[("prompt", "none")]);
+    let response = browser.go(&silent.url).await.back();
+    rp.code(&response, &silent);
+
+    // prompt=consent asks again; a scope not consented to asks again.
+    for request in [
+        rp.request(&[], &[("prompt", "consent")]),
+        rp.request(&["email"], &[]),
+    ] {
+        let page = browser.go(&request.url).await.consent_page();
+        let response = browser.consent(&page, "allow").await.back();
+        let tokens = rp
+            .exchange(&rp.code(&response, &request), request.verifier())
+            .await
+            .unwrap();
+        rp.verify(&tokens, Some(&request.nonce));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. What must be refused.
+// ---------------------------------------------------------------------------------------
+
+fn good_params<'a>(client_id: &'a str, state: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("client_id", client_id),
+        ("redirect_uri", RP_CALLBACK),
+        ("response_type", "code"),
+        ("scope", "openid"),
+        ("state", state),
+        (
+            "code_challenge",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        ),
+        ("code_challenge_method", "S256"),
+    ]
+}
+
+fn with<'a>(
+    mut params: Vec<(&'a str, &'a str)>,
+    name: &'a str,
+    value: Option<&'a str>,
+) -> Vec<(&'a str, &'a str)> {
+    params.retain(|(k, _)| *k != name);
+    if let Some(v) = value {
+        params.push((name, v));
+    }
+    params
+}
+
+#[tokio::test]
+async fn an_unverified_client_or_redirect_uri_gets_an_error_page_never_a_redirect() {
+    let idp = Idp::start().await;
+    let reg = idp.web_app();
+    let browser = idp.browser();
+    let good = good_params(&reg.id, "s");
+    let cases = [
+        with(
+            good.clone(),
+            "redirect_uri",
+            Some("https://rp.example.com/other"),
+        ),
+        with(
+            good.clone(),
+            "redirect_uri",
+            Some("https://rp.example.com/cb?x=1"),
+        ),
+        with(
+            good.clone(),
+            "redirect_uri",
+            Some("https://evil.example.com/cb"),
+        ),
+        with(good.clone(), "redirect_uri", None),
+        with(good.clone(), "client_id", Some("no-such-client")),
+        with(good.clone(), "client_id", None),
+    ];
+    for params in cases {
+        let response = browser.get(&authorize_url(&idp.base, &params)).await;
+        assert_error_page(&response);
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("evil.example.com"), "{params:?}");
+    }
+}
+
+#[tokio::test]
+async fn other_authorization_errors_go_back_with_state_and_iss() {
+    let idp = Idp::start().await;
+    let reg = idp.web_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let good = good_params(&reg.id, "st-1");
+    let mut duplicated = good.clone();
+    duplicated.push(("scope", "openid email"));
+    let cases = [
+        (with(good.clone(), "response_type", None), "invalid_request"),
+        (
+            with(good.clone(), "response_type", Some("token")),
+            "unsupported_response_type",
+        ),
+        (
+            with(good.clone(), "response_type", Some("code id_token")),
+            "unsupported_response_type",
+        ),
+        (
+            with(good.clone(), "request", Some("eyJhbGciOiJub25lIn0.e30.")),
+            "request_not_supported",
+        ),
+        (
+            with(
+                good.clone(),
+                "request_uri",
+                Some("https://rp.example.com/r"),
+            ),
+            "request_uri_not_supported",
+        ),
+        (with(good.clone(), "scope", Some("email")), "invalid_scope"),
+        (
+            with(good.clone(), "prompt", Some("none login")),
+            "invalid_request",
+        ),
+        (
+            with(good.clone(), "max_age", Some("soon")),
+            "invalid_request",
+        ),
+        (
+            with(good.clone(), "claims", Some("{not json")),
+            "invalid_request",
+        ),
+        (duplicated, "invalid_request"),
+    ];
+    for (params, error) in cases {
+        let response = browser.get(&authorize_url(&idp.base, &params)).await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{params:?}");
+        let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+        assert_error_redirect(&rp, &location, Some("st-1"), error);
+        let description = query(&location)
+            .remove("error_description")
+            .expect("error_description");
+        assert!(!description.is_empty());
+    }
+    // Without a state, none comes back.
+    let no_state = with(with(good, "state", None), "response_type", None);
+    let response = browser.get(&authorize_url(&idp.base, &no_state)).await;
+    let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+    assert_error_redirect(&rp, &location, None, "invalid_request");
+}
+
+#[tokio::test]
+async fn a_replayed_code_is_refused_and_revokes_what_it_issued() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&[], &[]);
+    let response = browser.authorize(&request.url).await;
+    let code = rp.code(&response, &request);
+    let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+    assert!(rp.active(tokens.access_token()).await);
+
+    let (status, headers, body) = rp
+        .token_raw(
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", RP_CALLBACK),
+                ("code_verifier", &request.verifier),
+            ],
+            Some(rp.basic()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    assert_eq!(body["error"], "invalid_grant");
+    assert_error_description_charset(body["error_description"].as_str().unwrap());
+    assert!(
+        !rp.active(tokens.access_token()).await,
+        "a replayed code revokes the tokens of its first use"
+    );
+    assert_eq!(
+        error_code(rp.refresh(tokens.refresh_token().unwrap()).await),
+        "invalid_grant"
+    );
+    // Code expiry (60 s) is the ephemeral store's TTL; the store's contract tests cover it.
+}
+
+#[tokio::test]
+async fn the_token_endpoint_refuses_wrong_secrets_foreign_codes_and_wrong_verifiers() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let other_reg = idp.client("Other", &["--redirect-uri", RP_CALLBACK, "--first-party"]);
+    let other = idp.rp(&other_reg).await;
+    let browser = idp.browser();
+
+    // A wrong secret: 401 with a Basic challenge; the code is not used up by it.
+    let request = rp.request(&[], &[]);
+    let code = rp.code(&browser.authorize(&request.url).await, &request);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", RP_CALLBACK),
+        ("code_verifier", request.verifier.as_str()),
+    ];
+    let (status, headers, body) = rp.token_raw(&form, Some((&reg.id, "wrong"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "invalid_client");
+    assert!(
+        headers[WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic"),
+        "{headers:?}"
+    );
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    let (status, _, body) = rp.token_raw(&form, Some(("no-such-client", "x"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // Then client_secret_post, the other advertised method, with the right secret.
+    let mut posted = form.to_vec();
+    posted.push(("client_id", &reg.id));
+    posted.push(("client_secret", reg.secret.as_deref().unwrap()));
+    let (status, headers, body) = rp.token_raw(&posted, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    assert!(body["id_token"].is_string());
+
+    // A code presented by another client.
+    let request = rp.request(&[], &[]);
+    let code = rp.code(&browser.authorize(&request.url).await, &request);
+    assert_eq!(
+        error_code(other.exchange(&code, request.verifier()).await),
+        "invalid_grant"
+    );
+
+    // A wrong verifier, and none at all.
+    let request = rp.request(&[], &[]);
+    let code = rp.code(&browser.authorize(&request.url).await, &request);
+    let wrong = PkceCodeVerifier::new("x".repeat(64));
+    assert_eq!(error_code(rp.exchange(&code, wrong).await), "invalid_grant");
+    let request = rp.request(&[], &[]);
+    let code = rp.code(&browser.authorize(&request.url).await, &request);
+    let (status, _, body) = rp
+        .token_raw(
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", RP_CALLBACK),
+            ],
+            Some(rp.basic()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_grant");
+
+    // A redirect_uri other than the request's.
+    let request = rp.request(&[], &[]);
+    let code = rp.code(&browser.authorize(&request.url).await, &request);
+    let (_, _, body) = rp
+        .token_raw(
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", "https://rp.example.com/other"),
+                ("code_verifier", &request.verifier),
+            ],
+            Some(rp.basic()),
+        )
+        .await;
+    assert_eq!(body["error"], "invalid_grant");
+
+    // An unknown grant type.
+    let (status, _, body) = rp
+        .token_raw(&[("grant_type", "password")], Some(rp.basic()))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "unsupported_grant_type");
+}
+
+#[tokio::test]
+async fn refresh_tokens_keep_their_scope_and_stay_with_their_client() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let other = idp
+        .rp(&idp.client("Other", &["--redirect-uri", RP_CALLBACK]))
+        .await;
+    let browser = idp.browser();
+    let request = rp.request(&["email"], &[]);
+    let tokens = rp.tokens(&browser, &request).await;
+    let rt = tokens.refresh_token().unwrap().clone();
+
+    // Widening is refused, and does not cost the client its refresh token.
+    assert_eq!(
+        error_code(
+            rp.refresh_with_scope(&rt, &["openid", "email", "profile"])
+                .await
+        ),
+        "invalid_scope"
+    );
+    // Another client cannot use it, and does not use it up either.
+    assert_eq!(error_code(other.refresh(&rt).await), "invalid_grant");
+    let (status, _, body) = other
+        .token_raw(
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", rt.secret()),
+            ],
+            Some(other.basic()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+    );
+
+    // Narrowing works for this response only; the grant keeps its scope.
+    let narrow = rp.refresh_with_scope(&rt, &["openid"]).await.unwrap();
+    let scopes: Vec<&str> = narrow
+        .scopes()
+        .expect("scope")
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(scopes, ["openid"]);
+    let claims = rp.verify(&narrow, None);
+    assert!(
+        claims.email().is_none(),
+        "no email claim without scope email"
+    );
+    let full = rp.refresh(narrow.refresh_token().unwrap()).await.unwrap();
+    let claims = rp.verify(&full, None);
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
+
+    // Another client learns nothing about these tokens, and cannot revoke them.
+    assert!(!other.active(full.access_token()).await);
+    let rt = full.refresh_token().unwrap();
+    let response = other
+        .http
+        .post(format!("{}/revoke", idp.base))
+        .basic_auth(&other.id, other.secret.as_deref())
+        .form(&[("token", rt.secret().as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "RFC 7009 §2.2");
+    assert!(rp.active(full.access_token()).await);
+    // Revoking the refresh token ends the grant: it and its access tokens.
+    let response = rp
+        .http
+        .post(format!("{}/revoke", idp.base))
+        .basic_auth(&rp.id, rp.secret.as_deref())
+        .form(&[
+            ("token", rt.secret().as_str()),
+            ("token_type_hint", "refresh_token"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(error_code(rp.refresh(rt).await), "invalid_grant");
+    assert!(!rp.active(full.access_token()).await);
+}
+
+#[tokio::test]
+async fn a_tampered_id_token_is_rejected_by_the_relying_party() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&[], &[]);
+    let tokens = rp.tokens(&browser, &request).await;
+    let id_token = id_token_str(&tokens);
+    rp.verify_id_token(&id_token, &request.nonce).unwrap();
+
+    // One character of the signature changed (not the last: its low bits may be padding).
+    let (head, signature) = id_token.rsplit_once('.').unwrap();
+    let mut sig: Vec<char> = signature.chars().collect();
+    let middle = sig.len() / 2;
+    sig[middle] = if sig[middle] == 'A' { 'B' } else { 'A' };
+    let tampered = format!("{head}.{}", sig.into_iter().collect::<String>());
+    assert!(rp.verify_id_token(&tampered, &request.nonce).is_err());
+
+    // Another subject in the payload, the original signature.
+    let parts: Vec<&str> = id_token.split('.').collect();
+    let mut payload = jwt_part(&id_token, 1);
+    payload["sub"] = Value::from("someone-else");
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap()),
+        parts[2]
+    );
+    assert!(rp.verify_id_token(&forged, &request.nonce).is_err());
+
+    // alg none.
+    let unsigned = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        parts[1]
+    );
+    assert!(rp.verify_id_token(&unsigned, &request.nonce).is_err());
+
+    // The right token with another nonce.
+    assert!(
+        rp.verify_id_token(&id_token, &Nonce::new("other".into()))
+            .is_err()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. The claims parameter.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_essential_claim_asked_for_by_name_comes_from_userinfo() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(
+        &[],
+        &[("claims", r#"{"userinfo":{"name":{"essential":true}}}"#)],
+    );
+    let tokens = rp.tokens(&browser, &request).await;
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    assert!(
+        claims.name().is_none(),
+        "asked for in userinfo, not in the ID token"
+    );
+    let info = rp.userinfo(tokens.access_token(), claims.subject()).await;
+    let name = info.name().expect("name").get(None).expect("name");
+    assert_eq!(name.as_str(), NAME);
+    assert!(info.email().is_none(), "scope openid alone gives no email");
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. response_mode=form_post.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn form_post_answers_with_a_form_that_posts_code_state_and_iss() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&[], &[("response_mode", "form_post")]);
+    let login = browser.go(&request.url).await.sign_in_page();
+    let Step::Page(status, at, headers, html) = browser.sign_in(&login, EMAIL, PASSWORD).await
+    else {
+        panic!("expected the form_post page")
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        at.query_pairs().all(|(k, _)| k != "code"),
+        "no code in a URL: {at}"
+    );
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    assert!(html.contains(r#"method="post""#), "{html}");
+    assert_eq!(form_action(&html), RP_CALLBACK);
+    let fields: HashMap<String, String> = hidden_inputs(&html).into_iter().collect();
+    assert_eq!(fields.get("state"), Some(request.state.secret()));
+    assert_eq!(fields.get("iss"), Some(&idp.base));
+    assert!(!fields.contains_key("error"));
+    let tokens = rp
+        .exchange(&fields["code"], request.verifier())
+        .await
+        .unwrap();
+    rp.verify(&tokens, Some(&request.nonce));
+
+    // Errors travel the same way.
+    let stranger = idp.browser();
+    let silent = rp.request(&[], &[("response_mode", "form_post"), ("prompt", "none")]);
+    let Step::Page(status, _, _, html) = stranger.go(&silent.url).await else {
+        panic!("expected the form_post page")
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(form_action(&html), RP_CALLBACK);
+    let fields: HashMap<String, String> = hidden_inputs(&html).into_iter().collect();
+    assert_eq!(fields["error"], "login_required");
+    assert_eq!(fields.get("state"), Some(silent.state.secret()));
+    assert_eq!(fields.get("iss"), Some(&idp.base));
+    assert!(!fields.contains_key("code"));
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Key rotation.
+// ---------------------------------------------------------------------------------------
+
+async fn jwks_kids(base: &str) -> Vec<String> {
+    let jwks: Value = reqwest::get(format!("{base}/jwks"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn after_a_key_rotation_old_id_tokens_verify_and_new_ones_use_the_promoted_key() {
+    let idp = Idp::start_with(&[("IDP_KEYS__RELOAD_SECS", "1")]).await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&[], &[]);
+    let before = rp.tokens(&browser, &request).await;
+    rp.verify(&before, Some(&request.nonce));
+    let old_kid = jwt_part(&id_token_str(&before), 0)["kid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let published_before = jwks_kids(&idp.base).await;
+
+    let report = idp.cli(&["keys", "rotate", "--alg", "RS256", "--json"]);
+    let report = &report[0];
+    assert_eq!(report["alg"], "RS256");
+    assert!(
+        report["retired"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k == old_kid.as_str()),
+        "{report}"
+    );
+    let promoted = report["promoted"].as_str().unwrap().to_owned();
+    let next = report["next"].as_str().unwrap().to_owned();
+    assert!(
+        published_before.contains(&promoted),
+        "the promoted key was published before it signed"
+    );
+
+    // The server reloads its keys every second.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !jwks_kids(&idp.base).await.contains(&next) {
+        assert!(
+            Instant::now() < deadline,
+            "the rotation never reached the JWKS"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let published_after = jwks_kids(&idp.base).await;
+    assert!(
+        published_after.contains(&old_kid),
+        "the retired key stays published"
+    );
+
+    // A relying party that refetches the JWKS still accepts the earlier ID token...
+    let rp = idp.rp(&reg).await;
+    rp.verify_id_token(&id_token_str(&before), &request.nonce)
+        .unwrap();
+    rp.verify(&before, Some(&request.nonce));
+    let info = rp
+        .userinfo(
+            before.access_token(),
+            &SubjectIdentifier::new(idp.user_id.clone()),
+        )
+        .await;
+    assert_eq!(info.subject().as_str(), idp.user_id);
+    // ...and new ones are signed with the promoted key.
+    let request = rp.request(&[], &[]);
+    let after = rp.tokens(&browser, &request).await;
+    rp.verify(&after, Some(&request.nonce));
+    assert_eq!(jwt_part(&id_token_str(&after), 0)["kid"], promoted.as_str());
+    assert_eq!(
+        jwt_part(after.access_token().secret(), 0)["kid"],
+        promoted.as_str()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. RP-initiated logout.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn rp_initiated_logout_returns_with_state_and_ends_the_session() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&[], &[]);
+    let tokens = rp.tokens(&browser, &request).await;
+    let id_token = id_token_str(&tokens);
+    let before_logout = browser.clone_cookies();
+    assert!(before_logout.cookie("idp_session").is_some());
+
+    // A post-logout URI that is not registered: a page, no redirect, still signed in.
+    let bad = Url::parse_with_params(
+        &idp.url("/end_session"),
+        &[
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", "https://evil.example.com/"),
+            ("state", "xyz"),
+        ],
+    )
+    .unwrap();
+    assert_error_page(&browser.get(bad.as_str()).await);
+    let unsigned = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        id_token.split('.').nth(1).unwrap()
+    );
+    let registered_with_query = format!("{RP_LOGGED_OUT}?x=1");
+    for params in [
+        // An id_token_hint nobody signed.
+        vec![
+            ("id_token_hint", unsigned.as_str()),
+            ("post_logout_redirect_uri", RP_LOGGED_OUT),
+            ("state", "xyz"),
+        ],
+        // A query added to the registered URI.
+        vec![
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", registered_with_query.as_str()),
+        ],
+    ] {
+        let url = Url::parse_with_params(&idp.url("/end_session"), &params).unwrap();
+        assert_error_page(&browser.get(url.as_str()).await);
+    }
+    // No id_token_hint while signed in: the person confirms; no redirect yet.
+    let url = Url::parse_with_params(
+        &idp.url("/end_session"),
+        &[
+            ("client_id", reg.id.as_str()),
+            ("post_logout_redirect_uri", RP_LOGGED_OUT),
+        ],
+    )
+    .unwrap();
+    let response = browser.get(url.as_str()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert_eq!(form_action(&html), "/end_session");
+    assert!(html.contains(r#"name="confirm" value="yes""#), "{html}");
+    let still = rp.request(&[], &[("prompt", "none")]);
+    rp.code(&browser.go(&still.url).await.back(), &still);
+
+    let url = Url::parse_with_params(
+        &idp.url("/end_session"),
+        &[
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", RP_LOGGED_OUT),
+            ("state", "xyz"),
+        ],
+    )
+    .unwrap();
+    let response = browser.get(url.as_str()).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+    assert!(location.as_str().starts_with(RP_LOGGED_OUT), "{location}");
+    assert_eq!(
+        query(&location).get("state").map(String::as_str),
+        Some("xyz")
+    );
+    assert!(
+        browser.cookie("idp_session").is_none(),
+        "the cookie is cleared"
+    );
+
+    // Ended on the server: the old cookie no longer signs anyone in.
+    for b in [&browser, &before_logout] {
+        let silent = rp.request(&[], &[("prompt", "none")]);
+        let response = b.go(&silent.url).await.back();
+        assert_error_redirect(
+            &rp,
+            &response,
+            Some(silent.state.secret()),
+            "login_required",
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. The sign-in page and the member's sessions.
+// ---------------------------------------------------------------------------------------
+
+fn alert(html: &str) -> String {
+    let start = html.find(r#"role="alert">"#).expect("an alert") + r#"role="alert">"#.len();
+    html[start..start + html[start..].find('<').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_forms_csrf_token_and_says_the_same_for_any_wrong_credentials() {
+    let idp = Idp::start().await;
+    let browser = idp.browser();
+    let page = browser.go("/login").await.sign_in_page();
+    let csrf = hidden(&page, "csrf");
+    assert_eq!(Some(csrf.clone()), browser.cookie("idp_csrf"));
+
+    for token in ["", "forged-token-forged-token-forged-token-forged"] {
+        let response = browser
+            .post(
+                "/login",
+                &[
+                    ("csrf", token),
+                    ("authz", ""),
+                    ("email", EMAIL),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(
+            !set_cookies(&response)
+                .iter()
+                .any(|c| c.starts_with("idp_session=")),
+            "no session without the form's token"
+        );
+    }
+    // A browser without the CSRF cookie, sending a token it read elsewhere.
+    let other = idp.browser();
+    let response = other
+        .post(
+            "/login",
+            &[("csrf", &csrf), ("email", EMAIL), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(other.cookie("idp_session").is_none());
+    assert!(browser.cookie("idp_session").is_none());
+
+    let wrong_password = browser
+        .submit_sign_in(&page, EMAIL, "not the password")
+        .await;
+    let unknown_email = browser
+        .submit_sign_in(&page, "nobody@example.com", PASSWORD)
+        .await;
+    assert_eq!(wrong_password.status(), unknown_email.status());
+    assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
+    let a = alert(&wrong_password.text().await.unwrap());
+    let b = alert(&unknown_email.text().await.unwrap());
+    assert_eq!(a, b, "one message for both");
+    assert!(browser.cookie("idp_session").is_none());
+}
+
+#[tokio::test]
+async fn the_account_page_lists_sessions_and_ends_another_browsers_session() {
+    let idp = Idp::start().await;
+    let rp = idp.rp(&idp.first_party_app()).await;
+    let laptop = idp.browser();
+    laptop.sign_in_directly().await;
+    let html = laptop.get("/account").await.text().await.unwrap();
+    assert!(html.contains("Firefox on Linux"), "{html}");
+    assert!(html.contains("127.0.0.1"));
+    assert!(html.contains("(this browser)"));
+
+    let desktop = Browser::new(&idp.base, CHROME_WINDOWS);
+    desktop.sign_in_directly().await;
+    let response = laptop.get("/account").await;
+    assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
+    let html = response.text().await.unwrap();
+    let rows: Vec<&str> = html
+        .split("<tr>")
+        .filter(|r| r.contains(r#"name="session""#))
+        .collect();
+    assert_eq!(rows.len(), 2, "two sessions: {html}");
+    let desktop_row = rows
+        .iter()
+        .find(|r| r.contains("Chrome on Windows"))
+        .expect("the second browser's session");
+    assert!(!desktop_row.contains("(this browser)"));
+    let session = hidden(desktop_row, "session");
+    let csrf = hidden(desktop_row, "csrf");
+
+    // Without the CSRF token, nothing ends.
+    let forged = laptop
+        .post(
+            "/account/sessions/end",
+            &[("csrf", "x"), ("session", &session)],
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let ended = laptop
+        .post(
+            "/account/sessions/end",
+            &[("csrf", &csrf), ("session", &session)],
+        )
+        .await;
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ended.headers()[LOCATION], "/account");
+
+    let silent = rp.request(&[], &[("prompt", "none")]);
+    let response = desktop.go(&silent.url).await.back();
+    assert_error_redirect(
+        &rp,
+        &response,
+        Some(silent.state.secret()),
+        "login_required",
+    );
+    let silent = rp.request(&[], &[("prompt", "none")]);
+    rp.code(&laptop.go(&silent.url).await.back(), &silent);
+    let html = laptop.get("/account").await.text().await.unwrap();
+    assert!(!html.contains("Chrome on Windows"), "{html}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 10. Discovery and keys.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn discovery_names_every_endpoint_and_jwks_keys_are_distinct_and_cacheable() {
+    let idp = Idp::start().await;
+    let http = reqwest::Client::new();
+    let response = http
+        .get(idp.url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()["etag"].clone();
+    let doc: Value = response.json().await.unwrap();
+    assert_eq!(doc["issuer"], idp.base.as_str());
+    for (key, path) in [
+        ("authorization_endpoint", "/authorize"),
+        ("token_endpoint", "/token"),
+        ("userinfo_endpoint", "/userinfo"),
+        ("jwks_uri", "/jwks"),
+        ("end_session_endpoint", "/end_session"),
+        ("revocation_endpoint", "/revoke"),
+        ("introspection_endpoint", "/introspect"),
+    ] {
+        assert_eq!(doc[key], idp.url(path).as_str(), "{key}");
+        let request = match path {
+            "/token" | "/revoke" | "/introspect" => http.post(idp.url(path)).form(&[("x", "y")]),
+            _ => http.get(idp.url(path)),
+        };
+        let status = request.send().await.unwrap().status();
+        assert_ne!(status, StatusCode::NOT_FOUND, "{path} is served");
+    }
+    let has = |key: &str, value: &str| {
+        doc[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{key} is a list"))
+            .iter()
+            .any(|v| v == value)
+    };
+    assert!(has("response_types_supported", "code"));
+    assert!(has("scopes_supported", "openid"));
+    assert!(has("subject_types_supported", "public"));
+    assert!(has("id_token_signing_alg_values_supported", "RS256"));
+    assert!(has("code_challenge_methods_supported", "S256"));
+    assert!(has(
+        "token_endpoint_auth_methods_supported",
+        "client_secret_basic"
+    ));
+    assert!(has("token_endpoint_auth_methods_supported", "none"));
+    assert!(has("grant_types_supported", "authorization_code"));
+    assert!(has("response_modes_supported", "form_post"));
+    assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
+    assert_eq!(doc["claims_parameter_supported"], true);
+    assert_eq!(doc["request_parameter_supported"], false);
+    let not_modified = http
+        .get(idp.url("/.well-known/openid-configuration"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+
+    let response = http.get(idp.url("/jwks")).send().await.unwrap();
+    let etag = response.headers()["etag"].clone();
+    let jwks: Value = response.json().await.unwrap();
+    let keys = jwks["keys"].as_array().unwrap();
+    let mut kids: Vec<&str> = keys.iter().map(|k| k["kid"].as_str().unwrap()).collect();
+    for key in keys {
+        assert!(!key["kid"].as_str().unwrap().is_empty());
+        assert!(key["alg"].is_string(), "{key}");
+        assert_eq!(key["use"], "sig", "{key}");
+        assert!(key.get("d").is_none(), "no private parts: {key}");
+    }
+    kids.sort_unstable();
+    let count = kids.len();
+    kids.dedup();
+    assert_eq!(kids.len(), count, "kids are distinct");
+    let not_modified = http
+        .get(idp.url("/jwks"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+
+    // ID tokens default to RS256, with a kid that names one published RS256 key.
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let request = rp.request(&[], &[]);
+    let tokens = rp.tokens(&idp.browser(), &request).await;
+    rp.verify(&tokens, Some(&request.nonce));
+    let header = jwt_part(&id_token_str(&tokens), 0);
+    assert_eq!(header["alg"], "RS256");
+    let matching: Vec<&Value> = keys.iter().filter(|k| k["kid"] == header["kid"]).collect();
+    assert_eq!(matching.len(), 1, "{header}");
+    assert_eq!(matching[0]["alg"], "RS256");
+    assert_eq!(matching[0]["kty"], "RSA");
+}
+
+// ---------------------------------------------------------------------------------------
+// 11. client_credentials.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn client_credentials_gives_a_confidential_client_an_access_token_only() {
+    let idp = Idp::start().await;
+    let service = idp.client("Batch job", &["--grant", "client_credentials"]);
+    let rp = idp.rp(&service).await;
+    let tokens = rp
+        .client
+        .exchange_client_credentials()
+        .unwrap()
+        .request_async(&rp.http)
+        .await
+        .unwrap_or_else(|e| panic!("client_credentials failed: {e:?}"));
+    let access = tokens.access_token().secret();
+    let header = jwt_part(access, 0);
+    assert_eq!(header["typ"], "at+jwt");
+    assert!(header["kid"].is_string());
+    let claims = jwt_part(access, 1);
+    assert_eq!(claims["client_id"], service.id.as_str());
+    assert_eq!(claims["sub"], service.id.as_str());
+    assert_eq!(claims["iss"], idp.base.as_str());
+    assert!(tokens.refresh_token().is_none());
+    assert!(tokens.id_token().is_none());
+    assert!(rp.active(tokens.access_token()).await);
+    // RFC 6749 §3.3: a scope is one or more tokens; no scope granted means no `scope`.
+    let (status, headers, body) = rp
+        .token_raw(&[("grant_type", "client_credentials")], Some(rp.basic()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    assert!(body.get("scope").is_none_or(|s| s != ""), "{body}");
+
+    // A public client has nothing to prove itself with; a code-flow client is not allowed.
+    let public = idp.client("SPA", &["--public", "--redirect-uri", RP_CALLBACK]);
+    let (status, _, body) = rp
+        .token_raw(
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", &public.id),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "unauthorized_client");
+    let web = idp.web_app();
+    let (status, _, body) = rp
+        .token_raw(
+            &[("grant_type", "client_credentials")],
+            Some((&web.id, web.secret.as_deref().unwrap())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "unauthorized_client");
+    let refused = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "client",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Bad",
+            "--public",
+            "--grant",
+            "client_credentials",
+            "--json",
+        ],
+    );
+    assert!(
+        !refused.status.success(),
+        "a public client cannot be created with client_credentials"
+    );
+}
