@@ -2207,3 +2207,160 @@ async fn client_credentials_gives_a_confidential_client_an_access_token_only() {
         "a public client cannot be created with client_credentials"
     );
 }
+
+/// A client registered with its public keys authenticates with a signed assertion
+/// (private_key_jwt, RFC 7523), and its own scopes and token lifetimes apply.
+#[tokio::test]
+async fn private_key_jwt_clients_sign_assertions_and_keep_their_own_lifetimes_and_scopes() {
+    use idp_core::client::SigningAlg;
+    use idp_core::jose::SigningKeyPair;
+    use idp_core::random::OsRandom;
+
+    let idp = Idp::start().await;
+    let (key, _) = SigningKeyPair::generate(SigningAlg::Es256, &OsRandom).unwrap();
+    let jwks = serde_json::json!({"keys": [key.public_jwk()]});
+    let jwks_path = idp.server.dir.join("reports-jwks.json");
+    std::fs::write(&jwks_path, jwks.to_string()).unwrap();
+    let service = idp.cli(&[
+        "client",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "Signed batch job",
+        "--grant",
+        "client_credentials",
+        "--jwks-file",
+        jwks_path.to_str().unwrap(),
+        "--scope",
+        "reports:read",
+        "--access-token-ttl",
+        "120",
+        "--json",
+    ]);
+    assert!(
+        service.get("client_secret").is_none(),
+        "a key-authenticated client gets no secret: {service}"
+    );
+    assert_eq!(service["token_endpoint_auth_method"], "private_key_jwt");
+    let id = service["client_id"].as_str().unwrap().to_owned();
+
+    let http = reqwest::Client::new();
+    let token_url = format!("{}/token", idp.base);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let assertion = |jti: &str, aud: &str| {
+        key.sign_jwt("JWT", &serde_json::json!({"iss": id, "sub": id, "aud": aud, "jti": jti, "iat": now, "exp": now + 60}))
+            .unwrap()
+    };
+    let post = |assertion: String, scope: &'static str| {
+        http.post(&token_url)
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("scope", scope),
+                (
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ),
+                ("client_assertion", assertion.as_str()),
+            ])
+            .send()
+    };
+    let ok = post(assertion("one", &token_url), "reports:read")
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let body: Value = ok.json().await.unwrap();
+    assert_eq!(
+        body["expires_in"], 120,
+        "the client's own access token lifetime"
+    );
+    assert_eq!(body["scope"], "reports:read");
+    let claims = jwt_part(body["access_token"].as_str().unwrap(), 1);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        120
+    );
+
+    // The same assertion twice, another audience, a scope it was not given, a forged key.
+    let replay = post(assertion("one", &token_url), "reports:read")
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    let elsewhere = post(
+        assertion("two", "https://other.example.com/token"),
+        "reports:read",
+    )
+    .await
+    .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::UNAUTHORIZED);
+    let widened = post(assertion("three", &token_url), "reports:write")
+        .await
+        .unwrap();
+    assert_eq!(widened.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        widened.json::<Value>().await.unwrap()["error"],
+        "invalid_scope"
+    );
+    let (forger, _) = SigningKeyPair::generate(SigningAlg::Es256, &OsRandom).unwrap();
+    let forged = forger
+        .sign_jwt("JWT", &serde_json::json!({"iss": id, "sub": id, "aud": token_url, "jti": "four", "iat": now, "exp": now + 60}))
+        .unwrap();
+    let refused = post(forged, "reports:read").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
+
+    // A confidential client may be allowed to leave PKCE out; public clients never are.
+    let relaxed = idp.cli(&[
+        "client",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "Legacy",
+        "--redirect-uri",
+        RP_CALLBACK,
+        "--pkce-optional",
+        "--json",
+    ]);
+    assert_eq!(relaxed["require_pkce"], false);
+    let refused = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "client",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "SPA",
+            "--public",
+            "--redirect-uri",
+            RP_CALLBACK,
+            "--pkce-optional",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let bad_keys = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "client",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Bad",
+            "--grant",
+            "client_credentials",
+            "--jwks-file",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(bad_keys.status.code(), Some(1));
+}

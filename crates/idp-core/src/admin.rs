@@ -236,6 +236,16 @@ pub struct NewClient {
     pub grants: Vec<String>,
     /// JWS algorithm of the client's tokens (`id_token_signed_response_alg`); RS256 when unset.
     pub signing_alg: Option<String>,
+    /// A JWK Set (JSON): the client authenticates with `private_key_jwt` instead of a secret.
+    pub jwks: Option<String>,
+    /// A confidential client may leave PKCE out (it is required by default).
+    pub pkce_optional: bool,
+    /// Scopes beyond the OpenID ones this client may ask for.
+    pub extra_scopes: Vec<String>,
+    /// Lifetimes in seconds that replace the deployment's for this client.
+    pub access_token_ttl_secs: Option<u32>,
+    pub id_token_ttl_secs: Option<u32>,
+    pub refresh_token_ttl_secs: Option<u32>,
 }
 
 /// Registers a client. A confidential client's secret is returned once and stored as a digest.
@@ -285,8 +295,35 @@ pub async fn create_client(
         .map(str::parse::<SigningAlg>)
         .transpose()?
         .unwrap_or(SigningAlg::Rs256);
+    if new.public && (new.jwks.is_some() || new.pkce_optional) {
+        return Err(AdminError::InvalidClient(
+            "a public client has no keys and always uses PKCE",
+        ));
+    }
+    if let Some(jwks) = &new.jwks
+        && crate::jose::JwkSet::from_json(jwks).map_or(true, |set| set.is_empty())
+    {
+        return Err(AdminError::InvalidClient(
+            "the JWK Set holds no usable public key (RSA, P-256 or Ed25519)",
+        ));
+    }
+    let extra_scopes = crate::oidc::scope::parse(&new.extra_scopes.join(" ")).map_err(|_| {
+        AdminError::InvalidClient("a scope may use only the characters RFC 6749 allows")
+    })?;
+    if [
+        new.access_token_ttl_secs,
+        new.id_token_ttl_secs,
+        new.refresh_token_ttl_secs,
+    ]
+    .contains(&Some(0))
+    {
+        return Err(AdminError::InvalidClient(
+            "token lifetimes must be at least one second",
+        ));
+    }
     let org = resolve_org(stores, &new.org).await?;
-    let secret = (!new.public).then(|| ClientSecret::new(token(stores.random.as_ref())));
+    let secret = (!new.public && new.jwks.is_none())
+        .then(|| ClientSecret::new(token(stores.random.as_ref())));
     let now = stores.clock.now();
     let client = Client {
         id: ClientId::generate(),
@@ -295,20 +332,22 @@ pub async fn create_client(
         secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose())),
         auth_method: if new.public {
             ClientAuthMethod::None
+        } else if new.jwks.is_some() {
+            ClientAuthMethod::PrivateKeyJwt
         } else {
             ClientAuthMethod::ClientSecretBasic
         },
         redirect_uris,
         post_logout_redirect_uris: post_logout,
         grant_types,
-        extra_scopes: Vec::new(),
+        extra_scopes,
         first_party: new.first_party,
-        require_pkce: true,
+        require_pkce: !new.pkce_optional,
         id_token_alg,
-        access_token_ttl_secs: None,
-        id_token_ttl_secs: None,
-        refresh_token_ttl_secs: None,
-        jwks: None,
+        access_token_ttl_secs: new.access_token_ttl_secs,
+        id_token_ttl_secs: new.id_token_ttl_secs,
+        refresh_token_ttl_secs: new.refresh_token_ttl_secs,
+        jwks: new.jwks,
         created_at: now,
         updated_at: now,
     };

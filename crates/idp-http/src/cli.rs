@@ -182,6 +182,25 @@ enum ClientCommand {
         /// Algorithm of the client's tokens: RS256 (default), ES256 or EdDSA.
         #[arg(long = "signing-alg")]
         signing_alg: Option<String>,
+        /// A file holding the client's public keys (a JWK Set): it authenticates with
+        /// private_key_jwt and gets no secret.
+        #[arg(long = "jwks-file")]
+        jwks_file: Option<PathBuf>,
+        /// Let this confidential client leave PKCE out.
+        #[arg(long)]
+        pkce_optional: bool,
+        /// A scope beyond the OpenID ones the client may ask for (repeatable).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Access token lifetime in seconds for this client.
+        #[arg(long)]
+        access_token_ttl: Option<u32>,
+        /// ID token lifetime in seconds for this client.
+        #[arg(long)]
+        id_token_ttl: Option<u32>,
+        /// Refresh token lifetime in seconds for this client.
+        #[arg(long)]
+        refresh_token_ttl: Option<u32>,
         #[command(flatten)]
         out: Output,
     },
@@ -314,7 +333,8 @@ fn client_json(c: &Client) -> serde_json::Value {
     json!({"client_id": c.id, "org_id": c.org_id, "name": c.name, "public": c.is_public(),
            "token_endpoint_auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
            "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
-           "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "created_at": c.created_at.to_rfc3339()})
+           "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "require_pkce": c.require_pkce, "scopes": c.extra_scopes,
+           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
 }
 
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
@@ -430,10 +450,29 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             first_party,
             grants,
             signing_alg,
+            jwks_file,
+            pkce_optional,
+            scopes,
+            access_token_ttl,
+            id_token_ttl,
+            refresh_token_ttl,
             out,
         } => {
+            let jwks = match jwks_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                ),
+                None => None,
+            };
             let new = NewClient {
                 signing_alg,
+                jwks,
+                pkce_optional,
+                extra_scopes: scopes,
+                access_token_ttl_secs: access_token_ttl,
+                id_token_ttl_secs: id_token_ttl,
+                refresh_token_ttl_secs: refresh_token_ttl,
                 org,
                 name,
                 redirect_uris,
