@@ -2364,3 +2364,26 @@ async fn private_key_jwt_clients_sign_assertions_and_keep_their_own_lifetimes_an
     );
     assert_eq!(bad_keys.status.code(), Some(1));
 }
+
+/// Codes live `tokens.code_ttl_secs` (60 s by default): after that the exchange fails.
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let idp = Idp::start_with(&[("IDP_TOKENS__CODE_TTL_SECS", "1")]).await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&[], &[]);
+    let response = browser.authorize(&request.url).await;
+    let code = rp.code(&response, &request);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(
+        error_code(rp.exchange(&code, request.verifier()).await),
+        "invalid_grant"
+    );
+
+    // The same flow within the lifetime works, so the refusal above is the expiry.
+    let request = rp.request(&[], &[]);
+    let response = browser.authorize(&request.url).await;
+    let code = rp.code(&response, &request);
+    assert!(rp.exchange(&code, request.verifier()).await.is_ok());
+}

@@ -247,18 +247,24 @@ async fn private_key_jwt(
     Ok(client)
 }
 
+/// The deployment's token lifetimes.
+pub fn lifetimes(state: &AppState) -> Lifetimes {
+    let t = &state.settings.tokens;
+    Lifetimes {
+        access: Duration::from_secs(u64::from(t.access_token_ttl_secs)),
+        id: Duration::from_secs(u64::from(t.id_token_ttl_secs)),
+        refresh: Duration::from_secs(u64::from(t.refresh_token_ttl_secs)),
+        code: Duration::from_secs(u64::from(t.code_ttl_secs)),
+    }
+}
+
 /// The token issuer for one request.
 pub fn issuer<'a>(state: &'a AppState, keys: &'a idp_core::keyring::LoadedKeys) -> Issuer<'a> {
-    let t = &state.settings.tokens;
     Issuer {
         stores: &state.stores,
         keys,
         issuer: state.settings.issuer(),
-        lifetimes: Lifetimes {
-            access: Duration::from_secs(u64::from(t.access_token_ttl_secs)),
-            id: Duration::from_secs(u64::from(t.id_token_ttl_secs)),
-            refresh: Duration::from_secs(u64::from(t.refresh_token_ttl_secs)),
-        },
+        lifetimes: lifetimes(state),
     }
 }
 

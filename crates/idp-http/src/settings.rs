@@ -75,6 +75,8 @@ pub struct TokenSettings {
     pub id_token_ttl_secs: u32,
     /// Refresh token lifetime in seconds (clients may set their own).
     pub refresh_token_ttl_secs: u32,
+    /// Authorization code lifetime in seconds, 1 to 60 (RFC 9700 keeps codes short).
+    pub code_ttl_secs: u32,
 }
 
 impl Default for TokenSettings {
@@ -83,6 +85,7 @@ impl Default for TokenSettings {
             access_token_ttl_secs: 900,
             id_token_ttl_secs: 3600,
             refresh_token_ttl_secs: 30 * 24 * 3600,
+            code_ttl_secs: 60,
         }
     }
 }
@@ -405,6 +408,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "security.argon2_memory_kib",
                 "argon2 needs at least 8 KiB per lane and one pass",
+            ));
+        }
+        if !(1..=60).contains(&self.tokens.code_ttl_secs) {
+            return Err(ConfigError::new(
+                "tokens.code_ttl_secs",
+                "must be 1 to 60 seconds",
             ));
         }
         for (key, value) in [

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-/// RFC 9700 §4.2.1: codes are short-lived.
+/// RFC 9700 §4.2.1: codes are short-lived. The default and the most a deployment may set.
 pub const CODE_TTL: Duration = Duration::from_secs(60);
 const ALL_ALGS: &[SigningAlg] = &[SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
 /// The `typ` of access tokens (RFC 9068 §2.1).
@@ -46,6 +46,8 @@ pub struct Lifetimes {
     pub access: Duration,
     pub id: Duration,
     pub refresh: Duration,
+    /// Authorization codes, at most [`CODE_TTL`].
+    pub code: Duration,
 }
 
 impl Lifetimes {
@@ -57,6 +59,7 @@ impl Lifetimes {
             access: pick(client.access_token_ttl_secs, self.access),
             id: pick(client.id_token_ttl_secs, self.id),
             refresh: pick(client.refresh_token_ttl_secs, self.refresh),
+            code: self.code.min(CODE_TTL),
         }
     }
 }
@@ -170,13 +173,17 @@ impl From<EphemeralError> for OAuthError {
 }
 
 /// Stores a code for `grant`; returns the code to hand to the browser.
-pub async fn issue_code(stores: &Stores, grant: &CodeGrant) -> Result<String, EphemeralError> {
+pub async fn issue_code(
+    stores: &Stores,
+    grant: &CodeGrant,
+    ttl: Duration,
+) -> Result<String, EphemeralError> {
     let code = token(stores.random.as_ref());
     let value =
         serde_json::to_vec(grant).map_err(|e| EphemeralError::Unavailable(e.to_string()))?;
     stores
         .ephemeral
-        .put(&code_key(&code), &value, CODE_TTL)
+        .put(&code_key(&code), &value, ttl.min(CODE_TTL))
         .await?;
     Ok(code)
 }

@@ -174,7 +174,8 @@ async fn proceed(
                 session.amr.clone(),
                 Some(session.id.clone()),
             );
-            let code = issue_code(&state.stores, &grant).await?;
+            let code =
+                issue_code(&state.stores, &grant, crate::oauth::lifetimes(state).code).await?;
             let mut fields = vec![("code", code)];
             if let Some(s) = &request.state {
                 fields.push(("state", s.clone()));
