@@ -357,8 +357,13 @@ impl Browser {
                 &[("csrf", &csrf), ("authz", &authz), ("decision", decision)],
             )
             .await;
-        // Allow goes 303 to /authorize/continue; deny answers the client at once.
-        assert!(response.status().is_redirection() || response.status() == StatusCode::OK);
+        // Allow goes 303 to /authorize/continue; deny answers the client at once, also
+        // with 303 (or a form_post page) so the browser never re-posts the form.
+        assert!(
+            response.status() == StatusCode::SEE_OTHER || response.status() == StatusCode::OK,
+            "{}",
+            response.status()
+        );
         self.follow(self.abs("/consent"), response).await
     }
 
@@ -2386,4 +2391,16 @@ async fn an_expired_code_is_refused() {
     let response = browser.authorize(&request.url).await;
     let code = rp.code(&response, &request);
     assert!(rp.exchange(&code, request.verifier()).await.is_ok());
+}
+
+/// The endpoints that take only POST say so with 405 and `Allow: POST`.
+#[tokio::test]
+async fn post_only_endpoints_answer_405_to_other_methods() {
+    let idp = Idp::start().await;
+    let http = reqwest::Client::new();
+    for path in ["/token", "/revoke", "/introspect"] {
+        let response = http.get(idp.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(response.headers()["allow"], "POST", "{path}");
+    }
 }

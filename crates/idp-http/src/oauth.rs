@@ -50,6 +50,14 @@ pub fn error_json(error: &OAuthError, basic_challenge: bool) -> HttpResponse {
     )
 }
 
+/// RFC 9110 §15.5.6: an endpoint that takes only POST says so.
+pub async fn post_only() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((actix_web::http::header::ALLOW, "POST"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({"error": "invalid_request", "error_description": "use POST"}))
+}
+
 pub fn json_no_store(body: &impl Serialize) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))

@@ -108,12 +108,17 @@ async fn submit(
     if form.decision != "allow" {
         oauth::drop_pending(&state, &form.authz).await?;
         let error = OAuthError::new(OAuthErrorCode::AccessDenied, "the user denied the request");
-        return respond(
+        let mut response = respond(
             &state,
             &request.redirect_uri,
             request.response_mode,
             &error_fields(&error, request.state.as_deref()),
-        );
+        )?;
+        // RFC 9700 §4.12: after a POST, redirect with 303 so the browser does not re-post.
+        if response.status() == actix_web::http::StatusCode::FOUND {
+            *response.status_mut() = actix_web::http::StatusCode::SEE_OTHER;
+        }
+        return Ok(response);
     }
     let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
         return expired();

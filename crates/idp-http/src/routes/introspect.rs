@@ -5,7 +5,8 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
-    cfg.route("/introspect", aw::post().to(introspect));
+    cfg.route("/introspect", aw::post().to(introspect))
+        .route("/introspect", aw::route().to(crate::oauth::post_only));
 }
 
 async fn introspect(

@@ -6,7 +6,8 @@ use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
-    cfg.route("/revoke", aw::post().to(revoke));
+    cfg.route("/revoke", aw::post().to(revoke))
+        .route("/revoke", aw::route().to(crate::oauth::post_only));
 }
 
 async fn revoke(

@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use idp_core::oidc::{OAuthError, OAuthErrorCode};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
-    cfg.route("/token", aw::post().to(token));
+    cfg.route("/token", aw::post().to(token))
+        .route("/token", aw::route().to(crate::oauth::post_only));
 }
 
 fn value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
