@@ -99,7 +99,7 @@ pub async fn sign_in_with_password(
     };
     let mut matched: Option<User> = None;
     let mut checked_any = false;
-    let attempted = candidates.clone();
+    let first_candidate = candidates.first().cloned();
     for user in candidates {
         let Some(creds) = stores.credentials.find_by_user(&user.id).await? else {
             continue;
@@ -120,7 +120,7 @@ pub async fn sign_in_with_password(
     let now = stores.clock.now();
     let Some(user) = matched else {
         // An address that matched nobody has no organization to file the event under.
-        if let Some(user) = attempted.first() {
+        if let Some(user) = &first_candidate {
             let event = sign_in_event(
                 &user.org_id,
                 Some(&user.id),

@@ -218,8 +218,7 @@ async fn private_key_jwt(
         .ok_or_else(|| invalid("the client has no registered keys"))?;
     let keys = JwkSet::from_json(jwks)
         .map_err(|_| invalid("the client's registered keys are unusable"))?;
-    let algs = [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
-    let (_, claims) = jose::verify_jwt(jwt, &keys, &algs)
+    let (_, claims) = jose::verify_jwt(jwt, &keys, SigningAlg::ALL)
         .map_err(|_| invalid("the client assertion's signature is invalid"))?;
     let now = state.stores.clock.now().as_secs();
     jose::check_time_claims(&claims, now, 30)

@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod claims;
 pub mod error;
+pub mod logout;
 pub mod pkce;
 pub mod scope;
 pub mod token;

@@ -20,7 +20,6 @@ use std::time::Duration;
 
 /// RFC 9700 §4.2.1: codes are short-lived. The default and the most a deployment may set.
 pub const CODE_TTL: Duration = Duration::from_secs(60);
-const ALL_ALGS: &[SigningAlg] = &[SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
 /// The `typ` of access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 
@@ -623,7 +622,7 @@ impl Issuer<'_> {
     /// Verifies an access token of ours: signature, type, issuer, lifetime, revocation.
     pub async fn verify_access_token(&self, token: &str) -> Result<AccessClaims, OAuthError> {
         let invalid = |why: &str| OAuthError::new(OAuthErrorCode::InvalidToken, why);
-        let (header, claims) = jose::verify_jwt(token, self.keys.verifiers(), ALL_ALGS)
+        let (header, claims) = jose::verify_jwt(token, self.keys.verifiers(), SigningAlg::ALL)
             .map_err(|_| invalid("the access token is not valid"))?;
         if header.get("typ").and_then(Value::as_str) != Some(ACCESS_TOKEN_TYP) {
             return Err(invalid("not an access token"));

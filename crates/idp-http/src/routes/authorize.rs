@@ -11,13 +11,12 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
-use idp_core::client::SigningAlg;
 use idp_core::ids::ClientId;
-use idp_core::jose;
 use idp_core::oidc::OAuthError;
 use idp_core::oidc::authorize::{
     self, AuthorizeRequest, Rejection, ResponseMode, SessionView, Situation, Step,
 };
+use idp_core::oidc::logout::read_id_token_hint;
 use idp_core::oidc::token::{CodeGrant, issue_code};
 use idp_core::random::token;
 use idp_core::records::BrowserSession;
@@ -30,7 +29,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/authorize/continue", aw::get().to(resume));
 }
 
-pub fn lifetimes(state: &AppState) -> SessionLifetimes {
+pub fn session_lifetimes(state: &AppState) -> SessionLifetimes {
     SessionLifetimes {
         idle: Duration::from_secs(state.settings.session.idle_timeout_secs),
         absolute: Duration::from_secs(state.settings.session.absolute_lifetime_secs),
@@ -43,7 +42,9 @@ pub async fn current_session(
     req: &HttpRequest,
 ) -> Result<Option<BrowserSession>, HttpError> {
     match web::session_cookie_value(state, req) {
-        Some(cookie) => Ok(resolve_session(&state.stores, &cookie, lifetimes(state)).await?),
+        Some(cookie) => {
+            Ok(resolve_session(&state.stores, &cookie, session_lifetimes(state)).await?)
+        }
         None => Ok(None),
     }
 }
@@ -117,8 +118,12 @@ async fn proceed(
 ) -> Result<HttpResponse, HttpError> {
     let session = current_session(state, req).await?;
     let hint_subject = match &request.id_token_hint {
-        Some(hint) => match hint_subject(state, hint) {
-            Some(sub) => Some(sub),
+        Some(hint) => match read_id_token_hint(
+            state.keys.get().verifier_set(),
+            state.settings.issuer(),
+            hint,
+        ) {
+            Some(read) => read.sub,
             None => {
                 let error = OAuthError::invalid_request(
                     "id_token_hint is not an ID token this server issued",
@@ -174,13 +179,11 @@ async fn proceed(
                 session.amr.clone(),
                 Some(session.id.clone()),
             );
-            let code =
-                issue_code(&state.stores, &grant, crate::oauth::lifetimes(state).code).await?;
+            let code = issue_code(&state.stores, &grant, oauth::lifetimes(state).code).await?;
             let mut fields = vec![("code", code)];
             if let Some(s) = &request.state {
                 fields.push(("state", s.clone()));
             }
-            fields.push(("iss", state.settings.issuer().to_owned()));
             respond(state, &request.redirect_uri, request.response_mode, &fields)
         }
         Step::Fail(error) => finish_with_error(state, &request, pending_id, &error).await,
@@ -225,20 +228,6 @@ async fn finish_with_error(
     )
 }
 
-/// The `sub` of an ID token this server signed; an expired one still names its subject.
-fn hint_subject(state: &AppState, hint: &str) -> Option<String> {
-    let keys = state.keys.get();
-    let algs = [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
-    let (_, claims) = jose::verify_jwt(hint, keys.verifier_set(), &algs).ok()?;
-    if claims.get("iss").and_then(|v| v.as_str()) != Some(state.settings.issuer()) {
-        return None;
-    }
-    claims
-        .get("sub")
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
-}
-
 pub fn error_fields(error: &OAuthError, st: Option<&str>) -> Vec<(&'static str, String)> {
     let mut fields = vec![
         ("error", error.code.as_str().to_owned()),
@@ -265,9 +254,8 @@ pub fn respond(
     fields: &[(&str, String)],
 ) -> Result<HttpResponse, HttpError> {
     let mut fields: Vec<(&str, String)> = fields.to_vec();
-    if !fields.iter().any(|(k, _)| *k == "iss") {
-        fields.push(("iss", state.settings.issuer().to_owned()));
-    }
+    // RFC 9207: every authorization response names its issuer.
+    fields.push(("iss", state.settings.issuer().to_owned()));
     match mode {
         ResponseMode::Query => {
             let mut url =

@@ -9,9 +9,10 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
-use idp_core::client::SigningAlg;
 use idp_core::ids::ClientId;
-use idp_core::jose;
+use idp_core::oidc::logout::{
+    LogoutError, ask_to_confirm, check_post_logout_redirect, logout_client_id, read_id_token_hint,
+};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/end_session", aw::get().to(end_get))
@@ -78,61 +79,38 @@ async fn end(
     };
     let hint = match get("id_token_hint") {
         Some(h) => {
-            let keys = state.keys.get();
-            let algs = [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
-            match jose::verify_jwt(&h, keys.verifier_set(), &algs) {
-                Ok((_, claims))
-                    if claims.get("iss").and_then(|v| v.as_str())
-                        == Some(state.settings.issuer()) =>
-                {
-                    Some(claims)
-                }
-                _ => return bad("The id_token_hint was not issued by this server."),
+            match read_id_token_hint(state.keys.get().verifier_set(), state.settings.issuer(), &h) {
+                Some(hint) => Some(hint),
+                None => return bad(&LogoutError::HintNotOurs.to_string()),
             }
         }
         None => None,
     };
-    let hinted_client = hint.as_ref().and_then(|c| match c.get("aud") {
-        Some(serde_json::Value::String(a)) => Some(a.clone()),
-        Some(serde_json::Value::Array(a)) => a.first().and_then(|v| v.as_str()).map(str::to_owned),
-        _ => None,
-    });
-    let client_id = match (get("client_id"), hinted_client) {
-        (Some(a), Some(b)) if a != b => {
-            return bad("client_id and id_token_hint name different applications.");
-        }
-        (a, b) => a.or(b),
+    let client_id = match logout_client_id(get("client_id").as_deref(), hint.as_ref()) {
+        Ok(id) => id,
+        Err(e) => return bad(&e.to_string()),
     };
-    let client = match &client_id {
+    let client = match client_id {
         Some(id) => {
             state
                 .clients
-                .get(&state.stores, &ClientId::from_string(id.clone()))
+                .get(&state.stores, &ClientId::from_string(id))
                 .await?
         }
         None => None,
     };
     let redirect = get("post_logout_redirect_uri");
-    if let Some(uri) = &redirect {
-        // Only a URI registered for the client may receive the browser.
-        let registered = client.as_ref().is_some_and(|c| {
-            c.post_logout_redirect_uris
-                .iter()
-                .any(|r| r.as_str() == uri)
-        });
-        if !registered {
-            return bad("The post_logout_redirect_uri is not registered for this application.");
-        }
+    if let Some(uri) = &redirect
+        && let Err(e) = check_post_logout_redirect(client.as_deref(), uri)
+    {
+        return bad(&e.to_string());
     }
     let session = current_session(state, req).await?;
-    let hint_matches = match (&hint, &session) {
-        (Some(claims), Some(s)) => {
-            claims.get("sub").and_then(|v| v.as_str()) == Some(s.user_id.as_str())
-        }
-        (Some(_), None) => true,
-        _ => false,
-    };
-    if !confirmed && !hint_matches && session.is_some() {
+    if ask_to_confirm(
+        hint.as_ref(),
+        session.as_ref().map(|s| &s.user_id),
+        confirmed,
+    ) {
         let (csrf, cookie) = web::csrf_token(state, req);
         let fields: Vec<(&str, &str)> = params
             .iter()
@@ -159,7 +137,7 @@ async fn end(
             .end(&s.id, state.stores.clock.now())
             .await?;
     }
-    let mut response = match redirect {
+    let response = match redirect {
         Some(uri) => {
             let mut url = url::Url::parse(&uri).map_err(|e| HttpError::Internal(e.to_string()))?;
             if let Some(st) = get("state") {
@@ -175,10 +153,7 @@ async fn end(
             },
         )?,
     };
-    response
-        .add_cookie(&web::expired_session_cookie(state))
-        .map_err(|e| HttpError::Internal(e.to_string()))?;
-    Ok(response)
+    web::with_cookie(response, Some(web::expired_session_cookie(state)))
 }
 
 #[derive(serde::Deserialize)]
@@ -200,9 +175,8 @@ async fn logout(
             .end(&s.id, state.stores.clock.now())
             .await?;
     }
-    let mut response = web::see_other("/login");
-    response
-        .add_cookie(&web::expired_session_cookie(&state))
-        .map_err(|e| HttpError::Internal(e.to_string()))?;
-    Ok(response)
+    web::with_cookie(
+        web::see_other("/login"),
+        Some(web::expired_session_cookie(&state)),
+    )
 }

@@ -1,16 +1,18 @@
 //! The sign-in page: email and password, then back to the authorization that asked.
 
-use super::authorize::{current_session, lifetimes};
+use super::authorize::session_lifetimes;
 use crate::error::HttpError;
-use crate::oauth;
+use crate::oauth::{self, Pending};
 use crate::pages::render;
 use crate::state::AppState;
 use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::client::Client;
 use idp_core::secret::Password;
 use idp_core::signin::{SignInError, sign_in_with_password, start_session};
+use std::sync::Arc;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/login", aw::get().to(show))
@@ -33,23 +35,35 @@ struct LoginQuery {
     authz: String,
 }
 
+/// The authorization waiting for this sign-in, and the application that asked.
+async fn pending_for(
+    state: &AppState,
+    authz: &str,
+) -> Result<(Option<Pending>, Option<Arc<Client>>), HttpError> {
+    let pending = oauth::load_pending(state, authz).await?;
+    let client = match &pending {
+        Some(p) => {
+            state
+                .clients
+                .get(&state.stores, &p.request.client_id)
+                .await?
+        }
+        None => None,
+    };
+    Ok((pending, client))
+}
+
 async fn page(
     state: &AppState,
     req: &HttpRequest,
     authz: &str,
     email: &str,
+    client: Option<&Client>,
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<HttpResponse, HttpError> {
     let (csrf, cookie) = web::csrf_token(state, req);
-    let client_name = match oauth::load_pending(state, authz).await? {
-        Some(p) => state
-            .clients
-            .get(&state.stores, &p.request.client_id)
-            .await?
-            .map(|c| c.name.clone()),
-        None => None,
-    };
+    let client_name = client.map(|c| c.name.clone());
     let response = render(
         status,
         &LoginPage {
@@ -68,12 +82,21 @@ async fn show(
     req: HttpRequest,
     query: aw::Query<LoginQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let pending = oauth::load_pending(&state, &query.authz).await?;
+    let (pending, client) = pending_for(&state, &query.authz).await?;
     let hint = pending
         .as_ref()
         .and_then(|p| p.request.login_hint.clone())
         .unwrap_or_default();
-    page(&state, &req, &query.authz, &hint, None, StatusCode::OK).await
+    page(
+        &state,
+        &req,
+        &query.authz,
+        &hint,
+        client.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -95,16 +118,7 @@ async fn submit(
 ) -> Result<HttpResponse, HttpError> {
     let form = form.into_inner();
     web::check_csrf(&state, &req, &form.csrf)?;
-    let pending = oauth::load_pending(&state, &form.authz).await?;
-    let client = match &pending {
-        Some(p) => {
-            state
-                .clients
-                .get(&state.stores, &p.request.client_id)
-                .await?
-        }
-        None => None,
-    };
+    let (pending, client) = pending_for(&state, &form.authz).await?;
     let origin = web::origin(&req);
     let user = match sign_in_with_password(
         &state.stores,
@@ -122,6 +136,7 @@ async fn submit(
                 &req,
                 &form.authz,
                 &form.email,
+                client.as_deref(),
                 Some("The email address or password is not right."),
                 StatusCode::UNAUTHORIZED,
             )
@@ -133,6 +148,7 @@ async fn submit(
                 &req,
                 &form.authz,
                 &form.email,
+                client.as_deref(),
                 Some("Too many sign-ins at once. Try again in a moment."),
                 StatusCode::TOO_MANY_REQUESTS,
             )
@@ -140,18 +156,15 @@ async fn submit(
         }
         Err(SignInError::Store(e)) => return Err(e.into()),
     };
+    // Whatever session this browser had ends here; ending an unknown one changes nothing.
     let previous = web::session_cookie_value(&state, &req);
-    let previous = match current_session(&state, &req).await? {
-        Some(_) => previous,
-        None => None,
-    };
     let (cookie, session) = start_session(
         &state.stores,
         &user,
         vec!["pwd".into()],
         &origin,
         previous.as_deref(),
-        lifetimes(&state),
+        session_lifetimes(&state),
     )
     .await?;
     let location = match pending {
@@ -162,9 +175,8 @@ async fn submit(
         }
         None => "/account".to_owned(),
     };
-    let mut response = web::see_other(&location);
-    response
-        .add_cookie(&web::session_cookie(&state, cookie))
-        .map_err(|e| HttpError::Internal(e.to_string()))?;
-    Ok(response)
+    web::with_cookie(
+        web::see_other(&location),
+        Some(web::session_cookie(&state, cookie)),
+    )
 }
