@@ -2,6 +2,9 @@
 //! free loopback port, read its log, and reach the test backends.
 #![allow(dead_code)]
 
+pub mod flow;
+pub mod smtp;
+
 use std::io::{BufRead as _, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

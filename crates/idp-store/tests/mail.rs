@@ -10,13 +10,14 @@
 )]
 
 mod common;
+#[path = "../../../tests/support/smtp.rs"]
+mod smtp;
 
 use idp_core::email::Email;
 use idp_core::ports::{MailError, Mailer, OutgoingMail};
 use idp_store::{LettreMailer, SmtpOptions, SmtpSecurity};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use smtp::{SmtpServer, free_port};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const FROM: &str = "idp <no-reply@idp.example.org>";
@@ -29,15 +30,6 @@ fn sign_in_code_mail() -> OutgoingMail {
     }
 }
 
-/// A loopback port nothing listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn smtp_options(port: u16) -> SmtpOptions {
     SmtpOptions {
         host: "127.0.0.1".into(),
@@ -46,93 +38,6 @@ fn smtp_options(port: u16) -> SmtpOptions {
         username: None,
         password: None,
         timeout: Duration::from_secs(10),
-    }
-}
-
-/// A real SMTP server (Python's aiosmtpd) delivering into a maildir; stopped on drop.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl SmtpServer {
-    /// Starts one, or returns `None` after a skip line when aiosmtpd is not installed.
-    fn start(test: &str) -> Option<SmtpServer> {
-        let importable = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !importable {
-            common::skip_or_fail(test, "python3 with aiosmtpd (pip install aiosmtpd)");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(dir.path().join("maildir"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut server = SmtpServer { child, port, dir };
-        server.wait_until_listening();
-        Some(server)
-    }
-
-    fn wait_until_listening(&mut self) {
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "aiosmtpd exited with {status} before listening:\n{}",
-                    self.log()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "aiosmtpd did not listen on {addr} in time:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
-    }
-
-    /// The messages delivered so far (the maildir's `new` folder).
-    fn messages(&self) -> Vec<String> {
-        let new = self.dir.path().join("maildir").join("new");
-        let Ok(entries) = std::fs::read_dir(new) else {
-            return Vec::new();
-        };
-        entries
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        // Our own child, by its handle.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
