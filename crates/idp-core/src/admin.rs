@@ -9,9 +9,10 @@ use crate::crypto::{MasterKey, TokenDigest};
 use crate::email::{Email, EmailError};
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::org::{OrgError, Organization};
+use crate::policy::{TWO_FACTOR_SCOPE, TwoFactorScope};
 use crate::ports::{EphemeralError, PasswordError, StoreError, Stores};
 use crate::random::token;
-use crate::records::{Credentials, User, UserStatus};
+use crate::records::{Credentials, OrgPolicyRecord, User, UserStatus};
 use crate::secret::{ClientSecret, Password};
 use crate::totp::{self, TotpSecret, TotpSecretError};
 use std::time::Duration;
@@ -20,6 +21,8 @@ use std::time::Duration;
 pub enum AdminError {
     #[error("no organization with id or slug {0:?}")]
     UnknownOrganization(String),
+    #[error("no member with address {0:?} in that organization")]
+    UnknownMember(String),
     #[error("an organization with slug {0:?} already exists")]
     DuplicateSlug(String),
     #[error("{email} is already a member of this organization")]
@@ -104,6 +107,61 @@ fn system_event(
         device_id: None,
         detail: serde_json::Value::Null,
     }
+}
+
+/// Sets who must use a second factor in `org` and, unless they set their own, its
+/// sub-organizations. Returns the scope before and after.
+pub async fn set_two_factor_scope(
+    stores: &Stores,
+    org: &str,
+    scope: &str,
+) -> Result<(Option<TwoFactorScope>, TwoFactorScope), AdminError> {
+    let scope: TwoFactorScope = scope.parse()?;
+    let org = resolve_org(stores, org).await?;
+    let now = stores.clock.now();
+    let mut record = stores
+        .policies
+        .find_policy(&org.id)
+        .await?
+        .unwrap_or_else(|| OrgPolicyRecord {
+            org_id: org.id.clone(),
+            settings: serde_json::json!({}),
+            updated_at: now,
+        });
+    let before = record
+        .settings
+        .get(TWO_FACTOR_SCOPE)
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse().ok());
+    if let Some(map) = record.settings.as_object_mut() {
+        map.insert(TWO_FACTOR_SCOPE.into(), serde_json::json!(scope));
+    } else {
+        record.settings = serde_json::json!({ TWO_FACTOR_SCOPE: scope });
+    }
+    record.updated_at = now;
+    stores.policies.upsert_policy(&record).await?;
+    let mut event = system_event(
+        &org.id,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Edit,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail =
+        serde_json::json!({"setting": TWO_FACTOR_SCOPE, "before": before, "after": scope});
+    stores.audit.append(&event).await?;
+    Ok((before, scope))
+}
+
+/// Finds a member of an organization by address.
+pub async fn resolve_member(stores: &Stores, org: &str, email: &str) -> Result<User, AdminError> {
+    let org = resolve_org(stores, org).await?;
+    let email = Email::parse(email)?;
+    stores
+        .users
+        .find_by_email(&org.id, &email)
+        .await?
+        .ok_or_else(|| AdminError::UnknownMember(email.to_string()))
 }
 
 pub async fn create_org(

@@ -11,8 +11,8 @@ use crate::org::Organization;
 use crate::random::Random;
 use crate::records::{
     AdminAssignment, BrowserSession, Consent, Credentials, Grant, IpListEntry, IpListPurpose,
-    KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, RefreshToken, RefreshUse,
-    SignInRecord, SigningKey, User, UserStatus,
+    KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, RecoveryCodeSummary, RefreshToken,
+    RefreshUse, SecondFactorLock, SignInRecord, SigningKey, User, UserStatus,
 };
 use crate::secret::Password;
 use async_trait::async_trait;
@@ -85,6 +85,19 @@ pub trait CredentialRepo: Send + Sync {
         now: Timestamp,
     ) -> Result<bool, StoreError>;
     async fn count_unused_recovery_codes(&self, user: &UserId) -> Result<u64, StoreError>;
+    async fn recovery_code_summary(&self, user: &UserId)
+    -> Result<RecoveryCodeSummary, StoreError>;
+    /// Replaces the lock state only if it is still `expected` (compare and swap), so
+    /// concurrent failures are each counted; false when it had changed.
+    async fn swap_second_factor_lock(
+        &self,
+        user: &UserId,
+        expected: &SecondFactorLock,
+        new: &SecondFactorLock,
+    ) -> Result<bool, StoreError>;
+    /// Removes every second factor in one transaction: the authenticator secret, emailed
+    /// codes, all recovery codes and any lock; records when.
+    async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> Result<(), StoreError>;
 }
 
 #[async_trait]

@@ -48,11 +48,26 @@ pub struct Credentials {
     /// TOTP secret sealed under the master key.
     pub totp_secret_sealed: Option<Vec<u8>>,
     pub totp_enrolled_at: Option<Timestamp>,
+    pub totp_last_used_at: Option<Timestamp>,
     pub email_otp_enabled: bool,
+    pub email_otp_enabled_at: Option<Timestamp>,
+    pub email_otp_last_used_at: Option<Timestamp>,
     pub failed_sign_ins: i32,
     pub locked_at: Option<Timestamp>,
     pub second_factor_reset_at: Option<Timestamp>,
+    /// Written only through [`crate::ports::CredentialRepo::swap_second_factor_lock`],
+    /// never by a whole-record update.
+    pub second_factor_lock: SecondFactorLock,
     pub updated_at: Timestamp,
+}
+
+/// Failed second-factor attempts: counted in a window that starts at the first
+/// failure, and the lock they lead to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SecondFactorLock {
+    pub failures: i32,
+    pub window_started_at: Option<Timestamp>,
+    pub locked_until: Option<Timestamp>,
 }
 
 impl Credentials {
@@ -65,13 +80,25 @@ impl Credentials {
             email_login_enabled: true,
             totp_secret_sealed: None,
             totp_enrolled_at: None,
+            totp_last_used_at: None,
             email_otp_enabled: false,
+            email_otp_enabled_at: None,
+            email_otp_last_used_at: None,
             failed_sign_ins: 0,
             locked_at: None,
             second_factor_reset_at: None,
+            second_factor_lock: SecondFactorLock::default(),
             updated_at: now,
         }
     }
+}
+
+/// What a member's recovery codes look like, for their security page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecoveryCodeSummary {
+    pub unused: u64,
+    pub created_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
 }
 
 wire_enum!(

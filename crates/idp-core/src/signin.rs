@@ -71,6 +71,8 @@ pub async fn sign_in_tree(
 }
 
 /// Checks an email and password, for the application `client` when a sign-in serves one.
+/// A failure is recorded here; success is recorded by [`record_native_sign_in`] once any
+/// second factor is proven too.
 pub async fn sign_in_with_password(
     stores: &Stores,
     email: &str,
@@ -143,6 +145,18 @@ pub async fn sign_in_with_password(
         stores.audit.append(&event).await?;
         return Err(SignInError::InvalidCredentials);
     }
+    Ok(user)
+}
+
+/// Records a completed native sign-in on the member's method and in the audit log, once
+/// every factor it needed is proven. `methods` names them, e.g. `["password", "totp"]`.
+pub async fn record_native_sign_in(
+    stores: &Stores,
+    user: &User,
+    methods: &[&str],
+    origin: &Origin,
+) -> Result<(), StoreError> {
+    let now = stores.clock.now();
     stores
         .login_methods
         .record_sign_in(&SignInRecord {
@@ -160,10 +174,10 @@ pub async fn sign_in_with_password(
         Some(&user.id),
         now,
         origin,
-        serde_json::json!({"method": "password", "result": "success"}),
+        serde_json::json!({"method": methods.join("+"), "result": "success"}),
     );
     stores.audit.append(&event).await?;
-    Ok(user)
+    Ok(())
 }
 
 /// How long sessions live.

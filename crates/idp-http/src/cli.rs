@@ -126,6 +126,14 @@ enum OrgCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Set who must use a second factor at email-and-password sign-in: off, everybody
+    /// or administrators. Sub-organizations inherit it unless they set their own.
+    TwoFactor {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        scope: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +163,14 @@ enum UserCommand {
         org: String,
         #[command(flatten)]
         out: Output,
+    },
+    /// Remove every second factor of a member (authenticator app, emailed codes, recovery
+    /// codes) and lift a second-factor lock.
+    ResetSecondFactor {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -363,6 +379,12 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+        OrgCommand::TwoFactor { org, scope } => {
+            let (before, after) = admin::set_two_factor_scope(&wired.stores, &org, &scope).await?;
+            let before = before.map_or("not set".to_owned(), |b| b.to_string());
+            println!("two-factor scope: {before} -> {after}");
+            Ok(())
+        }
         OrgCommand::List { out } => {
             let orgs = wired.stores.orgs.find_all().await?;
             if out.json {
@@ -405,6 +427,18 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 println!("created member {} with id {}", user.email, user.id);
                 Ok(())
             }
+        }
+        UserCommand::ResetSecondFactor { org, email } => {
+            let member = admin::resolve_member(&wired.stores, &org, &email).await?;
+            idp_core::mfa::reset_by_admin(
+                &wired.stores,
+                idp_core::mfa::ResetBy::Operator,
+                &member,
+                &idp_core::signin::Origin::default(),
+            )
+            .await?;
+            println!("reset the second factor of {}", member.email);
+            Ok(())
         }
         UserCommand::List { org, out } => {
             let org = admin::resolve_org(&wired.stores, &org).await?;

@@ -5,12 +5,17 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, ResponseError};
 use idp_core::admin::AdminError;
+use idp_core::mfa::SecondFactorError;
 use idp_core::ports::{EphemeralError, PasswordError, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    NotFound(String),
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]
@@ -58,10 +63,29 @@ impl From<AdminError> for HttpError {
     }
 }
 
+impl From<SecondFactorError> for HttpError {
+    fn from(e: SecondFactorError) -> Self {
+        match e {
+            SecondFactorError::Store(s) => s.into(),
+            SecondFactorError::Ephemeral(s) => s.into(),
+            SecondFactorError::Password(PasswordError::Busy)
+            | SecondFactorError::Locked { .. }
+            | SecondFactorError::TooManyEmails => HttpError::TooManyRequests(e.to_string()),
+            SecondFactorError::Forbidden => HttpError::Forbidden(e.to_string()),
+            SecondFactorError::Password(PasswordError::Crypto(_))
+            | SecondFactorError::Crypto(_)
+            | SecondFactorError::Mail(_) => HttpError::Internal(e.to_string()),
+            other => HttpError::BadRequest(other.to_string()),
+        }
+    }
+}
+
 impl ResponseError for HttpError {
     fn status_code(&self) -> StatusCode {
         match self {
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            HttpError::NotFound(_) => StatusCode::NOT_FOUND,
             HttpError::Gone(_) => StatusCode::GONE,
             HttpError::Forbidden(_) => StatusCode::FORBIDDEN,
             HttpError::Conflict(_) => StatusCode::CONFLICT,

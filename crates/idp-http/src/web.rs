@@ -14,6 +14,8 @@ use subtle::ConstantTimeEq as _;
 pub struct CookieNames {
     pub session: &'static str,
     pub csrf: &'static str,
+    /// A sign-in whose password is proven and whose second factor is not yet.
+    pub second_factor: &'static str,
     pub secure: bool,
 }
 
@@ -22,12 +24,14 @@ pub fn cookie_names(state: &AppState) -> CookieNames {
         CookieNames {
             session: "__Host-idp_session",
             csrf: "__Host-idp_csrf",
+            second_factor: "__Host-idp_2f",
             secure: true,
         }
     } else {
         CookieNames {
             session: "idp_session",
             csrf: "idp_csrf",
+            second_factor: "idp_2f",
             secure: false,
         }
     }
@@ -64,6 +68,27 @@ pub fn expired_session_cookie(state: &AppState) -> Cookie<'static> {
         names.secure,
         Some(CookieDuration::ZERO),
     )
+}
+
+pub fn second_factor_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let names = cookie_names(state);
+    cookie(names.second_factor, value, names.secure, None)
+}
+
+pub fn expired_second_factor_cookie(state: &AppState) -> Cookie<'static> {
+    let names = cookie_names(state);
+    cookie(
+        names.second_factor,
+        String::new(),
+        names.secure,
+        Some(CookieDuration::ZERO),
+    )
+}
+
+pub fn second_factor_cookie_value(state: &AppState, req: &HttpRequest) -> Option<String> {
+    req.cookie(cookie_names(state).second_factor)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 pub fn session_cookie_value(state: &AppState, req: &HttpRequest) -> Option<String> {
@@ -129,6 +154,19 @@ pub fn found(location: &str) -> HttpResponse {
         .insert_header((LOCATION, location))
         .insert_header((CACHE_CONTROL, "no-store"))
         .finish()
+}
+
+/// Adds cookies to a response.
+pub fn with_cookies(
+    mut response: HttpResponse,
+    cookies: &[Cookie<'_>],
+) -> Result<HttpResponse, HttpError> {
+    for c in cookies {
+        response
+            .add_cookie(c)
+            .map_err(|e| HttpError::Internal(e.to_string()))?;
+    }
+    Ok(response)
 }
 
 /// Adds a cookie to a response (such as a new CSRF cookie), when there is one.

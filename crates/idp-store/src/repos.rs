@@ -271,8 +271,8 @@ impl CredentialRepo for Database {
     async fn update(&self, creds: &Credentials) -> QueryResult<()> {
         let row = CredentialsRow::from(creds);
         self.run(move |c| {
-            let n = diesel::update(credentials::table.find(row.user_id.clone()))
-                .set(&row)
+            let n = diesel::update(credentials::table.find(row.fields.user_id.clone()))
+                .set(&row.fields)
                 .execute(c)
                 .map_err(db_err)?;
             if n == 0 {
@@ -335,6 +335,98 @@ impl CredentialRepo for Database {
             .execute(c)
             .map(|n| n == 1)
             .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn recovery_code_summary(&self, user: &UserId) -> QueryResult<RecoveryCodeSummary> {
+        let user = user.to_string();
+        self.run(move |c| {
+            let rows: Vec<(i64, Option<i64>)> = recovery_codes::table
+                .filter(recovery_codes::user_id.eq(user))
+                .select((recovery_codes::created_at, recovery_codes::used_at))
+                .load(c)
+                .map_err(db_err)?;
+            Ok(RecoveryCodeSummary {
+                unused: rows.iter().filter(|(_, used)| used.is_none()).count() as u64,
+                created_at: rows.iter().map(|(created, _)| *created).max().map(ts),
+                last_used_at: rows.iter().filter_map(|(_, used)| *used).max().map(ts),
+            })
+        })
+        .await
+    }
+
+    async fn swap_second_factor_lock(
+        &self,
+        user: &UserId,
+        expected: &SecondFactorLock,
+        new: &SecondFactorLock,
+    ) -> QueryResult<bool> {
+        let user = user.to_string();
+        let micros = |t: Option<Timestamp>| t.map(Timestamp::as_micros);
+        let (old_failures, old_start, old_until) = (
+            expected.failures,
+            micros(expected.window_started_at),
+            micros(expected.locked_until),
+        );
+        let (failures, start, until) = (
+            new.failures,
+            micros(new.window_started_at),
+            micros(new.locked_until),
+        );
+        self.run(move |c| {
+            use diesel::dsl::sql;
+            use diesel::sql_types::{BigInt, Bool};
+            // NULL never equals NULL; -1 is no time a lock field holds.
+            let same = |column: &str, value: Option<i64>| {
+                sql::<Bool>(&format!("COALESCE({column}, -1) = "))
+                    .bind::<BigInt, _>(value.unwrap_or(-1))
+            };
+            let row = credentials::table.filter(
+                credentials::user_id
+                    .eq(user)
+                    .and(credentials::second_factor_failures.eq(old_failures))
+                    .and(same("second_factor_window_start", old_start))
+                    .and(same("second_factor_locked_until", old_until)),
+            );
+            diesel::update(row)
+                .set((
+                    credentials::second_factor_failures.eq(failures),
+                    credentials::second_factor_window_start.eq(start),
+                    credentials::second_factor_locked_until.eq(until),
+                ))
+                .execute(c)
+                .map(|n| n == 1)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> QueryResult<()> {
+        let user = user.to_string();
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                diesel::update(credentials::table.find(&user))
+                    .set((
+                        credentials::totp_secret_sealed.eq(None::<Vec<u8>>),
+                        credentials::totp_enrolled_at.eq(None::<i64>),
+                        credentials::totp_last_used_at.eq(None::<i64>),
+                        credentials::email_otp_enabled.eq(false),
+                        credentials::email_otp_enabled_at.eq(None::<i64>),
+                        credentials::email_otp_last_used_at.eq(None::<i64>),
+                        credentials::second_factor_failures.eq(0),
+                        credentials::second_factor_window_start.eq(None::<i64>),
+                        credentials::second_factor_locked_until.eq(None::<i64>),
+                        credentials::second_factor_reset_at.eq(Some(now.as_micros())),
+                        credentials::updated_at.eq(now.as_micros()),
+                    ))
+                    .execute(c)
+                    .map_err(db_err)?;
+                diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&user)))
+                    .execute(c)
+                    .map_err(db_err)?;
+                Ok(())
+            })
         })
         .await
     }

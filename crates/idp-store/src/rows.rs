@@ -12,7 +12,7 @@ use idp_core::org::Organization;
 use idp_core::ports::StoreError;
 use idp_core::records::{
     AdminAssignment, BrowserSession, Consent, Credentials, Grant, IpListEntry, LoginMethod,
-    OrgPolicyRecord, RefreshToken, SigningKey, User,
+    OrgPolicyRecord, RefreshToken, SecondFactorLock, SigningKey, User,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -37,7 +37,7 @@ where
     text.parse().map_err(|e| corrupt(what, e))
 }
 
-fn ts(v: i64) -> Timestamp {
+pub(crate) fn ts(v: i64) -> Timestamp {
     Timestamp::from_micros(v)
 }
 
@@ -145,9 +145,20 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = credentials)]
+pub(crate) struct CredentialsRow {
+    #[diesel(embed)]
+    pub fields: CredentialsFields,
+    pub second_factor_failures: i32,
+    pub second_factor_window_start: Option<i64>,
+    pub second_factor_locked_until: Option<i64>,
+}
+
+/// Everything but the second-factor lock, which only a compare-and-swap writes.
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = credentials, treat_none_as_null = true)]
-pub(crate) struct CredentialsRow {
+pub(crate) struct CredentialsFields {
     pub user_id: String,
     pub password_hash: Option<String>,
     pub password_changed_at: Option<i64>,
@@ -155,34 +166,54 @@ pub(crate) struct CredentialsRow {
     pub email_login_enabled: bool,
     pub totp_secret_sealed: Option<Vec<u8>>,
     pub totp_enrolled_at: Option<i64>,
+    pub totp_last_used_at: Option<i64>,
     pub email_otp_enabled: bool,
+    pub email_otp_enabled_at: Option<i64>,
+    pub email_otp_last_used_at: Option<i64>,
     pub failed_sign_ins: i32,
     pub locked_at: Option<i64>,
     pub second_factor_reset_at: Option<i64>,
     pub updated_at: i64,
 }
 
-impl From<&Credentials> for CredentialsRow {
+impl From<&Credentials> for CredentialsFields {
     fn from(c: &Credentials) -> Self {
+        let micros = |t: Option<Timestamp>| t.map(Timestamp::as_micros);
         Self {
             user_id: c.user_id.to_string(),
             password_hash: c.password_hash.clone(),
-            password_changed_at: c.password_changed_at.map(Timestamp::as_micros),
+            password_changed_at: micros(c.password_changed_at),
             password_must_change: c.password_must_change,
             email_login_enabled: c.email_login_enabled,
             totp_secret_sealed: c.totp_secret_sealed.clone(),
-            totp_enrolled_at: c.totp_enrolled_at.map(Timestamp::as_micros),
+            totp_enrolled_at: micros(c.totp_enrolled_at),
+            totp_last_used_at: micros(c.totp_last_used_at),
             email_otp_enabled: c.email_otp_enabled,
+            email_otp_enabled_at: micros(c.email_otp_enabled_at),
+            email_otp_last_used_at: micros(c.email_otp_last_used_at),
             failed_sign_ins: c.failed_sign_ins,
-            locked_at: c.locked_at.map(Timestamp::as_micros),
-            second_factor_reset_at: c.second_factor_reset_at.map(Timestamp::as_micros),
+            locked_at: micros(c.locked_at),
+            second_factor_reset_at: micros(c.second_factor_reset_at),
             updated_at: c.updated_at.as_micros(),
         }
     }
 }
 
+impl From<&Credentials> for CredentialsRow {
+    fn from(c: &Credentials) -> Self {
+        let lock = c.second_factor_lock;
+        Self {
+            fields: CredentialsFields::from(c),
+            second_factor_failures: lock.failures,
+            second_factor_window_start: lock.window_started_at.map(Timestamp::as_micros),
+            second_factor_locked_until: lock.locked_until.map(Timestamp::as_micros),
+        }
+    }
+}
+
 impl From<CredentialsRow> for Credentials {
-    fn from(r: CredentialsRow) -> Self {
+    fn from(row: CredentialsRow) -> Self {
+        let r = row.fields;
         Self {
             user_id: UserId::from_string(r.user_id),
             password_hash: r.password_hash,
@@ -191,10 +222,18 @@ impl From<CredentialsRow> for Credentials {
             email_login_enabled: r.email_login_enabled,
             totp_secret_sealed: r.totp_secret_sealed,
             totp_enrolled_at: opt_ts(r.totp_enrolled_at),
+            totp_last_used_at: opt_ts(r.totp_last_used_at),
             email_otp_enabled: r.email_otp_enabled,
+            email_otp_enabled_at: opt_ts(r.email_otp_enabled_at),
+            email_otp_last_used_at: opt_ts(r.email_otp_last_used_at),
             failed_sign_ins: r.failed_sign_ins,
             locked_at: opt_ts(r.locked_at),
             second_factor_reset_at: opt_ts(r.second_factor_reset_at),
+            second_factor_lock: SecondFactorLock {
+                failures: row.second_factor_failures,
+                window_started_at: opt_ts(row.second_factor_window_start),
+                locked_until: opt_ts(row.second_factor_locked_until),
+            },
             updated_at: ts(r.updated_at),
         }
     }

@@ -44,6 +44,12 @@ diesel::table! {
         locked_at -> Nullable<BigInt>,
         second_factor_reset_at -> Nullable<BigInt>,
         updated_at -> BigInt,
+        totp_last_used_at -> Nullable<BigInt>,
+        email_otp_enabled_at -> Nullable<BigInt>,
+        email_otp_last_used_at -> Nullable<BigInt>,
+        second_factor_failures -> Integer,
+        second_factor_window_start -> Nullable<BigInt>,
+        second_factor_locked_until -> Nullable<BigInt>,
     }
 }
 

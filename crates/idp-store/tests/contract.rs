@@ -44,6 +44,7 @@ contract_tests! {
     users_super_admins_and_status => sqlite_users_super_admins_and_status, postgres_users_super_admins_and_status;
     credentials_round_trip => sqlite_credentials_round_trip, postgres_credentials_round_trip;
     recovery_codes_single_use => sqlite_recovery_codes_single_use, postgres_recovery_codes_single_use;
+    second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
     login_methods_count_and_upstream => sqlite_login_methods_count_and_upstream, postgres_login_methods_count_and_upstream;
     login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
@@ -235,8 +236,8 @@ mod contracts {
     };
     use idp_core::records::{
         AdminAssignment, Consent, Credentials, Grant, IpListEntry, IpListPurpose, KeyState,
-        LoginMethodKind, OrgPolicyRecord, RefreshToken, RefreshUse, SignInRecord, SigningKey,
-        UserStatus,
+        LoginMethodKind, OrgPolicyRecord, RecoveryCodeSummary, RefreshToken, RefreshUse,
+        SecondFactorLock, SignInRecord, SigningKey, UserStatus,
     };
     use idp_store::Database;
     use std::collections::{BTreeMap, BTreeSet};
@@ -552,10 +553,14 @@ mod contracts {
             email_login_enabled: false,
             totp_secret_sealed: Some(sealed),
             totp_enrolled_at: Some(at(11)),
+            totp_last_used_at: Some(at(15)),
             email_otp_enabled: true,
+            email_otp_enabled_at: Some(at(16)),
+            email_otp_last_used_at: Some(at(17)),
             failed_sign_ins: 4,
             locked_at: Some(at(12)),
             second_factor_reset_at: Some(at(13)),
+            second_factor_lock: SecondFactorLock::default(),
             updated_at: at(14),
         };
         CredentialRepo::update(db, &full).await.unwrap();
@@ -572,7 +577,10 @@ mod contracts {
             email_login_enabled: true,
             totp_secret_sealed: None,
             totp_enrolled_at: None,
+            totp_last_used_at: None,
             email_otp_enabled: false,
+            email_otp_enabled_at: None,
+            email_otp_last_used_at: None,
             failed_sign_ins: 0,
             locked_at: None,
             second_factor_reset_at: None,
@@ -594,6 +602,152 @@ mod contracts {
                 .await
                 .unwrap(),
             None
+        );
+    }
+
+    pub async fn second_factor_lock_swap_and_reset(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let lock = |failures, start: Option<u64>, until: Option<u64>| SecondFactorLock {
+            failures,
+            window_started_at: start.map(at),
+            locked_until: until.map(at),
+        };
+        let fresh = SecondFactorLock::default();
+        let one = lock(1, Some(1), None);
+        assert!(
+            CredentialRepo::swap_second_factor_lock(db, &ada.id, &fresh, &one)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !CredentialRepo::swap_second_factor_lock(db, &ada.id, &fresh, &lock(1, Some(2), None))
+                .await
+                .unwrap(),
+            "a stale expectation loses"
+        );
+        let locked = lock(10, Some(1), Some(99));
+        assert!(
+            CredentialRepo::swap_second_factor_lock(db, &ada.id, &one, &locked)
+                .await
+                .unwrap()
+        );
+        let creds = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(creds.second_factor_lock, locked);
+
+        // A whole-record update never touches the lock.
+        CredentialRepo::update(
+            db,
+            &Credentials {
+                second_factor_lock: fresh,
+                ..creds.clone()
+            },
+        )
+        .await
+        .unwrap();
+        let after = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.second_factor_lock, locked);
+
+        // Concurrent failures are each counted once.
+        let mut tasks = JoinSet::new();
+        for _ in 0..8 {
+            let db = db.clone();
+            let id = bob.id.clone();
+            tasks.spawn(async move {
+                loop {
+                    let c = CredentialRepo::find_by_user(&db, &id)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let old = c.second_factor_lock;
+                    let new = SecondFactorLock {
+                        failures: old.failures + 1,
+                        ..old
+                    };
+                    if CredentialRepo::swap_second_factor_lock(&db, &id, &old, &new)
+                        .await
+                        .unwrap()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        let bob_creds = CredentialRepo::find_by_user(db, &bob.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(bob_creds.second_factor_lock.failures, 8);
+
+        // A reset removes every factor and the lock, and says when.
+        let with_factor = Credentials {
+            totp_secret_sealed: Some(vec![1, 2, 3]),
+            totp_enrolled_at: Some(at(3)),
+            totp_last_used_at: Some(at(4)),
+            email_otp_enabled: true,
+            email_otp_enabled_at: Some(at(5)),
+            ..after
+        };
+        CredentialRepo::update(db, &with_factor).await.unwrap();
+        CredentialRepo::replace_recovery_codes(
+            db,
+            &ada.id,
+            &[TokenDigest::of("r1"), TokenDigest::of("r2")],
+            at(6),
+        )
+        .await
+        .unwrap();
+        CredentialRepo::use_recovery_code(db, &ada.id, &TokenDigest::of("r1"), at(7))
+            .await
+            .unwrap();
+        let summary = CredentialRepo::recovery_code_summary(db, &ada.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            summary,
+            RecoveryCodeSummary {
+                unused: 1,
+                created_at: Some(at(6)),
+                last_used_at: Some(at(7))
+            }
+        );
+        CredentialRepo::reset_second_factor(db, &ada.id, at(50))
+            .await
+            .unwrap();
+        let reset = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reset.totp_secret_sealed, None);
+        assert_eq!(reset.totp_enrolled_at, None);
+        assert!(!reset.email_otp_enabled);
+        assert_eq!(reset.second_factor_lock, fresh);
+        assert_eq!(reset.second_factor_reset_at, Some(at(50)));
+        assert_eq!(
+            reset.password_hash, with_factor.password_hash,
+            "the password stays"
+        );
+        assert_eq!(
+            CredentialRepo::recovery_code_summary(db, &ada.id)
+                .await
+                .unwrap(),
+            RecoveryCodeSummary::default()
+        );
+        let bob_after = CredentialRepo::find_by_user(db, &bob.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            bob_after.second_factor_lock.failures, 8,
+            "another member untouched"
         );
     }
 

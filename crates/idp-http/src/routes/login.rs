@@ -6,12 +6,18 @@ use crate::oauth::{self, Pending};
 use crate::pages::render;
 use crate::state::AppState;
 use crate::web;
+use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::client::Client;
+use idp_core::mfa;
+use idp_core::policy::SecondFactorStep;
+use idp_core::records::User;
 use idp_core::secret::Password;
-use idp_core::signin::{SignInError, sign_in_with_password, start_session};
+use idp_core::signin::{
+    Origin, SignInError, record_native_sign_in, sign_in_with_password, start_session,
+};
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -118,7 +124,7 @@ async fn submit(
 ) -> Result<HttpResponse, HttpError> {
     let form = form.into_inner();
     web::check_csrf(&state, &req, &form.csrf)?;
-    let (pending, client) = pending_for(&state, &form.authz).await?;
+    let (_, client) = pending_for(&state, &form.authz).await?;
     let origin = web::origin(&req);
     let user = match sign_in_with_password(
         &state.stores,
@@ -156,27 +162,63 @@ async fn submit(
         }
         Err(SignInError::Store(e)) => return Err(e.into()),
     };
-    // Whatever session this browser had ends here; ending an unknown one changes nothing.
-    let previous = web::session_cookie_value(&state, &req);
-    let (cookie, session) = start_session(
-        &state.stores,
+    match mfa::next_step(&state.stores, &user, &origin).await? {
+        SecondFactorStep::NotAsked => {}
+        step => {
+            let enrol = step == SecondFactorStep::Enrol;
+            let cookie = super::second_factor::start(&state, &user, &form.authz, enrol).await?;
+            let next = if enrol {
+                "/login/enrol"
+            } else {
+                "/login/second-factor"
+            };
+            return web::with_cookie(web::see_other(next), Some(cookie));
+        }
+    }
+    let (location, cookie) = finish_sign_in(
+        &state,
+        &req,
         &user,
+        &["password"],
         vec!["pwd".into()],
+        &form.authz,
         &origin,
-        previous.as_deref(),
-        session_lifetimes(&state),
     )
     .await?;
-    let location = match pending {
+    web::with_cookie(web::see_other(&location), Some(cookie))
+}
+
+/// Every factor is proven: records the sign-in, starts the session and says where the
+/// browser goes next (the authorization that asked, or the account page) with the
+/// session cookie to set.
+pub async fn finish_sign_in(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    methods: &[&str],
+    amr: Vec<String>,
+    authz: &str,
+    origin: &Origin,
+) -> Result<(String, Cookie<'static>), HttpError> {
+    record_native_sign_in(&state.stores, user, methods, origin).await?;
+    // Whatever session this browser had ends here; ending an unknown one changes nothing.
+    let previous = web::session_cookie_value(state, req);
+    let (cookie, session) = start_session(
+        &state.stores,
+        user,
+        amr,
+        origin,
+        previous.as_deref(),
+        session_lifetimes(state),
+    )
+    .await?;
+    let location = match oauth::load_pending(state, authz).await? {
         Some(mut p) => {
             p.signed_in_session = Some(session.id.clone());
-            oauth::save_pending(&state, &form.authz, &p).await?;
-            format!("/authorize/continue?authz={}", form.authz)
+            oauth::save_pending(state, authz, &p).await?;
+            format!("/authorize/continue?authz={authz}")
         }
         None => "/account".to_owned(),
     };
-    web::with_cookie(
-        web::see_other(&location),
-        Some(web::session_cookie(&state, cookie)),
-    )
+    Ok((location, web::session_cookie(state, cookie)))
 }

@@ -1,6 +1,7 @@
 //! Every route `idp` serves, registered area by area.
 
 pub mod account;
+pub mod admin_api;
 pub mod authorize;
 pub mod bootstrap;
 pub mod consent;
@@ -10,6 +11,8 @@ pub mod health;
 pub mod introspect;
 pub mod login;
 pub mod revoke;
+pub mod second_factor;
+pub mod security;
 pub mod token;
 pub mod userinfo;
 
@@ -28,4 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     introspect::configure(cfg);
     end_session::configure(cfg);
     account::configure(cfg);
+    security::configure(cfg);
+    second_factor::configure(cfg);
+    admin_api::configure(cfg);
 }

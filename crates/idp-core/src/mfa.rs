@@ -1,0 +1,958 @@
+//! The second factor of a password sign-in: an authenticator app, single-use recovery
+//! codes and codes sent by email; the replay cache; the lock after repeated failures;
+//! and resets by the member or an administrator.
+
+use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+use crate::client::wire_enum;
+use crate::clock::Timestamp;
+use crate::crypto::{CryptoError, MasterKey, TokenDigest};
+use crate::ids::UserId;
+use crate::org::Organization;
+use crate::policy::{self, SecondFactorStep};
+use crate::ports::{
+    Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
+};
+use crate::random::Random;
+use crate::records::{Credentials, SecondFactorLock, User};
+use crate::secret::Password;
+use crate::signin::Origin;
+use crate::totp::{self, TotpSecret};
+use std::time::Duration;
+
+/// Failures within [`LOCK_WINDOW`] that lock second-factor entry.
+pub const LOCK_AFTER_FAILURES: i32 = 10;
+pub const LOCK_WINDOW: Duration = Duration::from_secs(24 * 3600);
+pub const LOCK_DURATION: Duration = Duration::from_secs(24 * 3600);
+/// Recovery codes in a set.
+pub const RECOVERY_CODES: usize = 10;
+/// Sign-in warns when this many or fewer recovery codes remain.
+pub const RECOVERY_CODES_LOW: u64 = 2;
+pub const EMAIL_CODE_TTL: Duration = Duration::from_secs(10 * 60);
+/// Emailed codes a member may ask for per [`EMAIL_CODE_WINDOW`].
+pub const EMAIL_CODES_PER_WINDOW: u64 = 5;
+pub const EMAIL_CODE_WINDOW: Duration = Duration::from_secs(3600);
+/// How long an issued, not yet confirmed authenticator secret waits.
+pub const ENROLMENT_TTL: Duration = Duration::from_secs(15 * 60);
+/// Long enough to cover every step a code is accepted in.
+const REPLAY_TTL: Duration =
+    Duration::from_secs((totp::STEP_SECS as u64) * (2 * totp::DRIFT_STEPS as u64 + 2));
+
+wire_enum!(
+    /// How a member proved their second factor.
+    SecondFactorMethod, "second-factor method" {
+        Totp => "totp",
+        RecoveryCode => "recovery_code",
+        EmailCode => "email_code",
+    }
+);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecondFactorError {
+    /// Wrong, expired, reused or malformed: one answer for all.
+    #[error("That code is not right. Check it and try again.")]
+    WrongCode,
+    #[error("Too many requests: too many wrong codes. Try again after {until} UTC, or ask an administrator to reset your second factor.", until = .until.to_rfc3339())]
+    Locked { until: Timestamp },
+    #[error("That method is not set up for this account.")]
+    NotSetUp,
+    #[error("The set-up expired. Start again.")]
+    EnrolmentExpired,
+    #[error("Too many codes were sent. Wait a while before asking for another.")]
+    TooManyEmails,
+    #[error("The password is not right.")]
+    WrongPassword,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ephemeral(#[from] EphemeralError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error("a stored secret could not be opened: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+}
+
+type SfResult<T> = Result<T, SecondFactorError>;
+
+impl SecondFactorLock {
+    /// Until when entry is locked, if it is at `now`.
+    pub fn locked_until(&self, now: Timestamp) -> Option<Timestamp> {
+        self.locked_until.filter(|until| *until > now)
+    }
+
+    /// The state after one more failure at `now`.
+    pub fn after_failure(&self, now: Timestamp) -> Self {
+        let in_window = self
+            .window_started_at
+            .is_some_and(|start| now < start.plus(LOCK_WINDOW));
+        let (failures, window_started_at) = if in_window {
+            (self.failures.saturating_add(1), self.window_started_at)
+        } else {
+            (1, Some(now))
+        };
+        let locked_until = match self.locked_until(now) {
+            Some(until) => Some(until),
+            None if failures >= LOCK_AFTER_FAILURES => Some(now.plus(LOCK_DURATION)),
+            None => None,
+        };
+        Self {
+            failures,
+            window_started_at,
+            locked_until,
+        }
+    }
+}
+
+/// Whether a member has a second factor to prove.
+pub fn has_factor(creds: &Credentials) -> bool {
+    creds.totp_secret_sealed.is_some() || creds.email_otp_enabled
+}
+
+/// What a password sign-in asks next for this member, from this address.
+pub async fn next_step(
+    stores: &Stores,
+    user: &User,
+    origin: &Origin,
+) -> SfResult<SecondFactorStep> {
+    let creds = stores.credentials.find_by_user(&user.id).await?;
+    let has = creds.as_ref().is_some_and(has_factor);
+    let Some(org) = stores.orgs.find_by_id(&user.org_id).await? else {
+        return Ok(if has {
+            SecondFactorStep::Verify
+        } else {
+            SecondFactorStep::NotAsked
+        });
+    };
+    let policy = policy::second_factor_policy(stores, &org).await?;
+    let admin = policy::is_admin(stores, user).await?;
+    Ok(policy::second_factor_step(
+        &policy,
+        admin,
+        has,
+        policy::parse_ip(origin.ip.as_deref()),
+    ))
+}
+
+/// The methods a member can use at sign-in, and what the page should say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Methods {
+    pub totp: bool,
+    pub email: bool,
+    pub recovery_codes_left: u64,
+    pub locked_until: Option<Timestamp>,
+}
+
+pub async fn methods(stores: &Stores, user: &UserId) -> SfResult<Methods> {
+    let Some(creds) = stores.credentials.find_by_user(user).await? else {
+        return Ok(Methods::default());
+    };
+    let summary = stores.credentials.recovery_code_summary(user).await?;
+    Ok(Methods {
+        totp: creds.totp_secret_sealed.is_some(),
+        email: creds.email_otp_enabled,
+        recovery_codes_left: summary.unused,
+        locked_until: creds.second_factor_lock.locked_until(stores.clock.now()),
+    })
+}
+
+fn event(
+    user: &User,
+    activity: ActivityType,
+    kind: EventKind,
+    origin: &Origin,
+    now: Timestamp,
+    detail: serde_json::Value,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        org_id: user.org_id.clone(),
+        occurred_at: now,
+        actor_kind: ActorKind::Member,
+        actor_id: Some(user.id.to_string()),
+        target_user_id: Some(user.id.clone()),
+        activity,
+        event: kind,
+        info_type: InfoType::SecuritySettings,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        device_id: None,
+        detail,
+    }
+}
+
+/// Records a change to a member's own second factor in the audit log.
+async fn record(
+    stores: &Stores,
+    user: &User,
+    activity: ActivityType,
+    kind: EventKind,
+    origin: &Origin,
+    now: Timestamp,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    stores
+        .audit
+        .append(&event(user, activity, kind, origin, now, detail))
+        .await
+        .map(drop)
+}
+
+async fn credentials(stores: &Stores, user: &UserId) -> SfResult<Credentials> {
+    stores
+        .credentials
+        .find_by_user(user)
+        .await?
+        .ok_or(SecondFactorError::NotSetUp)
+}
+
+fn refuse_if_locked(creds: &Credentials, now: Timestamp) -> SfResult<()> {
+    match creds.second_factor_lock.locked_until(now) {
+        Some(until) => Err(SecondFactorError::Locked { until }),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed attempt; answers `Locked` when this failure locked entry.
+async fn count_failure(
+    stores: &Stores,
+    user: &User,
+    method: SecondFactorMethod,
+    origin: &Origin,
+) -> SfResult<SecondFactorError> {
+    let now = stores.clock.now();
+    let mut attempts = 0;
+    let new = loop {
+        let creds = credentials(stores, &user.id).await?;
+        let old = creds.second_factor_lock;
+        let new = old.after_failure(now);
+        if stores
+            .credentials
+            .swap_second_factor_lock(&user.id, &old, &new)
+            .await?
+        {
+            break new;
+        }
+        attempts += 1;
+        if attempts >= 50 {
+            return Err(StoreError::Backend("second-factor lock kept changing".into()).into());
+        }
+    };
+    let mut failed = event(
+        user,
+        ActivityType::SignIn,
+        EventKind::SignIn,
+        origin,
+        now,
+        serde_json::json!({"method": method, "result": "failure", "reason": "wrong_code",
+                           "failures_in_window": new.failures}),
+    );
+    failed.info_type = InfoType::AuthenticationToken;
+    stores.audit.append(&failed).await?;
+    if let Some(until) = new.locked_until(now) {
+        if new.failures == LOCK_AFTER_FAILURES {
+            let locked = event(
+                user,
+                ActivityType::AccountLock,
+                EventKind::Edit,
+                origin,
+                now,
+                serde_json::json!({"lock": "second_factor", "until": until.to_rfc3339()}),
+            );
+            stores.audit.append(&locked).await?;
+        }
+        return Ok(SecondFactorError::Locked { until });
+    }
+    Ok(SecondFactorError::WrongCode)
+}
+
+fn replay_key(user: &UserId, step: i64) -> String {
+    format!("totp-used:{user}:{step}")
+}
+
+fn email_code_key(user: &UserId) -> String {
+    format!("email-code:{user}")
+}
+
+/// Checks a code against the authenticator secret; records the step so the same code
+/// cannot be used again on any node.
+async fn check_totp(
+    ephemeral: &dyn Ephemeral,
+    key: &MasterKey,
+    user: &UserId,
+    sealed: &[u8],
+    code: &str,
+    now: Timestamp,
+) -> SfResult<bool> {
+    let secret = TotpSecret::from_bytes(key.open(totp::SEAL_PURPOSE, sealed)?);
+    let Some(step) = totp::matching_step(&secret, code, now) else {
+        return Ok(false);
+    };
+    Ok(ephemeral
+        .put_new(&replay_key(user, step), b"1", REPLAY_TTL)
+        .await?)
+}
+
+/// Verifies a second-factor code at sign-in. Every refusal counts toward the lock and
+/// changes nothing else.
+pub async fn verify(
+    stores: &Stores,
+    key: &MasterKey,
+    user: &User,
+    method: SecondFactorMethod,
+    code: &str,
+    origin: &Origin,
+) -> SfResult<()> {
+    let now = stores.clock.now();
+    let mut creds = credentials(stores, &user.id).await?;
+    refuse_if_locked(&creds, now)?;
+    if !has_factor(&creds) {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    let ok = match method {
+        SecondFactorMethod::Totp => match &creds.totp_secret_sealed {
+            Some(sealed) => {
+                check_totp(stores.ephemeral.as_ref(), key, &user.id, sealed, code, now).await?
+            }
+            None => return Err(SecondFactorError::NotSetUp),
+        },
+        SecondFactorMethod::RecoveryCode => match normalize_recovery_code(code) {
+            Some(c) => {
+                stores
+                    .credentials
+                    .use_recovery_code(&user.id, &TokenDigest::of(&c), now)
+                    .await?
+            }
+            None => false,
+        },
+        SecondFactorMethod::EmailCode => {
+            if !creds.email_otp_enabled {
+                return Err(SecondFactorError::NotSetUp);
+            }
+            let k = email_code_key(&user.id);
+            let matches = match (totp::normalize_code(code), stores.ephemeral.get(&k).await?) {
+                (Some(c), Some(stored)) => {
+                    TokenDigest::from_bytes(&stored).is_some_and(|d| d.matches(&c))
+                }
+                _ => false,
+            };
+            // Of two requests with the right code, only the one that takes it wins.
+            matches && stores.ephemeral.take(&k).await?.is_some()
+        }
+    };
+    if !ok {
+        return Err(count_failure(stores, user, method, origin).await?);
+    }
+    match method {
+        SecondFactorMethod::Totp => creds.totp_last_used_at = Some(now),
+        SecondFactorMethod::EmailCode => creds.email_otp_last_used_at = Some(now),
+        SecondFactorMethod::RecoveryCode => {}
+    }
+    if method != SecondFactorMethod::RecoveryCode {
+        creds.updated_at = now;
+        stores.credentials.update(&creds).await?;
+    }
+    Ok(())
+}
+
+/// A six-digit code, uniformly drawn.
+fn six_digits(rng: &dyn Random) -> String {
+    loop {
+        let mut b = [0u8; 4];
+        rng.fill(&mut b);
+        let n = u32::from_be_bytes(b);
+        // Reject the top sliver so every code is equally likely.
+        if n < 4_294_000_000 {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}
+
+/// Sends a sign-in code to the member's address, replacing any earlier one.
+pub async fn send_email_code(stores: &Stores, user: &User, issuer_name: &str) -> SfResult<()> {
+    let now = stores.clock.now();
+    let creds = credentials(stores, &user.id).await?;
+    refuse_if_locked(&creds, now)?;
+    if !creds.email_otp_enabled {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    let sent = stores
+        .ephemeral
+        .incr(&format!("email-code-sent:{}", user.id), EMAIL_CODE_WINDOW)
+        .await?;
+    if sent > EMAIL_CODES_PER_WINDOW {
+        return Err(SecondFactorError::TooManyEmails);
+    }
+    let code = six_digits(stores.random.as_ref());
+    stores
+        .ephemeral
+        .put(
+            &email_code_key(&user.id),
+            TokenDigest::of(&code).as_bytes(),
+            EMAIL_CODE_TTL,
+        )
+        .await?;
+    stores
+        .mailer
+        .send(&OutgoingMail {
+            to: user.email.clone(),
+            subject: format!("Your {issuer_name} sign-in code"),
+            text: format!(
+                "Your sign-in code is {code}.\n\nIt works once, for the next 10 minutes. \
+                 If you did not try to sign in, change your password: someone knows it.\n"
+            ),
+        })
+        .await?;
+    Ok(())
+}
+
+const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A recovery code: 16 characters (about 79 bits) in groups of four.
+fn recovery_code(rng: &dyn Random) -> String {
+    let mut out = String::with_capacity(19);
+    let mut n = 0;
+    while n < 16 {
+        let mut b = [0u8; 1];
+        rng.fill(&mut b);
+        // 248 is the largest multiple of 31 that fits a byte.
+        if b[0] >= 248 {
+            continue;
+        }
+        if n > 0 && n % 4 == 0 {
+            out.push('-');
+        }
+        if let Some(c) = RECOVERY_ALPHABET.get(usize::from(b[0]) % RECOVERY_ALPHABET.len()) {
+            out.push(char::from(*c));
+            n += 1;
+        }
+    }
+    out
+}
+
+/// The form recovery codes are stored in: lower case, without dashes or spaces.
+pub fn normalize_recovery_code(typed: &str) -> Option<String> {
+    let c: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (c.len() == 16 && c.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(c)
+}
+
+/// A fresh set of recovery codes, replacing the old set; shown to the member once.
+pub async fn new_recovery_codes(
+    stores: &Stores,
+    user: &User,
+    origin: &Origin,
+) -> SfResult<Vec<String>> {
+    let now = stores.clock.now();
+    let creds = credentials(stores, &user.id).await?;
+    if !has_factor(&creds) {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| recovery_code(stores.random.as_ref()))
+        .collect();
+    let digests: Vec<TokenDigest> = codes
+        .iter()
+        .filter_map(|c| normalize_recovery_code(c))
+        .map(|c| TokenDigest::of(&c))
+        .collect();
+    stores
+        .credentials
+        .replace_recovery_codes(&user.id, &digests, now)
+        .await?;
+    record(
+        stores,
+        user,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Create,
+        origin,
+        now,
+        serde_json::json!({"recovery_codes": RECOVERY_CODES}),
+    )
+    .await?;
+    Ok(codes)
+}
+
+fn enrolment_key(owner: &str) -> String {
+    format!("totp-enrol:{}", TokenDigest::of(owner).to_hex())
+}
+
+/// The secret offered for enrolment to `owner` (a session or a half-finished sign-in):
+/// the one issued before if it is still waiting, so a reload shows the same QR code.
+pub async fn begin_enrolment(
+    stores: &Stores,
+    key: &MasterKey,
+    owner: &str,
+) -> SfResult<TotpSecret> {
+    let k = enrolment_key(owner);
+    if let Some(sealed) = stores.ephemeral.get(&k).await? {
+        return Ok(TotpSecret::from_bytes(
+            key.open(totp::SEAL_PURPOSE, &sealed)?,
+        ));
+    }
+    let secret = TotpSecret::generate(stores.random.as_ref());
+    let sealed = key.seal(stores.random.as_ref(), totp::SEAL_PURPOSE, secret.expose());
+    stores.ephemeral.put(&k, &sealed, ENROLMENT_TTL).await?;
+    Ok(secret)
+}
+
+/// Confirms enrolment with a code from the app. Only the secret the server issued to
+/// `owner` can be enrolled. Returns the new recovery codes.
+pub async fn complete_enrolment(
+    stores: &Stores,
+    key: &MasterKey,
+    user: &User,
+    owner: &str,
+    code: &str,
+    origin: &Origin,
+) -> SfResult<Vec<String>> {
+    let now = stores.clock.now();
+    let mut creds = stores
+        .credentials
+        .find_by_user(&user.id)
+        .await?
+        .unwrap_or_else(|| Credentials::empty(user.id.clone(), now));
+    refuse_if_locked(&creds, now)?;
+    let k = enrolment_key(owner);
+    let Some(sealed) = stores.ephemeral.get(&k).await? else {
+        return Err(SecondFactorError::EnrolmentExpired);
+    };
+    if !check_totp(stores.ephemeral.as_ref(), key, &user.id, &sealed, code, now).await? {
+        return Err(count_failure(stores, user, SecondFactorMethod::Totp, origin).await?);
+    }
+    if stores.ephemeral.take(&k).await?.is_none() {
+        return Err(SecondFactorError::EnrolmentExpired);
+    }
+    let replaced = creds.totp_secret_sealed.is_some();
+    creds.totp_secret_sealed = Some(sealed);
+    creds.totp_enrolled_at = Some(now);
+    creds.totp_last_used_at = Some(now);
+    creds.updated_at = now;
+    stores.credentials.update(&creds).await?;
+    record(
+        stores,
+        user,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Create,
+        origin,
+        now,
+        serde_json::json!({"method": SecondFactorMethod::Totp, "replaced": replaced}),
+    )
+    .await?;
+    new_recovery_codes(stores, user, origin).await
+}
+
+async fn check_password(stores: &Stores, creds: &Credentials, password: Password) -> SfResult<()> {
+    let Some(phc) = creds.password_hash.clone() else {
+        stores.passwords.burn(password).await?;
+        return Err(SecondFactorError::WrongPassword);
+    };
+    if stores.passwords.verify(password, phc).await? {
+        Ok(())
+    } else {
+        Err(SecondFactorError::WrongPassword)
+    }
+}
+
+/// Removes the authenticator app, and with it every recovery code.
+pub async fn remove_authenticator(
+    stores: &Stores,
+    user: &User,
+    password: Password,
+    origin: &Origin,
+) -> SfResult<()> {
+    let now = stores.clock.now();
+    let mut creds = credentials(stores, &user.id).await?;
+    check_password(stores, &creds, password).await?;
+    if creds.totp_secret_sealed.is_none() {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    creds.totp_secret_sealed = None;
+    creds.totp_enrolled_at = None;
+    creds.totp_last_used_at = None;
+    creds.updated_at = now;
+    stores.credentials.update(&creds).await?;
+    stores
+        .credentials
+        .replace_recovery_codes(&user.id, &[], now)
+        .await?;
+    record(
+        stores,
+        user,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Delete,
+        origin,
+        now,
+        serde_json::json!({"method": SecondFactorMethod::Totp, "recovery_codes_deleted": true}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Turns emailed codes on or off as a method.
+pub async fn set_email_codes(
+    stores: &Stores,
+    user: &User,
+    enabled: bool,
+    origin: &Origin,
+) -> SfResult<()> {
+    let now = stores.clock.now();
+    let mut creds = credentials(stores, &user.id).await?;
+    if creds.email_otp_enabled == enabled {
+        return Ok(());
+    }
+    creds.email_otp_enabled = enabled;
+    creds.email_otp_enabled_at = enabled.then_some(now);
+    creds.email_otp_last_used_at = None;
+    creds.updated_at = now;
+    stores.credentials.update(&creds).await?;
+    if !enabled {
+        stores.ephemeral.delete(&email_code_key(&user.id)).await?;
+    }
+    record(
+        stores,
+        user,
+        ActivityType::SecuritySettingsChange,
+        if enabled {
+            EventKind::Create
+        } else {
+            EventKind::Delete
+        },
+        origin,
+        now,
+        serde_json::json!({"method": SecondFactorMethod::EmailCode,
+                           "before": !enabled, "after": enabled}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The member turns off every second-factor method, after proving their password.
+pub async fn reset_own(
+    stores: &Stores,
+    user: &User,
+    password: Password,
+    origin: &Origin,
+) -> SfResult<()> {
+    let now = stores.clock.now();
+    let creds = credentials(stores, &user.id).await?;
+    check_password(stores, &creds, password).await?;
+    stores
+        .credentials
+        .reset_second_factor(&user.id, now)
+        .await?;
+    stores.ephemeral.delete(&email_code_key(&user.id)).await?;
+    record(
+        stores,
+        user,
+        ActivityType::SecondFactorReset,
+        EventKind::Delete,
+        origin,
+        now,
+        serde_json::json!({"by": "self"}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The permission an administrator needs over a member's organization to reset their
+/// second factor.
+pub const RESET_PERMISSION: &str = "two_factor";
+
+/// Whether `admin` may manage `permission` for members of `org`.
+pub async fn may_administer(
+    stores: &Stores,
+    admin: &User,
+    org: &Organization,
+    permission: &str,
+) -> SfResult<bool> {
+    if admin.super_admin {
+        return Ok(true);
+    }
+    for a in stores.policies.find_admin_by_user(&admin.id).await? {
+        if !a.permissions.iter().any(|p| p == permission) {
+            continue;
+        }
+        if let Some(scope) = stores.orgs.find_by_id(&a.org_id).await?
+            && scope.contains(org)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Who reset a member's second factor.
+#[derive(Clone, Debug)]
+pub enum ResetBy<'a> {
+    Administrator(&'a User),
+    /// An operator on the server, through the command line.
+    Operator,
+}
+
+/// An administrator removes every second factor of `target`, lifting any lock.
+pub async fn reset_by_admin(
+    stores: &Stores,
+    by: ResetBy<'_>,
+    target: &User,
+    origin: &Origin,
+) -> SfResult<()> {
+    let now = stores.clock.now();
+    let org = stores
+        .orgs
+        .find_by_id(&target.org_id)
+        .await?
+        .ok_or(SecondFactorError::Forbidden)?;
+    if let ResetBy::Administrator(admin) = &by
+        && !may_administer(stores, admin, &org, RESET_PERMISSION).await?
+    {
+        let mut denied = event(
+            target,
+            ActivityType::SecondFactorReset,
+            EventKind::Delete,
+            origin,
+            now,
+            serde_json::json!({"result": "denied", "by": admin.email}),
+        );
+        denied.actor_kind = ActorKind::Administrator;
+        denied.actor_id = Some(admin.id.to_string());
+        stores.audit.append(&denied).await?;
+        return Err(SecondFactorError::Forbidden);
+    }
+    let before = stores.credentials.find_by_user(&target.id).await?;
+    stores
+        .credentials
+        .reset_second_factor(&target.id, now)
+        .await?;
+    stores.ephemeral.delete(&email_code_key(&target.id)).await?;
+    let (actor_kind, actor_id, by_text) = match &by {
+        ResetBy::Administrator(a) => (
+            ActorKind::Administrator,
+            Some(a.id.to_string()),
+            a.email.to_string(),
+        ),
+        ResetBy::Operator => (ActorKind::System, None, "command line".to_owned()),
+    };
+    let mut done = event(
+        target,
+        ActivityType::SecondFactorReset,
+        EventKind::Delete,
+        origin,
+        now,
+        serde_json::json!({
+            "by": by_text,
+            "before": {
+                "authenticator": before.as_ref().is_some_and(|c| c.totp_secret_sealed.is_some()),
+                "email_codes": before.as_ref().is_some_and(|c| c.email_otp_enabled),
+                "locked": before.as_ref().and_then(|c| c.second_factor_lock.locked_until(now)).is_some(),
+            },
+            "after": {"authenticator": false, "email_codes": false, "locked": false},
+        }),
+    );
+    done.actor_kind = actor_kind;
+    done.actor_id = actor_id;
+    stores.audit.append(&done).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::OsRandom;
+
+    const T0: Timestamp = Timestamp::from_secs(1_800_000_000);
+
+    fn hours(h: u64) -> Duration {
+        Duration::from_secs(h * 3600)
+    }
+
+    #[test]
+    fn ten_failures_within_a_day_lock_for_a_day() {
+        let mut lock = SecondFactorLock::default();
+        for i in 1..LOCK_AFTER_FAILURES {
+            lock = lock.after_failure(T0.plus(hours(u64::try_from(i).unwrap())));
+            assert_eq!(lock.failures, i);
+            assert_eq!(lock.locked_until(T0.plus(hours(10))), None, "{i} failures");
+        }
+        let tenth = T0.plus(hours(20));
+        lock = lock.after_failure(tenth);
+        let until = tenth.plus(LOCK_DURATION);
+        assert_eq!(lock.locked_until(tenth), Some(until));
+        assert_eq!(
+            lock.locked_until(until.minus(Duration::from_secs(1))),
+            Some(until)
+        );
+        assert_eq!(lock.locked_until(until), None, "lifted after 24 hours");
+        // More failures while locked do not extend the lock.
+        let later = lock.after_failure(tenth.plus(hours(1)));
+        assert_eq!(later.locked_until(tenth), Some(until));
+        // After the lock, counting starts again.
+        let fresh = lock.after_failure(until);
+        assert_eq!(fresh.failures, 1);
+        assert_eq!(fresh.locked_until(until), None);
+    }
+
+    #[test]
+    fn failures_spread_over_more_than_a_day_do_not_lock() {
+        let mut lock = SecondFactorLock::default();
+        let mut t = T0;
+        for _ in 0..30 {
+            lock = lock.after_failure(t);
+            assert_eq!(lock.locked_until(t), None);
+            t = t.plus(hours(3));
+        }
+        assert!(lock.failures < LOCK_AFTER_FAILURES);
+    }
+
+    #[test]
+    fn recovery_codes_are_long_distinct_and_normalized() {
+        let codes: Vec<String> = (0..50).map(|_| recovery_code(&OsRandom)).collect();
+        for c in &codes {
+            assert_eq!(c.len(), 19, "{c}");
+            assert_eq!(c.matches('-').count(), 3);
+            let n = normalize_recovery_code(c).unwrap();
+            assert_eq!(normalize_recovery_code(&c.to_uppercase()), Some(n.clone()));
+            assert_eq!(
+                normalize_recovery_code(&format!(" {} ", c.replace('-', " "))),
+                Some(n)
+            );
+        }
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len());
+        for bad in [
+            "",
+            "abcd-efgh",
+            "abcd-efgh-jkmn-pqrs-t",
+            "abcd-efgh-jkmn-pqr1",
+            "abcd-efgh-jkmn-pqr!",
+        ] {
+            assert_eq!(normalize_recovery_code(bad), None, "{bad:?}");
+        }
+    }
+
+    /// Just enough of the ephemeral port for the replay cache.
+    #[derive(Default)]
+    struct Memory(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+    #[async_trait::async_trait]
+    impl Ephemeral for Memory {
+        async fn put(
+            &self,
+            k: &str,
+            v: &[u8],
+            _: Duration,
+        ) -> std::result::Result<(), EphemeralError> {
+            self.0.lock().unwrap().insert(k.into(), v.to_vec());
+            Ok(())
+        }
+        async fn put_new(
+            &self,
+            k: &str,
+            v: &[u8],
+            _: Duration,
+        ) -> std::result::Result<bool, EphemeralError> {
+            let mut m = self.0.lock().unwrap();
+            if m.contains_key(k) {
+                return Ok(false);
+            }
+            m.insert(k.into(), v.to_vec());
+            Ok(true)
+        }
+        async fn get(&self, k: &str) -> std::result::Result<Option<Vec<u8>>, EphemeralError> {
+            Ok(self.0.lock().unwrap().get(k).cloned())
+        }
+        async fn take(&self, k: &str) -> std::result::Result<Option<Vec<u8>>, EphemeralError> {
+            Ok(self.0.lock().unwrap().remove(k))
+        }
+        async fn swap_existing(
+            &self,
+            _: &str,
+            _: &[u8],
+            _: Duration,
+        ) -> std::result::Result<Option<Vec<u8>>, EphemeralError> {
+            unreachable!()
+        }
+        async fn exists_any(&self, _: &[&str]) -> std::result::Result<bool, EphemeralError> {
+            unreachable!()
+        }
+        async fn incr(&self, _: &str, _: Duration) -> std::result::Result<u64, EphemeralError> {
+            unreachable!()
+        }
+        async fn delete(&self, k: &str) -> std::result::Result<(), EphemeralError> {
+            self.0.lock().unwrap().remove(k);
+            Ok(())
+        }
+        async fn ping(&self) -> std::result::Result<(), EphemeralError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_code_is_accepted_once_per_member_and_step() {
+        let memory = Memory::default();
+        let key = MasterKey::generate(&OsRandom);
+        let secret = TotpSecret::generate(&OsRandom);
+        let sealed = key.seal(&OsRandom, totp::SEAL_PURPOSE, secret.expose());
+        let ada = UserId::generate();
+        let bob = UserId::generate();
+        let now = T0;
+        let code = totp::code_at_step(&secret, totp::step_at(now));
+        assert!(
+            check_totp(&memory, &key, &ada, &sealed, &code, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !check_totp(
+                &memory,
+                &key,
+                &ada,
+                &sealed,
+                &code,
+                now.plus(Duration::from_secs(20))
+            )
+            .await
+            .unwrap(),
+            "the same code again is refused"
+        );
+        assert!(
+            check_totp(&memory, &key, &bob, &sealed, &code, now)
+                .await
+                .unwrap(),
+            "the cache is per member"
+        );
+        let next = totp::code_at_step(&secret, totp::step_at(now) + 1);
+        assert!(
+            check_totp(&memory, &key, &ada, &sealed, &next, now)
+                .await
+                .unwrap(),
+            "the next step still works"
+        );
+        assert!(
+            !check_totp(&memory, &key, &ada, &sealed, "000000x", now)
+                .await
+                .unwrap()
+        );
+        let other = key.seal(&OsRandom, "idp/other", secret.expose());
+        assert!(
+            check_totp(&memory, &key, &ada, &other, &code, now)
+                .await
+                .is_err(),
+            "sealed for another purpose"
+        );
+    }
+
+    #[test]
+    fn six_digit_codes_are_six_digits() {
+        for _ in 0..200 {
+            let c = six_digits(&OsRandom);
+            assert_eq!(totp::normalize_code(&c), Some(c));
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! The second step of a password sign-in: a code from the authenticator app, a recovery
+//! code or an emailed code; or, when policy requires a second factor the member does not
+//! have yet, setting up an authenticator app before any session or token exists.
+
+use super::login::finish_sign_in;
+use crate::error::HttpError;
+use crate::pages::render;
+use crate::state::AppState;
+use crate::web;
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::crypto::TokenDigest;
+use idp_core::ids::UserId;
+use idp_core::mfa::{self, SecondFactorError, SecondFactorMethod};
+use idp_core::random::token;
+use idp_core::records::User;
+use idp_core::totp::{self, TotpSecret};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/login/second-factor", aw::get().to(show))
+        .route("/login/second-factor", aw::post().to(submit))
+        .route("/login/second-factor/email", aw::post().to(send_email))
+        .route("/login/enrol", aw::get().to(show_enrol))
+        .route("/login/enrol", aw::post().to(submit_enrol));
+}
+
+/// How long a member has between the password and the second factor.
+const TICKET_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// A sign-in whose password is proven, held server-side; the browser holds only a
+/// random value in a cookie.
+#[derive(Serialize, Deserialize)]
+struct Ticket {
+    user_id: UserId,
+    authz: String,
+    enrol: bool,
+}
+
+fn ticket_key(cookie: &str) -> String {
+    format!("signin-2f:{}", TokenDigest::of(cookie).to_hex())
+}
+
+/// Holds a half-finished sign-in; returns the cookie that carries it.
+pub async fn start(
+    state: &AppState,
+    user: &User,
+    authz: &str,
+    enrol: bool,
+) -> Result<Cookie<'static>, HttpError> {
+    let value = token(state.stores.random.as_ref());
+    let ticket = Ticket {
+        user_id: user.id.clone(),
+        authz: authz.to_owned(),
+        enrol,
+    };
+    let bytes = serde_json::to_vec(&ticket).map_err(|e| HttpError::Internal(e.to_string()))?;
+    state
+        .stores
+        .ephemeral
+        .put(&ticket_key(&value), &bytes, TICKET_TTL)
+        .await?;
+    Ok(web::second_factor_cookie(state, value))
+}
+
+/// The half-finished sign-in of this browser, its cookie value and member.
+async fn current(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Option<(String, Ticket, User)>, HttpError> {
+    let Some(value) = web::second_factor_cookie_value(state, req) else {
+        return Ok(None);
+    };
+    let Some(bytes) = state.stores.ephemeral.get(&ticket_key(&value)).await? else {
+        return Ok(None);
+    };
+    let Ok(ticket) = serde_json::from_slice::<Ticket>(&bytes) else {
+        return Ok(None);
+    };
+    let Some(user) = state.stores.users.find_by_id(&ticket.user_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some((value, ticket, user)))
+}
+
+fn start_over() -> HttpResponse {
+    web::see_other("/login")
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+struct SecondFactorPage<'a> {
+    csrf: &'a str,
+    method: &'a str,
+    totp: bool,
+    email: bool,
+    email_sent: bool,
+    recovery_left: u64,
+    warn_recovery: bool,
+    locked: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MethodQuery {
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    sent: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    method: Option<SecondFactorMethod>,
+    email_sent: bool,
+    error: Option<SecondFactorError>,
+) -> Result<HttpResponse, HttpError> {
+    let methods = mfa::methods(&state.stores, &user.id).await?;
+    let method = method.unwrap_or(if methods.totp {
+        SecondFactorMethod::Totp
+    } else {
+        SecondFactorMethod::EmailCode
+    });
+    let locked =
+        methods.locked_until.is_some() || matches!(error, Some(SecondFactorError::Locked { .. }));
+    let status = match &error {
+        _ if locked => StatusCode::TOO_MANY_REQUESTS,
+        Some(SecondFactorError::TooManyEmails) => StatusCode::TOO_MANY_REQUESTS,
+        Some(_) => StatusCode::UNAUTHORIZED,
+        None => StatusCode::OK,
+    };
+    let error = match (error, methods.locked_until) {
+        (Some(e), _) => Some(e.to_string()),
+        (None, Some(until)) => Some(SecondFactorError::Locked { until }.to_string()),
+        (None, None) => None,
+    };
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        status,
+        &SecondFactorPage {
+            csrf: &csrf,
+            method: method.as_str(),
+            totp: methods.totp,
+            email: methods.email,
+            email_sent,
+            recovery_left: methods.recovery_codes_left,
+            warn_recovery: methods.totp && methods.recovery_codes_left <= mfa::RECOVERY_CODES_LOW,
+            locked,
+            error,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+async fn show(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<MethodQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let Some((_, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if ticket.enrol {
+        return Ok(web::see_other("/login/enrol"));
+    }
+    let method = query.method.as_deref().and_then(|m| m.parse().ok());
+    page(&state, &req, &user, method, query.sent.is_some(), None).await
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Ends the half-finished sign-in and starts the session: the member proved both factors.
+async fn complete(
+    state: &AppState,
+    req: &HttpRequest,
+    cookie: &str,
+    ticket: &Ticket,
+    user: &User,
+    method: SecondFactorMethod,
+) -> Result<(String, Vec<Cookie<'static>>), HttpError> {
+    state.stores.ephemeral.delete(&ticket_key(cookie)).await?;
+    let origin = web::origin(req);
+    let (location, session) = finish_sign_in(
+        state,
+        req,
+        user,
+        &["password", method.as_str()],
+        vec!["pwd".into(), "otp".into(), "mfa".into()],
+        &ticket.authz,
+        &origin,
+    )
+    .await?;
+    Ok((
+        location,
+        vec![session, web::expired_second_factor_cookie(state)],
+    ))
+}
+
+async fn submit(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CodeForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if ticket.enrol {
+        return Ok(web::see_other("/login/enrol"));
+    }
+    let Ok(method) = form.method.parse::<SecondFactorMethod>() else {
+        return Err(HttpError::BadRequest("unknown second-factor method".into()));
+    };
+    let origin = web::origin(&req);
+    match mfa::verify(
+        &state.stores,
+        &state.master_key,
+        &user,
+        method,
+        &form.code,
+        &origin,
+    )
+    .await
+    {
+        Ok(()) => {
+            let (location, cookies) =
+                complete(&state, &req, &cookie, &ticket, &user, method).await?;
+            web::with_cookies(web::see_other(&location), &cookies)
+        }
+        Err(
+            e @ (SecondFactorError::WrongCode
+            | SecondFactorError::Locked { .. }
+            | SecondFactorError::NotSetUp),
+        ) => page(&state, &req, &user, Some(method), false, Some(e)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn send_email(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, _, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    let name = issuer_name(&state, &user).await?;
+    match mfa::send_email_code(&state.stores, &user, &name).await {
+        Ok(()) => Ok(web::see_other(
+            "/login/second-factor?method=email_code&sent=1",
+        )),
+        Err(
+            e @ (SecondFactorError::TooManyEmails
+            | SecondFactorError::Locked { .. }
+            | SecondFactorError::NotSetUp),
+        ) => {
+            page(
+                &state,
+                &req,
+                &user,
+                Some(SecondFactorMethod::EmailCode),
+                false,
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The name an authenticator app shows for the account: the member's main organization.
+pub async fn issuer_name(state: &AppState, user: &User) -> Result<String, HttpError> {
+    let org = state.stores.orgs.find_by_id(&user.org_id).await?;
+    let root = match &org {
+        Some(o) if !o.is_root() => state.stores.orgs.find_by_id(&o.root_id()).await?,
+        other => other.clone(),
+    };
+    Ok(root.map(|o| o.name).unwrap_or_else(|| "idp".into()))
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+pub struct EnrolPage<'a> {
+    pub csrf: &'a str,
+    pub action: &'a str,
+    pub qr_svg: String,
+    pub secret_groups: String,
+    pub uri: String,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+/// The QR code of `uri` as inline SVG: no script, no image service.
+fn qr_svg(uri: &str) -> Result<String, HttpError> {
+    let code = qrcode::QrCode::new(uri.as_bytes())
+        .map_err(|e| HttpError::Internal(format!("QR code: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    // Drop the XML declaration: the SVG sits inside the page.
+    Ok(match svg.find("<svg") {
+        Some(at) => svg.get(at..).unwrap_or_default().to_owned(),
+        None => svg,
+    })
+}
+
+/// The enrolment page for `secret`: QR code, the secret as text, and the code field.
+#[allow(clippy::too_many_arguments)]
+pub async fn enrol_page(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    secret: &TotpSecret,
+    action: &str,
+    required: bool,
+    error: Option<SecondFactorError>,
+    status: StatusCode,
+) -> Result<HttpResponse, HttpError> {
+    let issuer = issuer_name(state, user).await?;
+    let uri = totp::otpauth_uri(secret, &issuer, user.email.as_str());
+    let b32 = secret.to_base32();
+    let secret_groups = b32
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        status,
+        &EnrolPage {
+            csrf: &csrf,
+            action,
+            qr_svg: qr_svg(&uri)?,
+            secret_groups,
+            uri,
+            required,
+            error: error.map(|e| e.to_string()),
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+/// Answers a refused enrolment code with the same secret's page again; an expired set-up
+/// starts over.
+pub async fn enrol_refused(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    owner: &str,
+    action: &str,
+    required: bool,
+    e: SecondFactorError,
+) -> Result<HttpResponse, HttpError> {
+    let status = match &e {
+        SecondFactorError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        SecondFactorError::WrongCode => StatusCode::UNAUTHORIZED,
+        SecondFactorError::EnrolmentExpired => return Ok(web::see_other(action)),
+        _ => return Err(e.into()),
+    };
+    let secret = mfa::begin_enrolment(&state.stores, &state.master_key, owner).await?;
+    enrol_page(state, req, user, &secret, action, required, Some(e), status).await
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodesPage<'a> {
+    pub codes: &'a [String],
+    pub download: String,
+    pub next: &'a str,
+}
+
+/// The new recovery codes, shown once, with a download of the same list.
+pub fn recovery_codes_page(codes: &[String], next: &str) -> Result<HttpResponse, HttpError> {
+    let text = format!(
+        "Recovery codes. Each works once, in place of a code from your authenticator app.\n\n{}\n",
+        codes.join("\n")
+    );
+    let download = format!(
+        "data:text/plain;charset=utf-8,{}",
+        url::form_urlencoded::byte_serialize(text.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20")
+    );
+    render(
+        StatusCode::OK,
+        &RecoveryCodesPage {
+            codes,
+            download,
+            next,
+        },
+    )
+}
+
+fn enrol_owner(cookie: &str) -> String {
+    format!("signin:{cookie}")
+}
+
+async fn show_enrol(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, HttpError> {
+    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if !ticket.enrol {
+        return Ok(web::see_other("/login/second-factor"));
+    }
+    let secret =
+        mfa::begin_enrolment(&state.stores, &state.master_key, &enrol_owner(&cookie)).await?;
+    enrol_page(
+        &state,
+        &req,
+        &user,
+        &secret,
+        "/login/enrol",
+        true,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn submit_enrol(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CodeForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if !ticket.enrol {
+        return Ok(web::see_other("/login/second-factor"));
+    }
+    let owner = enrol_owner(&cookie);
+    let origin = web::origin(&req);
+    match mfa::complete_enrolment(
+        &state.stores,
+        &state.master_key,
+        &user,
+        &owner,
+        &form.code,
+        &origin,
+    )
+    .await
+    {
+        Ok(codes) => {
+            let (location, cookies) = complete(
+                &state,
+                &req,
+                &cookie,
+                &ticket,
+                &user,
+                SecondFactorMethod::Totp,
+            )
+            .await?;
+            web::with_cookies(recovery_codes_page(&codes, &location)?, &cookies)
+        }
+        Err(e) => enrol_refused(&state, &req, &user, &owner, "/login/enrol", true, e).await,
+    }
+}

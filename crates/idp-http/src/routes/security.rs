@@ -1,0 +1,362 @@
+//! The member's security page: their second-factor methods with when each was added and
+//! last used, setting up or removing the authenticator app, recovery codes, emailed
+//! codes, and resetting every second factor after re-entering the password.
+
+use super::authorize::current_session;
+use super::second_factor::{enrol_page, enrol_refused, recovery_codes_page};
+use crate::error::HttpError;
+use crate::pages::render;
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::Timestamp;
+use idp_core::mfa::{self, SecondFactorError};
+use idp_core::records::{BrowserSession, User};
+use idp_core::secret::Password;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/account/security", aw::get().to(show))
+        .route("/account/security/totp", aw::get().to(show_enrol))
+        .route("/account/security/totp", aw::post().to(submit_enrol))
+        .route("/account/security/totp/remove", aw::post().to(remove_totp))
+        .route(
+            "/account/security/recovery-codes",
+            aw::post().to(regenerate),
+        )
+        .route("/account/security/email-codes", aw::post().to(email_codes))
+        .route("/account/security/reset", aw::post().to(reset));
+}
+
+/// The signed-in member, or `None` when the browser must sign in first.
+async fn member(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Option<(BrowserSession, User)>, HttpError> {
+    let Some(session) = current_session(state, req).await? else {
+        return Ok(None);
+    };
+    Ok(state
+        .stores
+        .users
+        .find_by_id(&session.user_id)
+        .await?
+        .map(|u| (session, u)))
+}
+
+fn when(t: Option<Timestamp>) -> String {
+    t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into())
+}
+
+struct MethodRow {
+    name: &'static str,
+    on: bool,
+    added: String,
+    last_used: String,
+}
+
+#[derive(Template)]
+#[template(path = "security.html")]
+struct SecurityPage<'a> {
+    csrf: &'a str,
+    email: &'a str,
+    methods: Vec<MethodRow>,
+    totp: bool,
+    email_codes: bool,
+    any_factor: bool,
+    recovery_left: u64,
+    last_reset: String,
+    password_changed: String,
+    last_sign_in: String,
+    last_sign_in_ip: String,
+    locked_until: Option<String>,
+    notice: Option<&'a str>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Notice {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    notice: Option<&str>,
+    error: Option<SecondFactorError>,
+    status: StatusCode,
+) -> Result<HttpResponse, HttpError> {
+    let creds = state.stores.credentials.find_by_user(&user.id).await?;
+    let summary = state
+        .stores
+        .credentials
+        .recovery_code_summary(&user.id)
+        .await?;
+    let last = state
+        .stores
+        .login_methods
+        .find_by_user(&user.id)
+        .await?
+        .into_iter()
+        .max_by_key(|m| m.last_sign_in_at);
+    let now = state.stores.clock.now();
+    let c = creds.as_ref();
+    let totp = c.is_some_and(|c| c.totp_secret_sealed.is_some());
+    let email_codes = c.is_some_and(|c| c.email_otp_enabled);
+    let methods = vec![
+        MethodRow {
+            name: "Authenticator app",
+            on: totp,
+            added: when(c.and_then(|c| c.totp_enrolled_at)),
+            last_used: when(c.and_then(|c| c.totp_last_used_at)),
+        },
+        MethodRow {
+            name: "Codes by email",
+            on: email_codes,
+            added: when(c.and_then(|c| c.email_otp_enabled_at)),
+            last_used: when(c.and_then(|c| c.email_otp_last_used_at)),
+        },
+        MethodRow {
+            name: "Recovery codes",
+            on: summary.unused > 0,
+            added: when(summary.created_at),
+            last_used: when(summary.last_used_at),
+        },
+    ];
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        status,
+        &SecurityPage {
+            csrf: &csrf,
+            email: user.email.as_str(),
+            methods,
+            totp,
+            email_codes,
+            any_factor: totp || email_codes,
+            recovery_left: summary.unused,
+            last_reset: when(c.and_then(|c| c.second_factor_reset_at)),
+            password_changed: when(c.and_then(|c| c.password_changed_at)),
+            last_sign_in: when(last.as_ref().and_then(|m| m.last_sign_in_at)),
+            last_sign_in_ip: last.and_then(|m| m.last_ip).unwrap_or_default(),
+            locked_until: c
+                .and_then(|c| c.second_factor_lock.locked_until(now))
+                .map(|t| t.to_rfc3339()),
+            notice,
+            error: error.map(|e| e.to_string()),
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+async fn show(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<Notice>,
+) -> Result<HttpResponse, HttpError> {
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::found("/login"));
+    };
+    let notice = match query.done.as_deref() {
+        Some("removed") => Some("The authenticator app and its recovery codes are removed."),
+        Some("reset") => Some("Every second-factor method is turned off."),
+        Some("email-on") => Some("Codes by email are on."),
+        Some("email-off") => Some("Codes by email are off."),
+        _ => None,
+    };
+    page(&state, &req, &user, notice, None, StatusCode::OK).await
+}
+
+async fn has_authenticator(state: &AppState, user: &User) -> Result<bool, HttpError> {
+    Ok(mfa::methods(&state.stores, &user.id).await?.totp)
+}
+
+fn enrol_owner(session: &BrowserSession) -> String {
+    format!("session:{}", session.id)
+}
+
+async fn show_enrol(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, HttpError> {
+    let Some((session, user)) = member(&state, &req).await? else {
+        return Ok(web::found("/login"));
+    };
+    if has_authenticator(&state, &user).await? {
+        return Ok(web::found("/account/security"));
+    }
+    let secret =
+        mfa::begin_enrolment(&state.stores, &state.master_key, &enrol_owner(&session)).await?;
+    enrol_page(
+        &state,
+        &req,
+        &user,
+        &secret,
+        "/account/security/totp",
+        false,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn submit_enrol(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CodeForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((session, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    // Replacing an app takes removing it first, which asks for the password.
+    if has_authenticator(&state, &user).await? {
+        return Ok(web::see_other("/account/security"));
+    }
+    let owner = enrol_owner(&session);
+    match mfa::complete_enrolment(
+        &state.stores,
+        &state.master_key,
+        &user,
+        &owner,
+        &form.code,
+        &web::origin(&req),
+    )
+    .await
+    {
+        Ok(codes) => recovery_codes_page(&codes, "/account/security"),
+        Err(e) => {
+            enrol_refused(
+                &state,
+                &req,
+                &user,
+                &owner,
+                "/account/security/totp",
+                false,
+                e,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Answers a refused change on the security page itself; other errors go up.
+async fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    e: SecondFactorError,
+) -> Result<HttpResponse, HttpError> {
+    let status = match &e {
+        SecondFactorError::WrongPassword => StatusCode::UNAUTHORIZED,
+        SecondFactorError::NotSetUp => StatusCode::CONFLICT,
+        SecondFactorError::Password(idp_core::ports::PasswordError::Busy) => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        _ => return Err(e.into()),
+    };
+    page(state, req, user, None, Some(e), status).await
+}
+
+async fn remove_totp(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let password = Password::new(form.into_inner().password);
+    match mfa::remove_authenticator(&state.stores, &user, password, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other("/account/security?done=removed")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn reset(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let password = Password::new(form.into_inner().password);
+    match mfa::reset_own(&state.stores, &user, password, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other("/account/security?done=reset")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn regenerate(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    match mfa::new_recovery_codes(&state.stores, &user, &web::origin(&req)).await {
+        Ok(codes) => recovery_codes_page(&codes, "/account/security"),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EmailCodesForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    enabled: String,
+}
+
+async fn email_codes(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<EmailCodesForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let enabled = match form.enabled.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(HttpError::BadRequest("enabled must be on or off".into())),
+    };
+    match mfa::set_email_codes(&state.stores, &user, enabled, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other(if enabled {
+            "/account/security?done=email-on"
+        } else {
+            "/account/security?done=email-off"
+        })),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}

@@ -1,0 +1,149 @@
+//! End-to-end tests in a real headless Chromium: the pages as a person sees and uses them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "support/browser.rs"]
+mod browser;
+mod support;
+
+use browser::Browser;
+use support::*;
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+#[tokio::test]
+async fn login_page_renders_in_chromium() {
+    let Some(browser) = Browser::start("login_page_renders_in_chromium").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let token = bootstrap_token(&server.log()).expect("a first-run link in the log");
+
+    // The first-run page, filled in and sent as a person would.
+    browser
+        .goto(&format!("{}/bootstrap?token={token}", server.base))
+        .await;
+    browser.fill("#org_name", "Acme Corp").await;
+    browser.fill("#email", "ada@example.com").await;
+    browser.fill("#name", "Ada Admin").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser
+        .fill("#password_confirm", "correct horse battery")
+        .await;
+    browser.click("button[type=submit]").await;
+    let source = browser.page_source().await;
+    assert!(
+        source.contains("Super administrator created"),
+        "after the first-run form, at {}:\n{source}",
+        browser.current_url().await
+    );
+
+    browser.goto(&format!("{}/login", server.base)).await;
+    assert_eq!(browser.current_url().await.path(), "/login");
+    assert!(browser.exists("input#email[type=email]").await);
+    assert!(browser.exists("input#password[type=password]").await);
+    assert_eq!(browser.text("h1").await, "Sign in");
+
+    let png = browser.screenshot("login-page").await;
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(
+        bytes.starts_with(PNG_MAGIC),
+        "{} is not a PNG",
+        png.display()
+    );
+}
+
+/// The code an authenticator app shows now for `secret`.
+fn current_code(secret: &idp_core::totp::TotpSecret) -> String {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    let now = idp_core::Timestamp::from_micros(i64::try_from(micros).unwrap());
+    idp_core::totp::code_at_step(secret, idp_core::totp::step_at(now))
+}
+
+#[tokio::test]
+async fn authenticator_enrolment_shows_the_qr_code_and_the_recovery_codes() {
+    let Some(browser) =
+        Browser::start("authenticator_enrolment_shows_the_qr_code_and_the_recovery_codes").await
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let created = run(
+        dir.path(),
+        &[],
+        &["org", "create", "--name", "Acme Corp", "--slug", "acme"],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let member = run(
+        dir.path(),
+        &[],
+        &[
+            "user",
+            "create",
+            "--org",
+            "acme",
+            "--email",
+            "ada@example.com",
+            "--password",
+            "correct horse battery",
+        ],
+    );
+    assert!(member.status.success(), "{}", stderr(&member));
+    let server = Server::start(dir.path(), &[]).await;
+
+    browser.goto(&format!("{}/login", server.base)).await;
+    browser.fill("#email", "ada@example.com").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.click("button[type=submit]").await;
+    assert_eq!(browser.current_url().await.path(), "/account");
+    browser.click("a[href='/account/security']").await;
+    browser.click("#set-up-totp").await;
+    assert_eq!(browser.current_url().await.path(), "/account/security/totp");
+
+    // The QR code is drawn inline, and the same key is there to type.
+    assert!(
+        browser.exists("figure.qr svg").await,
+        "an inline SVG QR code"
+    );
+    let key = browser.text("#secret").await;
+    let secret = idp_core::totp::TotpSecret::parse_base32(&key).unwrap();
+    assert_eq!(secret.expose().len(), 20, "160 bits");
+    let qr = browser.screenshot("totp-enrolment-qr-code").await;
+    assert!(std::fs::read(&qr).unwrap().starts_with(PNG_MAGIC));
+
+    browser.fill("#code", &current_code(&secret)).await;
+    browser
+        .click("form[action='/account/security/totp'] button[type=submit]")
+        .await;
+    browser.wait_for("#recovery-codes").await;
+    let codes = browser
+        .client()
+        .find_all(fantoccini::Locator::Css("#recovery-codes li"))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 10, "ten recovery codes");
+    assert!(
+        browser
+            .exists("a#download[download='recovery-codes.txt']")
+            .await
+    );
+    let shot = browser.screenshot("totp-enrolment-recovery-codes").await;
+    assert!(std::fs::read(&shot).unwrap().starts_with(PNG_MAGIC));
+
+    browser.click("#continue").await;
+    assert_eq!(browser.current_url().await.path(), "/account/security");
+    let page = browser.page_source().await;
+    assert!(
+        page.contains("<td>Authenticator app</td><td>On</td>"),
+        "{page}"
+    );
+    assert!(page.contains("10 recovery codes left"), "{page}");
+}
