@@ -9,7 +9,9 @@ use crate::crypto::{MasterKey, TokenDigest};
 use crate::email::{Email, EmailError};
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::org::{OrgError, Organization};
-use crate::policy::{TWO_FACTOR_SCOPE, TwoFactorScope};
+use crate::policy::{
+    EffectivePolicy, PolicyError, PolicySettings, TWO_FACTOR_SCOPE, TwoFactorScope,
+};
 use crate::ports::{EphemeralError, PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{Credentials, OrgPolicyRecord, User, UserStatus};
@@ -37,6 +39,8 @@ pub enum AdminError {
     Unknown(#[from] UnknownValue),
     #[error(transparent)]
     TotpSecret(#[from] TotpSecretError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
     #[error("passwords must be {min} to {max} characters long")]
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
@@ -151,6 +155,102 @@ pub async fn set_two_factor_scope(
         serde_json::json!({"setting": TWO_FACTOR_SCOPE, "before": before, "after": scope});
     stores.audit.append(&event).await?;
     Ok((before, scope))
+}
+
+/// Changes an organization's own policy settings: each `(key, value)` sets a value
+/// (read as JSON, or as a word when it is not JSON) or, with an empty value, removes it.
+/// Nothing is saved unless the whole result is valid. Returns the settings and the
+/// effective policy.
+pub async fn update_policy(
+    stores: &Stores,
+    org: &str,
+    changes: &[(String, String)],
+) -> Result<(serde_json::Value, EffectivePolicy), AdminError> {
+    let org = resolve_org(stores, org).await?;
+    let now = stores.clock.now();
+    let record = stores.policies.find_policy(&org.id).await?;
+    let before = record
+        .as_ref()
+        .map(|r| r.settings.clone())
+        .unwrap_or_else(|| serde_json::json!({}));
+    let mut after = before.clone();
+    if let Some(map) = after.as_object_mut() {
+        for (key, value) in changes {
+            if value.is_empty() {
+                map.remove(key);
+            } else {
+                let v = serde_json::from_str(value)
+                    .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
+                map.insert(key.clone(), v);
+            }
+        }
+    }
+    let parsed = PolicySettings::parse(&after)?;
+    parsed.validate(org.is_root())?;
+    if !changes.is_empty() && after != before {
+        stores
+            .policies
+            .upsert_policy(&OrgPolicyRecord {
+                org_id: org.id.clone(),
+                settings: after.clone(),
+                updated_at: now,
+            })
+            .await?;
+        let mut event = system_event(
+            &org.id,
+            ActivityType::SecuritySettingsChange,
+            EventKind::Edit,
+            InfoType::SecuritySettings,
+            stores,
+        );
+        event.detail = serde_json::json!({"before": before, "after": after});
+        stores.audit.append(&event).await?;
+    }
+    let effective = crate::policy::effective_policy(stores, &org).await?;
+    Ok((after, effective))
+}
+
+/// The effective policy as JSON, for people and scripts.
+pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
+    let secs = |d: Option<Duration>| d.map(|d| d.as_secs());
+    serde_json::json!({
+        "email_password_login": p.email_password_login,
+        "two_factor_scope": p.two_factor_scope,
+        "password_min_length": p.password_min_length,
+        "password_character_classes": p.password_character_classes,
+        "password_expiry_secs": secs(p.password_expiry),
+        "password_history": p.password_history,
+        "lockout_after_failures": p.lockout_after_failures,
+        "idle_timeout_secs": secs(p.idle_timeout),
+        "session_lifetime_secs": secs(p.session_lifetime),
+        "leave_of_absence_sign_in": p.leave_of_absence_sign_in,
+    })
+}
+
+/// Sets a member's status (active, on leave, disabled); returns it before and after.
+pub async fn set_status(
+    stores: &Stores,
+    org: &str,
+    email: &str,
+    status: &str,
+) -> Result<(UserStatus, UserStatus), AdminError> {
+    let status: UserStatus = status.parse()?;
+    let member = resolve_member(stores, org, email).await?;
+    stores
+        .users
+        .update_status(&member.id, status, stores.clock.now())
+        .await?;
+    let mut event = system_event(
+        &member.org_id,
+        ActivityType::MemberChange,
+        EventKind::Edit,
+        InfoType::Hr,
+        stores,
+    );
+    event.target_user_id = Some(member.id.clone());
+    event.detail = serde_json::json!({"status": {"before": member.status, "after": status}});
+    stores.audit.append(&event).await?;
+    Ok((member.status, status))
 }
 
 /// Finds a member of an organization by address.

@@ -13,6 +13,7 @@ pub mod keyring;
 pub mod mfa;
 pub mod oidc;
 pub mod org;
+pub mod password_policy;
 pub mod policy;
 pub mod ports;
 pub mod random;

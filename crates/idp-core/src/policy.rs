@@ -6,7 +6,9 @@ use crate::ids::OrgId;
 use crate::org::Organization;
 use crate::ports::{StoreError, Stores};
 use crate::records::{IpListEntry, IpListPurpose, OrgPolicyRecord, User};
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
+use std::time::Duration;
 
 wire_enum!(
     /// Who must prove a second factor when signing in with email and password.
@@ -19,6 +21,198 @@ wire_enum!(
 
 /// The policy key holding the [`TwoFactorScope`].
 pub const TWO_FACTOR_SCOPE: &str = "two_factor_scope";
+
+/// What an organization sets for itself; `None` leaves a setting to the organizations
+/// above it, down from the main organization, and then to the defaults of
+/// [`EffectivePolicy`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettings {
+    /// Email-and-password sign-in at all; set on the main organization only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_password_login: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_scope: Option<TwoFactorScope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_min_length: Option<u32>,
+    /// How many of lower case, upper case, digits and other characters a password needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_character_classes: Option<u32>,
+    /// 0: passwords never expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_expiry_days: Option<u32>,
+    /// How many earlier passwords may not be used again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_history: Option<u32>,
+    /// Consecutive failed sign-ins that lock the account; 0: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout_after_failures: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_lifetime_hours: Option<u32>,
+    /// Whether members on leave of absence may sign in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leave_of_absence_sign_in: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PolicyError {
+    #[error("{setting} must be between {min} and {max}")]
+    OutOfRange {
+        setting: &'static str,
+        min: u32,
+        max: u32,
+    },
+    #[error("email_password_login is set on the main organization only")]
+    RootOnly,
+    #[error("unreadable policy settings: {0}")]
+    Unreadable(String),
+}
+
+impl PolicySettings {
+    /// Parses settings as an administrator sends them: unknown keys are errors.
+    pub fn parse(value: &serde_json::Value) -> Result<Self, PolicyError> {
+        serde_json::from_value(value.clone()).map_err(|e| PolicyError::Unreadable(e.to_string()))
+    }
+
+    /// Settings as stored; what cannot be read is left to the parent, never enforced half.
+    pub fn from_stored(value: &serde_json::Value) -> Self {
+        Self::parse(value).unwrap_or_default()
+    }
+
+    /// Checks every value is one `idp` can enforce, for an organization at the root or below.
+    pub fn validate(&self, is_root: bool) -> Result<(), PolicyError> {
+        if self.email_password_login.is_some() && !is_root {
+            return Err(PolicyError::RootOnly);
+        }
+        let ranges: [(&'static str, Option<u32>, u32, u32); 7] = [
+            ("password_min_length", self.password_min_length, 8, 128),
+            (
+                "password_character_classes",
+                self.password_character_classes,
+                0,
+                4,
+            ),
+            ("password_expiry_days", self.password_expiry_days, 0, 3650),
+            ("password_history", self.password_history, 0, 24),
+            (
+                "lockout_after_failures",
+                self.lockout_after_failures,
+                0,
+                100,
+            ),
+            (
+                "idle_timeout_minutes",
+                self.idle_timeout_minutes,
+                1,
+                7 * 24 * 60,
+            ),
+            (
+                "session_lifetime_hours",
+                self.session_lifetime_hours,
+                1,
+                365 * 24,
+            ),
+        ];
+        for (setting, value, min, max) in ranges {
+            if let Some(v) = value
+                && !(min..=max).contains(&v)
+            {
+                return Err(PolicyError::OutOfRange { setting, min, max });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The policy that applies to one member: every setting resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectivePolicy {
+    pub email_password_login: bool,
+    pub two_factor_scope: TwoFactorScope,
+    pub password_min_length: usize,
+    pub password_character_classes: usize,
+    pub password_expiry: Option<Duration>,
+    pub password_history: usize,
+    pub lockout_after_failures: Option<u32>,
+    pub idle_timeout: Option<Duration>,
+    pub session_lifetime: Option<Duration>,
+    pub leave_of_absence_sign_in: bool,
+}
+
+impl Default for EffectivePolicy {
+    fn default() -> Self {
+        Self {
+            email_password_login: true,
+            two_factor_scope: TwoFactorScope::Off,
+            password_min_length: 12,
+            password_character_classes: 0,
+            password_expiry: None,
+            password_history: 0,
+            lockout_after_failures: Some(10),
+            idle_timeout: None,
+            session_lifetime: None,
+            leave_of_absence_sign_in: false,
+        }
+    }
+}
+
+impl EffectivePolicy {
+    /// Resolves settings listed from the main organization down to the member's own:
+    /// the nearest organization that sets a value decides it.
+    pub fn from_chain(chain: &[PolicySettings]) -> Self {
+        let d = Self::default();
+        let near = |f: fn(&PolicySettings) -> Option<u32>| chain.iter().rev().find_map(f);
+        let days = |n: u32| Duration::from_secs(u64::from(n) * 86_400);
+        Self {
+            email_password_login: chain
+                .first()
+                .and_then(|root| root.email_password_login)
+                .unwrap_or(d.email_password_login),
+            two_factor_scope: chain
+                .iter()
+                .rev()
+                .find_map(|p| p.two_factor_scope)
+                .unwrap_or(d.two_factor_scope),
+            password_min_length: near(|p| p.password_min_length)
+                .map_or(d.password_min_length, |n| n as usize),
+            password_character_classes: near(|p| p.password_character_classes)
+                .map_or(d.password_character_classes, |n| n as usize),
+            password_expiry: near(|p| p.password_expiry_days)
+                .map_or(d.password_expiry, |n| (n > 0).then(|| days(n))),
+            password_history: near(|p| p.password_history)
+                .map_or(d.password_history, |n| n as usize),
+            lockout_after_failures: near(|p| p.lockout_after_failures)
+                .map_or(d.lockout_after_failures, |n| (n > 0).then_some(n)),
+            idle_timeout: near(|p| p.idle_timeout_minutes)
+                .map(|m| Duration::from_secs(u64::from(m) * 60)),
+            session_lifetime: near(|p| p.session_lifetime_hours)
+                .map(|h| Duration::from_secs(u64::from(h) * 3600)),
+            leave_of_absence_sign_in: chain
+                .iter()
+                .rev()
+                .find_map(|p| p.leave_of_absence_sign_in)
+                .unwrap_or(d.leave_of_absence_sign_in),
+        }
+    }
+}
+
+/// The effective policy for members of `org`.
+pub async fn effective_policy(
+    stores: &Stores,
+    org: &Organization,
+) -> Result<EffectivePolicy, StoreError> {
+    let mut chain = Vec::new();
+    for id in ancestry(org) {
+        if let Some(p) = stores.policies.find_policy(&id).await? {
+            chain.push(PolicySettings::from_stored(&p.settings));
+        } else {
+            chain.push(PolicySettings::default());
+        }
+    }
+    Ok(EffectivePolicy::from_chain(&chain))
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum IpRangeError {
@@ -206,6 +400,102 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_setting_is_inherited_unless_set_nearer() {
+        let root = PolicySettings {
+            email_password_login: Some(false),
+            two_factor_scope: Some(TwoFactorScope::Everybody),
+            password_min_length: Some(16),
+            password_character_classes: Some(3),
+            password_expiry_days: Some(90),
+            password_history: Some(5),
+            lockout_after_failures: Some(3),
+            idle_timeout_minutes: Some(15),
+            session_lifetime_hours: Some(8),
+            leave_of_absence_sign_in: Some(true),
+        };
+        let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
+        let day = 86_400;
+        assert_eq!(
+            inherited,
+            EffectivePolicy {
+                email_password_login: false,
+                two_factor_scope: TwoFactorScope::Everybody,
+                password_min_length: 16,
+                password_character_classes: 3,
+                password_expiry: Some(Duration::from_secs(90 * day)),
+                password_history: 5,
+                lockout_after_failures: Some(3),
+                idle_timeout: Some(Duration::from_secs(15 * 60)),
+                session_lifetime: Some(Duration::from_secs(8 * 3600)),
+                leave_of_absence_sign_in: true,
+            }
+        );
+        let child = PolicySettings {
+            // Ignored below the root: the main organization alone decides it.
+            email_password_login: Some(true),
+            two_factor_scope: Some(TwoFactorScope::Administrators),
+            password_min_length: Some(20),
+            password_character_classes: Some(1),
+            password_expiry_days: Some(0),
+            password_history: Some(0),
+            lockout_after_failures: Some(0),
+            idle_timeout_minutes: Some(60),
+            session_lifetime_hours: Some(24),
+            leave_of_absence_sign_in: Some(false),
+        };
+        let overridden =
+            EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
+        assert_eq!(
+            overridden,
+            EffectivePolicy {
+                email_password_login: false,
+                two_factor_scope: TwoFactorScope::Administrators,
+                password_min_length: 20,
+                password_character_classes: 1,
+                password_expiry: None,
+                password_history: 0,
+                lockout_after_failures: None,
+                idle_timeout: Some(Duration::from_secs(3600)),
+                session_lifetime: Some(Duration::from_secs(24 * 3600)),
+                leave_of_absence_sign_in: false,
+            }
+        );
+        assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());
+        assert_eq!(EffectivePolicy::default().lockout_after_failures, Some(10));
+        assert_eq!(EffectivePolicy::default().password_min_length, 12);
+    }
+
+    #[test]
+    fn settings_are_checked_before_they_are_saved() {
+        let parse = |v: serde_json::Value| PolicySettings::parse(&v);
+        assert!(matches!(
+            parse(json!({"lockout_after": 3})),
+            Err(PolicyError::Unreadable(_))
+        ));
+        assert!(parse(json!({"password_min_length": "long"})).is_err());
+        let short = parse(json!({"password_min_length": 6})).unwrap();
+        assert_eq!(
+            short.validate(true),
+            Err(PolicyError::OutOfRange {
+                setting: "password_min_length",
+                min: 8,
+                max: 128
+            })
+        );
+        let root_only = parse(json!({"email_password_login": false})).unwrap();
+        assert_eq!(root_only.validate(true), Ok(()));
+        assert_eq!(root_only.validate(false), Err(PolicyError::RootOnly));
+        let fine =
+            parse(json!({"two_factor_scope": "administrators", "lockout_after_failures": 0}))
+                .unwrap();
+        assert_eq!(fine.validate(false), Ok(()));
+        assert_eq!(
+            PolicySettings::from_stored(&json!({"bogus": 1})),
+            PolicySettings::default()
+        );
     }
 
     #[test]

@@ -98,6 +98,27 @@ pub trait CredentialRepo: Send + Sync {
     /// Removes every second factor in one transaction: the authenticator secret, emailed
     /// codes, all recovery codes and any lock; records when.
     async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> Result<(), StoreError>;
+    /// Counts a failed password sign-in, atomically; locks the account (once) when the
+    /// count reaches `lock_after`. Returns the count and whether this failure locked it.
+    async fn record_failed_sign_in(
+        &self,
+        user: &UserId,
+        lock_after: Option<u32>,
+        now: Timestamp,
+    ) -> Result<(i32, bool), StoreError>;
+    /// Starts the count of consecutive failures again after a good password.
+    async fn clear_failed_sign_ins(&self, user: &UserId) -> Result<(), StoreError>;
+    /// Sets a new password: clears the lock and the failure count, sets or clears the
+    /// must-change flag, and keeps the old hash in the history.
+    async fn set_password(
+        &self,
+        user: &UserId,
+        phc: &str,
+        must_change: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The latest `limit` password hashes of the history, newest first.
+    async fn password_history(&self, user: &UserId, limit: u32) -> Result<Vec<String>, StoreError>;
 }
 
 #[async_trait]

@@ -8,14 +8,27 @@ use crate::crypto::TokenDigest;
 use crate::email::Email;
 use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use crate::org::Organization;
+use crate::policy::{EffectivePolicy, effective_policy};
 use crate::ports::{PasswordError, StoreError, Stores};
 use crate::random::token;
-use crate::records::{BrowserSession, Consent, LoginMethodKind, SignInRecord, User, UserStatus};
+use crate::records::{
+    BrowserSession, Consent, Credentials, LoginMethodKind, SignInRecord, User, UserStatus,
+};
 use crate::secret::Password;
 use std::time::Duration;
 
+/// A password that checked out, and whether it must be replaced before any token.
+#[derive(Clone, Debug)]
+pub struct PasswordSignIn {
+    pub user: User,
+    /// A temporary password, or one older than the organization allows.
+    pub must_change_password: bool,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
+    #[error("Your account is on leave of absence: signing in is paused until you are back.")]
+    OnLeave,
     /// One answer for an unknown address, a wrong password and a disabled account.
     #[error("the email address or password is not right")]
     InvalidCredentials,
@@ -79,7 +92,7 @@ pub async fn sign_in_with_password(
     password: Password,
     client: Option<&Client>,
     origin: &Origin,
-) -> Result<User, SignInError> {
+) -> Result<PasswordSignIn, SignInError> {
     let within = match client {
         Some(c) => sign_in_tree(stores, c).await?,
         None => None,
@@ -99,53 +112,105 @@ pub async fn sign_in_with_password(
         }
         None => candidates,
     };
-    let mut matched: Option<User> = None;
-    let mut checked_any = false;
+    let mut matched: Option<(User, Credentials, EffectivePolicy)> = None;
+    let mut checked: Vec<(User, EffectivePolicy)> = Vec::new();
     let first_candidate = candidates.first().cloned();
     for user in candidates {
         let Some(creds) = stores.credentials.find_by_user(&user.id).await? else {
             continue;
         };
-        let Some(phc) = creds.password_hash.filter(|_| creds.email_login_enabled) else {
+        let Some(phc) = creds
+            .password_hash
+            .clone()
+            .filter(|_| creds.email_login_enabled)
+        else {
             continue;
         };
-        checked_any = true;
+        let policy = match stores.orgs.find_by_id(&user.org_id).await? {
+            Some(org) => effective_policy(stores, &org).await?,
+            None => EffectivePolicy::default(),
+        };
+        if !policy.email_password_login {
+            continue;
+        }
         if stores.passwords.verify(password.clone(), phc).await? {
-            matched = Some(user);
+            matched = Some((user, creds, policy));
             break;
         }
+        checked.push((user, policy));
     }
-    if !checked_any {
+    if matched.is_none() && checked.is_empty() {
         // The same work as a real check, so timing does not tell whether the account exists.
         stores.passwords.burn(password).await?;
     }
     let now = stores.clock.now();
-    let Some(user) = matched else {
-        // An address that matched nobody has no organization to file the event under.
-        if let Some(user) = &first_candidate {
-            let event = sign_in_event(
-                &user.org_id,
-                Some(&user.id),
-                now,
-                origin,
-                serde_json::json!({"method": "password", "result": "failure", "reason": "invalid_credentials"}),
-            );
-            stores.audit.append(&event).await?;
-        }
-        return Err(SignInError::InvalidCredentials);
-    };
-    if user.status == UserStatus::Disabled {
-        let event = sign_in_event(
+    let fail = |user: &User, reason: &str| {
+        sign_in_event(
             &user.org_id,
             Some(&user.id),
             now,
             origin,
-            serde_json::json!({"method": "password", "result": "failure", "reason": "disabled"}),
-        );
-        stores.audit.append(&event).await?;
+            serde_json::json!({"method": "password", "result": "failure", "reason": reason}),
+        )
+    };
+    let Some((user, mut creds, policy)) = matched else {
+        for (user, policy) in &checked {
+            let (failures, locked_now) = stores
+                .credentials
+                .record_failed_sign_in(&user.id, policy.lockout_after_failures, now)
+                .await?;
+            stores
+                .audit
+                .append(&fail(user, "invalid_credentials"))
+                .await?;
+            if locked_now {
+                let mut locked = fail(user, "locked");
+                locked.activity = ActivityType::AccountLock;
+                locked.event = EventKind::Edit;
+                locked.detail = serde_json::json!({"lock": "password", "after_failures": failures});
+                stores.audit.append(&locked).await?;
+            }
+        }
+        // An address that matched nobody has no organization to file the event under.
+        if checked.is_empty()
+            && let Some(user) = &first_candidate
+        {
+            stores
+                .audit
+                .append(&fail(user, "invalid_credentials"))
+                .await?;
+        }
+        return Err(SignInError::InvalidCredentials);
+    };
+    if user.status == UserStatus::Disabled {
+        stores.audit.append(&fail(&user, "disabled")).await?;
         return Err(SignInError::InvalidCredentials);
     }
-    Ok(user)
+    // A locked account answers as a wrong password would: the sign-in page offers the
+    // reset that unlocks it.
+    if creds.locked_at.is_some() {
+        stores.audit.append(&fail(&user, "locked")).await?;
+        return Err(SignInError::InvalidCredentials);
+    }
+    if user.status == UserStatus::OnLeave && !policy.leave_of_absence_sign_in {
+        stores.audit.append(&fail(&user, "on_leave")).await?;
+        return Err(SignInError::OnLeave);
+    }
+    stores.credentials.clear_failed_sign_ins(&user.id).await?;
+    let expired = policy
+        .password_expiry
+        .zip(creds.password_changed_at)
+        .is_some_and(|(ttl, changed)| changed.plus(ttl) <= now);
+    if creds.password_must_change {
+        // A temporary password works once: from here only a new one signs in.
+        creds.password_hash = None;
+        creds.updated_at = now;
+        stores.credentials.update(&creds).await?;
+    }
+    Ok(PasswordSignIn {
+        must_change_password: creds.password_must_change || expired,
+        user,
+    })
 }
 
 /// Records a completed native sign-in on the member's method and in the audit log, once

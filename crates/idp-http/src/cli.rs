@@ -126,6 +126,16 @@ enum OrgCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Show an organization's own policy settings and the effective policy its members
+    /// get; `--set key=value` changes settings (`--set key=` removes one, inheriting again).
+    Policy {
+        #[arg(long)]
+        org: String,
+        #[arg(long = "set")]
+        set: Vec<String>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Set who must use a second factor at email-and-password sign-in: off, everybody
     /// or administrators. Sub-organizations inherit it unless they set their own.
     TwoFactor {
@@ -163,6 +173,30 @@ enum UserCommand {
         org: String,
         #[command(flatten)]
         out: Output,
+    },
+    /// Give a member a temporary password, printed once: it signs in once, then the member
+    /// must choose a new one.
+    TempPassword {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a member's status: active, on_leave or disabled.
+    SetStatus {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        status: String,
+    },
+    /// Email a member a link to choose a new password (members with email sign-in only).
+    SendPasswordReset {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
     },
     /// Remove every second factor of a member (authenticator app, emailed codes, recovery
     /// codes) and lift a second-factor lock.
@@ -379,6 +413,24 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+        OrgCommand::Policy { org, set, out } => {
+            let changes = set
+                .iter()
+                .map(|kv| {
+                    kv.split_once('=')
+                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                        .ok_or_else(|| anyhow::anyhow!("--set takes key=value, not {kv:?}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let (own, effective) = admin::update_policy(&wired.stores, &org, &changes).await?;
+            let shown = json!({"settings": own, "effective": admin::effective_json(&effective)});
+            if out.json {
+                print_json(&shown)
+            } else {
+                println!("{}", serde_json::to_string_pretty(&shown)?);
+                Ok(())
+            }
+        }
         OrgCommand::TwoFactor { org, scope } => {
             let (before, after) = admin::set_two_factor_scope(&wired.stores, &org, &scope).await?;
             let before = before.map_or("not set".to_owned(), |b| b.to_string());
@@ -427,6 +479,37 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 println!("created member {} with id {}", user.email, user.id);
                 Ok(())
             }
+        }
+        UserCommand::SetStatus { org, email, status } => {
+            let (before, after) = admin::set_status(&wired.stores, &org, &email, &status).await?;
+            println!("{email}: {before} -> {after}");
+            Ok(())
+        }
+        UserCommand::TempPassword { org, email } => {
+            let member = admin::resolve_member(&wired.stores, &org, &email).await?;
+            let password = idp_core::password_policy::issue_temporary_password(
+                &wired.stores,
+                &member,
+                (idp_core::audit::ActorKind::System, None),
+                &idp_core::signin::Origin::default(),
+            )
+            .await?;
+            println!("{}", password.expose());
+            Ok(())
+        }
+        UserCommand::SendPasswordReset { org, email } => {
+            let member = admin::resolve_member(&wired.stores, &org, &email).await?;
+            idp_core::password_policy::send_reset_link(
+                &wired.stores,
+                &member,
+                settings.issuer(),
+                std::time::Duration::from_secs(settings.security.reset_link_ttl_secs),
+                (idp_core::audit::ActorKind::System, None),
+                &idp_core::signin::Origin::default(),
+            )
+            .await?;
+            println!("sent a password reset link to {}", member.email);
+            Ok(())
         }
         UserCommand::ResetSecondFactor { org, email } => {
             let member = admin::resolve_member(&wired.stores, &org, &email).await?;

@@ -6,6 +6,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, ResponseError};
 use idp_core::admin::AdminError;
 use idp_core::mfa::SecondFactorError;
+use idp_core::password_policy::ChangeError;
 use idp_core::ports::{EphemeralError, PasswordError, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +77,24 @@ impl From<SecondFactorError> for HttpError {
             | SecondFactorError::Crypto(_)
             | SecondFactorError::Mail(_) => HttpError::Internal(e.to_string()),
             other => HttpError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<ChangeError> for HttpError {
+    fn from(e: ChangeError) -> Self {
+        match e {
+            ChangeError::Store(s) => s.into(),
+            ChangeError::Ephemeral(s) => s.into(),
+            ChangeError::Password(PasswordError::Busy) | ChangeError::TooManyRequests => {
+                HttpError::TooManyRequests(e.to_string())
+            }
+            ChangeError::LinkInvalid => HttpError::Gone(e.to_string()),
+            ChangeError::Password(PasswordError::Crypto(_)) | ChangeError::Mail(_) => {
+                HttpError::Internal(e.to_string())
+            }
+            ChangeError::EmailLoginDisabled => HttpError::Conflict(e.to_string()),
+            ChangeError::Rule(_) => HttpError::BadRequest(e.to_string()),
         }
     }
 }

@@ -275,6 +275,8 @@ pub struct SecuritySettings {
     pub max_concurrent_hashes: usize,
     /// How long a sign-in waits for a hashing slot before it is refused.
     pub hash_queue_timeout_ms: u64,
+    /// How long a password reset link works.
+    pub reset_link_ttl_secs: u64,
 }
 
 impl Default for SecuritySettings {
@@ -287,6 +289,7 @@ impl Default for SecuritySettings {
             argon2_parallelism: owasp.parallelism,
             max_concurrent_hashes: 0,
             hash_queue_timeout_ms: 2000,
+            reset_link_ttl_secs: 3600,
         }
     }
 }
@@ -408,6 +411,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "security.argon2_memory_kib",
                 "argon2 needs at least 8 KiB per lane and one pass",
+            ));
+        }
+        if !(60..=7 * 24 * 3600).contains(&self.security.reset_link_ttl_secs) {
+            return Err(ConfigError::new(
+                "security.reset_link_ttl_secs",
+                "must be 60 seconds to 7 days",
             ));
         }
         if !(1..=60).contains(&self.tokens.code_ttl_secs) {

@@ -431,6 +431,126 @@ impl CredentialRepo for Database {
         .await
     }
 
+    async fn record_failed_sign_in(
+        &self,
+        user: &UserId,
+        lock_after: Option<u32>,
+        now: Timestamp,
+    ) -> QueryResult<(i32, bool)> {
+        let user = user.to_string();
+        let threshold = lock_after.and_then(|n| i32::try_from(n).ok());
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                diesel::update(credentials::table.find(&user))
+                    .set(credentials::failed_sign_ins.eq(credentials::failed_sign_ins + 1))
+                    .execute(c)
+                    .map_err(db_err)?;
+                let locked_now = match threshold {
+                    Some(n) => {
+                        diesel::update(
+                            credentials::table.filter(
+                                credentials::user_id
+                                    .eq(&user)
+                                    .and(credentials::locked_at.is_null())
+                                    .and(credentials::failed_sign_ins.ge(n)),
+                            ),
+                        )
+                        .set(credentials::locked_at.eq(Some(now.as_micros())))
+                        .execute(c)
+                        .map_err(db_err)?
+                            == 1
+                    }
+                    None => false,
+                };
+                let count = credentials::table
+                    .find(&user)
+                    .select(credentials::failed_sign_ins)
+                    .first::<i32>(c)
+                    .optional()
+                    .map_err(db_err)?
+                    .unwrap_or(0);
+                Ok((count, locked_now))
+            })
+        })
+        .await
+    }
+
+    async fn clear_failed_sign_ins(&self, user: &UserId) -> QueryResult<()> {
+        let user = user.to_string();
+        self.run(move |c| {
+            diesel::update(
+                credentials::table.filter(
+                    credentials::user_id
+                        .eq(user)
+                        .and(credentials::failed_sign_ins.ne(0)),
+                ),
+            )
+            .set(credentials::failed_sign_ins.eq(0))
+            .execute(c)
+            .map(drop)
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn set_password(
+        &self,
+        user: &UserId,
+        phc: &str,
+        must_change: bool,
+        now: Timestamp,
+    ) -> QueryResult<()> {
+        let user = user.to_string();
+        let phc = phc.to_owned();
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let old: Option<Option<String>> = credentials::table
+                    .find(&user)
+                    .select(credentials::password_hash)
+                    .first(c)
+                    .optional()
+                    .map_err(db_err)?;
+                if let Some(Some(old)) = old {
+                    diesel::insert_into(password_history::table)
+                        .values((
+                            password_history::user_id.eq(&user),
+                            password_history::password_hash.eq(old),
+                            password_history::created_at.eq(now.as_micros()),
+                        ))
+                        .execute(c)
+                        .map_err(db_err)?;
+                }
+                diesel::update(credentials::table.find(&user))
+                    .set((
+                        credentials::password_hash.eq(Some(&phc)),
+                        credentials::password_changed_at.eq(Some(now.as_micros())),
+                        credentials::password_must_change.eq(must_change),
+                        credentials::failed_sign_ins.eq(0),
+                        credentials::locked_at.eq(None::<i64>),
+                        credentials::updated_at.eq(now.as_micros()),
+                    ))
+                    .execute(c)
+                    .map_err(db_err)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn password_history(&self, user: &UserId, limit: u32) -> QueryResult<Vec<String>> {
+        let user = user.to_string();
+        self.run(move |c| {
+            password_history::table
+                .filter(password_history::user_id.eq(user))
+                .order(password_history::created_at.desc())
+                .limit(i64::from(limit))
+                .select(password_history::password_hash)
+                .load(c)
+                .map_err(db_err)
+        })
+        .await
+    }
+
     async fn count_unused_recovery_codes(&self, user: &UserId) -> QueryResult<u64> {
         let user = user.to_string();
         self.run(move |c| {

@@ -45,6 +45,7 @@ contract_tests! {
     credentials_round_trip => sqlite_credentials_round_trip, postgres_credentials_round_trip;
     recovery_codes_single_use => sqlite_recovery_codes_single_use, postgres_recovery_codes_single_use;
     second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
+    password_failures_lock_and_a_new_password_unlocks => sqlite_password_failures_lock_and_a_new_password_unlocks, postgres_password_failures_lock_and_a_new_password_unlocks;
     login_methods_count_and_upstream => sqlite_login_methods_count_and_upstream, postgres_login_methods_count_and_upstream;
     login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
@@ -748,6 +749,87 @@ mod contracts {
         assert_eq!(
             bob_after.second_factor_lock.failures, 8,
             "another member untouched"
+        );
+    }
+
+    pub async fn password_failures_lock_and_a_new_password_unlocks(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        // Concurrent failures are each counted, and exactly one of them locks.
+        let mut tasks = JoinSet::new();
+        for i in 0..6u64 {
+            let db = db.clone();
+            let id = ada.id.clone();
+            tasks.spawn(async move {
+                CredentialRepo::record_failed_sign_in(&db, &id, Some(4), at(i))
+                    .await
+                    .unwrap()
+            });
+        }
+        let mut locks = 0;
+        while let Some(r) = tasks.join_next().await {
+            let (_, locked_now) = r.unwrap();
+            locks += usize::from(locked_now);
+        }
+        assert_eq!(locks, 1);
+        let creds = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(creds.failed_sign_ins, 6);
+        assert!(creds.locked_at.is_some());
+        // Without a threshold nothing locks; clearing starts the count again.
+        assert_eq!(
+            CredentialRepo::record_failed_sign_in(db, &bob.id, None, at(1))
+                .await
+                .unwrap(),
+            (1, false)
+        );
+        CredentialRepo::clear_failed_sign_ins(db, &bob.id)
+            .await
+            .unwrap();
+        let bob_creds = CredentialRepo::find_by_user(db, &bob.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(bob_creds.failed_sign_ins, 0);
+
+        // A new password unlocks and keeps the old hash in the history, newest first.
+        let old = creds.password_hash.clone();
+        CredentialRepo::set_password(db, &ada.id, "$argon2id$new-1", false, at(20))
+            .await
+            .unwrap();
+        CredentialRepo::set_password(db, &ada.id, "$argon2id$new-2", true, at(21))
+            .await
+            .unwrap();
+        let creds = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(creds.password_hash.as_deref(), Some("$argon2id$new-2"));
+        assert!(creds.password_must_change);
+        assert_eq!(creds.failed_sign_ins, 0);
+        assert_eq!(creds.locked_at, None);
+        assert_eq!(creds.password_changed_at, Some(at(21)));
+        let history = CredentialRepo::password_history(db, &ada.id, 10)
+            .await
+            .unwrap();
+        let mut expected = vec!["$argon2id$new-1".to_owned()];
+        expected.extend(old);
+        assert_eq!(history, expected);
+        assert_eq!(
+            CredentialRepo::password_history(db, &ada.id, 1)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            CredentialRepo::password_history(db, &bob.id, 10)
+                .await
+                .unwrap()
+                .is_empty()
         );
     }
 

@@ -1,6 +1,7 @@
 //! The sign-in page: email and password, then back to the authorization that asked.
 
 use super::authorize::session_lifetimes;
+use super::second_factor::Ticket;
 use crate::error::HttpError;
 use crate::oauth::{self, Pending};
 use crate::pages::render;
@@ -126,7 +127,7 @@ async fn submit(
     web::check_csrf(&state, &req, &form.csrf)?;
     let (_, client) = pending_for(&state, &form.authz).await?;
     let origin = web::origin(&req);
-    let user = match sign_in_with_password(
+    let signed = match sign_in_with_password(
         &state.stores,
         &form.email,
         Password::new(form.password),
@@ -135,7 +136,7 @@ async fn submit(
     )
     .await
     {
-        Ok(user) => user,
+        Ok(signed) => signed,
         Err(SignInError::InvalidCredentials) => {
             return page(
                 &state,
@@ -143,8 +144,20 @@ async fn submit(
                 &form.authz,
                 &form.email,
                 client.as_deref(),
-                Some("The email address or password is not right."),
+                Some("The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it."),
                 StatusCode::UNAUTHORIZED,
+            )
+            .await;
+        }
+        Err(e @ SignInError::OnLeave) => {
+            return page(
+                &state,
+                &req,
+                &form.authz,
+                &form.email,
+                client.as_deref(),
+                Some(&e.to_string()),
+                StatusCode::FORBIDDEN,
             )
             .await;
         }
@@ -162,18 +175,19 @@ async fn submit(
         }
         Err(SignInError::Store(e)) => return Err(e.into()),
     };
-    match mfa::next_step(&state.stores, &user, &origin).await? {
-        SecondFactorStep::NotAsked => {}
-        step => {
-            let enrol = step == SecondFactorStep::Enrol;
-            let cookie = super::second_factor::start(&state, &user, &form.authz, enrol).await?;
-            let next = if enrol {
-                "/login/enrol"
-            } else {
-                "/login/second-factor"
-            };
-            return web::with_cookie(web::see_other(next), Some(cookie));
-        }
+    let user = signed.user;
+    let step = mfa::next_step(&state.stores, &user, &origin).await?;
+    if step != SecondFactorStep::NotAsked || signed.must_change_password {
+        let ticket = Ticket {
+            user_id: user.id.clone(),
+            authz: form.authz.clone(),
+            verify: step == SecondFactorStep::Verify,
+            enrol: step == SecondFactorStep::Enrol,
+            change_password: signed.must_change_password,
+            methods: vec!["password".into()],
+            amr: vec!["pwd".into()],
+        };
+        return super::second_factor::start(&state, &ticket).await;
     }
     let (location, cookie) = finish_sign_in(
         &state,

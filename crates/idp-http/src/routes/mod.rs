@@ -10,6 +10,7 @@ pub mod end_session;
 pub mod health;
 pub mod introspect;
 pub mod login;
+pub mod password_reset;
 pub mod revoke;
 pub mod second_factor;
 pub mod security;
@@ -34,4 +35,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security::configure(cfg);
     second_factor::configure(cfg);
     admin_api::configure(cfg);
+    password_reset::configure(cfg);
 }

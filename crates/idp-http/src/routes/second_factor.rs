@@ -25,45 +25,67 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/login/second-factor", aw::post().to(submit))
         .route("/login/second-factor/email", aw::post().to(send_email))
         .route("/login/enrol", aw::get().to(show_enrol))
-        .route("/login/enrol", aw::post().to(submit_enrol));
+        .route("/login/enrol", aw::post().to(submit_enrol))
+        .route("/login/change-password", aw::get().to(show_change))
+        .route("/login/change-password", aw::post().to(submit_change));
 }
 
 /// How long a member has between the password and the second factor.
 const TICKET_TTL: Duration = Duration::from_secs(10 * 60);
 
-/// A sign-in whose password is proven, held server-side; the browser holds only a
-/// random value in a cookie.
-#[derive(Serialize, Deserialize)]
-struct Ticket {
-    user_id: UserId,
-    authz: String,
-    enrol: bool,
+/// A sign-in whose password is proven and whose remaining steps are not, held
+/// server-side; the browser holds only a random value in a cookie.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Ticket {
+    pub user_id: UserId,
+    pub authz: String,
+    /// A second factor to prove.
+    pub verify: bool,
+    /// A second factor to set up first.
+    pub enrol: bool,
+    /// A new password to choose (temporary or expired) before any token.
+    pub change_password: bool,
+    /// What was proven so far, for the audit log and `amr`.
+    pub methods: Vec<String>,
+    pub amr: Vec<String>,
+}
+
+impl Ticket {
+    /// Where the browser goes for the next step.
+    fn next(&self) -> &'static str {
+        if self.enrol {
+            "/login/enrol"
+        } else if self.verify {
+            "/login/second-factor"
+        } else {
+            "/login/change-password"
+        }
+    }
 }
 
 fn ticket_key(cookie: &str) -> String {
     format!("signin-2f:{}", TokenDigest::of(cookie).to_hex())
 }
 
-/// Holds a half-finished sign-in; returns the cookie that carries it.
-pub async fn start(
-    state: &AppState,
-    user: &User,
-    authz: &str,
-    enrol: bool,
-) -> Result<Cookie<'static>, HttpError> {
-    let value = token(state.stores.random.as_ref());
-    let ticket = Ticket {
-        user_id: user.id.clone(),
-        authz: authz.to_owned(),
-        enrol,
-    };
-    let bytes = serde_json::to_vec(&ticket).map_err(|e| HttpError::Internal(e.to_string()))?;
+async fn save(state: &AppState, cookie: &str, ticket: &Ticket) -> Result<(), HttpError> {
+    let bytes = serde_json::to_vec(ticket).map_err(|e| HttpError::Internal(e.to_string()))?;
     state
         .stores
         .ephemeral
-        .put(&ticket_key(&value), &bytes, TICKET_TTL)
+        .put(&ticket_key(cookie), &bytes, TICKET_TTL)
         .await?;
-    Ok(web::second_factor_cookie(state, value))
+    Ok(())
+}
+
+/// Holds a half-finished sign-in; answers the redirect to its next step with the
+/// cookie that carries it.
+pub async fn start(state: &AppState, ticket: &Ticket) -> Result<HttpResponse, HttpError> {
+    let value = token(state.stores.random.as_ref());
+    save(state, &value, ticket).await?;
+    web::with_cookie(
+        web::see_other(ticket.next()),
+        Some(web::second_factor_cookie(state, value)),
+    )
 }
 
 /// The half-finished sign-in of this browser, its cookie value and member.
@@ -165,8 +187,8 @@ async fn show(
     let Some((_, ticket, user)) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if ticket.enrol {
-        return Ok(web::see_other("/login/enrol"));
+    if !ticket.verify || ticket.enrol {
+        return Ok(web::see_other(ticket.next()));
     }
     let method = query.method.as_deref().and_then(|m| m.parse().ok());
     page(&state, &req, &user, method, query.sent.is_some(), None).await
@@ -182,7 +204,8 @@ struct CodeForm {
     code: String,
 }
 
-/// Ends the half-finished sign-in and starts the session: the member proved both factors.
+/// The second factor is proven: on to choosing a new password when one is due, or
+/// else the sign-in ends here and the session starts.
 async fn complete(
     state: &AppState,
     req: &HttpRequest,
@@ -191,14 +214,35 @@ async fn complete(
     user: &User,
     method: SecondFactorMethod,
 ) -> Result<(String, Vec<Cookie<'static>>), HttpError> {
+    let mut ticket = ticket.clone();
+    ticket.verify = false;
+    ticket.enrol = false;
+    ticket.methods.push(method.as_str().to_owned());
+    ticket.amr = vec!["pwd".into(), "otp".into(), "mfa".into()];
+    if ticket.change_password {
+        save(state, cookie, &ticket).await?;
+        return Ok((ticket.next().to_owned(), Vec::new()));
+    }
+    finish(state, req, cookie, &ticket, user).await
+}
+
+/// Every step is done: ends the half-finished sign-in and starts the session.
+async fn finish(
+    state: &AppState,
+    req: &HttpRequest,
+    cookie: &str,
+    ticket: &Ticket,
+    user: &User,
+) -> Result<(String, Vec<Cookie<'static>>), HttpError> {
     state.stores.ephemeral.delete(&ticket_key(cookie)).await?;
     let origin = web::origin(req);
+    let methods: Vec<&str> = ticket.methods.iter().map(String::as_str).collect();
     let (location, session) = finish_sign_in(
         state,
         req,
         user,
-        &["password", method.as_str()],
-        vec!["pwd".into(), "otp".into(), "mfa".into()],
+        &methods,
+        ticket.amr.clone(),
         &ticket.authz,
         &origin,
     )
@@ -218,8 +262,8 @@ async fn submit(
     let Some((cookie, ticket, user)) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if ticket.enrol {
-        return Ok(web::see_other("/login/enrol"));
+    if !ticket.verify || ticket.enrol {
+        return Ok(web::see_other(ticket.next()));
     }
     let Ok(method) = form.method.parse::<SecondFactorMethod>() else {
         return Err(HttpError::BadRequest("unknown second-factor method".into()));
@@ -453,7 +497,7 @@ async fn submit_enrol(
         return Ok(start_over());
     };
     if !ticket.enrol {
-        return Ok(web::see_other("/login/second-factor"));
+        return Ok(web::see_other(ticket.next()));
     }
     let owner = enrol_owner(&cookie);
     let origin = web::origin(&req);
@@ -480,5 +524,120 @@ async fn submit_enrol(
             web::with_cookies(recovery_codes_page(&codes, &location)?, &cookies)
         }
         Err(e) => enrol_refused(&state, &req, &user, &owner, "/login/enrol", true, e).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "change_password.html")]
+struct ChangePasswordPage<'a> {
+    csrf: &'a str,
+    action: &'a str,
+    token: &'a str,
+    expired_or_temporary: bool,
+    rules: String,
+    error: Option<String>,
+}
+
+/// The form for a new password, here and on the reset link's page.
+pub async fn change_password_page(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    action: &str,
+    token: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, HttpError> {
+    let rules = match state.stores.orgs.find_by_id(&user.org_id).await? {
+        Some(org) => idp_core::password_policy::rules_summary(&state.stores, &org).await?,
+        None => String::new(),
+    };
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        status,
+        &ChangePasswordPage {
+            csrf: &csrf,
+            action,
+            token,
+            expired_or_temporary: token.is_empty(),
+            rules,
+            error,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+async fn show_change(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, HttpError> {
+    let Some((_, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if ticket.verify || ticket.enrol || !ticket.change_password {
+        return Ok(web::see_other(ticket.next()));
+    }
+    change_password_page(
+        &state,
+        &req,
+        &user,
+        "/login/change-password",
+        "",
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub confirm: String,
+}
+
+async fn submit_change(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<NewPasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if ticket.verify || ticket.enrol || !ticket.change_password {
+        return Ok(web::see_other(ticket.next()));
+    }
+    let form = form.into_inner();
+    match idp_core::password_policy::change_password(
+        &state.stores,
+        &user,
+        idp_core::secret::Password::new(form.password),
+        &form.confirm,
+    )
+    .await
+    {
+        Ok(()) => {
+            let (location, cookies) = finish(&state, &req, &cookie, &ticket, &user).await?;
+            web::with_cookies(web::see_other(&location), &cookies)
+        }
+        Err(idp_core::password_policy::ChangeError::Rule(rule)) => {
+            change_password_page(
+                &state,
+                &req,
+                &user,
+                "/login/change-password",
+                "",
+                Some(rule.to_string()),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
 }

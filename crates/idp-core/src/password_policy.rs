@@ -1,0 +1,541 @@
+//! Choosing and changing passwords under an organization's rules: length, character
+//! classes, nothing from the member's address or name, none of the most common
+//! passwords, no reuse of recent ones; password reset links and temporary passwords.
+
+use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+use crate::crypto::TokenDigest;
+use crate::email::Email;
+use crate::ids::UserId;
+use crate::org::Organization;
+use crate::policy::{self, EffectivePolicy};
+use crate::ports::{EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores};
+use crate::random::{Random, token};
+use crate::records::User;
+use crate::secret::Password;
+use crate::signin::Origin;
+use std::time::Duration;
+
+/// The most common passwords in published breaches, shipped with `idp`.
+const COMMON: &str = include_str!("../data/common-passwords.txt");
+
+/// Passphrases fit; hashing stays bounded.
+pub const MAX_LENGTH: usize = 1024;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PasswordRuleError {
+    #[error("Use at least {0} characters.")]
+    TooShort(usize),
+    #[error("Use at most {MAX_LENGTH} characters.")]
+    TooLong,
+    #[error(
+        "Mix at least {0} of: lower-case letters, upper-case letters, digits, other characters."
+    )]
+    TooFewClasses(usize),
+    #[error("Do not use your email address or your name in your password.")]
+    Personal,
+    #[error("That password is among the most common ones; choose another.")]
+    Common,
+    #[error("Choose a password you have not used recently.")]
+    Reused,
+    #[error("The two passwords do not match.")]
+    Mismatch,
+}
+
+fn classes(p: &str) -> usize {
+    let mut seen = [false; 4];
+    for c in p.chars() {
+        let i = if c.is_lowercase() {
+            0
+        } else if c.is_uppercase() {
+            1
+        } else if c.is_ascii_digit() {
+            2
+        } else {
+            3
+        };
+        if let Some(s) = seen.get_mut(i) {
+            *s = true;
+        }
+    }
+    seen.iter().filter(|s| **s).count()
+}
+
+/// Whether a password is a common one, or a common one with digits or symbols added.
+pub fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    COMMON
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|common| common == lower || (!stem.is_empty() && common == stem))
+}
+
+/// The parts of a member's address and name a password must not contain.
+fn personal_words(email: &Email, name: Option<&str>) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let local = email.as_str().split('@').next().unwrap_or_default();
+    words.push(local.to_lowercase());
+    words.extend(local.split(['.', '_', '-', '+']).map(str::to_lowercase));
+    if let Some(name) = name {
+        words.extend(name.split_whitespace().map(str::to_lowercase));
+    }
+    words.retain(|w| w.chars().count() >= 3);
+    words
+}
+
+/// Checks a new password against the rules, before any hashing.
+pub fn check(
+    policy: &EffectivePolicy,
+    password: &Password,
+    email: &Email,
+    name: Option<&str>,
+) -> Result<(), PasswordRuleError> {
+    let p = password.expose();
+    let n = p.chars().count();
+    let min = policy.password_min_length.max(crate::admin::PASSWORD_MIN);
+    if n < min {
+        return Err(PasswordRuleError::TooShort(min));
+    }
+    if n > MAX_LENGTH {
+        return Err(PasswordRuleError::TooLong);
+    }
+    if classes(p) < policy.password_character_classes {
+        return Err(PasswordRuleError::TooFewClasses(
+            policy.password_character_classes,
+        ));
+    }
+    let lower = p.to_lowercase();
+    if personal_words(email, name)
+        .iter()
+        .any(|w| lower.contains(w.as_str()))
+    {
+        return Err(PasswordRuleError::Personal);
+    }
+    if is_common(p) {
+        return Err(PasswordRuleError::Common);
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Rule(#[from] PasswordRuleError),
+    #[error("The link is unknown, used or expired. Ask for a new one.")]
+    LinkInvalid,
+    #[error("Email sign-in is not enabled for this account.")]
+    EmailLoginDisabled,
+    #[error("Too many links were asked for. Wait a while before asking again.")]
+    TooManyRequests,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ephemeral(#[from] EphemeralError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+}
+
+async fn policy_of(stores: &Stores, user: &User) -> Result<EffectivePolicy, StoreError> {
+    match stores.orgs.find_by_id(&user.org_id).await? {
+        Some(org) => policy::effective_policy(stores, &org).await,
+        None => Ok(EffectivePolicy::default()),
+    }
+}
+
+/// Whether `new` may become the member's password: typed twice alike, within the
+/// rules, and none of the recent ones.
+async fn vet(
+    stores: &Stores,
+    user: &User,
+    new: &Password,
+    confirm: &str,
+) -> Result<(), ChangeError> {
+    if new.expose() != confirm {
+        return Err(PasswordRuleError::Mismatch.into());
+    }
+    let policy = policy_of(stores, user).await?;
+    check(&policy, new, &user.email, user.name.as_deref())?;
+    if policy.password_history == 0 {
+        return Ok(());
+    }
+    let mut earlier = Vec::new();
+    if let Some(current) = stores
+        .credentials
+        .find_by_user(&user.id)
+        .await?
+        .and_then(|c| c.password_hash)
+    {
+        earlier.push(current);
+    }
+    let limit = u32::try_from(policy.password_history).unwrap_or(u32::MAX);
+    earlier.extend(stores.credentials.password_history(&user.id, limit).await?);
+    earlier.truncate(policy.password_history);
+    for phc in earlier {
+        if stores.passwords.verify(new.clone(), phc).await? {
+            return Err(PasswordRuleError::Reused.into());
+        }
+    }
+    Ok(())
+}
+
+async fn store(stores: &Stores, user: &User, new: Password) -> Result<(), ChangeError> {
+    let phc = stores.passwords.hash(new).await?;
+    stores
+        .credentials
+        .set_password(&user.id, &phc, false, stores.clock.now())
+        .await?;
+    Ok(())
+}
+
+/// Sets a member's new password once the rules and the history allow it.
+pub async fn change_password(
+    stores: &Stores,
+    user: &User,
+    new: Password,
+    confirm: &str,
+) -> Result<(), ChangeError> {
+    vet(stores, user, &new, confirm).await?;
+    store(stores, user, new).await
+}
+
+fn event(
+    user: &User,
+    activity: ActivityType,
+    kind: EventKind,
+    actor: (ActorKind, Option<String>),
+    origin: &Origin,
+    stores: &Stores,
+    detail: serde_json::Value,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        org_id: user.org_id.clone(),
+        occurred_at: stores.clock.now(),
+        actor_kind: actor.0,
+        actor_id: actor.1,
+        target_user_id: Some(user.id.clone()),
+        activity,
+        event: kind,
+        info_type: InfoType::SecuritySettings,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        device_id: None,
+        detail,
+    }
+}
+
+fn reset_key(token: &str) -> String {
+    format!("password-reset:{}", TokenDigest::of(token).to_hex())
+}
+
+/// Links a member may ask for per hour.
+const RESET_LINKS_PER_HOUR: u64 = 5;
+
+/// Whether email-and-password sign-in is open to this member at all.
+pub async fn email_login_allowed(stores: &Stores, user: &User) -> Result<bool, StoreError> {
+    let enabled = stores
+        .credentials
+        .find_by_user(&user.id)
+        .await?
+        .is_some_and(|c| c.email_login_enabled);
+    Ok(enabled && policy_of(stores, user).await?.email_password_login)
+}
+
+/// Emails `user` a single-use link to set a new password, valid for `ttl`.
+pub async fn send_reset_link(
+    stores: &Stores,
+    user: &User,
+    base_url: &str,
+    ttl: Duration,
+    by: (ActorKind, Option<String>),
+    origin: &Origin,
+) -> Result<(), ChangeError> {
+    if !email_login_allowed(stores, user).await? {
+        return Err(ChangeError::EmailLoginDisabled);
+    }
+    let asked = stores
+        .ephemeral
+        .incr(
+            &format!("password-reset-sent:{}", user.id),
+            Duration::from_secs(3600),
+        )
+        .await?;
+    if asked > RESET_LINKS_PER_HOUR {
+        return Err(ChangeError::TooManyRequests);
+    }
+    let t = token(stores.random.as_ref());
+    stores
+        .ephemeral
+        .put(&reset_key(&t), user.id.as_str().as_bytes(), ttl)
+        .await?;
+    let minutes = ttl.as_secs() / 60;
+    stores
+        .mailer
+        .send(&OutgoingMail {
+            to: user.email.clone(),
+            subject: "Set a new password".into(),
+            text: format!(
+                "Someone asked to set a new password for {email}.\n\n\
+                 Open this link within {minutes} minutes to choose one (it works once):\n\
+                 {base_url}/reset-password?token={t}\n\n\
+                 If it was not you, ignore this message: your password stays as it is.\n",
+                email = user.email
+            ),
+        })
+        .await?;
+    stores
+        .audit
+        .append(&event(
+            user,
+            ActivityType::PasswordReset,
+            EventKind::Create,
+            by,
+            origin,
+            stores,
+            serde_json::json!({"step": "link_sent"}),
+        ))
+        .await?;
+    Ok(())
+}
+
+/// The "forgot password" page: a link to every member with this address who signs in
+/// with a password. The caller answers the same whether or not anyone matched.
+pub async fn request_reset(
+    stores: &Stores,
+    email: &str,
+    base_url: &str,
+    ttl: Duration,
+    origin: &Origin,
+) -> Result<(), ChangeError> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    for user in stores.users.find_all_by_email(&email).await? {
+        let me = (ActorKind::Member, Some(user.id.to_string()));
+        match send_reset_link(stores, &user, base_url, ttl, me, origin).await {
+            Ok(()) | Err(ChangeError::EmailLoginDisabled | ChangeError::TooManyRequests) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The member a live reset link is for.
+pub async fn reset_link_user(stores: &Stores, t: &str) -> Result<Option<User>, ChangeError> {
+    let Some(id) = stores.ephemeral.get(&reset_key(t)).await? else {
+        return Ok(None);
+    };
+    let id = String::from_utf8(id).unwrap_or_default();
+    Ok(stores.users.find_by_id(&UserId::from_string(id)).await?)
+}
+
+/// Sets the new password from a reset link: the link is used up only when the password
+/// is accepted. Unlocks the account and ends every session of the member.
+pub async fn complete_reset(
+    stores: &Stores,
+    t: &str,
+    new: Password,
+    confirm: &str,
+    origin: &Origin,
+) -> Result<User, ChangeError> {
+    let user = reset_link_user(stores, t)
+        .await?
+        .ok_or(ChangeError::LinkInvalid)?;
+    let was_locked = stores
+        .credentials
+        .find_by_user(&user.id)
+        .await?
+        .is_some_and(|c| c.locked_at.is_some());
+    // Rules first, so a refused password leaves the link usable.
+    vet(stores, &user, &new, confirm).await?;
+    if stores.ephemeral.take(&reset_key(t)).await?.is_none() {
+        return Err(ChangeError::LinkInvalid);
+    }
+    store(stores, &user, new).await?;
+    let now = stores.clock.now();
+    stores
+        .sessions
+        .end_all_for_user(&user.id, None, now)
+        .await?;
+    let me = (ActorKind::Member, Some(user.id.to_string()));
+    stores
+        .audit
+        .append(&event(
+            &user,
+            ActivityType::PasswordReset,
+            EventKind::Edit,
+            me.clone(),
+            origin,
+            stores,
+            serde_json::json!({"step": "completed", "unlocked": was_locked}),
+        ))
+        .await?;
+    if was_locked {
+        stores
+            .audit
+            .append(&event(
+                &user,
+                ActivityType::AccountLock,
+                EventKind::Edit,
+                me,
+                origin,
+                stores,
+                serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked"}),
+            ))
+            .await?;
+    }
+    Ok(user)
+}
+
+/// A temporary password: 20 characters from four classes, without look-alikes.
+fn temporary(rng: &dyn Random) -> String {
+    const SETS: [&[u8]; 4] = [
+        b"abcdefghjkmnpqrstuvwxyz",
+        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
+        b"23456789",
+        b"-_.!@#%+=",
+    ];
+    let mut out = String::new();
+    let mut i = 0usize;
+    while out.len() < 20 {
+        let set = SETS.get(i % 4).copied().unwrap_or(b"a");
+        let mut b = [0u8; 1];
+        rng.fill(&mut b);
+        let limit = 256 - (256 % set.len());
+        if usize::from(b[0]) >= limit {
+            continue;
+        }
+        if let Some(c) = set.get(usize::from(b[0]) % set.len()) {
+            out.push(char::from(*c));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// An administrator gives a member a temporary password: it signs in once and the
+/// member must choose a new one before any token is issued. Returns it to show once.
+pub async fn issue_temporary_password(
+    stores: &Stores,
+    user: &User,
+    by: (ActorKind, Option<String>),
+    origin: &Origin,
+) -> Result<Password, ChangeError> {
+    let password = Password::new(temporary(stores.random.as_ref()));
+    let phc = stores.passwords.hash(password.clone()).await?;
+    stores
+        .credentials
+        .set_password(&user.id, &phc, true, stores.clock.now())
+        .await?;
+    stores
+        .audit
+        .append(&event(
+            user,
+            ActivityType::TemporaryPassword,
+            EventKind::Create,
+            by,
+            origin,
+            stores,
+            serde_json::json!({"must_change": true}),
+        ))
+        .await?;
+    Ok(password)
+}
+
+/// Where members of `org` are sent when they ask for a link: a reminder of the policy.
+pub async fn rules_summary(stores: &Stores, org: &Organization) -> Result<String, StoreError> {
+    let p = policy::effective_policy(stores, org).await?;
+    let mut s = format!("At least {} characters", p.password_min_length);
+    if p.password_character_classes > 0 {
+        s.push_str(&format!(
+            ", mixing {} of lower case, upper case, digits and other characters",
+            p.password_character_classes
+        ));
+    }
+    s.push_str(", not your name or address, and not a common password.");
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::OsRandom;
+
+    fn policy(min: usize, classes: usize) -> EffectivePolicy {
+        EffectivePolicy {
+            password_min_length: min,
+            password_character_classes: classes,
+            ..EffectivePolicy::default()
+        }
+    }
+
+    fn pw(s: &str) -> Password {
+        Password::new(s.to_owned())
+    }
+
+    #[test]
+    fn the_rules_in_order() {
+        let email = Email::parse("ada.lovelace@example.com").unwrap();
+        let name = Some("Ada Lovelace");
+        let p = policy(12, 3);
+        let check = |s: &str| check(&p, &pw(s), &email, name);
+        assert_eq!(check("Short1!"), Err(PasswordRuleError::TooShort(12)));
+        assert_eq!(
+            check("alllowercaseletters"),
+            Err(PasswordRuleError::TooFewClasses(3))
+        );
+        assert_eq!(
+            check("Lovelace-Engine-1843"),
+            Err(PasswordRuleError::Personal)
+        );
+        assert_eq!(
+            check("ADA.LOVELACE.IS.ME.7"),
+            Err(PasswordRuleError::Personal)
+        );
+        assert_eq!(check("Password123456!"), Err(PasswordRuleError::Common));
+        assert_eq!(check("Analytical Engine 1843"), Ok(()));
+        assert_eq!(check(&"Aa1!".repeat(300)), Err(PasswordRuleError::TooLong));
+        // A long passphrase of one class passes where classes are not asked for.
+        let relaxed = policy(12, 0);
+        assert_eq!(
+            super::check(&relaxed, &pw("purple monkey dishwasher"), &email, name),
+            Ok(())
+        );
+        // The floor holds even if a policy asked for less.
+        assert_eq!(
+            super::check(&policy(4, 0), &pw("seven77"), &email, name),
+            Err(PasswordRuleError::TooShort(8))
+        );
+    }
+
+    #[test]
+    fn common_passwords_with_digits_or_symbols_added_are_still_common() {
+        for p in [
+            "password",
+            "PASSWORD",
+            "password123!",
+            "Qwerty123456",
+            "iloveyou!!",
+        ] {
+            assert!(is_common(p), "{p}");
+        }
+        for p in [
+            "purple monkey dishwasher",
+            "Analytical Engine 1843",
+            "1843password-x",
+        ] {
+            assert!(!is_common(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn temporary_passwords_meet_every_rule() {
+        let email = Email::parse("ada@example.com").unwrap();
+        for _ in 0..100 {
+            let t = temporary(&OsRandom);
+            assert_eq!(t.chars().count(), 20);
+            assert_eq!(check(&policy(20, 4), &pw(&t), &email, None), Ok(()), "{t}");
+        }
+    }
+}

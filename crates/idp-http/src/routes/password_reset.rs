@@ -1,0 +1,166 @@
+//! "Forgot your password?": a single-use link by email, and the page it opens to
+//! choose a new password (which also unlocks a locked account).
+
+use super::second_factor::{NewPasswordForm, change_password_page};
+use crate::error::HttpError;
+use crate::pages::{MessagePage, render};
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::password_policy::{self, ChangeError};
+use idp_core::secret::Password;
+use std::time::Duration;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/forgot-password", aw::get().to(show_forgot))
+        .route("/forgot-password", aw::post().to(submit_forgot))
+        .route("/reset-password", aw::get().to(show_reset))
+        .route("/reset-password", aw::post().to(submit_reset));
+}
+
+#[derive(Template)]
+#[template(path = "forgot_password.html")]
+struct ForgotPage<'a> {
+    csrf: &'a str,
+    sent: bool,
+    error: Option<&'a str>,
+}
+
+#[derive(serde::Deserialize)]
+struct SentQuery {
+    #[serde(default)]
+    sent: Option<String>,
+}
+
+async fn show_forgot(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<SentQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let (csrf, cookie) = web::csrf_token(&state, &req);
+    let response = render(
+        StatusCode::OK,
+        &ForgotPage {
+            csrf: &csrf,
+            sent: query.sent.is_some(),
+            error: None,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+#[derive(serde::Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub fn reset_link_ttl(state: &AppState) -> Duration {
+    Duration::from_secs(state.settings.security.reset_link_ttl_secs)
+}
+
+async fn submit_forgot(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<ForgotForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let result = password_policy::request_reset(
+        &state.stores,
+        &form.email,
+        state.settings.issuer(),
+        reset_link_ttl(&state),
+        &web::origin(&req),
+    )
+    .await;
+    match result {
+        Ok(()) => {}
+        // The answer never tells whether the address has an account.
+        Err(ChangeError::Mail(e)) => tracing::error!(error = %e, "password reset mail failed"),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(web::see_other("/forgot-password?sent=1"))
+}
+
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn link_gone() -> Result<HttpResponse, HttpError> {
+    render(
+        StatusCode::GONE,
+        &MessagePage {
+            title: "This link no longer works",
+            message: "The link is unknown, used or expired. Ask for a new one from the sign-in page (Forgot your password?).",
+        },
+    )
+}
+
+async fn show_reset(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<TokenQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let Some(user) = password_policy::reset_link_user(&state.stores, &query.token).await? else {
+        return link_gone();
+    };
+    change_password_page(
+        &state,
+        &req,
+        &user,
+        "/reset-password",
+        &query.token,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn submit_reset(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<NewPasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let form = form.into_inner();
+    let Some(user) = password_policy::reset_link_user(&state.stores, &form.token).await? else {
+        return link_gone();
+    };
+    match password_policy::complete_reset(
+        &state.stores,
+        &form.token,
+        Password::new(form.password),
+        &form.confirm,
+        &web::origin(&req),
+    )
+    .await
+    {
+        Ok(_) => render(
+            StatusCode::OK,
+            &MessagePage {
+                title: "Your new password is saved",
+                message: "You are signed out everywhere. Sign in again with the new password.",
+            },
+        ),
+        Err(ChangeError::Rule(rule)) => {
+            change_password_page(
+                &state,
+                &req,
+                &user,
+                "/reset-password",
+                &form.token,
+                Some(rule.to_string()),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(ChangeError::LinkInvalid) => link_gone(),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,400 @@
+//! End-to-end tests of organization policy with the real `idp` binary: settings and
+//! their inheritance, lockout after failed sign-ins and the reset link that lifts it
+//! (read from a real SMTP server), expired and temporary passwords that must be replaced
+//! before any token, and members on leave.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use support::flow::*;
+use support::smtp::SmtpServer;
+use support::*;
+
+fn policy(idp: &Idp, org: &str, set: &[&str]) -> Value {
+    let mut args = vec!["org", "policy", "--org", org, "--json"];
+    for s in set {
+        args.push("--set");
+        args.push(s);
+    }
+    idp.cli(&args)
+}
+
+/// Signs in with a password on a fresh browser; the page it lands on.
+async fn sign_in_as(idp: &Idp, email: &str, password: &str) -> (Browser, Step) {
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let response = b.submit_sign_in(&page, email, password).await;
+    let step = b.follow(b.abs("/login"), response).await;
+    (b, step)
+}
+
+fn landed_on(step: &Step) -> (StatusCode, String) {
+    match step {
+        Step::Page(status, url, _, _) => (*status, url.path().to_owned()),
+        Step::SignIn(_) => (StatusCode::OK, "/login".into()),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// The reset link in the newest of `count` messages.
+fn reset_link(smtp: &SmtpServer, count: usize) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let messages = smtp.messages();
+        if messages.len() >= count {
+            assert_eq!(messages.len(), count, "one message per request");
+            // Undo quoted-printable, which long lines get.
+            let all = messages
+                .join("\n")
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+                .replace("=3D", "=");
+            let links: Vec<&str> = all
+                .split_whitespace()
+                .filter(|w| w.contains("/reset-password?token="))
+                .collect();
+            let link = links.last().expect("a reset link");
+            let at = link.find("/reset-password").unwrap();
+            return link[at..].to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mail: {}",
+            smtp.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+async fn submit_new_password(
+    b: &Browser,
+    page: &str,
+    action: &str,
+    pw: &str,
+    again: &str,
+) -> reqwest::Response {
+    let mut form = vec![
+        ("csrf", hidden(page, "csrf")),
+        ("password", pw.to_owned()),
+        ("confirm", again.to_owned()),
+    ];
+    if page.contains("name=\"token\"") {
+        form.push(("token", hidden(page, "token")));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post(action, &form).await
+}
+
+#[tokio::test]
+async fn settings_are_validated_and_a_sub_organization_inherits_them() {
+    let idp = Idp::start().await;
+    idp.cli(&[
+        "org", "create", "--name", "Acme EU", "--slug", "acme-eu", "--parent", "acme", "--json",
+    ]);
+    idp.cli(&[
+        "user",
+        "create",
+        "--org",
+        "acme-eu",
+        "--email",
+        "jean@example.com",
+        "--password",
+        "a long enough passphrase",
+        "--json",
+    ]);
+    let shown = policy(
+        &idp,
+        "acme",
+        &["two_factor_scope=everybody", "lockout_after_failures=5"],
+    );
+    assert_eq!(shown["settings"]["two_factor_scope"], "everybody");
+    let eu = policy(&idp, "acme-eu", &[]);
+    assert_eq!(
+        eu["effective"]["two_factor_scope"], "everybody",
+        "inherited"
+    );
+    assert_eq!(eu["effective"]["lockout_after_failures"], 5);
+
+    // Bad values are refused with one line, and nothing changes.
+    for bad in [
+        vec!["password_min_length=4"],
+        vec!["no_such_setting=1"],
+        vec!["two_factor_scope=sometimes"],
+        vec!["lockout_after_failures=5", "password_history=99"],
+    ] {
+        let mut args = vec!["org", "policy", "--org", "acme"];
+        for s in &bad {
+            args.extend(["--set", s]);
+        }
+        let out = run(&idp.server.dir, &idp.env(), &args);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    }
+    let out = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "org",
+            "policy",
+            "--org",
+            "acme-eu",
+            "--set",
+            "email_password_login=false",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "set on the main organization only"
+    );
+    assert_eq!(policy(&idp, "acme", &[])["settings"], shown["settings"]);
+
+    // The sub-organization's member is asked to set up a second factor.
+    let (_, step) = sign_in_as(&idp, "jean@example.com", "a long enough passphrase").await;
+    assert_eq!(landed_on(&step).1, "/login/enrol");
+    // Until the sub-organization says otherwise for itself.
+    policy(&idp, "acme-eu", &["two_factor_scope=off"]);
+    let (_, step) = sign_in_as(&idp, "jean@example.com", "a long enough passphrase").await;
+    assert_eq!(landed_on(&step).1, "/account");
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(
+        landed_on(&step).1,
+        "/login/enrol",
+        "the main organization still asks"
+    );
+}
+
+#[tokio::test]
+async fn lockout_after_failed_sign_ins_and_a_reset_link_unlocks() {
+    let Some(smtp) = SmtpServer::start("lockout_after_failed_sign_ins_and_a_reset_link_unlocks")
+    else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let idp = Idp::start_with(&[
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", &port),
+    ])
+    .await;
+    policy(&idp, "acme", &["lockout_after_failures=3"]);
+    let (elsewhere, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(landed_on(&step).1, "/account");
+
+    // A success in between starts the count again.
+    for _ in 0..2 {
+        let (_, step) = sign_in_as(&idp, EMAIL, "not the password").await;
+        assert!(
+            matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)),
+            "{step:?}"
+        );
+    }
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(landed_on(&step).1, "/account");
+    for _ in 0..3 {
+        let (_, step) = sign_in_as(&idp, EMAIL, "not the password").await;
+        assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));
+    }
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    match &step {
+        Step::Page(StatusCode::UNAUTHORIZED, _, _, html) => {
+            assert!(html.contains("/forgot-password"), "{html}")
+        }
+        other => panic!("locked, expected 401: {other:?}"),
+    }
+
+    // The same answer for an address nobody has.
+    let b = idp.browser();
+    let forgot = b.get("/forgot-password").await.text().await.unwrap();
+    for email in ["nobody@example.com", EMAIL] {
+        let r = b
+            .post(
+                "/forgot-password",
+                &[("csrf", &hidden(&forgot, "csrf")), ("email", email)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()[LOCATION], "/forgot-password?sent=1");
+    }
+    let link = reset_link(&smtp, 1);
+    let page = b.get(&link).await.text().await.unwrap();
+    let weak = submit_new_password(
+        &b,
+        &page,
+        "/reset-password",
+        "password123456",
+        "password123456",
+    )
+    .await;
+    assert_eq!(weak.status(), StatusCode::BAD_REQUEST, "a common password");
+    let mismatch = submit_new_password(
+        &b,
+        &page,
+        "/reset-password",
+        "Analytical Engine 1843",
+        "Analytical Engine 1844",
+    )
+    .await;
+    assert_eq!(mismatch.status(), StatusCode::BAD_REQUEST);
+    let saved = submit_new_password(
+        &b,
+        &page,
+        "/reset-password",
+        "Analytical Engine 1843",
+        "Analytical Engine 1843",
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let again = b.get(&link).await;
+    assert_eq!(again.status(), StatusCode::GONE, "single use");
+
+    // The other sessions ended; the old password is gone; the new one works.
+    assert!(elsewhere.get("/account").await.status().is_redirection());
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));
+    let (_, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
+    assert_eq!(landed_on(&step).1, "/account", "unlocked");
+}
+
+/// Moves a member's last password change back in time, as days passing would.
+fn age_password(db_url: &str, email: &str, days: i64) {
+    use diesel::{Connection as _, RunQueryDsl as _};
+    let mut conn = diesel::PgConnection::establish(db_url).unwrap();
+    let updated = diesel::sql_query(format!(
+        "UPDATE credentials SET password_changed_at = password_changed_at - {} \
+         WHERE user_id = (SELECT id FROM users WHERE email = '{email}')",
+        days * 86_400_000_000
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(updated, 1);
+}
+
+#[tokio::test]
+async fn an_expired_password_is_replaced_before_any_token_and_not_by_a_recent_one() {
+    let test = "an_expired_password_is_replaced_before_any_token_and_not_by_a_recent_one";
+    let (Some(pg), Some(redis)) = (
+        backend_url("IDP_TEST_DATABASE_URL", test),
+        backend_url("IDP_TEST_REDIS_URL", test),
+    ) else {
+        return;
+    };
+    let db = PgDatabase::create(&pg);
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", db.url.as_str()),
+        ("IDP_REDIS__URL", redis.as_str()),
+    ])
+    .await;
+    policy(
+        &idp,
+        "acme",
+        &["password_expiry_days=30", "password_history=3"],
+    );
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(landed_on(&step).1, "/account", "29 days is fine");
+    age_password(&db.url, EMAIL, 31);
+
+    let app = idp.first_party_app();
+    let rp = idp.rp(&app).await;
+    let request = rp.request(&["openid"], &[]);
+    let b = idp.browser();
+    let login = b.go(&request.url).await.sign_in_page();
+    let page = match b.sign_in(&login, EMAIL, PASSWORD).await {
+        Step::Page(StatusCode::OK, url, _, html) if url.path() == "/login/change-password" => html,
+        other => panic!("expected the change page: {other:?}"),
+    };
+    assert!(
+        b.get("/account").await.status().is_redirection(),
+        "no session yet"
+    );
+    let reused = submit_new_password(&b, &page, "/login/change-password", PASSWORD, PASSWORD).await;
+    assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
+    assert!(reused.text().await.unwrap().contains("not used recently"));
+    let ok = submit_new_password(
+        &b,
+        &page,
+        "/login/change-password",
+        "Analytical Engine 1843",
+        "Analytical Engine 1843",
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let back = b.follow(b.abs("/login/change-password"), ok).await.back();
+    let tokens = rp
+        .exchange(&rp.code(&back, &request), request.verifier())
+        .await
+        .unwrap();
+    rp.verify(&tokens, Some(&request.nonce));
+    let (_, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
+    assert_eq!(landed_on(&step).1, "/account", "fresh again");
+}
+
+#[tokio::test]
+async fn a_temporary_password_signs_in_once_and_must_be_replaced() {
+    let idp = Idp::start().await;
+    let temp = idp.cli_text(&["user", "temp-password", "--org", "acme", "--email", EMAIL]);
+    let temp = temp.trim();
+    assert_eq!(temp.chars().count(), 20);
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert!(
+        matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)),
+        "the old password is gone"
+    );
+
+    let (b, step) = sign_in_as(&idp, EMAIL, temp).await;
+    assert_eq!(landed_on(&step).1, "/login/change-password");
+    // Walking away and coming back: the temporary password has been used.
+    let (_, again) = sign_in_as(&idp, EMAIL, temp).await;
+    assert!(
+        matches!(again, Step::Page(StatusCode::UNAUTHORIZED, ..)),
+        "works once"
+    );
+
+    let page = b.get("/login/change-password").await.text().await.unwrap();
+    let ok = submit_new_password(
+        &b,
+        &page,
+        "/login/change-password",
+        "Analytical Engine 1843",
+        "Analytical Engine 1843",
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()[LOCATION], "/account");
+    let (_, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
+    assert_eq!(landed_on(&step).1, "/account");
+}
+
+#[tokio::test]
+async fn members_on_leave_are_refused_unless_their_organization_allows_it() {
+    let idp = Idp::start().await;
+    idp.cli_text(&[
+        "user",
+        "set-status",
+        "--org",
+        "acme",
+        "--email",
+        EMAIL,
+        "--status",
+        "on_leave",
+    ]);
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    match &step {
+        Step::Page(StatusCode::FORBIDDEN, _, _, html) => {
+            assert!(html.contains("leave of absence"), "{html}")
+        }
+        other => panic!("expected a refusal: {other:?}"),
+    }
+    let (_, step) = sign_in_as(&idp, EMAIL, "not the password").await;
+    assert!(
+        matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)),
+        "a wrong password says nothing about leave"
+    );
+    policy(&idp, "acme", &["leave_of_absence_sign_in=true"]);
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(landed_on(&step).1, "/account");
+}
