@@ -398,3 +398,171 @@ async fn members_on_leave_are_refused_unless_their_organization_allows_it() {
     let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
     assert_eq!(landed_on(&step).1, "/account");
 }
+
+/// Signs in through a proxy that says the client is `forwarded_for`.
+async fn sign_in_via_proxy(
+    idp: &Idp,
+    email: &str,
+    password: &str,
+    forwarded_for: &str,
+) -> StatusCode {
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let r = b
+        .http
+        .post(b.abs("/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("authz", ""),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    if status == StatusCode::FORBIDDEN {
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("does not allow signing in from this network"),
+            "{html}"
+        );
+        assert!(
+            html.contains(forwarded_for.rsplit(',').next().unwrap().trim()),
+            "{html}"
+        );
+    }
+    status
+}
+
+#[tokio::test]
+async fn the_ip_allow_list_refuses_other_networks_and_binds_the_super_administrator_on_request() {
+    // The test client is the proxy on 127.0.0.1, saying who the client is.
+    let idp = Idp::start_with(&[("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1, ::1")]).await;
+    idp.cli(&[
+        "user",
+        "create",
+        "--org",
+        "acme",
+        "--email",
+        "root@example.com",
+        "--password",
+        "administrator password",
+        "--super-admin",
+        "--json",
+    ]);
+    // Refused, with nothing saved: too many entries, a malformed one, everything.
+    let many: Vec<String> = (0..101).map(|i| format!("10.0.{i}.0/24")).collect();
+    for bad in [
+        many,
+        vec!["203.0.113.0/24".into(), "not-an-ip".into()],
+        vec!["0.0.0.0/0".into()],
+    ] {
+        let mut args = vec![
+            "org".to_owned(),
+            "allow-ips".into(),
+            "--org".into(),
+            "acme".into(),
+        ];
+        for e in &bad {
+            args.push("--entry".into());
+            args.push(e.clone());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&idp.server.dir, &idp.env(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    }
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, PASSWORD, "198.51.100.7").await,
+        StatusCode::SEE_OTHER,
+        "no list yet"
+    );
+
+    idp.cli_text(&[
+        "org",
+        "allow-ips",
+        "--org",
+        "acme",
+        "--entry",
+        "203.0.113.0/24=Head office",
+        "--entry",
+        "2001:db8::/32",
+    ]);
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, PASSWORD, "198.51.100.7").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, PASSWORD, "203.0.113.9").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, PASSWORD, "2001:db8::5").await,
+        StatusCode::SEE_OTHER
+    );
+    // What the client itself wrote on the left of the header is not believed.
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, PASSWORD, "203.0.113.9, 198.51.100.7").await,
+        StatusCode::FORBIDDEN
+    );
+    // A wrong password from outside says only that the password is wrong.
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, "nope nope nope", "198.51.100.7").await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    assert_eq!(
+        sign_in_via_proxy(
+            &idp,
+            "root@example.com",
+            "administrator password",
+            "198.51.100.7"
+        )
+        .await,
+        StatusCode::SEE_OTHER,
+        "the super administrator is exempt"
+    );
+    policy(&idp, "acme", &["ip_allow_list_super_admin=true"]);
+    assert_eq!(
+        sign_in_via_proxy(
+            &idp,
+            "root@example.com",
+            "administrator password",
+            "198.51.100.7"
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn forwarded_addresses_from_an_untrusted_peer_are_ignored() {
+    let idp = Idp::start().await;
+    idp.cli_text(&[
+        "org",
+        "allow-ips",
+        "--org",
+        "acme",
+        "--entry",
+        "203.0.113.0/24",
+    ]);
+    // No trusted proxies: the peer (127.0.0.1) is the client, outside the list.
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let r = b
+        .http
+        .post(b.abs("/login"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("authz", ""),
+            ("email", EMAIL),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("(127.0.0.1)"));
+}

@@ -10,11 +10,12 @@ use crate::email::{Email, EmailError};
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::org::{OrgError, Organization};
 use crate::policy::{
-    EffectivePolicy, PolicyError, PolicySettings, TWO_FACTOR_SCOPE, TwoFactorScope,
+    AllowListError, EffectivePolicy, PolicyError, PolicySettings, TWO_FACTOR_SCOPE, TwoFactorScope,
+    parse_allow_list,
 };
 use crate::ports::{EphemeralError, PasswordError, StoreError, Stores};
 use crate::random::token;
-use crate::records::{Credentials, OrgPolicyRecord, User, UserStatus};
+use crate::records::{Credentials, IpListEntry, IpListPurpose, OrgPolicyRecord, User, UserStatus};
 use crate::secret::{ClientSecret, Password};
 use crate::totp::{self, TotpSecret, TotpSecretError};
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub enum AdminError {
     TotpSecret(#[from] TotpSecretError),
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    #[error(transparent)]
+    AllowList(#[from] AllowListError),
     #[error("passwords must be {min} to {max} characters long")]
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
@@ -224,6 +227,8 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "idle_timeout_secs": secs(p.idle_timeout),
         "session_lifetime_secs": secs(p.session_lifetime),
         "leave_of_absence_sign_in": p.leave_of_absence_sign_in,
+        "ip_allow_list_super_admin": p.ip_allow_list_super_admin,
+        "ip_allow_list_clients": p.ip_allow_list_clients,
     })
 }
 
@@ -251,6 +256,54 @@ pub async fn set_status(
     event.detail = serde_json::json!({"status": {"before": member.status, "after": status}});
     stores.audit.append(&event).await?;
     Ok((member.status, status))
+}
+
+/// Replaces an organization's IP allow-list after checking all of it; nothing is saved
+/// when one entry is wrong. Returns how many entries it holds.
+pub async fn set_allow_list(
+    stores: &Stores,
+    org: &str,
+    entries: &[(String, Option<String>)],
+) -> Result<usize, AdminError> {
+    let org = resolve_org(stores, org).await?;
+    let cidrs: Vec<String> = entries.iter().map(|(c, _)| c.clone()).collect();
+    let ranges = parse_allow_list(&cidrs)?;
+    let now = stores.clock.now();
+    let before: Vec<String> = stores
+        .policies
+        .find_ip_list(&org.id, IpListPurpose::AllowSignIn)
+        .await?
+        .into_iter()
+        .map(|e| e.cidr)
+        .collect();
+    let rows: Vec<IpListEntry> = ranges
+        .iter()
+        .zip(entries)
+        .map(|(range, (_, note))| IpListEntry {
+            id: crate::ids::EventId::generate().to_string(),
+            org_id: org.id.clone(),
+            purpose: IpListPurpose::AllowSignIn,
+            cidr: range.to_string(),
+            note: note.clone(),
+            created_at: now,
+        })
+        .collect();
+    stores
+        .policies
+        .replace_ip_list(&org.id, IpListPurpose::AllowSignIn, &rows)
+        .await?;
+    let mut event = system_event(
+        &org.id,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Edit,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    let after: Vec<String> = rows.iter().map(|r| r.cidr.clone()).collect();
+    event.detail =
+        serde_json::json!({"setting": "ip_allow_list", "before": before, "after": after});
+    stores.audit.append(&event).await?;
+    Ok(rows.len())
 }
 
 /// Finds a member of an organization by address.

@@ -54,6 +54,13 @@ pub struct PolicySettings {
     /// Whether members on leave of absence may sign in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leave_of_absence_sign_in: Option<bool>,
+    /// Whether the IP allow-list binds the super administrator too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_allow_list_super_admin: Option<bool>,
+    /// The applications (client ids) whose sign-ins the allow-list restricts; absent or
+    /// empty: every sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_allow_list_clients: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -139,6 +146,8 @@ pub struct EffectivePolicy {
     pub idle_timeout: Option<Duration>,
     pub session_lifetime: Option<Duration>,
     pub leave_of_absence_sign_in: bool,
+    pub ip_allow_list_super_admin: bool,
+    pub ip_allow_list_clients: Vec<String>,
 }
 
 impl Default for EffectivePolicy {
@@ -154,6 +163,8 @@ impl Default for EffectivePolicy {
             idle_timeout: None,
             session_lifetime: None,
             leave_of_absence_sign_in: false,
+            ip_allow_list_super_admin: false,
+            ip_allow_list_clients: Vec::new(),
         }
     }
 }
@@ -194,6 +205,16 @@ impl EffectivePolicy {
                 .rev()
                 .find_map(|p| p.leave_of_absence_sign_in)
                 .unwrap_or(d.leave_of_absence_sign_in),
+            ip_allow_list_super_admin: chain
+                .iter()
+                .rev()
+                .find_map(|p| p.ip_allow_list_super_admin)
+                .unwrap_or(d.ip_allow_list_super_admin),
+            ip_allow_list_clients: chain
+                .iter()
+                .rev()
+                .find_map(|p| p.ip_allow_list_clients.clone())
+                .unwrap_or(d.ip_allow_list_clients),
         }
     }
 }
@@ -254,6 +275,125 @@ impl std::fmt::Display for IpRange {
 
 fn canonical(ip: IpAddr) -> IpAddr {
     ip.to_canonical()
+}
+
+/// Entries an allow-list may hold.
+pub const MAX_ALLOW_LIST: usize = 100;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AllowListError {
+    #[error("an allow-list holds at most {MAX_ALLOW_LIST} entries; this one has {0}")]
+    TooMany(usize),
+    #[error(transparent)]
+    Malformed(#[from] IpRangeError),
+    #[error("{0} is too broad to be an allow-list entry (IPv4 needs /8 or narrower, IPv6 /16)")]
+    TooBroad(String),
+}
+
+/// Checks a whole allow-list before anything is saved.
+pub fn parse_allow_list(entries: &[String]) -> Result<Vec<IpRange>, AllowListError> {
+    if entries.len() > MAX_ALLOW_LIST {
+        return Err(AllowListError::TooMany(entries.len()));
+    }
+    entries
+        .iter()
+        .map(|e| {
+            let range = IpRange::parse(e)?;
+            let floor = match range.0 {
+                ipnet::IpNet::V4(_) => 8,
+                ipnet::IpNet::V6(_) => 16,
+            };
+            if range.prefix_len() < floor {
+                return Err(AllowListError::TooBroad(e.trim().to_owned()));
+            }
+            Ok(range)
+        })
+        .collect()
+}
+
+/// Whether a sign-in from `ip` may go ahead under an allow-list. An empty list allows
+/// everything; the super administrator is exempt unless the policy binds them too; a
+/// list scoped to some applications restricts only their sign-ins.
+pub fn ip_allowed(
+    list: &[IpRange],
+    policy: &EffectivePolicy,
+    super_admin: bool,
+    client: Option<&str>,
+    ip: Option<IpAddr>,
+) -> bool {
+    if list.is_empty() || (super_admin && !policy.ip_allow_list_super_admin) {
+        return true;
+    }
+    if !policy.ip_allow_list_clients.is_empty()
+        && !client.is_some_and(|c| policy.ip_allow_list_clients.iter().any(|x| x == c))
+    {
+        return true;
+    }
+    ip.is_some_and(|ip| list.iter().any(|r| r.contains(ip)))
+}
+
+/// The allow-list that applies in `org`: the nearest organization's non-empty list.
+pub async fn allow_list(stores: &Stores, org: &Organization) -> Result<Vec<IpRange>, StoreError> {
+    for id in ancestry(org).iter().rev() {
+        let entries = stores
+            .policies
+            .find_ip_list(id, IpListPurpose::AllowSignIn)
+            .await?;
+        if !entries.is_empty() {
+            return Ok(entries
+                .iter()
+                .filter_map(|e| IpRange::parse(&e.cidr).ok())
+                .collect());
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The client's address: the connection's peer, unless the peer is a trusted proxy, in
+/// which case the nearest address in `X-Forwarded-For` (or `Forwarded: for=`) that is
+/// not itself a trusted proxy.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    forwarded: Option<&str>,
+    trusted: &[IpRange],
+) -> Option<IpAddr> {
+    let peer = peer.map(canonical)?;
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|r| r.contains(ip));
+    if !is_trusted(peer) {
+        return Some(peer);
+    }
+    let hops: Vec<IpAddr> = match (forwarded_for, forwarded) {
+        (Some(xff), _) => xff
+            .split(',')
+            .filter_map(|h| h.trim().parse::<IpAddr>().ok())
+            .collect(),
+        (None, Some(fwd)) => fwd
+            .split(',')
+            .flat_map(|element| element.split(';'))
+            .filter_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                if !k.trim().eq_ignore_ascii_case("for") {
+                    return None;
+                }
+                let v = v.trim().trim_matches('"');
+                let v = v
+                    .strip_prefix('[')
+                    .map_or(v, |r| r.split(']').next().unwrap_or(r));
+                v.parse::<IpAddr>()
+                    .ok()
+                    .or_else(|| v.rsplit_once(':').and_then(|(h, _)| h.parse().ok()))
+            })
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    Some(
+        hops.into_iter()
+            .rev()
+            .map(canonical)
+            .find(|ip| !is_trusted(*ip))
+            .unwrap_or(peer),
+    )
 }
 
 /// Reads a request's IP as the origin recorded it.
@@ -415,6 +555,8 @@ mod tests {
             idle_timeout_minutes: Some(15),
             session_lifetime_hours: Some(8),
             leave_of_absence_sign_in: Some(true),
+            ip_allow_list_super_admin: Some(true),
+            ip_allow_list_clients: Some(vec!["payroll".into()]),
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -431,6 +573,8 @@ mod tests {
                 idle_timeout: Some(Duration::from_secs(15 * 60)),
                 session_lifetime: Some(Duration::from_secs(8 * 3600)),
                 leave_of_absence_sign_in: true,
+                ip_allow_list_super_admin: true,
+                ip_allow_list_clients: vec!["payroll".into()],
             }
         );
         let child = PolicySettings {
@@ -445,6 +589,8 @@ mod tests {
             idle_timeout_minutes: Some(60),
             session_lifetime_hours: Some(24),
             leave_of_absence_sign_in: Some(false),
+            ip_allow_list_super_admin: Some(false),
+            ip_allow_list_clients: Some(vec![]),
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
@@ -461,6 +607,8 @@ mod tests {
                 idle_timeout: Some(Duration::from_secs(3600)),
                 session_lifetime: Some(Duration::from_secs(24 * 3600)),
                 leave_of_absence_sign_in: false,
+                ip_allow_list_super_admin: false,
+                ip_allow_list_clients: vec![],
             }
         );
         assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());
@@ -496,6 +644,115 @@ mod tests {
             PolicySettings::from_stored(&json!({"bogus": 1})),
             PolicySettings::default()
         );
+    }
+
+    #[test]
+    fn allow_lists_are_bounded_and_never_everything() {
+        let ok: Vec<String> = (0..100).map(|i| format!("10.0.{i}.0/24")).collect();
+        assert_eq!(parse_allow_list(&ok).unwrap().len(), 100);
+        let mut too_many = ok.clone();
+        too_many.push("192.0.2.1".into());
+        assert_eq!(
+            parse_allow_list(&too_many),
+            Err(AllowListError::TooMany(101))
+        );
+        for broad in ["0.0.0.0/0", "10.0.0.0/7", "::/0", "2001::/15"] {
+            assert!(
+                matches!(
+                    parse_allow_list(&[broad.into()]),
+                    Err(AllowListError::TooBroad(_))
+                ),
+                "{broad}"
+            );
+        }
+        assert!(matches!(
+            parse_allow_list(&["10.0.0.0/8".into(), "nonsense".into()]),
+            Err(AllowListError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn who_the_allow_list_lets_in() {
+        let list = vec![IpRange::parse("203.0.113.0/24").unwrap()];
+        let inside = Some(ip("203.0.113.9"));
+        let outside = Some(ip("198.51.100.7"));
+        let base = EffectivePolicy::default();
+        assert!(ip_allowed(&list, &base, false, None, inside));
+        assert!(!ip_allowed(&list, &base, false, None, outside));
+        assert!(
+            !ip_allowed(&list, &base, false, None, None),
+            "no address, no entry"
+        );
+        assert!(
+            ip_allowed(&[], &base, false, None, outside),
+            "no list, no limit"
+        );
+        assert!(
+            ip_allowed(&list, &base, true, None, outside),
+            "super administrator exempt"
+        );
+        let strict = EffectivePolicy {
+            ip_allow_list_super_admin: true,
+            ..base.clone()
+        };
+        assert!(!ip_allowed(&list, &strict, true, None, outside));
+        let scoped = EffectivePolicy {
+            ip_allow_list_clients: vec!["payroll".into()],
+            ..base
+        };
+        assert!(!ip_allowed(&list, &scoped, false, Some("payroll"), outside));
+        assert!(ip_allowed(&list, &scoped, false, Some("wiki"), outside));
+        assert!(
+            ip_allowed(&list, &scoped, false, None, outside),
+            "the account page is not payroll"
+        );
+    }
+
+    #[test]
+    fn the_client_address_comes_from_trusted_proxies_only() {
+        let trusted = vec![IpRange::parse("10.0.0.0/8").unwrap()];
+        let proxy = Some(ip("10.1.2.3"));
+        let stranger = Some(ip("198.51.100.7"));
+        // A header from a peer that is not a trusted proxy is ignored.
+        assert_eq!(
+            client_ip(stranger, Some("203.0.113.9"), None, &trusted),
+            stranger
+        );
+        assert_eq!(client_ip(proxy, None, None, &trusted), proxy);
+        // The nearest untrusted hop wins; what the client wrote on the left is not believed.
+        assert_eq!(
+            client_ip(
+                proxy,
+                Some("1.2.3.4, 203.0.113.9, 10.9.9.9"),
+                None,
+                &trusted
+            ),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            client_ip(
+                proxy,
+                None,
+                Some(r#"for=192.0.2.60;proto=http, for="[2001:db8::1]:4711""#),
+                &trusted
+            ),
+            Some(ip("2001:db8::1"))
+        );
+        assert_eq!(
+            client_ip(proxy, None, Some("for=192.0.2.60:8080"), &trusted),
+            Some(ip("192.0.2.60"))
+        );
+        assert_eq!(
+            client_ip(
+                Some(ip("::ffff:10.1.2.3")),
+                Some("203.0.113.9"),
+                None,
+                &trusted
+            ),
+            Some(ip("203.0.113.9")),
+            "a mapped proxy address is still the proxy"
+        );
+        assert_eq!(client_ip(proxy, Some("garbage"), None, &trusted), proxy);
     }
 
     #[test]

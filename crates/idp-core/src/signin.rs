@@ -8,7 +8,7 @@ use crate::crypto::TokenDigest;
 use crate::email::Email;
 use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use crate::org::Organization;
-use crate::policy::{EffectivePolicy, effective_policy};
+use crate::policy::{EffectivePolicy, allow_list, effective_policy, ip_allowed, parse_ip};
 use crate::ports::{PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{
@@ -29,6 +29,10 @@ pub struct PasswordSignIn {
 pub enum SignInError {
     #[error("Your account is on leave of absence: signing in is paused until you are back.")]
     OnLeave,
+    #[error(
+        "Your organization does not allow signing in from this network ({ip}). Connect from an allowed network, or ask your administrator."
+    )]
+    IpNotAllowed { ip: String },
     /// One answer for an unknown address, a wrong password and a disabled account.
     #[error("the email address or password is not right")]
     InvalidCredentials,
@@ -195,6 +199,22 @@ pub async fn sign_in_with_password(
     if user.status == UserStatus::OnLeave && !policy.leave_of_absence_sign_in {
         stores.audit.append(&fail(&user, "on_leave")).await?;
         return Err(SignInError::OnLeave);
+    }
+    if let Some(org) = stores.orgs.find_by_id(&user.org_id).await? {
+        let list = allow_list(stores, &org).await?;
+        let ip = parse_ip(origin.ip.as_deref());
+        if !ip_allowed(
+            &list,
+            &policy,
+            user.super_admin,
+            client.map(|c| c.id.as_str()),
+            ip,
+        ) {
+            stores.audit.append(&fail(&user, "ip_not_allowed")).await?;
+            return Err(SignInError::IpNotAllowed {
+                ip: origin.ip.clone().unwrap_or_else(|| "unknown".into()),
+            });
+        }
     }
     stores.credentials.clear_failed_sign_ins(&user.id).await?;
     let expired = policy

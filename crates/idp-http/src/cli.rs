@@ -136,6 +136,14 @@ enum OrgCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Replace the organization's IP allow-list: sign-ins from elsewhere are refused.
+    /// Up to 100 `--entry ADDRESS_OR_CIDR[=note]`; none clears the list.
+    AllowIps {
+        #[arg(long)]
+        org: String,
+        #[arg(long = "entry")]
+        entries: Vec<String>,
+    },
     /// Set who must use a second factor at email-and-password sign-in: off, everybody
     /// or administrators. Sub-organizations inherit it unless they set their own.
     TwoFactor {
@@ -362,6 +370,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         keys: KeyCache::new(loaded),
         clients: ClientCache::default(),
         discovery,
+        trusted_proxies: settings.trusted_proxies()?,
         settings: Arc::new(settings),
     };
     server::run(listener, state, server::shutdown_signal()).await?;
@@ -430,6 +439,18 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&shown)?);
                 Ok(())
             }
+        }
+        OrgCommand::AllowIps { org, entries } => {
+            let entries: Vec<(String, Option<String>)> = entries
+                .iter()
+                .map(|e| match e.split_once('=') {
+                    Some((cidr, note)) => (cidr.trim().to_owned(), Some(note.trim().to_owned())),
+                    None => (e.trim().to_owned(), None),
+                })
+                .collect();
+            let saved = admin::set_allow_list(&wired.stores, &org, &entries).await?;
+            println!("allow-list: {} entries", saved);
+            Ok(())
         }
         OrgCommand::TwoFactor { org, scope } => {
             let (before, after) = admin::set_two_factor_scope(&wired.stores, &org, &scope).await?;

@@ -136,6 +136,8 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Seconds in-flight requests get to finish on shutdown.
     pub shutdown_timeout_secs: u64,
+    /// Comma-separated addresses and CIDR ranges of the proxies in front of `idp`.
+    pub trusted_proxies: String,
 }
 
 impl Default for ServerSettings {
@@ -147,6 +149,7 @@ impl Default for ServerSettings {
             mode: Mode::Embedded,
             workers: 0,
             shutdown_timeout_secs: 30,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -413,6 +416,9 @@ impl Settings {
                 "argon2 needs at least 8 KiB per lane and one pass",
             ));
         }
+        if let Err(e) = self.trusted_proxies() {
+            return Err(ConfigError::new("server.trusted_proxies", e.to_string()));
+        }
         if !(60..=7 * 24 * 3600).contains(&self.security.reset_link_ttl_secs) {
             return Err(ConfigError::new(
                 "security.reset_link_ttl_secs",
@@ -466,6 +472,19 @@ impl Settings {
     }
 
     /// The issuer identifier in force.
+    /// The trusted proxies, parsed.
+    pub fn trusted_proxies(
+        &self,
+    ) -> Result<Vec<idp_core::policy::IpRange>, idp_core::policy::IpRangeError> {
+        self.server
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(idp_core::policy::IpRange::parse)
+            .collect()
+    }
+
     pub fn issuer(&self) -> &str {
         self.server
             .issuer

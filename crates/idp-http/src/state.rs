@@ -20,6 +20,8 @@ pub struct AppState {
     pub clients: ClientCache,
     /// The discovery document, serialized once.
     pub discovery: StaticDocument,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` say who the client is.
+    pub trusted_proxies: Vec<idp_core::policy::IpRange>,
 }
 
 /// A JSON document answered from the same bytes every time, with its ETag.

@@ -129,9 +129,22 @@ pub fn check_csrf(state: &AppState, req: &HttpRequest, submitted: &str) -> Resul
     }
 }
 
+/// Where a request came from. The address is the peer's, or, behind a trusted proxy,
+/// the one the proxy forwarded.
 pub fn origin(req: &HttpRequest) -> Origin {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let trusted = req
+        .app_data::<actix_web::web::Data<AppState>>()
+        .map(|s| s.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    let ip = idp_core::policy::client_ip(
+        req.peer_addr().map(|a| a.ip()),
+        header("x-forwarded-for"),
+        header("forwarded"),
+        trusted,
+    );
     Origin {
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: ip.map(|a| a.to_string()),
         user_agent: req
             .headers()
             .get(actix_web::http::header::USER_AGENT)

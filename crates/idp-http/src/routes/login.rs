@@ -149,7 +149,7 @@ async fn submit(
             )
             .await;
         }
-        Err(e @ SignInError::OnLeave) => {
+        Err(e @ (SignInError::OnLeave | SignInError::IpNotAllowed { .. })) => {
             return page(
                 &state,
                 &req,
