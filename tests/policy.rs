@@ -566,3 +566,70 @@ async fn forwarded_addresses_from_an_untrusted_peer_are_ignored() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.unwrap().contains("(127.0.0.1)"));
 }
+
+fn pg_query_i64(db_url: &str, sql: &str) -> Vec<i64> {
+    use diesel::{Connection as _, RunQueryDsl as _};
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        v: i64,
+    }
+    let mut conn = diesel::PgConnection::establish(db_url).unwrap();
+    diesel::sql_query(sql)
+        .load::<Row>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.v)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_idle_session_is_ended_on_the_server_and_lifetimes_follow_the_organization() {
+    let test = "an_idle_session_is_ended_on_the_server_and_lifetimes_follow_the_organization";
+    let (Some(pg), Some(redis)) = (
+        backend_url("IDP_TEST_DATABASE_URL", test),
+        backend_url("IDP_TEST_REDIS_URL", test),
+    ) else {
+        return;
+    };
+    let db = PgDatabase::create(&pg);
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", db.url.as_str()),
+        ("IDP_REDIS__URL", redis.as_str()),
+    ])
+    .await;
+    policy(
+        &idp,
+        "acme",
+        &["idle_timeout_minutes=5", "session_lifetime_hours=2"],
+    );
+    let (b, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(landed_on(&step).1, "/account");
+    let lifetime = pg_query_i64(
+        &db.url,
+        "SELECT expires_at - created_at AS v FROM browser_sessions",
+    );
+    assert_eq!(
+        lifetime,
+        vec![2 * 3600 * 1_000_000],
+        "the organization's 2 hours"
+    );
+
+    // Four minutes idle: still signed in.
+    pg_query_i64(
+        &db.url,
+        "UPDATE browser_sessions SET last_seen_at = last_seen_at - 240000000 RETURNING 0::BIGINT AS v",
+    );
+    assert_eq!(b.get("/account").await.status(), StatusCode::OK);
+    // Six minutes idle: ended, in the database too.
+    pg_query_i64(
+        &db.url,
+        "UPDATE browser_sessions SET last_seen_at = last_seen_at - 360000000 RETURNING 0::BIGINT AS v",
+    );
+    assert!(b.get("/account").await.status().is_redirection());
+    let ended = pg_query_i64(
+        &db.url,
+        "SELECT COUNT(*) AS v FROM browser_sessions WHERE ended_at IS NOT NULL",
+    );
+    assert_eq!(ended, vec![1]);
+}

@@ -232,6 +232,8 @@ pub struct BrowserSession {
     pub last_seen_at: Timestamp,
     pub expires_at: Timestamp,
     pub ended_at: Option<Timestamp>,
+    /// The idle timeout in force when the session started; `None`: the server's.
+    pub idle_timeout: Option<std::time::Duration>,
 }
 
 impl BrowserSession {
@@ -306,6 +308,7 @@ mod tests {
             last_seen_at: Timestamp::from_secs(0),
             expires_at: Timestamp::from_secs(100),
             ended_at: None,
+            idle_timeout: None,
         };
         assert!(s.is_live(Timestamp::from_secs(99)));
         assert!(!s.is_live(Timestamp::from_secs(100)));

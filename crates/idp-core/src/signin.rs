@@ -294,6 +294,15 @@ pub async fn start_session(
         stores.sessions.end(&session_id_for(old), now).await?;
     }
     let cookie = token(stores.random.as_ref());
+    // The member's organization may end sessions sooner than the server does.
+    let policy = match stores.orgs.find_by_id(&user.org_id).await? {
+        Some(org) => effective_policy(stores, &org).await?,
+        None => EffectivePolicy::default(),
+    };
+    let absolute = policy
+        .session_lifetime
+        .map_or(lifetimes.absolute, |d| d.min(lifetimes.absolute));
+    let idle = policy.idle_timeout.map(|d| d.min(lifetimes.idle));
     let session = BrowserSession {
         id: session_id_for(&cookie),
         user_id: user.id.clone(),
@@ -303,8 +312,9 @@ pub async fn start_session(
         user_agent: origin.user_agent.clone(),
         created_at: now,
         last_seen_at: now,
-        expires_at: now.plus(lifetimes.absolute),
+        expires_at: now.plus(absolute),
         ended_at: None,
+        idle_timeout: idle,
     };
     stores.sessions.insert(&session).await?;
     Ok((cookie, session))
@@ -326,11 +336,13 @@ pub async fn resolve_session(
     if !session.is_live(now) {
         return Ok(None);
     }
-    if session.last_seen_at.plus(lifetimes.idle) <= now {
+    let idle = session.idle_timeout.unwrap_or(lifetimes.idle);
+    if session.last_seen_at.plus(idle) <= now {
         stores.sessions.end(&session.id, now).await?;
         return Ok(None);
     }
-    if session.last_seen_at.plus(TOUCH_EVERY) <= now {
+    // Often enough that a short idle timeout never ends a session in use.
+    if session.last_seen_at.plus(TOUCH_EVERY.min(idle / 4)) <= now {
         stores.sessions.touch(&session.id, now).await?;
         session.last_seen_at = now;
     }

@@ -536,6 +536,7 @@ pub(crate) struct SessionRow {
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub ended_at: Option<i64>,
+    pub idle_timeout_secs: Option<i64>,
 }
 
 impl From<&BrowserSession> for SessionRow {
@@ -551,6 +552,9 @@ impl From<&BrowserSession> for SessionRow {
             last_seen_at: s.last_seen_at.as_micros(),
             expires_at: s.expires_at.as_micros(),
             ended_at: s.ended_at.map(Timestamp::as_micros),
+            idle_timeout_secs: s
+                .idle_timeout
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
         }
     }
 }
@@ -569,6 +573,10 @@ impl TryFrom<SessionRow> for BrowserSession {
             last_seen_at: ts(r.last_seen_at),
             expires_at: ts(r.expires_at),
             ended_at: opt_ts(r.ended_at),
+            idle_timeout: r
+                .idle_timeout_secs
+                .and_then(|s| u64::try_from(s).ok())
+                .map(std::time::Duration::from_secs),
         })
     }
 }

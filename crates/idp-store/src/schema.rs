@@ -167,6 +167,7 @@ diesel::table! {
         last_seen_at -> BigInt,
         expires_at -> BigInt,
         ended_at -> Nullable<BigInt>,
+        idle_timeout_secs -> Nullable<BigInt>,
     }
 }
 

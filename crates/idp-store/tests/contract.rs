@@ -216,6 +216,7 @@ mod fixtures {
             last_seen_at: before(60),
             expires_at,
             ended_at: None,
+            idle_timeout: Some(std::time::Duration::from_secs(900)),
         }
     }
 }
