@@ -633,3 +633,301 @@ async fn an_idle_session_is_ended_on_the_server_and_lifetimes_follow_the_organiz
     );
     assert_eq!(ended, vec![1]);
 }
+
+#[tokio::test]
+async fn turning_email_password_off_deletes_credentials_and_back_on_invites_everyone() {
+    let test = "turning_email_password_off_deletes_credentials_and_back_on_invites_everyone";
+    let (Some(pg), Some(redis)) = (
+        backend_url("IDP_TEST_DATABASE_URL", test),
+        backend_url("IDP_TEST_REDIS_URL", test),
+    ) else {
+        return;
+    };
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let db = PgDatabase::create(&pg);
+    let port = smtp.port.to_string();
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", db.url.as_str()),
+        ("IDP_REDIS__URL", redis.as_str()),
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", &port),
+    ])
+    .await;
+    idp.cli(&[
+        "org", "create", "--name", "Acme EU", "--slug", "acme-eu", "--parent", "acme", "--json",
+    ]);
+    idp.cli(&[
+        "user",
+        "create",
+        "--org",
+        "acme-eu",
+        "--email",
+        "jean@example.com",
+        "--password",
+        "a long enough passphrase",
+        "--totp-secret",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "--json",
+    ]);
+    let with_password = "SELECT COUNT(*) AS v FROM credentials WHERE password_hash IS NOT NULL OR totp_secret_sealed IS NOT NULL";
+    assert_eq!(pg_query_i64(&db.url, with_password), vec![2]);
+
+    // Only on the main organization, and only once the count is confirmed.
+    let refused = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["org", "email-password", "--org", "acme-eu", "--disable"],
+    );
+    assert_eq!(refused.status.code(), Some(1), "a sub-organization cannot");
+    let dry = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["org", "email-password", "--org", "acme", "--disable"],
+    );
+    assert_eq!(dry.status.code(), Some(1));
+    assert!(stderr(&dry).contains("--confirm 2"), "{}", stderr(&dry));
+    let wrong = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "org",
+            "email-password",
+            "--org",
+            "acme",
+            "--disable",
+            "--confirm",
+            "5",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        pg_query_i64(&db.url, with_password),
+        vec![2],
+        "nothing deleted yet"
+    );
+
+    // A reset link asked for before the switch stops working with it.
+    let b = idp.browser();
+    let forgot = b.get("/forgot-password").await.text().await.unwrap();
+    b.post(
+        "/forgot-password",
+        &[("csrf", &hidden(&forgot, "csrf")), ("email", EMAIL)],
+    )
+    .await;
+    let early_link = reset_link(&smtp, 1);
+
+    idp.cli_text(&[
+        "org",
+        "email-password",
+        "--org",
+        "acme",
+        "--disable",
+        "--confirm",
+        "2",
+    ]);
+    assert_eq!(
+        pg_query_i64(&db.url, with_password),
+        vec![0],
+        "every password and secret deleted"
+    );
+    assert_eq!(
+        pg_query_i64(&db.url, "SELECT COUNT(*) AS v FROM recovery_codes"),
+        vec![0]
+    );
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));
+    assert_eq!(b.get(&early_link).await.status(), StatusCode::GONE);
+
+    // Back on: every member gets a link to set a password, and nothing else works.
+    idp.cli_text(&["org", "email-password", "--org", "acme", "--enable"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while smtp.messages().len() < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 3, "one link for each of the two members");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("jean@example.com") && m.contains("Create your password"))
+    );
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert!(
+        matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)),
+        "the old password is gone for good"
+    );
+    let link = reset_link(&smtp, 3);
+    let page = b.get(&link).await.text().await.unwrap();
+    let saved = submit_new_password(
+        &b,
+        &page,
+        "/reset-password",
+        "Analytical Engine 1843",
+        "Analytical Engine 1843",
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn email_login_per_member_and_turning_two_factor_off_after_confirmation() {
+    let Some(smtp) =
+        SmtpServer::start("email_login_per_member_and_turning_two_factor_off_after_confirmation")
+    else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let idp = Idp::start_with(&[
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", &port),
+    ])
+    .await;
+    idp.cli(&[
+        "user",
+        "create",
+        "--org",
+        "acme",
+        "--email",
+        "grace@example.com",
+        "--password",
+        "a long enough passphrase",
+        "--json",
+    ]);
+
+    // Unknown addresses change nothing.
+    let bad = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "user",
+            "email-login",
+            "--org",
+            "acme",
+            "--disable",
+            "--email",
+            EMAIL,
+            "--email",
+            "nobody@example.com",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert_eq!(landed_on(&step).1, "/account");
+
+    idp.cli_text(&[
+        "user",
+        "email-login",
+        "--org",
+        "acme",
+        "--disable",
+        "--email",
+        EMAIL,
+        "--email",
+        "grace@example.com",
+    ]);
+    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+    assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));
+    let resend = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "user",
+            "send-password-reset",
+            "--org",
+            "acme",
+            "--email",
+            EMAIL,
+        ],
+    );
+    assert_eq!(
+        resend.status.code(),
+        Some(1),
+        "only for members with email sign-in"
+    );
+
+    idp.cli_text(&[
+        "user",
+        "email-login",
+        "--org",
+        "acme",
+        "--enable",
+        "--email",
+        EMAIL,
+    ]);
+    let link = reset_link(&smtp, 1);
+    assert!(
+        smtp.messages()[0].contains("Create your password"),
+        "{}",
+        smtp.messages()[0]
+    );
+    let b = idp.browser();
+    let page = b.get(&link).await.text().await.unwrap();
+    let saved = submit_new_password(
+        &b,
+        &page,
+        "/reset-password",
+        "Analytical Engine 1843",
+        "Analytical Engine 1843",
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let (_, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
+    assert_eq!(landed_on(&step).1, "/account");
+    let (_, step) = sign_in_as(&idp, "grace@example.com", "a long enough passphrase").await;
+    assert!(
+        matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)),
+        "still off for grace"
+    );
+
+    // Two-factor on, one member enrols; turning it off asks for that count, then deletes it.
+    idp.cli_text(&["org", "two-factor", "--org", "acme", "--scope", "everybody"]);
+    let (b, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
+    let html = match step {
+        Step::Page(StatusCode::OK, _, _, html) => html,
+        other => panic!("{other:?}"),
+    };
+    let key = {
+        let at = html.find("id=\"secret\"").unwrap();
+        let start = at + html[at..].find('>').unwrap() + 1;
+        html[start..start + html[start..].find('<').unwrap()].to_owned()
+    };
+    let secret = idp_core::totp::TotpSecret::parse_base32(&key).unwrap();
+    let now = idp_core::Timestamp::from_micros(
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_micros(),
+        )
+        .unwrap(),
+    );
+    let code = idp_core::totp::code_at_step(&secret, idp_core::totp::step_at(now));
+    let ok = b
+        .post(
+            "/login/enrol",
+            &[("csrf", &hidden(&html, "csrf")), ("code", &code)],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let off = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["org", "two-factor", "--org", "acme", "--scope", "off"],
+    );
+    assert_eq!(off.status.code(), Some(1));
+    assert!(stderr(&off).contains("--confirm 1"), "{}", stderr(&off));
+    idp.cli_text(&[
+        "org",
+        "two-factor",
+        "--org",
+        "acme",
+        "--scope",
+        "off",
+        "--confirm",
+        "1",
+    ]);
+    let (_, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
+    assert_eq!(landed_on(&step).1, "/account", "the second factor is gone");
+}

@@ -10,12 +10,13 @@ use crate::email::{Email, EmailError};
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::org::{OrgError, Organization};
 use crate::policy::{
-    AllowListError, EffectivePolicy, PolicyError, PolicySettings, TWO_FACTOR_SCOPE, TwoFactorScope,
-    parse_allow_list,
+    AllowListError, EffectivePolicy, PolicyError, PolicySettings, TwoFactorScope, parse_allow_list,
 };
 use crate::ports::{EphemeralError, PasswordError, StoreError, Stores};
 use crate::random::token;
-use crate::records::{Credentials, IpListEntry, IpListPurpose, OrgPolicyRecord, User, UserStatus};
+use crate::records::{
+    CredentialScope, Credentials, IpListEntry, IpListPurpose, OrgPolicyRecord, User, UserStatus,
+};
 use crate::secret::{ClientSecret, Password};
 use crate::totp::{self, TotpSecret, TotpSecretError};
 use std::time::Duration;
@@ -44,6 +45,12 @@ pub enum AdminError {
     Policy(#[from] PolicyError),
     #[error(transparent)]
     AllowList(#[from] AllowListError),
+    #[error(
+        "this deletes {what} of {affected} members; to go ahead, confirm with that number (--confirm {affected})"
+    )]
+    ConfirmationRequired { affected: u64, what: &'static str },
+    #[error("the email could not be sent: {0}")]
+    Link(String),
     #[error("passwords must be {min} to {max} characters long")]
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
@@ -116,59 +123,40 @@ fn system_event(
     }
 }
 
-/// Sets who must use a second factor in `org` and, unless they set their own, its
-/// sub-organizations. Returns the scope before and after.
-pub async fn set_two_factor_scope(
-    stores: &Stores,
-    org: &str,
-    scope: &str,
-) -> Result<(Option<TwoFactorScope>, TwoFactorScope), AdminError> {
-    let scope: TwoFactorScope = scope.parse()?;
-    let org = resolve_org(stores, org).await?;
-    let now = stores.clock.now();
-    let mut record = stores
-        .policies
-        .find_policy(&org.id)
-        .await?
-        .unwrap_or_else(|| OrgPolicyRecord {
-            org_id: org.id.clone(),
-            settings: serde_json::json!({}),
-            updated_at: now,
-        });
-    let before = record
-        .settings
-        .get(TWO_FACTOR_SCOPE)
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse().ok());
-    if let Some(map) = record.settings.as_object_mut() {
-        map.insert(TWO_FACTOR_SCOPE.into(), serde_json::json!(scope));
-    } else {
-        record.settings = serde_json::json!({ TWO_FACTOR_SCOPE: scope });
-    }
-    record.updated_at = now;
-    stores.policies.upsert_policy(&record).await?;
-    let mut event = system_event(
-        &org.id,
-        ActivityType::SecuritySettingsChange,
-        EventKind::Edit,
-        InfoType::SecuritySettings,
-        stores,
-    );
-    event.detail =
-        serde_json::json!({"setting": TWO_FACTOR_SCOPE, "before": before, "after": scope});
-    stores.audit.append(&event).await?;
-    Ok((before, scope))
+/// Where links in the emails of a policy change point, and how long they work.
+#[derive(Clone, Debug)]
+pub struct Links {
+    pub base_url: String,
+    pub ttl: Duration,
+}
+
+/// What a policy change did.
+#[derive(Clone, Debug)]
+pub struct PolicyUpdate {
+    /// The organization's own settings after the change.
+    pub settings: serde_json::Value,
+    pub effective: EffectivePolicy,
+    /// Members whose stored credentials the change deleted.
+    pub cleared: u64,
+    /// Members sent a link to set a password again.
+    pub invited: u64,
 }
 
 /// Changes an organization's own policy settings: each `(key, value)` sets a value
 /// (read as JSON, or as a word when it is not JSON) or, with an empty value, removes it.
-/// Nothing is saved unless the whole result is valid. Returns the settings and the
-/// effective policy.
+/// Nothing is saved unless the whole result is valid.
+///
+/// Turning email-password sign-in off deletes every stored password and second factor
+/// in the tree; turning the two-factor scope off deletes every second factor. Either
+/// needs `confirm` to name the number of members affected, which the refusal reports.
+/// Turning email-password sign-in back on sends each member a link to set a password.
 pub async fn update_policy(
     stores: &Stores,
     org: &str,
     changes: &[(String, String)],
-) -> Result<(serde_json::Value, EffectivePolicy), AdminError> {
+    confirm: Option<u64>,
+    links: &Links,
+) -> Result<PolicyUpdate, AdminError> {
     let org = resolve_org(stores, org).await?;
     let now = stores.clock.now();
     let record = stores.policies.find_policy(&org.id).await?;
@@ -190,27 +178,164 @@ pub async fn update_policy(
     }
     let parsed = PolicySettings::parse(&after)?;
     parsed.validate(org.is_root())?;
-    if !changes.is_empty() && after != before {
-        stores
-            .policies
-            .upsert_policy(&OrgPolicyRecord {
-                org_id: org.id.clone(),
-                settings: after.clone(),
-                updated_at: now,
-            })
+    let was = crate::policy::effective_policy(stores, &org).await?;
+    let will = crate::policy::effective_policy_with(stores, &org, &parsed).await?;
+    let scope = if was.email_password_login && !will.email_password_login {
+        Some(CredentialScope::Everything)
+    } else if was.two_factor_scope != TwoFactorScope::Off
+        && will.two_factor_scope == TwoFactorScope::Off
+    {
+        Some(CredentialScope::SecondFactors)
+    } else {
+        None
+    };
+    if let Some(scope) = scope {
+        let affected = stores
+            .credentials
+            .count_in_subtree(&org.path, scope)
             .await?;
+        if affected > 0 && confirm != Some(affected) {
+            return Err(AdminError::ConfirmationRequired {
+                affected,
+                what: match scope {
+                    CredentialScope::Everything => "every stored password and second factor",
+                    CredentialScope::SecondFactors => "every enrolled second factor",
+                },
+            });
+        }
+    }
+    let mut update = PolicyUpdate {
+        settings: after.clone(),
+        effective: will.clone(),
+        cleared: 0,
+        invited: 0,
+    };
+    if after == before {
+        return Ok(update);
+    }
+    if let Some(scope) = scope {
+        update.cleared = stores
+            .credentials
+            .clear_in_subtree(&org.path, scope, now)
+            .await?;
+    }
+    stores
+        .policies
+        .upsert_policy(&OrgPolicyRecord {
+            org_id: org.id.clone(),
+            settings: after.clone(),
+            updated_at: now,
+        })
+        .await?;
+    let mut event = system_event(
+        &org.id,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Edit,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail = serde_json::json!({"before": before, "after": after,
+                                      "members_whose_credentials_were_deleted": update.cleared});
+    stores.audit.append(&event).await?;
+    if !was.email_password_login && will.email_password_login {
+        update.invited = invite_subtree(stores, &org, links).await?;
+    }
+    Ok(update)
+}
+
+/// Sends every member under `org` who signs in with email a link to set a password.
+async fn invite_subtree(
+    stores: &Stores,
+    org: &Organization,
+    links: &Links,
+) -> Result<u64, AdminError> {
+    let mut sent = 0;
+    for o in stores.orgs.find_subtree(&org.path).await? {
+        let mut after = None;
+        loop {
+            let page = stores.users.find_by_org(&o.id, after.as_ref(), 500).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            for member in &page {
+                match crate::password_policy::send_link(
+                    stores,
+                    member,
+                    crate::password_policy::LinkKind::Welcome,
+                    &links.base_url,
+                    links.ttl,
+                    (ActorKind::System, None),
+                    &crate::signin::Origin::default(),
+                )
+                .await
+                {
+                    Ok(()) => sent += 1,
+                    Err(
+                        crate::password_policy::ChangeError::EmailLoginDisabled
+                        | crate::password_policy::ChangeError::TooManyRequests,
+                    ) => {}
+                    Err(e) => return Err(AdminError::Link(e.to_string())),
+                }
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Turns email sign-in on or off for the listed members of `org`. Every address must
+/// belong to a member, or nothing changes. Turning it on sends a welcome email with a
+/// single-use link to create a password; turning it off deletes the stored password.
+pub async fn set_member_email_login(
+    stores: &Stores,
+    org: &str,
+    emails: &[String],
+    enabled: bool,
+    links: &Links,
+) -> Result<Vec<User>, AdminError> {
+    let mut members = Vec::with_capacity(emails.len());
+    for e in emails {
+        members.push(resolve_member(stores, org, e).await?);
+    }
+    let now = stores.clock.now();
+    for member in &members {
+        let mut creds = stores
+            .credentials
+            .find_by_user(&member.id)
+            .await?
+            .unwrap_or_else(|| Credentials::empty(member.id.clone(), now));
+        let before = creds.email_login_enabled;
+        creds.email_login_enabled = enabled;
+        if !enabled {
+            creds.password_hash = None;
+            creds.password_must_change = false;
+            stores.credentials.delete_links(&member.id).await?;
+        }
+        creds.updated_at = now;
+        stores.credentials.update(&creds).await?;
         let mut event = system_event(
-            &org.id,
+            &member.org_id,
             ActivityType::SecuritySettingsChange,
             EventKind::Edit,
             InfoType::SecuritySettings,
             stores,
         );
-        event.detail = serde_json::json!({"before": before, "after": after});
+        event.target_user_id = Some(member.id.clone());
+        event.detail = serde_json::json!({"email_login": {"before": before, "after": enabled}});
         stores.audit.append(&event).await?;
+        if enabled {
+            crate::password_policy::send_link(
+                stores,
+                member,
+                crate::password_policy::LinkKind::Welcome,
+                &links.base_url,
+                links.ttl,
+                (ActorKind::System, None),
+                &crate::signin::Origin::default(),
+            )
+            .await
+            .map_err(|e| AdminError::Link(e.to_string()))?;
+        }
     }
-    let effective = crate::policy::effective_policy(stores, &org).await?;
-    Ok((after, effective))
+    Ok(members)
 }
 
 /// The effective policy as JSON, for people and scripts.

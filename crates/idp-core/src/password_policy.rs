@@ -5,7 +5,6 @@
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::crypto::TokenDigest;
 use crate::email::Email;
-use crate::ids::UserId;
 use crate::org::Organization;
 use crate::policy::{self, EffectivePolicy};
 use crate::ports::{EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores};
@@ -225,10 +224,6 @@ fn event(
     }
 }
 
-fn reset_key(token: &str) -> String {
-    format!("password-reset:{}", TokenDigest::of(token).to_hex())
-}
-
 /// Links a member may ask for per hour.
 const RESET_LINKS_PER_HOUR: u64 = 5;
 
@@ -242,10 +237,20 @@ pub async fn email_login_allowed(stores: &Stores, user: &User) -> Result<bool, S
     Ok(enabled && policy_of(stores, user).await?.email_password_login)
 }
 
+/// Why a member gets a link to set a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// They asked, or an administrator sent it again.
+    Reset,
+    /// Email sign-in was turned on for them: create a first password.
+    Welcome,
+}
+
 /// Emails `user` a single-use link to set a new password, valid for `ttl`.
-pub async fn send_reset_link(
+pub async fn send_link(
     stores: &Stores,
     user: &User,
+    kind: LinkKind,
     base_url: &str,
     ttl: Duration,
     by: (ActorKind, Option<String>),
@@ -265,23 +270,44 @@ pub async fn send_reset_link(
         return Err(ChangeError::TooManyRequests);
     }
     let t = token(stores.random.as_ref());
+    let now = stores.clock.now();
+    let purpose = match kind {
+        LinkKind::Reset => "password_reset",
+        LinkKind::Welcome => "welcome",
+    };
     stores
-        .ephemeral
-        .put(&reset_key(&t), user.id.as_str().as_bytes(), ttl)
+        .credentials
+        .insert_link(&TokenDigest::of(&t), &user.id, purpose, now, now.plus(ttl))
         .await?;
     let minutes = ttl.as_secs() / 60;
+    let link = format!("{base_url}/reset-password?token={t}");
+    let (subject, text) = match kind {
+        LinkKind::Reset => (
+            "Set a new password",
+            format!(
+                "Someone asked to set a new password for {email}.\n\n\
+                 Open this link within {minutes} minutes to choose one (it works once):\n\
+                 {link}\n\n\
+                 If it was not you, ignore this message: your password stays as it is.\n",
+                email = user.email
+            ),
+        ),
+        LinkKind::Welcome => (
+            "Create your password",
+            format!(
+                "You can now sign in with your email address, {email}.\n\n\
+                 Open this link within {minutes} minutes to create your password (it works once):\n\
+                 {link}\n",
+                email = user.email
+            ),
+        ),
+    };
     stores
         .mailer
         .send(&OutgoingMail {
             to: user.email.clone(),
-            subject: "Set a new password".into(),
-            text: format!(
-                "Someone asked to set a new password for {email}.\n\n\
-                 Open this link within {minutes} minutes to choose one (it works once):\n\
-                 {base_url}/reset-password?token={t}\n\n\
-                 If it was not you, ignore this message: your password stays as it is.\n",
-                email = user.email
-            ),
+            subject: subject.into(),
+            text,
         })
         .await?;
     stores
@@ -293,7 +319,7 @@ pub async fn send_reset_link(
             by,
             origin,
             stores,
-            serde_json::json!({"step": "link_sent"}),
+            serde_json::json!({"step": "link_sent", "kind": format!("{kind:?}").to_lowercase()}),
         ))
         .await?;
     Ok(())
@@ -313,7 +339,7 @@ pub async fn request_reset(
     };
     for user in stores.users.find_all_by_email(&email).await? {
         let me = (ActorKind::Member, Some(user.id.to_string()));
-        match send_reset_link(stores, &user, base_url, ttl, me, origin).await {
+        match send_link(stores, &user, LinkKind::Reset, base_url, ttl, me, origin).await {
             Ok(()) | Err(ChangeError::EmailLoginDisabled | ChangeError::TooManyRequests) => {}
             Err(e) => return Err(e),
         }
@@ -323,11 +349,19 @@ pub async fn request_reset(
 
 /// The member a live reset link is for.
 pub async fn reset_link_user(stores: &Stores, t: &str) -> Result<Option<User>, ChangeError> {
-    let Some(id) = stores.ephemeral.get(&reset_key(t)).await? else {
+    let now = stores.clock.now();
+    let Some(id) = stores
+        .credentials
+        .find_link(&TokenDigest::of(t), now)
+        .await?
+    else {
         return Ok(None);
     };
-    let id = String::from_utf8(id).unwrap_or_default();
-    Ok(stores.users.find_by_id(&UserId::from_string(id)).await?)
+    let Some(user) = stores.users.find_by_id(&id).await? else {
+        return Ok(None);
+    };
+    // A link sent before email sign-in was turned off no longer works.
+    Ok(email_login_allowed(stores, &user).await?.then_some(user))
 }
 
 /// Sets the new password from a reset link: the link is used up only when the password
@@ -349,7 +383,11 @@ pub async fn complete_reset(
         .is_some_and(|c| c.locked_at.is_some());
     // Rules first, so a refused password leaves the link usable.
     vet(stores, &user, &new, confirm).await?;
-    if stores.ephemeral.take(&reset_key(t)).await?.is_none() {
+    let used = stores
+        .credentials
+        .use_link(&TokenDigest::of(t), stores.clock.now())
+        .await?;
+    if used.as_ref() != Some(&user.id) {
         return Err(ChangeError::LinkInvalid);
     }
     store(stores, &user, new).await?;

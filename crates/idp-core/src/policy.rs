@@ -224,12 +224,31 @@ pub async fn effective_policy(
     stores: &Stores,
     org: &Organization,
 ) -> Result<EffectivePolicy, StoreError> {
+    effective_with(stores, org, None).await
+}
+
+/// The effective policy `org` would have with `own` as its own settings.
+pub async fn effective_policy_with(
+    stores: &Stores,
+    org: &Organization,
+    own: &PolicySettings,
+) -> Result<EffectivePolicy, StoreError> {
+    effective_with(stores, org, Some(own)).await
+}
+
+async fn effective_with(
+    stores: &Stores,
+    org: &Organization,
+    own: Option<&PolicySettings>,
+) -> Result<EffectivePolicy, StoreError> {
     let mut chain = Vec::new();
     for id in ancestry(org) {
-        if let Some(p) = stores.policies.find_policy(&id).await? {
-            chain.push(PolicySettings::from_stored(&p.settings));
-        } else {
-            chain.push(PolicySettings::default());
+        match own {
+            Some(settings) if id == org.id => chain.push(settings.clone()),
+            _ => chain.push(match stores.policies.find_policy(&id).await? {
+                Some(p) => PolicySettings::from_stored(&p.settings),
+                None => PolicySettings::default(),
+            }),
         }
     }
     Ok(EffectivePolicy::from_chain(&chain))

@@ -10,9 +10,9 @@ use crate::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
 use crate::org::Organization;
 use crate::random::Random;
 use crate::records::{
-    AdminAssignment, BrowserSession, Consent, Credentials, Grant, IpListEntry, IpListPurpose,
-    KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, RecoveryCodeSummary, RefreshToken,
-    RefreshUse, SecondFactorLock, SignInRecord, SigningKey, User, UserStatus,
+    AdminAssignment, BrowserSession, Consent, CredentialScope, Credentials, Grant, IpListEntry,
+    IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, RecoveryCodeSummary,
+    RefreshToken, RefreshUse, SecondFactorLock, SignInRecord, SigningKey, User, UserStatus,
 };
 use crate::secret::Password;
 use async_trait::async_trait;
@@ -117,6 +117,40 @@ pub trait CredentialRepo: Send + Sync {
         must_change: bool,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Members of the organizations under `path` who hold credentials of `scope`.
+    async fn count_in_subtree(&self, path: &str, scope: CredentialScope)
+    -> Result<u64, StoreError>;
+    /// Removes the credentials of `scope` of every member under `path`, in one
+    /// transaction; returns how many members held some.
+    async fn clear_in_subtree(
+        &self,
+        path: &str,
+        scope: CredentialScope,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// Stores a single-use link to set a password.
+    async fn insert_link(
+        &self,
+        digest: &TokenDigest,
+        user: &UserId,
+        purpose: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The member of an unused, unexpired link.
+    async fn find_link(
+        &self,
+        digest: &TokenDigest,
+        now: Timestamp,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// Marks an unused, unexpired link used, atomically: of two uses, one wins.
+    async fn use_link(
+        &self,
+        digest: &TokenDigest,
+        now: Timestamp,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// Removes every pending link of a member.
+    async fn delete_links(&self, user: &UserId) -> Result<(), StoreError>;
     /// The latest `limit` password hashes of the history, newest first.
     async fn password_history(&self, user: &UserId, limit: u32) -> Result<Vec<String>, StoreError>;
 }

@@ -93,6 +93,15 @@ impl Credentials {
     }
 }
 
+/// Which stored credentials an organization-wide change removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialScope {
+    /// Passwords (and their history), second factors, everything.
+    Everything,
+    /// Authenticator apps, emailed codes and recovery codes.
+    SecondFactors,
+}
+
 /// What a member's recovery codes look like, for their security page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RecoveryCodeSummary {

@@ -133,8 +133,23 @@ enum OrgCommand {
         org: String,
         #[arg(long = "set")]
         set: Vec<String>,
+        /// The number of members a destructive change affects, as its refusal said.
+        #[arg(long)]
+        confirm: Option<u64>,
         #[command(flatten)]
         out: Output,
+    },
+    /// Turn email-and-password sign-in on or off for a main organization and all its
+    /// sub-organizations. Off deletes every stored password and second factor.
+    EmailPassword {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        enable: bool,
+        #[arg(long)]
+        disable: bool,
+        #[arg(long)]
+        confirm: Option<u64>,
     },
     /// Replace the organization's IP allow-list: sign-ins from elsewhere are refused.
     /// Up to 100 `--entry ADDRESS_OR_CIDR[=note]`; none clears the list.
@@ -151,6 +166,9 @@ enum OrgCommand {
         org: String,
         #[arg(long)]
         scope: String,
+        /// Turning it off deletes every second factor: the number of members affected.
+        #[arg(long)]
+        confirm: Option<u64>,
     },
 }
 
@@ -189,6 +207,18 @@ enum UserCommand {
         org: String,
         #[arg(long)]
         email: String,
+    },
+    /// Turn email sign-in on (sending a welcome email to create a password) or off
+    /// (deleting the password) for one or more members.
+    EmailLogin {
+        #[arg(long)]
+        org: String,
+        #[arg(long = "email", required = true)]
+        emails: Vec<String>,
+        #[arg(long)]
+        enable: bool,
+        #[arg(long)]
+        disable: bool,
     },
     /// Set a member's status: active, on_leave or disabled.
     SetStatus {
@@ -396,6 +426,14 @@ fn client_json(c: &Client) -> serde_json::Value {
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
 }
 
+/// Where emailed links point, and how long welcome links work.
+fn links(settings: &Settings) -> admin::Links {
+    admin::Links {
+        base_url: settings.issuer().to_owned(),
+        ttl: std::time::Duration::from_secs(settings.security.welcome_link_ttl_secs),
+    }
+}
+
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -422,7 +460,12 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 Ok(())
             }
         }
-        OrgCommand::Policy { org, set, out } => {
+        OrgCommand::Policy {
+            org,
+            set,
+            confirm,
+            out,
+        } => {
             let changes = set
                 .iter()
                 .map(|kv| {
@@ -431,8 +474,15 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                         .ok_or_else(|| anyhow::anyhow!("--set takes key=value, not {kv:?}"))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let (own, effective) = admin::update_policy(&wired.stores, &org, &changes).await?;
-            let shown = json!({"settings": own, "effective": admin::effective_json(&effective)});
+            let update =
+                admin::update_policy(&wired.stores, &org, &changes, confirm, &links(&settings))
+                    .await?;
+            let shown = json!({
+                "settings": update.settings,
+                "effective": admin::effective_json(&update.effective),
+                "members_whose_credentials_were_deleted": update.cleared,
+                "members_sent_a_password_link": update.invited,
+            });
             if out.json {
                 print_json(&shown)
             } else {
@@ -452,10 +502,44 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
             println!("allow-list: {} entries", saved);
             Ok(())
         }
-        OrgCommand::TwoFactor { org, scope } => {
-            let (before, after) = admin::set_two_factor_scope(&wired.stores, &org, &scope).await?;
-            let before = before.map_or("not set".to_owned(), |b| b.to_string());
-            println!("two-factor scope: {before} -> {after}");
+        OrgCommand::TwoFactor {
+            org,
+            scope,
+            confirm,
+        } => {
+            let changes = [("two_factor_scope".to_owned(), scope)];
+            let update =
+                admin::update_policy(&wired.stores, &org, &changes, confirm, &links(&settings))
+                    .await?;
+            println!(
+                "two-factor scope: {}; second factors deleted for {} members",
+                update.effective.two_factor_scope, update.cleared
+            );
+            Ok(())
+        }
+        OrgCommand::EmailPassword {
+            org,
+            enable,
+            disable,
+            confirm,
+        } => {
+            if enable == disable {
+                anyhow::bail!("say --enable or --disable");
+            }
+            let changes = [("email_password_login".to_owned(), enable.to_string())];
+            let update =
+                admin::update_policy(&wired.stores, &org, &changes, confirm, &links(&settings))
+                    .await?;
+            println!(
+                "email-password sign-in: {}; credentials deleted for {} members; {} members sent a link to set a password",
+                if update.effective.email_password_login {
+                    "on"
+                } else {
+                    "off"
+                },
+                update.cleared,
+                update.invited
+            );
             Ok(())
         }
         OrgCommand::List { out } => {
@@ -501,6 +585,30 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+        UserCommand::EmailLogin {
+            org,
+            emails,
+            enable,
+            disable,
+        } => {
+            if enable == disable {
+                anyhow::bail!("say --enable or --disable");
+            }
+            let members = admin::set_member_email_login(
+                &wired.stores,
+                &org,
+                &emails,
+                enable,
+                &links(&settings),
+            )
+            .await?;
+            println!(
+                "email sign-in {} for {} members",
+                if enable { "on" } else { "off" },
+                members.len()
+            );
+            Ok(())
+        }
         UserCommand::SetStatus { org, email, status } => {
             let (before, after) = admin::set_status(&wired.stores, &org, &email, &status).await?;
             println!("{email}: {before} -> {after}");
@@ -520,9 +628,10 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
         }
         UserCommand::SendPasswordReset { org, email } => {
             let member = admin::resolve_member(&wired.stores, &org, &email).await?;
-            idp_core::password_policy::send_reset_link(
+            idp_core::password_policy::send_link(
                 &wired.stores,
                 &member,
+                idp_core::password_policy::LinkKind::Reset,
                 settings.issuer(),
                 std::time::Duration::from_secs(settings.security.reset_link_ttl_secs),
                 (idp_core::audit::ActorKind::System, None),

@@ -280,6 +280,8 @@ pub struct SecuritySettings {
     pub hash_queue_timeout_ms: u64,
     /// How long a password reset link works.
     pub reset_link_ttl_secs: u64,
+    /// How long the welcome link to create a first password works.
+    pub welcome_link_ttl_secs: u64,
 }
 
 impl Default for SecuritySettings {
@@ -293,6 +295,7 @@ impl Default for SecuritySettings {
             max_concurrent_hashes: 0,
             hash_queue_timeout_ms: 2000,
             reset_link_ttl_secs: 3600,
+            welcome_link_ttl_secs: 7 * 24 * 3600,
         }
     }
 }
@@ -418,6 +421,12 @@ impl Settings {
         }
         if let Err(e) = self.trusted_proxies() {
             return Err(ConfigError::new("server.trusted_proxies", e.to_string()));
+        }
+        if !(60..=30 * 24 * 3600).contains(&self.security.welcome_link_ttl_secs) {
+            return Err(ConfigError::new(
+                "security.welcome_link_ttl_secs",
+                "must be 60 seconds to 30 days",
+            ));
         }
         if !(60..=7 * 24 * 3600).contains(&self.security.reset_link_ttl_secs) {
             return Err(ConfigError::new(

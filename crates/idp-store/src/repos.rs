@@ -551,6 +551,196 @@ impl CredentialRepo for Database {
         .await
     }
 
+    async fn count_in_subtree(&self, path: &str, scope: CredentialScope) -> QueryResult<u64> {
+        let (low, high) = Organization::subtree_range(path);
+        self.run(move |c| {
+            let orgs = organizations::table
+                .filter(
+                    organizations::path
+                        .ge(low)
+                        .and(organizations::path.lt(high)),
+                )
+                .select(organizations::id);
+            let members = users::table
+                .filter(users::org_id.eq_any(orgs))
+                .select(users::id);
+            let second = credentials::totp_secret_sealed
+                .is_not_null()
+                .or(credentials::email_otp_enabled.eq(true));
+            let q = credentials::table.filter(credentials::user_id.eq_any(members));
+            let n: i64 = match scope {
+                CredentialScope::SecondFactors => q.filter(second).count().get_result(c),
+                CredentialScope::Everything => q
+                    .filter(credentials::password_hash.is_not_null().or(second))
+                    .count()
+                    .get_result(c),
+            }
+            .map_err(db_err)?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn clear_in_subtree(
+        &self,
+        path: &str,
+        scope: CredentialScope,
+        now: Timestamp,
+    ) -> QueryResult<u64> {
+        let counted = self.count_in_subtree(path, scope).await?;
+        let (low, high) = Organization::subtree_range(path);
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let members: Vec<String> = users::table
+                    .filter(
+                        users::org_id.eq_any(
+                            organizations::table
+                                .filter(
+                                    organizations::path
+                                        .ge(&low)
+                                        .and(organizations::path.lt(&high)),
+                                )
+                                .select(organizations::id),
+                        ),
+                    )
+                    .select(users::id)
+                    .load(c)
+                    .map_err(db_err)?;
+                for chunk in members.chunks(500) {
+                    let of = credentials::table.filter(credentials::user_id.eq_any(chunk));
+                    diesel::update(of)
+                        .set((
+                            credentials::totp_secret_sealed.eq(None::<Vec<u8>>),
+                            credentials::totp_enrolled_at.eq(None::<i64>),
+                            credentials::totp_last_used_at.eq(None::<i64>),
+                            credentials::email_otp_enabled.eq(false),
+                            credentials::email_otp_enabled_at.eq(None::<i64>),
+                            credentials::email_otp_last_used_at.eq(None::<i64>),
+                            credentials::second_factor_failures.eq(0),
+                            credentials::second_factor_window_start.eq(None::<i64>),
+                            credentials::second_factor_locked_until.eq(None::<i64>),
+                            credentials::second_factor_reset_at.eq(Some(now.as_micros())),
+                            credentials::updated_at.eq(now.as_micros()),
+                        ))
+                        .execute(c)
+                        .map_err(db_err)?;
+                    diesel::delete(
+                        recovery_codes::table.filter(recovery_codes::user_id.eq_any(chunk)),
+                    )
+                    .execute(c)
+                    .map_err(db_err)?;
+                    if scope == CredentialScope::Everything {
+                        diesel::delete(
+                            one_time_links::table.filter(one_time_links::user_id.eq_any(chunk)),
+                        )
+                        .execute(c)
+                        .map_err(db_err)?;
+                        diesel::update(
+                            credentials::table.filter(credentials::user_id.eq_any(chunk)),
+                        )
+                        .set((
+                            credentials::password_hash.eq(None::<String>),
+                            credentials::password_changed_at.eq(None::<i64>),
+                            credentials::password_must_change.eq(false),
+                            credentials::failed_sign_ins.eq(0),
+                            credentials::locked_at.eq(None::<i64>),
+                        ))
+                        .execute(c)
+                        .map_err(db_err)?;
+                        diesel::delete(
+                            password_history::table.filter(password_history::user_id.eq_any(chunk)),
+                        )
+                        .execute(c)
+                        .map_err(db_err)?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(counted)
+    }
+
+    async fn insert_link(
+        &self,
+        digest: &TokenDigest,
+        user: &UserId,
+        purpose: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> QueryResult<()> {
+        let (digest, user, purpose) = (
+            digest.as_bytes().to_vec(),
+            user.to_string(),
+            purpose.to_owned(),
+        );
+        self.run(move |c| {
+            diesel::insert_into(one_time_links::table)
+                .values((
+                    one_time_links::digest.eq(digest),
+                    one_time_links::user_id.eq(user),
+                    one_time_links::purpose.eq(purpose),
+                    one_time_links::created_at.eq(now.as_micros()),
+                    one_time_links::expires_at.eq(expires_at.as_micros()),
+                ))
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn find_link(&self, digest: &TokenDigest, now: Timestamp) -> QueryResult<Option<UserId>> {
+        let digest = digest.as_bytes().to_vec();
+        self.run(move |c| {
+            one_time_links::table
+                .filter(
+                    one_time_links::digest
+                        .eq(digest)
+                        .and(one_time_links::used_at.is_null())
+                        .and(one_time_links::expires_at.gt(now.as_micros())),
+                )
+                .select(one_time_links::user_id)
+                .first::<String>(c)
+                .optional()
+                .map(|u| u.map(UserId::from_string))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn use_link(&self, digest: &TokenDigest, now: Timestamp) -> QueryResult<Option<UserId>> {
+        let digest = digest.as_bytes().to_vec();
+        self.run(move |c| {
+            diesel::update(
+                one_time_links::table.filter(
+                    one_time_links::digest
+                        .eq(digest)
+                        .and(one_time_links::used_at.is_null())
+                        .and(one_time_links::expires_at.gt(now.as_micros())),
+                ),
+            )
+            .set(one_time_links::used_at.eq(Some(now.as_micros())))
+            .returning(one_time_links::user_id)
+            .get_result::<String>(c)
+            .optional()
+            .map(|u| u.map(UserId::from_string))
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn delete_links(&self, user: &UserId) -> QueryResult<()> {
+        let user = user.to_string();
+        self.run(move |c| {
+            diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq(user)))
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
     async fn count_unused_recovery_codes(&self, user: &UserId) -> QueryResult<u64> {
         let user = user.to_string();
         self.run(move |c| {

@@ -54,6 +54,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    one_time_links (digest) {
+        digest -> Binary,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     recovery_codes (digest) {
         digest -> Binary,
         user_id -> Text,
@@ -224,6 +235,7 @@ diesel::joinable!(users -> organizations (org_id));
 diesel::joinable!(credentials -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
+diesel::joinable!(one_time_links -> users (user_id));
 diesel::joinable!(login_methods -> users (user_id));
 diesel::joinable!(clients -> organizations (org_id));
 diesel::joinable!(grants -> users (user_id));
@@ -243,6 +255,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credentials,
     recovery_codes,
     password_history,
+    one_time_links,
     login_methods,
     clients,
     signing_keys,

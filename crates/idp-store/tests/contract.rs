@@ -46,6 +46,7 @@ contract_tests! {
     recovery_codes_single_use => sqlite_recovery_codes_single_use, postgres_recovery_codes_single_use;
     second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
     password_failures_lock_and_a_new_password_unlocks => sqlite_password_failures_lock_and_a_new_password_unlocks, postgres_password_failures_lock_and_a_new_password_unlocks;
+    one_time_links_work_once_and_expire => sqlite_one_time_links_work_once_and_expire, postgres_one_time_links_work_once_and_expire;
     login_methods_count_and_upstream => sqlite_login_methods_count_and_upstream, postgres_login_methods_count_and_upstream;
     login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
@@ -831,6 +832,68 @@ mod contracts {
                 .await
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    pub async fn one_time_links_work_once_and_expire(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let link = TokenDigest::of("link-1");
+        CredentialRepo::insert_link(db, &link, &ada.id, "password_reset", at(0), at(100))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::find_link(db, &link, at(99)).await.unwrap(),
+            Some(ada.id.clone())
+        );
+        assert_eq!(
+            CredentialRepo::find_link(db, &link, at(100)).await.unwrap(),
+            None,
+            "expired"
+        );
+        assert_eq!(
+            CredentialRepo::find_link(db, &TokenDigest::of("other"), at(1))
+                .await
+                .unwrap(),
+            None
+        );
+        // Of eight concurrent uses, one wins.
+        let mut tasks = JoinSet::new();
+        for _ in 0..8 {
+            let db = db.clone();
+            let link = link.clone();
+            tasks.spawn(async move { CredentialRepo::use_link(&db, &link, at(5)).await.unwrap() });
+        }
+        let mut winners = 0;
+        while let Some(r) = tasks.join_next().await {
+            winners += usize::from(r.unwrap().is_some());
+        }
+        assert_eq!(winners, 1);
+        assert_eq!(
+            CredentialRepo::find_link(db, &link, at(6)).await.unwrap(),
+            None,
+            "used"
+        );
+        let late = TokenDigest::of("link-2");
+        CredentialRepo::insert_link(db, &late, &ada.id, "welcome", at(0), at(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::use_link(db, &late, at(10)).await.unwrap(),
+            None,
+            "expired"
+        );
+        let pending = TokenDigest::of("link-3");
+        CredentialRepo::insert_link(db, &pending, &ada.id, "welcome", at(0), at(100))
+            .await
+            .unwrap();
+        CredentialRepo::delete_links(db, &ada.id).await.unwrap();
+        assert_eq!(
+            CredentialRepo::find_link(db, &pending, at(1))
+                .await
+                .unwrap(),
+            None,
+            "deleted"
         );
     }
 
