@@ -27,19 +27,11 @@ async fn confidential_client_code_flow_refresh_rotation_and_revocation() {
 
 #[tokio::test]
 async fn confidential_client_code_flow_on_postgresql_and_redis() {
-    let test = "confidential_client_code_flow_on_postgresql_and_redis";
-    let (Some(pg), Some(redis)) = (
-        backend_url("IDP_TEST_DATABASE_URL", test),
-        backend_url("IDP_TEST_REDIS_URL", test),
-    ) else {
+    let Some((idp, _db)) =
+        Idp::on_postgres("confidential_client_code_flow_on_postgresql_and_redis", &[]).await
+    else {
         return;
     };
-    let db = PgDatabase::create(&pg);
-    let idp = Idp::start_with(&[
-        ("IDP_DATABASE__URL", db.url.as_str()),
-        ("IDP_REDIS__URL", redis.as_str()),
-    ])
-    .await;
     confidential_client_flow(&idp).await;
 }
 

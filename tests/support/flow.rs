@@ -106,6 +106,25 @@ impl Idp {
         }
     }
 
+    /// The provider on a fresh PostgreSQL database and Redis, with `env` added; `None`
+    /// after a skip line when the test backends are not configured.
+    pub async fn on_postgres(test: &str, env: &[(&str, &str)]) -> Option<(Idp, PgDatabase)> {
+        let (Some(pg), Some(redis)) = (
+            backend_url("IDP_TEST_DATABASE_URL", test),
+            backend_url("IDP_TEST_REDIS_URL", test),
+        ) else {
+            return None;
+        };
+        let db = PgDatabase::create(&pg);
+        let mut all = vec![
+            ("IDP_DATABASE__URL", db.url.as_str()),
+            ("IDP_REDIS__URL", redis.as_str()),
+        ];
+        all.extend_from_slice(env);
+        let idp = Idp::start_with(&all).await;
+        Some((idp, db))
+    }
+
     pub fn env(&self) -> Vec<(&str, &str)> {
         self.env
             .iter()

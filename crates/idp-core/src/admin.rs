@@ -2,6 +2,7 @@
 //! organizations, members, relying applications and the first super administrator.
 
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+use crate::authz::{self, Actor, AuthzError, Permission};
 use crate::client::{
     Client, ClientAuthMethod, GrantType, RedirectUri, RedirectUriError, SigningAlg, UnknownValue,
 };
@@ -18,6 +19,7 @@ use crate::records::{
     CredentialScope, Credentials, IpListEntry, IpListPurpose, OrgPolicyRecord, User, UserStatus,
 };
 use crate::secret::{ClientSecret, Password};
+use crate::signin::Origin;
 use crate::totp::{self, TotpSecret, TotpSecretError};
 use std::time::Duration;
 
@@ -51,6 +53,12 @@ pub enum AdminError {
     ConfirmationRequired { affected: u64, what: &'static str },
     #[error("the email could not be sent: {0}")]
     Link(String),
+    #[error(transparent)]
+    Authz(#[from] AuthzError),
+    #[error(
+        "your own address {0} is not on this list: saving it would lock you out; confirm to save it anyway"
+    )]
+    WouldLockYouOut(String),
     #[error("passwords must be {min} to {max} characters long")]
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
@@ -98,6 +106,23 @@ pub async fn resolve_org(stores: &Stores, id_or_slug: &str) -> Result<Organizati
         .find_by_slug(id_or_slug)
         .await?
         .ok_or_else(|| AdminError::UnknownOrganization(id_or_slug.to_owned()))
+}
+
+/// An event by `by`, from `origin`.
+fn actor_event(
+    org: &OrgId,
+    by: &Actor,
+    origin: &Origin,
+    activity: ActivityType,
+    event: EventKind,
+    info: InfoType,
+    stores: &Stores,
+) -> NewAuditEvent {
+    let mut e = system_event(org, activity, event, info, stores);
+    (e.actor_kind, e.actor_id) = by.audit();
+    e.ip = origin.ip.clone();
+    e.user_agent = origin.user_agent.clone();
+    e
 }
 
 fn system_event(
@@ -152,12 +177,31 @@ pub struct PolicyUpdate {
 /// Turning email-password sign-in back on sends each member a link to set a password.
 pub async fn update_policy(
     stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
     org: &str,
     changes: &[(String, String)],
     confirm: Option<u64>,
     links: &Links,
 ) -> Result<PolicyUpdate, AdminError> {
     let org = resolve_org(stores, org).await?;
+    let mut needed = vec![];
+    for (key, _) in changes {
+        let p = match key.as_str() {
+            "two_factor_scope" => Permission::TwoFactor,
+            k if k.starts_with("ip_allow_list") => Permission::AllowedIps,
+            _ => Permission::LoginSettings,
+        };
+        if !needed.contains(&p) {
+            needed.push(p);
+        }
+    }
+    if needed.is_empty() {
+        needed.push(Permission::LoginSettings);
+    }
+    for p in needed {
+        authz::require(stores, by, &org, p, origin, "update_policy").await?;
+    }
     let now = stores.clock.now();
     let record = stores.policies.find_policy(&org.id).await?;
     let before = record
@@ -227,8 +271,10 @@ pub async fn update_policy(
             updated_at: now,
         })
         .await?;
-    let mut event = system_event(
+    let mut event = actor_event(
         &org.id,
+        by,
+        origin,
         ActivityType::SecuritySettingsChange,
         EventKind::Edit,
         InfoType::SecuritySettings,
@@ -286,11 +332,23 @@ async fn invite_subtree(
 /// single-use link to create a password; turning it off deletes the stored password.
 pub async fn set_member_email_login(
     stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
     org: &str,
     emails: &[String],
     enabled: bool,
     links: &Links,
 ) -> Result<Vec<User>, AdminError> {
+    let scope = resolve_org(stores, org).await?;
+    authz::require(
+        stores,
+        by,
+        &scope,
+        Permission::Members,
+        origin,
+        "email_login",
+    )
+    .await?;
     let mut members = Vec::with_capacity(emails.len());
     for e in emails {
         members.push(resolve_member(stores, org, e).await?);
@@ -311,8 +369,10 @@ pub async fn set_member_email_login(
         }
         creds.updated_at = now;
         stores.credentials.update(&creds).await?;
-        let mut event = system_event(
+        let mut event = actor_event(
             &member.org_id,
+            by,
+            origin,
             ActivityType::SecuritySettingsChange,
             EventKind::Edit,
             InfoType::SecuritySettings,
@@ -328,8 +388,8 @@ pub async fn set_member_email_login(
                 crate::password_policy::LinkKind::Welcome,
                 &links.base_url,
                 links.ttl,
-                (ActorKind::System, None),
-                &crate::signin::Origin::default(),
+                by.audit(),
+                origin,
             )
             .await
             .map_err(|e| AdminError::Link(e.to_string()))?;
@@ -360,18 +420,32 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
 /// Sets a member's status (active, on leave, disabled); returns it before and after.
 pub async fn set_status(
     stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
     org: &str,
     email: &str,
     status: &str,
 ) -> Result<(UserStatus, UserStatus), AdminError> {
     let status: UserStatus = status.parse()?;
     let member = resolve_member(stores, org, email).await?;
+    let scope = resolve_org(stores, org).await?;
+    authz::require(
+        stores,
+        by,
+        &scope,
+        Permission::Members,
+        origin,
+        "set_status",
+    )
+    .await?;
     stores
         .users
         .update_status(&member.id, status, stores.clock.now())
         .await?;
-    let mut event = system_event(
+    let mut event = actor_event(
         &member.org_id,
+        by,
+        origin,
         ActivityType::MemberChange,
         EventKind::Edit,
         InfoType::Hr,
@@ -387,12 +461,39 @@ pub async fn set_status(
 /// when one entry is wrong. Returns how many entries it holds.
 pub async fn set_allow_list(
     stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
     org: &str,
     entries: &[(String, Option<String>)],
+    confirm_own_address: bool,
 ) -> Result<usize, AdminError> {
     let org = resolve_org(stores, org).await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::AllowedIps,
+        origin,
+        "allow_list",
+    )
+    .await?;
     let cidrs: Vec<String> = entries.iter().map(|(c, _)| c.clone()).collect();
     let ranges = parse_allow_list(&cidrs)?;
+    // An administrator signing in under this list from where they are now.
+    if let Actor::Member(me) = by
+        && !confirm_own_address
+    {
+        let policy = crate::policy::effective_policy(stores, &org).await?;
+        let here = crate::policy::parse_ip(origin.ip.as_deref());
+        let mine = stores.orgs.find_by_id(&me.org_id).await?;
+        if mine.is_some_and(|m| org.contains(&m))
+            && !crate::policy::ip_allowed(&ranges, &policy, me.super_admin, None, here)
+        {
+            return Err(AdminError::WouldLockYouOut(
+                origin.ip.clone().unwrap_or_else(|| "unknown".into()),
+            ));
+        }
+    }
     let now = stores.clock.now();
     let before: Vec<String> = stores
         .policies
@@ -417,8 +518,10 @@ pub async fn set_allow_list(
         .policies
         .replace_ip_list(&org.id, IpListPurpose::AllowSignIn, &rows)
         .await?;
-    let mut event = system_event(
+    let mut event = actor_event(
         &org.id,
+        by,
+        origin,
         ActivityType::SecuritySettingsChange,
         EventKind::Edit,
         InfoType::SecuritySettings,

@@ -3,11 +3,11 @@
 //! and resets by the member or an administrator.
 
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+use crate::authz::{self, Actor, AuthzError, Permission};
 use crate::client::wire_enum;
 use crate::clock::Timestamp;
 use crate::crypto::{CryptoError, MasterKey, TokenDigest};
 use crate::ids::UserId;
-use crate::org::Organization;
 use crate::policy::{self, SecondFactorStep};
 use crate::ports::{
     Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
@@ -659,45 +659,11 @@ pub async fn reset_own(
     Ok(())
 }
 
-/// The permission an administrator needs over a member's organization to reset their
-/// second factor.
-pub const RESET_PERMISSION: &str = "two_factor";
-
-/// Whether `admin` may manage `permission` for members of `org`.
-pub async fn may_administer(
-    stores: &Stores,
-    admin: &User,
-    org: &Organization,
-    permission: &str,
-) -> SfResult<bool> {
-    if admin.super_admin {
-        return Ok(true);
-    }
-    for a in stores.policies.find_admin_by_user(&admin.id).await? {
-        if !a.permissions.iter().any(|p| p == permission) {
-            continue;
-        }
-        if let Some(scope) = stores.orgs.find_by_id(&a.org_id).await?
-            && scope.contains(org)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Who reset a member's second factor.
-#[derive(Clone, Debug)]
-pub enum ResetBy<'a> {
-    Administrator(&'a User),
-    /// An operator on the server, through the command line.
-    Operator,
-}
-
-/// An administrator removes every second factor of `target`, lifting any lock.
+/// An administrator (or an operator, or a service client) removes every second factor
+/// of `target`, lifting any lock. Needs the two-factor permission over their organization.
 pub async fn reset_by_admin(
     stores: &Stores,
-    by: ResetBy<'_>,
+    by: &Actor,
     target: &User,
     origin: &Origin,
 ) -> SfResult<()> {
@@ -707,21 +673,19 @@ pub async fn reset_by_admin(
         .find_by_id(&target.org_id)
         .await?
         .ok_or(SecondFactorError::Forbidden)?;
-    if let ResetBy::Administrator(admin) = &by
-        && !may_administer(stores, admin, &org, RESET_PERMISSION).await?
+    match authz::require(
+        stores,
+        by,
+        &org,
+        Permission::TwoFactor,
+        origin,
+        "reset_second_factor",
+    )
+    .await
     {
-        let mut denied = event(
-            target,
-            ActivityType::SecondFactorReset,
-            EventKind::Delete,
-            origin,
-            now,
-            serde_json::json!({"result": "denied", "by": admin.email}),
-        );
-        denied.actor_kind = ActorKind::Administrator;
-        denied.actor_id = Some(admin.id.to_string());
-        stores.audit.append(&denied).await?;
-        return Err(SecondFactorError::Forbidden);
+        Ok(()) => {}
+        Err(AuthzError::Forbidden(_)) => return Err(SecondFactorError::Forbidden),
+        Err(AuthzError::Store(e)) => return Err(e.into()),
     }
     let before = stores.credentials.find_by_user(&target.id).await?;
     stores
@@ -729,13 +693,10 @@ pub async fn reset_by_admin(
         .reset_second_factor(&target.id, now)
         .await?;
     stores.ephemeral.delete(&email_code_key(&target.id)).await?;
-    let (actor_kind, actor_id, by_text) = match &by {
-        ResetBy::Administrator(a) => (
-            ActorKind::Administrator,
-            Some(a.id.to_string()),
-            a.email.to_string(),
-        ),
-        ResetBy::Operator => (ActorKind::System, None, "command line".to_owned()),
+    let by_text = match by {
+        Actor::Member(a) => a.email.to_string(),
+        Actor::Service { client, .. } => format!("client {}", client.id),
+        Actor::Operator => "command line".to_owned(),
     };
     let mut done = event(
         target,
@@ -753,8 +714,7 @@ pub async fn reset_by_admin(
             "after": {"authenticator": false, "email_codes": false, "locked": false},
         }),
     );
-    done.actor_kind = actor_kind;
-    done.actor_id = actor_id;
+    (done.actor_kind, done.actor_id) = by.audit();
     stores.audit.append(&done).await?;
     Ok(())
 }

@@ -262,6 +262,8 @@ pub trait PolicyRepo: Send + Sync {
         entries: &[IpListEntry],
     ) -> Result<(), StoreError>;
     async fn insert_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
+    /// Sets a member's permissions over an organization, replacing what they held there.
+    async fn replace_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
 }
 

@@ -10,12 +10,14 @@ use crate::wiring::{self, MasterKeySource, StartupError};
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use idp_core::admin::{self, NewClient, NewMember};
+use idp_core::authz::Actor;
 use idp_core::client::Client;
 use idp_core::client::SigningAlg;
 use idp_core::keyring;
 use idp_core::org::Organization;
 use idp_core::records::User;
 use idp_core::secret::Password;
+use idp_core::signin::Origin;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -219,6 +221,16 @@ enum UserCommand {
         enable: bool,
         #[arg(long)]
         disable: bool,
+    },
+    /// Make a member an administrator of an organization (and its sub-organizations) for
+    /// the given areas: two_factor, allowed_ips, login_settings, members, audit_log, clients.
+    GrantAdmin {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long = "permission", required = true)]
+        permissions: Vec<String>,
     },
     /// Set a member's status: active, on_leave or disabled.
     SetStatus {
@@ -426,6 +438,26 @@ fn client_json(c: &Client) -> serde_json::Value {
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
 }
 
+/// A policy change made from the command line.
+async fn operator_policy(
+    wired: &wiring::Wired,
+    settings: &Settings,
+    org: &str,
+    changes: &[(String, String)],
+    confirm: Option<u64>,
+) -> anyhow::Result<admin::PolicyUpdate> {
+    Ok(admin::update_policy(
+        &wired.stores,
+        &Actor::Operator,
+        &Origin::default(),
+        org,
+        changes,
+        confirm,
+        &links(settings),
+    )
+    .await?)
+}
+
 /// Where emailed links point, and how long welcome links work.
 fn links(settings: &Settings) -> admin::Links {
     admin::Links {
@@ -474,9 +506,7 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                         .ok_or_else(|| anyhow::anyhow!("--set takes key=value, not {kv:?}"))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let update =
-                admin::update_policy(&wired.stores, &org, &changes, confirm, &links(&settings))
-                    .await?;
+            let update = operator_policy(&wired, &settings, &org, &changes, confirm).await?;
             let shown = json!({
                 "settings": update.settings,
                 "effective": admin::effective_json(&update.effective),
@@ -498,7 +528,15 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                     None => (e.trim().to_owned(), None),
                 })
                 .collect();
-            let saved = admin::set_allow_list(&wired.stores, &org, &entries).await?;
+            let saved = admin::set_allow_list(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &org,
+                &entries,
+                true,
+            )
+            .await?;
             println!("allow-list: {} entries", saved);
             Ok(())
         }
@@ -508,9 +546,7 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
             confirm,
         } => {
             let changes = [("two_factor_scope".to_owned(), scope)];
-            let update =
-                admin::update_policy(&wired.stores, &org, &changes, confirm, &links(&settings))
-                    .await?;
+            let update = operator_policy(&wired, &settings, &org, &changes, confirm).await?;
             println!(
                 "two-factor scope: {}; second factors deleted for {} members",
                 update.effective.two_factor_scope, update.cleared
@@ -527,9 +563,7 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 anyhow::bail!("say --enable or --disable");
             }
             let changes = [("email_password_login".to_owned(), enable.to_string())];
-            let update =
-                admin::update_policy(&wired.stores, &org, &changes, confirm, &links(&settings))
-                    .await?;
+            let update = operator_policy(&wired, &settings, &org, &changes, confirm).await?;
             println!(
                 "email-password sign-in: {}; credentials deleted for {} members; {} members sent a link to set a password",
                 if update.effective.email_password_login {
@@ -596,6 +630,8 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             }
             let members = admin::set_member_email_login(
                 &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
                 &org,
                 &emails,
                 enable,
@@ -609,8 +645,44 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        UserCommand::GrantAdmin {
+            org,
+            email,
+            permissions,
+        } => {
+            let permissions = permissions
+                .iter()
+                .map(|p| p.parse::<idp_core::authz::Permission>())
+                .collect::<Result<Vec<_>, _>>()?;
+            let member = admin::resolve_member(&wired.stores, &org, &email).await?;
+            let scope = admin::resolve_org(&wired.stores, &org).await?;
+            let held = idp_core::authz::grant(
+                &wired.stores,
+                &Actor::Operator,
+                &scope,
+                &member,
+                &permissions,
+                &Origin::default(),
+            )
+            .await?;
+            println!(
+                "{} administers {}: {}",
+                member.email,
+                scope.slug,
+                held.permissions.join(", ")
+            );
+            Ok(())
+        }
         UserCommand::SetStatus { org, email, status } => {
-            let (before, after) = admin::set_status(&wired.stores, &org, &email, &status).await?;
+            let (before, after) = admin::set_status(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &org,
+                &email,
+                &status,
+            )
+            .await?;
             println!("{email}: {before} -> {after}");
             Ok(())
         }
@@ -645,7 +717,7 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             let member = admin::resolve_member(&wired.stores, &org, &email).await?;
             idp_core::mfa::reset_by_admin(
                 &wired.stores,
-                idp_core::mfa::ResetBy::Operator,
+                &idp_core::authz::Actor::Operator,
                 &member,
                 &idp_core::signin::Origin::default(),
             )

@@ -1449,6 +1449,34 @@ impl PolicyRepo for Database {
         .await
     }
 
+    async fn replace_admin(&self, a: &AdminAssignment) -> QueryResult<()> {
+        let row = AdminRow {
+            user_id: a.user_id.to_string(),
+            org_id: a.org_id.to_string(),
+            permissions: to_json(&a.permissions),
+            created_at: a.created_at.as_micros(),
+        };
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                diesel::delete(
+                    admin_assignments::table.filter(
+                        admin_assignments::user_id
+                            .eq(&row.user_id)
+                            .and(admin_assignments::org_id.eq(&row.org_id)),
+                    ),
+                )
+                .execute(c)
+                .map_err(db_err)?;
+                diesel::insert_into(admin_assignments::table)
+                    .values(&row)
+                    .execute(c)
+                    .map(drop)
+                    .map_err(db_err)
+            })
+        })
+        .await
+    }
+
     async fn find_admin_by_user(&self, user: &UserId) -> QueryResult<Vec<AdminAssignment>> {
         let user = user.to_string();
         self.run(move |c| {

@@ -1,24 +1,233 @@
-//! The administrators' JSON API. A call from a browser authenticates with the
-//! administrator's session and carries the CSRF token in `X-CSRF-Token`.
+//! The administrators' JSON API. A call authenticates with the administrator's browser
+//! session (and carries the CSRF token in `X-CSRF-Token`), or with a bearer access
+//! token that a service client got from client credentials with `admin:<area>` scopes.
+//! Every operation is listed once, in [`OPERATIONS`]: the routes and the OpenAPI
+//! description at `/admin/api/openapi.json` both come from that list.
 
 use super::authorize::current_session;
 use crate::error::HttpError;
+use crate::oauth;
 use crate::state::AppState;
 use crate::web;
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
+use idp_core::admin::{self, AdminError, Links};
+use idp_core::authz::{self, Actor, AuthzError, Permission};
 use idp_core::ids::UserId;
-use idp_core::mfa::{self, ResetBy};
-use idp_core::records::User;
+use idp_core::mfa::{self, SecondFactorError};
+use idp_core::password_policy::{self, LinkKind};
+use idp_core::ports::OutgoingMail;
+use idp_core::records::{IpListPurpose, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::time::Duration;
 
-pub fn configure(cfg: &mut aw::ServiceConfig) {
-    cfg.route(
-        "/admin/api/members/{id}/second-factor/reset",
-        aw::post().to(reset_second_factor),
-    );
+/// One operation of the API: its route and how the OpenAPI document describes it.
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// The permission it needs over the organization it touches.
+    pub permission: Option<Permission>,
+    register: fn(&mut aw::ServiceConfig),
 }
 
-/// The administrator making this call.
-async fn caller(state: &AppState, req: &HttpRequest) -> Result<User, HttpError> {
+macro_rules! operation {
+    ($method:ident, $path:literal, $handler:path, $permission:expr, $summary:literal) => {
+        Operation {
+            method: stringify!($method),
+            path: $path,
+            summary: $summary,
+            permission: $permission,
+            register: |cfg| {
+                cfg.route($path, aw::$method().to($handler));
+            },
+        }
+    };
+}
+
+pub const OPERATIONS: &[Operation] = &[
+    operation!(
+        get,
+        "/admin/api/openapi.json",
+        openapi,
+        None,
+        "This description of the API"
+    ),
+    operation!(
+        get,
+        "/admin/api/orgs/{org}/policy",
+        get_policy,
+        Some(Permission::LoginSettings),
+        "An organization's own settings, the effective policy and the IP allow-list"
+    ),
+    operation!(
+        patch,
+        "/admin/api/orgs/{org}/policy",
+        patch_policy,
+        Some(Permission::LoginSettings),
+        "Change settings: {\"set\": {key: value or null}, \"confirm\": n}; a change that deletes credentials answers 409 with the number to confirm"
+    ),
+    operation!(
+        put,
+        "/admin/api/orgs/{org}/allow-list",
+        put_allow_list,
+        Some(Permission::AllowedIps),
+        "Replace the IP allow-list: {\"entries\": [{\"cidr\", \"note\"}], \"confirm_own_address\": bool}"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs/{org}/email-login",
+        post_email_login,
+        Some(Permission::Members),
+        "Turn email sign-in on (welcome email) or off for members: {\"emails\": [...], \"enabled\": bool}"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs/{org}/admins",
+        post_admin,
+        Some(Permission::Members),
+        "Grant a member administrator permissions over the organization: {\"email\", \"permissions\": [...]}"
+    ),
+    operation!(
+        put,
+        "/admin/api/members/{id}/status",
+        put_status,
+        Some(Permission::Members),
+        "Set a member's status: {\"status\": \"active\" | \"on_leave\" | \"disabled\"}"
+    ),
+    operation!(
+        post,
+        "/admin/api/members/{id}/temporary-password",
+        post_temporary_password,
+        Some(Permission::Members),
+        "Issue a temporary password, returned once or emailed: {\"send_by_email\": bool}"
+    ),
+    operation!(
+        post,
+        "/admin/api/members/{id}/password-reset",
+        post_password_reset,
+        Some(Permission::Members),
+        "Email the member a link to set a new password (email sign-in members only)"
+    ),
+    operation!(
+        post,
+        "/admin/api/members/{id}/second-factor/reset",
+        reset_second_factor,
+        Some(Permission::TwoFactor),
+        "Remove every second factor of the member and lift a second-factor lock"
+    ),
+];
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    for op in OPERATIONS {
+        (op.register)(cfg);
+    }
+}
+
+/// The OpenAPI 3.1 description of [`OPERATIONS`].
+pub fn document(issuer: &str) -> Value {
+    let mut paths = serde_json::Map::new();
+    for op in OPERATIONS {
+        let params: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| {
+                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"},
+                       "description": if name == "org" { "organization id or slug" } else { "member id" }})
+            })
+            .collect();
+        let mut operation = serde_json::Map::new();
+        operation.insert(
+            "operationId".into(),
+            json!(format!(
+                "{}_{}",
+                op.method,
+                op.path
+                    .trim_start_matches("/admin/api/")
+                    .replace(['/', '{', '}', '.', '-'], "_")
+            )),
+        );
+        operation.insert("summary".into(), json!(op.summary));
+        operation.insert("parameters".into(), json!(params));
+        operation.insert(
+            "responses".into(),
+            json!({
+                "200": {"description": "done", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "400": {"description": "bad input; nothing changed"},
+                "401": {"description": "no valid session or bearer token"},
+                "403": {"description": "missing permission (recorded in the audit log) or CSRF token"},
+                "404": {"description": "no such organization or member"},
+                "409": {"description": "needs confirmation, or conflicts with the member's settings"},
+            }),
+        );
+        let security = match op.permission {
+            Some(p) => {
+                operation.insert("x-permission".into(), json!(p));
+                json!([{"session": [], "csrf": []}, {"bearer": [p.scope()]}])
+            }
+            None => json!([]),
+        };
+        operation.insert("security".into(), security);
+        if matches!(op.method, "post" | "put" | "patch") {
+            operation.insert(
+                "requestBody".into(),
+                json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}}),
+            );
+        }
+        if let Value::Object(methods) = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}))
+        {
+            methods.insert(op.method.to_owned(), Value::Object(operation));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "idp administration API", "version": env!("CARGO_PKG_VERSION")},
+        "servers": [{"url": issuer}],
+        "components": {"securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "idp_session"},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+        }},
+        "paths": paths,
+    })
+}
+
+async fn openapi(state: aw::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(document(state.settings.issuer()))
+}
+
+/// Who is calling: a service client's bearer token, or an administrator's session with
+/// the CSRF header.
+async fn caller(state: &AppState, req: &HttpRequest) -> Result<Actor, HttpError> {
+    if let Some(header) = req.headers().get(AUTHORIZATION) {
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .ok_or_else(|| HttpError::Unauthorized("use a Bearer token".into()))?;
+        let keys = state.keys.get();
+        let claims = oauth::issuer(state, &keys)
+            .verify_access_token(token.trim())
+            .await
+            .map_err(|e| HttpError::Unauthorized(e.description))?;
+        // Only a client acting for itself (client credentials) holds admin scopes.
+        if claims.sub != claims.client_id.as_str() {
+            return Err(HttpError::Unauthorized(
+                "administration needs a client credentials token".into(),
+            ));
+        }
+        let client = state
+            .clients
+            .get(&state.stores, &claims.client_id)
+            .await?
+            .ok_or_else(|| HttpError::Unauthorized("the client no longer exists".into()))?;
+        return Ok(Actor::Service {
+            client: (*client).clone(),
+            scopes: claims.scopes(),
+        });
+    }
     let header = req
         .headers()
         .get("x-csrf-token")
@@ -33,7 +242,429 @@ async fn caller(state: &AppState, req: &HttpRequest) -> Result<User, HttpError> 
         .users
         .find_by_id(&session.user_id)
         .await?
+        .map(Actor::Member)
         .ok_or_else(|| HttpError::Unauthorized("sign in first".into()))
+}
+
+/// Reads a JSON body once the caller is known, so a stranger learns nothing from it.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, HttpError> {
+    serde_json::from_slice(body)
+        .map_err(|e| HttpError::BadRequest(format!("the request body: {e}")))
+}
+
+fn links(state: &AppState) -> Links {
+    Links {
+        base_url: state.settings.issuer().to_owned(),
+        ttl: Duration::from_secs(state.settings.security.welcome_link_ttl_secs),
+    }
+}
+
+/// An administration error as JSON: 409s say what to confirm.
+fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
+    match e {
+        AdminError::ConfirmationRequired { affected, .. } => {
+            Ok(HttpResponse::Conflict().json(json!({"error": e.to_string(), "confirm": affected})))
+        }
+        AdminError::WouldLockYouOut(ref ip) => Ok(HttpResponse::Conflict().json(
+            json!({"error": e.to_string(), "your_address": ip, "confirm_own_address": true}),
+        )),
+        AdminError::Authz(AuthzError::Forbidden(_)) => Err(HttpError::Forbidden(e.to_string())),
+        AdminError::UnknownOrganization(_) | AdminError::UnknownMember(_) => {
+            Err(HttpError::NotFound(e.to_string()))
+        }
+        other => Err(other.into()),
+    }
+}
+
+async fn org_of(
+    state: &AppState,
+    id_or_slug: &str,
+) -> Result<idp_core::org::Organization, HttpError> {
+    admin::resolve_org(&state.stores, id_or_slug)
+        .await
+        .map_err(|e| match e {
+            AdminError::UnknownOrganization(_) => HttpError::NotFound(e.to_string()),
+            other => other.into(),
+        })
+}
+
+async fn require(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: &Actor,
+    org: &idp_core::org::Organization,
+    permission: Permission,
+    action: &str,
+) -> Result<(), HttpError> {
+    authz::require(
+        &state.stores,
+        actor,
+        org,
+        permission,
+        &web::origin(req),
+        action,
+    )
+    .await
+    .map_err(|e| match e {
+        AuthzError::Forbidden(_) => HttpError::Forbidden(e.to_string()),
+        AuthzError::Store(s) => s.into(),
+    })
+}
+
+async fn get_policy(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let org = org_of(&state, &path).await?;
+    require(
+        &state,
+        &req,
+        &actor,
+        &org,
+        Permission::LoginSettings,
+        "view_policy",
+    )
+    .await?;
+    let own = state
+        .stores
+        .policies
+        .find_policy(&org.id)
+        .await?
+        .map(|p| p.settings)
+        .unwrap_or_else(|| json!({}));
+    let effective = idp_core::policy::effective_policy(&state.stores, &org).await?;
+    let list: Vec<Value> = state
+        .stores
+        .policies
+        .find_ip_list(&org.id, IpListPurpose::AllowSignIn)
+        .await?
+        .into_iter()
+        .map(|e| json!({"cidr": e.cidr, "note": e.note}))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "organization": {"id": org.id, "slug": org.slug, "name": org.name},
+        "settings": own,
+        "effective": admin::effective_json(&effective),
+        "allow_list": list,
+    })))
+}
+
+#[derive(Deserialize)]
+struct PolicyPatch {
+    #[serde(default)]
+    set: serde_json::Map<String, Value>,
+    #[serde(default)]
+    confirm: Option<u64>,
+}
+
+async fn patch_policy(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: PolicyPatch = parse(&body)?;
+    let changes: Vec<(String, String)> = body
+        .set
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, v)
+        })
+        .collect();
+    match admin::update_policy(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        &path,
+        &changes,
+        body.confirm,
+        &links(&state),
+    )
+    .await
+    {
+        Ok(u) => Ok(HttpResponse::Ok().json(json!({
+            "settings": u.settings,
+            "effective": admin::effective_json(&u.effective),
+            "members_whose_credentials_were_deleted": u.cleared,
+            "members_sent_a_password_link": u.invited,
+        }))),
+        Err(e) => admin_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct AllowListEntry {
+    cidr: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AllowListBody {
+    entries: Vec<AllowListEntry>,
+    #[serde(default)]
+    confirm_own_address: bool,
+}
+
+async fn put_allow_list(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: AllowListBody = parse(&body)?;
+    let entries: Vec<(String, Option<String>)> =
+        body.entries.into_iter().map(|e| (e.cidr, e.note)).collect();
+    match admin::set_allow_list(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        &path,
+        &entries,
+        body.confirm_own_address,
+    )
+    .await
+    {
+        Ok(n) => Ok(HttpResponse::Ok().json(json!({"entries": n}))),
+        Err(e) => admin_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct EmailLoginBody {
+    emails: Vec<String>,
+    enabled: bool,
+}
+
+async fn post_email_login(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: EmailLoginBody = parse(&body)?;
+    match admin::set_member_email_login(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        &path,
+        &body.emails,
+        body.enabled,
+        &links(&state),
+    )
+    .await
+    {
+        Ok(members) => Ok(HttpResponse::Ok().json(json!({
+            "enabled": body.enabled,
+            "members": members.iter().map(|m| m.id.to_string()).collect::<Vec<_>>(),
+        }))),
+        Err(e) => admin_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct GrantBody {
+    email: String,
+    permissions: Vec<String>,
+}
+
+async fn post_admin(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: GrantBody = parse(&body)?;
+    let org = org_of(&state, &path).await?;
+    let permissions = body
+        .permissions
+        .iter()
+        .map(|p| p.parse::<Permission>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| HttpError::BadRequest(e.to_string()))?;
+    let member = match admin::resolve_member(&state.stores, &path, &body.email).await {
+        Ok(m) => m,
+        Err(e) => return admin_error(e),
+    };
+    match authz::grant(
+        &state.stores,
+        &actor,
+        &org,
+        &member,
+        &permissions,
+        &web::origin(&req),
+    )
+    .await
+    {
+        Ok(a) => {
+            Ok(HttpResponse::Ok()
+                .json(json!({"member_id": member.id, "permissions": a.permissions})))
+        }
+        Err(AuthzError::Forbidden(p)) => {
+            Err(HttpError::Forbidden(AuthzError::Forbidden(p).to_string()))
+        }
+        Err(AuthzError::Store(s)) => Err(s.into()),
+    }
+}
+
+/// The member a path names, and their organization, once the caller may act on them.
+async fn target(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: &Actor,
+    id: &str,
+    permission: Permission,
+    action: &str,
+) -> Result<(User, idp_core::org::Organization), HttpError> {
+    let member = state
+        .stores
+        .users
+        .find_by_id(&UserId::from_string(id))
+        .await?
+        .ok_or_else(|| HttpError::NotFound("no such member".into()))?;
+    let org = state
+        .stores
+        .orgs
+        .find_by_id(&member.org_id)
+        .await?
+        .ok_or_else(|| HttpError::NotFound("no such member".into()))?;
+    require(state, req, actor, &org, permission, action).await?;
+    Ok((member, org))
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    status: String,
+}
+
+async fn put_status(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: StatusBody = parse(&body)?;
+    let (member, org) = target(
+        &state,
+        &req,
+        &actor,
+        &path,
+        Permission::Members,
+        "set_status",
+    )
+    .await?;
+    match admin::set_status(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        org.id.as_str(),
+        member.email.as_str(),
+        &body.status,
+    )
+    .await
+    {
+        Ok((before, after)) => {
+            Ok(HttpResponse::Ok().json(json!({"before": before, "after": after})))
+        }
+        Err(e) => admin_error(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct TemporaryBody {
+    #[serde(default)]
+    send_by_email: bool,
+}
+
+async fn post_temporary_password(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: TemporaryBody = if body.is_empty() {
+        TemporaryBody::default()
+    } else {
+        parse(&body)?
+    };
+    let (member, _) = target(
+        &state,
+        &req,
+        &actor,
+        &path,
+        Permission::Members,
+        "temporary_password",
+    )
+    .await?;
+    let by_email = body.send_by_email;
+    let password = password_policy::issue_temporary_password(
+        &state.stores,
+        &member,
+        actor.audit(),
+        &web::origin(&req),
+    )
+    .await?;
+    if by_email {
+        state
+            .stores
+            .mailer
+            .send(&OutgoingMail {
+                to: member.email.clone(),
+                subject: "Your temporary password".into(),
+                text: format!(
+                    "An administrator set a temporary password for {}:\n\n{}\n\n\
+                     It works once: you will choose a new password right after signing in.\n",
+                    member.email,
+                    password.expose()
+                ),
+            })
+            .await
+            .map_err(|e| HttpError::Internal(e.to_string()))?;
+        return Ok(HttpResponse::Ok().json(json!({"member_id": member.id, "sent_by_email": true})));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(json!({"member_id": member.id, "temporary_password": password.expose()})))
+}
+
+async fn post_password_reset(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let (member, _) = target(
+        &state,
+        &req,
+        &actor,
+        &path,
+        Permission::Members,
+        "password_reset",
+    )
+    .await?;
+    password_policy::send_link(
+        &state.stores,
+        &member,
+        LinkKind::Reset,
+        state.settings.issuer(),
+        Duration::from_secs(state.settings.security.reset_link_ttl_secs),
+        actor.audit(),
+        &web::origin(&req),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({"member_id": member.id, "sent": true})))
 }
 
 async fn reset_second_factor(
@@ -41,22 +672,21 @@ async fn reset_second_factor(
     req: HttpRequest,
     path: aw::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
-    let admin = caller(&state, &req).await?;
+    let actor = caller(&state, &req).await?;
     let target = state
         .stores
         .users
         .find_by_id(&UserId::from_string(path.into_inner()))
         .await?
         .ok_or_else(|| HttpError::NotFound("no such member".into()))?;
-    mfa::reset_by_admin(
-        &state.stores,
-        ResetBy::Administrator(&admin),
-        &target,
-        &web::origin(&req),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "member_id": target.id,
-        "second_factor": "reset",
-    })))
+    match mfa::reset_by_admin(&state.stores, &actor, &target, &web::origin(&req)).await {
+        Ok(()) => Ok(HttpResponse::Ok().json(json!({
+            "member_id": target.id,
+            "second_factor": "reset",
+        }))),
+        Err(SecondFactorError::Forbidden) => Err(HttpError::Forbidden(
+            AuthzError::Forbidden(Permission::TwoFactor).to_string(),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -1,0 +1,190 @@
+//! Who may administer what. The super administrator may do everything everywhere; an
+//! organization administrator holds permissions, area by area, over an organization and
+//! its sub-organizations; a service client holds `admin:<area>` scopes over its own
+//! organization's tree. Every refusal is written to the audit log.
+
+use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+use crate::client::{Client, wire_enum};
+use crate::org::Organization;
+use crate::ports::{StoreError, Stores};
+use crate::records::{AdminAssignment, User};
+use crate::signin::Origin;
+
+wire_enum!(
+    /// An area of administration, granted separately.
+    Permission, "administrator permission" {
+        TwoFactor => "two_factor",
+        AllowedIps => "allowed_ips",
+        LoginSettings => "login_settings",
+        Members => "members",
+        AuditLog => "audit_log",
+        Clients => "clients",
+    }
+);
+
+impl Permission {
+    /// The scope a service client holds for this area.
+    pub fn scope(self) -> String {
+        format!("admin:{}", self.as_str())
+    }
+}
+
+/// Who is calling the administration API.
+#[derive(Clone, Debug)]
+pub enum Actor {
+    /// A signed-in member, through their browser session.
+    Member(User),
+    /// A service client, through an access token from client credentials.
+    Service { client: Client, scopes: Vec<String> },
+    /// An operator on the server, through the command line.
+    Operator,
+}
+
+impl Actor {
+    /// How the audit log names this actor.
+    pub fn audit(&self) -> (ActorKind, Option<String>) {
+        match self {
+            Actor::Member(u) => (ActorKind::Administrator, Some(u.id.to_string())),
+            Actor::Service { client, .. } => (ActorKind::Client, Some(client.id.to_string())),
+            Actor::Operator => (ActorKind::System, None),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthzError {
+    #[error("You do not have the {0} permission for this organization.")]
+    Forbidden(Permission),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Whether `actor` holds `permission` over `org`.
+pub async fn permitted(
+    stores: &Stores,
+    actor: &Actor,
+    org: &Organization,
+    permission: Permission,
+) -> Result<bool, StoreError> {
+    match actor {
+        Actor::Operator => Ok(true),
+        Actor::Member(user) if user.super_admin => Ok(true),
+        Actor::Member(user) => {
+            for a in stores.policies.find_admin_by_user(&user.id).await? {
+                if !a.permissions.iter().any(|p| p == permission.as_str()) {
+                    continue;
+                }
+                if let Some(scope) = stores.orgs.find_by_id(&a.org_id).await?
+                    && scope.contains(org)
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Actor::Service { client, scopes } => {
+            if !scopes.contains(&permission.scope()) {
+                return Ok(false);
+            }
+            Ok(stores
+                .orgs
+                .find_by_id(&client.org_id)
+                .await?
+                .is_some_and(|home| home.contains(org)))
+        }
+    }
+}
+
+/// Refuses, and records the refusal, unless `actor` holds `permission` over `org`.
+pub async fn require(
+    stores: &Stores,
+    actor: &Actor,
+    org: &Organization,
+    permission: Permission,
+    origin: &Origin,
+    action: &str,
+) -> Result<(), AuthzError> {
+    if permitted(stores, actor, org, permission).await? {
+        return Ok(());
+    }
+    let (actor_kind, actor_id) = actor.audit();
+    stores
+        .audit
+        .append(&NewAuditEvent {
+            org_id: org.id.clone(),
+            occurred_at: stores.clock.now(),
+            actor_kind,
+            actor_id,
+            target_user_id: None,
+            activity: ActivityType::PermissionChange,
+            event: EventKind::View,
+            info_type: InfoType::Permission,
+            ip: origin.ip.clone(),
+            user_agent: origin.user_agent.clone(),
+            device_id: None,
+            detail: serde_json::json!({"result": "denied", "permission": permission, "action": action}),
+        })
+        .await?;
+    Err(AuthzError::Forbidden(permission))
+}
+
+/// Grants `permissions` over `org` to `member`, adding to what they hold there. The
+/// granter must hold member management and every permission they grant.
+pub async fn grant(
+    stores: &Stores,
+    by: &Actor,
+    org: &Organization,
+    member: &User,
+    permissions: &[Permission],
+    origin: &Origin,
+) -> Result<AdminAssignment, AuthzError> {
+    require(stores, by, org, Permission::Members, origin, "grant").await?;
+    for p in permissions {
+        require(stores, by, org, *p, origin, "grant").await?;
+    }
+    let now = stores.clock.now();
+    let existing = stores
+        .policies
+        .find_admin_by_user(&member.id)
+        .await?
+        .into_iter()
+        .find(|a| a.org_id == org.id);
+    let mut held: Vec<String> = existing
+        .as_ref()
+        .map(|a| a.permissions.clone())
+        .unwrap_or_default();
+    for p in permissions {
+        if !held.iter().any(|h| h == p.as_str()) {
+            held.push(p.as_str().to_owned());
+        }
+    }
+    let assignment = AdminAssignment {
+        user_id: member.id.clone(),
+        org_id: org.id.clone(),
+        permissions: held.clone(),
+        created_at: now,
+    };
+    stores.policies.replace_admin(&assignment).await?;
+    let (actor_kind, actor_id) = by.audit();
+    stores
+        .audit
+        .append(&NewAuditEvent {
+            org_id: org.id.clone(),
+            occurred_at: now,
+            actor_kind,
+            actor_id,
+            target_user_id: Some(member.id.clone()),
+            activity: ActivityType::PermissionChange,
+            event: EventKind::Edit,
+            info_type: InfoType::Permission,
+            ip: origin.ip.clone(),
+            user_agent: origin.user_agent.clone(),
+            device_id: None,
+            detail: serde_json::json!({
+                "before": existing.map(|a| a.permissions).unwrap_or_default(),
+                "after": held,
+            }),
+        })
+        .await?;
+    Ok(assignment)
+}
