@@ -933,3 +933,61 @@ async fn email_login_per_member_and_turning_two_factor_off_after_confirmation() 
     let (_, step) = sign_in_as(&idp, EMAIL, "Analytical Engine 1843").await;
     assert_eq!(landed_on(&step).1, "/account", "the second factor is gone");
 }
+
+#[tokio::test]
+async fn the_second_factor_is_not_asked_from_excluded_addresses() {
+    let idp = Idp::start_with(&[("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1")]).await;
+    policy(&idp, "acme", &["two_factor_scope=everybody"]);
+    idp.cli_text(&[
+        "org",
+        "skip-second-factor-ips",
+        "--org",
+        "acme",
+        "--entry",
+        "192.0.2.0/24=Office",
+    ]);
+    let refused = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "org",
+            "skip-second-factor-ips",
+            "--org",
+            "acme",
+            "--entry",
+            "::/0",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let from = |ip: &'static str| {
+        let idp = &idp;
+        async move {
+            let b = idp.browser();
+            let page = b.go("/login").await.sign_in_page();
+            let r = b
+                .http
+                .post(b.abs("/login"))
+                .header("x-forwarded-for", ip)
+                .form(&[
+                    ("csrf", hidden(&page, "csrf").as_str()),
+                    ("authz", ""),
+                    ("email", EMAIL),
+                    ("password", PASSWORD),
+                ])
+                .send()
+                .await
+                .unwrap();
+            r.headers()[LOCATION].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(
+        from("192.0.2.44").await,
+        "/account",
+        "from the office: no second factor"
+    );
+    assert_eq!(
+        from("198.51.100.7").await,
+        "/login/enrol",
+        "elsewhere: set one up"
+    );
+}

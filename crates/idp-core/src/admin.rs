@@ -467,20 +467,58 @@ pub async fn set_allow_list(
     entries: &[(String, Option<String>)],
     confirm_own_address: bool,
 ) -> Result<usize, AdminError> {
-    let org = resolve_org(stores, org).await?;
-    authz::require(
+    set_ip_list(
         stores,
         by,
-        &org,
-        Permission::AllowedIps,
         origin,
-        "allow_list",
+        org,
+        IpListPurpose::AllowSignIn,
+        entries,
+        confirm_own_address,
     )
-    .await?;
+    .await
+}
+
+/// Replaces the addresses from which the second factor is not asked.
+pub async fn set_second_factor_skip_list(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    org: &str,
+    entries: &[(String, Option<String>)],
+) -> Result<usize, AdminError> {
+    set_ip_list(
+        stores,
+        by,
+        origin,
+        org,
+        IpListPurpose::SkipSecondFactor,
+        entries,
+        true,
+    )
+    .await
+}
+
+async fn set_ip_list(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    org: &str,
+    purpose: IpListPurpose,
+    entries: &[(String, Option<String>)],
+    confirm_own_address: bool,
+) -> Result<usize, AdminError> {
+    let org = resolve_org(stores, org).await?;
+    let permission = match purpose {
+        IpListPurpose::AllowSignIn => Permission::AllowedIps,
+        IpListPurpose::SkipSecondFactor => Permission::TwoFactor,
+    };
+    authz::require(stores, by, &org, permission, origin, purpose.as_str()).await?;
     let cidrs: Vec<String> = entries.iter().map(|(c, _)| c.clone()).collect();
     let ranges = parse_allow_list(&cidrs)?;
     // An administrator signing in under this list from where they are now.
     if let Actor::Member(me) = by
+        && purpose == IpListPurpose::AllowSignIn
         && !confirm_own_address
     {
         let policy = crate::policy::effective_policy(stores, &org).await?;
@@ -497,7 +535,7 @@ pub async fn set_allow_list(
     let now = stores.clock.now();
     let before: Vec<String> = stores
         .policies
-        .find_ip_list(&org.id, IpListPurpose::AllowSignIn)
+        .find_ip_list(&org.id, purpose)
         .await?
         .into_iter()
         .map(|e| e.cidr)
@@ -508,7 +546,7 @@ pub async fn set_allow_list(
         .map(|(range, (_, note))| IpListEntry {
             id: crate::ids::EventId::generate().to_string(),
             org_id: org.id.clone(),
-            purpose: IpListPurpose::AllowSignIn,
+            purpose,
             cidr: range.to_string(),
             note: note.clone(),
             created_at: now,
@@ -516,7 +554,7 @@ pub async fn set_allow_list(
         .collect();
     stores
         .policies
-        .replace_ip_list(&org.id, IpListPurpose::AllowSignIn, &rows)
+        .replace_ip_list(&org.id, purpose, &rows)
         .await?;
     let mut event = actor_event(
         &org.id,
@@ -529,7 +567,7 @@ pub async fn set_allow_list(
     );
     let after: Vec<String> = rows.iter().map(|r| r.cidr.clone()).collect();
     event.detail =
-        serde_json::json!({"setting": "ip_allow_list", "before": before, "after": after});
+        serde_json::json!({"setting": purpose.as_str(), "before": before, "after": after});
     stores.audit.append(&event).await?;
     Ok(rows.len())
 }

@@ -170,6 +170,17 @@ impl Default for EffectivePolicy {
 }
 
 impl EffectivePolicy {
+    /// Whether a password set at `changed_at` has expired at `now`.
+    pub fn password_expired(
+        &self,
+        changed_at: Option<crate::clock::Timestamp>,
+        now: crate::clock::Timestamp,
+    ) -> bool {
+        self.password_expiry
+            .zip(changed_at)
+            .is_some_and(|(ttl, changed)| changed.plus(ttl) <= now)
+    }
+
     /// Resolves settings listed from the main organization down to the member's own:
     /// the nearest organization that sets a value decides it.
     pub fn from_chain(chain: &[PolicySettings]) -> Self {
@@ -633,6 +644,27 @@ mod tests {
         assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());
         assert_eq!(EffectivePolicy::default().lockout_after_failures, Some(10));
         assert_eq!(EffectivePolicy::default().password_min_length, 12);
+    }
+
+    #[test]
+    fn passwords_expire_after_the_organization_s_days() {
+        let set = Timestamp::from_secs(1_800_000_000);
+        let day = Duration::from_secs(86_400);
+        let ninety = EffectivePolicy::from_chain(&[PolicySettings {
+            password_expiry_days: Some(90),
+            ..PolicySettings::default()
+        }]);
+        assert!(!ninety.password_expired(Some(set), set.plus(day * 89)));
+        assert!(
+            !ninety.password_expired(Some(set), set.plus(day * 90).minus(Duration::from_secs(1)))
+        );
+        assert!(ninety.password_expired(Some(set), set.plus(day * 90)));
+        assert!(
+            !ninety.password_expired(None, set.plus(day * 900)),
+            "never set: nothing to expire"
+        );
+        let never = EffectivePolicy::default();
+        assert!(!never.password_expired(Some(set), set.plus(day * 3650)));
     }
 
     #[test]

@@ -217,10 +217,7 @@ pub async fn sign_in_with_password(
         }
     }
     stores.credentials.clear_failed_sign_ins(&user.id).await?;
-    let expired = policy
-        .password_expiry
-        .zip(creds.password_changed_at)
-        .is_some_and(|(ttl, changed)| changed.plus(ttl) <= now);
+    let expired = policy.password_expired(creds.password_changed_at, now);
     if creds.password_must_change {
         // A temporary password works once: from here only a new one signs in.
         creds.password_hash = None;

@@ -161,6 +161,14 @@ enum OrgCommand {
         #[arg(long = "entry")]
         entries: Vec<String>,
     },
+    /// Replace the addresses from which the second factor is not asked (up to 100
+    /// `--entry ADDRESS_OR_CIDR[=note]`; none clears the list).
+    SkipSecondFactorIps {
+        #[arg(long)]
+        org: String,
+        #[arg(long = "entry")]
+        entries: Vec<String>,
+    },
     /// Set who must use a second factor at email-and-password sign-in: off, everybody
     /// or administrators. Sub-organizations inherit it unless they set their own.
     TwoFactor {
@@ -438,6 +446,17 @@ fn client_json(c: &Client) -> serde_json::Value {
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
 }
 
+/// `CIDR` or `CIDR=note` arguments.
+fn ip_entries(entries: &[String]) -> Vec<(String, Option<String>)> {
+    entries
+        .iter()
+        .map(|e| match e.split_once('=') {
+            Some((cidr, note)) => (cidr.trim().to_owned(), Some(note.trim().to_owned())),
+            None => (e.trim().to_owned(), None),
+        })
+        .collect()
+}
+
 /// A policy change made from the command line.
 async fn operator_policy(
     wired: &wiring::Wired,
@@ -520,14 +539,20 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+        OrgCommand::SkipSecondFactorIps { org, entries } => {
+            let saved = admin::set_second_factor_skip_list(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &org,
+                &ip_entries(&entries),
+            )
+            .await?;
+            println!("second factor not asked from: {saved} entries");
+            Ok(())
+        }
         OrgCommand::AllowIps { org, entries } => {
-            let entries: Vec<(String, Option<String>)> = entries
-                .iter()
-                .map(|e| match e.split_once('=') {
-                    Some((cidr, note)) => (cidr.trim().to_owned(), Some(note.trim().to_owned())),
-                    None => (e.trim().to_owned(), None),
-                })
-                .collect();
+            let entries = ip_entries(&entries);
             let saved = admin::set_allow_list(
                 &wired.stores,
                 &Actor::Operator,

@@ -76,6 +76,13 @@ pub const OPERATIONS: &[Operation] = &[
         "Replace the IP allow-list: {\"entries\": [{\"cidr\", \"note\"}], \"confirm_own_address\": bool}"
     ),
     operation!(
+        put,
+        "/admin/api/orgs/{org}/second-factor-skip-list",
+        put_skip_list,
+        Some(Permission::TwoFactor),
+        "Replace the addresses from which the second factor is not asked: {\"entries\": [{\"cidr\", \"note\"}]}"
+    ),
+    operation!(
         post,
         "/admin/api/orgs/{org}/email-login",
         post_email_login,
@@ -430,6 +437,30 @@ async fn put_allow_list(
         &path,
         &entries,
         body.confirm_own_address,
+    )
+    .await
+    {
+        Ok(n) => Ok(HttpResponse::Ok().json(json!({"entries": n}))),
+        Err(e) => admin_error(e),
+    }
+}
+
+async fn put_skip_list(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let body: AllowListBody = parse(&body)?;
+    let entries: Vec<(String, Option<String>)> =
+        body.entries.into_iter().map(|e| (e.cidr, e.note)).collect();
+    match admin::set_second_factor_skip_list(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        &path,
+        &entries,
     )
     .await
     {
