@@ -991,3 +991,44 @@ async fn the_second_factor_is_not_asked_from_excluded_addresses() {
         "elsewhere: set one up"
     );
 }
+
+#[tokio::test]
+async fn an_allow_list_limited_to_one_application_leaves_the_others_alone() {
+    let idp = Idp::start_with(&[("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let payroll = idp.first_party_app();
+    idp.cli_text(&[
+        "org",
+        "allow-ips",
+        "--org",
+        "acme",
+        "--entry",
+        "203.0.113.0/24",
+    ]);
+    let scoped = format!("ip_allow_list_clients=[\"{}\"]", payroll.id);
+    policy(&idp, "acme", &[&scoped]);
+    let outside = "198.51.100.7";
+    // Signing in for the account page only: not restricted.
+    assert_eq!(
+        sign_in_via_proxy(&idp, EMAIL, PASSWORD, outside).await,
+        StatusCode::SEE_OTHER
+    );
+    // Signing in for payroll from outside: refused.
+    let rp = idp.rp(&payroll).await;
+    let request = rp.request(&["openid"], &[]);
+    let b = idp.browser();
+    let page = b.go(&request.url).await.sign_in_page();
+    let r = b
+        .http
+        .post(b.abs("/login"))
+        .header("x-forwarded-for", outside)
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("authz", hidden(&page, "authz").as_str()),
+            ("email", EMAIL),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
