@@ -356,6 +356,28 @@ async fn admin_commands_create_and_list_and_write_nothing_on_bad_input() {
                 "--org",
                 "sales-emea",
                 "--email",
+                "dan@example.com",
+                "--password",
+                "password123456",
+            ],
+            "most common",
+        ),
+        (
+            vec![
+                "--org",
+                "sales-emea",
+                "--email",
+                "dan.brown@example.com",
+                "--password",
+                "danbrown-writes-thrillers",
+            ],
+            "your email address or your name",
+        ),
+        (
+            vec![
+                "--org",
+                "sales-emea",
+                "--email",
                 "erin@example.com",
                 "--totp-secret",
                 "not base32!",

@@ -54,6 +54,8 @@ pub enum AdminError {
     #[error("the email could not be sent: {0}")]
     Link(String),
     #[error(transparent)]
+    PasswordRule(#[from] crate::password_policy::PasswordRuleError),
+    #[error(transparent)]
     Authz(#[from] AuthzError),
     #[error(
         "your own address {0} is not on this list: saving it would lock you out; confirm to save it anyway"
@@ -644,6 +646,10 @@ pub async fn create_member(
     if stores.users.find_by_email(&org.id, &email).await?.is_some() {
         return Err(AdminError::DuplicateEmail { email });
     }
+    if let Some(p) = &member.password {
+        let policy = crate::policy::effective_policy(stores, &org).await?;
+        crate::password_policy::check(&policy, p, &email, member.name.as_deref())?;
+    }
     let password_hash = match member.password {
         Some(p) => Some(stores.passwords.hash(p).await?),
         None => None,
@@ -880,8 +886,15 @@ pub async fn complete_bootstrap(
     t: &str,
     admin: FirstAdmin,
 ) -> Result<User, AdminError> {
-    Email::parse(&admin.email)?;
+    let email = Email::parse(&admin.email)?;
     check_password_length(&admin.password)?;
+    // Checked before the link is used up, so a refused password can be tried again.
+    crate::password_policy::check(
+        &EffectivePolicy::default(),
+        &admin.password,
+        &email,
+        admin.name.as_deref(),
+    )?;
     let org_probe = Organization::new(&admin.org_name, None, None, stores.clock.now())?;
     let key = format!("{BOOTSTRAP_KEY}{}", TokenDigest::of(t).to_hex());
     if stores.ephemeral.take(&key).await?.is_none() {
