@@ -460,48 +460,11 @@ pub async fn set_status(
 }
 
 /// Replaces an organization's IP allow-list after checking all of it; nothing is saved
-/// when one entry is wrong. Returns how many entries it holds.
-pub async fn set_allow_list(
-    stores: &Stores,
-    by: &Actor,
-    origin: &Origin,
-    org: &str,
-    entries: &[(String, Option<String>)],
-    confirm_own_address: bool,
-) -> Result<usize, AdminError> {
-    set_ip_list(
-        stores,
-        by,
-        origin,
-        org,
-        IpListPurpose::AllowSignIn,
-        entries,
-        confirm_own_address,
-    )
-    .await
-}
-
-/// Replaces the addresses from which the second factor is not asked.
-pub async fn set_second_factor_skip_list(
-    stores: &Stores,
-    by: &Actor,
-    origin: &Origin,
-    org: &str,
-    entries: &[(String, Option<String>)],
-) -> Result<usize, AdminError> {
-    set_ip_list(
-        stores,
-        by,
-        origin,
-        org,
-        IpListPurpose::SkipSecondFactor,
-        entries,
-        true,
-    )
-    .await
-}
-
-async fn set_ip_list(
+/// Replaces one of an organization's IP lists (the allow-list, or the addresses where
+/// the second factor is not asked) after checking all of it; nothing is saved when one
+/// entry is wrong. An administrator whose own address the allow-list would exclude must
+/// confirm. Returns how many entries it holds.
+pub async fn set_ip_list(
     stores: &Stores,
     by: &Actor,
     origin: &Origin,

@@ -15,7 +15,7 @@ use idp_core::client::Client;
 use idp_core::client::SigningAlg;
 use idp_core::keyring;
 use idp_core::org::Organization;
-use idp_core::records::User;
+use idp_core::records::{IpListPurpose, User};
 use idp_core::secret::Password;
 use idp_core::signin::Origin;
 use serde_json::json;
@@ -540,12 +540,14 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
             }
         }
         OrgCommand::SkipSecondFactorIps { org, entries } => {
-            let saved = admin::set_second_factor_skip_list(
+            let saved = admin::set_ip_list(
                 &wired.stores,
                 &Actor::Operator,
                 &Origin::default(),
                 &org,
+                IpListPurpose::SkipSecondFactor,
                 &ip_entries(&entries),
+                true,
             )
             .await?;
             println!("second factor not asked from: {saved} entries");
@@ -553,11 +555,12 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
         }
         OrgCommand::AllowIps { org, entries } => {
             let entries = ip_entries(&entries);
-            let saved = admin::set_allow_list(
+            let saved = admin::set_ip_list(
                 &wired.stores,
                 &Actor::Operator,
                 &Origin::default(),
                 &org,
+                IpListPurpose::AllowSignIn,
                 &entries,
                 true,
             )

@@ -426,23 +426,7 @@ async fn put_allow_list(
     path: aw::Path<String>,
     body: aw::Bytes,
 ) -> Result<HttpResponse, HttpError> {
-    let actor = caller(&state, &req).await?;
-    let body: AllowListBody = parse(&body)?;
-    let entries: Vec<(String, Option<String>)> =
-        body.entries.into_iter().map(|e| (e.cidr, e.note)).collect();
-    match admin::set_allow_list(
-        &state.stores,
-        &actor,
-        &web::origin(&req),
-        &path,
-        &entries,
-        body.confirm_own_address,
-    )
-    .await
-    {
-        Ok(n) => Ok(HttpResponse::Ok().json(json!({"entries": n}))),
-        Err(e) => admin_error(e),
-    }
+    put_ip_list(&state, &req, &path, &body, IpListPurpose::AllowSignIn).await
 }
 
 async fn put_skip_list(
@@ -451,16 +435,28 @@ async fn put_skip_list(
     path: aw::Path<String>,
     body: aw::Bytes,
 ) -> Result<HttpResponse, HttpError> {
-    let actor = caller(&state, &req).await?;
-    let body: AllowListBody = parse(&body)?;
+    put_ip_list(&state, &req, &path, &body, IpListPurpose::SkipSecondFactor).await
+}
+
+async fn put_ip_list(
+    state: &AppState,
+    req: &HttpRequest,
+    org: &str,
+    body: &[u8],
+    purpose: IpListPurpose,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(state, req).await?;
+    let body: AllowListBody = parse(body)?;
     let entries: Vec<(String, Option<String>)> =
         body.entries.into_iter().map(|e| (e.cidr, e.note)).collect();
-    match admin::set_second_factor_skip_list(
+    match admin::set_ip_list(
         &state.stores,
         &actor,
-        &web::origin(&req),
-        &path,
+        &web::origin(req),
+        org,
+        purpose,
         &entries,
+        body.confirm_own_address,
     )
     .await
     {
