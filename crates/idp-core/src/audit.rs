@@ -150,17 +150,27 @@ pub enum ChainBreak {
     Unlinked { seq: i64, id: EventId },
 }
 
-/// Walks events in chain order, starting from `start` (the genesis, or the digest
-/// retention continued from), and reports the first broken link.
-pub fn verify_chain<'a>(
-    start: &[u8],
-    events: impl IntoIterator<Item = &'a AuditEvent>,
-) -> Result<usize, ChainBreak> {
-    let mut prev = start.to_vec();
-    let mut prev_seq: Option<i64> = None;
-    let mut count = 0;
-    for e in events {
-        let linked = e.prev_digest == prev && prev_seq.is_none_or(|p| e.seq == p + 1);
+/// Checks a chain event by event, so a long chain can be read page by page.
+#[derive(Clone, Debug)]
+pub struct ChainVerifier {
+    prev: Vec<u8>,
+    prev_seq: Option<i64>,
+    checked: usize,
+}
+
+impl ChainVerifier {
+    /// Starts at `start`: the genesis, or the digest retention continued from.
+    pub fn new(start: &[u8]) -> Self {
+        Self {
+            prev: start.to_vec(),
+            prev_seq: None,
+            checked: 0,
+        }
+    }
+
+    /// The next event in chain order; the first broken link is an error.
+    pub fn check(&mut self, e: &AuditEvent) -> Result<(), ChainBreak> {
+        let linked = e.prev_digest == self.prev && self.prev_seq.is_none_or(|p| e.seq == p + 1);
         if !linked {
             return Err(ChainBreak::Unlinked {
                 seq: e.seq,
@@ -173,11 +183,51 @@ pub fn verify_chain<'a>(
                 id: e.id.clone(),
             });
         }
-        prev.clone_from(&e.digest);
-        prev_seq = Some(e.seq);
-        count += 1;
+        self.prev.clone_from(&e.digest);
+        self.prev_seq = Some(e.seq);
+        self.checked += 1;
+        Ok(())
     }
-    Ok(count)
+
+    /// Events checked so far.
+    pub fn checked(&self) -> usize {
+        self.checked
+    }
+}
+
+/// Walks events in chain order, starting from `start` (the genesis, or the digest
+/// retention continued from), and reports the first broken link.
+pub fn verify_chain<'a>(
+    start: &[u8],
+    events: impl IntoIterator<Item = &'a AuditEvent>,
+) -> Result<usize, ChainBreak> {
+    let mut v = ChainVerifier::new(start);
+    for e in events {
+        v.check(e)?;
+    }
+    Ok(v.checked())
+}
+
+/// Verifies an organization's stored chain from its start, a page at a time. Returns
+/// how many events it checked, or where the chain first breaks.
+pub async fn verify_stored_chain(
+    stores: &crate::ports::Stores,
+    org: &crate::ids::OrgId,
+) -> Result<Result<usize, ChainBreak>, crate::ports::StoreError> {
+    const PAGE: u32 = 1000;
+    let mut v = ChainVerifier::new(&GENESIS);
+    let mut after = 0;
+    loop {
+        let page = stores.audit.find_chain(org, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in &page {
+            if let Err(broken) = v.check(e) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    Ok(Ok(v.checked()))
 }
 
 /// Which events an administrator asked for. Every field narrows the result.

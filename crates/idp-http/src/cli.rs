@@ -68,6 +68,11 @@ enum Command {
         command: ClientCommand,
     },
     /// Token signing keys.
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
@@ -106,6 +111,16 @@ struct Output {
     /// Print JSON for scripts.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk each organization's hash chain (or one's, with --org) and report the first
+    /// broken link. Exits 1 when a chain is broken.
+    Verify {
+        #[arg(long)]
+        org: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -380,6 +395,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::User { command } => user(command, settings).await,
         Command::Client { command } => client(command, settings).await,
         Command::Keys { command } => keys(command, settings).await,
+        Command::Audit { command } => audit(command, settings).await,
     }
 }
 
@@ -444,6 +460,40 @@ fn client_json(c: &Client) -> serde_json::Value {
            "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
            "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "require_pkce": c.require_pkce, "scopes": c.extra_scopes,
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
+}
+
+async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
+    let wired = wiring::wire(&settings, true).await?;
+    match command {
+        AuditCommand::Verify { org } => {
+            let orgs = match org {
+                Some(o) => vec![admin::resolve_org(&wired.stores, &o).await?],
+                None => wired.stores.orgs.find_all().await?,
+            };
+            let mut broken = 0;
+            for o in &orgs {
+                match idp_core::audit::verify_stored_chain(&wired.stores, &o.id).await? {
+                    Ok(n) => println!("{}: {n} events, chain intact", o.slug),
+                    Err(b) => {
+                        broken += 1;
+                        let (what, seq, id) = match b {
+                            idp_core::audit::ChainBreak::Altered { seq, id } => {
+                                ("altered", seq, id)
+                            }
+                            idp_core::audit::ChainBreak::Unlinked { seq, id } => {
+                                ("missing or out of order before", seq, id)
+                            }
+                        };
+                        println!("{}: chain broken: event {seq} ({id}) {what}", o.slug);
+                    }
+                }
+            }
+            if broken > 0 {
+                anyhow::bail!("{broken} audit chain(s) broken");
+            }
+            Ok(())
+        }
+    }
 }
 
 /// `CIDR` or `CIDR=note` arguments.
