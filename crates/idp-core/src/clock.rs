@@ -46,6 +46,18 @@ impl Timestamp {
             })
             .unwrap_or_else(|| self.0.to_string())
     }
+
+    /// Reads RFC 3339 text (`2026-11-22T10:00:00Z`), or a bare date as its midnight UTC.
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        use time::format_description::well_known::Rfc3339;
+        let text = text.trim();
+        let parsed = time::OffsetDateTime::parse(text, &Rfc3339)
+            .or_else(|_| time::OffsetDateTime::parse(&format!("{text}T00:00:00Z"), &Rfc3339))
+            .ok()?;
+        i64::try_from(parsed.unix_timestamp_nanos() / 1000)
+            .ok()
+            .map(Self)
+    }
 }
 
 fn duration_micros(d: Duration) -> i64 {
@@ -94,6 +106,17 @@ impl Clock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_reads_back_what_it_writes() {
+        let t = Timestamp::from_micros(1_800_000_000_123_456);
+        assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
+        assert_eq!(
+            Timestamp::parse_rfc3339("2027-01-15"),
+            Timestamp::parse_rfc3339("2027-01-15T00:00:00Z")
+        );
+        assert_eq!(Timestamp::parse_rfc3339("last tuesday"), None);
+    }
 
     #[test]
     fn arithmetic_and_formatting() {

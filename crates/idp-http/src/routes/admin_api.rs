@@ -97,6 +97,20 @@ pub const OPERATIONS: &[Operation] = &[
         "Grant a member administrator permissions over the organization: {\"email\", \"permissions\": [...]}"
     ),
     operation!(
+        get,
+        "/admin/api/audit/events",
+        super::audit_api::search,
+        Some(Permission::AuditLog),
+        "Search the audit log, newest first: org (required), member, activity, event, info_type, from, until (RFC 3339), limit, cursor; answers events and next_cursor"
+    ),
+    operation!(
+        get,
+        "/admin/api/audit/export.csv",
+        super::audit_api::export_csv,
+        Some(Permission::AuditLog),
+        "Download the filtered events as CSV, streamed (the same filters as the search)"
+    ),
+    operation!(
         put,
         "/admin/api/members/{id}/status",
         put_status,
@@ -207,7 +221,7 @@ async fn openapi(state: aw::Data<AppState>) -> HttpResponse {
 
 /// Who is calling: a service client's bearer token, or an administrator's session with
 /// the CSRF header.
-async fn caller(state: &AppState, req: &HttpRequest) -> Result<Actor, HttpError> {
+pub async fn caller(state: &AppState, req: &HttpRequest) -> Result<Actor, HttpError> {
     if let Some(header) = req.headers().get(AUTHORIZATION) {
         let token = header
             .to_str()
@@ -283,7 +297,7 @@ fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
     }
 }
 
-async fn org_of(
+pub async fn org_of(
     state: &AppState,
     id_or_slug: &str,
 ) -> Result<idp_core::org::Organization, HttpError> {
@@ -295,7 +309,7 @@ async fn org_of(
         })
 }
 
-async fn require(
+pub async fn require(
     state: &AppState,
     req: &HttpRequest,
     actor: &Actor,

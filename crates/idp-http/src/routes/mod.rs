@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_api;
+pub mod audit_api;
 pub mod authorize;
 pub mod bootstrap;
 pub mod consent;

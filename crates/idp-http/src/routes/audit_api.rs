@@ -1,0 +1,314 @@
+//! Searching and exporting the audit log, for administrators with the audit-log
+//! permission over the organization they ask about. Every search and export is itself
+//! recorded. Pages are keyset pages (newest first); the CSV export streams those pages,
+//! so memory stays flat whatever the number of events.
+
+use super::admin_api::{caller, org_of, require};
+use crate::error::HttpError;
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use idp_core::Timestamp;
+use idp_core::audit::{
+    ActivityType, AuditCursor, AuditEvent, AuditFilter, EventKind, InfoType, NewAuditEvent,
+};
+use idp_core::authz::{Actor, Permission};
+use idp_core::ids::{EventId, UserId};
+use idp_core::org::Organization;
+use idp_core::ports::Stores;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Events per page of a search, at most.
+const MAX_PAGE: u32 = 500;
+/// Events read per step of an export.
+const EXPORT_PAGE: u32 = 1000;
+
+#[derive(Deserialize, Default)]
+pub struct Query {
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    member: Option<String>,
+    #[serde(default)]
+    activity: Option<String>,
+    #[serde(default)]
+    event: Option<String>,
+    #[serde(default)]
+    info_type: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    until: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+fn bad(what: &str) -> HttpError {
+    HttpError::BadRequest(what.to_owned())
+}
+
+/// The filter a query asks for, checked before anything is read.
+fn filter(q: &Query, org: &Organization) -> Result<AuditFilter, HttpError> {
+    let time = |t: &Option<String>, name: &str| {
+        t.as_deref()
+            .map(|s| {
+                Timestamp::parse_rfc3339(s)
+                    .ok_or_else(|| bad(&format!("{name} must be an RFC 3339 time or a date")))
+            })
+            .transpose()
+    };
+    Ok(AuditFilter {
+        org_path: Some(org.path.clone()),
+        target_user_id: q.member.as_deref().map(UserId::from_string),
+        activity: q
+            .activity
+            .as_deref()
+            .map(str::parse::<ActivityType>)
+            .transpose()
+            .map_err(|e| bad(&e.to_string()))?,
+        event: q
+            .event
+            .as_deref()
+            .map(str::parse::<EventKind>)
+            .transpose()
+            .map_err(|e| bad(&e.to_string()))?,
+        info_type: q
+            .info_type
+            .as_deref()
+            .map(str::parse::<InfoType>)
+            .transpose()
+            .map_err(|e| bad(&e.to_string()))?,
+        from: time(&q.from, "from")?,
+        until: time(&q.until, "until")?,
+    })
+}
+
+fn encode_cursor(e: &AuditEvent) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}.{}", e.event.occurred_at.as_micros(), e.id))
+}
+
+fn decode_cursor(text: &str) -> Result<AuditCursor, HttpError> {
+    let raw = URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| bad("cursor is not one this API gave out"))?;
+    let (micros, id) = raw
+        .split_once('.')
+        .ok_or_else(|| bad("cursor is not one this API gave out"))?;
+    let micros = micros
+        .parse::<i64>()
+        .map_err(|_| bad("cursor is not one this API gave out"))?;
+    Ok(AuditCursor {
+        occurred_at: Timestamp::from_micros(micros),
+        id: EventId::from_string(id),
+    })
+}
+
+fn event_json(e: &AuditEvent) -> serde_json::Value {
+    let n = &e.event;
+    json!({
+        "id": e.id,
+        "seq": e.seq,
+        "org_id": n.org_id,
+        "occurred_at": n.occurred_at.to_rfc3339(),
+        "actor_kind": n.actor_kind,
+        "actor_id": n.actor_id,
+        "target_user_id": n.target_user_id,
+        "activity": n.activity,
+        "event": n.event,
+        "info_type": n.info_type,
+        "ip": n.ip,
+        "user_agent": n.user_agent,
+        "device_id": n.device_id,
+        "detail": n.detail,
+    })
+}
+
+/// Records that `actor` looked at (or downloaded) the audit log of `org`.
+async fn record_access(
+    stores: &Stores,
+    actor: &Actor,
+    req: &HttpRequest,
+    org: &Organization,
+    kind: EventKind,
+    q: &Query,
+) -> Result<(), HttpError> {
+    let origin = web::origin(req);
+    let (actor_kind, actor_id) = actor.audit();
+    stores
+        .audit
+        .append(&NewAuditEvent {
+            org_id: org.id.clone(),
+            occurred_at: stores.clock.now(),
+            actor_kind,
+            actor_id,
+            target_user_id: q.member.as_deref().map(UserId::from_string),
+            activity: ActivityType::AuditAccess,
+            event: kind,
+            info_type: InfoType::Other,
+            ip: origin.ip,
+            user_agent: origin.user_agent,
+            device_id: None,
+            detail: json!({"filter": {
+                "org": org.slug, "member": q.member, "activity": q.activity, "event": q.event,
+                "info_type": q.info_type, "from": q.from, "until": q.until,
+            }}),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Who asks, about which organization, with which filter: or why not.
+async fn prepare(
+    state: &AppState,
+    req: &HttpRequest,
+    q: &Query,
+    action: &str,
+) -> Result<(Actor, Organization, AuditFilter), HttpError> {
+    let actor = caller(state, req).await?;
+    if q.org.is_empty() {
+        return Err(bad("org is required (an organization id or slug)"));
+    }
+    let org = org_of(state, &q.org).await?;
+    require(state, req, &actor, &org, Permission::AuditLog, action).await?;
+    let f = filter(q, &org)?;
+    Ok((actor, org, f))
+}
+
+pub async fn search(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    q: aw::Query<Query>,
+) -> Result<HttpResponse, HttpError> {
+    let (actor, org, f) = prepare(&state, &req, &q, "audit_search").await?;
+    let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
+    let cursor = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let events = state
+        .stores
+        .audit
+        .search(&f, cursor.as_ref(), limit)
+        .await?;
+    record_access(&state.stores, &actor, &req, &org, EventKind::View, &q).await?;
+    let next = (events.len() == limit as usize)
+        .then(|| events.last().map(encode_cursor))
+        .flatten();
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(json!({
+            "events": events.iter().map(event_json).collect::<Vec<_>>(),
+            "next_cursor": next,
+        })))
+}
+
+const CSV_HEADER: [&str; 13] = [
+    "occurred_at",
+    "event_id",
+    "org_id",
+    "actor_kind",
+    "actor_id",
+    "target_user_id",
+    "activity",
+    "event",
+    "info_type",
+    "ip",
+    "user_agent",
+    "device_id",
+    "detail",
+];
+
+fn csv_rows(events: &[AuditEvent], header: bool) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(events.len() * 256));
+    if header {
+        w.write_record(CSV_HEADER)?;
+    }
+    for e in events {
+        let n = &e.event;
+        w.write_record([
+            n.occurred_at.to_rfc3339().as_str(),
+            e.id.as_str(),
+            n.org_id.as_str(),
+            n.actor_kind.as_str(),
+            n.actor_id.as_deref().unwrap_or_default(),
+            n.target_user_id
+                .as_ref()
+                .map(UserId::as_str)
+                .unwrap_or_default(),
+            n.activity.as_str(),
+            n.event.as_str(),
+            n.info_type.as_str(),
+            n.ip.as_deref().unwrap_or_default(),
+            n.user_agent.as_deref().unwrap_or_default(),
+            n.device_id.as_deref().unwrap_or_default(),
+            n.detail.to_string().as_str(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Where a streamed export is: the page to read next, if any.
+struct Export {
+    stores: Stores,
+    filter: AuditFilter,
+    cursor: Option<AuditCursor>,
+    header: bool,
+    done: bool,
+}
+
+pub async fn export_csv(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    q: aw::Query<Query>,
+) -> Result<HttpResponse, HttpError> {
+    let (actor, org, f) = prepare(&state, &req, &q, "audit_export").await?;
+    record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
+    let start = Export {
+        stores: state.stores.clone(),
+        filter: f,
+        cursor: None,
+        header: true,
+        done: false,
+    };
+    let body = futures_util::stream::unfold(start, |mut ex| async move {
+        if ex.done {
+            return None;
+        }
+        let page = match ex
+            .stores
+            .audit
+            .search(&ex.filter, ex.cursor.as_ref(), EXPORT_PAGE)
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "audit export stopped");
+                ex.done = true;
+                return Some((Err(HttpError::from(e)), ex));
+            }
+        };
+        ex.done = page.len() < EXPORT_PAGE as usize;
+        ex.cursor = page.last().map(|e| AuditCursor {
+            occurred_at: e.event.occurred_at,
+            id: e.id.clone(),
+        });
+        let chunk = csv_rows(&page, ex.header)
+            .map(actix_web::web::Bytes::from)
+            .map_err(|e| HttpError::Internal(e.to_string()));
+        ex.header = false;
+        Some((chunk, ex))
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"audit-{}.csv\"", org.slug),
+        ))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
