@@ -256,3 +256,64 @@ async fn administrators_search_and_export_the_events_of_what_they_administer() {
         "a member without the permission"
     );
 }
+
+#[tokio::test]
+async fn retention_removes_old_events_from_the_start_and_the_chain_still_verifies() {
+    let Some((idp, db)) = Idp::on_postgres(
+        "retention_removes_old_events_from_the_start_and_the_chain_still_verifies",
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    for password in [PASSWORD, "not the password", PASSWORD] {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        b.submit_sign_in(&page, EMAIL, password).await;
+    }
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "audit_retention_days=1",
+        "--json",
+    ]);
+    let acme = "(SELECT id FROM organizations WHERE slug = 'acme')";
+    // Three events are two days old.
+    let aged = pg_execute(
+        &db.url,
+        &format!(
+            "UPDATE audit_events SET occurred_at = occurred_at - 172800000000 \
+             WHERE seq <= 3 AND org_id = {acme}"
+        ),
+    );
+    assert_eq!(aged, 3);
+    let pruned = run(&idp.server.dir, &idp.env(), &["audit", "prune"]);
+    assert!(pruned.status.success(), "{}", stderr(&pruned));
+    assert!(stdout(&pruned).contains("deleted 3"), "{}", stdout(&pruned));
+    let gone = pg_execute(
+        &db.url,
+        &format!("UPDATE audit_events SET ip = ip WHERE seq <= 3 AND org_id = {acme}"),
+    );
+    assert_eq!(gone, 0, "the oldest three are gone");
+    let recorded = pg_execute(
+        &db.url,
+        &format!(
+            "UPDATE audit_events SET ip = ip WHERE activity = 'retention' AND org_id = {acme}"
+        ),
+    );
+    assert_eq!(recorded, 1, "the deletion is itself recorded");
+    // The chain continues from the last removed event's digest.
+    let ok = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["audit", "verify", "--org", "acme"],
+    );
+    assert!(ok.status.success(), "{}\n{}", stdout(&ok), stderr(&ok));
+    // Pruning again finds nothing more.
+    let again = run(&idp.server.dir, &idp.env(), &["audit", "prune"]);
+    assert!(stdout(&again).contains("deleted 0"), "{}", stdout(&again));
+}

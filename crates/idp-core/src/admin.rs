@@ -416,6 +416,7 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "leave_of_absence_sign_in": p.leave_of_absence_sign_in,
         "ip_allow_list_super_admin": p.ip_allow_list_super_admin,
         "ip_allow_list_clients": p.ip_allow_list_clients,
+        "audit_retention_secs": p.audit_retention.as_secs(),
     })
 }
 

@@ -215,8 +215,11 @@ pub async fn verify_stored_chain(
     org: &crate::ids::OrgId,
 ) -> Result<Result<usize, ChainBreak>, crate::ports::StoreError> {
     const PAGE: u32 = 1000;
-    let mut v = ChainVerifier::new(&GENESIS);
-    let mut after = 0;
+    let (mut after, start) = match stores.audit.anchor(org).await? {
+        Some((seq, digest)) => (seq, digest),
+        None => (0, GENESIS.to_vec()),
+    };
+    let mut v = ChainVerifier::new(&start);
     loop {
         let page = stores.audit.find_chain(org, after, PAGE).await?;
         let Some(last) = page.last() else { break };
@@ -228,6 +231,46 @@ pub async fn verify_stored_chain(
         }
     }
     Ok(Ok(v.checked()))
+}
+
+/// Deletes an organization's events older than its retention period, from the old end
+/// of the chain, and records the deletion (with the digest the chain continues from) as
+/// a new event. Returns how many were deleted.
+pub async fn apply_retention(
+    stores: &crate::ports::Stores,
+    org: &crate::org::Organization,
+    keep: std::time::Duration,
+) -> Result<u64, crate::ports::StoreError> {
+    let now = stores.clock.now();
+    let before = now.minus(keep);
+    let (deleted, start) = stores.audit.delete_before(&org.id, before, now).await?;
+    if deleted == 0 {
+        return Ok(0);
+    }
+    let (seq, digest) = start.unwrap_or_default();
+    stores
+        .audit
+        .append(&NewAuditEvent {
+            org_id: org.id.clone(),
+            occurred_at: now,
+            actor_kind: ActorKind::System,
+            actor_id: None,
+            target_user_id: None,
+            activity: ActivityType::Retention,
+            event: EventKind::Delete,
+            info_type: InfoType::Other,
+            ip: None,
+            user_agent: None,
+            device_id: None,
+            detail: serde_json::json!({
+                "deleted": deleted,
+                "older_than": before.to_rfc3339(),
+                "chain_continues_after_seq": seq,
+                "chain_continues_from_digest": digest.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            }),
+        })
+        .await?;
+    Ok(deleted)
 }
 
 /// Which events an administrator asked for. Every field narrows the result.

@@ -61,6 +61,9 @@ pub struct PolicySettings {
     /// empty: every sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allow_list_clients: Option<Vec<String>>,
+    /// How long audit events are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_retention_days: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -93,7 +96,8 @@ impl PolicySettings {
         if self.email_password_login.is_some() && !is_root {
             return Err(PolicyError::RootOnly);
         }
-        let ranges: [(&'static str, Option<u32>, u32, u32); 7] = [
+        let ranges: [(&'static str, Option<u32>, u32, u32); 8] = [
+            ("audit_retention_days", self.audit_retention_days, 1, 3650),
             ("password_min_length", self.password_min_length, 8, 128),
             (
                 "password_character_classes",
@@ -148,6 +152,7 @@ pub struct EffectivePolicy {
     pub leave_of_absence_sign_in: bool,
     pub ip_allow_list_super_admin: bool,
     pub ip_allow_list_clients: Vec<String>,
+    pub audit_retention: Duration,
 }
 
 impl Default for EffectivePolicy {
@@ -165,6 +170,7 @@ impl Default for EffectivePolicy {
             leave_of_absence_sign_in: false,
             ip_allow_list_super_admin: false,
             ip_allow_list_clients: Vec::new(),
+            audit_retention: Duration::from_secs(365 * 86_400),
         }
     }
 }
@@ -226,6 +232,7 @@ impl EffectivePolicy {
                 .rev()
                 .find_map(|p| p.ip_allow_list_clients.clone())
                 .unwrap_or(d.ip_allow_list_clients),
+            audit_retention: near(|p| p.audit_retention_days).map_or(d.audit_retention, days),
         }
     }
 }
@@ -587,6 +594,7 @@ mod tests {
             leave_of_absence_sign_in: Some(true),
             ip_allow_list_super_admin: Some(true),
             ip_allow_list_clients: Some(vec!["payroll".into()]),
+            audit_retention_days: Some(30),
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -605,6 +613,7 @@ mod tests {
                 leave_of_absence_sign_in: true,
                 ip_allow_list_super_admin: true,
                 ip_allow_list_clients: vec!["payroll".into()],
+                audit_retention: Duration::from_secs(30 * day),
             }
         );
         let child = PolicySettings {
@@ -621,6 +630,7 @@ mod tests {
             leave_of_absence_sign_in: Some(false),
             ip_allow_list_super_admin: Some(false),
             ip_allow_list_clients: Some(vec![]),
+            audit_retention_days: Some(90),
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
@@ -639,6 +649,7 @@ mod tests {
                 leave_of_absence_sign_in: false,
                 ip_allow_list_super_admin: false,
                 ip_allow_list_clients: vec![],
+                audit_retention: Duration::from_secs(90 * day),
             }
         );
         assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());

@@ -278,6 +278,17 @@ pub trait AuditRepo: Send + Sync {
         cursor: Option<&AuditCursor>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError>;
+    /// Removes an organization's events older than `before`, from the start of its chain,
+    /// in one transaction, and remembers the last removed event as the chain's new
+    /// start. Returns how many went and that start.
+    async fn delete_before(
+        &self,
+        org: &OrgId,
+        before: Timestamp,
+        now: Timestamp,
+    ) -> Result<(u64, Option<(i64, Vec<u8>)>), StoreError>;
+    /// Where an organization's chain starts: the last event retention removed.
+    async fn anchor(&self, org: &OrgId) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
     /// An organization's chain in order, from `after_seq` on.
     async fn find_chain(
         &self,

@@ -121,6 +121,9 @@ enum AuditCommand {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Delete, now, the events older than each organization's retention period (the
+    /// server also does this on a timer).
+    Prune,
 }
 
 #[derive(Subcommand)]
@@ -462,9 +465,24 @@ fn client_json(c: &Client) -> serde_json::Value {
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
 }
 
+/// Applies every organization's audit retention; returns how many events went.
+pub async fn prune_audit(stores: &idp_core::ports::Stores) -> anyhow::Result<u64> {
+    let mut deleted = 0;
+    for org in stores.orgs.find_all().await? {
+        let policy = idp_core::policy::effective_policy(stores, &org).await?;
+        deleted += idp_core::audit::apply_retention(stores, &org, policy.audit_retention).await?;
+    }
+    Ok(deleted)
+}
+
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
     let wired = wiring::wire(&settings, true).await?;
     match command {
+        AuditCommand::Prune => {
+            let n = prune_audit(&wired.stores).await?;
+            println!("deleted {n} audit events past retention");
+            Ok(())
+        }
         AuditCommand::Verify { org } => {
             let orgs = match org {
                 Some(o) => vec![admin::resolve_org(&wired.stores, &o).await?],

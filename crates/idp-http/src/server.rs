@@ -74,6 +74,21 @@ pub async fn run(
             }
         }
     });
+    let retention = (settings.audit.retention_check_secs > 0).then(|| {
+        let state = data.clone();
+        let every = std::time::Duration::from_secs(settings.audit.retention_check_secs);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                match crate::cli::prune_audit(&state.stores).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
+                    Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),
+                }
+            }
+        })
+    });
     let handle = server.handle();
     tokio::spawn(async move {
         shutdown.await;
@@ -82,6 +97,9 @@ pub async fn run(
     });
     let result = server.await;
     key_reload.abort();
+    if let Some(r) = retention {
+        r.abort();
+    }
     result
 }
 

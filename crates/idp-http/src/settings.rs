@@ -63,7 +63,24 @@ pub struct Settings {
     pub tokens: TokenSettings,
     pub session: SessionSettings,
     pub keys: KeySettings,
+    pub audit: AuditSettings,
     pub federation: FederationSettings,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// Seconds between runs of the retention task (each organization's
+    /// `audit_retention_days`); 0 turns it off (run `idp audit prune` instead).
+    pub retention_check_secs: u64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            retention_check_secs: 3600,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

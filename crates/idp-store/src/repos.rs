@@ -1582,6 +1582,68 @@ impl AuditRepo for Database {
         .await
     }
 
+    async fn delete_before(
+        &self,
+        org: &OrgId,
+        before: Timestamp,
+        now: Timestamp,
+    ) -> QueryResult<(u64, Option<(i64, Vec<u8>)>)> {
+        let org = org.to_string();
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                // The chain is cut at a position, never in the middle: the newest event
+                // old enough, and everything before it.
+                let last: Option<(i64, Vec<u8>)> = audit_events::table
+                    .filter(
+                        audit_events::org_id
+                            .eq(&org)
+                            .and(audit_events::occurred_at.lt(before.as_micros())),
+                    )
+                    .order(audit_events::seq.desc())
+                    .select((audit_events::seq, audit_events::digest))
+                    .first(c)
+                    .optional()
+                    .map_err(db_err)?;
+                let Some((seq, digest)) = last else {
+                    return Ok((0, None));
+                };
+                let n = diesel::delete(
+                    audit_events::table
+                        .filter(audit_events::org_id.eq(&org).and(audit_events::seq.le(seq))),
+                )
+                .execute(c)
+                .map_err(db_err)?;
+                diesel::delete(audit_anchors::table.find(&org))
+                    .execute(c)
+                    .map_err(db_err)?;
+                diesel::insert_into(audit_anchors::table)
+                    .values((
+                        audit_anchors::org_id.eq(&org),
+                        audit_anchors::seq.eq(seq),
+                        audit_anchors::digest.eq(&digest),
+                        audit_anchors::updated_at.eq(now.as_micros()),
+                    ))
+                    .execute(c)
+                    .map_err(db_err)?;
+                Ok((n as u64, Some((seq, digest))))
+            })
+        })
+        .await
+    }
+
+    async fn anchor(&self, org: &OrgId) -> QueryResult<Option<(i64, Vec<u8>)>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            audit_anchors::table
+                .find(org)
+                .select((audit_anchors::seq, audit_anchors::digest))
+                .first(c)
+                .optional()
+                .map_err(db_err)
+        })
+        .await
+    }
+
     async fn find_chain(
         &self,
         org: &OrgId,

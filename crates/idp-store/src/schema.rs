@@ -211,6 +211,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_anchors (org_id) {
+        org_id -> Text,
+        seq -> BigInt,
+        digest -> Binary,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_events (id) {
         id -> Text,
         org_id -> Text,
@@ -256,6 +265,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     recovery_codes,
     password_history,
     one_time_links,
+    audit_anchors,
     login_methods,
     clients,
     signing_keys,
