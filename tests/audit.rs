@@ -237,6 +237,30 @@ async fn administrators_search_and_export_the_events_of_what_they_administer() {
         "the detail column"
     );
 
+    // And as an Excel workbook.
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    b.submit_sign_in(&page, "root@example.com", "administrator password")
+        .await;
+    let r = b
+        .http
+        .get(b.abs("/admin/api/audit/export.xlsx?org=acme&activity=sign_in"))
+        .header("x-csrf-token", b.cookie("idp_csrf").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let xlsx = r.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "a zip container");
+    assert!(
+        xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"),
+        "with a worksheet"
+    );
+
     // An organization administrator sees their organization, not the one above.
     let nora = admin_get(&idp, "nora@example.com", "north pole expedition").await;
     let (status, _) = nora("/admin/api/audit/events?org=north").await;

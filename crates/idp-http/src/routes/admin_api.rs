@@ -111,6 +111,13 @@ pub const OPERATIONS: &[Operation] = &[
         "Download the filtered events as CSV, streamed (the same filters as the search)"
     ),
     operation!(
+        get,
+        "/admin/api/audit/export.xlsx",
+        super::audit_api::export_xlsx,
+        Some(Permission::AuditLog),
+        "Download the filtered events as an Excel workbook, written in constant memory (the same filters as the search)"
+    ),
+    operation!(
         put,
         "/admin/api/members/{id}/status",
         put_status,
