@@ -341,3 +341,65 @@ async fn retention_removes_old_events_from_the_start_and_the_chain_still_verifie
     let again = run(&idp.server.dir, &idp.env(), &["audit", "prune"]);
     assert!(stdout(&again).contains("deleted 0"), "{}", stdout(&again));
 }
+
+#[tokio::test]
+async fn revoked_tokens_are_in_the_audit_log() {
+    let idp = Idp::start().await;
+    let app = idp.client("Reports", &["--grant", "client_credentials"]);
+    let auditor = idp.client(
+        "Auditor",
+        &[
+            "--grant",
+            "client_credentials",
+            "--scope",
+            "admin:audit_log",
+        ],
+    );
+    let http = reqwest::Client::new();
+    let token = |reg: &Registered, scope: &'static str| {
+        let http = http.clone();
+        let (id, secret) = (reg.id.clone(), reg.secret.clone());
+        let url = idp.url("/token");
+        async move {
+            let mut form = vec![("grant_type", "client_credentials")];
+            if !scope.is_empty() {
+                form.push(("scope", scope));
+            }
+            let body: Value = http
+                .post(url)
+                .basic_auth(id, secret)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let access = token(&app, "").await;
+    let revoked = http
+        .post(idp.url("/revoke"))
+        .basic_auth(&app.id, app.secret.as_deref())
+        .form(&[("token", access.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let bearer = token(&auditor, "admin:audit_log").await;
+    let found: Value = http
+        .get(idp.url("/admin/api/audit/events?org=acme&activity=token_revocation"))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events = found["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{found}");
+    assert_eq!(events[0]["actor_kind"], "client");
+    assert_eq!(events[0]["actor_id"], app.id.as_str());
+    assert_eq!(events[0]["detail"]["token"], "access_token");
+}

@@ -204,6 +204,44 @@ pub async fn revoke_grant(
     Ok(())
 }
 
+/// Records a revocation, by the client or by reuse detection, in the audit log of the
+/// client's organization.
+async fn record_revocation(
+    stores: &Stores,
+    client: &Client,
+    member: Option<UserId>,
+    detail: Value,
+) -> Result<(), OAuthError> {
+    use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+    stores
+        .audit
+        .append(&NewAuditEvent {
+            org_id: client.org_id.clone(),
+            occurred_at: stores.clock.now(),
+            actor_kind: ActorKind::Client,
+            actor_id: Some(client.id.to_string()),
+            target_user_id: member,
+            activity: ActivityType::TokenRevocation,
+            event: EventKind::Delete,
+            info_type: InfoType::AuthenticationToken,
+            ip: None,
+            user_agent: None,
+            device_id: None,
+            detail,
+        })
+        .await?;
+    Ok(())
+}
+
+/// The member a grant was for, when it still exists.
+async fn grant_member(stores: &Stores, grant: &GrantId) -> Result<Option<UserId>, OAuthError> {
+    Ok(stores
+        .grants
+        .find_grant(grant)
+        .await?
+        .and_then(|g| g.user_id))
+}
+
 impl Issuer<'_> {
     fn sign(
         &self,
@@ -359,6 +397,14 @@ impl Issuer<'_> {
             None => return Err(OAuthError::invalid_grant("the code is unknown or expired")),
             Some(v) if v == USED => {
                 revoke_grant(self.stores, &grant_id, lifetimes.access).await?;
+                let member = grant_member(self.stores, &grant_id).await?;
+                record_revocation(
+                    self.stores,
+                    client,
+                    member,
+                    json!({"reason": "authorization_code_replayed", "grant": grant_id}),
+                )
+                .await?;
                 return Err(OAuthError::invalid_grant(
                     "the code was already used; the tokens issued for it are revoked",
                 ));
@@ -501,6 +547,14 @@ impl Issuer<'_> {
                     .ephemeral
                     .put(&revoked_grant_key(&grant_id), b"1", lifetimes.access)
                     .await?;
+                let member = grant_member(self.stores, &grant_id).await?;
+                record_revocation(
+                    self.stores,
+                    client,
+                    member,
+                    json!({"reason": "refresh_token_reused", "grant": grant_id}),
+                )
+                .await?;
                 return Err(OAuthError::invalid_grant(
                     "the refresh token was already used; its grant is revoked",
                 ));
@@ -662,6 +716,15 @@ impl Issuer<'_> {
                     .ephemeral
                     .put(&revoked_jti_key(&claims.jti), b"1", ttl)
                     .await?;
+                let member = (claims.sub != claims.client_id.as_str())
+                    .then(|| UserId::from_string(claims.sub.clone()));
+                record_revocation(
+                    self.stores,
+                    client,
+                    member,
+                    json!({"token": "access_token", "jti": claims.jti}),
+                )
+                .await?;
             }
             return Ok(());
         }
@@ -669,6 +732,13 @@ impl Issuer<'_> {
             && grant.client_id == client.id
         {
             revoke_grant(self.stores, &grant.id, lifetimes.access).await?;
+            record_revocation(
+                self.stores,
+                client,
+                grant.user_id.clone(),
+                json!({"token": "refresh_token", "grant": grant.id}),
+            )
+            .await?;
         }
         Ok(())
     }
