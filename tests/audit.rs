@@ -403,3 +403,46 @@ async fn revoked_tokens_are_in_the_audit_log() {
     assert_eq!(events[0]["actor_id"], app.id.as_str());
     assert_eq!(events[0]["detail"]["token"], "access_token");
 }
+
+#[tokio::test]
+async fn the_command_line_lists_events_with_filters_and_records_the_search() {
+    let idp = Idp::start().await;
+    for password in [PASSWORD, "not the password"] {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        b.submit_sign_in(&page, EMAIL, password).await;
+    }
+    let found = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "sign_in",
+        "--json",
+    ]);
+    let events = found.as_array().unwrap();
+    assert_eq!(events.len(), 2, "{found}");
+    assert!(events.iter().all(|e| e["activity"] == "sign_in"));
+    assert_eq!(events[0]["detail"]["result"], "failure", "newest first");
+    let bad = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["audit", "search", "--org", "acme", "--activity", "nonsense"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let recorded = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "audit_access",
+        "--json",
+    ]);
+    assert_eq!(
+        recorded.as_array().unwrap().len(),
+        1,
+        "the first search is on record (this one is recorded after it reads): {recorded}"
+    );
+}

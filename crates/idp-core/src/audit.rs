@@ -286,6 +286,82 @@ pub struct AuditFilter {
     pub until: Option<Timestamp>,
 }
 
+/// Records that someone read (or downloaded) an organization's audit log.
+pub async fn record_access(
+    stores: &crate::ports::Stores,
+    org: &crate::ids::OrgId,
+    actor: (ActorKind, Option<String>),
+    origin: &crate::signin::Origin,
+    kind: EventKind,
+    target: Option<UserId>,
+    detail: serde_json::Value,
+) -> Result<(), crate::ports::StoreError> {
+    stores
+        .audit
+        .append(&NewAuditEvent {
+            org_id: org.clone(),
+            occurred_at: stores.clock.now(),
+            actor_kind: actor.0,
+            actor_id: actor.1,
+            target_user_id: target,
+            activity: ActivityType::AuditAccess,
+            event: kind,
+            info_type: InfoType::Other,
+            ip: origin.ip.clone(),
+            user_agent: origin.user_agent.clone(),
+            device_id: None,
+            detail,
+        })
+        .await
+        .map(drop)
+}
+
+/// The filters a person types, as text.
+#[derive(Clone, Debug, Default)]
+pub struct FilterText<'a> {
+    pub member: Option<&'a str>,
+    pub activity: Option<&'a str>,
+    pub event: Option<&'a str>,
+    pub info_type: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub until: Option<&'a str>,
+}
+
+impl AuditFilter {
+    /// The filter for an organization's tree at `org_path`, every value checked; the
+    /// error names what is wrong.
+    pub fn parse(org_path: &str, text: &FilterText<'_>) -> Result<Self, String> {
+        let time = |t: Option<&str>, name: &str| {
+            t.map(|s| {
+                Timestamp::parse_rfc3339(s)
+                    .ok_or_else(|| format!("{name} must be an RFC 3339 time or a date"))
+            })
+            .transpose()
+        };
+        Ok(Self {
+            org_path: Some(org_path.to_owned()),
+            target_user_id: text.member.map(UserId::from_string),
+            activity: text
+                .activity
+                .map(str::parse)
+                .transpose()
+                .map_err(|e: crate::client::UnknownValue| e.to_string())?,
+            event: text
+                .event
+                .map(str::parse)
+                .transpose()
+                .map_err(|e: crate::client::UnknownValue| e.to_string())?,
+            info_type: text
+                .info_type
+                .map(str::parse)
+                .transpose()
+                .map_err(|e: crate::client::UnknownValue| e.to_string())?,
+            from: time(text.from, "from")?,
+            until: time(text.until, "until")?,
+        })
+    }
+}
+
 /// Keyset position: the last event of the previous page (newest first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditCursor {

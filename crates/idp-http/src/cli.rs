@@ -124,6 +124,29 @@ enum AuditCommand {
     /// Delete, now, the events older than each organization's retention period (the
     /// server also does this on a timer).
     Prune,
+    /// List an organization's events (its sub-organizations included), newest first.
+    Search {
+        #[arg(long)]
+        org: String,
+        /// A member id.
+        #[arg(long)]
+        member: Option<String>,
+        #[arg(long)]
+        activity: Option<String>,
+        #[arg(long)]
+        event: Option<String>,
+        #[arg(long)]
+        info_type: Option<String>,
+        /// RFC 3339 time or date.
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Subcommand)]
@@ -478,6 +501,70 @@ pub async fn prune_audit(stores: &idp_core::ports::Stores) -> anyhow::Result<u64
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
     let wired = wiring::wire(&settings, true).await?;
     match command {
+        AuditCommand::Search {
+            org,
+            member,
+            activity,
+            event,
+            info_type,
+            from,
+            until,
+            limit,
+            out,
+        } => {
+            let org = admin::resolve_org(&wired.stores, &org).await?;
+            let filter = idp_core::audit::AuditFilter::parse(
+                &org.path,
+                &idp_core::audit::FilterText {
+                    member: member.as_deref(),
+                    activity: activity.as_deref(),
+                    event: event.as_deref(),
+                    info_type: info_type.as_deref(),
+                    from: from.as_deref(),
+                    until: until.as_deref(),
+                },
+            )
+            .map_err(anyhow::Error::msg)?;
+            let events = wired
+                .stores
+                .audit
+                .search(&filter, None, limit.clamp(1, 10_000))
+                .await?;
+            idp_core::audit::record_access(
+                &wired.stores,
+                &org.id,
+                Actor::Operator.audit(),
+                &Origin::default(),
+                idp_core::audit::EventKind::View,
+                filter.target_user_id.clone(),
+                json!({"filter": {"org": org.slug, "member": member, "activity": activity,
+                                  "event": event, "info_type": info_type, "from": from, "until": until},
+                       "via": "command line"}),
+            )
+            .await?;
+            if out.json {
+                print_json(&json!(
+                    events
+                        .iter()
+                        .map(crate::routes::audit_api::event_json)
+                        .collect::<Vec<_>>()
+                ))
+            } else {
+                for e in &events {
+                    let n = &e.event;
+                    println!(
+                        "{}  {}  {}  {}  {}  {}",
+                        n.occurred_at.to_rfc3339(),
+                        n.activity,
+                        n.event,
+                        n.actor_id.as_deref().unwrap_or(n.actor_kind.as_str()),
+                        n.ip.as_deref().unwrap_or("-"),
+                        n.detail
+                    );
+                }
+                Ok(())
+            }
+        }
         AuditCommand::Prune => {
             let n = prune_audit(&wired.stores).await?;
             println!("deleted {n} audit events past retention");

@@ -12,9 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use idp_core::Timestamp;
-use idp_core::audit::{
-    ActivityType, AuditCursor, AuditEvent, AuditFilter, EventKind, InfoType, NewAuditEvent,
-};
+use idp_core::audit::{AuditCursor, AuditEvent, AuditFilter, EventKind, FilterText};
 use idp_core::authz::{Actor, Permission};
 use idp_core::ids::{EventId, UserId};
 use idp_core::org::Organization;
@@ -55,38 +53,18 @@ fn bad(what: &str) -> HttpError {
 
 /// The filter a query asks for, checked before anything is read.
 fn filter(q: &Query, org: &Organization) -> Result<AuditFilter, HttpError> {
-    let time = |t: &Option<String>, name: &str| {
-        t.as_deref()
-            .map(|s| {
-                Timestamp::parse_rfc3339(s)
-                    .ok_or_else(|| bad(&format!("{name} must be an RFC 3339 time or a date")))
-            })
-            .transpose()
-    };
-    Ok(AuditFilter {
-        org_path: Some(org.path.clone()),
-        target_user_id: q.member.as_deref().map(UserId::from_string),
-        activity: q
-            .activity
-            .as_deref()
-            .map(str::parse::<ActivityType>)
-            .transpose()
-            .map_err(|e| bad(&e.to_string()))?,
-        event: q
-            .event
-            .as_deref()
-            .map(str::parse::<EventKind>)
-            .transpose()
-            .map_err(|e| bad(&e.to_string()))?,
-        info_type: q
-            .info_type
-            .as_deref()
-            .map(str::parse::<InfoType>)
-            .transpose()
-            .map_err(|e| bad(&e.to_string()))?,
-        from: time(&q.from, "from")?,
-        until: time(&q.until, "until")?,
-    })
+    AuditFilter::parse(
+        &org.path,
+        &FilterText {
+            member: q.member.as_deref(),
+            activity: q.activity.as_deref(),
+            event: q.event.as_deref(),
+            info_type: q.info_type.as_deref(),
+            from: q.from.as_deref(),
+            until: q.until.as_deref(),
+        },
+    )
+    .map_err(HttpError::BadRequest)
 }
 
 fn encode_cursor(e: &AuditEvent) -> String {
@@ -111,7 +89,7 @@ fn decode_cursor(text: &str) -> Result<AuditCursor, HttpError> {
     })
 }
 
-fn event_json(e: &AuditEvent) -> serde_json::Value {
+pub fn event_json(e: &AuditEvent) -> serde_json::Value {
     let n = &e.event;
     json!({
         "id": e.id,
@@ -140,28 +118,19 @@ async fn record_access(
     kind: EventKind,
     q: &Query,
 ) -> Result<(), HttpError> {
-    let origin = web::origin(req);
-    let (actor_kind, actor_id) = actor.audit();
-    stores
-        .audit
-        .append(&NewAuditEvent {
-            org_id: org.id.clone(),
-            occurred_at: stores.clock.now(),
-            actor_kind,
-            actor_id,
-            target_user_id: q.member.as_deref().map(UserId::from_string),
-            activity: ActivityType::AuditAccess,
-            event: kind,
-            info_type: InfoType::Other,
-            ip: origin.ip,
-            user_agent: origin.user_agent,
-            device_id: None,
-            detail: json!({"filter": {
-                "org": org.slug, "member": q.member, "activity": q.activity, "event": q.event,
-                "info_type": q.info_type, "from": q.from, "until": q.until,
-            }}),
-        })
-        .await?;
+    idp_core::audit::record_access(
+        stores,
+        &org.id,
+        actor.audit(),
+        &web::origin(req),
+        kind,
+        q.member.as_deref().map(UserId::from_string),
+        json!({"filter": {
+            "org": org.slug, "member": q.member, "activity": q.activity, "event": q.event,
+            "info_type": q.info_type, "from": q.from, "until": q.until,
+        }}),
+    )
+    .await?;
     Ok(())
 }
 
