@@ -42,20 +42,6 @@ impl Admin {
     }
 }
 
-fn pg_count(db_url: &str, sql: &str) -> i64 {
-    use diesel::{Connection as _, RunQueryDsl as _};
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = diesel::PgConnection::establish(db_url).unwrap();
-    diesel::sql_query(sql)
-        .get_result::<Row>(&mut conn)
-        .unwrap()
-        .n
-}
-
 #[tokio::test]
 async fn every_documented_operation_exists_and_asks_for_credentials() {
     let idp = Idp::start().await;
@@ -156,10 +142,8 @@ async fn an_organization_administrator_cannot_touch_a_sibling_and_the_attempt_is
         "members",
     ]);
     let admin = Admin::sign_in(&idp, "nora@example.com", "north pole expedition").await;
-    let denied_before = pg_count(
-        &db.url,
-        "SELECT COUNT(*) AS n FROM audit_events WHERE detail LIKE '%denied%'",
-    );
+    let denied_before =
+        db.values("SELECT COUNT(*) AS v FROM audit_events WHERE detail LIKE '%denied%'")[0];
 
     let (status, body) = admin
         .call(
@@ -217,19 +201,14 @@ async fn an_organization_administrator_cannot_touch_a_sibling_and_the_attempt_is
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let denied_after = pg_count(
-        &db.url,
-        "SELECT COUNT(*) AS n FROM audit_events WHERE detail LIKE '%denied%'",
-    );
+    let denied_after =
+        db.values("SELECT COUNT(*) AS v FROM audit_events WHERE detail LIKE '%denied%'")[0];
     assert_eq!(
         denied_after - denied_before,
         6,
         "every refusal is in the audit log"
     );
-    let south = pg_count(
-        &db.url,
-        "SELECT COUNT(*) AS n FROM org_policies p JOIN organizations o ON o.id = p.org_id WHERE o.slug = 'south'",
-    );
+    let south = db.values("SELECT COUNT(*) AS v FROM org_policies p JOIN organizations o ON o.id = p.org_id WHERE o.slug = 'south'")[0];
     assert_eq!(south, 0, "nothing was written for the sibling");
 
     // Within her own organization she can reset a member's second factor.
@@ -244,10 +223,7 @@ async fn an_organization_administrator_cannot_touch_a_sibling_and_the_attempt_is
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let reset = pg_count(
-        &db.url,
-        "SELECT COUNT(*) AS n FROM audit_events WHERE activity = 'second_factor_reset' AND actor_kind = 'administrator'",
-    );
+    let reset = db.values("SELECT COUNT(*) AS v FROM audit_events WHERE activity = 'second_factor_reset' AND actor_kind = 'administrator'")[0];
     assert_eq!(reset, 1, "recorded with who did it");
 }
 

@@ -12,12 +12,6 @@ mod support;
 use support::flow::*;
 use support::*;
 
-fn pg_execute(db_url: &str, sql: &str) -> usize {
-    use diesel::{Connection as _, RunQueryDsl as _};
-    let mut conn = diesel::PgConnection::establish(db_url).unwrap();
-    diesel::sql_query(sql).execute(&mut conn).unwrap()
-}
-
 #[tokio::test]
 async fn audit_verify_finds_an_edited_and_a_removed_event() {
     let Some((idp, db)) =
@@ -52,8 +46,7 @@ async fn audit_verify_finds_an_edited_and_a_removed_event() {
     assert!(stdout(&ok).contains("chain intact"), "{}", stdout(&ok));
 
     // Someone with database access edits an event's address.
-    let edited = pg_execute(
-        &db.url,
+    let edited = db.execute(
         "UPDATE audit_events SET ip = '6.6.6.6' WHERE seq = 3 \
          AND org_id = (SELECT id FROM organizations WHERE slug = 'acme')",
     );
@@ -64,8 +57,7 @@ async fn audit_verify_finds_an_edited_and_a_removed_event() {
     assert!(stdout(&broken).contains("altered"), "{}", stdout(&broken));
 
     // Or removes one: the next event no longer links.
-    pg_execute(
-        &db.url,
+    db.execute(
         "DELETE FROM audit_events WHERE seq = 3 \
          AND org_id = (SELECT id FROM organizations WHERE slug = 'acme')",
     );
@@ -307,28 +299,21 @@ async fn retention_removes_old_events_from_the_start_and_the_chain_still_verifie
     ]);
     let acme = "(SELECT id FROM organizations WHERE slug = 'acme')";
     // Three events are two days old.
-    let aged = pg_execute(
-        &db.url,
-        &format!(
-            "UPDATE audit_events SET occurred_at = occurred_at - 172800000000 \
+    let aged = db.execute(&format!(
+        "UPDATE audit_events SET occurred_at = occurred_at - 172800000000 \
              WHERE seq <= 3 AND org_id = {acme}"
-        ),
-    );
+    ));
     assert_eq!(aged, 3);
     let pruned = run(&idp.server.dir, &idp.env(), &["audit", "prune"]);
     assert!(pruned.status.success(), "{}", stderr(&pruned));
     assert!(stdout(&pruned).contains("deleted 3"), "{}", stdout(&pruned));
-    let gone = pg_execute(
-        &db.url,
-        &format!("UPDATE audit_events SET ip = ip WHERE seq <= 3 AND org_id = {acme}"),
-    );
+    let gone = db.execute(&format!(
+        "UPDATE audit_events SET ip = ip WHERE seq <= 3 AND org_id = {acme}"
+    ));
     assert_eq!(gone, 0, "the oldest three are gone");
-    let recorded = pg_execute(
-        &db.url,
-        &format!(
-            "UPDATE audit_events SET ip = ip WHERE activity = 'retention' AND org_id = {acme}"
-        ),
-    );
+    let recorded = db.execute(&format!(
+        "UPDATE audit_events SET ip = ip WHERE activity = 'retention' AND org_id = {acme}"
+    ));
     assert_eq!(recorded, 1, "the deletion is itself recorded");
     // The chain continues from the last removed event's digest.
     let ok = run(

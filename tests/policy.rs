@@ -271,16 +271,12 @@ async fn lockout_after_failed_sign_ins_and_a_reset_link_unlocks() {
 }
 
 /// Moves a member's last password change back in time, as days passing would.
-fn age_password(db_url: &str, email: &str, days: i64) {
-    use diesel::{Connection as _, RunQueryDsl as _};
-    let mut conn = diesel::PgConnection::establish(db_url).unwrap();
-    let updated = diesel::sql_query(format!(
+fn age_password(db: &PgDatabase, email: &str, days: i64) {
+    let updated = db.execute(&format!(
         "UPDATE credentials SET password_changed_at = password_changed_at - {} \
          WHERE user_id = (SELECT id FROM users WHERE email = '{email}')",
         days * 86_400_000_000
-    ))
-    .execute(&mut conn)
-    .unwrap();
+    ));
     assert_eq!(updated, 1);
 }
 
@@ -301,7 +297,7 @@ async fn an_expired_password_is_replaced_before_any_token_and_not_by_a_recent_on
     );
     let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
     assert_eq!(landed_on(&step).1, "/account", "29 days is fine");
-    age_password(&db.url, EMAIL, 31);
+    age_password(&db, EMAIL, 31);
 
     let app = idp.first_party_app();
     let rp = idp.rp(&app).await;
@@ -572,22 +568,6 @@ async fn forwarded_addresses_from_an_untrusted_peer_are_ignored() {
     assert!(r.text().await.unwrap().contains("(127.0.0.1)"));
 }
 
-fn pg_query_i64(db_url: &str, sql: &str) -> Vec<i64> {
-    use diesel::{Connection as _, RunQueryDsl as _};
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        v: i64,
-    }
-    let mut conn = diesel::PgConnection::establish(db_url).unwrap();
-    diesel::sql_query(sql)
-        .load::<Row>(&mut conn)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.v)
-        .collect()
-}
-
 #[tokio::test]
 async fn an_idle_session_is_ended_on_the_server_and_lifetimes_follow_the_organization() {
     let Some((idp, db)) = Idp::on_postgres(
@@ -605,10 +585,7 @@ async fn an_idle_session_is_ended_on_the_server_and_lifetimes_follow_the_organiz
     );
     let (b, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
     assert_eq!(landed_on(&step).1, "/account");
-    let lifetime = pg_query_i64(
-        &db.url,
-        "SELECT expires_at - created_at AS v FROM browser_sessions",
-    );
+    let lifetime = db.values("SELECT expires_at - created_at AS v FROM browser_sessions");
     assert_eq!(
         lifetime,
         vec![2 * 3600 * 1_000_000],
@@ -616,21 +593,14 @@ async fn an_idle_session_is_ended_on_the_server_and_lifetimes_follow_the_organiz
     );
 
     // Four minutes idle: still signed in.
-    pg_query_i64(
-        &db.url,
-        "UPDATE browser_sessions SET last_seen_at = last_seen_at - 240000000 RETURNING 0::BIGINT AS v",
+    db.values("UPDATE browser_sessions SET last_seen_at = last_seen_at - 240000000 RETURNING 0::BIGINT AS v",
     );
     assert_eq!(b.get("/account").await.status(), StatusCode::OK);
     // Six minutes idle: ended, in the database too.
-    pg_query_i64(
-        &db.url,
-        "UPDATE browser_sessions SET last_seen_at = last_seen_at - 360000000 RETURNING 0::BIGINT AS v",
+    db.values("UPDATE browser_sessions SET last_seen_at = last_seen_at - 360000000 RETURNING 0::BIGINT AS v",
     );
     assert!(b.get("/account").await.status().is_redirection());
-    let ended = pg_query_i64(
-        &db.url,
-        "SELECT COUNT(*) AS v FROM browser_sessions WHERE ended_at IS NOT NULL",
-    );
+    let ended = db.values("SELECT COUNT(*) AS v FROM browser_sessions WHERE ended_at IS NOT NULL");
     assert_eq!(ended, vec![1]);
 }
 
@@ -672,7 +642,7 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
         "--json",
     ]);
     let with_password = "SELECT COUNT(*) AS v FROM credentials WHERE password_hash IS NOT NULL OR totp_secret_sealed IS NOT NULL";
-    assert_eq!(pg_query_i64(&db.url, with_password), vec![2]);
+    assert_eq!(db.values(with_password), vec![2]);
 
     // Only on the main organization, and only once the count is confirmed.
     let refused = run(
@@ -702,11 +672,7 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
         ],
     );
     assert_eq!(wrong.status.code(), Some(1));
-    assert_eq!(
-        pg_query_i64(&db.url, with_password),
-        vec![2],
-        "nothing deleted yet"
-    );
+    assert_eq!(db.values(with_password), vec![2], "nothing deleted yet");
 
     // A reset link asked for before the switch stops working with it.
     let b = idp.browser();
@@ -728,12 +694,12 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
         "2",
     ]);
     assert_eq!(
-        pg_query_i64(&db.url, with_password),
+        db.values(with_password),
         vec![0],
         "every password and secret deleted"
     );
     assert_eq!(
-        pg_query_i64(&db.url, "SELECT COUNT(*) AS v FROM recovery_codes"),
+        db.values("SELECT COUNT(*) AS v FROM recovery_codes"),
         vec![0]
     );
     let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;

@@ -185,6 +185,32 @@ impl PgDatabase {
     }
 }
 
+impl PgDatabase {
+    /// Runs a statement; how many rows it touched.
+    pub fn execute(&self, sql: &str) -> usize {
+        use diesel::{Connection as _, RunQueryDsl as _};
+        let mut conn = diesel::PgConnection::establish(&self.url).unwrap();
+        diesel::sql_query(sql).execute(&mut conn).unwrap()
+    }
+
+    /// The BIGINT column `v` of every row a query returns.
+    pub fn values(&self, sql: &str) -> Vec<i64> {
+        use diesel::{Connection as _, RunQueryDsl as _};
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            v: i64,
+        }
+        let mut conn = diesel::PgConnection::establish(&self.url).unwrap();
+        diesel::sql_query(sql)
+            .load::<Row>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.v)
+            .collect()
+    }
+}
+
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         use diesel::{Connection as _, RunQueryDsl as _};

@@ -481,6 +481,28 @@ pub async fn issue_temporary_password(
     Ok(password)
 }
 
+/// Emails a member the temporary password an administrator just issued them.
+pub async fn email_temporary_password(
+    stores: &Stores,
+    user: &User,
+    password: &Password,
+) -> Result<(), ChangeError> {
+    stores
+        .mailer
+        .send(&OutgoingMail {
+            to: user.email.clone(),
+            subject: "Your temporary password".into(),
+            text: format!(
+                "An administrator set a temporary password for {}:\n\n{}\n\n\
+                 It works once: you will choose a new password right after signing in.\n",
+                user.email,
+                password.expose()
+            ),
+        })
+        .await?;
+    Ok(())
+}
+
 /// Where members of `org` are sent when they ask for a link: a reminder of the policy.
 pub async fn rules_summary(stores: &Stores, org: &Organization) -> Result<String, StoreError> {
     let p = policy::effective_policy(stores, org).await?;

@@ -19,9 +19,6 @@ wire_enum!(
     }
 );
 
-/// The policy key holding the [`TwoFactorScope`].
-pub const TWO_FACTOR_SCOPE: &str = "two_factor_scope";
-
 /// What an organization sets for itself; `None` leaves a setting to the organizations
 /// above it, down from the main organization, and then to the defaults of
 /// [`EffectivePolicy`].
@@ -369,21 +366,32 @@ pub fn ip_allowed(
     ip.is_some_and(|ip| list.iter().any(|r| r.contains(ip)))
 }
 
-/// The allow-list that applies in `org`: the nearest organization's non-empty list.
-pub async fn allow_list(stores: &Stores, org: &Organization) -> Result<Vec<IpRange>, StoreError> {
+/// The list of `purpose` that applies in `org`: the nearest organization's non-empty
+/// one, read from the member's own organization upwards until one is found.
+pub async fn nearest_list(
+    stores: &Stores,
+    org: &Organization,
+    purpose: IpListPurpose,
+) -> Result<Vec<IpRange>, StoreError> {
     for id in ancestry(org).iter().rev() {
-        let entries = stores
-            .policies
-            .find_ip_list(id, IpListPurpose::AllowSignIn)
-            .await?;
+        let entries = stores.policies.find_ip_list(id, purpose).await?;
         if !entries.is_empty() {
-            return Ok(entries
-                .iter()
-                .filter_map(|e| IpRange::parse(&e.cidr).ok())
-                .collect());
+            return Ok(ranges(&entries));
         }
     }
     Ok(Vec::new())
+}
+
+fn ranges(entries: &[IpListEntry]) -> Vec<IpRange> {
+    entries
+        .iter()
+        .filter_map(|e| IpRange::parse(&e.cidr).ok())
+        .collect()
+}
+
+/// The allow-list that applies in `org`.
+pub async fn allow_list(stores: &Stores, org: &Organization) -> Result<Vec<IpRange>, StoreError> {
+    nearest_list(stores, org, IpListPurpose::AllowSignIn).await
 }
 
 /// The client's address: the connection's peer, unless the peer is a trusted proxy, in
@@ -440,10 +448,6 @@ pub fn parse_ip(text: Option<&str>) -> Option<IpAddr> {
 
 /// The nearest value of `key` along `chain`, which runs from the main organization down
 /// to the member's own.
-fn nearest<'a>(chain: &'a [OrgPolicyRecord], key: &str) -> Option<&'a serde_json::Value> {
-    chain.iter().rev().find_map(|p| p.settings.get(key))
-}
-
 /// What decides whether a member is asked for a second factor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecondFactorPolicy {
@@ -456,21 +460,19 @@ impl SecondFactorPolicy {
     /// From the policy records and lists of the organizations from the root down.
     /// The nearest organization with a list of skip addresses decides them.
     pub fn from_chain(chain: &[OrgPolicyRecord], skip_lists: &[Vec<IpListEntry>]) -> Self {
-        let scope = nearest(chain, TWO_FACTOR_SCOPE)
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(TwoFactorScope::Off);
-        let skip_from = skip_lists
+        let settings: Vec<PolicySettings> = chain
             .iter()
-            .rev()
-            .find(|l| !l.is_empty())
-            .map(|l| {
-                l.iter()
-                    .filter_map(|e| IpRange::parse(&e.cidr).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self { scope, skip_from }
+            .map(|r| PolicySettings::from_stored(&r.settings))
+            .collect();
+        Self {
+            scope: EffectivePolicy::from_chain(&settings).two_factor_scope,
+            skip_from: skip_lists
+                .iter()
+                .rev()
+                .find(|l| !l.is_empty())
+                .map(|l| ranges(l))
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -533,21 +535,10 @@ pub async fn second_factor_policy(
     stores: &Stores,
     org: &Organization,
 ) -> Result<SecondFactorPolicy, StoreError> {
-    let ids = ancestry(org);
-    let mut chain = Vec::with_capacity(ids.len());
-    let mut lists = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some(p) = stores.policies.find_policy(id).await? {
-            chain.push(p);
-        }
-        lists.push(
-            stores
-                .policies
-                .find_ip_list(id, IpListPurpose::SkipSecondFactor)
-                .await?,
-        );
-    }
-    Ok(SecondFactorPolicy::from_chain(&chain, &lists))
+    Ok(SecondFactorPolicy {
+        scope: effective_policy(stores, org).await?.two_factor_scope,
+        skip_from: nearest_list(stores, org, IpListPurpose::SkipSecondFactor).await?,
+    })
 }
 
 #[cfg(test)]

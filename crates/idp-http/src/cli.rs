@@ -627,17 +627,9 @@ async fn operator_policy(
         org,
         changes,
         confirm,
-        &links(settings),
+        &settings.welcome_links(),
     )
     .await?)
-}
-
-/// Where emailed links point, and how long welcome links work.
-fn links(settings: &Settings) -> admin::Links {
-    admin::Links {
-        base_url: settings.issuer().to_owned(),
-        ttl: std::time::Duration::from_secs(settings.security.welcome_link_ttl_secs),
-    }
 }
 
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
@@ -818,7 +810,7 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 &org,
                 &emails,
                 enable,
-                &links(&settings),
+                &settings.welcome_links(),
             )
             .await?;
             println!(
@@ -888,7 +880,7 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 &member,
                 idp_core::password_policy::LinkKind::Reset,
                 settings.issuer(),
-                std::time::Duration::from_secs(settings.security.reset_link_ttl_secs),
+                settings.reset_link_ttl(),
                 (idp_core::audit::ActorKind::System, None),
                 &idp_core::signin::Origin::default(),
             )

@@ -498,6 +498,19 @@ impl Settings {
     }
 
     /// The issuer identifier in force.
+    /// Where emailed welcome links point, and how long they work.
+    pub fn welcome_links(&self) -> idp_core::admin::Links {
+        idp_core::admin::Links {
+            base_url: self.issuer().to_owned(),
+            ttl: std::time::Duration::from_secs(self.security.welcome_link_ttl_secs),
+        }
+    }
+
+    /// How long a password reset link works.
+    pub fn reset_link_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.security.reset_link_ttl_secs)
+    }
+
     /// The trusted proxies, parsed.
     pub fn trusted_proxies(
         &self,

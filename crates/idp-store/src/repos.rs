@@ -45,6 +45,56 @@ fn transaction_with_retry<T>(
     }
 }
 
+/// Removes the credentials of `scope` of the listed members (call inside a transaction):
+/// second factors always, with recovery codes and any lock; with `Everything`, also
+/// passwords, their history and pending links.
+fn clear_credentials(
+    c: &mut DbConnection,
+    members: &[String],
+    scope: CredentialScope,
+    now: Timestamp,
+) -> QueryResult<()> {
+    let of = || credentials::table.filter(credentials::user_id.eq_any(members));
+    diesel::update(of())
+        .set((
+            credentials::totp_secret_sealed.eq(None::<Vec<u8>>),
+            credentials::totp_enrolled_at.eq(None::<i64>),
+            credentials::totp_last_used_at.eq(None::<i64>),
+            credentials::email_otp_enabled.eq(false),
+            credentials::email_otp_enabled_at.eq(None::<i64>),
+            credentials::email_otp_last_used_at.eq(None::<i64>),
+            credentials::second_factor_failures.eq(0),
+            credentials::second_factor_window_start.eq(None::<i64>),
+            credentials::second_factor_locked_until.eq(None::<i64>),
+            credentials::second_factor_reset_at.eq(Some(now.as_micros())),
+            credentials::updated_at.eq(now.as_micros()),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq_any(members)))
+        .execute(c)
+        .map_err(db_err)?;
+    if scope == CredentialScope::Everything {
+        diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq_any(members)))
+            .execute(c)
+            .map_err(db_err)?;
+        diesel::update(of())
+            .set((
+                credentials::password_hash.eq(None::<String>),
+                credentials::password_changed_at.eq(None::<i64>),
+                credentials::password_must_change.eq(false),
+                credentials::failed_sign_ins.eq(0),
+                credentials::locked_at.eq(None::<i64>),
+            ))
+            .execute(c)
+            .map_err(db_err)?;
+        diesel::delete(password_history::table.filter(password_history::user_id.eq_any(members)))
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
 /// Lets a transaction closure return the port's error while diesel's own errors still roll back.
 enum TxError {
     Store(StoreError),
@@ -403,29 +453,10 @@ impl CredentialRepo for Database {
     }
 
     async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> QueryResult<()> {
-        let user = user.to_string();
+        let user = [user.to_string()];
         self.run(move |c| {
             transaction_with_retry(c, |c| {
-                diesel::update(credentials::table.find(&user))
-                    .set((
-                        credentials::totp_secret_sealed.eq(None::<Vec<u8>>),
-                        credentials::totp_enrolled_at.eq(None::<i64>),
-                        credentials::totp_last_used_at.eq(None::<i64>),
-                        credentials::email_otp_enabled.eq(false),
-                        credentials::email_otp_enabled_at.eq(None::<i64>),
-                        credentials::email_otp_last_used_at.eq(None::<i64>),
-                        credentials::second_factor_failures.eq(0),
-                        credentials::second_factor_window_start.eq(None::<i64>),
-                        credentials::second_factor_locked_until.eq(None::<i64>),
-                        credentials::second_factor_reset_at.eq(Some(now.as_micros())),
-                        credentials::updated_at.eq(now.as_micros()),
-                    ))
-                    .execute(c)
-                    .map_err(db_err)?;
-                diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&user)))
-                    .execute(c)
-                    .map_err(db_err)?;
-                Ok(())
+                clear_credentials(c, &user, CredentialScope::SecondFactors, now)
             })
         })
         .await
@@ -607,52 +638,7 @@ impl CredentialRepo for Database {
                     .load(c)
                     .map_err(db_err)?;
                 for chunk in members.chunks(500) {
-                    let of = credentials::table.filter(credentials::user_id.eq_any(chunk));
-                    diesel::update(of)
-                        .set((
-                            credentials::totp_secret_sealed.eq(None::<Vec<u8>>),
-                            credentials::totp_enrolled_at.eq(None::<i64>),
-                            credentials::totp_last_used_at.eq(None::<i64>),
-                            credentials::email_otp_enabled.eq(false),
-                            credentials::email_otp_enabled_at.eq(None::<i64>),
-                            credentials::email_otp_last_used_at.eq(None::<i64>),
-                            credentials::second_factor_failures.eq(0),
-                            credentials::second_factor_window_start.eq(None::<i64>),
-                            credentials::second_factor_locked_until.eq(None::<i64>),
-                            credentials::second_factor_reset_at.eq(Some(now.as_micros())),
-                            credentials::updated_at.eq(now.as_micros()),
-                        ))
-                        .execute(c)
-                        .map_err(db_err)?;
-                    diesel::delete(
-                        recovery_codes::table.filter(recovery_codes::user_id.eq_any(chunk)),
-                    )
-                    .execute(c)
-                    .map_err(db_err)?;
-                    if scope == CredentialScope::Everything {
-                        diesel::delete(
-                            one_time_links::table.filter(one_time_links::user_id.eq_any(chunk)),
-                        )
-                        .execute(c)
-                        .map_err(db_err)?;
-                        diesel::update(
-                            credentials::table.filter(credentials::user_id.eq_any(chunk)),
-                        )
-                        .set((
-                            credentials::password_hash.eq(None::<String>),
-                            credentials::password_changed_at.eq(None::<i64>),
-                            credentials::password_must_change.eq(false),
-                            credentials::failed_sign_ins.eq(0),
-                            credentials::locked_at.eq(None::<i64>),
-                        ))
-                        .execute(c)
-                        .map_err(db_err)?;
-                        diesel::delete(
-                            password_history::table.filter(password_history::user_id.eq_any(chunk)),
-                        )
-                        .execute(c)
-                        .map_err(db_err)?;
-                    }
+                    clear_credentials(c, chunk, scope, now)?;
                 }
                 Ok(())
             })

@@ -11,16 +11,14 @@ use crate::state::AppState;
 use crate::web;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
-use idp_core::admin::{self, AdminError, Links};
+use idp_core::admin::{self, AdminError};
 use idp_core::authz::{self, Actor, AuthzError, Permission};
 use idp_core::ids::UserId;
 use idp_core::mfa::{self, SecondFactorError};
 use idp_core::password_policy::{self, LinkKind};
-use idp_core::ports::OutgoingMail;
 use idp_core::records::{IpListPurpose, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 /// One operation of the API: its route and how the OpenAPI document describes it.
 pub struct Operation {
@@ -280,13 +278,6 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, HttpError> {
         .map_err(|e| HttpError::BadRequest(format!("the request body: {e}")))
 }
 
-fn links(state: &AppState) -> Links {
-    Links {
-        base_url: state.settings.issuer().to_owned(),
-        ttl: Duration::from_secs(state.settings.security.welcome_link_ttl_secs),
-    }
-}
-
 /// An administration error as JSON: 409s say what to confirm.
 fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
     match e {
@@ -413,7 +404,7 @@ async fn patch_policy(
         &path,
         &changes,
         body.confirm,
-        &links(&state),
+        &state.settings.welcome_links(),
     )
     .await
     {
@@ -507,7 +498,7 @@ async fn post_email_login(
         &path,
         &body.emails,
         body.enabled,
-        &links(&state),
+        &state.settings.welcome_links(),
     )
     .await
     {
@@ -665,21 +656,7 @@ async fn post_temporary_password(
     )
     .await?;
     if by_email {
-        state
-            .stores
-            .mailer
-            .send(&OutgoingMail {
-                to: member.email.clone(),
-                subject: "Your temporary password".into(),
-                text: format!(
-                    "An administrator set a temporary password for {}:\n\n{}\n\n\
-                     It works once: you will choose a new password right after signing in.\n",
-                    member.email,
-                    password.expose()
-                ),
-            })
-            .await
-            .map_err(|e| HttpError::Internal(e.to_string()))?;
+        password_policy::email_temporary_password(&state.stores, &member, &password).await?;
         return Ok(HttpResponse::Ok().json(json!({"member_id": member.id, "sent_by_email": true})));
     }
     Ok(HttpResponse::Ok()
@@ -707,7 +684,7 @@ async fn post_password_reset(
         &member,
         LinkKind::Reset,
         state.settings.issuer(),
-        Duration::from_secs(state.settings.security.reset_link_ttl_secs),
+        state.settings.reset_link_ttl(),
         actor.audit(),
         &web::origin(&req),
     )

@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::password_policy::{self, ChangeError};
 use idp_core::secret::Password;
-use std::time::Duration;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/forgot-password", aw::get().to(show_forgot))
@@ -59,10 +58,6 @@ struct ForgotForm {
     email: String,
 }
 
-pub fn reset_link_ttl(state: &AppState) -> Duration {
-    Duration::from_secs(state.settings.security.reset_link_ttl_secs)
-}
-
 async fn submit_forgot(
     state: aw::Data<AppState>,
     req: HttpRequest,
@@ -73,7 +68,7 @@ async fn submit_forgot(
         &state.stores,
         &form.email,
         state.settings.issuer(),
-        reset_link_ttl(&state),
+        state.settings.reset_link_ttl(),
         &web::origin(&req),
     )
     .await;
