@@ -417,6 +417,11 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "ip_allow_list_super_admin": p.ip_allow_list_super_admin,
         "ip_allow_list_clients": p.ip_allow_list_clients,
         "audit_retention_secs": p.audit_retention.as_secs(),
+        "google_sign_in": p.google_sign_in,
+        "google_hosted_domains": p.google_hosted_domains,
+        "entra_sign_in": p.entra_sign_in,
+        "entra_allowed_tenants": p.entra_allowed_tenants,
+        "just_in_time_provisioning": p.just_in_time_provisioning,
     })
 }
 
@@ -631,6 +636,8 @@ pub async fn create_member(
         given_name: None,
         family_name: None,
         locale: None,
+        job_title: None,
+        phone: None,
         status: UserStatus::Active,
         super_admin: member.super_admin,
         created_at: now,

@@ -8,6 +8,7 @@ pub mod client;
 pub mod clock;
 pub mod crypto;
 pub mod email;
+pub mod federation;
 pub mod ids;
 pub mod jose;
 pub mod keyring;

@@ -61,6 +61,21 @@ pub struct PolicySettings {
     /// How long audit events are kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_retention_days: Option<u32>,
+    /// Whether members may sign in with Google.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_sign_in: Option<bool>,
+    /// The Google Workspace domains (`hd`) accepted; absent or empty: any verified address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_hosted_domains: Option<Vec<String>>,
+    /// Whether members may sign in with Microsoft Entra ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entra_sign_in: Option<bool>,
+    /// The Entra ID tenant ids (`tid`) accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entra_allowed_tenants: Option<Vec<String>>,
+    /// Whether an upstream sign-in that matches no member creates one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub just_in_time_provisioning: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -75,6 +90,12 @@ pub enum PolicyError {
     RootOnly,
     #[error("unreadable policy settings: {0}")]
     Unreadable(String),
+    #[error("{setting} holds {value:?}, which is not {expected}")]
+    BadEntry {
+        setting: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 impl PolicySettings {
@@ -130,6 +151,30 @@ impl PolicySettings {
                 return Err(PolicyError::OutOfRange { setting, min, max });
             }
         }
+        for domain in self.google_hosted_domains.iter().flatten() {
+            let labels_ok = domain.split('.').count() >= 2
+                && domain.split('.').all(|l| {
+                    !l.is_empty()
+                        && l.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                });
+            if !labels_ok {
+                return Err(PolicyError::BadEntry {
+                    setting: "google_hosted_domains",
+                    value: domain.clone(),
+                    expected: "a domain name in lower case, like example.com",
+                });
+            }
+        }
+        for tenant in self.entra_allowed_tenants.iter().flatten() {
+            if uuid::Uuid::try_parse(tenant).is_err() {
+                return Err(PolicyError::BadEntry {
+                    setting: "entra_allowed_tenants",
+                    value: tenant.clone(),
+                    expected: "a tenant id (a GUID)",
+                });
+            }
+        }
         Ok(())
     }
 }
@@ -150,6 +195,11 @@ pub struct EffectivePolicy {
     pub ip_allow_list_super_admin: bool,
     pub ip_allow_list_clients: Vec<String>,
     pub audit_retention: Duration,
+    pub google_sign_in: bool,
+    pub google_hosted_domains: Vec<String>,
+    pub entra_sign_in: bool,
+    pub entra_allowed_tenants: Vec<String>,
+    pub just_in_time_provisioning: bool,
 }
 
 impl Default for EffectivePolicy {
@@ -168,6 +218,11 @@ impl Default for EffectivePolicy {
             ip_allow_list_super_admin: false,
             ip_allow_list_clients: Vec::new(),
             audit_retention: Duration::from_secs(365 * 86_400),
+            google_sign_in: false,
+            google_hosted_domains: Vec::new(),
+            entra_sign_in: false,
+            entra_allowed_tenants: Vec::new(),
+            just_in_time_provisioning: false,
         }
     }
 }
@@ -214,24 +269,34 @@ impl EffectivePolicy {
                 .map(|m| Duration::from_secs(u64::from(m) * 60)),
             session_lifetime: near(|p| p.session_lifetime_hours)
                 .map(|h| Duration::from_secs(u64::from(h) * 3600)),
-            leave_of_absence_sign_in: chain
-                .iter()
-                .rev()
-                .find_map(|p| p.leave_of_absence_sign_in)
+            leave_of_absence_sign_in: near_flag(chain, |p| p.leave_of_absence_sign_in)
                 .unwrap_or(d.leave_of_absence_sign_in),
-            ip_allow_list_super_admin: chain
-                .iter()
-                .rev()
-                .find_map(|p| p.ip_allow_list_super_admin)
+            ip_allow_list_super_admin: near_flag(chain, |p| p.ip_allow_list_super_admin)
                 .unwrap_or(d.ip_allow_list_super_admin),
-            ip_allow_list_clients: chain
-                .iter()
-                .rev()
-                .find_map(|p| p.ip_allow_list_clients.clone())
+            ip_allow_list_clients: near_list(chain, |p| &p.ip_allow_list_clients)
                 .unwrap_or(d.ip_allow_list_clients),
             audit_retention: near(|p| p.audit_retention_days).map_or(d.audit_retention, days),
+            google_sign_in: near_flag(chain, |p| p.google_sign_in).unwrap_or(d.google_sign_in),
+            google_hosted_domains: near_list(chain, |p| &p.google_hosted_domains)
+                .unwrap_or(d.google_hosted_domains),
+            entra_sign_in: near_flag(chain, |p| p.entra_sign_in).unwrap_or(d.entra_sign_in),
+            entra_allowed_tenants: near_list(chain, |p| &p.entra_allowed_tenants)
+                .unwrap_or(d.entra_allowed_tenants),
+            just_in_time_provisioning: near_flag(chain, |p| p.just_in_time_provisioning)
+                .unwrap_or(d.just_in_time_provisioning),
         }
     }
+}
+
+fn near_flag(chain: &[PolicySettings], f: fn(&PolicySettings) -> Option<bool>) -> Option<bool> {
+    chain.iter().rev().find_map(f)
+}
+
+fn near_list(
+    chain: &[PolicySettings],
+    f: fn(&PolicySettings) -> &Option<Vec<String>>,
+) -> Option<Vec<String>> {
+    chain.iter().rev().find_map(|p| f(p).clone())
 }
 
 /// The effective policy for members of `org`.
@@ -570,6 +635,40 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const TENANT: &str = "11111111-1111-4111-8111-111111111111";
+
+    #[test]
+    fn federation_settings_are_checked_before_saving() {
+        let bad_domain = PolicySettings {
+            google_hosted_domains: Some(vec!["Example Corp".into()]),
+            ..PolicySettings::default()
+        };
+        assert!(matches!(
+            bad_domain.validate(true),
+            Err(PolicyError::BadEntry {
+                setting: "google_hosted_domains",
+                ..
+            })
+        ));
+        let bad_tenant = PolicySettings {
+            entra_allowed_tenants: Some(vec!["contoso.onmicrosoft.com".into()]),
+            ..PolicySettings::default()
+        };
+        assert!(matches!(
+            bad_tenant.validate(false),
+            Err(PolicyError::BadEntry {
+                setting: "entra_allowed_tenants",
+                ..
+            })
+        ));
+        let good = PolicySettings {
+            google_hosted_domains: Some(vec!["example.co.uk".into()]),
+            entra_allowed_tenants: Some(vec![TENANT.into()]),
+            ..PolicySettings::default()
+        };
+        assert_eq!(good.validate(false), Ok(()));
+    }
+
     #[test]
     fn every_setting_is_inherited_unless_set_nearer() {
         let root = PolicySettings {
@@ -586,6 +685,11 @@ mod tests {
             ip_allow_list_super_admin: Some(true),
             ip_allow_list_clients: Some(vec!["payroll".into()]),
             audit_retention_days: Some(30),
+            google_sign_in: Some(true),
+            google_hosted_domains: Some(vec!["example.com".into()]),
+            entra_sign_in: Some(true),
+            entra_allowed_tenants: Some(vec![TENANT.into()]),
+            just_in_time_provisioning: Some(true),
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -605,6 +709,11 @@ mod tests {
                 ip_allow_list_super_admin: true,
                 ip_allow_list_clients: vec!["payroll".into()],
                 audit_retention: Duration::from_secs(30 * day),
+                google_sign_in: true,
+                google_hosted_domains: vec!["example.com".into()],
+                entra_sign_in: true,
+                entra_allowed_tenants: vec![TENANT.into()],
+                just_in_time_provisioning: true,
             }
         );
         let child = PolicySettings {
@@ -622,6 +731,11 @@ mod tests {
             ip_allow_list_super_admin: Some(false),
             ip_allow_list_clients: Some(vec![]),
             audit_retention_days: Some(90),
+            google_sign_in: Some(false),
+            google_hosted_domains: Some(vec![]),
+            entra_sign_in: Some(false),
+            entra_allowed_tenants: Some(vec![]),
+            just_in_time_provisioning: Some(false),
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
@@ -641,6 +755,11 @@ mod tests {
                 ip_allow_list_super_admin: false,
                 ip_allow_list_clients: vec![],
                 audit_retention: Duration::from_secs(90 * day),
+                google_sign_in: false,
+                google_hosted_domains: vec![],
+                entra_sign_in: false,
+                entra_allowed_tenants: vec![],
+                just_in_time_provisioning: false,
             }
         );
         assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());

@@ -11,8 +11,9 @@ use crate::org::Organization;
 use crate::random::Random;
 use crate::records::{
     AdminAssignment, BrowserSession, Consent, CredentialScope, Credentials, Grant, IpListEntry,
-    IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, RecoveryCodeSummary,
-    RefreshToken, RefreshUse, SecondFactorLock, SignInRecord, SigningKey, User, UserStatus,
+    IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, Profile,
+    RecoveryCodeSummary, RefreshToken, RefreshUse, SecondFactorLock, SignInRecord, SigningKey,
+    User, UserStatus,
 };
 use crate::secret::Password;
 use async_trait::async_trait;
@@ -63,6 +64,13 @@ pub trait UserRepo: Send + Sync {
         &self,
         id: &UserId,
         status: UserStatus,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Replaces the name and directory details an upstream provider keeps for a member.
+    async fn update_profile(
+        &self,
+        id: &UserId,
+        profile: &Profile,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 }
@@ -165,6 +173,13 @@ pub trait LoginMethodRepo: Send + Sync {
         kind: LoginMethodKind,
         subject: &str,
     ) -> Result<Option<LoginMethod>, StoreError>;
+    /// Removes one of a member's upstream links; false when there was none.
+    async fn unlink(
+        &self,
+        user: &UserId,
+        kind: LoginMethodKind,
+        subject: &str,
+    ) -> Result<bool, StoreError>;
 }
 
 #[async_trait]

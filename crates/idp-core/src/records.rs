@@ -28,11 +28,22 @@ pub struct User {
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub locale: Option<String>,
+    /// From the upstream directory (Microsoft Graph), where the deployment reads it.
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
     pub status: UserStatus,
     /// Everything, everywhere.
     pub super_admin: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// What an upstream directory says about a member; `None` leaves a value as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub name: Option<String>,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// What a member signs in with natively. Absent fields mean "not set".

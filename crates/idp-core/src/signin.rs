@@ -49,7 +49,7 @@ pub struct Origin {
     pub user_agent: Option<String>,
 }
 
-fn sign_in_event(
+pub(crate) fn sign_in_event(
     org: &OrgId,
     user: Option<&UserId>,
     now: Timestamp,
@@ -196,25 +196,9 @@ pub async fn sign_in_with_password(
         stores.audit.append(&fail(&user, "locked")).await?;
         return Err(SignInError::InvalidCredentials);
     }
-    if user.status == UserStatus::OnLeave && !policy.leave_of_absence_sign_in {
-        stores.audit.append(&fail(&user, "on_leave")).await?;
-        return Err(SignInError::OnLeave);
-    }
-    if let Some(org) = stores.orgs.find_by_id(&user.org_id).await? {
-        let list = allow_list(stores, &org).await?;
-        let ip = parse_ip(origin.ip.as_deref());
-        if !ip_allowed(
-            &list,
-            &policy,
-            user.super_admin,
-            client.map(|c| c.id.as_str()),
-            ip,
-        ) {
-            stores.audit.append(&fail(&user, "ip_not_allowed")).await?;
-            return Err(SignInError::IpNotAllowed {
-                ip: origin.ip.clone().unwrap_or_else(|| "unknown".into()),
-            });
-        }
+    if let Some(refused) = refusal(stores, &user, &policy, client, origin).await? {
+        stores.audit.append(&fail(&user, refused.reason())).await?;
+        return Err(refused);
     }
     stores.credentials.clear_failed_sign_ins(&user.id).await?;
     let expired = policy.password_expired(creds.password_changed_at, now);
@@ -228,6 +212,49 @@ pub async fn sign_in_with_password(
         must_change_password: creds.password_must_change || expired,
         user,
     })
+}
+
+/// Why a member who proved who they are may still not sign in: on leave, or outside
+/// the organization's allowed networks. The same rules hold for every sign-in method.
+pub async fn refusal(
+    stores: &Stores,
+    user: &User,
+    policy: &EffectivePolicy,
+    client: Option<&Client>,
+    origin: &Origin,
+) -> Result<Option<SignInError>, StoreError> {
+    if user.status == UserStatus::OnLeave && !policy.leave_of_absence_sign_in {
+        return Ok(Some(SignInError::OnLeave));
+    }
+    if let Some(org) = stores.orgs.find_by_id(&user.org_id).await? {
+        let list = allow_list(stores, &org).await?;
+        let ip = parse_ip(origin.ip.as_deref());
+        if !ip_allowed(
+            &list,
+            policy,
+            user.super_admin,
+            client.map(|c| c.id.as_str()),
+            ip,
+        ) {
+            return Ok(Some(SignInError::IpNotAllowed {
+                ip: origin.ip.clone().unwrap_or_else(|| "unknown".into()),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+impl SignInError {
+    /// The failure reason the audit log records.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::OnLeave => "on_leave",
+            Self::IpNotAllowed { .. } => "ip_not_allowed",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Busy(_) => "busy",
+            Self::Store(_) => "store",
+        }
+    }
 }
 
 /// Records a completed native sign-in on the member's method and in the audit log, once

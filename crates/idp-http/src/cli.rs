@@ -463,6 +463,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         clients: ClientCache::default(),
         discovery,
         trusted_proxies: settings.trusted_proxies()?,
+        upstreams: Arc::new(crate::upstream::Upstreams::new(&settings.federation)?),
         settings: Arc::new(settings),
     };
     server::run(listener, state, server::shutdown_signal()).await?;
@@ -477,7 +478,8 @@ fn org_json(o: &Organization) -> serde_json::Value {
 
 fn user_json(u: &User) -> serde_json::Value {
     json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name, "status": u.status.as_str(),
-           "super_admin": u.super_admin, "created_at": u.created_at.to_rfc3339()})
+           "super_admin": u.super_admin, "job_title": u.job_title, "phone": u.phone,
+           "created_at": u.created_at.to_rfc3339()})
 }
 
 fn client_json(c: &Client) -> serde_json::Value {

@@ -11,5 +11,6 @@ pub mod server;
 pub mod settings;
 pub mod state;
 pub mod telemetry;
+pub mod upstream;
 pub mod web;
 pub mod wiring;

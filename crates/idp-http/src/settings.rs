@@ -18,7 +18,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(key: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(key: &str, message: impl Into<String>) -> Self {
         Self {
             key: key.to_owned(),
             message: message.into(),
@@ -317,22 +317,67 @@ impl Default for SecuritySettings {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederationSettings {
+    /// Seconds an upstream request (discovery, keys, code exchange, Graph) may take.
+    pub timeout_secs: u64,
     pub google: Option<UpstreamSettings>,
     pub entra: Option<UpstreamSettings>,
+}
+
+impl Default for FederationSettings {
+    fn default() -> Self {
+        Self {
+            timeout_secs: 10,
+            google: None,
+            entra: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpstreamSettings {
     pub client_id: String,
-    pub client_secret: Secret,
+    /// The secret itself (prefer the environment), or `client_secret_file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_file: Option<PathBuf>,
     pub discovery_url: String,
     /// Entra ID: a tenant id, `common` or `organizations`.
     #[serde(default)]
     pub tenant: Option<String>,
+    /// Entra ID: Microsoft Graph's base URL, when the deployment may read job titles and
+    /// phone numbers (`https://graph.microsoft.com/v1.0`); unset: Graph is not called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_url: Option<String>,
+}
+
+impl UpstreamSettings {
+    /// The client secret, from the setting or its file.
+    pub fn secret(&self, name: &str) -> Result<SecretString, ConfigError> {
+        match (&self.client_secret, &self.client_secret_file) {
+            (Some(s), None) => Ok(s.0.clone()),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map(|s| SecretString::new(s.trim().to_owned()))
+                .map_err(|e| {
+                    ConfigError::new(
+                        &format!("federation.{name}.client_secret_file"),
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                }),
+            (Some(_), Some(_)) => Err(ConfigError::new(
+                &format!("federation.{name}.client_secret"),
+                "set client_secret or client_secret_file, not both",
+            )),
+            (None, None) => Err(ConfigError::new(
+                &format!("federation.{name}.client_secret"),
+                "missing: set it (or client_secret_file)",
+            )),
+        }
+    }
 }
 
 impl Settings {
@@ -486,13 +531,27 @@ impl Settings {
             ("entra", &self.federation.entra),
         ] {
             if let Some(u) = upstream {
-                Url::parse(&u.discovery_url).map_err(|e| {
-                    ConfigError::new(
-                        &format!("federation.{name}.discovery_url"),
-                        format!("not a URL: {e}"),
-                    )
-                })?;
+                for (key, value) in [
+                    ("discovery_url", Some(&u.discovery_url)),
+                    ("graph_url", u.graph_url.as_ref()),
+                ] {
+                    if let Some(value) = value {
+                        Url::parse(value).map_err(|e| {
+                            ConfigError::new(
+                                &format!("federation.{name}.{key}"),
+                                format!("not a URL: {e}"),
+                            )
+                        })?;
+                    }
+                }
+                u.secret(name)?;
             }
+        }
+        if self.federation.timeout_secs == 0 {
+            return Err(ConfigError::new(
+                "federation.timeout_secs",
+                "must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -733,6 +792,8 @@ mod tests {
             "smtp_password",
             "master_key_file",
             "tenant",
+            "client_secret_file",
+            "graph_url",
         ];
         let lines: Vec<&str> = text.lines().collect();
         for key in optional {

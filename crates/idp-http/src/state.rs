@@ -22,6 +22,8 @@ pub struct AppState {
     pub discovery: StaticDocument,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` say who the client is.
     pub trusted_proxies: Vec<idp_core::policy::IpRange>,
+    /// Google and Entra ID, where configured.
+    pub upstreams: Arc<crate::upstream::Upstreams>,
 }
 
 /// A JSON document answered from the same bytes every time, with its ETag.

@@ -16,6 +16,8 @@ pub struct CookieNames {
     pub csrf: &'static str,
     /// A sign-in whose password is proven and whose second factor is not yet.
     pub second_factor: &'static str,
+    /// A sign-in gone to an upstream provider, binding its `state` to this browser.
+    pub federation: &'static str,
     pub secure: bool,
 }
 
@@ -25,6 +27,7 @@ pub fn cookie_names(state: &AppState) -> CookieNames {
             session: "__Host-idp_session",
             csrf: "__Host-idp_csrf",
             second_factor: "__Host-idp_2f",
+            federation: "__Host-idp_fed",
             secure: true,
         }
     } else {
@@ -32,6 +35,7 @@ pub fn cookie_names(state: &AppState) -> CookieNames {
             session: "idp_session",
             csrf: "idp_csrf",
             second_factor: "idp_2f",
+            federation: "idp_fed",
             secure: false,
         }
     }
@@ -87,6 +91,19 @@ pub fn expired_second_factor_cookie(state: &AppState) -> Cookie<'static> {
 
 pub fn second_factor_cookie_value(state: &AppState, req: &HttpRequest) -> Option<String> {
     req.cookie(cookie_names(state).second_factor)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The cookie binding an upstream sign-in to this browser; an empty value removes it.
+pub fn federation_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let names = cookie_names(state);
+    let max_age = value.is_empty().then_some(CookieDuration::ZERO);
+    cookie(names.federation, value, names.secure, max_age)
+}
+
+pub fn federation_cookie_value(state: &AppState, req: &HttpRequest) -> Option<String> {
+    req.cookie(cookie_names(state).federation)
         .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty())
 }

@@ -300,6 +300,35 @@ impl UserRepo for Database {
         })
         .await
     }
+
+    async fn update_profile(&self, id: &UserId, p: &Profile, now: Timestamp) -> QueryResult<bool> {
+        let id = id.to_string();
+        let p = p.clone();
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let Some(row) = users::table
+                    .find(&id)
+                    .select(UserRow::as_select())
+                    .first(c)
+                    .optional()
+                    .map_err(db_err)?
+                else {
+                    return Ok(false);
+                };
+                diesel::update(users::table.find(&id))
+                    .set((
+                        users::name.eq(p.name.clone().or(row.name)),
+                        users::job_title.eq(p.job_title.clone().or(row.job_title)),
+                        users::phone.eq(p.phone.clone().or(row.phone)),
+                        users::updated_at.eq(now.as_micros()),
+                    ))
+                    .execute(c)
+                    .map(|n| n == 1)
+                    .map_err(db_err)
+            })
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -829,6 +858,22 @@ impl LoginMethodRepo for Database {
                 .map_err(db_err)?
                 .map(LoginMethod::try_from)
                 .transpose()
+        })
+        .await
+    }
+
+    async fn unlink(
+        &self,
+        user: &UserId,
+        kind: LoginMethodKind,
+        subject: &str,
+    ) -> QueryResult<bool> {
+        let pk = (user.to_string(), kind.as_str(), subject.to_owned());
+        self.run(move |c| {
+            diesel::delete(login_methods::table.find(pk))
+                .execute(c)
+                .map(|n| n == 1)
+                .map_err(db_err)
         })
         .await
     }

@@ -104,6 +104,8 @@ pub(crate) struct UserRow {
     pub super_admin: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
 }
 
 impl From<&User> for UserRow {
@@ -121,6 +123,8 @@ impl From<&User> for UserRow {
             super_admin: u.super_admin,
             created_at: u.created_at.as_micros(),
             updated_at: u.updated_at.as_micros(),
+            job_title: u.job_title.clone(),
+            phone: u.phone.clone(),
         }
     }
 }
@@ -137,6 +141,8 @@ impl TryFrom<UserRow> for User {
             given_name: r.given_name,
             family_name: r.family_name,
             locale: r.locale,
+            job_title: r.job_title,
+            phone: r.phone,
             status: parse("users.status", &r.status)?,
             super_admin: r.super_admin,
             created_at: ts(r.created_at),

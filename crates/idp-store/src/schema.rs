@@ -27,6 +27,8 @@ diesel::table! {
         super_admin -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        job_title -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 

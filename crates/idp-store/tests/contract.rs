@@ -107,6 +107,8 @@ mod fixtures {
             given_name: Some("Ada".into()),
             family_name: Some("Lovelace".into()),
             locale: Some("en-GB".into()),
+            job_title: Some("Analyst".into()),
+            phone: Some("+44 20 7946 0000".into()),
             status: UserStatus::Active,
             super_admin: false,
             created_at: NOW,
@@ -239,7 +241,7 @@ mod contracts {
     };
     use idp_core::records::{
         AdminAssignment, Consent, Credentials, Grant, IpListEntry, IpListPurpose, KeyState,
-        LoginMethodKind, OrgPolicyRecord, RecoveryCodeSummary, RefreshToken, RefreshUse,
+        LoginMethodKind, OrgPolicyRecord, Profile, RecoveryCodeSummary, RefreshToken, RefreshUse,
         SecondFactorLock, SignInRecord, SigningKey, UserStatus,
     };
     use idp_store::Database;
@@ -521,6 +523,32 @@ mod contracts {
             ..ada.clone()
         };
         assert_eq!(stored, unchanged, "only status and updated_at change");
+
+        // An upstream profile replaces what it carries and keeps the rest.
+        let profile = Profile {
+            name: Some("Ada King".into()),
+            job_title: Some("Countess".into()),
+            phone: None,
+        };
+        assert!(
+            UserRepo::update_profile(db, &ada.id, &profile, at(90))
+                .await
+                .unwrap()
+        );
+        let stored = UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                stored.name.as_deref(),
+                stored.job_title.as_deref(),
+                stored.phone.as_deref()
+            ),
+            (Some("Ada King"), Some("Countess"), ada.phone.as_deref())
+        );
+        assert!(
+            !UserRepo::update_profile(db, &UserId::generate(), &profile, at(90))
+                .await
+                .unwrap()
+        );
 
         assert!(
             UserRepo::update_status(db, &ada.id, UserStatus::OnLeave, at(120))
@@ -1093,7 +1121,56 @@ mod contracts {
 
         let mut methods = LoginMethodRepo::find_by_user(db, &ada.id).await.unwrap();
         methods.sort_by_key(|m| m.kind.as_str());
-        assert_eq!(methods, vec![recorded, second]);
+        assert_eq!(methods, vec![recorded.clone(), second.clone()]);
+
+        // One upstream identity, one member: Bob cannot take Ada's Google subject.
+        let stolen = SignInRecord {
+            user_id: bob.id.clone(),
+            ..google.clone()
+        };
+        let err = LoginMethodRepo::record_sign_in(db, &stolen)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+
+        // Unlinking removes that one link and nothing else.
+        assert!(
+            !LoginMethodRepo::unlink(
+                db,
+                &bob.id,
+                LoginMethodKind::Google,
+                "110248495921238986420"
+            )
+            .await
+            .unwrap(),
+            "not Bob's link"
+        );
+        assert!(
+            LoginMethodRepo::unlink(
+                db,
+                &ada.id,
+                LoginMethodKind::Google,
+                "110248495921238986420"
+            )
+            .await
+            .unwrap()
+        );
+        assert_eq!(
+            LoginMethodRepo::find_by_upstream(db, LoginMethodKind::Google, "110248495921238986420")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            LoginMethodRepo::find_by_user(db, &ada.id).await.unwrap(),
+            vec![second]
+        );
+        assert!(
+            LoginMethodRepo::find_by_upstream(db, LoginMethodKind::Google, "1099")
+                .await
+                .unwrap()
+                .is_some()
+        );
     }
 
     /// Two browsers finishing their first Google sign-in at once: one method, every sign-in counted.

@@ -55,6 +55,8 @@ mod tests {
             given_name: Some("Ada".into()),
             family_name: None,
             locale: None,
+            job_title: None,
+            phone: None,
             status: UserStatus::Active,
             super_admin: false,
             created_at: Timestamp::from_secs(1),

@@ -37,6 +37,9 @@ struct MethodRow {
 struct AccountPage<'a> {
     csrf: &'a str,
     email: &'a str,
+    name: &'a str,
+    job_title: &'a str,
+    phone: &'a str,
     sessions: Vec<SessionRow>,
     methods: Vec<MethodRow>,
 }
@@ -120,6 +123,9 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
         &AccountPage {
             csrf: &csrf,
             email: user.email.as_str(),
+            name: user.name.as_deref().unwrap_or_default(),
+            job_title: user.job_title.as_deref().unwrap_or_default(),
+            phone: user.phone.as_deref().unwrap_or_default(),
             sessions,
             methods,
         },

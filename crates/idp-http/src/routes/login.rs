@@ -12,6 +12,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::client::Client;
+use idp_core::federation;
 use idp_core::mfa;
 use idp_core::policy::SecondFactorStep;
 use idp_core::records::User;
@@ -34,6 +35,9 @@ struct LoginPage<'a> {
     email: &'a str,
     client_name: Option<String>,
     error: Option<&'a str>,
+    /// Upstream providers offered: (short name, label).
+    providers: Vec<(&'static str, &'static str)>,
+    password_form: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -71,6 +75,8 @@ async fn page(
 ) -> Result<HttpResponse, HttpError> {
     let (csrf, cookie) = web::csrf_token(state, req);
     let client_name = client.map(|c| c.name.clone());
+    let offer =
+        federation::sign_in_options(&state.stores, &state.upstreams.configured(), client).await?;
     let response = render(
         status,
         &LoginPage {
@@ -79,6 +85,12 @@ async fn page(
             email,
             client_name,
             error,
+            providers: offer
+                .providers
+                .iter()
+                .map(|p| (p.as_str(), p.label()))
+                .collect(),
+            password_form: offer.password,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -215,6 +227,19 @@ pub async fn finish_sign_in(
     origin: &Origin,
 ) -> Result<(String, Cookie<'static>), HttpError> {
     record_native_sign_in(&state.stores, user, methods, origin).await?;
+    enter(state, req, user, amr, authz, origin).await
+}
+
+/// Starts the session of a member whose sign-in is complete and recorded, and says
+/// where the browser goes next, with the session cookie to set.
+pub async fn enter(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    amr: Vec<String>,
+    authz: &str,
+    origin: &Origin,
+) -> Result<(String, Cookie<'static>), HttpError> {
     // Whatever session this browser had ends here; ending an unknown one changes nothing.
     let previous = web::session_cookie_value(state, req);
     let (cookie, session) = start_session(

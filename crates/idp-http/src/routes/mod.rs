@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod consent;
 pub mod discovery;
 pub mod end_session;
+pub mod federated;
 pub mod health;
 pub mod introspect;
 pub mod login;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     discovery::configure(cfg);
     authorize::configure(cfg);
     login::configure(cfg);
+    federated::configure(cfg);
     consent::configure(cfg);
     token::configure(cfg);
     userinfo::configure(cfg);

@@ -12,6 +12,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::Timestamp;
+use idp_core::federation::{self, Provider};
 use idp_core::mfa::{self, SecondFactorError};
 use idp_core::records::{BrowserSession, User};
 use idp_core::secret::Password;
@@ -26,7 +27,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
             aw::post().to(regenerate),
         )
         .route("/account/security/email-codes", aw::post().to(email_codes))
-        .route("/account/security/reset", aw::post().to(reset));
+        .route("/account/security/reset", aw::post().to(reset))
+        .route("/account/security/unlink", aw::post().to(unlink));
 }
 
 /// The signed-in member, or `None` when the browser must sign in first.
@@ -73,6 +75,18 @@ struct SecurityPage<'a> {
     locked_until: Option<String>,
     notice: Option<&'a str>,
     error: Option<String>,
+    linked: Vec<LinkedRow>,
+}
+
+/// An upstream account linked to the member.
+struct LinkedRow {
+    provider: &'static str,
+    label: &'static str,
+    subject: String,
+    linked: String,
+    last_used: String,
+    count: i64,
+    last_ip: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -86,7 +100,7 @@ async fn page(
     req: &HttpRequest,
     user: &User,
     notice: Option<&str>,
-    error: Option<SecondFactorError>,
+    error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, HttpError> {
     let creds = state.stores.credentials.find_by_user(&user.id).await?;
@@ -95,11 +109,23 @@ async fn page(
         .credentials
         .recovery_code_summary(&user.id)
         .await?;
-    let last = state
-        .stores
-        .login_methods
-        .find_by_user(&user.id)
-        .await?
+    let sign_in_methods = state.stores.login_methods.find_by_user(&user.id).await?;
+    let linked = sign_in_methods
+        .iter()
+        .filter_map(|m| {
+            let provider = Provider::parse(m.kind.as_str())?;
+            Some(LinkedRow {
+                provider: provider.as_str(),
+                label: provider.label(),
+                subject: m.upstream_subject.clone(),
+                linked: m.created_at.to_rfc3339(),
+                last_used: when(m.last_sign_in_at),
+                count: m.sign_in_count,
+                last_ip: m.last_ip.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let last = sign_in_methods
         .into_iter()
         .max_by_key(|m| m.last_sign_in_at);
     let now = state.stores.clock.now();
@@ -145,7 +171,8 @@ async fn page(
                 .and_then(|c| c.second_factor_lock.locked_until(now))
                 .map(|t| t.to_rfc3339()),
             notice,
-            error: error.map(|e| e.to_string()),
+            error,
+            linked,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -164,6 +191,7 @@ async fn show(
         Some("reset") => Some("Every second-factor method is turned off."),
         Some("email-on") => Some("Codes by email are on."),
         Some("email-off") => Some("Codes by email are off."),
+        Some("unlinked") => Some("The account is unlinked: it no longer signs you in here."),
         _ => None,
     };
     page(&state, &req, &user, notice, None, StatusCode::OK).await
@@ -273,7 +301,7 @@ async fn refused(
         }
         _ => return Err(e.into()),
     };
-    page(state, req, user, None, Some(e), status).await
+    page(state, req, user, None, Some(e.to_string()), status).await
 }
 
 async fn remove_totp(
@@ -358,5 +386,54 @@ async fn email_codes(
             "/account/security?done=email-off"
         })),
         Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct UnlinkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    subject: String,
+}
+
+async fn unlink(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<UnlinkForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let Some(provider) = Provider::parse(&form.provider) else {
+        return Err(HttpError::BadRequest(
+            "provider must be google or entra".into(),
+        ));
+    };
+    match federation::unlink(
+        &state.stores,
+        &user,
+        provider,
+        &form.subject,
+        &web::origin(&req),
+    )
+    .await
+    {
+        Ok(()) => Ok(web::see_other("/account/security?done=unlinked")),
+        Err(federation::UnlinkError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            page(
+                &state,
+                &req,
+                &user,
+                None,
+                Some(e.to_string()),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
     }
 }
