@@ -9,6 +9,8 @@
 #[path = "support/browser.rs"]
 mod browser;
 mod support;
+#[path = "support/upstream.rs"]
+mod upstream;
 
 use browser::Browser;
 use support::*;
@@ -103,9 +105,12 @@ async fn authenticator_enrolment_shows_the_qr_code_and_the_recovery_codes() {
     browser.fill("#email", "ada@example.com").await;
     browser.fill("#password", "correct horse battery").await;
     browser.click("button[type=submit]").await;
+    // The click returns before the next page has loaded.
+    browser.wait_for("table.sessions").await;
     assert_eq!(browser.current_url().await.path(), "/account");
     browser.click("a[href='/account/security']").await;
     browser.click("#set-up-totp").await;
+    browser.wait_for("figure.qr").await;
     assert_eq!(browser.current_url().await.path(), "/account/security/totp");
 
     // The QR code is drawn inline, and the same key is there to type.
@@ -146,4 +151,51 @@ async fn authenticator_enrolment_shows_the_qr_code_and_the_recovery_codes() {
         "{page}"
     );
     assert!(page.contains("10 recovery codes left"), "{page}");
+}
+
+#[tokio::test]
+async fn continue_with_google_in_chromium() {
+    let Some(browser) = Browser::start("continue_with_google_in_chromium").await else {
+        return;
+    };
+    let google = upstream::Upstream::start(upstream::Kind::Google).await;
+    google.next(
+        serde_json::json!({"sub": "g-77", "email": "grace@example.com",
+        "email_verified": true, "hd": "example.com", "name": "Grace Hopper"}),
+    );
+    let discovery = google.discovery_url();
+    let idp = support::flow::Idp::start_with(&[
+        ("IDP_FEDERATION__GOOGLE__CLIENT_ID", upstream::CLIENT_ID),
+        (
+            "IDP_FEDERATION__GOOGLE__CLIENT_SECRET",
+            upstream::CLIENT_SECRET,
+        ),
+        ("IDP_FEDERATION__GOOGLE__DISCOVERY_URL", &discovery),
+    ])
+    .await;
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "google_sign_in=true",
+        "--set",
+        "just_in_time_provisioning=true",
+        "--json",
+    ]);
+
+    browser.goto(&idp.url("/login")).await;
+    assert_eq!(browser.text("a.upstream").await, "Continue with Google");
+    browser.screenshot("login-page-with-google").await;
+    browser.click("a.upstream").await;
+    // Through the stand-in Google and back, signed in.
+    browser.wait_for("table.sessions").await;
+    assert_eq!(browser.current_url().await.path(), "/account");
+    let source = browser.page_source().await;
+    assert!(
+        source.contains("Signed in as grace@example.com"),
+        "{source}"
+    );
+    assert!(source.contains("Grace Hopper"), "{source}");
 }
