@@ -115,6 +115,8 @@ pub struct Upstream {
     client_id: String,
     client_secret: SecretString,
     discovery_url: String,
+    /// Entra single-tenant: the one tenant id accepted, whatever the organizations list.
+    pinned_tenant: Option<String>,
     graph_url: Option<String>,
     http: reqwest::Client,
     cache: Mutex<Cache>,
@@ -150,6 +152,11 @@ impl Upstream {
             client_id: s.client_id.clone(),
             client_secret: s.secret(provider.as_str())?,
             discovery_url: s.discovery_url.clone(),
+            pinned_tenant: s
+                .tenant
+                .clone()
+                .filter(|t| uuid_shaped(t))
+                .map(|t| t.to_ascii_lowercase()),
             graph_url: s.graph_url.clone(),
             http,
             cache: Mutex::new(Cache::default()),
@@ -385,6 +392,13 @@ impl Upstream {
             Provider::Entra => {
                 let tid = text("tid").ok_or_else(|| self.invalid("no tid"))?;
                 let oid = text("oid").ok_or_else(|| self.invalid("no oid"))?;
+                if let Some(pinned) = &self.pinned_tenant
+                    && !pinned.eq_ignore_ascii_case(&tid)
+                {
+                    return Err(self.invalid(format!(
+                        "tenant {tid} is not this deployment's tenant {pinned}"
+                    )));
+                }
                 let expected = entra_issuer(issuer, &tid);
                 if text("iss").as_deref() != Some(expected.as_str()) {
                     return Err(self.invalid(format!(
@@ -444,6 +458,11 @@ impl Upstream {
             }
         }
     }
+}
+
+/// A tenant id rather than `common` / `organizations` / `consumers`.
+fn uuid_shaped(tenant: &str) -> bool {
+    tenant.len() == 36 && tenant.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 fn now_secs() -> i64 {
