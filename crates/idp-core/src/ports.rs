@@ -286,6 +286,10 @@ pub trait PolicyRepo: Send + Sync {
 pub trait AuditRepo: Send + Sync {
     /// Appends an event to its organization's chain.
     async fn append(&self, event: &NewAuditEvent) -> Result<AuditEvent, StoreError>;
+    /// Appends events in one transaction, all or none, each to its organization's chain in
+    /// the order given (a batch may mix organizations). For bulk writers such as imports
+    /// and the benchmark: one commit instead of one per event.
+    async fn append_batch(&self, events: &[NewAuditEvent]) -> Result<Vec<AuditEvent>, StoreError>;
     /// Newest first, after `cursor`.
     async fn search(
         &self,

@@ -667,6 +667,9 @@ impl TryFrom<AdminRow> for AdminAssignment {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
+// A `None` is bound as NULL, not written as DEFAULT, which SQLite refuses in a
+// multi-row INSERT (batch appends insert many rows per statement).
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct AuditRow {
     pub id: String,
     pub org_id: String,

@@ -61,6 +61,7 @@ contract_tests! {
     policies_ip_lists_and_admins => sqlite_policies_ip_lists_and_admins, postgres_policies_ip_lists_and_admins;
     audit_chains_and_search => sqlite_audit_chains_and_search, postgres_audit_chains_and_search;
     audit_concurrent_appends_keep_the_chain => sqlite_audit_concurrent_appends_keep_the_chain, postgres_audit_concurrent_appends_keep_the_chain;
+    audit_batch_append_continues_the_chains => sqlite_audit_batch_append_continues_the_chains, postgres_audit_batch_append_continues_the_chains;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -2307,5 +2308,60 @@ mod contracts {
             .map(|e| e.event.detail["n"].to_string())
             .collect();
         assert_eq!(details.len(), 20, "no event lost or duplicated");
+    }
+
+    pub async fn audit_batch_append_continues_the_chains(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+        let kind = (
+            ActivityType::MemberChange,
+            EventKind::Edit,
+            InfoType::Personal,
+        );
+        assert_eq!(AuditRepo::append_batch(db, &[]).await.unwrap(), vec![]);
+        let first = AuditRepo::append(db, &audit_event(&acme.id, at(0), kind, None, 0))
+            .await
+            .unwrap();
+
+        // More events than one INSERT carries, the two organizations interleaved.
+        let batch: Vec<NewAuditEvent> = (1..=1201u32)
+            .map(|n| {
+                let org = if n % 3 == 0 { &globex.id } else { &acme.id };
+                audit_event(org, at(u64::from(n)), kind, None, n)
+            })
+            .collect();
+        let stored = AuditRepo::append_batch(db, &batch).await.unwrap();
+        assert_eq!(
+            stored.iter().map(|e| &e.event).collect::<Vec<_>>(),
+            batch.iter().collect::<Vec<_>>(),
+            "stored in the order given, as given"
+        );
+        let last = AuditRepo::append(db, &audit_event(&acme.id, at(5000), kind, None, 5000))
+            .await
+            .unwrap();
+
+        let mut acme_expected = vec![&first];
+        acme_expected.extend(stored.iter().filter(|e| e.event.org_id == acme.id));
+        acme_expected.push(&last);
+        let globex_expected: Vec<&AuditEvent> = stored
+            .iter()
+            .filter(|e| e.event.org_id == globex.id)
+            .collect();
+        for (org, expected) in [(&acme, acme_expected), (&globex, globex_expected)] {
+            let chain = AuditRepo::find_chain(db, &org.id, 0, 5000).await.unwrap();
+            assert_eq!(chain.iter().collect::<Vec<_>>(), expected, "{}", org.slug);
+            assert_eq!(
+                chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
+                (1..=i64::try_from(expected.len()).unwrap()).collect::<Vec<_>>(),
+                "{}",
+                org.slug
+            );
+            assert_eq!(
+                verify_chain(&GENESIS, &chain),
+                Ok(chain.len()),
+                "the chain of {} verifies across the batch",
+                org.slug
+            );
+        }
     }
 }

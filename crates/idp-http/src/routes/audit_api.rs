@@ -13,6 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use idp_core::Timestamp;
 use idp_core::audit::{AuditCursor, AuditEvent, AuditFilter, EventKind, FilterText};
+use idp_core::audit_export::{CSV_HEADER, EXPORT_PAGE, columns, csv_rows, next_cursor};
 use idp_core::authz::{Actor, Permission};
 use idp_core::ids::{EventId, UserId};
 use idp_core::org::Organization;
@@ -22,8 +23,6 @@ use serde_json::json;
 
 /// Events per page of a search, at most.
 const MAX_PAGE: u32 = 500;
-/// Events read per step of an export.
-const EXPORT_PAGE: u32 = 1000;
 
 #[derive(Deserialize, Default)]
 pub struct Query {
@@ -176,57 +175,6 @@ pub async fn search(
         })))
 }
 
-const CSV_HEADER: [&str; 13] = [
-    "occurred_at",
-    "event_id",
-    "org_id",
-    "actor_kind",
-    "actor_id",
-    "target_user_id",
-    "activity",
-    "event",
-    "info_type",
-    "ip",
-    "user_agent",
-    "device_id",
-    "detail",
-];
-
-/// An event as the export's columns, in [`CSV_HEADER`] order.
-fn columns(e: &AuditEvent) -> [String; 13] {
-    let n = &e.event;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    [
-        n.occurred_at.to_rfc3339(),
-        e.id.to_string(),
-        n.org_id.to_string(),
-        n.actor_kind.as_str().to_owned(),
-        text(&n.actor_id),
-        n.target_user_id
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        n.activity.as_str().to_owned(),
-        n.event.as_str().to_owned(),
-        n.info_type.as_str().to_owned(),
-        text(&n.ip),
-        text(&n.user_agent),
-        text(&n.device_id),
-        n.detail.to_string(),
-    ]
-}
-
-fn csv_rows(events: &[AuditEvent], header: bool) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(events.len() * 256));
-    if header {
-        w.write_record(CSV_HEADER)?;
-    }
-    for e in events {
-        w.write_record(columns(e))?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
 /// Where a streamed export is: the page to read next, if any.
 struct Export {
     stores: Stores,
@@ -267,11 +215,8 @@ pub async fn export_csv(
                 return Some((Err(HttpError::from(e)), ex));
             }
         };
-        ex.done = page.len() < EXPORT_PAGE as usize;
-        ex.cursor = page.last().map(|e| AuditCursor {
-            occurred_at: e.event.occurred_at,
-            id: e.id.clone(),
-        });
+        ex.cursor = next_cursor(&page);
+        ex.done = ex.cursor.is_none();
         let chunk = csv_rows(&page, ex.header)
             .map(actix_web::web::Bytes::from)
             .map_err(|e| HttpError::Internal(e.to_string()));
@@ -322,13 +267,10 @@ fn write_xlsx(
             }
             row += 1;
         }
-        if page.len() < EXPORT_PAGE as usize {
+        cursor = next_cursor(&page);
+        if cursor.is_none() {
             break;
         }
-        cursor = page.last().map(|e| AuditCursor {
-            occurred_at: e.event.occurred_at,
-            id: e.id.clone(),
-        });
     }
     book.save(path).map_err(failed)
 }
