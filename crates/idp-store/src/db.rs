@@ -109,8 +109,10 @@ impl ManageConnection for DbManager {
                 let mut conn = SqliteConnection::establish(&self.target.location)
                     .map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the one writer; the busy timeout makes writers queue.
+                // `optimize` gathers the planner statistics SQLite never collects by itself
+                // (bounded by analysis_limit), as SQLite advises for each new connection.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
                     self.busy_timeout.as_millis()
                 ))
                 .map_err(r2d2::Error::QueryError)?;
