@@ -267,10 +267,68 @@ pub trait PolicyRepo: Send + Sync {
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
 }
 
+/// A change to durable state that the audit log records. [`AuditRepo::commit`] applies
+/// changes and appends the events that record them in one transaction, so a change is
+/// never saved without its record, nor recorded without being saved.
+#[derive(Clone, Debug)]
+pub enum Change {
+    UpsertPolicy(OrgPolicyRecord),
+    /// Removes the credentials of `scope` of every member under `path`; touches as many
+    /// members as held some.
+    ClearCredentialsInSubtree {
+        path: String,
+        scope: CredentialScope,
+        now: Timestamp,
+    },
+    ReplaceIpList {
+        org: OrgId,
+        purpose: IpListPurpose,
+        entries: Vec<IpListEntry>,
+    },
+    /// Sets a member's permissions over an organization, replacing what they held there.
+    ReplaceAdmin(AdminAssignment),
+    UpdateStatus {
+        user: UserId,
+        status: UserStatus,
+        now: Timestamp,
+    },
+    /// Writes a member's credentials (creating them when missing).
+    UpdateCredentials(Credentials),
+    /// Removes every pending one-time link of a member.
+    DeleteLinks(UserId),
+    /// As [`CredentialRepo::set_password`].
+    SetPassword {
+        user: UserId,
+        phc: String,
+        must_change: bool,
+        now: Timestamp,
+    },
+    /// As [`CredentialRepo::reset_second_factor`].
+    ResetSecondFactor {
+        user: UserId,
+        now: Timestamp,
+    },
+    InsertClient(Client),
+    /// Removes a client; touches 0 rows when there was none.
+    DeleteClient(ClientId),
+    /// Removes a member's consent to a client; touches 0 rows when there was none.
+    DeleteConsent {
+        user: UserId,
+        client: ClientId,
+    },
+}
+
 #[async_trait]
 pub trait AuditRepo: Send + Sync {
     /// Appends an event to its organization's chain.
     async fn append(&self, event: &NewAuditEvent) -> Result<AuditEvent, StoreError>;
+    /// Applies `changes` in order and appends `events`, in one transaction: when any of
+    /// it fails, nothing is saved. Returns how many rows each change touched.
+    async fn commit(
+        &self,
+        changes: &[Change],
+        events: &[NewAuditEvent],
+    ) -> Result<Vec<u64>, StoreError>;
     /// Newest first, after `cursor`.
     async fn search(
         &self,

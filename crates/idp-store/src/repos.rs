@@ -107,6 +107,290 @@ impl From<diesel::result::Error> for TxError {
     }
 }
 
+// The writes the audit log records, over a connection so that they run alone or, through
+// `AuditRepo::commit`, in one transaction with their events. Each returns the rows it
+// touched; none opens a transaction of its own (callers do).
+
+/// Places `event` at the end of its organization's chain. The one implementation of the
+/// chain append: inside a transaction, a concurrent append to the same chain makes the
+/// insert conflict on (org_id, seq), and the transaction is retried.
+fn append_event(c: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<AuditEvent> {
+    let last: Option<(i64, Vec<u8>)> = audit_events::table
+        .filter(audit_events::org_id.eq(event.org_id.as_str()))
+        .order(audit_events::seq.desc())
+        .select((audit_events::seq, audit_events::digest))
+        .first(c)
+        .optional()
+        .map_err(db_err)?;
+    let stored = AuditEvent::chained(
+        event.clone(),
+        last.as_ref().map(|(s, d)| (*s, d.as_slice())),
+    );
+    diesel::insert_into(audit_events::table)
+        .values(AuditRow::from(&stored))
+        .execute(c)
+        .map_err(db_err)?;
+    Ok(stored)
+}
+
+fn upsert_policy_on(c: &mut DbConnection, policy: &OrgPolicyRecord) -> QueryResult<u64> {
+    let row = PolicyRow {
+        org_id: policy.org_id.to_string(),
+        settings: to_json(&policy.settings),
+        updated_at: policy.updated_at.as_micros(),
+    };
+    let n = diesel::update(org_policies::table.find(row.org_id.clone()))
+        .set((
+            org_policies::settings.eq(&row.settings),
+            org_policies::updated_at.eq(row.updated_at),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(org_policies::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
+/// Members under `path` who hold credentials of `scope`.
+fn count_in_subtree_on(
+    c: &mut DbConnection,
+    path: &str,
+    scope: CredentialScope,
+) -> QueryResult<u64> {
+    let (low, high) = Organization::subtree_range(path);
+    let orgs = organizations::table
+        .filter(
+            organizations::path
+                .ge(low)
+                .and(organizations::path.lt(high)),
+        )
+        .select(organizations::id);
+    let members = users::table
+        .filter(users::org_id.eq_any(orgs))
+        .select(users::id);
+    let second = credentials::totp_secret_sealed
+        .is_not_null()
+        .or(credentials::email_otp_enabled.eq(true));
+    let q = credentials::table.filter(credentials::user_id.eq_any(members));
+    let n: i64 = match scope {
+        CredentialScope::SecondFactors => q.filter(second).count().get_result(c),
+        CredentialScope::Everything => q
+            .filter(credentials::password_hash.is_not_null().or(second))
+            .count()
+            .get_result(c),
+    }
+    .map_err(db_err)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+fn clear_in_subtree_on(
+    c: &mut DbConnection,
+    path: &str,
+    scope: CredentialScope,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let counted = count_in_subtree_on(c, path, scope)?;
+    let (low, high) = Organization::subtree_range(path);
+    let members: Vec<String> = users::table
+        .filter(
+            users::org_id.eq_any(
+                organizations::table
+                    .filter(
+                        organizations::path
+                            .ge(&low)
+                            .and(organizations::path.lt(&high)),
+                    )
+                    .select(organizations::id),
+            ),
+        )
+        .select(users::id)
+        .load(c)
+        .map_err(db_err)?;
+    for chunk in members.chunks(500) {
+        clear_credentials(c, chunk, scope, now)?;
+    }
+    Ok(counted)
+}
+
+fn replace_ip_list_on(
+    c: &mut DbConnection,
+    org: &OrgId,
+    purpose: IpListPurpose,
+    entries: &[IpListEntry],
+) -> QueryResult<u64> {
+    diesel::delete(
+        ip_list_entries::table.filter(
+            ip_list_entries::org_id
+                .eq(org.as_str())
+                .and(ip_list_entries::purpose.eq(purpose.as_str())),
+        ),
+    )
+    .execute(c)
+    .map_err(db_err)?;
+    for row in entries.iter().map(IpEntryRow::from) {
+        diesel::insert_into(ip_list_entries::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(entries.len() as u64)
+}
+
+fn replace_admin_on(c: &mut DbConnection, a: &AdminAssignment) -> QueryResult<u64> {
+    let row = AdminRow {
+        user_id: a.user_id.to_string(),
+        org_id: a.org_id.to_string(),
+        permissions: to_json(&a.permissions),
+        created_at: a.created_at.as_micros(),
+    };
+    diesel::delete(
+        admin_assignments::table.filter(
+            admin_assignments::user_id
+                .eq(&row.user_id)
+                .and(admin_assignments::org_id.eq(&row.org_id)),
+        ),
+    )
+    .execute(c)
+    .map_err(db_err)?;
+    diesel::insert_into(admin_assignments::table)
+        .values(&row)
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn update_status_on(
+    c: &mut DbConnection,
+    id: &UserId,
+    status: UserStatus,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    diesel::update(users::table.find(id.as_str()))
+        .set((
+            users::status.eq(status.as_str()),
+            users::updated_at.eq(now.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn update_credentials_on(c: &mut DbConnection, creds: &Credentials) -> QueryResult<u64> {
+    let row = CredentialsRow::from(creds);
+    let n = diesel::update(credentials::table.find(row.fields.user_id.clone()))
+        .set(&row.fields)
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(credentials::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
+fn delete_links_on(c: &mut DbConnection, user: &UserId) -> QueryResult<u64> {
+    diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq(user.as_str())))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn set_password_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    phc: &str,
+    must_change: bool,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let old: Option<Option<String>> = credentials::table
+        .find(user.as_str())
+        .select(credentials::password_hash)
+        .first(c)
+        .optional()
+        .map_err(db_err)?;
+    if let Some(Some(old)) = old {
+        diesel::insert_into(password_history::table)
+            .values((
+                password_history::user_id.eq(user.as_str()),
+                password_history::password_hash.eq(old),
+                password_history::created_at.eq(now.as_micros()),
+            ))
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    diesel::update(credentials::table.find(user.as_str()))
+        .set((
+            credentials::password_hash.eq(Some(phc)),
+            credentials::password_changed_at.eq(Some(now.as_micros())),
+            credentials::password_must_change.eq(must_change),
+            credentials::failed_sign_ins.eq(0),
+            credentials::locked_at.eq(None::<i64>),
+            credentials::updated_at.eq(now.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn insert_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
+    diesel::insert_into(clients::table)
+        .values(ClientRow::from(client))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn delete_client_on(c: &mut DbConnection, id: &ClientId) -> QueryResult<u64> {
+    diesel::delete(clients::table.find(id.as_str()))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn delete_consent_on(c: &mut DbConnection, user: &UserId, client: &ClientId) -> QueryResult<u64> {
+    diesel::delete(consents::table.find((user.as_str(), client.as_str())))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
+    match change {
+        Change::UpsertPolicy(p) => upsert_policy_on(c, p),
+        Change::ClearCredentialsInSubtree { path, scope, now } => {
+            clear_in_subtree_on(c, path, *scope, *now)
+        }
+        Change::ReplaceIpList {
+            org,
+            purpose,
+            entries,
+        } => replace_ip_list_on(c, org, *purpose, entries),
+        Change::ReplaceAdmin(a) => replace_admin_on(c, a),
+        Change::UpdateStatus { user, status, now } => update_status_on(c, user, *status, *now),
+        Change::UpdateCredentials(creds) => update_credentials_on(c, creds),
+        Change::DeleteLinks(user) => delete_links_on(c, user),
+        Change::SetPassword {
+            user,
+            phc,
+            must_change,
+            now,
+        } => set_password_on(c, user, phc, *must_change, *now),
+        Change::ResetSecondFactor { user, now } => {
+            clear_credentials(c, &[user.to_string()], CredentialScope::SecondFactors, *now)?;
+            Ok(1)
+        }
+        Change::InsertClient(client) => insert_client_on(c, client),
+        Change::DeleteClient(id) => delete_client_on(c, id),
+        Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
+    }
+}
+
 #[async_trait]
 impl OrgRepo for Database {
     async fn insert(&self, org: &Organization) -> QueryResult<()> {
@@ -287,18 +571,9 @@ impl UserRepo for Database {
         status: UserStatus,
         now: Timestamp,
     ) -> QueryResult<bool> {
-        let id = id.to_string();
-        self.run(move |c| {
-            diesel::update(users::table.find(id))
-                .set((
-                    users::status.eq(status.as_str()),
-                    users::updated_at.eq(now.as_micros()),
-                ))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let id = id.clone();
+        self.run(move |c| update_status_on(c, &id, status, now).map(|n| n == 1))
+            .await
     }
 }
 
@@ -319,21 +594,9 @@ impl CredentialRepo for Database {
     }
 
     async fn update(&self, creds: &Credentials) -> QueryResult<()> {
-        let row = CredentialsRow::from(creds);
-        self.run(move |c| {
-            let n = diesel::update(credentials::table.find(row.fields.user_id.clone()))
-                .set(&row.fields)
-                .execute(c)
-                .map_err(db_err)?;
-            if n == 0 {
-                diesel::insert_into(credentials::table)
-                    .values(&row)
-                    .execute(c)
-                    .map_err(db_err)?;
-            }
-            Ok(())
-        })
-        .await
+        let creds = creds.clone();
+        self.run(move |c| update_credentials_on(c, &creds).map(drop))
+            .await
     }
 
     async fn replace_recovery_codes(
@@ -531,38 +794,11 @@ impl CredentialRepo for Database {
         must_change: bool,
         now: Timestamp,
     ) -> QueryResult<()> {
-        let user = user.to_string();
+        let user = user.clone();
         let phc = phc.to_owned();
         self.run(move |c| {
             transaction_with_retry(c, |c| {
-                let old: Option<Option<String>> = credentials::table
-                    .find(&user)
-                    .select(credentials::password_hash)
-                    .first(c)
-                    .optional()
-                    .map_err(db_err)?;
-                if let Some(Some(old)) = old {
-                    diesel::insert_into(password_history::table)
-                        .values((
-                            password_history::user_id.eq(&user),
-                            password_history::password_hash.eq(old),
-                            password_history::created_at.eq(now.as_micros()),
-                        ))
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                diesel::update(credentials::table.find(&user))
-                    .set((
-                        credentials::password_hash.eq(Some(&phc)),
-                        credentials::password_changed_at.eq(Some(now.as_micros())),
-                        credentials::password_must_change.eq(must_change),
-                        credentials::failed_sign_ins.eq(0),
-                        credentials::locked_at.eq(None::<i64>),
-                        credentials::updated_at.eq(now.as_micros()),
-                    ))
-                    .execute(c)
-                    .map_err(db_err)?;
-                Ok(())
+                set_password_on(c, &user, &phc, must_change, now).map(drop)
             })
         })
         .await
@@ -583,33 +819,9 @@ impl CredentialRepo for Database {
     }
 
     async fn count_in_subtree(&self, path: &str, scope: CredentialScope) -> QueryResult<u64> {
-        let (low, high) = Organization::subtree_range(path);
-        self.run(move |c| {
-            let orgs = organizations::table
-                .filter(
-                    organizations::path
-                        .ge(low)
-                        .and(organizations::path.lt(high)),
-                )
-                .select(organizations::id);
-            let members = users::table
-                .filter(users::org_id.eq_any(orgs))
-                .select(users::id);
-            let second = credentials::totp_secret_sealed
-                .is_not_null()
-                .or(credentials::email_otp_enabled.eq(true));
-            let q = credentials::table.filter(credentials::user_id.eq_any(members));
-            let n: i64 = match scope {
-                CredentialScope::SecondFactors => q.filter(second).count().get_result(c),
-                CredentialScope::Everything => q
-                    .filter(credentials::password_hash.is_not_null().or(second))
-                    .count()
-                    .get_result(c),
-            }
-            .map_err(db_err)?;
-            Ok(u64::try_from(n).unwrap_or(0))
-        })
-        .await
+        let path = path.to_owned();
+        self.run(move |c| count_in_subtree_on(c, &path, scope))
+            .await
     }
 
     async fn clear_in_subtree(
@@ -618,33 +830,9 @@ impl CredentialRepo for Database {
         scope: CredentialScope,
         now: Timestamp,
     ) -> QueryResult<u64> {
-        let counted = self.count_in_subtree(path, scope).await?;
-        let (low, high) = Organization::subtree_range(path);
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let members: Vec<String> = users::table
-                    .filter(
-                        users::org_id.eq_any(
-                            organizations::table
-                                .filter(
-                                    organizations::path
-                                        .ge(&low)
-                                        .and(organizations::path.lt(&high)),
-                                )
-                                .select(organizations::id),
-                        ),
-                    )
-                    .select(users::id)
-                    .load(c)
-                    .map_err(db_err)?;
-                for chunk in members.chunks(500) {
-                    clear_credentials(c, chunk, scope, now)?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
-        Ok(counted)
+        let path = path.to_owned();
+        self.run(move |c| transaction_with_retry(c, |c| clear_in_subtree_on(c, &path, scope, now)))
+            .await
     }
 
     async fn insert_link(
@@ -717,14 +905,8 @@ impl CredentialRepo for Database {
     }
 
     async fn delete_links(&self, user: &UserId) -> QueryResult<()> {
-        let user = user.to_string();
-        self.run(move |c| {
-            diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq(user)))
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
-        })
-        .await
+        let user = user.clone();
+        self.run(move |c| delete_links_on(c, &user).map(drop)).await
     }
 
     async fn count_unused_recovery_codes(&self, user: &UserId) -> QueryResult<u64> {
@@ -837,15 +1019,9 @@ impl LoginMethodRepo for Database {
 #[async_trait]
 impl ClientRepo for Database {
     async fn insert(&self, client: &Client) -> QueryResult<()> {
-        let row = ClientRow::from(client);
-        self.run(move |c| {
-            diesel::insert_into(clients::table)
-                .values(&row)
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
-        })
-        .await
+        let client = client.clone();
+        self.run(move |c| insert_client_on(c, &client).map(drop))
+            .await
     }
 
     async fn find_by_id(&self, id: &ClientId) -> QueryResult<Option<Client>> {
@@ -894,14 +1070,9 @@ impl ClientRepo for Database {
     }
 
     async fn delete_by_id(&self, id: &ClientId) -> QueryResult<bool> {
-        let id = id.to_string();
-        self.run(move |c| {
-            diesel::delete(clients::table.find(id))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let id = id.clone();
+        self.run(move |c| delete_client_on(c, &id).map(|n| n == 1))
+            .await
     }
 }
 
@@ -1196,14 +1367,9 @@ impl ConsentRepo for Database {
     }
 
     async fn delete(&self, user: &UserId, client: &ClientId) -> QueryResult<bool> {
-        let key = (user.to_string(), client.to_string());
-        self.run(move |c| {
-            diesel::delete(consents::table.find(key))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let (user, client) = (user.clone(), client.clone());
+        self.run(move |c| delete_consent_on(c, &user, &client).map(|n| n == 1))
+            .await
     }
 }
 
@@ -1338,30 +1504,9 @@ impl PolicyRepo for Database {
     }
 
     async fn upsert_policy(&self, policy: &OrgPolicyRecord) -> QueryResult<()> {
-        let row = PolicyRow {
-            org_id: policy.org_id.to_string(),
-            settings: to_json(&policy.settings),
-            updated_at: policy.updated_at.as_micros(),
-        };
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let n = diesel::update(org_policies::table.find(row.org_id.clone()))
-                    .set((
-                        org_policies::settings.eq(&row.settings),
-                        org_policies::updated_at.eq(row.updated_at),
-                    ))
-                    .execute(c)
-                    .map_err(db_err)?;
-                if n == 0 {
-                    diesel::insert_into(org_policies::table)
-                        .values(&row)
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        let policy = policy.clone();
+        self.run(move |c| transaction_with_retry(c, |c| upsert_policy_on(c, &policy).map(drop)))
+            .await
     }
 
     async fn find_ip_list(
@@ -1394,26 +1539,12 @@ impl PolicyRepo for Database {
         purpose: IpListPurpose,
         entries: &[IpListEntry],
     ) -> QueryResult<()> {
-        let org = org.to_string();
-        let rows: Vec<IpEntryRow> = entries.iter().map(IpEntryRow::from).collect();
+        let org = org.clone();
+        let entries = entries.to_vec();
         self.run(move |c| {
-            c.transaction(|c| {
-                diesel::delete(
-                    ip_list_entries::table.filter(
-                        ip_list_entries::org_id
-                            .eq(&org)
-                            .and(ip_list_entries::purpose.eq(purpose.as_str())),
-                    ),
-                )
-                .execute(c)?;
-                for row in &rows {
-                    diesel::insert_into(ip_list_entries::table)
-                        .values(row)
-                        .execute(c)?;
-                }
-                Ok(())
+            transaction_with_retry(c, |c| {
+                replace_ip_list_on(c, &org, purpose, &entries).map(drop)
             })
-            .map_err(db_err)
         })
         .await
     }
@@ -1436,31 +1567,9 @@ impl PolicyRepo for Database {
     }
 
     async fn replace_admin(&self, a: &AdminAssignment) -> QueryResult<()> {
-        let row = AdminRow {
-            user_id: a.user_id.to_string(),
-            org_id: a.org_id.to_string(),
-            permissions: to_json(&a.permissions),
-            created_at: a.created_at.as_micros(),
-        };
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                diesel::delete(
-                    admin_assignments::table.filter(
-                        admin_assignments::user_id
-                            .eq(&row.user_id)
-                            .and(admin_assignments::org_id.eq(&row.org_id)),
-                    ),
-                )
-                .execute(c)
-                .map_err(db_err)?;
-                diesel::insert_into(admin_assignments::table)
-                    .values(&row)
-                    .execute(c)
-                    .map(drop)
-                    .map_err(db_err)
-            })
-        })
-        .await
+        let a = a.clone();
+        self.run(move |c| transaction_with_retry(c, |c| replace_admin_on(c, &a).map(drop)))
+            .await
     }
 
     async fn find_admin_by_user(&self, user: &UserId) -> QueryResult<Vec<AdminAssignment>> {
@@ -1483,24 +1592,23 @@ impl PolicyRepo for Database {
 impl AuditRepo for Database {
     async fn append(&self, event: &NewAuditEvent) -> QueryResult<AuditEvent> {
         let event = event.clone();
+        self.run(move |c| transaction_with_retry(c, |c| append_event(c, &event)))
+            .await
+    }
+
+    async fn commit(&self, changes: &[Change], events: &[NewAuditEvent]) -> QueryResult<Vec<u64>> {
+        let changes = changes.to_vec();
+        let events = events.to_vec();
         self.run(move |c| {
             transaction_with_retry(c, |c| {
-                let last: Option<(i64, Vec<u8>)> = audit_events::table
-                    .filter(audit_events::org_id.eq(event.org_id.as_str()))
-                    .order(audit_events::seq.desc())
-                    .select((audit_events::seq, audit_events::digest))
-                    .first(c)
-                    .optional()
-                    .map_err(db_err)?;
-                let stored = AuditEvent::chained(
-                    event.clone(),
-                    last.as_ref().map(|(s, d)| (*s, d.as_slice())),
-                );
-                diesel::insert_into(audit_events::table)
-                    .values(AuditRow::from(&stored))
-                    .execute(c)
-                    .map_err(db_err)?;
-                Ok(stored)
+                let touched = changes
+                    .iter()
+                    .map(|change| apply_change(c, change))
+                    .collect::<QueryResult<Vec<u64>>>()?;
+                for event in &events {
+                    append_event(c, event)?;
+                }
+                Ok(touched)
             })
         })
         .await

@@ -61,6 +61,7 @@ contract_tests! {
     policies_ip_lists_and_admins => sqlite_policies_ip_lists_and_admins, postgres_policies_ip_lists_and_admins;
     audit_chains_and_search => sqlite_audit_chains_and_search, postgres_audit_chains_and_search;
     audit_concurrent_appends_keep_the_chain => sqlite_audit_concurrent_appends_keep_the_chain, postgres_audit_concurrent_appends_keep_the_chain;
+    audit_commit_saves_a_change_only_with_its_event => sqlite_audit_commit_saves_a_change_only_with_its_event, postgres_audit_commit_saves_a_change_only_with_its_event;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -234,8 +235,8 @@ mod contracts {
     use idp_core::ids::{ClientId, OrgId, UserId};
     use idp_core::org::Organization;
     use idp_core::ports::{
-        AuditRepo, ClientRepo, ConsentRepo, CredentialRepo, GrantRepo, KeyRepo, LoginMethodRepo,
-        OrgRepo, PolicyRepo, SessionRepo, StoreError, UserRepo,
+        AuditRepo, Change, ClientRepo, ConsentRepo, CredentialRepo, GrantRepo, KeyRepo,
+        LoginMethodRepo, OrgRepo, PolicyRepo, SessionRepo, StoreError, UserRepo,
     };
     use idp_core::records::{
         AdminAssignment, Consent, Credentials, Grant, IpListEntry, IpListPurpose, KeyState,
@@ -2230,5 +2231,151 @@ mod contracts {
             .map(|e| e.event.detail["n"].to_string())
             .collect();
         assert_eq!(details.len(), 20, "no event lost or duplicated");
+    }
+
+    /// Makes the database refuse any audit event whose actor is `refuse`, the way a full
+    /// disk or a lost connection would refuse it at the worst moment.
+    async fn refuse_events_from(db: &Database) {
+        let sql = match db.backend() {
+            idp_store::Backend::Sqlite => {
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+                 WHEN NEW.actor_id = 'refuse' \
+                 BEGIN SELECT RAISE(ABORT, 'audit write refused'); END;"
+            }
+            idp_store::Backend::Postgres => {
+                "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'audit write refused'; END $$; \
+                 CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW \
+                 WHEN (NEW.actor_id = 'refuse') EXECUTE FUNCTION refuse_audit();"
+            }
+        };
+        db.run(move |c| {
+            diesel::connection::SimpleConnection::batch_execute(c, sql)
+                .map_err(|e| StoreError::Backend(e.to_string()))
+        })
+        .await
+        .unwrap();
+    }
+
+    pub async fn audit_commit_saves_a_change_only_with_its_event(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let mut creds = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        creds.locked_at = Some(NOW);
+        creds.failed_sign_ins = 5;
+        CredentialRepo::update(db, &creds).await.unwrap();
+        refuse_events_from(db).await;
+        let client = full_client(&acme.id);
+        let changes = vec![
+            Change::UpsertPolicy(OrgPolicyRecord {
+                org_id: acme.id.clone(),
+                settings: serde_json::json!({"lockout_after_failures": 5}),
+                updated_at: at(1),
+            }),
+            Change::ReplaceIpList {
+                org: acme.id.clone(),
+                purpose: IpListPurpose::AllowSignIn,
+                entries: vec![IpListEntry {
+                    id: "entry-1".into(),
+                    org_id: acme.id.clone(),
+                    purpose: IpListPurpose::AllowSignIn,
+                    cidr: "10.0.0.0/8".into(),
+                    note: None,
+                    created_at: at(1),
+                }],
+            },
+            Change::ReplaceAdmin(AdminAssignment {
+                user_id: ada.id.clone(),
+                org_id: acme.id.clone(),
+                permissions: vec!["members".into()],
+                created_at: at(1),
+            }),
+            Change::UpdateStatus {
+                user: ada.id.clone(),
+                status: UserStatus::Disabled,
+                now: at(1),
+            },
+            Change::SetPassword {
+                user: ada.id.clone(),
+                phc: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+                must_change: true,
+                now: at(1),
+            },
+            Change::InsertClient(client.clone()),
+        ];
+        let kind = (
+            ActivityType::SecuritySettingsChange,
+            EventKind::Edit,
+            InfoType::SecuritySettings,
+        );
+        let accepted = audit_event(&acme.id, at(1), kind, Some(&ada.id), 1);
+        let mut refused = audit_event(&acme.id, at(1), kind, Some(&ada.id), 2);
+        refused.actor_id = Some("refuse".into());
+
+        // The second event cannot be written: none of the changes, nor the first event, stay.
+        let failed = AuditRepo::commit(db, &changes, &[accepted.clone(), refused]).await;
+        assert!(failed.is_err(), "{failed:?}");
+        assert_eq!(PolicyRepo::find_policy(db, &acme.id).await.unwrap(), None);
+        assert!(
+            PolicyRepo::find_ip_list(db, &acme.id, IpListPurpose::AllowSignIn)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            PolicyRepo::find_admin_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let unchanged = UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap();
+        assert_eq!(unchanged.status, UserStatus::Active);
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &ada.id).await.unwrap(),
+            Some(creds.clone()),
+            "still locked, no password"
+        );
+        assert_eq!(ClientRepo::find_by_id(db, &client.id).await.unwrap(), None);
+        assert!(
+            AuditRepo::find_chain(db, &acme.id, 0, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // With events that can be written, every change is saved with them.
+        let touched = AuditRepo::commit(db, &changes, &[accepted]).await.unwrap();
+        assert_eq!(touched, vec![1, 1, 1, 1, 1, 1]);
+        assert!(
+            PolicyRepo::find_policy(db, &acme.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            UserRepo::find_by_id(db, &ada.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            UserStatus::Disabled
+        );
+        let now = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(now.locked_at.is_none() && now.password_must_change);
+        assert!(
+            ClientRepo::find_by_id(db, &client.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 10).await.unwrap();
+        assert_eq!(chain.len(), 1);
+        assert_eq!(verify_chain(&GENESIS, &chain), Ok(1));
     }
 }
