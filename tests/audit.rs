@@ -107,29 +107,13 @@ async fn administrators_search_and_export_the_events_of_what_they_administer() {
         "acme",
         "--json",
     ]);
-    idp.cli(&[
-        "user",
-        "create",
-        "--org",
+    idp.member(
         "acme",
-        "--email",
         "root@example.com",
-        "--password",
         "administrator password",
-        "--super-admin",
-        "--json",
-    ]);
-    idp.cli(&[
-        "user",
-        "create",
-        "--org",
-        "north",
-        "--email",
-        "nora@example.com",
-        "--password",
-        "north pole expedition",
-        "--json",
-    ]);
+        &["--super-admin"],
+    );
+    idp.member("north", "nora@example.com", "north pole expedition", &[]);
     idp.cli_text(&[
         "user",
         "grant-admin",
@@ -430,4 +414,224 @@ async fn the_command_line_lists_events_with_filters_and_records_the_search() {
         1,
         "the first search is on record (this one is recorded after it reads): {recorded}"
     );
+}
+
+/// A signed-in administrator's browser, for calls with the CSRF header.
+async fn admin_session(idp: &Idp, email: &str, password: &str) -> Browser {
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let r = b.submit_sign_in(&page, email, password).await;
+    assert_eq!(r.headers()[LOCATION], "/account");
+    b
+}
+
+/// An administration API call from a signed-in administrator: status and JSON body.
+async fn call(
+    b: &Browser,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut r = b
+        .http
+        .request(method, b.abs(path))
+        .header("x-csrf-token", b.cookie("idp_csrf").unwrap());
+    if let Some(body) = body {
+        r = r.json(&body);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// A call that must succeed: its JSON body.
+async fn ok(b: &Browser, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let (status, body) = call(b, method, path, body).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+async fn get_ok(b: &Browser, path: &str) -> Value {
+    ok(b, reqwest::Method::GET, path, None).await
+}
+
+async fn post_ok(b: &Browser, path: &str) -> Value {
+    ok(b, reqwest::Method::POST, path, Some(serde_json::json!({}))).await
+}
+
+/// The events of one activity in `acme`, newest first, read back through the search API.
+async fn events_of(b: &Browser, activity: &str) -> Vec<Value> {
+    let body = get_ok(
+        b,
+        &format!("/admin/api/audit/events?org=acme&activity={activity}&limit=500"),
+    )
+    .await;
+    body["events"].as_array().unwrap().clone()
+}
+
+const TESS_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// A code the authenticator app does not show around now.
+fn wrong_totp_code() -> String {
+    use idp_core::totp::{TotpSecret, code_at_step, step_at};
+    let secret = TotpSecret::parse_base32(TESS_SECRET).unwrap();
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    let step = step_at(idp_core::Timestamp::from_micros(
+        i64::try_from(micros).unwrap(),
+    ));
+    (0..1_000_000u32)
+        .map(|n| format!("{n:06}"))
+        .find(|c| (-3..=3).all(|s| *c != code_at_step(&secret, step + s)))
+        .unwrap()
+}
+
+/// Drives the paths behind the events this log gained (personal-information access,
+/// unlocks, a refused second factor while locked) and reads each back through the search.
+async fn added_events_are_written_by_their_paths(idp: &Idp) {
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    let tess = idp.member(
+        "acme",
+        "tess@example.com",
+        "second factor enthusiast",
+        &["--totp-secret", TESS_SECRET],
+    );
+    let tess_id = tess["id"].as_str().unwrap().to_owned();
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "lockout_after_failures=2",
+        "--json",
+    ]);
+
+    // Ada's password locks after two failures; a temporary password unlocks it.
+    for _ in 0..2 {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        b.submit_sign_in(&page, EMAIL, "not the password").await;
+    }
+    let root = admin_session(idp, "root@example.com", "administrator password").await;
+    post_ok(
+        &root,
+        &format!("/admin/api/members/{}/temporary-password", idp.user_id),
+    )
+    .await;
+
+    // Tess's second factor locks after ten wrong codes; one more is refused as locked, and
+    // an administrator's reset unlocks it.
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let page = match b
+        .sign_in(&page, "tess@example.com", "second factor enthusiast")
+        .await
+    {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/second-factor" => html,
+        other => panic!("expected the second-factor page, got {other:?}"),
+    };
+    let wrong = wrong_totp_code();
+    let csrf = hidden(&page, "csrf");
+    for n in 1..=11 {
+        let r = b
+            .post(
+                "/login/second-factor",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("method", "totp"),
+                    ("code", wrong.as_str()),
+                ],
+            )
+            .await;
+        let expected = if n < 10 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(r.status(), expected, "attempt {n}");
+    }
+    post_ok(
+        &root,
+        &format!("/admin/api/members/{tess_id}/second-factor/reset"),
+    )
+    .await;
+
+    // Members' details, read from the command line and through the API.
+    idp.cli(&["user", "list", "--org", "acme", "--json"]);
+    let body = get_ok(&root, "/admin/api/orgs/acme/members").await;
+    assert_eq!(body["members"].as_array().unwrap().len(), 3);
+    let body = get_ok(&root, &format!("/admin/api/members/{tess_id}")).await;
+    assert_eq!(body["email"], "tess@example.com");
+
+    let access = events_of(&root, "personal_info_access").await;
+    assert_eq!(access.len(), 3, "{access:#?}");
+    let (viewed, listed_api, listed_cli) = (&access[0], &access[1], &access[2]);
+    assert_eq!(viewed["event"], "view");
+    assert_eq!(viewed["info_type"], "personal");
+    assert_eq!(viewed["actor_kind"], "administrator");
+    assert_eq!(viewed["target_user_id"], tess_id.as_str());
+    assert_eq!(listed_api["detail"]["count"], 3);
+    assert_eq!(listed_api["target_user_id"], Value::Null);
+    assert_eq!(listed_cli["actor_kind"], "system");
+
+    let locks = events_of(&root, "account_lock").await;
+    let by = |lock: &str, after: &str| {
+        locks
+            .iter()
+            .filter(|e| e["detail"]["lock"] == lock && e["detail"]["after"] == after)
+            .count()
+    };
+    assert_eq!(by("second_factor", "unlocked"), 1, "{locks:#?}");
+    assert_eq!(by("password", "unlocked"), 1, "{locks:#?}");
+    let unlocked = locks
+        .iter()
+        .find(|e| e["detail"]["by"] == "temporary_password")
+        .unwrap();
+    assert_eq!(unlocked["target_user_id"], idp.user_id.as_str());
+    assert_eq!(unlocked["actor_kind"], "administrator");
+    let reset = locks
+        .iter()
+        .find(|e| e["detail"]["by"] == "second_factor_reset")
+        .unwrap();
+    assert_eq!(reset["target_user_id"], tess_id.as_str());
+
+    let sign_ins = events_of(&root, "sign_in").await;
+    let refused: Vec<&Value> = sign_ins
+        .iter()
+        .filter(|e| e["detail"]["reason"] == "second_factor_locked")
+        .collect();
+    assert_eq!(refused.len(), 1, "{sign_ins:#?}");
+    assert_eq!(refused[0]["detail"]["method"], "totp");
+    assert_eq!(refused[0]["detail"]["result"], "failure");
+    assert_eq!(refused[0]["target_user_id"], tess_id.as_str());
+    let temporary = events_of(&root, "temporary_password").await;
+    assert_eq!(temporary[0]["detail"]["unlocked"], true);
+}
+
+#[tokio::test]
+async fn added_events_are_written_by_their_paths_on_sqlite() {
+    let idp = Idp::start().await;
+    added_events_are_written_by_their_paths(&idp).await;
+}
+
+#[tokio::test]
+async fn added_events_are_written_by_their_paths_on_postgres() {
+    let Some((idp, _db)) =
+        Idp::on_postgres("added_events_are_written_by_their_paths_on_postgres", &[]).await
+    else {
+        return;
+    };
+    added_events_are_written_by_their_paths(&idp).await;
 }

@@ -6,7 +6,7 @@
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::client::{Client, wire_enum};
 use crate::org::Organization;
-use crate::ports::{StoreError, Stores};
+use crate::ports::{Change, StoreError, Stores};
 use crate::records::{AdminAssignment, User};
 use crate::signin::Origin;
 
@@ -164,27 +164,27 @@ pub async fn grant(
         permissions: held.clone(),
         created_at: now,
     };
-    stores.policies.replace_admin(&assignment).await?;
     let (actor_kind, actor_id) = by.audit();
+    let event = NewAuditEvent {
+        org_id: org.id.clone(),
+        occurred_at: now,
+        actor_kind,
+        actor_id,
+        target_user_id: Some(member.id.clone()),
+        activity: ActivityType::PermissionChange,
+        event: EventKind::Edit,
+        info_type: InfoType::Permission,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        device_id: None,
+        detail: serde_json::json!({
+            "before": existing.map(|a| a.permissions).unwrap_or_default(),
+            "after": held,
+        }),
+    };
     stores
         .audit
-        .append(&NewAuditEvent {
-            org_id: org.id.clone(),
-            occurred_at: now,
-            actor_kind,
-            actor_id,
-            target_user_id: Some(member.id.clone()),
-            activity: ActivityType::PermissionChange,
-            event: EventKind::Edit,
-            info_type: InfoType::Permission,
-            ip: origin.ip.clone(),
-            user_agent: origin.user_agent.clone(),
-            device_id: None,
-            detail: serde_json::json!({
-                "before": existing.map(|a| a.permissions).unwrap_or_default(),
-                "after": held,
-            }),
-        })
+        .commit(&[Change::ReplaceAdmin(assignment.clone())], &[event])
         .await?;
     Ok(assignment)
 }

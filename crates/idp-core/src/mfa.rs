@@ -10,7 +10,7 @@ use crate::crypto::{CryptoError, MasterKey, TokenDigest};
 use crate::ids::UserId;
 use crate::policy::{self, SecondFactorStep};
 use crate::ports::{
-    Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
+    Change, Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
 };
 use crate::random::Random;
 use crate::records::{Credentials, SecondFactorLock, User};
@@ -306,7 +306,19 @@ pub async fn verify(
 ) -> SfResult<()> {
     let now = stores.clock.now();
     let mut creds = credentials(stores, &user.id).await?;
-    refuse_if_locked(&creds, now)?;
+    if let Err(locked) = refuse_if_locked(&creds, now) {
+        let mut refused = event(
+            user,
+            ActivityType::SignIn,
+            EventKind::SignIn,
+            origin,
+            now,
+            serde_json::json!({"method": method, "result": "failure", "reason": "second_factor_locked"}),
+        );
+        refused.info_type = InfoType::AuthenticationToken;
+        stores.audit.append(&refused).await?;
+        return Err(locked);
+    }
     if !has_factor(&creds) {
         return Err(SecondFactorError::NotSetUp);
     }
@@ -688,11 +700,10 @@ pub async fn reset_by_admin(
         Err(AuthzError::Store(e)) => return Err(e.into()),
     }
     let before = stores.credentials.find_by_user(&target.id).await?;
-    stores
-        .credentials
-        .reset_second_factor(&target.id, now)
-        .await?;
-    stores.ephemeral.delete(&email_code_key(&target.id)).await?;
+    let was_locked = before
+        .as_ref()
+        .and_then(|c| c.second_factor_lock.locked_until(now))
+        .is_some();
     let by_text = match by {
         Actor::Member(a) => a.email.to_string(),
         Actor::Service { client, .. } => format!("client {}", client.id),
@@ -709,13 +720,33 @@ pub async fn reset_by_admin(
             "before": {
                 "authenticator": before.as_ref().is_some_and(|c| c.totp_secret_sealed.is_some()),
                 "email_codes": before.as_ref().is_some_and(|c| c.email_otp_enabled),
-                "locked": before.as_ref().and_then(|c| c.second_factor_lock.locked_until(now)).is_some(),
+                "locked": was_locked,
             },
             "after": {"authenticator": false, "email_codes": false, "locked": false},
         }),
     );
     (done.actor_kind, done.actor_id) = by.audit();
-    stores.audit.append(&done).await?;
+    let mut events = vec![done];
+    if was_locked {
+        let mut unlocked = event(
+            target,
+            ActivityType::AccountLock,
+            EventKind::Edit,
+            origin,
+            now,
+            serde_json::json!({"lock": "second_factor", "before": "locked", "after": "unlocked",
+                               "by": "second_factor_reset"}),
+        );
+        (unlocked.actor_kind, unlocked.actor_id) = by.audit();
+        events.push(unlocked);
+    }
+    let change = Change::ResetSecondFactor {
+        user: target.id.clone(),
+        now,
+    };
+    stores.audit.commit(&[change], &events).await?;
+    // Not in the database: an emailed code still pending expires by itself if this fails.
+    stores.ephemeral.delete(&email_code_key(&target.id)).await?;
     Ok(())
 }
 

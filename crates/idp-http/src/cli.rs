@@ -901,19 +901,9 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::List { org, out } => {
-            let org = admin::resolve_org(&wired.stores, &org).await?;
-            let mut all = Vec::new();
-            let mut after = None;
-            loop {
-                let page = wired
-                    .stores
-                    .users
-                    .find_by_org(&org.id, after.as_ref(), 500)
+            let all =
+                admin::list_members(&wired.stores, &Actor::Operator, &Origin::default(), &org)
                     .await?;
-                let Some(last) = page.last() else { break };
-                after = Some(last.id.clone());
-                all.extend(page);
-            }
             if out.json {
                 print_json(&json!(all.iter().map(user_json).collect::<Vec<_>>()))
             } else {

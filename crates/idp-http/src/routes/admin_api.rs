@@ -116,6 +116,20 @@ pub const OPERATIONS: &[Operation] = &[
         "Download the filtered events as an Excel workbook, written in constant memory (the same filters as the search)"
     ),
     operation!(
+        get,
+        "/admin/api/orgs/{org}/members",
+        get_members,
+        Some(Permission::Members),
+        "List an organization's members (recorded as an access to personal information)"
+    ),
+    operation!(
+        get,
+        "/admin/api/members/{id}",
+        get_member,
+        Some(Permission::Members),
+        "A member's details (recorded as an access to their personal information)"
+    ),
+    operation!(
         put,
         "/admin/api/members/{id}/status",
         put_status,
@@ -288,9 +302,9 @@ fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
             json!({"error": e.to_string(), "your_address": ip, "confirm_own_address": true}),
         )),
         AdminError::Authz(AuthzError::Forbidden(_)) => Err(HttpError::Forbidden(e.to_string())),
-        AdminError::UnknownOrganization(_) | AdminError::UnknownMember(_) => {
-            Err(HttpError::NotFound(e.to_string()))
-        }
+        AdminError::UnknownOrganization(_)
+        | AdminError::UnknownMember(_)
+        | AdminError::UnknownMemberId(_) => Err(HttpError::NotFound(e.to_string())),
         other => Err(other.into()),
     }
 }
@@ -579,6 +593,42 @@ async fn target(
         .ok_or_else(|| HttpError::NotFound("no such member".into()))?;
     require(state, req, actor, &org, permission, action).await?;
     Ok((member, org))
+}
+
+/// A member as administrators read them.
+fn member_json(u: &User) -> Value {
+    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name,
+           "locale": u.locale, "status": u.status.as_str(), "super_admin": u.super_admin,
+           "created_at": u.created_at.to_rfc3339()})
+}
+
+async fn get_members(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    match admin::list_members(&state.stores, &actor, &web::origin(&req), &path).await {
+        Ok(members) => Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(json!({"members": members.iter().map(member_json).collect::<Vec<_>>()}))),
+        Err(e) => admin_error(e),
+    }
+}
+
+async fn get_member(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let id = UserId::from_string(path.into_inner());
+    match admin::view_member(&state.stores, &actor, &web::origin(&req), &id).await {
+        Ok(member) => Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(member_json(&member))),
+        Err(e) => admin_error(e),
+    }
 }
 
 #[derive(Deserialize)]
