@@ -10,6 +10,7 @@
 mod support;
 
 use support::flow::*;
+use support::smtp::SmtpServer;
 use support::*;
 
 #[tokio::test]
@@ -634,4 +635,175 @@ async fn added_events_are_written_by_their_paths_on_postgres() {
         return;
     };
     added_events_are_written_by_their_paths(&idp).await;
+}
+
+/// The provider mailing through a real SMTP server, on SQLite or (with `pg`) on
+/// PostgreSQL and Redis, with a super administrator and a few sign-ins on record.
+async fn exporting_idp(
+    test: &str,
+    smtp: &SmtpServer,
+    pg: bool,
+    extra: &[(&str, &str)],
+) -> Option<(Idp, Option<PgDatabase>)> {
+    let port = smtp.port.to_string();
+    let mut env = vec![
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", port.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let (idp, db) = if pg {
+        let (idp, db) = Idp::on_postgres(test, &env).await?;
+        (idp, Some(db))
+    } else {
+        (Idp::start_with(&env).await, None)
+    };
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    for password in [PASSWORD, "not the password", PASSWORD] {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        b.submit_sign_in(&page, EMAIL, password).await;
+    }
+    Some((idp, db))
+}
+
+/// Asks for a background export; the job id from the 202 answer.
+async fn request_export(b: &Browser, query: &str) -> String {
+    let (status, body) = call(
+        b,
+        reqwest::Method::POST,
+        &format!("/admin/api/audit/exports?{query}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["link_sent_to"], "root@example.com");
+    body["job_id"].as_str().unwrap().to_owned()
+}
+
+/// The files waiting for their download.
+fn waiting_exports(idp: &Idp) -> usize {
+    std::fs::read_dir(idp.server.dir.join("data/audit-exports"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
+    let root = admin_session(idp, "root@example.com", "administrator password").await;
+    let job = request_export(&root, "org=acme&activity=sign_in&format=csv").await;
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
+    assert_eq!(waiting_exports(idp), 1);
+
+    // The link alone downloads it, as the streamed export would have answered.
+    let http = reqwest::Client::new();
+    let first = http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(
+        first.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let downloaded = first.text().await.unwrap();
+    let (status, streamed) = call(
+        &root,
+        reqwest::Method::GET,
+        "/admin/api/audit/export.csv?org=acme&activity=sign_in",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(Value::String(downloaded.clone()), streamed);
+    assert_eq!(downloaded.lines().count(), 5, "a header and four sign-ins");
+    assert_eq!(waiting_exports(idp), 0, "deleted once downloaded");
+
+    // Once only; a made-up token is refused the same way.
+    let again = http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
+    let made_up = http
+        .get(idp.url("/admin/api/audit/exports/download?token=made-up"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made_up.status(), StatusCode::GONE);
+
+    // The request and the download are on record.
+    let accesses = events_of(&root, "audit_access").await;
+    let of_job: Vec<&Value> = accesses
+        .iter()
+        .filter(|e| e["detail"]["export"] == job.as_str())
+        .collect();
+    assert_eq!(of_job.len(), 2, "{accesses:#?}");
+    assert_eq!(of_job[0]["event"], "download");
+    assert_eq!(of_job[1]["event"], "create");
+    assert_eq!(of_job[1]["detail"]["filter"]["activity"], "sign_in");
+    assert_eq!(of_job[1]["actor_kind"], "administrator");
+
+    // An Excel workbook the same way.
+    request_export(&root, "org=acme&format=xlsx").await;
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 2, |m| {
+        !m.contains(&link)
+    });
+    let xlsx = http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let (status, _) = call(
+        &root,
+        reqwest::Method::POST,
+        "/admin/api/audit/exports?org=acme&format=pdf",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_background_export_is_emailed_as_a_one_time_link_on_sqlite() {
+    let test = "a_background_export_is_emailed_as_a_one_time_link_on_sqlite";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let (idp, _) = exporting_idp(test, &smtp, false, &[]).await.unwrap();
+    background_export_is_emailed_once(&idp, &smtp).await;
+}
+
+#[tokio::test]
+async fn a_background_export_is_emailed_as_a_one_time_link_on_postgres() {
+    let test = "a_background_export_is_emailed_as_a_one_time_link_on_postgres";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let Some((idp, _db)) = exporting_idp(test, &smtp, true, &[]).await else {
+        return;
+    };
+    background_export_is_emailed_once(&idp, &smtp).await;
+}
+
+#[tokio::test]
+async fn an_expired_export_link_is_refused_and_its_file_deleted() {
+    let test = "an_expired_export_link_is_refused_and_its_file_deleted";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let Some((idp, _db)) = exporting_idp(
+        test,
+        &smtp,
+        true,
+        &[("IDP_AUDIT__EXPORT_LINK_TTL_SECS", "2")],
+    )
+    .await
+    else {
+        return;
+    };
+    let root = admin_session(&idp, "root@example.com", "administrator password").await;
+    request_export(&root, "org=acme").await;
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let late = reqwest::get(idp.url(&link)).await.unwrap();
+    assert_eq!(late.status(), StatusCode::GONE);
+    assert_eq!(waiting_exports(&idp), 0, "the file went with the link");
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod audit_export;
 pub mod authz;
 pub mod client;
 pub mod clock;

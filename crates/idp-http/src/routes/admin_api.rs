@@ -27,16 +27,25 @@ pub struct Operation {
     pub summary: &'static str,
     /// The permission it needs over the organization it touches.
     pub permission: Option<Permission>,
+    /// Authenticated by the token of an emailed one-time link instead.
+    pub link_token: bool,
     register: fn(&mut aw::ServiceConfig),
 }
 
 macro_rules! operation {
+    ($method:ident, $path:literal, $handler:path, link_token, $summary:literal) => {
+        Operation {
+            link_token: true,
+            ..operation!($method, $path, $handler, None, $summary)
+        }
+    };
     ($method:ident, $path:literal, $handler:path, $permission:expr, $summary:literal) => {
         Operation {
             method: stringify!($method),
             path: $path,
             summary: $summary,
             permission: $permission,
+            link_token: false,
             register: |cfg| {
                 cfg.route($path, aw::$method().to($handler));
             },
@@ -130,6 +139,20 @@ pub const OPERATIONS: &[Operation] = &[
         "A member's details (recorded as an access to their personal information)"
     ),
     operation!(
+        post,
+        "/admin/api/audit/exports",
+        super::audit_api::request_export,
+        Some(Permission::AuditLog),
+        "Export the filtered events in the background (the same filters as the search, and format: csv or xlsx); answers 202 with job_id, and emails the administrator a one-time download link"
+    ),
+    operation!(
+        get,
+        "/admin/api/audit/exports/download",
+        super::audit_api::download_export,
+        link_token,
+        "Download a background export once, with the token of the emailed link (token); 410 when unknown, used or expired"
+    ),
+    operation!(
         put,
         "/admin/api/members/{id}/status",
         put_status,
@@ -203,6 +226,7 @@ pub fn document(issuer: &str) -> Value {
             }),
         );
         let security = match op.permission {
+            _ if op.link_token => json!([{"link_token": []}]),
             Some(p) => {
                 operation.insert("x-permission".into(), json!(p));
                 json!([{"session": [], "csrf": []}, {"bearer": [p.scope()]}])
@@ -229,6 +253,7 @@ pub fn document(issuer: &str) -> Value {
             "session": {"type": "apiKey", "in": "cookie", "name": "idp_session"},
             "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            "link_token": {"type": "apiKey", "in": "query", "name": "token"},
         }},
         "paths": paths,
     })
