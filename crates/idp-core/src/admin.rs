@@ -678,10 +678,6 @@ pub async fn create_org(
     if stores.orgs.find_by_slug(&org.slug).await?.is_some() {
         return Err(AdminError::DuplicateSlug(org.slug));
     }
-    stores.orgs.insert(&org).await.map_err(|e| match e {
-        StoreError::Conflict { .. } => AdminError::DuplicateSlug(org.slug.clone()),
-        other => AdminError::Store(other),
-    })?;
     let mut event = system_event(
         &org.id,
         ActivityType::OrganizationChange,
@@ -690,7 +686,14 @@ pub async fn create_org(
         stores,
     );
     event.detail = serde_json::json!({"after": {"name": org.name, "slug": org.slug, "parent_id": org.parent_id}});
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::InsertOrg(org.clone())], &[event])
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AdminError::DuplicateSlug(org.slug.clone()),
+            other => AdminError::Store(other),
+        })?;
     Ok(org)
 }
 
@@ -759,16 +762,6 @@ pub async fn create_member(
             Some(master_key.seal(stores.random.as_ref(), totp::SEAL_PURPOSE, secret.expose()));
         credentials.totp_enrolled_at = Some(now);
     }
-    stores
-        .users
-        .insert(&user, &credentials)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => AdminError::DuplicateEmail {
-                email: email.clone(),
-            },
-            other => AdminError::Store(other),
-        })?;
     let mut event = system_event(
         &org.id,
         ActivityType::MemberChange,
@@ -781,7 +774,16 @@ pub async fn create_member(
         "after": {"super_admin": user.super_admin, "password_set": credentials.password_hash.is_some(),
                   "totp_imported": credentials.totp_secret_sealed.is_some()}
     });
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::InsertUser(user.clone(), credentials)], &[event])
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AdminError::DuplicateEmail {
+                email: email.clone(),
+            },
+            other => AdminError::Store(other),
+        })?;
     Ok(user)
 }
 

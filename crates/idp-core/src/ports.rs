@@ -309,6 +309,11 @@ pub enum Change {
         now: Timestamp,
     },
     InsertClient(Client),
+    InsertOrg(Organization),
+    /// A new member with their credentials.
+    InsertUser(User, Credentials),
+    /// Records consent, replacing an earlier one for the same member and client.
+    UpsertConsent(Consent),
     /// Removes a client; touches 0 rows when there was none.
     DeleteClient(ClientId),
     /// Removes a member's consent to a client; touches 0 rows when there was none.

@@ -9,7 +9,7 @@ use crate::email::Email;
 use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use crate::org::Organization;
 use crate::policy::{EffectivePolicy, allow_list, effective_policy, ip_allowed, parse_ip};
-use crate::ports::{PasswordError, StoreError, Stores};
+use crate::ports::{Change, PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{
     BrowserSession, Consent, Credentials, LoginMethodKind, SignInRecord, User, UserStatus,
@@ -372,7 +372,6 @@ pub async fn record_consent(
         scopes: all,
         granted_at: now,
     };
-    stores.consents.upsert(&consent).await?;
     let mut event = sign_in_event(
         &user.org_id,
         Some(&user.id),
@@ -383,6 +382,9 @@ pub async fn record_consent(
     event.activity = ActivityType::Consent;
     event.event = EventKind::Create;
     event.info_type = InfoType::Permission;
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::UpsertConsent(consent.clone())], &[event])
+        .await?;
     Ok(consent)
 }

@@ -22,6 +22,18 @@ fn db_err(e: diesel::result::Error) -> StoreError {
     StoreError::from_diesel(e)
 }
 
+/// Runs `f` in one transaction: an error from it rolls everything back.
+fn in_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    conn.transaction::<T, TxError, _>(|c| f(c).map_err(TxError::Store))
+        .map_err(|e| match e {
+            TxError::Store(s) => s,
+            TxError::Diesel(d) => db_err(d),
+        })
+}
+
 /// Runs `f` in a transaction, again when it lost a race it may win on a retry.
 fn transaction_with_retry<T>(
     conn: &mut DbConnection,
@@ -29,12 +41,7 @@ fn transaction_with_retry<T>(
 ) -> QueryResult<T> {
     let mut attempt = 0u32;
     loop {
-        let result = conn
-            .transaction::<T, TxError, _>(|c| f(c).map_err(TxError::Store))
-            .map_err(|e| match e {
-                TxError::Store(s) => s,
-                TxError::Diesel(d) => db_err(d),
-            });
+        let result = in_transaction(conn, &mut f);
         match result {
             Err(e) if attempt < 50 && is_retryable(&e) => {
                 attempt += 1;
@@ -346,6 +353,44 @@ fn insert_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
         .map_err(db_err)
 }
 
+fn insert_org_on(c: &mut DbConnection, org: &Organization) -> QueryResult<u64> {
+    diesel::insert_into(organizations::table)
+        .values(OrgRow::from(org))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn insert_user_on(c: &mut DbConnection, user: &User, creds: &Credentials) -> QueryResult<u64> {
+    diesel::insert_into(users::table)
+        .values(UserRow::from(user))
+        .execute(c)
+        .map_err(db_err)?;
+    diesel::insert_into(credentials::table)
+        .values(CredentialsRow::from(creds))
+        .execute(c)
+        .map_err(db_err)?;
+    Ok(1)
+}
+
+fn upsert_consent_on(c: &mut DbConnection, consent: &Consent) -> QueryResult<u64> {
+    let row = ConsentRow::from(consent);
+    let n = diesel::update(consents::table.find((row.user_id.clone(), row.client_id.clone())))
+        .set((
+            consents::scopes.eq(&row.scopes),
+            consents::granted_at.eq(row.granted_at),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(consents::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
 fn delete_client_on(c: &mut DbConnection, id: &ClientId) -> QueryResult<u64> {
     diesel::delete(clients::table.find(id.as_str()))
         .execute(c)
@@ -386,6 +431,9 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             Ok(1)
         }
         Change::InsertClient(client) => insert_client_on(c, client),
+        Change::InsertOrg(org) => insert_org_on(c, org),
+        Change::InsertUser(user, creds) => insert_user_on(c, user, creds),
+        Change::UpsertConsent(consent) => upsert_consent_on(c, consent),
         Change::DeleteClient(id) => delete_client_on(c, id),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
     }
@@ -394,15 +442,8 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
 #[async_trait]
 impl OrgRepo for Database {
     async fn insert(&self, org: &Organization) -> QueryResult<()> {
-        let row = OrgRow::from(org);
-        self.run(move |c| {
-            diesel::insert_into(organizations::table)
-                .values(&row)
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
-        })
-        .await
+        let org = org.clone();
+        self.run(move |c| insert_org_on(c, &org).map(drop)).await
     }
 
     async fn find_by_id(&self, id: &OrgId) -> QueryResult<Option<Organization>> {
@@ -467,21 +508,9 @@ impl OrgRepo for Database {
 #[async_trait]
 impl UserRepo for Database {
     async fn insert(&self, user: &User, credentials: &Credentials) -> QueryResult<()> {
-        let user_row = UserRow::from(user);
-        let cred_row = CredentialsRow::from(credentials);
-        self.run(move |c| {
-            c.transaction(|c| {
-                diesel::insert_into(users::table)
-                    .values(&user_row)
-                    .execute(c)?;
-                diesel::insert_into(credentials::table)
-                    .values(&cred_row)
-                    .execute(c)?;
-                Ok(())
-            })
-            .map_err(db_err)
-        })
-        .await
+        let (user, credentials) = (user.clone(), credentials.clone());
+        self.run(move |c| in_transaction(c, |c| insert_user_on(c, &user, &credentials).map(drop)))
+            .await
     }
 
     async fn find_by_id(&self, id: &UserId) -> QueryResult<Option<User>> {
@@ -1311,28 +1340,9 @@ fn load_refresh(c: &mut DbConnection, digest: &[u8]) -> QueryResult<Option<(Refr
 #[async_trait]
 impl ConsentRepo for Database {
     async fn upsert(&self, consent: &Consent) -> QueryResult<()> {
-        let row = ConsentRow::from(consent);
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let n = diesel::update(
-                    consents::table.find((row.user_id.clone(), row.client_id.clone())),
-                )
-                .set((
-                    consents::scopes.eq(&row.scopes),
-                    consents::granted_at.eq(row.granted_at),
-                ))
-                .execute(c)
-                .map_err(db_err)?;
-                if n == 0 {
-                    diesel::insert_into(consents::table)
-                        .values(&row)
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        let consent = consent.clone();
+        self.run(move |c| transaction_with_retry(c, |c| upsert_consent_on(c, &consent).map(drop)))
+            .await
     }
 
     async fn find(&self, user: &UserId, client: &ClientId) -> QueryResult<Option<Consent>> {

@@ -2269,6 +2269,14 @@ mod contracts {
         CredentialRepo::update(db, &creds).await.unwrap();
         refuse_events_from(db).await;
         let client = full_client(&acme.id);
+        let globex = org("Globex", "globex", None);
+        let bob = member(&acme.id, "bob@example.org");
+        let consent = Consent {
+            user_id: ada.id.clone(),
+            client_id: client.id.clone(),
+            scopes: vec!["openid".into()],
+            granted_at: at(1),
+        };
         let changes = vec![
             Change::UpsertPolicy(OrgPolicyRecord {
                 org_id: acme.id.clone(),
@@ -2305,6 +2313,9 @@ mod contracts {
                 now: at(1),
             },
             Change::InsertClient(client.clone()),
+            Change::UpsertConsent(consent.clone()),
+            Change::InsertOrg(globex.clone()),
+            Change::InsertUser(bob.clone(), Credentials::empty(bob.id.clone(), NOW)),
         ];
         let kind = (
             ActivityType::SecuritySettingsChange,
@@ -2339,6 +2350,12 @@ mod contracts {
             "still locked, no password"
         );
         assert_eq!(ClientRepo::find_by_id(db, &client.id).await.unwrap(), None);
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &client.id).await.unwrap(),
+            None
+        );
+        assert_eq!(OrgRepo::find_by_slug(db, "globex").await.unwrap(), None);
+        assert_eq!(UserRepo::find_by_id(db, &bob.id).await.unwrap(), None);
         assert!(
             AuditRepo::find_chain(db, &acme.id, 0, 10)
                 .await
@@ -2348,7 +2365,16 @@ mod contracts {
 
         // With events that can be written, every change is saved with them.
         let touched = AuditRepo::commit(db, &changes, &[accepted]).await.unwrap();
-        assert_eq!(touched, vec![1, 1, 1, 1, 1, 1]);
+        assert_eq!(touched, vec![1; 9]);
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &client.id).await.unwrap(),
+            Some(consent)
+        );
+        assert_eq!(
+            OrgRepo::find_by_slug(db, "globex").await.unwrap(),
+            Some(globex)
+        );
+        assert_eq!(UserRepo::find_by_id(db, &bob.id).await.unwrap(), Some(bob));
         assert!(
             PolicyRepo::find_policy(db, &acme.id)
                 .await
