@@ -494,7 +494,8 @@ fn wrong_totp_code() -> String {
 }
 
 /// Drives the paths behind the events this log gained (personal-information access,
-/// unlocks, a refused second factor while locked) and reads each back through the search.
+/// unlocks, a refused second factor while locked, a client deleted) and reads each back
+/// through the search.
 async fn added_events_are_written_by_their_paths(idp: &Idp) {
     idp.member(
         "acme",
@@ -575,6 +576,31 @@ async fn added_events_are_written_by_their_paths(idp: &Idp) {
     assert_eq!(body["members"].as_array().unwrap().len(), 3);
     let body = get_ok(&root, &format!("/admin/api/members/{tess_id}")).await;
     assert_eq!(body["email"], "tess@example.com");
+
+    // A client registered and removed from the command line.
+    let doomed = idp.client("Doomed", &["--redirect-uri", RP_CALLBACK]);
+    let deleted = idp.cli(&["client", "delete", "--id", &doomed.id, "--json"]);
+    assert_eq!(deleted["deleted"], doomed.id.as_str());
+    let clients = events_of(&root, "client_change").await;
+    assert_eq!(clients.len(), 2, "{clients:#?}");
+    assert_eq!(clients[0]["event"], "delete");
+    assert_eq!(clients[0]["detail"]["before"]["name"], "Doomed");
+    assert_eq!(
+        clients[0]["detail"]["before"]["client_id"],
+        doomed.id.as_str()
+    );
+    assert_eq!(clients[0]["actor_kind"], "system");
+    assert_eq!(clients[1]["event"], "create");
+    assert_eq!(
+        clients[1]["detail"]["after"]["client_id"],
+        doomed.id.as_str()
+    );
+    assert!(
+        !clients[1]
+            .to_string()
+            .contains(doomed.secret.as_deref().unwrap()),
+        "never the secret"
+    );
 
     let access = events_of(&root, "personal_info_access").await;
     assert_eq!(access.len(), 3, "{access:#?}");

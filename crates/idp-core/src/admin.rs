@@ -31,6 +31,8 @@ pub enum AdminError {
     UnknownMember(String),
     #[error("no member with id {0:?}")]
     UnknownMemberId(String),
+    #[error("no client with id {0:?}")]
+    UnknownClient(String),
     #[error("an organization with slug {0:?} already exists")]
     DuplicateSlug(String),
     #[error("{email} is already a member of this organization")]
@@ -923,13 +925,60 @@ pub async fn create_client(
         stores,
     );
     event.actor_id = None;
-    event.detail = serde_json::json!({"after": {"client_id": client.id, "name": client.name,
-        "redirect_uris": client.redirect_uris, "public": client.is_public(), "first_party": client.first_party}});
+    event.detail = serde_json::json!({"after": client_summary(&client)});
     stores
         .audit
         .commit(&[Change::InsertClient(client.clone())], &[event])
         .await?;
     Ok((client, secret))
+}
+
+/// What the audit log keeps of a client's registration (never its secret).
+fn client_summary(client: &Client) -> serde_json::Value {
+    serde_json::json!({"client_id": client.id, "name": client.name,
+        "redirect_uris": client.redirect_uris, "public": client.is_public(),
+        "first_party": client.first_party, "grant_types": client.grant_types})
+}
+
+/// Removes a client, with its grants, refresh tokens and consents (the database cascades),
+/// for someone holding the clients permission over its organization. Servers stop
+/// accepting it once their client cache lets it go (30 seconds at most).
+pub async fn delete_client(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    id: &ClientId,
+) -> Result<Client, AdminError> {
+    let client = stores
+        .clients
+        .find_by_id(id)
+        .await?
+        .ok_or_else(|| AdminError::UnknownClient(id.to_string()))?;
+    let org = resolve_org(stores, client.org_id.as_str()).await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::Clients,
+        origin,
+        "delete_client",
+    )
+    .await?;
+    let mut event = actor_event(
+        &org.id,
+        by,
+        origin,
+        ActivityType::ClientChange,
+        EventKind::Delete,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail = serde_json::json!({"before": client_summary(&client)});
+    stores
+        .audit
+        .commit(&[Change::DeleteClient(client.id.clone())], &[event])
+        .await?;
+    Ok(client)
 }
 
 const BOOTSTRAP_KEY: &str = "bootstrap:";

@@ -360,6 +360,15 @@ enum ClientCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Remove a relying application with its grants, refresh tokens and consents. Running
+    /// servers stop accepting it within 30 seconds (their client cache).
+    Delete {
+        /// The client_id.
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -980,6 +989,21 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 if let Some(s) = secret {
                     println!("client_secret: {} (shown once: store it now)", s.expose());
                 }
+                Ok(())
+            }
+        }
+        ClientCommand::Delete { id, out } => {
+            let client = admin::delete_client(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &idp_core::ids::ClientId::from_string(id),
+            )
+            .await?;
+            if out.json {
+                print_json(&json!({"deleted": client.id}))
+            } else {
+                println!("deleted client {} ({})", client.name, client.id);
                 Ok(())
             }
         }
