@@ -833,3 +833,76 @@ async fn an_expired_export_link_is_refused_and_its_file_deleted() {
     assert_eq!(late.status(), StatusCode::GONE);
     assert_eq!(waiting_exports(&idp), 0, "the file went with the link");
 }
+
+/// A member allows an application on the consent page, then withdraws it from their
+/// account page; both are on record, and the next sign-in there asks again.
+async fn consent_is_recorded_when_given_and_withdrawn(idp: &Idp) {
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    let reg = idp.web_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&["email"], &[]);
+    let login = browser.go(&request.url).await.sign_in_page();
+    let consent = browser
+        .sign_in(&login, EMAIL, PASSWORD)
+        .await
+        .consent_page();
+    let response = browser.consent(&consent, "allow").await.back();
+    rp.code(&response, &request);
+
+    let account = browser.get("/account").await.text().await.unwrap();
+    assert!(account.contains("Reports"), "{account}");
+    let withdrawn = browser
+        .post(
+            "/account/consents/revoke",
+            &[("csrf", &hidden(&account, "csrf")), ("client", &reg.id)],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    let account = browser.get("/account").await.text().await.unwrap();
+    assert!(!account.contains("Reports"), "{account}");
+    browser
+        .go(&rp.request(&["email"], &[]).url)
+        .await
+        .consent_page();
+
+    let root = admin_session(idp, "root@example.com", "administrator password").await;
+    let consents = events_of(&root, "consent").await;
+    assert_eq!(consents.len(), 2, "{consents:#?}");
+    let (revoked, granted) = (&consents[0], &consents[1]);
+    assert_eq!(revoked["event"], "delete");
+    assert_eq!(revoked["info_type"], "permission");
+    assert_eq!(revoked["actor_kind"], "member");
+    assert_eq!(revoked["target_user_id"], idp.user_id.as_str());
+    assert_eq!(revoked["detail"]["client_id"], reg.id.as_str());
+    assert_eq!(
+        revoked["detail"]["before"]["scopes"],
+        serde_json::json!(["openid", "email"])
+    );
+    assert_eq!(granted["event"], "create");
+    assert_eq!(granted["detail"]["client_id"], reg.id.as_str());
+}
+
+#[tokio::test]
+async fn consent_is_recorded_when_given_and_withdrawn_on_sqlite() {
+    let idp = Idp::start().await;
+    consent_is_recorded_when_given_and_withdrawn(&idp).await;
+}
+
+#[tokio::test]
+async fn consent_is_recorded_when_given_and_withdrawn_on_postgres() {
+    let Some((idp, _db)) = Idp::on_postgres(
+        "consent_is_recorded_when_given_and_withdrawn_on_postgres",
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    consent_is_recorded_when_given_and_withdrawn(&idp).await;
+}

@@ -388,3 +388,33 @@ pub async fn record_consent(
         .await?;
     Ok(consent)
 }
+
+/// A member withdraws their consent to a client: the next sign-in there asks again.
+/// Returns whether there was a consent to withdraw.
+pub async fn revoke_consent(
+    stores: &Stores,
+    user: &User,
+    client: &ClientId,
+    origin: &Origin,
+) -> Result<bool, StoreError> {
+    let Some(consent) = stores.consents.find(&user.id, client).await? else {
+        return Ok(false);
+    };
+    let mut event = sign_in_event(
+        &user.org_id,
+        Some(&user.id),
+        stores.clock.now(),
+        origin,
+        serde_json::json!({"client_id": client, "before": {"scopes": consent.scopes},
+                           "after": null}),
+    );
+    event.activity = ActivityType::Consent;
+    event.event = EventKind::Delete;
+    event.info_type = InfoType::Permission;
+    let change = Change::DeleteConsent {
+        user: user.id.clone(),
+        client: client.clone(),
+    };
+    let touched = stores.audit.commit(&[change], &[event]).await?;
+    Ok(touched.first().is_some_and(|n| *n > 0))
+}
