@@ -392,39 +392,42 @@ pub async fn complete_reset(
     if used.as_ref() != Some(&user.id) {
         return Err(ChangeError::LinkInvalid);
     }
-    store(stores, &user, new).await?;
+    let phc = stores.passwords.hash(new).await?;
     let now = stores.clock.now();
+    let me = (ActorKind::Member, Some(user.id.to_string()));
+    let mut events = vec![event(
+        &user,
+        ActivityType::PasswordReset,
+        EventKind::Edit,
+        me.clone(),
+        origin,
+        stores,
+        serde_json::json!({"step": "completed", "unlocked": was_locked}),
+    )];
+    if was_locked {
+        events.push(event(
+            &user,
+            ActivityType::AccountLock,
+            EventKind::Edit,
+            me,
+            origin,
+            stores,
+            serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked",
+                               "by": "password_reset"}),
+        ));
+    }
+    // The new password and its record together; the link was used up just before.
+    let change = Change::SetPassword {
+        user: user.id.clone(),
+        phc,
+        must_change: false,
+        now,
+    };
+    stores.audit.commit(&[change], &events).await?;
     stores
         .sessions
         .end_all_for_user(&user.id, None, now)
         .await?;
-    let me = (ActorKind::Member, Some(user.id.to_string()));
-    stores
-        .audit
-        .append(&event(
-            &user,
-            ActivityType::PasswordReset,
-            EventKind::Edit,
-            me.clone(),
-            origin,
-            stores,
-            serde_json::json!({"step": "completed", "unlocked": was_locked}),
-        ))
-        .await?;
-    if was_locked {
-        stores
-            .audit
-            .append(&event(
-                &user,
-                ActivityType::AccountLock,
-                EventKind::Edit,
-                me,
-                origin,
-                stores,
-                serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked"}),
-            ))
-            .await?;
-    }
     Ok(user)
 }
 

@@ -303,6 +303,12 @@ pub enum Change {
         must_change: bool,
         now: Timestamp,
     },
+    /// As [`CredentialRepo::replace_recovery_codes`].
+    ReplaceRecoveryCodes {
+        user: UserId,
+        digests: Vec<TokenDigest>,
+        now: Timestamp,
+    },
     /// As [`CredentialRepo::reset_second_factor`].
     ResetSecondFactor {
         user: UserId,

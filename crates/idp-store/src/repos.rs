@@ -345,6 +345,28 @@ fn set_password_on(
         .map_err(db_err)
 }
 
+fn replace_recovery_codes_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    digests: &[TokenDigest],
+    now: Timestamp,
+) -> QueryResult<u64> {
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user.as_str())))
+        .execute(c)
+        .map_err(db_err)?;
+    for d in digests {
+        diesel::insert_into(recovery_codes::table)
+            .values((
+                recovery_codes::digest.eq(d.as_bytes()),
+                recovery_codes::user_id.eq(user.as_str()),
+                recovery_codes::created_at.eq(now.as_micros()),
+            ))
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(digests.len() as u64)
+}
+
 fn insert_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
     diesel::insert_into(clients::table)
         .values(ClientRow::from(client))
@@ -426,6 +448,9 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             must_change,
             now,
         } => set_password_on(c, user, phc, *must_change, *now),
+        Change::ReplaceRecoveryCodes { user, digests, now } => {
+            replace_recovery_codes_on(c, user, digests, *now)
+        }
         Change::ResetSecondFactor { user, now } => {
             clear_credentials(c, &[user.to_string()], CredentialScope::SecondFactors, *now)?;
             Ok(1)
@@ -634,24 +659,12 @@ impl CredentialRepo for Database {
         digests: &[TokenDigest],
         now: Timestamp,
     ) -> QueryResult<()> {
-        let user = user.to_string();
-        let digests: Vec<Vec<u8>> = digests.iter().map(|d| d.as_bytes().to_vec()).collect();
+        let user = user.clone();
+        let digests = digests.to_vec();
         self.run(move |c| {
-            c.transaction(|c| {
-                diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&user)))
-                    .execute(c)?;
-                for d in &digests {
-                    diesel::insert_into(recovery_codes::table)
-                        .values((
-                            recovery_codes::digest.eq(d),
-                            recovery_codes::user_id.eq(&user),
-                            recovery_codes::created_at.eq(now.as_micros()),
-                        ))
-                        .execute(c)?;
-                }
-                Ok(())
+            in_transaction(c, |c| {
+                replace_recovery_codes_on(c, &user, &digests, now).map(drop)
             })
-            .map_err(db_err)
         })
         .await
     }
