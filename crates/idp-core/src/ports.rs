@@ -329,6 +329,10 @@ pub enum Change {
     },
 }
 
+/// Makes the event that records a retention deletion from how many events went and the
+/// position and digest the chain continues from.
+pub type RetentionRecord = Box<dyn Fn(u64, i64, &[u8]) -> NewAuditEvent + Send + Sync>;
+
 #[async_trait]
 pub trait AuditRepo: Send + Sync {
     /// Appends an event to its organization's chain.
@@ -348,13 +352,15 @@ pub trait AuditRepo: Send + Sync {
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError>;
     /// Removes an organization's events older than `before`, from the start of its chain,
-    /// in one transaction, and remembers the last removed event as the chain's new
-    /// start. Returns how many went and that start.
+    /// remembers the last removed event as the chain's new start, and appends the event
+    /// `record` makes of the deletion, all in one transaction (nothing when no event is
+    /// old enough). Returns how many went and that start.
     async fn delete_before(
         &self,
         org: &OrgId,
         before: Timestamp,
         now: Timestamp,
+        record: RetentionRecord,
     ) -> Result<(u64, Option<(i64, Vec<u8>)>), StoreError>;
     /// Where an organization's chain starts: the last event retention removed.
     async fn anchor(&self, org: &OrgId) -> Result<Option<(i64, Vec<u8>)>, StoreError>;

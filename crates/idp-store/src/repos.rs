@@ -129,6 +129,16 @@ fn append_event(c: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<Audi
         .first(c)
         .optional()
         .map_err(db_err)?;
+    // Retention may have removed every event: the chain continues from where it cut.
+    let last = match last {
+        Some(last) => Some(last),
+        None => audit_anchors::table
+            .find(event.org_id.as_str())
+            .select((audit_anchors::seq, audit_anchors::digest))
+            .first(c)
+            .optional()
+            .map_err(db_err)?,
+    };
     let stored = AuditEvent::chained(
         event.clone(),
         last.as_ref().map(|(s, d)| (*s, d.as_slice())),
@@ -1704,6 +1714,7 @@ impl AuditRepo for Database {
         org: &OrgId,
         before: Timestamp,
         now: Timestamp,
+        record: RetentionRecord,
     ) -> QueryResult<(u64, Option<(i64, Vec<u8>)>)> {
         let org = org.to_string();
         self.run(move |c| {
@@ -1742,6 +1753,7 @@ impl AuditRepo for Database {
                     ))
                     .execute(c)
                     .map_err(db_err)?;
+                append_event(c, &record(n as u64, seq, &digest))?;
                 Ok((n as u64, Some((seq, digest))))
             })
         })

@@ -62,6 +62,7 @@ contract_tests! {
     audit_chains_and_search => sqlite_audit_chains_and_search, postgres_audit_chains_and_search;
     audit_concurrent_appends_keep_the_chain => sqlite_audit_concurrent_appends_keep_the_chain, postgres_audit_concurrent_appends_keep_the_chain;
     audit_commit_saves_a_change_only_with_its_event => sqlite_audit_commit_saves_a_change_only_with_its_event, postgres_audit_commit_saves_a_change_only_with_its_event;
+    audit_retention_records_its_cut_and_the_chain_continues => sqlite_audit_retention_records_its_cut_and_the_chain_continues, postgres_audit_retention_records_its_cut_and_the_chain_continues;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -2403,5 +2404,72 @@ mod contracts {
         let chain = AuditRepo::find_chain(db, &acme.id, 0, 10).await.unwrap();
         assert_eq!(chain.len(), 1);
         assert_eq!(verify_chain(&GENESIS, &chain), Ok(1));
+    }
+
+    pub async fn audit_retention_records_its_cut_and_the_chain_continues(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let kind = (
+            ActivityType::SignIn,
+            EventKind::SignIn,
+            InfoType::AuthenticationToken,
+        );
+        let retention = (ActivityType::Retention, EventKind::Delete, InfoType::Other);
+        for n in 0..3u32 {
+            let event = audit_event(&acme.id, at(u64::from(n)), kind, None, n);
+            AuditRepo::append(db, &event).await.unwrap();
+        }
+        let org_id = acme.id.clone();
+        let record = move |deleted: u64, seq: i64, _: &[u8]| {
+            let mut e = audit_event(&org_id, at(100), retention, None, 9);
+            e.detail = serde_json::json!({"deleted": deleted, "after_seq": seq});
+            e
+        };
+        let (deleted, start) =
+            AuditRepo::delete_before(db, &acme.id, at(100), at(100), Box::new(record))
+                .await
+                .unwrap();
+        assert_eq!(deleted, 3);
+        let (seq, digest) = start.unwrap();
+        assert_eq!(seq, 3);
+        // Every event went; the record of the deletion continues the chain after the cut.
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 10).await.unwrap();
+        assert_eq!(chain.len(), 1, "only the record of the deletion");
+        assert_eq!(chain[0].seq, 4, "numbering goes on after the cut");
+        assert_eq!(
+            chain[0].prev_digest, digest,
+            "linked to the last removed event"
+        );
+        assert_eq!(chain[0].event.detail["deleted"], 3);
+        let next = AuditRepo::append(db, &audit_event(&acme.id, at(101), kind, None, 3))
+            .await
+            .unwrap();
+        assert_eq!(next.seq, 5);
+        let (anchor_seq, anchor) = AuditRepo::anchor(db, &acme.id).await.unwrap().unwrap();
+        let chain = AuditRepo::find_chain(db, &acme.id, anchor_seq, 10)
+            .await
+            .unwrap();
+        assert_eq!(verify_chain(&anchor, &chain), Ok(2));
+
+        // When the record cannot be written, nothing is deleted.
+        refuse_events_from(db).await;
+        let org_id = acme.id.clone();
+        let refused = move |_: u64, _: i64, _: &[u8]| {
+            let mut e = audit_event(&org_id, at(200), retention, None, 10);
+            e.actor_id = Some("refuse".into());
+            e
+        };
+        let failed =
+            AuditRepo::delete_before(db, &acme.id, at(200), at(200), Box::new(refused)).await;
+        assert!(failed.is_err(), "{failed:?}");
+        assert_eq!(
+            AuditRepo::find_chain(db, &acme.id, anchor_seq, 10)
+                .await
+                .unwrap(),
+            chain
+        );
+        assert_eq!(
+            AuditRepo::anchor(db, &acme.id).await.unwrap(),
+            Some((anchor_seq, anchor))
+        );
     }
 }
