@@ -99,12 +99,14 @@ pub trait CredentialRepo: Send + Sync {
     /// codes, all recovery codes and any lock; records when.
     async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> Result<(), StoreError>;
     /// Counts a failed password sign-in, atomically; locks the account (once) when the
-    /// count reaches `lock_after`. Returns the count and whether this failure locked it.
+    /// count reaches `lock_after`; appends the events `record` makes of it in the same
+    /// transaction. Returns the count and whether this failure locked it.
     async fn record_failed_sign_in(
         &self,
         user: &UserId,
         lock_after: Option<u32>,
         now: Timestamp,
+        record: FailureRecord,
     ) -> Result<(i32, bool), StoreError>;
     /// Starts the count of consecutive failures again after a good password.
     async fn clear_failed_sign_ins(&self, user: &UserId) -> Result<(), StoreError>;
@@ -328,6 +330,10 @@ pub enum Change {
         client: ClientId,
     },
 }
+
+/// Makes the events that record a failed password sign-in from the failure count and
+/// whether this failure locked the account.
+pub type FailureRecord = Box<dyn Fn(i32, bool) -> Vec<NewAuditEvent> + Send + Sync>;
 
 /// Makes the event that records a retention deletion from how many events went and the
 /// position and digest the chain continues from.

@@ -159,21 +159,29 @@ pub async fn sign_in_with_password(
     };
     let Some((user, mut creds, policy)) = matched else {
         for (user, policy) in &checked {
-            let (failures, locked_now) = stores
-                .credentials
-                .record_failed_sign_in(&user.id, policy.lockout_after_failures, now)
-                .await?;
+            // The failure, and the lock it may cause, counted and recorded in one transaction.
+            let (failed, mut locked) = (fail(user, "invalid_credentials"), fail(user, "locked"));
+            locked.activity = ActivityType::AccountLock;
+            locked.event = EventKind::Edit;
+            let record = move |failures: i32, locked_now: bool| {
+                let mut events = vec![failed.clone()];
+                if locked_now {
+                    let mut locked = locked.clone();
+                    locked.detail =
+                        serde_json::json!({"lock": "password", "after_failures": failures});
+                    events.push(locked);
+                }
+                events
+            };
             stores
-                .audit
-                .append(&fail(user, "invalid_credentials"))
+                .credentials
+                .record_failed_sign_in(
+                    &user.id,
+                    policy.lockout_after_failures,
+                    now,
+                    Box::new(record),
+                )
                 .await?;
-            if locked_now {
-                let mut locked = fail(user, "locked");
-                locked.activity = ActivityType::AccountLock;
-                locked.event = EventKind::Edit;
-                locked.detail = serde_json::json!({"lock": "password", "after_failures": failures});
-                stores.audit.append(&locked).await?;
-            }
         }
         // An address that matched nobody has no organization to file the event under.
         if checked.is_empty()

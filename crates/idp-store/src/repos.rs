@@ -782,6 +782,7 @@ impl CredentialRepo for Database {
         user: &UserId,
         lock_after: Option<u32>,
         now: Timestamp,
+        record: FailureRecord,
     ) -> QueryResult<(i32, bool)> {
         let user = user.to_string();
         let threshold = lock_after.and_then(|n| i32::try_from(n).ok());
@@ -815,6 +816,9 @@ impl CredentialRepo for Database {
                     .optional()
                     .map_err(db_err)?
                     .unwrap_or(0);
+                for event in record(count, locked_now) {
+                    append_event(c, &event)?;
+                }
                 Ok((count, locked_now))
             })
         })

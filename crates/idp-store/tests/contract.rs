@@ -760,13 +760,35 @@ mod contracts {
         let acme = insert_org(db, "acme").await;
         let ada = insert_member(db, &acme.id, "ada@example.org").await;
         let bob = insert_member(db, &acme.id, "bob@example.org").await;
-        // Concurrent failures are each counted, and exactly one of them locks.
+        // Concurrent failures are each counted, and exactly one of them locks; each is
+        // recorded in its own transaction, the lock with it.
         let mut tasks = JoinSet::new();
         for i in 0..6u64 {
             let db = db.clone();
             let id = ada.id.clone();
+            let org = acme.id.clone();
+            let record = move |count: i32, locked_now: bool| {
+                let kind = (
+                    ActivityType::SignIn,
+                    EventKind::SignIn,
+                    InfoType::AuthenticationToken,
+                );
+                let mut events = vec![audit_event(&org, at(i), kind, Some(&id), 1)];
+                if locked_now {
+                    let kind = (
+                        ActivityType::AccountLock,
+                        EventKind::Edit,
+                        InfoType::SecuritySettings,
+                    );
+                    let mut locked = audit_event(&org, at(i), kind, Some(&id), 2);
+                    locked.detail = serde_json::json!({"after_failures": count});
+                    events.push(locked);
+                }
+                events
+            };
+            let id = ada.id.clone();
             tasks.spawn(async move {
-                CredentialRepo::record_failed_sign_in(&db, &id, Some(4), at(i))
+                CredentialRepo::record_failed_sign_in(&db, &id, Some(4), at(i), Box::new(record))
                     .await
                     .unwrap()
             });
@@ -783,11 +805,25 @@ mod contracts {
             .unwrap();
         assert_eq!(creds.failed_sign_ins, 6);
         assert!(creds.locked_at.is_some());
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 100).await.unwrap();
+        assert_eq!(verify_chain(&GENESIS, &chain), Ok(7));
+        let lock: Vec<&AuditEvent> = chain
+            .iter()
+            .filter(|e| e.event.activity == ActivityType::AccountLock)
+            .collect();
+        assert_eq!(lock.len(), 1);
+        assert!(lock[0].event.detail["after_failures"].as_i64().unwrap() >= 4);
         // Without a threshold nothing locks; clearing starts the count again.
         assert_eq!(
-            CredentialRepo::record_failed_sign_in(db, &bob.id, None, at(1))
-                .await
-                .unwrap(),
+            CredentialRepo::record_failed_sign_in(
+                db,
+                &bob.id,
+                None,
+                at(1),
+                Box::new(|_, _| vec![])
+            )
+            .await
+            .unwrap(),
             (1, false)
         );
         CredentialRepo::clear_failed_sign_ins(db, &bob.id)
