@@ -494,8 +494,8 @@ fn wrong_totp_code() -> String {
 }
 
 /// Drives the paths behind the events this log gained (personal-information access,
-/// unlocks, a refused second factor while locked, a client deleted) and reads each back
-/// through the search.
+/// unlocks, a refused second factor while locked, permissions revoked, a client deleted)
+/// and reads each back through the search.
 async fn added_events_are_written_by_their_paths(idp: &Idp) {
     idp.member(
         "acme",
@@ -576,6 +576,48 @@ async fn added_events_are_written_by_their_paths(idp: &Idp) {
     assert_eq!(body["members"].as_array().unwrap().len(), 3);
     let body = get_ok(&root, &format!("/admin/api/members/{tess_id}")).await;
     assert_eq!(body["email"], "tess@example.com");
+
+    // Permissions granted, then revoked through the API and from the command line.
+    let grants = [
+        ("/admin/api/orgs/acme/admins", vec!["members", "audit_log"]),
+        ("/admin/api/orgs/acme/admins/revoke", vec!["members"]),
+    ];
+    for (path, permissions) in grants {
+        let body = serde_json::json!({"email": "tess@example.com", "permissions": permissions});
+        ok(&root, reqwest::Method::POST, path, Some(body)).await;
+    }
+    idp.cli_text(&[
+        "user",
+        "revoke-admin",
+        "--org",
+        "acme",
+        "--email",
+        "tess@example.com",
+        "--permission",
+        "audit_log",
+    ]);
+    let changes: Vec<Value> = events_of(&root, "permission_change")
+        .await
+        .into_iter()
+        .filter(|e| e["event"] == "edit")
+        .collect();
+    assert_eq!(changes.len(), 3, "{changes:#?}");
+    let (by_cli, revoked, granted) = (&changes[0], &changes[1], &changes[2]);
+    assert_eq!(granted["detail"]["action"], "grant");
+    assert_eq!(
+        granted["detail"]["after"],
+        serde_json::json!(["members", "audit_log"])
+    );
+    assert_eq!(revoked["detail"]["action"], "revoke");
+    assert_eq!(
+        revoked["detail"]["before"],
+        serde_json::json!(["members", "audit_log"])
+    );
+    assert_eq!(revoked["detail"]["after"], serde_json::json!(["audit_log"]));
+    assert_eq!(revoked["actor_kind"], "administrator");
+    assert_eq!(revoked["target_user_id"], tess_id.as_str());
+    assert_eq!(by_cli["detail"]["after"], serde_json::json!([]));
+    assert_eq!(by_cli["actor_kind"], "system");
 
     // A client registered and removed from the command line.
     let doomed = idp.client("Doomed", &["--redirect-uri", RP_CALLBACK]);

@@ -273,14 +273,10 @@ enum UserCommand {
     },
     /// Make a member an administrator of an organization (and its sub-organizations) for
     /// the given areas: two_factor, allowed_ips, login_settings, members, audit_log, clients.
-    GrantAdmin {
-        #[arg(long)]
-        org: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long = "permission", required = true)]
-        permissions: Vec<String>,
-    },
+    GrantAdmin(AdminPermissions),
+    /// Take administrator permissions over an organization away from a member, keeping
+    /// the others.
+    RevokeAdmin(AdminPermissions),
     /// Set a member's status: active, on_leave or disabled.
     SetStatus {
         #[arg(long)]
@@ -305,6 +301,17 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+/// A member and the administrator permissions over an organization to grant or revoke.
+#[derive(Args)]
+struct AdminPermissions {
+    #[arg(long)]
+    org: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long = "permission", required = true)]
+    permissions: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -775,6 +782,38 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
+/// Grants (`grant`) or revokes a member's administrator permissions over an organization.
+async fn change_admin(
+    wired: &wiring::Wired,
+    change: &AdminPermissions,
+    grant: bool,
+) -> anyhow::Result<()> {
+    let permissions = change
+        .permissions
+        .iter()
+        .map(|p| p.parse::<idp_core::authz::Permission>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let member = admin::resolve_member(&wired.stores, &change.org, &change.email).await?;
+    let scope = admin::resolve_org(&wired.stores, &change.org).await?;
+    let held = idp_core::authz::change_permissions(
+        &wired.stores,
+        &Actor::Operator,
+        &scope,
+        &member,
+        &permissions,
+        &Origin::default(),
+        grant,
+    )
+    .await?;
+    println!(
+        "{} administers {}: {}",
+        member.email,
+        scope.slug,
+        held.permissions.join(", ")
+    );
+    Ok(())
+}
+
 async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
     let wired = wiring::wire(&settings, true).await?;
     match command {
@@ -829,34 +868,8 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        UserCommand::GrantAdmin {
-            org,
-            email,
-            permissions,
-        } => {
-            let permissions = permissions
-                .iter()
-                .map(|p| p.parse::<idp_core::authz::Permission>())
-                .collect::<Result<Vec<_>, _>>()?;
-            let member = admin::resolve_member(&wired.stores, &org, &email).await?;
-            let scope = admin::resolve_org(&wired.stores, &org).await?;
-            let held = idp_core::authz::grant(
-                &wired.stores,
-                &Actor::Operator,
-                &scope,
-                &member,
-                &permissions,
-                &Origin::default(),
-            )
-            .await?;
-            println!(
-                "{} administers {}: {}",
-                member.email,
-                scope.slug,
-                held.permissions.join(", ")
-            );
-            Ok(())
-        }
+        UserCommand::GrantAdmin(change) => change_admin(&wired, &change, true).await,
+        UserCommand::RevokeAdmin(change) => change_admin(&wired, &change, false).await,
         UserCommand::SetStatus { org, email, status } => {
             let (before, after) = admin::set_status(
                 &wired.stores,

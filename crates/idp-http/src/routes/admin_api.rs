@@ -104,6 +104,13 @@ pub const OPERATIONS: &[Operation] = &[
         "Grant a member administrator permissions over the organization: {\"email\", \"permissions\": [...]}"
     ),
     operation!(
+        post,
+        "/admin/api/orgs/{org}/admins/revoke",
+        post_admin_revoke,
+        Some(Permission::Members),
+        "Take administrator permissions over the organization away from a member: {\"email\", \"permissions\": [...]}"
+    ),
+    operation!(
         get,
         "/admin/api/audit/events",
         super::audit_api::search,
@@ -561,26 +568,47 @@ async fn post_admin(
     path: aw::Path<String>,
     body: aw::Bytes,
 ) -> Result<HttpResponse, HttpError> {
-    let actor = caller(&state, &req).await?;
-    let body: GrantBody = parse(&body)?;
-    let org = org_of(&state, &path).await?;
+    change_admin(&state, &req, &path, &body, true).await
+}
+
+async fn post_admin_revoke(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    change_admin(&state, &req, &path, &body, false).await
+}
+
+/// Grants (`grant`) or revokes a member's permissions over the organization at `path`.
+async fn change_admin(
+    state: &AppState,
+    req: &HttpRequest,
+    path: &str,
+    body: &[u8],
+    grant: bool,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(state, req).await?;
+    let body: GrantBody = parse(body)?;
+    let org = org_of(state, path).await?;
     let permissions = body
         .permissions
         .iter()
         .map(|p| p.parse::<Permission>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::BadRequest(e.to_string()))?;
-    let member = match admin::resolve_member(&state.stores, &path, &body.email).await {
+    let member = match admin::resolve_member(&state.stores, path, &body.email).await {
         Ok(m) => m,
         Err(e) => return admin_error(e),
     };
-    match authz::grant(
+    match authz::change_permissions(
         &state.stores,
         &actor,
         &org,
         &member,
         &permissions,
-        &web::origin(&req),
+        &web::origin(req),
+        grant,
     )
     .await
     {
