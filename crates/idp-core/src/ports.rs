@@ -322,6 +322,11 @@ pub enum Change {
     InsertUser(User, Credentials),
     /// Records consent, replacing an earlier one for the same member and client.
     UpsertConsent(Consent),
+    /// As [`GrantRepo::revoke_grant`]; touches 0 rows when it was revoked already.
+    RevokeGrant {
+        grant: GrantId,
+        now: Timestamp,
+    },
     /// Removes a client; touches 0 rows when there was none.
     DeleteClient(ClientId),
     /// Removes a member's consent to a client; touches 0 rows when there was none.

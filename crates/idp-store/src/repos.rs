@@ -423,6 +423,18 @@ fn upsert_consent_on(c: &mut DbConnection, consent: &Consent) -> QueryResult<u64
     Ok(1)
 }
 
+fn revoke_grant_on(c: &mut DbConnection, id: &GrantId, now: Timestamp) -> QueryResult<u64> {
+    diesel::update(
+        grants::table
+            .find(id.as_str())
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_micros()))
+    .execute(c)
+    .map(|n| n as u64)
+    .map_err(db_err)
+}
+
 fn delete_client_on(c: &mut DbConnection, id: &ClientId) -> QueryResult<u64> {
     diesel::delete(clients::table.find(id.as_str()))
         .execute(c)
@@ -470,6 +482,7 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::InsertUser(user, creds) => insert_user_on(c, user, creds),
         Change::UpsertConsent(consent) => upsert_consent_on(c, consent),
         Change::DeleteClient(id) => delete_client_on(c, id),
+        Change::RevokeGrant { grant, now } => revoke_grant_on(c, grant, *now),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
     }
 }
@@ -1230,15 +1243,9 @@ impl GrantRepo for Database {
     }
 
     async fn revoke_grant(&self, id: &GrantId, now: Timestamp) -> QueryResult<bool> {
-        let id = id.to_string();
-        self.run(move |c| {
-            diesel::update(grants::table.find(id).filter(grants::revoked_at.is_null()))
-                .set(grants::revoked_at.eq(now.as_micros()))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let id = id.clone();
+        self.run(move |c| revoke_grant_on(c, &id, now).map(|n| n == 1))
+            .await
     }
 
     async fn insert_refresh_token(&self, token: &RefreshToken) -> QueryResult<()> {

@@ -2304,6 +2304,10 @@ mod contracts {
         creds.locked_at = Some(NOW);
         creds.failed_sign_ins = 5;
         CredentialRepo::update(db, &creds).await.unwrap();
+        let app = full_client(&acme.id);
+        ClientRepo::insert(db, &app).await.unwrap();
+        let granted = grant(&ada.id, &app.id);
+        GrantRepo::insert_grant(db, &granted).await.unwrap();
         refuse_events_from(db).await;
         let client = full_client(&acme.id);
         let globex = org("Globex", "globex", None);
@@ -2353,6 +2357,10 @@ mod contracts {
             Change::UpsertConsent(consent.clone()),
             Change::InsertOrg(globex.clone()),
             Change::InsertUser(bob.clone(), Credentials::empty(bob.id.clone(), NOW)),
+            Change::RevokeGrant {
+                grant: granted.id.clone(),
+                now: at(1),
+            },
         ];
         let kind = (
             ActivityType::SecuritySettingsChange,
@@ -2393,6 +2401,11 @@ mod contracts {
         );
         assert_eq!(OrgRepo::find_by_slug(db, "globex").await.unwrap(), None);
         assert_eq!(UserRepo::find_by_id(db, &bob.id).await.unwrap(), None);
+        let still = GrantRepo::find_grant(db, &granted.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(still.revoked_at, None);
         assert!(
             AuditRepo::find_chain(db, &acme.id, 0, 10)
                 .await
@@ -2402,7 +2415,12 @@ mod contracts {
 
         // With events that can be written, every change is saved with them.
         let touched = AuditRepo::commit(db, &changes, &[accepted]).await.unwrap();
-        assert_eq!(touched, vec![1; 9]);
+        assert_eq!(touched, vec![1; 10]);
+        let revoked = GrantRepo::find_grant(db, &granted.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(revoked.revoked_at, Some(at(1)));
         assert_eq!(
             ConsentRepo::find(db, &ada.id, &client.id).await.unwrap(),
             Some(consent)
