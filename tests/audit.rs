@@ -10,6 +10,7 @@
 mod support;
 
 use support::flow::*;
+use support::smtp::SmtpServer;
 use support::*;
 
 #[tokio::test]
@@ -107,29 +108,13 @@ async fn administrators_search_and_export_the_events_of_what_they_administer() {
         "acme",
         "--json",
     ]);
-    idp.cli(&[
-        "user",
-        "create",
-        "--org",
+    idp.member(
         "acme",
-        "--email",
         "root@example.com",
-        "--password",
         "administrator password",
-        "--super-admin",
-        "--json",
-    ]);
-    idp.cli(&[
-        "user",
-        "create",
-        "--org",
-        "north",
-        "--email",
-        "nora@example.com",
-        "--password",
-        "north pole expedition",
-        "--json",
-    ]);
+        &["--super-admin"],
+    );
+    idp.member("north", "nora@example.com", "north pole expedition", &[]);
     idp.cli_text(&[
         "user",
         "grant-admin",
@@ -430,4 +415,536 @@ async fn the_command_line_lists_events_with_filters_and_records_the_search() {
         1,
         "the first search is on record (this one is recorded after it reads): {recorded}"
     );
+}
+
+/// A signed-in administrator's browser, for calls with the CSRF header.
+async fn admin_session(idp: &Idp, email: &str, password: &str) -> Browser {
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let r = b.submit_sign_in(&page, email, password).await;
+    assert_eq!(r.headers()[LOCATION], "/account");
+    b
+}
+
+/// An administration API call from a signed-in administrator: status and JSON body.
+async fn call(
+    b: &Browser,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut r = b
+        .http
+        .request(method, b.abs(path))
+        .header("x-csrf-token", b.cookie("idp_csrf").unwrap());
+    if let Some(body) = body {
+        r = r.json(&body);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// A call that must succeed: its JSON body.
+async fn ok(b: &Browser, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let (status, body) = call(b, method, path, body).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+async fn get_ok(b: &Browser, path: &str) -> Value {
+    ok(b, reqwest::Method::GET, path, None).await
+}
+
+async fn post_ok(b: &Browser, path: &str) -> Value {
+    ok(b, reqwest::Method::POST, path, Some(serde_json::json!({}))).await
+}
+
+/// The events of one activity in `acme`, newest first, read back through the search API.
+async fn events_of(b: &Browser, activity: &str) -> Vec<Value> {
+    let body = get_ok(
+        b,
+        &format!("/admin/api/audit/events?org=acme&activity={activity}&limit=500"),
+    )
+    .await;
+    body["events"].as_array().unwrap().clone()
+}
+
+const TESS_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// A code the authenticator app does not show around now.
+fn wrong_totp_code() -> String {
+    use idp_core::totp::{TotpSecret, code_at_step, step_at};
+    let secret = TotpSecret::parse_base32(TESS_SECRET).unwrap();
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    let step = step_at(idp_core::Timestamp::from_micros(
+        i64::try_from(micros).unwrap(),
+    ));
+    (0..1_000_000u32)
+        .map(|n| format!("{n:06}"))
+        .find(|c| (-3..=3).all(|s| *c != code_at_step(&secret, step + s)))
+        .unwrap()
+}
+
+/// Drives the paths behind the events this log gained (personal-information access,
+/// unlocks, a refused second factor while locked, permissions revoked, a client deleted)
+/// and reads each back through the search.
+async fn added_events_are_written_by_their_paths(idp: &Idp) {
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    let tess = idp.member(
+        "acme",
+        "tess@example.com",
+        "second factor enthusiast",
+        &["--totp-secret", TESS_SECRET],
+    );
+    let tess_id = tess["id"].as_str().unwrap().to_owned();
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "lockout_after_failures=2",
+        "--json",
+    ]);
+
+    // Ada's password locks after two failures; a temporary password unlocks it.
+    for _ in 0..2 {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        b.submit_sign_in(&page, EMAIL, "not the password").await;
+    }
+    let root = admin_session(idp, "root@example.com", "administrator password").await;
+    post_ok(
+        &root,
+        &format!("/admin/api/members/{}/temporary-password", idp.user_id),
+    )
+    .await;
+
+    // Tess's second factor locks after ten wrong codes; one more is refused as locked, and
+    // an administrator's reset unlocks it.
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let page = match b
+        .sign_in(&page, "tess@example.com", "second factor enthusiast")
+        .await
+    {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/second-factor" => html,
+        other => panic!("expected the second-factor page, got {other:?}"),
+    };
+    let wrong = wrong_totp_code();
+    let csrf = hidden(&page, "csrf");
+    for n in 1..=11 {
+        let r = b
+            .post(
+                "/login/second-factor",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("method", "totp"),
+                    ("code", wrong.as_str()),
+                ],
+            )
+            .await;
+        let expected = if n < 10 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(r.status(), expected, "attempt {n}");
+    }
+    post_ok(
+        &root,
+        &format!("/admin/api/members/{tess_id}/second-factor/reset"),
+    )
+    .await;
+
+    // Members' details, read from the command line and through the API.
+    idp.cli(&["user", "list", "--org", "acme", "--json"]);
+    let body = get_ok(&root, "/admin/api/orgs/acme/members").await;
+    assert_eq!(body["members"].as_array().unwrap().len(), 3);
+    let body = get_ok(&root, &format!("/admin/api/members/{tess_id}")).await;
+    assert_eq!(body["email"], "tess@example.com");
+
+    // Permissions granted, then revoked through the API and from the command line.
+    let grants = [
+        ("/admin/api/orgs/acme/admins", vec!["members", "audit_log"]),
+        ("/admin/api/orgs/acme/admins/revoke", vec!["members"]),
+    ];
+    for (path, permissions) in grants {
+        let body = serde_json::json!({"email": "tess@example.com", "permissions": permissions});
+        ok(&root, reqwest::Method::POST, path, Some(body)).await;
+    }
+    idp.cli_text(&[
+        "user",
+        "revoke-admin",
+        "--org",
+        "acme",
+        "--email",
+        "tess@example.com",
+        "--permission",
+        "audit_log",
+    ]);
+    let changes: Vec<Value> = events_of(&root, "permission_change")
+        .await
+        .into_iter()
+        .filter(|e| e["event"] == "edit")
+        .collect();
+    assert_eq!(changes.len(), 3, "{changes:#?}");
+    let (by_cli, revoked, granted) = (&changes[0], &changes[1], &changes[2]);
+    assert_eq!(granted["detail"]["action"], "grant");
+    assert_eq!(
+        granted["detail"]["after"],
+        serde_json::json!(["members", "audit_log"])
+    );
+    assert_eq!(revoked["detail"]["action"], "revoke");
+    assert_eq!(
+        revoked["detail"]["before"],
+        serde_json::json!(["members", "audit_log"])
+    );
+    assert_eq!(revoked["detail"]["after"], serde_json::json!(["audit_log"]));
+    assert_eq!(revoked["actor_kind"], "administrator");
+    assert_eq!(revoked["target_user_id"], tess_id.as_str());
+    assert_eq!(by_cli["detail"]["after"], serde_json::json!([]));
+    assert_eq!(by_cli["actor_kind"], "system");
+
+    // A client registered and removed from the command line.
+    let doomed = idp.client("Doomed", &["--redirect-uri", RP_CALLBACK]);
+    let deleted = idp.cli(&["client", "delete", "--id", &doomed.id, "--json"]);
+    assert_eq!(deleted["deleted"], doomed.id.as_str());
+    let clients = events_of(&root, "client_change").await;
+    assert_eq!(clients.len(), 2, "{clients:#?}");
+    assert_eq!(clients[0]["event"], "delete");
+    assert_eq!(clients[0]["detail"]["before"]["name"], "Doomed");
+    assert_eq!(
+        clients[0]["detail"]["before"]["client_id"],
+        doomed.id.as_str()
+    );
+    assert_eq!(clients[0]["actor_kind"], "system");
+    assert_eq!(clients[1]["event"], "create");
+    assert_eq!(
+        clients[1]["detail"]["after"]["client_id"],
+        doomed.id.as_str()
+    );
+    assert!(
+        !clients[1]
+            .to_string()
+            .contains(doomed.secret.as_deref().unwrap()),
+        "never the secret"
+    );
+
+    let access = events_of(&root, "personal_info_access").await;
+    assert_eq!(access.len(), 3, "{access:#?}");
+    let (viewed, listed_api, listed_cli) = (&access[0], &access[1], &access[2]);
+    assert_eq!(viewed["event"], "view");
+    assert_eq!(viewed["info_type"], "personal");
+    assert_eq!(viewed["actor_kind"], "administrator");
+    assert_eq!(viewed["target_user_id"], tess_id.as_str());
+    assert_eq!(listed_api["detail"]["count"], 3);
+    assert_eq!(listed_api["target_user_id"], Value::Null);
+    assert_eq!(listed_cli["actor_kind"], "system");
+
+    let locks = events_of(&root, "account_lock").await;
+    let by = |lock: &str, after: &str| {
+        locks
+            .iter()
+            .filter(|e| e["detail"]["lock"] == lock && e["detail"]["after"] == after)
+            .count()
+    };
+    assert_eq!(by("second_factor", "unlocked"), 1, "{locks:#?}");
+    assert_eq!(by("password", "unlocked"), 1, "{locks:#?}");
+    let unlocked = locks
+        .iter()
+        .find(|e| e["detail"]["by"] == "temporary_password")
+        .unwrap();
+    assert_eq!(unlocked["target_user_id"], idp.user_id.as_str());
+    assert_eq!(unlocked["actor_kind"], "administrator");
+    let reset = locks
+        .iter()
+        .find(|e| e["detail"]["by"] == "second_factor_reset")
+        .unwrap();
+    assert_eq!(reset["target_user_id"], tess_id.as_str());
+
+    let sign_ins = events_of(&root, "sign_in").await;
+    let refused: Vec<&Value> = sign_ins
+        .iter()
+        .filter(|e| e["detail"]["reason"] == "second_factor_locked")
+        .collect();
+    assert_eq!(refused.len(), 1, "{sign_ins:#?}");
+    assert_eq!(refused[0]["detail"]["method"], "totp");
+    assert_eq!(refused[0]["detail"]["result"], "failure");
+    assert_eq!(refused[0]["target_user_id"], tess_id.as_str());
+    let temporary = events_of(&root, "temporary_password").await;
+    assert_eq!(temporary[0]["detail"]["unlocked"], true);
+}
+
+#[tokio::test]
+async fn added_events_are_written_by_their_paths_on_sqlite() {
+    let idp = Idp::start().await;
+    added_events_are_written_by_their_paths(&idp).await;
+}
+
+#[tokio::test]
+async fn added_events_are_written_by_their_paths_on_postgres() {
+    let Some((idp, _db)) =
+        Idp::on_postgres("added_events_are_written_by_their_paths_on_postgres", &[]).await
+    else {
+        return;
+    };
+    added_events_are_written_by_their_paths(&idp).await;
+}
+
+/// The provider mailing through a real SMTP server, on SQLite or (with `pg`) on
+/// PostgreSQL and Redis, with a super administrator and a few sign-ins on record.
+async fn exporting_idp(
+    test: &str,
+    smtp: &SmtpServer,
+    pg: bool,
+    extra: &[(&str, &str)],
+) -> Option<(Idp, Option<PgDatabase>)> {
+    let port = smtp.port.to_string();
+    let mut env = vec![
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", port.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let (idp, db) = if pg {
+        let (idp, db) = Idp::on_postgres(test, &env).await?;
+        (idp, Some(db))
+    } else {
+        (Idp::start_with(&env).await, None)
+    };
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    for password in [PASSWORD, "not the password", PASSWORD] {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        b.submit_sign_in(&page, EMAIL, password).await;
+    }
+    Some((idp, db))
+}
+
+/// Asks for a background export; the job id from the 202 answer.
+async fn request_export(b: &Browser, query: &str) -> String {
+    let (status, body) = call(
+        b,
+        reqwest::Method::POST,
+        &format!("/admin/api/audit/exports?{query}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["link_sent_to"], "root@example.com");
+    body["job_id"].as_str().unwrap().to_owned()
+}
+
+/// The files waiting for their download.
+fn waiting_exports(idp: &Idp) -> usize {
+    std::fs::read_dir(idp.server.dir.join("data/audit-exports"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
+    let root = admin_session(idp, "root@example.com", "administrator password").await;
+    let job = request_export(&root, "org=acme&activity=sign_in&format=csv").await;
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
+    assert_eq!(waiting_exports(idp), 1);
+
+    // The link alone downloads it, as the streamed export would have answered.
+    let http = reqwest::Client::new();
+    let first = http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(
+        first.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let downloaded = first.text().await.unwrap();
+    let (status, streamed) = call(
+        &root,
+        reqwest::Method::GET,
+        "/admin/api/audit/export.csv?org=acme&activity=sign_in",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(Value::String(downloaded.clone()), streamed);
+    assert_eq!(downloaded.lines().count(), 5, "a header and four sign-ins");
+    assert_eq!(waiting_exports(idp), 0, "deleted once downloaded");
+
+    // Once only; a made-up token is refused the same way.
+    let again = http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
+    let made_up = http
+        .get(idp.url("/admin/api/audit/exports/download?token=made-up"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made_up.status(), StatusCode::GONE);
+
+    // The request and the download are on record.
+    let accesses = events_of(&root, "audit_access").await;
+    let of_job: Vec<&Value> = accesses
+        .iter()
+        .filter(|e| e["detail"]["export"] == job.as_str())
+        .collect();
+    assert_eq!(of_job.len(), 2, "{accesses:#?}");
+    assert_eq!(of_job[0]["event"], "download");
+    assert_eq!(of_job[1]["event"], "create");
+    assert_eq!(of_job[1]["detail"]["filter"]["activity"], "sign_in");
+    assert_eq!(of_job[1]["actor_kind"], "administrator");
+
+    // An Excel workbook the same way.
+    request_export(&root, "org=acme&format=xlsx").await;
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 2, |m| {
+        !m.contains(&link)
+    });
+    let xlsx = http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let (status, _) = call(
+        &root,
+        reqwest::Method::POST,
+        "/admin/api/audit/exports?org=acme&format=pdf",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_background_export_is_emailed_as_a_one_time_link_on_sqlite() {
+    let test = "a_background_export_is_emailed_as_a_one_time_link_on_sqlite";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let (idp, _) = exporting_idp(test, &smtp, false, &[]).await.unwrap();
+    background_export_is_emailed_once(&idp, &smtp).await;
+}
+
+#[tokio::test]
+async fn a_background_export_is_emailed_as_a_one_time_link_on_postgres() {
+    let test = "a_background_export_is_emailed_as_a_one_time_link_on_postgres";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let Some((idp, _db)) = exporting_idp(test, &smtp, true, &[]).await else {
+        return;
+    };
+    background_export_is_emailed_once(&idp, &smtp).await;
+}
+
+#[tokio::test]
+async fn an_expired_export_link_is_refused_and_its_file_deleted() {
+    let test = "an_expired_export_link_is_refused_and_its_file_deleted";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let Some((idp, _db)) = exporting_idp(
+        test,
+        &smtp,
+        true,
+        &[("IDP_AUDIT__EXPORT_LINK_TTL_SECS", "2")],
+    )
+    .await
+    else {
+        return;
+    };
+    let root = admin_session(&idp, "root@example.com", "administrator password").await;
+    request_export(&root, "org=acme").await;
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let late = reqwest::get(idp.url(&link)).await.unwrap();
+    assert_eq!(late.status(), StatusCode::GONE);
+    assert_eq!(waiting_exports(&idp), 0, "the file went with the link");
+}
+
+/// A member allows an application on the consent page, then withdraws it from their
+/// account page; both are on record, and the next sign-in there asks again.
+async fn consent_is_recorded_when_given_and_withdrawn(idp: &Idp) {
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    let reg = idp.web_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let request = rp.request(&["email"], &[]);
+    let login = browser.go(&request.url).await.sign_in_page();
+    let consent = browser
+        .sign_in(&login, EMAIL, PASSWORD)
+        .await
+        .consent_page();
+    let response = browser.consent(&consent, "allow").await.back();
+    rp.code(&response, &request);
+
+    let account = browser.get("/account").await.text().await.unwrap();
+    assert!(account.contains("Reports"), "{account}");
+    let withdrawn = browser
+        .post(
+            "/account/consents/revoke",
+            &[("csrf", &hidden(&account, "csrf")), ("client", &reg.id)],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    let account = browser.get("/account").await.text().await.unwrap();
+    assert!(!account.contains("Reports"), "{account}");
+    browser
+        .go(&rp.request(&["email"], &[]).url)
+        .await
+        .consent_page();
+
+    let root = admin_session(idp, "root@example.com", "administrator password").await;
+    let consents = events_of(&root, "consent").await;
+    assert_eq!(consents.len(), 2, "{consents:#?}");
+    let (revoked, granted) = (&consents[0], &consents[1]);
+    assert_eq!(revoked["event"], "delete");
+    assert_eq!(revoked["info_type"], "permission");
+    assert_eq!(revoked["actor_kind"], "member");
+    assert_eq!(revoked["target_user_id"], idp.user_id.as_str());
+    assert_eq!(revoked["detail"]["client_id"], reg.id.as_str());
+    assert_eq!(
+        revoked["detail"]["before"]["scopes"],
+        serde_json::json!(["openid", "email"])
+    );
+    assert_eq!(granted["event"], "create");
+    assert_eq!(granted["detail"]["client_id"], reg.id.as_str());
+}
+
+#[tokio::test]
+async fn consent_is_recorded_when_given_and_withdrawn_on_sqlite() {
+    let idp = Idp::start().await;
+    consent_is_recorded_when_given_and_withdrawn(&idp).await;
+}
+
+#[tokio::test]
+async fn consent_is_recorded_when_given_and_withdrawn_on_postgres() {
+    let Some((idp, _db)) = Idp::on_postgres(
+        "consent_is_recorded_when_given_and_withdrawn_on_postgres",
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    consent_is_recorded_when_given_and_withdrawn(&idp).await;
 }

@@ -46,39 +46,8 @@ fn reset_link(smtp: &SmtpServer, count: usize) -> String {
     link_in(smtp, count, |_| true)
 }
 
-/// Once `count` messages arrived, the link in the one message that `which` picks
-/// (the maildir lists messages in no particular order).
 fn link_in(smtp: &SmtpServer, count: usize, which: impl Fn(&str) -> bool) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let messages = smtp.messages();
-        if messages.len() >= count {
-            assert_eq!(messages.len(), count, "one message per request");
-            // Undo quoted-printable, which long lines get.
-            let decoded: Vec<String> = messages
-                .iter()
-                .map(|m| {
-                    m.replace("=\r\n", "")
-                        .replace("=\n", "")
-                        .replace("=3D", "=")
-                })
-                .filter(|m| which(m))
-                .collect();
-            assert_eq!(decoded.len(), 1, "one message matches");
-            let link = decoded[0]
-                .split_whitespace()
-                .find(|w| w.contains("/reset-password?token="))
-                .expect("a reset link");
-            let at = link.find("/reset-password").unwrap();
-            return link[at..].to_owned();
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no mail: {}",
-            smtp.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    smtp.link_to("/reset-password?token=", count, which)
 }
 
 async fn submit_new_password(

@@ -147,6 +147,24 @@ impl Idp {
         stdout(&out)
     }
 
+    /// Creates a member of `org` with a password; `extra` are more `user create` flags
+    /// (`--super-admin`, `--totp-secret S`). The member as `--json` printed it.
+    pub fn member(&self, org: &str, email: &str, password: &str, extra: &[&str]) -> Value {
+        let mut args = vec![
+            "user",
+            "create",
+            "--org",
+            org,
+            "--email",
+            email,
+            "--password",
+            password,
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        self.cli(&args)
+    }
+
     /// Registers a client in organization `acme`; `extra` are more `client create` flags.
     pub fn client(&self, name: &str, extra: &[&str]) -> Registered {
         let mut args = vec![

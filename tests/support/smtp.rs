@@ -1,6 +1,11 @@
 //! A real SMTP server for tests: Python's aiosmtpd, filing each message in a maildir.
 //! Shared by the mail port's tests and the end-to-end tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -88,6 +93,37 @@ impl SmtpServer {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// Once `count` messages arrived, the link to `path` (from `path` on) in the one
+    /// message that `which` picks (the maildir lists messages in no particular order).
+    pub fn link_to(&self, path: &str, count: usize, which: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count {
+                assert_eq!(messages.len(), count, "one message per request");
+                // Undo quoted-printable, which long lines get.
+                let decoded: Vec<String> = messages
+                    .iter()
+                    .map(|m| {
+                        m.replace("=\r\n", "")
+                            .replace("=\n", "")
+                            .replace("=3D", "=")
+                    })
+                    .filter(|m| which(m))
+                    .collect();
+                assert_eq!(decoded.len(), 1, "one message matches");
+                let link = decoded[0]
+                    .split_whitespace()
+                    .find(|w| w.contains(path))
+                    .unwrap_or_else(|| panic!("a link to {path} in {}", decoded[0]));
+                let at = link.find(path).unwrap();
+                return link[at..].to_owned();
+            }
+            assert!(Instant::now() < deadline, "no mail: {}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The messages delivered so far (the maildir's `new` folder).

@@ -13,7 +13,7 @@ use crate::org::{OrgError, Organization};
 use crate::policy::{
     AllowListError, EffectivePolicy, PolicyError, PolicySettings, TwoFactorScope, parse_allow_list,
 };
-use crate::ports::{EphemeralError, PasswordError, StoreError, Stores};
+use crate::ports::{Change, EphemeralError, PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{
     CredentialScope, Credentials, IpListEntry, IpListPurpose, OrgPolicyRecord, User, UserStatus,
@@ -29,6 +29,10 @@ pub enum AdminError {
     UnknownOrganization(String),
     #[error("no member with address {0:?} in that organization")]
     UnknownMember(String),
+    #[error("no member with id {0:?}")]
+    UnknownMemberId(String),
+    #[error("no client with id {0:?}")]
+    UnknownClient(String),
     #[error("an organization with slug {0:?} already exists")]
     DuplicateSlug(String),
     #[error("{email} is already a member of this organization")]
@@ -235,8 +239,9 @@ pub async fn update_policy(
     } else {
         None
     };
+    let mut affected = 0;
     if let Some(scope) = scope {
-        let affected = stores
+        affected = stores
             .credentials
             .count_in_subtree(&org.path, scope)
             .await?;
@@ -259,20 +264,19 @@ pub async fn update_policy(
     if after == before {
         return Ok(update);
     }
+    let mut changes = Vec::with_capacity(2);
     if let Some(scope) = scope {
-        update.cleared = stores
-            .credentials
-            .clear_in_subtree(&org.path, scope, now)
-            .await?;
+        changes.push(Change::ClearCredentialsInSubtree {
+            path: org.path.clone(),
+            scope,
+            now,
+        });
     }
-    stores
-        .policies
-        .upsert_policy(&OrgPolicyRecord {
-            org_id: org.id.clone(),
-            settings: after.clone(),
-            updated_at: now,
-        })
-        .await?;
+    changes.push(Change::UpsertPolicy(OrgPolicyRecord {
+        org_id: org.id.clone(),
+        settings: after.clone(),
+        updated_at: now,
+    }));
     let mut event = actor_event(
         &org.id,
         by,
@@ -283,8 +287,11 @@ pub async fn update_policy(
         stores,
     );
     event.detail = serde_json::json!({"before": before, "after": after,
-                                      "members_whose_credentials_were_deleted": update.cleared});
-    stores.audit.append(&event).await?;
+                                      "members_whose_credentials_were_deleted": affected});
+    let touched = stores.audit.commit(&changes, &[event]).await?;
+    if scope.is_some() {
+        update.cleared = touched.first().copied().unwrap_or_default();
+    }
     if !was.email_password_login && will.email_password_login {
         update.invited = invite_subtree(stores, &org, links).await?;
     }
@@ -356,6 +363,9 @@ pub async fn set_member_email_login(
         members.push(resolve_member(stores, org, e).await?);
     }
     let now = stores.clock.now();
+    // Every member's change and its record in one transaction: all of them, or none.
+    let mut changes = Vec::with_capacity(members.len() * 2);
+    let mut events = Vec::with_capacity(members.len());
     for member in &members {
         let mut creds = stores
             .credentials
@@ -367,10 +377,10 @@ pub async fn set_member_email_login(
         if !enabled {
             creds.password_hash = None;
             creds.password_must_change = false;
-            stores.credentials.delete_links(&member.id).await?;
+            changes.push(Change::DeleteLinks(member.id.clone()));
         }
         creds.updated_at = now;
-        stores.credentials.update(&creds).await?;
+        changes.push(Change::UpdateCredentials(creds));
         let mut event = actor_event(
             &member.org_id,
             by,
@@ -382,7 +392,10 @@ pub async fn set_member_email_login(
         );
         event.target_user_id = Some(member.id.clone());
         event.detail = serde_json::json!({"email_login": {"before": before, "after": enabled}});
-        stores.audit.append(&event).await?;
+        events.push(event);
+    }
+    stores.audit.commit(&changes, &events).await?;
+    for member in &members {
         if enabled {
             crate::password_policy::send_link(
                 stores,
@@ -446,10 +459,6 @@ pub async fn set_status(
         "set_status",
     )
     .await?;
-    stores
-        .users
-        .update_status(&member.id, status, stores.clock.now())
-        .await?;
     let mut event = actor_event(
         &member.org_id,
         by,
@@ -461,7 +470,12 @@ pub async fn set_status(
     );
     event.target_user_id = Some(member.id.clone());
     event.detail = serde_json::json!({"status": {"before": member.status, "after": status}});
-    stores.audit.append(&event).await?;
+    let change = Change::UpdateStatus {
+        user: member.id.clone(),
+        status,
+        now: event.occurred_at,
+    };
+    stores.audit.commit(&[change], &[event]).await?;
     Ok((member.status, status))
 }
 
@@ -523,10 +537,6 @@ pub async fn set_ip_list(
             created_at: now,
         })
         .collect();
-    stores
-        .policies
-        .replace_ip_list(&org.id, purpose, &rows)
-        .await?;
     let mut event = actor_event(
         &org.id,
         by,
@@ -539,8 +549,115 @@ pub async fn set_ip_list(
     let after: Vec<String> = rows.iter().map(|r| r.cidr.clone()).collect();
     event.detail =
         serde_json::json!({"setting": purpose.as_str(), "before": before, "after": after});
+    let n = rows.len();
+    let change = Change::ReplaceIpList {
+        org: org.id.clone(),
+        purpose,
+        entries: rows,
+    };
+    stores.audit.commit(&[change], &[event]).await?;
+    Ok(n)
+}
+
+/// Records that `by` read members' personal details: who, and which fields.
+fn personal_access(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    org: &OrgId,
+    target: Option<&UserId>,
+    detail: serde_json::Value,
+) -> NewAuditEvent {
+    let mut event = actor_event(
+        org,
+        by,
+        origin,
+        ActivityType::PersonalInfoAccess,
+        EventKind::View,
+        InfoType::Personal,
+        stores,
+    );
+    event.target_user_id = target.cloned();
+    event.detail = detail;
+    event
+}
+
+/// The fields of a member an administrator reads.
+const MEMBER_FIELDS: [&str; 6] = [
+    "email",
+    "name",
+    "status",
+    "locale",
+    "super_admin",
+    "created_at",
+];
+
+/// An organization's members, for someone with member management over it; the reading
+/// is recorded as an access to personal information.
+pub async fn list_members(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    org: &str,
+) -> Result<Vec<User>, AdminError> {
+    let org = resolve_org(stores, org).await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::Members,
+        origin,
+        "list_members",
+    )
+    .await?;
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = stores
+            .users
+            .find_by_org(&org.id, after.as_ref(), 500)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        all.extend(page);
+    }
+    let event = personal_access(
+        stores,
+        by,
+        origin,
+        &org.id,
+        None,
+        serde_json::json!({"listed": "members", "count": all.len(), "fields": MEMBER_FIELDS}),
+    );
     stores.audit.append(&event).await?;
-    Ok(rows.len())
+    Ok(all)
+}
+
+/// One member's details, for someone with member management over their organization;
+/// the reading is recorded as an access to that member's personal information.
+pub async fn view_member(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    id: &UserId,
+) -> Result<User, AdminError> {
+    let member = stores
+        .users
+        .find_by_id(id)
+        .await?
+        .ok_or_else(|| AdminError::UnknownMemberId(id.to_string()))?;
+    let org = resolve_org(stores, member.org_id.as_str()).await?;
+    authz::require(stores, by, &org, Permission::Members, origin, "view_member").await?;
+    let event = personal_access(
+        stores,
+        by,
+        origin,
+        &org.id,
+        Some(&member.id),
+        serde_json::json!({"fields": MEMBER_FIELDS}),
+    );
+    stores.audit.append(&event).await?;
+    Ok(member)
 }
 
 /// Finds a member of an organization by address.
@@ -568,10 +685,6 @@ pub async fn create_org(
     if stores.orgs.find_by_slug(&org.slug).await?.is_some() {
         return Err(AdminError::DuplicateSlug(org.slug));
     }
-    stores.orgs.insert(&org).await.map_err(|e| match e {
-        StoreError::Conflict { .. } => AdminError::DuplicateSlug(org.slug.clone()),
-        other => AdminError::Store(other),
-    })?;
     let mut event = system_event(
         &org.id,
         ActivityType::OrganizationChange,
@@ -580,7 +693,14 @@ pub async fn create_org(
         stores,
     );
     event.detail = serde_json::json!({"after": {"name": org.name, "slug": org.slug, "parent_id": org.parent_id}});
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::InsertOrg(org.clone())], &[event])
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AdminError::DuplicateSlug(org.slug.clone()),
+            other => AdminError::Store(other),
+        })?;
     Ok(org)
 }
 
@@ -651,16 +771,6 @@ pub async fn create_member(
             Some(master_key.seal(stores.random.as_ref(), totp::SEAL_PURPOSE, secret.expose()));
         credentials.totp_enrolled_at = Some(now);
     }
-    stores
-        .users
-        .insert(&user, &credentials)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => AdminError::DuplicateEmail {
-                email: email.clone(),
-            },
-            other => AdminError::Store(other),
-        })?;
     let mut event = system_event(
         &org.id,
         ActivityType::MemberChange,
@@ -673,7 +783,16 @@ pub async fn create_member(
         "after": {"super_admin": user.super_admin, "password_set": credentials.password_hash.is_some(),
                   "totp_imported": credentials.totp_secret_sealed.is_some()}
     });
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::InsertUser(user.clone(), credentials)], &[event])
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AdminError::DuplicateEmail {
+                email: email.clone(),
+            },
+            other => AdminError::Store(other),
+        })?;
     Ok(user)
 }
 
@@ -805,7 +924,6 @@ pub async fn create_client(
         created_at: now,
         updated_at: now,
     };
-    stores.clients.insert(&client).await?;
     let mut event = system_event(
         &org.id,
         ActivityType::ClientChange,
@@ -814,10 +932,60 @@ pub async fn create_client(
         stores,
     );
     event.actor_id = None;
-    event.detail = serde_json::json!({"after": {"client_id": client.id, "name": client.name,
-        "redirect_uris": client.redirect_uris, "public": client.is_public(), "first_party": client.first_party}});
-    stores.audit.append(&event).await?;
+    event.detail = serde_json::json!({"after": client_summary(&client)});
+    stores
+        .audit
+        .commit(&[Change::InsertClient(client.clone())], &[event])
+        .await?;
     Ok((client, secret))
+}
+
+/// What the audit log keeps of a client's registration (never its secret).
+fn client_summary(client: &Client) -> serde_json::Value {
+    serde_json::json!({"client_id": client.id, "name": client.name,
+        "redirect_uris": client.redirect_uris, "public": client.is_public(),
+        "first_party": client.first_party, "grant_types": client.grant_types})
+}
+
+/// Removes a client, with its grants, refresh tokens and consents (the database cascades),
+/// for someone holding the clients permission over its organization. Servers stop
+/// accepting it once their client cache lets it go (30 seconds at most).
+pub async fn delete_client(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    id: &ClientId,
+) -> Result<Client, AdminError> {
+    let client = stores
+        .clients
+        .find_by_id(id)
+        .await?
+        .ok_or_else(|| AdminError::UnknownClient(id.to_string()))?;
+    let org = resolve_org(stores, client.org_id.as_str()).await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::Clients,
+        origin,
+        "delete_client",
+    )
+    .await?;
+    let mut event = actor_event(
+        &org.id,
+        by,
+        origin,
+        ActivityType::ClientChange,
+        EventKind::Delete,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail = serde_json::json!({"before": client_summary(&client)});
+    stores
+        .audit
+        .commit(&[Change::DeleteClient(client.id.clone())], &[event])
+        .await?;
+    Ok(client)
 }
 
 const BOOTSTRAP_KEY: &str = "bootstrap:";

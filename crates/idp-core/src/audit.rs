@@ -243,32 +243,30 @@ pub async fn apply_retention(
 ) -> Result<u64, crate::ports::StoreError> {
     let now = stores.clock.now();
     let before = now.minus(keep);
-    let (deleted, start) = stores.audit.delete_before(&org.id, before, now).await?;
-    if deleted == 0 {
-        return Ok(0);
-    }
-    let (seq, digest) = start.unwrap_or_default();
-    stores
+    let org_id = org.id.clone();
+    // Written in the deletion's transaction: no deletion goes unrecorded.
+    let record = move |deleted: u64, seq: i64, digest: &[u8]| NewAuditEvent {
+        org_id: org_id.clone(),
+        occurred_at: now,
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        target_user_id: None,
+        activity: ActivityType::Retention,
+        event: EventKind::Delete,
+        info_type: InfoType::Other,
+        ip: None,
+        user_agent: None,
+        device_id: None,
+        detail: serde_json::json!({
+            "deleted": deleted,
+            "older_than": before.to_rfc3339(),
+            "chain_continues_after_seq": seq,
+            "chain_continues_from_digest": digest.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        }),
+    };
+    let (deleted, _) = stores
         .audit
-        .append(&NewAuditEvent {
-            org_id: org.id.clone(),
-            occurred_at: now,
-            actor_kind: ActorKind::System,
-            actor_id: None,
-            target_user_id: None,
-            activity: ActivityType::Retention,
-            event: EventKind::Delete,
-            info_type: InfoType::Other,
-            ip: None,
-            user_agent: None,
-            device_id: None,
-            detail: serde_json::json!({
-                "deleted": deleted,
-                "older_than": before.to_rfc3339(),
-                "chain_continues_after_seq": seq,
-                "chain_continues_from_digest": digest.iter().map(|b| format!("{b:02x}")).collect::<String>(),
-            }),
-        })
+        .delete_before(&org.id, before, now, Box::new(record))
         .await?;
     Ok(deleted)
 }

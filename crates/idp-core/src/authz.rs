@@ -6,7 +6,7 @@
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::client::{Client, wire_enum};
 use crate::org::Organization;
-use crate::ports::{StoreError, Stores};
+use crate::ports::{Change, StoreError, Stores};
 use crate::records::{AdminAssignment, User};
 use crate::signin::Origin;
 
@@ -128,19 +128,23 @@ pub async fn require(
     Err(AuthzError::Forbidden(permission))
 }
 
-/// Grants `permissions` over `org` to `member`, adding to what they hold there. The
-/// granter must hold member management and every permission they grant.
-pub async fn grant(
+/// Grants `permissions` over `org` to `member`, adding to what they hold there, or
+/// (`grant` false) takes them away, keeping the rest. The caller must hold member
+/// management and every permission they grant or revoke. The change is saved with its
+/// record (what the member held before and after) in one transaction.
+pub async fn change_permissions(
     stores: &Stores,
     by: &Actor,
     org: &Organization,
     member: &User,
     permissions: &[Permission],
     origin: &Origin,
+    grant: bool,
 ) -> Result<AdminAssignment, AuthzError> {
-    require(stores, by, org, Permission::Members, origin, "grant").await?;
+    let action = if grant { "grant" } else { "revoke" };
+    require(stores, by, org, Permission::Members, origin, action).await?;
     for p in permissions {
-        require(stores, by, org, *p, origin, "grant").await?;
+        require(stores, by, org, *p, origin, action).await?;
     }
     let now = stores.clock.now();
     let existing = stores
@@ -153,10 +157,14 @@ pub async fn grant(
         .as_ref()
         .map(|a| a.permissions.clone())
         .unwrap_or_default();
-    for p in permissions {
-        if !held.iter().any(|h| h == p.as_str()) {
-            held.push(p.as_str().to_owned());
+    if grant {
+        for p in permissions {
+            if !held.iter().any(|h| h == p.as_str()) {
+                held.push(p.as_str().to_owned());
+            }
         }
+    } else {
+        held.retain(|h| !permissions.iter().any(|p| p.as_str() == h));
     }
     let assignment = AdminAssignment {
         user_id: member.id.clone(),
@@ -164,27 +172,28 @@ pub async fn grant(
         permissions: held.clone(),
         created_at: now,
     };
-    stores.policies.replace_admin(&assignment).await?;
     let (actor_kind, actor_id) = by.audit();
+    let event = NewAuditEvent {
+        org_id: org.id.clone(),
+        occurred_at: now,
+        actor_kind,
+        actor_id,
+        target_user_id: Some(member.id.clone()),
+        activity: ActivityType::PermissionChange,
+        event: EventKind::Edit,
+        info_type: InfoType::Permission,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        device_id: None,
+        detail: serde_json::json!({
+            "action": action,
+            "before": existing.map(|a| a.permissions).unwrap_or_default(),
+            "after": held,
+        }),
+    };
     stores
         .audit
-        .append(&NewAuditEvent {
-            org_id: org.id.clone(),
-            occurred_at: now,
-            actor_kind,
-            actor_id,
-            target_user_id: Some(member.id.clone()),
-            activity: ActivityType::PermissionChange,
-            event: EventKind::Edit,
-            info_type: InfoType::Permission,
-            ip: origin.ip.clone(),
-            user_agent: origin.user_agent.clone(),
-            device_id: None,
-            detail: serde_json::json!({
-                "before": existing.map(|a| a.permissions).unwrap_or_default(),
-                "after": held,
-            }),
-        })
+        .commit(&[Change::ReplaceAdmin(assignment.clone())], &[event])
         .await?;
     Ok(assignment)
 }

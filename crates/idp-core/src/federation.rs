@@ -9,7 +9,7 @@ use crate::email::Email;
 use crate::ids::{OrgId, UserId};
 use crate::org::Organization;
 use crate::policy::{EffectivePolicy, effective_policy};
-use crate::ports::{StoreError, Stores};
+use crate::ports::{Change, StoreError, Stores};
 use crate::records::{Credentials, LoginMethodKind, Profile, SignInRecord, User, UserStatus};
 use crate::signin::{Origin, SignInError, refusal, sign_in_event, sign_in_tree};
 
@@ -469,25 +469,25 @@ async fn provision(
     // Signs in upstream only, until an administrator turns email login on.
     let mut credentials = Credentials::empty(user.id.clone(), now);
     credentials.email_login_enabled = false;
-    stores.users.insert(&user, &credentials).await?;
+    let created = NewAuditEvent {
+        org_id: root.id.clone(),
+        occurred_at: now,
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        target_user_id: Some(user.id.clone()),
+        activity: ActivityType::MemberChange,
+        event: EventKind::Create,
+        info_type: InfoType::Personal,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        device_id: None,
+        detail: serde_json::json!({
+            "after": {"provisioned_by": id.provider.as_str(), "email": user.email.as_str()}
+        }),
+    };
     stores
         .audit
-        .append(&NewAuditEvent {
-            org_id: root.id.clone(),
-            occurred_at: now,
-            actor_kind: ActorKind::System,
-            actor_id: None,
-            target_user_id: Some(user.id.clone()),
-            activity: ActivityType::MemberChange,
-            event: EventKind::Create,
-            info_type: InfoType::Personal,
-            ip: origin.ip.clone(),
-            user_agent: origin.user_agent.clone(),
-            device_id: None,
-            detail: serde_json::json!({
-                "after": {"provisioned_by": id.provider.as_str(), "email": user.email.as_str()}
-            }),
-        })
+        .commit(&[Change::InsertUser(user.clone(), credentials)], &[created])
         .await?;
     let user = complete(stores, id, user, origin, true, true).await?;
     Ok(FederatedSignIn {
@@ -595,27 +595,27 @@ pub async fn unlink(
     if !other_link && !password {
         return Err(UnlinkError::LastMethod);
     }
-    if !stores.login_methods.unlink(&user.id, kind, subject).await? {
-        return Err(UnlinkError::NotLinked);
-    }
     let now = stores.clock.now();
-    stores
-        .audit
-        .append(&NewAuditEvent {
-            org_id: user.org_id.clone(),
-            occurred_at: now,
-            actor_kind: ActorKind::Member,
-            actor_id: Some(user.id.to_string()),
-            target_user_id: Some(user.id.clone()),
-            activity: ActivityType::SecuritySettingsChange,
-            event: EventKind::Delete,
-            info_type: InfoType::SecuritySettings,
-            ip: origin.ip.clone(),
-            user_agent: origin.user_agent.clone(),
-            device_id: None,
-            detail: serde_json::json!({"before": {"linked": provider.as_str(), "subject": subject}}),
-        })
-        .await?;
+    let event = NewAuditEvent {
+        org_id: user.org_id.clone(),
+        occurred_at: now,
+        actor_kind: ActorKind::Member,
+        actor_id: Some(user.id.to_string()),
+        target_user_id: Some(user.id.clone()),
+        activity: ActivityType::SecuritySettingsChange,
+        event: EventKind::Delete,
+        info_type: InfoType::SecuritySettings,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        device_id: None,
+        detail: serde_json::json!({"before": {"linked": provider.as_str(), "subject": subject}}),
+    };
+    let unlink = Change::Unlink {
+        user: user.id.clone(),
+        kind,
+        subject: subject.to_owned(),
+    };
+    stores.audit.commit(&[unlink], &[event]).await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod audit_export;
+pub mod audit_jobs;
 pub mod authz;
 pub mod client;
 pub mod clock;

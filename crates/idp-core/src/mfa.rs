@@ -10,7 +10,7 @@ use crate::crypto::{CryptoError, MasterKey, TokenDigest};
 use crate::ids::UserId;
 use crate::policy::{self, SecondFactorStep};
 use crate::ports::{
-    Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
+    Change, Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
 };
 use crate::random::Random;
 use crate::records::{Credentials, SecondFactorLock, User};
@@ -182,21 +182,46 @@ fn event(
     }
 }
 
-/// Records a change to a member's own second factor in the audit log.
+/// Saves a change to a member's own second factor with its audit event, in one
+/// transaction.
 async fn record(
     stores: &Stores,
+    changes: &[Change],
+    events: &[NewAuditEvent],
+) -> Result<(), StoreError> {
+    stores.audit.commit(changes, events).await.map(drop)
+}
+
+/// A fresh set of recovery codes: the codes to show once, the change that stores their
+/// digests (replacing the old set), and its audit event.
+fn fresh_recovery_codes(
+    stores: &Stores,
     user: &User,
-    activity: ActivityType,
-    kind: EventKind,
     origin: &Origin,
     now: Timestamp,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    stores
-        .audit
-        .append(&event(user, activity, kind, origin, now, detail))
-        .await
-        .map(drop)
+) -> (Vec<String>, Change, NewAuditEvent) {
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| recovery_code(stores.random.as_ref()))
+        .collect();
+    let digests: Vec<TokenDigest> = codes
+        .iter()
+        .filter_map(|c| normalize_recovery_code(c))
+        .map(|c| TokenDigest::of(&c))
+        .collect();
+    let change = Change::ReplaceRecoveryCodes {
+        user: user.id.clone(),
+        digests,
+        now,
+    };
+    let recorded = event(
+        user,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Create,
+        origin,
+        now,
+        serde_json::json!({"recovery_codes": RECOVERY_CODES}),
+    );
+    (codes, change, recorded)
 }
 
 async fn credentials(stores: &Stores, user: &UserId) -> SfResult<Credentials> {
@@ -306,7 +331,19 @@ pub async fn verify(
 ) -> SfResult<()> {
     let now = stores.clock.now();
     let mut creds = credentials(stores, &user.id).await?;
-    refuse_if_locked(&creds, now)?;
+    if let Err(locked) = refuse_if_locked(&creds, now) {
+        let mut refused = event(
+            user,
+            ActivityType::SignIn,
+            EventKind::SignIn,
+            origin,
+            now,
+            serde_json::json!({"method": method, "result": "failure", "reason": "second_factor_locked"}),
+        );
+        refused.info_type = InfoType::AuthenticationToken;
+        stores.audit.append(&refused).await?;
+        return Err(locked);
+    }
     if !has_factor(&creds) {
         return Err(SecondFactorError::NotSetUp);
     }
@@ -452,28 +489,8 @@ pub async fn new_recovery_codes(
     if !has_factor(&creds) {
         return Err(SecondFactorError::NotSetUp);
     }
-    let codes: Vec<String> = (0..RECOVERY_CODES)
-        .map(|_| recovery_code(stores.random.as_ref()))
-        .collect();
-    let digests: Vec<TokenDigest> = codes
-        .iter()
-        .filter_map(|c| normalize_recovery_code(c))
-        .map(|c| TokenDigest::of(&c))
-        .collect();
-    stores
-        .credentials
-        .replace_recovery_codes(&user.id, &digests, now)
-        .await?;
-    record(
-        stores,
-        user,
-        ActivityType::SecuritySettingsChange,
-        EventKind::Create,
-        origin,
-        now,
-        serde_json::json!({"recovery_codes": RECOVERY_CODES}),
-    )
-    .await?;
+    let (codes, change, recorded) = fresh_recovery_codes(stores, user, origin, now);
+    record(stores, &[change], &[recorded]).await?;
     Ok(codes)
 }
 
@@ -532,18 +549,22 @@ pub async fn complete_enrolment(
     creds.totp_enrolled_at = Some(now);
     creds.totp_last_used_at = Some(now);
     creds.updated_at = now;
-    stores.credentials.update(&creds).await?;
-    record(
-        stores,
+    let enrolled = event(
         user,
         ActivityType::SecuritySettingsChange,
         EventKind::Create,
         origin,
         now,
         serde_json::json!({"method": SecondFactorMethod::Totp, "replaced": replaced}),
+    );
+    let (codes, new_codes, codes_made) = fresh_recovery_codes(stores, user, origin, now);
+    record(
+        stores,
+        &[Change::UpdateCredentials(creds), new_codes],
+        &[enrolled, codes_made],
     )
     .await?;
-    new_recovery_codes(stores, user, origin).await
+    Ok(codes)
 }
 
 async fn check_password(stores: &Stores, creds: &Credentials, password: Password) -> SfResult<()> {
@@ -575,19 +596,23 @@ pub async fn remove_authenticator(
     creds.totp_enrolled_at = None;
     creds.totp_last_used_at = None;
     creds.updated_at = now;
-    stores.credentials.update(&creds).await?;
-    stores
-        .credentials
-        .replace_recovery_codes(&user.id, &[], now)
-        .await?;
-    record(
-        stores,
+    let removed = event(
         user,
         ActivityType::SecuritySettingsChange,
         EventKind::Delete,
         origin,
         now,
         serde_json::json!({"method": SecondFactorMethod::Totp, "recovery_codes_deleted": true}),
+    );
+    let no_codes = Change::ReplaceRecoveryCodes {
+        user: user.id.clone(),
+        digests: Vec::new(),
+        now,
+    };
+    record(
+        stores,
+        &[Change::UpdateCredentials(creds), no_codes],
+        &[removed],
     )
     .await?;
     Ok(())
@@ -609,12 +634,7 @@ pub async fn set_email_codes(
     creds.email_otp_enabled_at = enabled.then_some(now);
     creds.email_otp_last_used_at = None;
     creds.updated_at = now;
-    stores.credentials.update(&creds).await?;
-    if !enabled {
-        stores.ephemeral.delete(&email_code_key(&user.id)).await?;
-    }
-    record(
-        stores,
+    let changed = event(
         user,
         ActivityType::SecuritySettingsChange,
         if enabled {
@@ -626,8 +646,11 @@ pub async fn set_email_codes(
         now,
         serde_json::json!({"method": SecondFactorMethod::EmailCode,
                            "before": !enabled, "after": enabled}),
-    )
-    .await?;
+    );
+    record(stores, &[Change::UpdateCredentials(creds)], &[changed]).await?;
+    if !enabled {
+        stores.ephemeral.delete(&email_code_key(&user.id)).await?;
+    }
     Ok(())
 }
 
@@ -641,21 +664,20 @@ pub async fn reset_own(
     let now = stores.clock.now();
     let creds = credentials(stores, &user.id).await?;
     check_password(stores, &creds, password).await?;
-    stores
-        .credentials
-        .reset_second_factor(&user.id, now)
-        .await?;
-    stores.ephemeral.delete(&email_code_key(&user.id)).await?;
-    record(
-        stores,
+    let reset = event(
         user,
         ActivityType::SecondFactorReset,
         EventKind::Delete,
         origin,
         now,
         serde_json::json!({"by": "self"}),
-    )
-    .await?;
+    );
+    let change = Change::ResetSecondFactor {
+        user: user.id.clone(),
+        now,
+    };
+    record(stores, &[change], &[reset]).await?;
+    stores.ephemeral.delete(&email_code_key(&user.id)).await?;
     Ok(())
 }
 
@@ -688,11 +710,10 @@ pub async fn reset_by_admin(
         Err(AuthzError::Store(e)) => return Err(e.into()),
     }
     let before = stores.credentials.find_by_user(&target.id).await?;
-    stores
-        .credentials
-        .reset_second_factor(&target.id, now)
-        .await?;
-    stores.ephemeral.delete(&email_code_key(&target.id)).await?;
+    let was_locked = before
+        .as_ref()
+        .and_then(|c| c.second_factor_lock.locked_until(now))
+        .is_some();
     let by_text = match by {
         Actor::Member(a) => a.email.to_string(),
         Actor::Service { client, .. } => format!("client {}", client.id),
@@ -709,13 +730,33 @@ pub async fn reset_by_admin(
             "before": {
                 "authenticator": before.as_ref().is_some_and(|c| c.totp_secret_sealed.is_some()),
                 "email_codes": before.as_ref().is_some_and(|c| c.email_otp_enabled),
-                "locked": before.as_ref().and_then(|c| c.second_factor_lock.locked_until(now)).is_some(),
+                "locked": was_locked,
             },
             "after": {"authenticator": false, "email_codes": false, "locked": false},
         }),
     );
     (done.actor_kind, done.actor_id) = by.audit();
-    stores.audit.append(&done).await?;
+    let mut events = vec![done];
+    if was_locked {
+        let mut unlocked = event(
+            target,
+            ActivityType::AccountLock,
+            EventKind::Edit,
+            origin,
+            now,
+            serde_json::json!({"lock": "second_factor", "before": "locked", "after": "unlocked",
+                               "by": "second_factor_reset"}),
+        );
+        (unlocked.actor_kind, unlocked.actor_id) = by.audit();
+        events.push(unlocked);
+    }
+    let change = Change::ResetSecondFactor {
+        user: target.id.clone(),
+        now,
+    };
+    record(stores, &[change], &events).await?;
+    // Not in the database: an emailed code still pending expires by itself if this fails.
+    stores.ephemeral.delete(&email_code_key(&target.id)).await?;
     Ok(())
 }
 

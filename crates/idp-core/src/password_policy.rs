@@ -7,7 +7,9 @@ use crate::crypto::TokenDigest;
 use crate::email::Email;
 use crate::org::Organization;
 use crate::policy::{self, EffectivePolicy};
-use crate::ports::{EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores};
+use crate::ports::{
+    Change, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
+};
 use crate::random::{Random, token};
 use crate::records::User;
 use crate::secret::Password;
@@ -390,39 +392,42 @@ pub async fn complete_reset(
     if used.as_ref() != Some(&user.id) {
         return Err(ChangeError::LinkInvalid);
     }
-    store(stores, &user, new).await?;
+    let phc = stores.passwords.hash(new).await?;
     let now = stores.clock.now();
+    let me = (ActorKind::Member, Some(user.id.to_string()));
+    let mut events = vec![event(
+        &user,
+        ActivityType::PasswordReset,
+        EventKind::Edit,
+        me.clone(),
+        origin,
+        stores,
+        serde_json::json!({"step": "completed", "unlocked": was_locked}),
+    )];
+    if was_locked {
+        events.push(event(
+            &user,
+            ActivityType::AccountLock,
+            EventKind::Edit,
+            me,
+            origin,
+            stores,
+            serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked",
+                               "by": "password_reset"}),
+        ));
+    }
+    // The new password and its record together; the link was used up just before.
+    let change = Change::SetPassword {
+        user: user.id.clone(),
+        phc,
+        must_change: false,
+        now,
+    };
+    stores.audit.commit(&[change], &events).await?;
     stores
         .sessions
         .end_all_for_user(&user.id, None, now)
         .await?;
-    let me = (ActorKind::Member, Some(user.id.to_string()));
-    stores
-        .audit
-        .append(&event(
-            &user,
-            ActivityType::PasswordReset,
-            EventKind::Edit,
-            me.clone(),
-            origin,
-            stores,
-            serde_json::json!({"step": "completed", "unlocked": was_locked}),
-        ))
-        .await?;
-    if was_locked {
-        stores
-            .audit
-            .append(&event(
-                &user,
-                ActivityType::AccountLock,
-                EventKind::Edit,
-                me,
-                origin,
-                stores,
-                serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked"}),
-            ))
-            .await?;
-    }
     Ok(user)
 }
 
@@ -453,7 +458,8 @@ fn temporary(rng: &dyn Random) -> String {
 }
 
 /// An administrator gives a member a temporary password: it signs in once and the
-/// member must choose a new one before any token is issued. Returns it to show once.
+/// member must choose a new one before any token is issued. A new password lifts a
+/// password lock, which is recorded too. Returns it to show once.
 pub async fn issue_temporary_password(
     stores: &Stores,
     user: &User,
@@ -462,22 +468,39 @@ pub async fn issue_temporary_password(
 ) -> Result<Password, ChangeError> {
     let password = Password::new(temporary(stores.random.as_ref()));
     let phc = stores.passwords.hash(password.clone()).await?;
-    stores
+    let was_locked = stores
         .credentials
-        .set_password(&user.id, &phc, true, stores.clock.now())
-        .await?;
-    stores
-        .audit
-        .append(&event(
+        .find_by_user(&user.id)
+        .await?
+        .is_some_and(|c| c.locked_at.is_some());
+    let mut events = vec![event(
+        user,
+        ActivityType::TemporaryPassword,
+        EventKind::Create,
+        by.clone(),
+        origin,
+        stores,
+        serde_json::json!({"must_change": true, "unlocked": was_locked}),
+    )];
+    if was_locked {
+        events.push(event(
             user,
-            ActivityType::TemporaryPassword,
-            EventKind::Create,
+            ActivityType::AccountLock,
+            EventKind::Edit,
             by,
             origin,
             stores,
-            serde_json::json!({"must_change": true}),
-        ))
-        .await?;
+            serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked",
+                               "by": "temporary_password"}),
+        ));
+    }
+    let change = Change::SetPassword {
+        user: user.id.clone(),
+        phc,
+        must_change: true,
+        now: stores.clock.now(),
+    };
+    stores.audit.commit(&[change], &events).await?;
     Ok(password)
 }
 

@@ -107,12 +107,14 @@ pub trait CredentialRepo: Send + Sync {
     /// codes, all recovery codes and any lock; records when.
     async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> Result<(), StoreError>;
     /// Counts a failed password sign-in, atomically; locks the account (once) when the
-    /// count reaches `lock_after`. Returns the count and whether this failure locked it.
+    /// count reaches `lock_after`; appends the events `record` makes of it in the same
+    /// transaction. Returns the count and whether this failure locked it.
     async fn record_failed_sign_in(
         &self,
         user: &UserId,
         lock_after: Option<u32>,
         now: Timestamp,
+        record: FailureRecord,
     ) -> Result<(i32, bool), StoreError>;
     /// Starts the count of consecutive failures again after a good password.
     async fn clear_failed_sign_ins(&self, user: &UserId) -> Result<(), StoreError>;
@@ -282,6 +284,90 @@ pub trait PolicyRepo: Send + Sync {
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
 }
 
+/// A change to durable state that the audit log records. [`AuditRepo::commit`] applies
+/// changes and appends the events that record them in one transaction, so a change is
+/// never saved without its record, nor recorded without being saved.
+// A handful are built per request and consumed at once; boxing the larger ones would
+// buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
+pub enum Change {
+    UpsertPolicy(OrgPolicyRecord),
+    /// Removes the credentials of `scope` of every member under `path`; touches as many
+    /// members as held some.
+    ClearCredentialsInSubtree {
+        path: String,
+        scope: CredentialScope,
+        now: Timestamp,
+    },
+    ReplaceIpList {
+        org: OrgId,
+        purpose: IpListPurpose,
+        entries: Vec<IpListEntry>,
+    },
+    /// Sets a member's permissions over an organization, replacing what they held there.
+    ReplaceAdmin(AdminAssignment),
+    UpdateStatus {
+        user: UserId,
+        status: UserStatus,
+        now: Timestamp,
+    },
+    /// Writes a member's credentials (creating them when missing).
+    UpdateCredentials(Credentials),
+    /// Removes every pending one-time link of a member.
+    DeleteLinks(UserId),
+    /// As [`CredentialRepo::set_password`].
+    SetPassword {
+        user: UserId,
+        phc: String,
+        must_change: bool,
+        now: Timestamp,
+    },
+    /// As [`CredentialRepo::replace_recovery_codes`].
+    ReplaceRecoveryCodes {
+        user: UserId,
+        digests: Vec<TokenDigest>,
+        now: Timestamp,
+    },
+    /// As [`CredentialRepo::reset_second_factor`].
+    ResetSecondFactor {
+        user: UserId,
+        now: Timestamp,
+    },
+    InsertClient(Client),
+    InsertOrg(Organization),
+    /// A new member with their credentials.
+    InsertUser(User, Credentials),
+    /// Records consent, replacing an earlier one for the same member and client.
+    UpsertConsent(Consent),
+    /// As [`GrantRepo::revoke_grant`]; touches 0 rows when it was revoked already.
+    RevokeGrant {
+        grant: GrantId,
+        now: Timestamp,
+    },
+    /// Removes a client; touches 0 rows when there was none.
+    DeleteClient(ClientId),
+    /// Removes a member's consent to a client; touches 0 rows when there was none.
+    DeleteConsent {
+        user: UserId,
+        client: ClientId,
+    },
+    /// As [`LoginMethodRepo::unlink`]; touches 0 rows when there was no such link.
+    Unlink {
+        user: UserId,
+        kind: LoginMethodKind,
+        subject: String,
+    },
+}
+
+/// Makes the events that record a failed password sign-in from the failure count and
+/// whether this failure locked the account.
+pub type FailureRecord = Box<dyn Fn(i32, bool) -> Vec<NewAuditEvent> + Send + Sync>;
+
+/// Makes the event that records a retention deletion from how many events went and the
+/// position and digest the chain continues from.
+pub type RetentionRecord = Box<dyn Fn(u64, i64, &[u8]) -> NewAuditEvent + Send + Sync>;
+
 #[async_trait]
 pub trait AuditRepo: Send + Sync {
     /// Appends an event to its organization's chain.
@@ -290,6 +376,13 @@ pub trait AuditRepo: Send + Sync {
     /// the order given (a batch may mix organizations). For bulk writers such as imports
     /// and the benchmark: one commit instead of one per event.
     async fn append_batch(&self, events: &[NewAuditEvent]) -> Result<Vec<AuditEvent>, StoreError>;
+    /// Applies `changes` in order and appends `events`, in one transaction: when any of
+    /// it fails, nothing is saved. Returns how many rows each change touched.
+    async fn commit(
+        &self,
+        changes: &[Change],
+        events: &[NewAuditEvent],
+    ) -> Result<Vec<u64>, StoreError>;
     /// Newest first, after `cursor`.
     async fn search(
         &self,
@@ -298,13 +391,15 @@ pub trait AuditRepo: Send + Sync {
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError>;
     /// Removes an organization's events older than `before`, from the start of its chain,
-    /// in one transaction, and remembers the last removed event as the chain's new
-    /// start. Returns how many went and that start.
+    /// remembers the last removed event as the chain's new start, and appends the event
+    /// `record` makes of the deletion, all in one transaction (nothing when no event is
+    /// old enough). Returns how many went and that start.
     async fn delete_before(
         &self,
         org: &OrgId,
         before: Timestamp,
         now: Timestamp,
+        record: RetentionRecord,
     ) -> Result<(u64, Option<(i64, Vec<u8>)>), StoreError>;
     /// Where an organization's chain starts: the last event retention removed.
     async fn anchor(&self, org: &OrgId) -> Result<Option<(i64, Vec<u8>)>, StoreError>;

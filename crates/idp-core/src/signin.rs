@@ -9,7 +9,7 @@ use crate::email::Email;
 use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use crate::org::Organization;
 use crate::policy::{EffectivePolicy, allow_list, effective_policy, ip_allowed, parse_ip};
-use crate::ports::{PasswordError, StoreError, Stores};
+use crate::ports::{Change, PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{
     BrowserSession, Consent, Credentials, LoginMethodKind, SignInRecord, User, UserStatus,
@@ -159,21 +159,29 @@ pub async fn sign_in_with_password(
     };
     let Some((user, mut creds, policy)) = matched else {
         for (user, policy) in &checked {
-            let (failures, locked_now) = stores
-                .credentials
-                .record_failed_sign_in(&user.id, policy.lockout_after_failures, now)
-                .await?;
+            // The failure, and the lock it may cause, counted and recorded in one transaction.
+            let (failed, mut locked) = (fail(user, "invalid_credentials"), fail(user, "locked"));
+            locked.activity = ActivityType::AccountLock;
+            locked.event = EventKind::Edit;
+            let record = move |failures: i32, locked_now: bool| {
+                let mut events = vec![failed.clone()];
+                if locked_now {
+                    let mut locked = locked.clone();
+                    locked.detail =
+                        serde_json::json!({"lock": "password", "after_failures": failures});
+                    events.push(locked);
+                }
+                events
+            };
             stores
-                .audit
-                .append(&fail(user, "invalid_credentials"))
+                .credentials
+                .record_failed_sign_in(
+                    &user.id,
+                    policy.lockout_after_failures,
+                    now,
+                    Box::new(record),
+                )
                 .await?;
-            if locked_now {
-                let mut locked = fail(user, "locked");
-                locked.activity = ActivityType::AccountLock;
-                locked.event = EventKind::Edit;
-                locked.detail = serde_json::json!({"lock": "password", "after_failures": failures});
-                stores.audit.append(&locked).await?;
-            }
         }
         // An address that matched nobody has no organization to file the event under.
         if checked.is_empty()
@@ -399,7 +407,6 @@ pub async fn record_consent(
         scopes: all,
         granted_at: now,
     };
-    stores.consents.upsert(&consent).await?;
     let mut event = sign_in_event(
         &user.org_id,
         Some(&user.id),
@@ -410,6 +417,39 @@ pub async fn record_consent(
     event.activity = ActivityType::Consent;
     event.event = EventKind::Create;
     event.info_type = InfoType::Permission;
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::UpsertConsent(consent.clone())], &[event])
+        .await?;
     Ok(consent)
+}
+
+/// A member withdraws their consent to a client: the next sign-in there asks again.
+/// Returns whether there was a consent to withdraw.
+pub async fn revoke_consent(
+    stores: &Stores,
+    user: &User,
+    client: &ClientId,
+    origin: &Origin,
+) -> Result<bool, StoreError> {
+    let Some(consent) = stores.consents.find(&user.id, client).await? else {
+        return Ok(false);
+    };
+    let mut event = sign_in_event(
+        &user.org_id,
+        Some(&user.id),
+        stores.clock.now(),
+        origin,
+        serde_json::json!({"client_id": client, "before": {"scopes": consent.scopes},
+                           "after": null}),
+    );
+    event.activity = ActivityType::Consent;
+    event.event = EventKind::Delete;
+    event.info_type = InfoType::Permission;
+    let change = Change::DeleteConsent {
+        user: user.id.clone(),
+        client: client.clone(),
+    };
+    let touched = stores.audit.commit(&[change], &[event]).await?;
+    Ok(touched.first().is_some_and(|n| *n > 0))
 }

@@ -273,14 +273,10 @@ enum UserCommand {
     },
     /// Make a member an administrator of an organization (and its sub-organizations) for
     /// the given areas: two_factor, allowed_ips, login_settings, members, audit_log, clients.
-    GrantAdmin {
-        #[arg(long)]
-        org: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long = "permission", required = true)]
-        permissions: Vec<String>,
-    },
+    GrantAdmin(AdminPermissions),
+    /// Take administrator permissions over an organization away from a member, keeping
+    /// the others.
+    RevokeAdmin(AdminPermissions),
     /// Set a member's status: active, on_leave or disabled.
     SetStatus {
         #[arg(long)]
@@ -305,6 +301,17 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+/// A member and the administrator permissions over an organization to grant or revoke.
+#[derive(Args)]
+struct AdminPermissions {
+    #[arg(long)]
+    org: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long = "permission", required = true)]
+    permissions: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -357,6 +364,15 @@ enum ClientCommand {
     List {
         #[arg(long)]
         org: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Remove a relying application with its grants, refresh tokens and consents. Running
+    /// servers stop accepting it within 30 seconds (their client cache).
+    Delete {
+        /// The client_id.
+        #[arg(long)]
+        id: String,
         #[command(flatten)]
         out: Output,
     },
@@ -768,6 +784,38 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
+/// Grants (`grant`) or revokes a member's administrator permissions over an organization.
+async fn change_admin(
+    wired: &wiring::Wired,
+    change: &AdminPermissions,
+    grant: bool,
+) -> anyhow::Result<()> {
+    let permissions = change
+        .permissions
+        .iter()
+        .map(|p| p.parse::<idp_core::authz::Permission>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let member = admin::resolve_member(&wired.stores, &change.org, &change.email).await?;
+    let scope = admin::resolve_org(&wired.stores, &change.org).await?;
+    let held = idp_core::authz::change_permissions(
+        &wired.stores,
+        &Actor::Operator,
+        &scope,
+        &member,
+        &permissions,
+        &Origin::default(),
+        grant,
+    )
+    .await?;
+    println!(
+        "{} administers {}: {}",
+        member.email,
+        scope.slug,
+        held.permissions.join(", ")
+    );
+    Ok(())
+}
+
 async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
     let wired = wiring::wire(&settings, true).await?;
     match command {
@@ -822,34 +870,8 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        UserCommand::GrantAdmin {
-            org,
-            email,
-            permissions,
-        } => {
-            let permissions = permissions
-                .iter()
-                .map(|p| p.parse::<idp_core::authz::Permission>())
-                .collect::<Result<Vec<_>, _>>()?;
-            let member = admin::resolve_member(&wired.stores, &org, &email).await?;
-            let scope = admin::resolve_org(&wired.stores, &org).await?;
-            let held = idp_core::authz::grant(
-                &wired.stores,
-                &Actor::Operator,
-                &scope,
-                &member,
-                &permissions,
-                &Origin::default(),
-            )
-            .await?;
-            println!(
-                "{} administers {}: {}",
-                member.email,
-                scope.slug,
-                held.permissions.join(", ")
-            );
-            Ok(())
-        }
+        UserCommand::GrantAdmin(change) => change_admin(&wired, &change, true).await,
+        UserCommand::RevokeAdmin(change) => change_admin(&wired, &change, false).await,
         UserCommand::SetStatus { org, email, status } => {
             let (before, after) = admin::set_status(
                 &wired.stores,
@@ -903,19 +925,9 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::List { org, out } => {
-            let org = admin::resolve_org(&wired.stores, &org).await?;
-            let mut all = Vec::new();
-            let mut after = None;
-            loop {
-                let page = wired
-                    .stores
-                    .users
-                    .find_by_org(&org.id, after.as_ref(), 500)
+            let all =
+                admin::list_members(&wired.stores, &Actor::Operator, &Origin::default(), &org)
                     .await?;
-                let Some(last) = page.last() else { break };
-                after = Some(last.id.clone());
-                all.extend(page);
-            }
             if out.json {
                 print_json(&json!(all.iter().map(user_json).collect::<Vec<_>>()))
             } else {
@@ -992,6 +1004,21 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 if let Some(s) = secret {
                     println!("client_secret: {} (shown once: store it now)", s.expose());
                 }
+                Ok(())
+            }
+        }
+        ClientCommand::Delete { id, out } => {
+            let client = admin::delete_client(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &idp_core::ids::ClientId::from_string(id),
+            )
+            .await?;
+            if out.json {
+                print_json(&json!({"deleted": client.id}))
+            } else {
+                println!("deleted client {} ({})", client.name, client.id);
                 Ok(())
             }
         }

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, ResponseError};
 use idp_core::admin::AdminError;
+use idp_core::audit_jobs::ExportError;
 use idp_core::mfa::SecondFactorError;
 use idp_core::password_policy::ChangeError;
 use idp_core::ports::{EphemeralError, PasswordError, StoreError};
@@ -95,6 +96,17 @@ impl From<ChangeError> for HttpError {
             }
             ChangeError::EmailLoginDisabled => HttpError::Conflict(e.to_string()),
             ChangeError::Rule(_) => HttpError::BadRequest(e.to_string()),
+        }
+    }
+}
+
+impl From<ExportError> for HttpError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Store(s) => s.into(),
+            ExportError::Ephemeral(s) => s.into(),
+            ExportError::NoMailbox => HttpError::BadRequest(e.to_string()),
+            ExportError::Mail(_) | ExportError::Corrupt(_) => HttpError::Internal(e.to_string()),
         }
     }
 }

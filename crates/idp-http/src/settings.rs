@@ -73,12 +73,16 @@ pub struct AuditSettings {
     /// Seconds between runs of the retention task (each organization's
     /// `audit_retention_days`); 0 turns it off (run `idp audit prune` instead).
     pub retention_check_secs: u64,
+    /// How long the emailed one-time link to a background export works, in seconds (up
+    /// to 7 days); the file is deleted when it is downloaded or the link expires.
+    pub export_link_ttl_secs: u64,
 }
 
 impl Default for AuditSettings {
     fn default() -> Self {
         Self {
             retention_check_secs: 3600,
+            export_link_ttl_secs: 24 * 3600,
         }
     }
 }
@@ -496,6 +500,12 @@ impl Settings {
                 "must be 60 seconds to 7 days",
             ));
         }
+        if !(1..=7 * 24 * 3600).contains(&self.audit.export_link_ttl_secs) {
+            return Err(ConfigError::new(
+                "audit.export_link_ttl_secs",
+                "must be 1 second to 7 days",
+            ));
+        }
         if !(1..=60).contains(&self.tokens.code_ttl_secs) {
             return Err(ConfigError::new(
                 "tokens.code_ttl_secs",
@@ -563,6 +573,16 @@ impl Settings {
             base_url: self.issuer().to_owned(),
             ttl: std::time::Duration::from_secs(self.security.welcome_link_ttl_secs),
         }
+    }
+
+    /// How long the link to a background audit export works.
+    pub fn export_link_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.audit.export_link_ttl_secs)
+    }
+
+    /// Where background audit exports wait for their download.
+    pub fn export_dir(&self) -> PathBuf {
+        self.server.data_dir.join("audit-exports")
     }
 
     /// How long a password reset link works.

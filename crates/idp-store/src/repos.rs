@@ -22,6 +22,18 @@ fn db_err(e: diesel::result::Error) -> StoreError {
     StoreError::from_diesel(e)
 }
 
+/// Runs `f` in one transaction: an error from it rolls everything back.
+fn in_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    conn.transaction::<T, TxError, _>(|c| f(c).map_err(TxError::Store))
+        .map_err(|e| match e {
+            TxError::Store(s) => s,
+            TxError::Diesel(d) => db_err(d),
+        })
+}
+
 /// Runs `f` in a transaction, again when it lost a race it may win on a retry.
 fn transaction_with_retry<T>(
     conn: &mut DbConnection,
@@ -29,12 +41,7 @@ fn transaction_with_retry<T>(
 ) -> QueryResult<T> {
     let mut attempt = 0u32;
     loop {
-        let result = conn
-            .transaction::<T, TxError, _>(|c| f(c).map_err(TxError::Store))
-            .map_err(|e| match e {
-                TxError::Store(s) => s,
-                TxError::Diesel(d) => db_err(d),
-            });
+        let result = in_transaction(conn, &mut f);
         match result {
             Err(e) if attempt < 50 && is_retryable(&e) => {
                 attempt += 1;
@@ -107,18 +114,379 @@ impl From<diesel::result::Error> for TxError {
     }
 }
 
+// The writes the audit log records, over a connection so that they run alone or, through
+// `AuditRepo::commit`, in one transaction with their events. Each returns the rows it
+// touched; none opens a transaction of its own (callers do).
+
+/// Places `event` at the end of its organization's chain. The one implementation of the
+/// chain append: inside a transaction, a concurrent append to the same chain makes the
+/// insert conflict on (org_id, seq), and the transaction is retried.
+fn append_event(c: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<AuditEvent> {
+    append_chained(c, std::slice::from_ref(event))?
+        .pop()
+        .ok_or_else(|| StoreError::Backend("the audit event was not stored".into()))
+}
+
+fn upsert_policy_on(c: &mut DbConnection, policy: &OrgPolicyRecord) -> QueryResult<u64> {
+    let row = PolicyRow {
+        org_id: policy.org_id.to_string(),
+        settings: to_json(&policy.settings),
+        updated_at: policy.updated_at.as_micros(),
+    };
+    let n = diesel::update(org_policies::table.find(row.org_id.clone()))
+        .set((
+            org_policies::settings.eq(&row.settings),
+            org_policies::updated_at.eq(row.updated_at),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(org_policies::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
+/// Members under `path` who hold credentials of `scope`.
+fn count_in_subtree_on(
+    c: &mut DbConnection,
+    path: &str,
+    scope: CredentialScope,
+) -> QueryResult<u64> {
+    let (low, high) = Organization::subtree_range(path);
+    let orgs = organizations::table
+        .filter(
+            organizations::path
+                .ge(low)
+                .and(organizations::path.lt(high)),
+        )
+        .select(organizations::id);
+    let members = users::table
+        .filter(users::org_id.eq_any(orgs))
+        .select(users::id);
+    let second = credentials::totp_secret_sealed
+        .is_not_null()
+        .or(credentials::email_otp_enabled.eq(true));
+    let q = credentials::table.filter(credentials::user_id.eq_any(members));
+    let n: i64 = match scope {
+        CredentialScope::SecondFactors => q.filter(second).count().get_result(c),
+        CredentialScope::Everything => q
+            .filter(credentials::password_hash.is_not_null().or(second))
+            .count()
+            .get_result(c),
+    }
+    .map_err(db_err)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+fn clear_in_subtree_on(
+    c: &mut DbConnection,
+    path: &str,
+    scope: CredentialScope,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let counted = count_in_subtree_on(c, path, scope)?;
+    let (low, high) = Organization::subtree_range(path);
+    let members: Vec<String> = users::table
+        .filter(
+            users::org_id.eq_any(
+                organizations::table
+                    .filter(
+                        organizations::path
+                            .ge(&low)
+                            .and(organizations::path.lt(&high)),
+                    )
+                    .select(organizations::id),
+            ),
+        )
+        .select(users::id)
+        .load(c)
+        .map_err(db_err)?;
+    for chunk in members.chunks(500) {
+        clear_credentials(c, chunk, scope, now)?;
+    }
+    Ok(counted)
+}
+
+fn replace_ip_list_on(
+    c: &mut DbConnection,
+    org: &OrgId,
+    purpose: IpListPurpose,
+    entries: &[IpListEntry],
+) -> QueryResult<u64> {
+    diesel::delete(
+        ip_list_entries::table.filter(
+            ip_list_entries::org_id
+                .eq(org.as_str())
+                .and(ip_list_entries::purpose.eq(purpose.as_str())),
+        ),
+    )
+    .execute(c)
+    .map_err(db_err)?;
+    for row in entries.iter().map(IpEntryRow::from) {
+        diesel::insert_into(ip_list_entries::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(entries.len() as u64)
+}
+
+fn replace_admin_on(c: &mut DbConnection, a: &AdminAssignment) -> QueryResult<u64> {
+    let row = AdminRow {
+        user_id: a.user_id.to_string(),
+        org_id: a.org_id.to_string(),
+        permissions: to_json(&a.permissions),
+        created_at: a.created_at.as_micros(),
+    };
+    diesel::delete(
+        admin_assignments::table.filter(
+            admin_assignments::user_id
+                .eq(&row.user_id)
+                .and(admin_assignments::org_id.eq(&row.org_id)),
+        ),
+    )
+    .execute(c)
+    .map_err(db_err)?;
+    diesel::insert_into(admin_assignments::table)
+        .values(&row)
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn update_status_on(
+    c: &mut DbConnection,
+    id: &UserId,
+    status: UserStatus,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    diesel::update(users::table.find(id.as_str()))
+        .set((
+            users::status.eq(status.as_str()),
+            users::updated_at.eq(now.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn update_credentials_on(c: &mut DbConnection, creds: &Credentials) -> QueryResult<u64> {
+    let row = CredentialsRow::from(creds);
+    let n = diesel::update(credentials::table.find(row.fields.user_id.clone()))
+        .set(&row.fields)
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(credentials::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
+fn delete_links_on(c: &mut DbConnection, user: &UserId) -> QueryResult<u64> {
+    diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq(user.as_str())))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn set_password_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    phc: &str,
+    must_change: bool,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let old: Option<Option<String>> = credentials::table
+        .find(user.as_str())
+        .select(credentials::password_hash)
+        .first(c)
+        .optional()
+        .map_err(db_err)?;
+    if let Some(Some(old)) = old {
+        diesel::insert_into(password_history::table)
+            .values((
+                password_history::user_id.eq(user.as_str()),
+                password_history::password_hash.eq(old),
+                password_history::created_at.eq(now.as_micros()),
+            ))
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    diesel::update(credentials::table.find(user.as_str()))
+        .set((
+            credentials::password_hash.eq(Some(phc)),
+            credentials::password_changed_at.eq(Some(now.as_micros())),
+            credentials::password_must_change.eq(must_change),
+            credentials::failed_sign_ins.eq(0),
+            credentials::locked_at.eq(None::<i64>),
+            credentials::updated_at.eq(now.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn replace_recovery_codes_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    digests: &[TokenDigest],
+    now: Timestamp,
+) -> QueryResult<u64> {
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user.as_str())))
+        .execute(c)
+        .map_err(db_err)?;
+    for d in digests {
+        diesel::insert_into(recovery_codes::table)
+            .values((
+                recovery_codes::digest.eq(d.as_bytes()),
+                recovery_codes::user_id.eq(user.as_str()),
+                recovery_codes::created_at.eq(now.as_micros()),
+            ))
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(digests.len() as u64)
+}
+
+fn insert_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
+    diesel::insert_into(clients::table)
+        .values(ClientRow::from(client))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn insert_org_on(c: &mut DbConnection, org: &Organization) -> QueryResult<u64> {
+    diesel::insert_into(organizations::table)
+        .values(OrgRow::from(org))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn insert_user_on(c: &mut DbConnection, user: &User, creds: &Credentials) -> QueryResult<u64> {
+    diesel::insert_into(users::table)
+        .values(UserRow::from(user))
+        .execute(c)
+        .map_err(db_err)?;
+    diesel::insert_into(credentials::table)
+        .values(CredentialsRow::from(creds))
+        .execute(c)
+        .map_err(db_err)?;
+    Ok(1)
+}
+
+fn upsert_consent_on(c: &mut DbConnection, consent: &Consent) -> QueryResult<u64> {
+    let row = ConsentRow::from(consent);
+    let n = diesel::update(consents::table.find((row.user_id.clone(), row.client_id.clone())))
+        .set((
+            consents::scopes.eq(&row.scopes),
+            consents::granted_at.eq(row.granted_at),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(consents::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
+fn revoke_grant_on(c: &mut DbConnection, id: &GrantId, now: Timestamp) -> QueryResult<u64> {
+    diesel::update(
+        grants::table
+            .find(id.as_str())
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_micros()))
+    .execute(c)
+    .map(|n| n as u64)
+    .map_err(db_err)
+}
+
+fn delete_client_on(c: &mut DbConnection, id: &ClientId) -> QueryResult<u64> {
+    diesel::delete(clients::table.find(id.as_str()))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn delete_consent_on(c: &mut DbConnection, user: &UserId, client: &ClientId) -> QueryResult<u64> {
+    diesel::delete(consents::table.find((user.as_str(), client.as_str())))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
+    match change {
+        Change::UpsertPolicy(p) => upsert_policy_on(c, p),
+        Change::ClearCredentialsInSubtree { path, scope, now } => {
+            clear_in_subtree_on(c, path, *scope, *now)
+        }
+        Change::ReplaceIpList {
+            org,
+            purpose,
+            entries,
+        } => replace_ip_list_on(c, org, *purpose, entries),
+        Change::ReplaceAdmin(a) => replace_admin_on(c, a),
+        Change::UpdateStatus { user, status, now } => update_status_on(c, user, *status, *now),
+        Change::UpdateCredentials(creds) => update_credentials_on(c, creds),
+        Change::DeleteLinks(user) => delete_links_on(c, user),
+        Change::SetPassword {
+            user,
+            phc,
+            must_change,
+            now,
+        } => set_password_on(c, user, phc, *must_change, *now),
+        Change::ReplaceRecoveryCodes { user, digests, now } => {
+            replace_recovery_codes_on(c, user, digests, *now)
+        }
+        Change::ResetSecondFactor { user, now } => {
+            clear_credentials(c, &[user.to_string()], CredentialScope::SecondFactors, *now)?;
+            Ok(1)
+        }
+        Change::InsertClient(client) => insert_client_on(c, client),
+        Change::InsertOrg(org) => insert_org_on(c, org),
+        Change::InsertUser(user, creds) => insert_user_on(c, user, creds),
+        Change::UpsertConsent(consent) => upsert_consent_on(c, consent),
+        Change::DeleteClient(id) => delete_client_on(c, id),
+        Change::RevokeGrant { grant, now } => revoke_grant_on(c, grant, *now),
+        Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
+        Change::Unlink {
+            user,
+            kind,
+            subject,
+        } => unlink_on(c, user, *kind, subject),
+    }
+}
+
+fn unlink_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    kind: LoginMethodKind,
+    subject: &str,
+) -> QueryResult<u64> {
+    let pk = (user.to_string(), kind.as_str(), subject.to_owned());
+    diesel::delete(login_methods::table.find(pk))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
 #[async_trait]
 impl OrgRepo for Database {
     async fn insert(&self, org: &Organization) -> QueryResult<()> {
-        let row = OrgRow::from(org);
-        self.run(move |c| {
-            diesel::insert_into(organizations::table)
-                .values(&row)
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
-        })
-        .await
+        let org = org.clone();
+        self.run(move |c| insert_org_on(c, &org).map(drop)).await
     }
 
     async fn find_by_id(&self, id: &OrgId) -> QueryResult<Option<Organization>> {
@@ -183,21 +551,9 @@ impl OrgRepo for Database {
 #[async_trait]
 impl UserRepo for Database {
     async fn insert(&self, user: &User, credentials: &Credentials) -> QueryResult<()> {
-        let user_row = UserRow::from(user);
-        let cred_row = CredentialsRow::from(credentials);
-        self.run(move |c| {
-            c.transaction(|c| {
-                diesel::insert_into(users::table)
-                    .values(&user_row)
-                    .execute(c)?;
-                diesel::insert_into(credentials::table)
-                    .values(&cred_row)
-                    .execute(c)?;
-                Ok(())
-            })
-            .map_err(db_err)
-        })
-        .await
+        let (user, credentials) = (user.clone(), credentials.clone());
+        self.run(move |c| in_transaction(c, |c| insert_user_on(c, &user, &credentials).map(drop)))
+            .await
     }
 
     async fn find_by_id(&self, id: &UserId) -> QueryResult<Option<User>> {
@@ -287,18 +643,9 @@ impl UserRepo for Database {
         status: UserStatus,
         now: Timestamp,
     ) -> QueryResult<bool> {
-        let id = id.to_string();
-        self.run(move |c| {
-            diesel::update(users::table.find(id))
-                .set((
-                    users::status.eq(status.as_str()),
-                    users::updated_at.eq(now.as_micros()),
-                ))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let id = id.clone();
+        self.run(move |c| update_status_on(c, &id, status, now).map(|n| n == 1))
+            .await
     }
 
     async fn update_profile(&self, id: &UserId, p: &Profile, now: Timestamp) -> QueryResult<bool> {
@@ -348,21 +695,9 @@ impl CredentialRepo for Database {
     }
 
     async fn update(&self, creds: &Credentials) -> QueryResult<()> {
-        let row = CredentialsRow::from(creds);
-        self.run(move |c| {
-            let n = diesel::update(credentials::table.find(row.fields.user_id.clone()))
-                .set(&row.fields)
-                .execute(c)
-                .map_err(db_err)?;
-            if n == 0 {
-                diesel::insert_into(credentials::table)
-                    .values(&row)
-                    .execute(c)
-                    .map_err(db_err)?;
-            }
-            Ok(())
-        })
-        .await
+        let creds = creds.clone();
+        self.run(move |c| update_credentials_on(c, &creds).map(drop))
+            .await
     }
 
     async fn replace_recovery_codes(
@@ -371,24 +706,12 @@ impl CredentialRepo for Database {
         digests: &[TokenDigest],
         now: Timestamp,
     ) -> QueryResult<()> {
-        let user = user.to_string();
-        let digests: Vec<Vec<u8>> = digests.iter().map(|d| d.as_bytes().to_vec()).collect();
+        let user = user.clone();
+        let digests = digests.to_vec();
         self.run(move |c| {
-            c.transaction(|c| {
-                diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&user)))
-                    .execute(c)?;
-                for d in &digests {
-                    diesel::insert_into(recovery_codes::table)
-                        .values((
-                            recovery_codes::digest.eq(d),
-                            recovery_codes::user_id.eq(&user),
-                            recovery_codes::created_at.eq(now.as_micros()),
-                        ))
-                        .execute(c)?;
-                }
-                Ok(())
+            in_transaction(c, |c| {
+                replace_recovery_codes_on(c, &user, &digests, now).map(drop)
             })
-            .map_err(db_err)
         })
         .await
     }
@@ -496,6 +819,7 @@ impl CredentialRepo for Database {
         user: &UserId,
         lock_after: Option<u32>,
         now: Timestamp,
+        record: FailureRecord,
     ) -> QueryResult<(i32, bool)> {
         let user = user.to_string();
         let threshold = lock_after.and_then(|n| i32::try_from(n).ok());
@@ -529,6 +853,9 @@ impl CredentialRepo for Database {
                     .optional()
                     .map_err(db_err)?
                     .unwrap_or(0);
+                for event in record(count, locked_now) {
+                    append_event(c, &event)?;
+                }
                 Ok((count, locked_now))
             })
         })
@@ -560,38 +887,11 @@ impl CredentialRepo for Database {
         must_change: bool,
         now: Timestamp,
     ) -> QueryResult<()> {
-        let user = user.to_string();
+        let user = user.clone();
         let phc = phc.to_owned();
         self.run(move |c| {
             transaction_with_retry(c, |c| {
-                let old: Option<Option<String>> = credentials::table
-                    .find(&user)
-                    .select(credentials::password_hash)
-                    .first(c)
-                    .optional()
-                    .map_err(db_err)?;
-                if let Some(Some(old)) = old {
-                    diesel::insert_into(password_history::table)
-                        .values((
-                            password_history::user_id.eq(&user),
-                            password_history::password_hash.eq(old),
-                            password_history::created_at.eq(now.as_micros()),
-                        ))
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                diesel::update(credentials::table.find(&user))
-                    .set((
-                        credentials::password_hash.eq(Some(&phc)),
-                        credentials::password_changed_at.eq(Some(now.as_micros())),
-                        credentials::password_must_change.eq(must_change),
-                        credentials::failed_sign_ins.eq(0),
-                        credentials::locked_at.eq(None::<i64>),
-                        credentials::updated_at.eq(now.as_micros()),
-                    ))
-                    .execute(c)
-                    .map_err(db_err)?;
-                Ok(())
+                set_password_on(c, &user, &phc, must_change, now).map(drop)
             })
         })
         .await
@@ -612,33 +912,9 @@ impl CredentialRepo for Database {
     }
 
     async fn count_in_subtree(&self, path: &str, scope: CredentialScope) -> QueryResult<u64> {
-        let (low, high) = Organization::subtree_range(path);
-        self.run(move |c| {
-            let orgs = organizations::table
-                .filter(
-                    organizations::path
-                        .ge(low)
-                        .and(organizations::path.lt(high)),
-                )
-                .select(organizations::id);
-            let members = users::table
-                .filter(users::org_id.eq_any(orgs))
-                .select(users::id);
-            let second = credentials::totp_secret_sealed
-                .is_not_null()
-                .or(credentials::email_otp_enabled.eq(true));
-            let q = credentials::table.filter(credentials::user_id.eq_any(members));
-            let n: i64 = match scope {
-                CredentialScope::SecondFactors => q.filter(second).count().get_result(c),
-                CredentialScope::Everything => q
-                    .filter(credentials::password_hash.is_not_null().or(second))
-                    .count()
-                    .get_result(c),
-            }
-            .map_err(db_err)?;
-            Ok(u64::try_from(n).unwrap_or(0))
-        })
-        .await
+        let path = path.to_owned();
+        self.run(move |c| count_in_subtree_on(c, &path, scope))
+            .await
     }
 
     async fn clear_in_subtree(
@@ -647,33 +923,9 @@ impl CredentialRepo for Database {
         scope: CredentialScope,
         now: Timestamp,
     ) -> QueryResult<u64> {
-        let counted = self.count_in_subtree(path, scope).await?;
-        let (low, high) = Organization::subtree_range(path);
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let members: Vec<String> = users::table
-                    .filter(
-                        users::org_id.eq_any(
-                            organizations::table
-                                .filter(
-                                    organizations::path
-                                        .ge(&low)
-                                        .and(organizations::path.lt(&high)),
-                                )
-                                .select(organizations::id),
-                        ),
-                    )
-                    .select(users::id)
-                    .load(c)
-                    .map_err(db_err)?;
-                for chunk in members.chunks(500) {
-                    clear_credentials(c, chunk, scope, now)?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
-        Ok(counted)
+        let path = path.to_owned();
+        self.run(move |c| transaction_with_retry(c, |c| clear_in_subtree_on(c, &path, scope, now)))
+            .await
     }
 
     async fn insert_link(
@@ -746,14 +998,8 @@ impl CredentialRepo for Database {
     }
 
     async fn delete_links(&self, user: &UserId) -> QueryResult<()> {
-        let user = user.to_string();
-        self.run(move |c| {
-            diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq(user)))
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
-        })
-        .await
+        let user = user.clone();
+        self.run(move |c| delete_links_on(c, &user).map(drop)).await
     }
 
     async fn count_unused_recovery_codes(&self, user: &UserId) -> QueryResult<u64> {
@@ -868,29 +1114,18 @@ impl LoginMethodRepo for Database {
         kind: LoginMethodKind,
         subject: &str,
     ) -> QueryResult<bool> {
-        let pk = (user.to_string(), kind.as_str(), subject.to_owned());
-        self.run(move |c| {
-            diesel::delete(login_methods::table.find(pk))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let (user, subject) = (user.clone(), subject.to_owned());
+        self.run(move |c| unlink_on(c, &user, kind, &subject).map(|n| n == 1))
+            .await
     }
 }
 
 #[async_trait]
 impl ClientRepo for Database {
     async fn insert(&self, client: &Client) -> QueryResult<()> {
-        let row = ClientRow::from(client);
-        self.run(move |c| {
-            diesel::insert_into(clients::table)
-                .values(&row)
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
-        })
-        .await
+        let client = client.clone();
+        self.run(move |c| insert_client_on(c, &client).map(drop))
+            .await
     }
 
     async fn find_by_id(&self, id: &ClientId) -> QueryResult<Option<Client>> {
@@ -939,14 +1174,9 @@ impl ClientRepo for Database {
     }
 
     async fn delete_by_id(&self, id: &ClientId) -> QueryResult<bool> {
-        let id = id.to_string();
-        self.run(move |c| {
-            diesel::delete(clients::table.find(id))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let id = id.clone();
+        self.run(move |c| delete_client_on(c, &id).map(|n| n == 1))
+            .await
     }
 }
 
@@ -1048,15 +1278,9 @@ impl GrantRepo for Database {
     }
 
     async fn revoke_grant(&self, id: &GrantId, now: Timestamp) -> QueryResult<bool> {
-        let id = id.to_string();
-        self.run(move |c| {
-            diesel::update(grants::table.find(id).filter(grants::revoked_at.is_null()))
-                .set(grants::revoked_at.eq(now.as_micros()))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let id = id.clone();
+        self.run(move |c| revoke_grant_on(c, &id, now).map(|n| n == 1))
+            .await
     }
 
     async fn insert_refresh_token(&self, token: &RefreshToken) -> QueryResult<()> {
@@ -1185,28 +1409,9 @@ fn load_refresh(c: &mut DbConnection, digest: &[u8]) -> QueryResult<Option<(Refr
 #[async_trait]
 impl ConsentRepo for Database {
     async fn upsert(&self, consent: &Consent) -> QueryResult<()> {
-        let row = ConsentRow::from(consent);
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let n = diesel::update(
-                    consents::table.find((row.user_id.clone(), row.client_id.clone())),
-                )
-                .set((
-                    consents::scopes.eq(&row.scopes),
-                    consents::granted_at.eq(row.granted_at),
-                ))
-                .execute(c)
-                .map_err(db_err)?;
-                if n == 0 {
-                    diesel::insert_into(consents::table)
-                        .values(&row)
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        let consent = consent.clone();
+        self.run(move |c| transaction_with_retry(c, |c| upsert_consent_on(c, &consent).map(drop)))
+            .await
     }
 
     async fn find(&self, user: &UserId, client: &ClientId) -> QueryResult<Option<Consent>> {
@@ -1241,14 +1446,9 @@ impl ConsentRepo for Database {
     }
 
     async fn delete(&self, user: &UserId, client: &ClientId) -> QueryResult<bool> {
-        let key = (user.to_string(), client.to_string());
-        self.run(move |c| {
-            diesel::delete(consents::table.find(key))
-                .execute(c)
-                .map(|n| n == 1)
-                .map_err(db_err)
-        })
-        .await
+        let (user, client) = (user.clone(), client.clone());
+        self.run(move |c| delete_consent_on(c, &user, &client).map(|n| n == 1))
+            .await
     }
 }
 
@@ -1383,30 +1583,9 @@ impl PolicyRepo for Database {
     }
 
     async fn upsert_policy(&self, policy: &OrgPolicyRecord) -> QueryResult<()> {
-        let row = PolicyRow {
-            org_id: policy.org_id.to_string(),
-            settings: to_json(&policy.settings),
-            updated_at: policy.updated_at.as_micros(),
-        };
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let n = diesel::update(org_policies::table.find(row.org_id.clone()))
-                    .set((
-                        org_policies::settings.eq(&row.settings),
-                        org_policies::updated_at.eq(row.updated_at),
-                    ))
-                    .execute(c)
-                    .map_err(db_err)?;
-                if n == 0 {
-                    diesel::insert_into(org_policies::table)
-                        .values(&row)
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        let policy = policy.clone();
+        self.run(move |c| transaction_with_retry(c, |c| upsert_policy_on(c, &policy).map(drop)))
+            .await
     }
 
     async fn find_ip_list(
@@ -1439,26 +1618,12 @@ impl PolicyRepo for Database {
         purpose: IpListPurpose,
         entries: &[IpListEntry],
     ) -> QueryResult<()> {
-        let org = org.to_string();
-        let rows: Vec<IpEntryRow> = entries.iter().map(IpEntryRow::from).collect();
+        let org = org.clone();
+        let entries = entries.to_vec();
         self.run(move |c| {
-            c.transaction(|c| {
-                diesel::delete(
-                    ip_list_entries::table.filter(
-                        ip_list_entries::org_id
-                            .eq(&org)
-                            .and(ip_list_entries::purpose.eq(purpose.as_str())),
-                    ),
-                )
-                .execute(c)?;
-                for row in &rows {
-                    diesel::insert_into(ip_list_entries::table)
-                        .values(row)
-                        .execute(c)?;
-                }
-                Ok(())
+            transaction_with_retry(c, |c| {
+                replace_ip_list_on(c, &org, purpose, &entries).map(drop)
             })
-            .map_err(db_err)
         })
         .await
     }
@@ -1481,31 +1646,9 @@ impl PolicyRepo for Database {
     }
 
     async fn replace_admin(&self, a: &AdminAssignment) -> QueryResult<()> {
-        let row = AdminRow {
-            user_id: a.user_id.to_string(),
-            org_id: a.org_id.to_string(),
-            permissions: to_json(&a.permissions),
-            created_at: a.created_at.as_micros(),
-        };
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                diesel::delete(
-                    admin_assignments::table.filter(
-                        admin_assignments::user_id
-                            .eq(&row.user_id)
-                            .and(admin_assignments::org_id.eq(&row.org_id)),
-                    ),
-                )
-                .execute(c)
-                .map_err(db_err)?;
-                diesel::insert_into(admin_assignments::table)
-                    .values(&row)
-                    .execute(c)
-                    .map(drop)
-                    .map_err(db_err)
-            })
-        })
-        .await
+        let a = a.clone();
+        self.run(move |c| transaction_with_retry(c, |c| replace_admin_on(c, &a).map(drop)))
+            .await
     }
 
     async fn find_admin_by_user(&self, user: &UserId) -> QueryResult<Vec<AdminAssignment>> {
@@ -1548,6 +1691,16 @@ fn append_chained(c: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult
                     .first(c)
                     .optional()
                     .map_err(db_err)?;
+                // Retention may have removed every event: the chain continues from its cut.
+                let last = match last {
+                    Some(last) => Some(last),
+                    None => audit_anchors::table
+                        .find(event.org_id.as_str())
+                        .select((audit_anchors::seq, audit_anchors::digest))
+                        .first(c)
+                        .optional()
+                        .map_err(db_err)?,
+                };
                 unknown.insert(last)
             }
         };
@@ -1581,13 +1734,25 @@ fn insert_audit_rows(c: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()>
 #[async_trait]
 impl AuditRepo for Database {
     async fn append(&self, event: &NewAuditEvent) -> QueryResult<AuditEvent> {
-        let events = [event.clone()];
+        let event = event.clone();
+        self.run(move |c| transaction_with_retry(c, |c| append_event(c, &event)))
+            .await
+    }
+
+    async fn commit(&self, changes: &[Change], events: &[NewAuditEvent]) -> QueryResult<Vec<u64>> {
+        let changes = changes.to_vec();
+        let events = events.to_vec();
         self.run(move |c| {
-            let stored = transaction_with_retry(c, |c| append_chained(c, &events))?;
-            stored
-                .into_iter()
-                .next()
-                .ok_or_else(|| StoreError::Backend("the audit event was not stored".into()))
+            transaction_with_retry(c, |c| {
+                let touched = changes
+                    .iter()
+                    .map(|change| apply_change(c, change))
+                    .collect::<QueryResult<Vec<u64>>>()?;
+                for event in &events {
+                    append_event(c, event)?;
+                }
+                Ok(touched)
+            })
         })
         .await
     }
@@ -1668,6 +1833,7 @@ impl AuditRepo for Database {
         org: &OrgId,
         before: Timestamp,
         now: Timestamp,
+        record: RetentionRecord,
     ) -> QueryResult<(u64, Option<(i64, Vec<u8>)>)> {
         let org = org.to_string();
         self.run(move |c| {
@@ -1706,6 +1872,7 @@ impl AuditRepo for Database {
                     ))
                     .execute(c)
                     .map_err(db_err)?;
+                append_event(c, &record(n as u64, seq, &digest))?;
                 Ok((n as u64, Some((seq, digest))))
             })
         })

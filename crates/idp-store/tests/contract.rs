@@ -62,6 +62,8 @@ contract_tests! {
     audit_chains_and_search => sqlite_audit_chains_and_search, postgres_audit_chains_and_search;
     audit_concurrent_appends_keep_the_chain => sqlite_audit_concurrent_appends_keep_the_chain, postgres_audit_concurrent_appends_keep_the_chain;
     audit_batch_append_continues_the_chains => sqlite_audit_batch_append_continues_the_chains, postgres_audit_batch_append_continues_the_chains;
+    audit_commit_saves_a_change_only_with_its_event => sqlite_audit_commit_saves_a_change_only_with_its_event, postgres_audit_commit_saves_a_change_only_with_its_event;
+    audit_retention_records_its_cut_and_the_chain_continues => sqlite_audit_retention_records_its_cut_and_the_chain_continues, postgres_audit_retention_records_its_cut_and_the_chain_continues;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -237,8 +239,8 @@ mod contracts {
     use idp_core::ids::{ClientId, OrgId, UserId};
     use idp_core::org::Organization;
     use idp_core::ports::{
-        AuditRepo, ClientRepo, ConsentRepo, CredentialRepo, GrantRepo, KeyRepo, LoginMethodRepo,
-        OrgRepo, PolicyRepo, SessionRepo, StoreError, UserRepo,
+        AuditRepo, Change, ClientRepo, ConsentRepo, CredentialRepo, GrantRepo, KeyRepo,
+        LoginMethodRepo, OrgRepo, PolicyRepo, SessionRepo, StoreError, UserRepo,
     };
     use idp_core::records::{
         AdminAssignment, Consent, Credentials, Grant, IpListEntry, IpListPurpose, KeyState,
@@ -787,13 +789,35 @@ mod contracts {
         let acme = insert_org(db, "acme").await;
         let ada = insert_member(db, &acme.id, "ada@example.org").await;
         let bob = insert_member(db, &acme.id, "bob@example.org").await;
-        // Concurrent failures are each counted, and exactly one of them locks.
+        // Concurrent failures are each counted, and exactly one of them locks; each is
+        // recorded in its own transaction, the lock with it.
         let mut tasks = JoinSet::new();
         for i in 0..6u64 {
             let db = db.clone();
             let id = ada.id.clone();
+            let org = acme.id.clone();
+            let record = move |count: i32, locked_now: bool| {
+                let kind = (
+                    ActivityType::SignIn,
+                    EventKind::SignIn,
+                    InfoType::AuthenticationToken,
+                );
+                let mut events = vec![audit_event(&org, at(i), kind, Some(&id), 1)];
+                if locked_now {
+                    let kind = (
+                        ActivityType::AccountLock,
+                        EventKind::Edit,
+                        InfoType::SecuritySettings,
+                    );
+                    let mut locked = audit_event(&org, at(i), kind, Some(&id), 2);
+                    locked.detail = serde_json::json!({"after_failures": count});
+                    events.push(locked);
+                }
+                events
+            };
+            let id = ada.id.clone();
             tasks.spawn(async move {
-                CredentialRepo::record_failed_sign_in(&db, &id, Some(4), at(i))
+                CredentialRepo::record_failed_sign_in(&db, &id, Some(4), at(i), Box::new(record))
                     .await
                     .unwrap()
             });
@@ -810,11 +834,25 @@ mod contracts {
             .unwrap();
         assert_eq!(creds.failed_sign_ins, 6);
         assert!(creds.locked_at.is_some());
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 100).await.unwrap();
+        assert_eq!(verify_chain(&GENESIS, &chain), Ok(7));
+        let lock: Vec<&AuditEvent> = chain
+            .iter()
+            .filter(|e| e.event.activity == ActivityType::AccountLock)
+            .collect();
+        assert_eq!(lock.len(), 1);
+        assert!(lock[0].event.detail["after_failures"].as_i64().unwrap() >= 4);
         // Without a threshold nothing locks; clearing starts the count again.
         assert_eq!(
-            CredentialRepo::record_failed_sign_in(db, &bob.id, None, at(1))
-                .await
-                .unwrap(),
+            CredentialRepo::record_failed_sign_in(
+                db,
+                &bob.id,
+                None,
+                at(1),
+                Box::new(|_, _| vec![])
+            )
+            .await
+            .unwrap(),
             (1, false)
         );
         CredentialRepo::clear_failed_sign_ins(db, &bob.id)
@@ -2363,5 +2401,262 @@ mod contracts {
                 org.slug
             );
         }
+    }
+
+    /// Makes the database refuse any audit event whose actor is `refuse`, the way a full
+    /// disk or a lost connection would refuse it at the worst moment.
+    async fn refuse_events_from(db: &Database) {
+        let sql = match db.backend() {
+            idp_store::Backend::Sqlite => {
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+                 WHEN NEW.actor_id = 'refuse' \
+                 BEGIN SELECT RAISE(ABORT, 'audit write refused'); END;"
+            }
+            idp_store::Backend::Postgres => {
+                "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'audit write refused'; END $$; \
+                 CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW \
+                 WHEN (NEW.actor_id = 'refuse') EXECUTE FUNCTION refuse_audit();"
+            }
+        };
+        db.run(move |c| {
+            diesel::connection::SimpleConnection::batch_execute(c, sql)
+                .map_err(|e| StoreError::Backend(e.to_string()))
+        })
+        .await
+        .unwrap();
+    }
+
+    pub async fn audit_commit_saves_a_change_only_with_its_event(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let mut creds = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        creds.locked_at = Some(NOW);
+        creds.failed_sign_ins = 5;
+        CredentialRepo::update(db, &creds).await.unwrap();
+        let app = full_client(&acme.id);
+        ClientRepo::insert(db, &app).await.unwrap();
+        let granted = grant(&ada.id, &app.id);
+        GrantRepo::insert_grant(db, &granted).await.unwrap();
+        refuse_events_from(db).await;
+        let client = full_client(&acme.id);
+        let globex = org("Globex", "globex", None);
+        let bob = member(&acme.id, "bob@example.org");
+        let consent = Consent {
+            user_id: ada.id.clone(),
+            client_id: client.id.clone(),
+            scopes: vec!["openid".into()],
+            granted_at: at(1),
+        };
+        let changes = vec![
+            Change::UpsertPolicy(OrgPolicyRecord {
+                org_id: acme.id.clone(),
+                settings: serde_json::json!({"lockout_after_failures": 5}),
+                updated_at: at(1),
+            }),
+            Change::ReplaceIpList {
+                org: acme.id.clone(),
+                purpose: IpListPurpose::AllowSignIn,
+                entries: vec![IpListEntry {
+                    id: "entry-1".into(),
+                    org_id: acme.id.clone(),
+                    purpose: IpListPurpose::AllowSignIn,
+                    cidr: "10.0.0.0/8".into(),
+                    note: None,
+                    created_at: at(1),
+                }],
+            },
+            Change::ReplaceAdmin(AdminAssignment {
+                user_id: ada.id.clone(),
+                org_id: acme.id.clone(),
+                permissions: vec!["members".into()],
+                created_at: at(1),
+            }),
+            Change::UpdateStatus {
+                user: ada.id.clone(),
+                status: UserStatus::Disabled,
+                now: at(1),
+            },
+            Change::SetPassword {
+                user: ada.id.clone(),
+                phc: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+                must_change: true,
+                now: at(1),
+            },
+            Change::InsertClient(client.clone()),
+            Change::UpsertConsent(consent.clone()),
+            Change::InsertOrg(globex.clone()),
+            Change::InsertUser(bob.clone(), Credentials::empty(bob.id.clone(), NOW)),
+            Change::RevokeGrant {
+                grant: granted.id.clone(),
+                now: at(1),
+            },
+        ];
+        let kind = (
+            ActivityType::SecuritySettingsChange,
+            EventKind::Edit,
+            InfoType::SecuritySettings,
+        );
+        let accepted = audit_event(&acme.id, at(1), kind, Some(&ada.id), 1);
+        let mut refused = audit_event(&acme.id, at(1), kind, Some(&ada.id), 2);
+        refused.actor_id = Some("refuse".into());
+
+        // The second event cannot be written: none of the changes, nor the first event, stay.
+        let failed = AuditRepo::commit(db, &changes, &[accepted.clone(), refused]).await;
+        assert!(failed.is_err(), "{failed:?}");
+        assert_eq!(PolicyRepo::find_policy(db, &acme.id).await.unwrap(), None);
+        assert!(
+            PolicyRepo::find_ip_list(db, &acme.id, IpListPurpose::AllowSignIn)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            PolicyRepo::find_admin_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let unchanged = UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap();
+        assert_eq!(unchanged.status, UserStatus::Active);
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &ada.id).await.unwrap(),
+            Some(creds.clone()),
+            "still locked, no password"
+        );
+        assert_eq!(ClientRepo::find_by_id(db, &client.id).await.unwrap(), None);
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &client.id).await.unwrap(),
+            None
+        );
+        assert_eq!(OrgRepo::find_by_slug(db, "globex").await.unwrap(), None);
+        assert_eq!(UserRepo::find_by_id(db, &bob.id).await.unwrap(), None);
+        let still = GrantRepo::find_grant(db, &granted.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(still.revoked_at, None);
+        assert!(
+            AuditRepo::find_chain(db, &acme.id, 0, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // With events that can be written, every change is saved with them.
+        let touched = AuditRepo::commit(db, &changes, &[accepted]).await.unwrap();
+        assert_eq!(touched, vec![1; 10]);
+        let revoked = GrantRepo::find_grant(db, &granted.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(revoked.revoked_at, Some(at(1)));
+        assert_eq!(
+            ConsentRepo::find(db, &ada.id, &client.id).await.unwrap(),
+            Some(consent)
+        );
+        assert_eq!(
+            OrgRepo::find_by_slug(db, "globex").await.unwrap(),
+            Some(globex)
+        );
+        assert_eq!(UserRepo::find_by_id(db, &bob.id).await.unwrap(), Some(bob));
+        assert!(
+            PolicyRepo::find_policy(db, &acme.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            UserRepo::find_by_id(db, &ada.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            UserStatus::Disabled
+        );
+        let now = CredentialRepo::find_by_user(db, &ada.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(now.locked_at.is_none() && now.password_must_change);
+        assert!(
+            ClientRepo::find_by_id(db, &client.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 10).await.unwrap();
+        assert_eq!(chain.len(), 1);
+        assert_eq!(verify_chain(&GENESIS, &chain), Ok(1));
+    }
+
+    pub async fn audit_retention_records_its_cut_and_the_chain_continues(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let kind = (
+            ActivityType::SignIn,
+            EventKind::SignIn,
+            InfoType::AuthenticationToken,
+        );
+        let retention = (ActivityType::Retention, EventKind::Delete, InfoType::Other);
+        for n in 0..3u32 {
+            let event = audit_event(&acme.id, at(u64::from(n)), kind, None, n);
+            AuditRepo::append(db, &event).await.unwrap();
+        }
+        let org_id = acme.id.clone();
+        let record = move |deleted: u64, seq: i64, _: &[u8]| {
+            let mut e = audit_event(&org_id, at(100), retention, None, 9);
+            e.detail = serde_json::json!({"deleted": deleted, "after_seq": seq});
+            e
+        };
+        let (deleted, start) =
+            AuditRepo::delete_before(db, &acme.id, at(100), at(100), Box::new(record))
+                .await
+                .unwrap();
+        assert_eq!(deleted, 3);
+        let (seq, digest) = start.unwrap();
+        assert_eq!(seq, 3);
+        // Every event went; the record of the deletion continues the chain after the cut.
+        let chain = AuditRepo::find_chain(db, &acme.id, 0, 10).await.unwrap();
+        assert_eq!(chain.len(), 1, "only the record of the deletion");
+        assert_eq!(chain[0].seq, 4, "numbering goes on after the cut");
+        assert_eq!(
+            chain[0].prev_digest, digest,
+            "linked to the last removed event"
+        );
+        assert_eq!(chain[0].event.detail["deleted"], 3);
+        let next = AuditRepo::append(db, &audit_event(&acme.id, at(101), kind, None, 3))
+            .await
+            .unwrap();
+        assert_eq!(next.seq, 5);
+        let (anchor_seq, anchor) = AuditRepo::anchor(db, &acme.id).await.unwrap().unwrap();
+        let chain = AuditRepo::find_chain(db, &acme.id, anchor_seq, 10)
+            .await
+            .unwrap();
+        assert_eq!(verify_chain(&anchor, &chain), Ok(2));
+
+        // When the record cannot be written, nothing is deleted.
+        refuse_events_from(db).await;
+        let org_id = acme.id.clone();
+        let refused = move |_: u64, _: i64, _: &[u8]| {
+            let mut e = audit_event(&org_id, at(200), retention, None, 10);
+            e.actor_id = Some("refuse".into());
+            e
+        };
+        let failed =
+            AuditRepo::delete_before(db, &acme.id, at(200), at(200), Box::new(refused)).await;
+        assert!(failed.is_err(), "{failed:?}");
+        assert_eq!(
+            AuditRepo::find_chain(db, &acme.id, anchor_seq, 10)
+                .await
+                .unwrap(),
+            chain
+        );
+        assert_eq!(
+            AuditRepo::anchor(db, &acme.id).await.unwrap(),
+            Some((anchor_seq, anchor))
+        );
     }
 }

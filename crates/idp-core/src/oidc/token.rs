@@ -187,16 +187,22 @@ pub async fn issue_code(
     Ok(code)
 }
 
-/// Revokes a grant and every token issued under it.
-pub async fn revoke_grant(
+/// Revokes a grant of `client` and every token issued under it, and records why (`detail`)
+/// in the same transaction; access tokens already out are refused from then on.
+async fn revoke_grant(
     stores: &Stores,
+    client: &Client,
     grant: &GrantId,
     access_ttl: Duration,
+    detail: Value,
 ) -> Result<(), OAuthError> {
-    stores
-        .grants
-        .revoke_grant(grant, stores.clock.now())
-        .await?;
+    let member = grant_member(stores, grant).await?;
+    let change = crate::ports::Change::RevokeGrant {
+        grant: grant.clone(),
+        now: stores.clock.now(),
+    };
+    let event = revocation_event(stores, client, member, detail);
+    stores.audit.commit(&[change], &[event]).await?;
     stores
         .ephemeral
         .put(&revoked_grant_key(grant), b"1", access_ttl)
@@ -204,32 +210,41 @@ pub async fn revoke_grant(
     Ok(())
 }
 
-/// Records a revocation, by the client or by reuse detection, in the audit log of the
-/// client's organization.
+/// A revocation, by the client or by reuse detection, in the audit log of the client's
+/// organization.
+fn revocation_event(
+    stores: &Stores,
+    client: &Client,
+    member: Option<UserId>,
+    detail: Value,
+) -> crate::audit::NewAuditEvent {
+    use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
+    NewAuditEvent {
+        org_id: client.org_id.clone(),
+        occurred_at: stores.clock.now(),
+        actor_kind: ActorKind::Client,
+        actor_id: Some(client.id.to_string()),
+        target_user_id: member,
+        activity: ActivityType::TokenRevocation,
+        event: EventKind::Delete,
+        info_type: InfoType::AuthenticationToken,
+        ip: None,
+        user_agent: None,
+        device_id: None,
+        detail,
+    }
+}
+
+/// Records a revocation that changed nothing in the database (an access token, or a
+/// grant the store revoked on reuse).
 async fn record_revocation(
     stores: &Stores,
     client: &Client,
     member: Option<UserId>,
     detail: Value,
 ) -> Result<(), OAuthError> {
-    use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
-    stores
-        .audit
-        .append(&NewAuditEvent {
-            org_id: client.org_id.clone(),
-            occurred_at: stores.clock.now(),
-            actor_kind: ActorKind::Client,
-            actor_id: Some(client.id.to_string()),
-            target_user_id: member,
-            activity: ActivityType::TokenRevocation,
-            event: EventKind::Delete,
-            info_type: InfoType::AuthenticationToken,
-            ip: None,
-            user_agent: None,
-            device_id: None,
-            detail,
-        })
-        .await?;
+    let event = revocation_event(stores, client, member, detail);
+    stores.audit.append(&event).await?;
     Ok(())
 }
 
@@ -396,12 +411,11 @@ impl Issuer<'_> {
         let raw = match swapped {
             None => return Err(OAuthError::invalid_grant("the code is unknown or expired")),
             Some(v) if v == USED => {
-                revoke_grant(self.stores, &grant_id, lifetimes.access).await?;
-                let member = grant_member(self.stores, &grant_id).await?;
-                record_revocation(
+                revoke_grant(
                     self.stores,
                     client,
-                    member,
+                    &grant_id,
+                    lifetimes.access,
                     json!({"reason": "authorization_code_replayed", "grant": grant_id}),
                 )
                 .await?;
@@ -731,11 +745,11 @@ impl Issuer<'_> {
         if let Some((_, grant)) = self.find_refresh(token).await?
             && grant.client_id == client.id
         {
-            revoke_grant(self.stores, &grant.id, lifetimes.access).await?;
-            record_revocation(
+            revoke_grant(
                 self.stores,
                 client,
-                grant.user_id.clone(),
+                &grant.id,
+                lifetimes.access,
                 json!({"token": "refresh_token", "grant": grant.id}),
             )
             .await?;

@@ -1,5 +1,5 @@
 //! The member's own account page: where they are signed in (and ending any of those
-//! sessions), and how they sign in.
+//! sessions), how they sign in, and the applications they consented to (withdrawing any).
 
 use super::authorize::current_session;
 use crate::error::HttpError;
@@ -13,7 +13,8 @@ use idp_core::ids::SessionId;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/account", aw::get().to(show))
-        .route("/account/sessions/end", aw::post().to(end_one));
+        .route("/account/sessions/end", aw::post().to(end_one))
+        .route("/account/consents/revoke", aw::post().to(revoke_consent));
 }
 
 struct SessionRow {
@@ -23,6 +24,13 @@ struct SessionRow {
     started: String,
     last_active: String,
     current: bool,
+}
+
+struct ConsentRow {
+    client_id: String,
+    client: String,
+    scopes: String,
+    granted: String,
 }
 
 struct MethodRow {
@@ -42,6 +50,7 @@ struct AccountPage<'a> {
     phone: &'a str,
     sessions: Vec<SessionRow>,
     methods: Vec<MethodRow>,
+    consents: Vec<ConsentRow>,
 }
 
 /// "Firefox on Linux" from a user agent, or the raw string when it is unusual.
@@ -117,6 +126,21 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
             ip: m.last_ip.unwrap_or_default(),
         })
         .collect();
+    let mut consents = Vec::new();
+    for c in state.stores.consents.find_by_user(&user.id).await? {
+        let name = state
+            .clients
+            .get(&state.stores, &c.client_id)
+            .await?
+            .map(|client| client.name.clone())
+            .unwrap_or_else(|| c.client_id.to_string());
+        consents.push(ConsentRow {
+            client_id: c.client_id.to_string(),
+            client: name,
+            scopes: c.scopes.join(" "),
+            granted: c.granted_at.to_rfc3339(),
+        });
+    }
     let (csrf, cookie) = web::csrf_token(&state, &req);
     let response = render(
         StatusCode::OK,
@@ -128,6 +152,7 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
             phone: user.phone.as_deref().unwrap_or_default(),
             sessions,
             methods,
+            consents,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -166,4 +191,35 @@ async fn end_one(
     } else {
         "/account"
     }))
+}
+
+#[derive(serde::Deserialize)]
+struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    client: String,
+}
+
+/// Withdraws the member's consent to one application.
+async fn revoke_consent(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<RevokeForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(current) = current_session(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let Some(user) = state.stores.users.find_by_id(&current.user_id).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    idp_core::signin::revoke_consent(
+        &state.stores,
+        &user,
+        &idp_core::ids::ClientId::from_string(form.client.clone()),
+        &web::origin(&req),
+    )
+    .await?;
+    Ok(web::see_other("/account"))
 }

@@ -27,16 +27,25 @@ pub struct Operation {
     pub summary: &'static str,
     /// The permission it needs over the organization it touches.
     pub permission: Option<Permission>,
+    /// Authenticated by the token of an emailed one-time link instead.
+    pub link_token: bool,
     register: fn(&mut aw::ServiceConfig),
 }
 
 macro_rules! operation {
+    ($method:ident, $path:literal, $handler:path, link_token, $summary:literal) => {
+        Operation {
+            link_token: true,
+            ..operation!($method, $path, $handler, None, $summary)
+        }
+    };
     ($method:ident, $path:literal, $handler:path, $permission:expr, $summary:literal) => {
         Operation {
             method: stringify!($method),
             path: $path,
             summary: $summary,
             permission: $permission,
+            link_token: false,
             register: |cfg| {
                 cfg.route($path, aw::$method().to($handler));
             },
@@ -95,6 +104,13 @@ pub const OPERATIONS: &[Operation] = &[
         "Grant a member administrator permissions over the organization: {\"email\", \"permissions\": [...]}"
     ),
     operation!(
+        post,
+        "/admin/api/orgs/{org}/admins/revoke",
+        post_admin_revoke,
+        Some(Permission::Members),
+        "Take administrator permissions over the organization away from a member: {\"email\", \"permissions\": [...]}"
+    ),
+    operation!(
         get,
         "/admin/api/audit/events",
         super::audit_api::search,
@@ -114,6 +130,34 @@ pub const OPERATIONS: &[Operation] = &[
         super::audit_api::export_xlsx,
         Some(Permission::AuditLog),
         "Download the filtered events as an Excel workbook, written in constant memory (the same filters as the search)"
+    ),
+    operation!(
+        get,
+        "/admin/api/orgs/{org}/members",
+        get_members,
+        Some(Permission::Members),
+        "List an organization's members (recorded as an access to personal information)"
+    ),
+    operation!(
+        get,
+        "/admin/api/members/{id}",
+        get_member,
+        Some(Permission::Members),
+        "A member's details (recorded as an access to their personal information)"
+    ),
+    operation!(
+        post,
+        "/admin/api/audit/exports",
+        super::audit_api::request_export,
+        Some(Permission::AuditLog),
+        "Export the filtered events in the background (the same filters as the search, and format: csv or xlsx); answers 202 with job_id, and emails the administrator a one-time download link"
+    ),
+    operation!(
+        get,
+        "/admin/api/audit/exports/download",
+        super::audit_api::download_export,
+        link_token,
+        "Download a background export once, with the token of the emailed link (token); 410 when unknown, used or expired"
     ),
     operation!(
         put,
@@ -189,6 +233,7 @@ pub fn document(issuer: &str) -> Value {
             }),
         );
         let security = match op.permission {
+            _ if op.link_token => json!([{"link_token": []}]),
             Some(p) => {
                 operation.insert("x-permission".into(), json!(p));
                 json!([{"session": [], "csrf": []}, {"bearer": [p.scope()]}])
@@ -215,6 +260,7 @@ pub fn document(issuer: &str) -> Value {
             "session": {"type": "apiKey", "in": "cookie", "name": "idp_session"},
             "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            "link_token": {"type": "apiKey", "in": "query", "name": "token"},
         }},
         "paths": paths,
     })
@@ -288,9 +334,9 @@ fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
             json!({"error": e.to_string(), "your_address": ip, "confirm_own_address": true}),
         )),
         AdminError::Authz(AuthzError::Forbidden(_)) => Err(HttpError::Forbidden(e.to_string())),
-        AdminError::UnknownOrganization(_) | AdminError::UnknownMember(_) => {
-            Err(HttpError::NotFound(e.to_string()))
-        }
+        AdminError::UnknownOrganization(_)
+        | AdminError::UnknownMember(_)
+        | AdminError::UnknownMemberId(_) => Err(HttpError::NotFound(e.to_string())),
         other => Err(other.into()),
     }
 }
@@ -522,26 +568,47 @@ async fn post_admin(
     path: aw::Path<String>,
     body: aw::Bytes,
 ) -> Result<HttpResponse, HttpError> {
-    let actor = caller(&state, &req).await?;
-    let body: GrantBody = parse(&body)?;
-    let org = org_of(&state, &path).await?;
+    change_admin(&state, &req, &path, &body, true).await
+}
+
+async fn post_admin_revoke(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    body: aw::Bytes,
+) -> Result<HttpResponse, HttpError> {
+    change_admin(&state, &req, &path, &body, false).await
+}
+
+/// Grants (`grant`) or revokes a member's permissions over the organization at `path`.
+async fn change_admin(
+    state: &AppState,
+    req: &HttpRequest,
+    path: &str,
+    body: &[u8],
+    grant: bool,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(state, req).await?;
+    let body: GrantBody = parse(body)?;
+    let org = org_of(state, path).await?;
     let permissions = body
         .permissions
         .iter()
         .map(|p| p.parse::<Permission>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::BadRequest(e.to_string()))?;
-    let member = match admin::resolve_member(&state.stores, &path, &body.email).await {
+    let member = match admin::resolve_member(&state.stores, path, &body.email).await {
         Ok(m) => m,
         Err(e) => return admin_error(e),
     };
-    match authz::grant(
+    match authz::change_permissions(
         &state.stores,
         &actor,
         &org,
         &member,
         &permissions,
-        &web::origin(&req),
+        &web::origin(req),
+        grant,
     )
     .await
     {
@@ -579,6 +646,42 @@ async fn target(
         .ok_or_else(|| HttpError::NotFound("no such member".into()))?;
     require(state, req, actor, &org, permission, action).await?;
     Ok((member, org))
+}
+
+/// A member as administrators read them.
+fn member_json(u: &User) -> Value {
+    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name,
+           "locale": u.locale, "status": u.status.as_str(), "super_admin": u.super_admin,
+           "created_at": u.created_at.to_rfc3339()})
+}
+
+async fn get_members(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    match admin::list_members(&state.stores, &actor, &web::origin(&req), &path).await {
+        Ok(members) => Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(json!({"members": members.iter().map(member_json).collect::<Vec<_>>()}))),
+        Err(e) => admin_error(e),
+    }
+}
+
+async fn get_member(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let id = UserId::from_string(path.into_inner());
+    match admin::view_member(&state.stores, &actor, &web::origin(&req), &id).await {
+        Ok(member) => Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(member_json(&member))),
+        Err(e) => admin_error(e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -14,12 +14,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use idp_core::Timestamp;
 use idp_core::audit::{AuditCursor, AuditEvent, AuditFilter, EventKind, FilterText};
 use idp_core::audit_export::{CSV_HEADER, EXPORT_PAGE, columns, csv_rows, next_cursor};
+use idp_core::audit_jobs::{self, ExportFormat, ExportJob};
 use idp_core::authz::{Actor, Permission};
 use idp_core::ids::{EventId, UserId};
 use idp_core::org::Organization;
-use idp_core::ports::Stores;
+use idp_core::ports::{StoreError, Stores};
+use idp_core::records::User;
 use serde::Deserialize;
 use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Events per page of a search, at most.
 const MAX_PAGE: u32 = 500;
@@ -44,6 +48,9 @@ pub struct Query {
     limit: Option<u32>,
     #[serde(default)]
     cursor: Option<String>,
+    /// A background export's format: csv (default) or xlsx.
+    #[serde(default)]
+    format: Option<String>,
 }
 
 fn bad(what: &str) -> HttpError {
@@ -124,13 +131,18 @@ async fn record_access(
         &web::origin(req),
         kind,
         q.member.as_deref().map(UserId::from_string),
-        json!({"filter": {
-            "org": org.slug, "member": q.member, "activity": q.activity, "event": q.event,
-            "info_type": q.info_type, "from": q.from, "until": q.until,
-        }}),
+        json!({"filter": filter_json(q, org)}),
     )
     .await?;
     Ok(())
+}
+
+/// The filter of a query, as the audit log records it.
+fn filter_json(q: &Query, org: &Organization) -> serde_json::Value {
+    json!({
+        "org": org.slug, "member": q.member, "activity": q.activity, "event": q.event,
+        "info_type": q.info_type, "from": q.from, "until": q.until,
+    })
 }
 
 /// Who asks, about which organization, with which filter: or why not.
@@ -175,13 +187,39 @@ pub async fn search(
         })))
 }
 
-/// Where a streamed export is: the page to read next, if any.
-struct Export {
+/// The filtered events, newest first, read a keyset page at a time: what every export
+/// streams, so memory stays flat whatever the number of events.
+struct Pages {
     stores: Stores,
     filter: AuditFilter,
     cursor: Option<AuditCursor>,
-    header: bool,
     done: bool,
+}
+
+impl Pages {
+    fn new(stores: Stores, filter: AuditFilter) -> Self {
+        Self {
+            stores,
+            filter,
+            cursor: None,
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` after the last one.
+    async fn next(&mut self) -> Result<Option<Vec<AuditEvent>>, StoreError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = self
+            .stores
+            .audit
+            .search(&self.filter, self.cursor.as_ref(), EXPORT_PAGE)
+            .await?;
+        self.cursor = next_cursor(&page);
+        self.done = self.cursor.is_none();
+        Ok(Some(page))
+    }
 }
 
 pub async fn export_csv(
@@ -191,40 +229,23 @@ pub async fn export_csv(
 ) -> Result<HttpResponse, HttpError> {
     let (actor, org, f) = prepare(&state, &req, &q, "audit_export").await?;
     record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
-    let start = Export {
-        stores: state.stores.clone(),
-        filter: f,
-        cursor: None,
-        header: true,
-        done: false,
-    };
-    let body = futures_util::stream::unfold(start, |mut ex| async move {
-        if ex.done {
-            return None;
-        }
-        let page = match ex
-            .stores
-            .audit
-            .search(&ex.filter, ex.cursor.as_ref(), EXPORT_PAGE)
-            .await
-        {
-            Ok(p) => p,
+    let start = (Pages::new(state.stores.clone(), f), true);
+    let body = futures_util::stream::unfold(start, |(mut pages, header)| async move {
+        let chunk = match pages.next().await {
+            Ok(Some(page)) => csv_rows(&page, header)
+                .map(actix_web::web::Bytes::from)
+                .map_err(|e| HttpError::Internal(e.to_string())),
+            Ok(None) => return None,
             Err(e) => {
                 tracing::error!(error = %e, "audit export stopped");
-                ex.done = true;
-                return Some((Err(HttpError::from(e)), ex));
+                pages.done = true;
+                Err(HttpError::from(e))
             }
         };
-        ex.cursor = next_cursor(&page);
-        ex.done = ex.cursor.is_none();
-        let chunk = csv_rows(&page, ex.header)
-            .map(actix_web::web::Bytes::from)
-            .map_err(|e| HttpError::Internal(e.to_string()));
-        ex.header = false;
-        Some((chunk, ex))
+        Some((chunk, (pages, false)))
     });
     Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((CONTENT_TYPE, ExportFormat::Csv.content_type()))
         .insert_header((
             CONTENT_DISPOSITION,
             format!("attachment; filename=\"audit-{}.csv\"", org.slug),
@@ -236,11 +257,29 @@ pub async fn export_csv(
 /// Rows an Excel sheet holds, the header included.
 const XLSX_MAX_ROWS: u32 = 1_048_576;
 
+/// Writes the filtered events to `path` as CSV, a page at a time (blocking: run it off
+/// the async threads).
+fn write_csv(
+    mut pages: Pages,
+    runtime: &tokio::runtime::Handle,
+    path: &Path,
+) -> Result<(), HttpError> {
+    use std::io::Write as _;
+    let failed = |e: std::io::Error| HttpError::Internal(format!("csv file: {e}"));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+    let mut header = true;
+    while let Some(page) = runtime.block_on(pages.next())? {
+        let rows = csv_rows(&page, header).map_err(|e| HttpError::Internal(e.to_string()))?;
+        file.write_all(&rows).map_err(failed)?;
+        header = false;
+    }
+    file.flush().map_err(failed)
+}
+
 /// Writes the filtered events to an Excel file in constant-memory mode (rows go to a
 /// temporary file as they are written), a page at a time.
 fn write_xlsx(
-    stores: &Stores,
-    filter: &AuditFilter,
+    mut pages: Pages,
     runtime: &tokio::runtime::Handle,
     path: &std::path::Path,
 ) -> Result<(), HttpError> {
@@ -252,9 +291,7 @@ fn write_xlsx(
         sheet.write_string(0, col, name).map_err(failed)?;
     }
     let mut row: u32 = 1;
-    let mut cursor: Option<AuditCursor> = None;
-    loop {
-        let page = runtime.block_on(stores.audit.search(filter, cursor.as_ref(), EXPORT_PAGE))?;
+    while let Some(page) = runtime.block_on(pages.next())? {
         for e in &page {
             if row >= XLSX_MAX_ROWS {
                 return Err(HttpError::BadRequest(
@@ -266,10 +303,6 @@ fn write_xlsx(
                 sheet.write_string(row, col, value).map_err(failed)?;
             }
             row += 1;
-        }
-        cursor = next_cursor(&page);
-        if cursor.is_none() {
-            break;
         }
     }
     book.save(path).map_err(failed)
@@ -284,16 +317,32 @@ pub async fn export_xlsx(
     record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
     let file = tempfile::NamedTempFile::new().map_err(|e| HttpError::Internal(e.to_string()))?;
     let path = file.path().to_owned();
-    let stores = state.stores.clone();
+    let pages = Pages::new(state.stores.clone(), f);
     let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || write_xlsx(&stores, &f, &runtime, &path))
+    tokio::task::spawn_blocking(move || write_xlsx(pages, &runtime, &path))
         .await
         .map_err(|e| HttpError::Internal(e.to_string()))??;
     // The finished file goes out in chunks; it is deleted when the last one is read.
     let reader = file
         .reopen()
         .map_err(|e| HttpError::Internal(e.to_string()))?;
-    let body = futures_util::stream::unfold(Some((reader, file)), |state| async move {
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, ExportFormat::Xlsx.content_type()))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"audit-{}.xlsx\"", org.slug),
+        ))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .streaming(file_chunks(reader, file)))
+}
+
+/// A file read in chunks off the async threads; `keep` (a temporary file's handle) is
+/// dropped, deleting it, once the last chunk is read.
+fn file_chunks<K: Send + 'static>(
+    reader: std::fs::File,
+    keep: K,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, HttpError>> {
+    futures_util::stream::unfold(Some((reader, keep)), |state| async move {
         let (mut reader, file) = state?;
         let read = tokio::task::spawn_blocking(move || {
             let mut buf = vec![0u8; 64 * 1024];
@@ -310,16 +359,154 @@ pub async fn export_xlsx(
             Ok((_, _, Err(e))) => Some((Err(HttpError::Internal(e.to_string())), None)),
             Err(e) => Some((Err(HttpError::Internal(e.to_string())), None)),
         }
+    })
+}
+
+/// Writes an export's file off the async threads.
+async fn write_export(format: ExportFormat, pages: Pages, path: PathBuf) -> Result<(), HttpError> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || match format {
+        ExportFormat::Csv => write_csv(pages, &runtime, &path),
+        ExportFormat::Xlsx => write_xlsx(pages, &runtime, &path),
+    })
+    .await
+    .map_err(|e| HttpError::Internal(e.to_string()))?
+}
+
+/// Starts a background export of the filtered events (the same filters and permission as
+/// the streamed exports); answers 202 with the job's id. The administrator gets the file
+/// through a one-time link by email.
+pub async fn request_export(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    q: aw::Query<Query>,
+) -> Result<HttpResponse, HttpError> {
+    let (actor, org, f) = prepare(&state, &req, &q, "audit_export").await?;
+    let format: ExportFormat = q
+        .format
+        .as_deref()
+        .unwrap_or("csv")
+        .parse()
+        .map_err(|e: idp_core::client::UnknownValue| bad(&e.to_string()))?;
+    let (job, admin) = audit_jobs::request(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        &org,
+        format,
+        filter_json(&q, &org),
+    )
+    .await?;
+    let background = Background {
+        stores: state.stores.clone(),
+        dir: state.settings.export_dir(),
+        base_url: state.settings.issuer().to_owned(),
+        ttl: state.settings.export_link_ttl(),
+    };
+    let pages = Pages::new(state.stores.clone(), f);
+    let (id, to) = (job.id.clone(), admin.email.to_string());
+    tokio::spawn(async move {
+        if let Err(e) = background.run(job, &admin, pages).await {
+            tracing::error!(error = %e, "background audit export failed");
+        }
     });
+    Ok(HttpResponse::Accepted()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(json!({"job_id": id, "format": format, "link_sent_to": to})))
+}
+
+/// What a background export needs once its request has been answered.
+struct Background {
+    stores: Stores,
+    dir: PathBuf,
+    base_url: String,
+    ttl: Duration,
+}
+
+impl Background {
+    /// Writes the file under the data directory, emails the link, and deletes the file
+    /// when the link expires unless a download took it first.
+    async fn run(self, job: ExportJob, admin: &User, pages: Pages) -> Result<(), HttpError> {
+        let io = |e: std::io::Error| HttpError::Internal(format!("{}: {e}", self.dir.display()));
+        tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
+        self.sweep().await;
+        let path = self.dir.join(job.file_name());
+        let written = async {
+            write_export(job.format, pages, path.clone()).await?;
+            audit_jobs::offer(&self.stores, &job, admin, &self.base_url, self.ttl).await?;
+            Ok::<_, HttpError>(())
+        }
+        .await;
+        if written.is_err() {
+            remove_quietly(&path).await;
+            return written;
+        }
+        tokio::time::sleep(self.ttl).await;
+        remove_quietly(&path).await;
+        Ok(())
+    }
+
+    /// Removes files older than a link lives, which a restart left behind.
+    async fn sweep(&self) {
+        let Ok(mut entries) = tokio::fs::read_dir(&self.dir).await else {
+            return;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let old = entry
+                .metadata()
+                .await
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > self.ttl);
+            if old {
+                remove_quietly(&entry.path()).await;
+            }
+        }
+    }
+}
+
+async fn remove_quietly(path: &Path) {
+    if let Err(e) = tokio::fs::remove_file(path).await
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(error = %e, path = %path.display(), "could not delete an audit export");
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// Serves a background export once, through the link that was emailed, and deletes it.
+pub async fn download_export(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    q: aw::Query<DownloadQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let gone = || HttpError::Gone("This download link is unknown, used or expired.".into());
+    let job = audit_jobs::take(&state.stores, &q.token, &web::origin(&req))
+        .await?
+        .ok_or_else(gone)?;
+    let path = state.settings.export_dir().join(job.file_name());
+    let file = tokio::fs::File::open(&path).await.map_err(|e| {
+        tracing::warn!(error = %e, path = %path.display(), "audit export file missing");
+        gone()
+    })?;
+    // Read through the open handle; the name goes now, so the file is served only once.
+    remove_quietly(&path).await;
     Ok(HttpResponse::Ok()
-        .insert_header((
-            CONTENT_TYPE,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ))
+        .insert_header((CONTENT_TYPE, job.format.content_type()))
         .insert_header((
             CONTENT_DISPOSITION,
-            format!("attachment; filename=\"audit-{}.xlsx\"", org.slug),
+            format!(
+                "attachment; filename=\"audit-{}.{}\"",
+                job.org_slug,
+                job.format.as_str()
+            ),
         ))
         .insert_header((CACHE_CONTROL, "no-store"))
-        .streaming(body))
+        .streaming(file_chunks(file.into_std().await, ())))
 }
