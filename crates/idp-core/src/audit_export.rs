@@ -1,7 +1,12 @@
 //! The columns and CSV rows of an audit-log export: one definition for every way out
 //! (the admin API's CSV and Excel downloads, the benchmark in `bench/`).
 
-use crate::audit::{AuditCursor, AuditEvent};
+use crate::audit::{AuditCursor, AuditEvent, AuditFilter};
+use crate::ports::{AuditRepo, StoreError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
 
 /// Events read per step of an export: each step is one keyset page of the search.
 pub const EXPORT_PAGE: u32 = 1000;
@@ -69,6 +74,56 @@ pub fn next_cursor(page: &[AuditEvent]) -> Option<AuditCursor> {
         occurred_at: e.event.occurred_at,
         id: e.id.clone(),
     })
+}
+
+type PageRead = Pin<Box<dyn Future<Output = Result<Vec<AuditEvent>, StoreError>> + Send>>;
+
+/// The filtered events, newest first, a keyset page at a time: what every export reads,
+/// so memory stays flat whatever the number of events. While the caller writes one
+/// page, the next one is already being read.
+pub struct Pages {
+    audit: Arc<dyn AuditRepo>,
+    filter: Arc<AuditFilter>,
+    ahead: Option<PageRead>,
+    started: bool,
+}
+
+impl Pages {
+    pub fn new(audit: Arc<dyn AuditRepo>, filter: AuditFilter) -> Self {
+        Self {
+            audit,
+            filter: Arc::new(filter),
+            ahead: None,
+            started: false,
+        }
+    }
+
+    fn read(&self, cursor: Option<AuditCursor>) -> PageRead {
+        let (audit, filter) = (self.audit.clone(), self.filter.clone());
+        Box::pin(async move { audit.search(&filter, cursor.as_ref(), EXPORT_PAGE).await })
+    }
+
+    /// The next page, or `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Result<Option<Vec<AuditEvent>>, StoreError> {
+        let current = match self.ahead.take() {
+            Some(read) => read,
+            None if !self.started => self.read(None),
+            None => return Ok(None),
+        };
+        self.started = true;
+        let page = current.await?;
+        if let Some(cursor) = next_cursor(&page) {
+            let mut ahead = self.read(Some(cursor));
+            // One poll sets the read going (the store runs it on its own thread), so the
+            // database works on the next page while the caller writes this one.
+            let first = std::future::poll_fn(|cx| Poll::Ready(ahead.as_mut().poll(cx))).await;
+            if let Poll::Ready(done) = first {
+                ahead = Box::pin(std::future::ready(done));
+            }
+            self.ahead = Some(ahead);
+        }
+        Ok(Some(page))
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use idp_core::audit::{
     ActivityType, ActorKind, AuditFilter, ChainVerifier, EventKind, GENESIS, InfoType,
     NewAuditEvent,
 };
-use idp_core::audit_export::{EXPORT_PAGE, csv_rows, next_cursor};
+use idp_core::audit_export::{Pages, csv_rows};
 use idp_core::ids::{OrgId, UserId};
 use idp_core::org::Organization;
 use idp_core::ports::{AuditRepo as _, OrgRepo as _};
@@ -24,6 +24,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom as _;
 use rand::{Rng as _, SeedableRng as _};
 use std::io::Write as _;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const DAY: Duration = Duration::from_secs(86_400);
@@ -885,19 +886,14 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(&args.out)?);
     let baseline_kib = peak_rss_kib()?;
     let started = Instant::now();
-    let mut cursor = None;
+    let mut pages = Pages::new(Arc::new(db), filter);
     let mut events = 0;
     let mut bytes = 0u64;
-    loop {
-        let page = db.search(&filter, cursor.as_ref(), EXPORT_PAGE).await?;
-        let rows = csv_rows(&page, cursor.is_none())?;
+    while let Some(page) = pages.next().await? {
+        let rows = csv_rows(&page, events == 0)?;
         out.write_all(&rows)?;
         events += page.len();
         bytes += u64::try_from(rows.len())?;
-        cursor = next_cursor(&page);
-        if cursor.is_none() {
-            break;
-        }
     }
     out.flush()?;
     let secs = started.elapsed().as_secs_f64();

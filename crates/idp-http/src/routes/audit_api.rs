@@ -13,12 +13,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use idp_core::Timestamp;
 use idp_core::audit::{AuditCursor, AuditEvent, AuditFilter, EventKind, FilterText};
-use idp_core::audit_export::{CSV_HEADER, EXPORT_PAGE, columns, csv_rows, next_cursor};
+use idp_core::audit_export::{CSV_HEADER, Pages, columns, csv_rows};
 use idp_core::audit_jobs::{self, ExportFormat, ExportJob};
 use idp_core::authz::{Actor, Permission};
 use idp_core::ids::{EventId, UserId};
 use idp_core::org::Organization;
-use idp_core::ports::{StoreError, Stores};
+use idp_core::ports::Stores;
 use idp_core::records::User;
 use serde::Deserialize;
 use serde_json::json;
@@ -187,41 +187,6 @@ pub async fn search(
         })))
 }
 
-/// The filtered events, newest first, read a keyset page at a time: what every export
-/// streams, so memory stays flat whatever the number of events.
-struct Pages {
-    stores: Stores,
-    filter: AuditFilter,
-    cursor: Option<AuditCursor>,
-    done: bool,
-}
-
-impl Pages {
-    fn new(stores: Stores, filter: AuditFilter) -> Self {
-        Self {
-            stores,
-            filter,
-            cursor: None,
-            done: false,
-        }
-    }
-
-    /// The next page, or `None` after the last one.
-    async fn next(&mut self) -> Result<Option<Vec<AuditEvent>>, StoreError> {
-        if self.done {
-            return Ok(None);
-        }
-        let page = self
-            .stores
-            .audit
-            .search(&self.filter, self.cursor.as_ref(), EXPORT_PAGE)
-            .await?;
-        self.cursor = next_cursor(&page);
-        self.done = self.cursor.is_none();
-        Ok(Some(page))
-    }
-}
-
 pub async fn export_csv(
     state: aw::Data<AppState>,
     req: HttpRequest,
@@ -229,7 +194,7 @@ pub async fn export_csv(
 ) -> Result<HttpResponse, HttpError> {
     let (actor, org, f) = prepare(&state, &req, &q, "audit_export").await?;
     record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
-    let start = (Pages::new(state.stores.clone(), f), true);
+    let start = (Pages::new(state.stores.audit.clone(), f), true);
     let body = futures_util::stream::unfold(start, |(mut pages, header)| async move {
         let chunk = match pages.next().await {
             Ok(Some(page)) => csv_rows(&page, header)
@@ -238,7 +203,6 @@ pub async fn export_csv(
             Ok(None) => return None,
             Err(e) => {
                 tracing::error!(error = %e, "audit export stopped");
-                pages.done = true;
                 Err(HttpError::from(e))
             }
         };
@@ -317,7 +281,7 @@ pub async fn export_xlsx(
     record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
     let file = tempfile::NamedTempFile::new().map_err(|e| HttpError::Internal(e.to_string()))?;
     let path = file.path().to_owned();
-    let pages = Pages::new(state.stores.clone(), f);
+    let pages = Pages::new(state.stores.audit.clone(), f);
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || write_xlsx(pages, &runtime, &path))
         .await
@@ -403,7 +367,7 @@ pub async fn request_export(
         base_url: state.settings.issuer().to_owned(),
         ttl: state.settings.export_link_ttl(),
     };
-    let pages = Pages::new(state.stores.clone(), f);
+    let pages = Pages::new(state.stores.audit.clone(), f);
     let (id, to) = (job.id.clone(), admin.email.to_string());
     tokio::spawn(async move {
         if let Err(e) = background.run(job, &admin, pages).await {
