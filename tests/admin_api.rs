@@ -68,11 +68,11 @@ async fn every_documented_operation_exists_and_asks_for_credentials() {
                 .send()
                 .await
                 .unwrap();
-            if op["security"] == serde_json::json!([{"link_token": []}]) {
+            if op["security"] == serde_json::json!([{"link_token": [], "session": []}]) {
                 assert_eq!(
                     r.status(),
-                    StatusCode::GONE,
-                    "{method} {path} wants a live link"
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} wants the session the link was sent to"
                 );
             } else if op["security"].as_array().unwrap().is_empty() {
                 assert_eq!(r.status(), StatusCode::OK, "{method} {path}");

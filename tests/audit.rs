@@ -761,13 +761,22 @@ fn waiting_exports(idp: &Idp) -> usize {
 }
 
 async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
+    let ada = admin_session(idp, EMAIL, PASSWORD).await;
     let root = admin_session(idp, "root@example.com", "administrator password").await;
     let job = request_export(&root, "org=acme&activity=sign_in&format=csv").await;
     let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
     assert_eq!(waiting_exports(idp), 1);
 
-    // The link alone downloads it, as the streamed export would have answered.
-    let http = reqwest::Client::new();
+    // The link alone is no key: without the administrator's session it is refused and
+    // stays usable.
+    let anonymous = reqwest::get(idp.url(&link)).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    // Nor is another member's session: a forwarded mail opens nothing.
+    let forwarded = ada.http.get(idp.url(&link)).send().await.unwrap();
+    assert_eq!(forwarded.status(), StatusCode::FORBIDDEN);
+    assert_eq!(waiting_exports(idp), 1);
+    // The administrator who asked downloads what the streamed export would have answered.
+    let http = &root.http;
     let first = http.get(idp.url(&link)).send().await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     assert!(
@@ -786,7 +795,7 @@ async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(Value::String(downloaded.clone()), streamed);
-    assert_eq!(downloaded.lines().count(), 5, "a header and four sign-ins");
+    assert_eq!(downloaded.lines().count(), 6, "a header and five sign-ins");
     assert_eq!(waiting_exports(idp), 0, "deleted once downloaded");
 
     // Once only; a made-up token is refused the same way.
@@ -871,7 +880,7 @@ async fn an_expired_export_link_is_refused_and_its_file_deleted() {
     request_export(&root, "org=acme").await;
     let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let late = reqwest::get(idp.url(&link)).await.unwrap();
+    let late = root.http.get(idp.url(&link)).send().await.unwrap();
     assert_eq!(late.status(), StatusCode::GONE);
     assert_eq!(waiting_exports(&idp), 0, "the file went with the link");
 }

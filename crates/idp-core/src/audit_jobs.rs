@@ -68,6 +68,8 @@ pub enum ExportError {
     Mail(#[from] MailError),
     #[error("stored export is unreadable: {0}")]
     Corrupt(String),
+    #[error("this export was asked for by another administrator; only they can download it")]
+    NotYours,
 }
 
 /// Records a step of an export as an access to the log, by the administrator who asked.
@@ -147,18 +149,28 @@ pub async fn offer(
     Ok(())
 }
 
-/// Uses a download link: the export it offers, once, and the download recorded; `None`
-/// for an unknown, used or expired link.
+/// Uses a download link for the administrator `by`: the export it offers, once, and the
+/// download recorded; `None` for an unknown, used or expired link. Another member's
+/// attempt leaves the link as it was.
 pub async fn take(
     stores: &Stores,
     t: &str,
+    by: &UserId,
     origin: &Origin,
 ) -> Result<Option<ExportJob>, ExportError> {
-    let Some(value) = stores.ephemeral.take(&link_key(t)).await? else {
+    let key = link_key(t);
+    // Only the administrator who asked uses the link up: a forwarded mail is no key.
+    let Some(value) = stores.ephemeral.get(&key).await? else {
         return Ok(None);
     };
     let job: ExportJob =
         serde_json::from_slice(&value).map_err(|e| ExportError::Corrupt(e.to_string()))?;
+    if &job.requested_by != by {
+        return Err(ExportError::NotYours);
+    }
+    if stores.ephemeral.take(&key).await?.is_none() {
+        return Ok(None);
+    }
     record(
         stores,
         &job,

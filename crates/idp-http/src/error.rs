@@ -106,6 +106,7 @@ impl From<ExportError> for HttpError {
             ExportError::Store(s) => s.into(),
             ExportError::Ephemeral(s) => s.into(),
             ExportError::NoMailbox => HttpError::BadRequest(e.to_string()),
+            ExportError::NotYours => HttpError::Forbidden(e.to_string()),
             ExportError::Mail(_) | ExportError::Corrupt(_) => HttpError::Internal(e.to_string()),
         }
     }

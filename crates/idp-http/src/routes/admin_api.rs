@@ -233,7 +233,7 @@ pub fn document(issuer: &str) -> Value {
             }),
         );
         let security = match op.permission {
-            _ if op.link_token => json!([{"link_token": []}]),
+            _ if op.link_token => json!([{"link_token": [], "session": []}]),
             Some(p) => {
                 operation.insert("x-permission".into(), json!(p));
                 json!([{"session": [], "csrf": []}, {"bearer": [p.scope()]}])
@@ -260,7 +260,8 @@ pub fn document(issuer: &str) -> Value {
             "session": {"type": "apiKey", "in": "cookie", "name": "idp_session"},
             "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-            "link_token": {"type": "apiKey", "in": "query", "name": "token"},
+            "link_token": {"type": "apiKey", "in": "query", "name": "token",
+                           "description": "The one-time token from the email; it works only in the session of the administrator it was sent to."},
         }},
         "paths": paths,
     })

@@ -451,9 +451,20 @@ pub async fn download_export(
     q: aw::Query<DownloadQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let gone = || HttpError::Gone("This download link is unknown, used or expired.".into());
-    let job = audit_jobs::take(&state.stores, &q.token, &web::origin(&req))
-        .await?
-        .ok_or_else(gone)?;
+    let Some(session) = super::authorize::current_session(&state, &req).await? else {
+        return Err(HttpError::Unauthorized(
+            "Sign in as the administrator who asked for this export, then open the link again."
+                .into(),
+        ));
+    };
+    let job = audit_jobs::take(
+        &state.stores,
+        &q.token,
+        &session.user_id,
+        &web::origin(&req),
+    )
+    .await?
+    .ok_or_else(gone)?;
     let path = state.settings.export_dir().join(job.file_name());
     let file = tokio::fs::File::open(&path).await.map_err(|e| {
         tracing::warn!(error = %e, path = %path.display(), "audit export file missing");
