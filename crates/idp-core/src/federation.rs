@@ -509,18 +509,15 @@ async fn complete(
     provisioned: bool,
 ) -> Result<User, StoreError> {
     let now = stores.clock.now();
-    stores
-        .login_methods
-        .record_sign_in(&SignInRecord {
-            user_id: user.id.clone(),
-            kind: id.provider.kind(),
-            upstream_subject: id.subject.clone(),
-            upstream_tenant: id.tenant.clone(),
-            at: now,
-            ip: origin.ip.clone(),
-            user_agent: origin.user_agent.clone(),
-        })
-        .await?;
+    let record = SignInRecord {
+        user_id: user.id.clone(),
+        kind: id.provider.kind(),
+        upstream_subject: id.subject.clone(),
+        upstream_tenant: id.tenant.clone(),
+        at: now,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+    };
     let profile = Profile {
         name: id.name.clone().filter(|n| Some(n) != user.name.as_ref()),
         job_title: id
@@ -549,7 +546,11 @@ async fn complete(
             "tenant": id.tenant,
         }),
     );
-    stores.audit.append(&event).await?;
+    // The link is created with its record: no upstream link without its sign-in event.
+    stores
+        .audit
+        .commit(&[Change::RecordSignIn(record)], &[event])
+        .await?;
     Ok(user)
 }
 

@@ -352,6 +352,9 @@ pub enum Change {
         user: UserId,
         client: ClientId,
     },
+    /// As [`LoginMethodRepo::record_sign_in`]: counts a completed sign-in on its method,
+    /// creating the method (an upstream link) the first time.
+    RecordSignIn(SignInRecord),
     /// As [`LoginMethodRepo::unlink`]; touches 0 rows when there was no such link.
     Unlink {
         user: UserId,

@@ -274,18 +274,15 @@ pub async fn record_native_sign_in(
     origin: &Origin,
 ) -> Result<(), StoreError> {
     let now = stores.clock.now();
-    stores
-        .login_methods
-        .record_sign_in(&SignInRecord {
-            user_id: user.id.clone(),
-            kind: LoginMethodKind::Native,
-            upstream_subject: String::new(),
-            upstream_tenant: None,
-            at: now,
-            ip: origin.ip.clone(),
-            user_agent: origin.user_agent.clone(),
-        })
-        .await?;
+    let record = SignInRecord {
+        user_id: user.id.clone(),
+        kind: LoginMethodKind::Native,
+        upstream_subject: String::new(),
+        upstream_tenant: None,
+        at: now,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+    };
     let event = sign_in_event(
         &user.org_id,
         Some(&user.id),
@@ -293,7 +290,10 @@ pub async fn record_native_sign_in(
         origin,
         serde_json::json!({"method": methods.join("+"), "result": "success"}),
     );
-    stores.audit.append(&event).await?;
+    stores
+        .audit
+        .commit(&[Change::RecordSignIn(record)], &[event])
+        .await?;
     Ok(())
 }
 

@@ -461,12 +461,54 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::DeleteClient(id) => delete_client_on(c, id),
         Change::RevokeGrant { grant, now } => revoke_grant_on(c, grant, *now),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
+        Change::RecordSignIn(record) => record_sign_in_on(c, record).map(|_| 1),
         Change::Unlink {
             user,
             kind,
             subject,
         } => unlink_on(c, user, *kind, subject),
     }
+}
+
+fn record_sign_in_on(c: &mut DbConnection, r: &SignInRecord) -> QueryResult<LoginMethod> {
+    let pk = (
+        r.user_id.to_string(),
+        r.kind.as_str(),
+        r.upstream_subject.clone(),
+    );
+    let updated = diesel::update(login_methods::table.find(pk.clone()))
+        .set((
+            login_methods::last_sign_in_at.eq(r.at.as_micros()),
+            login_methods::sign_in_count.eq(login_methods::sign_in_count + 1),
+            login_methods::last_ip.eq(&r.ip),
+            login_methods::last_user_agent.eq(&r.user_agent),
+            login_methods::upstream_tenant.eq(&r.upstream_tenant),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    if updated == 0 {
+        let row = LoginMethodRow {
+            user_id: r.user_id.to_string(),
+            kind: r.kind.as_str().to_owned(),
+            upstream_subject: r.upstream_subject.clone(),
+            upstream_tenant: r.upstream_tenant.clone(),
+            last_sign_in_at: Some(r.at.as_micros()),
+            sign_in_count: 1,
+            last_ip: r.ip.clone(),
+            last_user_agent: r.user_agent.clone(),
+            created_at: r.at.as_micros(),
+        };
+        diesel::insert_into(login_methods::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    login_methods::table
+        .find(pk.clone())
+        .select(LoginMethodRow::as_select())
+        .first(c)
+        .map_err(db_err)?
+        .try_into()
 }
 
 fn unlink_on(
@@ -1024,49 +1066,8 @@ impl CredentialRepo for Database {
 impl LoginMethodRepo for Database {
     async fn record_sign_in(&self, r: &SignInRecord) -> QueryResult<LoginMethod> {
         let r = r.clone();
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                let pk = (
-                    r.user_id.to_string(),
-                    r.kind.as_str(),
-                    r.upstream_subject.clone(),
-                );
-                let updated = diesel::update(login_methods::table.find(pk.clone()))
-                    .set((
-                        login_methods::last_sign_in_at.eq(r.at.as_micros()),
-                        login_methods::sign_in_count.eq(login_methods::sign_in_count + 1),
-                        login_methods::last_ip.eq(&r.ip),
-                        login_methods::last_user_agent.eq(&r.user_agent),
-                        login_methods::upstream_tenant.eq(&r.upstream_tenant),
-                    ))
-                    .execute(c)
-                    .map_err(db_err)?;
-                if updated == 0 {
-                    let row = LoginMethodRow {
-                        user_id: r.user_id.to_string(),
-                        kind: r.kind.as_str().to_owned(),
-                        upstream_subject: r.upstream_subject.clone(),
-                        upstream_tenant: r.upstream_tenant.clone(),
-                        last_sign_in_at: Some(r.at.as_micros()),
-                        sign_in_count: 1,
-                        last_ip: r.ip.clone(),
-                        last_user_agent: r.user_agent.clone(),
-                        created_at: r.at.as_micros(),
-                    };
-                    diesel::insert_into(login_methods::table)
-                        .values(&row)
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                login_methods::table
-                    .find(pk.clone())
-                    .select(LoginMethodRow::as_select())
-                    .first(c)
-                    .map_err(db_err)?
-                    .try_into()
-            })
-        })
-        .await
+        self.run(move |c| transaction_with_retry(c, |c| record_sign_in_on(c, &r)))
+            .await
     }
 
     async fn find_by_user(&self, user: &UserId) -> QueryResult<Vec<LoginMethod>> {

@@ -2543,6 +2543,15 @@ mod contracts {
                 grant: granted.id.clone(),
                 now: at(1),
             },
+            Change::RecordSignIn(SignInRecord {
+                user_id: ada.id.clone(),
+                kind: LoginMethodKind::Google,
+                upstream_subject: "g-ada".into(),
+                upstream_tenant: None,
+                at: at(1),
+                ip: Some("192.0.2.1".into()),
+                user_agent: None,
+            }),
         ];
         let kind = (
             ActivityType::SecuritySettingsChange,
@@ -2589,6 +2598,13 @@ mod contracts {
             .unwrap();
         assert_eq!(still.revoked_at, None);
         assert!(
+            LoginMethodRepo::find_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "no upstream link without its event"
+        );
+        assert!(
             AuditRepo::find_chain(db, &acme.id, 0, 10)
                 .await
                 .unwrap()
@@ -2597,7 +2613,12 @@ mod contracts {
 
         // With events that can be written, every change is saved with them.
         let touched = AuditRepo::commit(db, &changes, &[accepted]).await.unwrap();
-        assert_eq!(touched, vec![1; 10]);
+        assert_eq!(touched, vec![1; 11]);
+        let linked = LoginMethodRepo::find_by_upstream(db, LoginMethodKind::Google, "g-ada")
+            .await
+            .unwrap()
+            .expect("the link, saved with its event");
+        assert_eq!((linked.user_id, linked.sign_in_count), (ada.id.clone(), 1));
         let revoked = GrantRepo::find_grant(db, &granted.id)
             .await
             .unwrap()
