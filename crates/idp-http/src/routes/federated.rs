@@ -290,6 +290,11 @@ async fn callback(
         Ok(signed) => signed,
         Err(FederationError::Store(e)) => return Err(e.into()),
         Err(e) => {
+            tracing::info!(
+                provider = provider.as_str(),
+                reason = e.reason(),
+                "upstream sign-in refused"
+            );
             let title = format!("Sign-in with {} did not work", provider.label());
             let response = error_page(StatusCode::FORBIDDEN, &title, &e.to_string())?;
             return web::with_cookie(
