@@ -228,8 +228,12 @@ pub async fn update_policy(
     }
     let parsed = PolicySettings::parse(&after)?;
     parsed.validate(org.is_root())?;
-    let was = crate::policy::effective_policy(stores, &org).await?;
-    let will = crate::policy::effective_policy_with(stores, &org, &parsed).await?;
+    let mut chain = crate::policy::settings_chain(stores, &org).await?;
+    let was = EffectivePolicy::from_chain(&chain);
+    if let Some(own) = chain.last_mut() {
+        *own = parsed.clone();
+    }
+    let will = EffectivePolicy::from_chain(&chain);
     let scope = if was.email_password_login && !will.email_password_login {
         Some(CredentialScope::Everything)
     } else if was.two_factor_scope != TwoFactorScope::Off
@@ -479,7 +483,6 @@ pub async fn set_status(
     Ok((member.status, status))
 }
 
-/// Replaces an organization's IP allow-list after checking all of it; nothing is saved
 /// Replaces one of an organization's IP lists (the allow-list, or the addresses where
 /// the second factor is not asked) after checking all of it; nothing is saved when one
 /// entry is wrong. An administrator whose own address the allow-list would exclude must

@@ -233,6 +233,18 @@ pub async fn verify_stored_chain(
     Ok(Ok(v.checked()))
 }
 
+/// Applies every organization's own retention period; returns how many events went.
+pub async fn apply_all_retention(
+    stores: &crate::ports::Stores,
+) -> Result<u64, crate::ports::StoreError> {
+    let mut deleted = 0;
+    for org in stores.orgs.find_all().await? {
+        let policy = crate::policy::effective_policy(stores, &org).await?;
+        deleted += apply_retention(stores, &org, policy.audit_retention).await?;
+    }
+    Ok(deleted)
+}
+
 /// Deletes an organization's events older than its retention period, from the old end
 /// of the chain, and records the deletion (with the digest the chain continues from) as
 /// a new event. Returns how many were deleted.

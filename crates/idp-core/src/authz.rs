@@ -70,28 +70,20 @@ pub async fn permitted(
         Actor::Operator => Ok(true),
         Actor::Member(user) if user.super_admin => Ok(true),
         Actor::Member(user) => {
-            for a in stores.policies.find_admin_by_user(&user.id).await? {
-                if !a.permissions.iter().any(|p| p == permission.as_str()) {
-                    continue;
-                }
-                if let Some(scope) = stores.orgs.find_by_id(&a.org_id).await?
-                    && scope.contains(org)
-                {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        }
-        Actor::Service { client, scopes } => {
-            if !scopes.contains(&permission.scope()) {
-                return Ok(false);
-            }
+            // An organization's path names it and its ancestors: the scopes that hold it.
+            let within = crate::policy::ancestry(org);
             Ok(stores
-                .orgs
-                .find_by_id(&client.org_id)
+                .policies
+                .find_admin_by_user(&user.id)
                 .await?
-                .is_some_and(|home| home.contains(org)))
+                .iter()
+                .any(|a| {
+                    within.contains(&a.org_id)
+                        && a.permissions.iter().any(|p| p == permission.as_str())
+                }))
         }
+        Actor::Service { client, scopes } => Ok(scopes.contains(&permission.scope())
+            && crate::policy::ancestry(org).contains(&client.org_id)),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::email::Email;
 use crate::ids::{OrgId, UserId};
 use crate::org::Organization;
-use crate::policy::{EffectivePolicy, effective_policy};
+use crate::policy::{EffectivePolicy, effective_policy, policy_of_org};
 use crate::ports::{Change, StoreError, Stores};
 use crate::records::{Credentials, LoginMethodKind, Profile, SignInRecord, User, UserStatus};
 use crate::signin::{Origin, SignInError, refusal, sign_in_event, sign_in_tree};
@@ -181,13 +181,6 @@ pub fn amr_for(id: &UpstreamIdentity) -> Vec<String> {
     amr
 }
 
-async fn policy_of(stores: &Stores, org: &OrgId) -> Result<EffectivePolicy, StoreError> {
-    match stores.orgs.find_by_id(org).await? {
-        Some(org) => effective_policy(stores, &org).await,
-        None => Ok(EffectivePolicy::default()),
-    }
-}
-
 /// The organization tree a sign-in happens in: the requesting application's, or, for a
 /// direct sign-in, the deployment's one main organization when there is only one.
 async fn tree_of(
@@ -340,7 +333,7 @@ pub async fn sign_in_upstream(
         return provision(stores, id, &root, client, origin).await;
     };
 
-    let policy = policy_of(stores, &user.org_id).await?;
+    let policy = policy_of_org(stores, &user.org_id).await?;
     let checked = match check_rules(&policy, id) {
         Err(e) => Err(e),
         Ok(()) if user.status == UserStatus::Disabled => Err(FederationError::Disabled),
@@ -400,7 +393,7 @@ async fn matching_member(
     for user in candidates {
         if id
             .provider
-            .allowed_by(&policy_of(stores, &user.org_id).await?)
+            .allowed_by(&policy_of_org(stores, &user.org_id).await?)
         {
             allowing.push(user);
         }
@@ -586,7 +579,7 @@ pub async fn unlink(
     let other_link = methods.iter().any(|m| {
         m.kind != LoginMethodKind::Native && !(m.kind == kind && m.upstream_subject == subject)
     });
-    let policy = policy_of(stores, &user.org_id).await?;
+    let policy = policy_of_org(stores, &user.org_id).await?;
     let password = stores
         .credentials
         .find_by_user(&user.id)

@@ -15,7 +15,7 @@ use crate::ports::{
 use crate::random::Random;
 use crate::records::{Credentials, SecondFactorLock, User};
 use crate::secret::Password;
-use crate::signin::Origin;
+use crate::signin::{Origin, sign_in_event};
 use crate::totp::{self, TotpSecret};
 use std::time::Duration;
 
@@ -264,16 +264,14 @@ async fn count_failure(
             return Err(StoreError::Backend("second-factor lock kept changing".into()).into());
         }
     };
-    let mut failed = event(
-        user,
-        ActivityType::SignIn,
-        EventKind::SignIn,
-        origin,
+    let failed = sign_in_event(
+        &user.org_id,
+        Some(&user.id),
         now,
+        origin,
         serde_json::json!({"method": method, "result": "failure", "reason": "wrong_code",
                            "failures_in_window": new.failures}),
     );
-    failed.info_type = InfoType::AuthenticationToken;
     stores.audit.append(&failed).await?;
     if let Some(until) = new.locked_until(now) {
         if new.failures == LOCK_AFTER_FAILURES {
@@ -332,15 +330,13 @@ pub async fn verify(
     let now = stores.clock.now();
     let mut creds = credentials(stores, &user.id).await?;
     if let Err(locked) = refuse_if_locked(&creds, now) {
-        let mut refused = event(
-            user,
-            ActivityType::SignIn,
-            EventKind::SignIn,
-            origin,
+        let refused = sign_in_event(
+            &user.org_id,
+            Some(&user.id),
             now,
+            origin,
             serde_json::json!({"method": method, "result": "failure", "reason": "second_factor_locked"}),
         );
-        refused.info_type = InfoType::AuthenticationToken;
         stores.audit.append(&refused).await?;
         return Err(locked);
     }

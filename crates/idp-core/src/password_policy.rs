@@ -138,13 +138,6 @@ pub enum ChangeError {
     Mail(#[from] MailError),
 }
 
-async fn policy_of(stores: &Stores, user: &User) -> Result<EffectivePolicy, StoreError> {
-    match stores.orgs.find_by_id(&user.org_id).await? {
-        Some(org) => policy::effective_policy(stores, &org).await,
-        None => Ok(EffectivePolicy::default()),
-    }
-}
-
 /// Whether `new` may become the member's password: typed twice alike, within the
 /// rules, and none of the recent ones.
 async fn vet(
@@ -156,7 +149,7 @@ async fn vet(
     if new.expose() != confirm {
         return Err(PasswordRuleError::Mismatch.into());
     }
-    let policy = policy_of(stores, user).await?;
+    let policy = policy::policy_of_org(stores, &user.org_id).await?;
     check(&policy, new, &user.email, user.name.as_deref())?;
     if policy.password_history == 0 {
         return Ok(());
@@ -236,7 +229,10 @@ pub async fn email_login_allowed(stores: &Stores, user: &User) -> Result<bool, S
         .find_by_user(&user.id)
         .await?
         .is_some_and(|c| c.email_login_enabled);
-    Ok(enabled && policy_of(stores, user).await?.email_password_login)
+    Ok(enabled
+        && policy::policy_of_org(stores, &user.org_id)
+            .await?
+            .email_password_login)
 }
 
 /// Why a member gets a link to set a password.

@@ -243,60 +243,51 @@ impl EffectivePolicy {
     /// the nearest organization that sets a value decides it.
     pub fn from_chain(chain: &[PolicySettings]) -> Self {
         let d = Self::default();
-        let near = |f: fn(&PolicySettings) -> Option<u32>| chain.iter().rev().find_map(f);
         let days = |n: u32| Duration::from_secs(u64::from(n) * 86_400);
         Self {
             email_password_login: chain
                 .first()
                 .and_then(|root| root.email_password_login)
                 .unwrap_or(d.email_password_login),
-            two_factor_scope: chain
-                .iter()
-                .rev()
-                .find_map(|p| p.two_factor_scope)
-                .unwrap_or(d.two_factor_scope),
-            password_min_length: near(|p| p.password_min_length)
+            two_factor_scope: nearest(chain, |p| p.two_factor_scope).unwrap_or(d.two_factor_scope),
+            password_min_length: nearest(chain, |p| p.password_min_length)
                 .map_or(d.password_min_length, |n| n as usize),
-            password_character_classes: near(|p| p.password_character_classes)
+            password_character_classes: nearest(chain, |p| p.password_character_classes)
                 .map_or(d.password_character_classes, |n| n as usize),
-            password_expiry: near(|p| p.password_expiry_days)
+            password_expiry: nearest(chain, |p| p.password_expiry_days)
                 .map_or(d.password_expiry, |n| (n > 0).then(|| days(n))),
-            password_history: near(|p| p.password_history)
+            password_history: nearest(chain, |p| p.password_history)
                 .map_or(d.password_history, |n| n as usize),
-            lockout_after_failures: near(|p| p.lockout_after_failures)
+            lockout_after_failures: nearest(chain, |p| p.lockout_after_failures)
                 .map_or(d.lockout_after_failures, |n| (n > 0).then_some(n)),
-            idle_timeout: near(|p| p.idle_timeout_minutes)
+            idle_timeout: nearest(chain, |p| p.idle_timeout_minutes)
                 .map(|m| Duration::from_secs(u64::from(m) * 60)),
-            session_lifetime: near(|p| p.session_lifetime_hours)
+            session_lifetime: nearest(chain, |p| p.session_lifetime_hours)
                 .map(|h| Duration::from_secs(u64::from(h) * 3600)),
-            leave_of_absence_sign_in: near_flag(chain, |p| p.leave_of_absence_sign_in)
+            leave_of_absence_sign_in: nearest(chain, |p| p.leave_of_absence_sign_in)
                 .unwrap_or(d.leave_of_absence_sign_in),
-            ip_allow_list_super_admin: near_flag(chain, |p| p.ip_allow_list_super_admin)
+            ip_allow_list_super_admin: nearest(chain, |p| p.ip_allow_list_super_admin)
                 .unwrap_or(d.ip_allow_list_super_admin),
-            ip_allow_list_clients: near_list(chain, |p| &p.ip_allow_list_clients)
+            ip_allow_list_clients: nearest(chain, |p| p.ip_allow_list_clients.clone())
                 .unwrap_or(d.ip_allow_list_clients),
-            audit_retention: near(|p| p.audit_retention_days).map_or(d.audit_retention, days),
-            google_sign_in: near_flag(chain, |p| p.google_sign_in).unwrap_or(d.google_sign_in),
-            google_hosted_domains: near_list(chain, |p| &p.google_hosted_domains)
+            audit_retention: nearest(chain, |p| p.audit_retention_days)
+                .map_or(d.audit_retention, days),
+            google_sign_in: nearest(chain, |p| p.google_sign_in).unwrap_or(d.google_sign_in),
+            google_hosted_domains: nearest(chain, |p| p.google_hosted_domains.clone())
                 .unwrap_or(d.google_hosted_domains),
-            entra_sign_in: near_flag(chain, |p| p.entra_sign_in).unwrap_or(d.entra_sign_in),
-            entra_allowed_tenants: near_list(chain, |p| &p.entra_allowed_tenants)
+            entra_sign_in: nearest(chain, |p| p.entra_sign_in).unwrap_or(d.entra_sign_in),
+            entra_allowed_tenants: nearest(chain, |p| p.entra_allowed_tenants.clone())
                 .unwrap_or(d.entra_allowed_tenants),
-            just_in_time_provisioning: near_flag(chain, |p| p.just_in_time_provisioning)
+            just_in_time_provisioning: nearest(chain, |p| p.just_in_time_provisioning)
                 .unwrap_or(d.just_in_time_provisioning),
         }
     }
 }
 
-fn near_flag(chain: &[PolicySettings], f: fn(&PolicySettings) -> Option<bool>) -> Option<bool> {
+/// The value set by the organization nearest the member (the chain runs from the main
+/// organization down), if any sets it.
+fn nearest<T>(chain: &[PolicySettings], f: impl Fn(&PolicySettings) -> Option<T>) -> Option<T> {
     chain.iter().rev().find_map(f)
-}
-
-fn near_list(
-    chain: &[PolicySettings],
-    f: fn(&PolicySettings) -> &Option<Vec<String>>,
-) -> Option<Vec<String>> {
-    chain.iter().rev().find_map(|p| f(p).clone())
 }
 
 /// The effective policy for members of `org`.
@@ -304,34 +295,34 @@ pub async fn effective_policy(
     stores: &Stores,
     org: &Organization,
 ) -> Result<EffectivePolicy, StoreError> {
-    effective_with(stores, org, None).await
+    Ok(EffectivePolicy::from_chain(
+        &settings_chain(stores, org).await?,
+    ))
 }
 
-/// The effective policy `org` would have with `own` as its own settings.
-pub async fn effective_policy_with(
-    stores: &Stores,
-    org: &Organization,
-    own: &PolicySettings,
-) -> Result<EffectivePolicy, StoreError> {
-    effective_with(stores, org, Some(own)).await
+/// The effective policy of the organization with this id: its members' rules. An
+/// organization that is gone has the defaults.
+pub async fn policy_of_org(stores: &Stores, org: &OrgId) -> Result<EffectivePolicy, StoreError> {
+    match stores.orgs.find_by_id(org).await? {
+        Some(org) => effective_policy(stores, &org).await,
+        None => Ok(EffectivePolicy::default()),
+    }
 }
 
-async fn effective_with(
+/// The settings each organization from the main one down to `org` sets itself, in
+/// that order: what [`EffectivePolicy::from_chain`] resolves.
+pub async fn settings_chain(
     stores: &Stores,
     org: &Organization,
-    own: Option<&PolicySettings>,
-) -> Result<EffectivePolicy, StoreError> {
+) -> Result<Vec<PolicySettings>, StoreError> {
     let mut chain = Vec::new();
     for id in ancestry(org) {
-        match own {
-            Some(settings) if id == org.id => chain.push(settings.clone()),
-            _ => chain.push(match stores.policies.find_policy(&id).await? {
-                Some(p) => PolicySettings::from_stored(&p.settings),
-                None => PolicySettings::default(),
-            }),
-        }
+        chain.push(match stores.policies.find_policy(&id).await? {
+            Some(p) => PolicySettings::from_stored(&p.settings),
+            None => PolicySettings::default(),
+        });
     }
-    Ok(EffectivePolicy::from_chain(&chain))
+    Ok(chain)
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -511,8 +502,6 @@ pub fn parse_ip(text: Option<&str>) -> Option<IpAddr> {
     text.and_then(|t| t.parse::<IpAddr>().ok()).map(canonical)
 }
 
-/// The nearest value of `key` along `chain`, which runs from the main organization down
-/// to the member's own.
 /// What decides whether a member is asked for a second factor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecondFactorPolicy {

@@ -130,14 +130,6 @@ pub trait CredentialRepo: Send + Sync {
     /// Members of the organizations under `path` who hold credentials of `scope`.
     async fn count_in_subtree(&self, path: &str, scope: CredentialScope)
     -> Result<u64, StoreError>;
-    /// Removes the credentials of `scope` of every member under `path`, in one
-    /// transaction; returns how many members held some.
-    async fn clear_in_subtree(
-        &self,
-        path: &str,
-        scope: CredentialScope,
-        now: Timestamp,
-    ) -> Result<u64, StoreError>;
     /// Stores a single-use link to set a password.
     async fn insert_link(
         &self,
@@ -279,8 +271,6 @@ pub trait PolicyRepo: Send + Sync {
         entries: &[IpListEntry],
     ) -> Result<(), StoreError>;
     async fn insert_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
-    /// Sets a member's permissions over an organization, replacing what they held there.
-    async fn replace_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
 }
 

@@ -8,7 +8,7 @@ use crate::crypto::TokenDigest;
 use crate::email::Email;
 use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use crate::org::Organization;
-use crate::policy::{EffectivePolicy, allow_list, effective_policy, ip_allowed, parse_ip};
+use crate::policy::{EffectivePolicy, allow_list, ip_allowed, parse_ip, policy_of_org};
 use crate::ports::{Change, PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{
@@ -130,10 +130,7 @@ pub async fn sign_in_with_password(
         else {
             continue;
         };
-        let policy = match stores.orgs.find_by_id(&user.org_id).await? {
-            Some(org) => effective_policy(stores, &org).await?,
-            None => EffectivePolicy::default(),
-        };
+        let policy = policy_of_org(stores, &user.org_id).await?;
         if !policy.email_password_login {
             continue;
         }
@@ -327,10 +324,7 @@ pub async fn start_session(
     }
     let cookie = token(stores.random.as_ref());
     // The member's organization may end sessions sooner than the server does.
-    let policy = match stores.orgs.find_by_id(&user.org_id).await? {
-        Some(org) => effective_policy(stores, &org).await?,
-        None => EffectivePolicy::default(),
-    };
+    let policy = policy_of_org(stores, &user.org_id).await?;
     let absolute = policy
         .session_lifetime
         .map_or(lifetimes.absolute, |d| d.min(lifetimes.absolute));

@@ -67,12 +67,12 @@ enum Command {
         #[command(subcommand)]
         command: ClientCommand,
     },
-    /// Token signing keys.
     /// The audit log.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Token signing keys.
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
@@ -506,16 +506,6 @@ fn client_json(c: &Client) -> serde_json::Value {
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
 }
 
-/// Applies every organization's audit retention; returns how many events went.
-pub async fn prune_audit(stores: &idp_core::ports::Stores) -> anyhow::Result<u64> {
-    let mut deleted = 0;
-    for org in stores.orgs.find_all().await? {
-        let policy = idp_core::policy::effective_policy(stores, &org).await?;
-        deleted += idp_core::audit::apply_retention(stores, &org, policy.audit_retention).await?;
-    }
-    Ok(deleted)
-}
-
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
     let wired = wiring::wire(&settings, true).await?;
     match command {
@@ -584,7 +574,7 @@ async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> 
             }
         }
         AuditCommand::Prune => {
-            let n = prune_audit(&wired.stores).await?;
+            let n = idp_core::audit::apply_all_retention(&wired.stores).await?;
             println!("deleted {n} audit events past retention");
             Ok(())
         }

@@ -297,14 +297,7 @@ pub async fn save_pending(
     id: &str,
     pending: &Pending,
 ) -> Result<(), crate::error::HttpError> {
-    let bytes = serde_json::to_vec(pending)
-        .map_err(|e| crate::error::HttpError::Internal(e.to_string()))?;
-    state
-        .stores
-        .ephemeral
-        .put(&pending_key(id), &bytes, PENDING_TTL)
-        .await?;
-    Ok(())
+    crate::web::put_json(state, &pending_key(id), pending, PENDING_TTL).await
 }
 
 pub async fn load_pending(
@@ -314,12 +307,7 @@ pub async fn load_pending(
     if id.is_empty() {
         return Ok(None);
     }
-    Ok(state
-        .stores
-        .ephemeral
-        .get(&pending_key(id))
-        .await?
-        .and_then(|b| serde_json::from_slice(&b).ok()))
+    crate::web::get_json(state, &pending_key(id)).await
 }
 
 pub async fn drop_pending(state: &AppState, id: &str) -> Result<(), crate::error::HttpError> {

@@ -81,7 +81,7 @@ pub async fn run(
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                match crate::cli::prune_audit(&state.stores).await {
+                match idp_core::audit::apply_all_retention(&state.stores).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
                     Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),

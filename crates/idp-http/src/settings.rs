@@ -566,7 +566,6 @@ impl Settings {
         Ok(())
     }
 
-    /// The issuer identifier in force.
     /// Where emailed welcome links point, and how long they work.
     pub fn welcome_links(&self) -> idp_core::admin::Links {
         idp_core::admin::Links {
@@ -603,6 +602,7 @@ impl Settings {
             .collect()
     }
 
+    /// The issuer identifier in force.
     pub fn issuer(&self) -> &str {
         self.server
             .issuer

@@ -211,3 +211,41 @@ pub fn with_cookie(
     }
     Ok(response)
 }
+
+/// Holds `value` as JSON in the ephemeral store for `ttl`.
+pub async fn put_json<T: serde::Serialize>(
+    state: &AppState,
+    key: &str,
+    value: &T,
+    ttl: std::time::Duration,
+) -> Result<(), HttpError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| HttpError::Internal(e.to_string()))?;
+    state.stores.ephemeral.put(key, &bytes, ttl).await?;
+    Ok(())
+}
+
+/// The JSON value under `key`; `None` when it is missing or unreadable.
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    key: &str,
+) -> Result<Option<T>, HttpError> {
+    Ok(state
+        .stores
+        .ephemeral
+        .get(key)
+        .await?
+        .and_then(|b| serde_json::from_slice(&b).ok()))
+}
+
+/// Takes the JSON value under `key` in one step, so only one caller ever gets it.
+pub async fn take_json<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    key: &str,
+) -> Result<Option<T>, HttpError> {
+    Ok(state
+        .stores
+        .ephemeral
+        .take(key)
+        .await?
+        .and_then(|b| serde_json::from_slice(&b).ok()))
+}

@@ -959,17 +959,6 @@ impl CredentialRepo for Database {
             .await
     }
 
-    async fn clear_in_subtree(
-        &self,
-        path: &str,
-        scope: CredentialScope,
-        now: Timestamp,
-    ) -> QueryResult<u64> {
-        let path = path.to_owned();
-        self.run(move |c| transaction_with_retry(c, |c| clear_in_subtree_on(c, &path, scope, now)))
-            .await
-    }
-
     async fn insert_link(
         &self,
         digest: &TokenDigest,
@@ -1644,12 +1633,6 @@ impl PolicyRepo for Database {
                 .map_err(db_err)
         })
         .await
-    }
-
-    async fn replace_admin(&self, a: &AdminAssignment) -> QueryResult<()> {
-        let a = a.clone();
-        self.run(move |c| transaction_with_retry(c, |c| replace_admin_on(c, &a).map(drop)))
-            .await
     }
 
     async fn find_admin_by_user(&self, user: &UserId) -> QueryResult<Vec<AdminAssignment>> {

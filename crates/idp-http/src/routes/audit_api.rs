@@ -282,10 +282,7 @@ pub async fn export_xlsx(
     let file = tempfile::NamedTempFile::new().map_err(|e| HttpError::Internal(e.to_string()))?;
     let path = file.path().to_owned();
     let pages = Pages::new(state.stores.audit.clone(), f);
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || write_xlsx(pages, &runtime, &path))
-        .await
-        .map_err(|e| HttpError::Internal(e.to_string()))??;
+    write_export(ExportFormat::Xlsx, pages, path).await?;
     // The finished file goes out in chunks; it is deleted when the last one is read.
     let reader = file
         .reopen()

@@ -1,9 +1,8 @@
 //! "Continue with Google / Microsoft": the round trip through an upstream provider, and
 //! its end, where the upstream identity becomes a member's session.
 
-use super::login::enter;
+use super::login::{enter, pending_for};
 use crate::error::HttpError;
-use crate::oauth;
 use crate::pages::{MessagePage, render};
 use crate::state::AppState;
 use crate::upstream::{Started, Upstream, UpstreamError};
@@ -16,7 +15,6 @@ use idp_core::federation::{FederationError, Provider, record_upstream_failure, s
 use idp_core::random::token;
 use idp_core::signin::Origin;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a member may take at the upstream provider.
@@ -58,16 +56,6 @@ fn provider_of<'a>(name: &str, state: &'a AppState) -> Result<(Provider, &'a Ups
     Provider::parse(name)
         .and_then(|p| Some((p, state.upstreams.get(p)?)))
         .ok_or_else(|| HttpError::NotFound(format!("no sign-in with {name:?} here")))
-}
-
-async fn client_of(state: &AppState, authz: &str) -> Result<Option<Arc<Client>>, HttpError> {
-    match oauth::load_pending(state, authz).await? {
-        Some(p) => Ok(state
-            .clients
-            .get(&state.stores, &p.request.client_id)
-            .await?),
-        None => Ok(None),
-    }
 }
 
 fn error_page(status: StatusCode, title: &str, message: &str) -> Result<HttpResponse, HttpError> {
@@ -155,7 +143,7 @@ async fn start(
         Ok(started) => started,
         Err(e) => {
             tracing::warn!(error = %e, "upstream discovery failed");
-            let client = client_of(&state, &query.authz).await?;
+            let (_, client) = pending_for(&state, &query.authz).await?;
             return upstream_failed(&state, provider, client.as_deref(), &origin, &e).await;
         }
     };
@@ -166,12 +154,7 @@ async fn start(
         binding: TokenDigest::of(&binding).to_hex(),
         started,
     };
-    let bytes = serde_json::to_vec(&pending).map_err(|e| HttpError::Internal(e.to_string()))?;
-    state
-        .stores
-        .ephemeral
-        .put(&pending_key(&upstream_state), &bytes, PENDING_TTL)
-        .await?;
+    web::put_json(&state, &pending_key(&upstream_state), &pending, PENDING_TTL).await?;
     web::with_cookie(
         web::found(url.as_str()),
         Some(web::federation_cookie(&state, binding)),
@@ -208,15 +191,7 @@ async fn callback(
     let (provider, upstream) = provider_of(&path, &state)?;
     let origin = web::origin(&req);
     // Single use: a replayed or forged `state` finds nothing.
-    let pending = match state
-        .stores
-        .ephemeral
-        .take(&pending_key(&query.state))
-        .await?
-    {
-        Some(bytes) => serde_json::from_slice::<Pending>(&bytes).ok(),
-        None => None,
-    };
+    let pending: Option<Pending> = web::take_json(&state, &pending_key(&query.state)).await?;
     let bound = web::federation_cookie_value(&state, &req).map(|c| TokenDigest::of(&c).to_hex());
     let pending = pending.filter(|p| {
         p.provider == provider.as_str() && bound.as_deref() == Some(p.binding.as_str())
@@ -233,7 +208,7 @@ async fn callback(
         )
         .await;
     };
-    let client = client_of(&state, &pending.authz).await?;
+    let (authorization, client) = pending_for(&state, &pending.authz).await?;
     if let Some(error) = &query.error {
         let code = error_code(error);
         let message = match (code.as_str(), &query.error_description) {
@@ -308,7 +283,7 @@ async fn callback(
         &req,
         &signed.user,
         signed.amr,
-        &pending.authz,
+        authorization.map(|p| (pending.authz.as_str(), p)),
         &origin,
     )
     .await?;

@@ -47,7 +47,7 @@ struct LoginQuery {
 }
 
 /// The authorization waiting for this sign-in, and the application that asked.
-async fn pending_for(
+pub(super) async fn pending_for(
     state: &AppState,
     authz: &str,
 ) -> Result<(Option<Pending>, Option<Arc<Client>>), HttpError> {
@@ -137,7 +137,7 @@ async fn submit(
 ) -> Result<HttpResponse, HttpError> {
     let form = form.into_inner();
     web::check_csrf(&state, &req, &form.csrf)?;
-    let (_, client) = pending_for(&state, &form.authz).await?;
+    let (pending, client) = pending_for(&state, &form.authz).await?;
     let origin = web::origin(&req);
     let signed = match sign_in_with_password(
         &state.stores,
@@ -207,7 +207,7 @@ async fn submit(
         &user,
         &["password"],
         vec!["pwd".into()],
-        &form.authz,
+        pending.map(|p| (form.authz.as_str(), p)),
         &origin,
     )
     .await?;
@@ -223,21 +223,22 @@ pub async fn finish_sign_in(
     user: &User,
     methods: &[&str],
     amr: Vec<String>,
-    authz: &str,
+    pending: Option<(&str, Pending)>,
     origin: &Origin,
 ) -> Result<(String, Cookie<'static>), HttpError> {
     record_native_sign_in(&state.stores, user, methods, origin).await?;
-    enter(state, req, user, amr, authz, origin).await
+    enter(state, req, user, amr, pending, origin).await
 }
 
 /// Starts the session of a member whose sign-in is complete and recorded, and says
-/// where the browser goes next, with the session cookie to set.
+/// where the browser goes next (the `pending` authorization, under its id, or the
+/// account page), with the session cookie to set.
 pub async fn enter(
     state: &AppState,
     req: &HttpRequest,
     user: &User,
     amr: Vec<String>,
-    authz: &str,
+    pending: Option<(&str, Pending)>,
     origin: &Origin,
 ) -> Result<(String, Cookie<'static>), HttpError> {
     // Whatever session this browser had ends here; ending an unknown one changes nothing.
@@ -251,8 +252,8 @@ pub async fn enter(
         session_lifetimes(state),
     )
     .await?;
-    let location = match oauth::load_pending(state, authz).await? {
-        Some(mut p) => {
+    let location = match pending {
+        Some((authz, mut p)) => {
             p.signed_in_session = Some(session.id.clone());
             oauth::save_pending(state, authz, &p).await?;
             format!("/authorize/continue?authz={authz}")

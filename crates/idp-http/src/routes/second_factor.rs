@@ -68,13 +68,7 @@ fn ticket_key(cookie: &str) -> String {
 }
 
 async fn save(state: &AppState, cookie: &str, ticket: &Ticket) -> Result<(), HttpError> {
-    let bytes = serde_json::to_vec(ticket).map_err(|e| HttpError::Internal(e.to_string()))?;
-    state
-        .stores
-        .ephemeral
-        .put(&ticket_key(cookie), &bytes, TICKET_TTL)
-        .await?;
-    Ok(())
+    web::put_json(state, &ticket_key(cookie), ticket, TICKET_TTL).await
 }
 
 /// Holds a half-finished sign-in; answers the redirect to its next step with the
@@ -96,10 +90,7 @@ async fn current(
     let Some(value) = web::second_factor_cookie_value(state, req) else {
         return Ok(None);
     };
-    let Some(bytes) = state.stores.ephemeral.get(&ticket_key(&value)).await? else {
-        return Ok(None);
-    };
-    let Ok(ticket) = serde_json::from_slice::<Ticket>(&bytes) else {
+    let Some(ticket) = web::get_json::<Ticket>(state, &ticket_key(&value)).await? else {
         return Ok(None);
     };
     let Some(user) = state.stores.users.find_by_id(&ticket.user_id).await? else {
@@ -237,13 +228,14 @@ async fn finish(
     state.stores.ephemeral.delete(&ticket_key(cookie)).await?;
     let origin = web::origin(req);
     let methods: Vec<&str> = ticket.methods.iter().map(String::as_str).collect();
+    let pending = crate::oauth::load_pending(state, &ticket.authz).await?;
     let (location, session) = finish_sign_in(
         state,
         req,
         user,
         &methods,
         ticket.amr.clone(),
-        &ticket.authz,
+        pending.map(|p| (ticket.authz.as_str(), p)),
         &origin,
     )
     .await?;
