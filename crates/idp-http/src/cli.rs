@@ -621,6 +621,25 @@ fn ip_entries(entries: &[String]) -> Vec<(String, Option<String>)> {
 }
 
 /// A policy change made from the command line.
+/// Replaces one of an organization's IP lists as the operator.
+async fn set_ip_list(
+    wired: &wiring::Wired,
+    org: &str,
+    purpose: IpListPurpose,
+    entries: &[String],
+) -> anyhow::Result<usize> {
+    Ok(admin::set_ip_list(
+        &wired.stores,
+        &Actor::Operator,
+        &Origin::default(),
+        org,
+        purpose,
+        &ip_entries(entries),
+        true,
+    )
+    .await?)
+}
+
 async fn operator_policy(
     wired: &wiring::Wired,
     settings: &Settings,
@@ -670,7 +689,7 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
             org,
             set,
             confirm,
-            out,
+            out: _,
         } => {
             let changes = set
                 .iter()
@@ -687,40 +706,18 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 "members_whose_credentials_were_deleted": update.cleared,
                 "members_sent_a_password_link": update.invited,
             });
-            if out.json {
-                print_json(&shown)
-            } else {
-                println!("{}", serde_json::to_string_pretty(&shown)?);
-                Ok(())
-            }
+            // JSON is the readable form too; --json is accepted for scripts' sake.
+            print_json(&shown)
         }
         OrgCommand::SkipSecondFactorIps { org, entries } => {
-            let saved = admin::set_ip_list(
-                &wired.stores,
-                &Actor::Operator,
-                &Origin::default(),
-                &org,
-                IpListPurpose::SkipSecondFactor,
-                &ip_entries(&entries),
-                true,
-            )
-            .await?;
+            let saved =
+                set_ip_list(&wired, &org, IpListPurpose::SkipSecondFactor, &entries).await?;
             println!("second factor not asked from: {saved} entries");
             Ok(())
         }
         OrgCommand::AllowIps { org, entries } => {
-            let entries = ip_entries(&entries);
-            let saved = admin::set_ip_list(
-                &wired.stores,
-                &Actor::Operator,
-                &Origin::default(),
-                &org,
-                IpListPurpose::AllowSignIn,
-                &entries,
-                true,
-            )
-            .await?;
-            println!("allow-list: {} entries", saved);
+            let saved = set_ip_list(&wired, &org, IpListPurpose::AllowSignIn, &entries).await?;
+            println!("allow-list: {saved} entries");
             Ok(())
         }
         OrgCommand::TwoFactor {

@@ -149,43 +149,31 @@ async fn submit(
     .await
     {
         Ok(signed) => signed,
-        Err(SignInError::InvalidCredentials) => {
-            return page(
-                &state,
-                &req,
-                &form.authz,
-                &form.email,
-                client.as_deref(),
-                Some("The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it."),
-                StatusCode::UNAUTHORIZED,
-            )
-            .await;
-        }
-        Err(e @ (SignInError::OnLeave | SignInError::IpNotAllowed { .. })) => {
-            return page(
-                &state,
-                &req,
-                &form.authz,
-                &form.email,
-                client.as_deref(),
-                Some(&e.to_string()),
-                StatusCode::FORBIDDEN,
-            )
-            .await;
-        }
-        Err(SignInError::Busy(_)) => {
-            return page(
-                &state,
-                &req,
-                &form.authz,
-                &form.email,
-                client.as_deref(),
-                Some("Too many sign-ins at once. Try again in a moment."),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await;
-        }
         Err(SignInError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            let (message, status) = match &e {
+                SignInError::InvalidCredentials => (
+                    "The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.".to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                ),
+                SignInError::Busy(_) => (
+                    "Too many sign-ins at once. Try again in a moment.".to_owned(),
+                    StatusCode::TOO_MANY_REQUESTS,
+                ),
+                // On leave, or outside the allowed networks: the error says which.
+                _ => (e.to_string(), StatusCode::FORBIDDEN),
+            };
+            return page(
+                &state,
+                &req,
+                &form.authz,
+                &form.email,
+                client.as_deref(),
+                Some(&message),
+                status,
+            )
+            .await;
+        }
     };
     let user = signed.user;
     let step = mfa::next_step(&state.stores, &user, &origin).await?;

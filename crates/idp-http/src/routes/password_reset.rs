@@ -124,9 +124,6 @@ async fn submit_reset(
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
     let form = form.into_inner();
-    let Some(user) = password_policy::reset_link_user(&state.stores, &form.token).await? else {
-        return link_gone();
-    };
     match password_policy::complete_reset(
         &state.stores,
         &form.token,
@@ -144,6 +141,11 @@ async fn submit_reset(
             },
         ),
         Err(ChangeError::Rule(rule)) => {
+            // A refused password leaves the link usable: the form comes back for it.
+            let Some(user) = password_policy::reset_link_user(&state.stores, &form.token).await?
+            else {
+                return link_gone();
+            };
             change_password_page(
                 &state,
                 &req,
