@@ -6,6 +6,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, ResponseError};
 use idp_core::admin::AdminError;
 use idp_core::audit_jobs::ExportError;
+use idp_core::authz::AuthzError;
 use idp_core::mfa::SecondFactorError;
 use idp_core::password_policy::ChangeError;
 use idp_core::ports::{EphemeralError, PasswordError, StoreError};
@@ -60,7 +61,20 @@ impl From<AdminError> for HttpError {
             AdminError::DuplicateEmail { .. } | AdminError::DuplicateSlug(_) => {
                 HttpError::Conflict(e.to_string())
             }
+            AdminError::UnknownOrganization(_)
+            | AdminError::UnknownMember(_)
+            | AdminError::UnknownMemberId(_) => HttpError::NotFound(e.to_string()),
+            AdminError::Authz(a) => a.into(),
             other => HttpError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<AuthzError> for HttpError {
+    fn from(e: AuthzError) -> Self {
+        match e {
+            AuthzError::Forbidden(_) => HttpError::Forbidden(e.to_string()),
+            AuthzError::Store(s) => s.into(),
         }
     }
 }

@@ -334,10 +334,6 @@ fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
         AdminError::WouldLockYouOut(ref ip) => Ok(HttpResponse::Conflict().json(
             json!({"error": e.to_string(), "your_address": ip, "confirm_own_address": true}),
         )),
-        AdminError::Authz(AuthzError::Forbidden(_)) => Err(HttpError::Forbidden(e.to_string())),
-        AdminError::UnknownOrganization(_)
-        | AdminError::UnknownMember(_)
-        | AdminError::UnknownMemberId(_) => Err(HttpError::NotFound(e.to_string())),
         other => Err(other.into()),
     }
 }
@@ -346,12 +342,7 @@ pub async fn org_of(
     state: &AppState,
     id_or_slug: &str,
 ) -> Result<idp_core::org::Organization, HttpError> {
-    admin::resolve_org(&state.stores, id_or_slug)
-        .await
-        .map_err(|e| match e {
-            AdminError::UnknownOrganization(_) => HttpError::NotFound(e.to_string()),
-            other => other.into(),
-        })
+    Ok(admin::resolve_org(&state.stores, id_or_slug).await?)
 }
 
 pub async fn require(
@@ -371,10 +362,7 @@ pub async fn require(
         action,
     )
     .await
-    .map_err(|e| match e {
-        AuthzError::Forbidden(_) => HttpError::Forbidden(e.to_string()),
-        AuthzError::Store(s) => s.into(),
-    })
+    .map_err(HttpError::from)
 }
 
 async fn get_policy(
@@ -617,10 +605,7 @@ async fn change_admin(
             Ok(HttpResponse::Ok()
                 .json(json!({"member_id": member.id, "permissions": a.permissions})))
         }
-        Err(AuthzError::Forbidden(p)) => {
-            Err(HttpError::Forbidden(AuthzError::Forbidden(p).to_string()))
-        }
-        Err(AuthzError::Store(s)) => Err(s.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
