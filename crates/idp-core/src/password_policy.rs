@@ -194,6 +194,25 @@ pub async fn change_password(
     store(stores, user, new).await
 }
 
+/// The event of a password lock lifted `via` a new password.
+fn password_unlocked(
+    user: &User,
+    actor: (ActorKind, Option<String>),
+    origin: &Origin,
+    stores: &Stores,
+    via: &str,
+) -> NewAuditEvent {
+    event(
+        user,
+        ActivityType::AccountLock,
+        EventKind::Edit,
+        actor,
+        origin,
+        stores,
+        serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked", "by": via}),
+    )
+}
+
 fn event(
     user: &User,
     activity: ActivityType,
@@ -401,15 +420,12 @@ pub async fn complete_reset(
         serde_json::json!({"step": "completed", "unlocked": was_locked}),
     )];
     if was_locked {
-        events.push(event(
+        events.push(password_unlocked(
             &user,
-            ActivityType::AccountLock,
-            EventKind::Edit,
             me,
             origin,
             stores,
-            serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked",
-                               "by": "password_reset"}),
+            "password_reset",
         ));
     }
     // The new password and its record together; the link was used up just before.
@@ -479,15 +495,12 @@ pub async fn issue_temporary_password(
         serde_json::json!({"must_change": true, "unlocked": was_locked}),
     )];
     if was_locked {
-        events.push(event(
+        events.push(password_unlocked(
             user,
-            ActivityType::AccountLock,
-            EventKind::Edit,
             by,
             origin,
             stores,
-            serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked",
-                               "by": "temporary_password"}),
+            "temporary_password",
         ));
     }
     let change = Change::SetPassword {
