@@ -967,3 +967,105 @@ async fn an_allow_list_limited_to_one_application_leaves_the_others_alone() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// argon2 at the shipped cost, so that concurrent checks really overlap.
+const REAL_ARGON2: &[(&str, &str)] = &[
+    ("IDP_SECURITY__ARGON2_MEMORY_KIB", "19456"),
+    ("IDP_SECURITY__ARGON2_ITERATIONS", "2"),
+];
+
+/// The sign-in events of the main organization, newest first.
+fn sign_in_events(idp: &Idp) -> Vec<Value> {
+    let found = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "sign_in",
+        "--limit",
+        "1000",
+        "--json",
+    ]);
+    found.as_array().unwrap().clone()
+}
+
+/// Many wrong passwords at once cannot outrun the lock: no more are checked than the
+/// lock allows, none is hashed once it is set, and the right password sent into the
+/// burst is refused.
+async fn a_burst_of_guesses_cannot_outrun_the_password_lock(idp: &Idp) {
+    policy(idp, "acme", &["lockout_after_failures=10"]);
+    let mut pages = Vec::new();
+    for _ in 0..49 {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        pages.push((b, page));
+    }
+    let mut burst = tokio::task::JoinSet::new();
+    for (b, page) in pages {
+        burst.spawn(async move {
+            b.submit_sign_in(&page, EMAIL, "not the password")
+                .await
+                .status()
+        });
+    }
+    // The right password goes in last, while the wrong ones are being checked.
+    let (right, page) = {
+        let b = idp.browser();
+        let page = b.go("/login").await.sign_in_page();
+        (b, page)
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let answer = right.submit_sign_in(&page, EMAIL, PASSWORD).await;
+    assert_eq!(
+        answer.status(),
+        StatusCode::UNAUTHORIZED,
+        "the right password after the lock is refused"
+    );
+    while let Some(status) = burst.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let events = sign_in_events(idp);
+    let reason = |r: &str| events.iter().filter(|e| e["detail"]["reason"] == r).count();
+    assert_eq!(
+        reason("invalid_credentials"),
+        10,
+        "only the checks the lock allows are hashed: {events:#?}"
+    );
+    assert!(
+        !events.iter().any(|e| e["detail"]["result"] == "success"),
+        "{events:#?}"
+    );
+    let locks = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "account_lock",
+        "--json",
+    ]);
+    assert_eq!(locks.as_array().unwrap().len(), 1, "{locks}");
+    // Still locked for the right password, until a reset.
+    let (_, step) = sign_in_as(idp, EMAIL, PASSWORD).await;
+    assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));
+}
+
+#[tokio::test]
+async fn a_burst_of_guesses_cannot_outrun_the_password_lock_on_sqlite() {
+    let idp = Idp::start_with(REAL_ARGON2).await;
+    a_burst_of_guesses_cannot_outrun_the_password_lock(&idp).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_guesses_cannot_outrun_the_password_lock_on_postgresql() {
+    let Some((idp, _db)) = Idp::on_postgres(
+        "a_burst_of_guesses_cannot_outrun_the_password_lock_on_postgresql",
+        REAL_ARGON2,
+    )
+    .await
+    else {
+        return;
+    };
+    a_burst_of_guesses_cannot_outrun_the_password_lock(&idp).await;
+}

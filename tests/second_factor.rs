@@ -684,3 +684,98 @@ async fn policy_forces_enrolment_before_any_token_and_a_self_reset_asks_again() 
     let r = c.submit_sign_in(&page, EMAIL, PASSWORD).await;
     assert_eq!(r.headers()[LOCATION], "/login/enrol");
 }
+
+/// Many wrong codes at once cannot outrun the lock: no more are evaluated than the lock
+/// allows, and the right code sent after them is refused.
+async fn a_burst_of_codes_cannot_outrun_the_second_factor_lock(idp: &Idp) {
+    let secret = TotpSecret::parse_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+    idp.cli(&[
+        "user",
+        "create",
+        "--org",
+        "acme",
+        "--email",
+        "grace@example.com",
+        "--password",
+        "imported from elsewhere",
+        "--totp-secret",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "--json",
+    ]);
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let html = match b
+        .sign_in(&page, "grace@example.com", "imported from elsewhere")
+        .await
+    {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/second-factor" => html,
+        other => panic!("expected the second-factor page, got {other:?}"),
+    };
+    let wrong = wrong_code(&secret);
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..59 {
+        let (b, html, wrong) = (b.clone_cookies(), html.clone(), wrong.clone());
+        burst.spawn(async move { submit_code(&b, &html, "totp", &wrong).await.status() });
+    }
+    let mut answers = HashMap::new();
+    while let Some(status) = burst.join_next().await {
+        *answers.entry(status.unwrap()).or_insert(0) += 1;
+    }
+    // Wrong codes settled before the lock are told so; every other answer is the lock.
+    let told_wrong = answers.get(&StatusCode::UNAUTHORIZED).copied().unwrap_or(0);
+    let locked = answers
+        .get(&StatusCode::TOO_MANY_REQUESTS)
+        .copied()
+        .unwrap_or(0);
+    assert!(told_wrong <= 9, "{answers:?}");
+    assert_eq!(told_wrong + locked, 59, "{answers:?}");
+    let right = submit_code(&b, &html, "totp", &code(&secret, 0)).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    let events = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "sign_in",
+        "--limit",
+        "1000",
+        "--json",
+    ]);
+    let evaluated = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["detail"]["reason"] == "wrong_code")
+        .count();
+    assert_eq!(evaluated, 10, "only what the lock allows: {events:#}");
+    let locks = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "account_lock",
+        "--json",
+    ]);
+    assert_eq!(locks.as_array().unwrap().len(), 1, "{locks}");
+}
+
+#[tokio::test]
+async fn a_burst_of_codes_cannot_outrun_the_second_factor_lock_on_sqlite() {
+    let idp = Idp::start().await;
+    a_burst_of_codes_cannot_outrun_the_second_factor_lock(&idp).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_codes_cannot_outrun_the_second_factor_lock_on_postgresql() {
+    let Some((idp, _db)) = Idp::on_postgres(
+        "a_burst_of_codes_cannot_outrun_the_second_factor_lock_on_postgresql",
+        &[],
+    )
+    .await
+    else {
+        return;
+    };
+    a_burst_of_codes_cannot_outrun_the_second_factor_lock(&idp).await;
+}

@@ -15,7 +15,7 @@ use crate::ports::{
 use crate::random::Random;
 use crate::records::{Credentials, SecondFactorLock, User};
 use crate::secret::Password;
-use crate::signin::{Origin, sign_in_event};
+use crate::signin::{Origin, failure_recorded, record_locked_refusal, sign_in_event};
 use crate::totp::{self, TotpSecret};
 use std::time::Duration;
 
@@ -83,8 +83,14 @@ impl SecondFactorLock {
         self.locked_until.filter(|until| *until > now)
     }
 
-    /// The state after one more failure at `now`.
-    pub fn after_failure(&self, now: Timestamp) -> Self {
+    /// Admits one code check at `now`, before the code is looked at, counting it as a
+    /// failure until it proves right: the state to store. A check beyond the
+    /// [`LOCK_AFTER_FAILURES`] counted in the window is refused and locks entry: `Err`
+    /// holds the state to store (`None` when it was locked already) and until when.
+    pub fn admit(&self, now: Timestamp) -> Result<Self, (Option<Self>, Timestamp)> {
+        if let Some(until) = self.locked_until(now) {
+            return Err((None, until));
+        }
         let in_window = self
             .window_started_at
             .is_some_and(|start| now < start.plus(LOCK_WINDOW));
@@ -93,16 +99,49 @@ impl SecondFactorLock {
         } else {
             (1, Some(now))
         };
+        if failures > LOCK_AFTER_FAILURES {
+            let until = now.plus(LOCK_DURATION);
+            let locked = Self {
+                failures: self.failures,
+                window_started_at,
+                locked_until: Some(until),
+            };
+            return Err((Some(locked), until));
+        }
+        Ok(Self {
+            failures,
+            window_started_at,
+            locked_until: None,
+        })
+    }
+
+    /// The state once an admitted check proved wrong (it was counted on admission):
+    /// locked when the count has reached [`LOCK_AFTER_FAILURES`]. A lock already set is
+    /// never extended.
+    pub fn after_wrong(&self, now: Timestamp) -> Self {
         let locked_until = match self.locked_until(now) {
             Some(until) => Some(until),
-            None if failures >= LOCK_AFTER_FAILURES => Some(now.plus(LOCK_DURATION)),
+            None if self.failures >= LOCK_AFTER_FAILURES => Some(now.plus(LOCK_DURATION)),
             None => None,
         };
         Self {
-            failures,
-            window_started_at,
             locked_until,
+            ..*self
         }
+    }
+
+    /// The state once a check admitted as `admitted` proved right: its count taken back.
+    /// `Err` with until when entry is locked: a lock set while the code was checked
+    /// stands, and the right code does not pass.
+    pub fn after_right(&self, admitted: &Self, now: Timestamp) -> Result<Self, Timestamp> {
+        if let Some(until) = self.locked_until(now) {
+            return Err(until);
+        }
+        let mut next = *self;
+        if next.window_started_at == admitted.window_started_at && next.failures > 0 {
+            next.failures -= 1;
+        }
+        Ok(next)
     }
 }
 
@@ -239,55 +278,137 @@ fn refuse_if_locked(creds: &Credentials, now: Timestamp) -> SfResult<()> {
     }
 }
 
-/// Counts a failed attempt; answers `Locked` when this failure locked entry.
-async fn count_failure(
+/// Applies `step` to a member's second-factor lock by compare and swap, so concurrent
+/// checks each see and change the latest state. `step` answers the state to store (if
+/// any) and its result. A member without credentials has no lock to keep.
+async fn update_lock<T>(
+    stores: &Stores,
+    user: &UserId,
+    step: impl Fn(&SecondFactorLock) -> (Option<SecondFactorLock>, T),
+) -> SfResult<T> {
+    // Each lost race means another check moved the state on; a burst of N checks needs
+    // at most N rounds.
+    for _ in 0..LOCK_SWAP_ROUNDS {
+        let old = match stores.credentials.find_by_user(user).await? {
+            Some(creds) => creds.second_factor_lock,
+            None => return Ok(step(&SecondFactorLock::default()).1),
+        };
+        let (new, out) = step(&old);
+        let Some(new) = new.filter(|new| *new != old) else {
+            return Ok(out);
+        };
+        if stores
+            .credentials
+            .swap_second_factor_lock(user, &old, &new)
+            .await?
+        {
+            return Ok(out);
+        }
+    }
+    Err(StoreError::Backend("the second-factor lock kept changing".into()).into())
+}
+
+const LOCK_SWAP_ROUNDS: usize = 500;
+
+/// Checks a code under the second-factor lock. The check is admitted before `check`
+/// looks at the code, counted as a failure in the same atomic step, so a burst of
+/// guesses cannot outrun the lock: none admitted after the lock is evaluated, and a
+/// right code that finishes after a lock was set does not pass.
+async fn guarded_check<F>(
     stores: &Stores,
     user: &User,
     method: SecondFactorMethod,
     origin: &Origin,
-) -> SfResult<SecondFactorError> {
+    check: F,
+) -> SfResult<()>
+where
+    F: Future<Output = SfResult<bool>>,
+{
     let now = stores.clock.now();
-    let mut attempts = 0;
-    let new = loop {
-        let creds = credentials(stores, &user.id).await?;
-        let old = creds.second_factor_lock;
-        let new = old.after_failure(now);
-        if stores
-            .credentials
-            .swap_second_factor_lock(&user.id, &old, &new)
-            .await?
-        {
-            break new;
-        }
-        attempts += 1;
-        if attempts >= 50 {
-            return Err(StoreError::Backend("second-factor lock kept changing".into()).into());
+    let admitted = update_lock(stores, &user.id, |old| match old.admit(now) {
+        Ok(new) => (Some(new), Ok(new)),
+        Err((locked, until)) => (locked, Err((locked.is_some(), until))),
+    })
+    .await?;
+    let admitted = match admitted {
+        Ok(admitted) => admitted,
+        Err((locked_now, until)) => {
+            if locked_now {
+                record_lock(stores, user, origin, now, until).await?;
+            }
+            let refused = sign_in_event(
+                &user.org_id,
+                Some(&user.id),
+                now,
+                origin,
+                serde_json::json!({"method": method, "result": "failure", "reason": "second_factor_locked"}),
+            );
+            record_locked_refusal(stores, &refused).await?;
+            return Err(SecondFactorError::Locked { until });
         }
     };
-    let failed = sign_in_event(
-        &user.org_id,
-        Some(&user.id),
-        now,
-        origin,
-        serde_json::json!({"method": method, "result": "failure", "reason": "wrong_code",
-                           "failures_in_window": new.failures}),
-    );
-    stores.audit.append(&failed).await?;
-    if let Some(until) = new.locked_until(now) {
-        if new.failures == LOCK_AFTER_FAILURES {
-            let locked = event(
-                user,
-                ActivityType::AccountLock,
-                EventKind::Edit,
-                origin,
-                now,
-                serde_json::json!({"lock": "second_factor", "until": until.to_rfc3339()}),
-            );
-            stores.audit.append(&locked).await?;
-        }
-        return Ok(SecondFactorError::Locked { until });
+    let ok = match check.await {
+        Ok(ok) => ok,
+        // An error settles nothing: the check stays counted, as a failure would.
+        Err(e) => return Err(e),
+    };
+    if ok {
+        let now = stores.clock.now();
+        let settled = update_lock(stores, &user.id, |old| {
+            match old.after_right(&admitted, now) {
+                Ok(new) => (Some(new), Ok(())),
+                Err(until) => (None, Err(until)),
+            }
+        })
+        .await?;
+        return settled.map_err(|until| SecondFactorError::Locked { until });
     }
-    Ok(SecondFactorError::WrongCode)
+    let now = stores.clock.now();
+    let (new, locked_now) = update_lock(stores, &user.id, |old| {
+        let new = old.after_wrong(now);
+        let locked_now = old.locked_until(now).is_none() && new.locked_until(now).is_some();
+        (Some(new), (new, locked_now))
+    })
+    .await?;
+    if failure_recorded(new.failures) || locked_now {
+        let failed = sign_in_event(
+            &user.org_id,
+            Some(&user.id),
+            now,
+            origin,
+            serde_json::json!({"method": method, "result": "failure", "reason": "wrong_code",
+                               "failures_in_window": new.failures}),
+        );
+        stores.audit.append(&failed).await?;
+    }
+    match new.locked_until(now) {
+        Some(until) => {
+            if locked_now {
+                record_lock(stores, user, origin, now, until).await?;
+            }
+            Err(SecondFactorError::Locked { until })
+        }
+        None => Err(SecondFactorError::WrongCode),
+    }
+}
+
+async fn record_lock(
+    stores: &Stores,
+    user: &User,
+    origin: &Origin,
+    now: Timestamp,
+    until: Timestamp,
+) -> SfResult<()> {
+    let locked = event(
+        user,
+        ActivityType::AccountLock,
+        EventKind::Edit,
+        origin,
+        now,
+        serde_json::json!({"lock": "second_factor", "until": until.to_rfc3339()}),
+    );
+    stores.audit.append(&locked).await?;
+    Ok(())
 }
 
 fn replay_key(user: &UserId, step: i64) -> String {
@@ -327,65 +448,61 @@ pub async fn verify(
     code: &str,
     origin: &Origin,
 ) -> SfResult<()> {
-    let now = stores.clock.now();
-    let mut creds = credentials(stores, &user.id).await?;
-    if let Err(locked) = refuse_if_locked(&creds, now) {
-        let refused = sign_in_event(
-            &user.org_id,
-            Some(&user.id),
-            now,
-            origin,
-            serde_json::json!({"method": method, "result": "failure", "reason": "second_factor_locked"}),
-        );
-        stores.audit.append(&refused).await?;
-        return Err(locked);
-    }
-    if !has_factor(&creds) {
+    let creds = credentials(stores, &user.id).await?;
+    let set_up = match method {
+        SecondFactorMethod::Totp => creds.totp_secret_sealed.is_some(),
+        SecondFactorMethod::RecoveryCode => has_factor(&creds),
+        SecondFactorMethod::EmailCode => creds.email_otp_enabled,
+    };
+    if !set_up {
         return Err(SecondFactorError::NotSetUp);
     }
-    let ok = match method {
-        SecondFactorMethod::Totp => match &creds.totp_secret_sealed {
-            Some(sealed) => {
-                check_totp(stores.ephemeral.as_ref(), key, &user.id, sealed, code, now).await?
-            }
-            None => return Err(SecondFactorError::NotSetUp),
-        },
-        SecondFactorMethod::RecoveryCode => match normalize_recovery_code(code) {
-            Some(c) => {
-                stores
-                    .credentials
-                    .use_recovery_code(&user.id, &TokenDigest::of(&c), now)
-                    .await?
-            }
-            None => false,
-        },
-        SecondFactorMethod::EmailCode => {
-            if !creds.email_otp_enabled {
-                return Err(SecondFactorError::NotSetUp);
-            }
-            let k = email_code_key(&user.id);
-            let matches = match (totp::normalize_code(code), stores.ephemeral.get(&k).await?) {
-                (Some(c), Some(stored)) => {
-                    TokenDigest::from_bytes(&stored).is_some_and(|d| d.matches(&c))
+    let check = async {
+        let now = stores.clock.now();
+        Ok(match method {
+            SecondFactorMethod::Totp => match &creds.totp_secret_sealed {
+                Some(sealed) => {
+                    check_totp(stores.ephemeral.as_ref(), key, &user.id, sealed, code, now).await?
                 }
-                _ => false,
-            };
-            // Of two requests with the right code, only the one that takes it wins.
-            matches && stores.ephemeral.take(&k).await?.is_some()
-        }
+                None => false,
+            },
+            SecondFactorMethod::RecoveryCode => match normalize_recovery_code(code) {
+                Some(c) => {
+                    stores
+                        .credentials
+                        .use_recovery_code(&user.id, &TokenDigest::of(&c), now)
+                        .await?
+                }
+                None => false,
+            },
+            SecondFactorMethod::EmailCode => {
+                let k = email_code_key(&user.id);
+                let stored = stores.ephemeral.get(&k).await?;
+                let matches = match (totp::normalize_code(code), stored) {
+                    (Some(c), Some(stored)) => {
+                        TokenDigest::from_bytes(&stored).is_some_and(|d| d.matches(&c))
+                    }
+                    _ => false,
+                };
+                // Of two requests with the right code, only the one that takes it wins.
+                matches && stores.ephemeral.take(&k).await?.is_some()
+            }
+        })
     };
-    if !ok {
-        return Err(count_failure(stores, user, method, origin).await?);
+    guarded_check(stores, user, method, origin, check).await?;
+    if method == SecondFactorMethod::RecoveryCode {
+        return Ok(());
     }
+    // Read again: the lock and the factors may have changed while the code was checked.
+    let mut creds = credentials(stores, &user.id).await?;
+    let now = stores.clock.now();
     match method {
         SecondFactorMethod::Totp => creds.totp_last_used_at = Some(now),
         SecondFactorMethod::EmailCode => creds.email_otp_last_used_at = Some(now),
         SecondFactorMethod::RecoveryCode => {}
     }
-    if method != SecondFactorMethod::RecoveryCode {
-        creds.updated_at = now;
-        stores.credentials.update(&creds).await?;
-    }
+    creds.updated_at = now;
+    stores.credentials.update(&creds).await?;
     Ok(())
 }
 
@@ -534,9 +651,8 @@ pub async fn complete_enrolment(
     let Some(sealed) = stores.ephemeral.get(&k).await? else {
         return Err(SecondFactorError::EnrolmentExpired);
     };
-    if !check_totp(stores.ephemeral.as_ref(), key, &user.id, &sealed, code, now).await? {
-        return Err(count_failure(stores, user, SecondFactorMethod::Totp, origin).await?);
-    }
+    let check = check_totp(stores.ephemeral.as_ref(), key, &user.id, &sealed, code, now);
+    guarded_check(stores, user, SecondFactorMethod::Totp, origin, check).await?;
     if stores.ephemeral.take(&k).await?.is_none() {
         return Err(SecondFactorError::EnrolmentExpired);
     }
@@ -767,16 +883,24 @@ mod tests {
         Duration::from_secs(h * 3600)
     }
 
+    /// One wrong code at `t`: admitted, then settled as wrong.
+    fn wrong(lock: SecondFactorLock, t: Timestamp) -> SecondFactorLock {
+        match lock.admit(t) {
+            Ok(admitted) => admitted.after_wrong(t),
+            Err((locked, _)) => locked.unwrap_or(lock),
+        }
+    }
+
     #[test]
     fn ten_failures_within_a_day_lock_for_a_day() {
         let mut lock = SecondFactorLock::default();
         for i in 1..LOCK_AFTER_FAILURES {
-            lock = lock.after_failure(T0.plus(hours(u64::try_from(i).unwrap())));
+            lock = wrong(lock, T0.plus(hours(u64::try_from(i).unwrap())));
             assert_eq!(lock.failures, i);
             assert_eq!(lock.locked_until(T0.plus(hours(10))), None, "{i} failures");
         }
         let tenth = T0.plus(hours(20));
-        lock = lock.after_failure(tenth);
+        lock = wrong(lock, tenth);
         let until = tenth.plus(LOCK_DURATION);
         assert_eq!(lock.locked_until(tenth), Some(until));
         assert_eq!(
@@ -784,11 +908,11 @@ mod tests {
             Some(until)
         );
         assert_eq!(lock.locked_until(until), None, "lifted after 24 hours");
-        // More failures while locked do not extend the lock.
-        let later = lock.after_failure(tenth.plus(hours(1)));
-        assert_eq!(later.locked_until(tenth), Some(until));
+        // Checks while locked are refused and do not extend the lock.
+        assert_eq!(lock.admit(tenth.plus(hours(1))), Err((None, until)));
+        assert_eq!(wrong(lock, tenth.plus(hours(1))), lock);
         // After the lock, counting starts again.
-        let fresh = lock.after_failure(until);
+        let fresh = wrong(lock, until);
         assert_eq!(fresh.failures, 1);
         assert_eq!(fresh.locked_until(until), None);
     }
@@ -798,11 +922,59 @@ mod tests {
         let mut lock = SecondFactorLock::default();
         let mut t = T0;
         for _ in 0..30 {
-            lock = lock.after_failure(t);
+            lock = wrong(lock, t);
             assert_eq!(lock.locked_until(t), None);
             t = t.plus(hours(3));
         }
         assert!(lock.failures < LOCK_AFTER_FAILURES);
+    }
+
+    #[test]
+    fn a_burst_of_checks_cannot_outrun_the_lock() {
+        // Checks admitted but not yet settled count: the one past the limit is refused
+        // before its code is looked at, and locks.
+        let mut lock = SecondFactorLock::default();
+        let mut admitted = Vec::new();
+        for _ in 0..LOCK_AFTER_FAILURES {
+            let a = lock.admit(T0).unwrap();
+            admitted.push(a);
+            lock = a;
+        }
+        let (locked, until) = lock.admit(T0).unwrap_err();
+        let locked = locked.expect("the refusal locks");
+        assert_eq!(until, T0.plus(LOCK_DURATION));
+        assert_eq!(locked.locked_until(T0), Some(until));
+        // A right code among the burst, settled after the lock, does not pass.
+        assert_eq!(locked.after_right(&admitted[3], T0), Err(until));
+        // And once locked, nothing more is admitted.
+        assert_eq!(locked.admit(T0.plus(hours(1))), Err((None, until)));
+    }
+
+    #[test]
+    fn a_right_code_takes_its_count_back() {
+        let one_wrong = wrong(SecondFactorLock::default(), T0);
+        let admitted = one_wrong.admit(T0).unwrap();
+        assert_eq!(admitted.failures, 2);
+        assert_eq!(admitted.after_right(&admitted, T0), Ok(one_wrong));
+        // Settled after the window moved on, nothing is taken back from the new one.
+        let later = T0.plus(LOCK_WINDOW);
+        let next_window = wrong(admitted, later);
+        assert_eq!(next_window.failures, 1);
+        assert_eq!(next_window.after_right(&admitted, later), Ok(next_window));
+    }
+
+    #[test]
+    fn the_tenth_wrong_code_locks_and_the_lock_is_never_extended() {
+        let mut lock = SecondFactorLock::default();
+        for _ in 0..LOCK_AFTER_FAILURES - 1 {
+            lock = wrong(lock, T0);
+        }
+        let tenth = lock.admit(T0).unwrap();
+        assert_eq!(tenth.locked_until(T0), None, "admitted, not yet locked");
+        let locked = tenth.after_wrong(T0.plus(hours(1)));
+        let until = T0.plus(hours(1)).plus(LOCK_DURATION);
+        assert_eq!(locked.locked_until(T0.plus(hours(1))), Some(until));
+        assert_eq!(locked.after_wrong(T0.plus(hours(2))), locked);
     }
 
     #[test]

@@ -106,9 +106,22 @@ pub trait CredentialRepo: Send + Sync {
     /// Removes every second factor in one transaction: the authenticator secret, emailed
     /// codes, all recovery codes and any lock; records when.
     async fn reset_second_factor(&self, user: &UserId, now: Timestamp) -> Result<(), StoreError>;
-    /// Counts a failed password sign-in, atomically; locks the account (once) when the
-    /// count reaches `lock_after`; appends the events `record` makes of it in the same
-    /// transaction. Returns the count and whether this failure locked it.
+    /// Admits one password check, before any hashing: counts it as a failure until it
+    /// succeeds, atomically with the decision. Refused while the account is locked, and
+    /// while the failures counted (finished or still being checked) have reached
+    /// `lock_after`; a refusal for that reason locks the account, once, and appends the
+    /// events `record` makes of the lock in the same transaction.
+    async fn admit_password_attempt(
+        &self,
+        user: &UserId,
+        lock_after: Option<u32>,
+        now: Timestamp,
+        record: FailureRecord,
+    ) -> Result<Admission, StoreError>;
+    /// Settles an admitted check that failed (it was counted on admission): locks the
+    /// account (once) when the count has reached `lock_after`; appends the events
+    /// `record` makes of it in the same transaction. Returns the count and whether this
+    /// failure locked it.
     async fn record_failed_sign_in(
         &self,
         user: &UserId,
@@ -116,8 +129,10 @@ pub trait CredentialRepo: Send + Sync {
         now: Timestamp,
         record: FailureRecord,
     ) -> Result<(i32, bool), StoreError>;
-    /// Starts the count of consecutive failures again after a good password.
-    async fn clear_failed_sign_ins(&self, user: &UserId) -> Result<(), StoreError>;
+    /// Settles an admitted check that succeeded: starts the count of failures again, in
+    /// the same step as checking the lock. False, changing nothing, when the account was
+    /// locked meanwhile: then the good password must not sign in.
+    async fn clear_failed_sign_ins(&self, user: &UserId) -> Result<bool, StoreError>;
     /// Sets a new password: clears the lock and the failure count, sets or clears the
     /// must-change flag, and keeps the old hash in the history.
     async fn set_password(
@@ -351,6 +366,16 @@ pub enum Change {
         kind: LoginMethodKind,
         subject: String,
     },
+}
+
+/// Whether a password may be checked now: [`CredentialRepo::admit_password_attempt`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    Admitted,
+    /// The account was locked already.
+    Locked,
+    /// This refusal locked the account.
+    LockedNow,
 }
 
 /// Makes the events that record a failed password sign-in from the failure count and

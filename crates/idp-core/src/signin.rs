@@ -9,7 +9,7 @@ use crate::email::Email;
 use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use crate::org::Organization;
 use crate::policy::{EffectivePolicy, allow_list, ip_allowed, parse_ip, policy_of_org};
-use crate::ports::{Change, PasswordError, StoreError, Stores};
+use crate::ports::{Admission, Change, FailureRecord, PasswordError, StoreError, Stores};
 use crate::random::token;
 use crate::records::{
     BrowserSession, Consent, Credentials, LoginMethodKind, SignInRecord, User, UserStatus,
@@ -72,6 +72,78 @@ pub(crate) fn sign_in_event(
     }
 }
 
+/// Failed passwords the audit log records one by one; past these, one in
+/// [`FAILURE_SAMPLE`] is recorded, carrying the running count, so that guessing
+/// against an account that never locks cannot flood the log.
+pub const FAILURES_RECORDED_IN_FULL: i32 = 20;
+pub const FAILURE_SAMPLE: i32 = 20;
+
+/// Whether the audit log records the failed password that brought the count to `count`.
+/// A lock is always recorded.
+pub fn failure_recorded(count: i32) -> bool {
+    count <= FAILURES_RECORDED_IN_FULL || count % FAILURE_SAMPLE == 0
+}
+
+/// How long refusals of a locked account are summarized by the first of them.
+pub const LOCKED_REFUSAL_WINDOW: Duration = Duration::from_secs(3600);
+
+/// The events of a password check that failed (`checked`), or was refused before any
+/// check, from the failure count and whether it locked the account.
+fn failure_record(user: &User, now: Timestamp, origin: &Origin, checked: bool) -> FailureRecord {
+    let (org, id, origin) = (user.org_id.clone(), user.id.clone(), origin.clone());
+    Box::new(move |failures: i32, locked_now: bool| {
+        let mut events = Vec::new();
+        let reason = if checked {
+            "invalid_credentials"
+        } else {
+            "locked"
+        };
+        if locked_now || failure_recorded(failures) {
+            events.push(sign_in_event(
+                &org,
+                Some(&id),
+                now,
+                &origin,
+                serde_json::json!({"method": "password", "result": "failure", "reason": reason,
+                                   "failures": failures}),
+            ));
+        }
+        if locked_now {
+            let mut lock = sign_in_event(
+                &org,
+                Some(&id),
+                now,
+                &origin,
+                serde_json::json!({"lock": "password", "after_failures": failures}),
+            );
+            lock.activity = ActivityType::AccountLock;
+            lock.event = EventKind::Edit;
+            events.push(lock);
+        }
+        events
+    })
+}
+
+/// Records a sign-in refused because the account is locked: the first per member and
+/// [`LOCKED_REFUSAL_WINDOW`], so a flood against a locked account cannot flood the audit
+/// log; the lock itself was recorded when it was set.
+pub(crate) async fn record_locked_refusal(
+    stores: &Stores,
+    event: &NewAuditEvent,
+) -> Result<(), StoreError> {
+    let member = event.target_user_id.as_ref().map(ToString::to_string);
+    let key = format!("audit-locked-refusal:{}", member.as_deref().unwrap_or(""));
+    let first = stores
+        .ephemeral
+        .put_new(&key, b"1", LOCKED_REFUSAL_WINDOW)
+        .await
+        .unwrap_or(true);
+    if first {
+        stores.audit.append(event).await?;
+    }
+    Ok(())
+}
+
 /// The organization tree a client's members sign in within: the tree of its main
 /// organization. The same address may belong to members of several trees.
 pub async fn sign_in_tree(
@@ -118,6 +190,8 @@ pub async fn sign_in_with_password(
     };
     let mut matched: Option<(User, Credentials, EffectivePolicy)> = None;
     let mut checked: Vec<(User, EffectivePolicy)> = Vec::new();
+    // Refused because locked, and whether that refusal was recorded as it locked.
+    let mut locked: Vec<(User, bool)> = Vec::new();
     let first_candidate = candidates.first().cloned();
     for user in candidates {
         let Some(creds) = stores.credentials.find_by_user(&user.id).await? else {
@@ -134,13 +208,37 @@ pub async fn sign_in_with_password(
         if !policy.email_password_login {
             continue;
         }
+        // The lock is decided before the hash, in the step that counts this check, so
+        // no check that starts after the lock can succeed and a locked account costs
+        // no hashing.
+        let now = stores.clock.now();
+        let admission = stores
+            .credentials
+            .admit_password_attempt(
+                &user.id,
+                policy.lockout_after_failures,
+                now,
+                failure_record(&user, now, origin, false),
+            )
+            .await?;
+        match admission {
+            Admission::Admitted => {}
+            Admission::LockedNow => {
+                locked.push((user, true));
+                continue;
+            }
+            Admission::Locked => {
+                locked.push((user, false));
+                continue;
+            }
+        }
         if stores.passwords.verify(password.clone(), phc).await? {
             matched = Some((user, creds, policy));
             break;
         }
         checked.push((user, policy));
     }
-    if matched.is_none() && checked.is_empty() {
+    if matched.is_none() && checked.is_empty() && locked.is_empty() {
         // The same work as a real check, so timing does not tell whether the account exists.
         stores.passwords.burn(password).await?;
     }
@@ -156,32 +254,23 @@ pub async fn sign_in_with_password(
     };
     let Some((user, mut creds, policy)) = matched else {
         for (user, policy) in &checked {
-            // The failure, and the lock it may cause, counted and recorded in one transaction.
-            let (failed, mut locked) = (fail(user, "invalid_credentials"), fail(user, "locked"));
-            locked.activity = ActivityType::AccountLock;
-            locked.event = EventKind::Edit;
-            let record = move |failures: i32, locked_now: bool| {
-                let mut events = vec![failed.clone()];
-                if locked_now {
-                    let mut locked = locked.clone();
-                    locked.detail =
-                        serde_json::json!({"lock": "password", "after_failures": failures});
-                    events.push(locked);
-                }
-                events
-            };
+            // The failure, and the lock it may cause, recorded in one transaction.
             stores
                 .credentials
                 .record_failed_sign_in(
                     &user.id,
                     policy.lockout_after_failures,
                     now,
-                    Box::new(record),
+                    failure_record(user, now, origin, true),
                 )
                 .await?;
         }
+        for (user, _) in locked.iter().filter(|(_, recorded)| !recorded) {
+            record_locked_refusal(stores, &fail(user, "locked")).await?;
+        }
         // An address that matched nobody has no organization to file the event under.
         if checked.is_empty()
+            && locked.is_empty()
             && let Some(user) = &first_candidate
         {
             stores
@@ -195,17 +284,17 @@ pub async fn sign_in_with_password(
         stores.audit.append(&fail(&user, "disabled")).await?;
         return Err(SignInError::InvalidCredentials);
     }
-    // A locked account answers as a wrong password would: the sign-in page offers the
-    // reset that unlocks it.
-    if creds.locked_at.is_some() {
-        stores.audit.append(&fail(&user, "locked")).await?;
+    // A good password starts the count again only while the account is unlocked: a lock
+    // set while it was being checked stands. A locked account answers as a wrong password
+    // would; the sign-in page offers the reset that unlocks it.
+    if !stores.credentials.clear_failed_sign_ins(&user.id).await? {
+        record_locked_refusal(stores, &fail(&user, "locked")).await?;
         return Err(SignInError::InvalidCredentials);
     }
     if let Some(refused) = refusal(stores, &user, &policy, client, origin).await? {
         stores.audit.append(&fail(&user, refused.reason())).await?;
         return Err(refused);
     }
-    stores.credentials.clear_failed_sign_ins(&user.id).await?;
     let expired = policy.password_expired(creds.password_changed_at, now);
     if creds.password_must_change {
         // A temporary password works once: from here only a new one signs in.

@@ -273,6 +273,39 @@ fn update_status_on(
         .map_err(db_err)
 }
 
+/// Locks a member's password sign-in (once) when the failures counted have reached
+/// `threshold`; returns the count and whether this call locked it.
+fn lock_at_threshold(
+    c: &mut DbConnection,
+    user: &str,
+    threshold: i32,
+    now: Timestamp,
+) -> QueryResult<(i32, bool)> {
+    let locked_now = diesel::update(
+        credentials::table.filter(
+            credentials::user_id
+                .eq(user)
+                .and(credentials::locked_at.is_null())
+                .and(credentials::failed_sign_ins.ge(threshold)),
+        ),
+    )
+    .set(credentials::locked_at.eq(Some(now.as_micros())))
+    .execute(c)
+    .map_err(db_err)?
+        == 1;
+    Ok((failed_sign_ins(c, user)?, locked_now))
+}
+
+fn failed_sign_ins(c: &mut DbConnection, user: &str) -> QueryResult<i32> {
+    Ok(credentials::table
+        .find(user)
+        .select(credentials::failed_sign_ins)
+        .first::<i32>(c)
+        .optional()
+        .map_err(db_err)?
+        .unwrap_or(0))
+}
+
 fn update_credentials_on(c: &mut DbConnection, creds: &Credentials) -> QueryResult<u64> {
     let row = CredentialsRow::from(creds);
     let n = diesel::update(credentials::table.find(row.fields.user_id.clone()))
@@ -856,6 +889,49 @@ impl CredentialRepo for Database {
         .await
     }
 
+    async fn admit_password_attempt(
+        &self,
+        user: &UserId,
+        lock_after: Option<u32>,
+        now: Timestamp,
+        record: FailureRecord,
+    ) -> QueryResult<Admission> {
+        let user = user.to_string();
+        let threshold = lock_after.and_then(|n| i32::try_from(n).ok());
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let unlocked = credentials::user_id
+                    .eq(&user)
+                    .and(credentials::locked_at.is_null());
+                let admitted = match threshold {
+                    Some(n) => diesel::update(
+                        credentials::table.filter(unlocked.and(credentials::failed_sign_ins.lt(n))),
+                    )
+                    .set(credentials::failed_sign_ins.eq(credentials::failed_sign_ins + 1))
+                    .execute(c),
+                    None => diesel::update(credentials::table.filter(unlocked))
+                        .set(credentials::failed_sign_ins.eq(credentials::failed_sign_ins + 1))
+                        .execute(c),
+                }
+                .map_err(db_err)?;
+                if admitted == 1 {
+                    return Ok(Admission::Admitted);
+                }
+                if let Some(n) = threshold {
+                    let (count, locked_now) = lock_at_threshold(c, &user, n, now)?;
+                    if locked_now {
+                        for event in record(count, true) {
+                            append_event(c, &event)?;
+                        }
+                        return Ok(Admission::LockedNow);
+                    }
+                }
+                Ok(Admission::Locked)
+            })
+        })
+        .await
+    }
+
     async fn record_failed_sign_in(
         &self,
         user: &UserId,
@@ -867,34 +943,10 @@ impl CredentialRepo for Database {
         let threshold = lock_after.and_then(|n| i32::try_from(n).ok());
         self.run(move |c| {
             transaction_with_retry(c, |c| {
-                diesel::update(credentials::table.find(&user))
-                    .set(credentials::failed_sign_ins.eq(credentials::failed_sign_ins + 1))
-                    .execute(c)
-                    .map_err(db_err)?;
-                let locked_now = match threshold {
-                    Some(n) => {
-                        diesel::update(
-                            credentials::table.filter(
-                                credentials::user_id
-                                    .eq(&user)
-                                    .and(credentials::locked_at.is_null())
-                                    .and(credentials::failed_sign_ins.ge(n)),
-                            ),
-                        )
-                        .set(credentials::locked_at.eq(Some(now.as_micros())))
-                        .execute(c)
-                        .map_err(db_err)?
-                            == 1
-                    }
-                    None => false,
+                let (count, locked_now) = match threshold {
+                    Some(n) => lock_at_threshold(c, &user, n, now)?,
+                    None => (failed_sign_ins(c, &user)?, false),
                 };
-                let count = credentials::table
-                    .find(&user)
-                    .select(credentials::failed_sign_ins)
-                    .first::<i32>(c)
-                    .optional()
-                    .map_err(db_err)?
-                    .unwrap_or(0);
                 for event in record(count, locked_now) {
                     append_event(c, &event)?;
                 }
@@ -904,19 +956,19 @@ impl CredentialRepo for Database {
         .await
     }
 
-    async fn clear_failed_sign_ins(&self, user: &UserId) -> QueryResult<()> {
+    async fn clear_failed_sign_ins(&self, user: &UserId) -> QueryResult<bool> {
         let user = user.to_string();
         self.run(move |c| {
             diesel::update(
                 credentials::table.filter(
                     credentials::user_id
                         .eq(user)
-                        .and(credentials::failed_sign_ins.ne(0)),
+                        .and(credentials::locked_at.is_null()),
                 ),
             )
             .set(credentials::failed_sign_ins.eq(0))
             .execute(c)
-            .map(drop)
+            .map(|n| n == 1)
             .map_err(db_err)
         })
         .await

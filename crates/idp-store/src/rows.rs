@@ -176,7 +176,11 @@ pub(crate) struct CredentialsFields {
     pub email_otp_enabled: bool,
     pub email_otp_enabled_at: Option<i64>,
     pub email_otp_last_used_at: Option<i64>,
+    // The password lock changes only through its own atomic statements; a whole-record
+    // update written from an earlier read must never undo a lock or a count.
+    #[diesel(skip_update)]
     pub failed_sign_ins: i32,
+    #[diesel(skip_update)]
     pub locked_at: Option<i64>,
     pub second_factor_reset_at: Option<i64>,
     pub updated_at: i64,

@@ -240,8 +240,9 @@ mod contracts {
     use idp_core::ids::{ClientId, OrgId, UserId};
     use idp_core::org::Organization;
     use idp_core::ports::{
-        AuditRepo, Change, ClientRepo, ConsentRepo, CredentialRepo, GrantRepo, KeyRepo,
-        LoginMethodRepo, OrgRepo, PolicyRepo, SessionRepo, StoreError, UserRepo,
+        Admission, AuditRepo, Change, ClientRepo, ConsentRepo, CredentialRepo, FailureRecord,
+        GrantRepo, KeyRepo, LoginMethodRepo, OrgRepo, PolicyRepo, SessionRepo, StoreError,
+        UserRepo,
     };
     use idp_core::records::{
         AdminAssignment, Consent, Credentials, Grant, IpListEntry, IpListPurpose, KeyState,
@@ -790,8 +791,9 @@ mod contracts {
         let acme = insert_org(db, "acme").await;
         let ada = insert_member(db, &acme.id, "ada@example.org").await;
         let bob = insert_member(db, &acme.id, "bob@example.org").await;
-        // Concurrent failures are each counted, and exactly one of them locks; each is
-        // recorded in its own transaction, the lock with it.
+        // Concurrent checks are each admitted or refused in one atomic step: no more are
+        // admitted than the threshold, exactly one step locks, and each failure and the
+        // lock are recorded in their own transaction.
         let mut tasks = JoinSet::new();
         for i in 0..6u64 {
             let db = db.clone();
@@ -816,49 +818,111 @@ mod contracts {
                 }
                 events
             };
+            let record = Arc::new(record);
             let id = ada.id.clone();
             tasks.spawn(async move {
-                CredentialRepo::record_failed_sign_in(&db, &id, Some(4), at(i), Box::new(record))
-                    .await
-                    .unwrap()
+                let on_admission = record.clone();
+                let admission = CredentialRepo::admit_password_attempt(
+                    &db,
+                    &id,
+                    Some(4),
+                    at(i),
+                    Box::new(move |n, l| on_admission(n, l)),
+                )
+                .await
+                .unwrap();
+                let settled = match admission {
+                    Admission::Admitted => Some(
+                        CredentialRepo::record_failed_sign_in(
+                            &db,
+                            &id,
+                            Some(4),
+                            at(i),
+                            Box::new(move |n, l| record(n, l)),
+                        )
+                        .await
+                        .unwrap(),
+                    ),
+                    _ => None,
+                };
+                (admission, settled)
             });
         }
-        let mut locks = 0;
+        let (mut admitted, mut locks, mut events) = (0, 0, 0);
         while let Some(r) = tasks.join_next().await {
-            let (_, locked_now) = r.unwrap();
-            locks += usize::from(locked_now);
+            match r.unwrap() {
+                (Admission::Admitted, Some((_, locked_now))) => {
+                    admitted += 1;
+                    events += 1 + usize::from(locked_now);
+                    locks += usize::from(locked_now);
+                }
+                (Admission::LockedNow, None) => {
+                    locks += 1;
+                    events += 2;
+                }
+                (Admission::Locked, None) => {}
+                other => panic!("unexpected {other:?}"),
+            }
         }
+        assert_eq!(admitted, 4);
         assert_eq!(locks, 1);
         let creds = CredentialRepo::find_by_user(db, &ada.id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(creds.failed_sign_ins, 6);
+        assert_eq!(creds.failed_sign_ins, 4);
         assert!(creds.locked_at.is_some());
         let chain = AuditRepo::find_chain(db, &acme.id, 0, 100).await.unwrap();
-        assert_eq!(verify_chain(&GENESIS, &chain), Ok(7));
+        assert_eq!(verify_chain(&GENESIS, &chain), Ok(events));
         let lock: Vec<&AuditEvent> = chain
             .iter()
             .filter(|e| e.event.activity == ActivityType::AccountLock)
             .collect();
         assert_eq!(lock.len(), 1);
-        assert!(lock[0].event.detail["after_failures"].as_i64().unwrap() >= 4);
-        // Without a threshold nothing locks; clearing starts the count again.
+        assert_eq!(lock[0].event.detail["after_failures"].as_i64(), Some(4));
+        // Locked: nothing is admitted, a good password clears nothing, and a whole-record
+        // update written from an earlier read does not undo the lock.
+        let no_record = || -> FailureRecord { Box::new(|_, _| vec![]) };
         assert_eq!(
-            CredentialRepo::record_failed_sign_in(
-                db,
-                &bob.id,
-                None,
-                at(1),
-                Box::new(|_, _| vec![])
-            )
+            CredentialRepo::admit_password_attempt(db, &ada.id, Some(4), at(9), no_record())
+                .await
+                .unwrap(),
+            Admission::Locked
+        );
+        assert!(
+            !CredentialRepo::clear_failed_sign_ins(db, &ada.id)
+                .await
+                .unwrap()
+        );
+        let mut stale = creds.clone();
+        stale.locked_at = None;
+        stale.failed_sign_ins = 0;
+        CredentialRepo::update(db, &stale).await.unwrap();
+        let creds = CredentialRepo::find_by_user(db, &ada.id)
             .await
-            .unwrap(),
+            .unwrap()
+            .unwrap();
+        assert!(creds.locked_at.is_some());
+        assert_eq!(creds.failed_sign_ins, 4);
+        // Without a threshold everything is admitted and counted, nothing locks; a good
+        // password starts the count again.
+        assert_eq!(
+            CredentialRepo::admit_password_attempt(db, &bob.id, None, at(1), no_record())
+                .await
+                .unwrap(),
+            Admission::Admitted
+        );
+        assert_eq!(
+            CredentialRepo::record_failed_sign_in(db, &bob.id, None, at(1), no_record())
+                .await
+                .unwrap(),
             (1, false)
         );
-        CredentialRepo::clear_failed_sign_ins(db, &bob.id)
-            .await
-            .unwrap();
+        assert!(
+            CredentialRepo::clear_failed_sign_ins(db, &bob.id)
+                .await
+                .unwrap()
+        );
         let bob_creds = CredentialRepo::find_by_user(db, &bob.id)
             .await
             .unwrap()
