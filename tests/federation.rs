@@ -109,9 +109,11 @@ fn google_person(sub: &str, email: &str) -> serde_json::Value {
            "name": "Grace Hopper", "amr": ["pwd", "mfa"]})
 }
 
+/// An Entra ID person as a deployment that asks for the `xms_edov` optional claim sees
+/// them: the tenant owns the address's domain.
 fn entra_person(tid: &str, oid: &str, email: &str) -> serde_json::Value {
     json!({"sub": format!("pairwise-{oid}"), "tid": tid, "oid": oid, "email": email,
-           "preferred_username": email, "name": "Lin Entra"})
+           "xms_edov": true, "preferred_username": email, "name": "Lin Entra"})
 }
 
 /// The "Continue with …" link of the sign-in page.
@@ -321,6 +323,41 @@ async fn google_links_an_existing_member_by_verified_address_and_unlinks() {
     assert_eq!(unlinked.status(), StatusCode::SEE_OTHER);
     let security = b.get("/account/security").await.text().await.unwrap();
     assert!(!security.contains("<td>Google</td>"), "{security}");
+}
+
+#[tokio::test]
+async fn an_entra_address_nobody_vouches_for_never_reaches_an_existing_member() {
+    let f = fed(None).await.unwrap();
+    let before = members(&f.idp).len();
+    // An allowed tenant's user names themselves after Ada: as their sign-in name, and as
+    // an address whose domain the tenant does not own.
+    let mut spoofs = vec![
+        json!({"sub": "pairwise-x", "tid": TENANT_A, "oid": "oid-x",
+               "preferred_username": EMAIL, "name": "Not Ada"}),
+        entra_person(TENANT_A, "oid-y", EMAIL),
+    ];
+    spoofs[1]["xms_edov"] = json!(false);
+    for spoof in spoofs {
+        f.entra.next(spoof);
+        let (b, _, step) = sign_in(&f, "entra").await;
+        refused_without_session(
+            &b,
+            step,
+            StatusCode::FORBIDDEN,
+            "has not verified this email address",
+        )
+        .await;
+    }
+    assert_eq!(members(&f.idp).len(), before, "nobody linked or created");
+    let reasons = failure_reasons(&f.idp);
+    assert_eq!(
+        reasons
+            .iter()
+            .filter(|r| *r == "email_not_verified")
+            .count(),
+        2,
+        "{reasons:?}"
+    );
 }
 
 #[tokio::test]

@@ -613,6 +613,21 @@ pub async fn unlink(
     Ok(())
 }
 
+/// An Entra ID person's address, and whether it may identify them. Entra's `email`
+/// claim is what the tenant's administrator typed, verified by nobody; it counts only
+/// when Entra says it is verified (`email_verified`) or that the tenant owns its domain
+/// (the `xms_edov` optional claim). `preferred_username` never counts: it is a sign-in
+/// name any tenant may set to anyone's address, and matching on it would let an
+/// allowed tenant's user take over a local member ("nOAuth").
+pub fn entra_address(
+    email: Option<String>,
+    email_verified: Option<bool>,
+    xms_edov: Option<bool>,
+) -> (Option<String>, bool) {
+    let verified = email.is_some() && (email_verified == Some(true) || xms_edov == Some(true));
+    (email, verified)
+}
+
 /// The multi-tenant Entra ID issuer for a tenant: discovery's `{tenantid}` template
 /// filled with the token's `tid`. A token is accepted only when its `iss` is exactly
 /// this, so a token from tenant A can never pass as tenant B's.
@@ -633,6 +648,17 @@ mod tests {
             email_verified: verified,
             ..UpstreamIdentity::default()
         }
+    }
+
+    #[test]
+    fn an_entra_address_counts_only_when_entra_vouches_for_it() {
+        let ada = || Some("ada@example.com".to_owned());
+        assert_eq!(entra_address(ada(), None, Some(true)), (ada(), true));
+        assert_eq!(entra_address(ada(), Some(true), None), (ada(), true));
+        for (verified, edov) in [(None, None), (Some(false), None), (None, Some(false))] {
+            assert_eq!(entra_address(ada(), verified, edov), (ada(), false));
+        }
+        assert_eq!(entra_address(None, Some(true), Some(true)), (None, false));
     }
 
     #[test]

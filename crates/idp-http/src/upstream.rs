@@ -5,7 +5,7 @@
 use crate::settings::{FederationSettings, UpstreamSettings};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use idp_core::federation::{Provider, UpstreamIdentity, entra_issuer};
+use idp_core::federation::{Provider, UpstreamIdentity, entra_address, entra_issuer};
 use idp_core::secret::SecretString;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreJsonWebKeySet, CoreProviderMetadata,
@@ -406,16 +406,14 @@ impl Upstream {
                         text("iss").unwrap_or_default()
                     )));
                 }
-                let email = text("email").or_else(|| text("preferred_username"));
+                let (email, email_verified) =
+                    entra_address(text("email"), flag("email_verified"), flag("xms_edov"));
                 Ok(UpstreamIdentity {
                     provider: self.provider,
                     subject: format!("{tid}/{oid}"),
                     tenant: Some(tid),
                     hosted_domain: None,
-                    // Entra sends no email_verified; an address counts as verified when
-                    // the tenant owns its domain (`xms_edov`, where sent). The tenant
-                    // itself must be on the organization's list.
-                    email_verified: email.is_some() && flag("xms_edov").unwrap_or(true),
+                    email_verified,
                     email,
                     name: text("name"),
                     amr,
