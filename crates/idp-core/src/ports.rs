@@ -12,8 +12,8 @@ use crate::random::Random;
 use crate::records::{
     AdminAssignment, BrowserSession, Consent, CredentialScope, Credentials, Grant, IpListEntry,
     IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, Profile,
-    RecoveryCodeSummary, RefreshToken, RefreshUse, SecondFactorLock, SignInRecord, SigningKey,
-    User, UserStatus,
+    RecoveryCodeSummary, RefreshToken, RefreshUse, Revocation, SecondFactorLock, SignInRecord,
+    SigningKey, User, UserStatus,
 };
 use crate::secret::Password;
 use async_trait::async_trait;
@@ -225,6 +225,24 @@ pub trait GrantRepo: Send + Sync {
     ) -> Result<Option<(RefreshToken, Grant)>, StoreError>;
 }
 
+/// Revocations that must outlive the ephemeral store (a Redis restart, a process
+/// restart in embedded mode). Recorded through [`Change::RecordRevocation`], so the
+/// audit event that says why is saved with it.
+#[async_trait]
+pub trait RevocationRepo: Send + Sync {
+    /// Every revocation still in force at `now`: recorded ones not yet expired, and
+    /// grants revoked at or after `grants_revoked_since` (their `revoked_at`), each of
+    /// those kept until `revoked_at + horizon`.
+    async fn find_revocations(
+        &self,
+        now: Timestamp,
+        grants_revoked_since: Timestamp,
+        horizon: Duration,
+    ) -> Result<Vec<Revocation>, StoreError>;
+    /// Removes recorded revocations expired at `now`; returns how many went.
+    async fn delete_expired_revocations(&self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
 #[async_trait]
 pub trait ConsentRepo: Send + Sync {
     /// Records consent, replacing an earlier one for the same member and client.
@@ -335,6 +353,8 @@ pub enum Change {
         grant: GrantId,
         now: Timestamp,
     },
+    /// Records a revocation durably; touches 0 rows when it was recorded already.
+    RecordRevocation(Revocation),
     /// Removes a client; touches 0 rows when there was none.
     DeleteClient(ClientId),
     /// Removes a member's consent to a client; touches 0 rows when there was none.
@@ -433,6 +453,9 @@ pub trait Ephemeral: Send + Sync {
     ) -> Result<Option<Vec<u8>>, EphemeralError>;
     /// Whether any of `keys` exists, in one round trip.
     async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError>;
+    /// Which of `keys` exist, in order, read at one instant (one atomic step): no
+    /// flush or write falls between the answers for two keys.
+    async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError>;
     /// Adds one; the first increment starts the window of `ttl`.
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
@@ -487,6 +510,7 @@ pub struct Stores {
     pub clients: Arc<dyn ClientRepo>,
     pub keys: Arc<dyn KeyRepo>,
     pub grants: Arc<dyn GrantRepo>,
+    pub revocations: Arc<dyn RevocationRepo>,
     pub consents: Arc<dyn ConsentRepo>,
     pub sessions: Arc<dyn SessionRepo>,
     pub policies: Arc<dyn PolicyRepo>,

@@ -86,6 +86,21 @@ pub async fn run(
                     Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
                     Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),
                 }
+                // Revocation records outlive what they revoke by nothing: past their
+                // expiry the token they name is refused as expired anyway.
+                let now = state.stores.clock.now();
+                match state
+                    .stores
+                    .revocations
+                    .delete_expired_revocations(now)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "expired revocation records removed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "revocation clean-up failed; will try again")
+                    }
+                }
             }
         })
     });

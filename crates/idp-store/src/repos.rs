@@ -412,6 +412,38 @@ fn revoke_grant_on(c: &mut DbConnection, id: &GrantId, now: Timestamp) -> QueryR
     .map_err(db_err)
 }
 
+fn revoked_kind_and_id(revoked: &Revoked) -> (&'static str, &str) {
+    match revoked {
+        Revoked::AccessToken(jti) => ("access_token", jti.as_str()),
+        Revoked::Grant(grant) => ("grant", grant.as_str()),
+    }
+}
+
+/// Inserts a revocation unless it is there already. A concurrent insert of the same one
+/// is a conflict, which `commit`'s retry turns into the "already there" case.
+fn record_revocation_on(c: &mut DbConnection, r: &Revocation) -> QueryResult<u64> {
+    let (kind, id) = revoked_kind_and_id(&r.revoked);
+    let exists = revoked_tokens::table
+        .find((kind, id))
+        .select(revoked_tokens::expires_at)
+        .first::<i64>(c)
+        .optional()
+        .map_err(db_err)?
+        .is_some();
+    if exists {
+        return Ok(0);
+    }
+    diesel::insert_into(revoked_tokens::table)
+        .values((
+            revoked_tokens::kind.eq(kind),
+            revoked_tokens::id.eq(id),
+            revoked_tokens::expires_at.eq(r.expires_at.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
 fn delete_client_on(c: &mut DbConnection, id: &ClientId) -> QueryResult<u64> {
     diesel::delete(clients::table.find(id.as_str()))
         .execute(c)
@@ -460,6 +492,7 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::UpsertConsent(consent) => upsert_consent_on(c, consent),
         Change::DeleteClient(id) => delete_client_on(c, id),
         Change::RevokeGrant { grant, now } => revoke_grant_on(c, grant, *now),
+        Change::RecordRevocation(r) => record_revocation_on(c, r),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
         Change::RecordSignIn(record) => record_sign_in_on(c, record).map(|_| 1),
         Change::Unlink {
@@ -1379,6 +1412,71 @@ impl GrantRepo for Database {
     ) -> QueryResult<Option<(RefreshToken, Grant)>> {
         let digest = digest.as_bytes().to_vec();
         self.run(move |c| load_refresh(c, &digest)).await
+    }
+}
+
+#[async_trait]
+impl RevocationRepo for Database {
+    async fn find_revocations(
+        &self,
+        now: Timestamp,
+        grants_revoked_since: Timestamp,
+        horizon: std::time::Duration,
+    ) -> QueryResult<Vec<Revocation>> {
+        self.run(move |c| {
+            let recorded: Vec<(String, String, i64)> = revoked_tokens::table
+                .filter(revoked_tokens::expires_at.gt(now.as_micros()))
+                .select((
+                    revoked_tokens::kind,
+                    revoked_tokens::id,
+                    revoked_tokens::expires_at,
+                ))
+                .load(c)
+                .map_err(db_err)?;
+            let grants: Vec<(String, Option<i64>)> = grants::table
+                .filter(grants::revoked_at.ge(grants_revoked_since.as_micros()))
+                .select((grants::id, grants::revoked_at))
+                .load(c)
+                .map_err(db_err)?;
+            let mut all = Vec::with_capacity(recorded.len() + grants.len());
+            for (kind, id, expires_at) in recorded {
+                let revoked = match kind.as_str() {
+                    "access_token" => Revoked::AccessToken(id),
+                    "grant" => Revoked::Grant(GrantId::from_string(id)),
+                    other => {
+                        return Err(StoreError::Corrupt(format!(
+                            "unknown revocation kind {other:?}"
+                        )));
+                    }
+                };
+                all.push(Revocation {
+                    revoked,
+                    expires_at: Timestamp::from_micros(expires_at),
+                });
+            }
+            for (id, revoked_at) in grants {
+                if let Some(at) = revoked_at {
+                    all.push(Revocation {
+                        revoked: Revoked::Grant(GrantId::from_string(id)),
+                        expires_at: Timestamp::from_micros(at).plus(horizon),
+                    });
+                }
+            }
+            Ok(all)
+        })
+        .await
+    }
+
+    async fn delete_expired_revocations(&self, now: Timestamp) -> QueryResult<u64> {
+        self.run(move |c| {
+            diesel::delete(
+                revoked_tokens::table.filter(revoked_tokens::expires_at.le(now.as_micros())),
+            )
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err)
+        })
+        .await
     }
 }
 
