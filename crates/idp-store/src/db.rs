@@ -530,6 +530,66 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lost_connections_are_unavailable_and_bad_statements_are_not() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let db_error = |kind, msg: &str| Error::DatabaseError(kind, Box::new(msg.to_owned()));
+        for (kind, msg) in [
+            (DatabaseErrorKind::ClosedConnection, "anything"),
+            (DatabaseErrorKind::UnableToSendCommand, "could not send"),
+            (
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            (
+                DatabaseErrorKind::Unknown,
+                "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            ),
+            (DatabaseErrorKind::Unknown, "no connection to the server\n"),
+            (DatabaseErrorKind::Unknown, "unable to open database file"),
+            (DatabaseErrorKind::Unknown, "disk I/O error"),
+        ] {
+            assert!(
+                matches!(
+                    StoreError::from_diesel(db_error(kind, msg)),
+                    StoreError::Unavailable(_)
+                ),
+                "{msg}"
+            );
+        }
+        assert!(matches!(
+            StoreError::from_diesel(Error::BrokenTransactionManager),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            StoreError::from_diesel(db_error(
+                DatabaseErrorKind::Unknown,
+                "syntax error at or near \"SELEC\""
+            )),
+            StoreError::Backend(_)
+        ));
+        assert!(matches!(
+            StoreError::from_diesel(Error::NotFound),
+            StoreError::Backend(_)
+        ));
+    }
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout() {
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db"),
+            "postgres://u@h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?sslmode=disable"),
+            "postgres://u@h/db?sslmode=disable&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?connect_timeout=2"),
+            "postgres://u@h/db?connect_timeout=2"
+        );
+    }
+
+    #[test]
     fn urls_choose_the_backend() {
         let pg = DbTarget::parse("postgres://u@127.0.0.1/db").unwrap();
         assert_eq!(pg.backend, Backend::Postgres);

@@ -52,6 +52,7 @@ contract_tests! {
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
     keys_publication => sqlite_keys_publication, postgres_keys_publication;
     grants_round_trip_and_revoke => sqlite_grants_round_trip_and_revoke, postgres_grants_round_trip_and_revoke;
+    revocations_recorded_found_and_cleaned_up => sqlite_revocations_recorded_found_and_cleaned_up, postgres_revocations_recorded_found_and_cleaned_up;
     refresh_tokens_rotation_and_reuse => sqlite_refresh_tokens_rotation_and_reuse, postgres_refresh_tokens_rotation_and_reuse;
     refresh_tokens_single_use_under_concurrency => sqlite_refresh_tokens_single_use_under_concurrency, postgres_refresh_tokens_single_use_under_concurrency;
     refresh_tokens_concurrent_use_has_one_winner => sqlite_refresh_tokens_concurrent_use_has_one_winner, postgres_refresh_tokens_concurrent_use_has_one_winner;
@@ -1395,6 +1396,79 @@ mod contracts {
         let ada = insert_member(db, &acme.id, "ada@example.org").await;
         let client = insert_client(db, &acme.id).await;
         (ada.id, client.id)
+    }
+
+    pub async fn revocations_recorded_found_and_cleaned_up(db: &Database) {
+        use idp_core::ports::RevocationRepo;
+        use idp_core::records::{Revocation, Revoked};
+        let (user, client) = grant_setup(db).await;
+        let horizon = std::time::Duration::from_secs(900);
+        let live = Revocation {
+            revoked: Revoked::AccessToken("jti-live".into()),
+            expires_at: at(600),
+        };
+        let dead = Revocation {
+            revoked: Revoked::AccessToken("jti-dead".into()),
+            expires_at: at(100),
+        };
+        let code_only = Revocation {
+            revoked: Revoked::Grant(idp_core::ids::GrantId::generate()),
+            expires_at: at(600),
+        };
+        let record = |r: &Revocation| Change::RecordRevocation(r.clone());
+        let touched =
+            AuditRepo::commit(db, &[record(&live), record(&dead), record(&code_only)], &[])
+                .await
+                .unwrap();
+        assert_eq!(touched, vec![1, 1, 1]);
+        let again = AuditRepo::commit(db, &[record(&live)], &[]).await.unwrap();
+        assert_eq!(again, vec![0], "recorded once");
+        // A grant revoked in its row (refresh-token reuse), one revoked long ago.
+        let recent = grant(&user, &client);
+        let old = grant(&user, &client);
+        GrantRepo::insert_grant(db, &recent).await.unwrap();
+        GrantRepo::insert_grant(db, &old).await.unwrap();
+        GrantRepo::revoke_grant(db, &recent.id, at(150))
+            .await
+            .unwrap();
+        GrantRepo::revoke_grant(db, &old.id, NOW).await.unwrap();
+
+        let now = at(200);
+        let mut found = RevocationRepo::find_revocations(db, now, at(50), horizon)
+            .await
+            .unwrap();
+        found.sort_by_key(|r| format!("{:?}", r.revoked));
+        let mut expected = vec![
+            live.clone(),
+            code_only.clone(),
+            Revocation {
+                revoked: Revoked::Grant(recent.id.clone()),
+                expires_at: at(150).plus(horizon),
+            },
+        ];
+        expected.sort_by_key(|r| format!("{:?}", r.revoked));
+        assert_eq!(
+            found, expected,
+            "unexpired records and lately revoked grants"
+        );
+
+        assert_eq!(
+            RevocationRepo::delete_expired_revocations(db, now)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            RevocationRepo::delete_expired_revocations(db, at(600))
+                .await
+                .unwrap(),
+            2,
+            "expired at exactly expires_at"
+        );
+        let left = RevocationRepo::find_revocations(db, at(600), at(600), horizon)
+            .await
+            .unwrap();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     pub async fn grants_round_trip_and_revoke(db: &Database) {
