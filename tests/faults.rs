@@ -189,6 +189,24 @@ async fn requests_recover_by_themselves_after_postgresql_restarts() {
         StatusCode::OK,
         "a short outage must not fail liveness"
     );
+    // A page a person reads answers a 503 page, not JSON and not a 500.
+    let page = browser
+        .http
+        .get(browser.abs("/account"))
+        .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.headers().contains_key(RETRY_AFTER));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.headers().contains_key("content-security-policy"));
+    assert!(page.text().await.unwrap().contains("try again"));
     let (pg, back) = tokio::task::spawn_blocking(move || {
         pg.start_again();
         (pg, Instant::now())

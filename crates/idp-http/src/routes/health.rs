@@ -24,10 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let limit = state.settings.database.liveness_failure_secs;
     let failing_for = state.db.health().failing_for;
-    let stuck = match failing_for {
-        Some(f) if limit > 0 && f >= Duration::from_secs(limit) => pool_is_stuck(&state).await,
-        _ => false,
-    };
+    let stuck = overdue(failing_for, limit) && pool_is_stuck(&state).await;
     if stuck {
         tracing::error!(
             failing_secs = failing_for.map_or(0, |f| f.as_secs()),
@@ -40,6 +37,11 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({"status": "ok"}))
+}
+
+/// Whether the pool has failed for longer than `limit_secs` (0: never).
+fn overdue(failing_for: Option<Duration>, limit_secs: u64) -> bool {
+    limit_secs > 0 && failing_for.is_some_and(|f| f >= Duration::from_secs(limit_secs))
 }
 
 /// The pool still fails (a request through it) while a direct connection works.
@@ -122,4 +124,21 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
         .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overdue;
+    use std::time::Duration;
+
+    #[test]
+    fn only_a_long_failure_is_worth_probing() {
+        assert!(!overdue(None, 120), "a working pool");
+        assert!(
+            !overdue(Some(Duration::from_secs(30)), 120),
+            "a short outage"
+        );
+        assert!(overdue(Some(Duration::from_secs(120)), 120));
+        assert!(!overdue(Some(Duration::from_secs(9999)), 0), "turned off");
+    }
 }
