@@ -211,18 +211,29 @@ pub trait GrantRepo: Send + Sync {
         grant: &Grant,
         token: &RefreshToken,
     ) -> Result<(), StoreError>;
-    /// Marks a refresh token of `client` used, atomically. A second use revokes its grant
-    /// family. A token of another client is `Invalid` and stays unused.
+    /// Marks a refresh token of `client` used, atomically, and when it was fresh stores
+    /// `next` in its place (same grant and scopes, created `now`) in the same transaction:
+    /// a failure between the two must not leave the client holding only a used token,
+    /// whose retry would look like reuse. A second use revokes its grant family. A token
+    /// of another client is `Invalid` and stays unused.
     async fn use_refresh_token(
         &self,
         digest: &TokenDigest,
         client: &ClientId,
         now: Timestamp,
+        next: &Rotation,
     ) -> Result<RefreshUse, StoreError>;
     async fn find_refresh_token(
         &self,
         digest: &TokenDigest,
     ) -> Result<Option<(RefreshToken, Grant)>, StoreError>;
+}
+
+/// The refresh token that replaces a used one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    pub digest: TokenDigest,
+    pub expires_at: Timestamp,
 }
 
 /// Revocations that must outlive the ephemeral store (a Redis restart, a process

@@ -1345,63 +1345,83 @@ impl GrantRepo for Database {
         digest: &TokenDigest,
         client: &ClientId,
         now: Timestamp,
+        next: &Rotation,
     ) -> QueryResult<RefreshUse> {
         let digest = digest.as_bytes().to_vec();
         let client = client.to_string();
+        let next = next.clone();
+        // SQLite refuses a read transaction's upgrade to a writer under contention
+        // ("database is locked"); the retry runs it again from the start.
         self.run(move |c| {
-            let Some((token, grant)) = load_refresh(c, &digest)? else {
-                return Ok(RefreshUse::Invalid);
-            };
-            if grant.client_id.as_str() != client {
-                return Ok(RefreshUse::Invalid);
-            }
-            // One conditional UPDATE decides which of two concurrent presentations wins.
-            let won = diesel::update(
-                refresh_tokens::table.filter(
-                    refresh_tokens::digest
-                        .eq(&digest)
-                        .and(refresh_tokens::used_at.is_null())
-                        .and(refresh_tokens::expires_at.gt(now.as_micros())),
-                ),
-            )
-            .set(refresh_tokens::used_at.eq(now.as_micros()))
-            .execute(c)
-            .map_err(db_err)?;
-            if won == 1 {
-                // Of concurrent presentations exactly one wins. Should a loser revoke the
-                // grant right after, what the winner receives belongs to a revoked grant:
-                // its refresh token is refused and its access tokens carry the grant id.
-                return Ok(if grant.revoked_at.is_none() {
-                    RefreshUse::Fresh(
-                        RefreshToken {
-                            used_at: Some(now),
-                            ..token
-                        },
-                        grant,
-                    )
-                } else {
-                    RefreshUse::Invalid
-                });
-            }
-            let used_before = refresh_tokens::table
-                .find(&digest)
-                .select(refresh_tokens::used_at)
-                .first::<Option<i64>>(c)
-                .map_err(db_err)?
-                .is_some();
-            if !used_before {
-                return Ok(RefreshUse::Invalid);
-            }
-            // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
-            diesel::update(
-                grants::table
-                    .find(grant.id.as_str())
-                    .filter(grants::revoked_at.is_null()),
-            )
-            .set(grants::revoked_at.eq(now.as_micros()))
-            .execute(c)
-            .map_err(db_err)?;
-            Ok(RefreshUse::Reused { grant_id: grant.id })
+            transaction_with_retry(c, |c| {
+                let Some((token, grant)) = load_refresh(c, &digest)? else {
+                    return Ok(RefreshUse::Invalid);
+                };
+                if grant.client_id.as_str() != client {
+                    return Ok(RefreshUse::Invalid);
+                }
+                // One conditional UPDATE decides which of two concurrent presentations wins.
+                let won = diesel::update(
+                    refresh_tokens::table.filter(
+                        refresh_tokens::digest
+                            .eq(&digest)
+                            .and(refresh_tokens::used_at.is_null())
+                            .and(refresh_tokens::expires_at.gt(now.as_micros())),
+                    ),
+                )
+                .set(refresh_tokens::used_at.eq(now.as_micros()))
+                .execute(c)
+                .map_err(db_err)?;
+                if won == 1 {
+                    // Of concurrent presentations exactly one wins. Should a loser revoke the
+                    // grant right after, what the winner receives belongs to a revoked grant:
+                    // its refresh token is refused and its access tokens carry the grant id.
+                    if grant.revoked_at.is_none() {
+                        let replacement = RefreshToken {
+                            digest: next.digest.clone(),
+                            grant_id: grant.id.clone(),
+                            scopes: token.scopes.clone(),
+                            created_at: now,
+                            expires_at: next.expires_at,
+                            used_at: None,
+                        };
+                        diesel::insert_into(refresh_tokens::table)
+                            .values(&RefreshRow::from(&replacement))
+                            .execute(c)
+                            .map_err(db_err)?;
+                    }
+                    return Ok(if grant.revoked_at.is_none() {
+                        RefreshUse::Fresh(
+                            RefreshToken {
+                                used_at: Some(now),
+                                ..token
+                            },
+                            grant,
+                        )
+                    } else {
+                        RefreshUse::Invalid
+                    });
+                }
+                let used_before = refresh_tokens::table
+                    .find(&digest)
+                    .select(refresh_tokens::used_at)
+                    .first::<Option<i64>>(c)
+                    .map_err(db_err)?
+                    .is_some();
+                if !used_before {
+                    return Ok(RefreshUse::Invalid);
+                }
+                // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
+                diesel::update(
+                    grants::table
+                        .find(grant.id.as_str())
+                        .filter(grants::revoked_at.is_null()),
+                )
+                .set(grants::revoked_at.eq(now.as_micros()))
+                .execute(c)
+                .map_err(db_err)?;
+                Ok(RefreshUse::Reused { grant_id: grant.id })
+            })
         })
         .await
     }

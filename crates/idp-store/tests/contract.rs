@@ -212,6 +212,14 @@ mod fixtures {
         }
     }
 
+    /// A replacement for a refresh token being used, unique per call.
+    pub fn next_token() -> idp_core::ports::Rotation {
+        idp_core::ports::Rotation {
+            digest: TokenDigest::of(idp_core::ids::EventId::generate().as_str()),
+            expires_at: at(7200),
+        }
+    }
+
     pub fn session(user: &UserId, expires_at: Timestamp) -> BrowserSession {
         BrowserSession {
             id: SessionId::generate(),
@@ -1560,9 +1568,10 @@ mod contracts {
 
         // Presented by another client: refused, and left unused for its rightful owner.
         let stranger = ClientId::generate();
-        let refused = GrantRepo::use_refresh_token(db, &first.digest, &stranger, at(1))
-            .await
-            .unwrap();
+        let refused =
+            GrantRepo::use_refresh_token(db, &first.digest, &stranger, at(1), &next_token())
+                .await
+                .unwrap();
         assert_eq!(refused, RefreshUse::Invalid, "a token of another client");
         let found = GrantRepo::find_refresh_token(db, &first.digest)
             .await
@@ -1577,7 +1586,8 @@ mod contracts {
             used_at: Some(at(1)),
             ..first.clone()
         };
-        match GrantRepo::use_refresh_token(db, &first.digest, &client, at(1))
+        let next = next_token();
+        match GrantRepo::use_refresh_token(db, &first.digest, &client, at(1), &next)
             .await
             .unwrap()
         {
@@ -1587,6 +1597,21 @@ mod contracts {
             }
             other => panic!("first use: expected Fresh, got {other:?}"),
         }
+        let replacement = RefreshToken {
+            digest: next.digest.clone(),
+            grant_id: g.id.clone(),
+            scopes: first.scopes.clone(),
+            created_at: at(1),
+            expires_at: next.expires_at,
+            used_at: None,
+        };
+        assert_eq!(
+            GrantRepo::find_refresh_token(db, &next.digest)
+                .await
+                .unwrap(),
+            Some((replacement, g.clone())),
+            "the replacement is stored with the use"
+        );
         let found = GrantRepo::find_refresh_token(db, &first.digest)
             .await
             .unwrap();
@@ -1596,7 +1621,7 @@ mod contracts {
             "find_refresh_token after use"
         );
 
-        let reused = GrantRepo::use_refresh_token(db, &first.digest, &client, at(2))
+        let reused = GrantRepo::use_refresh_token(db, &first.digest, &client, at(2), &next_token())
             .await
             .unwrap();
         assert_eq!(
@@ -1616,9 +1641,10 @@ mod contracts {
         // The rotated token of a revoked family is worthless.
         let rotated = refresh(&g.id, "rt-rotated", at(3600));
         GrantRepo::insert_refresh_token(db, &rotated).await.unwrap();
-        let outcome = GrantRepo::use_refresh_token(db, &rotated.digest, &client, at(3))
-            .await
-            .unwrap();
+        let outcome =
+            GrantRepo::use_refresh_token(db, &rotated.digest, &client, at(3), &next_token())
+                .await
+                .unwrap();
         assert_eq!(
             outcome,
             RefreshUse::Invalid,
@@ -1626,7 +1652,7 @@ mod contracts {
         );
 
         let never = TokenDigest::of("never-issued");
-        let outcome = GrantRepo::use_refresh_token(db, &never, &client, at(3))
+        let outcome = GrantRepo::use_refresh_token(db, &never, &client, at(3), &next_token())
             .await
             .unwrap();
         assert_eq!(outcome, RefreshUse::Invalid, "an unknown token");
@@ -1640,9 +1666,10 @@ mod contracts {
         GrantRepo::insert_grant(db, &other).await.unwrap();
         let expired = refresh(&other.id, "rt-expired", at(10));
         GrantRepo::insert_refresh_token(db, &expired).await.unwrap();
-        let outcome = GrantRepo::use_refresh_token(db, &expired.digest, &client, at(11))
-            .await
-            .unwrap();
+        let outcome =
+            GrantRepo::use_refresh_token(db, &expired.digest, &client, at(11), &next_token())
+                .await
+                .unwrap();
         assert_eq!(outcome, RefreshUse::Invalid, "an expired token");
         let other_now = GrantRepo::find_grant(db, &other.id).await.unwrap().unwrap();
         assert_eq!(
@@ -1651,9 +1678,10 @@ mod contracts {
         );
         let live = refresh(&other.id, "rt-live", at(3600));
         GrantRepo::insert_refresh_token(db, &live).await.unwrap();
-        let outcome = GrantRepo::use_refresh_token(db, &live.digest, &client, at(12))
-            .await
-            .unwrap();
+        let outcome =
+            GrantRepo::use_refresh_token(db, &live.digest, &client, at(12), &next_token())
+                .await
+                .unwrap();
         assert!(matches!(outcome, RefreshUse::Fresh(..)), "{outcome:?}");
 
         assert_conflict(
@@ -1679,7 +1707,7 @@ mod contracts {
             let client = client.clone();
             tasks.spawn(async move {
                 barrier.wait().await;
-                GrantRepo::use_refresh_token(&db, &digest, &client, at(1 + i))
+                GrantRepo::use_refresh_token(&db, &digest, &client, at(1 + i), &next_token())
                     .await
                     .unwrap()
             });

@@ -566,10 +566,15 @@ impl Issuer<'_> {
                 "the scope {extra} was not granted"
             )));
         }
+        let next_value = token(self.stores.random.as_ref());
+        let next = crate::ports::Rotation {
+            digest: TokenDigest::of(&next_value),
+            expires_at: now.plus(lifetimes.refresh),
+        };
         let (old, grant) = match self
             .stores
             .grants
-            .use_refresh_token(&TokenDigest::of(presented), &client.id, now)
+            .use_refresh_token(&TokenDigest::of(presented), &client.id, now, &next)
             .await?
         {
             RefreshUse::Fresh(token, grant) => (token, grant),
@@ -631,10 +636,9 @@ impl Issuer<'_> {
                 "the member can no longer sign in",
             ));
         };
-        // RFC 6749 §6: the new refresh token carries the scope of the one it replaces.
-        let (value, record) =
-            self.new_refresh_token(&grant.id, &old.scopes, now, lifetimes.refresh);
-        self.stores.grants.insert_refresh_token(&record).await?;
+        // RFC 6749 §6: the new refresh token, stored with the use of the old one, carries
+        // the scope of the one it replaces.
+        let value = next_value;
         let auth_time = grant.auth_time.unwrap_or(grant.created_at);
         let access = self.access_token(
             client,
