@@ -243,6 +243,7 @@ pub struct Database {
     health: Arc<Health>,
     target: DbTarget,
     busy_timeout: Duration,
+    acquire_timeout: Duration,
 }
 
 impl std::fmt::Debug for Database {
@@ -307,6 +308,7 @@ impl Database {
             health,
             target: target.clone(),
             busy_timeout: options.busy_timeout,
+            acquire_timeout: options.acquire_timeout,
         })
     }
 
@@ -335,10 +337,11 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
+        // Bounded like the pool's own wait, so that during an outage requests fail
+        // after the acquire timeout instead of queueing here without end.
+        let _permit = tokio::time::timeout(self.acquire_timeout, self.permits.acquire())
             .await
+            .map_err(|_| StoreError::Unavailable("every database connection is busy".into()))?
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let pool = self.pool.clone();
         let health = self.health.clone();

@@ -90,19 +90,23 @@ impl RevocationCache<'_> {
         self.ephemeral.put(LOADED_KEY, b"1", LOADED_TTL).await?;
         Ok(all)
     }
+}
 
-    /// Caches a revocation the caller has just recorded in the database. When the cache
-    /// cannot take it, the marker is dropped (best effort) so the next check reloads.
-    pub async fn remember(&self, now: Timestamp, r: &Revocation) -> Result<(), EphemeralError> {
-        let Some(ttl) = ttl_until(r.expires_at, now) else {
-            return Ok(());
-        };
-        let written = self.ephemeral.put(&cache_key(&r.revoked), b"1", ttl).await;
-        if written.is_err() {
-            let _ = self.ephemeral.delete(LOADED_KEY).await;
-        }
-        written
+/// Caches a revocation the caller has just recorded in the database. When the cache
+/// cannot take it, the marker is dropped (best effort) so the next check reloads.
+pub async fn remember(
+    ephemeral: &dyn Ephemeral,
+    now: Timestamp,
+    r: &Revocation,
+) -> Result<(), EphemeralError> {
+    let Some(ttl) = ttl_until(r.expires_at, now) else {
+        return Ok(());
+    };
+    let written = ephemeral.put(&cache_key(&r.revoked), b"1", ttl).await;
+    if written.is_err() {
+        let _ = ephemeral.delete(LOADED_KEY).await;
     }
+    written
 }
 
 #[cfg(test)]
@@ -238,7 +242,7 @@ mod tests {
     /// As the use cases do it: the database first, then the cache.
     async fn revoke(c: &RevocationCache<'_>, durable: &Durable, r: Revocation) {
         durable.recorded.lock().unwrap().push(r.clone());
-        c.remember(NOW, &r).await.unwrap();
+        remember(c.ephemeral, NOW, &r).await.unwrap();
     }
 
     #[tokio::test]
@@ -312,7 +316,7 @@ mod tests {
         let r = token("c", 600);
         db.recorded.lock().unwrap().push(r.clone());
         eph.fail_writes.store(true, Ordering::SeqCst);
-        assert!(c.remember(NOW, &r).await.is_err());
+        assert!(remember(&eph, NOW, &r).await.is_err());
         eph.fail_writes.store(false, Ordering::SeqCst);
         assert!(!eph.has(LOADED_KEY));
         assert!(c.is_revoked(NOW, "c", None).await.unwrap());

@@ -5,7 +5,7 @@
 use super::authorize::{AuthorizeRequest, ClaimsRequest};
 use super::claims::member_claims;
 use super::error::{OAuthError, OAuthErrorCode};
-use super::revocation::{RevocationCache, RevocationError};
+use super::revocation::{self, RevocationCache, RevocationError};
 use super::{pkce, scope};
 use crate::client::{Client, GrantType, SigningAlg};
 use crate::clock::Timestamp;
@@ -213,22 +213,19 @@ async fn revoke_grant(
         crate::ports::Change::RecordRevocation(revocation.clone()),
     ];
     let event = revocation_event(stores, client, member, detail);
-    record_then_cache(stores, access_ttl, &changes, event, &revocation).await
+    record_then_cache(stores, &changes, event, &revocation).await
 }
 
 /// Writes a revocation to the database with its audit event, then to the cache: a
 /// revocation the cache lost is found again in the database.
 async fn record_then_cache(
     stores: &Stores,
-    horizon: Duration,
     changes: &[crate::ports::Change],
     event: crate::audit::NewAuditEvent,
     revocation: &Revocation,
 ) -> Result<(), OAuthError> {
     stores.audit.commit(changes, &[event]).await?;
-    revocation_cache(stores, horizon)
-        .remember(stores.clock.now(), revocation)
-        .await?;
+    revocation::remember(stores.ephemeral.as_ref(), stores.clock.now(), revocation).await?;
     Ok(())
 }
 
@@ -594,7 +591,6 @@ impl Issuer<'_> {
                 );
                 record_then_cache(
                     self.stores,
-                    self.lifetimes.access,
                     &[crate::ports::Change::RecordRevocation(revocation.clone())],
                     event,
                     &revocation,
@@ -763,7 +759,6 @@ impl Issuer<'_> {
                 );
                 record_then_cache(
                     self.stores,
-                    self.lifetimes.access,
                     &[crate::ports::Change::RecordRevocation(revocation.clone())],
                     event,
                     &revocation,
