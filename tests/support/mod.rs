@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod flow;
+pub mod processes;
 pub mod smtp;
 
 use std::io::{BufRead as _, BufReader};
@@ -70,7 +71,12 @@ pub struct Server {
 impl Server {
     /// Starts `idp serve` in `dir` on a free port and waits until it answers /healthz.
     pub async fn start(dir: &Path, env: &[(&str, &str)]) -> Server {
-        let port = free_port();
+        Server::start_on(dir, env, free_port()).await
+    }
+
+    /// As [`Server::start`] on `port`: a restarted server keeps its address and so its
+    /// issuer.
+    pub async fn start_on(dir: &Path, env: &[(&str, &str)], port: u16) -> Server {
         let bind = format!("127.0.0.1:{port}");
         let mut all: Vec<(&str, &str)> = vec![("IDP_SERVER__BIND", bind.as_str())];
         all.extend_from_slice(env);
@@ -114,6 +120,14 @@ impl Server {
 
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap()
     }
 
     /// Sends SIGTERM and waits for the process to exit.

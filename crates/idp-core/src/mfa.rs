@@ -1050,6 +1050,9 @@ mod tests {
         async fn exists_any(&self, _: &[&str]) -> std::result::Result<bool, EphemeralError> {
             unreachable!()
         }
+        async fn exists_each(&self, _: &[&str]) -> std::result::Result<Vec<bool>, EphemeralError> {
+            unreachable!()
+        }
         async fn incr(&self, _: &str, _: Duration) -> std::result::Result<u64, EphemeralError> {
             unreachable!()
         }

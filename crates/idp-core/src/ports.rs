@@ -12,8 +12,8 @@ use crate::random::Random;
 use crate::records::{
     AdminAssignment, BrowserSession, Consent, CredentialScope, Credentials, Grant, IpListEntry,
     IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, Profile,
-    RecoveryCodeSummary, RefreshToken, RefreshUse, SecondFactorLock, SignInRecord, SigningKey,
-    User, UserStatus,
+    RecoveryCodeSummary, RefreshToken, RefreshUse, Revocation, SecondFactorLock, SignInRecord,
+    SigningKey, User, UserStatus,
 };
 use crate::secret::Password;
 use async_trait::async_trait;
@@ -226,18 +226,47 @@ pub trait GrantRepo: Send + Sync {
         grant: &Grant,
         token: &RefreshToken,
     ) -> Result<(), StoreError>;
-    /// Marks a refresh token of `client` used, atomically. A second use revokes its grant
-    /// family. A token of another client is `Invalid` and stays unused.
+    /// Marks a refresh token of `client` used, atomically, and when it was fresh stores
+    /// `next` in its place (same grant and scopes, created `now`) in the same transaction:
+    /// a failure between the two must not leave the client holding only a used token,
+    /// whose retry would look like reuse. A second use revokes its grant family. A token
+    /// of another client is `Invalid` and stays unused.
     async fn use_refresh_token(
         &self,
         digest: &TokenDigest,
         client: &ClientId,
         now: Timestamp,
+        next: &Rotation,
     ) -> Result<RefreshUse, StoreError>;
     async fn find_refresh_token(
         &self,
         digest: &TokenDigest,
     ) -> Result<Option<(RefreshToken, Grant)>, StoreError>;
+}
+
+/// The refresh token that replaces a used one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    pub digest: TokenDigest,
+    pub expires_at: Timestamp,
+}
+
+/// Revocations that must outlive the ephemeral store (a Redis restart, a process
+/// restart in embedded mode). Recorded through [`Change::RecordRevocation`], so the
+/// audit event that says why is saved with it.
+#[async_trait]
+pub trait RevocationRepo: Send + Sync {
+    /// Every revocation still in force at `now`: recorded ones not yet expired, and
+    /// grants revoked at or after `grants_revoked_since` (their `revoked_at`), each of
+    /// those kept until `revoked_at + horizon`.
+    async fn find_revocations(
+        &self,
+        now: Timestamp,
+        grants_revoked_since: Timestamp,
+        horizon: Duration,
+    ) -> Result<Vec<Revocation>, StoreError>;
+    /// Removes recorded revocations expired at `now`; returns how many went.
+    async fn delete_expired_revocations(&self, now: Timestamp) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
@@ -350,6 +379,8 @@ pub enum Change {
         grant: GrantId,
         now: Timestamp,
     },
+    /// Records a revocation durably; touches 0 rows when it was recorded already.
+    RecordRevocation(Revocation),
     /// Removes a client; touches 0 rows when there was none.
     DeleteClient(ClientId),
     /// Removes a member's consent to a client; touches 0 rows when there was none.
@@ -458,6 +489,9 @@ pub trait Ephemeral: Send + Sync {
     ) -> Result<Option<Vec<u8>>, EphemeralError>;
     /// Whether any of `keys` exists, in one round trip.
     async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError>;
+    /// Which of `keys` exist, in order, read at one instant (one atomic step): no
+    /// flush or write falls between the answers for two keys.
+    async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError>;
     /// Adds one; the first increment starts the window of `ttl`.
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
@@ -512,6 +546,7 @@ pub struct Stores {
     pub clients: Arc<dyn ClientRepo>,
     pub keys: Arc<dyn KeyRepo>,
     pub grants: Arc<dyn GrantRepo>,
+    pub revocations: Arc<dyn RevocationRepo>,
     pub consents: Arc<dyn ConsentRepo>,
     pub sessions: Arc<dyn SessionRepo>,
     pub policies: Arc<dyn PolicyRepo>,

@@ -197,6 +197,22 @@ pub struct Grant {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// What a revocation ends: one access token (by its `jti`), or a grant and every
+/// token issued under it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Revoked {
+    AccessToken(String),
+    Grant(GrantId),
+}
+
+/// A revocation recorded durably, kept until `expires_at`, when nothing it revokes
+/// could be used any more anyway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revocation {
+    pub revoked: Revoked,
+    pub expires_at: Timestamp,
+}
+
 /// A refresh token, known only by its digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefreshToken {

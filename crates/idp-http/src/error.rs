@@ -2,7 +2,7 @@
 //! a generic body with an operation id and logs the cause under the same id.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use idp_core::admin::AdminError;
 use idp_core::audit_jobs::ExportError;
@@ -10,6 +10,10 @@ use idp_core::authz::AuthzError;
 use idp_core::mfa::SecondFactorError;
 use idp_core::password_policy::ChangeError;
 use idp_core::ports::{EphemeralError, PasswordError, StoreError};
+
+/// What a 503 tells clients (RFC 9110 §10.2.3): seconds to wait before trying again.
+/// Short, since a lost database connection is replaced within a few seconds.
+pub const RETRY_AFTER_SECS: &str = "5";
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -151,7 +155,11 @@ impl ResponseError for HttpError {
             }
             other => serde_json::json!({"error": other.to_string()}),
         };
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((RETRY_AFTER, RETRY_AFTER_SECS));
+        }
+        response
             .insert_header((CONTENT_TYPE, "application/json"))
             .insert_header((CACHE_CONTROL, "no-store"))
             .body(body.to_string())

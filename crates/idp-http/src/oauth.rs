@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE,
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE,
 };
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine as _;
@@ -29,13 +29,18 @@ pub fn error_json(error: &OAuthError, basic_challenge: bool) -> HttpResponse {
         OAuthErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::BAD_REQUEST,
     };
-    if status.is_server_error() {
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        tracing::warn!(error = %error, "OAuth endpoint unavailable");
+    } else if status.is_server_error() {
         tracing::error!(error = %error, "token endpoint failure");
     }
     let mut response = HttpResponse::build(status);
     response
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.insert_header((RETRY_AFTER, crate::error::RETRY_AFTER_SECS));
+    }
     // RFC 6749 §5.2: a 401 answers with the scheme the client tried.
     if status == StatusCode::UNAUTHORIZED {
         let scheme = if basic_challenge {

@@ -4,7 +4,7 @@
 use crate::routes;
 use crate::state::AppState;
 use actix_web::dev::Service as _;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpServer, web};
 use std::future::Future;
 use std::net::TcpListener;
@@ -25,6 +25,11 @@ pub async fn run(
         App::new()
             .app_data(app_data.clone())
             .app_data(web::FormConfig::default().limit(64 * 1024))
+            // Innermost, so the page it substitutes still gets the headers below.
+            .wrap(ErrorHandlers::new().handler(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                crate::pages::unavailable_page,
+            ))
             .wrap(
                 DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))
@@ -85,6 +90,21 @@ pub async fn run(
                     Ok(0) => {}
                     Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
                     Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),
+                }
+                // Revocation records outlive what they revoke by nothing: past their
+                // expiry the token they name is refused as expired anyway.
+                let now = state.stores.clock.now();
+                match state
+                    .stores
+                    .revocations
+                    .delete_expired_revocations(now)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "expired revocation records removed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "revocation clean-up failed; will try again")
+                    }
                 }
             }
         })

@@ -187,6 +187,9 @@ pub struct DatabaseSettings {
     pub sqlite_busy_timeout_ms: u64,
     /// Apply pending migrations when `idp serve` starts.
     pub migrate_on_start: bool,
+    /// `/healthz` fails once the pool has handed out no working connection for this
+    /// many seconds while a fresh connection to the database works; 0 turns it off.
+    pub liveness_failure_secs: u64,
 }
 
 impl Default for DatabaseSettings {
@@ -198,6 +201,7 @@ impl Default for DatabaseSettings {
             startup_retry_secs: 30,
             sqlite_busy_timeout_ms: 5000,
             migrate_on_start: true,
+            liveness_failure_secs: 120,
         }
     }
 }

@@ -213,6 +213,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         clients: shared.clone(),
         keys: shared.clone(),
         grants: shared.clone(),
+        revocations: shared.clone(),
         consents: shared.clone(),
         sessions: shared.clone(),
         policies: shared.clone(),

@@ -1,6 +1,8 @@
 //! The durable database: one diesel connection type over PostgreSQL and SQLite, an
 //! r2d2 pool with timeouts, embedded migrations, and a blocking wrapper that keeps
-//! diesel off the async threads.
+//! diesel off the async threads. A connection that failed with a connection-class error
+//! is discarded; after such a failure, idle connections are checked before use, and the
+//! pool reconnects with backoff (r2d2's, up to half the acquire timeout).
 
 use diesel::connection::SimpleConnection as _;
 use diesel::pg::PgConnection;
@@ -9,7 +11,8 @@ use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness as _, embed_migrations};
 use idp_core::ports::StoreError;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
@@ -89,22 +92,31 @@ impl Default for DbOptions {
     }
 }
 
+/// A pooled connection with what the pool needs to know about it.
+pub struct PooledDb {
+    conn: DbConnection,
+    /// A connection-class error was seen on it: the pool discards it when it comes back.
+    broken: bool,
+    /// The failure epoch at which it was last known good (see [`Health`]).
+    checked_epoch: u64,
+}
+
 /// Opens connections of the configured backend (the derive's `establish` would guess).
 #[derive(Debug)]
 pub struct DbManager {
     target: DbTarget,
     busy_timeout: Duration,
+    health: Arc<Health>,
 }
 
-impl ManageConnection for DbManager {
-    type Connection = DbConnection;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+impl DbManager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match self.target.backend {
-            Backend::Postgres => PgConnection::establish(&self.target.location)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                PgConnection::establish(&with_connect_timeout(&self.target.location))
+                    .map(DbConnection::Postgres)
+                    .map_err(r2d2::Error::ConnectionError)
+            }
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target.location)
                     .map_err(r2d2::Error::ConnectionError)?;
@@ -120,15 +132,106 @@ impl ManageConnection for DbManager {
             }
         }
     }
+}
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
+/// libpq waits forever for an unreachable host unless told otherwise; the pool's
+/// reconnection threads must not hang on one.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}connect_timeout=5")
+}
+
+impl ManageConnection for DbManager {
+    type Connection = PooledDb;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<PooledDb, r2d2::Error> {
+        let conn = self.open()?;
+        Ok(PooledDb {
+            conn,
+            broken: false,
+            checked_epoch: self.health.epoch(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PooledDb) -> Result<(), r2d2::Error> {
+        conn.conn
+            .batch_execute("SELECT 1")
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut PooledDb) -> bool {
+        // Diesel's own test: a transaction left open or a transaction manager in error.
+        conn.broken || diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
     }
+}
+
+/// How the database has been answering: counts failures, remembers since when it has
+/// been failing, and an epoch that moves at each connection-class failure so that idle
+/// connections from before it are checked before use.
+#[derive(Debug, Default)]
+pub struct Health {
+    epoch: AtomicU64,
+    /// Whether `failing_since` is set, read without the lock on every success.
+    failing: std::sync::atomic::AtomicBool,
+    unavailable_total: AtomicU64,
+    failing_since: Mutex<Option<Instant>>,
+}
+
+impl Health {
+    fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    fn failing_since(&self) -> Option<Instant> {
+        *self
+            .failing_since
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn failed(&self, error: &str) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.unavailable_total.fetch_add(1, Ordering::Relaxed);
+        let mut since = self
+            .failing_since
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if since.is_none() {
+            *since = Some(Instant::now());
+            self.failing.store(true, Ordering::Release);
+            tracing::warn!(%error, "database unavailable; answering 503 until it is back");
+        }
+    }
+
+    fn succeeded(&self) {
+        if !self.failing.load(Ordering::Acquire) {
+            return;
+        }
+        let mut since = self
+            .failing_since
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.failing.store(false, Ordering::Release);
+        if let Some(started) = since.take() {
+            tracing::warn!(
+                after_ms = started.elapsed().as_millis() as u64,
+                "database available again"
+            );
+        }
+    }
+}
+
+/// What `/healthz` and `/metrics` read about the database.
+#[derive(Clone, Copy, Debug)]
+pub struct HealthReport {
+    /// Requests that failed because the database was unreachable.
+    pub unavailable_total: u64,
+    /// How long the pool has failed to hand out a working connection (none: it works).
+    pub failing_for: Option<Duration>,
 }
 
 /// The database handle the repositories share. Cheap to clone.
@@ -137,6 +240,10 @@ pub struct Database {
     pool: Pool<DbManager>,
     permits: Arc<Semaphore>,
     backend: Backend,
+    health: Arc<Health>,
+    target: DbTarget,
+    busy_timeout: Duration,
+    acquire_timeout: Duration,
 }
 
 impl std::fmt::Debug for Database {
@@ -159,9 +266,11 @@ impl Database {
                 StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        let health = Arc::new(Health::default());
         let manager = DbManager {
             target: target.clone(),
             busy_timeout: options.busy_timeout,
+            health: health.clone(),
         };
         let deadline = Instant::now() + options.startup_retry;
         let mut backoff = Duration::from_millis(200);
@@ -187,6 +296,7 @@ impl Database {
             .max_size(options.max_connections.max(1))
             .min_idle(Some(1))
             .connection_timeout(options.acquire_timeout)
+            // Checked only after a failure (see `checkout`), not on every request.
             .test_on_check_out(false)
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
@@ -195,6 +305,10 @@ impl Database {
             pool,
             permits,
             backend: target.backend,
+            health,
+            target: target.clone(),
+            busy_timeout: options.busy_timeout,
+            acquire_timeout: options.acquire_timeout,
         })
     }
 
@@ -208,7 +322,7 @@ impl Database {
             .pool
             .get()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let applied = match &mut *conn {
+        let applied = match &mut conn.conn {
             DbConnection::Postgres(c) => {
                 c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions)
             }
@@ -223,17 +337,27 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
+        // Bounded like the pool's own wait, so that during an outage requests fail
+        // after the acquire timeout instead of queueing here without end.
+        let _permit = tokio::time::timeout(self.acquire_timeout, self.permits.acquire())
             .await
+            .map_err(|_| StoreError::Unavailable("every database connection is busy".into()))?
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let pool = self.pool.clone();
+        let health = self.health.clone();
         let joined = tokio::task::spawn_blocking(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-            f(&mut conn)
+            let result = checkout(&pool, &health).and_then(|mut conn| {
+                let result = f(&mut conn.conn);
+                if matches!(result, Err(StoreError::Unavailable(_))) {
+                    conn.broken = true;
+                }
+                result
+            });
+            match &result {
+                Err(StoreError::Unavailable(e)) => health.failed(e),
+                _ => health.succeeded(),
+            }
+            result
         })
         .await;
         match joined {
@@ -251,6 +375,66 @@ impl Database {
         })
         .await
     }
+
+    /// Whether the database answers a connection of its own, outside the pool. Tells a
+    /// database that is down from a pool that cannot recover.
+    pub async fn probe_directly(&self, timeout: Duration) -> Result<(), StoreError> {
+        let manager = DbManager {
+            target: self.target.clone(),
+            busy_timeout: self.busy_timeout,
+            health: Arc::new(Health::default()),
+        };
+        let probe = tokio::task::spawn_blocking(move || {
+            let mut conn = manager
+                .connect()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            manager
+                .is_valid(&mut conn)
+                .map_err(|e| StoreError::Unavailable(e.to_string()))
+        });
+        match tokio::time::timeout(timeout, probe).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(StoreError::Backend(e.to_string())),
+            Err(_) => Err(StoreError::Unavailable(
+                "the database did not answer in time".into(),
+            )),
+        }
+    }
+
+    pub fn health(&self) -> HealthReport {
+        HealthReport {
+            unavailable_total: self.health.unavailable_total.load(Ordering::Relaxed),
+            failing_for: self.health.failing_since().map(|t| t.elapsed()),
+        }
+    }
+}
+
+/// A connection that works as far as we know: after a connection-class failure (the
+/// epoch moved), an idle connection from before it is checked with `SELECT 1` first and
+/// discarded when dead, so one database restart costs one failed request, not one per
+/// pooled connection.
+fn checkout(
+    pool: &Pool<DbManager>,
+    health: &Health,
+) -> Result<r2d2::PooledConnection<DbManager>, StoreError> {
+    // Bounded: each dead connection is dropped, and the pool holds at most max_size.
+    for _ in 0..=pool.max_size() {
+        let mut conn = pool
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let epoch = health.epoch();
+        if conn.checked_epoch >= epoch {
+            return Ok(conn);
+        }
+        match conn.conn.batch_execute("SELECT 1") {
+            Ok(()) => {
+                conn.checked_epoch = epoch;
+                return Ok(conn);
+            }
+            Err(_) => conn.broken = true,
+        }
+    }
+    Err(StoreError::Unavailable("no pooled connection works".into()))
 }
 
 fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
@@ -276,13 +460,66 @@ impl FromDiesel for StoreError {
                     constraint: info.constraint_name().unwrap_or(info.message()).to_owned(),
                 }
             }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => StoreError::Unavailable(info.message().to_owned()),
+            Error::DatabaseError(_, info) if is_connection_loss(info.message()) => {
                 StoreError::Unavailable(info.message().to_owned())
             }
+            // A transaction broken under diesel: the connection died in the middle of it.
+            Error::BrokenTransactionManager => StoreError::Unavailable(e.to_string()),
             Error::DeserializationError(e) => StoreError::Corrupt(e.to_string()),
-            other => StoreError::Backend(other.to_string()),
+            other => {
+                let text = other.to_string();
+                if is_connection_loss(&text) {
+                    StoreError::Unavailable(text)
+                } else {
+                    StoreError::Backend(text)
+                }
+            }
         }
     }
+}
+
+/// Whether a driver message says the database cannot be reached, rather than that a
+/// statement is wrong; SQLite reports a file it can no longer open, read or write the
+/// same way. Any of these is worth a retry later, so they answer 503, not 500.
+///
+/// Diesel 2.3 over libpq, by experiment (`pg_ctl stop -m fast`): a query running at
+/// the time gets `ClosedConnection` "terminating connection due to administrator
+/// command"; the first query on an idle connection `ClosedConnection` "server closed
+/// the connection unexpectedly"; every later one `UnableToSendCommand` "no connection to
+/// the server" (before, a 500 for good, since the pool kept the connection); a new
+/// connection `BadConnection` "… Connection refused". The kinds are matched above; the
+/// messages here catch the shapes that arrive as `Unknown`.
+pub fn is_connection_loss(message: &str) -> bool {
+    const SHAPES: &[&str] = &[
+        // PostgreSQL / libpq
+        "server closed the connection",
+        "terminating connection",
+        "no connection to the server",
+        "could not connect to server",
+        "connection to server",
+        "could not receive data from server",
+        "could not send data to server",
+        "connection not open",
+        "connection refused",
+        "connection reset",
+        "broken pipe",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "ssl connection has been closed unexpectedly",
+        "lost synchronization with server",
+        // SQLite: the file went away, cannot be read or written
+        "unable to open database file",
+        "disk i/o error",
+        "attempt to write a readonly database",
+        "database or disk is full",
+    ];
+    let lower = message.to_ascii_lowercase();
+    SHAPES.iter().any(|s| lower.contains(s))
 }
 
 /// Whether a failed transaction may succeed when run again: SQLite's writer lock was
@@ -300,6 +537,66 @@ pub(crate) fn is_retryable(e: &StoreError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lost_connections_are_unavailable_and_bad_statements_are_not() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let db_error = |kind, msg: &str| Error::DatabaseError(kind, Box::new(msg.to_owned()));
+        for (kind, msg) in [
+            (DatabaseErrorKind::ClosedConnection, "anything"),
+            (DatabaseErrorKind::UnableToSendCommand, "could not send"),
+            (
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            (
+                DatabaseErrorKind::Unknown,
+                "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            ),
+            (DatabaseErrorKind::Unknown, "no connection to the server\n"),
+            (DatabaseErrorKind::Unknown, "unable to open database file"),
+            (DatabaseErrorKind::Unknown, "disk I/O error"),
+        ] {
+            assert!(
+                matches!(
+                    StoreError::from_diesel(db_error(kind, msg)),
+                    StoreError::Unavailable(_)
+                ),
+                "{msg}"
+            );
+        }
+        assert!(matches!(
+            StoreError::from_diesel(Error::BrokenTransactionManager),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            StoreError::from_diesel(db_error(
+                DatabaseErrorKind::Unknown,
+                "syntax error at or near \"SELEC\""
+            )),
+            StoreError::Backend(_)
+        ));
+        assert!(matches!(
+            StoreError::from_diesel(Error::NotFound),
+            StoreError::Backend(_)
+        ));
+    }
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout() {
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db"),
+            "postgres://u@h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?sslmode=disable"),
+            "postgres://u@h/db?sslmode=disable&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?connect_timeout=2"),
+            "postgres://u@h/db?connect_timeout=2"
+        );
+    }
 
     #[test]
     fn urls_choose_the_backend() {

@@ -9,7 +9,7 @@ mod repos;
 mod rows;
 pub mod schema;
 
-pub use db::{Backend, Database, DbOptions, DbTarget};
+pub use db::{Backend, Database, DbOptions, DbTarget, HealthReport};
 pub use ephemeral::memory::MemoryEphemeral;
 pub use ephemeral::redis::{RedisEphemeral, RedisOptions};
 pub use mail::{LettreMailer, SmtpOptions, SmtpSecurity};

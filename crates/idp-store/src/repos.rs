@@ -445,6 +445,38 @@ fn revoke_grant_on(c: &mut DbConnection, id: &GrantId, now: Timestamp) -> QueryR
     .map_err(db_err)
 }
 
+fn revoked_kind_and_id(revoked: &Revoked) -> (&'static str, &str) {
+    match revoked {
+        Revoked::AccessToken(jti) => ("access_token", jti.as_str()),
+        Revoked::Grant(grant) => ("grant", grant.as_str()),
+    }
+}
+
+/// Inserts a revocation unless it is there already. A concurrent insert of the same one
+/// is a conflict, which `commit`'s retry turns into the "already there" case.
+fn record_revocation_on(c: &mut DbConnection, r: &Revocation) -> QueryResult<u64> {
+    let (kind, id) = revoked_kind_and_id(&r.revoked);
+    let exists = revoked_tokens::table
+        .find((kind, id))
+        .select(revoked_tokens::expires_at)
+        .first::<i64>(c)
+        .optional()
+        .map_err(db_err)?
+        .is_some();
+    if exists {
+        return Ok(0);
+    }
+    diesel::insert_into(revoked_tokens::table)
+        .values((
+            revoked_tokens::kind.eq(kind),
+            revoked_tokens::id.eq(id),
+            revoked_tokens::expires_at.eq(r.expires_at.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
 fn delete_client_on(c: &mut DbConnection, id: &ClientId) -> QueryResult<u64> {
     diesel::delete(clients::table.find(id.as_str()))
         .execute(c)
@@ -493,6 +525,7 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::UpsertConsent(consent) => upsert_consent_on(c, consent),
         Change::DeleteClient(id) => delete_client_on(c, id),
         Change::RevokeGrant { grant, now } => revoke_grant_on(c, grant, *now),
+        Change::RecordRevocation(r) => record_revocation_on(c, r),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
         Change::RecordSignIn(record) => record_sign_in_on(c, record).map(|_| 1),
         Change::Unlink {
@@ -1364,63 +1397,83 @@ impl GrantRepo for Database {
         digest: &TokenDigest,
         client: &ClientId,
         now: Timestamp,
+        next: &Rotation,
     ) -> QueryResult<RefreshUse> {
         let digest = digest.as_bytes().to_vec();
         let client = client.to_string();
+        let next = next.clone();
+        // SQLite refuses a read transaction's upgrade to a writer under contention
+        // ("database is locked"); the retry runs it again from the start.
         self.run(move |c| {
-            let Some((token, grant)) = load_refresh(c, &digest)? else {
-                return Ok(RefreshUse::Invalid);
-            };
-            if grant.client_id.as_str() != client {
-                return Ok(RefreshUse::Invalid);
-            }
-            // One conditional UPDATE decides which of two concurrent presentations wins.
-            let won = diesel::update(
-                refresh_tokens::table.filter(
-                    refresh_tokens::digest
-                        .eq(&digest)
-                        .and(refresh_tokens::used_at.is_null())
-                        .and(refresh_tokens::expires_at.gt(now.as_micros())),
-                ),
-            )
-            .set(refresh_tokens::used_at.eq(now.as_micros()))
-            .execute(c)
-            .map_err(db_err)?;
-            if won == 1 {
-                // Of concurrent presentations exactly one wins. Should a loser revoke the
-                // grant right after, what the winner receives belongs to a revoked grant:
-                // its refresh token is refused and its access tokens carry the grant id.
-                return Ok(if grant.revoked_at.is_none() {
-                    RefreshUse::Fresh(
-                        RefreshToken {
-                            used_at: Some(now),
-                            ..token
-                        },
-                        grant,
-                    )
-                } else {
-                    RefreshUse::Invalid
-                });
-            }
-            let used_before = refresh_tokens::table
-                .find(&digest)
-                .select(refresh_tokens::used_at)
-                .first::<Option<i64>>(c)
-                .map_err(db_err)?
-                .is_some();
-            if !used_before {
-                return Ok(RefreshUse::Invalid);
-            }
-            // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
-            diesel::update(
-                grants::table
-                    .find(grant.id.as_str())
-                    .filter(grants::revoked_at.is_null()),
-            )
-            .set(grants::revoked_at.eq(now.as_micros()))
-            .execute(c)
-            .map_err(db_err)?;
-            Ok(RefreshUse::Reused { grant_id: grant.id })
+            transaction_with_retry(c, |c| {
+                let Some((token, grant)) = load_refresh(c, &digest)? else {
+                    return Ok(RefreshUse::Invalid);
+                };
+                if grant.client_id.as_str() != client {
+                    return Ok(RefreshUse::Invalid);
+                }
+                // One conditional UPDATE decides which of two concurrent presentations wins.
+                let won = diesel::update(
+                    refresh_tokens::table.filter(
+                        refresh_tokens::digest
+                            .eq(&digest)
+                            .and(refresh_tokens::used_at.is_null())
+                            .and(refresh_tokens::expires_at.gt(now.as_micros())),
+                    ),
+                )
+                .set(refresh_tokens::used_at.eq(now.as_micros()))
+                .execute(c)
+                .map_err(db_err)?;
+                if won == 1 {
+                    // Of concurrent presentations exactly one wins. Should a loser revoke the
+                    // grant right after, what the winner receives belongs to a revoked grant:
+                    // its refresh token is refused and its access tokens carry the grant id.
+                    if grant.revoked_at.is_none() {
+                        let replacement = RefreshToken {
+                            digest: next.digest.clone(),
+                            grant_id: grant.id.clone(),
+                            scopes: token.scopes.clone(),
+                            created_at: now,
+                            expires_at: next.expires_at,
+                            used_at: None,
+                        };
+                        diesel::insert_into(refresh_tokens::table)
+                            .values(&RefreshRow::from(&replacement))
+                            .execute(c)
+                            .map_err(db_err)?;
+                    }
+                    return Ok(if grant.revoked_at.is_none() {
+                        RefreshUse::Fresh(
+                            RefreshToken {
+                                used_at: Some(now),
+                                ..token
+                            },
+                            grant,
+                        )
+                    } else {
+                        RefreshUse::Invalid
+                    });
+                }
+                let used_before = refresh_tokens::table
+                    .find(&digest)
+                    .select(refresh_tokens::used_at)
+                    .first::<Option<i64>>(c)
+                    .map_err(db_err)?
+                    .is_some();
+                if !used_before {
+                    return Ok(RefreshUse::Invalid);
+                }
+                // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
+                diesel::update(
+                    grants::table
+                        .find(grant.id.as_str())
+                        .filter(grants::revoked_at.is_null()),
+                )
+                .set(grants::revoked_at.eq(now.as_micros()))
+                .execute(c)
+                .map_err(db_err)?;
+                Ok(RefreshUse::Reused { grant_id: grant.id })
+            })
         })
         .await
     }
@@ -1431,6 +1484,71 @@ impl GrantRepo for Database {
     ) -> QueryResult<Option<(RefreshToken, Grant)>> {
         let digest = digest.as_bytes().to_vec();
         self.run(move |c| load_refresh(c, &digest)).await
+    }
+}
+
+#[async_trait]
+impl RevocationRepo for Database {
+    async fn find_revocations(
+        &self,
+        now: Timestamp,
+        grants_revoked_since: Timestamp,
+        horizon: std::time::Duration,
+    ) -> QueryResult<Vec<Revocation>> {
+        self.run(move |c| {
+            let recorded: Vec<(String, String, i64)> = revoked_tokens::table
+                .filter(revoked_tokens::expires_at.gt(now.as_micros()))
+                .select((
+                    revoked_tokens::kind,
+                    revoked_tokens::id,
+                    revoked_tokens::expires_at,
+                ))
+                .load(c)
+                .map_err(db_err)?;
+            let grants: Vec<(String, Option<i64>)> = grants::table
+                .filter(grants::revoked_at.ge(grants_revoked_since.as_micros()))
+                .select((grants::id, grants::revoked_at))
+                .load(c)
+                .map_err(db_err)?;
+            let mut all = Vec::with_capacity(recorded.len() + grants.len());
+            for (kind, id, expires_at) in recorded {
+                let revoked = match kind.as_str() {
+                    "access_token" => Revoked::AccessToken(id),
+                    "grant" => Revoked::Grant(GrantId::from_string(id)),
+                    other => {
+                        return Err(StoreError::Corrupt(format!(
+                            "unknown revocation kind {other:?}"
+                        )));
+                    }
+                };
+                all.push(Revocation {
+                    revoked,
+                    expires_at: Timestamp::from_micros(expires_at),
+                });
+            }
+            for (id, revoked_at) in grants {
+                if let Some(at) = revoked_at {
+                    all.push(Revocation {
+                        revoked: Revoked::Grant(GrantId::from_string(id)),
+                        expires_at: Timestamp::from_micros(at).plus(horizon),
+                    });
+                }
+            }
+            Ok(all)
+        })
+        .await
+    }
+
+    async fn delete_expired_revocations(&self, now: Timestamp) -> QueryResult<u64> {
+        self.run(move |c| {
+            diesel::delete(
+                revoked_tokens::table.filter(revoked_tokens::expires_at.le(now.as_micros())),
+            )
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err)
+        })
+        .await
     }
 }
 

@@ -252,6 +252,14 @@ diesel::joinable!(clients -> organizations (org_id));
 diesel::joinable!(grants -> users (user_id));
 diesel::joinable!(grants -> clients (client_id));
 diesel::joinable!(refresh_tokens -> grants (grant_id));
+diesel::table! {
+    revoked_tokens (kind, id) {
+        kind -> Text,
+        id -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(browser_sessions -> users (user_id));
@@ -273,6 +281,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     signing_keys,
     grants,
     refresh_tokens,
+    revoked_tokens,
     consents,
     browser_sessions,
     org_policies,

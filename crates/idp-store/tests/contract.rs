@@ -52,6 +52,7 @@ contract_tests! {
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
     keys_publication => sqlite_keys_publication, postgres_keys_publication;
     grants_round_trip_and_revoke => sqlite_grants_round_trip_and_revoke, postgres_grants_round_trip_and_revoke;
+    revocations_recorded_found_and_cleaned_up => sqlite_revocations_recorded_found_and_cleaned_up, postgres_revocations_recorded_found_and_cleaned_up;
     refresh_tokens_rotation_and_reuse => sqlite_refresh_tokens_rotation_and_reuse, postgres_refresh_tokens_rotation_and_reuse;
     refresh_tokens_single_use_under_concurrency => sqlite_refresh_tokens_single_use_under_concurrency, postgres_refresh_tokens_single_use_under_concurrency;
     refresh_tokens_concurrent_use_has_one_winner => sqlite_refresh_tokens_concurrent_use_has_one_winner, postgres_refresh_tokens_concurrent_use_has_one_winner;
@@ -208,6 +209,14 @@ mod fixtures {
             created_at: NOW,
             expires_at,
             used_at: None,
+        }
+    }
+
+    /// A replacement for a refresh token being used, unique per call.
+    pub fn next_token() -> idp_core::ports::Rotation {
+        idp_core::ports::Rotation {
+            digest: TokenDigest::of(idp_core::ids::EventId::generate().as_str()),
+            expires_at: at(7200),
         }
     }
 
@@ -1461,6 +1470,79 @@ mod contracts {
         (ada.id, client.id)
     }
 
+    pub async fn revocations_recorded_found_and_cleaned_up(db: &Database) {
+        use idp_core::ports::RevocationRepo;
+        use idp_core::records::{Revocation, Revoked};
+        let (user, client) = grant_setup(db).await;
+        let horizon = std::time::Duration::from_secs(900);
+        let live = Revocation {
+            revoked: Revoked::AccessToken("jti-live".into()),
+            expires_at: at(600),
+        };
+        let dead = Revocation {
+            revoked: Revoked::AccessToken("jti-dead".into()),
+            expires_at: at(100),
+        };
+        let code_only = Revocation {
+            revoked: Revoked::Grant(idp_core::ids::GrantId::generate()),
+            expires_at: at(600),
+        };
+        let record = |r: &Revocation| Change::RecordRevocation(r.clone());
+        let touched =
+            AuditRepo::commit(db, &[record(&live), record(&dead), record(&code_only)], &[])
+                .await
+                .unwrap();
+        assert_eq!(touched, vec![1, 1, 1]);
+        let again = AuditRepo::commit(db, &[record(&live)], &[]).await.unwrap();
+        assert_eq!(again, vec![0], "recorded once");
+        // A grant revoked in its row (refresh-token reuse), one revoked long ago.
+        let recent = grant(&user, &client);
+        let old = grant(&user, &client);
+        GrantRepo::insert_grant(db, &recent).await.unwrap();
+        GrantRepo::insert_grant(db, &old).await.unwrap();
+        GrantRepo::revoke_grant(db, &recent.id, at(150))
+            .await
+            .unwrap();
+        GrantRepo::revoke_grant(db, &old.id, NOW).await.unwrap();
+
+        let now = at(200);
+        let mut found = RevocationRepo::find_revocations(db, now, at(50), horizon)
+            .await
+            .unwrap();
+        found.sort_by_key(|r| format!("{:?}", r.revoked));
+        let mut expected = vec![
+            live.clone(),
+            code_only.clone(),
+            Revocation {
+                revoked: Revoked::Grant(recent.id.clone()),
+                expires_at: at(150).plus(horizon),
+            },
+        ];
+        expected.sort_by_key(|r| format!("{:?}", r.revoked));
+        assert_eq!(
+            found, expected,
+            "unexpired records and lately revoked grants"
+        );
+
+        assert_eq!(
+            RevocationRepo::delete_expired_revocations(db, now)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            RevocationRepo::delete_expired_revocations(db, at(600))
+                .await
+                .unwrap(),
+            2,
+            "expired at exactly expires_at"
+        );
+        let left = RevocationRepo::find_revocations(db, at(600), at(600), horizon)
+            .await
+            .unwrap();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
     pub async fn grants_round_trip_and_revoke(db: &Database) {
         let (user, client) = grant_setup(db).await;
         let g = grant(&user, &client);
@@ -1550,9 +1632,10 @@ mod contracts {
 
         // Presented by another client: refused, and left unused for its rightful owner.
         let stranger = ClientId::generate();
-        let refused = GrantRepo::use_refresh_token(db, &first.digest, &stranger, at(1))
-            .await
-            .unwrap();
+        let refused =
+            GrantRepo::use_refresh_token(db, &first.digest, &stranger, at(1), &next_token())
+                .await
+                .unwrap();
         assert_eq!(refused, RefreshUse::Invalid, "a token of another client");
         let found = GrantRepo::find_refresh_token(db, &first.digest)
             .await
@@ -1567,7 +1650,8 @@ mod contracts {
             used_at: Some(at(1)),
             ..first.clone()
         };
-        match GrantRepo::use_refresh_token(db, &first.digest, &client, at(1))
+        let next = next_token();
+        match GrantRepo::use_refresh_token(db, &first.digest, &client, at(1), &next)
             .await
             .unwrap()
         {
@@ -1577,6 +1661,21 @@ mod contracts {
             }
             other => panic!("first use: expected Fresh, got {other:?}"),
         }
+        let replacement = RefreshToken {
+            digest: next.digest.clone(),
+            grant_id: g.id.clone(),
+            scopes: first.scopes.clone(),
+            created_at: at(1),
+            expires_at: next.expires_at,
+            used_at: None,
+        };
+        assert_eq!(
+            GrantRepo::find_refresh_token(db, &next.digest)
+                .await
+                .unwrap(),
+            Some((replacement, g.clone())),
+            "the replacement is stored with the use"
+        );
         let found = GrantRepo::find_refresh_token(db, &first.digest)
             .await
             .unwrap();
@@ -1586,7 +1685,7 @@ mod contracts {
             "find_refresh_token after use"
         );
 
-        let reused = GrantRepo::use_refresh_token(db, &first.digest, &client, at(2))
+        let reused = GrantRepo::use_refresh_token(db, &first.digest, &client, at(2), &next_token())
             .await
             .unwrap();
         assert_eq!(
@@ -1606,9 +1705,10 @@ mod contracts {
         // The rotated token of a revoked family is worthless.
         let rotated = refresh(&g.id, "rt-rotated", at(3600));
         GrantRepo::insert_refresh_token(db, &rotated).await.unwrap();
-        let outcome = GrantRepo::use_refresh_token(db, &rotated.digest, &client, at(3))
-            .await
-            .unwrap();
+        let outcome =
+            GrantRepo::use_refresh_token(db, &rotated.digest, &client, at(3), &next_token())
+                .await
+                .unwrap();
         assert_eq!(
             outcome,
             RefreshUse::Invalid,
@@ -1616,7 +1716,7 @@ mod contracts {
         );
 
         let never = TokenDigest::of("never-issued");
-        let outcome = GrantRepo::use_refresh_token(db, &never, &client, at(3))
+        let outcome = GrantRepo::use_refresh_token(db, &never, &client, at(3), &next_token())
             .await
             .unwrap();
         assert_eq!(outcome, RefreshUse::Invalid, "an unknown token");
@@ -1630,9 +1730,10 @@ mod contracts {
         GrantRepo::insert_grant(db, &other).await.unwrap();
         let expired = refresh(&other.id, "rt-expired", at(10));
         GrantRepo::insert_refresh_token(db, &expired).await.unwrap();
-        let outcome = GrantRepo::use_refresh_token(db, &expired.digest, &client, at(11))
-            .await
-            .unwrap();
+        let outcome =
+            GrantRepo::use_refresh_token(db, &expired.digest, &client, at(11), &next_token())
+                .await
+                .unwrap();
         assert_eq!(outcome, RefreshUse::Invalid, "an expired token");
         let other_now = GrantRepo::find_grant(db, &other.id).await.unwrap().unwrap();
         assert_eq!(
@@ -1641,9 +1742,10 @@ mod contracts {
         );
         let live = refresh(&other.id, "rt-live", at(3600));
         GrantRepo::insert_refresh_token(db, &live).await.unwrap();
-        let outcome = GrantRepo::use_refresh_token(db, &live.digest, &client, at(12))
-            .await
-            .unwrap();
+        let outcome =
+            GrantRepo::use_refresh_token(db, &live.digest, &client, at(12), &next_token())
+                .await
+                .unwrap();
         assert!(matches!(outcome, RefreshUse::Fresh(..)), "{outcome:?}");
 
         assert_conflict(
@@ -1669,7 +1771,7 @@ mod contracts {
             let client = client.clone();
             tasks.spawn(async move {
                 barrier.wait().await;
-                GrantRepo::use_refresh_token(&db, &digest, &client, at(1 + i))
+                GrantRepo::use_refresh_token(&db, &digest, &client, at(1 + i), &next_token())
                     .await
                     .unwrap()
             });

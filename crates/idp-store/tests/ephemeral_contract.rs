@@ -62,6 +62,7 @@ ephemeral_tests! {
     entries_expire_after_their_ttl => memory_entries_expire_after_their_ttl, redis_entries_expire_after_their_ttl;
     swap_existing_marks_once_under_concurrency => memory_swap_existing_marks_once_under_concurrency, redis_swap_existing_marks_once_under_concurrency;
     exists_any_sees_any_live_key => memory_exists_any_sees_any_live_key, redis_exists_any_sees_any_live_key;
+    exists_each_answers_per_key => memory_exists_each_answers_per_key, redis_exists_each_answers_per_key;
 }
 
 /// Two deployments sharing one Redis under different prefixes never see each other's keys.
@@ -270,6 +271,22 @@ mod contracts {
         store.put("revoked:c", b"1", SHORT).await.unwrap();
         tokio::time::sleep(PAST_SHORT).await;
         assert!(!store.exists_any(&["revoked:c"]).await.unwrap());
+    }
+
+    pub async fn exists_each_answers_per_key(store: Arc<dyn Ephemeral>) {
+        assert_eq!(store.exists_each(&[]).await.unwrap(), Vec::<bool>::new());
+        store.put("marker", b"1", LIVE).await.unwrap();
+        store.put("revoked:y", b"", LIVE).await.unwrap();
+        store.put("revoked:z", b"1", SHORT).await.unwrap();
+        tokio::time::sleep(PAST_SHORT).await;
+        assert_eq!(
+            store
+                .exists_each(&["marker", "revoked:x", "revoked:y", "revoked:z"])
+                .await
+                .unwrap(),
+            vec![true, false, true, false],
+            "in order; an empty value exists; an expired key does not"
+        );
     }
 
     pub async fn incr_counts_and_expires(store: Arc<dyn Ephemeral>) {

@@ -6,6 +6,7 @@ pub mod claims;
 pub mod error;
 pub mod logout;
 pub mod pkce;
+pub mod revocation;
 pub mod scope;
 pub mod token;
 

@@ -5,6 +5,7 @@
 use super::authorize::{AuthorizeRequest, ClaimsRequest};
 use super::claims::member_claims;
 use super::error::{OAuthError, OAuthErrorCode};
+use super::revocation::{self, RevocationCache, RevocationError};
 use super::{pkce, scope};
 use crate::client::{Client, GrantType, SigningAlg};
 use crate::clock::Timestamp;
@@ -13,7 +14,7 @@ use crate::ids::{ClientId, GrantId, SessionId, UserId};
 use crate::jose::{self, JwkSet, SigningKeyPair};
 use crate::ports::{EphemeralError, StoreError, Stores};
 use crate::random::token;
-use crate::records::{Grant, RefreshToken, RefreshUse, UserStatus};
+use crate::records::{Grant, RefreshToken, RefreshUse, Revocation, Revoked, UserStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -138,14 +139,6 @@ pub fn grant_for_code(code: &str) -> GrantId {
     GrantId::from_string(digest.get(..32).unwrap_or(&digest))
 }
 
-fn revoked_grant_key(grant: &GrantId) -> String {
-    format!("revoked-grant:{grant}")
-}
-
-fn revoked_jti_key(jti: &str) -> String {
-    format!("revoked-jti:{jti}")
-}
-
 fn server_error(e: impl std::fmt::Display) -> OAuthError {
     OAuthError::new(OAuthErrorCode::ServerError, format!("internal error: {e}"))
 }
@@ -158,6 +151,15 @@ impl From<StoreError> for OAuthError {
                 "the database is unavailable",
             ),
             other => server_error(other),
+        }
+    }
+}
+
+impl From<RevocationError> for OAuthError {
+    fn from(e: RevocationError) -> Self {
+        match e {
+            RevocationError::Store(s) => s.into(),
+            RevocationError::Ephemeral(s) => s.into(),
         }
     }
 }
@@ -188,7 +190,8 @@ pub async fn issue_code(
 }
 
 /// Revokes a grant of `client` and every token issued under it, and records why (`detail`)
-/// in the same transaction; access tokens already out are refused from then on.
+/// in the same transaction; access tokens already out are refused from then on. The
+/// revocation is recorded even where the grant has no row (a code-only grant).
 async fn revoke_grant(
     stores: &Stores,
     client: &Client,
@@ -197,17 +200,41 @@ async fn revoke_grant(
     detail: Value,
 ) -> Result<(), OAuthError> {
     let member = grant_member(stores, grant).await?;
-    let change = crate::ports::Change::RevokeGrant {
-        grant: grant.clone(),
-        now: stores.clock.now(),
+    let now = stores.clock.now();
+    let revocation = Revocation {
+        revoked: Revoked::Grant(grant.clone()),
+        expires_at: now.plus(access_ttl),
     };
+    let changes = [
+        crate::ports::Change::RevokeGrant {
+            grant: grant.clone(),
+            now,
+        },
+        crate::ports::Change::RecordRevocation(revocation.clone()),
+    ];
     let event = revocation_event(stores, client, member, detail);
-    stores.audit.commit(&[change], &[event]).await?;
-    stores
-        .ephemeral
-        .put(&revoked_grant_key(grant), b"1", access_ttl)
-        .await?;
+    record_then_cache(stores, &changes, event, &revocation).await
+}
+
+/// Writes a revocation to the database with its audit event, then to the cache: a
+/// revocation the cache lost is found again in the database.
+async fn record_then_cache(
+    stores: &Stores,
+    changes: &[crate::ports::Change],
+    event: crate::audit::NewAuditEvent,
+    revocation: &Revocation,
+) -> Result<(), OAuthError> {
+    stores.audit.commit(changes, &[event]).await?;
+    revocation::remember(stores.ephemeral.as_ref(), stores.clock.now(), revocation).await?;
     Ok(())
+}
+
+fn revocation_cache(stores: &Stores, horizon: Duration) -> RevocationCache<'_> {
+    RevocationCache {
+        ephemeral: stores.ephemeral.as_ref(),
+        durable: stores.revocations.as_ref(),
+        horizon,
+    }
 }
 
 /// A revocation, by the client or by reuse detection, in the audit log of the client's
@@ -233,19 +260,6 @@ fn revocation_event(
         device_id: None,
         detail,
     }
-}
-
-/// Records a revocation that changed nothing in the database (an access token, or a
-/// grant the store revoked on reuse).
-async fn record_revocation(
-    stores: &Stores,
-    client: &Client,
-    member: Option<UserId>,
-    detail: Value,
-) -> Result<(), OAuthError> {
-    let event = revocation_event(stores, client, member, detail);
-    stores.audit.append(&event).await?;
-    Ok(())
 }
 
 /// The member a grant was for, when it still exists.
@@ -549,24 +563,37 @@ impl Issuer<'_> {
                 "the scope {extra} was not granted"
             )));
         }
+        let next_value = token(self.stores.random.as_ref());
+        let next = crate::ports::Rotation {
+            digest: TokenDigest::of(&next_value),
+            expires_at: now.plus(lifetimes.refresh),
+        };
         let (old, grant) = match self
             .stores
             .grants
-            .use_refresh_token(&TokenDigest::of(presented), &client.id, now)
+            .use_refresh_token(&TokenDigest::of(presented), &client.id, now, &next)
             .await?
         {
             RefreshUse::Fresh(token, grant) => (token, grant),
             RefreshUse::Reused { grant_id } => {
-                self.stores
-                    .ephemeral
-                    .put(&revoked_grant_key(&grant_id), b"1", lifetimes.access)
-                    .await?;
+                // The store revoked the grant's row; its record keeps it revoked for as
+                // long as this client's access tokens live.
                 let member = grant_member(self.stores, &grant_id).await?;
-                record_revocation(
+                let revocation = Revocation {
+                    revoked: Revoked::Grant(grant_id.clone()),
+                    expires_at: now.plus(lifetimes.access),
+                };
+                let event = revocation_event(
                     self.stores,
                     client,
                     member,
                     json!({"reason": "refresh_token_reused", "grant": grant_id}),
+                );
+                record_then_cache(
+                    self.stores,
+                    &[crate::ports::Change::RecordRevocation(revocation.clone())],
+                    event,
+                    &revocation,
                 )
                 .await?;
                 return Err(OAuthError::invalid_grant(
@@ -605,10 +632,9 @@ impl Issuer<'_> {
                 "the member can no longer sign in",
             ));
         };
-        // RFC 6749 §6: the new refresh token carries the scope of the one it replaces.
-        let (value, record) =
-            self.new_refresh_token(&grant.id, &old.scopes, now, lifetimes.refresh);
-        self.stores.grants.insert_refresh_token(&record).await?;
+        // RFC 6749 §6: the new refresh token, stored with the use of the old one, carries
+        // the scope of the one it replaces.
+        let value = next_value;
         let auth_time = grant.auth_time.unwrap_or(grant.created_at);
         let access = self.access_token(
             client,
@@ -703,12 +729,10 @@ impl Issuer<'_> {
         if parsed.iss != self.issuer {
             return Err(invalid("the access token is from another issuer"));
         }
-        let jti_key = revoked_jti_key(&parsed.jti);
-        let grant_key = parsed.gid.as_ref().map(revoked_grant_key);
-        let keys: Vec<&str> = std::iter::once(jti_key.as_str())
-            .chain(grant_key.as_deref())
-            .collect();
-        if self.stores.ephemeral.exists_any(&keys).await? {
+        let revoked = revocation_cache(self.stores, self.lifetimes.access)
+            .is_revoked(self.stores.clock.now(), &parsed.jti, parsed.gid.as_ref())
+            .await?;
+        if revoked {
             return Err(invalid("the access token was revoked"));
         }
         Ok(parsed)
@@ -721,22 +745,23 @@ impl Issuer<'_> {
             if let Ok(claims) = self.verify_access_token(token).await
                 && claims.client_id == client.id
             {
-                let ttl = Duration::from_secs(
-                    u64::try_from(claims.exp - self.stores.clock.now().as_secs())
-                        .unwrap_or(0)
-                        .max(1),
-                );
-                self.stores
-                    .ephemeral
-                    .put(&revoked_jti_key(&claims.jti), b"1", ttl)
-                    .await?;
+                let revocation = Revocation {
+                    revoked: Revoked::AccessToken(claims.jti.clone()),
+                    expires_at: Timestamp::from_secs(claims.exp),
+                };
                 let member = (claims.sub != claims.client_id.as_str())
                     .then(|| UserId::from_string(claims.sub.clone()));
-                record_revocation(
+                let event = revocation_event(
                     self.stores,
                     client,
                     member,
                     json!({"token": "access_token", "jti": claims.jti}),
+                );
+                record_then_cache(
+                    self.stores,
+                    &[crate::ports::Change::RecordRevocation(revocation.clone())],
+                    event,
+                    &revocation,
                 )
                 .await?;
             }

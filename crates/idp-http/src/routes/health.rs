@@ -1,4 +1,10 @@
 //! Operations endpoints: liveness, readiness (database and Redis reachable) and metrics.
+//!
+//! Liveness restarts only a node that cannot recover by itself: it fails when the pool
+//! has handed out no working connection for `database.liveness_failure_secs` while a
+//! fresh connection to the same database works. When the database itself is down, that
+//! fresh connection fails too and liveness stays ok: restarting every node during an
+//! outage would only add a reconnection storm to it. Readiness says 503 meanwhile.
 
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -15,10 +21,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics));
 }
 
-async fn healthz() -> HttpResponse {
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let limit = state.settings.database.liveness_failure_secs;
+    let failing_for = state.db.health().failing_for;
+    let stuck = overdue(failing_for, limit) && pool_is_stuck(&state).await;
+    if stuck {
+        tracing::error!(
+            failing_secs = failing_for.map_or(0, |f| f.as_secs()),
+            "liveness: the database answers but this node's pool has not for too long"
+        );
+        return HttpResponse::ServiceUnavailable()
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .json(serde_json::json!({"status": "stuck", "database": "reachable, pool failing"}));
+    }
     HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({"status": "ok"}))
+}
+
+/// Whether the pool has failed for longer than `limit_secs` (0: never).
+fn overdue(failing_for: Option<Duration>, limit_secs: u64) -> bool {
+    limit_secs > 0 && failing_for.is_some_and(|f| f >= Duration::from_secs(limit_secs))
+}
+
+/// The pool still fails (a request through it) while a direct connection works.
+async fn pool_is_stuck(state: &AppState) -> bool {
+    if matches!(
+        tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()).await,
+        Ok(Ok(()))
+    ) {
+        return false;
+    }
+    state.db.probe_directly(PROBE_TIMEOUT).await.is_ok()
 }
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
@@ -74,15 +108,37 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let m = &state.metrics;
+    let db = state.db.health();
     let body = format!(
         "# HELP idp_build_info Version of the running idp.\n# TYPE idp_build_info gauge\nidp_build_info{{version=\"{}\"}} 1\n\
          # HELP idp_http_requests_total HTTP requests answered.\n# TYPE idp_http_requests_total counter\nidp_http_requests_total {}\n\
-         # HELP idp_http_server_errors_total HTTP requests answered with a 5xx status.\n# TYPE idp_http_server_errors_total counter\nidp_http_server_errors_total {}\n",
+         # HELP idp_http_server_errors_total HTTP requests answered with a 5xx status.\n# TYPE idp_http_server_errors_total counter\nidp_http_server_errors_total {}\n\
+         # HELP idp_store_unavailable_total Database operations that failed because the database could not be reached.\n# TYPE idp_store_unavailable_total counter\nidp_store_unavailable_total {}\n\
+         # HELP idp_database_failing_seconds How long the database pool has been failing (0: it works).\n# TYPE idp_database_failing_seconds gauge\nidp_database_failing_seconds {}\n",
         env!("CARGO_PKG_VERSION"),
         m.requests.load(Ordering::Relaxed),
         m.server_errors.load(Ordering::Relaxed),
+        db.unavailable_total,
+        db.failing_for.map_or(0.0, |f| f.as_secs_f64()),
     );
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
         .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overdue;
+    use std::time::Duration;
+
+    #[test]
+    fn only_a_long_failure_is_worth_probing() {
+        assert!(!overdue(None, 120), "a working pool");
+        assert!(
+            !overdue(Some(Duration::from_secs(30)), 120),
+            "a short outage"
+        );
+        assert!(overdue(Some(Duration::from_secs(120)), 120));
+        assert!(!overdue(Some(Duration::from_secs(9999)), 0), "turned off");
+    }
 }

@@ -4,7 +4,7 @@
 use crate::oauth;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use idp_core::ids::UserId;
 use idp_core::oidc::claims::member_claims;
@@ -26,6 +26,9 @@ fn bearer_error(status: StatusCode, code: Option<&str>, description: &str) -> Ht
     let mut r = HttpResponse::build(status);
     r.insert_header((WWW_AUTHENTICATE, challenge))
         .insert_header((CACHE_CONTROL, "no-store"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.insert_header((RETRY_AFTER, crate::error::RETRY_AFTER_SECS));
+    }
     match code {
         Some(c) => r.json(serde_json::json!({"error": c, "error_description": description})),
         None => r.finish(),
@@ -104,7 +107,7 @@ async fn answer(state: &AppState, token: Option<String>) -> HttpResponse {
             );
         }
         Err(e) => {
-            tracing::error!(error = %e, "userinfo: member lookup failed");
+            tracing::warn!(error = %e, "userinfo: member lookup failed");
             return bearer_error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 Some("temporarily_unavailable"),

@@ -170,6 +170,15 @@ impl Ephemeral for MemoryEphemeral {
         }))
     }
 
+    async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
+        let now = Instant::now();
+        Ok(self.with(|i| {
+            keys.iter()
+                .map(|k| i.entries.get(*k).is_some_and(|e| e.expires > now))
+                .collect()
+        }))
+    }
+
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         self.write(|m, _| m.remove(key));
         Ok(())

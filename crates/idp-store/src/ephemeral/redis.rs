@@ -163,6 +163,19 @@ impl Ephemeral for RedisEphemeral {
         Ok(found > 0)
     }
 
+    async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One MGET: a single command, so Redis answers for every key at one instant.
+        let mut cmd = redis::cmd("MGET");
+        for k in keys {
+            cmd.arg(self.key(k));
+        }
+        let values: Vec<Option<Vec<u8>>> = self.query(&cmd).await?;
+        Ok(values.iter().map(Option::is_some).collect())
+    }
+
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         let mut cmd = redis::cmd("DEL");
         cmd.arg(self.key(key));

@@ -1,0 +1,2 @@
+DROP INDEX grants_revoked_at;
+DROP TABLE revoked_tokens;

@@ -1,0 +1,403 @@
+//! Fault tests: the real `idp` binary while the processes it depends on fail. Each test
+//! starts its own PostgreSQL cluster or Redis (never the shared test backends) and
+//! restarts them under it: the database restarted under load, Redis restarted (and so
+//! emptied), `idp` itself restarted in embedded mode.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use reqwest::header::RETRY_AFTER;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use support::flow::*;
+use support::processes::{PrivatePostgres, PrivateRedis};
+use support::*;
+
+/// How long idp may take to serve again once the database is back.
+const RECOVERY: Duration = Duration::from_secs(5);
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// One request of the steady load.
+#[derive(Clone, Debug)]
+struct Sample {
+    started: Instant,
+    endpoint: &'static str,
+    status: u16,
+    retry_after: bool,
+}
+
+async fn userinfo_status(http: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
+    http.get(format!("{base}/userinfo"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Userinfo and refresh requests, one after the other, until `stop`.
+async fn steady_load(
+    base: String,
+    rp_id: String,
+    rp_secret: String,
+    access: String,
+    mut refresh: String,
+    stop: Arc<AtomicBool>,
+    samples: Arc<Mutex<Vec<Sample>>>,
+) {
+    let http = http();
+    while !stop.load(Ordering::SeqCst) {
+        let started = Instant::now();
+        let r = userinfo_status(&http, &base, &access).await;
+        samples.lock().unwrap().push(Sample {
+            started,
+            endpoint: "userinfo",
+            status: r.status().as_u16(),
+            retry_after: r.headers().contains_key(RETRY_AFTER),
+        });
+        let started = Instant::now();
+        let r = http
+            .post(format!("{base}/token"))
+            .basic_auth(&rp_id, Some(&rp_secret))
+            .form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)])
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let retry_after = r.headers().contains_key(RETRY_AFTER);
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        if status == 200 {
+            refresh = body["refresh_token"].as_str().unwrap().to_owned();
+        } else if status != 503 {
+            eprintln!("token endpoint answered {status}: {body}");
+        }
+        samples.lock().unwrap().push(Sample {
+            started,
+            endpoint: "token",
+            status,
+            retry_after,
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits (bounded) until the load has succeeded on both endpoints with requests started
+/// after `back`; how long that took.
+async fn recovered_after(samples: &Mutex<Vec<Sample>>, back: Instant) -> Duration {
+    let deadline = back + Duration::from_secs(30);
+    loop {
+        let done = {
+            let all = samples.lock().unwrap();
+            let ok = |e: &str| {
+                all.iter()
+                    .filter(|s| s.endpoint == e && s.started >= back && s.status == 200)
+                    .map(|s| s.started)
+                    .min()
+            };
+            ok("userinfo").zip(ok("token")).map(|(a, b)| a.max(b))
+        };
+        if let Some(at) = done {
+            return at.duration_since(back);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "idp did not recover within 30 s of the database coming back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn ready(http: &reqwest::Client, base: &str) -> bool {
+    http.get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == StatusCode::OK)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_recover_by_themselves_after_postgresql_restarts() {
+    let test = "requests_recover_by_themselves_after_postgresql_restarts";
+    let Some(pg) = PrivatePostgres::start(test) else {
+        return;
+    };
+    let url = pg.url();
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", url.as_str()),
+        ("IDP_DATABASE__ACQUIRE_TIMEOUT_MS", "1000"),
+    ])
+    .await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let tokens = rp
+        .tokens(&browser, &rp.request(&["openid", "email"], &[]))
+        .await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let samples = Arc::new(Mutex::new(Vec::new()));
+    let load = tokio::spawn(steady_load(
+        idp.base.clone(),
+        reg.id.clone(),
+        reg.secret.clone().unwrap(),
+        tokens.access_token().secret().clone(),
+        tokens.refresh_token().unwrap().secret().clone(),
+        stop.clone(),
+        samples.clone(),
+    ));
+    let http = http();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // 1. The tester's case: a quick `pg_ctl restart -m fast` under load.
+    let pg_restart = tokio::task::spawn_blocking(move || {
+        pg.restart();
+        (pg, Instant::now())
+    });
+    let (pg, back) = pg_restart.await.unwrap();
+    let first = recovered_after(&samples, back).await;
+
+    // 2. A longer outage, so that requests surely meet the database down.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pg = tokio::task::spawn_blocking(move || {
+        pg.stop();
+        pg
+    })
+    .await
+    .unwrap();
+    let down = Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        !ready(&http, &idp.base).await,
+        "/readyz says the database is down"
+    );
+    let live = http
+        .get(format!("{}/healthz", idp.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        live.status(),
+        StatusCode::OK,
+        "a short outage must not fail liveness"
+    );
+    // A page a person reads answers a 503 page, not JSON and not a 500.
+    let page = browser
+        .http
+        .get(browser.abs("/account"))
+        .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.headers().contains_key(RETRY_AFTER));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.headers().contains_key("content-security-policy"));
+    assert!(page.text().await.unwrap().contains("try again"));
+    let (pg, back) = tokio::task::spawn_blocking(move || {
+        pg.start_again();
+        (pg, Instant::now())
+    })
+    .await
+    .unwrap();
+    let second = recovered_after(&samples, back).await;
+    let ready_deadline = back + RECOVERY;
+    while !ready(&http, &idp.base).await {
+        assert!(
+            Instant::now() < ready_deadline,
+            "/readyz did not recover by itself within {RECOVERY:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let readyz_after = back.elapsed();
+    // Keep the load running a little on the recovered database.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    stop.store(true, Ordering::SeqCst);
+    load.await.unwrap();
+    let metrics = http
+        .get(format!("{}/metrics", idp.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    drop(pg);
+
+    let all = samples.lock().unwrap().clone();
+    eprintln!(
+        "recovery after pg_ctl restart: {first:?}; after a 3 s outage: {second:?}; /readyz ready {readyz_after:?} after; {} requests",
+        all.len()
+    );
+    let unexpected: Vec<&Sample> = all
+        .iter()
+        .filter(|s| s.status != 200 && s.status != 503)
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "only 200 or 503 expected: {unexpected:?}\n{}",
+        idp.server.log()
+    );
+    let bare: Vec<&Sample> = all
+        .iter()
+        .filter(|s| s.status == 503 && !s.retry_after)
+        .collect();
+    assert!(bare.is_empty(), "503 without Retry-After: {bare:?}");
+    assert!(
+        all.iter()
+            .any(|s| s.status == 503 && s.started >= down && s.started < back),
+        "requests during the outage were answered 503"
+    );
+    assert!(first <= RECOVERY, "recovered after {first:?}");
+    assert!(second <= RECOVERY, "recovered after {second:?}");
+    let late_failures: Vec<&Sample> = all
+        .iter()
+        .filter(|s| s.started >= back + RECOVERY && s.status != 200)
+        .collect();
+    assert!(late_failures.is_empty(), "{late_failures:?}");
+    let unavailable: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("idp_store_unavailable_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no idp_store_unavailable_total in\n{metrics}"));
+    assert!(unavailable > 0, "{metrics}");
+    assert!(
+        idp.server.log().contains("database unavailable"),
+        "a warning is logged"
+    );
+}
+
+/// Tokens in three states: one access token revoked at /revoke, a grant revoked by
+/// refresh-token reuse (two access tokens), and one left alone.
+struct Revoked {
+    revoked_access: String,
+    reused_grant: Vec<String>,
+    untouched: String,
+}
+
+async fn revoke_some(idp: &Idp, rp: &Rp) -> Revoked {
+    let browser = idp.browser();
+    let first = rp
+        .tokens(&browser, &rp.request(&["openid", "email"], &[]))
+        .await;
+    rp.revoke(first.access_token()).await;
+
+    let second = rp
+        .tokens(&browser, &rp.request(&["openid", "email"], &[]))
+        .await;
+    let rt = second.refresh_token().unwrap();
+    let rotated = rp.refresh(rt).await.unwrap();
+    assert_eq!(error_code(rp.refresh(rt).await), "invalid_grant");
+
+    let third = rp
+        .tokens(&browser, &rp.request(&["openid", "email"], &[]))
+        .await;
+    Revoked {
+        revoked_access: first.access_token().secret().clone(),
+        reused_grant: vec![
+            second.access_token().secret().clone(),
+            rotated.access_token().secret().clone(),
+        ],
+        untouched: third.access_token().secret().clone(),
+    }
+}
+
+/// Userinfo's status for `token`, waiting out 503s while a store reconnects.
+async fn userinfo_settled(base: &str, token: &str) -> StatusCode {
+    let http = http();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = userinfo_status(&http, base, token).await.status();
+        if status != StatusCode::SERVICE_UNAVAILABLE || Instant::now() > deadline {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn introspected(rp: &Rp, token: &str) -> bool {
+    rp.active(&AccessToken::new(token.to_owned())).await
+}
+
+/// What every test of forgotten state checks: the revoked stay revoked, the rest works.
+async fn assert_still_revoked(base: &str, rp: &Rp, tokens: &Revoked) {
+    for t in std::iter::once(&tokens.revoked_access).chain(&tokens.reused_grant) {
+        assert_eq!(
+            userinfo_settled(base, t).await,
+            StatusCode::UNAUTHORIZED,
+            "a revoked token works again"
+        );
+        assert!(
+            !introspected(rp, t).await,
+            "a revoked token is active again"
+        );
+    }
+    assert_eq!(
+        userinfo_settled(base, &tokens.untouched).await,
+        StatusCode::OK,
+        "an unrevoked token still works (same issuer and keys)"
+    );
+    assert!(introspected(rp, &tokens.untouched).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocations_survive_a_redis_restart() {
+    let test = "revocations_survive_a_redis_restart";
+    let Some(pg) = PrivatePostgres::start(test) else {
+        return;
+    };
+    let Some(mut redis) = PrivateRedis::start(test) else {
+        return;
+    };
+    let (pg_url, redis_url) = (pg.url(), redis.url());
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", pg_url.as_str()),
+        ("IDP_REDIS__URL", redis_url.as_str()),
+    ])
+    .await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let tokens = revoke_some(&idp, &rp).await;
+    assert_still_revoked(&idp.base, &rp, &tokens).await;
+
+    redis.restart();
+    assert_still_revoked(&idp.base, &rp, &tokens).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocations_survive_an_embedded_restart() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let tokens = revoke_some(&idp, &rp).await;
+    assert_still_revoked(&idp.base, &rp, &tokens).await;
+
+    let Idp {
+        server,
+        env,
+        base,
+        _dir: dir,
+        ..
+    } = idp;
+    let port = server.port();
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let server = Server::start_on(dir.path(), &env, port).await;
+    assert_eq!(server.base, base);
+    assert_still_revoked(&base, &rp, &tokens).await;
+    drop(server);
+}
