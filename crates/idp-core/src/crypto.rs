@@ -242,12 +242,13 @@ impl PasswordHashing {
             return false;
         };
         let blocks = params.block_count();
-        let configured = self
-            .argon2()
-            .map(|a| a.params().block_count())
-            .unwrap_or(0);
+        let configured = self.argon2().map(|a| a.params().block_count()).unwrap_or(0);
         let mut own = HashMemory::default();
-        let memory = if blocks > configured { &mut own } else { memory };
+        let memory = if blocks > configured {
+            &mut own
+        } else {
+            memory
+        };
         argon2::Argon2::new(algorithm, version, params)
             .hash_password_into_with_memory(
                 password.expose().as_bytes(),

@@ -83,7 +83,10 @@ impl Limit {
         let t = now.as_secs();
         let index = t.div_euclid(w);
         let left = (index.saturating_add(1)).saturating_mul(w) - t;
-        (index, Duration::from_secs(u64::try_from(left).unwrap_or(1).max(1)))
+        (
+            index,
+            Duration::from_secs(u64::try_from(left).unwrap_or(1).max(1)),
+        )
     }
 }
 
@@ -479,7 +482,13 @@ mod tests {
             limit.window_at(Timestamp::from_secs(179)),
             (2, Duration::from_secs(1))
         );
-        assert_eq!(Limit::new(1, 0).window_at(Timestamp::from_secs(7)).1.as_secs(), 1);
+        assert_eq!(
+            Limit::new(1, 0)
+                .window_at(Timestamp::from_secs(7))
+                .1
+                .as_secs(),
+            1
+        );
     }
 
     #[test]
@@ -539,13 +548,23 @@ mod tests {
             let clock = FixedClock::at(Timestamp::from_secs(600));
             let t = throttle();
             for address in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
-                t.attempt(&store, clock.now(), Action::SignIn, from(address, "ada@x.test"))
-                    .await
-                    .unwrap();
+                t.attempt(
+                    &store,
+                    clock.now(),
+                    Action::SignIn,
+                    from(address, "ada@x.test"),
+                )
+                .await
+                .unwrap();
             }
             let r = refused(
-                t.attempt(&store, clock.now(), Action::SignIn, from("192.0.2.4", "ada@x.test"))
-                    .await,
+                t.attempt(
+                    &store,
+                    clock.now(),
+                    Action::SignIn,
+                    from("192.0.2.4", "ada@x.test"),
+                )
+                .await,
             );
             assert_eq!(r.scope, Scope::Account);
             assert_eq!(r.retry_after, Duration::from_secs(60));
@@ -587,7 +606,10 @@ mod tests {
                 t.check_failures(&store, clock.now(), Action::ClientAuth, who)
                     .await,
             );
-            assert_eq!((r.scope, r.retry_after), (Scope::Address, Duration::from_secs(30)));
+            assert_eq!(
+                (r.scope, r.retry_after),
+                (Scope::Address, Duration::from_secs(30))
+            );
             // The per-client limit is off by default: another address is fine.
             t.check_failures(
                 &store,

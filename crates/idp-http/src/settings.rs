@@ -667,7 +667,10 @@ impl Settings {
             }
         }
         for (key, value) in [
-            ("throttle.sign_in_window_secs", self.throttle.sign_in_window_secs),
+            (
+                "throttle.sign_in_window_secs",
+                self.throttle.sign_in_window_secs,
+            ),
             (
                 "throttle.second_factor_window_secs",
                 self.throttle.second_factor_window_secs,

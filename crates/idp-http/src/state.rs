@@ -4,9 +4,9 @@ use crate::caches::{ClientCache, KeyCache};
 use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
 use idp_core::ports::Stores;
+use idp_core::throttle::Action;
 use idp_store::Database;
 use std::sync::Arc;
-use idp_core::throttle::Action;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct AppState {

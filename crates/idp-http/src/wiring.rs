@@ -7,8 +7,8 @@ use idp_core::crypto::MasterKey;
 use idp_core::ports::{Ephemeral, StoreError, Stores};
 use idp_core::random::OsRandom;
 use idp_store::{
-    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral,
-    PasswordPool, PoolOptions, RedisEphemeral, RedisOptions, SmtpOptions,
+    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral, PasswordPool, PoolOptions,
+    RedisEphemeral, RedisOptions, SmtpOptions,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

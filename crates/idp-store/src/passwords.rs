@@ -118,10 +118,7 @@ impl PasswordPool {
 fn work(jobs: &Mutex<Receiver<Queued>>, timeout: Duration) {
     let mut memory = HashMemory::default();
     loop {
-        let next = jobs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .recv();
+        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
         match next {
             Ok(q) if q.since.elapsed() > timeout => drop(q),
             Ok(q) => (q.job)(&mut memory),

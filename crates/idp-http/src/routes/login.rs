@@ -6,6 +6,7 @@ use crate::error::HttpError;
 use crate::oauth::{self, Pending};
 use crate::pages::render;
 use crate::state::AppState;
+use crate::throttling;
 use crate::web;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -20,6 +21,7 @@ use idp_core::secret::Password;
 use idp_core::signin::{
     Origin, SignInError, record_native_sign_in, sign_in_with_password, start_session,
 };
+use idp_core::throttle::{Action, account_subject};
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -139,6 +141,33 @@ async fn submit(
     web::check_csrf(&state, &req, &form.csrf)?;
     let (pending, client) = pending_for(&state, &form.authz).await?;
     let origin = web::origin(&req);
+    // Before any password check: the address's and the account's limits, then the
+    // address's share of the hashing queue.
+    let address = origin.ip.as_deref();
+    let account = account_subject(&form.email);
+    let slot = match throttling::attempt(&state, Action::SignIn, address, Some(&account)).await? {
+        Some(r) => Err((throttling::message(r.retry_after), r.retry_after)),
+        None => throttling::hashing_slot(&state, address).ok_or((
+            "Too many sign-ins at once. Try again in a moment.".to_owned(),
+            throttling::BUSY_RETRY,
+        )),
+    };
+    let slot = match slot {
+        Ok(slot) => slot,
+        Err((message, wait)) => {
+            let response = page(
+                &state,
+                &req,
+                &form.authz,
+                &form.email,
+                client.as_deref(),
+                Some(&message),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await?;
+            return Ok(throttling::with_retry_after(response, wait));
+        }
+    };
     let signed = match sign_in_with_password(
         &state.stores,
         &form.email,
@@ -163,7 +192,7 @@ async fn submit(
                 // On leave, or outside the allowed networks: the error says which.
                 _ => (e.to_string(), StatusCode::FORBIDDEN),
             };
-            return page(
+            let response = page(
                 &state,
                 &req,
                 &form.authz,
@@ -172,9 +201,15 @@ async fn submit(
                 Some(&message),
                 status,
             )
-            .await;
+            .await?;
+            return Ok(if status == StatusCode::TOO_MANY_REQUESTS {
+                throttling::with_retry_after(response, throttling::BUSY_RETRY)
+            } else {
+                response
+            });
         }
     };
+    drop(slot);
     let user = signed.user;
     let step = mfa::next_step(&state.stores, &user, &origin).await?;
     if step != SecondFactorStep::NotAsked || signed.must_change_password {
