@@ -438,16 +438,17 @@ mod tests {
     }
 
     fn throttle() -> Throttle {
-        let mut limits = Limits::default();
-        limits.sign_in = ActionLimits {
-            per_address: Limit::new(5, 60),
-            per_account: Limit::new(3, 60),
-        };
-        limits.client_auth = ActionLimits {
-            per_address: Limit::new(2, 60),
-            per_account: Limit::new(0, 60),
-        };
-        Throttle::new(limits)
+        Throttle::new(Limits {
+            sign_in: ActionLimits {
+                per_address: Limit::new(5, 60),
+                per_account: Limit::new(3, 60),
+            },
+            client_auth: ActionLimits {
+                per_address: Limit::new(2, 60),
+                per_account: Limit::new(0, 60),
+            },
+            ..Limits::default()
+        })
     }
 
     fn run<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -631,10 +632,13 @@ mod tests {
         run(async {
             let store = Counters::default();
             let now = Timestamp::from_secs(0);
-            let mut limits = Limits::default();
-            limits.sign_in.per_address = Limit::new(0, 60);
-            limits.sign_in.per_account = Limit::new(1, 60);
-            let t = Throttle::new(limits);
+            let t = Throttle::new(Limits {
+                sign_in: ActionLimits {
+                    per_address: Limit::new(0, 60),
+                    per_account: Limit::new(1, 60),
+                },
+                ..Limits::default()
+            });
             let who = Subjects {
                 address: Some("192.0.2.1"),
                 account: None,
