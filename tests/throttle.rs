@@ -350,3 +350,45 @@ async fn hsts_only_on_https_issuers() {
         }
     }
 }
+
+/// With Redis, limits hold across every node of a deployment, not per process.
+#[tokio::test]
+async fn limits_are_shared_by_every_node_on_redis() {
+    let Some(redis) = support::backend_url(
+        "IDP_TEST_REDIS_URL",
+        "limits_are_shared_by_every_node_on_redis",
+    ) else {
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let prefix = format!("idp-throttle-{nanos:x}");
+    let env = [
+        ("IDP_REDIS__URL", redis.as_str()),
+        ("IDP_REDIS__KEY_PREFIX", prefix.as_str()),
+        ("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1"),
+        ("IDP_THROTTLE__SIGN_IN_PER_ADDRESS", "2"),
+        ("IDP_THROTTLE__SIGN_IN_WINDOW_SECS", DAY),
+    ];
+    let first = Idp::start_with(&env).await;
+    let dir = tempfile::tempdir().unwrap();
+    let second = Server::start(dir.path(), &env).await;
+    let on_first = Browser::forwarded_for(&first.base, "192.0.2.77");
+    let page = on_first.go("/login").await.sign_in_page();
+    for _ in 0..2 {
+        let r = on_first
+            .submit_sign_in(&page, EMAIL, "wrong password")
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let on_second = Browser::forwarded_for(&second.base, "192.0.2.77");
+    let page = on_second.go("/login").await.sign_in_page();
+    let r = on_second.submit_sign_in(&page, EMAIL, PASSWORD).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "counted on the first node"
+    );
+}

@@ -98,6 +98,33 @@ async fn page(
     web::with_cookie(response, cookie)
 }
 
+/// The sign-in form again with why it was refused, built without a store round trip:
+/// a refusal must cost less than the work it refuses (under a flood, the options lookup
+/// of `page` kept the database and tokio's blocking threads busy). Only the password
+/// form comes back, the one just used; a reload brings every option back.
+fn refusal_page(
+    state: &AppState,
+    req: &HttpRequest,
+    (authz, email): (&str, &str),
+    client: Option<&Client>,
+    message: &str,
+) -> Result<HttpResponse, HttpError> {
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        StatusCode::TOO_MANY_REQUESTS,
+        &LoginPage {
+            csrf: &csrf,
+            authz,
+            email,
+            client_name: client.map(|c| c.name.clone()),
+            error: Some(message),
+            providers: Vec::new(),
+            password_form: true,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
 async fn show(
     state: aw::Data<AppState>,
     req: HttpRequest,
@@ -155,16 +182,13 @@ async fn submit(
     let slot = match slot {
         Ok(slot) => slot,
         Err((message, wait)) => {
-            let response = page(
+            let response = refusal_page(
                 &state,
                 &req,
-                &form.authz,
-                &form.email,
+                (&form.authz, &form.email),
                 client.as_deref(),
-                Some(&message),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await?;
+                &message,
+            )?;
             return Ok(throttling::with_retry_after(response, wait));
         }
     };
@@ -179,20 +203,30 @@ async fn submit(
     {
         Ok(signed) => signed,
         Err(SignInError::Store(e)) => return Err(e.into()),
+        Err(SignInError::Busy(_)) => {
+            let message = "Too many sign-ins at once. Try again in a moment.";
+            let response = refusal_page(
+                &state,
+                &req,
+                (&form.authz, &form.email),
+                client.as_deref(),
+                message,
+            )?;
+            return Ok(throttling::with_retry_after(
+                response,
+                throttling::BUSY_RETRY,
+            ));
+        }
         Err(e) => {
             let (message, status) = match &e {
                 SignInError::InvalidCredentials => (
                     "The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.".to_owned(),
                     StatusCode::UNAUTHORIZED,
                 ),
-                SignInError::Busy(_) => (
-                    "Too many sign-ins at once. Try again in a moment.".to_owned(),
-                    StatusCode::TOO_MANY_REQUESTS,
-                ),
                 // On leave, or outside the allowed networks: the error says which.
                 _ => (e.to_string(), StatusCode::FORBIDDEN),
             };
-            let response = page(
+            return page(
                 &state,
                 &req,
                 &form.authz,
@@ -201,12 +235,7 @@ async fn submit(
                 Some(&message),
                 status,
             )
-            .await?;
-            return Ok(if status == StatusCode::TOO_MANY_REQUESTS {
-                throttling::with_retry_after(response, throttling::BUSY_RETRY)
-            } else {
-                response
-            });
+            .await;
         }
     };
     drop(slot);
