@@ -176,7 +176,8 @@ pub enum ThrottleError {
     Ephemeral(#[from] EphemeralError),
 }
 
-/// An address the way it is counted; an account by its address, case and spaces aside.
+/// The subject an account is counted under: the email address typed, case and
+/// surrounding spaces aside (so `Ada@X` and `ada@x ` share one count).
 pub fn account_subject(email: &str) -> String {
     email.trim().to_lowercase()
 }
