@@ -969,9 +969,11 @@ async fn an_allow_list_limited_to_one_application_leaves_the_others_alone() {
 }
 
 /// argon2 at the shipped cost, so that concurrent checks really overlap.
+/// The lock, not the per-address share of the hashing queue, is what is tested here.
 const REAL_ARGON2: &[(&str, &str)] = &[
     ("IDP_SECURITY__ARGON2_MEMORY_KIB", "19456"),
     ("IDP_SECURITY__ARGON2_ITERATIONS", "2"),
+    ("IDP_THROTTLE__HASHES_IN_FLIGHT_PER_ADDRESS", "1000"),
 ];
 
 /// The sign-in events of the main organization, newest first.

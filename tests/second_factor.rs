@@ -779,3 +779,27 @@ async fn a_burst_of_codes_cannot_outrun_the_second_factor_lock_on_postgresql() {
     };
     a_burst_of_codes_cannot_outrun_the_second_factor_lock(&idp).await;
 }
+
+/// Code entry has its own per-member limit, checked before the code: past it codes are
+/// not checked at all, and the answer says when to come back, on the page to come back to.
+#[tokio::test]
+async fn second_factor_codes_are_rate_limited_per_member() {
+    let (idp, secret, _) = enrolled_with(&[
+        ("IDP_THROTTLE__SECOND_FACTOR_PER_ACCOUNT", "2"),
+        ("IDP_THROTTLE__SECOND_FACTOR_WINDOW_SECS", "86400"),
+    ])
+    .await;
+    let b = idp.browser();
+    let page = password_step(&idp, &b, "/login").await;
+    let wrong = wrong_code(&secret);
+    for n in 1..=2 {
+        let r = submit_code(&b, &page, "totp", &wrong).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "code {n}");
+    }
+    let r = submit_code(&b, &page, "totp", &wrong).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Too many attempts"), "{html}");
+    assert!(html.contains(r#"autocomplete="one-time-code""#), "{html}");
+}

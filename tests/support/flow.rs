@@ -279,10 +279,28 @@ impl Browser {
     }
 
     pub fn with_jar(base: &str, user_agent: &str, jar: Arc<Jar>) -> Browser {
+        Browser::build(base, user_agent, jar, reqwest::header::HeaderMap::new())
+    }
+
+    /// A browser at `address`, as a trusted proxy on loopback forwards it
+    /// (`X-Forwarded-For`); the provider needs `server.trusted_proxies` to believe it.
+    pub fn forwarded_for(base: &str, address: &str) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().unwrap());
+        Browser::build(base, FIREFOX_LINUX, Arc::new(Jar::default()), headers)
+    }
+
+    fn build(
+        base: &str,
+        user_agent: &str,
+        jar: Arc<Jar>,
+        headers: reqwest::header::HeaderMap,
+    ) -> Browser {
         let http = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
             .user_agent(user_agent)
+            .default_headers(headers)
             .build()
             .unwrap();
         Browser {

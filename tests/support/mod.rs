@@ -15,11 +15,22 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_idp");
 
-/// Cheap argon2 for tests; the shipped defaults stay OWASP's.
+/// Cheap argon2 for tests; the shipped defaults stay OWASP's. Rate limits far out of
+/// reach: every test signs in from 127.0.0.1, and tests on Redis share its counters
+/// (throttle.rs raises them back for what it checks).
 const TEST_ENV: &[(&str, &str)] = &[
     ("IDP_SECURITY__ARGON2_MEMORY_KIB", "64"),
     ("IDP_SECURITY__ARGON2_ITERATIONS", "1"),
     ("IDP_LOG__FILTER", "info"),
+    ("IDP_THROTTLE__SIGN_IN_PER_ADDRESS", "100000"),
+    ("IDP_THROTTLE__SIGN_IN_PER_ACCOUNT", "100000"),
+    ("IDP_THROTTLE__SECOND_FACTOR_PER_ADDRESS", "100000"),
+    ("IDP_THROTTLE__SECOND_FACTOR_PER_ACCOUNT", "100000"),
+    ("IDP_THROTTLE__PASSWORD_RESET_PER_ADDRESS", "100000"),
+    ("IDP_THROTTLE__PASSWORD_RESET_PER_ACCOUNT", "100000"),
+    ("IDP_THROTTLE__EMAIL_CODE_PER_ADDRESS", "100000"),
+    ("IDP_THROTTLE__EMAIL_CODE_PER_ACCOUNT", "100000"),
+    ("IDP_THROTTLE__CLIENT_AUTH_FAILURES_PER_ADDRESS", "100000"),
 ];
 
 pub fn free_port() -> u16 {

@@ -171,25 +171,114 @@ impl PasswordHashing {
 
     /// A PHC string (`$argon2id$v=19$...`). CPU-heavy: callers run it off the async threads.
     pub fn hash(&self, rng: &dyn Random, password: &Password) -> Result<String, CryptoError> {
-        use argon2::password_hash::{PasswordHasher as _, SaltString};
-        let mut salt = [0u8; 16];
-        rng.fill(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|e| CryptoError::Hash(e.to_string()))?;
-        self.argon2()?
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| CryptoError::Hash(e.to_string()))
+        self.hash_in(rng, password, &mut HashMemory::default())
     }
 
     /// Checks a password against a stored PHC string; the parameters come from the string.
     pub fn verify(&self, password: &Password, phc: &str) -> bool {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier as _};
+        self.verify_in(password, phc, &mut HashMemory::default())
+    }
+
+    /// `hash`, working in `memory` instead of a fresh allocation.
+    pub fn hash_in(
+        &self,
+        rng: &dyn Random,
+        password: &Password,
+        memory: &mut HashMemory,
+    ) -> Result<String, CryptoError> {
+        use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+        let fail = |e: &dyn std::fmt::Display| CryptoError::Hash(e.to_string());
+        let mut salt = [0u8; 16];
+        rng.fill(&mut salt);
+        let salt_string = SaltString::encode_b64(&salt).map_err(|e| fail(&e))?;
+        let argon2 = self.argon2()?;
+        let params = argon2.params().clone();
+        let mut out = [0u8; argon2::Params::DEFAULT_OUTPUT_LEN];
+        argon2
+            .hash_password_into_with_memory(
+                password.expose().as_bytes(),
+                &salt,
+                &mut out,
+                memory.blocks(params.block_count()),
+            )
+            .map_err(|e| fail(&e))?;
+        let phc = PasswordHash {
+            algorithm: argon2::Algorithm::Argon2id.ident(),
+            version: Some(argon2::Version::V0x13.into()),
+            params: ParamsString::try_from(&params).map_err(|e| fail(&e))?,
+            salt: Some(salt_string.as_salt()),
+            hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
+        };
+        Ok(phc.to_string())
+    }
+
+    /// `verify`, working in `memory`; a hash that needs more memory than this
+    /// deployment's parameters gets a buffer of its own, so `memory` stays their size.
+    pub fn verify_in(&self, password: &Password, phc: &str, memory: &mut HashMemory) -> bool {
+        use argon2::password_hash::PasswordHash;
         let Ok(parsed) = PasswordHash::new(phc) else {
             return false;
         };
-        argon2::Argon2::default()
-            .verify_password(password.expose().as_bytes(), &parsed)
+        let (Some(expected), Some(salt)) = (parsed.hash, parsed.salt) else {
+            return false;
+        };
+        let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm) else {
+            return false;
+        };
+        let version = match parsed.version.map(argon2::Version::try_from) {
+            None => argon2::Version::default(),
+            Some(Ok(v)) => v,
+            Some(Err(_)) => return false,
+        };
+        let Ok(params) = argon2::Params::try_from(&parsed) else {
+            return false;
+        };
+        let mut salt_buf = [0u8; 64];
+        let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+            return false;
+        };
+        let mut out_buf = [0u8; 64];
+        let Some(out) = out_buf.get_mut(..expected.len()) else {
+            return false;
+        };
+        let blocks = params.block_count();
+        let configured = self.argon2().map(|a| a.params().block_count()).unwrap_or(0);
+        let mut own = HashMemory::default();
+        let memory = if blocks > configured {
+            &mut own
+        } else {
+            memory
+        };
+        argon2::Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(
+                password.expose().as_bytes(),
+                salt,
+                out,
+                memory.blocks(blocks),
+            )
             .is_ok()
+            && bool::from(out.ct_eq(expected.as_bytes()))
+    }
+}
+
+/// argon2's working memory (19 MiB by default), kept by a hashing thread between
+/// hashes: allocating it afresh each time leaves the allocator holding a heap per
+/// thread that it rarely gives back.
+#[derive(Default)]
+pub struct HashMemory(Vec<argon2::Block>);
+
+impl HashMemory {
+    /// At least `count` blocks (argon2 uses the first `count`).
+    fn blocks(&mut self, count: usize) -> &mut [argon2::Block] {
+        if self.0.len() < count {
+            self.0.resize(count, argon2::Block::default());
+        }
+        &mut self.0
+    }
+
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        self.0.len() * argon2::Block::SIZE
     }
 }
 
@@ -264,5 +353,46 @@ mod tests {
         assert!(cheap.verify(&Password::new("correct horse"), &phc));
         assert!(!cheap.verify(&Password::new("correct horsf"), &phc));
         assert!(!cheap.verify(&Password::new("x"), "not a hash"));
+    }
+
+    #[test]
+    fn reused_memory_gives_the_same_answers_as_the_crate() {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier as _};
+        let cheap = PasswordHashing {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let mut memory = HashMemory::default();
+        let phc = cheap
+            .hash_in(&OsRandom, &Password::new("correct horse"), &mut memory)
+            .unwrap();
+        assert_eq!(memory.size(), 64 * 1024);
+        // The crate's own verifier accepts what the reused memory produced...
+        let parsed = PasswordHash::new(&phc).unwrap();
+        assert!(
+            argon2::Argon2::default()
+                .verify_password(b"correct horse", &parsed)
+                .is_ok()
+        );
+        // ...and a hash the crate made (other parameters) verifies in the same memory.
+        let other = PasswordHashing {
+            memory_kib: 32,
+            iterations: 2,
+            parallelism: 1,
+        };
+        let theirs = other.hash(&OsRandom, &Password::new("battery")).unwrap();
+        assert!(cheap.verify_in(&Password::new("battery"), &theirs, &mut memory));
+        assert!(!cheap.verify_in(&Password::new("batterx"), &theirs, &mut memory));
+        assert!(cheap.verify_in(&Password::new("correct horse"), &phc, &mut memory));
+        // A costlier stored hash does not grow the kept memory.
+        let costly = PasswordHashing {
+            memory_kib: 256,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let big = costly.hash(&OsRandom, &Password::new("x")).unwrap();
+        assert!(cheap.verify_in(&Password::new("x"), &big, &mut memory));
+        assert_eq!(memory.size(), 64 * 1024);
     }
 }

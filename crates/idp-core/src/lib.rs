@@ -24,6 +24,7 @@ pub mod random;
 pub mod records;
 pub mod secret;
 pub mod signin;
+pub mod throttle;
 pub mod totp;
 
 pub use clock::{Clock, Timestamp};

@@ -118,6 +118,8 @@ pub trait CredentialRepo: Send + Sync {
         now: Timestamp,
         record: FailureRecord,
     ) -> Result<Admission, StoreError>;
+    /// Takes back an admitted check that was never made (the hashing pool was full).
+    async fn release_password_attempt(&self, user: &UserId) -> Result<(), StoreError>;
     /// Settles an admitted check that failed (it was counted on admission): locks the
     /// account (once) when the count has reached `lock_after`; appends the events
     /// `record` makes of it in the same transaction. Returns the count and whether this

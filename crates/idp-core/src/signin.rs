@@ -232,7 +232,18 @@ pub async fn sign_in_with_password(
                 continue;
             }
         }
-        if stores.passwords.verify(password.clone(), phc).await? {
+        let verified = match stores.passwords.verify(password.clone(), phc).await {
+            Ok(verified) => verified,
+            Err(busy) => {
+                // Not checked after all: the admission counts nothing.
+                stores
+                    .credentials
+                    .release_password_attempt(&user.id)
+                    .await?;
+                return Err(busy.into());
+            }
+        };
+        if verified {
             matched = Some((user, creds, policy));
             break;
         }

@@ -474,7 +474,11 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         db: wired.db,
         master_key: wired.master_key,
         redis: wired.redis,
-        metrics: Metrics::default(),
+        metrics: Metrics::with_hashing(wired.hashing_refused),
+        throttle: idp_core::throttle::Throttle::new(settings.throttle.limits()),
+        in_flight: idp_core::throttle::InFlight::new(
+            settings.throttle.hashes_in_flight_per_address,
+        ),
         keys: KeyCache::new(loaded),
         clients: ClientCache::default(),
         discovery,

@@ -11,6 +11,7 @@ pub mod server;
 pub mod settings;
 pub mod state;
 pub mod telemetry;
+pub mod throttling;
 pub mod upstream;
 pub mod web;
 pub mod wiring;

@@ -86,9 +86,70 @@ fn form_value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// A client authentication that did not succeed, ready to answer.
+pub enum ClientAuthError {
+    /// RFC 6749 §5.2, with the scheme the client tried (for a 401's challenge).
+    OAuth(OAuthError, bool),
+    /// Too many failures from this address: 429 with `Retry-After`, still an OAuth
+    /// error body, decided before the credentials are looked at.
+    Throttled(Duration),
+}
+
+impl ClientAuthError {
+    pub fn response(&self) -> HttpResponse {
+        match self {
+            ClientAuthError::OAuth(e, basic) => error_json(e, *basic),
+            ClientAuthError::Throttled(wait) => crate::throttling::with_retry_after(
+                HttpResponse::TooManyRequests()
+                    .insert_header((CACHE_CONTROL, "no-store"))
+                    .insert_header((PRAGMA, "no-cache"))
+                    .json(serde_json::json!({
+                        "error": OAuthErrorCode::TemporarilyUnavailable.as_str(),
+                        "error_description": format!(
+                            "too many failed client authentications from this address; retry after {} seconds",
+                            wait.as_secs().max(1)
+                        ),
+                    })),
+                *wait,
+            ),
+        }
+    }
+}
+
 /// RFC 6749 §2.3 and OIDC Core §9: client_secret_basic, client_secret_post,
-/// private_key_jwt, or none for public clients.
+/// private_key_jwt, or none for public clients. Failures are counted per address (and
+/// per client when so configured); past the limit the credentials are not even read.
 pub async fn authenticate_client(
+    state: &AppState,
+    req: &HttpRequest,
+    form: &[(String, String)],
+    audience: &str,
+) -> Result<Authenticated, ClientAuthError> {
+    use crate::throttling;
+    use idp_core::throttle::Action;
+    let address = crate::web::origin(req).ip;
+    let address = address.as_deref();
+    let claimed = form_value(form, "client_id");
+    match throttling::check_failures(state, Action::ClientAuth, address, claimed).await {
+        Ok(None) => {}
+        Ok(Some(r)) => return Err(ClientAuthError::Throttled(r.retry_after)),
+        Err(e) => {
+            return Err(ClientAuthError::OAuth(
+                OAuthError::new(OAuthErrorCode::TemporarilyUnavailable, e.to_string()),
+                false,
+            ));
+        }
+    }
+    let result = check_client(state, req, form, audience).await;
+    if let Err((e, _)) = &result
+        && e.code == OAuthErrorCode::InvalidClient
+    {
+        throttling::record_failure(state, Action::ClientAuth, address, claimed).await;
+    }
+    result.map_err(|(e, basic)| ClientAuthError::OAuth(e, basic))
+}
+
+async fn check_client(
     state: &AppState,
     req: &HttpRequest,
     form: &[(String, String)],
@@ -178,7 +239,7 @@ pub async fn client_and_token(
     );
     let auth = authenticate_client(state, req, form, &audience)
         .await
-        .map_err(|(e, basic)| error_json(&e, basic))?;
+        .map_err(|e| e.response())?;
     match form_value(form, "token") {
         Some(token) => Ok((auth, token.to_owned())),
         None => Err(error_json(

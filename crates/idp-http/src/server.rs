@@ -21,6 +21,7 @@ pub async fn run(
     let settings = state.settings.clone();
     let data = web::Data::new(state);
     let app_data = data.clone();
+    let hsts = settings.hsts();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(app_data.clone())
@@ -30,16 +31,7 @@ pub async fn run(
                 actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
                 crate::pages::unavailable_page,
             ))
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "no-referrer"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add((
-                        "Content-Security-Policy",
-                        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
-                    )),
-            )
+            .wrap(security_headers(hsts.as_deref()))
             .wrap_fn(|req, srv| {
                 let metrics = req.app_data::<web::Data<AppState>>().cloned();
                 let fut = srv.call(req);
@@ -121,6 +113,23 @@ pub async fn run(
         r.abort();
     }
     result
+}
+
+/// The headers every answer carries (pages, JSON and errors alike).
+fn security_headers(hsts: Option<&str>) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+        ));
+    match hsts {
+        // RFC 6797 §7.2: only over https, which the issuer says the public side is.
+        Some(value) => headers.add(("Strict-Transport-Security", value.to_owned())),
+        None => headers,
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT.

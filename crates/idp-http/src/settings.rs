@@ -65,6 +65,104 @@ pub struct Settings {
     pub keys: KeySettings,
     pub audit: AuditSettings,
     pub federation: FederationSettings,
+    pub throttle: ThrottleSettings,
+}
+
+/// Rate limits, counted per client address and per account (or client) in the
+/// ephemeral store, so shared by every node on Redis. A `max` of 0 turns a limit off.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleSettings {
+    /// Sign-ins (password checks) per address per window.
+    pub sign_in_per_address: u32,
+    /// Sign-ins per account (the email address typed) per window.
+    pub sign_in_per_account: u32,
+    pub sign_in_window_secs: u64,
+    /// Second-factor codes entered, per address per window.
+    pub second_factor_per_address: u32,
+    /// Second-factor codes entered, per member per window.
+    pub second_factor_per_account: u32,
+    pub second_factor_window_secs: u64,
+    /// "Forgot your password?" requests per address per window.
+    pub password_reset_per_address: u32,
+    /// "Forgot your password?" requests per email address per window.
+    pub password_reset_per_account: u32,
+    pub password_reset_window_secs: u64,
+    /// Emailed sign-in codes asked for, per address per window.
+    pub email_code_per_address: u32,
+    /// Emailed sign-in codes asked for, per member per window.
+    pub email_code_per_account: u32,
+    pub email_code_window_secs: u64,
+    /// Failed client authentications (token, revocation, introspection) per address
+    /// per window; once reached, that address is refused until the window ends.
+    pub client_auth_failures_per_address: u32,
+    /// Failed client authentications per client per window (off by default: secrets are
+    /// random, and this limit would let anyone lock a client out).
+    pub client_auth_failures_per_client: u32,
+    pub client_auth_window_secs: u64,
+    /// Password checks one address may have queued or running at once on this node.
+    pub hashes_in_flight_per_address: u32,
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        let l = idp_core::throttle::Limits::default();
+        Self {
+            sign_in_per_address: l.sign_in.per_address.max,
+            sign_in_per_account: l.sign_in.per_account.max,
+            sign_in_window_secs: l.sign_in.per_address.window.as_secs(),
+            second_factor_per_address: l.second_factor.per_address.max,
+            second_factor_per_account: l.second_factor.per_account.max,
+            second_factor_window_secs: l.second_factor.per_address.window.as_secs(),
+            password_reset_per_address: l.password_reset.per_address.max,
+            password_reset_per_account: l.password_reset.per_account.max,
+            password_reset_window_secs: l.password_reset.per_address.window.as_secs(),
+            email_code_per_address: l.email_code.per_address.max,
+            email_code_per_account: l.email_code.per_account.max,
+            email_code_window_secs: l.email_code.per_address.window.as_secs(),
+            client_auth_failures_per_address: l.client_auth.per_address.max,
+            client_auth_failures_per_client: l.client_auth.per_account.max,
+            client_auth_window_secs: l.client_auth.per_address.window.as_secs(),
+            hashes_in_flight_per_address: 4,
+        }
+    }
+}
+
+impl ThrottleSettings {
+    pub fn limits(&self) -> idp_core::throttle::Limits {
+        use idp_core::throttle::{ActionLimits, Limit, Limits};
+        let pair = |address: u32, account: u32, window: u64| ActionLimits {
+            per_address: Limit::new(address, window),
+            per_account: Limit::new(account, window),
+        };
+        Limits {
+            sign_in: pair(
+                self.sign_in_per_address,
+                self.sign_in_per_account,
+                self.sign_in_window_secs,
+            ),
+            second_factor: pair(
+                self.second_factor_per_address,
+                self.second_factor_per_account,
+                self.second_factor_window_secs,
+            ),
+            password_reset: pair(
+                self.password_reset_per_address,
+                self.password_reset_per_account,
+                self.password_reset_window_secs,
+            ),
+            email_code: pair(
+                self.email_code_per_address,
+                self.email_code_per_account,
+                self.email_code_window_secs,
+            ),
+            client_auth: pair(
+                self.client_auth_failures_per_address,
+                self.client_auth_failures_per_client,
+                self.client_auth_window_secs,
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -299,10 +397,18 @@ pub struct SecuritySettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
-    /// Password hashes computed at once; 0 means one per core.
+    /// Threads computing password hashes (each holds one argon2 buffer); 0 means one
+    /// per core.
     pub max_concurrent_hashes: usize,
+    /// Password checks waiting for a hashing thread; beyond it a sign-in is answered
+    /// busy (429). 0 means 16 per thread.
+    pub hash_queue_length: usize,
     /// How long a sign-in waits for a hashing slot before it is refused.
     pub hash_queue_timeout_ms: u64,
+    /// `Strict-Transport-Security` max-age on an https issuer, in seconds; 0 sends none.
+    pub hsts_max_age_secs: u64,
+    /// Adds `includeSubDomains` to `Strict-Transport-Security`.
+    pub hsts_include_subdomains: bool,
     /// How long a password reset link works.
     pub reset_link_ttl_secs: u64,
     /// How long the welcome link to create a first password works.
@@ -318,7 +424,10 @@ impl Default for SecuritySettings {
             argon2_iterations: owasp.iterations,
             argon2_parallelism: owasp.parallelism,
             max_concurrent_hashes: 0,
+            hash_queue_length: 0,
             hash_queue_timeout_ms: 2000,
+            hsts_max_age_secs: 365 * 24 * 3600,
+            hsts_include_subdomains: false,
             reset_link_ttl_secs: 3600,
             welcome_link_ttl_secs: 7 * 24 * 3600,
         }
@@ -561,6 +670,32 @@ impl Settings {
                 u.secret(name)?;
             }
         }
+        for (key, value) in [
+            (
+                "throttle.sign_in_window_secs",
+                self.throttle.sign_in_window_secs,
+            ),
+            (
+                "throttle.second_factor_window_secs",
+                self.throttle.second_factor_window_secs,
+            ),
+            (
+                "throttle.password_reset_window_secs",
+                self.throttle.password_reset_window_secs,
+            ),
+            (
+                "throttle.email_code_window_secs",
+                self.throttle.email_code_window_secs,
+            ),
+            (
+                "throttle.client_auth_window_secs",
+                self.throttle.client_auth_window_secs,
+            ),
+        ] {
+            if !(1..=24 * 3600).contains(&value) {
+                return Err(ConfigError::new(key, "must be 1 second to 1 day"));
+            }
+        }
         if self.federation.timeout_secs == 0 {
             return Err(ConfigError::new(
                 "federation.timeout_secs",
@@ -624,6 +759,19 @@ impl Settings {
             Some(url) => url.0.expose().to_owned(),
             None => format!("sqlite://{}", self.server.data_dir.join("idp.db").display()),
         }
+    }
+
+    /// The `Strict-Transport-Security` value: only on an https issuer (RFC 6797 §7.2:
+    /// never over plain http).
+    pub fn hsts(&self) -> Option<String> {
+        let s = &self.security;
+        (self.issuer().starts_with("https://") && s.hsts_max_age_secs > 0).then(|| {
+            let mut v = format!("max-age={}", s.hsts_max_age_secs);
+            if s.hsts_include_subdomains {
+                v.push_str("; includeSubDomains");
+            }
+            v
+        })
     }
 
     pub fn password_hashing(&self) -> idp_core::crypto::PasswordHashing {
@@ -711,6 +859,8 @@ mod tests {
             assert_eq!(s.database_url(), "sqlite://./data/idp.db");
             assert!(s.redis.url.is_none());
             assert_eq!(s.mail.transport, MailTransport::File);
+            assert_eq!(s.throttle.limits(), idp_core::throttle::Limits::default());
+            assert_eq!(s.hsts(), None);
             Ok(())
         });
     }
@@ -728,6 +878,7 @@ mod tests {
             .unwrap();
             assert_eq!(s.server.bind, "127.0.0.1:9999");
             assert_eq!(s.issuer(), "https://id.example.com");
+            assert_eq!(s.hsts().as_deref(), Some("max-age=31536000"));
             Ok(())
         });
     }
@@ -755,6 +906,11 @@ mod tests {
                 ("[redis]\nurl = \"http://x\"\n", "redis.url", "redis://"),
                 ("[mail]\nfrom = \"nobody\"\n", "mail.from", "mailbox"),
                 ("[mail]\nsmtp_port = 70000\n", "mail.smtp_port", ""),
+                (
+                    "[throttle]\nsign_in_window_secs = 0\n",
+                    "throttle.sign_in_window_secs",
+                    "1 second",
+                ),
             ];
             for (toml, key, words) in cases {
                 let err = load_in_jail(jail, Some(toml)).unwrap_err();

@@ -4,9 +4,10 @@ use crate::caches::{ClientCache, KeyCache};
 use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
 use idp_core::ports::Stores;
+use idp_core::throttle::Action;
 use idp_store::Database;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct AppState {
     pub stores: Stores,
@@ -24,6 +25,10 @@ pub struct AppState {
     pub trusted_proxies: Vec<idp_core::policy::IpRange>,
     /// Google and Entra ID, where configured.
     pub upstreams: Arc<crate::upstream::Upstreams>,
+    /// Rate limits per address and account.
+    pub throttle: idp_core::throttle::Throttle,
+    /// Password checks each address has in the hashing queue on this node.
+    pub in_flight: Arc<idp_core::throttle::InFlight>,
 }
 
 /// A JSON document answered from the same bytes every time, with its ETag.
@@ -58,4 +63,36 @@ mod bytes_like {
 pub struct Metrics {
     pub requests: AtomicU64,
     pub server_errors: AtomicU64,
+    /// Requests refused by a rate limit, per action (in `THROTTLED_ACTIONS` order).
+    pub throttled: [AtomicU64; 5],
+    /// Password checks refused because their address had its share of the queue.
+    pub hashing_in_flight_refused: AtomicU64,
+    /// Password checks the hashing pool refused (queue full or waited too long).
+    pub hashing_refused: Arc<AtomicU64>,
+}
+
+/// The actions `Metrics::throttled` counts, in order.
+pub const THROTTLED_ACTIONS: [Action; 5] = [
+    Action::SignIn,
+    Action::SecondFactor,
+    Action::PasswordReset,
+    Action::EmailCode,
+    Action::ClientAuth,
+];
+
+impl Metrics {
+    pub fn with_hashing(hashing_refused: Arc<AtomicU64>) -> Self {
+        Self {
+            hashing_refused,
+            ..Self::default()
+        }
+    }
+
+    pub fn throttled(&self, action: Action) {
+        if let Some(i) = THROTTLED_ACTIONS.iter().position(|a| *a == action)
+            && let Some(counter) = self.throttled.get(i)
+        {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }

@@ -7,7 +7,7 @@ use idp_core::crypto::MasterKey;
 use idp_core::ports::{Ephemeral, StoreError, Stores};
 use idp_core::random::OsRandom;
 use idp_store::{
-    BlockingPasswords, Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral,
+    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral, PasswordPool, PoolOptions,
     RedisEphemeral, RedisOptions, SmtpOptions,
 };
 use std::path::{Path, PathBuf};
@@ -108,6 +108,8 @@ pub struct Wired {
     pub master_key: MasterKey,
     /// Whether ephemeral state is in Redis (and so worth a readiness check).
     pub redis: bool,
+    /// Password checks the hashing pool refused (full queue or waited too long).
+    pub hashing_refused: Arc<std::sync::atomic::AtomicU64>,
 }
 
 pub fn db_options(settings: &Settings) -> DbOptions {
@@ -188,14 +190,20 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
     let cores = std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(2);
-    let max_hashes = match settings.security.max_concurrent_hashes {
+    let threads = match settings.security.max_concurrent_hashes {
         0 => cores,
         n => n,
     };
-    let passwords = BlockingPasswords::new(
+    let passwords = PasswordPool::new(
         settings.password_hashing(),
-        max_hashes,
-        Duration::from_millis(settings.security.hash_queue_timeout_ms),
+        PoolOptions {
+            threads,
+            queue: match settings.security.hash_queue_length {
+                0 => 16 * threads,
+                n => n,
+            },
+            queue_timeout: Duration::from_millis(settings.security.hash_queue_timeout_ms),
+        },
         random.clone(),
     )
     .map_err(|e| {
@@ -204,6 +212,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
             message: e.to_string(),
         })
     })?;
+    let hashing_refused = passwords.refused_counter();
     let shared = Arc::new(db.clone());
     let stores = Stores {
         orgs: shared.clone(),
@@ -229,5 +238,6 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         db,
         master_key,
         redis,
+        hashing_refused,
     })
 }

@@ -13,4 +13,4 @@ pub use db::{Backend, Database, DbOptions, DbTarget, HealthReport};
 pub use ephemeral::memory::MemoryEphemeral;
 pub use ephemeral::redis::{RedisEphemeral, RedisOptions};
 pub use mail::{LettreMailer, SmtpOptions, SmtpSecurity};
-pub use passwords::BlockingPasswords;
+pub use passwords::{PasswordPool, PoolOptions};

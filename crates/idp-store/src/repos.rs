@@ -965,6 +965,25 @@ impl CredentialRepo for Database {
         .await
     }
 
+    async fn release_password_attempt(&self, user: &UserId) -> QueryResult<()> {
+        let user = user.to_string();
+        self.run(move |c| {
+            diesel::update(
+                credentials::table.filter(
+                    credentials::user_id
+                        .eq(user)
+                        .and(credentials::locked_at.is_null())
+                        .and(credentials::failed_sign_ins.gt(0)),
+                ),
+            )
+            .set(credentials::failed_sign_ins.eq(credentials::failed_sign_ins - 1))
+            .execute(c)
+            .map(drop)
+            .map_err(db_err)
+        })
+        .await
+    }
+
     async fn record_failed_sign_in(
         &self,
         user: &UserId,

@@ -949,6 +949,21 @@ mod contracts {
                 .unwrap(),
             (1, false)
         );
+        // A check admitted but never made is taken back.
+        CredentialRepo::admit_password_attempt(db, &bob.id, None, at(2), no_record())
+            .await
+            .unwrap();
+        CredentialRepo::release_password_attempt(db, &bob.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::find_by_user(db, &bob.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .failed_sign_ins,
+            1
+        );
         assert!(
             CredentialRepo::clear_failed_sign_ins(db, &bob.id)
                 .await

@@ -6,7 +6,7 @@
 //! fresh connection fails too and liveness stays ok: restarting every node during an
 //! outage would only add a reconnection storm to it. Readiness says 503 meanwhile.
 
-use crate::state::AppState;
+use crate::state::{AppState, THROTTLED_ACTIONS};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use std::sync::atomic::Ordering;
@@ -109,7 +109,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let m = &state.metrics;
     let db = state.db.health();
-    let body = format!(
+    let mut body = format!(
         "# HELP idp_build_info Version of the running idp.\n# TYPE idp_build_info gauge\nidp_build_info{{version=\"{}\"}} 1\n\
          # HELP idp_http_requests_total HTTP requests answered.\n# TYPE idp_http_requests_total counter\nidp_http_requests_total {}\n\
          # HELP idp_http_server_errors_total HTTP requests answered with a 5xx status.\n# TYPE idp_http_server_errors_total counter\nidp_http_server_errors_total {}\n\
@@ -121,6 +121,19 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         db.unavailable_total,
         db.failing_for.map_or(0.0, |f| f.as_secs_f64()),
     );
+    body.push_str("# HELP idp_throttled_total Requests refused by a rate limit.\n# TYPE idp_throttled_total counter\n");
+    for (action, n) in THROTTLED_ACTIONS.iter().zip(&m.throttled) {
+        body.push_str(&format!(
+            "idp_throttled_total{{action=\"{}\"}} {}\n",
+            action.as_str(),
+            n.load(Ordering::Relaxed)
+        ));
+    }
+    body.push_str(&format!(
+        "# HELP idp_password_checks_refused_total Password checks refused before hashing: the address had its share of the queue (in_flight) or the queue was full (busy).\n# TYPE idp_password_checks_refused_total counter\nidp_password_checks_refused_total{{reason=\"in_flight\"}} {}\nidp_password_checks_refused_total{{reason=\"busy\"}} {}\n",
+        m.hashing_in_flight_refused.load(Ordering::Relaxed),
+        m.hashing_refused.load(Ordering::Relaxed),
+    ));
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
         .body(body)

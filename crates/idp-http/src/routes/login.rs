@@ -6,6 +6,7 @@ use crate::error::HttpError;
 use crate::oauth::{self, Pending};
 use crate::pages::render;
 use crate::state::AppState;
+use crate::throttling;
 use crate::web;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -20,6 +21,7 @@ use idp_core::secret::Password;
 use idp_core::signin::{
     Origin, SignInError, record_native_sign_in, sign_in_with_password, start_session,
 };
+use idp_core::throttle::{Action, account_subject};
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -96,6 +98,33 @@ async fn page(
     web::with_cookie(response, cookie)
 }
 
+/// The sign-in form again with why it was refused, built without a store round trip:
+/// a refusal must cost less than the work it refuses (under a flood, the options lookup
+/// of `page` kept the database and tokio's blocking threads busy). Only the password
+/// form comes back, the one just used; a reload brings every option back.
+fn refusal_page(
+    state: &AppState,
+    req: &HttpRequest,
+    (authz, email): (&str, &str),
+    client: Option<&Client>,
+    message: &str,
+) -> Result<HttpResponse, HttpError> {
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        StatusCode::TOO_MANY_REQUESTS,
+        &LoginPage {
+            csrf: &csrf,
+            authz,
+            email,
+            client_name: client.map(|c| c.name.clone()),
+            error: Some(message),
+            providers: Vec::new(),
+            password_form: true,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
 async fn show(
     state: aw::Data<AppState>,
     req: HttpRequest,
@@ -139,6 +168,30 @@ async fn submit(
     web::check_csrf(&state, &req, &form.csrf)?;
     let (pending, client) = pending_for(&state, &form.authz).await?;
     let origin = web::origin(&req);
+    // Before any password check: the address's and the account's limits, then the
+    // address's share of the hashing queue.
+    let address = origin.ip.as_deref();
+    let account = account_subject(&form.email);
+    let slot = match throttling::attempt(&state, Action::SignIn, address, Some(&account)).await? {
+        Some(r) => Err((throttling::message(r.retry_after), r.retry_after)),
+        None => throttling::hashing_slot(&state, address).ok_or((
+            "Too many sign-ins at once. Try again in a moment.".to_owned(),
+            throttling::BUSY_RETRY,
+        )),
+    };
+    let slot = match slot {
+        Ok(slot) => slot,
+        Err((message, wait)) => {
+            let response = refusal_page(
+                &state,
+                &req,
+                (&form.authz, &form.email),
+                client.as_deref(),
+                &message,
+            )?;
+            return Ok(throttling::with_retry_after(response, wait));
+        }
+    };
     let signed = match sign_in_with_password(
         &state.stores,
         &form.email,
@@ -150,15 +203,25 @@ async fn submit(
     {
         Ok(signed) => signed,
         Err(SignInError::Store(e)) => return Err(e.into()),
+        Err(SignInError::Busy(_)) => {
+            let message = "Too many sign-ins at once. Try again in a moment.";
+            let response = refusal_page(
+                &state,
+                &req,
+                (&form.authz, &form.email),
+                client.as_deref(),
+                message,
+            )?;
+            return Ok(throttling::with_retry_after(
+                response,
+                throttling::BUSY_RETRY,
+            ));
+        }
         Err(e) => {
             let (message, status) = match &e {
                 SignInError::InvalidCredentials => (
                     "The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.".to_owned(),
                     StatusCode::UNAUTHORIZED,
-                ),
-                SignInError::Busy(_) => (
-                    "Too many sign-ins at once. Try again in a moment.".to_owned(),
-                    StatusCode::TOO_MANY_REQUESTS,
                 ),
                 // On leave, or outside the allowed networks: the error says which.
                 _ => (e.to_string(), StatusCode::FORBIDDEN),
@@ -175,6 +238,7 @@ async fn submit(
             .await;
         }
     };
+    drop(slot);
     let user = signed.user;
     let step = mfa::next_step(&state.stores, &user, &origin).await?;
     if step != SecondFactorStep::NotAsked || signed.must_change_password {

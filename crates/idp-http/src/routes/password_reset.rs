@@ -5,12 +5,14 @@ use super::second_factor::{NewPasswordForm, change_password_page};
 use crate::error::HttpError;
 use crate::pages::{MessagePage, render};
 use crate::state::AppState;
+use crate::throttling;
 use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::password_policy::{self, ChangeError};
 use idp_core::secret::Password;
+use idp_core::throttle::{Action, account_subject};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/forgot-password", aw::get().to(show_forgot))
@@ -64,20 +66,45 @@ async fn submit_forgot(
     form: aw::Form<ForgotForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let result = password_policy::request_reset(
-        &state.stores,
-        &form.email,
-        state.settings.issuer(),
-        state.settings.reset_link_ttl(),
-        &web::origin(&req),
+    let origin = web::origin(&req);
+    // Counted by the address typed, known or not, so a refusal tells nothing either.
+    let account = account_subject(&form.email);
+    if let Some(r) = throttling::attempt(
+        &state,
+        Action::PasswordReset,
+        origin.ip.as_deref(),
+        Some(&account),
     )
-    .await;
-    match result {
-        Ok(()) => {}
-        // The answer never tells whether the address has an account.
-        Err(ChangeError::Mail(e)) => tracing::error!(error = %e, "password reset mail failed"),
-        Err(e) => return Err(e.into()),
+    .await?
+    {
+        let (csrf, cookie) = web::csrf_token(&state, &req);
+        let message = throttling::message(r.retry_after);
+        let response = render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &ForgotPage {
+                csrf: &csrf,
+                sent: false,
+                error: Some(&message),
+            },
+        )?;
+        return Ok(throttling::with_retry_after(
+            web::with_cookie(response, cookie)?,
+            r.retry_after,
+        ));
     }
+    // The answer goes before any lookup, link or mail: the same answer, after the same
+    // work, whether or not the address has an account (no enumeration by timing).
+    let stores = state.stores.clone();
+    let issuer = state.settings.issuer().to_owned();
+    let ttl = state.settings.reset_link_ttl();
+    let email = form.into_inner().email;
+    actix_web::rt::spawn(async move {
+        match password_policy::request_reset(&stores, &email, &issuer, ttl, &origin).await {
+            Ok(()) => {}
+            Err(ChangeError::Mail(e)) => tracing::error!(error = %e, "password reset mail failed"),
+            Err(e) => tracing::error!(error = %e, "password reset request failed"),
+        }
+    });
     Ok(web::see_other("/forgot-password?sent=1"))
 }
 

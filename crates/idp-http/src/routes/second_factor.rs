@@ -6,6 +6,7 @@ use super::login::finish_sign_in;
 use crate::error::HttpError;
 use crate::pages::render;
 use crate::state::AppState;
+use crate::throttling;
 use crate::web;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -16,6 +17,7 @@ use idp_core::ids::UserId;
 use idp_core::mfa::{self, SecondFactorError, SecondFactorMethod};
 use idp_core::random::token;
 use idp_core::records::User;
+use idp_core::throttle::{Action, Refused};
 use idp_core::totp::{self, TotpSecret};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -133,6 +135,20 @@ async fn page(
     email_sent: bool,
     error: Option<SecondFactorError>,
 ) -> Result<HttpResponse, HttpError> {
+    page_or_refusal(state, req, user, method, email_sent, error, None).await
+}
+
+/// The second-factor page; with `refused`, answered 429 with `Retry-After` and the
+/// time to wait in place of any other error.
+async fn page_or_refusal(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    method: Option<SecondFactorMethod>,
+    email_sent: bool,
+    error: Option<SecondFactorError>,
+    refused: Option<&Refused>,
+) -> Result<HttpResponse, HttpError> {
     let methods = mfa::methods(&state.stores, &user.id).await?;
     let method = method.unwrap_or(if methods.totp {
         SecondFactorMethod::Totp
@@ -142,12 +158,13 @@ async fn page(
     let locked =
         methods.locked_until.is_some() || matches!(error, Some(SecondFactorError::Locked { .. }));
     let status = match &error {
-        _ if locked => StatusCode::TOO_MANY_REQUESTS,
+        _ if locked || refused.is_some() => StatusCode::TOO_MANY_REQUESTS,
         Some(SecondFactorError::TooManyEmails) => StatusCode::TOO_MANY_REQUESTS,
         Some(_) => StatusCode::UNAUTHORIZED,
         None => StatusCode::OK,
     };
     let error = match (error, methods.locked_until) {
+        _ if refused.is_some() => refused.map(|r| throttling::message(r.retry_after)),
         (Some(e), _) => Some(e.to_string()),
         (None, Some(until)) => Some(SecondFactorError::Locked { until }.to_string()),
         (None, None) => None,
@@ -167,7 +184,11 @@ async fn page(
             error,
         },
     )?;
-    web::with_cookie(response, cookie)
+    let response = web::with_cookie(response, cookie)?;
+    Ok(match refused {
+        Some(r) => throttling::with_retry_after(response, r.retry_after),
+        None => response,
+    })
 }
 
 async fn show(
@@ -261,6 +282,17 @@ async fn submit(
         return Err(HttpError::BadRequest("unknown second-factor method".into()));
     };
     let origin = web::origin(&req);
+    let account = user.id.to_string();
+    if let Some(r) = throttling::attempt(
+        &state,
+        Action::SecondFactor,
+        origin.ip.as_deref(),
+        Some(&account),
+    )
+    .await?
+    {
+        return page_or_refusal(&state, &req, &user, Some(method), false, None, Some(&r)).await;
+    }
     match mfa::verify(
         &state.stores,
         &state.master_key,
@@ -300,6 +332,26 @@ async fn send_email(
     let Some((_, _, user)) = current(&state, &req).await? else {
         return Ok(start_over());
     };
+    let account = user.id.to_string();
+    if let Some(r) = throttling::attempt(
+        &state,
+        Action::EmailCode,
+        web::origin(&req).ip.as_deref(),
+        Some(&account),
+    )
+    .await?
+    {
+        return page_or_refusal(
+            &state,
+            &req,
+            &user,
+            Some(SecondFactorMethod::EmailCode),
+            false,
+            None,
+            Some(&r),
+        )
+        .await;
+    }
     let name = issuer_name(&state, &user).await?;
     match mfa::send_email_code(&state.stores, &user, &name).await {
         Ok(()) => Ok(web::see_other(

@@ -26,7 +26,7 @@ async fn token(
     let audience = format!("{}/token", state.settings.issuer().trim_end_matches('/'));
     let auth = match authenticate_client(&state, &req, &form, &audience).await {
         Ok(a) => a,
-        Err((e, basic)) => return error_json(&e, basic),
+        Err(e) => return e.response(),
     };
     // RFC 6749 §3.2: parameters sent twice make the request invalid.
     let mut names: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();

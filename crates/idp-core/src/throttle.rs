@@ -1,0 +1,684 @@
+//! Rate limits on what one client address or one account may try (sign-ins,
+//! second-factor codes, reset and emailed-code requests, failed client authentication),
+//! decided before the costly work (argon2, mail) on counters in the ephemeral store, so
+//! every node of a deployment shares them.
+//!
+//! Fixed windows aligned on the clock: one atomic `incr` per subject and per attempt,
+//! the same on Redis and in memory, and a `Retry-After` that is simply the time left in
+//! the window. A burst across a window boundary can reach twice a limit; the defaults
+//! leave room for that.
+
+use crate::clock::Timestamp;
+use crate::crypto::TokenDigest;
+use crate::ports::{Ephemeral, EphemeralError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// What is being tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    SignIn,
+    SecondFactor,
+    PasswordReset,
+    EmailCode,
+    /// Counted on failures only: a client that knows its secret is never slowed down.
+    ClientAuth,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SignIn => "sign_in",
+            Action::SecondFactor => "second_factor",
+            Action::PasswordReset => "password_reset",
+            Action::EmailCode => "email_code",
+            Action::ClientAuth => "client_auth",
+        }
+    }
+}
+
+/// Who a count is kept for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The client's address (behind trusted proxies, the forwarded one).
+    Address,
+    /// The account (or client) the attempt names, whether or not it exists.
+    Account,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Address => "address",
+            Scope::Account => "account",
+        }
+    }
+}
+
+/// At most `max` attempts per `window`; `max == 0` turns the limit off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl Limit {
+    pub const fn new(max: u32, window_secs: u64) -> Self {
+        Self {
+            max,
+            window: Duration::from_secs(window_secs),
+        }
+    }
+
+    fn is_off(&self) -> bool {
+        self.max == 0
+    }
+
+    /// The window `now` falls in, and the time left in it (at least a second).
+    pub fn window_at(&self, now: Timestamp) -> (i64, Duration) {
+        let w = i64::try_from(self.window.as_secs())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        let t = now.as_secs();
+        let index = t.div_euclid(w);
+        let left = (index.saturating_add(1)).saturating_mul(w) - t;
+        (
+            index,
+            Duration::from_secs(u64::try_from(left).unwrap_or(1).max(1)),
+        )
+    }
+}
+
+/// The limits of one action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActionLimits {
+    pub per_address: Limit,
+    pub per_account: Limit,
+}
+
+/// Every limit of the deployment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub sign_in: ActionLimits,
+    pub second_factor: ActionLimits,
+    pub password_reset: ActionLimits,
+    pub email_code: ActionLimits,
+    pub client_auth: ActionLimits,
+}
+
+impl Default for Limits {
+    /// Far above what a person does, far below what a flood needs: one address gets a
+    /// minute's worth of sign-ins at a time (an office behind one NAT included), one
+    /// account a handful of guesses a minute.
+    fn default() -> Self {
+        Self {
+            sign_in: ActionLimits {
+                per_address: Limit::new(60, 60),
+                per_account: Limit::new(10, 60),
+            },
+            second_factor: ActionLimits {
+                per_address: Limit::new(60, 60),
+                per_account: Limit::new(10, 60),
+            },
+            password_reset: ActionLimits {
+                per_address: Limit::new(20, 900),
+                per_account: Limit::new(3, 900),
+            },
+            email_code: ActionLimits {
+                per_address: Limit::new(20, 900),
+                per_account: Limit::new(5, 900),
+            },
+            // Client secrets are random 256-bit values: failures per client would only
+            // let anyone lock a client out, so only the address is counted by default.
+            client_auth: ActionLimits {
+                per_address: Limit::new(20, 60),
+                per_account: Limit::new(0, 60),
+            },
+        }
+    }
+}
+
+impl Limits {
+    pub fn of(&self, action: Action) -> ActionLimits {
+        match action {
+            Action::SignIn => self.sign_in,
+            Action::SecondFactor => self.second_factor,
+            Action::PasswordReset => self.password_reset,
+            Action::EmailCode => self.email_code,
+            Action::ClientAuth => self.client_auth,
+        }
+    }
+}
+
+/// Who is trying: either part may be unknown (no address behind a broken proxy, no
+/// account named yet).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Subjects<'a> {
+    pub address: Option<&'a str>,
+    pub account: Option<&'a str>,
+}
+
+/// An attempt over a limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("too many attempts; try again in {} seconds", retry_after.as_secs())]
+pub struct Refused {
+    pub action: Action,
+    pub scope: Scope,
+    pub retry_after: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThrottleError {
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Ephemeral(#[from] EphemeralError),
+}
+
+/// The subject an account is counted under: the email address typed, case and
+/// surrounding spaces aside (so `Ada@X` and `ada@x ` share one count).
+pub fn account_subject(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The deployment's limits, applied through the ephemeral store.
+#[derive(Clone, Debug, Default)]
+pub struct Throttle {
+    limits: Limits,
+}
+
+impl Throttle {
+    pub fn new(limits: Limits) -> Self {
+        Self { limits }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn scoped<'a>(
+        &self,
+        action: Action,
+        who: Subjects<'a>,
+    ) -> impl Iterator<Item = (Scope, Limit, &'a str)> {
+        let limits = self.limits.of(action);
+        [
+            (Scope::Address, limits.per_address, who.address),
+            (Scope::Account, limits.per_account, who.account),
+        ]
+        .into_iter()
+        .filter_map(|(scope, limit, subject)| {
+            subject
+                .filter(|_| !limit.is_off())
+                .map(|s| (scope, limit, s))
+        })
+    }
+
+    /// Counts an attempt for each subject; refused when any count is over its limit
+    /// (refused attempts count too, so a flood stays refused while it lasts).
+    pub async fn attempt(
+        &self,
+        ephemeral: &dyn Ephemeral,
+        now: Timestamp,
+        action: Action,
+        who: Subjects<'_>,
+    ) -> Result<(), ThrottleError> {
+        let mut refused: Option<Refused> = None;
+        for (scope, limit, subject) in self.scoped(action, who) {
+            let (window, left) = limit.window_at(now);
+            let n = ephemeral
+                .incr(&counter_key(action, scope, subject, window), left)
+                .await?;
+            if n > u64::from(limit.max) {
+                refused = Some(later(refused, action, scope, left));
+            }
+        }
+        refused.map_or(Ok(()), |r| Err(r.into()))
+    }
+
+    /// Whether earlier failures have used up a limit, without counting this attempt.
+    pub async fn check_failures(
+        &self,
+        ephemeral: &dyn Ephemeral,
+        now: Timestamp,
+        action: Action,
+        who: Subjects<'_>,
+    ) -> Result<(), ThrottleError> {
+        let mut refused: Option<Refused> = None;
+        for (scope, limit, subject) in self.scoped(action, who) {
+            let (window, left) = limit.window_at(now);
+            if ephemeral
+                .exists_any(&[&blocked_key(action, scope, subject, window)])
+                .await?
+            {
+                refused = Some(later(refused, action, scope, left));
+            }
+        }
+        refused.map_or(Ok(()), |r| Err(r.into()))
+    }
+
+    /// Counts a failure; once a limit is reached, `check_failures` refuses until the
+    /// window ends.
+    pub async fn record_failure(
+        &self,
+        ephemeral: &dyn Ephemeral,
+        now: Timestamp,
+        action: Action,
+        who: Subjects<'_>,
+    ) -> Result<(), EphemeralError> {
+        for (scope, limit, subject) in self.scoped(action, who) {
+            let (window, left) = limit.window_at(now);
+            let n = ephemeral
+                .incr(&counter_key(action, scope, subject, window), left)
+                .await?;
+            if n >= u64::from(limit.max) {
+                ephemeral
+                    .put(&blocked_key(action, scope, subject, window), b"1", left)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Password checks each address has queued or running on this node: with a cap, one
+/// address never holds the whole hashing queue however fast it sends, so the queue
+/// stays fair to everyone else.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    max: u32,
+    counts: Mutex<HashMap<String, u32>>,
+}
+
+/// A held slot, given back when dropped.
+#[derive(Debug)]
+pub struct InFlightSlot {
+    owner: Arc<InFlight>,
+    address: Option<String>,
+}
+
+impl InFlight {
+    /// `max == 0` turns the cap off.
+    pub fn new(max: u32) -> Arc<Self> {
+        Arc::new(Self {
+            max,
+            counts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
+        // Every change is one map call: a poisoned map is still consistent.
+        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A slot for `address`; `None` when it already holds its `max`.
+    pub fn enter(self: &Arc<Self>, address: Option<&str>) -> Option<InFlightSlot> {
+        let address = match address {
+            Some(a) if self.max > 0 => a,
+            _ => {
+                return Some(InFlightSlot {
+                    owner: self.clone(),
+                    address: None,
+                });
+            }
+        };
+        let mut counts = self.counts();
+        let n = counts.entry(address.to_owned()).or_default();
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(InFlightSlot {
+            owner: self.clone(),
+            address: Some(address.to_owned()),
+        })
+    }
+
+    /// Addresses holding a slot now.
+    pub fn addresses(&self) -> usize {
+        self.counts().len()
+    }
+}
+
+impl Drop for InFlightSlot {
+    fn drop(&mut self) {
+        if let Some(address) = self.address.take() {
+            let mut counts = self.owner.counts();
+            if let Some(n) = counts.get_mut(&address) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    counts.remove(&address);
+                }
+            }
+        }
+    }
+}
+
+/// Of two refusals, the one to wait longer for.
+fn later(current: Option<Refused>, action: Action, scope: Scope, left: Duration) -> Refused {
+    match current {
+        Some(r) if r.retry_after >= left => r,
+        _ => Refused {
+            action,
+            scope,
+            retry_after: left,
+        },
+    }
+}
+
+/// Subjects are digested: no address or email sits in Redis in clear.
+fn counter_key(action: Action, scope: Scope, subject: &str, window: i64) -> String {
+    format!(
+        "throttle:{}:{}:{}:{window}",
+        action.as_str(),
+        scope.as_str(),
+        TokenDigest::of(subject).to_hex()
+    )
+}
+
+fn blocked_key(action: Action, scope: Scope, subject: &str, window: i64) -> String {
+    format!(
+        "throttled:{}:{}:{}:{window}",
+        action.as_str(),
+        scope.as_str(),
+        TokenDigest::of(subject).to_hex()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock as _, FixedClock};
+    use async_trait::async_trait;
+
+    /// Counters and markers; windows are in the keys, so expiry does not matter here.
+    #[derive(Default)]
+    struct Counters(Mutex<HashMap<String, u64>>);
+
+    #[async_trait]
+    impl Ephemeral for Counters {
+        async fn put(&self, key: &str, _: &[u8], _: Duration) -> Result<(), EphemeralError> {
+            self.0.lock().unwrap().insert(key.to_owned(), 1);
+            Ok(())
+        }
+        async fn put_new(&self, _: &str, _: &[u8], _: Duration) -> Result<bool, EphemeralError> {
+            Ok(true)
+        }
+        async fn get(&self, _: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
+            Ok(None)
+        }
+        async fn take(&self, _: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
+            Ok(None)
+        }
+        async fn swap_existing(
+            &self,
+            _: &str,
+            _: &[u8],
+            _: Duration,
+        ) -> Result<Option<Vec<u8>>, EphemeralError> {
+            Ok(None)
+        }
+        async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError> {
+            let map = self.0.lock().unwrap();
+            Ok(keys.iter().any(|k| map.contains_key(*k)))
+        }
+        async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
+            let map = self.0.lock().unwrap();
+            Ok(keys.iter().map(|k| map.contains_key(*k)).collect())
+        }
+        async fn incr(&self, key: &str, _: Duration) -> Result<u64, EphemeralError> {
+            let mut map = self.0.lock().unwrap();
+            let n = map.entry(key.to_owned()).or_default();
+            *n += 1;
+            Ok(*n)
+        }
+        async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
+            self.0.lock().unwrap().remove(key);
+            Ok(())
+        }
+        async fn ping(&self) -> Result<(), EphemeralError> {
+            Ok(())
+        }
+    }
+
+    fn throttle() -> Throttle {
+        Throttle::new(Limits {
+            sign_in: ActionLimits {
+                per_address: Limit::new(5, 60),
+                per_account: Limit::new(3, 60),
+            },
+            client_auth: ActionLimits {
+                per_address: Limit::new(2, 60),
+                per_account: Limit::new(0, 60),
+            },
+            ..Limits::default()
+        })
+    }
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn from(address: &'static str, account: &'static str) -> Subjects<'static> {
+        Subjects {
+            address: Some(address),
+            account: Some(account),
+        }
+    }
+
+    fn refused(r: Result<(), ThrottleError>) -> Refused {
+        match r {
+            Err(ThrottleError::Refused(r)) => r,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn windows_align_on_the_clock() {
+        let limit = Limit::new(1, 60);
+        assert_eq!(
+            limit.window_at(Timestamp::from_secs(120)),
+            (2, Duration::from_secs(60))
+        );
+        assert_eq!(
+            limit.window_at(Timestamp::from_secs(179)),
+            (2, Duration::from_secs(1))
+        );
+        assert_eq!(
+            Limit::new(1, 0)
+                .window_at(Timestamp::from_secs(7))
+                .1
+                .as_secs(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_address_over_its_limit_is_refused_until_the_window_ends() {
+        run(async {
+            let store = Counters::default();
+            let clock = FixedClock::at(Timestamp::from_secs(1_000_040));
+            let t = throttle();
+            // Five accounts, one address: the address limit trips on the sixth.
+            for i in 0..5 {
+                let account = format!("user{i}@example.com");
+                let who = Subjects {
+                    address: Some("198.51.100.7"),
+                    account: Some(&account),
+                };
+                t.attempt(&store, clock.now(), Action::SignIn, who)
+                    .await
+                    .unwrap();
+            }
+            let r = refused(
+                t.attempt(
+                    &store,
+                    clock.now(),
+                    Action::SignIn,
+                    from("198.51.100.7", "other@example.com"),
+                )
+                .await,
+            );
+            assert_eq!(r.scope, Scope::Address);
+            assert_eq!(r.retry_after, Duration::from_secs(40));
+            // Another address is not affected.
+            t.attempt(
+                &store,
+                clock.now(),
+                Action::SignIn,
+                from("198.51.100.8", "other@example.com"),
+            )
+            .await
+            .unwrap();
+            // The next window starts afresh.
+            clock.advance(Duration::from_secs(40));
+            t.attempt(
+                &store,
+                clock.now(),
+                Action::SignIn,
+                from("198.51.100.7", "new@example.com"),
+            )
+            .await
+            .unwrap();
+        });
+    }
+
+    #[test]
+    fn an_account_is_counted_across_addresses() {
+        run(async {
+            let store = Counters::default();
+            let clock = FixedClock::at(Timestamp::from_secs(600));
+            let t = throttle();
+            for address in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
+                t.attempt(
+                    &store,
+                    clock.now(),
+                    Action::SignIn,
+                    from(address, "ada@x.test"),
+                )
+                .await
+                .unwrap();
+            }
+            let r = refused(
+                t.attempt(
+                    &store,
+                    clock.now(),
+                    Action::SignIn,
+                    from("192.0.2.4", "ada@x.test"),
+                )
+                .await,
+            );
+            assert_eq!(r.scope, Scope::Account);
+            assert_eq!(r.retry_after, Duration::from_secs(60));
+            // Actions are counted apart.
+            t.attempt(
+                &store,
+                clock.now(),
+                Action::SecondFactor,
+                from("192.0.2.4", "ada@x.test"),
+            )
+            .await
+            .unwrap();
+        });
+    }
+
+    #[test]
+    fn failures_block_only_once_the_limit_is_reached() {
+        run(async {
+            let store = Counters::default();
+            let clock = FixedClock::at(Timestamp::from_secs(30));
+            let t = throttle();
+            let who = from("203.0.113.9", "client-1");
+            // Successes are never counted: checking is free.
+            for _ in 0..10 {
+                t.check_failures(&store, clock.now(), Action::ClientAuth, who)
+                    .await
+                    .unwrap();
+            }
+            t.record_failure(&store, clock.now(), Action::ClientAuth, who)
+                .await
+                .unwrap();
+            t.check_failures(&store, clock.now(), Action::ClientAuth, who)
+                .await
+                .unwrap();
+            t.record_failure(&store, clock.now(), Action::ClientAuth, who)
+                .await
+                .unwrap();
+            let r = refused(
+                t.check_failures(&store, clock.now(), Action::ClientAuth, who)
+                    .await,
+            );
+            assert_eq!(
+                (r.scope, r.retry_after),
+                (Scope::Address, Duration::from_secs(30))
+            );
+            // The per-client limit is off by default: another address is fine.
+            t.check_failures(
+                &store,
+                clock.now(),
+                Action::ClientAuth,
+                from("203.0.113.10", "client-1"),
+            )
+            .await
+            .unwrap();
+            clock.advance(Duration::from_secs(30));
+            t.check_failures(&store, clock.now(), Action::ClientAuth, who)
+                .await
+                .unwrap();
+        });
+    }
+
+    #[test]
+    fn a_limit_of_zero_and_an_unknown_subject_are_not_counted() {
+        run(async {
+            let store = Counters::default();
+            let now = Timestamp::from_secs(0);
+            let t = Throttle::new(Limits {
+                sign_in: ActionLimits {
+                    per_address: Limit::new(0, 60),
+                    per_account: Limit::new(1, 60),
+                },
+                ..Limits::default()
+            });
+            let who = Subjects {
+                address: Some("192.0.2.1"),
+                account: None,
+            };
+            for _ in 0..100 {
+                t.attempt(&store, now, Action::SignIn, who).await.unwrap();
+            }
+            assert!(store.0.lock().unwrap().is_empty());
+        });
+    }
+
+    #[test]
+    fn an_address_holds_at_most_its_share_of_the_hashing_queue() {
+        let in_flight = InFlight::new(2);
+        let a1 = in_flight.enter(Some("192.0.2.1")).unwrap();
+        let _a2 = in_flight.enter(Some("192.0.2.1")).unwrap();
+        assert!(in_flight.enter(Some("192.0.2.1")).is_none());
+        let _b = in_flight.enter(Some("192.0.2.2")).unwrap();
+        drop(a1);
+        let _a3 = in_flight.enter(Some("192.0.2.1")).unwrap();
+        // Unknown addresses and a cap of 0 are not held back.
+        for _ in 0..10 {
+            std::mem::forget(in_flight.enter(None).unwrap());
+        }
+        assert_eq!(in_flight.addresses(), 2);
+        let off = InFlight::new(0);
+        let held: Vec<_> = (0..10).map(|_| off.enter(Some("x")).unwrap()).collect();
+        assert_eq!((held.len(), off.addresses()), (10, 0));
+    }
+
+    #[test]
+    fn accounts_are_counted_case_and_spaces_aside_and_keys_hold_no_address() {
+        assert_eq!(account_subject(" Ada@Example.COM "), "ada@example.com");
+        let key = counter_key(Action::SignIn, Scope::Account, "ada@example.com", 5);
+        assert!(!key.contains("ada"), "{key}");
+        assert!(key.starts_with("throttle:sign_in:account:") && key.ends_with(":5"));
+    }
+}
