@@ -184,24 +184,8 @@ fn members(idp: &Idp) -> Vec<Value> {
         .clone()
 }
 
-/// Sign-in events as the audit log holds them, newest first.
-fn sign_in_events(idp: &Idp) -> Vec<Value> {
-    idp.cli(&[
-        "audit",
-        "search",
-        "--org",
-        "acme",
-        "--activity",
-        "sign_in",
-        "--json",
-    ])
-    .as_array()
-    .unwrap()
-    .clone()
-}
-
 fn failure_reasons(idp: &Idp) -> Vec<String> {
-    sign_in_events(idp)
+    idp.audit_events("sign_in")
         .iter()
         .filter(|e| e["detail"]["result"] == "failure")
         .map(|e| e["detail"]["reason"].as_str().unwrap().to_owned())
@@ -281,7 +265,7 @@ async fn google_first_sign_in_creates_the_member_and_the_second_reuses_the_link(
     let second = tokens(&f, &request, step).await;
     assert_eq!(second.subject(), first.subject());
     assert_eq!(members(&f.idp).len(), before + 1);
-    let events = sign_in_events(&f.idp);
+    let events = f.idp.audit_events("sign_in");
     let google: Vec<&Value> = events
         .iter()
         .filter(|e| e["detail"]["method"] == "google" && e["detail"]["result"] == "success")

@@ -976,22 +976,6 @@ const REAL_ARGON2: &[(&str, &str)] = &[
     ("IDP_THROTTLE__HASHES_IN_FLIGHT_PER_ADDRESS", "1000"),
 ];
 
-/// The sign-in events of the main organization, newest first.
-fn sign_in_events(idp: &Idp) -> Vec<Value> {
-    let found = idp.cli(&[
-        "audit",
-        "search",
-        "--org",
-        "acme",
-        "--activity",
-        "sign_in",
-        "--limit",
-        "1000",
-        "--json",
-    ]);
-    found.as_array().unwrap().clone()
-}
-
 /// Many wrong passwords at once cannot outrun the lock: no more are checked than the
 /// lock allows, none is hashed once it is set, and the right password sent into the
 /// burst is refused.
@@ -1027,7 +1011,7 @@ async fn a_burst_of_guesses_cannot_outrun_the_password_lock(idp: &Idp) {
     while let Some(status) = burst.join_next().await {
         assert_eq!(status.unwrap(), StatusCode::UNAUTHORIZED);
     }
-    let events = sign_in_events(idp);
+    let events = idp.audit_events("sign_in");
     let reason = |r: &str| events.iter().filter(|e| e["detail"]["reason"] == r).count();
     assert_eq!(
         reason("invalid_credentials"),
@@ -1038,16 +1022,8 @@ async fn a_burst_of_guesses_cannot_outrun_the_password_lock(idp: &Idp) {
         !events.iter().any(|e| e["detail"]["result"] == "success"),
         "{events:#?}"
     );
-    let locks = idp.cli(&[
-        "audit",
-        "search",
-        "--org",
-        "acme",
-        "--activity",
-        "account_lock",
-        "--json",
-    ]);
-    assert_eq!(locks.as_array().unwrap().len(), 1, "{locks}");
+    let locks = idp.audit_events("account_lock");
+    assert_eq!(locks.len(), 1, "{locks:#?}");
     // Still locked for the right password, until a reset.
     let (_, step) = sign_in_as(idp, EMAIL, PASSWORD).await;
     assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));

@@ -341,9 +341,9 @@ async fn a_recovery_code_works_once_and_sign_in_warns_when_few_are_left() {
     );
 }
 
-#[tokio::test]
-async fn an_imported_authenticator_secret_signs_in() {
-    let idp = Idp::start().await;
+/// Grace, created with an authenticator secret imported from elsewhere, at the
+/// second-factor page after her password: her secret, her browser and the page.
+async fn imported_member_at_second_factor(idp: &Idp) -> (TotpSecret, Browser, String) {
     let secret = TotpSecret::parse_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
     idp.cli(&[
         "user",
@@ -367,6 +367,13 @@ async fn an_imported_authenticator_secret_signs_in() {
         Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/second-factor" => html,
         other => panic!("expected the second-factor page, got {other:?}"),
     };
+    (secret, b, html)
+}
+
+#[tokio::test]
+async fn an_imported_authenticator_secret_signs_in() {
+    let idp = Idp::start().await;
+    let (secret, b, html) = imported_member_at_second_factor(&idp).await;
     assert!(
         html.contains("You have 0 recovery codes left."),
         "none were issued on import, so sign-in says so: {html}"
@@ -688,29 +695,7 @@ async fn policy_forces_enrolment_before_any_token_and_a_self_reset_asks_again() 
 /// Many wrong codes at once cannot outrun the lock: no more are evaluated than the lock
 /// allows, and the right code sent after them is refused.
 async fn a_burst_of_codes_cannot_outrun_the_second_factor_lock(idp: &Idp) {
-    let secret = TotpSecret::parse_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
-    idp.cli(&[
-        "user",
-        "create",
-        "--org",
-        "acme",
-        "--email",
-        "grace@example.com",
-        "--password",
-        "imported from elsewhere",
-        "--totp-secret",
-        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
-        "--json",
-    ]);
-    let b = idp.browser();
-    let page = b.go("/login").await.sign_in_page();
-    let html = match b
-        .sign_in(&page, "grace@example.com", "imported from elsewhere")
-        .await
-    {
-        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/second-factor" => html,
-        other => panic!("expected the second-factor page, got {other:?}"),
-    };
+    let (secret, b, html) = imported_member_at_second_factor(idp).await;
     let wrong = wrong_code(&secret);
     let mut burst = tokio::task::JoinSet::new();
     for _ in 0..59 {
@@ -731,34 +716,14 @@ async fn a_burst_of_codes_cannot_outrun_the_second_factor_lock(idp: &Idp) {
     assert_eq!(told_wrong + locked, 59, "{answers:?}");
     let right = submit_code(&b, &html, "totp", &code(&secret, 0)).await;
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
-    let events = idp.cli(&[
-        "audit",
-        "search",
-        "--org",
-        "acme",
-        "--activity",
-        "sign_in",
-        "--limit",
-        "1000",
-        "--json",
-    ]);
+    let events = idp.audit_events("sign_in");
     let evaluated = events
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|e| e["detail"]["reason"] == "wrong_code")
         .count();
-    assert_eq!(evaluated, 10, "only what the lock allows: {events:#}");
-    let locks = idp.cli(&[
-        "audit",
-        "search",
-        "--org",
-        "acme",
-        "--activity",
-        "account_lock",
-        "--json",
-    ]);
-    assert_eq!(locks.as_array().unwrap().len(), 1, "{locks}");
+    assert_eq!(evaluated, 10, "only what the lock allows: {events:#?}");
+    let locks = idp.audit_events("account_lock");
+    assert_eq!(locks.len(), 1, "{locks:#?}");
 }
 
 #[tokio::test]

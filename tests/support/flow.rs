@@ -137,6 +137,22 @@ impl Idp {
     }
 
     /// Runs a command that prints text; its standard output.
+    /// The main organization's audit events of one activity, newest first.
+    pub fn audit_events(&self, activity: &str) -> Vec<Value> {
+        let found = self.cli(&[
+            "audit",
+            "search",
+            "--org",
+            "acme",
+            "--activity",
+            activity,
+            "--limit",
+            "1000",
+            "--json",
+        ]);
+        found.as_array().unwrap().clone()
+    }
+
     pub fn cli_text(&self, args: &[&str]) -> String {
         let out = run(&self.server.dir, &self.env(), args);
         assert!(
