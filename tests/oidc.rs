@@ -790,18 +790,23 @@ async fn refresh_tokens_keep_their_scope_and_stay_with_their_client() {
     let claims = rp.verify(&full, None);
     assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
 
-    // Another client learns nothing about these tokens, and cannot revoke them.
+    // Another client learns nothing about these tokens at introspection, and cannot
+    // revoke them: RFC 7009 §2.1 refuses it, and the tokens stay valid.
     assert!(!other.active(full.access_token()).await);
     let rt = full.refresh_token().unwrap();
-    let response = other
-        .http
-        .post(format!("{}/revoke", idp.base))
-        .basic_auth(&other.id, other.secret.as_deref())
-        .form(&[("token", rt.secret().as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "RFC 7009 §2.2");
+    for token in [rt.secret().as_str(), full.access_token().secret().as_str()] {
+        let response = other
+            .http
+            .post(format!("{}/revoke", idp.base))
+            .basic_auth(&other.id, other.secret.as_deref())
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "RFC 7009 §2.1");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "unauthorized_client");
+    }
     assert!(rp.active(full.access_token()).await);
     // Revoking the refresh token ends the grant: it and its access tokens.
     let response = rp

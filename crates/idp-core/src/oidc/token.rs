@@ -741,10 +741,18 @@ impl Issuer<'_> {
     /// RFC 7009: revokes a token the client holds. Unknown tokens are not an error.
     pub async fn revoke(&self, client: &Client, token: &str) -> Result<(), OAuthError> {
         let lifetimes = self.lifetimes.for_client(client);
+        // RFC 7009 §2.1: a token issued to another client is refused, and stays valid.
+        let not_theirs = || {
+            OAuthError::new(
+                OAuthErrorCode::UnauthorizedClient,
+                "the token was not issued to this client",
+            )
+        };
         if token.contains('.') {
-            if let Ok(claims) = self.verify_access_token(token).await
-                && claims.client_id == client.id
-            {
+            if let Ok(claims) = self.verify_access_token(token).await {
+                if claims.client_id != client.id {
+                    return Err(not_theirs());
+                }
                 let revocation = Revocation {
                     revoked: Revoked::AccessToken(claims.jti.clone()),
                     expires_at: Timestamp::from_secs(claims.exp),
@@ -767,9 +775,10 @@ impl Issuer<'_> {
             }
             return Ok(());
         }
-        if let Some((_, grant)) = self.find_refresh(token).await?
-            && grant.client_id == client.id
-        {
+        if let Some((_, grant)) = self.find_refresh(token).await? {
+            if grant.client_id != client.id {
+                return Err(not_theirs());
+            }
             revoke_grant(
                 self.stores,
                 client,
