@@ -1637,3 +1637,44 @@ async fn post_only_endpoints_answer_405_to_other_methods() {
         assert_eq!(response.headers()["allow"], "POST", "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_sub_value_in_the_claims_parameter_is_a_requirement_not_a_name() {
+    let idp = Idp::start().await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let browser = idp.browser();
+    let first = rp.request(&[], &[]);
+    let tokens = rp.tokens(&browser, &first).await;
+    let ada = rp.verify(&tokens, Some(&first.nonce)).subject().to_string();
+
+    // OIDC Core §5.5.1: never tokens for another sub than the one asked for.
+    let someone_else = r#"{"id_token":{"sub":{"value":"someone-else"}}}"#;
+    let silent = rp.request(&[], &[("prompt", "none"), ("claims", someone_else)]);
+    let response = browser.go(&silent.url).await.back();
+    assert_error_redirect(
+        &rp,
+        &response,
+        Some(silent.state.secret()),
+        "login_required",
+    );
+    // Without prompt=none the person is asked to sign in as that user; signing in
+    // as Ada again ends the request.
+    let asked = rp.request(&[], &[("claims", someone_else)]);
+    let page = browser.go(&asked.url).await.sign_in_page();
+    let response = browser.sign_in(&page, EMAIL, PASSWORD).await.back();
+    assert_error_redirect(&rp, &response, Some(asked.state.secret()), "access_denied");
+
+    // Asking for the signed-in member's own sub works silently.
+    let own = format!(r#"{{"id_token":{{"sub":{{"value":"{ada}"}}}}}}"#);
+    let request = rp.request(&[], &[("prompt", "none"), ("claims", own.as_str())]);
+    let response = browser.go(&request.url).await.back();
+    let tokens = rp
+        .exchange(&rp.code(&response, &request), request.verifier())
+        .await
+        .unwrap();
+    assert_eq!(
+        rp.verify(&tokens, Some(&request.nonce)).subject().as_str(),
+        ada
+    );
+}

@@ -29,6 +29,10 @@ pub struct Prompt {
 pub struct ClaimsRequest {
     pub userinfo: Vec<String>,
     pub id_token: Vec<String>,
+    /// The `sub` values the client will accept (`value` or `values` of `sub`, OIDC Core
+    /// §5.5.1): tokens are issued for no one else.
+    #[serde(default)]
+    pub subject: Option<Vec<String>>,
 }
 
 /// A validated authorization request, kept while the person signs in and consents.
@@ -300,10 +304,43 @@ fn parse_claims(json: &str) -> Result<ClaimsRequest, OAuthError> {
             "the claims parameter must be a JSON object",
         ));
     }
+    let mut subject: Option<Vec<String>> = None;
+    for member in ["id_token", "userinfo"] {
+        let Some(wanted) = value.get(member).and_then(|m| m.get("sub")) else {
+            continue;
+        };
+        let Some(values) = requested_values(wanted)? else {
+            continue;
+        };
+        // Asked of both, the subject must satisfy both.
+        subject = Some(match subject {
+            Some(earlier) => earlier.into_iter().filter(|v| values.contains(v)).collect(),
+            None => values,
+        });
+    }
     Ok(ClaimsRequest {
         userinfo: names("userinfo"),
         id_token: names("id_token"),
+        subject,
     })
+}
+
+/// The `value` or `values` a claim request names (OIDC Core §5.5.1); `None` when it
+/// names none.
+fn requested_values(request: &serde_json::Value) -> Result<Option<Vec<String>>, OAuthError> {
+    let bad = || OAuthError::invalid_request("a claim's value must be a string, values a list");
+    if let Some(v) = request.get("value") {
+        return Ok(Some(vec![v.as_str().ok_or_else(bad)?.to_owned()]));
+    }
+    match request.get("values") {
+        Some(serde_json::Value::Array(list)) => list
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned).ok_or_else(bad))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(bad()),
+        None => Ok(None),
+    }
 }
 
 /// The signed-in browser as the decision needs it.
@@ -353,6 +390,24 @@ pub fn decide(req: &AuthorizeRequest, s: &Situation<'_>) -> Step {
     let Some(session) = s.session else {
         return interaction(OAuthErrorCode::LoginRequired, "the user is not signed in");
     };
+    // OIDC Core §5.5.1: tokens for another `sub` than the one asked for must never be
+    // issued. The signed-in person may sign in as the one asked for; someone who just
+    // did and is still not that person ends the request.
+    if let Some(wanted) = &req.claims.subject
+        && !wanted.iter().any(|sub| sub == session.user_id.as_str())
+    {
+        return if s.signed_in_now {
+            Step::Fail(OAuthError::new(
+                OAuthErrorCode::AccessDenied,
+                "the signed-in user is not the one the claims parameter names",
+            ))
+        } else {
+            interaction(
+                OAuthErrorCode::LoginRequired,
+                "a different user is signed in than the claims parameter names",
+            )
+        };
+    }
     if !s.signed_in_now {
         if req.prompt.login || req.prompt.select_account {
             return Step::SignIn;
@@ -621,6 +676,50 @@ mod tests {
         .unwrap();
         assert_eq!(r.claims.userinfo, vec!["name"]);
         assert_eq!(r.claims.id_token, vec!["email"]);
+    }
+
+    #[test]
+    fn a_required_subject_is_read_and_enforced() {
+        let c = client(false);
+        let read = |claims: &str| validate(&params(&[("claims", claims)]), Some(&c));
+        let one = read(r#"{"id_token":{"sub":{"value":"u2"}}}"#).unwrap();
+        assert_eq!(one.claims.subject, Some(vec!["u2".to_owned()]));
+        let both = read(
+            r#"{"id_token":{"sub":{"values":["u1","u2"]}},"userinfo":{"sub":{"value":"u1"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(both.claims.subject, Some(vec!["u1".to_owned()]));
+        let by_name = read(r#"{"id_token":{"sub":null,"email":{"essential":true}}}"#).unwrap();
+        assert_eq!(by_name.claims.subject, None);
+        assert!(read(r#"{"id_token":{"sub":{"value":7}}}"#).is_err());
+        assert!(read(r#"{"id_token":{"sub":{"values":"u1"}}}"#).is_err());
+
+        let session = SessionView {
+            user_id: UserId::from_string("u1"),
+            auth_time: Timestamp::from_secs(900),
+        };
+        let mut other = one.clone();
+        other.prompt.none = true;
+        assert!(matches!(
+            decide(&other, &situation(Some(&session), true)),
+            Step::Fail(e) if e.code == OAuthErrorCode::LoginRequired
+        ));
+        other.prompt.none = false;
+        assert_eq!(
+            decide(&other, &situation(Some(&session), true)),
+            Step::SignIn
+        );
+        let mut fresh = situation(Some(&session), true);
+        fresh.signed_in_now = true;
+        assert!(matches!(
+            decide(&other, &fresh),
+            Step::Fail(e) if e.code == OAuthErrorCode::AccessDenied
+        ));
+        assert_eq!(
+            decide(&both, &situation(Some(&session), true)),
+            Step::Issue,
+            "the signed-in person is among those asked for"
+        );
     }
 
     fn request(prompt: Prompt, max_age: Option<u64>) -> AuthorizeRequest {
