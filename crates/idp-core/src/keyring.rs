@@ -78,6 +78,22 @@ async fn create_key(
     alg: SigningAlg,
     state: KeyState,
 ) -> Result<NewKey, KeyringError> {
+    let record = new_key(master_key, rng, now, alg, state)?;
+    keys.insert(&record).await?;
+    Ok(NewKey {
+        kid: record.kid,
+        alg,
+        state,
+    })
+}
+
+fn new_key(
+    master_key: &MasterKey,
+    rng: &dyn Random,
+    now: Timestamp,
+    alg: SigningAlg,
+    state: KeyState,
+) -> Result<SigningKey, KeyringError> {
     let (pair, der) = SigningKeyPair::generate(alg, rng).map_err(KeyringError::Generate)?;
     let record = SigningKey {
         kid: pair.kid().to_owned(),
@@ -90,12 +106,7 @@ async fn create_key(
         retired_at: None,
         expires_at: None,
     };
-    keys.insert(&record).await?;
-    Ok(NewKey {
-        kid: record.kid,
-        alg,
-        state,
-    })
+    Ok(record)
 }
 
 fn has(published: &[SigningKey], alg: SigningAlg, state: KeyState) -> bool {
@@ -119,8 +130,18 @@ pub async fn ensure_keys(
             continue;
         }
         for state in [KeyState::Current, KeyState::Next] {
-            if !has(&published, alg, state) {
-                created.push(create_key(keys, master_key, rng, now, alg, state).await?);
+            if has(&published, alg, state) {
+                continue;
+            }
+            // Another node starting at the same moment may create it first: then its
+            // key is the one everybody publishes, and this one is dropped unused.
+            let record = new_key(master_key, rng, now, alg, state)?;
+            if keys.insert_if_missing(&record, now).await? {
+                created.push(NewKey {
+                    kid: record.kid,
+                    alg,
+                    state,
+                });
             }
         }
     }
@@ -395,6 +416,18 @@ mod tests {
             }
             keys.push(key.clone());
             Ok(())
+        }
+
+        async fn insert_if_missing(
+            &self,
+            key: &SigningKey,
+            now: Timestamp,
+        ) -> Result<bool, StoreError> {
+            let published = self.find_published(now).await?;
+            if has(&published, key.alg, key.state) {
+                return Ok(false);
+            }
+            self.insert(key).await.map(|()| true)
         }
 
         async fn find_published(&self, now: Timestamp) -> Result<Vec<SigningKey>, StoreError> {

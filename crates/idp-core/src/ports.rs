@@ -205,6 +205,11 @@ pub trait ClientRepo: Send + Sync {
 #[async_trait]
 pub trait KeyRepo: Send + Sync {
     async fn insert(&self, key: &SigningKey) -> Result<(), StoreError>;
+    /// Inserts `key` unless a key of its algorithm and state is published at `now`, in one
+    /// atomic step: of nodes starting together on an empty database, one creates each
+    /// key and all publish the same set. False when one was there.
+    async fn insert_if_missing(&self, key: &SigningKey, now: Timestamp)
+    -> Result<bool, StoreError>;
     /// Keys still published at `now`: next, current, and retired ones not yet expired.
     async fn find_published(&self, now: Timestamp) -> Result<Vec<SigningKey>, StoreError>;
     async fn update_state(

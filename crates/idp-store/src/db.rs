@@ -16,6 +16,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
+/// PostgreSQL advisory lock keys: migrations, and creating the first signing keys.
+const MIGRATION_LOCK: i64 = 0x6964_7001;
+pub(crate) const SIGNING_KEYS_LOCK: i64 = 0x6964_7002;
+
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
@@ -324,7 +328,14 @@ impl Database {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let applied = match &mut conn.conn {
             DbConnection::Postgres(c) => {
-                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions)
+                // Nodes starting together on an empty database migrate one at a time; the
+                // others then find nothing pending.
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                    .map_err(StoreError::from_diesel)?;
+                let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions);
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                    .map_err(StoreError::from_diesel)?;
+                applied
             }
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(versions),
         };

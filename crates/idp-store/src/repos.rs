@@ -1288,6 +1288,45 @@ impl KeyRepo for Database {
         .await
     }
 
+    async fn insert_if_missing(&self, key: &SigningKey, now: Timestamp) -> QueryResult<bool> {
+        let row = KeyRow::from(key);
+        self.run(move |c| {
+            // PostgreSQL: an advisory lock for the transaction, since two transactions
+            // may both see no key and both insert. SQLite: one writer at a time, and a
+            // writer that read an older snapshot is refused and retried.
+            transaction_with_retry(c, |c| {
+                if let DbConnection::Postgres(pg) = c {
+                    use diesel::connection::SimpleConnection as _;
+                    pg.batch_execute(&format!(
+                        "SELECT pg_advisory_xact_lock({})",
+                        crate::db::SIGNING_KEYS_LOCK
+                    ))
+                    .map_err(db_err)?;
+                }
+                let existing: i64 = signing_keys::table
+                    .filter(signing_keys::alg.eq(&row.alg))
+                    .filter(signing_keys::state.eq(&row.state))
+                    .filter(
+                        signing_keys::expires_at
+                            .is_null()
+                            .or(signing_keys::expires_at.gt(now.as_micros())),
+                    )
+                    .count()
+                    .get_result(c)
+                    .map_err(db_err)?;
+                if existing > 0 {
+                    return Ok(false);
+                }
+                diesel::insert_into(signing_keys::table)
+                    .values(&row)
+                    .execute(c)
+                    .map_err(db_err)?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
     async fn find_published(&self, now: Timestamp) -> QueryResult<Vec<SigningKey>> {
         self.run(move |c| {
             signing_keys::table

@@ -51,6 +51,7 @@ contract_tests! {
     login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
     keys_publication => sqlite_keys_publication, postgres_keys_publication;
+    keys_created_once_by_nodes_starting_together => sqlite_keys_created_once_by_nodes_starting_together, postgres_keys_created_once_by_nodes_starting_together;
     grants_round_trip_and_revoke => sqlite_grants_round_trip_and_revoke, postgres_grants_round_trip_and_revoke;
     revocations_recorded_found_and_cleaned_up => sqlite_revocations_recorded_found_and_cleaned_up, postgres_revocations_recorded_found_and_cleaned_up;
     refresh_tokens_rotation_and_reuse => sqlite_refresh_tokens_rotation_and_reuse, postgres_refresh_tokens_rotation_and_reuse;
@@ -1497,6 +1498,40 @@ mod contracts {
                 .unwrap()
         );
         assert_conflict(KeyRepo::insert(db, &next).await, "the same kid twice");
+    }
+
+    pub async fn keys_created_once_by_nodes_starting_together(db: &Database) {
+        // Eight nodes each try to create the current key at the same moment: one does.
+        let start = Arc::new(Barrier::new(8));
+        let mut tasks = JoinSet::new();
+        for n in 0..8 {
+            let (db, start) = (db.clone(), start.clone());
+            tasks.spawn(async move {
+                let k = key(&format!("k-{n}"), KeyState::Current, NOW);
+                start.wait().await;
+                KeyRepo::insert_if_missing(&db, &k, NOW).await.unwrap()
+            });
+        }
+        let mut created = 0;
+        while let Some(r) = tasks.join_next().await {
+            created += usize::from(r.unwrap());
+        }
+        assert_eq!(created, 1);
+        let published = KeyRepo::find_published(db, NOW).await.unwrap();
+        assert_eq!(published.len(), 1, "{:?}", kids(&published));
+        // Another state, or a key that expired, does not count as the one there.
+        assert!(
+            KeyRepo::insert_if_missing(db, &key("k-next", KeyState::Next, NOW), NOW)
+                .await
+                .unwrap()
+        );
+        let mut expired = key("k-expired", KeyState::Next, before(20));
+        expired.alg = idp_core::client::SigningAlg::EdDsa;
+        expired.expires_at = Some(before(10));
+        KeyRepo::insert(db, &expired).await.unwrap();
+        let mut fresh = key("k-eddsa", KeyState::Next, NOW);
+        fresh.alg = idp_core::client::SigningAlg::EdDsa;
+        assert!(KeyRepo::insert_if_missing(db, &fresh, NOW).await.unwrap());
     }
 
     // 7. Grants and refresh tokens.
