@@ -1678,3 +1678,97 @@ async fn a_sub_value_in_the_claims_parameter_is_a_requirement_not_a_name() {
         ada
     );
 }
+
+#[tokio::test]
+async fn browser_applications_may_call_the_token_endpoint_from_their_own_origin_only() {
+    let idp = Idp::start().await;
+    idp.client(
+        "Single-page app",
+        &[
+            "--public",
+            "--redirect-uri",
+            "https://spa.example.com/callback",
+        ],
+    );
+    // A confidential client's origin is not a browser application's.
+    idp.client(
+        "Server app",
+        &["--redirect-uri", "https://server.example.com/callback"],
+    );
+    let http = reqwest::Client::new();
+    let preflight = |path: &str, origin: &str| {
+        http.request(reqwest::Method::OPTIONS, idp.url(path))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, dpop, content-type",
+            )
+            .send()
+    };
+    for path in ["/token", "/userinfo", "/revoke", "/introspect", "/jwks"] {
+        let ok = preflight(path, "https://spa.example.com").await.unwrap();
+        assert_eq!(ok.status(), StatusCode::NO_CONTENT, "{path}");
+        let h = ok.headers();
+        assert_eq!(h["access-control-allow-origin"], "https://spa.example.com");
+        let allowed = h["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_lowercase();
+        for needed in ["authorization", "dpop", "content-type"] {
+            assert!(allowed.contains(needed), "{path}: {allowed}");
+        }
+        for origin in ["https://evil.example", "https://server.example.com"] {
+            let refused = preflight(path, origin).await.unwrap();
+            assert!(
+                !refused
+                    .headers()
+                    .contains_key("access-control-allow-origin"),
+                "{path} from {origin}"
+            );
+        }
+    }
+    // The answers themselves carry the origin, and say they vary with it.
+    let discovery = http
+        .get(idp.url("/.well-known/openid-configuration"))
+        .header("Origin", "https://spa.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery.headers()["access-control-allow-origin"],
+        "https://spa.example.com"
+    );
+    assert!(
+        discovery.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Origin")
+    );
+    let token = http
+        .post(idp.url("/token"))
+        .header("Origin", "https://spa.example.com")
+        .form(&[("grant_type", "authorization_code"), ("code", "nonsense")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        token.headers()["access-control-allow-origin"],
+        "https://spa.example.com",
+        "a page can read why its request failed"
+    );
+    // Never on the authorization endpoint or the pages a person reads.
+    for path in ["/authorize?client_id=x", "/login"] {
+        let page = http
+            .get(idp.url(path))
+            .header("Origin", "https://spa.example.com")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !page.headers().contains_key("access-control-allow-origin"),
+            "{path}"
+        );
+    }
+}

@@ -54,6 +54,22 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// The web origins a browser-based application calls the token endpoint and its
+/// neighbours from: the origins (scheme, host and port) of public clients' http and
+/// https redirect URIs. Confidential clients call from servers, which need no CORS.
+pub fn browser_origins<'a>(
+    clients: impl IntoIterator<Item = &'a Client>,
+) -> std::collections::BTreeSet<String> {
+    clients
+        .into_iter()
+        .filter(|c| c.is_public())
+        .flat_map(|c| c.redirect_uris.iter())
+        .filter_map(|uri| Url::parse(uri.as_str()).ok())
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .map(|url| url.origin().ascii_serialization())
+        .collect()
+}
+
 impl fmt::Display for RedirectUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -186,6 +202,60 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::OrgId;
+
+    fn registered(public: bool, uris: &[&str]) -> Client {
+        Client {
+            id: ClientId::from_string("app"),
+            org_id: OrgId::from_string("org"),
+            name: "App".into(),
+            secret_digest: None,
+            auth_method: if public {
+                ClientAuthMethod::None
+            } else {
+                ClientAuthMethod::ClientSecretBasic
+            },
+            redirect_uris: uris
+                .iter()
+                .map(|u| RedirectUri::parse(u).unwrap())
+                .collect(),
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![GrantType::AuthorizationCode],
+            extra_scopes: vec![],
+            first_party: false,
+            require_pkce: true,
+            id_token_alg: SigningAlg::Es256,
+            access_token_ttl_secs: None,
+            id_token_ttl_secs: None,
+            refresh_token_ttl_secs: None,
+            jwks: None,
+            created_at: crate::Timestamp::from_secs(0),
+            updated_at: crate::Timestamp::from_secs(0),
+        }
+    }
+
+    #[test]
+    fn browser_origins_are_those_of_public_clients_web_redirects() {
+        let spa = registered(
+            true,
+            &[
+                "https://spa.example.com/callback",
+                "https://spa.example.com:8443/other",
+                "http://localhost:5173/cb",
+                "com.example.app:/oauth2redirect",
+            ],
+        );
+        let server = registered(false, &["https://server.example.com/cb"]);
+        let origins: Vec<String> = browser_origins([&spa, &server]).into_iter().collect();
+        assert_eq!(
+            origins,
+            [
+                "http://localhost:5173",
+                "https://spa.example.com",
+                "https://spa.example.com:8443"
+            ]
+        );
+    }
 
     #[test]
     fn redirect_uris_follow_rfc_6749_and_8252() {

@@ -1,12 +1,12 @@
 //! In-memory caches that keep the hot paths off the database: the parsed signing keys
 //! (reloaded on a timer, so every node picks up a rotation) and registered clients.
 
-use idp_core::client::Client;
+use idp_core::client::{Client, browser_origins};
 use idp_core::crypto::MasterKey;
 use idp_core::ids::ClientId;
 use idp_core::keyring::{self, KeyringError, LoadedKeys};
 use idp_core::ports::{StoreError, Stores};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,8 @@ type CachedClient = (Option<Arc<Client>>, Instant);
 #[derive(Default)]
 pub struct ClientCache {
     entries: RwLock<HashMap<ClientId, CachedClient>>,
+    /// Public clients' web origins, for CORS, and when they were read.
+    origins: RwLock<Option<(Arc<BTreeSet<String>>, Instant)>>,
 }
 
 impl ClientCache {
@@ -87,6 +89,29 @@ impl ClientCache {
             map.clear();
         }
         map.insert(id.clone(), (fresh.clone(), now));
+        Ok(fresh)
+    }
+
+    /// The web origins of public clients ([`browser_origins`]), read again when older
+    /// than a client's registration is trusted.
+    pub async fn browser_origins(
+        &self,
+        stores: &Stores,
+    ) -> Result<Arc<BTreeSet<String>>, StoreError> {
+        let now = Instant::now();
+        if let Ok(slot) = self.origins.read()
+            && let Some((origins, at)) = slot.as_ref()
+            && now.duration_since(*at) < CLIENT_TTL
+        {
+            return Ok(origins.clone());
+        }
+        let clients = stores.clients.find_all().await?;
+        let fresh = Arc::new(browser_origins(&clients));
+        let mut slot = self
+            .origins
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = Some((fresh.clone(), now));
         Ok(fresh)
     }
 }

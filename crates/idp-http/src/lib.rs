@@ -3,6 +3,7 @@
 
 pub mod caches;
 pub mod cli;
+pub mod cors;
 pub mod error;
 pub mod oauth;
 pub mod pages;

@@ -31,6 +31,7 @@ pub async fn run(
                 actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
                 crate::pages::unavailable_page,
             ))
+            .wrap(actix_web::middleware::from_fn(crate::cors::cors))
             .wrap(security_headers(hsts.as_deref()))
             .wrap_fn(|req, srv| {
                 let metrics = req.app_data::<web::Data<AppState>>().cloned();
