@@ -10,9 +10,9 @@ answer time of each and their ratio.
 Everything goes to 127.0.0.1; the run is bounded by --requests.
 """
 
-import argparse, http.client, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+import argparse, http.client, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.parse
 
-from flood import BIN, ROOT, TARGET, free_port, run
+from flood import BIN, ROOT, TARGET, free_port, run, serve
 
 KNOWN = "member@example.com"
 UNKNOWN = "nobody@example.com"
@@ -58,13 +58,7 @@ def main():
         run([BIN, "org", "create", "--name", "Bench"], env, work)
         run([BIN, "user", "create", "--org", "bench", "--email", KNOWN, "--password",
              "correct horse battery staple", "--json"], env, work)
-        server = subprocess.Popen([BIN, "serve"], env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.05)
+        server = serve(env, work, port)
         times = {KNOWN: [], UNKNOWN: []}
         # In a random order, so neither kind always follows the other's background work.
         order = [KNOWN, UNKNOWN] * a.requests

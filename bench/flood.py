@@ -40,6 +40,18 @@ def run(args, env, cwd):
     return out.stdout
 
 
+def serve(env, work, port):
+    """`idp serve` in `work`, once it answers its health check."""
+    server = subprocess.Popen([BIN, "serve"], env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.05)
+    return server
+
+
 def proc_status(pid):
     fields = {}
     try:
@@ -168,13 +180,7 @@ def main():
         members = [f"member{i}@example.com" for i in range(len(counts))]
         for email, password in [VICTIM, *((m, PASSWORD) for m in members)]:
             run([BIN, "user", "create", "--org", "bench", "--email", email, "--password", password, "--json"], env, work)
-        server = subprocess.Popen([BIN, "serve"], env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.05)
+        server = serve(env, work, port)
         idle_rss, idle_threads = proc_status(server.pid)
         print(f"idle: RSS {idle_rss:.1f} MiB, {idle_threads} threads", file=sys.stderr)
         rows = []
