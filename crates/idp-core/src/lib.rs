@@ -24,6 +24,8 @@ pub mod random;
 pub mod records;
 pub mod secret;
 pub mod signin;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod throttle;
 pub mod totp;
 

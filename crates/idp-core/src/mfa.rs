@@ -876,6 +876,7 @@ pub async fn reset_by_admin(
 mod tests {
     use super::*;
     use crate::random::OsRandom;
+    use crate::testing::MemoryEphemeral;
 
     const T0: Timestamp = Timestamp::from_secs(1_800_000_000);
 
@@ -1005,69 +1006,9 @@ mod tests {
         }
     }
 
-    /// Just enough of the ephemeral port for the replay cache.
-    #[derive(Default)]
-    struct Memory(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
-
-    #[async_trait::async_trait]
-    impl Ephemeral for Memory {
-        async fn put(
-            &self,
-            k: &str,
-            v: &[u8],
-            _: Duration,
-        ) -> std::result::Result<(), EphemeralError> {
-            self.0.lock().unwrap().insert(k.into(), v.to_vec());
-            Ok(())
-        }
-        async fn put_new(
-            &self,
-            k: &str,
-            v: &[u8],
-            _: Duration,
-        ) -> std::result::Result<bool, EphemeralError> {
-            let mut m = self.0.lock().unwrap();
-            if m.contains_key(k) {
-                return Ok(false);
-            }
-            m.insert(k.into(), v.to_vec());
-            Ok(true)
-        }
-        async fn get(&self, k: &str) -> std::result::Result<Option<Vec<u8>>, EphemeralError> {
-            Ok(self.0.lock().unwrap().get(k).cloned())
-        }
-        async fn take(&self, k: &str) -> std::result::Result<Option<Vec<u8>>, EphemeralError> {
-            Ok(self.0.lock().unwrap().remove(k))
-        }
-        async fn swap_existing(
-            &self,
-            _: &str,
-            _: &[u8],
-            _: Duration,
-        ) -> std::result::Result<Option<Vec<u8>>, EphemeralError> {
-            unreachable!()
-        }
-        async fn exists_any(&self, _: &[&str]) -> std::result::Result<bool, EphemeralError> {
-            unreachable!()
-        }
-        async fn exists_each(&self, _: &[&str]) -> std::result::Result<Vec<bool>, EphemeralError> {
-            unreachable!()
-        }
-        async fn incr(&self, _: &str, _: Duration) -> std::result::Result<u64, EphemeralError> {
-            unreachable!()
-        }
-        async fn delete(&self, k: &str) -> std::result::Result<(), EphemeralError> {
-            self.0.lock().unwrap().remove(k);
-            Ok(())
-        }
-        async fn ping(&self) -> std::result::Result<(), EphemeralError> {
-            Ok(())
-        }
-    }
-
     #[tokio::test]
     async fn a_code_is_accepted_once_per_member_and_step() {
-        let memory = Memory::default();
+        let memory = MemoryEphemeral::default();
         let key = MasterKey::generate(&OsRandom);
         let secret = TotpSecret::generate(&OsRandom);
         let sealed = key.seal(&OsRandom, totp::SEAL_PURPOSE, secret.expose());

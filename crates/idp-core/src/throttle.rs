@@ -390,57 +390,7 @@ fn blocked_key(action: Action, scope: Scope, subject: &str, window: i64) -> Stri
 mod tests {
     use super::*;
     use crate::clock::{Clock as _, FixedClock};
-    use async_trait::async_trait;
-
-    /// Counters and markers; windows are in the keys, so expiry does not matter here.
-    #[derive(Default)]
-    struct Counters(Mutex<HashMap<String, u64>>);
-
-    #[async_trait]
-    impl Ephemeral for Counters {
-        async fn put(&self, key: &str, _: &[u8], _: Duration) -> Result<(), EphemeralError> {
-            self.0.lock().unwrap().insert(key.to_owned(), 1);
-            Ok(())
-        }
-        async fn put_new(&self, _: &str, _: &[u8], _: Duration) -> Result<bool, EphemeralError> {
-            Ok(true)
-        }
-        async fn get(&self, _: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
-            Ok(None)
-        }
-        async fn take(&self, _: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
-            Ok(None)
-        }
-        async fn swap_existing(
-            &self,
-            _: &str,
-            _: &[u8],
-            _: Duration,
-        ) -> Result<Option<Vec<u8>>, EphemeralError> {
-            Ok(None)
-        }
-        async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError> {
-            let map = self.0.lock().unwrap();
-            Ok(keys.iter().any(|k| map.contains_key(*k)))
-        }
-        async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
-            let map = self.0.lock().unwrap();
-            Ok(keys.iter().map(|k| map.contains_key(*k)).collect())
-        }
-        async fn incr(&self, key: &str, _: Duration) -> Result<u64, EphemeralError> {
-            let mut map = self.0.lock().unwrap();
-            let n = map.entry(key.to_owned()).or_default();
-            *n += 1;
-            Ok(*n)
-        }
-        async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
-            self.0.lock().unwrap().remove(key);
-            Ok(())
-        }
-        async fn ping(&self) -> Result<(), EphemeralError> {
-            Ok(())
-        }
-    }
+    use crate::testing::MemoryEphemeral;
 
     fn throttle() -> Throttle {
         Throttle::new(Limits {
@@ -500,7 +450,7 @@ mod tests {
     #[test]
     fn an_address_over_its_limit_is_refused_until_the_window_ends() {
         run(async {
-            let store = Counters::default();
+            let store = MemoryEphemeral::default();
             let clock = FixedClock::at(Timestamp::from_secs(1_000_040));
             let t = throttle();
             // Five accounts, one address: the address limit trips on the sixth.
@@ -550,7 +500,7 @@ mod tests {
     #[test]
     fn an_account_is_counted_across_addresses() {
         run(async {
-            let store = Counters::default();
+            let store = MemoryEphemeral::default();
             let clock = FixedClock::at(Timestamp::from_secs(600));
             let t = throttle();
             for address in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
@@ -589,7 +539,7 @@ mod tests {
     #[test]
     fn failures_block_only_once_the_limit_is_reached() {
         run(async {
-            let store = Counters::default();
+            let store = MemoryEphemeral::default();
             let clock = FixedClock::at(Timestamp::from_secs(30));
             let t = throttle();
             let who = from("203.0.113.9", "client-1");
@@ -635,7 +585,7 @@ mod tests {
     #[test]
     fn a_limit_of_zero_and_an_unknown_subject_are_not_counted() {
         run(async {
-            let store = Counters::default();
+            let store = MemoryEphemeral::default();
             let now = Timestamp::from_secs(0);
             let t = Throttle::new(Limits {
                 sign_in: ActionLimits {
@@ -651,7 +601,7 @@ mod tests {
             for _ in 0..100 {
                 t.attempt(&store, now, Action::SignIn, who).await.unwrap();
             }
-            assert!(store.0.lock().unwrap().is_empty());
+            assert!(store.is_empty());
         });
     }
 

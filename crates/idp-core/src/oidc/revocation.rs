@@ -112,74 +112,13 @@ pub async fn remember(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::MemoryEphemeral;
     use async_trait::async_trait;
-    use std::collections::HashMap;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const NOW: Timestamp = Timestamp::from_secs(1_800_000_000);
     const HORIZON: Duration = Duration::from_secs(900);
-
-    /// An ephemeral store that can forget everything, as a restarted Redis does.
-    #[derive(Default)]
-    struct Cache {
-        keys: Mutex<HashMap<String, Vec<u8>>>,
-        fail_writes: std::sync::atomic::AtomicBool,
-    }
-
-    impl Cache {
-        fn flush(&self) {
-            self.keys.lock().unwrap().clear();
-        }
-        fn has(&self, k: &str) -> bool {
-            self.keys.lock().unwrap().contains_key(k)
-        }
-    }
-
-    #[async_trait]
-    impl Ephemeral for Cache {
-        async fn put(&self, k: &str, v: &[u8], _: Duration) -> Result<(), EphemeralError> {
-            if self.fail_writes.load(Ordering::SeqCst) {
-                return Err(EphemeralError::Unavailable("down".into()));
-            }
-            self.keys.lock().unwrap().insert(k.into(), v.to_vec());
-            Ok(())
-        }
-        async fn put_new(&self, _: &str, _: &[u8], _: Duration) -> Result<bool, EphemeralError> {
-            unreachable!()
-        }
-        async fn get(&self, _: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
-            unreachable!()
-        }
-        async fn take(&self, _: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
-            unreachable!()
-        }
-        async fn swap_existing(
-            &self,
-            _: &str,
-            _: &[u8],
-            _: Duration,
-        ) -> Result<Option<Vec<u8>>, EphemeralError> {
-            unreachable!()
-        }
-        async fn exists_any(&self, _: &[&str]) -> Result<bool, EphemeralError> {
-            unreachable!()
-        }
-        async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
-            let m = self.keys.lock().unwrap();
-            Ok(keys.iter().map(|k| m.contains_key(*k)).collect())
-        }
-        async fn incr(&self, _: &str, _: Duration) -> Result<u64, EphemeralError> {
-            unreachable!()
-        }
-        async fn delete(&self, k: &str) -> Result<(), EphemeralError> {
-            self.keys.lock().unwrap().remove(k);
-            Ok(())
-        }
-        async fn ping(&self) -> Result<(), EphemeralError> {
-            Ok(())
-        }
-    }
 
     /// The database side: recorded revocations, and grants with their `revoked_at`.
     #[derive(Default)]
@@ -224,7 +163,7 @@ mod tests {
         }
     }
 
-    fn cache<'a>(ephemeral: &'a Cache, durable: &'a Durable) -> RevocationCache<'a> {
+    fn cache<'a>(ephemeral: &'a MemoryEphemeral, durable: &'a Durable) -> RevocationCache<'a> {
         RevocationCache {
             ephemeral,
             durable,
@@ -247,7 +186,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_revocation_survives_a_flushed_cache() {
-        let (eph, db) = (Cache::default(), Durable::default());
+        let (eph, db) = (MemoryEphemeral::default(), Durable::default());
         let c = cache(&eph, &db);
         revoke(&c, &db, token("a", 600)).await;
         assert!(c.is_revoked(NOW, "a", None).await.unwrap());
@@ -262,7 +201,7 @@ mod tests {
 
     #[tokio::test]
     async fn once_loaded_checks_do_not_read_the_database() {
-        let (eph, db) = (Cache::default(), Durable::default());
+        let (eph, db) = (MemoryEphemeral::default(), Durable::default());
         let c = cache(&eph, &db);
         assert!(!c.is_revoked(NOW, "x", None).await.unwrap());
         assert_eq!(db.reads.load(Ordering::SeqCst), 1, "the first check loads");
@@ -277,7 +216,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_grant_revoked_in_the_database_revokes_its_tokens_after_a_flush() {
-        let (eph, db) = (Cache::default(), Durable::default());
+        let (eph, db) = (MemoryEphemeral::default(), Durable::default());
         let c = cache(&eph, &db);
         let grant = GrantId::from_string("g1");
         // Refresh-token reuse revokes the grant row; its cache write was lost.
@@ -293,7 +232,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_has_expired_is_not_reloaded() {
-        let (eph, db) = (Cache::default(), Durable::default());
+        let (eph, db) = (MemoryEphemeral::default(), Durable::default());
         let c = cache(&eph, &db);
         db.recorded.lock().unwrap().push(Revocation {
             revoked: Revoked::AccessToken("old".into()),
@@ -310,7 +249,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_cache_write_drops_the_marker_so_the_next_check_reloads() {
-        let (eph, db) = (Cache::default(), Durable::default());
+        let (eph, db) = (MemoryEphemeral::default(), Durable::default());
         let c = cache(&eph, &db);
         c.reload(NOW).await.unwrap();
         let r = token("c", 600);
