@@ -231,8 +231,10 @@ pub struct RefreshToken {
     reason = "returned once per refresh, never stored in bulk"
 )]
 pub enum RefreshUse {
-    /// It was live and is now used: this is the record, with its grant.
-    Fresh(RefreshToken, Grant),
+    /// It was live and is now used: this is the record, with its grant and the member
+    /// it is for, read in the same transaction so that nothing the answer needs can be
+    /// lost once the token is used.
+    Fresh(RefreshToken, Grant, Option<User>),
     /// It had been used before: its grant family has been revoked.
     Reused { grant_id: GrantId },
     /// Unknown, expired, or its grant revoked.

@@ -273,6 +273,17 @@ fn update_status_on(
         .map_err(db_err)
 }
 
+fn find_user_on(c: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(c)
+        .optional()
+        .map_err(db_err)?
+        .map(User::try_from)
+        .transpose()
+}
+
 /// Locks a member's password sign-in (once) when the failures counted have reached
 /// `threshold`; returns the count and whether this call locked it.
 fn lock_at_threshold(
@@ -666,17 +677,7 @@ impl UserRepo for Database {
 
     async fn find_by_id(&self, id: &UserId) -> QueryResult<Option<User>> {
         let id = id.to_string();
-        self.run(move |c| {
-            users::table
-                .find(id)
-                .select(UserRow::as_select())
-                .first(c)
-                .optional()
-                .map_err(db_err)?
-                .map(User::try_from)
-                .transpose()
-        })
-        .await
+        self.run(move |c| find_user_on(c, &id)).await
     }
 
     async fn find_by_email(&self, org: &OrgId, email: &Email) -> QueryResult<Option<User>> {
@@ -1500,17 +1501,21 @@ impl GrantRepo for Database {
                             .execute(c)
                             .map_err(db_err)?;
                     }
-                    return Ok(if grant.revoked_at.is_none() {
-                        RefreshUse::Fresh(
-                            RefreshToken {
-                                used_at: Some(now),
-                                ..token
-                            },
-                            grant,
-                        )
-                    } else {
-                        RefreshUse::Invalid
-                    });
+                    if grant.revoked_at.is_some() {
+                        return Ok(RefreshUse::Invalid);
+                    }
+                    let member = match &grant.user_id {
+                        Some(id) => find_user_on(c, id.as_str())?,
+                        None => None,
+                    };
+                    return Ok(RefreshUse::Fresh(
+                        RefreshToken {
+                            used_at: Some(now),
+                            ..token
+                        },
+                        grant,
+                        member,
+                    ));
                 }
                 let used_before = refresh_tokens::table
                     .find(&digest)

@@ -1727,8 +1727,13 @@ mod contracts {
             .await
             .unwrap()
         {
-            RefreshUse::Fresh(token, grant) => {
+            RefreshUse::Fresh(token, grant, member) => {
                 assert_eq!(token, used);
+                assert_eq!(
+                    member.map(|m| m.id),
+                    g.user_id,
+                    "the member, read with the use"
+                );
                 assert_eq!(grant, g);
             }
             other => panic!("first use: expected Fresh, got {other:?}"),
@@ -1865,7 +1870,7 @@ mod contracts {
         );
         for o in &outcomes {
             match o {
-                RefreshUse::Fresh(t, fresh_grant) => {
+                RefreshUse::Fresh(t, fresh_grant, _) => {
                     assert_eq!((&t.digest, &fresh_grant.id), (&token.digest, &g.id));
                 }
                 RefreshUse::Invalid => {}

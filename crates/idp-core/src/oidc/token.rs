@@ -568,13 +568,13 @@ impl Issuer<'_> {
             digest: TokenDigest::of(&next_value),
             expires_at: now.plus(lifetimes.refresh),
         };
-        let (old, grant) = match self
+        let (old, grant, member) = match self
             .stores
             .grants
             .use_refresh_token(&TokenDigest::of(presented), &client.id, now, &next)
             .await?
         {
-            RefreshUse::Fresh(token, grant) => (token, grant),
+            RefreshUse::Fresh(token, grant, member) => (token, grant, member),
             RefreshUse::Reused { grant_id } => {
                 // The store revoked the grant's row; its record keeps it revoked for as
                 // long as this client's access tokens live.
@@ -617,17 +617,12 @@ impl Issuer<'_> {
                 asked
             }
         };
-        let user_id = grant
-            .user_id
-            .clone()
-            .ok_or_else(|| OAuthError::invalid_grant("the grant has no member"))?;
-        let user = self
-            .stores
-            .users
-            .find_by_id(&user_id)
-            .await?
-            .filter(|u| u.status != UserStatus::Disabled);
-        let Some(user) = user else {
+        if grant.user_id.is_none() {
+            return Err(OAuthError::invalid_grant("the grant has no member"));
+        }
+        // Nothing below reads the database: the token is used, so a database lost now
+        // must not turn the answer into an error the client would retry into reuse.
+        let Some(user) = member.filter(|u| u.status != UserStatus::Disabled) else {
             return Err(OAuthError::invalid_grant(
                 "the member can no longer sign in",
             ));
