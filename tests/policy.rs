@@ -989,6 +989,9 @@ async fn a_burst_of_guesses_cannot_outrun_the_password_lock(idp: &Idp) {
     }
     let mut burst = tokio::task::JoinSet::new();
     for (b, page) in pages {
+        // A fresh connection: one left idle while the others were fetched may be closed
+        // by the server's keep-alive timeout just as the post goes out.
+        let b = b.clone_cookies();
         burst.spawn(async move {
             b.submit_sign_in(&page, EMAIL, "not the password")
                 .await
