@@ -69,6 +69,10 @@ pub enum AdminError {
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
     InvalidClient(&'static str),
+    #[error("email and password sign-in is off for {0}; turn it on under Authentication first")]
+    EmailLoginOff(String),
+    #[error("one action can change at most {limit} members; narrow the selection")]
+    TooMany { limit: usize },
     #[error("the first-run link is unknown, used or expired")]
     BootstrapLinkInvalid,
     #[error("a super administrator already exists")]
@@ -79,6 +83,20 @@ pub enum AdminError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ephemeral(#[from] EphemeralError),
+}
+
+/// An error text as a sentence: capitalized, with a full stop.
+pub fn sentence(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut chars = text.chars();
+    if let Some(first) = chars.next() {
+        out.extend(first.to_uppercase());
+        out.push_str(chars.as_str());
+    }
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 /// Length bounds every password meets. Organizations raise the floor (never lower it).
@@ -563,7 +581,7 @@ pub async fn set_ip_list(
 }
 
 /// Records that `by` read members' personal details: who, and which fields.
-fn personal_access(
+pub(crate) fn personal_access(
     stores: &Stores,
     by: &Actor,
     origin: &Origin,
@@ -586,7 +604,7 @@ fn personal_access(
 }
 
 /// The fields of a member an administrator reads.
-const MEMBER_FIELDS: [&str; 6] = [
+pub(crate) const MEMBER_FIELDS: [&str; 6] = [
     "email",
     "name",
     "status",
@@ -725,6 +743,74 @@ pub async fn create_member(
     master_key: &MasterKey,
     member: NewMember,
 ) -> Result<User, AdminError> {
+    insert_member(stores, master_key, member, None, false).await
+}
+
+/// An administrator adds a member to an organization they hold member management over;
+/// with `welcome`, email sign-in is on and the member is emailed a link to create a
+/// password (refused where the organization's email-password sign-in is off).
+pub async fn add_member(
+    stores: &Stores,
+    master_key: &MasterKey,
+    by: &Actor,
+    origin: &Origin,
+    member: NewMember,
+    welcome: Option<Links>,
+) -> Result<User, AdminError> {
+    let org = resolve_org(stores, &member.org).await?;
+    authz::require(stores, by, &org, Permission::Members, origin, "add_member").await?;
+    if member.super_admin
+        && !matches!(
+            by,
+            Actor::Operator
+                | Actor::Member(User {
+                    super_admin: true,
+                    ..
+                })
+        )
+    {
+        return Err(AdminError::Authz(AuthzError::Forbidden(
+            Permission::Members,
+        )));
+    }
+    if welcome.is_some()
+        && !crate::policy::effective_policy(stores, &org)
+            .await?
+            .email_password_login
+    {
+        return Err(AdminError::EmailLoginOff(org.name));
+    }
+    let user = insert_member(
+        stores,
+        master_key,
+        member,
+        Some((by, origin)),
+        welcome.is_some(),
+    )
+    .await?;
+    if let Some(links) = welcome {
+        crate::password_policy::send_link(
+            stores,
+            &user,
+            crate::password_policy::LinkKind::Welcome,
+            &links.base_url,
+            links.ttl,
+            by.audit(),
+            origin,
+        )
+        .await
+        .map_err(|e| AdminError::Link(e.to_string()))?;
+    }
+    Ok(user)
+}
+
+async fn insert_member(
+    stores: &Stores,
+    master_key: &MasterKey,
+    member: NewMember,
+    by: Option<(&Actor, &Origin)>,
+    email_login: bool,
+) -> Result<User, AdminError> {
     let email = Email::parse(&member.email)?;
     let totp_secret = member
         .totp_secret
@@ -767,6 +853,10 @@ pub async fn create_member(
         updated_at: now,
     };
     let mut credentials = Credentials::empty(user.id.clone(), now);
+    if by.is_some() {
+        // Administrators choose; the operator's command line keeps email sign-in on.
+        credentials.email_login_enabled = email_login;
+    }
     credentials.password_changed_at = password_hash.as_ref().map(|_| now);
     credentials.password_hash = password_hash;
     if let Some(secret) = totp_secret {
@@ -774,16 +864,27 @@ pub async fn create_member(
             Some(master_key.seal(stores.random.as_ref(), totp::SEAL_PURPOSE, secret.expose()));
         credentials.totp_enrolled_at = Some(now);
     }
-    let mut event = system_event(
-        &org.id,
-        ActivityType::MemberChange,
-        EventKind::Create,
-        InfoType::Personal,
-        stores,
-    );
+    let mut event = match by {
+        Some((by, origin)) => actor_event(
+            &org.id,
+            by,
+            origin,
+            ActivityType::MemberChange,
+            EventKind::Create,
+            InfoType::Personal,
+            stores,
+        ),
+        None => system_event(
+            &org.id,
+            ActivityType::MemberChange,
+            EventKind::Create,
+            InfoType::Personal,
+            stores,
+        ),
+    };
     event.target_user_id = Some(user.id.clone());
     event.detail = serde_json::json!({
-        "after": {"super_admin": user.super_admin, "password_set": credentials.password_hash.is_some(),
+        "after": {"super_admin": user.super_admin, "email_login": credentials.email_login_enabled, "password_set": credentials.password_hash.is_some(),
                   "totp_imported": credentials.totp_secret_sealed.is_some()}
     });
     stores
