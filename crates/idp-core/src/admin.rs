@@ -87,11 +87,19 @@ pub enum AdminError {
 
 /// An error text as a sentence: capitalized, with a full stop.
 pub fn sentence(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
     let mut out = String::with_capacity(text.len() + 1);
+    let first_word = text.split_whitespace().next().unwrap_or_default();
     let mut chars = text.chars();
-    if let Some(first) = chars.next() {
-        out.extend(first.to_uppercase());
-        out.push_str(chars.as_str());
+    match chars.next() {
+        // An address or a name written in code keeps its spelling.
+        Some(first) if !first_word.contains(['@', '_', '/']) => {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        _ => out.push_str(text),
     }
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
@@ -1163,4 +1171,23 @@ pub async fn complete_bootstrap(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_as_sentences_and_addresses_keep_their_spelling() {
+        assert_eq!(
+            sentence("no member with id \"x\""),
+            "No member with id \"x\"."
+        );
+        assert_eq!(sentence("Done."), "Done.");
+        assert_eq!(
+            sentence("kim@example.com is already a member"),
+            "kim@example.com is already a member."
+        );
+        assert_eq!(sentence(""), "");
+    }
 }

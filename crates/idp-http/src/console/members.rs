@@ -215,7 +215,13 @@ async fn list(
             let rows = page.rows.into_iter().map(Row::of).collect();
             (rows, page.total, next_href, None, per_page)
         }
-        Err(e) => (Vec::new(), 0, None, Some(e.to_string()), PAGE_SIZES[0]),
+        Err(e) => (
+            Vec::new(),
+            0,
+            None,
+            Some(e.to_string()),
+            members::DEFAULT_PAGE_SIZE,
+        ),
     };
     let first_href = (!query.after.is_empty()).then(|| {
         let mut q = query.clone();
