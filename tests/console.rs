@@ -14,8 +14,8 @@ mod browser;
 mod support;
 
 use browser::Browser;
-use support::smtp::SmtpServer;
 use support::flow::*;
+use support::smtp::SmtpServer;
 
 const ROOT: &str = "root@example.com";
 const ROOT_PASSWORD: &str = "a long passphrase for the console";
