@@ -87,8 +87,60 @@ async fn an_administrator_finds_members_and_acts_on_them() {
     let _ = organization(&idp);
     sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
 
-    // From the account page to the console.
+    // From the account page to the console, which opens on the organization tree.
     browser.click_link("Administrator console").await;
+    assert_eq!(browser.heading().await, "Organizations");
+    assert!(browser.has_link("Support").await && browser.has_link("Sales").await);
+    inspect(&browser, "console-orgs").await;
+    browser.fill_field("Search by name or slug", "sup").await;
+    browser.click_button("Search").await;
+    assert!(
+        browser.has_link("Support").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(!browser.has_link("Sales").await);
+
+    // A sub-organization created, renamed, moved and deleted from its Overview tab.
+    browser.click_link("Acme").await;
+    browser.click_link("Sales").await;
+    assert_eq!(browser.heading().await, "Sales");
+    browser
+        .fill_field("Name of the sub-organization", "Field")
+        .await;
+    browser.click_button("Create sub-organization").await;
+    assert!(
+        browser.has_text("Field created.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert_eq!(browser.heading().await, "Field");
+    inspect(&browser, "console-org").await;
+    browser.fill_field("Organization name", "Field Sales").await;
+    browser.click_button("Rename").await;
+    assert_eq!(browser.heading().await, "Field Sales");
+    browser
+        .select_option("New parent organization", "— Support")
+        .await;
+    browser.click_button("Move").await;
+    assert!(
+        browser.has_text("Moved.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_link("Support").await,
+        "the breadcrumb shows the new parent"
+    );
+    browser.click_button("Delete this organization").await;
+    assert!(
+        browser.has_text("Organization deleted.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert_eq!(browser.heading().await, "Support");
+    assert!(!idp.audit_events("organization_change").is_empty());
+
     browser.goto(&idp.url("/admin/orgs/acme/members")).await;
     assert_eq!(browser.heading().await, "Acme");
     assert!(
@@ -247,6 +299,13 @@ async fn an_organization_administrator_sees_only_their_subtree_and_areas() {
     sign_in(&browser, &idp, "kim@example.com", "a sales passphrase 1").await;
     assert!(browser.has_link("Administrator console").await);
 
+    browser.click_link("Administrator console").await;
+    assert!(browser.has_link("Sales").await);
+    assert!(
+        !browser.has_link("Support").await,
+        "a sibling is not listed"
+    );
+    assert!(!browser.has_link("Acme").await, "nor the parent");
     browser.goto(&idp.url("/admin/orgs/sales/members")).await;
     assert!(
         browser.has_text("3 members").await,

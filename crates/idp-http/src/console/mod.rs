@@ -5,6 +5,7 @@
 
 pub mod member;
 pub mod members;
+pub mod orgs;
 
 use crate::error::HttpError;
 use crate::routes::authorize::current_session;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/admin/", aw::get().to(home))
         .route("/admin/static/console.css", aw::get().to(stylesheet))
         .route("/admin/static/console.js", aw::get().to(script));
+    orgs::configure(cfg);
     members::configure(cfg);
     member::configure(cfg);
 }
