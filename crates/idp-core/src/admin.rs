@@ -69,6 +69,10 @@ pub enum AdminError {
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
     InvalidClient(&'static str),
+    #[error("email and password sign-in is off for {0}; turn it on under Authentication first")]
+    EmailLoginOff(String),
+    #[error("one action can change at most {limit} members; narrow the selection")]
+    TooMany { limit: usize },
     #[error("the first-run link is unknown, used or expired")]
     BootstrapLinkInvalid,
     #[error("a super administrator already exists")]
@@ -103,6 +107,28 @@ pub enum AdminError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ephemeral(#[from] EphemeralError),
+}
+
+/// An error text as a sentence: capitalized, with a full stop.
+pub fn sentence(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(text.len() + 1);
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    let mut chars = text.chars();
+    match chars.next() {
+        // An address or a name written in code keeps its spelling.
+        Some(first) if !first_word.contains(['@', '_', '/']) => {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        _ => out.push_str(text),
+    }
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 fn stale_sentence(by: Option<&str>, at: crate::clock::Timestamp) -> String {
@@ -594,7 +620,7 @@ pub async fn set_ip_list(
 }
 
 /// Records that `by` read members' personal details: who, and which fields.
-fn personal_access(
+pub(crate) fn personal_access(
     stores: &Stores,
     by: &Actor,
     origin: &Origin,
@@ -617,7 +643,7 @@ fn personal_access(
 }
 
 /// The fields of a member an administrator reads.
-const MEMBER_FIELDS: [&str; 6] = [
+pub(crate) const MEMBER_FIELDS: [&str; 6] = [
     "email",
     "name",
     "status",
@@ -1164,4 +1190,23 @@ pub async fn complete_bootstrap(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_as_sentences_and_addresses_keep_their_spelling() {
+        assert_eq!(
+            sentence("no member with id \"x\""),
+            "No member with id \"x\"."
+        );
+        assert_eq!(sentence("Done."), "Done.");
+        assert_eq!(
+            sentence("kim@example.com is already a member"),
+            "kim@example.com is already a member."
+        );
+        assert_eq!(sentence(""), "");
+    }
 }

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod jose;
 pub mod keyring;
 pub mod member_admin;
+pub mod members;
 pub mod mfa;
 pub mod oidc;
 pub mod org;

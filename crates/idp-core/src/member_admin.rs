@@ -43,6 +43,13 @@ pub async fn create_member(
         "create_member",
     )
     .await?;
+    if form.email_login
+        && !crate::policy::effective_policy(stores, &scope)
+            .await?
+            .email_password_login
+    {
+        return Err(AdminError::EmailLoginOff(scope.name));
+    }
     let member = NewMember {
         org: scope.id.to_string(),
         email: form.email,

@@ -65,6 +65,21 @@ pub trait UserRepo: Send + Sync {
         after: Option<&UserId>,
         limit: u32,
     ) -> Result<Vec<User>, StoreError>;
+    /// A page of the members matching `filter`, in its order, after `after`, each with
+    /// its summary (`now` decides whether a second-factor lock still holds).
+    async fn search(
+        &self,
+        filter: &crate::members::MemberFilter,
+        after: Option<&crate::members::MemberCursor>,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<crate::members::MemberSummary>, StoreError>;
+    /// How many members match `filter`.
+    async fn count_matching(
+        &self,
+        filter: &crate::members::MemberFilter,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
     async fn count_super_admins(&self) -> Result<u64, StoreError>;
     async fn update_status(
         &self,

@@ -12,6 +12,9 @@ use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
 use idp_core::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use idp_core::members::{
+    MemberCursor, MemberFilter, MemberSort, MemberSummary, MethodFilter, SecondFactorKind,
+};
 use idp_core::org::Organization;
 use idp_core::ports::*;
 use idp_core::records::*;
@@ -850,6 +853,117 @@ impl OrgRepo for Database {
     }
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Text>, y: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// `LIKE` pattern for text anywhere, with the wildcards in it taken literally.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// Narrows a boxed query over users ⋈ credentials ⋈ organizations to a member filter.
+macro_rules! member_filter {
+    ($q:ident, $f:expr, $now:expr) => {{
+        let f = &$f;
+        if f.subtree {
+            let (low, high) = Organization::subtree_range(&f.org_path);
+            $q = $q.filter(
+                organizations::path
+                    .ge(low)
+                    .and(organizations::path.lt(high)),
+            );
+        } else {
+            $q = $q.filter(users::org_id.eq(f.org_id.to_string()));
+        }
+        if let Some(text) = &f.text {
+            let pattern = contains_pattern(text);
+            $q = $q.filter(
+                users::email
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(coalesce(users::name, "")).like(pattern).escape('\\'))
+                    .or(users::id.eq(text.clone())),
+            );
+        }
+        if let Some(status) = f.status {
+            $q = $q.filter(users::status.eq(status.as_str()));
+        }
+        if let Some(on) = f.email_login {
+            $q = $q.filter(credentials::email_login_enabled.eq(on));
+        }
+        match f.second_factor {
+            Some(SecondFactorKind::App) => {
+                $q = $q.filter(credentials::totp_enrolled_at.is_not_null());
+            }
+            Some(SecondFactorKind::EmailCode) => {
+                $q = $q.filter(
+                    credentials::totp_enrolled_at
+                        .is_null()
+                        .and(credentials::email_otp_enabled.eq(true)),
+                );
+            }
+            Some(SecondFactorKind::None) => {
+                $q = $q.filter(
+                    credentials::totp_enrolled_at
+                        .is_null()
+                        .and(credentials::email_otp_enabled.eq(false)),
+                );
+            }
+            None => {}
+        }
+        let used = |kind: &'static str| {
+            diesel::dsl::exists(
+                login_methods::table.filter(
+                    login_methods::user_id
+                        .eq(users::id)
+                        .and(login_methods::kind.eq(kind)),
+                ),
+            )
+        };
+        match f.method {
+            Some(MethodFilter::Password) => {
+                $q = $q.filter(credentials::password_hash.is_not_null().or(used("native")));
+            }
+            Some(MethodFilter::Google) => $q = $q.filter(used("google")),
+            Some(MethodFilter::Microsoft) => $q = $q.filter(used("entra")),
+            None => {}
+        }
+        let signed_in_since = |at: i64| {
+            diesel::dsl::exists(
+                login_methods::table.filter(
+                    login_methods::user_id
+                        .eq(users::id)
+                        .and(login_methods::last_sign_in_at.ge(at)),
+                ),
+            )
+        };
+        if let Some(from) = f.signed_in_from {
+            $q = $q.filter(signed_in_since(from.as_micros()));
+        }
+        if let Some(until) = f.signed_in_until {
+            // The latest sign-in is before `until`: none at or after it, and one at all.
+            $q = $q
+                .filter(diesel::dsl::not(signed_in_since(until.as_micros())))
+                .filter(signed_in_since(i64::MIN));
+        }
+        if f.never_signed_in {
+            $q = $q.filter(diesel::dsl::not(signed_in_since(i64::MIN)));
+        }
+        let _ = $now;
+    }};
+}
+
 #[async_trait]
 impl UserRepo for Database {
     async fn insert(&self, user: &User, credentials: &Credentials) -> QueryResult<()> {
@@ -913,6 +1027,134 @@ impl UserRepo for Database {
                 .into_iter()
                 .map(User::try_from)
                 .collect()
+        })
+        .await
+    }
+
+    async fn search(
+        &self,
+        filter: &MemberFilter,
+        after: Option<&MemberCursor>,
+        limit: u32,
+        now: Timestamp,
+    ) -> QueryResult<Vec<MemberSummary>> {
+        let (filter, after) = (filter.clone(), after.cloned());
+        self.run(move |c| {
+            let mut q = users::table
+                .inner_join(credentials::table)
+                .inner_join(organizations::table)
+                .select((
+                    UserRow::as_select(),
+                    organizations::path,
+                    credentials::email_login_enabled,
+                    credentials::password_hash.is_not_null(),
+                    credentials::password_must_change,
+                    credentials::locked_at.is_not_null(),
+                    credentials::second_factor_locked_until,
+                    credentials::totp_enrolled_at.is_not_null(),
+                    credentials::email_otp_enabled,
+                ))
+                .into_boxed();
+            member_filter!(q, filter, now);
+            q = match (&after, filter.sort) {
+                (Some(MemberCursor::Email { email, id }), _) => {
+                    q.filter(users::email.ge(email.clone())).filter(
+                        users::email
+                            .gt(email.clone())
+                            .or(users::id.gt(id.to_string())),
+                    )
+                }
+                (Some(MemberCursor::Newest { created_at, id }), _) => q
+                    .filter(users::created_at.le(created_at.as_micros()))
+                    .filter(
+                        users::created_at
+                            .lt(created_at.as_micros())
+                            .or(users::id.lt(id.to_string())),
+                    ),
+                (None, _) => q,
+            };
+            q = match filter.sort {
+                MemberSort::Email => q.order((users::email.asc(), users::id.asc())),
+                MemberSort::Newest => q.order((users::created_at.desc(), users::id.desc())),
+            };
+            type Row = (
+                UserRow,
+                String,
+                bool,
+                bool,
+                bool,
+                bool,
+                Option<i64>,
+                bool,
+                bool,
+            );
+            let rows: Vec<Row> = q.limit(i64::from(limit)).load(c).map_err(db_err)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.0.id.clone()).collect();
+            let used: Vec<(String, String, Option<i64>)> = login_methods::table
+                .filter(login_methods::user_id.eq_any(&ids))
+                .select((
+                    login_methods::user_id,
+                    login_methods::kind,
+                    login_methods::last_sign_in_at,
+                ))
+                .load(c)
+                .map_err(db_err)?;
+            rows.into_iter()
+                .map(
+                    |(
+                        user,
+                        org_path,
+                        email_login,
+                        has_password,
+                        temporary,
+                        locked,
+                        sf_until,
+                        app,
+                        codes,
+                    )| {
+                        let mut methods = Vec::new();
+                        let mut last: Option<i64> = None;
+                        for (_, kind, at) in used.iter().filter(|m| m.0 == user.id) {
+                            if let Ok(kind) = kind.parse::<LoginMethodKind>()
+                                && !methods.contains(&kind)
+                            {
+                                methods.push(kind);
+                            }
+                            last = last.max(*at);
+                        }
+                        methods.sort_by_key(|k| LoginMethodKind::ALL.iter().position(|a| a == k));
+                        Ok(MemberSummary {
+                            user: User::try_from(user)?,
+                            org_path,
+                            email_login_enabled: email_login,
+                            has_password,
+                            temporary_password: temporary,
+                            locked,
+                            second_factor_locked: sf_until.is_some_and(|t| t > now.as_micros()),
+                            authenticator_app: app,
+                            email_codes: codes,
+                            methods,
+                            last_sign_in: last.map(Timestamp::from_micros),
+                        })
+                    },
+                )
+                .collect()
+        })
+        .await
+    }
+
+    async fn count_matching(&self, filter: &MemberFilter, now: Timestamp) -> QueryResult<u64> {
+        let filter = filter.clone();
+        self.run(move |c| {
+            let mut q = users::table
+                .inner_join(credentials::table)
+                .inner_join(organizations::table)
+                .select(diesel::dsl::count_star())
+                .into_boxed();
+            member_filter!(q, filter, now);
+            q.get_result::<i64>(c)
+                .map(|n| u64::try_from(n).unwrap_or(0))
+                .map_err(db_err)
         })
         .await
     }

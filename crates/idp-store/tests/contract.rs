@@ -42,6 +42,7 @@ contract_tests! {
     users_insert_find_and_conflict => sqlite_users_insert_find_and_conflict, postgres_users_insert_find_and_conflict;
     users_keyset_paging => sqlite_users_keyset_paging, postgres_users_keyset_paging;
     users_super_admins_and_status => sqlite_users_super_admins_and_status, postgres_users_super_admins_and_status;
+    members_search_filters_pages_and_counts => sqlite_members_search_filters_pages_and_counts, postgres_members_search_filters_pages_and_counts;
     credentials_round_trip => sqlite_credentials_round_trip, postgres_credentials_round_trip;
     recovery_codes_single_use => sqlite_recovery_codes_single_use, postgres_recovery_codes_single_use;
     second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
@@ -583,6 +584,138 @@ mod contracts {
                 .await
                 .unwrap()
         );
+    }
+
+    pub async fn members_search_filters_pages_and_counts(db: &Database) {
+        use idp_core::members::{
+            MemberCursor, MemberFilter, MemberSort, MethodFilter, SecondFactorKind,
+        };
+        let acme = org("Acme", "acme", None);
+        OrgRepo::insert(db, &acme).await.unwrap();
+        let sales = org("Sales", "sales", Some(&acme));
+        OrgRepo::insert(db, &sales).await.unwrap();
+        let other = insert_org(db, "other").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let mut bob = member(&sales.id, "bob_x@example.org");
+        bob.name = Some("Bob 100% Builder".into());
+        bob.created_at = at(10);
+        let mut bob_creds = Credentials::empty(bob.id.clone(), NOW);
+        bob_creds.email_login_enabled = false;
+        bob_creds.totp_enrolled_at = Some(NOW);
+        UserRepo::insert(db, &bob, &bob_creds).await.unwrap();
+        let cy = insert_member(db, &sales.id, "cy@example.org").await;
+        UserRepo::update_status(db, &cy.id, UserStatus::OnLeave, NOW)
+            .await
+            .unwrap();
+        insert_member(db, &other.id, "ada2@example.org").await;
+        let google = SignInRecord {
+            user_id: bob.id.clone(),
+            kind: LoginMethodKind::Google,
+            upstream_subject: "g-1".into(),
+            upstream_tenant: None,
+            at: at(500),
+            ip: None,
+            user_agent: None,
+        };
+        LoginMethodRepo::record_sign_in(db, &google).await.unwrap();
+
+        let emails = |rows: Vec<idp_core::members::MemberSummary>| {
+            rows.into_iter()
+                .map(|r| r.user.email.to_string())
+                .collect::<Vec<_>>()
+        };
+        let search = |f: MemberFilter| async move {
+            let rows = UserRepo::search(db, &f, None, 10, NOW).await.unwrap();
+            let n = UserRepo::count_matching(db, &f, NOW).await.unwrap();
+            assert_eq!(n as usize, rows.len(), "count and rows disagree for {f:?}");
+            emails(rows)
+        };
+        let own = MemberFilter::of(&acme, false);
+        assert_eq!(search(own.clone()).await, ["ada@example.org"]);
+        let tree = MemberFilter::of(&acme, true);
+        assert_eq!(
+            search(tree.clone()).await,
+            ["ada@example.org", "bob_x@example.org", "cy@example.org"]
+        );
+        // Wildcards typed by a person match themselves, and case does not matter.
+        let text = |t: &str| MemberFilter {
+            text: Some(t.into()),
+            ..tree.clone()
+        };
+        assert_eq!(search(text("100%")).await, ["bob_x@example.org"]);
+        assert_eq!(search(text("b_x")).await, ["bob_x@example.org"]);
+        assert!(search(text("b%x")).await.is_empty());
+        assert_eq!(search(text("builder")).await, ["bob_x@example.org"]);
+        assert_eq!(search(text(cy.id.as_str())).await, ["cy@example.org"]);
+        let status = MemberFilter {
+            status: Some(UserStatus::OnLeave),
+            ..tree.clone()
+        };
+        assert_eq!(search(status).await, ["cy@example.org"]);
+        let off = MemberFilter {
+            email_login: Some(false),
+            ..tree.clone()
+        };
+        assert_eq!(search(off).await, ["bob_x@example.org"]);
+        let app = MemberFilter {
+            second_factor: Some(SecondFactorKind::App),
+            ..tree.clone()
+        };
+        assert_eq!(search(app).await, ["bob_x@example.org"]);
+        let none = MemberFilter {
+            second_factor: Some(SecondFactorKind::None),
+            ..tree.clone()
+        };
+        assert_eq!(search(none).await, ["ada@example.org", "cy@example.org"]);
+        let by_google = MemberFilter {
+            method: Some(MethodFilter::Google),
+            ..tree.clone()
+        };
+        assert_eq!(search(by_google).await, ["bob_x@example.org"]);
+        let recent = MemberFilter {
+            signed_in_from: Some(at(400)),
+            signed_in_until: Some(at(600)),
+            ..tree.clone()
+        };
+        assert_eq!(search(recent).await, ["bob_x@example.org"]);
+        let later = MemberFilter {
+            signed_in_from: Some(at(501)),
+            ..tree.clone()
+        };
+        assert!(search(later).await.is_empty());
+        let never = MemberFilter {
+            never_signed_in: true,
+            ..tree.clone()
+        };
+        assert_eq!(search(never).await, ["ada@example.org", "cy@example.org"]);
+
+        // The row's summary, and keyset pages in both orders.
+        let rows = UserRepo::search(db, &tree, None, 10, NOW).await.unwrap();
+        let b = rows.iter().find(|r| r.user.id == bob.id).unwrap();
+        assert!(b.authenticator_app && !b.email_login_enabled);
+        assert_eq!(b.methods, [LoginMethodKind::Google]);
+        assert_eq!(b.last_sign_in, Some(at(500)));
+        assert_eq!(b.org_path, sales.path);
+        let first = UserRepo::search(db, &tree, None, 2, NOW).await.unwrap();
+        let cursor = MemberCursor::after(&first[1].user, MemberSort::Email);
+        let rest = UserRepo::search(db, &tree, Some(&cursor), 2, NOW)
+            .await
+            .unwrap();
+        assert_eq!(emails(first), ["ada@example.org", "bob_x@example.org"]);
+        assert_eq!(emails(rest), ["cy@example.org"]);
+        let newest = MemberFilter {
+            sort: MemberSort::Newest,
+            ..tree.clone()
+        };
+        let first = UserRepo::search(db, &newest, None, 1, NOW).await.unwrap();
+        assert_eq!(first[0].user.id, bob.id);
+        let cursor = MemberCursor::after(&first[0].user, MemberSort::Newest);
+        let rest = UserRepo::search(db, &newest, Some(&cursor), 10, NOW)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 2);
+        assert!(rest.iter().all(|r| r.user.id != bob.id));
+        let _ = ada;
     }
 
     // 3. Credentials.

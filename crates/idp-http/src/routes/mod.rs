@@ -42,4 +42,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     second_factor::configure(cfg);
     admin_api::configure(cfg);
     password_reset::configure(cfg);
+    crate::console::configure(cfg);
 }
