@@ -398,3 +398,105 @@ async fn the_members_page_filters_and_pages_on_postgres() {
     browser.click_link("Clear filters").await;
     assert!(browser.has_text("2 members").await);
 }
+
+#[tokio::test]
+async fn an_administrator_registers_edits_rotates_and_deletes_an_application() {
+    let test = "an_administrator_registers_edits_rotates_and_deletes_an_application";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let _ = organization(&idp);
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    browser.goto(&idp.url("/admin")).await;
+    browser.click_link("Applications").await;
+    assert_eq!(browser.heading().await, "Applications");
+    browser.click_link("Register an application").await;
+    inspect(&browser, "console-client-new").await;
+
+    // A bad redirect URI is refused with a sentence, keeping what was typed.
+    browser.select_option("Organization", "— Sales").await;
+    browser.fill_field("Application name", "Sales portal").await;
+    browser
+        .fill_field("Redirect URIs (one per line)", "not a uri")
+        .await;
+    browser.click_button("Register application").await;
+    assert!(
+        browser.has_text("Nothing").await || browser.has_text("URI").await,
+        "{}",
+        browser.visible_text().await
+    );
+    let kept = browser
+        .field("Application name")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Sales portal"));
+    browser
+        .fill_field(
+            "Redirect URIs (one per line)",
+            "https://portal.example.com/cb",
+        )
+        .await;
+    browser
+        .fill_field("Access token lifetime in minutes", "15")
+        .await;
+    browser.click_button("Register application").await;
+    assert!(
+        browser.has_text("Sales portal registered.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    let secret = browser.text("code.secret").await;
+    assert!(secret.len() >= 43, "a secret is shown once: {secret:?}");
+    inspect(&browser, "console-client").await;
+
+    // The secret works at the token endpoint until it is rotated.
+    let id = browser.current_url().await;
+    let client_id = browser.text("dl.facts dd code").await;
+    let token = |secret: String| {
+        let (base, client_id) = (idp.base.clone(), client_id.clone());
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/token"))
+                .basic_auth(client_id, Some(secret))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", "x"),
+                    ("redirect_uri", "https://portal.example.com/cb"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(token(secret.clone()).await, 400, "known client, bad code");
+    browser.click_button("Rotate secret").await;
+    assert!(browser.has_text("New secret issued").await);
+    let rotated = browser.text("code.secret").await;
+    assert_ne!(rotated, secret);
+    assert_eq!(
+        token(secret.clone()).await,
+        401,
+        "the old secret stops working at once"
+    );
+    assert_eq!(token(rotated).await, 400);
+
+    // Edited, then deleted.
+    browser
+        .fill_field("Application name", "Sales portal 2")
+        .await;
+    browser.click_button("Save changes").await;
+    assert!(
+        browser.has_text("Changes saved.").await,
+        "{} {id}",
+        browser.visible_text().await
+    );
+    assert_eq!(browser.heading().await, "Sales portal 2");
+    browser.click_button("Delete application").await;
+    assert!(browser.has_text("Sales portal 2 deleted.").await);
+    assert!(!browser.has_link("Sales portal 2").await);
+    assert!(!idp.audit_events("client_change").is_empty());
+}

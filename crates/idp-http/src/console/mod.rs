@@ -3,6 +3,7 @@
 //! they administer and only the areas they hold there; what they cannot do is not shown.
 //! Every page works with plain forms and links; filters and pages live in the URL.
 
+pub mod clients;
 pub mod member;
 pub mod members;
 pub mod orgs;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/admin/static/console.css", aw::get().to(stylesheet))
         .route("/admin/static/console.js", aw::get().to(script));
     orgs::configure(cfg);
+    clients::configure(cfg);
     members::configure(cfg);
     member::configure(cfg);
 }
