@@ -198,6 +198,22 @@ async fn an_administrator_finds_members_and_acts_on_them() {
     );
     assert!(browser.has_text("Email login is already on.").await);
 
+    // Moving a selected member to another organization.
+    browser.goto(&idp.url("/admin/orgs/sales/members")).await;
+    browser.check("Select lee@example.com").await;
+    browser
+        .select_option("Action", "Move to another organization")
+        .await;
+    browser
+        .select_option("Move to organization", "— Support")
+        .await;
+    browser.click_button("Apply to members").await;
+    assert!(
+        browser.has_text("Moved to Support.").await,
+        "{}",
+        browser.visible_text().await
+    );
+
     // A bad filter is a sentence on the page, and nothing is listed.
     browser
         .goto(&idp.url("/admin/orgs/acme/members?per_page=7"))
@@ -259,6 +275,36 @@ async fn an_administrator_finds_members_and_acts_on_them() {
         !idp.audit_events("personal_info_access").is_empty(),
         "opening a member is recorded"
     );
+
+    // The profile: renamed; a save based on an older reading is refused, not applied.
+    browser.fill_field("Name", "Min-ji Choi").await;
+    browser.click_button("Save profile").await;
+    assert!(
+        browser.has_text("Profile saved.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    browser
+        .client()
+        .execute(
+            "document.querySelector('input[name=version]').value = '1';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.fill_field("Name", "Someone Else").await;
+    browser.click_button("Save profile").await;
+    assert!(
+        browser.has_text("reload and try again").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_text("root@example.com").await,
+        "names who changed it"
+    );
+    browser.click_link("Go back").await;
+    assert!(browser.has_text("Min-ji Choi").await);
 
     // A stale form is a page with a way back, and changes nothing.
     let member_url = browser.current_url().await;
