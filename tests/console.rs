@@ -546,3 +546,58 @@ async fn an_administrator_registers_edits_rotates_and_deletes_an_application() {
     assert!(!browser.has_link("Sales portal 2").await);
     assert!(!idp.audit_events("client_change").is_empty());
 }
+
+#[tokio::test]
+async fn an_administrator_ends_a_members_sessions_and_withdraws_a_consent() {
+    let test = "an_administrator_ends_a_members_sessions_and_withdraws_a_consent";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let _ = organization(&idp);
+    // Ada signs in to an application from her own browser, consenting to it.
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let ada = support::flow::Browser::new(&idp.base, FIREFOX_LINUX);
+    let request = rp.request(&["openid", "email"], &[]);
+    let back = ada.authorize(&request.url).await;
+    assert!(back.query().unwrap_or_default().contains("code="), "{back}");
+    assert_eq!(ada.get("/account").await.status(), 200);
+
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    browser
+        .goto(&idp.url(&format!("/admin/members/{}", idp.user_id)))
+        .await;
+    assert!(
+        browser.has_text("Firefox on Linux").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_text("openid email").await,
+        "the consent is listed"
+    );
+    browser.click_button("End all sessions").await;
+    assert!(browser.has_text("Every session ended.").await);
+    assert!(!browser.has_text("Firefox on Linux").await);
+    let after = ada.get("/account").await;
+    assert!(
+        after.status().is_redirection() || after.url().path() == "/login",
+        "Ada's session ended: {} {}",
+        after.status(),
+        after.url()
+    );
+    let withdraw = browser
+        .visible_text()
+        .await
+        .lines()
+        .any(|l| l.contains("Withdraw"));
+    assert!(withdraw, "{}", browser.visible_text().await);
+    browser.click_button("Withdraw consent to Reports").await;
+    assert!(
+        browser.has_text("Consent withdrawn.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(!browser.has_text("openid email").await);
+}
