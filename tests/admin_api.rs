@@ -878,3 +878,71 @@ async fn applications_are_registered_edited_rotated_and_deleted_and_each_change_
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn members_are_found_with_the_members_page_filters() {
+    let idp = Idp::start().await;
+    let admin = root(&idp).await;
+    let (status, _) = admin
+        .call(
+            "POST",
+            "/admin/api/orgs",
+            Some(serde_json::json!({"parent": "acme", "name": "Sales", "slug": "sales"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    for (org, email, name) in [
+        ("acme", "grace@example.com", "Grace Hopper"),
+        ("sales", "sam@example.com", "Sam Seller"),
+        ("sales", "sue@example.com", "Sue Seller"),
+    ] {
+        let (status, body) = admin
+            .call(
+                "POST",
+                &format!("/admin/api/orgs/{org}/members"),
+                Some(serde_json::json!({"email": email, "name": name})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let emails = |body: &Value| -> Vec<String> {
+        body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["email"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let search = "/admin/api/orgs/acme/members/search";
+    let (status, body) = admin
+        .call("GET", &format!("{search}?subtree=true&q=seller"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(emails(&body), ["sam@example.com", "sue@example.com"]);
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["members"][0]["org_path"], "/Acme/Sales");
+    assert_eq!(body["members"][0]["second_factor"], "none");
+    let (_, body) = admin.call("GET", &format!("{search}?q=seller"), None).await;
+    assert!(
+        emails(&body).is_empty(),
+        "sub-organizations only on request"
+    );
+    let (_, body) = admin
+        .call(
+            "GET",
+            &format!("{search}?signed_in=never&per_page=25"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        emails(&body),
+        ["ada@example.com", "grace@example.com"],
+        "{body}"
+    );
+    for bad in ["per_page=7", "status=asleep", "signed_in_from=yesterday"] {
+        let (status, body) = admin.call("GET", &format!("{search}?{bad}"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let views = idp.audit_events("personal_info_access");
+    assert!(views.len() >= 3, "each search is recorded: {views:?}");
+}
