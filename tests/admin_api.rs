@@ -705,12 +705,15 @@ async fn an_organization_administrator_manages_members_of_their_subtree_only() {
 }
 
 #[tokio::test]
-async fn a_deleted_member_is_signed_out_and_nobody_deletes_themselves() {
+async fn a_deleted_member_is_signed_out_her_tokens_end_and_nobody_deletes_themselves() {
     let idp = Idp::start().await;
     let ada = idp.browser();
     ada.sign_in_directly().await;
     let r = ada.get("/account").await;
     assert_eq!(r.status(), StatusCode::OK);
+    let rp = idp.rp(&idp.first_party_app()).await;
+    let tokens = rp.tokens(&ada, &rp.request(&[], &[])).await;
+    assert!(rp.active(tokens.access_token()).await);
     let admin = root(&idp).await;
     let (status, body) = admin
         .call(
@@ -722,6 +725,12 @@ async fn a_deleted_member_is_signed_out_and_nobody_deletes_themselves() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let r = ada.get("/account").await;
     assert_ne!(r.status(), StatusCode::OK, "her session ended");
+    assert!(
+        !rp.active(tokens.access_token()).await,
+        "her access token is refused though its grant's row is gone"
+    );
+    let refresh = tokens.refresh_token().expect("a refresh token");
+    assert!(rp.refresh(refresh).await.is_err(), "and her refresh token");
     let deleted = idp.audit_events("member_change");
     assert!(
         deleted
