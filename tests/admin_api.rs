@@ -878,6 +878,67 @@ async fn applications_are_registered_edited_rotated_and_deleted_and_each_change_
     let mia = Admin::sign_in(&idp, "mia@example.com", "members only, please").await;
     let (status, _) = mia.call("GET", "/admin/api/clients", None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // With the clients area over a sub-organization, only its applications.
+    idp.cli(&[
+        "org",
+        "create",
+        "--name",
+        "Acme North",
+        "--slug",
+        "north",
+        "--parent",
+        "acme",
+        "--json",
+    ]);
+    let (status, body) = admin
+        .call(
+            "POST",
+            "/admin/api/clients",
+            Some(
+                serde_json::json!({"org": "north", "name": "North App", "public": true,
+                                    "redirect_uris": ["https://north.example/cb"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        body["client_secret"],
+        Value::Null,
+        "a public client has none"
+    );
+    let north_app = body["client"]["id"].as_str().unwrap().to_owned();
+    idp.member("north", "nils@example.com", "northern applications", &[]);
+    idp.cli_text(&[
+        "user",
+        "grant-admin",
+        "--org",
+        "north",
+        "--email",
+        "nils@example.com",
+        "--permission",
+        "clients",
+    ]);
+    let nils = Admin::sign_in(&idp, "nils@example.com", "northern applications").await;
+    let (status, body) = nils.call("GET", "/admin/api/clients", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ids: Vec<&str> = body["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [north_app.as_str()]);
+    let (status, _) = nils.call("GET", "/admin/api/clients?org=acme", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = nils
+        .call(
+            "POST",
+            &format!("/admin/api/clients/{north_app}/secret"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, _) = mia
         .call(
             "POST",
