@@ -13,9 +13,11 @@ mod support;
 
 use support::flow::*;
 
-/// An administrator's browser: signed in, calling the API with the CSRF header.
+/// An administrator's browser: signed in, calling the API with the CSRF header. Every
+/// JSON answer is checked against the schema the OpenAPI document gives it.
 struct Admin {
     browser: Browser,
+    doc: Value,
 }
 
 impl Admin {
@@ -24,7 +26,13 @@ impl Admin {
         let page = browser.go("/login").await.sign_in_page();
         let r = browser.submit_sign_in(&page, email, password).await;
         assert_eq!(r.headers()[LOCATION], "/account", "{email} signs in");
-        Admin { browser }
+        let doc = browser
+            .get("/admin/api/openapi.json")
+            .await
+            .json()
+            .await
+            .unwrap();
+        Admin { browser, doc }
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -38,7 +46,134 @@ impl Admin {
         }
         let r = req.send().await.unwrap();
         let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let json = r.headers().get("content-type").is_some_and(|t| {
+            t.to_str()
+                .unwrap_or_default()
+                .starts_with("application/json")
+        });
+        let body = r.json().await.unwrap_or(Value::Null);
+        if json {
+            let schema = documented_answer(&self.doc, method, path, status);
+            let mut wrong = vec![];
+            conforms(&self.doc, &schema, &body, "", &mut wrong);
+            assert!(
+                wrong.is_empty(),
+                "{method} {path} answered {status} off its documented schema: {wrong:#?}\n{body}"
+            );
+        }
+        (status, body)
+    }
+}
+
+/// The schema the document gives the answer with `status` to `method path`.
+fn documented_answer(doc: &Value, method: &str, path: &str, status: StatusCode) -> Value {
+    let path = path.split('?').next().unwrap();
+    let segments: Vec<&str> = path.split('/').collect();
+    let (_, op) = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(template, methods)| {
+            let t: Vec<&str> = template.split('/').collect();
+            methods.get(method.to_lowercase()).is_some()
+                && t.len() == segments.len()
+                && t.iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') || t == s)
+        })
+        .max_by_key(|(template, _)| template.split('/').filter(|t| !t.starts_with('{')).count())
+        .unwrap_or_else(|| panic!("{method} {path} is not documented"));
+    let responses = &op[method.to_lowercase()]["responses"];
+    let answer = &responses[status.as_str()];
+    assert!(
+        answer.is_object(),
+        "{method} {path}: {status} is not documented"
+    );
+    answer["content"]["application/json"]["schema"].clone()
+}
+
+/// Whether `v` is what `schema` says (the parts of JSON Schema the document uses);
+/// what is wrong goes to `wrong`.
+fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str, wrong: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(doc, &doc["components"]["schemas"][name], v, at, wrong);
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        let fits = options.iter().any(|o| {
+            let mut w = vec![];
+            conforms(doc, o, v, at, &mut w);
+            w.is_empty()
+        });
+        if !fits {
+            wrong.push(format!("{at}: {v} is none of {schema}"));
+        }
+        return;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(v)
+    {
+        wrong.push(format!("{at}: {v} is not one of {values:?}"));
+    }
+    let fits = match schema["type"].as_str() {
+        None => true,
+        Some("string") => v.is_string(),
+        Some("integer") => v.is_i64() || v.is_u64(),
+        Some("boolean") => v.is_boolean(),
+        Some("null") => v.is_null(),
+        Some("array") => {
+            if let Some(items) = v.as_array() {
+                for (i, item) in items.iter().enumerate() {
+                    conforms(doc, &schema["items"], item, &format!("{at}/{i}"), wrong);
+                }
+            }
+            v.is_array()
+        }
+        Some("object") => {
+            if let Some(map) = v.as_object() {
+                for key in schema["required"].as_array().into_iter().flatten() {
+                    if !map.contains_key(key.as_str().unwrap()) {
+                        wrong.push(format!("{at}: {key} is missing"));
+                    }
+                }
+                for (k, child) in map {
+                    match schema["properties"].get(k) {
+                        Some(s) => conforms(doc, s, child, &format!("{at}/{k}"), wrong),
+                        None if schema["additionalProperties"] == Value::Bool(false) => {
+                            wrong.push(format!("{at}: {k} is not documented"));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            v.is_object()
+        }
+        Some(other) => panic!("the checker does not know type {other}"),
+    };
+    if !fits {
+        wrong.push(format!("{at}: {v} is not {}", schema["type"]));
+    }
+}
+
+#[test]
+fn the_schema_checker_catches_what_is_off() {
+    let doc = serde_json::json!({"components": {"schemas": {"M": {
+        "type": "object", "required": ["id"], "additionalProperties": false,
+        "properties": {"id": {"type": "string"},
+                       "s": {"oneOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]},
+                       "n": {"type": "array", "items": {"type": "integer"}}}}}}});
+    let schema = serde_json::json!({"$ref": "#/components/schemas/M"});
+    for (v, faults) in [
+        (serde_json::json!({"id": "x", "s": null, "n": [1]}), 0),
+        (serde_json::json!({"id": 1}), 1),
+        (serde_json::json!({}), 1),
+        (serde_json::json!({"id": "x", "extra": 1}), 1),
+        (serde_json::json!({"id": "x", "s": "b"}), 1),
+        (serde_json::json!({"id": "x", "n": ["1"]}), 1),
+    ] {
+        let mut wrong = vec![];
+        conforms(&doc, &schema, &v, "", &mut wrong);
+        assert_eq!(wrong.len(), faults, "{v}: {wrong:?}");
     }
 }
 
