@@ -3,8 +3,10 @@
 //! they administer and only the areas they hold there; what they cannot do is not shown.
 //! Every page works with plain forms and links; filters and pages live in the URL.
 
+pub mod clients;
 pub mod member;
 pub mod members;
+pub mod orgs;
 
 use crate::error::HttpError;
 use crate::routes::authorize::current_session;
@@ -25,6 +27,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/admin/", aw::get().to(home))
         .route("/admin/static/console.css", aw::get().to(stylesheet))
         .route("/admin/static/console.js", aw::get().to(script));
+    orgs::configure(cfg);
+    clients::configure(cfg);
     members::configure(cfg);
     member::configure(cfg);
 }
