@@ -198,6 +198,22 @@ async fn an_administrator_finds_members_and_acts_on_them() {
     );
     assert!(browser.has_text("Email login is already on.").await);
 
+    // Moving a selected member to another organization.
+    browser.goto(&idp.url("/admin/orgs/sales/members")).await;
+    browser.check("Select lee@example.com").await;
+    browser
+        .select_option("Action", "Move to another organization")
+        .await;
+    browser
+        .select_option("Move to organization", "— Support")
+        .await;
+    browser.click_button("Apply to members").await;
+    assert!(
+        browser.has_text("Moved to Support.").await,
+        "{}",
+        browser.visible_text().await
+    );
+
     // A bad filter is a sentence on the page, and nothing is listed.
     browser
         .goto(&idp.url("/admin/orgs/acme/members?per_page=7"))
@@ -259,6 +275,36 @@ async fn an_administrator_finds_members_and_acts_on_them() {
         !idp.audit_events("personal_info_access").is_empty(),
         "opening a member is recorded"
     );
+
+    // The profile: renamed; a save based on an older reading is refused, not applied.
+    browser.fill_field("Name", "Min-ji Choi").await;
+    browser.click_button("Save profile").await;
+    assert!(
+        browser.has_text("Profile saved.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    browser
+        .client()
+        .execute(
+            "document.querySelector('input[name=version]').value = '1';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.fill_field("Name", "Someone Else").await;
+    browser.click_button("Save profile").await;
+    assert!(
+        browser.has_text("reload and try again").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_text("root@example.com").await,
+        "names who changed it"
+    );
+    browser.click_link("Go back").await;
+    assert!(browser.has_text("Min-ji Choi").await);
 
     // A stale form is a page with a way back, and changes nothing.
     let member_url = browser.current_url().await;
@@ -499,4 +545,59 @@ async fn an_administrator_registers_edits_rotates_and_deletes_an_application() {
     assert!(browser.has_text("Sales portal 2 deleted.").await);
     assert!(!browser.has_link("Sales portal 2").await);
     assert!(!idp.audit_events("client_change").is_empty());
+}
+
+#[tokio::test]
+async fn an_administrator_ends_a_members_sessions_and_withdraws_a_consent() {
+    let test = "an_administrator_ends_a_members_sessions_and_withdraws_a_consent";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let _ = organization(&idp);
+    // Ada signs in to an application from her own browser, consenting to it.
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let ada = support::flow::Browser::new(&idp.base, FIREFOX_LINUX);
+    let request = rp.request(&["openid", "email"], &[]);
+    let back = ada.authorize(&request.url).await;
+    assert!(back.query().unwrap_or_default().contains("code="), "{back}");
+    assert_eq!(ada.get("/account").await.status(), 200);
+
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    browser
+        .goto(&idp.url(&format!("/admin/members/{}", idp.user_id)))
+        .await;
+    assert!(
+        browser.has_text("Firefox on Linux").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_text("openid email").await,
+        "the consent is listed"
+    );
+    browser.click_button("End all sessions").await;
+    assert!(browser.has_text("Every session ended.").await);
+    assert!(!browser.has_text("Firefox on Linux").await);
+    let after = ada.get("/account").await;
+    assert!(
+        after.status().is_redirection() || after.url().path() == "/login",
+        "Ada's session ended: {} {}",
+        after.status(),
+        after.url()
+    );
+    let withdraw = browser
+        .visible_text()
+        .await
+        .lines()
+        .any(|l| l.contains("Withdraw"));
+    assert!(withdraw, "{}", browser.visible_text().await);
+    browser.click_button("Withdraw consent to Reports").await;
+    assert!(
+        browser.has_text("Consent withdrawn.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(!browser.has_text("openid email").await);
 }
