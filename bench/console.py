@@ -105,7 +105,7 @@ def timed(conn, cookie, path, requests):
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], body
 
 
-def bench(backend, members, requests):
+def bench(backend, members, requests, keep=False):
     work = tempfile.mkdtemp(prefix="idp-console-bench-")
     port = free_port()
     env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_LOG__FILTER": "warn"}
@@ -157,7 +157,9 @@ def bench(backend, members, requests):
             server.terminate()
             server.wait()
     finally:
-        if pg:
+        if pg and keep:
+            print(f"kept {pg}", file=sys.stderr)
+        elif pg:
             subprocess.run(["psql", "-q", "postgres://postgres@127.0.0.1:5432/postgres", "-c",
                             f"DROP DATABASE IF EXISTS {pg.rsplit('/', 1)[1]} WITH (FORCE)"])
 
@@ -168,13 +170,14 @@ def main():
     ap.add_argument("--members", type=int, default=100_000)
     ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL database and the data folder")
     a = ap.parse_args()
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--bin", "idp"], cwd=ROOT, check=True)
     print("| backend | request | matching | p50 ms | p99 ms |")
     print("|---|---|---:|---:|---:|")
     for backend in (["sqlite", "postgres"] if a.backend == "both" else [a.backend]):
-        bench(backend, a.members, a.requests)
+        bench(backend, a.members, a.requests, a.keep)
 
 
 if __name__ == "__main__":

@@ -150,7 +150,8 @@ impl MemberCursor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberSummary {
     pub user: User,
-    /// The member's organization, as a path of names such as `/Acme/Sales`.
+    /// The member's organization as a path of names such as `/Acme/Sales` (the stores
+    /// leave it empty; [`name_paths`] fills it in).
     pub org_path: String,
     pub email_login_enabled: bool,
     pub has_password: bool,
@@ -191,11 +192,14 @@ impl MemberSummary {
     }
 }
 
+/// Members are counted up to this many; past it the page says "more than".
+pub const COUNT_CAP: u64 = 10_000;
+
 /// A page of the members list.
 #[derive(Clone, Debug)]
 pub struct MemberPage {
     pub rows: Vec<MemberSummary>,
-    /// How many members match the filter in all.
+    /// How many members match the filter in all, up to [`COUNT_CAP`] + 1.
     pub total: u64,
     pub next: Option<MemberCursor>,
 }
@@ -364,17 +368,19 @@ pub async fn search(
     )
     .await?;
     let now = stores.clock.now();
-    let mut rows = stores
-        .users
-        .search(filter, after, per_page + 1, now)
-        .await?;
+    // The page and the count on two connections at once: each may scan the tree.
+    let (rows, total) = futures_util::future::join(
+        stores.users.search(filter, after, per_page + 1, now),
+        stores.users.count_matching(filter, now, COUNT_CAP),
+    )
+    .await;
+    let (mut rows, total) = (rows?, total?);
     let next = (rows.len() > per_page as usize).then(|| {
         rows.truncate(per_page as usize);
         rows.last()
             .map(|r| MemberCursor::after(&r.user, filter.sort))
     });
     name_paths(stores, &mut rows).await?;
-    let total = stores.users.count_matching(filter, now).await?;
     let event = admin::personal_access(
         stores,
         by,
@@ -396,15 +402,15 @@ pub async fn name_paths(stores: &Stores, rows: &mut [MemberSummary]) -> Result<(
     if rows.is_empty() {
         return Ok(());
     }
-    let names: std::collections::HashMap<String, String> = stores
-        .orgs
-        .find_all()
-        .await?
-        .into_iter()
-        .map(|o| (o.id.to_string(), o.name))
+    let orgs = stores.orgs.find_all().await?;
+    let names: std::collections::HashMap<String, String> = orgs
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.clone()))
         .collect();
     for row in rows {
-        row.org_path = named_path(&row.org_path, &names);
+        if let Some(org) = orgs.iter().find(|o| o.id == row.user.org_id) {
+            row.org_path = named_path(&org.path, &names);
+        }
     }
     Ok(())
 }

@@ -74,11 +74,12 @@ pub trait UserRepo: Send + Sync {
         limit: u32,
         now: Timestamp,
     ) -> Result<Vec<crate::members::MemberSummary>, StoreError>;
-    /// How many members match `filter`.
+    /// How many members match `filter`, counting no further than `cap + 1`.
     async fn count_matching(
         &self,
         filter: &crate::members::MemberFilter,
         now: Timestamp,
+        cap: u64,
     ) -> Result<u64, StoreError>;
     async fn count_super_admins(&self) -> Result<u64, StoreError>;
     async fn update_status(

@@ -893,17 +893,34 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
-/// Narrows a boxed query over users ⋈ credentials ⋈ organizations to a member filter.
+/// The organizations a filter's subtree holds, when it asks for one.
+fn subtree_ids(c: &mut DbConnection, f: &MemberFilter) -> QueryResult<Option<Vec<String>>> {
+    if !f.subtree {
+        return Ok(None);
+    }
+    let (low, high) = Organization::subtree_range(&f.org_path);
+    organizations::table
+        .filter(
+            organizations::path
+                .ge(low)
+                .and(organizations::path.lt(high)),
+        )
+        .select(organizations::id)
+        .load(c)
+        .map(Some)
+        .map_err(db_err)
+}
+
+/// Narrows a boxed query over users ⋈ credentials to a member filter.
 macro_rules! member_filter {
-    ($q:ident, $f:expr, $now:expr) => {{
+    ($q:ident, $f:expr, $subtree:expr, $now:expr) => {{
         let f = &$f;
-        if f.subtree {
-            let (low, high) = Organization::subtree_range(&f.org_path);
-            $q = $q.filter(
-                organizations::path
-                    .ge(low)
-                    .and(organizations::path.lt(high)),
-            );
+        if let Some(subtree) = $subtree {
+            // `|| ''` keeps the planners from driving the query by organization: a tree
+            // holds most members, and walking the sort key's index stops at the page. A
+            // list (not a subquery) also keeps PostgreSQL planning each search for its
+            // own values rather than reusing a generic plan.
+            $q = $q.filter(users::org_id.concat("").eq_any(subtree));
         } else {
             $q = $q.filter(users::org_id.eq(f.org_id.to_string()));
         }
@@ -1063,10 +1080,9 @@ impl UserRepo for Database {
         self.run(move |c| {
             let mut q = users::table
                 .inner_join(credentials::table)
-                .inner_join(organizations::table)
                 .select((
                     UserRow::as_select(),
-                    organizations::path,
+                    users::org_id,
                     credentials::email_login_enabled,
                     credentials::password_hash.is_not_null(),
                     credentials::password_must_change,
@@ -1076,7 +1092,8 @@ impl UserRepo for Database {
                     credentials::email_otp_enabled,
                 ))
                 .into_boxed();
-            member_filter!(q, filter, now);
+            let subtree = subtree_ids(c, &filter)?;
+            member_filter!(q, filter, subtree, now);
             q = match (&after, filter.sort) {
                 (Some(MemberCursor::Email { email, id }), _) => {
                     q.filter(users::email.ge(email.clone())).filter(
@@ -1124,7 +1141,7 @@ impl UserRepo for Database {
                 .map(
                     |(
                         user,
-                        org_path,
+                        _org,
                         email_login,
                         has_password,
                         temporary,
@@ -1146,7 +1163,7 @@ impl UserRepo for Database {
                         methods.sort_by_key(|k| LoginMethodKind::ALL.iter().position(|a| a == k));
                         Ok(MemberSummary {
                             user: User::try_from(user)?,
-                            org_path,
+                            org_path: String::new(),
                             email_login_enabled: email_login,
                             has_password,
                             temporary_password: temporary,
@@ -1164,18 +1181,26 @@ impl UserRepo for Database {
         .await
     }
 
-    async fn count_matching(&self, filter: &MemberFilter, now: Timestamp) -> QueryResult<u64> {
+    async fn count_matching(
+        &self,
+        filter: &MemberFilter,
+        now: Timestamp,
+        cap: u64,
+    ) -> QueryResult<u64> {
         let filter = filter.clone();
         self.run(move |c| {
             let mut q = users::table
                 .inner_join(credentials::table)
-                .inner_join(organizations::table)
-                .select(diesel::dsl::count_star())
+                .select(users::id)
                 .into_boxed();
-            member_filter!(q, filter, now);
-            q.get_result::<i64>(c)
-                .map(|n| u64::try_from(n).unwrap_or(0))
-                .map_err(db_err)
+            let subtree = subtree_ids(c, &filter)?;
+            member_filter!(q, filter, subtree, now);
+            // Stops reading at the cap: a large tree is not counted to the last member.
+            let ids: Vec<String> = q
+                .limit(i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX))
+                .load(c)
+                .map_err(db_err)?;
+            Ok(ids.len() as u64)
         })
         .await
     }

@@ -626,7 +626,7 @@ mod contracts {
         };
         let search = |f: MemberFilter| async move {
             let rows = UserRepo::search(db, &f, None, 10, NOW).await.unwrap();
-            let n = UserRepo::count_matching(db, &f, NOW).await.unwrap();
+            let n = UserRepo::count_matching(db, &f, NOW, 100).await.unwrap();
             assert_eq!(n as usize, rows.len(), "count and rows disagree for {f:?}");
             emails(rows)
         };
@@ -689,13 +689,19 @@ mod contracts {
         };
         assert_eq!(search(never).await, ["ada@example.org", "cy@example.org"]);
 
+        // Counting stops just past its cap.
+        assert_eq!(
+            UserRepo::count_matching(db, &tree, NOW, 1).await.unwrap(),
+            2
+        );
+
         // The row's summary, and keyset pages in both orders.
         let rows = UserRepo::search(db, &tree, None, 10, NOW).await.unwrap();
         let b = rows.iter().find(|r| r.user.id == bob.id).unwrap();
         assert!(b.authenticator_app && !b.email_login_enabled);
         assert_eq!(b.methods, [LoginMethodKind::Google]);
         assert_eq!(b.last_sign_in, Some(at(500)));
-        assert_eq!(b.org_path, sales.path);
+        assert_eq!(b.user.org_id, sales.id);
         let first = UserRepo::search(db, &tree, None, 2, NOW).await.unwrap();
         let cursor = MemberCursor::after(&first[1].user, MemberSort::Email);
         let rest = UserRepo::search(db, &tree, Some(&cursor), 2, NOW)

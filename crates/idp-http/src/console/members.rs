@@ -115,6 +115,9 @@ struct MembersPage {
     subtree: bool,
     rows: Vec<Row>,
     total: u64,
+    /// More match than were counted.
+    more: bool,
+    cap: u64,
     next_href: Option<String>,
     first_href: Option<String>,
     /// The filters, carried into the action form for "all matching".
@@ -273,6 +276,8 @@ async fn list(
             per_page,
             subtree,
             rows,
+            more: total > members::COUNT_CAP,
+            cap: members::COUNT_CAP,
             total,
             next_href,
             first_href,
