@@ -20,6 +20,7 @@ pub mod oidc;
 pub mod org;
 pub mod password_policy;
 pub mod policy;
+pub mod policy_edit;
 pub mod ports;
 pub mod random;
 pub mod records;

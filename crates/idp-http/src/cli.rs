@@ -1043,10 +1043,10 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
 }
 
 /// The longest a token signed now may live: what a retired key must outlive.
-async fn longest_token_lifetime(
+pub(crate) async fn longest_token_lifetime(
     settings: &Settings,
     stores: &idp_core::ports::Stores,
-) -> anyhow::Result<std::time::Duration> {
+) -> Result<std::time::Duration, idp_core::ports::StoreError> {
     let t = &settings.tokens;
     let mut longest = t.access_token_ttl_secs.max(t.id_token_ttl_secs);
     for c in stores.clients.find_all().await? {

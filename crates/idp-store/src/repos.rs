@@ -2124,6 +2124,21 @@ impl PolicyRepo for Database {
         })
         .await
     }
+
+    async fn find_admin_by_orgs(&self, orgs: &[OrgId]) -> QueryResult<Vec<AdminAssignment>> {
+        let orgs: Vec<String> = orgs.iter().map(ToString::to_string).collect();
+        self.run(move |c| {
+            admin_assignments::table
+                .filter(admin_assignments::org_id.eq_any(orgs))
+                .select(AdminRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(AdminAssignment::try_from)
+                .collect()
+        })
+        .await
+    }
 }
 
 /// Rows per INSERT of a batch of audit events: 16 bound values a row stays far below

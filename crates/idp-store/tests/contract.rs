@@ -2407,7 +2407,20 @@ mod contracts {
         assert_eq!(adas, expected);
         assert_eq!(
             PolicyRepo::find_admin_by_user(db, &bob.id).await.unwrap(),
-            vec![bobs]
+            vec![bobs.clone()]
+        );
+        let mut over = PolicyRepo::find_admin_by_orgs(db, std::slice::from_ref(&acme.id))
+            .await
+            .unwrap();
+        over.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        let mut expected = vec![over_acme.clone(), bobs];
+        expected.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        assert_eq!(over, expected);
+        assert!(
+            PolicyRepo::find_admin_by_orgs(db, &[])
+                .await
+                .unwrap()
+                .is_empty()
         );
         assert_conflict(
             PolicyRepo::insert_admin(db, &over_acme).await,

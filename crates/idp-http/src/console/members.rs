@@ -145,7 +145,7 @@ fn carried(q: &MemberQuery) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-async fn org_for(
+pub(crate) async fn org_for(
     state: &AppState,
     console: &Console,
     slug: &str,
@@ -178,12 +178,13 @@ pub(crate) use open;
 
 macro_rules! org_or_respond {
     ($state:expr, $console:expr, $slug:expr, $area:expr) => {
-        match org_for(&$state, &$console, $slug, $area).await? {
+        match $crate::console::members::org_for(&$state, &$console, $slug, $area).await? {
             Ok(org) => org,
             Err(response) => return Ok(response),
         }
     };
 }
+pub(crate) use org_or_respond;
 
 async fn list(
     state: aw::Data<AppState>,

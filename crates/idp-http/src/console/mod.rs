@@ -3,8 +3,13 @@
 //! they administer and only the areas they hold there; what they cannot do is not shown.
 //! Every page works with plain forms and links; filters and pages live in the URL.
 
+pub mod authentication;
+pub mod federation;
+pub mod login_settings;
 pub mod member;
 pub mod members;
+pub mod security;
+pub mod settings;
 
 use crate::error::HttpError;
 use crate::routes::authorize::current_session;
@@ -27,6 +32,10 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/admin/static/console.js", aw::get().to(script));
     members::configure(cfg);
     member::configure(cfg);
+    authentication::configure(cfg);
+    security::configure(cfg);
+    login_settings::configure(cfg);
+    federation::configure(cfg);
 }
 
 async fn home() -> HttpResponse {
