@@ -29,7 +29,10 @@ pub enum Source {
 }
 
 /// Where the value `get` reads comes from for the last organization of `chain`.
-pub fn source_of<T>(chain: &[PolicySettings], get: impl Fn(&PolicySettings) -> Option<T>) -> Source {
+pub fn source_of<T>(
+    chain: &[PolicySettings],
+    get: impl Fn(&PolicySettings) -> Option<T>,
+) -> Source {
     let last = chain.len().saturating_sub(1);
     match chain.iter().rposition(|p| get(p).is_some()) {
         Some(i) if i == last => Source::Here,
@@ -383,12 +386,8 @@ pub fn list_change(
     if own.is_none() && typed == inherited {
         return None;
     }
-    (own != Some(typed.as_slice())).then(|| {
-        (
-            key.to_owned(),
-            serde_json::Value::from(typed).to_string(),
-        )
-    })
+    (own != Some(typed.as_slice()))
+        .then(|| (key.to_owned(), serde_json::Value::from(typed).to_string()))
 }
 
 /// What a typed confirmation confirms: the number of members a change affects, typed as
@@ -626,7 +625,10 @@ pub async fn require_version(
 /// changed what since, when the settings moved on. (Two saves that pass this check at the
 /// same instant both apply, the later winning; the check is for people, a few seconds
 /// apart, not for machines.)
-#[expect(clippy::too_many_arguments, reason = "update_policy's arguments and the version")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "update_policy's arguments and the version"
+)]
 pub async fn save_policy(
     stores: &Stores,
     by: &Actor,
@@ -638,20 +640,14 @@ pub async fn save_policy(
     links: &Links,
 ) -> Result<PolicyUpdate, AdminError> {
     require_version(stores, org, expected).await?;
-    admin::update_policy(
-        stores,
-        by,
-        origin,
-        org.id.as_str(),
-        changes,
-        confirm,
-        links,
-    )
-    .await
+    admin::update_policy(stores, by, origin, org.id.as_str(), changes, confirm, links).await
 }
 
 /// [`admin::set_ip_list`] from a form that showed version `expected`.
-#[expect(clippy::too_many_arguments, reason = "set_ip_list's arguments and the version")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "set_ip_list's arguments and the version"
+)]
 pub async fn save_ip_list(
     stores: &Stores,
     by: &Actor,
@@ -764,7 +760,10 @@ mod tests {
             Source::Inherited(1)
         );
         assert_eq!(source_of(&[unset.clone(), set.clone()], get), Source::Here);
-        assert_eq!(source_of(&[unset.clone(), unset.clone()], get), Source::Default);
+        assert_eq!(
+            source_of(&[unset.clone(), unset.clone()], get),
+            Source::Default
+        );
         assert_eq!(source_of::<u32>(&[], get), Source::Default);
     }
 
@@ -778,8 +777,14 @@ mod tests {
             email_password_login: Some(true),
             ..Default::default()
         };
-        assert_eq!(email_login_source(std::slice::from_ref(&root)), Source::Here);
-        assert_eq!(email_login_source(&[root, sub.clone()]), Source::Inherited(0));
+        assert_eq!(
+            email_login_source(std::slice::from_ref(&root)),
+            Source::Here
+        );
+        assert_eq!(
+            email_login_source(&[root, sub.clone()]),
+            Source::Inherited(0)
+        );
         assert_eq!(
             email_login_source(&[PolicySettings::default(), sub]),
             Source::Default
@@ -826,10 +831,19 @@ mod tests {
 
     #[test]
     fn values_are_described_as_people_read_them() {
-        assert_eq!(describe(setting("password_expiry_days"), Some(0)), "never expires");
+        assert_eq!(
+            describe(setting("password_expiry_days"), Some(0)),
+            "never expires"
+        );
         assert_eq!(describe(setting("password_expiry_days"), Some(1)), "1 day");
-        assert_eq!(describe(setting("idle_timeout_minutes"), None), "no idle limit");
-        assert_eq!(describe(setting("lockout_after_failures"), Some(5)), "5 failed sign-ins");
+        assert_eq!(
+            describe(setting("idle_timeout_minutes"), None),
+            "no idle limit"
+        );
+        assert_eq!(
+            describe(setting("lockout_after_failures"), Some(5)),
+            "5 failed sign-ins"
+        );
     }
 
     #[test]
@@ -934,7 +948,10 @@ mod tests {
     #[test]
     fn an_ip_list_that_is_on_holds_an_address_and_one_that_is_off_holds_none() {
         assert_eq!(ip_list_entries(false, "203.0.113.1"), Ok(vec![]));
-        assert!(matches!(ip_list_entries(true, " \n"), Err(InputError::Other(_))));
+        assert!(matches!(
+            ip_list_entries(true, " \n"),
+            Err(InputError::Other(_))
+        ));
         assert_eq!(
             ip_list_entries(true, "203.0.113.1 office"),
             Ok(vec![("203.0.113.1".into(), Some("office".into()))])
@@ -963,7 +980,10 @@ mod tests {
         assert_eq!(client_scope_change(Some(&own), "chosen", &own), Ok(None));
         assert_eq!(
             client_scope_change(None, "chosen", &own),
-            Ok(Some(("ip_allow_list_clients".into(), r#"["payroll"]"#.into())))
+            Ok(Some((
+                "ip_allow_list_clients".into(),
+                r#"["payroll"]"#.into()
+            )))
         );
         assert!(client_scope_change(None, "chosen", &[]).is_err());
     }
@@ -992,7 +1012,10 @@ mod tests {
             with_address("203.0.113.0/24 office", "198.51.100.7", "added"),
             "203.0.113.0/24 office\n198.51.100.7 added"
         );
-        assert_eq!(with_address("198.51.100.7", "198.51.100.7", ""), "198.51.100.7");
+        assert_eq!(
+            with_address("198.51.100.7", "198.51.100.7", ""),
+            "198.51.100.7"
+        );
         assert_eq!(lines(" a.com\n\nb.com\na.com "), vec!["a.com", "b.com"]);
     }
 
@@ -1003,10 +1026,19 @@ mod tests {
             settings: s,
             updated_at: Timestamp::from_secs(0),
         };
-        let before = version(Some(&record(serde_json::json!({"password_history": 3}))), &[]);
-        let after = version(Some(&record(serde_json::json!({"password_history": 4}))), &[]);
+        let before = version(
+            Some(&record(serde_json::json!({"password_history": 3}))),
+            &[],
+        );
+        let after = version(
+            Some(&record(serde_json::json!({"password_history": 4}))),
+            &[],
+        );
         assert_ne!(before, after);
-        assert_eq!(version(None, &[]), version(Some(&record(serde_json::json!({}))), &[]));
+        assert_eq!(
+            version(None, &[]),
+            version(Some(&record(serde_json::json!({}))), &[])
+        );
         let entry = IpListEntry {
             id: "e".into(),
             org_id: OrgId::from_string("o"),
@@ -1080,8 +1112,9 @@ mod tests {
         );
         for tenant in [None, Some("common"), Some(" ")] {
             assert!(
-                entra_admin_consent_url(tenant, "app-id", "https://idp.example.com")
-                    .starts_with("https://login.microsoftonline.com/organizations/v2.0/adminconsent?")
+                entra_admin_consent_url(tenant, "app-id", "https://idp.example.com").starts_with(
+                    "https://login.microsoftonline.com/organizations/v2.0/adminconsent?"
+                )
             );
         }
     }

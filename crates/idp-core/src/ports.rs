@@ -339,8 +339,7 @@ pub trait PolicyRepo: Send + Sync {
     async fn insert_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
     /// Every administrator assignment over any of `orgs`.
-    async fn find_admin_by_orgs(&self, orgs: &[OrgId])
-    -> Result<Vec<AdminAssignment>, StoreError>;
+    async fn find_admin_by_orgs(&self, orgs: &[OrgId]) -> Result<Vec<AdminAssignment>, StoreError>;
 }
 
 /// A change to durable state that the audit log records. [`AuditRepo::commit`] applies

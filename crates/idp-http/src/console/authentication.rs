@@ -55,7 +55,16 @@ async fn show(
     let console = open!(state, req);
     let org = org_or_respond!(state, console, &path, Permission::LoginSettings);
     let notice = (!query.done.is_empty()).then(|| query.done.clone());
-    render(&state, &console, &org, StatusCode::OK, notice, None, String::new()).await
+    render(
+        &state,
+        &console,
+        &org,
+        StatusCode::OK,
+        notice,
+        None,
+        String::new(),
+    )
+    .await
 }
 
 async fn render(
@@ -73,7 +82,9 @@ async fn render(
     let with_password = counts(CredentialScope::Everything).await?;
     let with_second_factor = counts(CredentialScope::SecondFactors).await?;
     let source_href = match source {
-        Source::Inherited(_) => chain.source_slug(source).map(|s| format!("/admin/orgs/{s}/authentication")),
+        Source::Inherited(_) => chain
+            .source_slug(source)
+            .map(|s| format!("/admin/orgs/{s}/authentication")),
         _ => None,
     };
     console.page(

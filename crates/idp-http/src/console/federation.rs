@@ -60,8 +60,12 @@ type BoolGet = fn(&PolicySettings) -> Option<bool>;
 type ListGet = fn(&PolicySettings) -> Option<Vec<String>>;
 
 const SWITCHES: [(&str, &str, BoolGet); 3] = [
-    ("google_sign_in", "Sign in with Google", |p| p.google_sign_in),
-    ("entra_sign_in", "Sign in with Microsoft", |p| p.entra_sign_in),
+    ("google_sign_in", "Sign in with Google", |p| {
+        p.google_sign_in
+    }),
+    ("entra_sign_in", "Sign in with Microsoft", |p| {
+        p.entra_sign_in
+    }),
     (
         "just_in_time_provisioning",
         "Create a member at first sign-in (just-in-time provisioning)",
@@ -113,9 +117,8 @@ async fn render(
 ) -> Result<HttpResponse, HttpError> {
     let chain = Chain::load(state, org).await?;
     let own = chain.own();
-    let typed_value = |key: &str| {
-        typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
-    };
+    let typed_value =
+        |key: &str| typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
     let e = &chain.effective;
     let switches = SWITCHES
         .iter()
@@ -247,7 +250,11 @@ async fn save(
         )
         .await
         {
-            Ok(_) => return Ok(web::see_other(&format!("{back}?done=Federation+settings+saved."))),
+            Ok(_) => {
+                return Ok(web::see_other(&format!(
+                    "{back}?done=Federation+settings+saved."
+                )));
+            }
             Err(e) => refusal_text(e)?,
         }
     };

@@ -75,9 +75,8 @@ async fn render(
     typed: Option<&[(String, String)]>,
 ) -> Result<HttpResponse, HttpError> {
     let chain = Chain::load(state, org).await?;
-    let typed_value = |key: &str| {
-        typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
-    };
+    let typed_value =
+        |key: &str| typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
     let rows = NUMBER_SETTINGS
         .iter()
         .map(|s| {
@@ -198,5 +197,14 @@ async fn save(
         },
     };
     let (status, text) = error.unwrap_or((StatusCode::BAD_REQUEST, String::new()));
-    render(&state, &console, &org, status, None, Some(text), Some(&form)).await
+    render(
+        &state,
+        &console,
+        &org,
+        status,
+        None,
+        Some(text),
+        Some(&form),
+    )
+    .await
 }

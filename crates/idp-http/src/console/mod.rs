@@ -3,8 +3,11 @@
 //! they administer and only the areas they hold there; what they cannot do is not shown.
 //! Every page works with plain forms and links; filters and pages live in the URL.
 
+pub mod administrators;
+pub mod audit;
 pub mod authentication;
 pub mod federation;
+pub mod keys;
 pub mod login_settings;
 pub mod member;
 pub mod members;
@@ -36,6 +39,9 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     security::configure(cfg);
     login_settings::configure(cfg);
     federation::configure(cfg);
+    administrators::configure(cfg);
+    audit::configure(cfg);
+    keys::configure(cfg);
 }
 
 async fn home() -> HttpResponse {

@@ -141,7 +141,13 @@ async fn list_part(
     if own.is_empty() {
         let ids = policy::ancestry(org);
         for (i, id) in ids.iter().enumerate().rev().skip(1) {
-            if !state.stores.policies.find_ip_list(id, purpose).await?.is_empty() {
+            if !state
+                .stores
+                .policies
+                .find_ip_list(id, purpose)
+                .await?
+                .is_empty()
+            {
                 inherited = Some(chain.source_label(policy_edit::Source::Inherited(i)));
                 break;
             }
@@ -297,8 +303,18 @@ async fn save(
         let ip = origin.ip.clone().unwrap_or_default();
         typed.text = policy_edit::with_address(&typed.text, &ip, "current access IP");
         typed.on = true;
-        let notice = format!("Your address {ip} was added to the list below. Save the list to apply it.");
-        return render(&state, &console, &req, &org, StatusCode::OK, Some(notice), Some(typed)).await;
+        let notice =
+            format!("Your address {ip} was added to the list below. Save the list to apply it.");
+        return render(
+            &state,
+            &console,
+            &req,
+            &org,
+            StatusCode::OK,
+            Some(notice),
+            Some(typed),
+        )
+        .await;
     }
     let result: Result<String, Refusal> = match part.as_str() {
         "two_factor" => {
@@ -308,7 +324,11 @@ async fn save(
                 .count_in_subtree(&org.path, CredentialScope::SecondFactors)
                 .await?;
             let scope = typed.scope.clone().unwrap_or_default();
-            let value = if scope == "inherit" { String::new() } else { scope };
+            let value = if scope == "inherit" {
+                String::new()
+            } else {
+                scope
+            };
             policy_edit::save_policy(
                 &state.stores,
                 &console.actor,
@@ -332,7 +352,18 @@ async fn save(
             })
             .map_err(Refusal::Admin)
         }
-        "allow" => save_allow_list(&state, &console, &origin, &org, &version, &typed, &field("confirm_lockout")).await,
+        "allow" => {
+            save_allow_list(
+                &state,
+                &console,
+                &origin,
+                &org,
+                &version,
+                &typed,
+                &field("confirm_lockout"),
+            )
+            .await
+        }
         _ => match policy_edit::ip_list_entries(typed.on, &typed.text) {
             Ok(entries) => policy_edit::save_ip_list(
                 &state.stores,

@@ -54,7 +54,9 @@ impl Chain {
             Source::Here => "Set here".to_owned(),
             Source::Inherited(i) => format!(
                 "Inherited from {}",
-                self.orgs.get(i).map_or("a parent organization", |o| o.0.as_str())
+                self.orgs
+                    .get(i)
+                    .map_or("a parent organization", |o| o.0.as_str())
             ),
             Source::Default => "Default".to_owned(),
         }
