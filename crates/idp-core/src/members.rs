@@ -39,6 +39,8 @@ wire_enum!(
     }
 );
 
+/// The page size when none is asked for.
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
 /// Page sizes offered; anything else is refused rather than silently changed.
 pub const PAGE_SIZES: &[u32] = &[25, 50, 100, 500];
 /// Longest free-text search accepted.
@@ -270,7 +272,7 @@ impl MemberQuery {
         filter.never_signed_in = self.signed_in.trim() == "never";
         filter.sort = parse_opt(&self.sort)?.unwrap_or(MemberSort::Email);
         let per_page = match self.per_page.trim() {
-            "" => PAGE_SIZES[0],
+            "" => DEFAULT_PAGE_SIZE,
             n => n
                 .parse()
                 .ok()
@@ -723,9 +725,11 @@ fn member_event(
     by: &Actor,
     origin: &Origin,
     member: &User,
-    activity: crate::audit::ActivityType,
-    event: crate::audit::EventKind,
-    info_type: crate::audit::InfoType,
+    (activity, event, info_type): (
+        crate::audit::ActivityType,
+        crate::audit::EventKind,
+        crate::audit::InfoType,
+    ),
     detail: serde_json::Value,
 ) -> crate::audit::NewAuditEvent {
     let (actor_kind, actor_id) = by.audit();
@@ -767,9 +771,11 @@ pub async fn unlock_password(
             by,
             origin,
             member,
-            ActivityType::AccountLock,
-            EventKind::Edit,
-            InfoType::SecuritySettings,
+            (
+                ActivityType::AccountLock,
+                EventKind::Edit,
+                InfoType::SecuritySettings,
+            ),
             serde_json::json!({"lock": "password", "before": "locked", "after": "unlocked", "by": "administrator"}),
         );
         stores.audit.append(&event).await?;
@@ -806,9 +812,11 @@ pub async fn end_sessions(
             by,
             origin,
             member,
-            ActivityType::SecuritySettingsChange,
-            EventKind::Delete,
-            InfoType::SecuritySettings,
+            (
+                ActivityType::SecuritySettingsChange,
+                EventKind::Delete,
+                InfoType::SecuritySettings,
+            ),
             serde_json::json!({"sessions_ended": ended, "session": one}),
         );
         stores.audit.append(&event).await?;
@@ -844,9 +852,11 @@ pub async fn unlink_account(
         by,
         origin,
         member,
-        ActivityType::SecuritySettingsChange,
-        EventKind::Delete,
-        InfoType::SecuritySettings,
+        (
+            ActivityType::SecuritySettingsChange,
+            EventKind::Delete,
+            InfoType::SecuritySettings,
+        ),
         serde_json::json!({"before": {"linked": kind, "subject": subject}}),
     );
     let change = crate::ports::Change::Unlink {
@@ -876,9 +886,11 @@ pub async fn withdraw_consent(
         by,
         origin,
         member,
-        ActivityType::Consent,
-        EventKind::Delete,
-        InfoType::Permission,
+        (
+            ActivityType::Consent,
+            EventKind::Delete,
+            InfoType::Permission,
+        ),
         serde_json::json!({"client_id": client, "before": {"scopes": consent.scopes}, "after": null}),
     );
     let change = crate::ports::Change::DeleteConsent {

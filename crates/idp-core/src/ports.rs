@@ -30,6 +30,9 @@ pub enum StoreError {
     Unavailable(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// What a conditional change depended on no longer holds (someone changed it first).
+    #[error("changed meanwhile: {0}")]
+    Changed(String),
     #[error("database error: {0}")]
     Backend(String),
 }
@@ -42,6 +45,9 @@ pub trait OrgRepo: Send + Sync {
     async fn find_all(&self) -> Result<Vec<Organization>, StoreError>;
     /// The organization with this path and all its descendants, ordered by path.
     async fn find_subtree(&self, path: &str) -> Result<Vec<Organization>, StoreError>;
+    /// How many members each organization has directly (one GROUP BY); organizations
+    /// without members are absent.
+    async fn member_counts(&self) -> Result<Vec<(OrgId, u64)>, StoreError>;
 }
 
 #[async_trait]
@@ -421,6 +427,40 @@ pub enum Change {
         kind: LoginMethodKind,
         subject: String,
     },
+    /// Writes an organization's name and slug.
+    UpdateOrg(Organization),
+    /// Puts `org` under `new_parent`: its path `old_path` and every descendant's prefix
+    /// become `new_path`. Fails with [`StoreError::Changed`] when `org` is no longer at
+    /// `old_path` (moved meanwhile).
+    MoveSubtree {
+        org: OrgId,
+        new_parent: OrgId,
+        old_path: String,
+        new_path: String,
+        now: Timestamp,
+    },
+    /// Removes an organization with its settings, IP lists and administrator
+    /// assignments; refused by the database while members, clients or sub-organizations
+    /// refer to it ([`StoreError::MissingReference`]).
+    DeleteOrg(OrgId),
+    /// Writes a member's profile, organization and address, only if the member is still
+    /// as last read (`read_at` is their `updated_at` then); otherwise
+    /// [`StoreError::Changed`].
+    UpdateUser {
+        user: User,
+        read_at: Timestamp,
+    },
+    /// Removes a member and everything that is theirs: credentials, links, sign-in
+    /// methods, consents, administrator roles and grants. Their sessions end, and each of
+    /// their grants is recorded as revoked until `revoked_until`, so access tokens already
+    /// out are refused after the grant rows are gone.
+    DeleteUser {
+        user: UserId,
+        now: Timestamp,
+        revoked_until: Timestamp,
+    },
+    /// Writes a client's registration (all but its id, organization and creation time).
+    UpdateClient(Client),
 }
 
 /// Whether a password may be checked now: [`CredentialRepo::admit_password_attempt`].

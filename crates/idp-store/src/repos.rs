@@ -542,12 +542,179 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::RecordRevocation(r) => record_revocation_on(c, r),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
         Change::RecordSignIn(record) => record_sign_in_on(c, record).map(|_| 1),
+        Change::UpdateOrg(org) => update_org_on(c, org),
+        Change::MoveSubtree {
+            org,
+            new_parent,
+            old_path,
+            new_path,
+            now,
+        } => move_subtree_on(c, org, new_parent, old_path, new_path, *now),
+        Change::DeleteOrg(id) => diesel::delete(organizations::table.find(id.as_str()))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err),
+        Change::UpdateUser { user, read_at } => update_user_on(c, user, *read_at),
+        Change::DeleteUser {
+            user,
+            now,
+            revoked_until,
+        } => delete_user_on(c, user, *now, *revoked_until),
+        Change::UpdateClient(client) => update_client_on(c, client),
         Change::Unlink {
             user,
             kind,
             subject,
         } => unlink_on(c, user, *kind, subject),
     }
+}
+
+fn update_org_on(c: &mut DbConnection, org: &Organization) -> QueryResult<u64> {
+    diesel::update(organizations::table.find(org.id.as_str()))
+        .set((
+            organizations::name.eq(&org.name),
+            organizations::slug.eq(&org.slug),
+            organizations::updated_at.eq(org.updated_at.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+diesel::define_sql_function! {
+    /// `substr(text, start)`, 1-based, the same on PostgreSQL and SQLite.
+    fn substr(text: diesel::sql_types::Text, start: diesel::sql_types::Integer) -> diesel::sql_types::Text;
+}
+
+/// Re-roots a subtree in place: the moved organization first (only if still at
+/// `old_path`), then one UPDATE that swaps the prefix of every descendant's path.
+fn move_subtree_on(
+    c: &mut DbConnection,
+    org: &OrgId,
+    new_parent: &OrgId,
+    old_path: &str,
+    new_path: &str,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let moved = diesel::update(
+        organizations::table
+            .find(org.as_str())
+            .filter(organizations::path.eq(old_path)),
+    )
+    .set((
+        organizations::parent_id.eq(Some(new_parent.as_str())),
+        organizations::path.eq(new_path),
+        organizations::updated_at.eq(now.as_micros()),
+    ))
+    .execute(c)
+    .map_err(db_err)?;
+    if moved == 0 {
+        return Err(StoreError::Changed(
+            "the organization was moved or removed meanwhile".into(),
+        ));
+    }
+    let (_, high) = Organization::subtree_range(old_path);
+    let keep_from = i32::try_from(old_path.len() + 1)
+        .map_err(|_| StoreError::Backend("organization path too long".into()))?;
+    let descendants = diesel::update(
+        organizations::table.filter(
+            organizations::path
+                .gt(old_path)
+                .and(organizations::path.lt(high)),
+        ),
+    )
+    .set(
+        organizations::path.eq(new_path
+            .to_owned()
+            .into_sql::<diesel::sql_types::Text>()
+            .concat(substr(organizations::path, keep_from))),
+    )
+    .execute(c)
+    .map_err(db_err)?;
+    Ok((moved + descendants) as u64)
+}
+
+fn update_user_on(c: &mut DbConnection, user: &User, read_at: Timestamp) -> QueryResult<u64> {
+    let n = diesel::update(
+        users::table
+            .find(user.id.as_str())
+            .filter(users::updated_at.eq(read_at.as_micros())),
+    )
+    .set((
+        users::org_id.eq(user.org_id.as_str()),
+        users::email.eq(user.email.as_str()),
+        users::name.eq(&user.name),
+        users::given_name.eq(&user.given_name),
+        users::family_name.eq(&user.family_name),
+        users::locale.eq(&user.locale),
+        users::updated_at.eq(user.updated_at.as_micros()),
+    ))
+    .execute(c)
+    .map_err(db_err)?;
+    if n == 0 {
+        return Err(StoreError::Changed(
+            "the member was changed or removed meanwhile".into(),
+        ));
+    }
+    Ok(n as u64)
+}
+
+fn delete_user_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    now: Timestamp,
+    revoked_until: Timestamp,
+) -> QueryResult<u64> {
+    let grant_ids: Vec<String> = grants::table
+        .filter(grants::user_id.eq(user.as_str()))
+        .select(grants::id)
+        .load(c)
+        .map_err(db_err)?;
+    for id in grant_ids {
+        let revocation = Revocation {
+            revoked: Revoked::Grant(GrantId::from_string(id)),
+            expires_at: revoked_until,
+        };
+        record_revocation_on(c, &revocation)?;
+    }
+    diesel::update(
+        browser_sessions::table
+            .filter(browser_sessions::user_id.eq(user.as_str()))
+            .filter(browser_sessions::ended_at.is_null()),
+    )
+    .set(browser_sessions::ended_at.eq(now.as_micros()))
+    .execute(c)
+    .map_err(db_err)?;
+    // The rest goes with the row (ON DELETE CASCADE).
+    diesel::delete(users::table.find(user.as_str()))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
+    let r = ClientRow::from(client);
+    diesel::update(clients::table.find(&r.id))
+        .set((
+            clients::name.eq(&r.name),
+            clients::secret_digest.eq(&r.secret_digest),
+            clients::auth_method.eq(&r.auth_method),
+            clients::redirect_uris.eq(&r.redirect_uris),
+            clients::post_logout_redirect_uris.eq(&r.post_logout_redirect_uris),
+            clients::grant_types.eq(&r.grant_types),
+            clients::extra_scopes.eq(&r.extra_scopes),
+            clients::first_party.eq(r.first_party),
+            clients::require_pkce.eq(r.require_pkce),
+            clients::id_token_alg.eq(&r.id_token_alg),
+            clients::access_token_ttl_secs.eq(r.access_token_ttl_secs),
+            clients::id_token_ttl_secs.eq(r.id_token_ttl_secs),
+            clients::refresh_token_ttl_secs.eq(r.refresh_token_ttl_secs),
+            clients::jwks.eq(&r.jwks),
+            clients::updated_at.eq(r.updated_at),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
 }
 
 fn record_sign_in_on(c: &mut DbConnection, r: &SignInRecord) -> QueryResult<LoginMethod> {
@@ -664,6 +831,22 @@ impl OrgRepo for Database {
                 .select(OrgRow::as_select())
                 .load(c)
                 .map(|rows| rows.into_iter().map(Organization::from).collect())
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn member_counts(&self) -> QueryResult<Vec<(OrgId, u64)>> {
+        self.run(|c| {
+            users::table
+                .group_by(users::org_id)
+                .select((users::org_id, diesel::dsl::count_star()))
+                .load::<(String, i64)>(c)
+                .map(|rows| {
+                    rows.into_iter()
+                        .map(|(org, n)| (OrgId::from_string(org), u64::try_from(n).unwrap_or(0)))
+                        .collect()
+                })
                 .map_err(db_err)
         })
         .await

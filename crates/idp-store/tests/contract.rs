@@ -68,6 +68,9 @@ contract_tests! {
     audit_export_pages_read_ahead_and_miss_nothing => sqlite_audit_export_pages_read_ahead_and_miss_nothing, postgres_audit_export_pages_read_ahead_and_miss_nothing;
     audit_commit_saves_a_change_only_with_its_event => sqlite_audit_commit_saves_a_change_only_with_its_event, postgres_audit_commit_saves_a_change_only_with_its_event;
     audit_retention_records_its_cut_and_the_chain_continues => sqlite_audit_retention_records_its_cut_and_the_chain_continues, postgres_audit_retention_records_its_cut_and_the_chain_continues;
+    orgs_move_rename_delete_and_member_counts => sqlite_orgs_move_rename_delete_and_member_counts, postgres_orgs_move_rename_delete_and_member_counts;
+    users_update_is_conditional_and_delete_takes_everything => sqlite_users_update_is_conditional_and_delete_takes_everything, postgres_users_update_is_conditional_and_delete_takes_everything;
+    clients_update_writes_the_registration => sqlite_clients_update_writes_the_registration, postgres_clients_update_writes_the_registration;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -3115,6 +3118,359 @@ mod contracts {
         assert_eq!(
             AuditRepo::anchor(db, &acme.id).await.unwrap(),
             Some((anchor_seq, anchor))
+        );
+    }
+
+    // 12. Administration: organizations moved, members changed and deleted, clients edited.
+    fn admin_event(org: &OrgId, target: Option<&UserId>) -> NewAuditEvent {
+        audit_event(
+            org,
+            at(5),
+            (
+                ActivityType::OrganizationChange,
+                EventKind::Edit,
+                InfoType::Other,
+            ),
+            target,
+            1,
+        )
+    }
+
+    async fn chain_len(db: &Database, org: &OrgId) -> usize {
+        AuditRepo::find_chain(db, org, 0, 1000).await.unwrap().len()
+    }
+
+    pub async fn orgs_move_rename_delete_and_member_counts(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let sales = org("Sales", "sales", Some(&acme));
+        let emea = org("EMEA", "emea", Some(&sales));
+        let support = org("Support", "support", Some(&acme));
+        for o in [&sales, &emea, &support] {
+            OrgRepo::insert(db, o).await.unwrap();
+        }
+        insert_member(db, &sales.id, "a@example.org").await;
+        insert_member(db, &sales.id, "b@example.org").await;
+        insert_member(db, &emea.id, "c@example.org").await;
+        let counts: BTreeMap<OrgId, u64> = OrgRepo::member_counts(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(
+            counts,
+            BTreeMap::from([(sales.id.clone(), 2), (emea.id.clone(), 1)])
+        );
+
+        // Sales, with EMEA below it, goes under Support: every path in the subtree follows.
+        let new_path = format!("{}{}/", support.path, sales.id);
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::MoveSubtree {
+                org: sales.id.clone(),
+                new_parent: support.id.clone(),
+                old_path: sales.path.clone(),
+                new_path: new_path.clone(),
+                now: at(5),
+            }],
+            &[admin_event(&sales.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [2]);
+        let moved = OrgRepo::find_by_id(db, &sales.id).await.unwrap().unwrap();
+        assert_eq!(moved.path, new_path);
+        assert_eq!(moved.parent_id, Some(support.id.clone()));
+        assert_eq!(moved.updated_at, at(5));
+        let below = OrgRepo::find_by_id(db, &emea.id).await.unwrap().unwrap();
+        assert_eq!(below.path, format!("{new_path}{}/", emea.id));
+        assert_eq!(below.parent_id, Some(sales.id.clone()), "its parent stays");
+        let subtree: Vec<OrgId> = OrgRepo::find_subtree(db, &support.path)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(
+            subtree,
+            [support.id.clone(), sales.id.clone(), emea.id.clone()]
+        );
+        assert_eq!(
+            OrgRepo::find_by_id(db, &acme.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .path,
+            acme.path,
+            "outside the subtree nothing moved"
+        );
+
+        // A move planned on the old path finds it changed: nothing is saved, not even the event.
+        let events = chain_len(db, &sales.id).await;
+        let stale = AuditRepo::commit(
+            db,
+            &[Change::MoveSubtree {
+                org: sales.id.clone(),
+                new_parent: acme.id.clone(),
+                old_path: sales.path.clone(),
+                new_path: format!("{}{}/", acme.path, sales.id),
+                now: at(6),
+            }],
+            &[admin_event(&sales.id, None)],
+        )
+        .await;
+        assert!(matches!(stale, Err(StoreError::Changed(_))), "{stale:?}");
+        assert_eq!(chain_len(db, &sales.id).await, events);
+        assert_eq!(
+            OrgRepo::find_by_id(db, &emea.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .path,
+            below.path
+        );
+
+        let mut renamed = moved.clone();
+        renamed.name = "Sales & Marketing".into();
+        renamed.updated_at = at(7);
+        AuditRepo::commit(
+            db,
+            &[Change::UpdateOrg(renamed.clone())],
+            &[admin_event(&sales.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            OrgRepo::find_by_id(db, &sales.id).await.unwrap().unwrap(),
+            renamed
+        );
+
+        // An organization that members still belong to is not deleted.
+        let refused = AuditRepo::commit(
+            db,
+            &[Change::DeleteOrg(emea.id.clone())],
+            &[admin_event(&sales.id, None)],
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::MissingReference { .. })),
+            "{refused:?}"
+        );
+        assert!(OrgRepo::find_by_id(db, &emea.id).await.unwrap().is_some());
+        let empty = org("Empty", "empty", Some(&acme));
+        OrgRepo::insert(db, &empty).await.unwrap();
+        PolicyRepo::upsert_policy(
+            db,
+            &OrgPolicyRecord {
+                org_id: empty.id.clone(),
+                settings: serde_json::json!({"lockout_after_failures": 3}),
+                updated_at: NOW,
+            },
+        )
+        .await
+        .unwrap();
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::DeleteOrg(empty.id.clone())],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert!(OrgRepo::find_by_id(db, &empty.id).await.unwrap().is_none());
+        assert!(
+            PolicyRepo::find_policy(db, &empty.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    pub async fn users_update_is_conditional_and_delete_takes_everything(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let north = org("North", "north", Some(&acme));
+        OrgRepo::insert(db, &north).await.unwrap();
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        insert_member(db, &north.id, "ada@example.org").await;
+
+        let mut renamed = ada.clone();
+        renamed.name = Some("Ada King".into());
+        renamed.updated_at = at(1);
+        AuditRepo::commit(
+            db,
+            &[Change::UpdateUser {
+                user: renamed.clone(),
+                read_at: ada.updated_at,
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap(),
+            renamed
+        );
+        // Written from what was read before that change: refused, nothing saved.
+        let events = chain_len(db, &acme.id).await;
+        let mut late = ada.clone();
+        late.name = Some("Lady Lovelace".into());
+        late.updated_at = at(2);
+        let stale = AuditRepo::commit(
+            db,
+            &[Change::UpdateUser {
+                user: late,
+                read_at: ada.updated_at,
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await;
+        assert!(matches!(stale, Err(StoreError::Changed(_))), "{stale:?}");
+        assert_eq!(chain_len(db, &acme.id).await, events);
+        // Moving her where her address is taken conflicts.
+        let mut moved = renamed.clone();
+        moved.org_id = north.id.clone();
+        moved.updated_at = at(3);
+        assert_conflict(
+            AuditRepo::commit(
+                db,
+                &[Change::UpdateUser {
+                    user: moved,
+                    read_at: renamed.updated_at,
+                }],
+                &[admin_event(&acme.id, Some(&ada.id))],
+            )
+            .await,
+            "the same address twice in one organization",
+        );
+
+        // Deleting her takes everything that is hers and keeps her grants revoked.
+        let app = insert_client(db, &acme.id).await;
+        let granted = grant(&ada.id, &app.id);
+        GrantRepo::insert_grant(db, &granted).await.unwrap();
+        let live = session(&ada.id, at(3600));
+        SessionRepo::insert(db, &live).await.unwrap();
+        ConsentRepo::upsert(
+            db,
+            &Consent {
+                user_id: ada.id.clone(),
+                client_id: app.id.clone(),
+                scopes: vec!["openid".into()],
+                granted_at: NOW,
+            },
+        )
+        .await
+        .unwrap();
+        PolicyRepo::insert_admin(
+            db,
+            &AdminAssignment {
+                user_id: ada.id.clone(),
+                org_id: acme.id.clone(),
+                permissions: vec!["members".into()],
+                created_at: NOW,
+            },
+        )
+        .await
+        .unwrap();
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::DeleteUser {
+                user: ada.id.clone(),
+                now: at(10),
+                revoked_until: at(10 + 86_400),
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert!(UserRepo::find_by_id(db, &ada.id).await.unwrap().is_none());
+        assert!(
+            CredentialRepo::find_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            SessionRepo::find_by_id(db, &live.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            ConsentRepo::find_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            PolicyRepo::find_admin_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            GrantRepo::find_grant(db, &granted.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let revoked = idp_core::ports::RevocationRepo::find_revocations(
+            db,
+            at(11),
+            at(11),
+            std::time::Duration::from_secs(900),
+        )
+        .await
+        .unwrap();
+        assert!(
+            revoked.iter().any(|r| r.revoked
+                == idp_core::records::Revoked::Grant(granted.id.clone())
+                && r.expires_at == at(10 + 86_400)),
+            "{revoked:?}"
+        );
+        let again = AuditRepo::commit(
+            db,
+            &[Change::DeleteUser {
+                user: ada.id.clone(),
+                now: at(11),
+                revoked_until: at(11),
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(again, [0], "nobody left to delete");
+    }
+
+    pub async fn clients_update_writes_the_registration(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let app = insert_client(db, &acme.id).await;
+        let other = insert_client(db, &acme.id).await;
+        let mut edited = public_client(&acme.id);
+        edited.id = app.id.clone();
+        edited.name = "Renamed".into();
+        edited.first_party = !app.first_party;
+        edited.access_token_ttl_secs = Some(120);
+        edited.created_at = app.created_at;
+        edited.updated_at = at(9);
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::UpdateClient(edited.clone())],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert_eq!(
+            ClientRepo::find_by_id(db, &app.id).await.unwrap().unwrap(),
+            edited
+        );
+        assert_eq!(
+            ClientRepo::find_by_id(db, &other.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            other,
+            "only that one"
         );
     }
 }

@@ -9,7 +9,7 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
-use idp_core::admin::{self, AdminError, NewMember};
+use idp_core::admin::{self, AdminError};
 use idp_core::authz::Permission;
 use idp_core::ids::UserId;
 use idp_core::members::{
@@ -216,7 +216,13 @@ async fn list(
             let rows = page.rows.into_iter().map(Row::of).collect();
             (rows, page.total, next_href, None, per_page)
         }
-        Err(e) => (Vec::new(), 0, None, Some(e.to_string()), PAGE_SIZES[0]),
+        Err(e) => (
+            Vec::new(),
+            0,
+            None,
+            Some(e.to_string()),
+            members::DEFAULT_PAGE_SIZE,
+        ),
     };
     let first_href = (!query.after.is_empty()).then(|| {
         let mut q = query.clone();
@@ -477,20 +483,20 @@ async fn create(
     let org = org_or_respond!(state, console, &path, Permission::Members);
     let email_login = form.email_login.is_some();
     let origin = web::origin(&req);
-    let result = admin::add_member(
+    let result = idp_core::member_admin::create_member(
         &state.stores,
-        &state.master_key,
         &console.actor,
         &origin,
-        NewMember {
-            org: org.id.to_string(),
+        org.id.as_str(),
+        idp_core::member_admin::NewMemberForm {
             email: form.email.clone(),
             name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
-            ..Default::default()
+            email_login,
         },
-        email_login.then(|| state.settings.welcome_links()),
+        &state.settings.welcome_links(),
     )
-    .await;
+    .await
+    .map(|(user, _)| user);
     match result {
         Ok(user) => Ok(web::see_other(&format!("/admin/members/{}", user.id))),
         Err(e @ (AdminError::Store(_) | AdminError::Ephemeral(_))) => Err(e.into()),
