@@ -65,10 +65,6 @@ pub enum AdminError {
         "your own address {0} is not on this list: saving it would lock you out; confirm to save it anyway"
     )]
     WouldLockYouOut(String),
-    #[error(
-        "{by} changed these settings at {at}, after this page was opened; nothing was saved: reload the page to see their change, then make yours again"
-    )]
-    Stale { by: String, at: String },
     #[error("passwords must be {min} to {max} characters long")]
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]

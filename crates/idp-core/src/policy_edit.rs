@@ -537,31 +537,34 @@ pub fn version(record: Option<&OrgPolicyRecord>, lists: &[IpListEntry]) -> Strin
     TokenDigest::of(&text).to_hex().chars().take(20).collect()
 }
 
-/// Who saved an organization's settings last, and when.
+/// Who saved an organization's settings last (when the audit log says), and when.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LastChange {
-    pub by: String,
+    pub by: Option<String>,
     pub at: Timestamp,
 }
 
 /// Refuses a save from a form showing `expected` when the settings are now `current`:
 /// someone saved in between, and saving would silently undo their change.
-pub fn check_version(
-    expected: &str,
-    current: &str,
-    last: Option<&LastChange>,
-) -> Result<(), AdminError> {
+pub fn check_version(expected: &str, current: &str, last: &LastChange) -> Result<(), AdminError> {
     if expected == current {
         return Ok(());
     }
     Err(AdminError::Stale {
-        by: last.map_or_else(|| "another administrator".to_owned(), |l| l.by.clone()),
-        at: last.map_or_else(|| "a moment ago".to_owned(), |l| l.at.to_rfc3339()),
+        by: last.by.clone(),
+        at: last.at,
     })
 }
 
-/// The current version of `org`'s settings and IP lists.
+/// The current version of `org`'s settings and IP lists, and when they last changed.
 pub async fn current_version(stores: &Stores, org: &Organization) -> Result<String, StoreError> {
+    Ok(current(stores, org).await?.0)
+}
+
+async fn current(
+    stores: &Stores,
+    org: &Organization,
+) -> Result<(String, Option<Timestamp>), StoreError> {
     let record = stores.policies.find_policy(&org.id).await?;
     let mut lists = stores
         .policies
@@ -573,7 +576,13 @@ pub async fn current_version(stores: &Stores, org: &Organization) -> Result<Stri
             .find_ip_list(&org.id, IpListPurpose::SkipSecondFactor)
             .await?,
     );
-    Ok(version(record.as_ref(), &lists))
+    let changed = record
+        .as_ref()
+        .map(|r| r.updated_at)
+        .into_iter()
+        .chain(lists.iter().map(|e| e.created_at))
+        .max();
+    Ok((version(record.as_ref(), &lists), changed))
 }
 
 /// The last recorded change of `org`'s own security settings, with its author's name and
@@ -602,7 +611,7 @@ pub async fn last_change(
         None => "the command line".to_owned(),
     };
     Ok(Some(LastChange {
-        by,
+        by: Some(by),
         at: e.event.occurred_at,
     }))
 }
@@ -613,12 +622,18 @@ pub async fn require_version(
     org: &Organization,
     expected: &str,
 ) -> Result<(), AdminError> {
-    let current = current_version(stores, org).await?;
+    let (current, changed) = current(stores, org).await?;
     if current == expected {
         return Ok(());
     }
-    let last = last_change(stores, org).await?;
-    check_version(expected, &current, last.as_ref())
+    let last = match last_change(stores, org).await? {
+        Some(last) => last,
+        None => LastChange {
+            by: None,
+            at: changed.unwrap_or_else(|| stores.clock.now()),
+        },
+    };
+    check_version(expected, &current, &last)
 }
 
 /// [`admin::update_policy`] from a form that showed version `expected`: refused, with who
@@ -1048,12 +1063,12 @@ mod tests {
             created_at: Timestamp::from_secs(0),
         };
         assert_ne!(version(None, &[]), version(None, &[entry]));
-        assert!(check_version(&before, &before, None).is_ok());
         let last = LastChange {
-            by: "Bea <bea@example.com>".into(),
+            by: Some("Bea <bea@example.com>".into()),
             at: Timestamp::from_secs(1_800_000_000),
         };
-        let e = check_version(&before, &after, Some(&last)).unwrap_err();
+        assert!(check_version(&before, &before, &last).is_ok());
+        let e = check_version(&before, &after, &last).unwrap_err();
         assert!(matches!(e, AdminError::Stale { .. }));
         let text = e.to_string();
         assert!(text.contains("Bea <bea@example.com>"), "{text}");
