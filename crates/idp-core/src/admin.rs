@@ -271,18 +271,7 @@ pub async fn update_policy(
         .as_ref()
         .map(|r| r.settings.clone())
         .unwrap_or_else(|| serde_json::json!({}));
-    let mut after = before.clone();
-    if let Some(map) = after.as_object_mut() {
-        for (key, value) in changes {
-            if value.is_empty() {
-                map.remove(key);
-            } else {
-                let v = serde_json::from_str(value)
-                    .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
-                map.insert(key.clone(), v);
-            }
-        }
-    }
+    let after = with_changes(&before, changes);
     let parsed = PolicySettings::parse(&after)?;
     parsed.validate(org.is_root())?;
     let mut chain = crate::policy::settings_chain(stores, &org).await?;
@@ -357,6 +346,28 @@ pub async fn update_policy(
         update.invited = invite_subtree(stores, &org, links).await?;
     }
     Ok(update)
+}
+
+/// An organization's own settings (as stored) with `changes` made: each `(key, value)`
+/// sets a value (read as JSON, or as a word when it is not JSON), or with an empty value
+/// removes it.
+pub fn with_changes(
+    settings: &serde_json::Value,
+    changes: &[(String, String)],
+) -> serde_json::Value {
+    let mut after = settings.clone();
+    if let Some(map) = after.as_object_mut() {
+        for (key, value) in changes {
+            if value.is_empty() {
+                map.remove(key);
+            } else {
+                let v = serde_json::from_str(value)
+                    .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
+                map.insert(key.clone(), v);
+            }
+        }
+    }
+    after
 }
 
 /// Sends every member under `org` who signs in with email a link to set a password.

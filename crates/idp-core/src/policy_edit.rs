@@ -686,6 +686,79 @@ pub async fn save_ip_list(
     .await
 }
 
+/// Saves the allow-list of `org` with the policy changes that go with it (whether it
+/// binds the super administrator, which applications it restricts), from a form that
+/// showed version `expected`. The administrator's own address is checked against the
+/// list as the new policy will apply it, so binding the super administrator in the same
+/// save counts; a refusal saves nothing. Every input is checked before the list is saved.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the list, the policy changes and the version"
+)]
+pub async fn save_allow_list(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    org: &Organization,
+    expected: &str,
+    entries: &[(String, Option<String>)],
+    changes: &[(String, String)],
+    confirm_own_address: bool,
+    links: &Links,
+) -> Result<usize, AdminError> {
+    crate::authz::require(
+        stores,
+        by,
+        org,
+        Permission::AllowedIps,
+        origin,
+        "allow_sign_in",
+    )
+    .await?;
+    require_version(stores, org, expected).await?;
+    let cidrs: Vec<String> = entries.iter().map(|(c, _)| c.clone()).collect();
+    let ranges = parse_allow_list(&cidrs)?;
+    let mut chain = crate::policy::settings_chain(stores, org).await?;
+    let before = stores
+        .policies
+        .find_policy(&org.id)
+        .await?
+        .map_or_else(|| serde_json::json!({}), |r| r.settings);
+    let will = PolicySettings::parse(&admin::with_changes(&before, changes))?;
+    will.validate(org.is_root())?;
+    if let Some(own) = chain.last_mut() {
+        *own = will;
+    }
+    let policy = EffectivePolicy::from_chain(&chain);
+    if let Actor::Member(me) = by
+        && !confirm_own_address
+    {
+        let here = crate::policy::parse_ip(origin.ip.as_deref());
+        let mine = stores.orgs.find_by_id(&me.org_id).await?;
+        if mine.is_some_and(|m| org.contains(&m))
+            && !crate::policy::ip_allowed(&ranges, &policy, me.super_admin, None, here)
+        {
+            return Err(AdminError::WouldLockYouOut(
+                origin.ip.clone().unwrap_or_else(|| "unknown".into()),
+            ));
+        }
+    }
+    let n = admin::set_ip_list(
+        stores,
+        by,
+        origin,
+        org.id.as_str(),
+        IpListPurpose::AllowSignIn,
+        entries,
+        true,
+    )
+    .await?;
+    if !changes.is_empty() {
+        admin::update_policy(stores, by, origin, org.id.as_str(), changes, None, links).await?;
+    }
+    Ok(n)
+}
+
 /// One administrator's areas over an organization, as its Administrators page lists them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holder {

@@ -405,8 +405,8 @@ enum Refusal {
     Admin(AdminError),
 }
 
-/// Saves the allow-list, then its scope (super administrator, applications): every
-/// input is checked before the list is saved, so a refusal changes nothing.
+/// Saves the allow-list and its scope (super administrator, applications) through
+/// `policy_edit::save_allow_list`, which checks everything before it saves anything.
 async fn save_allow_list(
     state: &AppState,
     console: &Console,
@@ -437,31 +437,19 @@ async fn save_allow_list(
         effective.ip_allow_list_super_admin,
         typed.super_admin,
     ));
-    let n = policy_edit::save_ip_list(
+    let n = policy_edit::save_allow_list(
         &state.stores,
         &console.actor,
         origin,
         org,
         version,
-        IpListPurpose::AllowSignIn,
         &entries,
+        &changes,
         !confirm_lockout.is_empty(),
+        &state.settings.welcome_links(),
     )
     .await
     .map_err(Refusal::Admin)?;
-    if !changes.is_empty() {
-        admin::update_policy(
-            &state.stores,
-            &console.actor,
-            origin,
-            org.id.as_str(),
-            &changes,
-            None,
-            &state.settings.welcome_links(),
-        )
-        .await
-        .map_err(Refusal::Admin)?;
-    }
     Ok(if typed.on {
         format!("Allowed access IPs saved: {n} entries.")
     } else {
