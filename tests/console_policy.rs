@@ -291,6 +291,11 @@ async fn an_administrator_sets_the_organization_policy_from_the_console() {
         .await;
     inspect(&browser, "console-authentication").await;
     shows(&browser, "members lose their stored password").await;
+    shows(
+        &browser,
+        "0 members have a link to set a password not used yet",
+    )
+    .await;
     let page = browser.visible_text().await;
     let affected = page
         .split("To confirm, type ")
@@ -467,6 +472,12 @@ async fn administrators_audit_log_and_signing_keys() {
     browser.click_button("Rotate").await;
     shows(&browser, "Rotated: ES256 now signs with").await;
     shows(&browser, "Retired (verifies what it signed)").await;
+    assert!(
+        idp.audit_events("security_settings_change")
+            .iter()
+            .any(|e| e.to_string().contains("signing_keys_rotated")),
+        "the rotation is recorded"
+    );
 
     // An organization administrator sees only the parts of their areas, and grants only
     // what they hold; keys are not theirs.

@@ -1202,6 +1202,36 @@ mod contracts {
         CredentialRepo::insert_link(db, &pending, &ada.id, "welcome", at(0), at(100))
             .await
             .unwrap();
+        // Pending links are counted per member, live ones only, in the subtree only.
+        let again = TokenDigest::of("link-4");
+        CredentialRepo::insert_link(db, &again, &ada.id, "password_reset", at(0), at(100))
+            .await
+            .unwrap();
+        let other = insert_org(db, "globex").await;
+        let bob = insert_member(db, &other.id, "bob@example.org").await;
+        CredentialRepo::insert_link(
+            db,
+            &TokenDigest::of("link-5"),
+            &bob.id,
+            "welcome",
+            at(0),
+            at(100),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            CredentialRepo::count_pending_links_in_subtree(db, &acme.path, at(6))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            CredentialRepo::count_pending_links_in_subtree(db, &acme.path, at(100))
+                .await
+                .unwrap(),
+            0,
+            "expired"
+        );
         CredentialRepo::delete_links(db, &ada.id).await.unwrap();
         assert_eq!(
             CredentialRepo::find_link(db, &pending, at(1))

@@ -34,6 +34,7 @@ struct AuthenticationPage {
     source_href: Option<String>,
     with_password: u64,
     with_second_factor: u64,
+    with_pending_link: u64,
     version: String,
     typed: String,
     org_name: String,
@@ -81,6 +82,11 @@ async fn render(
     let counts = |scope| state.stores.credentials.count_in_subtree(&org.path, scope);
     let with_password = counts(CredentialScope::Everything).await?;
     let with_second_factor = counts(CredentialScope::SecondFactors).await?;
+    let with_pending_link = state
+        .stores
+        .credentials
+        .count_pending_links_in_subtree(&org.path, state.stores.clock.now())
+        .await?;
     let source_href = match source {
         Source::Inherited(_) => chain
             .source_slug(source)
@@ -100,6 +106,7 @@ async fn render(
             source_href,
             with_password,
             with_second_factor,
+            with_pending_link,
             version: chain.version,
             typed,
             org_name: org.name.clone(),

@@ -10,8 +10,8 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::admin;
 use idp_core::client::SigningAlg;
-use idp_core::keyring;
 use idp_core::records::KeyState;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -154,20 +154,23 @@ async fn rotate(
     };
     let stores = &state.stores;
     let retire_after = crate::cli::longest_token_lifetime(&state.settings, stores).await?;
-    let mut promoted = Vec::new();
-    for alg in algs {
-        let r = keyring::rotate(
-            stores.keys.as_ref(),
-            &state.master_key,
-            stores.random.as_ref(),
-            stores.clock.as_ref(),
-            alg,
-            retire_after,
-        )
-        .await
-        .map_err(|e| HttpError::Internal(e.to_string()))?;
-        promoted.push(format!("{} now signs with {}", alg.as_str(), r.promoted));
-    }
+    let reports = match admin::rotate_keys(
+        stores,
+        &state.master_key,
+        &console.actor,
+        &web::origin(&req),
+        &algs,
+        retire_after,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return console.refusal(e, "/admin/keys"),
+    };
+    let promoted: Vec<String> = reports
+        .iter()
+        .map(|r| format!("{} now signs with {}", r.alg.as_str(), r.promoted))
+        .collect();
     // This node signs with the new keys at once; the others within their reload interval.
     state
         .keys
