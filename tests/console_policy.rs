@@ -349,13 +349,16 @@ async fn cookie_header(browser: &Browser) -> String {
         .join("; ")
 }
 
+/// On PostgreSQL (the other test runs on SQLite), so both backends serve these pages.
 #[tokio::test]
-async fn administrators_audit_log_and_signing_keys() {
-    let test = "administrators_audit_log_and_signing_keys";
+async fn administrators_audit_log_and_signing_keys_on_postgres() {
+    let test = "administrators_audit_log_and_signing_keys_on_postgres";
     let Some(browser) = Browser::start(test).await else {
         return;
     };
-    let idp = Idp::start().await;
+    let Some((idp, _db)) = Idp::on_postgres(test, &[]).await else {
+        return;
+    };
     organization(&idp);
     sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
 
