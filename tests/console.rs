@@ -87,8 +87,60 @@ async fn an_administrator_finds_members_and_acts_on_them() {
     let _ = organization(&idp);
     sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
 
-    // From the account page to the console.
+    // From the account page to the console, which opens on the organization tree.
     browser.click_link("Administrator console").await;
+    assert_eq!(browser.heading().await, "Organizations");
+    assert!(browser.has_link("Support").await && browser.has_link("Sales").await);
+    inspect(&browser, "console-orgs").await;
+    browser.fill_field("Search by name or slug", "sup").await;
+    browser.click_button("Search").await;
+    assert!(
+        browser.has_link("Support").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(!browser.has_link("Sales").await);
+
+    // A sub-organization created, renamed, moved and deleted from its Overview tab.
+    browser.click_link("Acme").await;
+    browser.click_link("Sales").await;
+    assert_eq!(browser.heading().await, "Sales");
+    browser
+        .fill_field("Name of the sub-organization", "Field")
+        .await;
+    browser.click_button("Create sub-organization").await;
+    assert!(
+        browser.has_text("Field created.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert_eq!(browser.heading().await, "Field");
+    inspect(&browser, "console-org").await;
+    browser.fill_field("Organization name", "Field Sales").await;
+    browser.click_button("Rename").await;
+    assert_eq!(browser.heading().await, "Field Sales");
+    browser
+        .select_option("New parent organization", "— Support")
+        .await;
+    browser.click_button("Move").await;
+    assert!(
+        browser.has_text("Moved.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_link("Support").await,
+        "the breadcrumb shows the new parent"
+    );
+    browser.click_button("Delete this organization").await;
+    assert!(
+        browser.has_text("Organization deleted.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert_eq!(browser.heading().await, "Support");
+    assert!(!idp.audit_events("organization_change").is_empty());
+
     browser.goto(&idp.url("/admin/orgs/acme/members")).await;
     assert_eq!(browser.heading().await, "Acme");
     assert!(
@@ -145,6 +197,22 @@ async fn an_administrator_finds_members_and_acts_on_them() {
         browser.visible_text().await
     );
     assert!(browser.has_text("Email login is already on.").await);
+
+    // Moving a selected member to another organization.
+    browser.goto(&idp.url("/admin/orgs/sales/members")).await;
+    browser.check("Select lee@example.com").await;
+    browser
+        .select_option("Action", "Move to another organization")
+        .await;
+    browser
+        .select_option("Move to organization", "— Support")
+        .await;
+    browser.click_button("Apply to members").await;
+    assert!(
+        browser.has_text("Moved to Support.").await,
+        "{}",
+        browser.visible_text().await
+    );
 
     // A bad filter is a sentence on the page, and nothing is listed.
     browser
@@ -208,6 +276,36 @@ async fn an_administrator_finds_members_and_acts_on_them() {
         "opening a member is recorded"
     );
 
+    // The profile: renamed; a save based on an older reading is refused, not applied.
+    browser.fill_field("Name", "Min-ji Choi").await;
+    browser.click_button("Save profile").await;
+    assert!(
+        browser.has_text("Profile saved.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    browser
+        .client()
+        .execute(
+            "document.querySelector('input[name=version]').value = '1';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.fill_field("Name", "Someone Else").await;
+    browser.click_button("Save profile").await;
+    assert!(
+        browser.has_text("reload and try again").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_text("root@example.com").await,
+        "names who changed it"
+    );
+    browser.click_link("Go back").await;
+    assert!(browser.has_text("Min-ji Choi").await);
+
     // A stale form is a page with a way back, and changes nothing.
     let member_url = browser.current_url().await;
     browser.client().delete_all_cookies().await.unwrap();
@@ -247,6 +345,13 @@ async fn an_organization_administrator_sees_only_their_subtree_and_areas() {
     sign_in(&browser, &idp, "kim@example.com", "a sales passphrase 1").await;
     assert!(browser.has_link("Administrator console").await);
 
+    browser.click_link("Administrator console").await;
+    assert!(browser.has_link("Sales").await);
+    assert!(
+        !browser.has_link("Support").await,
+        "a sibling is not listed"
+    );
+    assert!(!browser.has_link("Acme").await, "nor the parent");
     browser.goto(&idp.url("/admin/orgs/sales/members")).await;
     assert!(
         browser.has_text("3 members").await,
@@ -338,4 +443,161 @@ async fn the_members_page_filters_and_pages_on_postgres() {
     );
     browser.click_link("Clear filters").await;
     assert!(browser.has_text("2 members").await);
+}
+
+#[tokio::test]
+async fn an_administrator_registers_edits_rotates_and_deletes_an_application() {
+    let test = "an_administrator_registers_edits_rotates_and_deletes_an_application";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let _ = organization(&idp);
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    browser.goto(&idp.url("/admin")).await;
+    browser.click_link("Applications").await;
+    assert_eq!(browser.heading().await, "Applications");
+    browser.click_link("Register an application").await;
+    inspect(&browser, "console-client-new").await;
+
+    // A bad redirect URI is refused with a sentence, keeping what was typed.
+    browser.select_option("Organization", "— Sales").await;
+    browser.fill_field("Application name", "Sales portal").await;
+    browser
+        .fill_field("Redirect URIs (one per line)", "not a uri")
+        .await;
+    browser.click_button("Register application").await;
+    assert!(
+        browser.has_text("Nothing").await || browser.has_text("URI").await,
+        "{}",
+        browser.visible_text().await
+    );
+    let kept = browser
+        .field("Application name")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Sales portal"));
+    browser
+        .fill_field(
+            "Redirect URIs (one per line)",
+            "https://portal.example.com/cb",
+        )
+        .await;
+    browser
+        .fill_field("Access token lifetime in minutes", "15")
+        .await;
+    browser.click_button("Register application").await;
+    assert!(
+        browser.has_text("Sales portal registered.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    let secret = browser.text("code.secret").await;
+    assert!(secret.len() >= 43, "a secret is shown once: {secret:?}");
+    inspect(&browser, "console-client").await;
+
+    // The secret works at the token endpoint until it is rotated.
+    let id = browser.current_url().await;
+    let client_id = browser.text("dl.facts dd code").await;
+    let token = |secret: String| {
+        let (base, client_id) = (idp.base.clone(), client_id.clone());
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/token"))
+                .basic_auth(client_id, Some(secret))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", "x"),
+                    ("redirect_uri", "https://portal.example.com/cb"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(token(secret.clone()).await, 400, "known client, bad code");
+    browser.click_button("Rotate secret").await;
+    assert!(browser.has_text("New secret issued").await);
+    let rotated = browser.text("code.secret").await;
+    assert_ne!(rotated, secret);
+    assert_eq!(
+        token(secret.clone()).await,
+        401,
+        "the old secret stops working at once"
+    );
+    assert_eq!(token(rotated).await, 400);
+
+    // Edited, then deleted.
+    browser
+        .fill_field("Application name", "Sales portal 2")
+        .await;
+    browser.click_button("Save changes").await;
+    assert!(
+        browser.has_text("Changes saved.").await,
+        "{} {id}",
+        browser.visible_text().await
+    );
+    assert_eq!(browser.heading().await, "Sales portal 2");
+    browser.click_button("Delete application").await;
+    assert!(browser.has_text("Sales portal 2 deleted.").await);
+    assert!(!browser.has_link("Sales portal 2").await);
+    assert!(!idp.audit_events("client_change").is_empty());
+}
+
+#[tokio::test]
+async fn an_administrator_ends_a_members_sessions_and_withdraws_a_consent() {
+    let test = "an_administrator_ends_a_members_sessions_and_withdraws_a_consent";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let _ = organization(&idp);
+    // Ada signs in to an application from her own browser, consenting to it.
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let ada = support::flow::Browser::new(&idp.base, FIREFOX_LINUX);
+    let request = rp.request(&["openid", "email"], &[]);
+    let back = ada.authorize(&request.url).await;
+    assert!(back.query().unwrap_or_default().contains("code="), "{back}");
+    assert_eq!(ada.get("/account").await.status(), 200);
+
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    browser
+        .goto(&idp.url(&format!("/admin/members/{}", idp.user_id)))
+        .await;
+    assert!(
+        browser.has_text("Firefox on Linux").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(
+        browser.has_text("openid email").await,
+        "the consent is listed"
+    );
+    browser.click_button("End all sessions").await;
+    assert!(browser.has_text("Every session ended.").await);
+    assert!(!browser.has_text("Firefox on Linux").await);
+    let after = ada.get("/account").await;
+    assert!(
+        after.status().is_redirection() || after.url().path() == "/login",
+        "Ada's session ended: {} {}",
+        after.status(),
+        after.url()
+    );
+    let withdraw = browser
+        .visible_text()
+        .await
+        .lines()
+        .any(|l| l.contains("Withdraw"));
+    assert!(withdraw, "{}", browser.visible_text().await);
+    browser.click_button("Withdraw consent to Reports").await;
+    assert!(
+        browser.has_text("Consent withdrawn.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert!(!browser.has_text("openid email").await);
 }

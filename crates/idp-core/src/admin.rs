@@ -75,6 +75,8 @@ pub enum AdminError {
     InvalidClient(&'static str),
     #[error("email and password sign-in is off for {0}; turn it on under Authentication first")]
     EmailLoginOff(String),
+    #[error("choose the organization to move the members to")]
+    MoveTargetMissing,
     #[error("one action can change at most {limit} members; narrow the selection")]
     TooMany { limit: usize },
     #[error("the first-run link is unknown, used or expired")]

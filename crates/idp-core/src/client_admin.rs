@@ -289,8 +289,69 @@ pub async fn rotate_client_secret(
     Ok(secret)
 }
 
+/// How a token lifetime is entered: a whole number of minutes or days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifetimeUnit {
+    Minutes,
+    Days,
+}
+
+/// Reads a lifetime typed by a person (blank: the deployment's) into seconds; refuses
+/// what is not a whole number above zero, or longer than a year.
+pub fn parse_lifetime(text: &str, unit: LifetimeUnit) -> Result<Option<u32>, AdminError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let per: u64 = match unit {
+        LifetimeUnit::Minutes => 60,
+        LifetimeUnit::Days => 86_400,
+    };
+    let n: u64 = text
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(AdminError::InvalidClient(
+            "a token lifetime is a whole number above zero",
+        ))?;
+    let secs = n.saturating_mul(per);
+    if secs > 366 * 86_400 {
+        return Err(AdminError::InvalidClient(
+            "a token lifetime is at most a year",
+        ));
+    }
+    Ok(u32::try_from(secs).ok())
+}
+
+/// A lifetime in seconds as the form shows it, in `unit` (blank when unset).
+pub fn lifetime_text(secs: Option<u32>, unit: LifetimeUnit) -> String {
+    let per = match unit {
+        LifetimeUnit::Minutes => 60,
+        LifetimeUnit::Days => 86_400,
+    };
+    secs.map(|s| (s / per).max(1).to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lifetimes_are_typed_in_minutes_or_days() {
+        assert_eq!(parse_lifetime("", LifetimeUnit::Minutes).unwrap(), None);
+        assert_eq!(
+            parse_lifetime(" 15 ", LifetimeUnit::Minutes).unwrap(),
+            Some(900)
+        );
+        assert_eq!(
+            parse_lifetime("30", LifetimeUnit::Days).unwrap(),
+            Some(2_592_000)
+        );
+        for bad in ["0", "-3", "1.5", "ten", "367"] {
+            assert!(parse_lifetime(bad, LifetimeUnit::Days).is_err(), "{bad}");
+        }
+        assert_eq!(lifetime_text(Some(900), LifetimeUnit::Minutes), "15");
+        assert_eq!(lifetime_text(None, LifetimeUnit::Days), "");
+    }
     use super::*;
     use crate::client::{GrantType, RedirectUri, SigningAlg};
     use crate::ids::OrgId;

@@ -467,17 +467,20 @@ wire_enum!(
         ResetSecondFactor => "reset_second_factor",
         TemporaryPassword => "temporary_password",
         TemporaryPasswordByEmail => "temporary_password_email",
+        Move => "move",
     }
 );
 
 /// Most members one action touches; more are refused rather than half done.
 pub const BULK_LIMIT: u32 = 5_000;
 
-/// Where the emails of a bulk action link to.
+/// What a bulk action needs besides the members: where its emails link to, and the
+/// organization (id or slug) members move to.
 #[derive(Clone, Debug)]
 pub struct BulkLinks {
     pub welcome: admin::Links,
     pub reset: admin::Links,
+    pub move_to: Option<String>,
 }
 
 /// What happened to one member of a bulk action.
@@ -681,6 +684,27 @@ async fn apply_one(
                 match crate::mfa::reset_by_admin(stores, by, member, origin).await {
                     Ok(()) => Outcome::Done("Second factor reset.".into()),
                     Err(crate::mfa::SecondFactorError::Store(s)) => return Err(s.into()),
+                    Err(e) => skipped(crate::admin::sentence(&e.to_string())),
+                }
+            }
+        }
+        BulkAction::Move => {
+            let Some(target) = links.move_to.as_deref().filter(|t| !t.is_empty()) else {
+                return Err(AdminError::MoveTargetMissing);
+            };
+            let target = admin::resolve_org(stores, target).await?;
+            if target.id == member.org_id {
+                skipped(format!("Already in {}.", target.name))
+            } else {
+                let change = crate::member_admin::MemberUpdate {
+                    org: Some(target.id.to_string()),
+                    ..Default::default()
+                };
+                match crate::member_admin::update_member(stores, by, origin, &member.id, change)
+                    .await
+                {
+                    Ok(_) => Outcome::Done(format!("Moved to {}.", target.name)),
+                    Err(e @ (AdminError::Store(_) | AdminError::Ephemeral(_))) => return Err(e),
                     Err(e) => skipped(crate::admin::sentence(&e.to_string())),
                 }
             }

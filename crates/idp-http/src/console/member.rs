@@ -78,6 +78,10 @@ struct MemberPage {
     roles: Vec<(String, String)>,
     events: Vec<EventRow>,
     audit_href: Option<String>,
+    /// The member's version when the page was read, for the profile form's check.
+    version: i64,
+    org_slug: String,
+    move_targets: Vec<(String, String)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -359,6 +363,9 @@ async fn render(
             consents,
             roles,
             events,
+            version: member.updated_at.as_micros(),
+            org_slug: org.slug.clone(),
+            move_targets: super::members::member_orgs(state, console).await?,
             audit_href: can_audit
                 .then(|| format!("/admin/orgs/{}/audit?member={}", org.slug, member.id)),
         },
@@ -379,6 +386,12 @@ struct ActionForm {
     kind: String,
     #[serde(default)]
     subject: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    version: String,
 }
 
 async fn act(
@@ -442,6 +455,20 @@ async fn act(
         )
         .await
         .map(|_| "Consent withdrawn."),
+        "save_profile" => {
+            let change = idp_core::member_admin::MemberUpdate {
+                name: Some(form.name.clone()),
+                org: Some(form.org.clone()).filter(|o| !o.is_empty()),
+                expected_updated_at: form
+                    .version
+                    .parse()
+                    .ok()
+                    .map(idp_core::Timestamp::from_micros),
+            };
+            idp_core::member_admin::update_member(stores, by, &origin, &member.id, change)
+                .await
+                .map(|_| "Profile saved.")
+        }
         "unlink" => match form.kind.parse::<LoginMethodKind>() {
             Ok(kind) => members::unlink_account(stores, by, &origin, &member, kind, &form.subject)
                 .await
@@ -464,6 +491,7 @@ async fn act(
                     base_url: state.settings.issuer().to_owned(),
                     ttl: state.settings.reset_link_ttl(),
                 },
+                move_to: None,
             };
             let results = match members::apply_bulk(
                 stores,

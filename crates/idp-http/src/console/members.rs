@@ -119,6 +119,25 @@ struct MembersPage {
     first_href: Option<String>,
     /// The filters, carried into the action form for "all matching".
     carried: Vec<(&'static str, String)>,
+    /// Where members may be moved: (slug, indented name).
+    move_targets: Vec<(String, String)>,
+}
+
+/// Organizations this administrator manages members of: (slug, indented name).
+pub async fn member_orgs(
+    state: &AppState,
+    console: &Console,
+) -> Result<Vec<(String, String)>, HttpError> {
+    let mut out = Vec::new();
+    for n in idp_core::org_admin::org_tree(&state.stores, &console.actor, None).await? {
+        if console.holds(state, &n.org, Permission::Members).await? {
+            out.push((
+                n.org.slug.clone(),
+                format!("{}{}", "— ".repeat(n.depth), n.org.name),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 fn query_string(q: &MemberQuery) -> String {
@@ -241,6 +260,7 @@ async fn list(
             frame: console.frame(format!("Members of {}", org.name), "orgs"),
             tabs,
             carried: carried(&query),
+            move_targets: member_orgs(&state, &console).await?,
             query,
             error,
             status_options: STATUS_OPTIONS,
@@ -287,6 +307,7 @@ fn action_label(a: BulkAction) -> &'static str {
         BulkAction::ResetSecondFactor => "Reset second factor",
         BulkAction::TemporaryPassword => "Issue temporary passwords",
         BulkAction::TemporaryPasswordByEmail => "Issue temporary passwords by email",
+        BulkAction::Move => "Move to another organization",
     }
 }
 
@@ -379,6 +400,7 @@ async fn bulk(
             base_url: state.settings.issuer().to_owned(),
             ttl: state.settings.reset_link_ttl(),
         },
+        move_to: Some(field("move_to")).filter(|t| !t.is_empty()),
     };
     let results =
         match members::apply_bulk(&state.stores, &console.actor, &origin, &ids, action, &links)

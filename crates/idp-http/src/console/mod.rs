@@ -6,11 +6,13 @@
 pub mod administrators;
 pub mod audit;
 pub mod authentication;
+pub mod clients;
 pub mod federation;
 pub mod keys;
 pub mod login_settings;
 pub mod member;
 pub mod members;
+pub mod orgs;
 pub mod security;
 pub mod settings;
 
@@ -33,6 +35,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/admin/", aw::get().to(home))
         .route("/admin/static/console.css", aw::get().to(stylesheet))
         .route("/admin/static/console.js", aw::get().to(script));
+    orgs::configure(cfg);
+    clients::configure(cfg);
     members::configure(cfg);
     member::configure(cfg);
     authentication::configure(cfg);
