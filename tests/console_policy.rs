@@ -101,7 +101,7 @@ async fn an_administrator_sets_the_organization_policy_from_the_console() {
     sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
 
     // Login settings of Sales: everything inherited, values typed in the units people use.
-    browser.goto(&idp.url("/admin/orgs/sales/members")).await;
+    browser.goto(&idp.url("/admin/orgs/sales")).await;
     browser.click_link("Login settings").await;
     assert_eq!(browser.heading().await, "Sales");
     shows(&browser, "Default").await;
@@ -460,6 +460,27 @@ async fn administrators_audit_log_and_signing_keys_on_postgres() {
         reads.iter().any(|e| e["event"] == "view")
             && reads.iter().any(|e| e["event"] == "download"),
         "{reads:?}"
+    );
+    // Narrowed to Sales: Acme's own events (Root's grant over Acme) are not listed.
+    browser
+        .goto(&idp.url("/admin/orgs/acme/audit?activity=permission_change"))
+        .await;
+    shows(&browser, "\"audit_log\"").await;
+    browser.select_option("Organization", "Sales").await;
+    browser.click_button("Apply filters").await;
+    assert!(
+        browser
+            .current_url()
+            .await
+            .query()
+            .unwrap()
+            .contains("within=sales")
+    );
+    shows(&browser, "kim@example.com").await;
+    assert!(
+        !browser.has_text("\"after\":[\"audit_log\"]").await,
+        "{}",
+        browser.visible_text().await
     );
     // A bad filter is a sentence.
     browser

@@ -47,6 +47,9 @@ const SMALL: u32 = 1000;
 /// The filters and page position, as the URL carries them.
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 struct AuditQuery {
+    /// A sub-organization (slug) to narrow the events to, with its own sub-organizations.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    within: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     activity: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -79,7 +82,7 @@ impl AuditQuery {
     fn recorded(&self, org: &Organization) -> serde_json::Value {
         let opt = |s: &String| (!s.is_empty()).then(|| s.clone());
         serde_json::json!({
-            "org": org.slug, "member": opt(&self.member), "activity": opt(&self.activity),
+            "org": org.slug, "within": opt(&self.within), "member": opt(&self.member), "activity": opt(&self.activity),
             "event": opt(&self.event), "info_type": opt(&self.info_type),
             "from": opt(&self.from), "until": opt(&self.until),
         })
@@ -121,6 +124,19 @@ async fn filter_for(
     } else {
         Some(member.to_owned())
     };
+    let mut path = org.path.clone();
+    let within = q.within.trim();
+    if !within.is_empty() {
+        match state.stores.orgs.find_by_slug(within).await? {
+            Some(sub) if org.contains(&sub) => path = sub.path,
+            _ => {
+                return Ok(Err(format!(
+                    "{within:?} is not an organization under {}",
+                    org.name
+                )));
+            }
+        }
+    }
     let until = audit::inclusive_until(&q.until);
     let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let (activity, event, info_type, from, until) = (
@@ -131,7 +147,7 @@ async fn filter_for(
         opt(&until),
     );
     Ok(AuditFilter::parse(
-        &org.path,
+        &path,
         &FilterText {
             member: member_id.as_deref(),
             activity: activity.as_deref(),
@@ -178,6 +194,8 @@ struct AuditPage {
     notice: Option<String>,
     error: Option<String>,
     query: AuditQuery,
+    /// (slug, name) of the organizations under this one.
+    subs: Vec<(String, String)>,
     activities: Vec<(&'static str, String)>,
     events: Vec<(&'static str, String)>,
     info_types: Vec<(&'static str, String)>,
@@ -285,7 +303,16 @@ async fn list(
         .then(|| format!("{base}?{}", query.filters_only().to_query_string()));
     let filters = query.filters_only().to_query_string();
     let policy = idp_core::policy::effective_policy(stores, &org).await?;
+    let subs = stores
+        .orgs
+        .find_subtree(&org.path)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != org.id)
+        .map(|o| (o.slug, o.name))
+        .collect();
     let carried = [
+        ("within", &query.within),
         ("activity", &query.activity),
         ("member", &query.member),
         ("event", &query.event),
@@ -309,6 +336,7 @@ async fn list(
             tabs: console.tabs(&state, &org, "Audit log").await?,
             notice: (!done.done.is_empty()).then(|| done.done.clone()),
             error,
+            subs,
             activities: ActivityType::ALL
                 .iter()
                 .map(|a| (a.as_str(), words(a.as_str())))
