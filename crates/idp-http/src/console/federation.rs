@@ -77,7 +77,7 @@ const LISTS: [(&str, &str, &str, ListGet); 2] = [
     (
         "google_hosted_domains",
         "Allowed Google Workspace domains, one a line",
-        "Empty: any verified Google address.",
+        "On the main organization, empty accepts any verified Google address.",
         |p| p.google_hosted_domains.clone(),
     ),
     (

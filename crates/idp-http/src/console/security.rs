@@ -101,32 +101,38 @@ async fn show(
     query: aw::Query<ShowQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let Some(org) = security_org(&state, &console, &path).await? else {
-        return console.refusal(
-            AdminError::Authz(idp_core::authz::AuthzError::Forbidden(
-                Permission::TwoFactor,
-            )),
-            "/admin/orgs",
-        );
+    let org = match security_org(&state, &console, &path).await? {
+        Ok(org) => org,
+        Err(page) => return Ok(page),
     };
     let notice = (!query.done.is_empty()).then(|| query.done.clone());
     render(&state, &console, &req, &org, StatusCode::OK, notice, None).await
 }
 
-/// The organization, when this administrator holds either area of the page there.
+/// The organization, when this administrator holds either area of the page there; else
+/// the page that says why not.
 async fn security_org(
     state: &AppState,
     console: &Console,
     slug: &str,
-) -> Result<Option<Organization>, HttpError> {
+) -> Result<Result<Organization, HttpResponse>, HttpError> {
     let org = match admin::resolve_org(&state.stores, slug).await {
         Ok(org) => org,
-        Err(AdminError::UnknownOrganization(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
+        Err(e) => return console.refusal(e, "/admin/orgs").map(Err),
     };
-    let holds = console.holds(state, &org, Permission::TwoFactor).await?
-        || console.holds(state, &org, Permission::AllowedIps).await?;
-    Ok(holds.then_some(org))
+    if console.holds(state, &org, Permission::TwoFactor).await?
+        || console.holds(state, &org, Permission::AllowedIps).await?
+    {
+        return Ok(Ok(org));
+    }
+    console
+        .refusal(
+            AdminError::Authz(idp_core::authz::AuthzError::Forbidden(
+                Permission::TwoFactor,
+            )),
+            "/admin/orgs",
+        )
+        .map(Err)
 }
 
 /// The list of `purpose` this organization holds, or the one it inherits (and from whom).

@@ -92,3 +92,38 @@ pub fn refusal_text(e: AdminError) -> Result<(StatusCode, String), HttpError> {
     };
     Ok((status, super::sentence(&text)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_what_to_fix_in_the_form_s_words() {
+        let (status, text) = refusal_text(AdminError::ConfirmationRequired {
+            affected: 3,
+            what: "every enrolled second factor",
+        })
+        .unwrap();
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(
+            text,
+            "This deletes every enrolled second factor of 3 members; type 3 (or the organization's name) in the confirmation box to go ahead."
+        );
+        let (status, text) = refusal_text(AdminError::Policy(
+            idp_core::policy::PolicyError::OutOfRange {
+                setting: "session_lifetime_hours",
+                min: 1,
+                max: 8760,
+            },
+        ))
+        .unwrap();
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(text, "Session lifetime must be between 1 and 8760 hours.");
+        assert!(
+            refusal_text(AdminError::Store(idp_core::ports::StoreError::Unavailable(
+                "down".into()
+            )))
+            .is_err()
+        );
+    }
+}
