@@ -175,6 +175,7 @@ async fn an_administrator_sets_the_organization_policy_from_the_console() {
     assert_eq!(policy["settings"]["lockout_after_failures"], 3, "{policy}");
     assert!(policy["settings"].get("password_expiry_days").is_none());
 
+    let reports = idp.web_app();
     // Security: the two-factor scope, then an allow-list that would lock the
     // administrator out, confirmed by adding the current address.
     browser.goto(&idp.url("/admin/orgs/acme/security")).await;
@@ -208,6 +209,27 @@ async fn an_administrator_sets_the_organization_policy_from_the_console() {
     assert!(typed.contains("127.0.0.1 current access IP"), "{typed}");
     browser.click_button("Save allowed access IPs").await;
     shows(&browser, "Allowed access IPs saved: 2 entries.").await;
+    // The function-restriction scope: the chosen applications only, at least one.
+    browser.check("Only the applications chosen below").await;
+    browser.click_button("Save allowed access IPs").await;
+    shows(
+        &browser,
+        "Choose at least one application, or restrict all applications.",
+    )
+    .await;
+    browser.check("Reports").await;
+    browser.click_button("Save allowed access IPs").await;
+    shows(&browser, "Allowed access IPs saved: 2 entries.").await;
+    let policy = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
+    assert_eq!(
+        policy["settings"]["ip_allow_list_clients"],
+        serde_json::json!([reports.id]),
+        "{policy}"
+    );
+    assert_eq!(
+        policy["settings"]["ip_allow_list_super_admin"], true,
+        "{policy}"
+    );
     // A wrong line is named, and nothing is saved.
     browser.check("Exemptions on").await;
     browser
