@@ -295,6 +295,15 @@ async fn an_administrator_sets_the_organization_policy_from_the_console() {
             .has_link("Admin consent link: Any organization's tenant (the administrator's own)")
             .await
     );
+    // Where Microsoft sends the tenant's administrator back.
+    browser
+        .goto(&format!(
+            "{}?admin_consent=True&tenant={TENANT}",
+            q["redirect_uri"]
+        ))
+        .await;
+    assert_eq!(browser.heading().await, "Consent granted");
+    shows(&browser, TENANT).await;
 
     // Authentication: a sub-organization shows where the switch is; the main one turns it
     // off with an impact preview and a typed confirmation.

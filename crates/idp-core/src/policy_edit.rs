@@ -823,6 +823,50 @@ pub fn entra_admin_consent_url(tenant: Option<&str>, client_id: &str, issuer: &s
     format!("https://login.microsoftonline.com/{tenant}/v2.0/adminconsent?{query}")
 }
 
+/// What Microsoft reports when an Entra administrator comes back from the admin-consent
+/// link (on `idp`'s Entra callback, with `admin_consent` instead of a code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdminConsent {
+    /// Consent was granted for this tenant.
+    Granted { tenant: String },
+    /// Refused or failed, with Microsoft's error code.
+    Refused { error: String },
+}
+
+/// Reads the admin-consent return: `None` when the callback is an ordinary sign-in.
+pub fn admin_consent_outcome(
+    admin_consent: Option<&str>,
+    tenant: Option<&str>,
+    error: Option<&str>,
+) -> Option<AdminConsent> {
+    let answered = admin_consent?;
+    let error_code = |e: &str| -> String {
+        e.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect()
+    };
+    Some(match (answered.eq_ignore_ascii_case("true"), error) {
+        (_, Some(e)) => AdminConsent::Refused {
+            error: error_code(e),
+        },
+        (true, None) => AdminConsent::Granted {
+            tenant: tenant.map_or_else(|| "unknown".to_owned(), error_code_tenant),
+        },
+        (false, None) => AdminConsent::Refused {
+            error: "access_denied".to_owned(),
+        },
+    })
+}
+
+/// A tenant id as shown back: GUID characters only.
+fn error_code_tenant(t: &str) -> String {
+    t.chars()
+        .filter(|c| c.is_ascii_hexdigit() || *c == '-')
+        .take(36)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1186,6 +1230,29 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_admin_consent_return_is_told_apart_from_a_sign_in() {
+        assert_eq!(admin_consent_outcome(None, None, None), None);
+        assert_eq!(
+            admin_consent_outcome(Some("True"), Some(TENANT_ID), None),
+            Some(AdminConsent::Granted {
+                tenant: TENANT_ID.into()
+            })
+        );
+        assert_eq!(
+            admin_consent_outcome(Some("True"), Some("<script>"), None),
+            Some(AdminConsent::Granted { tenant: "c".into() })
+        );
+        assert_eq!(
+            admin_consent_outcome(Some("False"), None, Some("access_denied<b>")),
+            Some(AdminConsent::Refused {
+                error: "access_deniedb".into()
+            })
+        );
+    }
+
+    const TENANT_ID: &str = "11111111-1111-4111-8111-111111111111";
 
     #[test]
     fn the_entra_admin_consent_link_asks_for_the_tenant_or_lets_it_decide() {
