@@ -536,6 +536,25 @@ async fn administrators_audit_log_and_signing_keys_on_postgres() {
 
     // An organization administrator sees only the parts of their areas, and grants only
     // what they hold; keys are not theirs.
+    idp.cli_text(&[
+        "user",
+        "grant-admin",
+        "--org",
+        "sales",
+        "--email",
+        "kim@example.com",
+        "--permission",
+        "login_settings",
+    ]);
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "email_password_login=true",
+        "--json",
+    ]);
     let kim = Browser::start(test).await.unwrap();
     sign_in(&kim, &idp, "kim@example.com", KIM_PASSWORD).await;
     kim.goto(&idp.url("/admin/orgs/sales/security")).await;
@@ -561,7 +580,11 @@ async fn administrators_audit_log_and_signing_keys_on_postgres() {
         }
         out
     };
-    assert_eq!(grantable, vec!["Members", "Allowed IPs"]);
+    assert_eq!(grantable, vec!["Members", "Allowed IPs", "Login settings"]);
+    // Where the switch is set, without a link to a page that is not theirs.
+    kim.goto(&idp.url("/admin/orgs/sales/authentication")).await;
+    shows(&kim, "Inherited from Acme").await;
+    assert!(!kim.has_link("Change it there").await);
     kim.goto(&idp.url("/admin/keys")).await;
     assert_eq!(kim.heading().await, "Not allowed");
     kim.goto(&idp.url("/admin/orgs/sales/audit")).await;

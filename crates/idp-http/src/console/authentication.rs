@@ -87,12 +87,16 @@ async fn render(
         .credentials
         .count_pending_links_in_subtree(&org.path, state.stores.clock.now())
         .await?;
-    let source_href = match source {
-        Source::Inherited(_) => chain
-            .source_slug(source)
-            .map(|s| format!("/admin/orgs/{s}/authentication")),
-        _ => None,
-    };
+    // A link to where it is set, only for an administrator who may change it there.
+    let mut source_href = None;
+    if let (Source::Inherited(_), Some(slug)) = (source, chain.source_slug(source))
+        && let Ok(there) = idp_core::admin::resolve_org(&state.stores, &slug).await
+        && console
+            .holds(state, &there, Permission::LoginSettings)
+            .await?
+    {
+        source_href = Some(format!("/admin/orgs/{slug}/authentication"));
+    }
     console.page(
         status,
         &AuthenticationPage {
