@@ -581,6 +581,10 @@ async fn administrators_audit_log_and_signing_keys_on_postgres() {
         out
     };
     assert_eq!(grantable, vec!["Members", "Allowed IPs", "Login settings"]);
+    // Acme's administrator is listed, but their member page is not Kim's to open.
+    shows(&kim, ROOT).await;
+    assert!(!kim.has_link(ROOT).await);
+    assert!(kim.has_link("kim@example.com").await);
     // Where the switch is set, without a link to a page that is not theirs.
     kim.goto(&idp.url("/admin/orgs/sales/authentication")).await;
     shows(&kim, "Inherited from Acme").await;

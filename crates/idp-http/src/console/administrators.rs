@@ -36,6 +36,8 @@ pub fn area_label(p: Permission) -> &'static str {
 
 struct HolderRow {
     id: String,
+    /// Their member page, for an administrator who may open it.
+    href: Option<String>,
     name: String,
     email: String,
     areas: Vec<&'static str>,
@@ -124,7 +126,12 @@ async fn render(
                 .map(|a| (a.as_str(), area_label(*a)))
                 .collect()
         };
+        let may_open = match state.stores.orgs.find_by_id(&user.org_id).await? {
+            Some(theirs) => console.holds(state, &theirs, Permission::Members).await?,
+            None => false,
+        };
         rows.push(HolderRow {
+            href: may_open.then(|| format!("/admin/members/{}", user.id)),
             id: user.id.to_string(),
             name: user.name.clone().unwrap_or_default(),
             email: user.email.to_string(),

@@ -265,11 +265,11 @@ async fn list(
                 q.after = encode_cursor(last);
                 next_href = Some(format!("{base}?{}", q.to_query_string()));
             }
-            let mut people: HashMap<String, Option<(String, String)>> = HashMap::new();
+            let mut people: Seen = HashMap::new();
             for e in &events {
                 let n = &e.event;
                 let actor = match &n.actor_id {
-                    Some(id) => person(&state, &mut people, id).await?,
+                    Some(id) => person(&state, &console, &mut people, id).await?,
                     None => Person {
                         label: words(n.actor_kind.as_str()),
                         id: String::new(),
@@ -277,7 +277,7 @@ async fn list(
                     },
                 };
                 let target = match &n.target_user_id {
-                    Some(id) => Some(person(&state, &mut people, id.as_str()).await?),
+                    Some(id) => Some(person(&state, &console, &mut people, id.as_str()).await?),
                     None => None,
                 };
                 rows.push(Row {
@@ -363,30 +363,45 @@ async fn list(
     )
 }
 
-/// A member named in an event, looked up once per page.
+/// A member named in an event, looked up once per page: (label, whether this
+/// administrator may open their page).
+type Seen = HashMap<String, Option<(String, bool)>>;
+
+/// A member named in an event, linked to their page only for an administrator who may
+/// open it.
 async fn person(
     state: &AppState,
-    seen: &mut HashMap<String, Option<(String, String)>>,
+    console: &Console,
+    seen: &mut Seen,
     id: &str,
 ) -> Result<Person, HttpError> {
     if !seen.contains_key(id) {
-        let found = state
+        let found = match state
             .stores
             .users
             .find_by_id(&UserId::from_string(id))
             .await?
-            .map(|u| (u.name.clone().unwrap_or_default(), u.email.to_string()));
+        {
+            Some(u) => {
+                let label = match &u.name {
+                    Some(name) if !name.is_empty() => format!("{name} <{}>", u.email),
+                    _ => u.email.to_string(),
+                };
+                let may_open = match state.stores.orgs.find_by_id(&u.org_id).await? {
+                    Some(org) => console.holds(state, &org, Permission::Members).await?,
+                    None => false,
+                };
+                Some((label, may_open))
+            }
+            None => None,
+        };
         seen.insert(id.to_owned(), found);
     }
     Ok(match seen.get(id).cloned().flatten() {
-        Some((name, email)) => Person {
-            label: if name.is_empty() {
-                email
-            } else {
-                format!("{name} <{email}>")
-            },
+        Some((label, may_open)) => Person {
+            label,
             id: id.to_owned(),
-            href: Some(format!("/admin/members/{id}")),
+            href: may_open.then(|| format!("/admin/members/{id}")),
         },
         // A client, or a member since deleted.
         None => Person {
