@@ -438,6 +438,20 @@ async fn a_service_client_administers_with_the_scopes_it_holds() {
         "no admin:two_factor scope: {body}"
     );
 
+    // It sees its organization's tree and manages its members.
+    let (status, body) = call("GET", "/admin/api/orgs".into(), Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["organizations"][0]["slug"], "acme");
+    let (status, body) = call(
+        "POST",
+        "/admin/api/orgs/acme/members".into(),
+        serde_json::json!({"email": "provisioned@example.com", "name": "Pat"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _) = call("GET", "/admin/api/clients".into(), Value::Null).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no admin:clients scope");
+
     // A temporary password, shown once, signs in once and must be replaced.
     let (status, body) = call(
         "POST",

@@ -73,7 +73,7 @@ async fn show(
     query: aw::Query<ShowQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let notice = (!query.done.is_empty()).then(|| query.done.clone());
     render(
         &state,
@@ -175,7 +175,7 @@ async fn change(
     if let Some(stale) = console.stale_form(&state, &req, &field("csrf"), &back)? {
         return Ok(stale);
     }
-    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let grant = field("action") == "grant";
     let areas: Vec<String> = form
         .iter()

@@ -224,7 +224,7 @@ async fn list(
     done: aw::Query<Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::AuditLog);
+    let org = org_or_respond!(state, console, req, &path, Permission::AuditLog);
     let query = query.into_inner();
     let base = format!("/admin/orgs/{}/audit", org.slug);
     let stores = &state.stores;
@@ -454,7 +454,7 @@ async fn export_csv(
     query: aw::Query<AuditQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::AuditLog);
+    let org = org_or_respond!(state, console, req, &path, Permission::AuditLog);
     match download_filter(&state, &console, &req, &org, &query).await? {
         Ok(filter) => Ok(csv_response(&state, &org, filter)),
         Err(page) => Ok(page),
@@ -468,7 +468,7 @@ async fn export_xlsx(
     query: aw::Query<AuditQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::AuditLog);
+    let org = org_or_respond!(state, console, req, &path, Permission::AuditLog);
     match download_filter(&state, &console, &req, &org, &query).await? {
         Ok(filter) => xlsx_response(&state, &org, filter).await,
         Err(page) => Ok(page),
@@ -497,7 +497,7 @@ async fn export_later(
     if let Some(stale) = console.stale_form(&state, &req, &form.csrf, &back)? {
         return Ok(stale);
     }
-    let org = org_or_respond!(state, console, &path, Permission::AuditLog);
+    let org = org_or_respond!(state, console, req, &path, Permission::AuditLog);
     let back = format!(
         "/admin/orgs/{}/audit?{}",
         org.slug,

@@ -54,7 +54,7 @@ async fn show(
     query: aw::Query<ShowQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::LoginSettings);
+    let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
     let notice = (!query.done.is_empty()).then(|| query.done.clone());
     render(
         &state,
@@ -142,7 +142,7 @@ async fn save(
     if let Some(stale) = console.stale_form(&state, &req, &form.csrf, &back)? {
         return Ok(stale);
     }
-    let org = org_or_respond!(state, console, &path, Permission::LoginSettings);
+    let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
     let enable = match form.action.as_str() {
         "enable" => true,
         "disable" => false,

@@ -101,7 +101,7 @@ async fn show(
     query: aw::Query<ShowQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::LoginSettings);
+    let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
     let notice = (!query.done.is_empty()).then(|| query.done.clone());
     render(&state, &console, &org, StatusCode::OK, notice, None, None).await
 }
@@ -207,7 +207,7 @@ async fn save(
     if let Some(stale) = console.stale_form(&state, &req, &field("csrf"), &back)? {
         return Ok(stale);
     }
-    let org = org_or_respond!(state, console, &path, Permission::LoginSettings);
+    let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
     let chain = idp_core::policy::settings_chain(&state.stores, &org).await?;
     let own = chain.last().cloned().unwrap_or_default();
     let above = idp_core::policy::EffectivePolicy::from_chain(

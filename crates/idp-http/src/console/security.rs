@@ -101,7 +101,7 @@ async fn show(
     query: aw::Query<ShowQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = match security_org(&state, &console, &path).await? {
+    let org = match security_org(&state, &console, &req, &path).await? {
         Ok(org) => org,
         Err(page) => return Ok(page),
     };
@@ -114,6 +114,7 @@ async fn show(
 async fn security_org(
     state: &AppState,
     console: &Console,
+    req: &HttpRequest,
     slug: &str,
 ) -> Result<Result<Organization, HttpResponse>, HttpError> {
     let org = match admin::resolve_org(&state.stores, slug).await {
@@ -125,14 +126,21 @@ async fn security_org(
     {
         return Ok(Ok(org));
     }
-    console
-        .refusal(
-            AdminError::Authz(idp_core::authz::AuthzError::Forbidden(
-                Permission::TwoFactor,
-            )),
-            "/admin/orgs",
-        )
-        .map(Err)
+    // Refused, and recorded in the audit log as every console refusal is.
+    let refused = idp_core::authz::require(
+        &state.stores,
+        &console.actor,
+        &org,
+        Permission::TwoFactor,
+        &web::origin(req),
+        "console",
+    )
+    .await
+    .err()
+    .unwrap_or(idp_core::authz::AuthzError::Forbidden(
+        Permission::TwoFactor,
+    ));
+    console.refusal(refused.into(), "/admin/orgs").map(Err)
 }
 
 /// The list of `purpose` this organization holds, or the one it inherits (and from whom).
@@ -286,7 +294,7 @@ async fn save(
         "allow" => Permission::AllowedIps,
         _ => Permission::TwoFactor,
     };
-    let org = org_or_respond!(state, console, &path, area);
+    let org = org_or_respond!(state, console, req, &path, area);
     let origin = web::origin(&req);
     let version = field("version");
     let mut typed = Typed {
