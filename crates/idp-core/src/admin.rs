@@ -65,6 +65,10 @@ pub enum AdminError {
         "your own address {0} is not on this list: saving it would lock you out; confirm to save it anyway"
     )]
     WouldLockYouOut(String),
+    #[error("only the super administrator manages signing keys")]
+    KeysSuperAdminOnly,
+    #[error("the signing keys could not be rotated: {0}")]
+    Keys(String),
     #[error("passwords must be {min} to {max} characters long")]
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
@@ -273,18 +277,7 @@ pub async fn update_policy(
         .as_ref()
         .map(|r| r.settings.clone())
         .unwrap_or_else(|| serde_json::json!({}));
-    let mut after = before.clone();
-    if let Some(map) = after.as_object_mut() {
-        for (key, value) in changes {
-            if value.is_empty() {
-                map.remove(key);
-            } else {
-                let v = serde_json::from_str(value)
-                    .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
-                map.insert(key.clone(), v);
-            }
-        }
-    }
+    let after = with_changes(&before, changes);
     let parsed = PolicySettings::parse(&after)?;
     parsed.validate(org.is_root())?;
     let mut chain = crate::policy::settings_chain(stores, &org).await?;
@@ -359,6 +352,80 @@ pub async fn update_policy(
         update.invited = invite_subtree(stores, &org, links).await?;
     }
     Ok(update)
+}
+
+/// An organization's own settings (as stored) with `changes` made: each `(key, value)`
+/// sets a value (read as JSON, or as a word when it is not JSON), or with an empty value
+/// removes it.
+pub fn with_changes(
+    settings: &serde_json::Value,
+    changes: &[(String, String)],
+) -> serde_json::Value {
+    let mut after = settings.clone();
+    if let Some(map) = after.as_object_mut() {
+        for (key, value) in changes {
+            if value.is_empty() {
+                map.remove(key);
+            } else {
+                let v = serde_json::from_str(value)
+                    .unwrap_or_else(|_| serde_json::Value::String(value.clone()));
+                map.insert(key.clone(), v);
+            }
+        }
+    }
+    after
+}
+
+/// Rotates the signing keys of `algs` (see [`crate::keyring::rotate`]) for the super
+/// administrator or an operator on the server. A super administrator's rotation is
+/// recorded in their own organization's audit log, one event naming every key moved.
+pub async fn rotate_keys(
+    stores: &Stores,
+    master_key: &MasterKey,
+    by: &Actor,
+    origin: &Origin,
+    algs: &[SigningAlg],
+    retire_after: Duration,
+) -> Result<Vec<crate::keyring::RotationReport>, AdminError> {
+    let org = match by {
+        Actor::Operator => None,
+        Actor::Member(me) if me.super_admin => Some(me.org_id.clone()),
+        _ => return Err(AdminError::KeysSuperAdminOnly),
+    };
+    let mut reports = Vec::with_capacity(algs.len());
+    for alg in algs {
+        reports.push(
+            crate::keyring::rotate(
+                stores.keys.as_ref(),
+                master_key,
+                stores.random.as_ref(),
+                stores.clock.as_ref(),
+                *alg,
+                retire_after,
+            )
+            .await
+            .map_err(|e| match e {
+                crate::keyring::KeyringError::Store(s) => AdminError::Store(s),
+                other => AdminError::Keys(other.to_string()),
+            })?,
+        );
+    }
+    if let Some(org) = org {
+        let mut event = actor_event(
+            &org,
+            by,
+            origin,
+            ActivityType::SecuritySettingsChange,
+            EventKind::Edit,
+            InfoType::SecuritySettings,
+            stores,
+        );
+        event.detail = serde_json::json!({"signing_keys_rotated": reports.iter().map(|r| serde_json::json!({
+            "alg": r.alg.as_str(), "promoted": r.promoted, "retired": r.retired, "next": r.next,
+        })).collect::<Vec<_>>()});
+        stores.audit.append(&event).await?;
+    }
+    Ok(reports)
 }
 
 /// Sends every member under `org` who signs in with email a link to set a password.

@@ -372,6 +372,22 @@ impl AuditFilter {
     }
 }
 
+/// The end of a date range as a person means it: a bare date (`2026-12-02`, from a date
+/// picker) includes that whole day, so it becomes the next day's midnight (the filter's
+/// `until` excludes its own instant); a full RFC 3339 time is kept as typed.
+pub fn inclusive_until(text: &str) -> String {
+    let text = text.trim();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(text, &format)
+        .ok()
+        .and_then(time::Date::next_day)
+        .and_then(|d| d.format(&format).ok())
+    {
+        Some(next) => next,
+        None => text.to_owned(),
+    }
+}
+
 /// Keyset position: the last event of the previous page (newest first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditCursor {
@@ -408,6 +424,17 @@ mod tests {
             out.push(next);
         }
         out
+    }
+
+    #[test]
+    fn a_date_range_includes_its_last_day() {
+        assert_eq!(inclusive_until("2026-12-02"), "2026-12-03");
+        assert_eq!(inclusive_until("2026-12-31"), "2027-01-01");
+        assert_eq!(
+            inclusive_until("2026-12-02T10:00:00Z"),
+            "2026-12-02T10:00:00Z"
+        );
+        assert_eq!(inclusive_until("yesterday"), "yesterday");
     }
 
     #[test]

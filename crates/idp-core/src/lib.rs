@@ -23,6 +23,7 @@ pub mod org;
 pub mod org_admin;
 pub mod password_policy;
 pub mod policy;
+pub mod policy_edit;
 pub mod ports;
 pub mod random;
 pub mod records;

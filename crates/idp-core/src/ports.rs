@@ -169,6 +169,13 @@ pub trait CredentialRepo: Send + Sync {
     /// Members of the organizations under `path` who hold credentials of `scope`.
     async fn count_in_subtree(&self, path: &str, scope: CredentialScope)
     -> Result<u64, StoreError>;
+    /// Members of the organizations under `path` with a link to set a password that is
+    /// still unused and unexpired at `now`.
+    async fn count_pending_links_in_subtree(
+        &self,
+        path: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
     /// Stores a single-use link to set a password.
     async fn insert_link(
         &self,
@@ -345,6 +352,8 @@ pub trait PolicyRepo: Send + Sync {
     ) -> Result<(), StoreError>;
     async fn insert_admin(&self, assignment: &AdminAssignment) -> Result<(), StoreError>;
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
+    /// Every administrator assignment over any of `orgs`.
+    async fn find_admin_by_orgs(&self, orgs: &[OrgId]) -> Result<Vec<AdminAssignment>, StoreError>;
 }
 
 /// A change to durable state that the audit log records. [`AuditRepo::commit`] applies

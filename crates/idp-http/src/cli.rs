@@ -1043,10 +1043,10 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
 }
 
 /// The longest a token signed now may live: what a retired key must outlive.
-async fn longest_token_lifetime(
+pub(crate) async fn longest_token_lifetime(
     settings: &Settings,
     stores: &idp_core::ports::Stores,
-) -> anyhow::Result<std::time::Duration> {
+) -> Result<std::time::Duration, idp_core::ports::StoreError> {
     let t = &settings.tokens;
     let mut longest = t.access_token_ttl_secs.max(t.id_token_ttl_secs);
     for c in stores.clients.find_all().await? {
@@ -1079,18 +1079,18 @@ async fn keys(command: KeysCommand, settings: Settings) -> anyhow::Result<()> {
             };
             let retire_after = longest_token_lifetime(&settings, s).await?;
             let mut reports = Vec::new();
-            for alg in algs {
-                let r = keyring::rotate(
-                    s.keys.as_ref(),
-                    &wired.master_key,
-                    s.random.as_ref(),
-                    s.clock.as_ref(),
-                    alg,
-                    retire_after,
-                )
-                .await?;
+            for r in admin::rotate_keys(
+                s,
+                &wired.master_key,
+                &Actor::Operator,
+                &Origin::default(),
+                &algs,
+                retire_after,
+            )
+            .await?
+            {
                 reports.push(
-                    json!({"alg": alg.as_str(), "promoted": r.promoted, "retired": r.retired,
+                    json!({"alg": r.alg.as_str(), "promoted": r.promoted, "retired": r.retired,
                     "retired_until": r.retired_until.to_rfc3339(), "next": r.next}),
                 );
             }

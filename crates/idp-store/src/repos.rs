@@ -1535,6 +1535,34 @@ impl CredentialRepo for Database {
             .await
     }
 
+    async fn count_pending_links_in_subtree(&self, path: &str, now: Timestamp) -> QueryResult<u64> {
+        let (low, high) = Organization::subtree_range(path);
+        self.run(move |c| {
+            let orgs = organizations::table
+                .filter(
+                    organizations::path
+                        .ge(low)
+                        .and(organizations::path.lt(high)),
+                )
+                .select(organizations::id);
+            let members = users::table
+                .filter(users::org_id.eq_any(orgs))
+                .select(users::id);
+            let n: i64 = one_time_links::table
+                .filter(
+                    one_time_links::user_id
+                        .eq_any(members)
+                        .and(one_time_links::used_at.is_null())
+                        .and(one_time_links::expires_at.gt(now.as_micros())),
+                )
+                .select(diesel::dsl::count(one_time_links::user_id).aggregate_distinct())
+                .get_result(c)
+                .map_err(db_err)?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
     async fn insert_link(
         &self,
         digest: &TokenDigest,
@@ -2344,6 +2372,21 @@ impl PolicyRepo for Database {
         self.run(move |c| {
             admin_assignments::table
                 .filter(admin_assignments::user_id.eq(user))
+                .select(AdminRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(AdminAssignment::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_admin_by_orgs(&self, orgs: &[OrgId]) -> QueryResult<Vec<AdminAssignment>> {
+        let orgs: Vec<String> = orgs.iter().map(ToString::to_string).collect();
+        self.run(move |c| {
+            admin_assignments::table
+                .filter(admin_assignments::org_id.eq_any(orgs))
                 .select(AdminRow::as_select())
                 .load(c)
                 .map_err(db_err)?

@@ -1208,6 +1208,36 @@ mod contracts {
         CredentialRepo::insert_link(db, &pending, &ada.id, "welcome", at(0), at(100))
             .await
             .unwrap();
+        // Pending links are counted per member, live ones only, in the subtree only.
+        let again = TokenDigest::of("link-4");
+        CredentialRepo::insert_link(db, &again, &ada.id, "password_reset", at(0), at(100))
+            .await
+            .unwrap();
+        let other = insert_org(db, "globex").await;
+        let bob = insert_member(db, &other.id, "bob@example.org").await;
+        CredentialRepo::insert_link(
+            db,
+            &TokenDigest::of("link-5"),
+            &bob.id,
+            "welcome",
+            at(0),
+            at(100),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            CredentialRepo::count_pending_links_in_subtree(db, &acme.path, at(6))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            CredentialRepo::count_pending_links_in_subtree(db, &acme.path, at(100))
+                .await
+                .unwrap(),
+            0,
+            "expired"
+        );
         CredentialRepo::delete_links(db, &ada.id).await.unwrap();
         assert_eq!(
             CredentialRepo::find_link(db, &pending, at(1))
@@ -2416,7 +2446,20 @@ mod contracts {
         assert_eq!(adas, expected);
         assert_eq!(
             PolicyRepo::find_admin_by_user(db, &bob.id).await.unwrap(),
-            vec![bobs]
+            vec![bobs.clone()]
+        );
+        let mut over = PolicyRepo::find_admin_by_orgs(db, std::slice::from_ref(&acme.id))
+            .await
+            .unwrap();
+        over.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        let mut expected = vec![over_acme.clone(), bobs];
+        expected.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        assert_eq!(over, expected);
+        assert!(
+            PolicyRepo::find_admin_by_orgs(db, &[])
+                .await
+                .unwrap()
+                .is_empty()
         );
         assert_conflict(
             PolicyRepo::insert_admin(db, &over_acme).await,

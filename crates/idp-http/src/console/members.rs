@@ -206,12 +206,13 @@ pub(crate) use open;
 
 macro_rules! org_or_respond {
     ($state:expr, $console:expr, $req:expr, $slug:expr, $area:expr) => {
-        match org_for(&$state, &$console, &$req, $slug, $area).await? {
+        match $crate::console::members::org_for(&$state, &$console, &$req, $slug, $area).await? {
             Ok(org) => org,
             Err(response) => return Ok(response),
         }
     };
 }
+pub(crate) use org_or_respond;
 
 async fn list(
     state: aw::Data<AppState>,

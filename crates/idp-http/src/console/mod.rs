@@ -3,10 +3,18 @@
 //! they administer and only the areas they hold there; what they cannot do is not shown.
 //! Every page works with plain forms and links; filters and pages live in the URL.
 
+pub mod administrators;
+pub mod audit;
+pub mod authentication;
 pub mod clients;
+pub mod federation;
+pub mod keys;
+pub mod login_settings;
 pub mod member;
 pub mod members;
 pub mod orgs;
+pub mod security;
+pub mod settings;
 
 use crate::error::HttpError;
 use crate::routes::authorize::current_session;
@@ -31,6 +39,13 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     clients::configure(cfg);
     members::configure(cfg);
     member::configure(cfg);
+    authentication::configure(cfg);
+    security::configure(cfg);
+    login_settings::configure(cfg);
+    federation::configure(cfg);
+    administrators::configure(cfg);
+    audit::configure(cfg);
+    keys::configure(cfg);
 }
 
 async fn home() -> HttpResponse {

@@ -73,11 +73,11 @@ fn filter(q: &Query, org: &Organization) -> Result<AuditFilter, HttpError> {
     .map_err(HttpError::BadRequest)
 }
 
-fn encode_cursor(e: &AuditEvent) -> String {
+pub(crate) fn encode_cursor(e: &AuditEvent) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}.{}", e.event.occurred_at.as_micros(), e.id))
 }
 
-fn decode_cursor(text: &str) -> Result<AuditCursor, HttpError> {
+pub(crate) fn decode_cursor(text: &str) -> Result<AuditCursor, HttpError> {
     let raw = URL_SAFE_NO_PAD
         .decode(text)
         .ok()
@@ -194,6 +194,12 @@ pub async fn export_csv(
 ) -> Result<HttpResponse, HttpError> {
     let (actor, org, f) = prepare(&state, &req, &q, "audit_export").await?;
     record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
+    Ok(csv_response(&state, &org, f))
+}
+
+/// The filtered events as a streamed CSV download (the caller has checked permission and
+/// recorded the download).
+pub(crate) fn csv_response(state: &AppState, org: &Organization, f: AuditFilter) -> HttpResponse {
     let start = (Pages::new(state.stores.audit.clone(), f), true);
     let body = futures_util::stream::unfold(start, |(mut pages, header)| async move {
         let chunk = match pages.next().await {
@@ -208,14 +214,14 @@ pub async fn export_csv(
         };
         Some((chunk, (pages, false)))
     });
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, ExportFormat::Csv.content_type()))
         .insert_header((
             CONTENT_DISPOSITION,
             format!("attachment; filename=\"audit-{}.csv\"", org.slug),
         ))
         .insert_header((CACHE_CONTROL, "no-store"))
-        .streaming(body))
+        .streaming(body)
 }
 
 /// Rows an Excel sheet holds, the header included.
@@ -279,6 +285,16 @@ pub async fn export_xlsx(
 ) -> Result<HttpResponse, HttpError> {
     let (actor, org, f) = prepare(&state, &req, &q, "audit_export").await?;
     record_access(&state.stores, &actor, &req, &org, EventKind::Download, &q).await?;
+    xlsx_response(&state, &org, f).await
+}
+
+/// The filtered events as an Excel download (the caller has checked permission and
+/// recorded the download).
+pub(crate) async fn xlsx_response(
+    state: &AppState,
+    org: &Organization,
+    f: AuditFilter,
+) -> Result<HttpResponse, HttpError> {
     let file = tempfile::NamedTempFile::new().map_err(|e| HttpError::Internal(e.to_string()))?;
     let path = file.path().to_owned();
     let pages = Pages::new(state.stores.audit.clone(), f);
@@ -349,15 +365,34 @@ pub async fn request_export(
         .unwrap_or("csv")
         .parse()
         .map_err(|e: idp_core::client::UnknownValue| bad(&e.to_string()))?;
-    let (job, admin) = audit_jobs::request(
-        &state.stores,
+    let (id, to) = start_export(
+        &state,
         &actor,
         &web::origin(&req),
         &org,
-        format,
+        f,
         filter_json(&q, &org),
+        format,
     )
     .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(json!({"job_id": id, "format": format, "link_sent_to": to})))
+}
+
+/// Starts a background export of `f` for `actor` (permission already checked); answers
+/// the job's id and the address the link goes to.
+pub(crate) async fn start_export(
+    state: &AppState,
+    actor: &Actor,
+    origin: &idp_core::signin::Origin,
+    org: &Organization,
+    f: AuditFilter,
+    filter: serde_json::Value,
+    format: ExportFormat,
+) -> Result<(String, String), HttpError> {
+    let (job, admin) =
+        audit_jobs::request(&state.stores, actor, origin, org, format, filter).await?;
     let background = Background {
         stores: state.stores.clone(),
         dir: state.settings.export_dir(),
@@ -371,9 +406,7 @@ pub async fn request_export(
             tracing::error!(error = %e, "background audit export failed");
         }
     });
-    Ok(HttpResponse::Accepted()
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .json(json!({"job_id": id, "format": format, "link_sent_to": to})))
+    Ok((id, to))
 }
 
 /// What a background export needs once its request has been answered.

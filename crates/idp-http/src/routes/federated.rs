@@ -171,6 +171,11 @@ struct CallbackQuery {
     error: Option<String>,
     #[serde(default)]
     error_description: Option<String>,
+    /// Entra's answer when an administrator comes back from the admin-consent link.
+    #[serde(default)]
+    admin_consent: Option<String>,
+    #[serde(default)]
+    tenant: Option<String>,
 }
 
 /// An upstream error code as the audit log keeps it: short, plain.
@@ -190,6 +195,31 @@ async fn callback(
 ) -> Result<HttpResponse, HttpError> {
     let (provider, upstream) = provider_of(&path, &state)?;
     let origin = web::origin(&req);
+    // The console's admin-consent link comes back here (the redirect URI Entra knows).
+    if provider == Provider::Entra
+        && let Some(outcome) = idp_core::policy_edit::admin_consent_outcome(
+            query.admin_consent.as_deref(),
+            query.tenant.as_deref(),
+            query.error.as_deref(),
+        )
+    {
+        return match outcome {
+            idp_core::policy_edit::AdminConsent::Granted { tenant } => error_page(
+                StatusCode::OK,
+                "Consent granted",
+                &format!(
+                    "Microsoft Entra ID recorded your organization's consent (tenant {tenant}). Its members can now sign in with Microsoft without being asked one by one. You can close this page."
+                ),
+            ),
+            idp_core::policy_edit::AdminConsent::Refused { error } => error_page(
+                StatusCode::FORBIDDEN,
+                "Consent was not granted",
+                &format!(
+                    "Microsoft Entra ID did not record the consent ({error}). Open the link again and accept, signed in as an administrator of your organization's tenant."
+                ),
+            ),
+        };
+    }
     // Single use: a replayed or forged `state` finds nothing.
     let pending: Option<Pending> = web::take_json(&state, &pending_key(&query.state)).await?;
     let bound = web::federation_cookie_value(&state, &req).map(|c| TokenDigest::of(&c).to_hex());

@@ -1,0 +1,210 @@
+//! An organization's Login settings tab: password rules, expiry and history, lockout,
+//! idle sign-out and session lifetime, and whether members on leave may sign in. Each
+//! setting says whether it is set here or inherited (and from where), with a way back to
+//! the inherited value; values are typed in days, hours or minutes.
+
+use super::members::{open, org_or_respond};
+use super::settings::{Chain, refusal_text};
+use super::{Console, Frame, OrgTabs};
+use crate::error::HttpError;
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::authz::Permission;
+use idp_core::org::Organization;
+use idp_core::policy_edit::{self, NUMBER_SETTINGS, Source};
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/admin/orgs/{org}/login-settings", aw::get().to(show))
+        .route("/admin/orgs/{org}/login-settings", aw::post().to(save));
+}
+
+struct Row {
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    value: String,
+    now: String,
+    source: String,
+    here: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/login_settings.html")]
+struct LoginSettingsPage {
+    frame: Frame,
+    tabs: OrgTabs,
+    notice: Option<String>,
+    error: Option<String>,
+    version: String,
+    rows: Vec<Row>,
+    is_root: bool,
+    leave_choice: String,
+    leave_now: &'static str,
+    leave_source: String,
+    leave_here: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ShowQuery {
+    #[serde(default)]
+    done: String,
+}
+
+async fn show(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    query: aw::Query<ShowQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let console = open!(state, req);
+    let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
+    let notice = (!query.done.is_empty()).then(|| query.done.clone());
+    render(&state, &console, &org, StatusCode::OK, notice, None, None).await
+}
+
+async fn render(
+    state: &AppState,
+    console: &Console,
+    org: &Organization,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: Option<&[(String, String)]>,
+) -> Result<HttpResponse, HttpError> {
+    let chain = Chain::load(state, org).await?;
+    let typed_value =
+        |key: &str| typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
+    let rows = NUMBER_SETTINGS
+        .iter()
+        .map(|s| {
+            let source = policy_edit::source_of(&chain.settings, s.get);
+            let effective = (s.effective)(&chain.effective);
+            Row {
+                key: s.key,
+                label: s.label,
+                unit: s.unit.name(2),
+                value: typed_value(s.key)
+                    .unwrap_or_else(|| effective.map(|v| v.to_string()).unwrap_or_default()),
+                now: policy_edit::describe(s, effective),
+                source: chain.source_label(source),
+                here: source == Source::Here,
+            }
+        })
+        .collect();
+    let own = chain.own();
+    let leave_source = policy_edit::source_of(&chain.settings, |p| p.leave_of_absence_sign_in);
+    let leave_choice = typed_value("leave_of_absence_sign_in").unwrap_or_else(|| {
+        match own.leave_of_absence_sign_in {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "inherit",
+        }
+        .to_owned()
+    });
+    console.page(
+        status,
+        &LoginSettingsPage {
+            frame: console.frame(format!("Login settings of {}", org.name), "orgs"),
+            tabs: console.tabs(state, org, "Login settings").await?,
+            notice,
+            error,
+            version: chain.version.clone(),
+            rows,
+            is_root: org.is_root(),
+            leave_choice,
+            leave_now: if chain.effective.leave_of_absence_sign_in {
+                "may sign in"
+            } else {
+                "may not sign in"
+            },
+            leave_source: chain.source_label(leave_source),
+            leave_here: leave_source == Source::Here,
+        },
+    )
+}
+
+async fn save(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    form: aw::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, HttpError> {
+    let console = open!(state, req);
+    let form = form.into_inner();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let back = format!("/admin/orgs/{}/login-settings", path.as_str());
+    if let Some(stale) = console.stale_form(&state, &req, &field("csrf"), &back)? {
+        return Ok(stale);
+    }
+    let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
+    let chain = idp_core::policy::settings_chain(&state.stores, &org).await?;
+    let own = chain.last().cloned().unwrap_or_default();
+    let revert = field("revert");
+    let changes = if !revert.is_empty() {
+        // "Revert to inherited": this organization's own value goes, nothing else changes.
+        Ok(vec![(revert.clone(), String::new())])
+    } else {
+        let typed: Vec<(&'static str, String)> = NUMBER_SETTINGS
+            .iter()
+            .map(|s| (s.key, field(s.key)))
+            .collect();
+        policy_edit::number_changes(&chain, &typed, org.is_root()).and_then(|mut changes| {
+            changes.extend(policy_edit::switch_change(
+                "leave_of_absence_sign_in",
+                own.leave_of_absence_sign_in,
+                &field("leave_of_absence_sign_in"),
+            )?);
+            Ok(changes)
+        })
+    };
+    let error = match changes {
+        Err(e) => Some((StatusCode::BAD_REQUEST, super::sentence(&e.to_string()))),
+        Ok(changes) if changes.is_empty() => {
+            return Ok(web::see_other(&format!("{back}?done=Nothing+to+change.")));
+        }
+        Ok(changes) => match policy_edit::save_policy(
+            &state.stores,
+            &console.actor,
+            &web::origin(&req),
+            &org,
+            &field("version"),
+            &changes,
+            None,
+            &state.settings.welcome_links(),
+        )
+        .await
+        {
+            Ok(_) => {
+                let done = if revert.is_empty() {
+                    "Login settings saved."
+                } else {
+                    "Setting reverted to the inherited value."
+                };
+                return Ok(web::see_other(&format!(
+                    "{back}?done={}",
+                    url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
+                )));
+            }
+            Err(e) => Some(refusal_text(e)?),
+        },
+    };
+    let (status, text) = error.unwrap_or((StatusCode::BAD_REQUEST, String::new()));
+    render(
+        &state,
+        &console,
+        &org,
+        status,
+        None,
+        Some(text),
+        Some(&form),
+    )
+    .await
+}
