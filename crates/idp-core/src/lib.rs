@@ -14,6 +14,7 @@ pub mod federation;
 pub mod ids;
 pub mod jose;
 pub mod keyring;
+pub mod members_io;
 pub mod mfa;
 pub mod oidc;
 pub mod org;
