@@ -5,6 +5,7 @@ pub mod caches;
 pub mod cli;
 pub mod cors;
 pub mod error;
+pub mod members_files;
 pub mod oauth;
 pub mod pages;
 pub mod routes;

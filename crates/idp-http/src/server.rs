@@ -102,6 +102,18 @@ pub async fn run(
             }
         })
     });
+    // Imports waiting to be applied, or left by a node that stopped, are taken up here.
+    let imports = {
+        let state = data.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            let links = state.settings.welcome_links();
+            loop {
+                tick.tick().await;
+                routes::members_io_api::run_waiting(&state.stores, &links).await;
+            }
+        })
+    };
     let handle = server.handle();
     tokio::spawn(async move {
         shutdown.await;
@@ -110,6 +122,7 @@ pub async fn run(
     });
     let result = server.await;
     key_reload.abort();
+    imports.abort();
     if let Some(r) = retention {
         r.abort();
     }
