@@ -652,3 +652,109 @@ book.save(sys.argv[1])
     let members = idp.cli(&["user", "list", "--org", "acme", "--json"]);
     assert_eq!(members.as_array().unwrap().len(), 2, "nothing was created");
 }
+
+/// A node stopped in the middle of an apply: after a restart the import goes on from
+/// the first row not done, and every row is applied exactly once.
+#[tokio::test]
+async fn an_import_goes_on_after_its_node_stops() {
+    let env = [
+        ("IDP_IMPORTS__LEASE_SECS", "2"),
+        ("IDP_IMPORTS__CHECK_SECS", "1"),
+    ];
+    let idp = Idp::start_with(&env).await;
+    idp.member("acme", ADMIN, ADMIN_PASSWORD, &["--super-admin"]);
+    let admin = admin_session(&idp).await;
+    const ROWS: u64 = 3000;
+    let mut file = String::from("email,name,email_login_enabled\r\n");
+    for i in 0..ROWS {
+        file.push_str(&format!("new{i}@example.com,New {i},N\r\n"));
+    }
+    let (status, _, body) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/admin/api/orgs/acme/members/import?file_name=new.csv",
+        Some((file.into_bytes(), "text/csv")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let answer = json(&body);
+    let import = answer["import_id"].as_str().unwrap().to_owned();
+    let (status, _, _) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/admin/api/orgs/acme/members/import/apply",
+        Some((
+            serde_json::json!({"import_id": import, "digest": answer["digest"]})
+                .to_string()
+                .into_bytes(),
+            "application/json",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let status_path = format!("/admin/api/import-jobs/{import}");
+    let processed = loop {
+        let (_, _, body) = send(&admin, reqwest::Method::GET, &status_path, None).await;
+        let job = json(&body);
+        let n = job["processed"].as_u64().unwrap();
+        if n > 0 {
+            break n;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    // The node dies (SIGKILL) part-way.
+    let Idp {
+        server,
+        env: owned,
+        base,
+        user_id,
+        _dir,
+    } = idp;
+    let (port, dir) = (server.port(), server.dir.clone());
+    drop(server);
+    let refs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let server = support::Server::start_on(&dir, &refs, port).await;
+    let idp = Idp {
+        server,
+        env: owned.clone(),
+        base,
+        user_id,
+        _dir,
+    };
+    let (_, _, body) = send(&admin, reqwest::Method::GET, &status_path, None).await;
+    let interrupted = json(&body);
+    assert!(
+        interrupted["processed"].as_u64().unwrap() < ROWS,
+        "the import was still running when its node stopped ({processed} then {interrupted})"
+    );
+    let job = finished(&admin, &import).await;
+    assert_eq!(job["processed"], ROWS);
+    assert_eq!(job["applied"], ROWS);
+    assert_eq!(job["conflicts"], 0);
+    let members = idp.cli(&["user", "list", "--org", "acme", "--json"]);
+    assert_eq!(members.as_array().unwrap().len() as u64, ROWS + 2);
+    let events = idp.cli(&[
+        "audit",
+        "search",
+        "--org",
+        "acme",
+        "--activity",
+        "member_change",
+        "--limit",
+        "10000",
+        "--json",
+    ]);
+    let created = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "create" && e["detail"]["import"] == import.as_str())
+        .count() as u64;
+    assert_eq!(
+        created, ROWS,
+        "every row applied once, with its audit event"
+    );
+}

@@ -1047,7 +1047,12 @@ async fn import_members(
             &report.digest,
         )
         .await?;
-        crate::routes::members_io_api::run_waiting(&wired.stores, &settings.welcome_links()).await;
+        crate::routes::members_io_api::run_waiting(
+            &wired.stores,
+            &settings.welcome_links(),
+            settings.import_lease(),
+        )
+        .await;
         applied = wired.stores.members_io.find_import(&run.import_id).await?;
     }
     if json_out {

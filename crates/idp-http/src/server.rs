@@ -106,11 +106,15 @@ pub async fn run(
     let imports = {
         let state = data.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
-            let links = state.settings.welcome_links();
+            let every = std::time::Duration::from_secs(state.settings.imports.check_secs.max(1));
+            let mut tick = tokio::time::interval(every);
+            let (links, lease) = (
+                state.settings.welcome_links(),
+                state.settings.import_lease(),
+            );
             loop {
                 tick.tick().await;
-                routes::members_io_api::run_waiting(&state.stores, &links).await;
+                routes::members_io_api::run_waiting(&state.stores, &links, lease).await;
             }
         })
     };

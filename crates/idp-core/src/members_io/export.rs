@@ -15,6 +15,9 @@ use crate::ports::{StoreError, Stores};
 use crate::records::{LoginMethodKind, User};
 use crate::signin::Origin;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 
 /// Members read per page.
 pub const PAGE: u32 = 500;
@@ -98,13 +101,15 @@ pub async fn start(
     })
 }
 
+type PageRead = Pin<Box<dyn Future<Output = Result<Vec<ExportMember>, StoreError>> + Send>>;
+
 /// The members of a scope, a keyset page at a time: memory stays flat whatever their
-/// number.
+/// number. While the caller writes one page, the next is already being read.
 pub struct Pages {
     stores: Stores,
     scope: Scope,
-    after: Option<UserId>,
-    done: bool,
+    ahead: Option<PageRead>,
+    started: bool,
 }
 
 impl Pages {
@@ -112,8 +117,8 @@ impl Pages {
         Self {
             stores,
             scope,
-            after: None,
-            done: false,
+            ahead: None,
+            started: false,
         }
     }
 
@@ -121,21 +126,34 @@ impl Pages {
         &self.scope
     }
 
+    fn read(&self, after: Option<UserId>) -> PageRead {
+        let repo = self.stores.members_io.clone();
+        let path = self.scope.org.path.clone();
+        let only = (!self.scope.subtree).then(|| self.scope.org.id.clone());
+        Box::pin(async move {
+            repo.export_page(&path, only.as_ref(), after.as_ref(), PAGE)
+                .await
+        })
+    }
+
     /// The next page, or `None` after the last.
     pub async fn next(&mut self) -> Result<Option<Vec<ExportMember>>, StoreError> {
-        if self.done {
-            return Ok(None);
+        let current = match self.ahead.take() {
+            Some(read) => read,
+            None if !self.started => self.read(None),
+            None => return Ok(None),
+        };
+        self.started = true;
+        let page = current.await?;
+        if page.len() == PAGE as usize {
+            let mut ahead = self.read(page.last().map(|m| m.user.id.clone()));
+            // One poll sets the read going on the store's own thread.
+            let first = std::future::poll_fn(|cx| Poll::Ready(ahead.as_mut().poll(cx))).await;
+            if let Poll::Ready(done) = first {
+                ahead = Box::pin(std::future::ready(done));
+            }
+            self.ahead = Some(ahead);
         }
-        let only = (!self.scope.subtree).then_some(&self.scope.org.id);
-        let page = self
-            .stores
-            .members_io
-            .export_page(&self.scope.org.path, only, self.after.as_ref(), PAGE)
-            .await?;
-        if page.len() < PAGE as usize {
-            self.done = true;
-        }
-        self.after = page.last().map(|m| m.user.id.clone());
         if page.is_empty() {
             return Ok(None);
         }

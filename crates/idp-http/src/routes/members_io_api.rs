@@ -22,9 +22,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-/// How long a node holds an import before another may take it over.
-pub const IMPORT_LEASE: Duration = Duration::from_secs(30);
-
 #[derive(Deserialize)]
 pub struct ExportQuery {
     #[serde(default)]
@@ -263,7 +260,11 @@ pub async fn apply(
     if org.id != queued.org_id {
         tracing::info!(import = %queued.id, "import applied through another organization's path");
     }
-    spawn_runner(state.stores.clone(), state.settings.welcome_links());
+    spawn_runner(
+        state.stores.clone(),
+        state.settings.welcome_links(),
+        state.settings.import_lease(),
+    );
     Ok(HttpResponse::Accepted()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(
@@ -342,9 +343,9 @@ fn node_name() -> &'static str {
 }
 
 /// Applies waiting imports on this node until none is left.
-pub async fn run_waiting(stores: &Stores, links: &Links) {
+pub async fn run_waiting(stores: &Stores, links: &Links, lease: Duration) {
     loop {
-        match job::run_next(stores, node_name(), IMPORT_LEASE, links).await {
+        match job::run_next(stores, node_name(), lease, links).await {
             Ok(Some(j)) => tracing::info!(import = %j.id, status = %j.status, applied = j.applied,
                 conflicts = j.conflicts, "member import ran"),
             Ok(None) => return,
@@ -356,6 +357,6 @@ pub async fn run_waiting(stores: &Stores, links: &Links) {
     }
 }
 
-fn spawn_runner(stores: Stores, links: Links) {
-    tokio::spawn(async move { run_waiting(&stores, &links).await });
+fn spawn_runner(stores: Stores, links: Links, lease: Duration) {
+    tokio::spawn(async move { run_waiting(&stores, &links, lease).await });
 }
