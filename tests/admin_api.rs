@@ -406,3 +406,475 @@ async fn saving_an_allow_list_that_excludes_yourself_needs_confirmation() {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// A super administrator of `acme`, signed in.
+async fn root(idp: &Idp) -> Admin {
+    idp.member(
+        "acme",
+        "chief@example.com",
+        "keeper of every tree",
+        &["--super-admin"],
+    );
+    Admin::sign_in(idp, "chief@example.com", "keeper of every tree").await
+}
+
+fn slugs(body: &Value) -> Vec<(String, u64)> {
+    body["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["slug"].as_str().unwrap().to_owned(),
+                o["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn organizations_are_created_renamed_moved_and_deleted_through_the_api() {
+    let idp = Idp::start().await;
+    let admin = root(&idp).await;
+    for (parent, name, slug) in [
+        ("acme", "Sales", "sales"),
+        ("sales", "EMEA", "emea"),
+        ("acme", "Support", "support"),
+    ] {
+        let (status, body) = admin
+            .call(
+                "POST",
+                "/admin/api/orgs",
+                Some(serde_json::json!({"parent": parent, "name": name, "slug": slug})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["slug"], slug);
+    }
+    // Bad input changes nothing.
+    for bad in [
+        serde_json::json!({"parent": "acme", "name": "Twice", "slug": "sales"}),
+        serde_json::json!({"parent": "acme", "name": "  "}),
+        serde_json::json!({"parent": "nowhere", "name": "Lost"}),
+        serde_json::json!({"parent": "acme", "name": "Typo", "slgu": "typo"}),
+    ] {
+        let (status, body) = admin.call("POST", "/admin/api/orgs", Some(bad)).await;
+        assert!(status.is_client_error(), "{status} {body}");
+        assert!(body["error"].is_string(), "{body}");
+    }
+
+    let (status, body) = admin.call("GET", "/admin/api/orgs", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut tree = slugs(&body);
+    tree.sort();
+    assert_eq!(
+        tree,
+        [
+            ("acme".into(), 0),
+            ("emea".into(), 2),
+            ("sales".into(), 1),
+            ("support".into(), 1)
+        ]
+    );
+    let acme = &body["organizations"][0];
+    assert_eq!(acme["slug"], "acme", "path order starts at the root");
+    assert_eq!(acme["members"], 2);
+    assert_eq!(acme["sub_orgs"], 2);
+    let (_, body) = admin.call("GET", "/admin/api/orgs?q=EMEA", None).await;
+    let mut found = slugs(&body);
+    found.sort();
+    assert_eq!(
+        found,
+        [("acme".into(), 0), ("emea".into(), 2), ("sales".into(), 1)]
+    );
+
+    // Sales moves under Support with EMEA, and is renamed, in one call.
+    let (status, body) = admin
+        .call(
+            "PATCH",
+            "/admin/api/orgs/sales",
+            Some(serde_json::json!({"parent": "support", "name": "Sales & Marketing"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "Sales & Marketing");
+    let (_, body) = admin.call("GET", "/admin/api/orgs", None).await;
+    let nodes = body["organizations"].as_array().unwrap();
+    let node = |slug: &str| nodes.iter().find(|o| o["slug"] == slug).unwrap().clone();
+    assert_eq!(node("emea")["depth"], 3);
+    assert!(
+        node("emea")["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(node("support")["path"].as_str().unwrap())
+    );
+    assert_eq!(
+        idp.audit_events("organization_change").len(),
+        6,
+        "3 made, 1 moved, 1 renamed, 1 root"
+    );
+
+    for (org, parent, why) in [
+        ("acme", "support", "main organization"),
+        ("sales", "emea", "own sub-organizations"),
+        ("sales", "sales", "itself"),
+    ] {
+        let (status, body) = admin
+            .call(
+                "PATCH",
+                &format!("/admin/api/orgs/{org}"),
+                Some(serde_json::json!({"parent": parent})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{why}: {body}");
+    }
+    let (status, body) = admin
+        .call(
+            "PATCH",
+            "/admin/api/orgs/sales",
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let (status, body) = admin.call("DELETE", "/admin/api/orgs/sales", None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("sub-organizations"),
+        "{body}"
+    );
+    let (status, body) = admin.call("DELETE", "/admin/api/orgs/acme", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = admin.call("DELETE", "/admin/api/orgs/emea", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = admin.call("GET", "/admin/api/orgs/emea/policy", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let deleted: Vec<Value> = idp
+        .audit_events("organization_change")
+        .into_iter()
+        .filter(|e| e["event"] == "delete")
+        .collect();
+    assert_eq!(deleted.len(), 1, "recorded on the parent's chain");
+}
+
+#[tokio::test]
+async fn an_organization_administrator_manages_members_of_their_subtree_only() {
+    let idp = Idp::start().await;
+    for (slug, name, parent) in [
+        ("north", "Acme North", "acme"),
+        ("south", "Acme South", "acme"),
+        ("north-east", "Acme North East", "north"),
+    ] {
+        idp.cli(&[
+            "org", "create", "--name", name, "--slug", slug, "--parent", parent, "--json",
+        ]);
+    }
+    let nora = idp.member("north", "nora@example.com", "north pole expedition", &[]);
+    idp.cli_text(&[
+        "user",
+        "grant-admin",
+        "--org",
+        "north",
+        "--email",
+        "nora@example.com",
+        "--permission",
+        "members",
+    ]);
+    let admin = Admin::sign_in(&idp, "nora@example.com", "north pole expedition").await;
+
+    let (status, body) = admin.call("GET", "/admin/api/orgs", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut seen = slugs(&body);
+    seen.sort();
+    assert_eq!(seen, [("north".into(), 0), ("north-east".into(), 1)]);
+    let (status, _) = admin
+        .call(
+            "POST",
+            "/admin/api/orgs",
+            Some(serde_json::json!({"parent": "south", "name": "Not mine"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, body) = admin
+        .call(
+            "POST",
+            "/admin/api/orgs/north/members",
+            Some(serde_json::json!({"email": "Neil@Example.com", "name": "Neil"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["welcome_email_sent"], false);
+    let neil = body["member"].clone();
+    assert_eq!(neil["email"], "neil@example.com");
+    let (status, _) = admin
+        .call(
+            "POST",
+            "/admin/api/orgs/north/members",
+            Some(serde_json::json!({"email": "neil@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "the same address twice");
+    let (status, _) = admin
+        .call(
+            "POST",
+            "/admin/api/orgs/south/members",
+            Some(serde_json::json!({"email": "sid@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A change made from a stale read is refused and says who changed it when.
+    let neil_path = format!("/admin/api/members/{}", neil["id"].as_str().unwrap());
+    let (status, renamed) = admin
+        .call(
+            "PATCH",
+            &neil_path,
+            Some(serde_json::json!({"name": "Neil A.", "expected_updated_at": neil["updated_at"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
+    assert_eq!(renamed["name"], "Neil A.");
+    let (status, body) = admin
+        .call(
+            "PATCH",
+            &neil_path,
+            Some(serde_json::json!({"name": "Neil B.", "expected_updated_at": neil["updated_at"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["updated_by"], "nora@example.com");
+    assert_eq!(body["updated_at"], renamed["updated_at"]);
+    assert!(body["error"].as_str().unwrap().contains("reload"), "{body}");
+    let (_, now) = admin.call("GET", &neil_path, None).await;
+    assert_eq!(now["name"], "Neil A.", "nothing changed");
+
+    // Moves stay within what she administers.
+    let (status, _) = admin
+        .call(
+            "PATCH",
+            &neil_path,
+            Some(serde_json::json!({"org": "south"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, moved) = admin
+        .call(
+            "PATCH",
+            &neil_path,
+            Some(serde_json::json!({"org": "north-east", "expected_updated_at": renamed["updated_at"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_ne!(moved["org_id"], neil["org_id"]);
+
+    let (status, body) = admin
+        .call(
+            "DELETE",
+            &format!("/admin/api/members/{}", nora["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = admin
+        .call(
+            "DELETE",
+            &format!("/admin/api/members/{}", idp.user_id),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "Ada is outside her subtree");
+    let (status, _) = admin.call("DELETE", &neil_path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = admin.call("GET", &neil_path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let deletions: Vec<Value> = idp
+        .audit_events("member_change")
+        .into_iter()
+        .filter(|e| e["event"] == "delete")
+        .collect();
+    assert_eq!(deletions.len(), 1, "{deletions:?}");
+    assert_eq!(deletions[0]["target_user_id"], neil["id"]);
+    assert_eq!(
+        deletions[0]["detail"]["before"]["email"],
+        "neil@example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_member_is_signed_out_and_nobody_deletes_themselves() {
+    let idp = Idp::start().await;
+    let ada = idp.browser();
+    ada.sign_in_directly().await;
+    let r = ada.get("/account").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let admin = root(&idp).await;
+    let (status, body) = admin
+        .call(
+            "DELETE",
+            &format!("/admin/api/members/{}", idp.user_id),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let r = ada.get("/account").await;
+    assert_ne!(r.status(), StatusCode::OK, "her session ended");
+    let deleted = idp.audit_events("member_change");
+    assert!(
+        deleted
+            .iter()
+            .any(|e| e["event"] == "delete" && e["target_user_id"] == idp.user_id.as_str()),
+        "{deleted:?}"
+    );
+    let me = admin
+        .call("GET", "/admin/api/orgs/acme/members", None)
+        .await
+        .1["members"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = admin
+        .call("DELETE", &format!("/admin/api/members/{me}"), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not yourself: {body}");
+}
+
+/// A client credentials token for `id`, or the error status.
+async fn client_token(idp: &Idp, id: &str, secret: &str) -> Result<Value, StatusCode> {
+    let r = reqwest::Client::new()
+        .post(idp.url("/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    if r.status() == StatusCode::OK {
+        Ok(r.json().await.unwrap())
+    } else {
+        Err(r.status())
+    }
+}
+
+#[tokio::test]
+async fn applications_are_registered_edited_rotated_and_deleted_and_each_change_takes_effect_at_once()
+ {
+    let idp = Idp::start().await;
+    let admin = root(&idp).await;
+    let (status, body) = admin
+        .call(
+            "POST",
+            "/admin/api/clients",
+            Some(serde_json::json!({"org": "acme", "name": "Billing",
+                                    "grant_types": ["client_credentials"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["client"]["id"].as_str().unwrap().to_owned();
+    let first = body["client_secret"].as_str().unwrap().to_owned();
+    assert_eq!(body["client"]["has_secret"], true);
+    assert!(client_token(&idp, &id, &first).await.is_ok());
+
+    let (status, body) = admin
+        .call("POST", &format!("/admin/api/clients/{id}/secret"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let second = body["client_secret"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    assert_eq!(
+        client_token(&idp, &id, &first).await.unwrap_err(),
+        StatusCode::UNAUTHORIZED,
+        "the old secret stops working at once"
+    );
+    assert!(client_token(&idp, &id, &second).await.is_ok());
+
+    let (status, body) = admin
+        .call(
+            "PATCH",
+            &format!("/admin/api/clients/{id}"),
+            Some(serde_json::json!({"name": "Billing v2", "access_token_ttl_secs": 120})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "Billing v2");
+    let token = client_token(&idp, &id, &second).await.unwrap();
+    assert_eq!(token["expires_in"], 120, "the new lifetime applies at once");
+    // A change the rules refuse saves nothing.
+    let (status, body) = admin
+        .call(
+            "PATCH",
+            &format!("/admin/api/clients/{id}"),
+            Some(
+                serde_json::json!({"name": "Broken", "grant_types": ["authorization_code"],
+                                    "redirect_uris": ["http://billing.example/cb"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = admin
+        .call(
+            "PATCH",
+            &format!("/admin/api/clients/{id}"),
+            Some(serde_json::json!({"access_token_ttl_secs": null})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "Billing v2");
+    assert_eq!(body["access_token_ttl_secs"], Value::Null);
+
+    let (status, body) = admin.call("GET", "/admin/api/clients?org=acme", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id.as_str())
+    );
+    let changes = idp.audit_events("client_change");
+    assert_eq!(changes.len(), 4, "made, rotated, edited twice: {changes:?}");
+    assert!(
+        !format!("{changes:?}").contains(&second),
+        "never the secret"
+    );
+
+    let (status, _) = admin
+        .call("DELETE", &format!("/admin/api/clients/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        client_token(&idp, &id, &second).await.unwrap_err(),
+        StatusCode::UNAUTHORIZED,
+        "gone at once"
+    );
+    let (status, _) = admin
+        .call("DELETE", &format!("/admin/api/clients/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Without the clients area, no applications.
+    idp.member("acme", "mia@example.com", "members only, please", &[]);
+    idp.cli_text(&[
+        "user",
+        "grant-admin",
+        "--org",
+        "acme",
+        "--email",
+        "mia@example.com",
+        "--permission",
+        "members",
+    ]);
+    let mia = Admin::sign_in(&idp, "mia@example.com", "members only, please").await;
+    let (status, _) = mia.call("GET", "/admin/api/clients", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = mia
+        .call(
+            "POST",
+            "/admin/api/clients",
+            Some(serde_json::json!({"org": "acme", "name": "Sneaky", "grant_types": ["client_credentials"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

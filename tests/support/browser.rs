@@ -236,6 +236,278 @@ impl Browser {
     }
 }
 
+/// An XPath string literal for `text`.
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// Finding and using controls by their role and accessible name, as a person (or a
+/// screen reader) would: visible text, `aria-label`, or the `<label>` of a field.
+impl Browser {
+    async fn by_xpath(&self, what: &str, xpath: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(xpath))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => panic!(
+                "no {what} on {}: {e}\n{}",
+                self.current_url().await,
+                self.visible_text().await
+            ),
+        }
+    }
+
+    /// The button named `name` (its text, `aria-label` or value).
+    pub async fn button(&self, name: &str) -> fantoccini::elements::Element {
+        let n = xpath_literal(name);
+        let xpath = format!(
+            "//button[normalize-space(.)={n} or @aria-label={n}] | //input[(@type='submit' or @type='button') and (@value={n} or @aria-label={n})]"
+        );
+        self.by_xpath(&format!("button {name:?}"), &xpath).await
+    }
+
+    /// Clicks the button named `name` and waits for the page it leads to.
+    pub async fn click_button(&self, name: &str) {
+        let button = self.button(name).await;
+        let before = self.page_root().await;
+        button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click button {name:?}: {e}"));
+        self.wait_for_next_page(before, name).await;
+    }
+
+    async fn page_root(&self) -> fantoccini::elements::Element {
+        self.find("html").await
+    }
+
+    /// Waits until the page that held `before` is gone and the next one has loaded.
+    async fn wait_for_next_page(&self, before: fantoccini::elements::Element, what: &str) {
+        let deadline = Instant::now() + WAIT;
+        while before.tag_name().await.is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "{what:?} did not lead to another page within {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        while self
+            .client
+            .execute("return document.readyState", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .as_deref()
+            != Some("complete")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the page after {what:?} did not load"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Whether a button named `name` is on the page now (no waiting).
+    pub async fn has_button(&self, name: &str) -> bool {
+        let n = xpath_literal(name);
+        let xpath = format!(
+            "//button[normalize-space(.)={n} or @aria-label={n}] | //input[(@type='submit' or @type='button') and (@value={n} or @aria-label={n})]"
+        );
+        !self
+            .client
+            .find_all(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    }
+
+    /// Follows the link named `name`.
+    pub async fn click_link(&self, name: &str) {
+        let n = xpath_literal(name);
+        let xpath = format!("//a[normalize-space(.)={n} or @aria-label={n}]");
+        let link = self.by_xpath(&format!("link {name:?}"), &xpath).await;
+        let before = self.page_root().await;
+        link.click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot follow link {name:?}: {e}"));
+        self.wait_for_next_page(before, name).await;
+    }
+
+    /// Whether a link named `name` is on the page now (no waiting).
+    pub async fn has_link(&self, name: &str) -> bool {
+        let n = xpath_literal(name);
+        let xpath = format!("//a[normalize-space(.)={n} or @aria-label={n}]");
+        !self
+            .client
+            .find_all(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    }
+
+    /// The form control labelled `label`: by `<label for>`, a wrapping `<label>`, or
+    /// `aria-label`.
+    pub async fn field(&self, label: &str) -> fantoccini::elements::Element {
+        let l = xpath_literal(label);
+        let xpath = format!(
+            "//*[@id=//label[normalize-space(.)={l}]/@for] | //label[normalize-space(.)={l}]//*[self::input or self::select or self::textarea] | //*[(self::input or self::select or self::textarea) and @aria-label={l}]"
+        );
+        self.by_xpath(&format!("field labelled {label:?}"), &xpath)
+            .await
+    }
+
+    /// Clears the field labelled `label` and types `text` into it.
+    pub async fn fill_field(&self, label: &str, text: &str) {
+        let field = self.field(label).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("cannot clear {label:?}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {label:?}: {e}"));
+    }
+
+    /// Chooses the option named `option` in the drop-down labelled `label`.
+    pub async fn select_option(&self, label: &str, option: &str) {
+        let select = self.field(label).await;
+        let o = xpath_literal(option);
+        let choice = select
+            .find(Locator::XPath(&format!(
+                ".//option[normalize-space(.)={o}]"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("no option {option:?} in {label:?}: {e}"));
+        choice
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {option:?} in {label:?}: {e}"));
+    }
+
+    /// Ticks the checkbox (or radio button) labelled `label`, if it is not ticked.
+    pub async fn check(&self, label: &str) {
+        let field = self.field(label).await;
+        let on = field.prop("checked").await.ok().flatten();
+        if on.as_deref() != Some("true") {
+            field
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("cannot tick {label:?}: {e}"));
+        }
+    }
+
+    /// The text a person sees on the page.
+    pub async fn visible_text(&self) -> String {
+        self.client
+            .execute(
+                "return document.body ? document.body.innerText : ''",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// Whether the page shows `text`.
+    pub async fn has_text(&self, text: &str) -> bool {
+        self.visible_text().await.contains(text)
+    }
+
+    /// The page's first heading.
+    pub async fn heading(&self) -> String {
+        self.text("h1").await
+    }
+
+    /// Sets the window's width (and a tall height), to try a page as a phone shows it.
+    pub async fn set_width(&self, width: u32) {
+        self.client
+            .set_window_size(width, 1600)
+            .await
+            .unwrap_or_else(|e| panic!("cannot resize the window to {width}: {e}"));
+    }
+
+    /// Runs axe-core (`IDP_TEST_AXE`: the path of `axe.min.js`) on the page and fails the
+    /// test on any serious or critical violation; also checks that the page does not
+    /// scroll sideways at the current width. Without `IDP_TEST_AXE` the check is skipped
+    /// with a `SKIPPED:` line, or fails when `IDP_TEST_REQUIRE_BACKENDS=1`.
+    pub async fn axe_check(&self, page: &str) {
+        let Some(path) = crate::support::backend_url("IDP_TEST_AXE", page) else {
+            return;
+        };
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read axe-core at {path}: {e}"));
+        self.client
+            .execute(&source, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("cannot load axe-core into {page}: {e}"));
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {resultTypes: ['violations']})\
+                   .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,\
+                     nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))\
+                   .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe-core did not run on {page}: {e}"));
+        let bad: Vec<&Value> = result
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            bad.is_empty(),
+            "accessibility violations on {page} ({}):\n{}",
+            self.current_url().await,
+            serde_json::to_string_pretty(&bad).unwrap_or_default()
+        );
+        let overflow = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0);
+        if overflow > 1 {
+            let wide = self
+                .client
+                .execute(
+                    "const w = document.documentElement.clientWidth;\
+                     return [...document.querySelectorAll('body *')]\
+                       .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap *'))\
+                       .slice(0, 8).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className)\
+                       .concat(['inner ' + window.innerWidth, 'client ' + w, 'scroll ' + document.documentElement.scrollWidth]);",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
+            panic!("{page} scrolls sideways by {overflow} px at this width; too wide: {wide}");
+        }
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         // Drop cannot await, so end the session with a plain blocking request: Chromium

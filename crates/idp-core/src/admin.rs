@@ -69,16 +69,75 @@ pub enum AdminError {
     PasswordLength { min: usize, max: usize },
     #[error("{0}")]
     InvalidClient(&'static str),
+    #[error("email and password sign-in is off for {0}; turn it on under Authentication first")]
+    EmailLoginOff(String),
+    #[error("choose the organization to move the members to")]
+    MoveTargetMissing,
+    #[error("one action can change at most {limit} members; narrow the selection")]
+    TooMany { limit: usize },
     #[error("the first-run link is unknown, used or expired")]
     BootstrapLinkInvalid,
     #[error("a super administrator already exists")]
     AlreadyBootstrapped,
+    #[error("{0}")]
+    OrgMove(&'static str),
+    #[error("the main organization cannot be deleted")]
+    CannotDeleteRoot,
+    #[error("this organization still has {0}; move or delete them first")]
+    OrgNotEmpty(String),
+    #[error("{}, reload and try again", stale_sentence(by.as_deref(), *at))]
+    Stale {
+        /// Who made the change, when the audit log says (name or address).
+        by: Option<String>,
+        at: crate::clock::Timestamp,
+    },
+    #[error("an authenticator secret can be imported only with the idp command")]
+    TotpImportCliOnly,
+    #[error("a name must be at most {0} characters, without control characters")]
+    MemberName(usize),
+    #[error("only a super administrator can delete a super administrator")]
+    SuperAdminOnly,
+    #[error("you cannot delete yourself")]
+    CannotDeleteYourself,
+    #[error("this is the last super administrator; make another one first")]
+    LastSuperAdmin,
+    #[error("{0}")]
+    ClientSecret(&'static str),
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Ephemeral(#[from] EphemeralError),
+}
+
+/// An error text as a sentence: capitalized, with a full stop.
+pub fn sentence(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(text.len() + 1);
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    let mut chars = text.chars();
+    match chars.next() {
+        // An address or a name written in code keeps its spelling.
+        Some(first) if !first_word.contains(['@', '_', '/']) => {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        _ => out.push_str(text),
+    }
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+fn stale_sentence(by: Option<&str>, at: crate::clock::Timestamp) -> String {
+    match by {
+        Some(who) => format!("changed by {who} at {}", at.to_rfc3339()),
+        None => format!("changed at {}", at.to_rfc3339()),
+    }
 }
 
 /// Length bounds every password meets. Organizations raise the floor (never lower it).
@@ -115,7 +174,7 @@ pub async fn resolve_org(stores: &Stores, id_or_slug: &str) -> Result<Organizati
 }
 
 /// An event by `by`, from `origin`.
-fn actor_event(
+pub(crate) fn actor_event(
     org: &OrgId,
     by: &Actor,
     origin: &Origin,
@@ -638,7 +697,7 @@ pub(crate) fn personal_access(
 }
 
 /// The fields of a member an administrator reads.
-const MEMBER_FIELDS: [&str; 6] = [
+pub(crate) const MEMBER_FIELDS: [&str; 6] = [
     "email",
     "name",
     "status",
@@ -726,6 +785,7 @@ pub async fn resolve_member(stores: &Stores, org: &str, email: &str) -> Result<U
         .ok_or_else(|| AdminError::UnknownMember(email.to_string()))
 }
 
+/// Creates an organization, for the command line and the first-run page.
 pub async fn create_org(
     stores: &Stores,
     name: &str,
@@ -736,12 +796,35 @@ pub async fn create_org(
         Some(p) => Some(resolve_org(stores, p).await?),
         None => None,
     };
-    let org = Organization::new(name, slug, parent.as_ref(), stores.clock.now())?;
+    insert_org(
+        stores,
+        &Actor::Operator,
+        &Origin::default(),
+        parent.as_ref(),
+        name,
+        slug,
+    )
+    .await
+}
+
+/// The one way an organization is made: checked, then saved with its record. The
+/// caller has checked `by`'s permission over `parent`.
+pub(crate) async fn insert_org(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    parent: Option<&Organization>,
+    name: &str,
+    slug: Option<&str>,
+) -> Result<Organization, AdminError> {
+    let org = Organization::new(name, slug, parent, stores.clock.now())?;
     if stores.orgs.find_by_slug(&org.slug).await?.is_some() {
         return Err(AdminError::DuplicateSlug(org.slug));
     }
-    let mut event = system_event(
+    let mut event = actor_event(
         &org.id,
+        by,
+        origin,
         ActivityType::OrganizationChange,
         EventKind::Create,
         InfoType::Other,
@@ -777,12 +860,36 @@ pub async fn create_member(
     master_key: &MasterKey,
     member: NewMember,
 ) -> Result<User, AdminError> {
+    insert_member(
+        stores,
+        Some(master_key),
+        &Actor::Operator,
+        &Origin::default(),
+        member,
+        true,
+    )
+    .await
+}
+
+/// The one way a member is made: checked, then saved with their credentials and the
+/// record of it. The caller has checked `by`'s permission over the organization.
+pub(crate) async fn insert_member(
+    stores: &Stores,
+    master_key: Option<&MasterKey>,
+    by: &Actor,
+    origin: &Origin,
+    member: NewMember,
+    email_login: bool,
+) -> Result<User, AdminError> {
     let email = Email::parse(&member.email)?;
     let totp_secret = member
         .totp_secret
         .as_deref()
         .map(TotpSecret::parse_base32)
         .transpose()?;
+    if totp_secret.is_some() && master_key.is_none() {
+        return Err(AdminError::TotpImportCliOnly);
+    }
     if let Some(p) = &member.password {
         check_password_length(p)?;
     }
@@ -802,15 +909,18 @@ pub async fn create_member(
     let mut user = new_user(&org.id, &email, member.name.as_deref(), now);
     user.super_admin = member.super_admin;
     let mut credentials = Credentials::empty(user.id.clone(), now);
+    credentials.email_login_enabled = email_login;
     credentials.password_changed_at = password_hash.as_ref().map(|_| now);
     credentials.password_hash = password_hash;
-    if let Some(secret) = totp_secret {
+    if let (Some(secret), Some(master_key)) = (totp_secret, master_key) {
         credentials.totp_secret_sealed =
             Some(master_key.seal(stores.random.as_ref(), totp::SEAL_PURPOSE, secret.expose()));
         credentials.totp_enrolled_at = Some(now);
     }
-    let mut event = system_event(
+    let mut event = actor_event(
         &org.id,
+        by,
+        origin,
         ActivityType::MemberChange,
         EventKind::Create,
         InfoType::Personal,
@@ -819,7 +929,7 @@ pub async fn create_member(
     event.target_user_id = Some(user.id.clone());
     event.detail = serde_json::json!({
         "after": {"super_admin": user.super_admin, "password_set": credentials.password_hash.is_some(),
-                  "totp_imported": credentials.totp_secret_sealed.is_some()}
+                  "totp_imported": credentials.totp_secret_sealed.is_some(), "email_login": email_login}
     });
     stores
         .audit
@@ -860,7 +970,7 @@ pub(crate) fn new_user(
 }
 
 /// A relying application as an administrator registers it.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NewClient {
     pub org: String,
     pub name: String,
@@ -884,11 +994,54 @@ pub struct NewClient {
     pub refresh_token_ttl_secs: Option<u32>,
 }
 
-/// Registers a client. A confidential client's secret is returned once and stored as a digest.
+/// Registers a client, for the command line. A confidential client's secret is
+/// returned once and stored as a digest.
 pub async fn create_client(
     stores: &Stores,
     new: NewClient,
 ) -> Result<(Client, Option<ClientSecret>), AdminError> {
+    crate::client_admin::create_client(stores, &Actor::Operator, &Origin::default(), new).await
+}
+
+/// A registration that passed [`check_client`]: everything a [`Client`] holds but its
+/// identity, secret and times.
+pub(crate) struct CheckedClient {
+    pub name: String,
+    pub auth_method: ClientAuthMethod,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
+    pub grant_types: Vec<GrantType>,
+    pub extra_scopes: Vec<String>,
+    pub first_party: bool,
+    pub require_pkce: bool,
+    pub id_token_alg: SigningAlg,
+    pub access_token_ttl_secs: Option<u32>,
+    pub id_token_ttl_secs: Option<u32>,
+    pub refresh_token_ttl_secs: Option<u32>,
+    pub jwks: Option<String>,
+}
+
+impl CheckedClient {
+    /// Puts the checked registration into `client`, keeping its identity and secret.
+    pub(crate) fn apply_to(self, client: &mut Client) {
+        client.name = self.name;
+        client.auth_method = self.auth_method;
+        client.redirect_uris = self.redirect_uris;
+        client.post_logout_redirect_uris = self.post_logout_redirect_uris;
+        client.grant_types = self.grant_types;
+        client.extra_scopes = self.extra_scopes;
+        client.first_party = self.first_party;
+        client.require_pkce = self.require_pkce;
+        client.id_token_alg = self.id_token_alg;
+        client.access_token_ttl_secs = self.access_token_ttl_secs;
+        client.id_token_ttl_secs = self.id_token_ttl_secs;
+        client.refresh_token_ttl_secs = self.refresh_token_ttl_secs;
+        client.jwks = self.jwks;
+    }
+}
+
+/// The rules every registration meets, at creation and at each change.
+pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError> {
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AdminError::InvalidClient(
@@ -957,15 +1110,8 @@ pub async fn create_client(
             "token lifetimes must be at least one second",
         ));
     }
-    let org = resolve_org(stores, &new.org).await?;
-    let secret = (!new.public && new.jwks.is_none())
-        .then(|| ClientSecret::new(token(stores.random.as_ref())));
-    let now = stores.clock.now();
-    let client = Client {
-        id: ClientId::generate(),
-        org_id: org.id.clone(),
+    Ok(CheckedClient {
         name: name.to_owned(),
-        secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose())),
         auth_method: if new.public {
             ClientAuthMethod::None
         } else if new.jwks.is_some() {
@@ -983,28 +1129,12 @@ pub async fn create_client(
         access_token_ttl_secs: new.access_token_ttl_secs,
         id_token_ttl_secs: new.id_token_ttl_secs,
         refresh_token_ttl_secs: new.refresh_token_ttl_secs,
-        jwks: new.jwks,
-        created_at: now,
-        updated_at: now,
-    };
-    let mut event = system_event(
-        &org.id,
-        ActivityType::ClientChange,
-        EventKind::Create,
-        InfoType::SecuritySettings,
-        stores,
-    );
-    event.actor_id = None;
-    event.detail = serde_json::json!({"after": client_summary(&client)});
-    stores
-        .audit
-        .commit(&[Change::InsertClient(client.clone())], &[event])
-        .await?;
-    Ok((client, secret))
+        jwks: new.jwks.clone(),
+    })
 }
 
 /// What the audit log keeps of a client's registration (never its secret).
-fn client_summary(client: &Client) -> serde_json::Value {
+pub(crate) fn client_summary(client: &Client) -> serde_json::Value {
     serde_json::json!({"client_id": client.id, "name": client.name,
         "redirect_uris": client.redirect_uris, "public": client.is_public(),
         "first_party": client.first_party, "grant_types": client.grant_types})
@@ -1122,4 +1252,23 @@ pub async fn complete_bootstrap(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_as_sentences_and_addresses_keep_their_spelling() {
+        assert_eq!(
+            sentence("no member with id \"x\""),
+            "No member with id \"x\"."
+        );
+        assert_eq!(sentence("Done."), "Done.");
+        assert_eq!(
+            sentence("kim@example.com is already a member"),
+            "kim@example.com is already a member."
+        );
+        assert_eq!(sentence(""), "");
+    }
 }

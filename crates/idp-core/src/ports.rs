@@ -32,11 +32,11 @@ pub enum StoreError {
     Unavailable(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// What a conditional change depended on no longer holds (someone changed it first).
+    #[error("changed meanwhile: {0}")]
+    Changed(String),
     #[error("database error: {0}")]
     Backend(String),
-    /// A conditional change found the record changed since it was read: nothing saved.
-    #[error("changed since it was read ({0})")]
-    Stale(String),
 }
 
 #[async_trait]
@@ -47,6 +47,9 @@ pub trait OrgRepo: Send + Sync {
     async fn find_all(&self) -> Result<Vec<Organization>, StoreError>;
     /// The organization with this path and all its descendants, ordered by path.
     async fn find_subtree(&self, path: &str) -> Result<Vec<Organization>, StoreError>;
+    /// How many members each organization has directly (one GROUP BY); organizations
+    /// without members are absent.
+    async fn member_counts(&self) -> Result<Vec<(OrgId, u64)>, StoreError>;
 }
 
 #[async_trait]
@@ -64,6 +67,21 @@ pub trait UserRepo: Send + Sync {
         after: Option<&UserId>,
         limit: u32,
     ) -> Result<Vec<User>, StoreError>;
+    /// A page of the members matching `filter`, in its order, after `after`, each with
+    /// its summary (`now` decides whether a second-factor lock still holds).
+    async fn search(
+        &self,
+        filter: &crate::members::MemberFilter,
+        after: Option<&crate::members::MemberCursor>,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<crate::members::MemberSummary>, StoreError>;
+    /// How many members match `filter`.
+    async fn count_matching(
+        &self,
+        filter: &crate::members::MemberFilter,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
     async fn count_super_admins(&self) -> Result<u64, StoreError>;
     async fn update_status(
         &self,
@@ -409,15 +427,40 @@ pub enum Change {
         kind: LoginMethodKind,
         subject: String,
     },
-    /// Sets a member's name and organization if they were last updated at
-    /// `seen_updated_at`; otherwise fails with [`StoreError::Stale`], undoing the rest.
-    UpdateMember {
-        user: UserId,
-        name: Option<String>,
-        org_id: OrgId,
-        seen_updated_at: Timestamp,
+    /// Writes an organization's name and slug.
+    UpdateOrg(Organization),
+    /// Puts `org` under `new_parent`: its path `old_path` and every descendant's prefix
+    /// become `new_path`. Fails with [`StoreError::Changed`] when `org` is no longer at
+    /// `old_path` (moved meanwhile).
+    MoveSubtree {
+        org: OrgId,
+        new_parent: OrgId,
+        old_path: String,
+        new_path: String,
         now: Timestamp,
     },
+    /// Removes an organization with its settings, IP lists and administrator
+    /// assignments; refused by the database while members, clients or sub-organizations
+    /// refer to it ([`StoreError::MissingReference`]).
+    DeleteOrg(OrgId),
+    /// Writes a member's profile, organization and address, only if the member is still
+    /// as last read (`read_at` is their `updated_at` then); otherwise
+    /// [`StoreError::Changed`].
+    UpdateUser {
+        user: User,
+        read_at: Timestamp,
+    },
+    /// Removes a member and everything that is theirs: credentials, links, sign-in
+    /// methods, consents, administrator roles and grants. Their sessions end, and each of
+    /// their grants is recorded as revoked until `revoked_until`, so access tokens already
+    /// out are refused after the grant rows are gone.
+    DeleteUser {
+        user: UserId,
+        now: Timestamp,
+        revoked_until: Timestamp,
+    },
+    /// Writes a client's registration (all but its id, organization and creation time).
+    UpdateClient(Client),
     /// A previewed import with its plan and file.
     InsertImport(Box<(ImportJob, ImportPlan)>),
     /// Queues a previewed import for apply; touches 0 rows when it was not previewed.
@@ -426,7 +469,7 @@ pub enum Change {
         now: Timestamp,
     },
     /// Moves an import past step `from` (counted as applied or not, with a line for its
-    /// results); fails with [`StoreError::Stale`] when the import is not at `from`.
+    /// results); fails with [`StoreError::Changed`] when the import is not at `from`.
     AdvanceImport {
         id: String,
         from: i64,

@@ -92,6 +92,19 @@ impl ClientCache {
         Ok(fresh)
     }
 
+    /// Drops what this node remembers of a client (and the origins read with it), so a
+    /// change to it or its removal takes effect here at once. Call after every change.
+    pub fn forget(&self, id: &ClientId) {
+        self.entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(id);
+        *self
+            .origins
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
     /// The web origins of public clients ([`browser_origins`]), read again when older
     /// than a client's registration is trusted.
     pub async fn browser_origins(

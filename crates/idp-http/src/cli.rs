@@ -272,8 +272,8 @@ enum UserCommand {
         #[arg(long)]
         disable: bool,
     },
-    /// Export an organization's members (with its sub-organizations unless --no-subtree)
-    /// as a workbook or a CSV file for Excel.
+    /// Export an organization's members (with --subtree, those of its sub-organizations
+    /// too) as a workbook or a CSV file for Excel.
     Export {
         #[arg(long)]
         org: String,
@@ -282,9 +282,9 @@ enum UserCommand {
         format: String,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
-        /// The organization's own members only.
+        /// With the members of sub-organizations.
         #[arg(long)]
-        no_subtree: bool,
+        subtree: bool,
     },
     /// Preview an import of a members file (.xlsx or .csv) and print the report; with
     /// --apply, apply it when the preview found no error.
@@ -894,8 +894,8 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             org,
             format,
             output,
-            no_subtree,
-        } => export_members(&wired, &org, &format, &output, !no_subtree).await,
+            subtree,
+        } => export_members(&wired, &org, &format, &output, subtree).await,
         UserCommand::Import {
             org,
             file,

@@ -45,6 +45,7 @@ impl From<StoreError> for HttpError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(m) => HttpError::Unavailable(m),
+            StoreError::Changed(m) => HttpError::Conflict(m),
             other => HttpError::Internal(other.to_string()),
         }
     }
@@ -66,12 +67,14 @@ impl From<AdminError> for HttpError {
             AdminError::BootstrapLinkInvalid | AdminError::AlreadyBootstrapped => {
                 HttpError::Gone(e.to_string())
             }
-            AdminError::DuplicateEmail { .. } | AdminError::DuplicateSlug(_) => {
-                HttpError::Conflict(e.to_string())
-            }
+            AdminError::DuplicateEmail { .. }
+            | AdminError::DuplicateSlug(_)
+            | AdminError::Stale { .. }
+            | AdminError::OrgNotEmpty(_) => HttpError::Conflict(e.to_string()),
             AdminError::UnknownOrganization(_)
             | AdminError::UnknownMember(_)
-            | AdminError::UnknownMemberId(_) => HttpError::NotFound(e.to_string()),
+            | AdminError::UnknownMemberId(_)
+            | AdminError::UnknownClient(_) => HttpError::NotFound(e.to_string()),
             AdminError::Authz(a) => a.into(),
             other => HttpError::BadRequest(other.to_string()),
         }

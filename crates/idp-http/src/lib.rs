@@ -3,6 +3,7 @@
 
 pub mod caches;
 pub mod cli;
+pub mod console;
 pub mod cors;
 pub mod error;
 pub mod members_files;

@@ -141,7 +141,7 @@ fn security_headers(hsts: Option<&str>) -> DefaultHeaders {
         .add(("X-Frame-Options", "DENY"))
         .add((
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
         ));
     match hsts {
         // RFC 6797 §7.2: only over https, which the issuer says the public side is.

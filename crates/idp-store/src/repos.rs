@@ -12,6 +12,9 @@ use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
 use idp_core::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use idp_core::members::{
+    MemberCursor, MemberFilter, MemberSort, MemberSummary, MethodFilter, SecondFactorKind,
+};
 use idp_core::members_io::export::ExportMember;
 use idp_core::members_io::job::{ImportJob, ImportPlan, JobStatus};
 use idp_core::org::Organization;
@@ -541,18 +544,30 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::RecordRevocation(r) => record_revocation_on(c, r),
         Change::DeleteConsent { user, client } => delete_consent_on(c, user, client),
         Change::RecordSignIn(record) => record_sign_in_on(c, record).map(|_| 1),
+        Change::UpdateOrg(org) => update_org_on(c, org),
+        Change::MoveSubtree {
+            org,
+            new_parent,
+            old_path,
+            new_path,
+            now,
+        } => move_subtree_on(c, org, new_parent, old_path, new_path, *now),
+        Change::DeleteOrg(id) => diesel::delete(organizations::table.find(id.as_str()))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err),
+        Change::UpdateUser { user, read_at } => update_user_on(c, user, *read_at),
+        Change::DeleteUser {
+            user,
+            now,
+            revoked_until,
+        } => delete_user_on(c, user, *now, *revoked_until),
+        Change::UpdateClient(client) => update_client_on(c, client),
         Change::Unlink {
             user,
             kind,
             subject,
         } => unlink_on(c, user, *kind, subject),
-        Change::UpdateMember {
-            user,
-            name,
-            org_id,
-            seen_updated_at,
-            now,
-        } => update_member_on(c, user, name.as_deref(), org_id, *seen_updated_at, *now),
         Change::InsertImport(boxed) => {
             let (job, plan) = boxed.as_ref();
             insert_import_on(c, job, plan)
@@ -566,34 +581,6 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             now,
         } => advance_import_on(c, id, *from, *applied, outcome.as_deref(), *now),
     }
-}
-
-fn update_member_on(
-    c: &mut DbConnection,
-    user: &UserId,
-    name: Option<&str>,
-    org: &OrgId,
-    seen_updated_at: Timestamp,
-    now: Timestamp,
-) -> QueryResult<u64> {
-    let n = diesel::update(
-        users::table.filter(
-            users::id
-                .eq(user.as_str())
-                .and(users::updated_at.eq(seen_updated_at.as_micros())),
-        ),
-    )
-    .set((
-        users::name.eq(name),
-        users::org_id.eq(org.as_str()),
-        users::updated_at.eq(now.as_micros()),
-    ))
-    .execute(c)
-    .map_err(db_err)?;
-    if n == 0 {
-        return Err(StoreError::Stale(format!("member {user}")));
-    }
-    Ok(1)
 }
 
 fn insert_import_on(
@@ -659,9 +646,157 @@ fn advance_import_on(
     .execute(c)
     .map_err(db_err)?;
     if n == 0 {
-        return Err(StoreError::Stale(format!("import {id} at step {from}")));
+        return Err(StoreError::Changed(format!("import {id} at step {from}")));
     }
     Ok(1)
+}
+
+fn update_org_on(c: &mut DbConnection, org: &Organization) -> QueryResult<u64> {
+    diesel::update(organizations::table.find(org.id.as_str()))
+        .set((
+            organizations::name.eq(&org.name),
+            organizations::slug.eq(&org.slug),
+            organizations::updated_at.eq(org.updated_at.as_micros()),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+diesel::define_sql_function! {
+    /// `substr(text, start)`, 1-based, the same on PostgreSQL and SQLite.
+    fn substr(text: diesel::sql_types::Text, start: diesel::sql_types::Integer) -> diesel::sql_types::Text;
+}
+
+/// Re-roots a subtree in place: the moved organization first (only if still at
+/// `old_path`), then one UPDATE that swaps the prefix of every descendant's path.
+fn move_subtree_on(
+    c: &mut DbConnection,
+    org: &OrgId,
+    new_parent: &OrgId,
+    old_path: &str,
+    new_path: &str,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let moved = diesel::update(
+        organizations::table
+            .find(org.as_str())
+            .filter(organizations::path.eq(old_path)),
+    )
+    .set((
+        organizations::parent_id.eq(Some(new_parent.as_str())),
+        organizations::path.eq(new_path),
+        organizations::updated_at.eq(now.as_micros()),
+    ))
+    .execute(c)
+    .map_err(db_err)?;
+    if moved == 0 {
+        return Err(StoreError::Changed(
+            "the organization was moved or removed meanwhile".into(),
+        ));
+    }
+    let (_, high) = Organization::subtree_range(old_path);
+    let keep_from = i32::try_from(old_path.len() + 1)
+        .map_err(|_| StoreError::Backend("organization path too long".into()))?;
+    let descendants = diesel::update(
+        organizations::table.filter(
+            organizations::path
+                .gt(old_path)
+                .and(organizations::path.lt(high)),
+        ),
+    )
+    .set(
+        organizations::path.eq(new_path
+            .to_owned()
+            .into_sql::<diesel::sql_types::Text>()
+            .concat(substr(organizations::path, keep_from))),
+    )
+    .execute(c)
+    .map_err(db_err)?;
+    Ok((moved + descendants) as u64)
+}
+
+fn update_user_on(c: &mut DbConnection, user: &User, read_at: Timestamp) -> QueryResult<u64> {
+    let n = diesel::update(
+        users::table
+            .find(user.id.as_str())
+            .filter(users::updated_at.eq(read_at.as_micros())),
+    )
+    .set((
+        users::org_id.eq(user.org_id.as_str()),
+        users::email.eq(user.email.as_str()),
+        users::name.eq(&user.name),
+        users::given_name.eq(&user.given_name),
+        users::family_name.eq(&user.family_name),
+        users::locale.eq(&user.locale),
+        users::updated_at.eq(user.updated_at.as_micros()),
+    ))
+    .execute(c)
+    .map_err(db_err)?;
+    if n == 0 {
+        return Err(StoreError::Changed(
+            "the member was changed or removed meanwhile".into(),
+        ));
+    }
+    Ok(n as u64)
+}
+
+fn delete_user_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    now: Timestamp,
+    revoked_until: Timestamp,
+) -> QueryResult<u64> {
+    let grant_ids: Vec<String> = grants::table
+        .filter(grants::user_id.eq(user.as_str()))
+        .select(grants::id)
+        .load(c)
+        .map_err(db_err)?;
+    for id in grant_ids {
+        let revocation = Revocation {
+            revoked: Revoked::Grant(GrantId::from_string(id)),
+            expires_at: revoked_until,
+        };
+        record_revocation_on(c, &revocation)?;
+    }
+    diesel::update(
+        browser_sessions::table
+            .filter(browser_sessions::user_id.eq(user.as_str()))
+            .filter(browser_sessions::ended_at.is_null()),
+    )
+    .set(browser_sessions::ended_at.eq(now.as_micros()))
+    .execute(c)
+    .map_err(db_err)?;
+    // The rest goes with the row (ON DELETE CASCADE).
+    diesel::delete(users::table.find(user.as_str()))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
+    let r = ClientRow::from(client);
+    diesel::update(clients::table.find(&r.id))
+        .set((
+            clients::name.eq(&r.name),
+            clients::secret_digest.eq(&r.secret_digest),
+            clients::auth_method.eq(&r.auth_method),
+            clients::redirect_uris.eq(&r.redirect_uris),
+            clients::post_logout_redirect_uris.eq(&r.post_logout_redirect_uris),
+            clients::grant_types.eq(&r.grant_types),
+            clients::extra_scopes.eq(&r.extra_scopes),
+            clients::first_party.eq(r.first_party),
+            clients::require_pkce.eq(r.require_pkce),
+            clients::id_token_alg.eq(&r.id_token_alg),
+            clients::access_token_ttl_secs.eq(r.access_token_ttl_secs),
+            clients::id_token_ttl_secs.eq(r.id_token_ttl_secs),
+            clients::refresh_token_ttl_secs.eq(r.refresh_token_ttl_secs),
+            clients::jwks.eq(&r.jwks),
+            clients::updated_at.eq(r.updated_at),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
 }
 
 fn record_sign_in_on(c: &mut DbConnection, r: &SignInRecord) -> QueryResult<LoginMethod> {
@@ -782,6 +917,133 @@ impl OrgRepo for Database {
         })
         .await
     }
+
+    async fn member_counts(&self) -> QueryResult<Vec<(OrgId, u64)>> {
+        self.run(|c| {
+            users::table
+                .group_by(users::org_id)
+                .select((users::org_id, diesel::dsl::count_star()))
+                .load::<(String, i64)>(c)
+                .map(|rows| {
+                    rows.into_iter()
+                        .map(|(org, n)| (OrgId::from_string(org), u64::try_from(n).unwrap_or(0)))
+                        .collect()
+                })
+                .map_err(db_err)
+        })
+        .await
+    }
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Text>, y: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// `LIKE` pattern for text anywhere, with the wildcards in it taken literally.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// Narrows a boxed query over users ⋈ credentials ⋈ organizations to a member filter.
+macro_rules! member_filter {
+    ($q:ident, $f:expr, $now:expr) => {{
+        let f = &$f;
+        if f.subtree {
+            let (low, high) = Organization::subtree_range(&f.org_path);
+            $q = $q.filter(
+                organizations::path
+                    .ge(low)
+                    .and(organizations::path.lt(high)),
+            );
+        } else {
+            $q = $q.filter(users::org_id.eq(f.org_id.to_string()));
+        }
+        if let Some(text) = &f.text {
+            let pattern = contains_pattern(text);
+            $q = $q.filter(
+                users::email
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(coalesce(users::name, "")).like(pattern).escape('\\'))
+                    .or(users::id.eq(text.clone())),
+            );
+        }
+        if let Some(status) = f.status {
+            $q = $q.filter(users::status.eq(status.as_str()));
+        }
+        if let Some(on) = f.email_login {
+            $q = $q.filter(credentials::email_login_enabled.eq(on));
+        }
+        match f.second_factor {
+            Some(SecondFactorKind::App) => {
+                $q = $q.filter(credentials::totp_enrolled_at.is_not_null());
+            }
+            Some(SecondFactorKind::EmailCode) => {
+                $q = $q.filter(
+                    credentials::totp_enrolled_at
+                        .is_null()
+                        .and(credentials::email_otp_enabled.eq(true)),
+                );
+            }
+            Some(SecondFactorKind::None) => {
+                $q = $q.filter(
+                    credentials::totp_enrolled_at
+                        .is_null()
+                        .and(credentials::email_otp_enabled.eq(false)),
+                );
+            }
+            None => {}
+        }
+        let used = |kind: &'static str| {
+            diesel::dsl::exists(
+                login_methods::table.filter(
+                    login_methods::user_id
+                        .eq(users::id)
+                        .and(login_methods::kind.eq(kind)),
+                ),
+            )
+        };
+        match f.method {
+            Some(MethodFilter::Password) => {
+                $q = $q.filter(credentials::password_hash.is_not_null().or(used("native")));
+            }
+            Some(MethodFilter::Google) => $q = $q.filter(used("google")),
+            Some(MethodFilter::Microsoft) => $q = $q.filter(used("entra")),
+            None => {}
+        }
+        let signed_in_since = |at: i64| {
+            diesel::dsl::exists(
+                login_methods::table.filter(
+                    login_methods::user_id
+                        .eq(users::id)
+                        .and(login_methods::last_sign_in_at.ge(at)),
+                ),
+            )
+        };
+        if let Some(from) = f.signed_in_from {
+            $q = $q.filter(signed_in_since(from.as_micros()));
+        }
+        if let Some(until) = f.signed_in_until {
+            // The latest sign-in is before `until`: none at or after it, and one at all.
+            $q = $q
+                .filter(diesel::dsl::not(signed_in_since(until.as_micros())))
+                .filter(signed_in_since(i64::MIN));
+        }
+        if f.never_signed_in {
+            $q = $q.filter(diesel::dsl::not(signed_in_since(i64::MIN)));
+        }
+        let _ = $now;
+    }};
 }
 
 #[async_trait]
@@ -847,6 +1109,134 @@ impl UserRepo for Database {
                 .into_iter()
                 .map(User::try_from)
                 .collect()
+        })
+        .await
+    }
+
+    async fn search(
+        &self,
+        filter: &MemberFilter,
+        after: Option<&MemberCursor>,
+        limit: u32,
+        now: Timestamp,
+    ) -> QueryResult<Vec<MemberSummary>> {
+        let (filter, after) = (filter.clone(), after.cloned());
+        self.run(move |c| {
+            let mut q = users::table
+                .inner_join(credentials::table)
+                .inner_join(organizations::table)
+                .select((
+                    UserRow::as_select(),
+                    organizations::path,
+                    credentials::email_login_enabled,
+                    credentials::password_hash.is_not_null(),
+                    credentials::password_must_change,
+                    credentials::locked_at.is_not_null(),
+                    credentials::second_factor_locked_until,
+                    credentials::totp_enrolled_at.is_not_null(),
+                    credentials::email_otp_enabled,
+                ))
+                .into_boxed();
+            member_filter!(q, filter, now);
+            q = match (&after, filter.sort) {
+                (Some(MemberCursor::Email { email, id }), _) => {
+                    q.filter(users::email.ge(email.clone())).filter(
+                        users::email
+                            .gt(email.clone())
+                            .or(users::id.gt(id.to_string())),
+                    )
+                }
+                (Some(MemberCursor::Newest { created_at, id }), _) => q
+                    .filter(users::created_at.le(created_at.as_micros()))
+                    .filter(
+                        users::created_at
+                            .lt(created_at.as_micros())
+                            .or(users::id.lt(id.to_string())),
+                    ),
+                (None, _) => q,
+            };
+            q = match filter.sort {
+                MemberSort::Email => q.order((users::email.asc(), users::id.asc())),
+                MemberSort::Newest => q.order((users::created_at.desc(), users::id.desc())),
+            };
+            type Row = (
+                UserRow,
+                String,
+                bool,
+                bool,
+                bool,
+                bool,
+                Option<i64>,
+                bool,
+                bool,
+            );
+            let rows: Vec<Row> = q.limit(i64::from(limit)).load(c).map_err(db_err)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.0.id.clone()).collect();
+            let used: Vec<(String, String, Option<i64>)> = login_methods::table
+                .filter(login_methods::user_id.eq_any(&ids))
+                .select((
+                    login_methods::user_id,
+                    login_methods::kind,
+                    login_methods::last_sign_in_at,
+                ))
+                .load(c)
+                .map_err(db_err)?;
+            rows.into_iter()
+                .map(
+                    |(
+                        user,
+                        org_path,
+                        email_login,
+                        has_password,
+                        temporary,
+                        locked,
+                        sf_until,
+                        app,
+                        codes,
+                    )| {
+                        let mut methods = Vec::new();
+                        let mut last: Option<i64> = None;
+                        for (_, kind, at) in used.iter().filter(|m| m.0 == user.id) {
+                            if let Ok(kind) = kind.parse::<LoginMethodKind>()
+                                && !methods.contains(&kind)
+                            {
+                                methods.push(kind);
+                            }
+                            last = last.max(*at);
+                        }
+                        methods.sort_by_key(|k| LoginMethodKind::ALL.iter().position(|a| a == k));
+                        Ok(MemberSummary {
+                            user: User::try_from(user)?,
+                            org_path,
+                            email_login_enabled: email_login,
+                            has_password,
+                            temporary_password: temporary,
+                            locked,
+                            second_factor_locked: sf_until.is_some_and(|t| t > now.as_micros()),
+                            authenticator_app: app,
+                            email_codes: codes,
+                            methods,
+                            last_sign_in: last.map(Timestamp::from_micros),
+                        })
+                    },
+                )
+                .collect()
+        })
+        .await
+    }
+
+    async fn count_matching(&self, filter: &MemberFilter, now: Timestamp) -> QueryResult<u64> {
+        let filter = filter.clone();
+        self.run(move |c| {
+            let mut q = users::table
+                .inner_join(credentials::table)
+                .inner_join(organizations::table)
+                .select(diesel::dsl::count_star())
+                .into_boxed();
+            member_filter!(q, filter, now);
+            q.get_result::<i64>(c)
+                .map(|n| u64::try_from(n).unwrap_or(0))
+                .map_err(db_err)
         })
         .await
     }

@@ -42,6 +42,7 @@ contract_tests! {
     users_insert_find_and_conflict => sqlite_users_insert_find_and_conflict, postgres_users_insert_find_and_conflict;
     users_keyset_paging => sqlite_users_keyset_paging, postgres_users_keyset_paging;
     users_super_admins_and_status => sqlite_users_super_admins_and_status, postgres_users_super_admins_and_status;
+    members_search_filters_pages_and_counts => sqlite_members_search_filters_pages_and_counts, postgres_members_search_filters_pages_and_counts;
     credentials_round_trip => sqlite_credentials_round_trip, postgres_credentials_round_trip;
     recovery_codes_single_use => sqlite_recovery_codes_single_use, postgres_recovery_codes_single_use;
     second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
@@ -67,6 +68,9 @@ contract_tests! {
     audit_export_pages_read_ahead_and_miss_nothing => sqlite_audit_export_pages_read_ahead_and_miss_nothing, postgres_audit_export_pages_read_ahead_and_miss_nothing;
     audit_commit_saves_a_change_only_with_its_event => sqlite_audit_commit_saves_a_change_only_with_its_event, postgres_audit_commit_saves_a_change_only_with_its_event;
     audit_retention_records_its_cut_and_the_chain_continues => sqlite_audit_retention_records_its_cut_and_the_chain_continues, postgres_audit_retention_records_its_cut_and_the_chain_continues;
+    orgs_move_rename_delete_and_member_counts => sqlite_orgs_move_rename_delete_and_member_counts, postgres_orgs_move_rename_delete_and_member_counts;
+    users_update_is_conditional_and_delete_takes_everything => sqlite_users_update_is_conditional_and_delete_takes_everything, postgres_users_update_is_conditional_and_delete_takes_everything;
+    clients_update_writes_the_registration => sqlite_clients_update_writes_the_registration, postgres_clients_update_writes_the_registration;
     member_imports_claimed_once_and_advanced_in_order => sqlite_member_imports_claimed_once_and_advanced_in_order, postgres_member_imports_claimed_once_and_advanced_in_order;
     members_read_in_bulk_for_import_and_export => sqlite_members_read_in_bulk_for_import_and_export, postgres_members_read_in_bulk_for_import_and_export;
 }
@@ -582,6 +586,138 @@ mod contracts {
                 .await
                 .unwrap()
         );
+    }
+
+    pub async fn members_search_filters_pages_and_counts(db: &Database) {
+        use idp_core::members::{
+            MemberCursor, MemberFilter, MemberSort, MethodFilter, SecondFactorKind,
+        };
+        let acme = org("Acme", "acme", None);
+        OrgRepo::insert(db, &acme).await.unwrap();
+        let sales = org("Sales", "sales", Some(&acme));
+        OrgRepo::insert(db, &sales).await.unwrap();
+        let other = insert_org(db, "other").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let mut bob = member(&sales.id, "bob_x@example.org");
+        bob.name = Some("Bob 100% Builder".into());
+        bob.created_at = at(10);
+        let mut bob_creds = Credentials::empty(bob.id.clone(), NOW);
+        bob_creds.email_login_enabled = false;
+        bob_creds.totp_enrolled_at = Some(NOW);
+        UserRepo::insert(db, &bob, &bob_creds).await.unwrap();
+        let cy = insert_member(db, &sales.id, "cy@example.org").await;
+        UserRepo::update_status(db, &cy.id, UserStatus::OnLeave, NOW)
+            .await
+            .unwrap();
+        insert_member(db, &other.id, "ada2@example.org").await;
+        let google = SignInRecord {
+            user_id: bob.id.clone(),
+            kind: LoginMethodKind::Google,
+            upstream_subject: "g-1".into(),
+            upstream_tenant: None,
+            at: at(500),
+            ip: None,
+            user_agent: None,
+        };
+        LoginMethodRepo::record_sign_in(db, &google).await.unwrap();
+
+        let emails = |rows: Vec<idp_core::members::MemberSummary>| {
+            rows.into_iter()
+                .map(|r| r.user.email.to_string())
+                .collect::<Vec<_>>()
+        };
+        let search = |f: MemberFilter| async move {
+            let rows = UserRepo::search(db, &f, None, 10, NOW).await.unwrap();
+            let n = UserRepo::count_matching(db, &f, NOW).await.unwrap();
+            assert_eq!(n as usize, rows.len(), "count and rows disagree for {f:?}");
+            emails(rows)
+        };
+        let own = MemberFilter::of(&acme, false);
+        assert_eq!(search(own.clone()).await, ["ada@example.org"]);
+        let tree = MemberFilter::of(&acme, true);
+        assert_eq!(
+            search(tree.clone()).await,
+            ["ada@example.org", "bob_x@example.org", "cy@example.org"]
+        );
+        // Wildcards typed by a person match themselves, and case does not matter.
+        let text = |t: &str| MemberFilter {
+            text: Some(t.into()),
+            ..tree.clone()
+        };
+        assert_eq!(search(text("100%")).await, ["bob_x@example.org"]);
+        assert_eq!(search(text("b_x")).await, ["bob_x@example.org"]);
+        assert!(search(text("b%x")).await.is_empty());
+        assert_eq!(search(text("builder")).await, ["bob_x@example.org"]);
+        assert_eq!(search(text(cy.id.as_str())).await, ["cy@example.org"]);
+        let status = MemberFilter {
+            status: Some(UserStatus::OnLeave),
+            ..tree.clone()
+        };
+        assert_eq!(search(status).await, ["cy@example.org"]);
+        let off = MemberFilter {
+            email_login: Some(false),
+            ..tree.clone()
+        };
+        assert_eq!(search(off).await, ["bob_x@example.org"]);
+        let app = MemberFilter {
+            second_factor: Some(SecondFactorKind::App),
+            ..tree.clone()
+        };
+        assert_eq!(search(app).await, ["bob_x@example.org"]);
+        let none = MemberFilter {
+            second_factor: Some(SecondFactorKind::None),
+            ..tree.clone()
+        };
+        assert_eq!(search(none).await, ["ada@example.org", "cy@example.org"]);
+        let by_google = MemberFilter {
+            method: Some(MethodFilter::Google),
+            ..tree.clone()
+        };
+        assert_eq!(search(by_google).await, ["bob_x@example.org"]);
+        let recent = MemberFilter {
+            signed_in_from: Some(at(400)),
+            signed_in_until: Some(at(600)),
+            ..tree.clone()
+        };
+        assert_eq!(search(recent).await, ["bob_x@example.org"]);
+        let later = MemberFilter {
+            signed_in_from: Some(at(501)),
+            ..tree.clone()
+        };
+        assert!(search(later).await.is_empty());
+        let never = MemberFilter {
+            never_signed_in: true,
+            ..tree.clone()
+        };
+        assert_eq!(search(never).await, ["ada@example.org", "cy@example.org"]);
+
+        // The row's summary, and keyset pages in both orders.
+        let rows = UserRepo::search(db, &tree, None, 10, NOW).await.unwrap();
+        let b = rows.iter().find(|r| r.user.id == bob.id).unwrap();
+        assert!(b.authenticator_app && !b.email_login_enabled);
+        assert_eq!(b.methods, [LoginMethodKind::Google]);
+        assert_eq!(b.last_sign_in, Some(at(500)));
+        assert_eq!(b.org_path, sales.path);
+        let first = UserRepo::search(db, &tree, None, 2, NOW).await.unwrap();
+        let cursor = MemberCursor::after(&first[1].user, MemberSort::Email);
+        let rest = UserRepo::search(db, &tree, Some(&cursor), 2, NOW)
+            .await
+            .unwrap();
+        assert_eq!(emails(first), ["ada@example.org", "bob_x@example.org"]);
+        assert_eq!(emails(rest), ["cy@example.org"]);
+        let newest = MemberFilter {
+            sort: MemberSort::Newest,
+            ..tree.clone()
+        };
+        let first = UserRepo::search(db, &newest, None, 1, NOW).await.unwrap();
+        assert_eq!(first[0].user.id, bob.id);
+        let cursor = MemberCursor::after(&first[0].user, MemberSort::Newest);
+        let rest = UserRepo::search(db, &newest, Some(&cursor), 10, NOW)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 2);
+        assert!(rest.iter().all(|r| r.user.id != bob.id));
+        let _ = ada;
     }
 
     // 3. Credentials.
@@ -2974,6 +3110,359 @@ mod contracts {
         );
     }
 
+    // 12. Administration: organizations moved, members changed and deleted, clients edited.
+    fn admin_event(org: &OrgId, target: Option<&UserId>) -> NewAuditEvent {
+        audit_event(
+            org,
+            at(5),
+            (
+                ActivityType::OrganizationChange,
+                EventKind::Edit,
+                InfoType::Other,
+            ),
+            target,
+            1,
+        )
+    }
+
+    async fn chain_len(db: &Database, org: &OrgId) -> usize {
+        AuditRepo::find_chain(db, org, 0, 1000).await.unwrap().len()
+    }
+
+    pub async fn orgs_move_rename_delete_and_member_counts(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let sales = org("Sales", "sales", Some(&acme));
+        let emea = org("EMEA", "emea", Some(&sales));
+        let support = org("Support", "support", Some(&acme));
+        for o in [&sales, &emea, &support] {
+            OrgRepo::insert(db, o).await.unwrap();
+        }
+        insert_member(db, &sales.id, "a@example.org").await;
+        insert_member(db, &sales.id, "b@example.org").await;
+        insert_member(db, &emea.id, "c@example.org").await;
+        let counts: BTreeMap<OrgId, u64> = OrgRepo::member_counts(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(
+            counts,
+            BTreeMap::from([(sales.id.clone(), 2), (emea.id.clone(), 1)])
+        );
+
+        // Sales, with EMEA below it, goes under Support: every path in the subtree follows.
+        let new_path = format!("{}{}/", support.path, sales.id);
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::MoveSubtree {
+                org: sales.id.clone(),
+                new_parent: support.id.clone(),
+                old_path: sales.path.clone(),
+                new_path: new_path.clone(),
+                now: at(5),
+            }],
+            &[admin_event(&sales.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [2]);
+        let moved = OrgRepo::find_by_id(db, &sales.id).await.unwrap().unwrap();
+        assert_eq!(moved.path, new_path);
+        assert_eq!(moved.parent_id, Some(support.id.clone()));
+        assert_eq!(moved.updated_at, at(5));
+        let below = OrgRepo::find_by_id(db, &emea.id).await.unwrap().unwrap();
+        assert_eq!(below.path, format!("{new_path}{}/", emea.id));
+        assert_eq!(below.parent_id, Some(sales.id.clone()), "its parent stays");
+        let subtree: Vec<OrgId> = OrgRepo::find_subtree(db, &support.path)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(
+            subtree,
+            [support.id.clone(), sales.id.clone(), emea.id.clone()]
+        );
+        assert_eq!(
+            OrgRepo::find_by_id(db, &acme.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .path,
+            acme.path,
+            "outside the subtree nothing moved"
+        );
+
+        // A move planned on the old path finds it changed: nothing is saved, not even the event.
+        let events = chain_len(db, &sales.id).await;
+        let stale = AuditRepo::commit(
+            db,
+            &[Change::MoveSubtree {
+                org: sales.id.clone(),
+                new_parent: acme.id.clone(),
+                old_path: sales.path.clone(),
+                new_path: format!("{}{}/", acme.path, sales.id),
+                now: at(6),
+            }],
+            &[admin_event(&sales.id, None)],
+        )
+        .await;
+        assert!(matches!(stale, Err(StoreError::Changed(_))), "{stale:?}");
+        assert_eq!(chain_len(db, &sales.id).await, events);
+        assert_eq!(
+            OrgRepo::find_by_id(db, &emea.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .path,
+            below.path
+        );
+
+        let mut renamed = moved.clone();
+        renamed.name = "Sales & Marketing".into();
+        renamed.updated_at = at(7);
+        AuditRepo::commit(
+            db,
+            &[Change::UpdateOrg(renamed.clone())],
+            &[admin_event(&sales.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            OrgRepo::find_by_id(db, &sales.id).await.unwrap().unwrap(),
+            renamed
+        );
+
+        // An organization that members still belong to is not deleted.
+        let refused = AuditRepo::commit(
+            db,
+            &[Change::DeleteOrg(emea.id.clone())],
+            &[admin_event(&sales.id, None)],
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::MissingReference { .. })),
+            "{refused:?}"
+        );
+        assert!(OrgRepo::find_by_id(db, &emea.id).await.unwrap().is_some());
+        let empty = org("Empty", "empty", Some(&acme));
+        OrgRepo::insert(db, &empty).await.unwrap();
+        PolicyRepo::upsert_policy(
+            db,
+            &OrgPolicyRecord {
+                org_id: empty.id.clone(),
+                settings: serde_json::json!({"lockout_after_failures": 3}),
+                updated_at: NOW,
+            },
+        )
+        .await
+        .unwrap();
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::DeleteOrg(empty.id.clone())],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert!(OrgRepo::find_by_id(db, &empty.id).await.unwrap().is_none());
+        assert!(
+            PolicyRepo::find_policy(db, &empty.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    pub async fn users_update_is_conditional_and_delete_takes_everything(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let north = org("North", "north", Some(&acme));
+        OrgRepo::insert(db, &north).await.unwrap();
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        insert_member(db, &north.id, "ada@example.org").await;
+
+        let mut renamed = ada.clone();
+        renamed.name = Some("Ada King".into());
+        renamed.updated_at = at(1);
+        AuditRepo::commit(
+            db,
+            &[Change::UpdateUser {
+                user: renamed.clone(),
+                read_at: ada.updated_at,
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            UserRepo::find_by_id(db, &ada.id).await.unwrap().unwrap(),
+            renamed
+        );
+        // Written from what was read before that change: refused, nothing saved.
+        let events = chain_len(db, &acme.id).await;
+        let mut late = ada.clone();
+        late.name = Some("Lady Lovelace".into());
+        late.updated_at = at(2);
+        let stale = AuditRepo::commit(
+            db,
+            &[Change::UpdateUser {
+                user: late,
+                read_at: ada.updated_at,
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await;
+        assert!(matches!(stale, Err(StoreError::Changed(_))), "{stale:?}");
+        assert_eq!(chain_len(db, &acme.id).await, events);
+        // Moving her where her address is taken conflicts.
+        let mut moved = renamed.clone();
+        moved.org_id = north.id.clone();
+        moved.updated_at = at(3);
+        assert_conflict(
+            AuditRepo::commit(
+                db,
+                &[Change::UpdateUser {
+                    user: moved,
+                    read_at: renamed.updated_at,
+                }],
+                &[admin_event(&acme.id, Some(&ada.id))],
+            )
+            .await,
+            "the same address twice in one organization",
+        );
+
+        // Deleting her takes everything that is hers and keeps her grants revoked.
+        let app = insert_client(db, &acme.id).await;
+        let granted = grant(&ada.id, &app.id);
+        GrantRepo::insert_grant(db, &granted).await.unwrap();
+        let live = session(&ada.id, at(3600));
+        SessionRepo::insert(db, &live).await.unwrap();
+        ConsentRepo::upsert(
+            db,
+            &Consent {
+                user_id: ada.id.clone(),
+                client_id: app.id.clone(),
+                scopes: vec!["openid".into()],
+                granted_at: NOW,
+            },
+        )
+        .await
+        .unwrap();
+        PolicyRepo::insert_admin(
+            db,
+            &AdminAssignment {
+                user_id: ada.id.clone(),
+                org_id: acme.id.clone(),
+                permissions: vec!["members".into()],
+                created_at: NOW,
+            },
+        )
+        .await
+        .unwrap();
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::DeleteUser {
+                user: ada.id.clone(),
+                now: at(10),
+                revoked_until: at(10 + 86_400),
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert!(UserRepo::find_by_id(db, &ada.id).await.unwrap().is_none());
+        assert!(
+            CredentialRepo::find_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            SessionRepo::find_by_id(db, &live.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            ConsentRepo::find_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            PolicyRepo::find_admin_by_user(db, &ada.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            GrantRepo::find_grant(db, &granted.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let revoked = idp_core::ports::RevocationRepo::find_revocations(
+            db,
+            at(11),
+            at(11),
+            std::time::Duration::from_secs(900),
+        )
+        .await
+        .unwrap();
+        assert!(
+            revoked.iter().any(|r| r.revoked
+                == idp_core::records::Revoked::Grant(granted.id.clone())
+                && r.expires_at == at(10 + 86_400)),
+            "{revoked:?}"
+        );
+        let again = AuditRepo::commit(
+            db,
+            &[Change::DeleteUser {
+                user: ada.id.clone(),
+                now: at(11),
+                revoked_until: at(11),
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(again, [0], "nobody left to delete");
+    }
+
+    pub async fn clients_update_writes_the_registration(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let app = insert_client(db, &acme.id).await;
+        let other = insert_client(db, &acme.id).await;
+        let mut edited = public_client(&acme.id);
+        edited.id = app.id.clone();
+        edited.name = "Renamed".into();
+        edited.first_party = !app.first_party;
+        edited.access_token_ttl_secs = Some(120);
+        edited.created_at = app.created_at;
+        edited.updated_at = at(9);
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::UpdateClient(edited.clone())],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert_eq!(
+            ClientRepo::find_by_id(db, &app.id).await.unwrap().unwrap(),
+            edited
+        );
+        assert_eq!(
+            ClientRepo::find_by_id(db, &other.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            other,
+            "only that one"
+        );
+    }
+
     fn import_job(org: &OrgId, id: &str) -> idp_core::members_io::job::ImportJob {
         use idp_core::members_io::job::{ImportJob, JobStatus};
         ImportJob {
@@ -3056,7 +3545,7 @@ mod contracts {
         };
         db.commit(&[advance(0, true, None)], &[]).await.unwrap();
         match db.commit(&[advance(0, true, None)], &[]).await {
-            Err(StoreError::Stale(_)) => {}
+            Err(StoreError::Changed(_)) => {}
             other => panic!("a second advance from 0 must be stale: {other:?}"),
         }
         db.commit(&[advance(1, false, Some("{\"row\":3}"))], &[])
@@ -3154,23 +3643,5 @@ mod contracts {
             .unwrap();
         assert_eq!(only.len(), 1);
         assert_eq!(only[0].user.id, a.id);
-        // The stale check of a member update: only from the updated_at it was read at.
-        let moved = Change::UpdateMember {
-            user: b.id.clone(),
-            name: Some("Bea".into()),
-            org_id: acme.id.clone(),
-            seen_updated_at: b.updated_at,
-            now: at(5),
-        };
-        db.commit(std::slice::from_ref(&moved), &[]).await.unwrap();
-        match db.commit(&[moved], &[]).await {
-            Err(StoreError::Stale(_)) => {}
-            other => panic!("the second update must be stale: {other:?}"),
-        }
-        let b2 = UserRepo::find_by_id(db, &b.id).await.unwrap().unwrap();
-        assert_eq!(
-            (b2.name.as_deref(), &b2.org_id, b2.updated_at),
-            (Some("Bea"), &acme.id, at(5))
-        );
     }
 }

@@ -337,20 +337,19 @@ async fn apply_step(
             };
             let mut changes = Vec::new();
             let mut events = Vec::new();
+            // Strictly later, so the version check sees every change.
+            let stamp = now.max(user.updated_at.plus(Duration::from_micros(1)));
             let after = User {
                 name: name.clone().or_else(|| user.name.clone()),
                 org_id: org_id.clone().unwrap_or_else(|| user.org_id.clone()),
-                status: status.unwrap_or(user.status),
-                updated_at: now,
+                updated_at: stamp,
                 ..user.clone()
             };
-            // Saved only if the member is still as previewed (compare and swap).
-            changes.push(Change::UpdateMember {
-                user: user.id.clone(),
-                name: after.name.clone(),
-                org_id: after.org_id.clone(),
-                seen_updated_at: seen.updated_at,
-                now,
+            // Saved only if the member is still as previewed (compare and swap); the
+            // status follows in the same transaction.
+            changes.push(Change::UpdateUser {
+                user: after.clone(),
+                read_at: seen.updated_at,
             });
             if name.is_some() || org_id.is_some() {
                 let mut event = admin::audit_event(
@@ -363,21 +362,12 @@ async fn apply_step(
                     stores,
                 );
                 event.target_user_id = Some(user.id.clone());
-                let mut detail = serde_json::Map::new();
-                if name.is_some() {
-                    detail.insert(
-                        "name".into(),
-                        serde_json::json!({"before": user.name, "after": after.name}),
-                    );
-                }
-                if org_id.is_some() {
-                    detail.insert(
-                        "org_id".into(),
-                        serde_json::json!({"before": user.org_id, "after": after.org_id}),
-                    );
-                }
-                detail.insert("import".into(), serde_json::json!(job.id));
-                event.detail = serde_json::Value::Object(detail);
+                // As the console's member edit records it, with the import named.
+                event.detail = serde_json::json!({
+                    "before": {"name": user.name, "org_id": user.org_id},
+                    "after": {"name": after.name, "org_id": after.org_id},
+                    "import": job.id,
+                });
                 events.push(event);
             }
             if let Some(s) = status {
@@ -443,7 +433,7 @@ async fn apply_step(
     };
     match stores.audit.commit(&changes, &events).await {
         Ok(_) => {}
-        Err(StoreError::Stale(_) | StoreError::Conflict { .. }) => {
+        Err(StoreError::Changed(_) | StoreError::Conflict { .. }) => {
             let line = outcome_line(
                 step.row(),
                 email.as_str(),
@@ -455,7 +445,7 @@ async fn apply_step(
                 .commit(&[advance(false, Some(line))], &[])
                 .await
             {
-                Ok(_) | Err(StoreError::Stale(_)) => {}
+                Ok(_) | Err(StoreError::Changed(_)) => {}
                 Err(e) => return Err(e.into()),
             }
             return Ok(());

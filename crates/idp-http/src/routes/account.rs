@@ -51,6 +51,7 @@ struct AccountPage<'a> {
     sessions: Vec<SessionRow>,
     methods: Vec<MethodRow>,
     consents: Vec<ConsentRow>,
+    administrator: bool,
 }
 
 /// "Firefox on Linux" from a user agent, or the raw string when it is unusual.
@@ -153,6 +154,7 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
             sessions,
             methods,
             consents,
+            administrator: idp_core::policy::is_admin(&state.stores, &user).await?,
         },
     )?;
     web::with_cookie(response, cookie)

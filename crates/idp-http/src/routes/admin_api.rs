@@ -29,6 +29,8 @@ pub struct Operation {
     pub permission: Option<Permission>,
     /// Authenticated by the token of an emailed one-time link instead.
     pub link_token: bool,
+    /// Open to anyone who administers something; the answer shows what they may see.
+    pub any_area: bool,
     register: fn(&mut aw::ServiceConfig),
 }
 
@@ -39,6 +41,12 @@ macro_rules! operation {
             ..operation!($method, $path, $handler, None, $summary)
         }
     };
+    ($method:ident, $path:literal, $handler:path, any_area, $summary:literal) => {
+        Operation {
+            any_area: true,
+            ..operation!($method, $path, $handler, None, $summary)
+        }
+    };
     ($method:ident, $path:literal, $handler:path, $permission:expr, $summary:literal) => {
         Operation {
             method: stringify!($method),
@@ -46,6 +54,7 @@ macro_rules! operation {
             summary: $summary,
             permission: $permission,
             link_token: false,
+            any_area: false,
             register: |cfg| {
                 cfg.route($path, aw::$method().to($handler));
             },
@@ -189,10 +198,94 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     operation!(
         get,
+        "/admin/api/orgs",
+        super::directory_api::list_orgs,
+        any_area,
+        "The organizations you administer (all for a super administrator), in tree order, with direct member and sub-organization counts; q narrows to matching names or slugs and their ancestors"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs",
+        super::directory_api::create_org,
+        Some(Permission::Members),
+        "Create a sub-organization under parent (needs members over the parent)"
+    ),
+    operation!(
+        patch,
+        "/admin/api/orgs/{org}",
+        super::directory_api::patch_org,
+        Some(Permission::Members),
+        "Rename an organization and/or move it, with its sub-organizations, under another parent of the same main organization (needs members over both)"
+    ),
+    operation!(
+        delete,
+        "/admin/api/orgs/{org}",
+        super::directory_api::delete_org,
+        Some(Permission::Members),
+        "Delete a sub-organization without members, sub-organizations or applications; 409 says what is left"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs/{org}/members",
+        super::directory_api::create_member,
+        Some(Permission::Members),
+        "Create a member without a password; with email_login, the welcome email with a link to set one"
+    ),
+    operation!(
+        patch,
+        "/admin/api/members/{id}",
+        super::directory_api::patch_member,
+        Some(Permission::Members),
+        "Rename a member or move them to another organization; with expected_updated_at, 409 when they changed meanwhile"
+    ),
+    operation!(
+        delete,
+        "/admin/api/members/{id}",
+        super::directory_api::delete_member,
+        Some(Permission::Members),
+        "Delete a member with their credentials, links, sign-in methods and consents; their sessions end and their grants are revoked"
+    ),
+    operation!(
+        get,
+        "/admin/api/clients",
+        super::client_api::list,
+        Some(Permission::Clients),
+        "The applications you manage, optionally only one organization's subtree"
+    ),
+    operation!(
+        post,
+        "/admin/api/clients",
+        super::client_api::create,
+        Some(Permission::Clients),
+        "Register an application; a confidential one's secret is answered once"
+    ),
+    operation!(
+        patch,
+        "/admin/api/clients/{id}",
+        super::client_api::update,
+        Some(Permission::Clients),
+        "Change an application's registration; checked as a new one would be, saved whole or not at all"
+    ),
+    operation!(
+        post,
+        "/admin/api/clients/{id}/secret",
+        super::client_api::rotate_secret,
+        Some(Permission::Clients),
+        "Give the application a new secret, answered once; the old one stops working"
+    ),
+    operation!(
+        delete,
+        "/admin/api/clients/{id}",
+        super::client_api::delete,
+        Some(Permission::Clients),
+        "Delete an application with its grants, refresh tokens and consents"
+    ),
+    operation!(
+        get,
         "/admin/api/orgs/{org}/members/export",
         super::members_io_api::export,
         Some(Permission::Members),
-        "Download the members as a workbook or CSV for Excel: format (xlsx, the default, or csv), subtree (true, the default: with sub-organizations); recorded as a download of personal information"
+        "Download the members as a workbook or CSV for Excel: format (xlsx, the default, or csv), subtree (true: with the members of sub-organizations; default false); recorded as a download of personal information"
     ),
     operation!(
         post,
@@ -230,19 +323,23 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     }
 }
 
-/// The OpenAPI 3.1 description of [`OPERATIONS`].
+/// The OpenAPI 3.1 description of [`OPERATIONS`], with the schemas of
+/// [`super::openapi`].
 pub fn document(issuer: &str) -> Value {
+    let error = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut paths = serde_json::Map::new();
     for op in OPERATIONS {
-        let params: Vec<Value> = op
+        let shape = super::openapi::shape(op.method, op.path);
+        let mut params: Vec<Value> = op
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| {
                 json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"},
-                       "description": if name == "org" { "organization id or slug" } else { "member id" }})
+                       "description": super::openapi::path_parameter(op.path, name)})
             })
             .collect();
+        params.extend(shape.query);
         let mut operation = serde_json::Map::new();
         operation.insert(
             "operationId".into(),
@@ -256,19 +353,39 @@ pub fn document(issuer: &str) -> Value {
         );
         operation.insert("summary".into(), json!(op.summary));
         operation.insert("parameters".into(), json!(params));
-        operation.insert(
-            "responses".into(),
-            json!({
-                "200": {"description": "done", "content": {"application/json": {"schema": {"type": "object"}}}},
-                "400": {"description": "bad input; nothing changed"},
-                "401": {"description": "no valid session or bearer token"},
-                "403": {"description": "missing permission (recorded in the audit log) or CSRF token"},
-                "404": {"description": "no such organization or member"},
-                "409": {"description": "needs confirmation, or conflicts with the member's settings"},
-            }),
+        let mut responses = serde_json::Map::new();
+        responses.insert(
+            shape.status.into(),
+            json!({"description": "done", "content": shape.content}),
         );
+        for (status, d) in [
+            ("400", "bad input; nothing changed"),
+            ("401", "no valid session or bearer token"),
+            (
+                "403",
+                "missing permission (recorded in the audit log) or CSRF token",
+            ),
+            ("404", "no such organization, member or application"),
+            (
+                "503",
+                "the database is unavailable; try again after Retry-After",
+            ),
+        ] {
+            responses.insert(status.into(), error(d));
+        }
+        responses.insert(
+            "409".into(),
+            json!({"description": "needs confirmation, conflicts with what is stored, or was changed meanwhile",
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conflict"}}}}),
+        );
+        operation.insert("responses".into(), Value::Object(responses));
         let security = match op.permission {
             _ if op.link_token => json!([{"link_token": [], "session": []}]),
+            _ if op.any_area => {
+                operation.insert("x-permission".into(), json!("any"));
+                let scopes: Vec<String> = Permission::ALL.iter().map(|p| p.scope()).collect();
+                json!([{"session": [], "csrf": []}, {"bearer": scopes}])
+            }
             Some(p) => {
                 operation.insert("x-permission".into(), json!(p));
                 json!([{"session": [], "csrf": []}, {"bearer": [p.scope()]}])
@@ -276,10 +393,11 @@ pub fn document(issuer: &str) -> Value {
             None => json!([]),
         };
         operation.insert("security".into(), security);
-        if matches!(op.method, "post" | "put" | "patch") {
+        if let Some(schema) = shape.request {
             operation.insert(
                 "requestBody".into(),
-                json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}}),
+                json!({"required": op.method != "post" || !op.path.ends_with("temporary-password"),
+                       "content": {"application/json": {"schema": schema}}}),
             );
         }
         if let Value::Object(methods) = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}))
@@ -291,13 +409,16 @@ pub fn document(issuer: &str) -> Value {
         "openapi": "3.1.0",
         "info": {"title": "idp administration API", "version": env!("CARGO_PKG_VERSION")},
         "servers": [{"url": issuer}],
-        "components": {"securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": "idp_session"},
-            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
-            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-            "link_token": {"type": "apiKey", "in": "query", "name": "token",
-                           "description": "The one-time token from the email; it works only in the session of the administrator it was sent to."},
-        }},
+        "components": {
+            "schemas": super::openapi::components(),
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "idp_session"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "link_token": {"type": "apiKey", "in": "query", "name": "token",
+                               "description": "The one-time token from the email; it works only in the session of the administrator it was sent to."},
+            },
+        },
         "paths": paths,
     })
 }
@@ -355,14 +476,17 @@ pub async fn caller(state: &AppState, req: &HttpRequest) -> Result<Actor, HttpEr
 }
 
 /// Reads a JSON body once the caller is known, so a stranger learns nothing from it.
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, HttpError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, HttpError> {
     serde_json::from_slice(body)
         .map_err(|e| HttpError::BadRequest(format!("the request body: {e}")))
 }
 
-/// An administration error as JSON: 409s say what to confirm.
-fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
+/// An administration error as JSON: 409s say what to confirm, or who changed it when.
+pub(crate) fn admin_error(e: AdminError) -> Result<HttpResponse, HttpError> {
     match e {
+        AdminError::Stale { ref by, at } => Ok(HttpResponse::Conflict().json(
+            json!({"error": e.to_string(), "updated_at": at.to_rfc3339(), "updated_by": by}),
+        )),
         AdminError::ConfirmationRequired { affected, .. } => {
             Ok(HttpResponse::Conflict().json(json!({"error": e.to_string(), "confirm": affected})))
         }
@@ -670,10 +794,10 @@ async fn target(
 }
 
 /// A member as administrators read them.
-fn member_json(u: &User) -> Value {
+pub(crate) fn member_json(u: &User) -> Value {
     json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name,
            "locale": u.locale, "status": u.status.as_str(), "super_admin": u.super_admin,
-           "created_at": u.created_at.to_rfc3339()})
+           "created_at": u.created_at.to_rfc3339(), "updated_at": u.updated_at.to_rfc3339()})
 }
 
 async fn get_members(

@@ -26,7 +26,7 @@ use std::time::Duration;
 pub struct ExportQuery {
     #[serde(default)]
     format: Option<String>,
-    /// With the sub-organizations (the default), or the organization alone.
+    /// With the sub-organizations' members too (default: the organization's own).
     #[serde(default)]
     subtree: Option<bool>,
 }
@@ -57,7 +57,7 @@ pub async fn export(
         &actor,
         &web::origin(&req),
         &path,
-        q.subtree.unwrap_or(true),
+        q.subtree.unwrap_or(false),
         format,
     )
     .await?;

@@ -5,7 +5,9 @@ pub mod admin_api;
 pub mod audit_api;
 pub mod authorize;
 pub mod bootstrap;
+pub mod client_api;
 pub mod consent;
+pub mod directory_api;
 pub mod discovery;
 pub mod end_session;
 pub mod federated;
@@ -13,6 +15,7 @@ pub mod health;
 pub mod introspect;
 pub mod login;
 pub mod members_io_api;
+pub mod openapi;
 pub mod password_reset;
 pub mod revoke;
 pub mod second_factor;
@@ -40,4 +43,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     second_factor::configure(cfg);
     admin_api::configure(cfg);
     password_reset::configure(cfg);
+    crate::console::configure(cfg);
 }

@@ -1,0 +1,469 @@
+//! Relying applications for administrators: listing, registering, changing, rotating
+//! secrets and removing, for the super administrator or whoever holds `clients` over the
+//! application's organization.
+
+use crate::admin::{AdminError, NewClient, actor_event, check_client, client_summary, resolve_org};
+use crate::audit::{ActivityType, EventKind, InfoType};
+use crate::authz::{self, Actor, Permission};
+use crate::client::{Client, ClientAuthMethod};
+use crate::crypto::TokenDigest;
+use crate::ids::ClientId;
+use crate::org::Organization;
+use crate::ports::{Change, Stores};
+use crate::random::token;
+use crate::secret::ClientSecret;
+use crate::signin::Origin;
+
+pub use crate::admin::delete_client;
+
+/// The applications `by` may manage: those of `org`'s subtree when given (which needs
+/// `clients` over it), otherwise every one they may see, ordered by organization and name.
+pub async fn list_clients(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    org: Option<&str>,
+) -> Result<Vec<Client>, AdminError> {
+    let scopes: Option<Vec<Organization>> = match org {
+        Some(o) => {
+            let org = resolve_org(stores, o).await?;
+            authz::require(
+                stores,
+                by,
+                &org,
+                Permission::Clients,
+                origin,
+                "list_clients",
+            )
+            .await?;
+            Some(vec![org])
+        }
+        None => match crate::org_admin::visible_roots(stores, by, Some(Permission::Clients)).await?
+        {
+            Some(roots) if roots.is_empty() => {
+                return Err(authz::AuthzError::Forbidden(Permission::Clients).into());
+            }
+            other => other,
+        },
+    };
+    let orgs = stores.orgs.find_all().await?;
+    let path_of = |c: &Client| {
+        orgs.iter()
+            .find(|o| o.id == c.org_id)
+            .map(|o| o.path.as_str())
+    };
+    let mut clients: Vec<Client> = stores
+        .clients
+        .find_all()
+        .await?
+        .into_iter()
+        .filter(|c| match (&scopes, path_of(c)) {
+            (None, _) => true,
+            (Some(roots), Some(path)) => roots.iter().any(|r| path.starts_with(&r.path)),
+            (Some(_), None) => false,
+        })
+        .collect();
+    clients.sort_by(|a, b| (path_of(a), &a.name).cmp(&(path_of(b), &b.name)));
+    Ok(clients)
+}
+
+/// Registers a client in `new.org` for someone holding `clients` over it. A
+/// confidential client's secret is returned once and stored as a digest.
+pub async fn create_client(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    new: NewClient,
+) -> Result<(Client, Option<ClientSecret>), AdminError> {
+    let checked = check_client(&new)?;
+    let org = resolve_org(stores, &new.org).await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::Clients,
+        origin,
+        "create_client",
+    )
+    .await?;
+    let secret = (checked.auth_method == ClientAuthMethod::ClientSecretBasic)
+        .then(|| ClientSecret::new(token(stores.random.as_ref())));
+    let now = stores.clock.now();
+    let mut client = Client {
+        id: ClientId::generate(),
+        org_id: org.id.clone(),
+        name: String::new(),
+        secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose())),
+        auth_method: ClientAuthMethod::None,
+        redirect_uris: vec![],
+        post_logout_redirect_uris: vec![],
+        grant_types: vec![],
+        extra_scopes: vec![],
+        first_party: false,
+        require_pkce: true,
+        id_token_alg: crate::client::SigningAlg::Rs256,
+        access_token_ttl_secs: None,
+        id_token_ttl_secs: None,
+        refresh_token_ttl_secs: None,
+        jwks: None,
+        created_at: now,
+        updated_at: now,
+    };
+    checked.apply_to(&mut client);
+    let mut event = actor_event(
+        &org.id,
+        by,
+        origin,
+        ActivityType::ClientChange,
+        EventKind::Create,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail = serde_json::json!({"after": client_summary(&client)});
+    stores
+        .audit
+        .commit(&[Change::InsertClient(client.clone())], &[event])
+        .await?;
+    Ok((client, secret))
+}
+
+/// A change to a registration; `None` leaves a value as it is. Lifetimes are
+/// `Some(None)` to go back to the deployment's.
+#[derive(Clone, Debug, Default)]
+pub struct ClientUpdate {
+    pub name: Option<String>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    pub grant_types: Option<Vec<String>>,
+    pub public: Option<bool>,
+    pub id_token_alg: Option<String>,
+    pub access_token_ttl_secs: Option<Option<u32>>,
+    pub id_token_ttl_secs: Option<Option<u32>>,
+    pub refresh_token_ttl_secs: Option<Option<u32>>,
+    /// First-party applications skip the consent page.
+    pub first_party: Option<bool>,
+    pub extra_scopes: Option<Vec<String>>,
+}
+
+/// The registration `client` would be described with at creation, with `change` applied.
+fn merged(client: &Client, change: ClientUpdate) -> NewClient {
+    let texts = |v: &[crate::client::RedirectUri]| v.iter().map(ToString::to_string).collect();
+    NewClient {
+        org: client.org_id.to_string(),
+        name: change.name.unwrap_or_else(|| client.name.clone()),
+        redirect_uris: change
+            .redirect_uris
+            .unwrap_or_else(|| texts(&client.redirect_uris)),
+        post_logout_redirect_uris: change
+            .post_logout_redirect_uris
+            .unwrap_or_else(|| texts(&client.post_logout_redirect_uris)),
+        public: change.public.unwrap_or_else(|| client.is_public()),
+        first_party: change.first_party.unwrap_or(client.first_party),
+        grants: change.grant_types.unwrap_or_else(|| {
+            client
+                .grant_types
+                .iter()
+                .map(|g| g.as_str().to_owned())
+                .collect()
+        }),
+        signing_alg: Some(
+            change
+                .id_token_alg
+                .unwrap_or_else(|| client.id_token_alg.as_str().to_owned()),
+        ),
+        jwks: client.jwks.clone(),
+        pkce_optional: !client.require_pkce,
+        extra_scopes: change
+            .extra_scopes
+            .unwrap_or_else(|| client.extra_scopes.clone()),
+        access_token_ttl_secs: change
+            .access_token_ttl_secs
+            .unwrap_or(client.access_token_ttl_secs),
+        id_token_ttl_secs: change.id_token_ttl_secs.unwrap_or(client.id_token_ttl_secs),
+        refresh_token_ttl_secs: change
+            .refresh_token_ttl_secs
+            .unwrap_or(client.refresh_token_ttl_secs),
+    }
+}
+
+/// `client` as `change` makes it, checked by the rules of a new registration. A client
+/// made public loses its secret; one made confidential has none until it is rotated.
+pub fn updated_client(client: &Client, change: ClientUpdate) -> Result<Client, AdminError> {
+    let checked = check_client(&merged(client, change))?;
+    let mut next = client.clone();
+    checked.apply_to(&mut next);
+    if next.auth_method != ClientAuthMethod::ClientSecretBasic {
+        next.secret_digest = None;
+    }
+    Ok(next)
+}
+
+async fn managed_client(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    id: &ClientId,
+    action: &str,
+) -> Result<Client, AdminError> {
+    let client = stores
+        .clients
+        .find_by_id(id)
+        .await?
+        .ok_or_else(|| AdminError::UnknownClient(id.to_string()))?;
+    let org = resolve_org(stores, client.org_id.as_str()).await?;
+    authz::require(stores, by, &org, Permission::Clients, origin, action).await?;
+    Ok(client)
+}
+
+/// Changes a registration, for someone holding `clients` over its organization; saved
+/// with its record (before and after) only when valid as a whole.
+pub async fn update_client(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    id: &ClientId,
+    change: ClientUpdate,
+) -> Result<Client, AdminError> {
+    let client = managed_client(stores, by, origin, id, "update_client").await?;
+    let mut next = updated_client(&client, change)?;
+    if next == client {
+        return Ok(client);
+    }
+    next.updated_at = stores.clock.now();
+    let mut event = actor_event(
+        &client.org_id,
+        by,
+        origin,
+        ActivityType::ClientChange,
+        EventKind::Edit,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail =
+        serde_json::json!({"before": client_summary(&client), "after": client_summary(&next)});
+    stores
+        .audit
+        .commit(&[Change::UpdateClient(next.clone())], &[event])
+        .await?;
+    Ok(next)
+}
+
+/// Gives a client that authenticates with a secret a new one, returned once; the old
+/// one stops working at once (on other nodes when their client cache lets it go).
+pub async fn rotate_client_secret(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    id: &ClientId,
+) -> Result<ClientSecret, AdminError> {
+    let client = managed_client(stores, by, origin, id, "rotate_client_secret").await?;
+    match client.auth_method {
+        ClientAuthMethod::None => {
+            return Err(AdminError::ClientSecret("a public client has no secret"));
+        }
+        ClientAuthMethod::PrivateKeyJwt => {
+            return Err(AdminError::ClientSecret(
+                "this client signs in with its keys, not a secret",
+            ));
+        }
+        ClientAuthMethod::ClientSecretBasic | ClientAuthMethod::ClientSecretPost => {}
+    }
+    let secret = ClientSecret::new(token(stores.random.as_ref()));
+    let mut next = client.clone();
+    next.secret_digest = Some(TokenDigest::of(secret.expose()));
+    next.updated_at = stores.clock.now();
+    let mut event = actor_event(
+        &client.org_id,
+        by,
+        origin,
+        ActivityType::ClientChange,
+        EventKind::Edit,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.detail = serde_json::json!({"client_id": client.id, "secret": "rotated"});
+    stores
+        .audit
+        .commit(&[Change::UpdateClient(next)], &[event])
+        .await?;
+    Ok(secret)
+}
+
+/// How a token lifetime is entered: a whole number of minutes or days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifetimeUnit {
+    Minutes,
+    Days,
+}
+
+/// Reads a lifetime typed by a person (blank: the deployment's) into seconds; refuses
+/// what is not a whole number above zero, or longer than a year.
+pub fn parse_lifetime(text: &str, unit: LifetimeUnit) -> Result<Option<u32>, AdminError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let per: u64 = match unit {
+        LifetimeUnit::Minutes => 60,
+        LifetimeUnit::Days => 86_400,
+    };
+    let n: u64 = text
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(AdminError::InvalidClient(
+            "a token lifetime is a whole number above zero",
+        ))?;
+    let secs = n.saturating_mul(per);
+    if secs > 366 * 86_400 {
+        return Err(AdminError::InvalidClient(
+            "a token lifetime is at most a year",
+        ));
+    }
+    Ok(u32::try_from(secs).ok())
+}
+
+/// A lifetime in seconds as the form shows it, in `unit` (blank when unset).
+pub fn lifetime_text(secs: Option<u32>, unit: LifetimeUnit) -> String {
+    let per = match unit {
+        LifetimeUnit::Minutes => 60,
+        LifetimeUnit::Days => 86_400,
+    };
+    secs.map(|s| (s / per).max(1).to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lifetimes_are_typed_in_minutes_or_days() {
+        assert_eq!(parse_lifetime("", LifetimeUnit::Minutes).unwrap(), None);
+        assert_eq!(
+            parse_lifetime(" 15 ", LifetimeUnit::Minutes).unwrap(),
+            Some(900)
+        );
+        assert_eq!(
+            parse_lifetime("30", LifetimeUnit::Days).unwrap(),
+            Some(2_592_000)
+        );
+        for bad in ["0", "-3", "1.5", "ten", "367"] {
+            assert!(parse_lifetime(bad, LifetimeUnit::Days).is_err(), "{bad}");
+        }
+        assert_eq!(lifetime_text(Some(900), LifetimeUnit::Minutes), "15");
+        assert_eq!(lifetime_text(None, LifetimeUnit::Days), "");
+    }
+    use super::*;
+    use crate::client::{GrantType, RedirectUri, SigningAlg};
+    use crate::ids::OrgId;
+
+    fn confidential() -> Client {
+        Client {
+            id: ClientId::from_string("app"),
+            org_id: OrgId::from_string("org"),
+            name: "App".into(),
+            secret_digest: Some(TokenDigest::of("s3cret")),
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+            redirect_uris: vec![RedirectUri::parse("https://app.example/cb").unwrap()],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            extra_scopes: vec![],
+            first_party: false,
+            require_pkce: true,
+            id_token_alg: SigningAlg::Rs256,
+            access_token_ttl_secs: Some(300),
+            id_token_ttl_secs: None,
+            refresh_token_ttl_secs: None,
+            jwks: None,
+            created_at: crate::Timestamp::from_secs(0),
+            updated_at: crate::Timestamp::from_secs(0),
+        }
+    }
+
+    #[test]
+    fn an_empty_change_keeps_the_registration() {
+        let c = confidential();
+        assert_eq!(updated_client(&c, ClientUpdate::default()).unwrap(), c);
+    }
+
+    #[test]
+    fn a_change_is_checked_by_the_rules_of_a_new_registration() {
+        let c = confidential();
+        for (change, why) in [
+            (
+                ClientUpdate {
+                    redirect_uris: Some(vec!["http://app.example/cb".into()]),
+                    ..ClientUpdate::default()
+                },
+                "plain http",
+            ),
+            (
+                ClientUpdate {
+                    redirect_uris: Some(vec![]),
+                    ..ClientUpdate::default()
+                },
+                "no redirect URI for the code flow",
+            ),
+            (
+                ClientUpdate {
+                    name: Some("  ".into()),
+                    ..ClientUpdate::default()
+                },
+                "empty name",
+            ),
+            (
+                ClientUpdate {
+                    grant_types: Some(vec!["client_credentials".into()]),
+                    public: Some(true),
+                    ..ClientUpdate::default()
+                },
+                "public with client credentials",
+            ),
+            (
+                ClientUpdate {
+                    id_token_alg: Some("none".into()),
+                    ..ClientUpdate::default()
+                },
+                "unknown algorithm",
+            ),
+            (
+                ClientUpdate {
+                    access_token_ttl_secs: Some(Some(0)),
+                    ..ClientUpdate::default()
+                },
+                "zero lifetime",
+            ),
+        ] {
+            assert!(updated_client(&c, change).is_err(), "{why}");
+        }
+    }
+
+    #[test]
+    fn going_public_drops_the_secret_and_lifetimes_can_go_back_to_the_default() {
+        let c = confidential();
+        let public = updated_client(
+            &c,
+            ClientUpdate {
+                public: Some(true),
+                first_party: Some(true),
+                access_token_ttl_secs: Some(None),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert!(public.is_public());
+        assert_eq!(public.secret_digest, None);
+        assert!(public.first_party);
+        assert_eq!(public.access_token_ttl_secs, None);
+        assert_eq!(public.id, c.id);
+        let back = updated_client(
+            &public,
+            ClientUpdate {
+                public: Some(false),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(back.auth_method, ClientAuthMethod::ClientSecretBasic);
+        assert_eq!(back.secret_digest, None, "no secret until it is rotated");
+    }
+}

@@ -1,0 +1,544 @@
+//! The members page of an organization: search, filters and keyset pages in the URL, and
+//! actions on the selected members (or on every member matching) that end on a page
+//! listing what happened to each; and the form for a new member.
+
+use super::{Console, Frame, OrgTabs, sentence, when};
+use crate::error::HttpError;
+use crate::state::AppState;
+use crate::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::admin::{self, AdminError};
+use idp_core::authz::Permission;
+use idp_core::ids::UserId;
+use idp_core::members::{
+    self, BULK_LIMIT, BulkAction, BulkLinks, MemberQuery, MemberSummary, Outcome, PAGE_SIZES,
+};
+use idp_core::org::Organization;
+use idp_core::records::UserStatus;
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/admin/orgs/{org}/members", aw::get().to(list))
+        .route("/admin/orgs/{org}/members/bulk", aw::post().to(bulk))
+        .route("/admin/orgs/{org}/members/new", aw::get().to(new_form))
+        .route("/admin/orgs/{org}/members/new", aw::post().to(create));
+}
+
+struct Row {
+    id: String,
+    name: String,
+    email: String,
+    org: String,
+    status: &'static str,
+    badges: Vec<&'static str>,
+    email_login: &'static str,
+    second_factor: &'static str,
+    methods: String,
+    last_sign_in: String,
+}
+
+pub fn status_label(s: UserStatus) -> &'static str {
+    match s {
+        UserStatus::Active => "Active",
+        UserStatus::OnLeave => "On leave",
+        UserStatus::Disabled => "Disabled",
+    }
+}
+
+const STATUS_OPTIONS: [(&str, &str); 3] = [
+    ("active", "Active"),
+    ("on_leave", "On leave"),
+    ("disabled", "Disabled"),
+];
+
+impl Row {
+    fn of(m: MemberSummary) -> Row {
+        let mut badges = Vec::new();
+        if m.locked {
+            badges.push("Locked");
+        }
+        if m.temporary_password {
+            badges.push("Temporary password");
+        }
+        if m.second_factor_locked {
+            badges.push("Second factor locked");
+        }
+        let second_factor = match m.second_factor() {
+            members::SecondFactorKind::App => "Authenticator app",
+            members::SecondFactorKind::EmailCode => "Emailed code",
+            members::SecondFactorKind::None => "None",
+        };
+        let methods = m
+            .sign_in_methods()
+            .iter()
+            .map(|k| match k {
+                members::MethodFilter::Password => "Password",
+                members::MethodFilter::Google => "Google",
+                members::MethodFilter::Microsoft => "Microsoft",
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        Row {
+            id: m.user.id.to_string(),
+            name: m.user.name.clone().unwrap_or_default(),
+            email: m.user.email.to_string(),
+            org: m.org_path.clone(),
+            status: status_label(m.user.status),
+            badges,
+            email_login: if m.email_login_enabled { "On" } else { "Off" },
+            second_factor,
+            methods: if methods.is_empty() {
+                "—".into()
+            } else {
+                methods
+            },
+            last_sign_in: if m.last_sign_in.is_some() {
+                when(m.last_sign_in)
+            } else {
+                "Never".into()
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/members.html")]
+struct MembersPage {
+    frame: Frame,
+    tabs: OrgTabs,
+    query: MemberQuery,
+    error: Option<String>,
+    status_options: [(&'static str, &'static str); 3],
+    page_sizes: &'static [u32],
+    per_page: u32,
+    subtree: bool,
+    rows: Vec<Row>,
+    total: u64,
+    next_href: Option<String>,
+    first_href: Option<String>,
+    /// The filters, carried into the action form for "all matching".
+    carried: Vec<(&'static str, String)>,
+    /// Where members may be moved: (slug, indented name).
+    move_targets: Vec<(String, String)>,
+}
+
+/// Organizations this administrator manages members of: (slug, indented name).
+pub async fn member_orgs(
+    state: &AppState,
+    console: &Console,
+) -> Result<Vec<(String, String)>, HttpError> {
+    let mut out = Vec::new();
+    for n in idp_core::org_admin::org_tree(&state.stores, &console.actor, None).await? {
+        if console.holds(state, &n.org, Permission::Members).await? {
+            out.push((
+                n.org.slug.clone(),
+                format!("{}{}", "— ".repeat(n.depth), n.org.name),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn query_string(q: &MemberQuery) -> String {
+    serde_urlencoded::to_string(q).unwrap_or_default()
+}
+
+/// The filters as hidden fields (everything but the page position).
+fn carried(q: &MemberQuery) -> Vec<(&'static str, String)> {
+    [
+        ("q", &q.q),
+        ("status", &q.status),
+        ("email_login", &q.email_login),
+        ("second_factor", &q.second_factor),
+        ("method", &q.method),
+        ("signed_in_from", &q.signed_in_from),
+        ("signed_in_until", &q.signed_in_until),
+        ("signed_in", &q.signed_in),
+        ("subtree", &q.subtree),
+        ("sort", &q.sort),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k, v.clone()))
+    .collect()
+}
+
+async fn org_for(
+    state: &AppState,
+    console: &Console,
+    slug: &str,
+    area: Permission,
+) -> Result<Result<Organization, HttpResponse>, HttpError> {
+    let org = match admin::resolve_org(&state.stores, slug).await {
+        Ok(org) => org,
+        Err(e) => return console.refusal(e, "/admin/orgs").map(Err),
+    };
+    if !console.holds(state, &org, area).await? {
+        return console
+            .refusal(
+                AdminError::Authz(idp_core::authz::AuthzError::Forbidden(area)),
+                "/admin/orgs",
+            )
+            .map(Err);
+    }
+    Ok(Ok(org))
+}
+
+macro_rules! open {
+    ($state:expr, $req:expr) => {
+        match Console::open(&$state, &$req).await? {
+            Ok(c) => c,
+            Err(response) => return Ok(response),
+        }
+    };
+}
+pub(crate) use open;
+
+macro_rules! org_or_respond {
+    ($state:expr, $console:expr, $slug:expr, $area:expr) => {
+        match org_for(&$state, &$console, $slug, $area).await? {
+            Ok(org) => org,
+            Err(response) => return Ok(response),
+        }
+    };
+}
+
+async fn list(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    query: aw::Query<MemberQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let console = open!(state, req);
+    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let query = query.into_inner();
+    let tabs = console.tabs(&state, &org, "Members").await?;
+    let base = format!("/admin/orgs/{}/members", org.slug);
+    let (rows, total, next_href, error, per_page) = match query.parse(&org) {
+        Ok((filter, cursor, per_page)) => {
+            let page = members::search(
+                &state.stores,
+                &console.actor,
+                &web::origin(&req),
+                &filter,
+                cursor.as_ref(),
+                per_page,
+            )
+            .await?;
+            let next_href = page.next.map(|c| {
+                let mut q = query.clone();
+                q.after = c.encode();
+                format!("{base}?{}", query_string(&q))
+            });
+            let rows = page.rows.into_iter().map(Row::of).collect();
+            (rows, page.total, next_href, None, per_page)
+        }
+        Err(e) => (
+            Vec::new(),
+            0,
+            None,
+            Some(e.to_string()),
+            members::DEFAULT_PAGE_SIZE,
+        ),
+    };
+    let first_href = (!query.after.is_empty()).then(|| {
+        let mut q = query.clone();
+        q.after.clear();
+        format!("{base}?{}", query_string(&q))
+    });
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let subtree = matches!(query.subtree.as_str(), "1" | "on" | "true" | "yes");
+    console.page(
+        status,
+        &MembersPage {
+            frame: console.frame(format!("Members of {}", org.name), "orgs"),
+            tabs,
+            carried: carried(&query),
+            move_targets: member_orgs(&state, &console).await?,
+            query,
+            error,
+            status_options: STATUS_OPTIONS,
+            page_sizes: PAGE_SIZES,
+            per_page,
+            subtree,
+            rows,
+            total,
+            next_href,
+            first_href,
+        },
+    )
+}
+
+struct ResultRow {
+    id: String,
+    email: String,
+    done: bool,
+    message: String,
+    password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/bulk_results.html")]
+struct ResultsPage {
+    frame: Frame,
+    tabs: OrgTabs,
+    action: String,
+    done: usize,
+    skipped: usize,
+    any_password: bool,
+    rows: Vec<ResultRow>,
+    back: String,
+}
+
+fn action_label(a: BulkAction) -> &'static str {
+    match a {
+        BulkAction::EnableEmailLogin => "Enable email login",
+        BulkAction::DisableEmailLogin => "Disable email login",
+        BulkAction::ResendPasswordReset => "Resend password reset email",
+        BulkAction::SetActive => "Set status: active",
+        BulkAction::SetOnLeave => "Set status: on leave",
+        BulkAction::SetDisabled => "Set status: disabled",
+        BulkAction::ResetSecondFactor => "Reset second factor",
+        BulkAction::TemporaryPassword => "Issue temporary passwords",
+        BulkAction::TemporaryPasswordByEmail => "Issue temporary passwords by email",
+        BulkAction::Move => "Move to another organization",
+    }
+}
+
+async fn bulk(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    form: aw::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, HttpError> {
+    let console = open!(state, req);
+    let form = form.into_inner();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let back = format!("/admin/orgs/{}/members", path.as_str());
+    if let Some(stale) = console.stale_form(&state, &req, &field("csrf"), &back)? {
+        return Ok(stale);
+    }
+    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let back = format!("/admin/orgs/{}/members", org.slug);
+    let Ok(action) = field("action").parse::<BulkAction>() else {
+        return console.message(
+            StatusCode::BAD_REQUEST,
+            "Choose an action",
+            "Choose what to do with the members, then apply it.",
+            &back,
+            "Back to the members",
+        );
+    };
+    let origin = web::origin(&req);
+    let ids: Vec<UserId> = if field("scope") == "all" {
+        let query = MemberQuery {
+            q: field("q"),
+            status: field("status"),
+            email_login: field("email_login"),
+            second_factor: field("second_factor"),
+            method: field("method"),
+            signed_in_from: field("signed_in_from"),
+            signed_in_until: field("signed_in_until"),
+            signed_in: field("signed_in"),
+            subtree: field("subtree"),
+            sort: field("sort"),
+            ..Default::default()
+        };
+        let filter = match query.parse(&org) {
+            Ok((filter, _, _)) => filter,
+            Err(e) => {
+                return console.message(
+                    StatusCode::BAD_REQUEST,
+                    "Nothing was changed",
+                    &e.to_string(),
+                    &back,
+                    "Back to the members",
+                );
+            }
+        };
+        match members::matching_ids(
+            &state.stores,
+            &console.actor,
+            &origin,
+            &filter,
+            BULK_LIMIT + 1,
+        )
+        .await
+        {
+            Ok(ids) => ids,
+            Err(e) => return console.refusal(e, &back),
+        }
+    } else {
+        form.iter()
+            .filter(|(k, _)| k == "member")
+            .map(|(_, v)| UserId::from_string(v.clone()))
+            .collect()
+    };
+    if ids.is_empty() {
+        return console.message(
+            StatusCode::BAD_REQUEST,
+            "No member selected",
+            "Select at least one member, or choose all matching members, then apply the action again. Nothing was changed.",
+            &back,
+            "Back to the members",
+        );
+    }
+    let links = BulkLinks {
+        welcome: state.settings.welcome_links(),
+        reset: admin::Links {
+            base_url: state.settings.issuer().to_owned(),
+            ttl: state.settings.reset_link_ttl(),
+        },
+        move_to: Some(field("move_to")).filter(|t| !t.is_empty()),
+    };
+    let results =
+        match members::apply_bulk(&state.stores, &console.actor, &origin, &ids, action, &links)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return console.refusal(e, &back),
+        };
+    let rows: Vec<ResultRow> = results
+        .into_iter()
+        .map(|r| {
+            let (done, message, password) = match r.outcome {
+                Outcome::Done(m) => (true, m, None),
+                Outcome::Skipped(m) => (false, m, None),
+                Outcome::TemporaryPassword(p) => (
+                    true,
+                    "Temporary password issued; it works once.".to_owned(),
+                    Some(p.expose().to_owned()),
+                ),
+            };
+            ResultRow {
+                id: r.member_id.to_string(),
+                email: r.email,
+                done,
+                message,
+                password,
+            }
+        })
+        .collect();
+    let done = rows.iter().filter(|r| r.done).count();
+    let tabs = console.tabs(&state, &org, "Members").await?;
+    console.page(
+        StatusCode::OK,
+        &ResultsPage {
+            frame: console.frame(action_label(action), "orgs"),
+            tabs,
+            action: action_label(action).to_owned(),
+            done,
+            skipped: rows.len() - done,
+            any_password: rows.iter().any(|r| r.password.is_some()),
+            rows,
+            back,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "console/member_new.html")]
+struct NewMemberPage {
+    frame: Frame,
+    tabs: OrgTabs,
+    error: Option<String>,
+    email: String,
+    name: String,
+    email_login: bool,
+}
+
+async fn new_form(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let console = open!(state, req);
+    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let tabs = console.tabs(&state, &org, "Members").await?;
+    console.page(
+        StatusCode::OK,
+        &NewMemberPage {
+            frame: console.frame("New member", "orgs"),
+            tabs,
+            error: None,
+            email: String::new(),
+            name: String::new(),
+            email_login: true,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct NewMemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email_login: Option<String>,
+}
+
+async fn create(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    form: aw::Form<NewMemberForm>,
+) -> Result<HttpResponse, HttpError> {
+    let console = open!(state, req);
+    let back = format!("/admin/orgs/{}/members/new", path.as_str());
+    if let Some(stale) = console.stale_form(&state, &req, &form.csrf, &back)? {
+        return Ok(stale);
+    }
+    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let email_login = form.email_login.is_some();
+    let origin = web::origin(&req);
+    let result = idp_core::member_admin::create_member(
+        &state.stores,
+        &console.actor,
+        &origin,
+        org.id.as_str(),
+        idp_core::member_admin::NewMemberForm {
+            email: form.email.clone(),
+            name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
+            email_login,
+        },
+        &state.settings.welcome_links(),
+    )
+    .await
+    .map(|(user, _)| user);
+    match result {
+        Ok(user) => Ok(web::see_other(&format!("/admin/members/{}", user.id))),
+        Err(e @ (AdminError::Store(_) | AdminError::Ephemeral(_))) => Err(e.into()),
+        Err(e) => {
+            let tabs = console.tabs(&state, &org, "Members").await?;
+            let status = match e {
+                AdminError::Authz(_) => StatusCode::FORBIDDEN,
+                AdminError::DuplicateEmail { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            console.page(
+                status,
+                &NewMemberPage {
+                    frame: console.frame("New member", "orgs"),
+                    tabs,
+                    error: Some(sentence(&e.to_string())),
+                    email: form.email.clone(),
+                    name: form.name.clone(),
+                    email_login,
+                },
+            )
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The administrator console under `/admin`: server-rendered pages over the same
+//! `idp-core` use cases as the JSON API. An administrator sees only the organizations
+//! they administer and only the areas they hold there; what they cannot do is not shown.
+//! Every page works with plain forms and links; filters and pages live in the URL.
+
+pub mod clients;
+pub mod member;
+pub mod members;
+pub mod orgs;
+
+use crate::error::HttpError;
+use crate::routes::authorize::current_session;
+use crate::state::AppState;
+use crate::web;
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web as aw};
+use askama::Template;
+use idp_core::admin::AdminError;
+use idp_core::authz::{self, Actor, AuthzError, Permission};
+use idp_core::org::Organization;
+use idp_core::records::{AdminAssignment, User};
+
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/admin", aw::get().to(home))
+        .route("/admin/", aw::get().to(home))
+        .route("/admin/static/console.css", aw::get().to(stylesheet))
+        .route("/admin/static/console.js", aw::get().to(script));
+    orgs::configure(cfg);
+    clients::configure(cfg);
+    members::configure(cfg);
+    member::configure(cfg);
+}
+
+async fn home() -> HttpResponse {
+    web::found("/admin/orgs")
+}
+
+async fn stylesheet() -> HttpResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/console.css"),
+    )
+}
+
+async fn script() -> HttpResponse {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/console.js"),
+    )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, content_type))
+        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
+}
+
+/// What every console page's layout shows.
+pub struct Frame {
+    pub title: String,
+    /// The top-level section the page belongs to (`orgs`, `clients`, `keys`).
+    pub section: &'static str,
+    pub me: String,
+    pub csrf: String,
+    pub nav_clients: bool,
+    pub nav_keys: bool,
+}
+
+/// The signed-in administrator of a console request.
+pub struct Console {
+    pub user: User,
+    pub actor: Actor,
+    pub csrf: String,
+    cookie: Option<Cookie<'static>>,
+    pub assignments: Vec<AdminAssignment>,
+}
+
+impl Console {
+    /// The administrator behind this request; a browser without a session is sent to sign
+    /// in (the account page links back here), and a member who administers nothing gets a page saying so.
+    pub async fn open(
+        state: &AppState,
+        req: &HttpRequest,
+    ) -> Result<Result<Console, HttpResponse>, HttpError> {
+        let user = match current_session(state, req).await? {
+            Some(session) => state.stores.users.find_by_id(&session.user_id).await?,
+            None => None,
+        };
+        let Some(user) = user else {
+            return Ok(Err(web::found("/login")));
+        };
+        let assignments = state.stores.policies.find_admin_by_user(&user.id).await?;
+        let (csrf, cookie) = web::csrf_token(state, req);
+        let console = Console {
+            actor: Actor::Member(user.clone()),
+            user,
+            csrf,
+            cookie,
+            assignments: assignments
+                .into_iter()
+                .filter(|a| !a.permissions.is_empty())
+                .collect(),
+        };
+        if !console.user.super_admin && console.assignments.is_empty() {
+            let page = console.message(
+                StatusCode::FORBIDDEN,
+                "You do not administer anything",
+                "This console is for administrators. Your account does not hold any administrator role.",
+                "/account",
+                "Back to your account",
+            )?;
+            return Ok(Err(page));
+        }
+        Ok(Ok(console))
+    }
+
+    pub fn is_super(&self) -> bool {
+        self.user.super_admin
+    }
+
+    /// Whether this administrator holds `area` anywhere.
+    pub fn holds_anywhere(&self, area: Permission) -> bool {
+        self.is_super()
+            || self
+                .assignments
+                .iter()
+                .any(|a| a.permissions.iter().any(|p| p == area.as_str()))
+    }
+
+    pub fn frame(&self, title: impl Into<String>, section: &'static str) -> Frame {
+        Frame {
+            title: title.into(),
+            section,
+            me: self.user.email.to_string(),
+            csrf: self.csrf.clone(),
+            nav_clients: self.holds_anywhere(Permission::Clients),
+            nav_keys: self.is_super(),
+        }
+    }
+
+    /// Whether this administrator holds `area` over `org`.
+    pub async fn holds(
+        &self,
+        state: &AppState,
+        org: &Organization,
+        area: Permission,
+    ) -> Result<bool, HttpError> {
+        Ok(authz::permitted(&state.stores, &self.actor, org, area).await?)
+    }
+
+    /// Renders a page, setting this browser's CSRF cookie when it is new.
+    pub fn page(
+        &self,
+        status: StatusCode,
+        page: &impl Template,
+    ) -> Result<HttpResponse, HttpError> {
+        let response = crate::pages::render(status, page)?;
+        web::with_cookie(response, self.cookie.clone())
+    }
+
+    /// A page in the console's layout that says what happened and where to go next.
+    pub fn message(
+        &self,
+        status: StatusCode,
+        title: &str,
+        message: &str,
+        back: &str,
+        back_label: &str,
+    ) -> Result<HttpResponse, HttpError> {
+        let class = if status.is_success() {
+            "notice"
+        } else {
+            "error"
+        };
+        self.page(
+            status,
+            &MessagePage {
+                frame: self.frame(title, "orgs"),
+                class,
+                message,
+                back,
+                back_label,
+            },
+        )
+    }
+
+    /// A submitted form must carry this browser's CSRF token; a stale one gets a page with
+    /// a way back rather than an error body.
+    pub fn stale_form(
+        &self,
+        state: &AppState,
+        req: &HttpRequest,
+        submitted: &str,
+        back: &str,
+    ) -> Result<Option<HttpResponse>, HttpError> {
+        if web::check_csrf(state, req, submitted).is_ok() {
+            return Ok(None);
+        }
+        self.message(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "The form was open too long or did not come from this site, so nothing was changed. Go back, reload the page and try again.",
+            back,
+            "Back to the page",
+        )
+        .map(Some)
+    }
+
+    /// An administration refusal as a console page; store failures stay errors.
+    pub fn refusal(&self, e: AdminError, back: &str) -> Result<HttpResponse, HttpError> {
+        let status = match &e {
+            AdminError::Store(_) | AdminError::Ephemeral(_) => return Err(e.into()),
+            AdminError::Authz(AuthzError::Store(_)) => return Err(e.into()),
+            AdminError::Authz(AuthzError::Forbidden(_)) => StatusCode::FORBIDDEN,
+            AdminError::UnknownOrganization(_)
+            | AdminError::UnknownMember(_)
+            | AdminError::UnknownMemberId(_)
+            | AdminError::UnknownClient(_) => StatusCode::NOT_FOUND,
+            AdminError::DuplicateEmail { .. } | AdminError::DuplicateSlug(_) => {
+                StatusCode::CONFLICT
+            }
+            _ => StatusCode::BAD_REQUEST,
+        };
+        let title = match status {
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::NOT_FOUND => "Not found",
+            _ => "Nothing was changed",
+        };
+        self.message(status, title, &sentence(&e.to_string()), back, "Go back")
+    }
+
+    /// The breadcrumb and tabs of an organization's pages: only the tabs of areas held.
+    pub async fn tabs(
+        &self,
+        state: &AppState,
+        org: &Organization,
+        active: &'static str,
+    ) -> Result<OrgTabs, HttpError> {
+        let mut items: Vec<(&'static str, &'static str)> = vec![("", "Overview")];
+        let holds = |area| self.holds(state, org, area);
+        if holds(Permission::Members).await? {
+            items.push(("/members", "Members"));
+        }
+        if holds(Permission::LoginSettings).await? {
+            items.push(("/authentication", "Authentication"));
+        }
+        if holds(Permission::TwoFactor).await? || holds(Permission::AllowedIps).await? {
+            items.push(("/security", "Security"));
+        }
+        if holds(Permission::LoginSettings).await? {
+            items.push(("/login-settings", "Login settings"));
+            items.push(("/federation", "Federation"));
+        }
+        if holds(Permission::Members).await? {
+            items.push(("/administrators", "Administrators"));
+        }
+        if holds(Permission::AuditLog).await? {
+            items.push(("/audit", "Audit log"));
+        }
+        let names = org_names(state).await?;
+        let crumbs = org
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|id| {
+                let (slug, name) = names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| (id.to_owned(), id.to_owned()));
+                (slug, name)
+            })
+            .collect();
+        Ok(OrgTabs {
+            org_ref: org.slug.clone(),
+            org_name: org.name.clone(),
+            crumbs,
+            items,
+            active,
+        })
+    }
+}
+
+/// Organization id → (slug, name).
+pub async fn org_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, (String, String)>, HttpError> {
+    Ok(state
+        .stores
+        .orgs
+        .find_all()
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), (o.slug, o.name)))
+        .collect())
+}
+
+/// The header of every organization page.
+pub struct OrgTabs {
+    pub org_ref: String,
+    pub org_name: String,
+    /// (slug, name) from the main organization down to this one.
+    pub crumbs: Vec<(String, String)>,
+    /// (path suffix, label)
+    pub items: Vec<(&'static str, &'static str)>,
+    pub active: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "console/message.html")]
+struct MessagePage<'a> {
+    frame: Frame,
+    class: &'a str,
+    message: &'a str,
+    back: &'a str,
+    back_label: &'a str,
+}
+
+pub use idp_core::admin::sentence;
+
+/// A time as people read it: `2026-12-02 14:05 UTC`, or a dash when there is none.
+pub fn when(t: Option<idp_core::Timestamp>) -> String {
+    match t {
+        Some(t) => {
+            let s = t.to_rfc3339();
+            // RFC 3339 from `Timestamp` is `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`.
+            match (s.get(..10), s.get(11..16)) {
+                (Some(day), Some(time)) => format!("{day} {time} UTC"),
+                _ => s,
+            }
+        }
+        None => "—".to_owned(),
+    }
+}
+
+/// Where an organization's page lives.
+pub fn org_href(org: &Organization, tab: &str) -> String {
+    format!("/admin/orgs/{}{tab}", org.slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_to_the_minute_in_utc() {
+        let t = idp_core::Timestamp::parse_rfc3339("2026-12-02T14:05:59.123456Z");
+        assert_eq!(when(t), "2026-12-02 14:05 UTC");
+        assert_eq!(when(None), "—");
+    }
+}
