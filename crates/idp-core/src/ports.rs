@@ -500,12 +500,13 @@ pub trait MembersIoRepo: Send + Sync {
     async fn find_import_plan(&self, id: &str) -> Result<Option<ImportPlan>, StoreError>;
     /// The results lines of an import (JSON, one a line).
     async fn import_outcomes(&self, id: &str) -> Result<String, StoreError>;
-    /// Takes, for `owner` until `lease_until`, the oldest import that is queued, or
-    /// running with its lease run out (its node stopped); marks it running. Of nodes
-    /// claiming together, one gets it.
+    /// Takes, for `owner` until `lease_until`, the oldest import (or import `only`) that
+    /// is queued, or running with its lease run out (its node stopped); marks it running.
+    /// Of nodes claiming together, one gets it.
     async fn claim_import(
         &self,
         owner: &str,
+        only: Option<&str>,
         now: Timestamp,
         lease_until: Timestamp,
     ) -> Result<Option<ImportJob>, StoreError>;
@@ -526,6 +527,13 @@ pub trait MembersIoRepo: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// Adds a line to an import's results.
     async fn note_import(&self, id: &str, line: &str) -> Result<(), StoreError>;
+    /// Removes imports previewed before `previewed_before` and never applied, and
+    /// imports that finished before `finished_before`, with their files; how many.
+    async fn delete_old_imports(
+        &self,
+        previewed_before: Timestamp,
+        finished_before: Timestamp,
+    ) -> Result<u64, StoreError>;
 }
 
 /// Whether a password may be checked now: [`CredentialRepo::admit_password_attempt`].

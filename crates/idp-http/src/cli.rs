@@ -1051,6 +1051,7 @@ async fn import_members(
             &wired.stores,
             &settings.welcome_links(),
             settings.import_lease(),
+            Some(&run.import_id),
         )
         .await;
         applied = wired.stores.members_io.find_import(&run.import_id).await?;

@@ -84,6 +84,13 @@ pub async fn run(
                     Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
                     Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),
                 }
+                match idp_core::members_io::job::delete_old(&state.stores).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "old member imports removed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "member import clean-up failed; will try again")
+                    }
+                }
                 // Revocation records outlive what they revoke by nothing: past their
                 // expiry the token they name is refused as expired anyway.
                 let now = state.stores.clock.now();
@@ -114,7 +121,7 @@ pub async fn run(
             );
             loop {
                 tick.tick().await;
-                routes::members_io_api::run_waiting(&state.stores, &links, lease).await;
+                routes::members_io_api::run_waiting(&state.stores, &links, lease, None).await;
             }
         })
     };

@@ -2810,10 +2810,12 @@ impl MembersIoRepo for Database {
     async fn claim_import(
         &self,
         owner: &str,
+        only: Option<&str>,
         now: Timestamp,
         lease_until: Timestamp,
     ) -> QueryResult<Option<ImportJob>> {
         let owner = owner.to_owned();
+        let only = only.map(str::to_owned);
         self.run(move |c| {
             transaction_with_retry(c, |c| {
                 let waiting = member_imports::status.eq(JobStatus::Queued.as_str()).or(
@@ -2821,8 +2823,11 @@ impl MembersIoRepo for Database {
                         .eq(JobStatus::Running.as_str())
                         .and(member_imports::lease_until.lt(now.as_micros())),
                 );
-                let Some(id) = member_imports::table
-                    .filter(waiting)
+                let mut candidates = member_imports::table.filter(waiting).into_boxed();
+                if let Some(id) = &only {
+                    candidates = candidates.filter(member_imports::id.eq(id.clone()));
+                }
+                let Some(id) = candidates
                     .order(member_imports::created_at.asc())
                     .select(member_imports::id)
                     .first::<String>(c)
@@ -2905,6 +2910,26 @@ impl MembersIoRepo for Database {
             .execute(c)
             .map(|n| n > 0)
             .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn delete_old_imports(
+        &self,
+        previewed_before: Timestamp,
+        finished_before: Timestamp,
+    ) -> QueryResult<u64> {
+        self.run(move |c| {
+            let previewed = member_imports::status
+                .eq(JobStatus::Previewed.as_str())
+                .and(member_imports::created_at.lt(previewed_before.as_micros()));
+            let finished = member_imports::status
+                .eq_any([JobStatus::Done.as_str(), JobStatus::Failed.as_str()])
+                .and(member_imports::finished_at.lt(finished_before.as_micros()));
+            diesel::delete(member_imports::table.filter(previewed.or(finished)))
+                .execute(c)
+                .map(|n| n as u64)
+                .map_err(db_err)
         })
         .await
     }

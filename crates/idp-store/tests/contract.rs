@@ -3509,7 +3509,7 @@ mod contracts {
         assert_eq!(db.find_import("nope").await.unwrap(), None);
         // A previewed import is not claimed; queued once, it is, by one node.
         assert!(
-            db.claim_import("node-a", NOW, at(60))
+            db.claim_import("node-a", None, NOW, at(60))
                 .await
                 .unwrap()
                 .is_none()
@@ -3520,8 +3520,15 @@ mod contracts {
         };
         assert_eq!(db.commit(&[queue()], &[]).await.unwrap(), vec![1]);
         assert_eq!(db.commit(&[queue()], &[]).await.unwrap(), vec![0]);
+        // Only the import asked for, when one is named.
+        assert!(
+            db.claim_import("node-a", Some("imp-other"), at(2), at(60))
+                .await
+                .unwrap()
+                .is_none()
+        );
         let claimed = db
-            .claim_import("node-a", at(2), at(60))
+            .claim_import("node-a", Some("imp-1"), at(2), at(60))
             .await
             .unwrap()
             .unwrap();
@@ -3530,7 +3537,7 @@ mod contracts {
             (JobStatus::Running, Some("node-a"))
         );
         assert!(
-            db.claim_import("node-b", at(3), at(60))
+            db.claim_import("node-b", None, at(3), at(60))
                 .await
                 .unwrap()
                 .is_none()
@@ -3568,13 +3575,13 @@ mod contracts {
                 .unwrap()
         );
         assert!(
-            db.claim_import("node-b", at(61), at(120))
+            db.claim_import("node-b", None, at(61), at(120))
                 .await
                 .unwrap()
                 .is_none()
         );
         let resumed = db
-            .claim_import("node-b", at(62), at(120))
+            .claim_import("node-b", None, at(62), at(120))
             .await
             .unwrap()
             .unwrap();
@@ -3597,8 +3604,26 @@ mod contracts {
             (done.status, done.finished_at),
             (JobStatus::Done, Some(at(63)))
         );
+        // Finished imports go after their keeping time; so do previews never applied.
+        let stale = import_job(&acme.id, "imp-2");
+        db.commit(
+            &[Change::InsertImport(Box::new((
+                stale,
+                ImportPlan {
+                    report: "{}".into(),
+                    steps: "[]".into(),
+                    file: vec![],
+                },
+            )))],
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(db.delete_old_imports(NOW, at(63)).await.unwrap(), 0);
+        assert_eq!(db.delete_old_imports(at(1), at(64)).await.unwrap(), 2);
+        assert_eq!(db.find_import("imp-1").await.unwrap(), None);
         assert!(
-            db.claim_import("node-c", at(500), at(600))
+            db.claim_import("node-c", None, at(500), at(600))
                 .await
                 .unwrap()
                 .is_none()

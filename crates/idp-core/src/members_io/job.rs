@@ -215,21 +215,37 @@ pub async fn plan_of(
     Ok((job, plan))
 }
 
+/// How long a preview can be applied; its stored file goes after that.
+pub const PREVIEW_KEPT: Duration = Duration::from_secs(24 * 3600);
+/// How long a finished import's results (and file) are kept.
+pub const RESULTS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Removes previews never applied and finished imports past their keeping time.
+pub async fn delete_old(stores: &Stores) -> Result<u64, StoreError> {
+    let now = stores.clock.now();
+    stores
+        .members_io
+        .delete_old_imports(now.minus(PREVIEW_KEPT), now.minus(RESULTS_KEPT))
+        .await
+}
+
 /// Steps between lease renewals.
 const RENEW_EVERY: usize = 50;
 
-/// Claims one import that is waiting (or whose node stopped) for `owner`, holding it for
-/// `lease` at a time, and applies what is left of it. `None` when none was waiting.
+/// Claims one import that is waiting (or whose node stopped) for `owner` (import `only`,
+/// when given), holding it for `lease` at a time, and applies what is left of it. `None`
+/// when none was waiting.
 pub async fn run_next(
     stores: &Stores,
     owner: &str,
+    only: Option<&str>,
     lease: Duration,
     links: &Links,
 ) -> Result<Option<ImportJob>, ImportError> {
     let now = stores.clock.now();
     let Some(job) = stores
         .members_io
-        .claim_import(owner, now, now.plus(lease))
+        .claim_import(owner, only, now, now.plus(lease))
         .await?
     else {
         return Ok(None);

@@ -342,10 +342,10 @@ fn node_name() -> &'static str {
     NAME.get_or_init(|| format!("node-{}", idp_core::ids::EventId::generate()))
 }
 
-/// Applies waiting imports on this node until none is left.
-pub async fn run_waiting(stores: &Stores, links: &Links, lease: Duration) {
+/// Applies waiting imports (or only import `only`) on this node until none is left.
+pub async fn run_waiting(stores: &Stores, links: &Links, lease: Duration, only: Option<&str>) {
     loop {
-        match job::run_next(stores, node_name(), lease, links).await {
+        match job::run_next(stores, node_name(), only, lease, links).await {
             Ok(Some(j)) => tracing::info!(import = %j.id, status = %j.status, applied = j.applied,
                 conflicts = j.conflicts, "member import ran"),
             Ok(None) => return,
@@ -358,5 +358,33 @@ pub async fn run_waiting(stores: &Stores, links: &Links, lease: Duration) {
 }
 
 fn spawn_runner(stores: Stores, links: Links, lease: Duration) {
-    tokio::spawn(async move { run_waiting(&stores, &links, lease).await });
+    tokio::spawn(async move { run_waiting(&stores, &links, lease, None).await });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_upload_yields_its_file_and_a_form_without_one_nothing() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m\xc3\xa9mbers.csv\"\r\n\
+Content-Type: text/csv\r\n\r\nemail\r\na@b.co\r\n\r\n--XyZ--\r\n";
+        let (name, file) = multipart_file("multipart/form-data; boundary=XyZ", body).unwrap();
+        assert_eq!(name, "mémbers.csv");
+        assert_eq!(file, b"email\r\na@b.co\r\n");
+        let (_, quoted) = multipart_file("multipart/form-data; boundary=\"XyZ\"", body).unwrap();
+        assert_eq!(quoted, file);
+        let no_file =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ--\r\n";
+        assert_eq!(
+            multipart_file("multipart/form-data; boundary=XyZ", no_file),
+            None
+        );
+        assert_eq!(multipart_file("multipart/form-data", body), None);
+        assert_eq!(
+            multipart_file("multipart/form-data; boundary=XyZ", b"garbage"),
+            None
+        );
+    }
 }
