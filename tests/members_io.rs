@@ -414,6 +414,23 @@ async fn workbook_round_trip(idp: &Idp, smtp: &SmtpServer) {
     );
     assert!(!signs_in(idp, "m2@example.com").await);
     assert!(signs_in(idp, "m1@example.com").await);
+    // The members page's filters narrow an export: email login off is m2 alone now.
+    let (status, _, csv) = send(
+        &admin,
+        reqwest::Method::GET,
+        "/admin/api/orgs/acme/members/export?format=csv&email_login=off",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.starts_with('\u{FEFF}'),
+        "UTF-8 with a byte order mark for Excel"
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].contains(",m2@example.com,"), "{csv}");
     let events = import_events(idp, "security_settings_change", &import);
     assert_eq!(events.len(), 3, "{events:?}");
     assert!(

@@ -7,7 +7,6 @@ use crate::clock::{Clock, Timestamp};
 use crate::crypto::{CryptoError, TokenDigest};
 use crate::email::Email;
 use crate::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
-use crate::members_io::export::ExportMember;
 use crate::members_io::job::{ImportJob, ImportPlan, JobStatus};
 use crate::org::Organization;
 use crate::random::Random;
@@ -487,15 +486,11 @@ pub trait MembersIoRepo: Send + Sync {
         &self,
         emails: &[Email],
     ) -> Result<Vec<(User, Option<Credentials>)>, StoreError>;
-    /// A page of the members of the organizations under `path` (only of `only`, when
-    /// given), ordered by id, after `after`, with what an export shows of them.
-    async fn export_page(
+    /// The administrator assignments of these members, for an export's page.
+    async fn find_admin_assignments(
         &self,
-        path: &str,
-        only: Option<&OrgId>,
-        after: Option<&UserId>,
-        limit: u32,
-    ) -> Result<Vec<ExportMember>, StoreError>;
+        members: &[UserId],
+    ) -> Result<Vec<AdminAssignment>, StoreError>;
     async fn find_import(&self, id: &str) -> Result<Option<ImportJob>, StoreError>;
     async fn find_import_plan(&self, id: &str) -> Result<Option<ImportPlan>, StoreError>;
     /// The results lines of an import (JSON, one a line).

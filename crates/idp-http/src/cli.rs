@@ -987,12 +987,16 @@ async fn export_members(
     subtree: bool,
 ) -> anyhow::Result<()> {
     let format: idp_core::audit_jobs::ExportFormat = format.parse()?;
+    let query = idp_core::members::MemberQuery {
+        subtree: if subtree { "true" } else { "" }.into(),
+        ..Default::default()
+    };
     let scope = members_io::export::start(
         &wired.stores,
         &Actor::Operator,
         &Origin::default(),
         org,
-        subtree,
+        &query,
         format,
     )
     .await?;

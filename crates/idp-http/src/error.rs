@@ -141,7 +141,7 @@ impl From<ImportError> for HttpError {
     fn from(e: ImportError) -> Self {
         match e {
             ImportError::File(FileError::TooLarge) => HttpError::PayloadTooLarge(e.to_string()),
-            ImportError::File(_) | ImportError::HasErrors(_) => {
+            ImportError::File(_) | ImportError::HasErrors(_) | ImportError::Query(_) => {
                 HttpError::BadRequest(e.to_string())
             }
             ImportError::Admin(a) => a.into(),

@@ -10,6 +10,7 @@ use crate::audit_jobs::ExportFormat;
 use crate::authz::{self, Actor, Permission};
 use crate::clock::Timestamp;
 use crate::ids::{OrgId, UserId};
+use crate::members::{MemberCursor, MemberFilter, MemberQuery};
 use crate::org::Organization;
 use crate::ports::{StoreError, Stores};
 use crate::records::{LoginMethodKind, User};
@@ -35,11 +36,12 @@ pub struct ExportMember {
     pub admin_areas: Vec<(OrgId, Vec<String>)>,
 }
 
-/// What an export covers: one organization, or it and its sub-organizations.
+/// What an export covers: an organization (with its sub-organizations when asked),
+/// narrowed by the members page's filters.
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub org: Organization,
-    pub subtree: bool,
+    pub filter: MemberFilter,
     /// Display paths (`/Acme/Sales`) of the organizations of the tree, by id.
     paths: HashMap<OrgId, String>,
 }
@@ -53,14 +55,15 @@ impl Scope {
     }
 }
 
-/// Checks that `by` may export `org`'s members, and records the export as a download of
-/// their personal information, before anything is read.
+/// Checks that `by` may export `org`'s members and that the filters of `query` are
+/// sound, and records the export as a download of their personal information, before
+/// anything is read.
 pub async fn start(
     stores: &Stores,
     by: &Actor,
     origin: &Origin,
     org: &str,
-    subtree: bool,
+    query: &MemberQuery,
     format: ExportFormat,
 ) -> Result<Scope, ImportError> {
     let org = admin::resolve_org(stores, org).await?;
@@ -73,6 +76,7 @@ pub async fn start(
         "member_export",
     )
     .await?;
+    let (filter, _, _) = query.parse(&org)?;
     let root = stores
         .orgs
         .find_by_id(&org.root_id())
@@ -83,28 +87,30 @@ pub async fn start(
         .iter()
         .map(|o| (o.id.clone(), org_paths(o, &tree).0))
         .collect();
+    let filters = MemberQuery {
+        per_page: String::new(),
+        after: String::new(),
+        ..query.clone()
+    };
     let mut event = admin::personal_access(
         stores,
         by,
         origin,
         &org.id,
         None,
-        serde_json::json!({"exported": "members", "format": format, "subtree": subtree,
+        serde_json::json!({"exported": "members", "format": format, "filter": filters,
             "fields": Column::ALL.map(Column::name)}),
     );
     event.event = EventKind::Download;
     stores.audit.append(&event).await?;
-    Ok(Scope {
-        org,
-        subtree,
-        paths,
-    })
+    Ok(Scope { org, filter, paths })
 }
 
 type PageRead = Pin<Box<dyn Future<Output = Result<Vec<ExportMember>, StoreError>> + Send>>;
 
-/// The members of a scope, a keyset page at a time: memory stays flat whatever their
-/// number. While the caller writes one page, the next is already being read.
+/// The members of a scope, a keyset page at a time in the filter's order: memory stays
+/// flat whatever their number. While the caller writes one page, the next is already
+/// being read.
 pub struct Pages {
     stores: Stores,
     scope: Scope,
@@ -126,13 +132,43 @@ impl Pages {
         &self.scope
     }
 
-    fn read(&self, after: Option<UserId>) -> PageRead {
-        let repo = self.stores.members_io.clone();
-        let path = self.scope.org.path.clone();
-        let only = (!self.scope.subtree).then(|| self.scope.org.id.clone());
+    fn read(&self, after: Option<MemberCursor>) -> PageRead {
+        let stores = self.stores.clone();
+        let filter = self.scope.filter.clone();
         Box::pin(async move {
-            repo.export_page(&path, only.as_ref(), after.as_ref(), PAGE)
-                .await
+            let now = stores.clock.now();
+            let rows = stores
+                .users
+                .search(&filter, after.as_ref(), PAGE, now)
+                .await?;
+            let ids: Vec<UserId> = rows.iter().map(|r| r.user.id.clone()).collect();
+            let mut areas: HashMap<UserId, Vec<(OrgId, Vec<String>)>> = HashMap::new();
+            for a in stores.members_io.find_admin_assignments(&ids).await? {
+                areas
+                    .entry(a.user_id.clone())
+                    .or_default()
+                    .push((a.org_id, a.permissions));
+            }
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let mut second_factors = Vec::new();
+                    if r.authenticator_app {
+                        second_factors.push("authenticator_app");
+                    }
+                    if r.email_codes {
+                        second_factors.push("email_code");
+                    }
+                    ExportMember {
+                        admin_areas: areas.remove(&r.user.id).unwrap_or_default(),
+                        email_login: r.email_login_enabled,
+                        second_factors,
+                        sign_in_methods: r.methods,
+                        last_sign_in: r.last_sign_in,
+                        user: r.user,
+                    }
+                })
+                .collect())
         })
     }
 
@@ -145,8 +181,11 @@ impl Pages {
         };
         self.started = true;
         let page = current.await?;
-        if page.len() == PAGE as usize {
-            let mut ahead = self.read(page.last().map(|m| m.user.id.clone()));
+        if page.len() == PAGE as usize
+            && let Some(last) = page.last()
+        {
+            let cursor = MemberCursor::after(&last.user, self.scope.filter.sort);
+            let mut ahead = self.read(Some(cursor));
             // One poll sets the read going on the store's own thread.
             let first = std::future::poll_fn(|cx| Poll::Ready(ahead.as_mut().poll(cx))).await;
             if let Poll::Ready(done) = first {

@@ -29,6 +29,8 @@ pub enum ImportError {
     Authz(#[from] AuthzError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Query(#[from] crate::members::MemberQueryError),
     #[error("no import with id {0:?}")]
     UnknownImport(String),
     #[error("this is not the file that was previewed (its digest differs); preview the file again")]

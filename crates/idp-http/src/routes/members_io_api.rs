@@ -13,6 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use futures_util::StreamExt as _;
 use idp_core::admin::Links;
 use idp_core::audit_jobs::ExportFormat;
+use idp_core::members::MemberQuery;
 use idp_core::members_io::export::{self, Pages};
 use idp_core::members_io::job::{self, ImportJob, JobView};
 use idp_core::members_io::plan;
@@ -22,13 +23,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 
+/// The export's format and the members page's filters (`subtree` among them).
 #[derive(Deserialize)]
 pub struct ExportQuery {
     #[serde(default)]
     format: Option<String>,
-    /// With the sub-organizations' members too (default: the organization's own).
-    #[serde(default)]
-    subtree: Option<bool>,
+    #[serde(flatten)]
+    filters: MemberQuery,
 }
 
 fn format_of(text: Option<&str>) -> Result<ExportFormat, HttpError> {
@@ -57,7 +58,7 @@ pub async fn export(
         &actor,
         &web::origin(&req),
         &path,
-        q.subtree.unwrap_or(false),
+        &q.filters,
         format,
     )
     .await?;

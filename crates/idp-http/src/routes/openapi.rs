@@ -378,6 +378,60 @@ pub fn shape(method: &str, path: &str) -> Shape {
                     false,
                     "with the members of sub-organizations (default false)",
                 ),
+                query(
+                    "q",
+                    json!({"type": "string"}),
+                    false,
+                    "text in the name or address, or the whole id",
+                ),
+                query(
+                    "status",
+                    words(UserStatus::ALL, UserStatus::as_str),
+                    false,
+                    "member status",
+                ),
+                query(
+                    "email_login",
+                    json!({"type": "string", "enum": ["on", "off"]}),
+                    false,
+                    "email sign-in on or off",
+                ),
+                query(
+                    "second_factor",
+                    json!({"type": "string", "enum": ["app", "email_code", "none"]}),
+                    false,
+                    "second factor set up",
+                ),
+                query(
+                    "method",
+                    json!({"type": "string", "enum": ["password", "google", "microsoft"]}),
+                    false,
+                    "a way the member has signed in",
+                ),
+                query(
+                    "signed_in_from",
+                    json!({"type": "string", "format": "date"}),
+                    false,
+                    "last sign-in on or after this day (UTC)",
+                ),
+                query(
+                    "signed_in_until",
+                    json!({"type": "string", "format": "date"}),
+                    false,
+                    "last sign-in on or before this day (UTC)",
+                ),
+                query(
+                    "signed_in",
+                    json!({"type": "string", "enum": ["never"]}),
+                    false,
+                    "never: only members who have never signed in",
+                ),
+                query(
+                    "sort",
+                    json!({"type": "string", "enum": ["email", "newest"]}),
+                    false,
+                    "row order (default email)",
+                ),
             ];
             let mut content = binary("text/csv");
             if let (Some(map), Value::Object(xlsx)) = (
