@@ -4,7 +4,8 @@ database it seeds `--members` members (100,000) straight into the tables the way
 `idp user create` stores them (no passwords), then times, each as its own `idp`
 process, with wall time and the process's peak RSS (getrusage of the child):
 
-- `idp user export --format csv` and `--format xlsx` of the whole organization;
+- `idp user export --format csv` and `--format xlsx` of the organization, and CSV with
+  `--subtree` (the same members, read through the subtree's organizations);
 - `idp user import` (the dry run) of a CSV of `--rows` rows (20,000): every tenth row
   turns email login off, every tenth a new member, the rest unchanged, as an
   administrator's edited export would be.
@@ -94,6 +95,9 @@ def main():
         wall, rss, _ = idp(a.binary, work, "user", "export", "--org", "acme", "--format", fmt, "-o", target)
         size = os.path.getsize(target) / (1024 * 1024)
         rows.append((f"export {a.members} members, {fmt}", wall, a.members / wall, rss, f"{size:.1f} MiB file"))
+    target = os.path.join(work, "subtree.csv")
+    wall, rss, _ = idp(a.binary, work, "user", "export", "--org", "acme", "--subtree", "--format", "csv", "-o", target)
+    rows.append((f"export {a.members} members, csv, --subtree", wall, a.members / wall, rss, ""))
     edited = os.path.join(work, "edited.csv")
     edited_csv(edited, a.rows)
     wall, rss, text = idp(a.binary, work, "user", "import", "--org", "acme", edited)

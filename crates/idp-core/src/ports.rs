@@ -7,6 +7,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::crypto::{CryptoError, TokenDigest};
 use crate::email::Email;
 use crate::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use crate::members_io::export::ExportMember;
 use crate::members_io::job::{ImportJob, ImportPlan, JobStatus};
 use crate::org::Organization;
 use crate::random::Random;
@@ -486,6 +487,15 @@ pub trait MembersIoRepo: Send + Sync {
         &self,
         emails: &[Email],
     ) -> Result<Vec<(User, Option<Credentials>)>, StoreError>;
+    /// A page of the members of the organizations under `path` (only of `only`, when
+    /// given), ordered by id, after `after`, with what an export shows of them.
+    async fn export_page(
+        &self,
+        path: &str,
+        only: Option<&OrgId>,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<ExportMember>, StoreError>;
     /// The administrator assignments of these members, for an export's page.
     async fn find_admin_assignments(
         &self,

@@ -15,6 +15,7 @@ use idp_core::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
 use idp_core::members::{
     MemberCursor, MemberFilter, MemberSort, MemberSummary, MethodFilter, SecondFactorKind,
 };
+use idp_core::members_io::export::ExportMember;
 use idp_core::members_io::job::{ImportJob, ImportPlan, JobStatus};
 use idp_core::org::Organization;
 use idp_core::ports::*;
@@ -2660,6 +2661,105 @@ impl MembersIoRepo for Database {
             rows.into_iter()
                 .map(|(u, cr)| Ok((User::try_from(u)?, cr.map(Credentials::from))))
                 .collect()
+        })
+        .await
+    }
+
+    async fn export_page(
+        &self,
+        path: &str,
+        only: Option<&OrgId>,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> QueryResult<Vec<ExportMember>> {
+        let (low, high) = Organization::subtree_range(path);
+        let only = only.map(ToString::to_string);
+        let after = after.map(ToString::to_string).unwrap_or_default();
+        self.run(move |c| {
+            let mut q = users::table
+                .left_join(credentials::table)
+                .filter(users::id.gt(&after))
+                .into_boxed();
+            q = match &only {
+                Some(org) => q.filter(users::org_id.eq(org.clone())),
+                None => q.filter(
+                    users::org_id.eq_any(
+                        organizations::table
+                            .filter(
+                                organizations::path
+                                    .ge(low.clone())
+                                    .and(organizations::path.lt(high.clone())),
+                            )
+                            .select(organizations::id),
+                    ),
+                ),
+            };
+            let rows: Vec<(UserRow, Option<CredentialsRow>)> = q
+                .order(users::id.asc())
+                .limit(i64::from(limit))
+                .select((UserRow::as_select(), Option::<CredentialsRow>::as_select()))
+                .load(c)
+                .map_err(db_err)?;
+            let ids: Vec<String> = rows.iter().map(|(u, _)| u.id.clone()).collect();
+            let methods: Vec<LoginMethodRow> = login_methods::table
+                .filter(login_methods::user_id.eq_any(&ids))
+                .select(LoginMethodRow::as_select())
+                .load(c)
+                .map_err(db_err)?;
+            let admins: Vec<AdminRow> = admin_assignments::table
+                .filter(admin_assignments::user_id.eq_any(&ids))
+                .select(AdminRow::as_select())
+                .load(c)
+                .map_err(db_err)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (u, cr) in rows {
+                let user = User::try_from(u)?;
+                let creds = cr.map(Credentials::from);
+                let mut second_factors = Vec::new();
+                if creds.as_ref().is_some_and(|c| c.totp_enrolled_at.is_some()) {
+                    second_factors.push("authenticator_app");
+                }
+                if creds.as_ref().is_some_and(|c| c.email_otp_enabled) {
+                    second_factors.push("email_code");
+                }
+                let mine: Vec<&LoginMethodRow> = methods
+                    .iter()
+                    .filter(|m| m.user_id == user.id.as_str())
+                    .collect();
+                let mut sign_in_methods = Vec::new();
+                for m in &mine {
+                    let kind: LoginMethodKind = m
+                        .kind
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("login_methods.kind: {e}")))?;
+                    if !sign_in_methods.contains(&kind) {
+                        sign_in_methods.push(kind);
+                    }
+                }
+                let last_sign_in = mine
+                    .iter()
+                    .filter_map(|m| m.last_sign_in_at)
+                    .max()
+                    .map(Timestamp::from_micros);
+                let admin_areas = admins
+                    .iter()
+                    .filter(|a| a.user_id == user.id.as_str())
+                    .map(|a| {
+                        let perms: Vec<String> =
+                            from_json("admin_assignments.permissions", &a.permissions)?;
+                        Ok((OrgId::from_string(a.org_id.clone()), perms))
+                    })
+                    .collect::<QueryResult<Vec<_>>>()?;
+                out.push(ExportMember {
+                    email_login: creds.as_ref().is_some_and(|c| c.email_login_enabled),
+                    user,
+                    second_factors,
+                    sign_in_methods,
+                    last_sign_in,
+                    admin_areas,
+                });
+            }
+            Ok(out)
         })
         .await
     }

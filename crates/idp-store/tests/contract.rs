@@ -3647,6 +3647,27 @@ mod contracts {
         let ids: BTreeSet<UserId> = found.iter().map(|(u, _)| u.id.clone()).collect();
         assert_eq!(ids, BTreeSet::from([a.id.clone(), twin.id.clone()]));
         assert!(found.iter().all(|(_, c)| c.is_some()));
+        // The subtree, in id order, a page at a time; or one organization.
+        let first = db.export_page(&acme.path, None, None, 1).await.unwrap();
+        let second = db
+            .export_page(&acme.path, None, Some(&first[0].user.id), 10)
+            .await
+            .unwrap();
+        let mut all: Vec<UserId> = first
+            .iter()
+            .chain(&second)
+            .map(|m| m.user.id.clone())
+            .collect();
+        all.sort();
+        let mut expected = vec![a.id.clone(), b.id.clone()];
+        expected.sort();
+        assert_eq!(all, expected);
+        let only = db
+            .export_page(&acme.path, Some(&acme.id), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].user.id, a.id);
         // The administrator assignments of a page's members, in one read.
         let assignment = AdminAssignment {
             user_id: b.id.clone(),

@@ -27,3 +27,5 @@ CREATE TABLE member_imports (
     outcomes TEXT NOT NULL
 );
 CREATE INDEX member_imports_waiting ON member_imports (status, created_at);
+-- An export of one organization reads its members in id order, a keyset page at a time.
+CREATE INDEX users_org_id_id ON users (org_id, id);
