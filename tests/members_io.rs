@@ -775,3 +775,92 @@ async fn an_import_goes_on_after_its_node_stops() {
         "every row applied once, with its audit event"
     );
 }
+
+/// A member changed by someone else between the preview and the apply is reported as a
+/// conflict and left as they are; the other rows are applied.
+#[tokio::test]
+async fn a_member_changed_since_the_preview_is_reported_not_overwritten() {
+    let idp = Idp::start().await;
+    idp.member("acme", ADMIN, ADMIN_PASSWORD, &["--super-admin"]);
+    for i in 1..=2 {
+        idp.member("acme", &format!("m{i}@example.com"), MEMBER_PASSWORD, &[]);
+    }
+    let admin = admin_session(&idp).await;
+    let file = "email,status\r\nm1@example.com,on_leave\r\nm2@example.com,on_leave\r\n";
+    let (status, _, body) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/admin/api/orgs/acme/members/import?file_name=leave.csv",
+        Some((file.as_bytes().to_vec(), "text/csv")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let answer = json(&body);
+    assert_eq!(answer["report"]["totals"]["update"], 2);
+    // Meanwhile another administrator disables m2.
+    idp.cli_text(&[
+        "user",
+        "set-status",
+        "--org",
+        "acme",
+        "--email",
+        "m2@example.com",
+        "--status",
+        "disabled",
+    ]);
+    let import = answer["import_id"].as_str().unwrap();
+    let (status, _, _) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/admin/api/orgs/acme/members/import/apply",
+        Some((
+            serde_json::json!({"import_id": import, "digest": answer["digest"]})
+                .to_string()
+                .into_bytes(),
+            "application/json",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let job = finished(&admin, import).await;
+    assert_eq!(
+        (&job["applied"], &job["conflicts"]),
+        (&serde_json::json!(1), &serde_json::json!(1))
+    );
+    assert_eq!(job["outcomes"][0]["email"], "m2@example.com");
+    assert!(
+        job["outcomes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the preview")
+    );
+    // The report file now says what became of each row.
+    let (status, _, file) = send(
+        &admin,
+        reqwest::Method::GET,
+        &format!("/admin/api/import-jobs/{import}/report"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "\u{FEFF}email,status,Status,Messages");
+    assert_eq!(lines[1], "m1@example.com,on_leave,applied,");
+    assert!(
+        lines[2].starts_with("m2@example.com,on_leave,not applied,the member changed"),
+        "{text}"
+    );
+    let members = idp.cli(&["user", "list", "--org", "acme", "--json"]);
+    let status_of = |email: &str| {
+        members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of("m1@example.com"), "on_leave");
+    assert_eq!(status_of("m2@example.com"), "disabled", "not overwritten");
+}

@@ -1037,7 +1037,7 @@ async fn import_members(
     if let Some(path) = &report_path {
         std::fs::write(
             path,
-            crate::members_files::report_file(&run.sheet, &run.report)?,
+            crate::members_files::report_file(&run.sheet, &run.report, &Default::default())?,
         )?;
     }
     let report = &run.report;

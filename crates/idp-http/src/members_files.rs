@@ -138,12 +138,19 @@ fn write_xlsx(
 }
 
 /// An import's file with `Status` and `Messages` columns added to each row, in the
-/// file's own format.
-pub fn report_file(sheet: &Sheet, report: &Report) -> Result<Vec<u8>, FileError> {
+/// file's own format. `results` (by row) replaces the preview's status once applied.
+pub fn report_file(
+    sheet: &Sheet,
+    report: &Report,
+    results: &HashMap<u64, (&'static str, String)>,
+) -> Result<Vec<u8>, FileError> {
     let by_row: HashMap<u64, (&str, String)> = report
         .rows
         .iter()
-        .map(|r| (r.row, (r.status_text(), r.messages_text())))
+        .map(|r| match results.get(&r.row) {
+            Some((status, message)) => (r.row, (*status, message.clone())),
+            None => (r.row, (r.status_text(), r.messages_text())),
+        })
         .collect();
     let width = sheet
         .rows

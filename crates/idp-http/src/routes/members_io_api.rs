@@ -316,9 +316,30 @@ pub async fn report_file(
     let actor = caller(&state, &req).await?;
     let (job, stored) = job::plan_of(&state.stores, &actor, &web::origin(&req), &path).await?;
     let report = stored.report()?;
+    // Once applied, each row says what became of it.
+    let mut results = std::collections::HashMap::new();
+    if job.processed > 0 {
+        let done = usize::try_from(job.processed).unwrap_or(usize::MAX);
+        for step in stored.steps()?.iter().take(done) {
+            results.insert(step.row(), ("applied", String::new()));
+        }
+        let outcomes = state.stores.members_io.import_outcomes(&job.id).await?;
+        for o in outcomes
+            .lines()
+            .filter_map(|l| serde_json::from_str::<job::Outcome>(l).ok())
+        {
+            let status = if o.message.starts_with("applied") {
+                "applied"
+            } else {
+                "not applied"
+            };
+            results.insert(o.row, (status, o.message));
+        }
+    }
     let bytes = tokio::task::spawn_blocking(move || {
         let sheet = read::read(&stored.file).map_err(|e| HttpError::Internal(e.to_string()))?;
-        members_files::report_file(&sheet, &report).map_err(|e| HttpError::Internal(e.to_string()))
+        members_files::report_file(&sheet, &report, &results)
+            .map_err(|e| HttpError::Internal(e.to_string()))
     })
     .await
     .map_err(|e| HttpError::Internal(e.to_string()))??;
