@@ -347,7 +347,16 @@ pub async fn report_file(
         .file_name
         .rsplit_once('.')
         .map_or(job.file_name.as_str(), |(s, _)| s)
-        .replace(['"', '\\', '/'], "_");
+        .chars()
+        // The name came with the upload: only what a header value can carry plainly.
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '/') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>();
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, job.format.content_type()))
         .insert_header(attachment(&format!(
