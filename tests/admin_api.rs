@@ -13,9 +13,11 @@ mod support;
 
 use support::flow::*;
 
-/// An administrator's browser: signed in, calling the API with the CSRF header.
+/// An administrator's browser: signed in, calling the API with the CSRF header. Every
+/// JSON answer is checked against the schema the OpenAPI document gives it.
 struct Admin {
     browser: Browser,
+    doc: Value,
 }
 
 impl Admin {
@@ -24,7 +26,13 @@ impl Admin {
         let page = browser.go("/login").await.sign_in_page();
         let r = browser.submit_sign_in(&page, email, password).await;
         assert_eq!(r.headers()[LOCATION], "/account", "{email} signs in");
-        Admin { browser }
+        let doc = browser
+            .get("/admin/api/openapi.json")
+            .await
+            .json()
+            .await
+            .unwrap();
+        Admin { browser, doc }
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -38,7 +46,134 @@ impl Admin {
         }
         let r = req.send().await.unwrap();
         let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let json = r.headers().get("content-type").is_some_and(|t| {
+            t.to_str()
+                .unwrap_or_default()
+                .starts_with("application/json")
+        });
+        let body = r.json().await.unwrap_or(Value::Null);
+        if json {
+            let schema = documented_answer(&self.doc, method, path, status);
+            let mut wrong = vec![];
+            conforms(&self.doc, &schema, &body, "", &mut wrong);
+            assert!(
+                wrong.is_empty(),
+                "{method} {path} answered {status} off its documented schema: {wrong:#?}\n{body}"
+            );
+        }
+        (status, body)
+    }
+}
+
+/// The schema the document gives the answer with `status` to `method path`.
+fn documented_answer(doc: &Value, method: &str, path: &str, status: StatusCode) -> Value {
+    let path = path.split('?').next().unwrap();
+    let segments: Vec<&str> = path.split('/').collect();
+    let (_, op) = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(template, methods)| {
+            let t: Vec<&str> = template.split('/').collect();
+            methods.get(method.to_lowercase()).is_some()
+                && t.len() == segments.len()
+                && t.iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') || t == s)
+        })
+        .max_by_key(|(template, _)| template.split('/').filter(|t| !t.starts_with('{')).count())
+        .unwrap_or_else(|| panic!("{method} {path} is not documented"));
+    let responses = &op[method.to_lowercase()]["responses"];
+    let answer = &responses[status.as_str()];
+    assert!(
+        answer.is_object(),
+        "{method} {path}: {status} is not documented"
+    );
+    answer["content"]["application/json"]["schema"].clone()
+}
+
+/// Whether `v` is what `schema` says (the parts of JSON Schema the document uses);
+/// what is wrong goes to `wrong`.
+fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str, wrong: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(doc, &doc["components"]["schemas"][name], v, at, wrong);
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        let fits = options.iter().any(|o| {
+            let mut w = vec![];
+            conforms(doc, o, v, at, &mut w);
+            w.is_empty()
+        });
+        if !fits {
+            wrong.push(format!("{at}: {v} is none of {schema}"));
+        }
+        return;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(v)
+    {
+        wrong.push(format!("{at}: {v} is not one of {values:?}"));
+    }
+    let fits = match schema["type"].as_str() {
+        None => true,
+        Some("string") => v.is_string(),
+        Some("integer") => v.is_i64() || v.is_u64(),
+        Some("boolean") => v.is_boolean(),
+        Some("null") => v.is_null(),
+        Some("array") => {
+            if let Some(items) = v.as_array() {
+                for (i, item) in items.iter().enumerate() {
+                    conforms(doc, &schema["items"], item, &format!("{at}/{i}"), wrong);
+                }
+            }
+            v.is_array()
+        }
+        Some("object") => {
+            if let Some(map) = v.as_object() {
+                for key in schema["required"].as_array().into_iter().flatten() {
+                    if !map.contains_key(key.as_str().unwrap()) {
+                        wrong.push(format!("{at}: {key} is missing"));
+                    }
+                }
+                for (k, child) in map {
+                    match schema["properties"].get(k) {
+                        Some(s) => conforms(doc, s, child, &format!("{at}/{k}"), wrong),
+                        None if schema["additionalProperties"] == Value::Bool(false) => {
+                            wrong.push(format!("{at}: {k} is not documented"));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            v.is_object()
+        }
+        Some(other) => panic!("the checker does not know type {other}"),
+    };
+    if !fits {
+        wrong.push(format!("{at}: {v} is not {}", schema["type"]));
+    }
+}
+
+#[test]
+fn the_schema_checker_catches_what_is_off() {
+    let doc = serde_json::json!({"components": {"schemas": {"M": {
+        "type": "object", "required": ["id"], "additionalProperties": false,
+        "properties": {"id": {"type": "string"},
+                       "s": {"oneOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]},
+                       "n": {"type": "array", "items": {"type": "integer"}}}}}}});
+    let schema = serde_json::json!({"$ref": "#/components/schemas/M"});
+    for (v, faults) in [
+        (serde_json::json!({"id": "x", "s": null, "n": [1]}), 0),
+        (serde_json::json!({"id": 1}), 1),
+        (serde_json::json!({}), 1),
+        (serde_json::json!({"id": "x", "extra": 1}), 1),
+        (serde_json::json!({"id": "x", "s": "b"}), 1),
+        (serde_json::json!({"id": "x", "n": ["1"]}), 1),
+    ] {
+        let mut wrong = vec![];
+        conforms(&doc, &schema, &v, "", &mut wrong);
+        assert_eq!(wrong.len(), faults, "{v}: {wrong:?}");
     }
 }
 
@@ -302,6 +437,20 @@ async fn a_service_client_administers_with_the_scopes_it_holds() {
         StatusCode::FORBIDDEN,
         "no admin:two_factor scope: {body}"
     );
+
+    // It sees its organization's tree and manages its members.
+    let (status, body) = call("GET", "/admin/api/orgs".into(), Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["organizations"][0]["slug"], "acme");
+    let (status, body) = call(
+        "POST",
+        "/admin/api/orgs/acme/members".into(),
+        serde_json::json!({"email": "provisioned@example.com", "name": "Pat"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _) = call("GET", "/admin/api/clients".into(), Value::Null).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no admin:clients scope");
 
     // A temporary password, shown once, signs in once and must be replaced.
     let (status, body) = call(
@@ -705,12 +854,15 @@ async fn an_organization_administrator_manages_members_of_their_subtree_only() {
 }
 
 #[tokio::test]
-async fn a_deleted_member_is_signed_out_and_nobody_deletes_themselves() {
+async fn a_deleted_member_is_signed_out_her_tokens_end_and_nobody_deletes_themselves() {
     let idp = Idp::start().await;
     let ada = idp.browser();
     ada.sign_in_directly().await;
     let r = ada.get("/account").await;
     assert_eq!(r.status(), StatusCode::OK);
+    let rp = idp.rp(&idp.first_party_app()).await;
+    let tokens = rp.tokens(&ada, &rp.request(&[], &[])).await;
+    assert!(rp.active(tokens.access_token()).await);
     let admin = root(&idp).await;
     let (status, body) = admin
         .call(
@@ -722,6 +874,12 @@ async fn a_deleted_member_is_signed_out_and_nobody_deletes_themselves() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let r = ada.get("/account").await;
     assert_ne!(r.status(), StatusCode::OK, "her session ended");
+    assert!(
+        !rp.active(tokens.access_token()).await,
+        "her access token is refused though its grant's row is gone"
+    );
+    let refresh = tokens.refresh_token().expect("a refresh token");
+    assert!(rp.refresh(refresh).await.is_err(), "and her refresh token");
     let deleted = idp.audit_events("member_change");
     assert!(
         deleted
@@ -869,6 +1027,67 @@ async fn applications_are_registered_edited_rotated_and_deleted_and_each_change_
     let mia = Admin::sign_in(&idp, "mia@example.com", "members only, please").await;
     let (status, _) = mia.call("GET", "/admin/api/clients", None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // With the clients area over a sub-organization, only its applications.
+    idp.cli(&[
+        "org",
+        "create",
+        "--name",
+        "Acme North",
+        "--slug",
+        "north",
+        "--parent",
+        "acme",
+        "--json",
+    ]);
+    let (status, body) = admin
+        .call(
+            "POST",
+            "/admin/api/clients",
+            Some(
+                serde_json::json!({"org": "north", "name": "North App", "public": true,
+                                    "redirect_uris": ["https://north.example/cb"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        body["client_secret"],
+        Value::Null,
+        "a public client has none"
+    );
+    let north_app = body["client"]["id"].as_str().unwrap().to_owned();
+    idp.member("north", "nils@example.com", "northern applications", &[]);
+    idp.cli_text(&[
+        "user",
+        "grant-admin",
+        "--org",
+        "north",
+        "--email",
+        "nils@example.com",
+        "--permission",
+        "clients",
+    ]);
+    let nils = Admin::sign_in(&idp, "nils@example.com", "northern applications").await;
+    let (status, body) = nils.call("GET", "/admin/api/clients", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ids: Vec<&str> = body["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [north_app.as_str()]);
+    let (status, _) = nils.call("GET", "/admin/api/clients?org=acme", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = nils
+        .call(
+            "POST",
+            &format!("/admin/api/clients/{north_app}/secret"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, _) = mia
         .call(
             "POST",
@@ -877,4 +1096,72 @@ async fn applications_are_registered_edited_rotated_and_deleted_and_each_change_
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn members_are_found_with_the_members_page_filters() {
+    let idp = Idp::start().await;
+    let admin = root(&idp).await;
+    let (status, _) = admin
+        .call(
+            "POST",
+            "/admin/api/orgs",
+            Some(serde_json::json!({"parent": "acme", "name": "Sales", "slug": "sales"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    for (org, email, name) in [
+        ("acme", "grace@example.com", "Grace Hopper"),
+        ("sales", "sam@example.com", "Sam Seller"),
+        ("sales", "sue@example.com", "Sue Seller"),
+    ] {
+        let (status, body) = admin
+            .call(
+                "POST",
+                &format!("/admin/api/orgs/{org}/members"),
+                Some(serde_json::json!({"email": email, "name": name})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let emails = |body: &Value| -> Vec<String> {
+        body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["email"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let search = "/admin/api/orgs/acme/members/search";
+    let (status, body) = admin
+        .call("GET", &format!("{search}?subtree=true&q=seller"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(emails(&body), ["sam@example.com", "sue@example.com"]);
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["members"][0]["org_path"], "/Acme/Sales");
+    assert_eq!(body["members"][0]["second_factor"], "none");
+    let (_, body) = admin.call("GET", &format!("{search}?q=seller"), None).await;
+    assert!(
+        emails(&body).is_empty(),
+        "sub-organizations only on request"
+    );
+    let (_, body) = admin
+        .call(
+            "GET",
+            &format!("{search}?signed_in=never&per_page=25"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        emails(&body),
+        ["ada@example.com", "grace@example.com"],
+        "{body}"
+    );
+    for bad in ["per_page=7", "status=asleep", "signed_in_from=yesterday"] {
+        let (status, body) = admin.call("GET", &format!("{search}?{bad}"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let views = idp.audit_events("personal_info_access");
+    assert!(views.len() >= 3, "each search is recorded: {views:?}");
 }

@@ -395,6 +395,12 @@ async fn an_organization_administrator_sees_only_their_subtree_and_areas() {
         .goto(&idp.url(&format!("/admin/members/{help_id}")))
         .await;
     assert_eq!(browser.heading().await, "Not allowed");
+    let denied = idp
+        .audit_events("permission_change")
+        .into_iter()
+        .filter(|e| e["detail"]["result"] == "denied")
+        .count();
+    assert!(denied >= 3, "each refusal is audited ({denied})");
     inspect(&browser, "console-refused").await;
 
     // A member who administers nothing is told so.

@@ -70,21 +70,33 @@ pub async fn permitted(
         Actor::Operator => Ok(true),
         Actor::Member(user) if user.super_admin => Ok(true),
         Actor::Member(user) => {
-            // An organization's path names it and its ancestors: the scopes that hold it.
-            let within = crate::policy::ancestry(org);
-            Ok(stores
-                .policies
-                .find_admin_by_user(&user.id)
-                .await?
-                .iter()
-                .any(|a| {
-                    within.contains(&a.org_id)
-                        && a.permissions.iter().any(|p| p == permission.as_str())
-                }))
+            let assignments = stores.policies.find_admin_by_user(&user.id).await?;
+            Ok(member_holds(user, &assignments, org, permission))
         }
         Actor::Service { client, scopes } => Ok(scopes.contains(&permission.scope())
             && crate::policy::ancestry(org).contains(&client.org_id)),
     }
+}
+
+/// Whether a member with these administrator assignments holds `permission` over `org`:
+/// everything for the super administrator, otherwise an assignment on `org` or one of its
+/// ancestors that lists the area.
+pub fn member_holds(
+    user: &User,
+    assignments: &[AdminAssignment],
+    org: &Organization,
+    permission: Permission,
+) -> bool {
+    if user.super_admin {
+        return true;
+    }
+    // An organization's path names it and its ancestors: the scopes that hold it.
+    let within = crate::policy::ancestry(org);
+    assignments.iter().any(|a| {
+        a.user_id == user.id
+            && within.contains(&a.org_id)
+            && a.permissions.iter().any(|p| p == permission.as_str())
+    })
 }
 
 /// Refuses, and records the refusal, unless `actor` holds `permission` over `org`.
@@ -188,4 +200,66 @@ pub async fn change_permissions(
         .commit(&[Change::ReplaceAdmin(assignment.clone())], &[event])
         .await?;
     Ok(assignment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Timestamp;
+    use crate::email::Email;
+    use crate::ids::UserId;
+    use crate::records::UserStatus;
+
+    fn member(super_admin: bool) -> User {
+        User {
+            id: UserId::generate(),
+            org_id: crate::ids::OrgId::generate(),
+            email: Email::parse("kim@example.com").unwrap(),
+            email_verified: true,
+            name: None,
+            given_name: None,
+            family_name: None,
+            locale: None,
+            job_title: None,
+            phone: None,
+            status: UserStatus::Active,
+            super_admin,
+            created_at: Timestamp::from_secs(0),
+            updated_at: Timestamp::from_secs(0),
+        }
+    }
+
+    #[test]
+    fn an_area_held_over_an_organization_reaches_down_its_subtree_only() {
+        let t = Timestamp::from_secs(0);
+        let acme = Organization::new("Acme", Some("acme"), None, t).unwrap();
+        let sales = Organization::new("Sales", Some("sales"), Some(&acme), t).unwrap();
+        let field = Organization::new("Field", Some("field"), Some(&sales), t).unwrap();
+        let support = Organization::new("Support", Some("support"), Some(&acme), t).unwrap();
+        let kim = member(false);
+        let held = [AdminAssignment {
+            user_id: kim.id.clone(),
+            org_id: sales.id.clone(),
+            permissions: vec!["members".into()],
+            created_at: t,
+        }];
+        assert!(member_holds(&kim, &held, &sales, Permission::Members));
+        assert!(member_holds(&kim, &held, &field, Permission::Members));
+        assert!(!member_holds(&kim, &held, &acme, Permission::Members));
+        assert!(!member_holds(&kim, &held, &support, Permission::Members));
+        assert!(!member_holds(&kim, &held, &sales, Permission::TwoFactor));
+        // Someone else's assignment counts for nobody else.
+        assert!(!member_holds(
+            &member(false),
+            &held,
+            &sales,
+            Permission::Members
+        ));
+        assert!(member_holds(
+            &member(true),
+            &[],
+            &support,
+            Permission::Clients
+        ));
+    }
 }

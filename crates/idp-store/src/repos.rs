@@ -412,6 +412,27 @@ fn insert_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
 }
 
 fn insert_org_on(c: &mut DbConnection, org: &Organization) -> QueryResult<u64> {
+    // The parent must still be where the new path says: a no-op update that locks its
+    // row (PostgreSQL) behind a concurrent move and then finds it moved.
+    if let Some(parent) = &org.parent_id {
+        let parent_path = org
+            .path
+            .strip_suffix(&format!("{}/", org.id))
+            .unwrap_or_default();
+        let still_there = diesel::update(
+            organizations::table
+                .find(parent.as_str())
+                .filter(organizations::path.eq(parent_path)),
+        )
+        .set(organizations::path.eq(organizations::path))
+        .execute(c)
+        .map_err(db_err)?;
+        if still_there == 0 {
+            return Err(StoreError::Changed(
+                "the parent organization was moved or removed meanwhile".into(),
+            ));
+        }
+    }
     diesel::insert_into(organizations::table)
         .values(OrgRow::from(org))
         .execute(c)

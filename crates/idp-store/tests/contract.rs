@@ -3218,6 +3218,22 @@ mod contracts {
             below.path
         );
 
+        // A sub-organization planned under the old path is refused, not left dangling.
+        let late_child = org("Late", "late", Some(&sales));
+        let refused = AuditRepo::commit(
+            db,
+            &[Change::InsertOrg(late_child.clone())],
+            &[admin_event(&late_child.id, None)],
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::Changed(_))),
+            "{refused:?}"
+        );
+        assert!(OrgRepo::find_by_slug(db, "late").await.unwrap().is_none());
+        let child = org("Late", "late", Some(&moved));
+        OrgRepo::insert(db, &child).await.unwrap();
+
         let mut renamed = moved.clone();
         renamed.name = "Sales & Marketing".into();
         renamed.updated_at = at(7);

@@ -25,9 +25,12 @@ async fn redis_store(test: &str) -> Option<Arc<dyn Ephemeral>> {
 }
 
 async fn connect_redis(url: &str, prefix: &str) -> RedisEphemeral {
+    // Generous timeouts: these contracts are about answers, not speed, and CI machines
+    // can stall a process for longer than production's half second.
     let options = RedisOptions {
         prefix: prefix.to_owned(),
-        ..RedisOptions::default()
+        connect_timeout: std::time::Duration::from_secs(10),
+        command_timeout: std::time::Duration::from_secs(5),
     };
     RedisEphemeral::connect(url, options)
         .await

@@ -164,9 +164,10 @@ fn carried(q: &MemberQuery) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-async fn org_for(
+pub(crate) async fn org_for(
     state: &AppState,
     console: &Console,
+    req: &HttpRequest,
     slug: &str,
     area: Permission,
 ) -> Result<Result<Organization, HttpResponse>, HttpError> {
@@ -174,13 +175,18 @@ async fn org_for(
         Ok(org) => org,
         Err(e) => return console.refusal(e, "/admin/orgs").map(Err),
     };
-    if !console.holds(state, &org, area).await? {
-        return console
-            .refusal(
-                AdminError::Authz(idp_core::authz::AuthzError::Forbidden(area)),
-                "/admin/orgs",
-            )
-            .map(Err);
+    // A refusal is recorded in the audit log, as the API's are.
+    if let Err(e) = idp_core::authz::require(
+        &state.stores,
+        &console.actor,
+        &org,
+        area,
+        &web::origin(req),
+        "console",
+    )
+    .await
+    {
+        return console.refusal(e.into(), "/admin/orgs").map(Err);
     }
     Ok(Ok(org))
 }
@@ -196,8 +202,8 @@ macro_rules! open {
 pub(crate) use open;
 
 macro_rules! org_or_respond {
-    ($state:expr, $console:expr, $slug:expr, $area:expr) => {
-        match org_for(&$state, &$console, $slug, $area).await? {
+    ($state:expr, $console:expr, $req:expr, $slug:expr, $area:expr) => {
+        match org_for(&$state, &$console, &$req, $slug, $area).await? {
             Ok(org) => org,
             Err(response) => return Ok(response),
         }
@@ -211,7 +217,7 @@ async fn list(
     query: aw::Query<MemberQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let query = query.into_inner();
     let tabs = console.tabs(&state, &org, "Members").await?;
     let base = format!("/admin/orgs/{}/members", org.slug);
@@ -328,7 +334,7 @@ async fn bulk(
     if let Some(stale) = console.stale_form(&state, &req, &field("csrf"), &back)? {
         return Ok(stale);
     }
-    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let back = format!("/admin/orgs/{}/members", org.slug);
     let Ok(action) = field("action").parse::<BulkAction>() else {
         return console.message(
@@ -463,7 +469,7 @@ async fn new_form(
     path: aw::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let tabs = console.tabs(&state, &org, "Members").await?;
     console.page(
         StatusCode::OK,
@@ -501,7 +507,7 @@ async fn create(
     if let Some(stale) = console.stale_form(&state, &req, &form.csrf, &back)? {
         return Ok(stale);
     }
-    let org = org_or_respond!(state, console, &path, Permission::Members);
+    let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let email_login = form.email_login.is_some();
     let origin = web::origin(&req);
     let result = idp_core::member_admin::create_member(

@@ -141,14 +141,20 @@ impl Console {
         }
     }
 
-    /// Whether this administrator holds `area` over `org`.
+    /// Whether this administrator holds `area` over `org` (by the assignments read when
+    /// the request began).
     pub async fn holds(
         &self,
-        state: &AppState,
+        _state: &AppState,
         org: &Organization,
         area: Permission,
     ) -> Result<bool, HttpError> {
-        Ok(authz::permitted(&state.stores, &self.actor, org, area).await?)
+        Ok(authz::member_holds(
+            &self.user,
+            &self.assignments,
+            org,
+            area,
+        ))
     }
 
     /// Renders a page, setting this browser's CSRF cookie when it is new.

@@ -232,6 +232,13 @@ pub const OPERATIONS: &[Operation] = &[
         "Create a member without a password; with email_login, the welcome email with a link to set one"
     ),
     operation!(
+        get,
+        "/admin/api/orgs/{org}/members/search",
+        super::directory_api::search_members,
+        Some(Permission::Members),
+        "Find members with the members page's filters, a keyset page at a time (recorded as an access to personal information); answers the rows, the total matching and next_cursor to pass as after"
+    ),
+    operation!(
         patch,
         "/admin/api/members/{id}",
         super::directory_api::patch_member,

@@ -1,5 +1,6 @@
 //! The administration API's organizations and members: the tree, creating, renaming,
-//! moving and deleting organizations, and creating, changing and deleting members.
+//! moving and deleting organizations, and finding, creating, changing and deleting
+//! members.
 //! Routed and described through `admin_api::OPERATIONS`.
 
 use super::admin_api::{admin_error, caller, member_json, parse};
@@ -11,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use idp_core::Timestamp;
 use idp_core::ids::UserId;
 use idp_core::member_admin::{self, MemberUpdate, NewMemberForm};
+use idp_core::members::{self, MemberQuery, MemberSummary};
 use idp_core::org::Organization;
 use idp_core::org_admin::{self, OrgNode};
 use serde::Deserialize;
@@ -234,6 +236,62 @@ pub async fn delete_member(
     let id = UserId::from_string(path.into_inner());
     match member_admin::delete_member(&state.stores, &actor, &web::origin(&req), &id).await {
         Ok(()) => Ok(HttpResponse::Ok().json(json!({"deleted": id}))),
+        Err(e) => admin_error(e),
+    }
+}
+
+/// A row of the member search: the member and what an administrator checks at a glance.
+fn summary_json(s: &MemberSummary) -> Value {
+    let mut v = member_json(&s.user);
+    if let Value::Object(map) = &mut v {
+        for (k, val) in [
+            ("org_path", json!(s.org_path)),
+            ("email_login", json!(s.email_login_enabled)),
+            ("has_password", json!(s.has_password)),
+            ("temporary_password", json!(s.temporary_password)),
+            ("locked", json!(s.locked)),
+            ("second_factor_locked", json!(s.second_factor_locked)),
+            ("second_factor", json!(s.second_factor())),
+            ("sign_in_methods", json!(s.sign_in_methods())),
+            (
+                "last_sign_in",
+                json!(s.last_sign_in.map(Timestamp::to_rfc3339)),
+            ),
+        ] {
+            map.insert(k.into(), val);
+        }
+    }
+    v
+}
+
+pub async fn search_members(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    path: aw::Path<String>,
+    q: aw::Query<MemberQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let actor = caller(&state, &req).await?;
+    let org = super::admin_api::org_of(&state, &path).await?;
+    let (filter, after, per_page) = q
+        .parse(&org)
+        .map_err(|e| HttpError::BadRequest(e.to_string()))?;
+    match members::search(
+        &state.stores,
+        &actor,
+        &web::origin(&req),
+        &filter,
+        after.as_ref(),
+        per_page,
+    )
+    .await
+    {
+        Ok(page) => Ok(HttpResponse::Ok()
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .json(json!({
+                "members": page.rows.iter().map(summary_json).collect::<Vec<_>>(),
+                "total": page.total,
+                "next_cursor": page.next.map(|c| c.encode()),
+            }))),
         Err(e) => admin_error(e),
     }
 }

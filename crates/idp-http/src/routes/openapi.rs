@@ -8,6 +8,9 @@ use idp_core::audit::{ActivityType, ActorKind, EventKind, InfoType};
 use idp_core::audit_jobs::ExportFormat;
 use idp_core::authz::Permission;
 use idp_core::client::{ClientAuthMethod, GrantType, SigningAlg};
+use idp_core::members::{
+    DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MethodFilter, PAGE_SIZES, SecondFactorKind,
+};
 use idp_core::policy::TwoFactorScope;
 use idp_core::records::UserStatus;
 use serde_json::{Map, Value, json};
@@ -103,6 +106,80 @@ fn audit_filter() -> Vec<Value> {
             "at or after (RFC 3339, or a date for its midnight UTC)",
         ),
         query("until", time(), false, "before (RFC 3339, or a date)"),
+    ]
+}
+
+/// The members page's filters (`idp_core::members::MemberQuery`); blank means any.
+fn member_filter() -> Vec<Value> {
+    let day = || json!({"type": "string", "format": "date"});
+    vec![
+        query(
+            "q",
+            json!({"type": "string", "maxLength": MAX_SEARCH_CHARS}),
+            false,
+            "text anywhere in the name or address (any case), or a whole member id",
+        ),
+        query("status", r("MemberStatus"), false, "member status"),
+        query(
+            "email_login",
+            json!({"type": "string", "enum": ["on", "off"]}),
+            false,
+            "email and password sign-in enabled or not",
+        ),
+        query(
+            "second_factor",
+            words(SecondFactorKind::ALL, SecondFactorKind::as_str),
+            false,
+            "the second factor set up",
+        ),
+        query(
+            "method",
+            words(MethodFilter::ALL, MethodFilter::as_str),
+            false,
+            "a way the member signs in",
+        ),
+        query(
+            "signed_in_from",
+            day(),
+            false,
+            "last sign-in on or after this day (UTC)",
+        ),
+        query(
+            "signed_in_until",
+            day(),
+            false,
+            "last sign-in on or before this day (UTC)",
+        ),
+        query(
+            "signed_in",
+            json!({"type": "string", "enum": ["never"]}),
+            false,
+            "never: members who have never signed in",
+        ),
+        query(
+            "subtree",
+            json!({"type": "string", "enum": ["true", "false"]}),
+            false,
+            "include the sub-organizations' members",
+        ),
+        query(
+            "sort",
+            words(MemberSort::ALL, MemberSort::as_str),
+            false,
+            "order (default email)",
+        ),
+        query(
+            "per_page",
+            json!({"type": "integer", "enum": PAGE_SIZES, "default": DEFAULT_PAGE_SIZE}),
+            false,
+            "members per page",
+        ),
+        query(
+            "after",
+            json!({"type": "string"}),
+            false,
+            "next_cursor of the previous page (with the same sort)",
+        ),
     ]
 }
 
@@ -276,6 +353,18 @@ pub fn shape(method: &str, path: &str) -> Shape {
                        "second_factor": {"type": "string", "enum": ["reset"]}}),
             ))),
         ),
+        ("get", "/admin/api/orgs/{org}/members/search") => {
+            q = member_filter();
+            (
+                None,
+                ok(json_of(object(
+                    &["members", "total", "next_cursor"],
+                    json!({"members": array(r("MemberRow")),
+                           "total": {"type": "integer", "description": "members matching in all"},
+                           "next_cursor": nullable(string("pass as after for the next page; null on the last"))}),
+                ))),
+            )
+        }
         ("get", "/admin/api/orgs") => {
             q = vec![query(
                 "q",
@@ -745,6 +834,45 @@ pub fn components() -> Value {
                        "created_at": time(),
                        "updated_at": {"type": "string", "format": "date-time",
                                       "description": "send back as expected_updated_at to refuse a change made meanwhile"}}),
+            ),
+        ),
+        (
+            "MemberRow",
+            object(
+                &[
+                    "id",
+                    "org_id",
+                    "email",
+                    "name",
+                    "locale",
+                    "status",
+                    "super_admin",
+                    "created_at",
+                    "updated_at",
+                    "org_path",
+                    "email_login",
+                    "has_password",
+                    "temporary_password",
+                    "locked",
+                    "second_factor_locked",
+                    "second_factor",
+                    "sign_in_methods",
+                    "last_sign_in",
+                ],
+                json!({"id": {"type": "string"}, "org_id": {"type": "string"},
+                       "email": {"type": "string", "format": "email"},
+                       "name": nullable(json!({"type": "string"})),
+                       "locale": nullable(json!({"type": "string"})),
+                       "status": r("MemberStatus"), "super_admin": {"type": "boolean"},
+                       "created_at": time(), "updated_at": time(),
+                       "org_path": string("the organization as names from the main one, /Acme/Sales"),
+                       "email_login": {"type": "boolean"}, "has_password": {"type": "boolean"},
+                       "temporary_password": {"type": "boolean"},
+                       "locked": {"type": "boolean", "description": "password sign-in locked"},
+                       "second_factor_locked": {"type": "boolean"},
+                       "second_factor": words(SecondFactorKind::ALL, SecondFactorKind::as_str),
+                       "sign_in_methods": array(words(MethodFilter::ALL, MethodFilter::as_str)),
+                       "last_sign_in": nullable(time())}),
             ),
         ),
         (
