@@ -426,3 +426,26 @@ fn member_files() {
         Ok(())
     });
 }
+
+/// A workbook openpyxl wrote, read as it is and with bytes flipped: its rows, or a
+/// sentence for the damage (a zip's checksums catch most of it), never a panic.
+#[test]
+fn damaged_workbooks() {
+    let book: &[u8] = include_bytes!("fixtures/members.xlsx");
+    let sheet = read::read(book).unwrap();
+    assert_eq!(sheet.rows.len(), 3);
+    assert!(
+        matches!(sheet.rows[1].cells[1], Cell::Error(_)),
+        "a formula never calculated"
+    );
+    assert!(matches!(sheet.rows[2].cells[1], Cell::Date(_)));
+    let flips = proptest::collection::vec((0..book.len(), any::<u8>()), 1..8);
+    fuzz("damaged_workbooks", flips, |flips| {
+        let mut damaged = book.to_vec();
+        for (at, byte) in flips {
+            damaged[at] = byte;
+        }
+        let _ = read::read(&damaged);
+        Ok(())
+    });
+}

@@ -70,7 +70,15 @@ fn push(grid: &mut Vec<RawRow>, row: RawRow) -> Result<(), FileError> {
     Ok(())
 }
 
+/// A damaged workbook can trip an arithmetic check inside calamine (a cell reference of
+/// many letters overflows its column number in builds with overflow checks); that is
+/// one more way of being damaged, answered as such.
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, FileError> {
+    std::panic::catch_unwind(|| read_xlsx_unguarded(bytes))
+        .unwrap_or_else(|_| Err(FileError::Corrupt("its sheet is damaged".into())))
+}
+
+fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Sheet, FileError> {
     check_inflated_size(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let names = book.sheet_names();
