@@ -1025,13 +1025,22 @@ async fn import_members(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let scope =
+        members_io::plan::import_scope(&wired.stores, &Actor::Operator, &Origin::default(), org)
+            .await?;
+    let (bytes, sheet) = tokio::task::spawn_blocking(move || {
+        let sheet = members_io::read::read(&bytes);
+        (bytes, sheet)
+    })
+    .await?;
     let run = members_io::plan::dry_run(
         &wired.stores,
         &Actor::Operator,
         &Origin::default(),
-        org,
+        &scope,
         &name,
         bytes,
+        sheet?,
     )
     .await?;
     if let Some(path) = &report_path {

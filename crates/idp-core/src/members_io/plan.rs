@@ -2,7 +2,7 @@
 //! [`plan`] is the rule (pure, tested here); [`dry_run`] loads what it needs through the
 //! ports, stores the plan with the file for a later apply, and records the dry run.
 
-use super::read::{self, Sheet};
+use super::read::Sheet;
 use super::{FileError, ParsedRow, parse_row};
 use crate::admin::{self, AdminError};
 use crate::audit::{ActivityType, EventKind, InfoType};
@@ -596,17 +596,14 @@ async fn context(
 /// Addresses read per query when looking the file's members up.
 const LOOKUP_BATCH: usize = 500;
 
-/// Previews an import of `bytes` into the organization `scope`: reads the file, plans
-/// every row and stores the plan with the file, so that an apply changes exactly what
-/// was previewed. Changes no member. The dry run is recorded.
-pub async fn dry_run(
+/// The organization an import goes into, once `by` is found to hold member management
+/// over it (a refusal is recorded): checked before the file is read.
+pub async fn import_scope(
     stores: &Stores,
     by: &Actor,
     origin: &Origin,
     scope: &str,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<DryRun, ImportError> {
+) -> Result<Organization, ImportError> {
     let scope = admin::resolve_org(stores, scope).await?;
     authz::require(
         stores,
@@ -617,13 +614,28 @@ pub async fn dry_run(
         "member_import",
     )
     .await?;
-    let sheet = read::read(&bytes)?;
+    Ok(scope)
+}
+
+/// Previews an import of `bytes`, read as `sheet` ([`read::read`], which the caller runs
+/// off the async threads), into the organization `scope` (from [`import_scope`]): plans
+/// every row and stores the plan with the file, so that an apply changes exactly what
+/// was previewed. Changes no member. The dry run is recorded.
+pub async fn dry_run(
+    stores: &Stores,
+    by: &Actor,
+    origin: &Origin,
+    scope: &Organization,
+    file_name: &str,
+    bytes: Vec<u8>,
+    sheet: Sheet,
+) -> Result<DryRun, ImportError> {
     let rows: Vec<ParsedRow> = sheet
         .rows
         .iter()
         .map(|r| parse_row(&sheet.header, r.line, &r.cells))
         .collect();
-    let ctx = context(stores, by, &scope).await?;
+    let ctx = context(stores, by, scope).await?;
     let mut emails: Vec<Email> = rows.iter().filter_map(|r| r.email.clone()).collect();
     emails.sort();
     emails.dedup();

@@ -220,18 +220,34 @@ pub async fn import(
             bytes,
         )
     };
+    let origin = web::origin(&req);
+    let scope = plan::import_scope(&state.stores, &actor, &origin, &path).await?;
+    let (bytes, sheet) = read_off_thread(bytes).await?;
     let run = plan::dry_run(
         &state.stores,
         &actor,
-        &web::origin(&req),
-        &path,
+        &origin,
+        &scope,
         &name,
         bytes,
+        sheet.map_err(plan::ImportError::from)?,
     )
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(dry_run_json(&run)))
+}
+
+/// Reads an uploaded file on the blocking pool: a large workbook is seconds of work.
+pub async fn read_off_thread(
+    bytes: Vec<u8>,
+) -> Result<(Vec<u8>, Result<read::Sheet, FileError>), HttpError> {
+    tokio::task::spawn_blocking(move || {
+        let sheet = read::read(&bytes);
+        (bytes, sheet)
+    })
+    .await
+    .map_err(|e| HttpError::Internal(e.to_string()))
 }
 
 #[derive(Deserialize)]
