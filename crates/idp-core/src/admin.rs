@@ -187,8 +187,21 @@ pub(crate) fn actor_event(
     info: InfoType,
     stores: &Stores,
 ) -> NewAuditEvent {
+    audit_event(org, by.audit(), origin, activity, event, info, stores)
+}
+
+/// An event by the actor the audit log names `who` (a background job keeps only that).
+pub(crate) fn audit_event(
+    org: &OrgId,
+    who: (ActorKind, Option<String>),
+    origin: &Origin,
+    activity: ActivityType,
+    event: EventKind,
+    info: InfoType,
+    stores: &Stores,
+) -> NewAuditEvent {
     let mut e = system_event(org, activity, event, info, stores);
-    (e.actor_kind, e.actor_id) = by.audit();
+    (e.actor_kind, e.actor_id) = who;
     e.ip = origin.ip.clone();
     e.user_agent = origin.user_agent.clone();
     e
@@ -497,50 +510,77 @@ pub async fn set_member_email_login(
     let mut changes = Vec::with_capacity(members.len() * 2);
     let mut events = Vec::with_capacity(members.len());
     for member in &members {
-        let mut creds = stores
-            .credentials
-            .find_by_user(&member.id)
-            .await?
-            .unwrap_or_else(|| Credentials::empty(member.id.clone(), now));
-        let before = creds.email_login_enabled;
-        creds.email_login_enabled = enabled;
-        if !enabled {
-            creds.password_hash = None;
-            creds.password_must_change = false;
-            changes.push(Change::DeleteLinks(member.id.clone()));
-        }
-        creds.updated_at = now;
-        changes.push(Change::UpdateCredentials(creds));
-        let mut event = actor_event(
-            &member.org_id,
-            by,
-            origin,
-            ActivityType::SecuritySettingsChange,
-            EventKind::Edit,
-            InfoType::SecuritySettings,
-            stores,
-        );
-        event.target_user_id = Some(member.id.clone());
-        event.detail = serde_json::json!({"email_login": {"before": before, "after": enabled}});
+        let creds = stores.credentials.find_by_user(&member.id).await?;
+        let (c, event) =
+            email_login_change(stores, member, creds, enabled, now, by.audit(), origin);
+        changes.extend(c);
         events.push(event);
     }
     stores.audit.commit(&changes, &events).await?;
     for member in &members {
         if enabled {
-            crate::password_policy::send_link(
-                stores,
-                member,
-                crate::password_policy::LinkKind::Welcome,
-                &links.base_url,
-                links.ttl,
-                by.audit(),
-                origin,
-            )
-            .await
-            .map_err(|e| AdminError::Link(e.to_string()))?;
+            send_welcome(stores, member, links, by.audit(), origin).await?;
         }
     }
     Ok(members)
+}
+
+/// The changes that turn a member's email sign-in on or off, and their record: off
+/// deletes the stored password and any pending link to set one.
+pub(crate) fn email_login_change(
+    stores: &Stores,
+    member: &User,
+    creds: Option<Credentials>,
+    enabled: bool,
+    now: crate::clock::Timestamp,
+    who: (ActorKind, Option<String>),
+    origin: &Origin,
+) -> (Vec<Change>, NewAuditEvent) {
+    let mut changes = Vec::with_capacity(2);
+    let mut creds = creds.unwrap_or_else(|| Credentials::empty(member.id.clone(), now));
+    let before = creds.email_login_enabled;
+    creds.email_login_enabled = enabled;
+    if !enabled {
+        creds.password_hash = None;
+        creds.password_must_change = false;
+        changes.push(Change::DeleteLinks(member.id.clone()));
+    }
+    creds.updated_at = now;
+    changes.push(Change::UpdateCredentials(creds));
+    let mut event = audit_event(
+        &member.org_id,
+        who,
+        origin,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Edit,
+        InfoType::SecuritySettings,
+        stores,
+    );
+    event.target_user_id = Some(member.id.clone());
+    event.detail = serde_json::json!({"email_login": {"before": before, "after": enabled}});
+    (changes, event)
+}
+
+/// Sends a member whose email sign-in was turned on the welcome email, with a
+/// single-use link to create a password.
+pub(crate) async fn send_welcome(
+    stores: &Stores,
+    member: &User,
+    links: &Links,
+    who: (ActorKind, Option<String>),
+    origin: &Origin,
+) -> Result<(), AdminError> {
+    crate::password_policy::send_link(
+        stores,
+        member,
+        crate::password_policy::LinkKind::Welcome,
+        &links.base_url,
+        links.ttl,
+        who,
+        origin,
+    )
+    .await
+    .map_err(|e| AdminError::Link(e.to_string()))
 }
 
 /// The effective policy as JSON, for people and scripts.
@@ -589,9 +629,22 @@ pub async fn set_status(
         "set_status",
     )
     .await?;
-    let mut event = actor_event(
+    let (change, event) = status_change(stores, &member, status, by.audit(), origin);
+    stores.audit.commit(&[change], &[event]).await?;
+    Ok((member.status, status))
+}
+
+/// The change that sets a member's status, and its record.
+pub(crate) fn status_change(
+    stores: &Stores,
+    member: &User,
+    status: UserStatus,
+    who: (ActorKind, Option<String>),
+    origin: &Origin,
+) -> (Change, NewAuditEvent) {
+    let mut event = audit_event(
         &member.org_id,
-        by,
+        who,
         origin,
         ActivityType::MemberChange,
         EventKind::Edit,
@@ -605,8 +658,7 @@ pub async fn set_status(
         status,
         now: event.occurred_at,
     };
-    stores.audit.commit(&[change], &[event]).await?;
-    Ok((member.status, status))
+    (change, event)
 }
 
 /// Replaces one of an organization's IP lists (the allow-list, or the addresses where
@@ -921,25 +973,8 @@ pub(crate) async fn insert_member(
         None => None,
     };
     let now = stores.clock.now();
-    let user = User {
-        id: UserId::generate(),
-        org_id: org.id.clone(),
-        email: email.clone(),
-        email_verified: false,
-        name: member
-            .name
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty()),
-        given_name: None,
-        family_name: None,
-        locale: None,
-        job_title: None,
-        phone: None,
-        status: UserStatus::Active,
-        super_admin: member.super_admin,
-        created_at: now,
-        updated_at: now,
-    };
+    let mut user = new_user(&org.id, &email, member.name.as_deref(), now);
+    user.super_admin = member.super_admin;
     let mut credentials = Credentials::empty(user.id.clone(), now);
     credentials.email_login_enabled = email_login;
     credentials.password_changed_at = password_hash.as_ref().map(|_| now);
@@ -974,6 +1009,31 @@ pub(crate) async fn insert_member(
             other => AdminError::Store(other),
         })?;
     Ok(user)
+}
+
+/// A new active member of `org`, not yet saved.
+pub(crate) fn new_user(
+    org: &OrgId,
+    email: &Email,
+    name: Option<&str>,
+    now: crate::clock::Timestamp,
+) -> User {
+    User {
+        id: UserId::generate(),
+        org_id: org.clone(),
+        email: email.clone(),
+        email_verified: false,
+        name: name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+        given_name: None,
+        family_name: None,
+        locale: None,
+        job_title: None,
+        phone: None,
+        status: UserStatus::Active,
+        super_admin: false,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 /// A relying application as an administrator registers it.

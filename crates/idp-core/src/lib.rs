@@ -17,6 +17,7 @@ pub mod jose;
 pub mod keyring;
 pub mod member_admin;
 pub mod members;
+pub mod members_io;
 pub mod mfa;
 pub mod oidc;
 pub mod org;

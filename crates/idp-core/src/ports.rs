@@ -7,6 +7,8 @@ use crate::clock::{Clock, Timestamp};
 use crate::crypto::{CryptoError, TokenDigest};
 use crate::email::Email;
 use crate::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
+use crate::members_io::export::ExportMember;
+use crate::members_io::job::{ImportJob, ImportPlan, JobStatus};
 use crate::org::Organization;
 use crate::random::Random;
 use crate::records::{
@@ -469,6 +471,84 @@ pub enum Change {
     },
     /// Writes a client's registration (all but its id, organization and creation time).
     UpdateClient(Client),
+    /// A previewed import with its plan and file.
+    InsertImport(Box<(ImportJob, ImportPlan)>),
+    /// Queues a previewed import for apply; touches 0 rows when it was not previewed.
+    QueueImport {
+        id: String,
+        now: Timestamp,
+    },
+    /// Moves an import past step `from` (counted as applied or not, with a line for its
+    /// results); fails with [`StoreError::Changed`] when the import is not at `from`.
+    AdvanceImport {
+        id: String,
+        from: i64,
+        applied: bool,
+        outcome: Option<String>,
+        now: Timestamp,
+    },
+}
+
+/// Member imports and exports: reads in bulk, and the imports' durable state.
+#[async_trait]
+pub trait MembersIoRepo: Send + Sync {
+    /// Members of any organization with one of these addresses, with their credentials.
+    async fn find_with_credentials_by_emails(
+        &self,
+        emails: &[Email],
+    ) -> Result<Vec<(User, Option<Credentials>)>, StoreError>;
+    /// A page of the members of the organizations under `path` (only of `only`, when
+    /// given), ordered by id, after `after`, with what an export shows of them.
+    async fn export_page(
+        &self,
+        path: &str,
+        only: Option<&OrgId>,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<ExportMember>, StoreError>;
+    /// The administrator assignments of these members, for an export's page.
+    async fn find_admin_assignments(
+        &self,
+        members: &[UserId],
+    ) -> Result<Vec<AdminAssignment>, StoreError>;
+    async fn find_import(&self, id: &str) -> Result<Option<ImportJob>, StoreError>;
+    async fn find_import_plan(&self, id: &str) -> Result<Option<ImportPlan>, StoreError>;
+    /// The results lines of an import (JSON, one a line).
+    async fn import_outcomes(&self, id: &str) -> Result<String, StoreError>;
+    /// Takes, for `owner` until `lease_until`, the oldest import (or import `only`) that
+    /// is queued, or running with its lease run out (its node stopped); marks it running.
+    /// Of nodes claiming together, one gets it.
+    async fn claim_import(
+        &self,
+        owner: &str,
+        only: Option<&str>,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Option<ImportJob>, StoreError>;
+    /// Extends `owner`'s lease; false when the import is no longer theirs.
+    async fn renew_import_lease(
+        &self,
+        id: &str,
+        owner: &str,
+        lease_until: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Ends `owner`'s running import with `status`; false when it was not theirs.
+    async fn finish_import(
+        &self,
+        id: &str,
+        owner: &str,
+        status: JobStatus,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Adds a line to an import's results.
+    async fn note_import(&self, id: &str, line: &str) -> Result<(), StoreError>;
+    /// Removes imports previewed before `previewed_before` and never applied, and
+    /// imports that finished before `finished_before`, with their files; how many.
+    async fn delete_old_imports(
+        &self,
+        previewed_before: Timestamp,
+        finished_before: Timestamp,
+    ) -> Result<u64, StoreError>;
 }
 
 /// Whether a password may be checked now: [`CredentialRepo::admit_password_attempt`].
@@ -623,6 +703,7 @@ pub struct Stores {
     pub sessions: Arc<dyn SessionRepo>,
     pub policies: Arc<dyn PolicyRepo>,
     pub audit: Arc<dyn AuditRepo>,
+    pub members_io: Arc<dyn MembersIoRepo>,
     pub ephemeral: Arc<dyn Ephemeral>,
     pub mailer: Arc<dyn Mailer>,
     pub passwords: Arc<dyn Passwords>,

@@ -1,7 +1,7 @@
 //! Fuzz targets for the parsers that read what a network or a user sends: the
 //! authorization request, compact JWS (ID token hints, client assertions) and client key
 //! sets, IP addresses, CIDR ranges and forwarding headers, scopes, email addresses,
-//! redirect URIs and PKCE values.
+//! redirect URIs and PKCE values, and the members import's cells, rows and files.
 //!
 //! Each target feeds generated and mutated input to the parser and checks that it never
 //! panics and that what it accepts keeps its invariants. A run is bounded: by default each
@@ -25,6 +25,7 @@ use idp_core::client::{Client, ClientAuthMethod, GrantType, RedirectUri, Signing
 use idp_core::email::Email;
 use idp_core::ids::{ClientId, OrgId};
 use idp_core::jose::{self, JwkSet, SigningKeyPair};
+use idp_core::members_io::{self, Cell, Column, read};
 use idp_core::oidc::{authorize, logout, pkce, scope};
 use idp_core::policy::{IpRange, client_ip, parse_ip};
 use idp_core::random::OsRandom;
@@ -364,4 +365,87 @@ fn scopes_emails_redirect_uris_and_pkce() {
             Ok(())
         },
     );
+}
+
+fn cell() -> impl Strategy<Value = Cell> {
+    prop_oneof![
+        Just(Cell::Empty),
+        nasty_text().prop_map(Cell::Text),
+        "[ 　ＡＢＹＮｙｎ@.\u{FEFF}\u{200B}a-zA-Z/_-]{0,30}".prop_map(Cell::Text),
+        any::<f64>().prop_map(Cell::Number),
+        any::<bool>().prop_map(Cell::Bool),
+        any::<f64>().prop_map(Cell::Date),
+        nasty_text().prop_map(Cell::Error),
+    ]
+}
+
+/// Arbitrary cells never panic the row parser, and normalizing a value twice gives what
+/// normalizing it once gave.
+#[test]
+fn member_rows_and_cell_normalization() {
+    let header =
+        members_io::match_header(&Column::ALL.map(|c| Cell::Text(c.name().to_owned()))).unwrap();
+    fuzz(
+        "member_rows",
+        (proptest::collection::vec(cell(), 0..12), any::<u64>()),
+        |(cells, line)| {
+            let row = members_io::parse_row(&header, line, &cells);
+            prop_assert_eq!(row.line, line);
+            prop_assert!(row.email.is_some() || !row.errors.is_empty());
+            for (c, column) in cells.iter().zip(Column::ALL) {
+                if let Ok(Some(once)) = members_io::normalize(column, c) {
+                    let twice = members_io::normalize(column, &Cell::Text(once.clone()));
+                    prop_assert_eq!(twice, Ok(Some(once)));
+                }
+            }
+            let folded = members_io::fold(&cells.first().map(Cell::display).unwrap_or_default());
+            prop_assert_eq!(members_io::fold(&folded), folded);
+            Ok(())
+        },
+    );
+}
+
+/// Any bytes, and CSV-looking text, are read into rows or refused with a sentence.
+#[test]
+fn member_files() {
+    let bytes = prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..400),
+        "(email|name|status|Email;Name|\u{FEFF}email,organization)[\r\n,;\"a-z@.ÄÉ]{0,300}"
+            .prop_map(String::into_bytes),
+        proptest::collection::vec(any::<u8>(), 0..400).prop_map(|mut b| {
+            let mut zip = b"PK\x03\x04".to_vec();
+            zip.append(&mut b);
+            zip
+        }),
+    ];
+    fuzz("member_files", bytes, |b| {
+        if let Ok(sheet) = read::read(&b) {
+            prop_assert!(sheet.header.position(Column::Email).is_some());
+            prop_assert!(sheet.rows.len() <= members_io::MAX_ROWS);
+        }
+        Ok(())
+    });
+}
+
+/// A workbook openpyxl wrote, read as it is and with bytes flipped: its rows, or a
+/// sentence for the damage (a zip's checksums catch most of it), never a panic.
+#[test]
+fn damaged_workbooks() {
+    let book: &[u8] = include_bytes!("fixtures/members.xlsx");
+    let sheet = read::read(book).unwrap();
+    assert_eq!(sheet.rows.len(), 3);
+    assert!(
+        matches!(sheet.rows[1].cells[1], Cell::Error(_)),
+        "a formula never calculated"
+    );
+    assert!(matches!(sheet.rows[2].cells[1], Cell::Date(_)));
+    let flips = proptest::collection::vec((0..book.len(), any::<u8>()), 1..8);
+    fuzz("damaged_workbooks", flips, |flips| {
+        let mut damaged = book.to_vec();
+        for (at, byte) in flips {
+            damaged[at] = byte;
+        }
+        let _ = read::read(&damaged);
+        Ok(())
+    });
 }

@@ -14,6 +14,7 @@ use idp_core::authz::Actor;
 use idp_core::client::Client;
 use idp_core::client::SigningAlg;
 use idp_core::keyring;
+use idp_core::members_io;
 use idp_core::org::Organization;
 use idp_core::records::{IpListPurpose, User};
 use idp_core::secret::Password;
@@ -270,6 +271,34 @@ enum UserCommand {
         enable: bool,
         #[arg(long)]
         disable: bool,
+    },
+    /// Export an organization's members (with --subtree, those of its sub-organizations
+    /// too) as a workbook or a CSV file for Excel.
+    Export {
+        #[arg(long)]
+        org: String,
+        /// xlsx or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// With the members of sub-organizations.
+        #[arg(long)]
+        subtree: bool,
+    },
+    /// Preview an import of a members file (.xlsx or .csv) and print the report; with
+    /// --apply, apply it when the preview found no error.
+    Import {
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+        #[arg(long)]
+        apply: bool,
+        /// Also write the file with Status and Messages columns added here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Make a member an administrator of an organization (and its sub-organizations) for
     /// the given areas: two_factor, allowed_ips, login_settings, members, audit_log, clients.
@@ -861,6 +890,19 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        UserCommand::Export {
+            org,
+            format,
+            output,
+            subtree,
+        } => export_members(&wired, &org, &format, &output, subtree).await,
+        UserCommand::Import {
+            org,
+            file,
+            apply,
+            report,
+            out,
+        } => import_members(&wired, &settings, &org, &file, apply, report, out.json).await,
         UserCommand::GrantAdmin(change) => change_admin(&wired, &change, true).await,
         UserCommand::RevokeAdmin(change) => change_admin(&wired, &change, false).await,
         UserCommand::SetStatus { org, email, status } => {
@@ -933,6 +975,163 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+async fn export_members(
+    wired: &wiring::Wired,
+    org: &str,
+    format: &str,
+    output: &std::path::Path,
+    subtree: bool,
+) -> anyhow::Result<()> {
+    let format: idp_core::audit_jobs::ExportFormat = format.parse()?;
+    let query = idp_core::members::MemberQuery {
+        subtree: if subtree { "true" } else { "" }.into(),
+        ..Default::default()
+    };
+    let scope = members_io::export::start(
+        &wired.stores,
+        &Actor::Operator,
+        &Origin::default(),
+        org,
+        &query,
+        format,
+    )
+    .await?;
+    let pages = members_io::export::Pages::new(wired.stores.clone(), scope);
+    let runtime = tokio::runtime::Handle::current();
+    let path = output.to_owned();
+    let n = tokio::task::spawn_blocking(move || {
+        crate::members_files::write_export(format, pages, &runtime, &path)
+    })
+    .await??;
+    println!("exported {n} members to {}", output.display());
+    Ok(())
+}
+
+async fn import_members(
+    wired: &wiring::Wired,
+    settings: &Settings,
+    org: &str,
+    file: &std::path::Path,
+    apply: bool,
+    report_path: Option<PathBuf>,
+    json_out: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let scope =
+        members_io::plan::import_scope(&wired.stores, &Actor::Operator, &Origin::default(), org)
+            .await?;
+    let (bytes, sheet) = tokio::task::spawn_blocking(move || {
+        let sheet = members_io::read::read(&bytes);
+        (bytes, sheet)
+    })
+    .await?;
+    let run = members_io::plan::dry_run(
+        &wired.stores,
+        &Actor::Operator,
+        &Origin::default(),
+        &scope,
+        &name,
+        bytes,
+        sheet?,
+    )
+    .await?;
+    if let Some(path) = &report_path {
+        std::fs::write(
+            path,
+            crate::members_files::report_file(&run.sheet, &run.report, &Default::default())?,
+        )?;
+    }
+    let report = &run.report;
+    let mut applied = None;
+    if apply && report.totals.errors == 0 {
+        members_io::job::request_apply(
+            &wired.stores,
+            &Actor::Operator,
+            &Origin::default(),
+            &run.import_id,
+            &report.digest,
+        )
+        .await?;
+        crate::routes::members_io_api::run_waiting(
+            &wired.stores,
+            &settings.welcome_links(),
+            settings.import_lease(),
+            Some(&run.import_id),
+        )
+        .await;
+        applied = wired.stores.members_io.find_import(&run.import_id).await?;
+    }
+    if json_out {
+        let outcomes = wired
+            .stores
+            .members_io
+            .import_outcomes(&run.import_id)
+            .await?;
+        print_json(&json!({
+            "import_id": run.import_id,
+            "digest": report.digest,
+            "report": report,
+            "job": applied,
+            "outcomes": outcomes.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        print_report(report);
+        match &applied {
+            Some(job) => println!(
+                "applied: {} of {} changes ({} not applied: changed since the preview); status {}",
+                job.applied, job.total, job.conflicts, job.status
+            ),
+            None if apply => println!("nothing applied: fix the errors and run again"),
+            None => println!(
+                "dry run: nothing changed. Run again with --apply to apply (import {})",
+                run.import_id
+            ),
+        }
+    }
+    if apply && report.totals.errors > 0 {
+        anyhow::bail!(
+            "the preview found {} errors; nothing was applied",
+            report.totals.errors
+        );
+    }
+    Ok(())
+}
+
+fn print_report(report: &members_io::plan::Report) {
+    let t = &report.totals;
+    println!(
+        "create {}, update {}, unchanged {}, warnings {}, errors {}",
+        t.create, t.update, t.unchanged, t.warnings, t.errors
+    );
+    for note in &report.notes {
+        println!("note: {note}");
+    }
+    for line in &report.impact {
+        println!("impact: {line}");
+    }
+    for r in &report.rows {
+        if r.action == members_io::plan::Action::Unchanged && r.messages.is_empty() {
+            continue;
+        }
+        println!("row {} {} {}", r.row, r.email, r.status_text());
+        for c in &r.changes {
+            println!(
+                "    {}: {} -> {}",
+                c.field,
+                c.old.as_deref().unwrap_or("(new)"),
+                c.new
+            );
+        }
+        for m in &r.messages {
+            println!("    {:?}: {}", m.level, m.text);
         }
     }
 }

@@ -7,6 +7,8 @@ use actix_web::{HttpResponse, ResponseError};
 use idp_core::admin::AdminError;
 use idp_core::audit_jobs::ExportError;
 use idp_core::authz::AuthzError;
+use idp_core::members_io::FileError;
+use idp_core::members_io::plan::ImportError;
 use idp_core::mfa::SecondFactorError;
 use idp_core::password_policy::ChangeError;
 use idp_core::ports::{EphemeralError, PasswordError, StoreError};
@@ -31,6 +33,8 @@ pub enum HttpError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("a service idp depends on is unavailable")]
     Unavailable(String),
     #[error("internal error")]
@@ -133,6 +137,25 @@ impl From<ExportError> for HttpError {
     }
 }
 
+impl From<ImportError> for HttpError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::File(FileError::TooLarge) => HttpError::PayloadTooLarge(e.to_string()),
+            ImportError::File(_) | ImportError::HasErrors(_) | ImportError::Query(_) => {
+                HttpError::BadRequest(e.to_string())
+            }
+            ImportError::Admin(a) => a.into(),
+            ImportError::Authz(a) => a.into(),
+            ImportError::Store(s) => s.into(),
+            ImportError::UnknownImport(_) => HttpError::NotFound(e.to_string()),
+            ImportError::DigestMismatch | ImportError::NotPreviewed(_) => {
+                HttpError::Conflict(e.to_string())
+            }
+            ImportError::Corrupt(_) => HttpError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl ResponseError for HttpError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -143,6 +166,7 @@ impl ResponseError for HttpError {
             HttpError::Forbidden(_) => StatusCode::FORBIDDEN,
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

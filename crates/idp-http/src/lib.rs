@@ -6,6 +6,7 @@ pub mod cli;
 pub mod console;
 pub mod cors;
 pub mod error;
+pub mod members_files;
 pub mod oauth;
 pub mod pages;
 pub mod routes;

@@ -84,6 +84,13 @@ pub async fn run(
                     Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
                     Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),
                 }
+                match idp_core::members_io::job::delete_old(&state.stores).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "old member imports removed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "member import clean-up failed; will try again")
+                    }
+                }
                 // Revocation records outlive what they revoke by nothing: past their
                 // expiry the token they name is refused as expired anyway.
                 let now = state.stores.clock.now();
@@ -102,6 +109,22 @@ pub async fn run(
             }
         })
     });
+    // Imports waiting to be applied, or left by a node that stopped, are taken up here.
+    let imports = {
+        let state = data.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(state.settings.imports.check_secs.max(1));
+            let mut tick = tokio::time::interval(every);
+            let (links, lease) = (
+                state.settings.welcome_links(),
+                state.settings.import_lease(),
+            );
+            loop {
+                tick.tick().await;
+                routes::members_io_api::run_waiting(&state.stores, &links, lease, None).await;
+            }
+        })
+    };
     let handle = server.handle();
     tokio::spawn(async move {
         shutdown.await;
@@ -110,6 +133,7 @@ pub async fn run(
     });
     let result = server.await;
     key_reload.abort();
+    imports.abort();
     if let Some(r) = retention {
         r.abort();
     }

@@ -64,6 +64,7 @@ pub struct Settings {
     pub session: SessionSettings,
     pub keys: KeySettings,
     pub audit: AuditSettings,
+    pub imports: ImportSettings,
     pub federation: FederationSettings,
     pub throttle: ThrottleSettings,
 }
@@ -161,6 +162,27 @@ impl ThrottleSettings {
                 self.client_auth_failures_per_client,
                 self.client_auth_window_secs,
             ),
+        }
+    }
+}
+
+/// Member imports applied in the background: any node takes up a waiting import, or one
+/// whose node stopped once that node's lease has run out.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportSettings {
+    /// Seconds a node holds an import it applies before another may take it over
+    /// (renewed as it goes); at least 1.
+    pub lease_secs: u64,
+    /// Seconds between looks for waiting or abandoned imports; at least 1.
+    pub check_secs: u64,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        Self {
+            lease_secs: 30,
+            check_secs: 5,
         }
     }
 }
@@ -711,6 +733,11 @@ impl Settings {
             base_url: self.issuer().to_owned(),
             ttl: std::time::Duration::from_secs(self.security.welcome_link_ttl_secs),
         }
+    }
+
+    /// How long a node holds a member import it applies.
+    pub fn import_lease(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.imports.lease_secs.max(1))
     }
 
     /// How long the link to a background audit export works.

@@ -15,6 +15,8 @@ use idp_core::ids::{ClientId, GrantId, OrgId, SessionId, UserId};
 use idp_core::members::{
     MemberCursor, MemberFilter, MemberSort, MemberSummary, MethodFilter, SecondFactorKind,
 };
+use idp_core::members_io::export::ExportMember;
+use idp_core::members_io::job::{ImportJob, ImportPlan, JobStatus};
 use idp_core::org::Organization;
 use idp_core::ports::*;
 use idp_core::records::*;
@@ -587,7 +589,87 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             kind,
             subject,
         } => unlink_on(c, user, *kind, subject),
+        Change::InsertImport(boxed) => {
+            let (job, plan) = boxed.as_ref();
+            insert_import_on(c, job, plan)
+        }
+        Change::QueueImport { id, now } => queue_import_on(c, id, *now),
+        Change::AdvanceImport {
+            id,
+            from,
+            applied,
+            outcome,
+            now,
+        } => advance_import_on(c, id, *from, *applied, outcome.as_deref(), *now),
     }
+}
+
+fn insert_import_on(
+    c: &mut DbConnection,
+    job: &idp_core::members_io::job::ImportJob,
+    plan: &idp_core::members_io::job::ImportPlan,
+) -> QueryResult<u64> {
+    diesel::insert_into(member_imports::table)
+        .values((
+            ImportRow::from(job),
+            ImportPlanRow {
+                report: plan.report.clone(),
+                steps: plan.steps.clone(),
+                file: plan.file.clone(),
+            },
+            member_imports::outcomes.eq(""),
+        ))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err)
+}
+
+fn queue_import_on(c: &mut DbConnection, id: &str, now: Timestamp) -> QueryResult<u64> {
+    diesel::update(
+        member_imports::table.filter(
+            member_imports::id
+                .eq(id)
+                .and(member_imports::status.eq(JobStatus::Previewed.as_str())),
+        ),
+    )
+    .set((
+        member_imports::status.eq(JobStatus::Queued.as_str()),
+        member_imports::updated_at.eq(now.as_micros()),
+    ))
+    .execute(c)
+    .map(|n| n as u64)
+    .map_err(db_err)
+}
+
+fn advance_import_on(
+    c: &mut DbConnection,
+    id: &str,
+    from: i64,
+    applied: bool,
+    outcome: Option<&str>,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let line = outcome.map(|l| format!("{l}\n")).unwrap_or_default();
+    let n = diesel::update(
+        member_imports::table.filter(
+            member_imports::id
+                .eq(id)
+                .and(member_imports::processed.eq(from)),
+        ),
+    )
+    .set((
+        member_imports::processed.eq(from + 1),
+        member_imports::applied.eq(member_imports::applied + i64::from(applied)),
+        member_imports::conflicts.eq(member_imports::conflicts + i64::from(!applied)),
+        member_imports::outcomes.eq(member_imports::outcomes.concat(line)),
+        member_imports::updated_at.eq(now.as_micros()),
+    ))
+    .execute(c)
+    .map_err(db_err)?;
+    if n == 0 {
+        return Err(StoreError::Changed(format!("import {id} at step {from}")));
+    }
+    Ok(1)
 }
 
 fn update_org_on(c: &mut DbConnection, org: &Organization) -> QueryResult<u64> {
@@ -2645,6 +2727,332 @@ impl AuditRepo for Database {
                 .into_iter()
                 .map(AuditEvent::try_from)
                 .collect()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl MembersIoRepo for Database {
+    async fn find_with_credentials_by_emails(
+        &self,
+        emails: &[Email],
+    ) -> QueryResult<Vec<(User, Option<Credentials>)>> {
+        let emails: Vec<String> = emails.iter().map(ToString::to_string).collect();
+        self.run(move |c| {
+            let rows: Vec<(UserRow, Option<CredentialsRow>)> = users::table
+                .left_join(credentials::table)
+                .filter(users::email.eq_any(&emails))
+                .order(users::id.asc())
+                .select((UserRow::as_select(), Option::<CredentialsRow>::as_select()))
+                .load(c)
+                .map_err(db_err)?;
+            rows.into_iter()
+                .map(|(u, cr)| Ok((User::try_from(u)?, cr.map(Credentials::from))))
+                .collect()
+        })
+        .await
+    }
+
+    async fn export_page(
+        &self,
+        path: &str,
+        only: Option<&OrgId>,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> QueryResult<Vec<ExportMember>> {
+        let (low, high) = Organization::subtree_range(path);
+        let only = only.map(ToString::to_string);
+        let after = after.map(ToString::to_string).unwrap_or_default();
+        self.run(move |c| {
+            let mut q = users::table
+                .left_join(credentials::table)
+                .filter(users::id.gt(&after))
+                .into_boxed();
+            q = match &only {
+                Some(org) => q.filter(users::org_id.eq(org.clone())),
+                None => q.filter(
+                    users::org_id.eq_any(
+                        organizations::table
+                            .filter(
+                                organizations::path
+                                    .ge(low.clone())
+                                    .and(organizations::path.lt(high.clone())),
+                            )
+                            .select(organizations::id),
+                    ),
+                ),
+            };
+            let rows: Vec<(UserRow, Option<CredentialsRow>)> = q
+                .order(users::id.asc())
+                .limit(i64::from(limit))
+                .select((UserRow::as_select(), Option::<CredentialsRow>::as_select()))
+                .load(c)
+                .map_err(db_err)?;
+            let ids: Vec<String> = rows.iter().map(|(u, _)| u.id.clone()).collect();
+            let methods: Vec<LoginMethodRow> = login_methods::table
+                .filter(login_methods::user_id.eq_any(&ids))
+                .select(LoginMethodRow::as_select())
+                .load(c)
+                .map_err(db_err)?;
+            let admins: Vec<AdminRow> = admin_assignments::table
+                .filter(admin_assignments::user_id.eq_any(&ids))
+                .select(AdminRow::as_select())
+                .load(c)
+                .map_err(db_err)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (u, cr) in rows {
+                let user = User::try_from(u)?;
+                let creds = cr.map(Credentials::from);
+                let mut second_factors = Vec::new();
+                if creds.as_ref().is_some_and(|c| c.totp_enrolled_at.is_some()) {
+                    second_factors.push("authenticator_app");
+                }
+                if creds.as_ref().is_some_and(|c| c.email_otp_enabled) {
+                    second_factors.push("email_code");
+                }
+                let mine: Vec<&LoginMethodRow> = methods
+                    .iter()
+                    .filter(|m| m.user_id == user.id.as_str())
+                    .collect();
+                let mut sign_in_methods = Vec::new();
+                for m in &mine {
+                    let kind: LoginMethodKind = m
+                        .kind
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("login_methods.kind: {e}")))?;
+                    if !sign_in_methods.contains(&kind) {
+                        sign_in_methods.push(kind);
+                    }
+                }
+                let last_sign_in = mine
+                    .iter()
+                    .filter_map(|m| m.last_sign_in_at)
+                    .max()
+                    .map(Timestamp::from_micros);
+                let admin_areas = admins
+                    .iter()
+                    .filter(|a| a.user_id == user.id.as_str())
+                    .map(|a| {
+                        let perms: Vec<String> =
+                            from_json("admin_assignments.permissions", &a.permissions)?;
+                        Ok((OrgId::from_string(a.org_id.clone()), perms))
+                    })
+                    .collect::<QueryResult<Vec<_>>>()?;
+                out.push(ExportMember {
+                    email_login: creds.as_ref().is_some_and(|c| c.email_login_enabled),
+                    user,
+                    second_factors,
+                    sign_in_methods,
+                    last_sign_in,
+                    admin_areas,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn find_admin_assignments(
+        &self,
+        members: &[UserId],
+    ) -> QueryResult<Vec<AdminAssignment>> {
+        let ids: Vec<String> = members.iter().map(ToString::to_string).collect();
+        self.run(move |c| {
+            let mut out = Vec::new();
+            for chunk in ids.chunks(500) {
+                let rows: Vec<AdminRow> = admin_assignments::table
+                    .filter(admin_assignments::user_id.eq_any(chunk))
+                    .select(AdminRow::as_select())
+                    .load(c)
+                    .map_err(db_err)?;
+                for r in rows {
+                    out.push(AdminAssignment::try_from(r)?);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn find_import(&self, id: &str) -> QueryResult<Option<ImportJob>> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            member_imports::table
+                .find(id)
+                .select(ImportRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(ImportJob::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn find_import_plan(&self, id: &str) -> QueryResult<Option<ImportPlan>> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            member_imports::table
+                .find(id)
+                .select(ImportPlanRow::as_select())
+                .first(c)
+                .optional()
+                .map(|r| r.map(ImportPlan::from))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn import_outcomes(&self, id: &str) -> QueryResult<String> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            member_imports::table
+                .find(id)
+                .select(member_imports::outcomes)
+                .first(c)
+                .optional()
+                .map(Option::unwrap_or_default)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn claim_import(
+        &self,
+        owner: &str,
+        only: Option<&str>,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> QueryResult<Option<ImportJob>> {
+        let owner = owner.to_owned();
+        let only = only.map(str::to_owned);
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let waiting = member_imports::status.eq(JobStatus::Queued.as_str()).or(
+                    member_imports::status
+                        .eq(JobStatus::Running.as_str())
+                        .and(member_imports::lease_until.lt(now.as_micros())),
+                );
+                let mut candidates = member_imports::table.filter(waiting).into_boxed();
+                if let Some(id) = &only {
+                    candidates = candidates.filter(member_imports::id.eq(id.clone()));
+                }
+                let Some(id) = candidates
+                    .order(member_imports::created_at.asc())
+                    .select(member_imports::id)
+                    .first::<String>(c)
+                    .optional()
+                    .map_err(db_err)?
+                else {
+                    return Ok(None);
+                };
+                // Taken only if still waiting: of two nodes, one updates the row.
+                let taken = diesel::update(member_imports::table.find(&id).filter(waiting))
+                    .set((
+                        member_imports::status.eq(JobStatus::Running.as_str()),
+                        member_imports::lease_owner.eq(&owner),
+                        member_imports::lease_until.eq(lease_until.as_micros()),
+                        member_imports::updated_at.eq(now.as_micros()),
+                    ))
+                    .execute(c)
+                    .map_err(db_err)?;
+                if taken == 0 {
+                    return Ok(None);
+                }
+                member_imports::table
+                    .find(&id)
+                    .select(ImportRow::as_select())
+                    .first(c)
+                    .map_err(db_err)
+                    .and_then(ImportJob::try_from)
+                    .map(Some)
+            })
+        })
+        .await
+    }
+
+    async fn renew_import_lease(
+        &self,
+        id: &str,
+        owner: &str,
+        lease_until: Timestamp,
+    ) -> QueryResult<bool> {
+        let (id, owner) = (id.to_owned(), owner.to_owned());
+        self.run(move |c| {
+            diesel::update(
+                member_imports::table.find(id).filter(
+                    member_imports::lease_owner
+                        .eq(owner)
+                        .and(member_imports::status.eq(JobStatus::Running.as_str())),
+                ),
+            )
+            .set(member_imports::lease_until.eq(lease_until.as_micros()))
+            .execute(c)
+            .map(|n| n > 0)
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn finish_import(
+        &self,
+        id: &str,
+        owner: &str,
+        status: JobStatus,
+        now: Timestamp,
+    ) -> QueryResult<bool> {
+        let (id, owner) = (id.to_owned(), owner.to_owned());
+        self.run(move |c| {
+            diesel::update(
+                member_imports::table.find(id).filter(
+                    member_imports::lease_owner
+                        .eq(owner)
+                        .and(member_imports::status.eq(JobStatus::Running.as_str())),
+                ),
+            )
+            .set((
+                member_imports::status.eq(status.as_str()),
+                member_imports::lease_owner.eq(None::<String>),
+                member_imports::lease_until.eq(None::<i64>),
+                member_imports::finished_at.eq(Some(now.as_micros())),
+                member_imports::updated_at.eq(now.as_micros()),
+            ))
+            .execute(c)
+            .map(|n| n > 0)
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn delete_old_imports(
+        &self,
+        previewed_before: Timestamp,
+        finished_before: Timestamp,
+    ) -> QueryResult<u64> {
+        self.run(move |c| {
+            let previewed = member_imports::status
+                .eq(JobStatus::Previewed.as_str())
+                .and(member_imports::created_at.lt(previewed_before.as_micros()));
+            let finished = member_imports::status
+                .eq_any([JobStatus::Done.as_str(), JobStatus::Failed.as_str()])
+                .and(member_imports::finished_at.lt(finished_before.as_micros()));
+            diesel::delete(member_imports::table.filter(previewed.or(finished)))
+                .execute(c)
+                .map(|n| n as u64)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn note_import(&self, id: &str, line: &str) -> QueryResult<()> {
+        let (id, line) = (id.to_owned(), format!("{line}\n"));
+        self.run(move |c| {
+            diesel::update(member_imports::table.find(id))
+                .set(member_imports::outcomes.eq(member_imports::outcomes.concat(line)))
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
         })
         .await
     }

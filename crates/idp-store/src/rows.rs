@@ -8,6 +8,7 @@ use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
 use idp_core::ids::{ClientId, EventId, GrantId, OrgId, SessionId, UserId};
+use idp_core::members_io::job::{ImportJob, ImportPlan};
 use idp_core::org::Organization;
 use idp_core::ports::StoreError;
 use idp_core::records::{
@@ -740,5 +741,102 @@ impl TryFrom<AuditRow> for AuditEvent {
             prev_digest: r.prev_digest,
             digest: r.digest,
         })
+    }
+}
+
+/// An import's state, without its plan and file.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = member_imports)]
+pub(crate) struct ImportRow {
+    pub id: String,
+    pub org_id: String,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub file_name: String,
+    pub format: String,
+    pub digest: String,
+    pub status: String,
+    pub total: i64,
+    pub processed: i64,
+    pub applied: i64,
+    pub conflicts: i64,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+impl From<&ImportJob> for ImportRow {
+    fn from(j: &ImportJob) -> Self {
+        Self {
+            id: j.id.clone(),
+            org_id: j.org_id.to_string(),
+            actor_kind: j.actor_kind.as_str().to_owned(),
+            actor_id: j.actor_id.clone(),
+            ip: j.ip.clone(),
+            user_agent: j.user_agent.clone(),
+            file_name: j.file_name.clone(),
+            format: j.format.as_str().to_owned(),
+            digest: j.digest.clone(),
+            status: j.status.as_str().to_owned(),
+            total: j.total,
+            processed: j.processed,
+            applied: j.applied,
+            conflicts: j.conflicts,
+            lease_owner: j.lease_owner.clone(),
+            lease_until: j.lease_until.map(Timestamp::as_micros),
+            created_at: j.created_at.as_micros(),
+            updated_at: j.updated_at.as_micros(),
+            finished_at: j.finished_at.map(Timestamp::as_micros),
+        }
+    }
+}
+
+impl TryFrom<ImportRow> for ImportJob {
+    type Error = StoreError;
+    fn try_from(r: ImportRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.id,
+            org_id: OrgId::from_string(r.org_id),
+            actor_kind: parse("member_imports.actor_kind", &r.actor_kind)?,
+            actor_id: r.actor_id,
+            ip: r.ip,
+            user_agent: r.user_agent,
+            file_name: r.file_name,
+            format: parse("member_imports.format", &r.format)?,
+            digest: r.digest,
+            status: parse("member_imports.status", &r.status)?,
+            total: r.total,
+            processed: r.processed,
+            applied: r.applied,
+            conflicts: r.conflicts,
+            lease_owner: r.lease_owner,
+            lease_until: opt_ts(r.lease_until),
+            created_at: ts(r.created_at),
+            updated_at: ts(r.updated_at),
+            finished_at: opt_ts(r.finished_at),
+        })
+    }
+}
+
+/// What a dry run stored for the apply.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = member_imports)]
+pub(crate) struct ImportPlanRow {
+    pub report: String,
+    pub steps: String,
+    pub file: Vec<u8>,
+}
+
+impl From<ImportPlanRow> for ImportPlan {
+    fn from(r: ImportPlanRow) -> Self {
+        Self {
+            report: r.report,
+            steps: r.steps,
+            file: r.file,
+        }
     }
 }

@@ -260,6 +260,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_imports (id) {
+        id -> Text,
+        org_id -> Text,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        file_name -> Text,
+        format -> Text,
+        digest -> Text,
+        status -> Text,
+        total -> BigInt,
+        processed -> BigInt,
+        applied -> BigInt,
+        conflicts -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+        report -> Text,
+        steps -> Text,
+        file -> Binary,
+        outcomes -> Text,
+    }
+}
+
+diesel::joinable!(member_imports -> organizations (org_id));
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(browser_sessions -> users (user_id));
@@ -282,6 +311,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     grants,
     refresh_tokens,
     revoked_tokens,
+    member_imports,
     consents,
     browser_sessions,
     org_policies,

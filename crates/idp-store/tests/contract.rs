@@ -71,6 +71,8 @@ contract_tests! {
     orgs_move_rename_delete_and_member_counts => sqlite_orgs_move_rename_delete_and_member_counts, postgres_orgs_move_rename_delete_and_member_counts;
     users_update_is_conditional_and_delete_takes_everything => sqlite_users_update_is_conditional_and_delete_takes_everything, postgres_users_update_is_conditional_and_delete_takes_everything;
     clients_update_writes_the_registration => sqlite_clients_update_writes_the_registration, postgres_clients_update_writes_the_registration;
+    member_imports_claimed_once_and_advanced_in_order => sqlite_member_imports_claimed_once_and_advanced_in_order, postgres_member_imports_claimed_once_and_advanced_in_order;
+    members_read_in_bulk_for_import_and_export => sqlite_members_read_in_bulk_for_import_and_export, postgres_members_read_in_bulk_for_import_and_export;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -3524,5 +3526,225 @@ mod contracts {
             other,
             "only that one"
         );
+    }
+
+    fn import_job(org: &OrgId, id: &str) -> idp_core::members_io::job::ImportJob {
+        use idp_core::members_io::job::{ImportJob, JobStatus};
+        ImportJob {
+            id: id.into(),
+            org_id: org.clone(),
+            actor_kind: ActorKind::Administrator,
+            actor_id: Some("admin-1".into()),
+            ip: Some("203.0.113.7".into()),
+            user_agent: None,
+            file_name: "members.xlsx".into(),
+            format: idp_core::audit_jobs::ExportFormat::Xlsx,
+            digest: "ab".repeat(32),
+            status: JobStatus::Previewed,
+            total: 2,
+            processed: 0,
+            applied: 0,
+            conflicts: 0,
+            lease_owner: None,
+            lease_until: None,
+            created_at: NOW,
+            updated_at: NOW,
+            finished_at: None,
+        }
+    }
+
+    pub async fn member_imports_claimed_once_and_advanced_in_order(db: &Database) {
+        use idp_core::members_io::job::{ImportPlan, JobStatus};
+        use idp_core::ports::MembersIoRepo;
+        let acme = insert_org(db, "acme").await;
+        let plan = ImportPlan {
+            report: "{}".into(),
+            steps: "[]".into(),
+            file: vec![0, 1, 2, 255],
+        };
+        let job = import_job(&acme.id, "imp-1");
+        db.commit(
+            &[Change::InsertImport(Box::new((job.clone(), plan.clone())))],
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(db.find_import("imp-1").await.unwrap(), Some(job.clone()));
+        assert_eq!(db.find_import_plan("imp-1").await.unwrap(), Some(plan));
+        assert_eq!(db.find_import("nope").await.unwrap(), None);
+        // A previewed import is not claimed; queued once, it is, by one node.
+        assert!(
+            db.claim_import("node-a", None, NOW, at(60))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let queue = || Change::QueueImport {
+            id: "imp-1".into(),
+            now: at(1),
+        };
+        assert_eq!(db.commit(&[queue()], &[]).await.unwrap(), vec![1]);
+        assert_eq!(db.commit(&[queue()], &[]).await.unwrap(), vec![0]);
+        // Only the import asked for, when one is named.
+        assert!(
+            db.claim_import("node-a", Some("imp-other"), at(2), at(60))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let claimed = db
+            .claim_import("node-a", Some("imp-1"), at(2), at(60))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (claimed.status, claimed.lease_owner.as_deref()),
+            (JobStatus::Running, Some("node-a"))
+        );
+        assert!(
+            db.claim_import("node-b", None, at(3), at(60))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Progress moves one step at a time, from where it is.
+        let advance = |from, applied, outcome: Option<&str>| Change::AdvanceImport {
+            id: "imp-1".into(),
+            from,
+            applied,
+            outcome: outcome.map(str::to_owned),
+            now: at(4),
+        };
+        db.commit(&[advance(0, true, None)], &[]).await.unwrap();
+        match db.commit(&[advance(0, true, None)], &[]).await {
+            Err(StoreError::Changed(_)) => {}
+            other => panic!("a second advance from 0 must be stale: {other:?}"),
+        }
+        db.commit(&[advance(1, false, Some("{\"row\":3}"))], &[])
+            .await
+            .unwrap();
+        db.note_import("imp-1", "{\"row\":4}").await.unwrap();
+        assert_eq!(
+            db.import_outcomes("imp-1").await.unwrap(),
+            "{\"row\":3}\n{\"row\":4}\n"
+        );
+        // The node stops: once its lease has run out another node takes the job over.
+        assert!(
+            !db.renew_import_lease("imp-1", "node-b", at(90))
+                .await
+                .unwrap()
+        );
+        assert!(
+            db.renew_import_lease("imp-1", "node-a", at(61))
+                .await
+                .unwrap()
+        );
+        assert!(
+            db.claim_import("node-b", None, at(61), at(120))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let resumed = db
+            .claim_import("node-b", None, at(62), at(120))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (resumed.processed, resumed.applied, resumed.conflicts),
+            (2, 1, 1)
+        );
+        assert!(
+            !db.finish_import("imp-1", "node-a", JobStatus::Done, at(63))
+                .await
+                .unwrap()
+        );
+        assert!(
+            db.finish_import("imp-1", "node-b", JobStatus::Done, at(63))
+                .await
+                .unwrap()
+        );
+        let done = db.find_import("imp-1").await.unwrap().unwrap();
+        assert_eq!(
+            (done.status, done.finished_at),
+            (JobStatus::Done, Some(at(63)))
+        );
+        // Finished imports go after their keeping time; so do previews never applied.
+        let stale = import_job(&acme.id, "imp-2");
+        db.commit(
+            &[Change::InsertImport(Box::new((
+                stale,
+                ImportPlan {
+                    report: "{}".into(),
+                    steps: "[]".into(),
+                    file: vec![],
+                },
+            )))],
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(db.delete_old_imports(NOW, at(63)).await.unwrap(), 0);
+        assert_eq!(db.delete_old_imports(at(1), at(64)).await.unwrap(), 2);
+        assert_eq!(db.find_import("imp-1").await.unwrap(), None);
+        assert!(
+            db.claim_import("node-c", None, at(500), at(600))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    pub async fn members_read_in_bulk_for_import_and_export(db: &Database) {
+        use idp_core::ports::MembersIoRepo;
+        let acme = insert_org(db, "acme").await;
+        let sales = org("Sales", "sales", Some(&acme));
+        OrgRepo::insert(db, &sales).await.unwrap();
+        let other = insert_org(db, "other").await;
+        let a = insert_member(db, &acme.id, "a@acme.test").await;
+        let b = insert_member(db, &sales.id, "b@acme.test").await;
+        let twin = insert_member(db, &other.id, "a@acme.test").await;
+        let emails = [
+            Email::parse("a@acme.test").unwrap(),
+            Email::parse("zz@acme.test").unwrap(),
+        ];
+        let found = db.find_with_credentials_by_emails(&emails).await.unwrap();
+        let ids: BTreeSet<UserId> = found.iter().map(|(u, _)| u.id.clone()).collect();
+        assert_eq!(ids, BTreeSet::from([a.id.clone(), twin.id.clone()]));
+        assert!(found.iter().all(|(_, c)| c.is_some()));
+        // The subtree, in id order, a page at a time; or one organization.
+        let first = db.export_page(&acme.path, None, None, 1).await.unwrap();
+        let second = db
+            .export_page(&acme.path, None, Some(&first[0].user.id), 10)
+            .await
+            .unwrap();
+        let mut all: Vec<UserId> = first
+            .iter()
+            .chain(&second)
+            .map(|m| m.user.id.clone())
+            .collect();
+        all.sort();
+        let mut expected = vec![a.id.clone(), b.id.clone()];
+        expected.sort();
+        assert_eq!(all, expected);
+        let only = db
+            .export_page(&acme.path, Some(&acme.id), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].user.id, a.id);
+        // The administrator assignments of a page's members, in one read.
+        let assignment = AdminAssignment {
+            user_id: b.id.clone(),
+            org_id: sales.id.clone(),
+            permissions: vec!["members".into()],
+            created_at: NOW,
+        };
+        PolicyRepo::insert_admin(db, &assignment).await.unwrap();
+        let found = db
+            .find_admin_assignments(&[a.id.clone(), b.id.clone()])
+            .await
+            .unwrap();
+        assert_eq!(found, vec![assignment]);
     }
 }

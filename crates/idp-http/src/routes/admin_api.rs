@@ -287,6 +287,41 @@ pub const OPERATIONS: &[Operation] = &[
         Some(Permission::Clients),
         "Delete an application with its grants, refresh tokens and consents"
     ),
+    operation!(
+        get,
+        "/admin/api/orgs/{org}/members/export",
+        super::members_io_api::export,
+        Some(Permission::Members),
+        "Download the members as a workbook or CSV for Excel: format (xlsx, the default, or csv), subtree (true: with the members of sub-organizations; default false); recorded as a download of personal information"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs/{org}/members/import",
+        super::members_io_api::import,
+        Some(Permission::Members),
+        "Preview an import (dry run, nothing changes): the .xlsx or .csv file as the body (file_name in the query) or as multipart/form-data; answers import_id, digest and the report"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs/{org}/members/import/apply",
+        super::members_io_api::apply,
+        Some(Permission::Members),
+        "Apply a previewed import with no errors in the background: {\"import_id\", \"digest\"}; answers 202 with the job"
+    ),
+    operation!(
+        get,
+        "/admin/api/import-jobs/{id}",
+        super::members_io_api::status,
+        Some(Permission::Members),
+        "An import's status and progress (processed of total, applied, conflicts) and the rows not applied"
+    ),
+    operation!(
+        get,
+        "/admin/api/import-jobs/{id}/report",
+        super::members_io_api::report_file,
+        Some(Permission::Members),
+        "The previewed file with Status and Messages columns added, in its own format"
+    ),
 ];
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {

@@ -14,6 +14,7 @@ pub mod federated;
 pub mod health;
 pub mod introspect;
 pub mod login;
+pub mod members_io_api;
 pub mod openapi;
 pub mod password_reset;
 pub mod revoke;

@@ -453,6 +453,119 @@ pub fn shape(method: &str, path: &str) -> Shape {
                        "client_secret": string("shown once; the old secret stops working")}),
             ))),
         ),
+        ("get", "/admin/api/orgs/{org}/members/export") => {
+            q = vec![
+                query(
+                    "format",
+                    words(ExportFormat::ALL, ExportFormat::as_str),
+                    false,
+                    "file format (default xlsx)",
+                ),
+                query(
+                    "subtree",
+                    json!({"type": "boolean"}),
+                    false,
+                    "with the members of sub-organizations (default false)",
+                ),
+                query(
+                    "q",
+                    json!({"type": "string"}),
+                    false,
+                    "text in the name or address, or the whole id",
+                ),
+                query(
+                    "status",
+                    words(UserStatus::ALL, UserStatus::as_str),
+                    false,
+                    "member status",
+                ),
+                query(
+                    "email_login",
+                    json!({"type": "string", "enum": ["on", "off"]}),
+                    false,
+                    "email sign-in on or off",
+                ),
+                query(
+                    "second_factor",
+                    json!({"type": "string", "enum": ["app", "email_code", "none"]}),
+                    false,
+                    "second factor set up",
+                ),
+                query(
+                    "method",
+                    json!({"type": "string", "enum": ["password", "google", "microsoft"]}),
+                    false,
+                    "a way the member has signed in",
+                ),
+                query(
+                    "signed_in_from",
+                    json!({"type": "string", "format": "date"}),
+                    false,
+                    "last sign-in on or after this day (UTC)",
+                ),
+                query(
+                    "signed_in_until",
+                    json!({"type": "string", "format": "date"}),
+                    false,
+                    "last sign-in on or before this day (UTC)",
+                ),
+                query(
+                    "signed_in",
+                    json!({"type": "string", "enum": ["never"]}),
+                    false,
+                    "never: only members who have never signed in",
+                ),
+                query(
+                    "sort",
+                    json!({"type": "string", "enum": ["email", "newest"]}),
+                    false,
+                    "row order (default email)",
+                ),
+            ];
+            let mut content = binary("text/csv");
+            if let (Some(map), Value::Object(xlsx)) = (
+                content.as_object_mut(),
+                binary("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ) {
+                map.extend(xlsx);
+            }
+            (None, ok(content))
+        }
+        ("post", "/admin/api/orgs/{org}/members/import") => {
+            q = vec![query(
+                "file_name",
+                json!({"type": "string"}),
+                false,
+                "the file's name, for the report and the audit log, when the body is the file itself (not a form)",
+            )];
+            (None, ok(json_of(r("ImportPreview"))))
+        }
+        ("post", "/admin/api/orgs/{org}/members/import/apply") => (
+            Some(object(
+                &["import_id", "digest"],
+                json!({"import_id": {"type": "string"},
+                       "digest": string("SHA-256 of the previewed file, hex, as the preview answered it")}),
+            )),
+            (
+                "202",
+                json_of(object(
+                    &["import_id", "job", "status"],
+                    json!({"import_id": {"type": "string"}, "job": r("ImportJob"),
+                           "status": string("where to follow the job")}),
+                )),
+            ),
+        ),
+        ("get", "/admin/api/import-jobs/{id}") => (None, ok(json_of(r("ImportJob")))),
+        ("get", "/admin/api/import-jobs/{id}/report") => {
+            let mut content = binary("text/csv");
+            if let (Some(map), Value::Object(xlsx)) = (
+                content.as_object_mut(),
+                binary("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ) {
+                map.extend(xlsx);
+            }
+            (None, ok(content))
+        }
         // Undocumented: refused by the document's test.
         _ => (
             matches!(method, "post" | "put" | "patch").then(|| json!({"type": "object"})),
@@ -605,6 +718,97 @@ pub fn components() -> Value {
         (
             "Deleted",
             object(&["deleted"], json!({"deleted": string("the id removed")})),
+        ),
+        (
+            "ImportPreview",
+            object(
+                &[
+                    "import_id",
+                    "digest",
+                    "applicable",
+                    "report",
+                    "report_file",
+                    "status",
+                ],
+                json!({
+                    "import_id": {"type": "string"},
+                    "digest": string("SHA-256 of the file, hex: the apply names it"),
+                    "applicable": {"type": "boolean", "description": "no row has an error"},
+                    "report": r("ImportReport"),
+                    "report_file": string("the file with Status and Messages columns"),
+                    "status": string("the import's status"),
+                }),
+            ),
+        ),
+        (
+            "ImportReport",
+            object(
+                &["digest", "format", "totals", "notes", "impact", "rows"],
+                json!({
+                    "digest": {"type": "string"},
+                    "format": words(ExportFormat::ALL, ExportFormat::as_str),
+                    "totals": object(
+                        &["create", "update", "unchanged", "warnings", "errors"],
+                        json!({"create": {"type": "integer"}, "update": {"type": "integer"},
+                               "unchanged": {"type": "integer"}, "warnings": {"type": "integer"},
+                               "errors": {"type": "integer"}}),
+                    ),
+                    "notes": array(string("about the whole file")),
+                    "impact": array(string("what a destructive change does")),
+                    "rows": array(object(
+                        &["row", "email", "action", "changes", "messages"],
+                        json!({
+                            "row": {"type": "integer", "description": "as the spreadsheet numbers it"},
+                            "email": {"type": "string"},
+                            "action": {"type": "string", "enum": ["create", "update", "unchanged", "error"]},
+                            "changes": array(object(
+                                &["field", "old", "new"],
+                                json!({"field": {"type": "string"},
+                                       "old": nullable(json!({"type": "string"})),
+                                       "new": {"type": "string"}}),
+                            )),
+                            "messages": array(object(
+                                &["level", "text"],
+                                json!({"level": {"type": "string", "enum": ["warning", "error"]},
+                                       "text": {"type": "string"}}),
+                            )),
+                        }),
+                    )),
+                }),
+            ),
+        ),
+        (
+            "ImportJob",
+            object(
+                &[
+                    "id",
+                    "org_id",
+                    "status",
+                    "file_name",
+                    "digest",
+                    "total",
+                    "processed",
+                    "applied",
+                    "conflicts",
+                    "created_at",
+                    "finished_at",
+                    "outcomes",
+                ],
+                json!({
+                    "id": {"type": "string"}, "org_id": {"type": "string"},
+                    "status": {"type": "string", "enum": ["previewed", "queued", "running", "done", "failed", "interrupted"],
+                               "description": "interrupted: its node stopped; another takes it over"},
+                    "file_name": {"type": "string"}, "digest": {"type": "string"},
+                    "total": {"type": "integer"}, "processed": {"type": "integer"},
+                    "applied": {"type": "integer"}, "conflicts": {"type": "integer"},
+                    "created_at": time(), "finished_at": nullable(time()),
+                    "outcomes": array(object(
+                        &["row", "email", "message"],
+                        json!({"row": {"type": "integer"}, "email": {"type": "string"},
+                               "message": {"type": "string"}}),
+                    )),
+                }),
+            ),
         ),
         ("Organization", object(&org_required, org_props)),
         ("OrgNode", object(&node_required, node_props)),

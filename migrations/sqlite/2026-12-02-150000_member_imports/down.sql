@@ -1,0 +1,2 @@
+DROP INDEX users_org_id_id;
+DROP TABLE member_imports;
