@@ -607,3 +607,79 @@ async fn an_administrator_ends_a_members_sessions_and_withdraws_a_consent() {
     );
     assert!(!browser.has_text("openid email").await);
 }
+
+#[tokio::test]
+async fn an_administrator_exports_previews_and_applies_a_member_import() {
+    let test = "an_administrator_exports_previews_and_applies_a_member_import";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let _ = organization(&idp);
+
+    // The export follows the members page's filters, on the administrator's session.
+    let http = support::flow::Browser::new(&idp.base, FIREFOX_LINUX);
+    let page = http.go("/login").await.sign_in_page();
+    http.submit_sign_in(&page, ROOT, ROOT_PASSWORD).await;
+    let csv = http
+        .get("/admin/orgs/acme/members/export?format=csv&subtree=1&email_login=off")
+        .await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(
+        text.contains("park@example.com") && !text.contains("kim@example.com"),
+        "{text}"
+    );
+
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    browser.goto(&idp.url("/admin/orgs/sales/members")).await;
+    assert!(browser.has_link("Export to Excel").await);
+    browser.click_link("Import members").await;
+    inspect(&browser, "console-import").await;
+
+    // A CSV saved the way Excel saves it: BOM, CRLF, semicolons.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("members.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}email;name;organization;status;email_login_enabled\r\n\
+         PARK@example.com ;Park Ji-min;/Acme/Sales;;Y\r\n\
+         kim@example.com;;;on_leave;\r\n",
+    )
+    .unwrap();
+    browser
+        .field("Members file (.xlsx or .csv)")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    browser.click_button("Preview import").await;
+    assert!(
+        browser.has_text("0 to create, 2 to update").await,
+        "{}",
+        browser.visible_text().await
+    );
+    inspect(&browser, "console-import-preview").await;
+    browser.click_button("Apply import").await;
+    let mut done = false;
+    for _ in 0..50 {
+        if browser.has_text("Import done").await {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        browser.goto(browser.current_url().await.as_str()).await;
+    }
+    assert!(done, "{}", browser.visible_text().await);
+    assert!(
+        browser.has_text("2 applied").await,
+        "{}",
+        browser.visible_text().await
+    );
+    inspect(&browser, "console-import-job").await;
+    browser
+        .goto(&idp.url("/admin/orgs/sales/members?status=on_leave"))
+        .await;
+    assert!(browser.has_text("kim@example.com").await);
+}

@@ -15,7 +15,7 @@ use idp_core::admin::{self, AdminError};
 use idp_core::audit::AuditFilter;
 use idp_core::authz::Permission;
 use idp_core::ids::{ClientId, SessionId, UserId};
-use idp_core::members::{self, BulkAction, BulkLinks, Outcome};
+use idp_core::members::{self, BulkAction, Outcome};
 use idp_core::records::{LoginMethodKind, User};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -485,14 +485,7 @@ async fn act(
                     "Back to the member",
                 );
             };
-            let links = BulkLinks {
-                welcome: state.settings.welcome_links(),
-                reset: admin::Links {
-                    base_url: state.settings.issuer().to_owned(),
-                    ttl: state.settings.reset_link_ttl(),
-                },
-                move_to: None,
-            };
+            let links = super::bulk_links(&state, None);
             let results = match members::apply_bulk(
                 stores,
                 by,

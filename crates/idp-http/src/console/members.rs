@@ -13,7 +13,7 @@ use idp_core::admin::{self, AdminError};
 use idp_core::authz::Permission;
 use idp_core::ids::UserId;
 use idp_core::members::{
-    self, BULK_LIMIT, BulkAction, BulkLinks, MemberQuery, MemberSummary, Outcome, PAGE_SIZES,
+    self, BULK_LIMIT, BulkAction, MemberQuery, MemberSummary, Outcome, PAGE_SIZES,
 };
 use idp_core::org::Organization;
 use idp_core::records::UserStatus;
@@ -124,6 +124,8 @@ struct MembersPage {
     carried: Vec<(&'static str, String)>,
     /// Where members may be moved: (slug, indented name).
     move_targets: Vec<(String, String)>,
+    /// The filters as a query string, for the export links.
+    filter_query: String,
 }
 
 /// Organizations this administrator manages members of: (slug, indented name).
@@ -196,7 +198,7 @@ pub(crate) async fn org_for(
 
 macro_rules! open {
     ($state:expr, $req:expr) => {
-        match Console::open(&$state, &$req).await? {
+        match $crate::console::Console::open(&$state, &$req).await? {
             Ok(c) => c,
             Err(response) => return Ok(response),
         }
@@ -269,6 +271,7 @@ async fn list(
             frame: console.frame(format!("Members of {}", org.name), "orgs"),
             tabs,
             carried: carried(&query),
+            filter_query: serde_urlencoded::to_string(carried(&query)).unwrap_or_default(),
             move_targets: member_orgs(&state, &console).await?,
             query,
             error,
@@ -405,14 +408,7 @@ async fn bulk(
             "Back to the members",
         );
     }
-    let links = BulkLinks {
-        welcome: state.settings.welcome_links(),
-        reset: admin::Links {
-            base_url: state.settings.issuer().to_owned(),
-            ttl: state.settings.reset_link_ttl(),
-        },
-        move_to: Some(field("move_to")).filter(|t| !t.is_empty()),
-    };
+    let links = super::bulk_links(&state, Some(field("move_to")).filter(|t| !t.is_empty()));
     let results =
         match members::apply_bulk(&state.stores, &console.actor, &origin, &ids, action, &links)
             .await

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod login_settings;
 pub mod member;
 pub mod members;
+pub mod members_io;
 pub mod orgs;
 pub mod security;
 pub mod settings;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/admin/static/console.js", aw::get().to(script));
     orgs::configure(cfg);
     clients::configure(cfg);
+    members_io::configure(cfg);
     members::configure(cfg);
     member::configure(cfg);
     authentication::configure(cfg);
@@ -301,6 +303,18 @@ impl Console {
             items,
             active,
         })
+    }
+}
+
+/// Where a member action's emails link to, and where members move.
+pub fn bulk_links(state: &AppState, move_to: Option<String>) -> idp_core::members::BulkLinks {
+    idp_core::members::BulkLinks {
+        welcome: state.settings.welcome_links(),
+        reset: idp_core::admin::Links {
+            base_url: state.settings.issuer().to_owned(),
+            ttl: state.settings.reset_link_ttl(),
+        },
+        move_to,
     }
 }
 

@@ -52,12 +52,23 @@ pub async fn export(
     q: aw::Query<ExportQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let actor = caller(&state, &req).await?;
+    export_for(&state, &req, &actor, &path, &q).await
+}
+
+/// The export for `actor` (an API caller, or the console's administrator).
+pub async fn export_for(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: &idp_core::authz::Actor,
+    path: &str,
+    q: &ExportQuery,
+) -> Result<HttpResponse, HttpError> {
     let format = format_of(q.format.as_deref())?;
     let scope = export::start(
         &state.stores,
-        &actor,
-        &web::origin(&req),
-        &path,
+        actor,
+        &web::origin(req),
+        path,
         &q.filters,
         format,
     )
@@ -121,7 +132,7 @@ pub async fn export(
 }
 
 /// Reads a request body up to the import limit (and a little for a form's framing).
-async fn body(mut payload: aw::Payload) -> Result<Vec<u8>, HttpError> {
+pub async fn body(mut payload: aw::Payload) -> Result<Vec<u8>, HttpError> {
     let limit = MAX_FILE_BYTES + 64 * 1024;
     let mut out = Vec::new();
     while let Some(chunk) = payload.next().await {
@@ -136,7 +147,7 @@ async fn body(mut payload: aw::Payload) -> Result<Vec<u8>, HttpError> {
 }
 
 /// The file of a `multipart/form-data` body: the first part that has a file name.
-fn multipart_file(content_type: &str, body: &[u8]) -> Option<(String, Vec<u8>)> {
+pub fn multipart_file(content_type: &str, body: &[u8]) -> Option<(String, Vec<u8>)> {
     let boundary = content_type
         .split(';')
         .filter_map(|p| p.trim().strip_prefix("boundary="))
@@ -220,22 +231,35 @@ pub async fn import(
             bytes,
         )
     };
-    let origin = web::origin(&req);
-    let scope = plan::import_scope(&state.stores, &actor, &origin, &path).await?;
-    let (bytes, sheet) = read_off_thread(bytes).await?;
-    let run = plan::dry_run(
-        &state.stores,
-        &actor,
-        &origin,
-        &scope,
-        &name,
-        bytes,
-        sheet.map_err(plan::ImportError::from)?,
-    )
-    .await?;
+    let run = dry_run_for(&state, &req, &actor, &path, &name, bytes).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(dry_run_json(&run)))
+}
+
+/// The dry run of an uploaded file for `actor` (an API caller, or the console's
+/// administrator).
+pub async fn dry_run_for(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: &idp_core::authz::Actor,
+    path: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<plan::DryRun, HttpError> {
+    let origin = web::origin(req);
+    let scope = plan::import_scope(&state.stores, actor, &origin, path).await?;
+    let (bytes, sheet) = read_off_thread(bytes).await?;
+    Ok(plan::dry_run(
+        &state.stores,
+        actor,
+        &origin,
+        &scope,
+        name,
+        bytes,
+        sheet.map_err(plan::ImportError::from)?,
+    )
+    .await?)
 }
 
 /// Reads an uploaded file on the blocking pool: a large workbook is seconds of work.
@@ -404,7 +428,7 @@ pub async fn run_waiting(stores: &Stores, links: &Links, lease: Duration, only: 
     }
 }
 
-fn spawn_runner(stores: Stores, links: Links, lease: Duration) {
+pub fn spawn_runner(stores: Stores, links: Links, lease: Duration) {
     tokio::spawn(async move { run_waiting(&stores, &links, lease, None).await });
 }
 
