@@ -614,8 +614,18 @@ async fn an_administrator_exports_previews_and_applies_a_member_import() {
     let Some(browser) = Browser::start(test).await else {
         return;
     };
-    let idp = Idp::start().await;
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let idp = Idp::start_with(&[
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", &port),
+    ])
+    .await;
     let _ = organization(&idp);
+    let changes_before = idp.audit_events("member_change").len()
+        + idp.audit_events("security_settings_change").len();
 
     // The export follows the members page's filters, on the administrator's session.
     let http = support::flow::Browser::new(&idp.base, FIREFOX_LINUX);
@@ -682,4 +692,12 @@ async fn an_administrator_exports_previews_and_applies_a_member_import() {
         .goto(&idp.url("/admin/orgs/sales/members?status=on_leave"))
         .await;
     assert!(browser.has_text("kim@example.com").await);
+    // Park's email login is on: the welcome email arrives; each change is recorded.
+    smtp.link_to("/reset-password", 1, |m| m.contains("park@example.com"));
+    let changes_after = idp.audit_events("member_change").len()
+        + idp.audit_events("security_settings_change").len();
+    assert!(
+        changes_after >= changes_before + 3,
+        "name, email login and status changes recorded ({changes_before} → {changes_after})"
+    );
 }
