@@ -133,12 +133,14 @@ pub async fn member_orgs(
     state: &AppState,
     console: &Console,
 ) -> Result<Vec<(String, String)>, HttpError> {
+    // Names only: the tree's member counts would cost a scan of every member.
     let mut out = Vec::new();
-    for n in idp_core::org_admin::org_tree(&state.stores, &console.actor, None).await? {
-        if console.holds(state, &n.org, Permission::Members).await? {
+    for org in state.stores.orgs.find_all().await? {
+        if console.holds(state, &org, Permission::Members).await? {
+            let depth = org.path.split('/').filter(|s| !s.is_empty()).count() - 1;
             out.push((
-                n.org.slug.clone(),
-                format!("{}{}", "— ".repeat(n.depth), n.org.name),
+                org.slug.clone(),
+                format!("{}{}", "— ".repeat(depth), org.name),
             ));
         }
     }
