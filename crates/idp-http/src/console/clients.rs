@@ -224,16 +224,11 @@ async fn client_orgs(
     state: &AppState,
     console: &Console,
 ) -> Result<Vec<(String, String)>, HttpError> {
-    let mut out = Vec::new();
-    for n in idp_core::org_admin::org_tree(&state.stores, &console.actor, None).await? {
-        if console.holds(state, &n.org, Permission::Clients).await? {
-            out.push((
-                n.org.id.to_string(),
-                format!("{}{}", "— ".repeat(n.depth), n.org.name),
-            ));
-        }
-    }
-    Ok(out)
+    Ok(super::orgs_holding(state, console, Permission::Clients)
+        .await?
+        .into_iter()
+        .map(|(org, label)| (org.id.to_string(), label))
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]

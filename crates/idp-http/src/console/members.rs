@@ -133,18 +133,11 @@ pub async fn member_orgs(
     state: &AppState,
     console: &Console,
 ) -> Result<Vec<(String, String)>, HttpError> {
-    // Names only: the tree's member counts would cost a scan of every member.
-    let mut out = Vec::new();
-    for org in state.stores.orgs.find_all().await? {
-        if console.holds(state, &org, Permission::Members).await? {
-            let depth = org.path.split('/').filter(|s| !s.is_empty()).count() - 1;
-            out.push((
-                org.slug.clone(),
-                format!("{}{}", "— ".repeat(depth), org.name),
-            ));
-        }
-    }
-    Ok(out)
+    Ok(super::orgs_holding(state, console, Permission::Members)
+        .await?
+        .into_iter()
+        .map(|(org, label)| (org.slug, label))
+        .collect())
 }
 
 fn query_string(q: &MemberQuery) -> String {

@@ -318,6 +318,24 @@ pub fn bulk_links(state: &AppState, move_to: Option<String>) -> idp_core::member
     }
 }
 
+/// The organizations where this administrator holds `area`, each with its name indented
+/// by depth, for a drop-down. Names only: the tree's member counts would scan every member.
+pub async fn orgs_holding(
+    state: &AppState,
+    console: &Console,
+    area: Permission,
+) -> Result<Vec<(Organization, String)>, HttpError> {
+    let mut out = Vec::new();
+    for org in state.stores.orgs.find_all().await? {
+        if console.holds(state, &org, area).await? {
+            let depth = org.path.split('/').filter(|s| !s.is_empty()).count() - 1;
+            let label = format!("{}{}", "— ".repeat(depth), org.name);
+            out.push((org, label));
+        }
+    }
+    Ok(out)
+}
+
 /// Organization id → (slug, name).
 pub async fn org_names(
     state: &AppState,
