@@ -768,3 +768,100 @@ async fn second_factor_codes_are_rate_limited_per_member() {
     assert!(html.contains("Too many attempts"), "{html}");
     assert!(html.contains(r#"autocomplete="one-time-code""#), "{html}");
 }
+
+fn acr(claims: &CoreIdTokenClaims) -> String {
+    claims
+        .auth_context_ref()
+        .map(|a| a.to_string())
+        .unwrap_or_default()
+}
+
+/// OIDC Core §5.5.1.1: an application asking for the multi-factor level gets it or
+/// nothing. A password session steps up to a second factor (here set up on the spot, the
+/// member having none) without typing the password again; a silent request or a level
+/// no sign-in here reaches is refused; the `acr` returned is the one really reached.
+#[tokio::test]
+async fn an_application_asking_for_multi_factor_steps_a_password_session_up() {
+    let idp = Idp::start().await;
+    let app = idp.first_party_app();
+    let rp = idp.rp(&app).await;
+    let b = idp.browser();
+
+    let plain = rp.request(&["openid"], &[]);
+    let page = b.go(&plain.url).await.sign_in_page();
+    let back = b.sign_in(&page, EMAIL, PASSWORD).await.back();
+    let tokens = rp
+        .exchange(&rp.code(&back, &plain), plain.verifier())
+        .await
+        .unwrap();
+    assert_eq!(
+        acr(&rp.verify(&tokens, Some(&plain.nonce))),
+        "urn:idp:acr:pwd"
+    );
+
+    let essential = r#"{"id_token":{"acr":{"essential":true,"values":["urn:idp:acr:mfa"]}}}"#;
+    let silent = rp.request(&["openid"], &[("claims", essential), ("prompt", "none")]);
+    let refused = query(&b.go(&silent.url).await.back());
+    assert_eq!(refused["error"], "interaction_required", "{refused:?}");
+    assert!(!refused.contains_key("code"));
+    let gold = rp.request(
+        &["openid"],
+        &[(
+            "claims",
+            r#"{"id_token":{"acr":{"essential":true,"value":"urn:example:gold"}}}"#,
+        )],
+    );
+    let unmet = query(&b.go(&gold.url).await.back());
+    assert_eq!(
+        unmet["error"], "unmet_authentication_requirements",
+        "{unmet:?}"
+    );
+
+    let up = rp.request(&["openid"], &[("claims", essential)]);
+    let html = match b.go(&up.url).await {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/enrol" => html,
+        other => panic!("expected to set up a second factor, got {other:?}"),
+    };
+    let secret = TotpSecret::parse_base32(&element_text(&html, "secret")).unwrap();
+    let ok = b
+        .post(
+            "/login/enrol",
+            &[
+                ("csrf", &hidden(&html, "csrf")),
+                ("code", &code(&secret, 0)),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let html = ok.text().await.unwrap();
+    let next = attr(&html[html.find("id=\"continue\"").unwrap() - 40..], "href").unwrap();
+    let back = b.go(&next).await.back();
+    let tokens = rp
+        .exchange(&rp.code(&back, &up), up.verifier())
+        .await
+        .unwrap();
+    let claims = rp.verify(&tokens, Some(&up.nonce));
+    assert_eq!(acr(&claims), "urn:idp:acr:mfa");
+    let amr: Vec<String> = claims
+        .auth_method_refs()
+        .unwrap()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(amr, ["pwd", "otp", "mfa"]);
+
+    // The stepped-up session now meets the level without a page.
+    let again = rp.request(
+        &["openid"],
+        &[("acr_values", "urn:idp:acr:mfa"), ("prompt", "none")],
+    );
+    let back = b.go(&again.url).await.back();
+    let tokens = rp
+        .exchange(&rp.code(&back, &again), again.verifier())
+        .await
+        .unwrap();
+    assert_eq!(
+        acr(&rp.verify(&tokens, Some(&again.nonce))),
+        "urn:idp:acr:mfa"
+    );
+}

@@ -175,6 +175,18 @@ pub async fn next_step(
     ))
 }
 
+/// A step-up an application asked for (an `acr` needing a second factor): the member
+/// proves the factor they have, or sets one up, whatever their organization's policy or
+/// network would ask at an ordinary sign-in.
+pub async fn step_up(stores: &Stores, user: &UserId) -> SfResult<SecondFactorStep> {
+    let creds = stores.credentials.find_by_user(user).await?;
+    Ok(if creds.as_ref().is_some_and(has_factor) {
+        SecondFactorStep::Verify
+    } else {
+        SecondFactorStep::Enrol
+    })
+}
+
 /// The methods a member can use at sign-in, and what the page should say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Methods {

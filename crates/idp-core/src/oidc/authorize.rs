@@ -1,6 +1,7 @@
 //! The authorization endpoint's rules: validating a request (RFC 6749 §4.1.1, OIDC Core
 //! §3.1.2.1, RFC 7636, RFC 8252) and deciding what happens next for the browser.
 
+use super::acr::{Acr, AcrRequest, AcrVerdict};
 use super::error::{OAuthError, OAuthErrorCode};
 use super::{pkce, scope};
 use crate::client::{Client, is_loopback};
@@ -33,6 +34,10 @@ pub struct ClaimsRequest {
     /// §5.5.1): tokens are issued for no one else.
     #[serde(default)]
     pub subject: Option<Vec<String>>,
+    /// The `acr` member of `id_token` or `userinfo`: the levels that would do, and
+    /// whether they are essential (OIDC Core §5.5.1.1).
+    #[serde(default)]
+    pub acr: Option<AcrRequest>,
 }
 
 /// A validated authorization request, kept while the person signs in and consents.
@@ -52,6 +57,14 @@ pub struct AuthorizeRequest {
     pub ui_locales: Option<String>,
     pub acr_values: Option<String>,
     pub claims: ClaimsRequest,
+}
+
+impl AuthorizeRequest {
+    /// What the request asks of the sign-in's level, from `acr_values` and the `acr`
+    /// claim request together.
+    pub fn acr_request(&self) -> AcrRequest {
+        AcrRequest::from_parts(self.acr_values.as_deref(), self.claims.acr.clone())
+    }
 }
 
 /// Why a request is refused, and how the refusal reaches the browser.
@@ -318,10 +331,36 @@ fn parse_claims(json: &str) -> Result<ClaimsRequest, OAuthError> {
             None => values,
         });
     }
+    let mut acr: Option<AcrRequest> = None;
+    for member in ["id_token", "userinfo"] {
+        let Some(wanted) = value.get(member).and_then(|m| m.get("acr")) else {
+            continue;
+        };
+        let essential = match wanted.get("essential") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(OAuthError::invalid_request(
+                    "a claim's essential member must be true or false",
+                ));
+            }
+        };
+        let values = requested_values(wanted)?.unwrap_or_default();
+        let earlier = acr.take().unwrap_or_default();
+        acr = Some(AcrRequest {
+            essential: earlier.essential || essential,
+            values: if earlier.values.is_empty() {
+                values
+            } else {
+                earlier.values
+            },
+        });
+    }
     Ok(ClaimsRequest {
         userinfo: names("userinfo"),
         id_token: names("id_token"),
         subject,
+        acr,
     })
 }
 
@@ -348,6 +387,8 @@ fn requested_values(request: &serde_json::Value) -> Result<Option<Vec<String>>, 
 pub struct SessionView {
     pub user_id: UserId,
     pub auth_time: Timestamp,
+    /// The level the session's sign-in reached (`Acr::achieved` of its `amr`).
+    pub acr: Acr,
 }
 
 /// What the decision knows beyond the request.
@@ -369,6 +410,9 @@ pub struct Situation<'a> {
 pub enum Step {
     /// Show the sign-in page.
     SignIn,
+    /// The signed-in member proves a second factor (or sets one up) before the request
+    /// goes on: it asks for a level their sign-in did not reach.
+    StepUp,
     /// Show the consent page.
     Consent,
     /// Issue an authorization code.
@@ -430,6 +474,22 @@ pub fn decide(req: &AuthorizeRequest, s: &Situation<'_>) -> Step {
                 "a different user is signed in than id_token_hint names",
             );
         }
+    }
+    match req.acr_request().judge(session.acr) {
+        AcrVerdict::Met => {}
+        AcrVerdict::Unmet => {
+            return Step::Fail(OAuthError::new(
+                OAuthErrorCode::UnmetAuthenticationRequirements,
+                "no sign-in here reaches the essential acr asked for",
+            ));
+        }
+        AcrVerdict::StepUp if req.prompt.none => {
+            return Step::Fail(OAuthError::new(
+                OAuthErrorCode::InteractionRequired,
+                "the acr asked for needs a second factor this session has not proven",
+            ));
+        }
+        AcrVerdict::StepUp => return Step::StepUp,
     }
     if s.consented_now {
         return Step::Issue;
@@ -697,6 +757,7 @@ mod tests {
         let session = SessionView {
             user_id: UserId::from_string("u1"),
             auth_time: Timestamp::from_secs(900),
+            acr: Acr::Password,
         };
         let mut other = one.clone();
         other.prompt.none = true;
@@ -719,6 +780,79 @@ mod tests {
             decide(&both, &situation(Some(&session), true)),
             Step::Issue,
             "the signed-in person is among those asked for"
+        );
+    }
+
+    #[test]
+    fn an_acr_the_session_did_not_reach_steps_up_or_fails() {
+        let c = client(false);
+        let read = |pairs: &[(&str, &str)]| validate(&params(pairs), Some(&c)).unwrap();
+        let essential_mfa = read(&[(
+            "claims",
+            r#"{"id_token":{"acr":{"essential":true,"values":["urn:idp:acr:mfa"]}}}"#,
+        )]);
+        assert_eq!(
+            essential_mfa.claims.acr,
+            Some(AcrRequest {
+                values: vec!["urn:idp:acr:mfa".into()],
+                essential: true
+            })
+        );
+        let by_values = read(&[("acr_values", "urn:idp:acr:mfa")]);
+        let unknown = read(&[(
+            "claims",
+            r#"{"userinfo":{"acr":{"essential":true,"value":"urn:example:gold"}}}"#,
+        )]);
+        assert!(
+            validate(
+                &params(&[("claims", r#"{"id_token":{"acr":{"essential":"yes"}}}"#)]),
+                Some(&c)
+            )
+            .is_err()
+        );
+
+        let mut session = SessionView {
+            user_id: UserId::from_string("u1"),
+            auth_time: Timestamp::from_secs(900),
+            acr: Acr::Password,
+        };
+        for asked in [&essential_mfa, &by_values] {
+            assert_eq!(
+                decide(asked, &situation(Some(&session), true)),
+                Step::StepUp
+            );
+            let mut silent = asked.clone();
+            silent.prompt.none = true;
+            assert!(matches!(
+                decide(&silent, &situation(Some(&session), true)),
+                Step::Fail(e) if e.code == OAuthErrorCode::InteractionRequired
+            ));
+        }
+        assert!(matches!(
+            decide(&unknown, &situation(Some(&session), true)),
+            Step::Fail(e) if e.code == OAuthErrorCode::UnmetAuthenticationRequirements
+        ));
+        // The subject check comes first: another member is never stepped up.
+        let mut elsewhere = essential_mfa.clone();
+        elsewhere.claims.subject = Some(vec!["u2".into()]);
+        assert_eq!(
+            decide(&elsewhere, &situation(Some(&session), true)),
+            Step::SignIn
+        );
+        session.acr = Acr::Federated;
+        assert_eq!(
+            decide(&essential_mfa, &situation(Some(&session), true)),
+            Step::StepUp
+        );
+        session.acr = Acr::MultiFactor;
+        assert_eq!(
+            decide(&essential_mfa, &situation(Some(&session), true)),
+            Step::Issue
+        );
+        assert_eq!(
+            decide(&essential_mfa, &situation(Some(&session), false)),
+            Step::Consent,
+            "a met level goes on to consent as usual"
         );
     }
 
@@ -745,6 +879,7 @@ mod tests {
         let session = SessionView {
             user_id: UserId::from_string("u1"),
             auth_time: Timestamp::from_secs(900),
+            acr: Acr::Password,
         };
         let none = Prompt {
             none: true,

@@ -15,6 +15,10 @@ fn claim(user: &User, name: &str) -> Option<Value> {
         "updated_at" => Some(user.updated_at.as_secs().into()),
         "email" => Some(user.email.as_str().into()),
         "email_verified" => Some(user.email_verified.into()),
+        "phone_number" => user.phone.clone().map(Value::from),
+        // The number comes from the organization's directory (Entra's Graph), not from a
+        // code sent to it: `idp` has not verified it.
+        "phone_number_verified" => user.phone.as_ref().map(|_| Value::from(false)),
         _ => None,
     }
 }
@@ -80,6 +84,16 @@ mod tests {
             asked.get("family_name").is_none(),
             "absent claims are left out, not null"
         );
+        let no_phone = member_claims(&user, &["phone".into()], &[]);
+        assert!(no_phone.get("phone_number").is_none());
+        assert!(no_phone.get("phone_number_verified").is_none());
+        let phoned = User {
+            phone: Some("+82 10 1234 5678".into()),
+            ..user.clone()
+        };
+        let phone = member_claims(&phoned, &["openid".into(), "phone".into()], &[]);
+        assert_eq!(phone["phone_number"], "+82 10 1234 5678");
+        assert_eq!(phone["phone_number_verified"], false);
         let profile = member_claims(&user, &["profile".into()], &[]);
         assert_eq!(profile["updated_at"], 2);
         assert_eq!(profile["given_name"], "Ada");

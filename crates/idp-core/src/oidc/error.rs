@@ -1,5 +1,6 @@
 //! OAuth 2.0 and OpenID Connect error codes (RFC 6749 §4.1.2.1, §5.2; OIDC Core §3.1.2.6;
-//! RFC 6750 §3.1; RFC 7009; RFC 9101).
+//! RFC 6750 §3.1; RFC 7009; RFC 9101; OpenID Connect Core Unmet Authentication
+//! Requirements 1.0).
 
 use crate::client::wire_enum;
 
@@ -25,6 +26,7 @@ wire_enum!(
         UnsupportedTokenType => "unsupported_token_type",
         InvalidToken => "invalid_token",
         InsufficientScope => "insufficient_scope",
+        UnmetAuthenticationRequirements => "unmet_authentication_requirements",
     }
 );
 

@@ -1,6 +1,7 @@
 //! The OpenID Connect and OAuth 2.0 protocol rules: requests, decisions, codes, tokens
 //! and claims, with no HTTP in sight.
 
+pub mod acr;
 pub mod authorize;
 pub mod claims;
 pub mod error;

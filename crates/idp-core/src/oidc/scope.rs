@@ -5,7 +5,7 @@ use super::OAuthError;
 pub const OPENID: &str = "openid";
 pub const OFFLINE_ACCESS: &str = "offline_access";
 /// The scopes every client may ask for.
-pub const STANDARD: &[&str] = &["openid", "profile", "email", "offline_access"];
+pub const STANDARD: &[&str] = &["openid", "profile", "email", "phone", "offline_access"];
 
 /// Parses a space-delimited scope string into distinct tokens, in order.
 pub fn parse(text: &str) -> Result<Vec<String>, OAuthError> {
@@ -56,6 +56,7 @@ pub fn claims_of(scope: &str) -> &'static [&'static str] {
             "updated_at",
         ],
         "email" => &["email", "email_verified"],
+        "phone" => &["phone_number", "phone_number_verified"],
         _ => &[],
     }
 }

@@ -359,11 +359,8 @@ impl Issuer<'_> {
         } else {
             SigningAlg::Rs256
         };
-        let acr = if amr.iter().any(|m| m == "mfa" || m == "otp") {
-            "urn:idp:acr:mfa"
-        } else {
-            "urn:idp:acr:pwd"
-        };
+        // The level really reached, never the one asked for.
+        let acr = super::acr::Acr::achieved(amr).as_str();
         for (k, v) in [
             ("iss", json!(self.issuer)),
             ("aud", json!(client.id)),

@@ -2,6 +2,7 @@
 //! sends the browser through sign-in and consent when needed, and answers with a code
 //! or an error by query or form post, always with `iss` (RFC 9207).
 
+use super::second_factor::Ticket;
 use crate::error::HttpError;
 use crate::oauth::{self, Pending};
 use crate::pages::{MessagePage, render};
@@ -12,12 +13,15 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TY
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::ids::ClientId;
+use idp_core::mfa;
 use idp_core::oidc::OAuthError;
+use idp_core::oidc::acr::Acr;
 use idp_core::oidc::authorize::{
     self, AuthorizeRequest, Rejection, ResponseMode, SessionView, Situation, Step,
 };
 use idp_core::oidc::logout::read_id_token_hint;
 use idp_core::oidc::token::{CodeGrant, issue_code};
+use idp_core::policy::SecondFactorStep;
 use idp_core::random::token;
 use idp_core::records::BrowserSession;
 use idp_core::signin::{SessionLifetimes, resolve_session};
@@ -150,6 +154,7 @@ async fn proceed(
     let view = session.as_ref().map(|s| SessionView {
         user_id: s.user_id.clone(),
         auth_time: s.auth_time,
+        acr: Acr::achieved(&s.amr),
     });
     let sid = session.as_ref().map(|s| &s.id);
     let situation = Situation {
@@ -187,7 +192,7 @@ async fn proceed(
             respond(state, &request.redirect_uri, request.response_mode, &fields)
         }
         Step::Fail(error) => finish_with_error(state, &request, pending_id, &error).await,
-        step @ (Step::SignIn | Step::Consent) => {
+        step @ (Step::SignIn | Step::StepUp | Step::Consent) => {
             let id = match pending_id {
                 Some(id) => id.to_owned(),
                 None => {
@@ -201,6 +206,9 @@ async fn proceed(
                     id
                 }
             };
+            if let (Step::StepUp, Some(session)) = (&step, &session) {
+                return step_up(state, session, id).await;
+            }
             let page = if step == Step::SignIn {
                 "/login"
             } else {
@@ -209,6 +217,26 @@ async fn proceed(
             Ok(web::found(&format!("{page}?authz={id}")))
         }
     }
+}
+
+/// The signed-in member proves a second factor (or sets one up) on the sign-in's own
+/// pages; a new session with both factors then resumes the request.
+async fn step_up(
+    state: &AppState,
+    session: &BrowserSession,
+    authz: String,
+) -> Result<HttpResponse, HttpError> {
+    let step = mfa::step_up(&state.stores, &session.user_id).await?;
+    let ticket = Ticket {
+        user_id: session.user_id.clone(),
+        authz,
+        verify: step == SecondFactorStep::Verify,
+        enrol: step == SecondFactorStep::Enrol,
+        change_password: false,
+        methods: Vec::new(),
+        amr: session.amr.clone(),
+    };
+    super::second_factor::start(state, &ticket).await
 }
 
 async fn finish_with_error(

@@ -4,6 +4,7 @@
 use crate::state::{AppState, StaticDocument};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
+use idp_core::oidc::{acr::Acr, scope};
 use serde_json::json;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -34,7 +35,7 @@ pub fn document(issuer: &str) -> StaticDocument {
         "end_session_endpoint": format!("{base}/end_session"),
         "revocation_endpoint": format!("{base}/revoke"),
         "introspection_endpoint": format!("{base}/introspect"),
-        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "scopes_supported": scope::STANDARD,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
@@ -46,7 +47,8 @@ pub fn document(issuer: &str) -> StaticDocument {
         "introspection_endpoint_auth_methods_supported": auth_methods,
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
-            "org", "name", "given_name", "family_name", "preferred_username", "locale", "updated_at", "email", "email_verified"],
+            "org", "name", "given_name", "family_name", "preferred_username", "locale", "updated_at", "email", "email_verified",
+            "phone_number", "phone_number_verified"],
         "claim_types_supported": ["normal"],
         "claims_parameter_supported": true,
         "request_parameter_supported": false,
@@ -54,7 +56,7 @@ pub fn document(issuer: &str) -> StaticDocument {
         "require_request_uri_registration": false,
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
-        "acr_values_supported": ["urn:idp:acr:pwd", "urn:idp:acr:mfa"],
+        "acr_values_supported": Acr::ALL.map(Acr::as_str),
         "ui_locales_supported": ["en"],
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": false,

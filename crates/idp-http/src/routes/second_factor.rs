@@ -230,7 +230,15 @@ async fn complete(
     ticket.verify = false;
     ticket.enrol = false;
     ticket.methods.push(method.as_str().to_owned());
-    ticket.amr = vec!["pwd".into(), "otp".into(), "mfa".into()];
+    // The first factor (a password, or a federated sign-in stepping up) stays named.
+    if ticket.amr.is_empty() {
+        ticket.amr.push("pwd".into());
+    }
+    for proven in ["otp", "mfa"] {
+        if !ticket.amr.iter().any(|m| m == proven) {
+            ticket.amr.push(proven.into());
+        }
+    }
     if ticket.change_password {
         save(state, cookie, &ticket).await?;
         return Ok((ticket.next().to_owned(), Vec::new()));

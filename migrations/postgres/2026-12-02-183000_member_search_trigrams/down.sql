@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS users_name_trgm;
+DROP INDEX IF EXISTS users_email_trgm;

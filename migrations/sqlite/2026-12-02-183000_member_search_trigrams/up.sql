@@ -1,0 +1,1 @@
+-- SQLite has no trigram index; the same version keeps both histories in step.
