@@ -497,7 +497,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         wired.stores.clock.as_ref(),
     )
     .await?;
-    let discovery = crate::routes::discovery::document(settings.issuer());
+    let discovery = crate::routes::discovery::document(&settings);
     let state = AppState {
         stores: wired.stores,
         db: wired.db,

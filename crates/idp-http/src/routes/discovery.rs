@@ -1,6 +1,7 @@
 //! OpenID Provider metadata (OIDC Discovery §3, RFC 8414) and the JWKS, answered from
 //! bytes serialized once, with ETags.
 
+use crate::settings::Settings;
 use crate::state::{AppState, StaticDocument};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
@@ -16,8 +17,10 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/jwks", aw::get().to(jwks));
 }
 
-/// The metadata document for `issuer`.
-pub fn document(issuer: &str) -> StaticDocument {
+/// The metadata document for the configured issuer. Each capability that can be turned
+/// off is advertised exactly when it is on.
+pub fn document(settings: &Settings) -> StaticDocument {
+    let issuer = settings.issuer();
     let base = issuer.trim_end_matches('/');
     let algs = ["RS256", "ES256", "EdDSA"];
     let auth_methods = [
