@@ -1059,6 +1059,10 @@ pub struct NewClient {
     pub access_token_ttl_secs: Option<u32>,
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
+    /// Authorization requests count only when pushed to `/par` (RFC 9126).
+    pub require_pushed_authorization_requests: bool,
+    /// Authorization requests count only as request objects signed with `jwks` (RFC 9101).
+    pub require_signed_request_object: bool,
 }
 
 /// Registers a client, for the command line. A confidential client's secret is
@@ -1086,6 +1090,8 @@ pub(crate) struct CheckedClient {
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
     pub jwks: Option<String>,
+    pub require_pushed_authorization_requests: bool,
+    pub require_signed_request_object: bool,
 }
 
 impl CheckedClient {
@@ -1104,6 +1110,8 @@ impl CheckedClient {
         client.id_token_ttl_secs = self.id_token_ttl_secs;
         client.refresh_token_ttl_secs = self.refresh_token_ttl_secs;
         client.jwks = self.jwks;
+        client.require_pushed_authorization_requests = self.require_pushed_authorization_requests;
+        client.require_signed_request_object = self.require_signed_request_object;
     }
 }
 
@@ -1163,6 +1171,11 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
             "the JWK Set holds no usable public key (RSA, P-256 or Ed25519)",
         ));
     }
+    if new.require_signed_request_object && new.jwks.is_none() {
+        return Err(AdminError::InvalidClient(
+            "a client that must sign its request objects needs its public keys (a JWK Set)",
+        ));
+    }
     let extra_scopes = crate::oidc::scope::parse(&new.extra_scopes.join(" ")).map_err(|_| {
         AdminError::InvalidClient("a scope may use only the characters RFC 6749 allows")
     })?;
@@ -1197,6 +1210,8 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
         id_token_ttl_secs: new.id_token_ttl_secs,
         refresh_token_ttl_secs: new.refresh_token_ttl_secs,
         jwks: new.jwks.clone(),
+        require_pushed_authorization_requests: new.require_pushed_authorization_requests,
+        require_signed_request_object: new.require_signed_request_object,
     })
 }
 

@@ -183,10 +183,15 @@ pub struct Client {
     pub access_token_ttl_secs: Option<u32>,
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
-    /// Public keys (a JWK Set) for `private_key_jwt`.
+    /// Public keys (a JWK Set) for `private_key_jwt` and signed request objects.
     pub jwks: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// RFC 9126 §6: the client's authorization requests count only when pushed to `/par`.
+    pub require_pushed_authorization_requests: bool,
+    /// RFC 9101 §10.5: the client's authorization requests count only as a request
+    /// object signed with one of its keys (`jwks`).
+    pub require_signed_request_object: bool,
 }
 
 impl Client {
@@ -231,6 +236,8 @@ mod tests {
             jwks: None,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
         }
     }
 

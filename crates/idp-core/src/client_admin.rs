@@ -108,6 +108,8 @@ pub async fn create_client(
         jwks: None,
         created_at: now,
         updated_at: now,
+        require_pushed_authorization_requests: false,
+        require_signed_request_object: false,
     };
     checked.apply_to(&mut client);
     let mut event = actor_event(
@@ -143,6 +145,10 @@ pub struct ClientUpdate {
     /// First-party applications skip the consent page.
     pub first_party: Option<bool>,
     pub extra_scopes: Option<Vec<String>>,
+    /// Authorization requests count only when pushed to `/par` (RFC 9126).
+    pub require_pushed_authorization_requests: Option<bool>,
+    /// Authorization requests count only as signed request objects (RFC 9101).
+    pub require_signed_request_object: Option<bool>,
 }
 
 /// The registration `client` would be described with at creation, with `change` applied.
@@ -183,6 +189,12 @@ fn merged(client: &Client, change: ClientUpdate) -> NewClient {
         refresh_token_ttl_secs: change
             .refresh_token_ttl_secs
             .unwrap_or(client.refresh_token_ttl_secs),
+        require_pushed_authorization_requests: change
+            .require_pushed_authorization_requests
+            .unwrap_or(client.require_pushed_authorization_requests),
+        require_signed_request_object: change
+            .require_signed_request_object
+            .unwrap_or(client.require_signed_request_object),
     }
 }
 
@@ -376,6 +388,8 @@ mod tests {
             jwks: None,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
         }
     }
 

@@ -1,5 +1,6 @@
 //! JSON Web Signatures: our signing keys (RS256, ES256, EdDSA) parsed once into ring key
-//! pairs, compact JWS signing and verification against a JWK set, and the OIDC hash claims.
+//! pairs, compact JWS signing and verification against a JWK set (which also accepts
+//! PS256, for what clients sign: request objects), and the OIDC hash claims.
 //!
 //! Signing and verifying use `ring`. Keys are generated from the [`Random`] port: RSA
 //! with the RustCrypto `rsa` crate (ring cannot generate RSA keys), P-256 with `p256`,
@@ -37,6 +38,27 @@ pub const RSA_BITS: usize = 2048;
 /// Longest token [`verify_jwt`] looks at; anything longer is refused unread.
 pub const MAX_TOKEN_LEN: usize = 64 * 1024;
 
+crate::client::wire_enum!(
+    /// JWS algorithms a signature is checked with: ours ([`SigningAlg`]) and PS256, which
+    /// clients may sign with (RFC 7518 §3.5) but `idp` never does.
+    JwsAlg, "JWS algorithm" {
+        Rs256 => "RS256",
+        Ps256 => "PS256",
+        Es256 => "ES256",
+        EdDsa => "EdDSA",
+    }
+);
+
+impl From<SigningAlg> for JwsAlg {
+    fn from(alg: SigningAlg) -> Self {
+        match alg {
+            SigningAlg::Rs256 => JwsAlg::Rs256,
+            SigningAlg::Es256 => JwsAlg::Es256,
+            SigningAlg::EdDsa => JwsAlg::EdDsa,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum JoseError {
     #[error("malformed token: {0}")]
@@ -44,13 +66,13 @@ pub enum JoseError {
     #[error("the algorithm {0:?} is not supported")]
     UnsupportedAlg(String),
     #[error("the algorithm {0} is not accepted here")]
-    AlgNotAllowed(SigningAlg),
+    AlgNotAllowed(JwsAlg),
     #[error("no key with id {0:?}")]
     UnknownKid(String),
     #[error("no key for the algorithm {0}")]
-    NoKeyForAlg(SigningAlg),
+    NoKeyForAlg(JwsAlg),
     #[error("the key {kid:?} is not a {alg} key")]
-    KeyAlgMismatch { kid: String, alg: SigningAlg },
+    KeyAlgMismatch { kid: String, alg: JwsAlg },
     #[error("the signature does not verify")]
     BadSignature,
     #[error("the token has critical header parameters this verifier does not understand")]
@@ -399,7 +421,11 @@ enum PublicKey {
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifyingKey {
     kid: Option<String>,
-    alg: SigningAlg,
+    /// The JWK's `alg`, or the key type's natural one when it names none.
+    alg: JwsAlg,
+    /// The JWK named its `alg`: the key then verifies that algorithm only. An RSA key
+    /// that names none verifies RS256 and PS256.
+    declared: bool,
     key: PublicKey,
 }
 
@@ -483,15 +509,27 @@ impl VerifyingKey {
             }
             other => return Err(JoseError::InvalidJwk(format!("unsupported kty {other:?}"))),
         };
-        if let Some(alg) = m.get("alg") {
-            let alg = alg.as_str().unwrap_or_default();
-            if alg != natural_alg.as_str() {
-                return Err(JoseError::UnsupportedAlg(alg.to_owned()));
+        let natural_alg = JwsAlg::from(natural_alg);
+        let (alg, declared) = match m.get("alg") {
+            None => (natural_alg, false),
+            Some(alg) => {
+                let name = alg.as_str().unwrap_or_default();
+                let alg: JwsAlg = name
+                    .parse()
+                    .map_err(|_| JoseError::UnsupportedAlg(name.to_owned()))?;
+                // RFC 7518 §3.3, §3.5: an RSA key may be for RS256 or PS256; the others
+                // have one algorithm each.
+                let fits = alg == natural_alg || (alg == JwsAlg::Ps256 && natural_alg == JwsAlg::Rs256);
+                if !fits {
+                    return Err(JoseError::UnsupportedAlg(name.to_owned()));
+                }
+                (alg, true)
             }
-        }
+        };
         Ok(Self {
             kid,
-            alg: natural_alg,
+            alg,
+            declared,
             key,
         })
     }
@@ -500,15 +538,37 @@ impl VerifyingKey {
         self.kid.as_deref()
     }
 
-    pub fn alg(&self) -> SigningAlg {
+    /// The JWK's `alg`, or the key type's natural one.
+    pub fn alg(&self) -> JwsAlg {
         self.alg
     }
 
-    fn verify(&self, message: &[u8], sig: &[u8]) -> Result<(), JoseError> {
+    /// Whether this key verifies `alg`: the one its JWK names, or, naming none, any
+    /// algorithm of its key type.
+    pub fn accepts(&self, alg: JwsAlg) -> bool {
+        match &self.key {
+            _ if self.declared => self.alg == alg,
+            PublicKey::Rsa { .. } => matches!(alg, JwsAlg::Rs256 | JwsAlg::Ps256),
+            PublicKey::P256(_) => alg == JwsAlg::Es256,
+            PublicKey::Ed25519(_) => alg == JwsAlg::EdDsa,
+        }
+    }
+
+    fn verify(&self, alg: JwsAlg, message: &[u8], sig: &[u8]) -> Result<(), JoseError> {
+        if !self.accepts(alg) {
+            return Err(JoseError::BadSignature);
+        }
         let ok = match &self.key {
-            PublicKey::Rsa { n, e } => RsaPublicKeyComponents { n, e }
-                .verify(&signature::RSA_PKCS1_2048_8192_SHA256, message, sig)
-                .is_ok(),
+            PublicKey::Rsa { n, e } => {
+                let scheme: &signature::RsaParameters = if alg == JwsAlg::Ps256 {
+                    &signature::RSA_PSS_2048_8192_SHA256
+                } else {
+                    &signature::RSA_PKCS1_2048_8192_SHA256
+                };
+                RsaPublicKeyComponents { n, e }
+                    .verify(scheme, message, sig)
+                    .is_ok()
+            }
             PublicKey::P256(point) => {
                 UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)
                     .verify(message, sig)
@@ -587,10 +647,10 @@ fn decode_json_object(part: &str, what: &'static str) -> Result<Value, JoseError
 /// Checks a compact JWS against `keys` and returns its header and claims. The header's
 /// `alg` must be one of `allowed_algs` (never `none`) and match the key: the key named by
 /// `kid`, or without a `kid` any key of that algorithm. No claim is checked here.
-pub fn verify_jwt(
+pub fn verify_jwt<A: Copy + Into<JwsAlg>>(
     token: &str,
     keys: &JwkSet,
-    allowed_algs: &[SigningAlg],
+    allowed_algs: &[A],
 ) -> Result<(Value, Value), JoseError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(JoseError::Malformed("too long"));
@@ -610,10 +670,10 @@ pub fn verify_jwt(
         .and_then(Value::as_str)
         .ok_or(JoseError::Malformed("the header has no \"alg\""))?;
     // RFC 8725 §3.1: the algorithm is chosen by the verifier, never by the token.
-    let alg: SigningAlg = alg_name
+    let alg: JwsAlg = alg_name
         .parse()
         .map_err(|_| JoseError::UnsupportedAlg(alg_name.to_owned()))?;
-    if !allowed_algs.contains(&alg) {
+    if !allowed_algs.iter().any(|a| (*a).into() == alg) {
         return Err(JoseError::AlgNotAllowed(alg));
     }
     // RFC 7515 §4.1.11: a token with critical extensions we do not implement is invalid.
@@ -628,24 +688,24 @@ pub fn verify_jwt(
             if named.peek().is_none() {
                 return Err(JoseError::UnknownKid(kid.clone()));
             }
-            let mut of_alg = named.filter(|k| k.alg == alg).peekable();
+            let mut of_alg = named.filter(|k| k.accepts(alg)).peekable();
             if of_alg.peek().is_none() {
                 return Err(JoseError::KeyAlgMismatch {
                     kid: kid.clone(),
                     alg,
                 });
             }
-            if !of_alg.any(|k| k.verify(message, &sig).is_ok()) {
+            if !of_alg.any(|k| k.verify(alg, message, &sig).is_ok()) {
                 return Err(JoseError::BadSignature);
             }
         }
         Some(_) => return Err(JoseError::Malformed("\"kid\" is not a string")),
         None => {
-            let mut of_alg = keys.keys.iter().filter(|k| k.alg == alg).peekable();
+            let mut of_alg = keys.keys.iter().filter(|k| k.accepts(alg)).peekable();
             if of_alg.peek().is_none() {
                 return Err(JoseError::NoKeyForAlg(alg));
             }
-            if !of_alg.any(|k| k.verify(message, &sig).is_ok()) {
+            if !of_alg.any(|k| k.verify(alg, message, &sig).is_ok()) {
                 return Err(JoseError::BadSignature);
             }
         }
@@ -846,8 +906,74 @@ mod tests {
                 &[SigningAlg::Rs256, SigningAlg::Es256]
             )
             .unwrap_err(),
-            JoseError::AlgNotAllowed(SigningAlg::EdDsa)
+            JoseError::AlgNotAllowed(JwsAlg::EdDsa)
         );
+    }
+
+    /// PS256 as a client signs it: RSA-PSS with SHA-256 over the signing input.
+    fn ps256_token(der: &[u8], header: &Value, claims: &Value) -> String {
+        let pair = RsaKeyPair::from_pkcs8(der).unwrap();
+        let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
+        let mut sig = vec![0u8; pair.public().modulus_len()];
+        pair.sign(
+            &signature::RSA_PSS_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut sig,
+        )
+        .unwrap();
+        format!("{input}.{}", b64(sig))
+    }
+
+    #[test]
+    fn ps256_verifies_with_rsa_keys_that_allow_it() {
+        let (key, der) = SigningKeyPair::generate(SigningAlg::Rs256, &OsRandom).unwrap();
+        let token = ps256_token(&der, &json!({"alg": "PS256", "kid": key.kid()}), &claims());
+        let all = JwsAlg::ALL;
+        // The published JWK says RS256: it verifies RS256 only.
+        assert_eq!(
+            verify_jwt(&token, &set_of(&key), all).unwrap_err(),
+            JoseError::KeyAlgMismatch {
+                kid: key.kid().to_owned(),
+                alg: JwsAlg::Ps256
+            }
+        );
+        // Naming no alg, an RSA key verifies both RS256 and PS256.
+        let mut bare = key.public_jwk().clone();
+        bare.as_object_mut().unwrap().remove("alg");
+        let bare = JwkSet::new(vec![VerifyingKey::from_jwk(&bare).unwrap()]);
+        let (_, got) = verify_jwt(&token, &bare, all).unwrap();
+        assert_eq!(got, claims());
+        let rs = key.sign_jwt(TYP_JWT, &claims()).unwrap();
+        assert!(verify_jwt(&rs, &bare, all).is_ok());
+        // Naming PS256, it verifies PS256 and nothing else.
+        let mut pss = key.public_jwk().clone();
+        pss["alg"] = json!("PS256");
+        let pss = JwkSet::new(vec![VerifyingKey::from_jwk(&pss).unwrap()]);
+        assert!(verify_jwt(&token, &pss, all).is_ok());
+        assert!(matches!(
+            verify_jwt(&rs, &pss, all).unwrap_err(),
+            JoseError::KeyAlgMismatch { .. }
+        ));
+        // A PKCS#1 v1.5 signature relabelled PS256 does not verify, nor a tampered one.
+        let relabelled = with_header(&key, &json!({"alg": "PS256", "kid": key.kid()}));
+        assert_eq!(
+            verify_jwt(&relabelled, &pss, all).unwrap_err(),
+            JoseError::BadSignature
+        );
+        assert_eq!(
+            verify_jwt(&tamper(&token, 1), &pss, all).unwrap_err(),
+            JoseError::BadSignature
+        );
+        // PS256 is accepted only where asked for: never for our own tokens.
+        assert_eq!(
+            verify_jwt(&token, &pss, SigningAlg::ALL).unwrap_err(),
+            JoseError::AlgNotAllowed(JwsAlg::Ps256)
+        );
+        // An EC key may not claim PS256.
+        let mut lying = generate(SigningAlg::Es256).public_jwk().clone();
+        lying["alg"] = json!("PS256");
+        assert!(VerifyingKey::from_jwk(&lying).is_err());
     }
 
     #[test]
@@ -858,7 +984,7 @@ mod tests {
             verify_jwt(&token, &set_of(&key), &ALL).unwrap_err(),
             JoseError::KeyAlgMismatch {
                 kid: key.kid().to_owned(),
-                alg: SigningAlg::EdDsa
+                alg: JwsAlg::EdDsa
             }
         );
     }
@@ -873,7 +999,7 @@ mod tests {
         let es = with_header(&generate(SigningAlg::Es256), &json!({"alg": "ES256"}));
         assert_eq!(
             verify_jwt(&es, &keys, &ALL).unwrap_err(),
-            JoseError::NoKeyForAlg(SigningAlg::Es256)
+            JoseError::NoKeyForAlg(JwsAlg::Es256)
         );
     }
 
@@ -1054,10 +1180,7 @@ mod tests {
         // Entra ID publishes RSA keys with no "alg": RS256 follows from the type.
         let mut bare = generate(SigningAlg::Rs256).public_jwk().clone();
         bare.as_object_mut().unwrap().remove("alg");
-        assert_eq!(
-            VerifyingKey::from_jwk(&bare).unwrap().alg(),
-            SigningAlg::Rs256
-        );
+        assert_eq!(VerifyingKey::from_jwk(&bare).unwrap().alg(), JwsAlg::Rs256);
         // A key may not claim an alg its type cannot do.
         let mut lying = key.public_jwk().clone();
         lying["alg"] = json!("RS256");

@@ -1,6 +1,6 @@
 //! Fuzz targets for the parsers that read what a network or a user sends: the
-//! authorization request, compact JWS (ID token hints, client assertions) and client key
-//! sets, IP addresses, CIDR ranges and forwarding headers, scopes, email addresses,
+//! authorization request, compact JWS (ID token hints, client assertions, request
+//! objects) and client key sets, IP addresses, CIDR ranges and forwarding headers, scopes, email addresses,
 //! redirect URIs and PKCE values, and the members import's cells, rows and files.
 //!
 //! Each target feeds generated and mutated input to the parser and checks that it never
@@ -26,7 +26,7 @@ use idp_core::email::Email;
 use idp_core::ids::{ClientId, OrgId};
 use idp_core::jose::{self, JwkSet, SigningKeyPair};
 use idp_core::members_io::{self, Cell, Column, read};
-use idp_core::oidc::{authorize, logout, pkce, scope};
+use idp_core::oidc::{authorize, logout, pkce, request_object, scope};
 use idp_core::policy::{IpRange, client_ip, parse_ip};
 use idp_core::random::OsRandom;
 use proptest::prelude::*;
@@ -105,6 +105,8 @@ fn client() -> Client {
         jwks: None,
         created_at: Timestamp::from_secs(0),
         updated_at: Timestamp::from_secs(0),
+        require_pushed_authorization_requests: false,
+        require_signed_request_object: false,
     }
 }
 
@@ -254,6 +256,59 @@ fn compact_jws_verification_and_id_token_hints() {
         }
         let _ = logout::read_id_token_hint(&keys().set, "https://idp.example", &token);
         let _ = jose::check_time_claims(&claims, 1_800_000_000, 0);
+        Ok(())
+    });
+}
+
+/// Request objects (RFC 9101) signed by a client's key, holding any parameters, then
+/// sometimes damaged: what is accepted carries no JWT claim or nested request, names only
+/// its own client, and is then validated as any request.
+#[test]
+fn request_objects() {
+    let mut client = client();
+    client.jwks = Some(jose::public_jwks_json(
+        keys().pairs.iter().map(SigningKeyPair::public_jwk),
+    ));
+    let objects = (0..3usize, authorize_params(), any::<bool>(), any::<u64>()).prop_map(
+        |(key, params, damage, seed)| {
+            let mut claims = serde_json::Map::new();
+            for (k, v) in params {
+                claims.insert(k, v.into());
+            }
+            claims.insert("iss".into(), "app".into());
+            claims.insert("aud".into(), "https://idp.example".into());
+            claims.insert("exp".into(), 4_000_000_000i64.into());
+            let token = keys().pairs[key]
+                .sign_jwt("oauth-authz-req+jwt", &serde_json::Value::Object(claims))
+                .unwrap();
+            if !damage {
+                return token;
+            }
+            let mut bytes = token.into_bytes();
+            let at = (seed as usize) % bytes.len();
+            bytes[at] = b"AZaz09-_.="[(seed >> 32) as usize % 10];
+            String::from_utf8(bytes).unwrap()
+        },
+    );
+    fuzz("request_object::read", objects, |token| {
+        let now = Timestamp::from_secs(1_800_000_000);
+        if let Ok(params) = request_object::read(&token, &client, "https://idp.example", now) {
+            for (k, v) in &params {
+                prop_assert!(
+                    !matches!(
+                        k.as_str(),
+                        "iss" | "aud" | "exp" | "nbf" | "iat" | "jti" | "request" | "request_uri"
+                    ),
+                    "{k} is not a parameter"
+                );
+                prop_assert!(k != "client_id" || v == "app");
+            }
+            if let Err(authorize::Rejection::Redirect { redirect_uri, .. }) =
+                authorize::validate(&params, Some(&client))
+            {
+                prop_assert!(authorize::redirect_uri_matches(&client, &redirect_uri));
+            }
+        }
         Ok(())
     });
 }

@@ -386,6 +386,28 @@ enum ClientCommand {
         /// Refresh token lifetime in seconds for this client.
         #[arg(long)]
         refresh_token_ttl: Option<u32>,
+        /// Its authorization requests count only when pushed to /par first (RFC 9126).
+        #[arg(long)]
+        require_par: bool,
+        /// Its authorization requests count only as request objects signed with its keys
+        /// (RFC 9101); needs --jwks-file.
+        #[arg(long)]
+        require_signed_request_object: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Change how a relying application must send its authorization requests. Running
+    /// servers apply the change within 30 seconds (their client cache).
+    Update {
+        /// The client_id.
+        #[arg(long)]
+        id: String,
+        /// true: its authorization requests count only when pushed to /par (RFC 9126).
+        #[arg(long, value_name = "BOOL")]
+        require_par: Option<bool>,
+        /// true: its authorization requests count only as signed request objects (RFC 9101).
+        #[arg(long, value_name = "BOOL")]
+        require_signed_request_object: Option<bool>,
         #[command(flatten)]
         out: Output,
     },
@@ -536,7 +558,9 @@ fn client_json(c: &Client) -> serde_json::Value {
            "token_endpoint_auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
            "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
            "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "require_pkce": c.require_pkce, "scopes": c.extra_scopes,
-           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
+           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339(),
+           "require_pushed_authorization_requests": c.require_pushed_authorization_requests,
+           "require_signed_request_object": c.require_signed_request_object})
 }
 
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
@@ -1154,6 +1178,8 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             access_token_ttl,
             id_token_ttl,
             refresh_token_ttl,
+            require_par,
+            require_signed_request_object,
             out,
         } => {
             let jwks = match jwks_file {
@@ -1178,6 +1204,8 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 public,
                 first_party,
                 grants,
+                require_pushed_authorization_requests: require_par,
+                require_signed_request_object,
             };
             let (client, secret) = admin::create_client(&wired.stores, new).await?;
             if out.json {
@@ -1194,6 +1222,32 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 if let Some(s) = secret {
                     println!("client_secret: {} (shown once: store it now)", s.expose());
                 }
+                Ok(())
+            }
+        }
+        ClientCommand::Update {
+            id,
+            require_par,
+            require_signed_request_object,
+            out,
+        } => {
+            let change = idp_core::client_admin::ClientUpdate {
+                require_pushed_authorization_requests: require_par,
+                require_signed_request_object,
+                ..Default::default()
+            };
+            let client = idp_core::client_admin::update_client(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &idp_core::ids::ClientId::from_string(id),
+                change,
+            )
+            .await?;
+            if out.json {
+                print_json(&client_json(&client))
+            } else {
+                println!("updated client {} ({})", client.name, client.id);
                 Ok(())
             }
         }

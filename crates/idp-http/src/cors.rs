@@ -1,6 +1,6 @@
 //! Cross-origin requests from browser-based applications (the Fetch standard's CORS
 //! protocol) to the endpoints such an application calls itself: discovery, JWKS, token,
-//! userinfo, revocation and introspection. Only the web origins of registered public
+//! pushed authorization requests, userinfo, revocation and introspection. Only the web origins of registered public
 //! clients are allowed; the authorization endpoint and the pages a person reads answer
 //! no CORS headers at all, so no other site can read them.
 
@@ -16,6 +16,7 @@ const PATHS: &[&str] = &[
     "/.well-known/openid-configuration",
     "/jwks",
     "/token",
+    "/par",
     "/userinfo",
     "/revoke",
     "/introspect",

@@ -1,5 +1,5 @@
-//! What the OAuth endpoints share: authenticating the client at the token, revocation
-//! and introspection endpoints, JSON error responses (RFC 6749 §5.2), the pending
+//! What the OAuth endpoints share: authenticating the client at the token, revocation,
+//! introspection and pushed authorization request endpoints, JSON error responses (RFC 6749 §5.2), the pending
 //! authorization a browser carries through sign-in and consent, and the token issuer.
 
 use crate::state::AppState;
@@ -125,6 +125,17 @@ pub async fn authenticate_client(
     form: &[(String, String)],
     audience: &str,
 ) -> Result<Authenticated, ClientAuthError> {
+    authenticate_client_for(state, req, form, &[audience]).await
+}
+
+/// [`authenticate_client`] where a `private_key_jwt` assertion may name any of
+/// `audiences` (or the issuer, always).
+pub async fn authenticate_client_for(
+    state: &AppState,
+    req: &HttpRequest,
+    form: &[(String, String)],
+    audiences: &[&str],
+) -> Result<Authenticated, ClientAuthError> {
     use crate::throttling;
     use idp_core::throttle::Action;
     let address = crate::web::origin(req).ip;
@@ -140,7 +151,7 @@ pub async fn authenticate_client(
             ));
         }
     }
-    let result = check_client(state, req, form, audience).await;
+    let result = check_client(state, req, form, audiences).await;
     if let Err((e, _)) = &result
         && e.code == OAuthErrorCode::InvalidClient
     {
@@ -153,7 +164,7 @@ async fn check_client(
     state: &AppState,
     req: &HttpRequest,
     form: &[(String, String)],
-    audience: &str,
+    audiences: &[&str],
 ) -> Result<Authenticated, (OAuthError, bool)> {
     let basic = req
         .headers()
@@ -192,7 +203,7 @@ async fn check_client(
         if form_value(form, "client_assertion_type") != Some(JWT_BEARER) {
             return Err(fail("client_assertion_type must be jwt-bearer"));
         }
-        let client = private_key_jwt(state, jwt, form_value(form, "client_id"), audience)
+        let client = private_key_jwt(state, jwt, form_value(form, "client_id"), audiences)
             .await
             .map_err(|e| (e, false))?;
         return Ok(Authenticated {
@@ -254,7 +265,7 @@ async fn private_key_jwt(
     state: &AppState,
     jwt: &str,
     claimed: Option<&str>,
-    audience: &str,
+    audiences: &[&str],
 ) -> Result<Arc<Client>, OAuthError> {
     let invalid = |why: &str| OAuthError::invalid_client(why);
     let payload = jwt
@@ -292,12 +303,12 @@ async fn private_key_jwt(
     if claims.get("sub").and_then(|v| v.as_str()) != Some(issuer) {
         return Err(invalid("the assertion's sub must be the client_id"));
     }
+    let ours = |a: &str| audiences.contains(&a) || a == state.settings.issuer();
     let aud_ok = match claims.get("aud") {
-        Some(serde_json::Value::String(a)) => a == audience || a == state.settings.issuer(),
-        Some(serde_json::Value::Array(list)) => list.iter().any(|a| {
-            a.as_str()
-                .is_some_and(|a| a == audience || a == state.settings.issuer())
-        }),
+        Some(serde_json::Value::String(a)) => ours(a.as_str()),
+        Some(serde_json::Value::Array(list)) => {
+            list.iter().any(|a| a.as_str().is_some_and(ours))
+        }
         _ => false,
     };
     if !aud_ok {

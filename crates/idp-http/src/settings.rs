@@ -67,6 +67,27 @@ pub struct Settings {
     pub imports: ImportSettings,
     pub federation: FederationSettings,
     pub throttle: ThrottleSettings,
+    pub par: ParSettings,
+}
+
+/// Pushed authorization requests (RFC 9126).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ParSettings {
+    /// Seconds a pushed request's `request_uri` may wait to be used (once), 1 to 600.
+    pub request_uri_ttl_secs: u64,
+    /// Every client must push its authorization requests to `/par` first (clients may
+    /// also be required to one by one).
+    pub require_pushed_authorization_requests: bool,
+}
+
+impl Default for ParSettings {
+    fn default() -> Self {
+        Self {
+            request_uri_ttl_secs: 60,
+            require_pushed_authorization_requests: false,
+        }
+    }
 }
 
 /// Rate limits, counted per client address and per account (or client) in the
@@ -718,6 +739,12 @@ impl Settings {
                 return Err(ConfigError::new(key, "must be 1 second to 1 day"));
             }
         }
+        if !(1..=600).contains(&self.par.request_uri_ttl_secs) {
+            return Err(ConfigError::new(
+                "par.request_uri_ttl_secs",
+                "must be 1 to 600 seconds",
+            ));
+        }
         if self.federation.timeout_secs == 0 {
             return Err(ConfigError::new(
                 "federation.timeout_secs",
@@ -937,6 +964,11 @@ mod tests {
                     "[throttle]\nsign_in_window_secs = 0\n",
                     "throttle.sign_in_window_secs",
                     "1 second",
+                ),
+                (
+                    "[par]\nrequest_uri_ttl_secs = 3600\n",
+                    "par.request_uri_ttl_secs",
+                    "600 seconds",
                 ),
             ];
             for (toml, key, words) in cases {

@@ -814,6 +814,9 @@ fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
             clients::refresh_token_ttl_secs.eq(r.refresh_token_ttl_secs),
             clients::jwks.eq(&r.jwks),
             clients::updated_at.eq(r.updated_at),
+            clients::require_pushed_authorization_requests
+                .eq(r.require_pushed_authorization_requests),
+            clients::require_signed_request_object.eq(r.require_signed_request_object),
         ))
         .execute(c)
         .map(|n| n as u64)

@@ -302,6 +302,8 @@ pub(crate) struct ClientRow {
     pub jwks: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub require_pushed_authorization_requests: bool,
+    pub require_signed_request_object: bool,
 }
 
 fn ttl_to_db(v: Option<u32>) -> Option<i32> {
@@ -333,6 +335,8 @@ impl From<&Client> for ClientRow {
             jwks: c.jwks.clone(),
             created_at: c.created_at.as_micros(),
             updated_at: c.updated_at.as_micros(),
+            require_pushed_authorization_requests: c.require_pushed_authorization_requests,
+            require_signed_request_object: c.require_signed_request_object,
         }
     }
 }
@@ -366,6 +370,8 @@ impl TryFrom<ClientRow> for Client {
             jwks: r.jwks,
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
+            require_pushed_authorization_requests: r.require_pushed_authorization_requests,
+            require_signed_request_object: r.require_signed_request_object,
         })
     }
 }

@@ -117,6 +117,8 @@ diesel::table! {
         jwks -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        require_pushed_authorization_requests -> Bool,
+        require_signed_request_object -> Bool,
     }
 }
 

@@ -161,6 +161,8 @@ mod fixtures {
             jwks: Some(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#.into()),
             created_at: at(1),
             updated_at: at(2),
+            require_pushed_authorization_requests: true,
+            require_signed_request_object: true,
         }
     }
 
@@ -185,6 +187,8 @@ mod fixtures {
             jwks: None,
             created_at: NOW,
             updated_at: NOW,
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
         }
     }
 

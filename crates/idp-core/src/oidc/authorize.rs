@@ -107,7 +107,7 @@ pub fn redirect_uri_matches(client: &Client, presented: &str) -> bool {
     })
 }
 
-fn one<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, ()> {
+pub(crate) fn one<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, ()> {
     let mut found = params
         .iter()
         .filter(|(k, _)| k == name)
@@ -121,20 +121,60 @@ fn one<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>
     }
 }
 
+/// The registered client a request names by `client_id`; a page otherwise (RFC 6749
+/// §4.1.2.1). `client` is the registered client looked up by that id, if there is one.
+pub fn identify<'a>(
+    params: &[(String, String)],
+    client: Option<&'a Client>,
+) -> Result<&'a Client, Rejection> {
+    let client_id = one(params, "client_id")
+        .map_err(|()| Rejection::Page("client_id was sent more than once.".into()))?
+        .ok_or_else(|| Rejection::Page("The request names no client_id.".into()))?;
+    client
+        .filter(|c| c.id.as_str() == client_id)
+        .ok_or_else(|| {
+            Rejection::Page("The application that sent you here is not registered.".into())
+        })
+}
+
+/// Where an error about `params` as a whole may be sent: their `redirect_uri` when it is
+/// one of `client`'s, with their `response_mode` and `state`; `None` when only a page will
+/// do. Used before the parameters that count are known (a pushed request or a request
+/// object not yet read).
+pub(crate) fn error_target(
+    params: &[(String, String)],
+    client: &Client,
+    error: OAuthError,
+) -> Rejection {
+    let redirect_uri = one(params, "redirect_uri").ok().flatten();
+    match redirect_uri {
+        Some(uri) if redirect_uri_matches(client, uri) => Rejection::Redirect {
+            redirect_uri: uri.to_owned(),
+            response_mode: match one(params, "response_mode") {
+                Ok(Some("form_post")) => ResponseMode::FormPost,
+                _ => ResponseMode::Query,
+            },
+            state: one(params, "state")
+                .ok()
+                .flatten()
+                .filter(|s| s.len() <= MAX_PARAM)
+                .map(str::to_owned),
+            error,
+        },
+        _ => Rejection::Page(format!(
+            "The application sent a request that cannot be used: {} ({}).",
+            error.description, error.code
+        )),
+    }
+}
+
 /// Validates an authorization request against its client. `client` is the registered
 /// client named by `client_id`, if there is one.
 pub fn validate(
     params: &[(String, String)],
     client: Option<&Client>,
 ) -> Result<AuthorizeRequest, Rejection> {
-    let client_id = one(params, "client_id")
-        .map_err(|()| Rejection::Page("client_id was sent more than once.".into()))?
-        .ok_or_else(|| Rejection::Page("The request names no client_id.".into()))?;
-    let client = client
-        .filter(|c| c.id.as_str() == client_id)
-        .ok_or_else(|| {
-            Rejection::Page("The application that sent you here is not registered.".into())
-        })?;
+    let client = identify(params, client)?;
     let redirect_uri = one(params, "redirect_uri")
         .map_err(|()| Rejection::Page("redirect_uri was sent more than once.".into()))?
         .ok_or_else(|| Rejection::Page("The request names no redirect_uri.".into()))?;
@@ -543,6 +583,8 @@ mod tests {
             jwks: None,
             created_at: Timestamp::from_secs(0),
             updated_at: Timestamp::from_secs(0),
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
         }
     }
 

@@ -163,6 +163,8 @@ mod tests {
             jwks: None,
             created_at: Timestamp::from_secs(0),
             updated_at: Timestamp::from_secs(0),
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
         };
         assert_eq!(
             check_post_logout_redirect(Some(&client), "https://app.example.com/bye"),

@@ -138,6 +138,9 @@ struct ClientForm {
     refresh_days: String,
     #[serde(default)]
     skip_consent: Option<String>,
+    /// Authorization requests count only when pushed to /par (RFC 9126).
+    #[serde(default)]
+    require_par: Option<String>,
 }
 
 impl ClientForm {
@@ -173,6 +176,9 @@ impl ClientForm {
             id_minutes: lifetime_text(c.id_token_ttl_secs, LifetimeUnit::Minutes),
             refresh_days: lifetime_text(c.refresh_token_ttl_secs, LifetimeUnit::Days),
             skip_consent: c.first_party.then(|| "1".to_owned()),
+            require_par: c
+                .require_pushed_authorization_requests
+                .then(|| "1".to_owned()),
             ..Default::default()
         }
     }
@@ -312,6 +318,7 @@ async fn create(
                     access_token_ttl_secs: access,
                     id_token_ttl_secs: id,
                     refresh_token_ttl_secs: refresh,
+                    require_pushed_authorization_requests: form.require_par.is_some(),
                     ..Default::default()
                 },
             )
@@ -476,6 +483,8 @@ async fn change(
                     refresh_token_ttl_secs: Some(refresh),
                     first_party: Some(form.skip_consent.is_some()),
                     extra_scopes: None,
+                    require_pushed_authorization_requests: Some(form.require_par.is_some()),
+                    require_signed_request_object: None,
                 },
             )
             .await

@@ -1,5 +1,6 @@
-//! The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): validates the request,
-//! sends the browser through sign-in and consent when needed, and answers with a code
+//! The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): takes the request
+//! that counts (pushed, RFC 9126; a signed request object, RFC 9101; or the query) and
+//! validates it, sends the browser through sign-in and consent when needed, and answers with a code
 //! or an error by query or form post, always with `iss` (RFC 9207).
 
 use super::second_factor::Ticket;
@@ -20,6 +21,7 @@ use idp_core::oidc::authorize::{
     self, AuthorizeRequest, Rejection, ResponseMode, SessionView, Situation, Step,
 };
 use idp_core::oidc::logout::read_id_token_hint;
+use idp_core::oidc::par;
 use idp_core::oidc::token::{CodeGrant, issue_code};
 use idp_core::policy::SecondFactorStep;
 use idp_core::random::token;
@@ -92,7 +94,15 @@ async fn start(
         Some(id) => state.clients.get(&state.stores, id).await?,
         None => None,
     };
-    let request = match authorize::validate(&params, client.as_deref()) {
+    let request = match par::resolve(
+        state.stores.ephemeral.as_ref(),
+        &params,
+        client.as_deref(),
+        &super::par::request_policy(state),
+        state.stores.clock.now(),
+    )
+    .await
+    {
         Ok(r) => r,
         Err(Rejection::Page(message)) => return error_page(&message),
         Err(Rejection::Redirect {

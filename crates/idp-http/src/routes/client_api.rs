@@ -24,7 +24,9 @@ pub fn client_json(c: &Client) -> Value {
            "first_party": c.first_party, "require_pkce": c.require_pkce,
            "id_token_alg": c.id_token_alg, "access_token_ttl_secs": c.access_token_ttl_secs,
            "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs,
-           "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339()})
+           "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339(),
+           "require_pushed_authorization_requests": c.require_pushed_authorization_requests,
+           "require_signed_request_object": c.require_signed_request_object})
 }
 
 #[derive(Deserialize)]
@@ -77,6 +79,10 @@ struct NewClientBody {
     id_token_ttl_secs: Option<u32>,
     #[serde(default)]
     refresh_token_ttl_secs: Option<u32>,
+    #[serde(default)]
+    require_pushed_authorization_requests: bool,
+    #[serde(default)]
+    require_signed_request_object: bool,
 }
 
 pub async fn create(
@@ -101,6 +107,8 @@ pub async fn create(
         access_token_ttl_secs: b.access_token_ttl_secs,
         id_token_ttl_secs: b.id_token_ttl_secs,
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
+        require_pushed_authorization_requests: b.require_pushed_authorization_requests,
+        require_signed_request_object: b.require_signed_request_object,
     };
     match client_admin::create_client(&state.stores, &actor, &web::origin(&req), new).await {
         Ok((client, secret)) => Ok(HttpResponse::Created()
@@ -143,6 +151,10 @@ struct ClientPatch {
     id_token_ttl_secs: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
     refresh_token_ttl_secs: Option<Option<u32>>,
+    #[serde(default)]
+    require_pushed_authorization_requests: Option<bool>,
+    #[serde(default)]
+    require_signed_request_object: Option<bool>,
 }
 
 pub async fn update(
@@ -165,6 +177,8 @@ pub async fn update(
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
         first_party: b.first_party,
         extra_scopes: b.extra_scopes,
+        require_pushed_authorization_requests: b.require_pushed_authorization_requests,
+        require_signed_request_object: b.require_signed_request_object,
     };
     let id = ClientId::from_string(path.into_inner());
     let result =

@@ -5,7 +5,7 @@ use crate::settings::Settings;
 use crate::state::{AppState, StaticDocument};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
-use idp_core::oidc::{acr::Acr, scope};
+use idp_core::oidc::{acr::Acr, request_object, scope};
 use serde_json::json;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -54,7 +54,9 @@ pub fn document(settings: &Settings) -> StaticDocument {
             "phone_number", "phone_number_verified"],
         "claim_types_supported": ["normal"],
         "claims_parameter_supported": true,
-        "request_parameter_supported": false,
+        // RFC 9101: request objects by value; by reference only through PAR.
+        "request_parameter_supported": true,
+        "request_object_signing_alg_values_supported": request_object::SIGNING_ALGS.map(|a| a.as_str()),
         "request_uri_parameter_supported": false,
         "require_request_uri_registration": false,
         "authorization_response_iss_parameter_supported": true,
@@ -63,6 +65,9 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "ui_locales_supported": ["en"],
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": false,
+        // RFC 9126 §5.
+        "pushed_authorization_request_endpoint": format!("{base}/par"),
+        "require_pushed_authorization_requests": settings.par.require_pushed_authorization_requests,
     }))
 }
 

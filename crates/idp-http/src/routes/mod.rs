@@ -16,6 +16,7 @@ pub mod introspect;
 pub mod login;
 pub mod members_io_api;
 pub mod openapi;
+pub mod par;
 pub mod password_reset;
 pub mod revoke;
 pub mod second_factor;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     federated::configure(cfg);
     consent::configure(cfg);
     token::configure(cfg);
+    par::configure(cfg);
     userinfo::configure(cfg);
     revoke::configure(cfg);
     introspect::configure(cfg);

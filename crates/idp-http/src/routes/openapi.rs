@@ -687,6 +687,12 @@ pub fn components() -> Value {
     let grants = || array(words(GrantType::ALL, GrantType::as_str));
     let alg = || words(SigningAlg::ALL, SigningAlg::as_str);
     let scopes = || array(json!({"type": "string"}));
+    let par = || {
+        json!({"type": "boolean", "description": "authorization requests count only when pushed to /par (RFC 9126)"})
+    };
+    let signed = || {
+        json!({"type": "boolean", "description": "authorization requests count only as request objects signed with the client's jwks (RFC 9101)"})
+    };
     let mut schemas = Map::new();
     for (name, schema) in [
         (
@@ -907,6 +913,8 @@ pub fn components() -> Value {
                     "refresh_token_ttl_secs",
                     "created_at",
                     "updated_at",
+                    "require_pushed_authorization_requests",
+                    "require_signed_request_object",
                 ],
                 json!({"id": {"type": "string"}, "org_id": {"type": "string"},
                        "name": {"type": "string"},
@@ -918,7 +926,8 @@ pub fn components() -> Value {
                        "require_pkce": {"type": "boolean"}, "id_token_alg": alg(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
-                       "created_at": time(), "updated_at": time()}),
+                       "created_at": time(), "updated_at": time(),
+                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed()}),
             ),
         ),
         (
@@ -940,7 +949,8 @@ pub fn components() -> Value {
                                     "additionalProperties": true}))},
                                 "description": "public keys: the client signs in with private_key_jwt"},
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
-                       "refresh_token_ttl_secs": ttl()}),
+                       "refresh_token_ttl_secs": ttl(),
+                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed()}),
             ),
         ),
         (
@@ -954,7 +964,8 @@ pub fn components() -> Value {
                        "first_party": {"type": "boolean"}, "id_token_alg": alg(),
                        "extra_scopes": scopes(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
-                       "refresh_token_ttl_secs": ttl()}),
+                       "refresh_token_ttl_secs": ttl(),
+                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed()}),
             ),
         ),
         ("PolicySettings", policy_settings(false)),
