@@ -361,7 +361,7 @@ struct Signer {
 
 impl Signer {
     fn register(idp: &Idp, name: &str, extra: &[&str]) -> Signer {
-        use rsa::pkcs1::EncodePrivateKey as _;
+        use rsa::pkcs1::EncodeRsaPrivateKey as _;
         use rsa::pkcs8::DecodePrivateKey as _;
         let key = |alg| SigningKeyPair::generate(alg, &OsRandom).unwrap();
         let (rs256, _) = key(SigningAlg::Rs256);

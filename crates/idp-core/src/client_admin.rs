@@ -446,6 +446,13 @@ mod tests {
                 },
                 "zero lifetime",
             ),
+            (
+                ClientUpdate {
+                    require_signed_request_object: Some(true),
+                    ..ClientUpdate::default()
+                },
+                "signed request objects without keys to sign them with",
+            ),
         ] {
             assert!(updated_client(&c, change).is_err(), "{why}");
         }
@@ -479,5 +486,43 @@ mod tests {
         .unwrap();
         assert_eq!(back.auth_method, ClientAuthMethod::ClientSecretBasic);
         assert_eq!(back.secret_digest, None, "no secret until it is rotated");
+    }
+
+    #[test]
+    fn request_requirements_are_kept_and_changed() {
+        let c = confidential();
+        let strict = updated_client(
+            &c,
+            ClientUpdate {
+                require_pushed_authorization_requests: Some(true),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert!(strict.require_pushed_authorization_requests);
+        assert!(!strict.require_signed_request_object);
+        let renamed = updated_client(
+            &strict,
+            ClientUpdate {
+                name: Some("Renamed".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert!(renamed.require_pushed_authorization_requests, "kept");
+        let mut keyed = c.clone();
+        keyed.jwks = Some(
+            r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#
+                .into(),
+        );
+        let signing = updated_client(
+            &keyed,
+            ClientUpdate {
+                require_signed_request_object: Some(true),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert!(signing.require_signed_request_object);
     }
 }
