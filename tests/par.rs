@@ -95,7 +95,28 @@ async fn assert_page_names(browser: &Browser, url: &str, code: &str) {
 
 #[tokio::test]
 async fn a_pushed_request_runs_the_whole_code_flow_once() {
-    let idp = Idp::start().await;
+    pushed_flow(&Idp::start().await).await;
+}
+
+/// The same on PostgreSQL and Redis: the request_uri is taken from Redis (GETDEL), and
+/// the requirement is a PostgreSQL column.
+#[tokio::test]
+async fn a_pushed_request_runs_once_on_postgresql_and_redis() {
+    let Some((idp, _db)) =
+        Idp::on_postgres("a_pushed_request_runs_once_on_postgresql_and_redis", &[]).await
+    else {
+        return;
+    };
+    pushed_flow(&idp).await;
+    let strict = idp.client("Strict", &["--redirect-uri", RP_CALLBACK, "--require-par"]);
+    let rp = idp.rp(&strict).await;
+    let request = rp.request(&[], &[]);
+    let response = idp.browser().get(&request.url).await;
+    let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+    assert_error_redirect(&rp, &location, Some(request.state.secret()), "invalid_request");
+}
+
+async fn pushed_flow(idp: &Idp) {
     let reg = idp.web_app();
     let rp = idp.rp(&reg).await;
 
@@ -118,7 +139,7 @@ async fn a_pushed_request_runs_the_whole_code_flow_once() {
 
     let request = rp.request(&["email"], &[]);
     let form = pairs(&request);
-    let (status, _, body) = push(&idp, &borrowed(&form), Some(rp.basic())).await;
+    let (status, _, body) = push(idp, &borrowed(&form), Some(rp.basic())).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["expires_in"], 60);
     let request_uri = body["request_uri"].as_str().unwrap().to_owned();
@@ -127,7 +148,7 @@ async fn a_pushed_request_runs_the_whole_code_flow_once() {
 
     // The browser carries only client_id and request_uri; the pushed parameters count.
     let browser = idp.browser();
-    let url = by_reference(&idp, &reg.id, &request_uri);
+    let url = by_reference(idp, &reg.id, &request_uri);
     let response = browser.authorize(&url).await;
     let code = rp.code(&response, &request);
     let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
@@ -162,8 +183,8 @@ async fn a_pushed_request_runs_the_whole_code_flow_once() {
     // Two uses at once (the member is signed in and has consented, so each would get a
     // code at once): exactly one gets a code.
     let request = rp.request(&["email"], &[]);
-    let request_uri = push_request(&idp, &rp, &request).await;
-    let url = by_reference(&idp, &reg.id, &request_uri);
+    let request_uri = push_request(idp, &rp, &request).await;
+    let url = by_reference(idp, &reg.id, &request_uri);
     let (a, b) = tokio::join!(browser.get(&url), browser.get(&url));
     let codes = [a, b]
         .iter()
@@ -295,7 +316,7 @@ async fn bad_client_authentication_and_bad_pushes_are_refused() {
     let idp = Idp::start_with(&[
         ("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1"),
         ("IDP_THROTTLE__CLIENT_AUTH_FAILURES_PER_ADDRESS", "3"),
-        ("IDP_THROTTLE__CLIENT_AUTH_WINDOW_SECS", "3600"),
+        ("IDP_THROTTLE__CLIENT_AUTH_WINDOW_SECS", "86400"),
     ])
     .await;
     let reg = idp.web_app();
