@@ -65,7 +65,10 @@ fn pairs(request: &Request) -> Vec<(String, String)> {
 }
 
 fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
-    pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 /// Pushes `request` for `rp`'s client with HTTP Basic; the request_uri.
@@ -90,7 +93,10 @@ async fn assert_page_names(browser: &Browser, url: &str, code: &str) {
     let response = browser.get(url).await;
     assert_error_page(&response);
     let html = response.text().await.unwrap();
-    assert!(html.contains(code), "the page does not name {code}:\n{html}");
+    assert!(
+        html.contains(code),
+        "the page does not name {code}:\n{html}"
+    );
 }
 
 #[tokio::test]
@@ -113,7 +119,12 @@ async fn a_pushed_request_runs_once_on_postgresql_and_redis() {
     let request = rp.request(&[], &[]);
     let response = idp.browser().get(&request.url).await;
     let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
-    assert_error_redirect(&rp, &location, Some(request.state.secret()), "invalid_request");
+    assert_error_redirect(
+        &rp,
+        &location,
+        Some(request.state.secret()),
+        "invalid_request",
+    );
 }
 
 async fn pushed_flow(idp: &Idp) {
@@ -128,7 +139,10 @@ async fn pushed_flow(idp: &Idp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(doc["pushed_authorization_request_endpoint"], idp.url("/par"));
+    assert_eq!(
+        doc["pushed_authorization_request_endpoint"],
+        idp.url("/par")
+    );
     assert_eq!(doc["require_pushed_authorization_requests"], false);
     assert_eq!(doc["request_parameter_supported"], true);
     assert_eq!(doc["request_uri_parameter_supported"], false);
@@ -195,7 +209,10 @@ async fn pushed_flow(idp: &Idp) {
                 .is_some_and(|l| l.contains("code="))
         })
         .count();
-    assert_eq!(codes, 1, "a request_uri is taken once, even by racing requests");
+    assert_eq!(
+        codes, 1,
+        "a request_uri is taken once, even by racing requests"
+    );
 
     // A request_uri that is not one of ours is never fetched.
     let foreign = authorize_url(
@@ -282,7 +299,8 @@ async fn clients_that_must_push_are_refused_without_par() {
     assert_eq!(changed["require_pushed_authorization_requests"], false);
 
     // The deployment may require every client to push.
-    let everyone = Idp::start_with(&[("IDP_PAR__REQUIRE_PUSHED_AUTHORIZATION_REQUESTS", "true")]).await;
+    let everyone =
+        Idp::start_with(&[("IDP_PAR__REQUIRE_PUSHED_AUTHORIZATION_REQUESTS", "true")]).await;
     let doc: Value = http()
         .get(everyone.url("/.well-known/openid-configuration"))
         .send()
@@ -395,10 +413,16 @@ impl Signer {
             .unwrap()
             .to_pkcs1_der()
             .unwrap();
-        let jwks = json!({"keys": [rs256.public_jwk(), ps_jwk, es256.public_jwk(), eddsa.public_jwk()]});
+        let jwks =
+            json!({"keys": [rs256.public_jwk(), ps_jwk, es256.public_jwk(), eddsa.public_jwk()]});
         let path = idp.server.dir.join(format!("{name}-jwks.json"));
         std::fs::write(&path, jwks.to_string()).unwrap();
-        let mut args = vec!["--redirect-uri", RP_CALLBACK, "--jwks-file", path.to_str().unwrap()];
+        let mut args = vec![
+            "--redirect-uri",
+            RP_CALLBACK,
+            "--jwks-file",
+            path.to_str().unwrap(),
+        ];
         args.extend_from_slice(extra);
         let reg = idp.client(name, &args);
         assert!(reg.secret.is_none());
@@ -448,7 +472,13 @@ fn pkce() -> (String, String) {
 }
 
 /// The claims of a good request object from `client_id` for `issuer`.
-fn object_claims(issuer: &str, client_id: &str, state: &str, nonce: &str, challenge: &str) -> Value {
+fn object_claims(
+    issuer: &str,
+    client_id: &str,
+    state: &str,
+    nonce: &str,
+    challenge: &str,
+) -> Value {
     json!({"iss": client_id, "aud": issuer, "exp": now() + 120, "nbf": now() - 5, "iat": now(),
            "jti": idp_core::random::token(&OsRandom),
            "client_id": client_id, "response_type": "code", "scope": "openid email",
@@ -503,7 +533,10 @@ async fn request_objects_signed_rs256_ps256_es256_and_eddsa_take_effect() {
             ],
         );
         let response = browser.authorize(&url).await;
-        assert!(response.as_str().starts_with(RP_CALLBACK), "{alg}: {response}");
+        assert!(
+            response.as_str().starts_with(RP_CALLBACK),
+            "{alg}: {response}"
+        );
         let q = query(&response);
         assert!(!q.contains_key("error"), "{alg}: {response}");
         assert_eq!(q["state"], state, "{alg}: the object's state");
@@ -659,7 +692,12 @@ async fn bad_request_objects_are_refused_with_invalid_request_object() {
     let plain = rp.request(&[], &[]);
     let response = browser.get(&plain.url).await;
     let location = Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
-    assert_error_redirect(&rp, &location, Some(plain.state.secret()), "invalid_request");
+    assert_error_redirect(
+        &rp,
+        &location,
+        Some(plain.state.secret()),
+        "invalid_request",
+    );
     let object = signer.sign("ES256", &good);
     let page = browser
         .go(&authorize_url(

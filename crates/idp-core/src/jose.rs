@@ -519,7 +519,8 @@ impl VerifyingKey {
                     .map_err(|_| JoseError::UnsupportedAlg(name.to_owned()))?;
                 // RFC 7518 §3.3, §3.5: an RSA key may be for RS256 or PS256; the others
                 // have one algorithm each.
-                let fits = alg == natural_alg || (alg == JwsAlg::Ps256 && natural_alg == JwsAlg::Rs256);
+                let fits =
+                    alg == natural_alg || (alg == JwsAlg::Ps256 && natural_alg == JwsAlg::Rs256);
                 if !fits {
                     return Err(JoseError::UnsupportedAlg(name.to_owned()));
                 }

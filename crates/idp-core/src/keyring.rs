@@ -321,7 +321,9 @@ pub async fn load(
         let jwk: Value = serde_json::from_str(&record.public_jwk)
             .map_err(|e| unusable(JoseError::InvalidJwk(e.to_string())))?;
         let verifier = VerifyingKey::from_jwk(&jwk).map_err(unusable)?;
-        if verifier.kid() != Some(record.kid.as_str()) || verifier.alg() != crate::jose::JwsAlg::from(record.alg) {
+        if verifier.kid() != Some(record.kid.as_str())
+            || verifier.alg() != crate::jose::JwsAlg::from(record.alg)
+        {
             return Err(unusable(JoseError::InvalidJwk(
                 "the JWK's kid or alg differs from the key's".into(),
             )));

@@ -306,9 +306,7 @@ async fn private_key_jwt(
     let ours = |a: &str| audiences.contains(&a) || a == state.settings.issuer();
     let aud_ok = match claims.get("aud") {
         Some(serde_json::Value::String(a)) => ours(a.as_str()),
-        Some(serde_json::Value::Array(list)) => {
-            list.iter().any(|a| a.as_str().is_some_and(ours))
-        }
+        Some(serde_json::Value::Array(list)) => list.iter().any(|a| a.as_str().is_some_and(ours)),
         _ => false,
     };
     if !aud_ok {

@@ -96,18 +96,22 @@ pub async fn push(
         params.retain(|(k, _)| k != "client_id");
         params.push(("client_id".to_owned(), client.id.to_string()));
     }
-    let request = authorize::validate(&params, Some(client)).map_err(|rejection| match rejection {
-        // An unknown redirect URI: the client is told, no browser is involved.
-        Rejection::Page(message) => OAuthError::invalid_request(message),
-        Rejection::Redirect { error, .. } => error,
-    })?;
+    let request =
+        authorize::validate(&params, Some(client)).map_err(|rejection| match rejection {
+            // An unknown redirect URI: the client is told, no browser is involved.
+            Rejection::Page(message) => OAuthError::invalid_request(message),
+            Rejection::Redirect { error, .. } => error,
+        })?;
     let request_uri = format!("{REQUEST_URI_PREFIX}{}", token(random));
     let stored = Stored {
         request,
         expires_at: now.plus(policy.request_uri_ttl),
     };
     let value = serde_json::to_vec(&stored).map_err(|e| {
-        OAuthError::new(OAuthErrorCode::ServerError, format!("cannot keep the request: {e}"))
+        OAuthError::new(
+            OAuthErrorCode::ServerError,
+            format!("cannot keep the request: {e}"),
+        )
     })?;
     ephemeral
         .put(
@@ -185,8 +189,8 @@ pub async fn resolve(
     }
     match request {
         Some(jwt) => {
-            let object =
-                request_object::read(jwt, client, policy.issuer, now).map_err(|e| reject(e.into()))?;
+            let object = request_object::read(jwt, client, policy.issuer, now)
+                .map_err(|e| reject(e.into()))?;
             let effective = request_object::effective_params(params, object).map_err(reject)?;
             authorize::validate(&effective, Some(client))
         }
@@ -288,7 +292,9 @@ mod tests {
             Err(Rejection::Page(p)) if p.contains("invalid_request_uri")
         ));
         let by_a = params(&[("client_id", "a"), ("request_uri", &pushed.request_uri)]);
-        let request = resolve(&store, &by_a, Some(&a), &policy(), NOW).await.unwrap();
+        let request = resolve(&store, &by_a, Some(&a), &policy(), NOW)
+            .await
+            .unwrap();
         assert_eq!(request.scopes, vec!["openid", "email"]);
         assert_eq!(request.state.as_deref(), Some("s1"));
         // Used once: gone, and an error goes to the outer redirect URI when registered.
@@ -315,7 +321,9 @@ mod tests {
             ("state", "outer"),
             ("prompt", "none"),
         ]);
-        let request = resolve(&store, &outer, Some(&a), &policy(), NOW).await.unwrap();
+        let request = resolve(&store, &outer, Some(&a), &policy(), NOW)
+            .await
+            .unwrap();
         assert_eq!(request.scopes, vec!["openid", "email"]);
         assert_eq!(request.state.as_deref(), Some("s1"));
         assert!(!request.prompt.none);
@@ -330,7 +338,10 @@ mod tests {
             .unwrap();
         let later = NOW.plus(Duration::from_secs(60));
         assert_eq!(
-            take(&store, &a, &pushed.request_uri, later).await.unwrap_err().code,
+            take(&store, &a, &pushed.request_uri, later)
+                .await
+                .unwrap_err()
+                .code,
             OAuthErrorCode::InvalidRequestUri
         );
     }
@@ -348,22 +359,46 @@ mod tests {
             p
         };
         let cases = [
-            (push_with(&[("redirect_uri", "https://evil.example/cb")]), OAuthErrorCode::InvalidRequest),
-            (push_with(&[("scope", "email")]), OAuthErrorCode::InvalidScope),
-            (push_with(&[("response_type", "token")]), OAuthErrorCode::UnsupportedResponseType),
-            (push_with(&[("request_uri", "urn:ietf:params:oauth:request_uri:x")]), OAuthErrorCode::InvalidRequest),
-            (push_with(&[("request", "e30.e30.")]), OAuthErrorCode::InvalidRequestObject),
-            (push_with(&[("code_challenge_method", "plain")]), OAuthErrorCode::InvalidRequest),
+            (
+                push_with(&[("redirect_uri", "https://evil.example/cb")]),
+                OAuthErrorCode::InvalidRequest,
+            ),
+            (
+                push_with(&[("scope", "email")]),
+                OAuthErrorCode::InvalidScope,
+            ),
+            (
+                push_with(&[("response_type", "token")]),
+                OAuthErrorCode::UnsupportedResponseType,
+            ),
+            (
+                push_with(&[("request_uri", "urn:ietf:params:oauth:request_uri:x")]),
+                OAuthErrorCode::InvalidRequest,
+            ),
+            (
+                push_with(&[("request", "e30.e30.")]),
+                OAuthErrorCode::InvalidRequestObject,
+            ),
+            (
+                push_with(&[("code_challenge_method", "plain")]),
+                OAuthErrorCode::InvalidRequest,
+            ),
         ];
         for (form, code) in cases {
-            let err = push(&store, &OsRandom, &a, &form, &policy(), NOW).await.unwrap_err();
+            let err = push(&store, &OsRandom, &a, &form, &policy(), NOW)
+                .await
+                .unwrap_err();
             assert_eq!(err.code, code, "{form:?}");
         }
         assert!(store.is_empty(), "a refused push keeps nothing");
         // Without client_id (HTTP Basic), the authenticated client is the one.
         let mut basic = good("a");
         basic.retain(|(k, _)| k != "client_id");
-        assert!(push(&store, &OsRandom, &a, &basic, &policy(), NOW).await.is_ok());
+        assert!(
+            push(&store, &OsRandom, &a, &basic, &policy(), NOW)
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]
@@ -379,7 +414,11 @@ mod tests {
             .await
             .unwrap();
         let by_a = params(&[("client_id", "a"), ("request_uri", &pushed.request_uri)]);
-        assert!(resolve(&store, &by_a, Some(&a), &policy(), NOW).await.is_ok());
+        assert!(
+            resolve(&store, &by_a, Some(&a), &policy(), NOW)
+                .await
+                .is_ok()
+        );
 
         let everyone = RequestPolicy {
             require_pushed: true,
@@ -390,9 +429,15 @@ mod tests {
             code_of(resolve(&store, &good("b"), Some(&b), &everyone, NOW).await),
             OAuthErrorCode::InvalidRequest
         );
-        assert!(resolve(&store, &good("b"), Some(&b), &policy(), NOW).await.is_ok());
+        assert!(
+            resolve(&store, &good("b"), Some(&b), &policy(), NOW)
+                .await
+                .is_ok()
+        );
 
-        let key = SigningKeyPair::generate(SigningAlg::Es256, &OsRandom).unwrap().0;
+        let key = SigningKeyPair::generate(SigningAlg::Es256, &OsRandom)
+            .unwrap()
+            .0;
         let mut signer = client("s", Some(&key));
         signer.require_signed_request_object = true;
         assert_eq!(
@@ -415,9 +460,15 @@ mod tests {
             )
             .unwrap();
         let signed = params(&[("client_id", "s"), ("request", &object), ("state", "outer")]);
-        let request = resolve(&store, &signed, Some(&signer), &policy(), NOW).await.unwrap();
+        let request = resolve(&store, &signed, Some(&signer), &policy(), NOW)
+            .await
+            .unwrap();
         assert_eq!(request.state.as_deref(), Some("inner"));
-        assert!(push(&store, &OsRandom, &signer, &signed, &policy(), NOW).await.is_ok());
+        assert!(
+            push(&store, &OsRandom, &signer, &signed, &policy(), NOW)
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]
@@ -425,7 +476,10 @@ mod tests {
         let store = MemoryEphemeral::default();
         let a = client("a", None);
         let mut foreign = good("a");
-        foreign.push(("request_uri".into(), "https://app.example.com/request.jwt".into()));
+        foreign.push((
+            "request_uri".into(),
+            "https://app.example.com/request.jwt".into(),
+        ));
         assert_eq!(
             code_of(resolve(&store, &foreign, Some(&a), &policy(), NOW).await),
             OAuthErrorCode::RequestUriNotSupported

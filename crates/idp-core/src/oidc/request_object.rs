@@ -81,7 +81,8 @@ pub fn read(
     if !for_us {
         return Err(RequestObjectError::Audience);
     }
-    jose::check_time_claims(&claims, now.as_secs(), LEEWAY_SECS).map_err(RequestObjectError::Time)?;
+    jose::check_time_claims(&claims, now.as_secs(), LEEWAY_SECS)
+        .map_err(RequestObjectError::Time)?;
     if let (Some(nbf), Some(exp)) = (
         claims.get("nbf").and_then(Value::as_f64),
         claims.get("exp").and_then(Value::as_f64),
@@ -210,11 +211,17 @@ mod tests {
     fn a_signed_object_gives_its_parameters() {
         for alg in [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa] {
             let k = key(alg);
-            let params = read_now(&k.sign_jwt("oauth-authz-req+jwt", &claims()).unwrap(), &client_with(&[&k]))
-                .unwrap_or_else(|e| panic!("{alg}: {e}"));
+            let params = read_now(
+                &k.sign_jwt("oauth-authz-req+jwt", &claims()).unwrap(),
+                &client_with(&[&k]),
+            )
+            .unwrap_or_else(|e| panic!("{alg}: {e}"));
             assert_eq!(value(&params, "scope"), Some("openid email"));
             assert_eq!(value(&params, "max_age"), Some("300"));
-            assert_eq!(value(&params, "claims"), Some(r#"{"id_token":{"email":null}}"#));
+            assert_eq!(
+                value(&params, "claims"),
+                Some(r#"{"id_token":{"email":null}}"#)
+            );
             assert_eq!(value(&params, "iss"), None, "JWT claims are not parameters");
             assert_eq!(value(&params, "exp"), None);
         }
@@ -229,10 +236,16 @@ mod tests {
             URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
             URL_SAFE_NO_PAD.encode(claims().to_string())
         );
-        assert!(matches!(read_now(&none, &client), Err(RequestObjectError::Signature(_))));
+        assert!(matches!(
+            read_now(&none, &client),
+            Err(RequestObjectError::Signature(_))
+        ));
         let other = key(SigningAlg::Es256);
         let forged = other.sign_jwt("JWT", &claims()).unwrap();
-        assert!(matches!(read_now(&forged, &client), Err(RequestObjectError::Signature(_))));
+        assert!(matches!(
+            read_now(&forged, &client),
+            Err(RequestObjectError::Signature(_))
+        ));
         let mut keyless = client.clone();
         keyless.jwks = None;
         assert_eq!(
@@ -251,14 +264,29 @@ mod tests {
             k.sign_jwt("JWT", &c).unwrap()
         };
         let cases = [
-            (with("iss", json!("someone-else")), RequestObjectError::Issuer),
+            (
+                with("iss", json!("someone-else")),
+                RequestObjectError::Issuer,
+            ),
             (without("iss"), RequestObjectError::Issuer),
-            (with("aud", json!("https://other.example")), RequestObjectError::Audience),
+            (
+                with("aud", json!("https://other.example")),
+                RequestObjectError::Audience,
+            ),
             (without("aud"), RequestObjectError::Audience),
-            (with("client_id", json!("other")), RequestObjectError::ClientId),
+            (
+                with("client_id", json!("other")),
+                RequestObjectError::ClientId,
+            ),
             (with("request", json!("x.y.z")), RequestObjectError::Nested),
-            (with("request_uri", json!("urn:x")), RequestObjectError::Nested),
-            (with("state", json!(["a"])), RequestObjectError::BadValue("state".into())),
+            (
+                with("request_uri", json!("urn:x")),
+                RequestObjectError::Nested,
+            ),
+            (
+                with("state", json!(["a"])),
+                RequestObjectError::BadValue("state".into()),
+            ),
         ];
         for (jwt, expected) in cases {
             assert_eq!(read_now(&jwt, &client), Err(expected));
@@ -306,9 +334,17 @@ mod tests {
         let got = effective_params(&outer, object).unwrap();
         assert_eq!(value(&got, "scope"), Some("openid email"));
         assert_eq!(value(&got, "state"), Some("inner"));
-        assert_eq!(value(&got, "redirect_uri"), None, "outer parameters are ignored");
+        assert_eq!(
+            value(&got, "redirect_uri"),
+            None,
+            "outer parameters are ignored"
+        );
         assert_eq!(value(&got, "client_id"), Some("app"));
-        assert_eq!(value(&got, "response_type"), Some("code"), "from the outer request");
+        assert_eq!(
+            value(&got, "response_type"),
+            Some("code"),
+            "from the outer request"
+        );
         let clash = vec![("response_type".to_owned(), "token".to_owned())];
         assert!(effective_params(&outer, clash).is_err());
         let bare = effective_params(&[], vec![("scope".into(), "openid".into())]).unwrap();

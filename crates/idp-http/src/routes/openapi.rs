@@ -687,12 +687,8 @@ pub fn components() -> Value {
     let grants = || array(words(GrantType::ALL, GrantType::as_str));
     let alg = || words(SigningAlg::ALL, SigningAlg::as_str);
     let scopes = || array(json!({"type": "string"}));
-    let par = || {
-        json!({"type": "boolean", "description": "authorization requests count only when pushed to /par (RFC 9126)"})
-    };
-    let signed = || {
-        json!({"type": "boolean", "description": "authorization requests count only as request objects signed with the client's jwks (RFC 9101)"})
-    };
+    let par = || json!({"type": "boolean", "description": "authorization requests count only when pushed to /par (RFC 9126)"});
+    let signed = || json!({"type": "boolean", "description": "authorization requests count only as request objects signed with the client's jwks (RFC 9101)"});
     let mut schemas = Map::new();
     for (name, schema) in [
         (
