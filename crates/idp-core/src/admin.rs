@@ -1059,6 +1059,8 @@ pub struct NewClient {
     pub access_token_ttl_secs: Option<u32>,
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
+    /// RFC 9449 §5.2: every token request must carry a DPoP proof.
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// Registers a client, for the command line. A confidential client's secret is
@@ -1086,6 +1088,7 @@ pub(crate) struct CheckedClient {
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
     pub jwks: Option<String>,
+    pub dpop_bound_access_tokens: bool,
 }
 
 impl CheckedClient {
@@ -1104,6 +1107,7 @@ impl CheckedClient {
         client.id_token_ttl_secs = self.id_token_ttl_secs;
         client.refresh_token_ttl_secs = self.refresh_token_ttl_secs;
         client.jwks = self.jwks;
+        client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
     }
 }
 
@@ -1197,6 +1201,7 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
         id_token_ttl_secs: new.id_token_ttl_secs,
         refresh_token_ttl_secs: new.refresh_token_ttl_secs,
         jwks: new.jwks.clone(),
+        dpop_bound_access_tokens: new.dpop_bound_access_tokens,
     })
 }
 
@@ -1204,7 +1209,8 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
 pub(crate) fn client_summary(client: &Client) -> serde_json::Value {
     serde_json::json!({"client_id": client.id, "name": client.name,
         "redirect_uris": client.redirect_uris, "public": client.is_public(),
-        "first_party": client.first_party, "grant_types": client.grant_types})
+        "first_party": client.first_party, "grant_types": client.grant_types,
+        "dpop_bound_access_tokens": client.dpop_bound_access_tokens})
 }
 
 /// Removes a client, with its grants, refresh tokens and consents (the database cascades),

@@ -187,6 +187,9 @@ pub struct Client {
     pub jwks: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP
+    /// proof, so every access token is bound to a key.
+    pub dpop_bound_access_tokens: bool,
 }
 
 impl Client {
@@ -229,6 +232,7 @@ mod tests {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),
         }

@@ -106,6 +106,7 @@ pub async fn create_client(
         id_token_ttl_secs: None,
         refresh_token_ttl_secs: None,
         jwks: None,
+        dpop_bound_access_tokens: false,
         created_at: now,
         updated_at: now,
     };
@@ -143,6 +144,8 @@ pub struct ClientUpdate {
     /// First-party applications skip the consent page.
     pub first_party: Option<bool>,
     pub extra_scopes: Option<Vec<String>>,
+    /// RFC 9449 §5.2: every token request must carry a DPoP proof.
+    pub dpop_bound_access_tokens: Option<bool>,
 }
 
 /// The registration `client` would be described with at creation, with `change` applied.
@@ -183,6 +186,9 @@ fn merged(client: &Client, change: ClientUpdate) -> NewClient {
         refresh_token_ttl_secs: change
             .refresh_token_ttl_secs
             .unwrap_or(client.refresh_token_ttl_secs),
+        dpop_bound_access_tokens: change
+            .dpop_bound_access_tokens
+            .unwrap_or(client.dpop_bound_access_tokens),
     }
 }
 
@@ -374,6 +380,7 @@ mod tests {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),
         }

@@ -386,6 +386,21 @@ enum ClientCommand {
         /// Refresh token lifetime in seconds for this client.
         #[arg(long)]
         refresh_token_ttl: Option<u32>,
+        /// Require a DPoP proof (RFC 9449) with every token request, so every access
+        /// token is bound to the client's key.
+        #[arg(long)]
+        dpop_bound_access_tokens: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Change a relying application; what is not given stays as it is.
+    Update {
+        /// The client_id.
+        #[arg(long)]
+        id: String,
+        /// Require (true) or stop requiring (false) a DPoP proof with every token request.
+        #[arg(long)]
+        dpop_bound_access_tokens: Option<bool>,
         #[command(flatten)]
         out: Output,
     },
@@ -498,6 +513,10 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
     )
     .await?;
     let discovery = crate::routes::discovery::document(&settings);
+    let dpop = settings
+        .dpop
+        .enabled
+        .then(|| idp_core::oidc::dpop::Dpop::new(settings.dpop.rules(), &wired.master_key));
     let state = AppState {
         stores: wired.stores,
         db: wired.db,
@@ -513,6 +532,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         discovery,
         trusted_proxies: settings.trusted_proxies()?,
         upstreams: Arc::new(crate::upstream::Upstreams::new(&settings.federation)?),
+        dpop,
         settings: Arc::new(settings),
     };
     server::run(listener, state, server::shutdown_signal()).await?;
@@ -536,7 +556,8 @@ fn client_json(c: &Client) -> serde_json::Value {
            "token_endpoint_auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
            "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
            "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "require_pkce": c.require_pkce, "scopes": c.extra_scopes,
-           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
+           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339(),
+           "dpop_bound_access_tokens": c.dpop_bound_access_tokens})
 }
 
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
@@ -1154,6 +1175,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             access_token_ttl,
             id_token_ttl,
             refresh_token_ttl,
+            dpop_bound_access_tokens,
             out,
         } => {
             let jwks = match jwks_file {
@@ -1178,6 +1200,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 public,
                 first_party,
                 grants,
+                dpop_bound_access_tokens,
             };
             let (client, secret) = admin::create_client(&wired.stores, new).await?;
             if out.json {
@@ -1194,6 +1217,30 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 if let Some(s) = secret {
                     println!("client_secret: {} (shown once: store it now)", s.expose());
                 }
+                Ok(())
+            }
+        }
+        ClientCommand::Update {
+            id,
+            dpop_bound_access_tokens,
+            out,
+        } => {
+            let change = idp_core::client_admin::ClientUpdate {
+                dpop_bound_access_tokens,
+                ..Default::default()
+            };
+            let client = idp_core::client_admin::update_client(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &idp_core::ids::ClientId::from_string(id),
+                change,
+            )
+            .await?;
+            if out.json {
+                print_json(&client_json(&client))
+            } else {
+                println!("updated client {} ({})", client.name, client.id);
                 Ok(())
             }
         }

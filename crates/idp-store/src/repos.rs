@@ -814,6 +814,7 @@ fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
             clients::refresh_token_ttl_secs.eq(r.refresh_token_ttl_secs),
             clients::jwks.eq(&r.jwks),
             clients::updated_at.eq(r.updated_at),
+            clients::dpop_bound_access_tokens.eq(r.dpop_bound_access_tokens),
         ))
         .execute(c)
         .map(|n| n as u64)
@@ -2051,6 +2052,11 @@ impl GrantRepo for Database {
                 };
                 if grant.client_id.as_str() != client {
                     return Ok(RefreshUse::Invalid);
+                }
+                // RFC 9449 §5: checked before the token is used, so a presentation
+                // without the key changes nothing.
+                if grant.dpop_jkt.is_some() && grant.dpop_jkt != next.proof_jkt {
+                    return Ok(RefreshUse::WrongKey);
                 }
                 // One conditional UPDATE decides which of two concurrent presentations wins.
                 let won = diesel::update(

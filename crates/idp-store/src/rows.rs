@@ -9,6 +9,7 @@ use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
 use idp_core::ids::{ClientId, EventId, GrantId, OrgId, SessionId, UserId};
 use idp_core::members_io::job::{ImportJob, ImportPlan};
+use idp_core::oidc::dpop::Jkt;
 use idp_core::org::Organization;
 use idp_core::ports::StoreError;
 use idp_core::records::{
@@ -302,6 +303,7 @@ pub(crate) struct ClientRow {
     pub jwks: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub dpop_bound_access_tokens: bool,
 }
 
 fn ttl_to_db(v: Option<u32>) -> Option<i32> {
@@ -333,6 +335,7 @@ impl From<&Client> for ClientRow {
             jwks: c.jwks.clone(),
             created_at: c.created_at.as_micros(),
             updated_at: c.updated_at.as_micros(),
+            dpop_bound_access_tokens: c.dpop_bound_access_tokens,
         }
     }
 }
@@ -366,6 +369,7 @@ impl TryFrom<ClientRow> for Client {
             jwks: r.jwks,
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
+            dpop_bound_access_tokens: r.dpop_bound_access_tokens,
         })
     }
 }
@@ -429,6 +433,7 @@ pub(crate) struct GrantRow {
     pub session_id: Option<String>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
 }
 
 impl From<&Grant> for GrantRow {
@@ -443,6 +448,7 @@ impl From<&Grant> for GrantRow {
             session_id: g.session_id.as_ref().map(ToString::to_string),
             created_at: g.created_at.as_micros(),
             revoked_at: g.revoked_at.map(Timestamp::as_micros),
+            dpop_jkt: g.dpop_jkt.as_ref().map(|j| j.as_str().to_owned()),
         }
     }
 }
@@ -460,6 +466,14 @@ impl TryFrom<GrantRow> for Grant {
             session_id: r.session_id.map(SessionId::from_string),
             created_at: ts(r.created_at),
             revoked_at: opt_ts(r.revoked_at),
+            dpop_jkt: r
+                .dpop_jkt
+                .map(|j| {
+                    Jkt::parse(&j).ok_or_else(|| {
+                        StoreError::Corrupt(format!("grants.dpop_jkt: {j:?} is not a thumbprint"))
+                    })
+                })
+                .transpose()?,
         })
     }
 }

@@ -117,6 +117,7 @@ diesel::table! {
         jwks -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        dpop_bound_access_tokens -> Bool,
     }
 }
 
@@ -145,6 +146,7 @@ diesel::table! {
         session_id -> Nullable<Text>,
         created_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 

@@ -27,6 +27,9 @@ wire_enum!(
         InvalidToken => "invalid_token",
         InsufficientScope => "insufficient_scope",
         UnmetAuthenticationRequirements => "unmet_authentication_requirements",
+        // RFC 9449 §5, §8, §12.2.
+        InvalidDpopProof => "invalid_dpop_proof",
+        UseDpopNonce => "use_dpop_nonce",
     }
 );
 

@@ -138,6 +138,9 @@ struct ClientForm {
     refresh_days: String,
     #[serde(default)]
     skip_consent: Option<String>,
+    /// RFC 9449: every token request must carry a DPoP proof.
+    #[serde(default)]
+    require_dpop: Option<String>,
 }
 
 impl ClientForm {
@@ -173,6 +176,7 @@ impl ClientForm {
             id_minutes: lifetime_text(c.id_token_ttl_secs, LifetimeUnit::Minutes),
             refresh_days: lifetime_text(c.refresh_token_ttl_secs, LifetimeUnit::Days),
             skip_consent: c.first_party.then(|| "1".to_owned()),
+            require_dpop: c.dpop_bound_access_tokens.then(|| "1".to_owned()),
             ..Default::default()
         }
     }
@@ -312,6 +316,7 @@ async fn create(
                     access_token_ttl_secs: access,
                     id_token_ttl_secs: id,
                     refresh_token_ttl_secs: refresh,
+                    dpop_bound_access_tokens: form.require_dpop.is_some(),
                     ..Default::default()
                 },
             )
@@ -476,6 +481,7 @@ async fn change(
                     refresh_token_ttl_secs: Some(refresh),
                     first_party: Some(form.skip_consent.is_some()),
                     extra_scopes: None,
+                    dpop_bound_access_tokens: Some(form.require_dpop.is_some()),
                 },
             )
             .await

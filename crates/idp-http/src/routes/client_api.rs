@@ -24,7 +24,8 @@ pub fn client_json(c: &Client) -> Value {
            "first_party": c.first_party, "require_pkce": c.require_pkce,
            "id_token_alg": c.id_token_alg, "access_token_ttl_secs": c.access_token_ttl_secs,
            "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs,
-           "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339()})
+           "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339(),
+           "dpop_bound_access_tokens": c.dpop_bound_access_tokens})
 }
 
 #[derive(Deserialize)]
@@ -77,6 +78,8 @@ struct NewClientBody {
     id_token_ttl_secs: Option<u32>,
     #[serde(default)]
     refresh_token_ttl_secs: Option<u32>,
+    #[serde(default)]
+    dpop_bound_access_tokens: bool,
 }
 
 pub async fn create(
@@ -101,6 +104,7 @@ pub async fn create(
         access_token_ttl_secs: b.access_token_ttl_secs,
         id_token_ttl_secs: b.id_token_ttl_secs,
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
+        dpop_bound_access_tokens: b.dpop_bound_access_tokens,
     };
     match client_admin::create_client(&state.stores, &actor, &web::origin(&req), new).await {
         Ok((client, secret)) => Ok(HttpResponse::Created()
@@ -143,6 +147,8 @@ struct ClientPatch {
     id_token_ttl_secs: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
     refresh_token_ttl_secs: Option<Option<u32>>,
+    #[serde(default)]
+    dpop_bound_access_tokens: Option<bool>,
 }
 
 pub async fn update(
@@ -165,6 +171,7 @@ pub async fn update(
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
         first_party: b.first_party,
         extra_scopes: b.extra_scopes,
+        dpop_bound_access_tokens: b.dpop_bound_access_tokens,
     };
     let id = ClientId::from_string(path.into_inner());
     let result =

@@ -687,6 +687,10 @@ pub fn components() -> Value {
     let grants = || array(words(GrantType::ALL, GrantType::as_str));
     let alg = || words(SigningAlg::ALL, SigningAlg::as_str);
     let scopes = || array(json!({"type": "string"}));
+    let dpop = || {
+        json!({"type": "boolean", "default": false,
+               "description": "RFC 9449: every token request must carry a DPoP proof"})
+    };
     let mut schemas = Map::new();
     for (name, schema) in [
         (
@@ -907,6 +911,7 @@ pub fn components() -> Value {
                     "refresh_token_ttl_secs",
                     "created_at",
                     "updated_at",
+                    "dpop_bound_access_tokens",
                 ],
                 json!({"id": {"type": "string"}, "org_id": {"type": "string"},
                        "name": {"type": "string"},
@@ -918,7 +923,8 @@ pub fn components() -> Value {
                        "require_pkce": {"type": "boolean"}, "id_token_alg": alg(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
-                       "created_at": time(), "updated_at": time()}),
+                       "created_at": time(), "updated_at": time(),
+                       "dpop_bound_access_tokens": dpop()}),
             ),
         ),
         (
@@ -940,7 +946,7 @@ pub fn components() -> Value {
                                     "additionalProperties": true}))},
                                 "description": "public keys: the client signs in with private_key_jwt"},
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
-                       "refresh_token_ttl_secs": ttl()}),
+                       "refresh_token_ttl_secs": ttl(), "dpop_bound_access_tokens": dpop()}),
             ),
         ),
         (
@@ -954,7 +960,7 @@ pub fn components() -> Value {
                        "first_party": {"type": "boolean"}, "id_token_alg": alg(),
                        "extra_scopes": scopes(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
-                       "refresh_token_ttl_secs": ttl()}),
+                       "refresh_token_ttl_secs": ttl(), "dpop_bound_access_tokens": dpop()}),
             ),
         ),
         ("PolicySettings", policy_settings(false)),
