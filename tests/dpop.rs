@@ -215,7 +215,7 @@ async fn userinfo(idp: &Idp, authorization: &str, proof: Option<&str>) -> Answer
 }
 
 /// A code for `rp` in a fresh browser, with `extra` authorization parameters.
-async fn code(idp: &Idp, rp: &Rp, extra: &[(&str, &str)]) -> (String, Request) {
+async fn new_code(idp: &Idp, rp: &Rp, extra: &[(&str, &str)]) -> (String, Request) {
     let request = rp.request(&["openid", "email"], extra);
     let response = idp.browser().authorize(&request.url).await;
     (rp.code(&response, &request), request)
@@ -264,7 +264,7 @@ async fn discovery_advertises_dpop_only_when_on() {
     // Off, a proof is ignored (RFC 9449 §5 for a server without DPoP): a Bearer token.
     let rp = off.rp(&off.web_app()).await;
     let key = Key::es256();
-    let (code, request) = code(&off, &rp, &[]).await;
+    let (code, request) = new_code(&off, &rp, &[]).await;
     let proof = key.proof("POST", &off.url("/token"), json!({}));
     let a = exchange(&rp, &code, &request, &[&proof]).await;
     assert_eq!(a.status, StatusCode::OK);
@@ -276,7 +276,7 @@ async fn code_exchange_binds_the_token_which_userinfo_and_introspection_honour()
     let idp = Idp::start().await;
     let rp = idp.rp(&idp.web_app()).await;
     let key = Key::es256();
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
     let token_url = idp.url("/token");
     let a = exchange(
         &rp,
@@ -389,7 +389,7 @@ async fn code_exchange_binds_the_token_which_userinfo_and_introspection_honour()
 
     // An unbound token presented with the DPoP scheme is refused; as Bearer it works and
     // introspects as Bearer with no cnf.
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
     let plain = exchange(&rp, &code, &request, &[]).await;
     assert_eq!(plain.body["token_type"], "Bearer");
     let plain_access = plain.body["access_token"].as_str().unwrap();
@@ -419,7 +419,7 @@ async fn refused_proofs_at_the_token_endpoint_leave_the_code_usable() {
     let rp = idp.rp(&idp.web_app()).await;
     let key = Key::eddsa();
     let url = idp.url("/token");
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
 
     let good_claims = || Key::claims("POST", &url);
     let with = |change: &dyn Fn(&mut Value, &mut Value)| {
@@ -506,7 +506,7 @@ async fn nonces_when_required() {
     let rp = idp.rp(&idp.web_app()).await;
     let key = Key::es256();
     let url = idp.url("/token");
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
 
     let a = exchange(&rp, &code, &request, &[&key.proof("POST", &url, json!({}))]).await;
     assert_refused(&a, StatusCode::BAD_REQUEST, "use_dpop_nonce", "no nonce");
@@ -561,7 +561,7 @@ async fn dpop_jkt_binds_the_code_to_a_key() {
     let url = idp.url("/token");
     let jkt = key.jkt();
 
-    let (code, request) = code(&idp, &rp, &[("dpop_jkt", &jkt)]).await;
+    let (code, request) = new_code(&idp, &rp, &[("dpop_jkt", &jkt)]).await;
     let a = exchange(&rp, &code, &request, &[&other.proof("POST", &url, json!({}))]).await;
     assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_grant", "another key");
     let (code, request) = bound_code(&idp, &rp, &jkt).await;
@@ -583,7 +583,7 @@ async fn dpop_jkt_binds_the_code_to_a_key() {
 }
 
 async fn bound_code(idp: &Idp, rp: &Rp, jkt: &str) -> (String, Request) {
-    code(idp, rp, &[("dpop_jkt", jkt)]).await
+    new_code(idp, rp, &[("dpop_jkt", jkt)]).await
 }
 
 #[tokio::test]
@@ -593,7 +593,7 @@ async fn public_client_refresh_tokens_are_bound_to_its_key() {
     let rp = idp.rp(&reg).await;
     let (key, other) = (Key::es256(), Key::eddsa());
     let url = idp.url("/token");
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
     let a = exchange(&rp, &code, &request, &[&key.proof("POST", &url, json!({}))]).await;
     assert_dpop_bound(&a, &key);
     let rt = a.body["refresh_token"].as_str().unwrap().to_owned();
@@ -627,7 +627,7 @@ async fn public_client_refresh_tokens_are_bound_to_its_key() {
         .unwrap()
         .to_ascii_lowercase();
     assert!(allowed.contains("dpop"), "{allowed}");
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
     let response = rp
         .http
         .post(&url)
@@ -672,7 +672,7 @@ async fn a_client_registered_for_dpop_must_send_a_proof() {
     assert_eq!(listed["dpop_bound_access_tokens"], true);
     let rp = idp.rp(&reg).await;
     let key = Key::es256();
-    let (code, request) = code(&idp, &rp, &[]).await;
+    let (code, request) = new_code(&idp, &rp, &[]).await;
     let a = exchange(&rp, &code, &request, &[]).await;
     assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_dpop_proof", "no proof");
     // Refused before the code was touched: it still works with a proof.
@@ -710,7 +710,7 @@ async fn dpop_on_postgresql_and_redis() {
     let rp = idp.rp(&reg).await;
     let key = Key::es256();
     let url = idp.url("/token");
-    let (code, request) = code(&idp, &rp, &[("dpop_jkt", &key.jkt())]).await;
+    let (code, request) = new_code(&idp, &rp, &[("dpop_jkt", &key.jkt())]).await;
     let proof = key.proof("POST", &url, json!({}));
     let a = exchange(&rp, &code, &request, &[&proof]).await;
     let access = assert_dpop_bound(&a, &key);

@@ -162,6 +162,7 @@ mod fixtures {
             jwks: Some(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#.into()),
             created_at: at(1),
             updated_at: at(2),
+            dpop_bound_access_tokens: true,
         }
     }
 
