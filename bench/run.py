@@ -162,15 +162,16 @@ def resp(*parts):
     return out
 
 
-def seed_codes(prefix, client_id, user_id, n, work):
-    """Codes as /authorize stores them, written straight into Redis."""
+def seed_codes(prefix, client_id, user_id, n, work, extra=None):
+    """Codes as /authorize stores them, written straight into Redis; `extra` adds
+    members to each code's grant (`dpop_jkt`)."""
     now_us = int(time.time() * 1_000_000)
     codes, lines = [], []
     for _ in range(n):
         code = secrets.token_urlsafe(32)
         grant = {"client_id": client_id, "redirect_uri": "https://rp.example.com/cb", "user_id": user_id, "scopes": ["openid", "email"],
                  "nonce": None, "code_challenge": None, "auth_time": now_us, "amr": ["pwd"], "session_id": None,
-                 "claims": {"userinfo": [], "id_token": []}}
+                 "claims": {"userinfo": [], "id_token": []}, **(extra or {})}
         key = f"{prefix}:code:{hashlib.sha256(code.encode()).hexdigest()}"
         lines.append(resp("SET", key, json.dumps(grant), "EX", "3600"))
         codes.append(code)

@@ -1063,6 +1063,8 @@ pub struct NewClient {
     pub require_pushed_authorization_requests: bool,
     /// Authorization requests count only as request objects signed with `jwks` (RFC 9101).
     pub require_signed_request_object: bool,
+    /// RFC 9449 §5.2: every token request must carry a DPoP proof.
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// Registers a client, for the command line. A confidential client's secret is
@@ -1092,6 +1094,7 @@ pub(crate) struct CheckedClient {
     pub jwks: Option<String>,
     pub require_pushed_authorization_requests: bool,
     pub require_signed_request_object: bool,
+    pub dpop_bound_access_tokens: bool,
 }
 
 impl CheckedClient {
@@ -1112,6 +1115,7 @@ impl CheckedClient {
         client.jwks = self.jwks;
         client.require_pushed_authorization_requests = self.require_pushed_authorization_requests;
         client.require_signed_request_object = self.require_signed_request_object;
+        client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
     }
 }
 
@@ -1212,6 +1216,7 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
         jwks: new.jwks.clone(),
         require_pushed_authorization_requests: new.require_pushed_authorization_requests,
         require_signed_request_object: new.require_signed_request_object,
+        dpop_bound_access_tokens: new.dpop_bound_access_tokens,
     })
 }
 
@@ -1219,7 +1224,8 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
 pub(crate) fn client_summary(client: &Client) -> serde_json::Value {
     serde_json::json!({"client_id": client.id, "name": client.name,
         "redirect_uris": client.redirect_uris, "public": client.is_public(),
-        "first_party": client.first_party, "grant_types": client.grant_types})
+        "first_party": client.first_party, "grant_types": client.grant_types,
+        "dpop_bound_access_tokens": client.dpop_bound_access_tokens})
 }
 
 /// Removes a client, with its grants, refresh tokens and consents (the database cascades),

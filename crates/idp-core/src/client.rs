@@ -192,6 +192,9 @@ pub struct Client {
     /// RFC 9101 §10.5: the client's authorization requests count only as a request
     /// object signed with one of its keys (`jwks`).
     pub require_signed_request_object: bool,
+    /// RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP
+    /// proof, so every access token is bound to a key.
+    pub dpop_bound_access_tokens: bool,
 }
 
 impl Client {
@@ -234,6 +237,7 @@ mod tests {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),
             require_pushed_authorization_requests: false,

@@ -106,6 +106,7 @@ pub async fn create_client(
         id_token_ttl_secs: None,
         refresh_token_ttl_secs: None,
         jwks: None,
+        dpop_bound_access_tokens: false,
         created_at: now,
         updated_at: now,
         require_pushed_authorization_requests: false,
@@ -149,6 +150,8 @@ pub struct ClientUpdate {
     pub require_pushed_authorization_requests: Option<bool>,
     /// Authorization requests count only as signed request objects (RFC 9101).
     pub require_signed_request_object: Option<bool>,
+    /// RFC 9449 §5.2: every token request must carry a DPoP proof.
+    pub dpop_bound_access_tokens: Option<bool>,
 }
 
 /// The registration `client` would be described with at creation, with `change` applied.
@@ -195,6 +198,9 @@ fn merged(client: &Client, change: ClientUpdate) -> NewClient {
         require_signed_request_object: change
             .require_signed_request_object
             .unwrap_or(client.require_signed_request_object),
+        dpop_bound_access_tokens: change
+            .dpop_bound_access_tokens
+            .unwrap_or(client.dpop_bound_access_tokens),
     }
 }
 
@@ -386,6 +392,7 @@ mod tests {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),
             require_pushed_authorization_requests: false,

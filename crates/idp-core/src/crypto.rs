@@ -84,6 +84,17 @@ impl MasterKey {
         out
     }
 
+    /// A key for `purpose` derived from the master key (HMAC-SHA-256 of the purpose), so
+    /// every node of a deployment derives the same one and no purpose's key reveals
+    /// another's or the master key.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
+        let tag = ring::hmac::sign(&key, purpose.as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(tag.as_ref());
+        out
+    }
+
     pub fn open(&self, purpose: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let (version, rest) = sealed.split_first().ok_or(CryptoError::Unseal)?;
         if *version != SEALED_VERSION || rest.len() < NONCE_LEN + 16 {

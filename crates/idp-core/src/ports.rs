@@ -287,6 +287,9 @@ pub trait GrantRepo: Send + Sync {
 pub struct Rotation {
     pub digest: TokenDigest,
     pub expires_at: Timestamp,
+    /// The DPoP key the request proved possession of, if any: a grant bound to a key
+    /// (RFC 9449 §5) rotates only for that key, and is otherwise left as it was.
+    pub proof_jkt: Option<crate::oidc::dpop::Jkt>,
 }
 
 /// Revocations that must outlive the ephemeral store (a Redis restart, a process

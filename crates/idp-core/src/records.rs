@@ -195,6 +195,8 @@ pub struct Grant {
     pub session_id: Option<SessionId>,
     pub created_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
+    /// RFC 9449 §5: the DPoP key a public client's refresh tokens are bound to.
+    pub dpop_jkt: Option<crate::oidc::dpop::Jkt>,
 }
 
 /// What a revocation ends: one access token (by its `jti`), or a grant and every
@@ -239,6 +241,8 @@ pub enum RefreshUse {
     Reused { grant_id: GrantId },
     /// Unknown, expired, or its grant revoked.
     Invalid,
+    /// Its grant is bound to a DPoP key the request did not prove: left unused.
+    WrongKey,
 }
 
 /// A member's consent to a client for a set of scopes.

@@ -393,11 +393,15 @@ enum ClientCommand {
         /// (RFC 9101); needs --jwks-file.
         #[arg(long)]
         require_signed_request_object: bool,
+        /// Require a DPoP proof (RFC 9449) with every token request, so every access
+        /// token is bound to the client's key.
+        #[arg(long)]
+        dpop_bound_access_tokens: bool,
         #[command(flatten)]
         out: Output,
     },
-    /// Change how a relying application must send its authorization requests. Running
-    /// servers apply the change within 30 seconds (their client cache).
+    /// Change a relying application; what is not given stays as it is. Running servers
+    /// apply the change within 30 seconds (their client cache).
     Update {
         /// The client_id.
         #[arg(long)]
@@ -408,6 +412,9 @@ enum ClientCommand {
         /// true: its authorization requests count only as signed request objects (RFC 9101).
         #[arg(long, value_name = "BOOL")]
         require_signed_request_object: Option<bool>,
+        /// Require (true) or stop requiring (false) a DPoP proof with every token request.
+        #[arg(long)]
+        dpop_bound_access_tokens: Option<bool>,
         #[command(flatten)]
         out: Output,
     },
@@ -520,6 +527,10 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
     )
     .await?;
     let discovery = crate::routes::discovery::document(&settings);
+    let dpop = settings
+        .dpop
+        .enabled
+        .then(|| idp_core::oidc::dpop::Dpop::new(settings.dpop.rules(), &wired.master_key));
     let state = AppState {
         stores: wired.stores,
         db: wired.db,
@@ -535,6 +546,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         discovery,
         trusted_proxies: settings.trusted_proxies()?,
         upstreams: Arc::new(crate::upstream::Upstreams::new(&settings.federation)?),
+        dpop,
         settings: Arc::new(settings),
     };
     server::run(listener, state, server::shutdown_signal()).await?;
@@ -560,7 +572,8 @@ fn client_json(c: &Client) -> serde_json::Value {
            "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "require_pkce": c.require_pkce, "scopes": c.extra_scopes,
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339(),
            "require_pushed_authorization_requests": c.require_pushed_authorization_requests,
-           "require_signed_request_object": c.require_signed_request_object})
+           "require_signed_request_object": c.require_signed_request_object,
+           "dpop_bound_access_tokens": c.dpop_bound_access_tokens})
 }
 
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
@@ -1180,6 +1193,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             refresh_token_ttl,
             require_par,
             require_signed_request_object,
+            dpop_bound_access_tokens,
             out,
         } => {
             let jwks = match jwks_file {
@@ -1206,6 +1220,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 grants,
                 require_pushed_authorization_requests: require_par,
                 require_signed_request_object,
+                dpop_bound_access_tokens,
             };
             let (client, secret) = admin::create_client(&wired.stores, new).await?;
             if out.json {
@@ -1229,11 +1244,13 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             id,
             require_par,
             require_signed_request_object,
+            dpop_bound_access_tokens,
             out,
         } => {
             let change = idp_core::client_admin::ClientUpdate {
                 require_pushed_authorization_requests: require_par,
                 require_signed_request_object,
+                dpop_bound_access_tokens,
                 ..Default::default()
             };
             let client = idp_core::client_admin::update_client(

@@ -5,6 +5,7 @@ pub mod caches;
 pub mod cli;
 pub mod console;
 pub mod cors;
+pub mod dpop;
 pub mod error;
 pub mod members_files;
 pub mod oauth;

@@ -68,6 +68,7 @@ pub struct Settings {
     pub federation: FederationSettings,
     pub throttle: ThrottleSettings,
     pub par: ParSettings,
+    pub dpop: DpopSettings,
 }
 
 /// Pushed authorization requests (RFC 9126).
@@ -86,6 +87,42 @@ impl Default for ParSettings {
         Self {
             request_uri_ttl_secs: 60,
             require_pushed_authorization_requests: false,
+        }
+    }
+}
+
+/// DPoP (RFC 9449): sender-constrained tokens, bound to a key the client proves it holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DpopSettings {
+    /// Accept DPoP proofs and issue DPoP-bound tokens (advertised in discovery).
+    pub enabled: bool,
+    /// Seconds a proof's `iat` may be from the server's clock, either way; its `jti` is
+    /// remembered twice as long to refuse a replay.
+    pub iat_window_secs: u64,
+    /// Require a server nonce in every proof (`use_dpop_nonce`, `DPoP-Nonce`).
+    pub require_nonce: bool,
+    /// Seconds one nonce is current; the previous one is still accepted.
+    pub nonce_step_secs: u64,
+}
+
+impl Default for DpopSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            iat_window_secs: 60,
+            require_nonce: false,
+            nonce_step_secs: 300,
+        }
+    }
+}
+
+impl DpopSettings {
+    pub fn rules(&self) -> idp_core::oidc::dpop::DpopRules {
+        idp_core::oidc::dpop::DpopRules {
+            iat_window: std::time::Duration::from_secs(self.iat_window_secs),
+            require_nonce: self.require_nonce,
+            nonce_step: std::time::Duration::from_secs(self.nonce_step_secs),
         }
     }
 }
@@ -660,6 +697,18 @@ impl Settings {
             return Err(ConfigError::new(
                 "audit.export_link_ttl_secs",
                 "must be 1 second to 7 days",
+            ));
+        }
+        if !(1..=3600).contains(&self.dpop.iat_window_secs) {
+            return Err(ConfigError::new(
+                "dpop.iat_window_secs",
+                "must be 1 to 3600 seconds",
+            ));
+        }
+        if !(10..=24 * 3600).contains(&self.dpop.nonce_step_secs) {
+            return Err(ConfigError::new(
+                "dpop.nonce_step_secs",
+                "must be 10 seconds to 24 hours",
             ));
         }
         if !(1..=60).contains(&self.tokens.code_ttl_secs) {

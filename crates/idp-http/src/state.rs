@@ -29,6 +29,8 @@ pub struct AppState {
     pub throttle: idp_core::throttle::Throttle,
     /// Password checks each address has in the hashing queue on this node.
     pub in_flight: Arc<idp_core::throttle::InFlight>,
+    /// DPoP proof checks and nonces (RFC 9449), when `dpop.enabled`.
+    pub dpop: Option<idp_core::oidc::dpop::Dpop>,
 }
 
 /// A JSON document answered from the same bytes every time, with its ETag.

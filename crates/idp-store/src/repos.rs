@@ -817,6 +817,7 @@ fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
             clients::require_pushed_authorization_requests
                 .eq(r.require_pushed_authorization_requests),
             clients::require_signed_request_object.eq(r.require_signed_request_object),
+            clients::dpop_bound_access_tokens.eq(r.dpop_bound_access_tokens),
         ))
         .execute(c)
         .map(|n| n as u64)
@@ -2054,6 +2055,11 @@ impl GrantRepo for Database {
                 };
                 if grant.client_id.as_str() != client {
                     return Ok(RefreshUse::Invalid);
+                }
+                // RFC 9449 §5: checked before the token is used, so a presentation
+                // without the key changes nothing.
+                if grant.dpop_jkt.is_some() && grant.dpop_jkt != next.proof_jkt {
+                    return Ok(RefreshUse::WrongKey);
                 }
                 // One conditional UPDATE decides which of two concurrent presentations wins.
                 let won = diesel::update(

@@ -9,6 +9,7 @@ use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
 use idp_core::ids::{ClientId, EventId, GrantId, OrgId, SessionId, UserId};
 use idp_core::members_io::job::{ImportJob, ImportPlan};
+use idp_core::oidc::dpop::Jkt;
 use idp_core::org::Organization;
 use idp_core::ports::StoreError;
 use idp_core::records::{
@@ -304,6 +305,7 @@ pub(crate) struct ClientRow {
     pub updated_at: i64,
     pub require_pushed_authorization_requests: bool,
     pub require_signed_request_object: bool,
+    pub dpop_bound_access_tokens: bool,
 }
 
 fn ttl_to_db(v: Option<u32>) -> Option<i32> {
@@ -337,6 +339,7 @@ impl From<&Client> for ClientRow {
             updated_at: c.updated_at.as_micros(),
             require_pushed_authorization_requests: c.require_pushed_authorization_requests,
             require_signed_request_object: c.require_signed_request_object,
+            dpop_bound_access_tokens: c.dpop_bound_access_tokens,
         }
     }
 }
@@ -372,6 +375,7 @@ impl TryFrom<ClientRow> for Client {
             updated_at: ts(r.updated_at),
             require_pushed_authorization_requests: r.require_pushed_authorization_requests,
             require_signed_request_object: r.require_signed_request_object,
+            dpop_bound_access_tokens: r.dpop_bound_access_tokens,
         })
     }
 }
@@ -435,6 +439,7 @@ pub(crate) struct GrantRow {
     pub session_id: Option<String>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
 }
 
 impl From<&Grant> for GrantRow {
@@ -449,6 +454,7 @@ impl From<&Grant> for GrantRow {
             session_id: g.session_id.as_ref().map(ToString::to_string),
             created_at: g.created_at.as_micros(),
             revoked_at: g.revoked_at.map(Timestamp::as_micros),
+            dpop_jkt: g.dpop_jkt.as_ref().map(|j| j.as_str().to_owned()),
         }
     }
 }
@@ -466,6 +472,14 @@ impl TryFrom<GrantRow> for Grant {
             session_id: r.session_id.map(SessionId::from_string),
             created_at: ts(r.created_at),
             revoked_at: opt_ts(r.revoked_at),
+            dpop_jkt: r
+                .dpop_jkt
+                .map(|j| {
+                    Jkt::parse(&j).ok_or_else(|| {
+                        StoreError::Corrupt(format!("grants.dpop_jkt: {j:?} is not a thumbprint"))
+                    })
+                })
+                .transpose()?,
         })
     }
 }

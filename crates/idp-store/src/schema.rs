@@ -119,6 +119,7 @@ diesel::table! {
         updated_at -> BigInt,
         require_pushed_authorization_requests -> Bool,
         require_signed_request_object -> Bool,
+        dpop_bound_access_tokens -> Bool,
     }
 }
 
@@ -147,6 +148,7 @@ diesel::table! {
         session_id -> Nullable<Text>,
         created_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 

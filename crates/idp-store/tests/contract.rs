@@ -56,6 +56,7 @@ contract_tests! {
     grants_round_trip_and_revoke => sqlite_grants_round_trip_and_revoke, postgres_grants_round_trip_and_revoke;
     revocations_recorded_found_and_cleaned_up => sqlite_revocations_recorded_found_and_cleaned_up, postgres_revocations_recorded_found_and_cleaned_up;
     refresh_tokens_rotation_and_reuse => sqlite_refresh_tokens_rotation_and_reuse, postgres_refresh_tokens_rotation_and_reuse;
+    refresh_tokens_bound_to_a_dpop_key => sqlite_refresh_tokens_bound_to_a_dpop_key, postgres_refresh_tokens_bound_to_a_dpop_key;
     refresh_tokens_single_use_under_concurrency => sqlite_refresh_tokens_single_use_under_concurrency, postgres_refresh_tokens_single_use_under_concurrency;
     refresh_tokens_concurrent_use_has_one_winner => sqlite_refresh_tokens_concurrent_use_has_one_winner, postgres_refresh_tokens_concurrent_use_has_one_winner;
     consents_upsert_find_delete => sqlite_consents_upsert_find_delete, postgres_consents_upsert_find_delete;
@@ -163,6 +164,7 @@ mod fixtures {
             updated_at: at(2),
             require_pushed_authorization_requests: true,
             require_signed_request_object: true,
+            dpop_bound_access_tokens: true,
         }
     }
 
@@ -185,6 +187,7 @@ mod fixtures {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: NOW,
             updated_at: NOW,
             require_pushed_authorization_requests: false,
@@ -209,6 +212,7 @@ mod fixtures {
             session_id: Some(SessionId::generate()),
             created_at: NOW,
             revoked_at: None,
+            dpop_jkt: None,
         }
     }
 
@@ -228,6 +232,7 @@ mod fixtures {
         idp_core::ports::Rotation {
             digest: TokenDigest::of(idp_core::ids::EventId::generate().as_str()),
             expires_at: at(7200),
+            proof_jkt: None,
         }
     }
 
@@ -1863,6 +1868,53 @@ mod contracts {
             None,
             "no grant without its token"
         );
+    }
+
+    /// RFC 9449 §5: a grant bound to a DPoP key rotates only for that key; another key or
+    /// none leaves the token unused.
+    pub async fn refresh_tokens_bound_to_a_dpop_key(db: &Database) {
+        use idp_core::oidc::dpop::Jkt;
+        let (user, client) = grant_setup(db).await;
+        let key = Jkt::parse("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs").unwrap();
+        let other = Jkt::parse("AzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs").unwrap();
+        let g = Grant {
+            dpop_jkt: Some(key.clone()),
+            ..grant(&user, &client)
+        };
+        let first = refresh(&g.id, "rt-bound", at(3600));
+        GrantRepo::insert_grant_with_token(db, &g, &first)
+            .await
+            .unwrap();
+        assert_eq!(
+            GrantRepo::find_grant(db, &g.id).await.unwrap(),
+            Some(g.clone()),
+            "the binding is stored"
+        );
+        for proof in [None, Some(other)] {
+            let next = idp_core::ports::Rotation {
+                proof_jkt: proof.clone(),
+                ..next_token()
+            };
+            let outcome = GrantRepo::use_refresh_token(db, &first.digest, &client, at(1), &next)
+                .await
+                .unwrap();
+            assert_eq!(outcome, RefreshUse::WrongKey, "{proof:?}");
+        }
+        assert_eq!(
+            GrantRepo::find_refresh_token(db, &first.digest)
+                .await
+                .unwrap(),
+            Some((first.clone(), g.clone())),
+            "still unused, grant not revoked"
+        );
+        let next = idp_core::ports::Rotation {
+            proof_jkt: Some(key),
+            ..next_token()
+        };
+        let outcome = GrantRepo::use_refresh_token(db, &first.digest, &client, at(1), &next)
+            .await
+            .unwrap();
+        assert!(matches!(outcome, RefreshUse::Fresh(..)), "{outcome:?}");
     }
 
     pub async fn refresh_tokens_rotation_and_reuse(db: &Database) {

@@ -57,6 +57,9 @@ pub struct AuthorizeRequest {
     pub ui_locales: Option<String>,
     pub acr_values: Option<String>,
     pub claims: ClaimsRequest,
+    /// RFC 9449 §10: the DPoP key the code is bound to.
+    #[serde(default)]
+    pub dpop_jkt: Option<super::dpop::Jkt>,
 }
 
 impl AuthorizeRequest {
@@ -323,6 +326,14 @@ pub fn validate(
         return Err(fail(OAuthError::invalid_request("state is too long")));
     }
     get("state")?;
+    let dpop_jkt = match get("dpop_jkt")? {
+        None => None,
+        Some(v) => Some(super::dpop::Jkt::parse(v).ok_or_else(|| {
+            fail(OAuthError::invalid_request(
+                "dpop_jkt must be a JWK SHA-256 thumbprint (43 base64url characters)",
+            ))
+        })?),
+    };
     Ok(AuthorizeRequest {
         client_id: client.id.clone(),
         redirect_uri: redirect_uri.to_owned(),
@@ -338,6 +349,7 @@ pub fn validate(
         ui_locales: bounded("ui_locales")?,
         acr_values: bounded("acr_values")?,
         claims,
+        dpop_jkt,
     })
 }
 
@@ -581,6 +593,7 @@ mod tests {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: Timestamp::from_secs(0),
             updated_at: Timestamp::from_secs(0),
             require_pushed_authorization_requests: false,

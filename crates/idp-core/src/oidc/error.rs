@@ -29,6 +29,9 @@ wire_enum!(
         UnmetAuthenticationRequirements => "unmet_authentication_requirements",
         InvalidRequestUri => "invalid_request_uri",
         InvalidRequestObject => "invalid_request_object",
+        // RFC 9449 §5, §8, §12.2.
+        InvalidDpopProof => "invalid_dpop_proof",
+        UseDpopNonce => "use_dpop_nonce",
     }
 );
 

@@ -161,6 +161,7 @@ mod tests {
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
             jwks: None,
+            dpop_bound_access_tokens: false,
             created_at: Timestamp::from_secs(0),
             updated_at: Timestamp::from_secs(0),
             require_pushed_authorization_requests: false,

@@ -182,6 +182,7 @@ mod tests {
             updated_at: Timestamp::from_secs(0),
             require_pushed_authorization_requests: false,
             require_signed_request_object: false,
+            dpop_bound_access_tokens: false,
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::authorize::{AuthorizeRequest, ClaimsRequest};
 use super::claims::member_claims;
+use super::dpop::{self, Jkt};
 use super::error::{OAuthError, OAuthErrorCode};
 use super::revocation::{self, RevocationCache, RevocationError};
 use super::{pkce, scope};
@@ -100,6 +101,9 @@ pub struct CodeGrant {
     pub amr: Vec<String>,
     pub session_id: Option<SessionId>,
     pub claims: ClaimsRequest,
+    /// RFC 9449 §10: the DPoP key the code may only be exchanged with (`dpop_jkt`).
+    #[serde(default)]
+    pub dpop_jkt: Option<Jkt>,
 }
 
 impl CodeGrant {
@@ -121,6 +125,7 @@ impl CodeGrant {
             amr,
             session_id: session,
             claims: req.claims.clone(),
+            dpop_jkt: req.dpop_jkt.clone(),
         }
     }
 }
@@ -308,6 +313,7 @@ impl Issuer<'_> {
         userinfo_claims: &[String],
         now: Timestamp,
         ttl: Duration,
+        bound_to: Option<&Jkt>,
     ) -> Result<String, OAuthError> {
         let mut claims = json!({
             "iss": self.issuer,
@@ -332,6 +338,10 @@ impl Issuer<'_> {
             }
             if !userinfo_claims.is_empty() {
                 obj.insert("uclaims".into(), json!(userinfo_claims));
+            }
+            // RFC 9449 §6.1: the key the token is bound to.
+            if let Some(jkt) = bound_to {
+                obj.insert("cnf".into(), json!({"jkt": jkt}));
             }
         }
         Ok(self.sign(client.id_token_alg, ACCESS_TOKEN_TYP, &claims)?.0)
@@ -410,7 +420,10 @@ impl Issuer<'_> {
         code: &str,
         redirect_uri: Option<&str>,
         verifier: Option<&str>,
+        proof: Option<&Jkt>,
     ) -> Result<TokenResponse, OAuthError> {
+        // Before the code is touched: a client that must use DPoP keeps its code.
+        let bound_to = dpop::token_binding(client, proof)?;
         let lifetimes = self.lifetimes.for_client(client);
         // One atomic step marks the code used and returns what it stood for.
         let swapped = self
@@ -462,6 +475,7 @@ impl Issuer<'_> {
             }
             (None, None) => {}
         }
+        dpop::check_code_binding(grant.dpop_jkt.as_ref(), proof)?;
         let user = self
             .stores
             .users
@@ -487,6 +501,9 @@ impl Issuer<'_> {
                 session_id: grant.session_id.clone(),
                 created_at: now,
                 revoked_at: None,
+                // RFC 9449 §5: a public client's refresh tokens are bound to its key; a
+                // confidential client's are bound by its authentication instead.
+                dpop_jkt: bound_to.clone().filter(|_| client.is_public()),
             };
             self.stores
                 .grants
@@ -506,6 +523,7 @@ impl Issuer<'_> {
             &grant.claims.userinfo,
             now,
             lifetimes.access,
+            bound_to.as_ref(),
         )?;
         let id_token = self.id_token(
             client,
@@ -520,7 +538,7 @@ impl Issuer<'_> {
         )?;
         Ok(TokenResponse {
             access_token: access,
-            token_type: "Bearer".into(),
+            token_type: token_type(bound_to.as_ref()).into(),
             expires_in: lifetimes.access.as_secs(),
             scope: scope::join(&grant.scopes),
             id_token: Some(id_token),
@@ -535,6 +553,7 @@ impl Issuer<'_> {
         client: &Client,
         presented: &str,
         requested_scope: Option<&str>,
+        proof: Option<&Jkt>,
     ) -> Result<TokenResponse, OAuthError> {
         if !client.allows_grant(GrantType::RefreshToken) {
             return Err(OAuthError::new(
@@ -542,6 +561,7 @@ impl Issuer<'_> {
                 "this client may not use refresh tokens",
             ));
         }
+        let bound_to = dpop::token_binding(client, proof)?;
         let lifetimes = self.lifetimes.for_client(client);
         let now = self.stores.clock.now();
         let asked = requested_scope.map(scope::parse).transpose()?;
@@ -564,6 +584,7 @@ impl Issuer<'_> {
         let next = crate::ports::Rotation {
             digest: TokenDigest::of(&next_value),
             expires_at: now.plus(lifetimes.refresh),
+            proof_jkt: proof.cloned(),
         };
         let (old, grant, member) = match self
             .stores
@@ -602,6 +623,11 @@ impl Issuer<'_> {
                     "the refresh token is unknown, expired or revoked",
                 ));
             }
+            RefreshUse::WrongKey => {
+                return Err(OAuthError::invalid_grant(
+                    "the refresh token is bound to a DPoP key: send a proof of that key",
+                ));
+            }
         };
         let scopes = match asked {
             None => old.scopes.clone(),
@@ -638,6 +664,7 @@ impl Issuer<'_> {
             &[],
             now,
             lifetimes.access,
+            bound_to.as_ref(),
         )?;
         let id_token = if scopes.iter().any(|s| s == scope::OPENID) {
             Some(self.id_token(
@@ -656,7 +683,7 @@ impl Issuer<'_> {
         };
         Ok(TokenResponse {
             access_token: access,
-            token_type: "Bearer".into(),
+            token_type: token_type(bound_to.as_ref()).into(),
             expires_in: lifetimes.access.as_secs(),
             scope: scope::join(&scopes),
             id_token,
@@ -669,7 +696,9 @@ impl Issuer<'_> {
         &self,
         client: &Client,
         requested_scope: Option<&str>,
+        proof: Option<&Jkt>,
     ) -> Result<TokenResponse, OAuthError> {
+        let bound_to = dpop::token_binding(client, proof)?;
         if !client.allows_grant(GrantType::ClientCredentials) || client.is_public() {
             return Err(OAuthError::new(
                 OAuthErrorCode::UnauthorizedClient,
@@ -694,10 +723,11 @@ impl Issuer<'_> {
             &[],
             now,
             lifetimes.access,
+            bound_to.as_ref(),
         )?;
         Ok(TokenResponse {
             access_token: access,
-            token_type: "Bearer".into(),
+            token_type: token_type(bound_to.as_ref()).into(),
             expires_in: lifetimes.access.as_secs(),
             scope: scope::join(&scopes),
             id_token: None,
@@ -796,10 +826,17 @@ impl Issuer<'_> {
         let inactive = json!({"active": false});
         if token.contains('.') {
             return Ok(match self.verify_access_token(token).await {
-                Ok(c) if c.client_id == client.id => json!({
-                    "active": true, "token_type": "Bearer", "client_id": c.client_id, "sub": c.sub,
-                    "scope": c.scope, "exp": c.exp, "iat": c.iat, "iss": c.iss, "aud": c.client_id, "jti": c.jti,
-                }),
+                Ok(c) if c.client_id == client.id => {
+                    let mut body = json!({
+                        "active": true, "token_type": token_type(c.jkt()), "client_id": c.client_id, "sub": c.sub,
+                        "scope": c.scope, "exp": c.exp, "iat": c.iat, "iss": c.iss, "aud": c.client_id, "jti": c.jti,
+                    });
+                    // RFC 9449 §6.2: the key a DPoP-bound token is bound to.
+                    if let (Some(jkt), Some(obj)) = (c.jkt(), body.as_object_mut()) {
+                        obj.insert("cnf".into(), json!({"jkt": jkt}));
+                    }
+                    body
+                }
                 _ => inactive,
             });
         }
@@ -837,9 +874,28 @@ pub struct AccessClaims {
     pub sid: Option<SessionId>,
     #[serde(default)]
     pub uclaims: Vec<String>,
+    /// RFC 9449 §6.1: the confirmation of a DPoP-bound token.
+    #[serde(default)]
+    pub cnf: Option<Confirmation>,
+}
+
+/// RFC 7800 `cnf` as RFC 9449 uses it: the thumbprint of the key a token is bound to.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Confirmation {
+    pub jkt: Option<Jkt>,
+}
+
+/// RFC 9449 §5: `DPoP` for a token bound to a key, `Bearer` otherwise.
+pub fn token_type(bound_to: Option<&Jkt>) -> &'static str {
+    if bound_to.is_some() { "DPoP" } else { "Bearer" }
 }
 
 impl AccessClaims {
+    /// The key the token is bound to, if it is DPoP-bound.
+    pub fn jkt(&self) -> Option<&Jkt> {
+        self.cnf.as_ref().and_then(|c| c.jkt.as_ref())
+    }
+
     pub fn scopes(&self) -> Vec<String> {
         self.scope
             .split(' ')

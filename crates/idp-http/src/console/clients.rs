@@ -141,6 +141,9 @@ struct ClientForm {
     /// Authorization requests count only when pushed to /par (RFC 9126).
     #[serde(default)]
     require_par: Option<String>,
+    /// RFC 9449: every token request must carry a DPoP proof.
+    #[serde(default)]
+    require_dpop: Option<String>,
 }
 
 impl ClientForm {
@@ -179,6 +182,7 @@ impl ClientForm {
             require_par: c
                 .require_pushed_authorization_requests
                 .then(|| "1".to_owned()),
+            require_dpop: c.dpop_bound_access_tokens.then(|| "1".to_owned()),
             ..Default::default()
         }
     }
@@ -319,6 +323,7 @@ async fn create(
                     id_token_ttl_secs: id,
                     refresh_token_ttl_secs: refresh,
                     require_pushed_authorization_requests: form.require_par.is_some(),
+                    dpop_bound_access_tokens: form.require_dpop.is_some(),
                     ..Default::default()
                 },
             )
@@ -485,6 +490,7 @@ async fn change(
                     extra_scopes: None,
                     require_pushed_authorization_requests: Some(form.require_par.is_some()),
                     require_signed_request_object: None,
+                    dpop_bound_access_tokens: Some(form.require_dpop.is_some()),
                 },
             )
             .await

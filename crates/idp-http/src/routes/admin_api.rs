@@ -438,16 +438,33 @@ async fn openapi(state: aw::Data<AppState>) -> HttpResponse {
 /// the CSRF header.
 pub async fn caller(state: &AppState, req: &HttpRequest) -> Result<Actor, HttpError> {
     if let Some(header) = req.headers().get(AUTHORIZATION) {
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .ok_or_else(|| HttpError::Unauthorized("use a Bearer token".into()))?;
+        use idp_core::oidc::dpop::{PresentationError, Scheme, check_presentation};
+        let text = header.to_str().unwrap_or_default();
+        let (scheme, token) = if let Some(t) = text.strip_prefix("Bearer ") {
+            (Scheme::Bearer, t.trim())
+        } else if let Some(t) = text.strip_prefix("DPoP ") {
+            (Scheme::Dpop, t.trim())
+        } else {
+            return Err(HttpError::Unauthorized("use a Bearer or DPoP token".into()));
+        };
+        // RFC 9449 §7: a DPoP-bound token only with a proof of its key for this request.
+        let proof = match scheme {
+            Scheme::Dpop => crate::dpop::check(state, req, req.path(), Some(token))
+                .map_err(|e| HttpError::Unauthorized(e.to_string()))?,
+            Scheme::Bearer => None,
+        };
         let keys = state.keys.get();
         let claims = oauth::issuer(state, &keys)
-            .verify_access_token(token.trim())
+            .verify_access_token(token)
             .await
             .map_err(|e| HttpError::Unauthorized(e.description))?;
+        check_presentation(claims.jkt(), scheme, proof.as_ref()).map_err(|e| match e {
+            PresentationError::Token(why) => HttpError::Unauthorized(why.into()),
+            PresentationError::Proof(e) => HttpError::Unauthorized(e.to_string()),
+        })?;
+        crate::dpop::spend(state, proof.as_ref())
+            .await
+            .map_err(|e| HttpError::Unauthorized(e.to_string()))?;
         // Only a client acting for itself (client credentials) holds admin scopes.
         if claims.sub != claims.client_id.as_str() {
             return Err(HttpError::Unauthorized(

@@ -26,7 +26,8 @@ pub fn client_json(c: &Client) -> Value {
            "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs,
            "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339(),
            "require_pushed_authorization_requests": c.require_pushed_authorization_requests,
-           "require_signed_request_object": c.require_signed_request_object})
+           "require_signed_request_object": c.require_signed_request_object,
+           "dpop_bound_access_tokens": c.dpop_bound_access_tokens})
 }
 
 #[derive(Deserialize)]
@@ -83,6 +84,8 @@ struct NewClientBody {
     require_pushed_authorization_requests: bool,
     #[serde(default)]
     require_signed_request_object: bool,
+    #[serde(default)]
+    dpop_bound_access_tokens: bool,
 }
 
 pub async fn create(
@@ -109,6 +112,7 @@ pub async fn create(
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
         require_pushed_authorization_requests: b.require_pushed_authorization_requests,
         require_signed_request_object: b.require_signed_request_object,
+        dpop_bound_access_tokens: b.dpop_bound_access_tokens,
     };
     match client_admin::create_client(&state.stores, &actor, &web::origin(&req), new).await {
         Ok((client, secret)) => Ok(HttpResponse::Created()
@@ -155,6 +159,8 @@ struct ClientPatch {
     require_pushed_authorization_requests: Option<bool>,
     #[serde(default)]
     require_signed_request_object: Option<bool>,
+    #[serde(default)]
+    dpop_bound_access_tokens: Option<bool>,
 }
 
 pub async fn update(
@@ -179,6 +185,7 @@ pub async fn update(
         extra_scopes: b.extra_scopes,
         require_pushed_authorization_requests: b.require_pushed_authorization_requests,
         require_signed_request_object: b.require_signed_request_object,
+        dpop_bound_access_tokens: b.dpop_bound_access_tokens,
     };
     let id = ClientId::from_string(path.into_inner());
     let result =

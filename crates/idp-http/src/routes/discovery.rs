@@ -5,6 +5,7 @@ use crate::settings::Settings;
 use crate::state::{AppState, StaticDocument};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
+use idp_core::oidc::dpop::DpopAlg;
 use idp_core::oidc::{acr::Acr, request_object, scope};
 use serde_json::json;
 
@@ -29,7 +30,7 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "private_key_jwt",
         "none",
     ];
-    StaticDocument::new(&json!({
+    let mut doc = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{base}/authorize"),
         "token_endpoint": format!("{base}/token"),
@@ -68,7 +69,17 @@ pub fn document(settings: &Settings) -> StaticDocument {
         // RFC 9126 §5.
         "pushed_authorization_request_endpoint": format!("{base}/par"),
         "require_pushed_authorization_requests": settings.par.require_pushed_authorization_requests,
-    }))
+    });
+    if let Some(obj) = doc.as_object_mut() {
+        // RFC 9449 §5.1.
+        if settings.dpop.enabled {
+            obj.insert(
+                "dpop_signing_alg_values_supported".into(),
+                json!(DpopAlg::ALL.map(DpopAlg::as_str)),
+            );
+        }
+    }
+    StaticDocument::new(&doc)
 }
 
 fn cached(req: &HttpRequest, body: aw::Bytes, etag: &str, max_age: u32) -> HttpResponse {

@@ -689,6 +689,10 @@ pub fn components() -> Value {
     let scopes = || array(json!({"type": "string"}));
     let par = || json!({"type": "boolean", "description": "authorization requests count only when pushed to /par (RFC 9126)"});
     let signed = || json!({"type": "boolean", "description": "authorization requests count only as request objects signed with the client's jwks (RFC 9101)"});
+    let dpop = || {
+        json!({"type": "boolean", "default": false,
+               "description": "RFC 9449: every token request must carry a DPoP proof"})
+    };
     let mut schemas = Map::new();
     for (name, schema) in [
         (
@@ -911,6 +915,7 @@ pub fn components() -> Value {
                     "updated_at",
                     "require_pushed_authorization_requests",
                     "require_signed_request_object",
+                    "dpop_bound_access_tokens",
                 ],
                 json!({"id": {"type": "string"}, "org_id": {"type": "string"},
                        "name": {"type": "string"},
@@ -923,7 +928,8 @@ pub fn components() -> Value {
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
                        "created_at": time(), "updated_at": time(),
-                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed()}),
+                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed(),
+                       "dpop_bound_access_tokens": dpop()}),
             ),
         ),
         (
@@ -946,7 +952,8 @@ pub fn components() -> Value {
                                 "description": "public keys: the client signs in with private_key_jwt"},
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
-                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed()}),
+                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed(),
+                       "dpop_bound_access_tokens": dpop()}),
             ),
         ),
         (
@@ -961,7 +968,8 @@ pub fn components() -> Value {
                        "extra_scopes": scopes(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
-                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed()}),
+                       "require_pushed_authorization_requests": par(), "require_signed_request_object": signed(),
+                       "dpop_bound_access_tokens": dpop()}),
             ),
         ),
         ("PolicySettings", policy_settings(false)),

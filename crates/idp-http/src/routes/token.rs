@@ -1,9 +1,11 @@
 //! The token endpoint (RFC 6749 §3.2): authorization_code, refresh_token and
 //! client_credentials, answered as JSON that is never cached.
 
+use crate::dpop;
 use crate::oauth::{self, authenticate_client, error_json, json_no_store};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
+use idp_core::oidc::dpop::DpopError;
 use idp_core::oidc::{OAuthError, OAuthErrorCode};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -23,11 +25,27 @@ async fn token(
     form: aw::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
     let form = form.into_inner();
+    // RFC 9449 §4.3: the proof is checked before anything else is done for the request.
+    let proof = match dpop::check(&state, &req, "/token", None) {
+        Ok(p) => p,
+        Err(e) => return dpop_error(&state, &e, false),
+    };
     let audience = format!("{}/token", state.settings.issuer().trim_end_matches('/'));
-    let auth = match authenticate_client(&state, &req, &form, &audience).await {
+    // The proof's single use is recorded while the client is authenticated: no extra
+    // round trip on the way, and nothing is issued until both have passed.
+    let (auth, spent) = futures_util::future::join(
+        authenticate_client(&state, &req, &form, &audience),
+        dpop::spend(&state, proof.as_ref()),
+    )
+    .await;
+    let auth = match auth {
         Ok(a) => a,
         Err(e) => return e.response(),
     };
+    if let Err(e) = spent {
+        return dpop_error(&state, &e, auth.basic);
+    }
+    let jkt = proof.as_ref().map(|p| &p.jkt);
     // RFC 6749 §3.2: parameters sent twice make the request invalid.
     let mut names: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
     names.sort_unstable();
@@ -49,18 +67,19 @@ async fn token(
                         code,
                         value(&form, "redirect_uri"),
                         value(&form, "code_verifier"),
+                        jkt,
                     )
                     .await
             }
             None => Err(OAuthError::invalid_request("code is required")),
         },
         Some("refresh_token") => match value(&form, "refresh_token") {
-            Some(rt) => issuer.refresh(client, rt, value(&form, "scope")).await,
+            Some(rt) => issuer.refresh(client, rt, value(&form, "scope"), jkt).await,
             None => Err(OAuthError::invalid_request("refresh_token is required")),
         },
         Some("client_credentials") => {
             issuer
-                .client_credentials(client, value(&form, "scope"))
+                .client_credentials(client, value(&form, "scope"), jkt)
                 .await
         }
         Some(other) => Err(OAuthError::new(
@@ -69,8 +88,22 @@ async fn token(
         )),
         None => Err(OAuthError::invalid_request("grant_type is required")),
     };
-    match result {
+    let mut response = match result {
         Ok(tokens) => json_no_store(&tokens),
         Err(e) => error_json(&e, auth.basic),
+    };
+    if let Some((name, value)) = dpop::nonce_header(&state, None) {
+        response.headers_mut().insert(name, value);
     }
+    response
+}
+
+/// RFC 9449 §5: a refused proof is `invalid_dpop_proof` (400), a missing or old nonce
+/// `use_dpop_nonce` (400) with the nonce to use.
+fn dpop_error(state: &AppState, error: &DpopError, basic: bool) -> HttpResponse {
+    let mut response = error_json(&error.oauth(), basic);
+    if let Some((name, value)) = dpop::nonce_header(state, Some(error)) {
+        response.headers_mut().insert(name, value);
+    }
+    response
 }
