@@ -1,7 +1,7 @@
 //! The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): takes the request
 //! that counts (pushed, RFC 9126; a signed request object, RFC 9101; or the query) and
-//! validates it, sends the browser through sign-in and consent when needed, and answers with a code
-//! or an error by query or form post, always with `iss` (RFC 9207).
+//! validates it, sends the browser through sign-in and consent when needed, and answers
+//! with a code or an error by query or form post, always with `iss` (RFC 9207).
 
 use super::second_factor::Ticket;
 use crate::error::HttpError;
