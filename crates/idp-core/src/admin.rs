@@ -113,6 +113,12 @@ pub enum AdminError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ephemeral(#[from] EphemeralError),
+    #[error(transparent)]
+    LogoutUri(#[from] crate::oidc::backchannel::LogoutUriError),
+    #[error(transparent)]
+    Sector(#[from] crate::oidc::subject::SectorError),
+    #[error("the sector_identifier_uri could not be read: {0}")]
+    SectorFetch(String),
 }
 
 /// An error text as a sentence: capitalized, with a full stop.
@@ -1059,6 +1065,15 @@ pub struct NewClient {
     pub access_token_ttl_secs: Option<u32>,
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
+    /// Back-Channel Logout 1.0: where logout tokens are POSTed.
+    pub backchannel_logout_uri: Option<String>,
+    /// The client needs `sid` in logout tokens (always sent).
+    pub backchannel_logout_session_required: bool,
+    /// `public` or `pairwise` (OIDC Core §8); public when unset.
+    pub subject_type: Option<String>,
+    /// OIDC Core §8.1: a document (JSON array) listing the client's redirect URIs, read
+    /// at registration; its host is the pairwise sector.
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// Registers a client, for the command line. A confidential client's secret is
@@ -1086,6 +1101,10 @@ pub(crate) struct CheckedClient {
     pub id_token_ttl_secs: Option<u32>,
     pub refresh_token_ttl_secs: Option<u32>,
     pub jwks: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
+    pub subject_type: crate::client::SubjectType,
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl CheckedClient {
@@ -1104,6 +1123,10 @@ impl CheckedClient {
         client.id_token_ttl_secs = self.id_token_ttl_secs;
         client.refresh_token_ttl_secs = self.refresh_token_ttl_secs;
         client.jwks = self.jwks;
+        client.backchannel_logout_uri = self.backchannel_logout_uri;
+        client.backchannel_logout_session_required = self.backchannel_logout_session_required;
+        client.subject_type = self.subject_type;
+        client.sector_identifier_uri = self.sector_identifier_uri;
     }
 }
 
@@ -1177,7 +1200,45 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
             "token lifetimes must be at least one second",
         ));
     }
+    let backchannel_logout_uri = new
+        .backchannel_logout_uri
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| crate::oidc::backchannel::check_logout_uri(u).map(|()| u.to_owned()))
+        .transpose()?;
+    let subject_type = new
+        .subject_type
+        .as_deref()
+        .map(str::parse::<crate::client::SubjectType>)
+        .transpose()?
+        .unwrap_or(crate::client::SubjectType::Public);
+    let sector_identifier_uri = new
+        .sector_identifier_uri
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| crate::oidc::subject::check_sector_uri(u).map(|()| u.to_owned()))
+        .transpose()?;
+    if subject_type == crate::client::SubjectType::Pairwise && sector_identifier_uri.is_none() {
+        // OIDC Core §8.1: without a sector document, the redirect URIs' one host is the sector.
+        let hosts: std::collections::BTreeSet<Option<String>> = redirect_uris
+            .iter()
+            .map(|u| {
+                url::Url::parse(u.as_str())
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            })
+            .collect();
+        if hosts.len() > 1 {
+            return Err(crate::oidc::subject::SectorError::ManyHosts.into());
+        }
+    }
     Ok(CheckedClient {
+        backchannel_logout_uri,
+        backchannel_logout_session_required: new.backchannel_logout_session_required,
+        subject_type,
+        sector_identifier_uri,
         name: name.to_owned(),
         auth_method: if new.public {
             ClientAuthMethod::None
@@ -1204,7 +1265,9 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
 pub(crate) fn client_summary(client: &Client) -> serde_json::Value {
     serde_json::json!({"client_id": client.id, "name": client.name,
         "redirect_uris": client.redirect_uris, "public": client.is_public(),
-        "first_party": client.first_party, "grant_types": client.grant_types})
+        "first_party": client.first_party, "grant_types": client.grant_types,
+        "backchannel_logout_uri": client.backchannel_logout_uri,
+        "subject_type": client.subject_type, "sector_identifier_uri": client.sector_identifier_uri})
 }
 
 /// Removes a client, with its grants, refresh tokens and consents (the database cascades),

@@ -77,6 +77,12 @@ pub async fn create_client(
 ) -> Result<(Client, Option<ClientSecret>), AdminError> {
     let checked = check_client(&new)?;
     let org = resolve_org(stores, &new.org).await?;
+    check_sector_document(
+        stores,
+        checked.sector_identifier_uri.as_deref(),
+        &checked.redirect_uris,
+    )
+    .await?;
     authz::require(
         stores,
         by,
@@ -105,6 +111,10 @@ pub async fn create_client(
         access_token_ttl_secs: None,
         id_token_ttl_secs: None,
         refresh_token_ttl_secs: None,
+        backchannel_logout_uri: None,
+        backchannel_logout_session_required: false,
+        subject_type: crate::client::SubjectType::Public,
+        sector_identifier_uri: None,
         jwks: None,
         created_at: now,
         updated_at: now,
@@ -143,6 +153,32 @@ pub struct ClientUpdate {
     /// First-party applications skip the consent page.
     pub first_party: Option<bool>,
     pub extra_scopes: Option<Vec<String>>,
+    /// `Some(None)` stops logout tokens.
+    pub backchannel_logout_uri: Option<Option<String>>,
+    pub backchannel_logout_session_required: Option<bool>,
+    pub subject_type: Option<String>,
+    /// `Some(None)` goes back to the redirect URIs' host as the sector.
+    pub sector_identifier_uri: Option<Option<String>>,
+}
+
+/// OIDC Core §8.1: the document at a `sector_identifier_uri`, read now, must list every
+/// redirect URI of the registration.
+async fn check_sector_document(
+    stores: &Stores,
+    uri: Option<&str>,
+    redirect_uris: &[crate::client::RedirectUri],
+) -> Result<(), AdminError> {
+    let Some(uri) = uri else {
+        return Ok(());
+    };
+    let document = stores
+        .fetcher
+        .fetch(uri)
+        .await
+        .map_err(AdminError::SectorFetch)?;
+    let uris: Vec<String> = redirect_uris.iter().map(ToString::to_string).collect();
+    crate::oidc::subject::check_sector_document(&document, &uris)?;
+    Ok(())
 }
 
 /// The registration `client` would be described with at creation, with `change` applied.
@@ -183,6 +219,20 @@ fn merged(client: &Client, change: ClientUpdate) -> NewClient {
         refresh_token_ttl_secs: change
             .refresh_token_ttl_secs
             .unwrap_or(client.refresh_token_ttl_secs),
+        backchannel_logout_uri: change
+            .backchannel_logout_uri
+            .unwrap_or_else(|| client.backchannel_logout_uri.clone()),
+        backchannel_logout_session_required: change
+            .backchannel_logout_session_required
+            .unwrap_or(client.backchannel_logout_session_required),
+        subject_type: Some(
+            change
+                .subject_type
+                .unwrap_or_else(|| client.subject_type.as_str().to_owned()),
+        ),
+        sector_identifier_uri: change
+            .sector_identifier_uri
+            .unwrap_or_else(|| client.sector_identifier_uri.clone()),
     }
 }
 
@@ -228,6 +278,17 @@ pub async fn update_client(
     let mut next = updated_client(&client, change)?;
     if next == client {
         return Ok(client);
+    }
+    // The sector document is read again whenever what it vouches for may have changed.
+    if next.sector_identifier_uri != client.sector_identifier_uri
+        || next.redirect_uris != client.redirect_uris
+    {
+        check_sector_document(
+            stores,
+            next.sector_identifier_uri.as_deref(),
+            &next.redirect_uris,
+        )
+        .await?;
     }
     next.updated_at = stores.clock.now();
     let mut event = actor_event(
@@ -373,6 +434,10 @@ mod tests {
             access_token_ttl_secs: Some(300),
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: crate::client::SubjectType::Public,
+            sector_identifier_uri: None,
             jwks: None,
             created_at: crate::Timestamp::from_secs(0),
             updated_at: crate::Timestamp::from_secs(0),

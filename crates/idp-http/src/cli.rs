@@ -343,6 +343,23 @@ struct AdminPermissions {
     permissions: Vec<String>,
 }
 
+/// Back-channel logout and subject identifiers of a client.
+#[derive(clap::Args)]
+struct LogoutAndSubjectArgs {
+    /// Back-Channel Logout: where logout tokens are POSTed (https, or http on loopback).
+    #[arg(long)]
+    backchannel_logout_uri: Option<String>,
+    /// The client needs `sid` in logout tokens (idp always sends it).
+    #[arg(long)]
+    backchannel_logout_session_required: bool,
+    /// `public` (the member id) or `pairwise` (a `sub` per sector).
+    #[arg(long)]
+    subject_type: Option<String>,
+    /// A JSON array of the client's redirect URIs, read now; its host is the sector.
+    #[arg(long)]
+    sector_identifier_uri: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum ClientCommand {
     /// Register a relying application. A confidential client's secret is printed once.
@@ -386,6 +403,21 @@ enum ClientCommand {
         /// Refresh token lifetime in seconds for this client.
         #[arg(long)]
         refresh_token_ttl: Option<u32>,
+        #[command(flatten)]
+        logout: LogoutAndSubjectArgs,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Change how a relying application is told of logouts and which `sub` it sees.
+    Update {
+        /// The client_id.
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        logout: LogoutAndSubjectArgs,
+        /// Stop sending logout tokens to this client.
+        #[arg(long, conflicts_with = "backchannel_logout_uri")]
+        no_backchannel_logout: bool,
         #[command(flatten)]
         out: Output,
     },
@@ -498,6 +530,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
     )
     .await?;
     let discovery = crate::routes::discovery::document(&settings);
+    let subjects = idp_core::oidc::subject::Subjects::new(&wired.master_key);
     let state = AppState {
         stores: wired.stores,
         db: wired.db,
@@ -514,6 +547,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         trusted_proxies: settings.trusted_proxies()?,
         upstreams: Arc::new(crate::upstream::Upstreams::new(&settings.federation)?),
         settings: Arc::new(settings),
+        subjects,
     };
     server::run(listener, state, server::shutdown_signal()).await?;
     tracing::info!("idp stopped");
@@ -536,7 +570,9 @@ fn client_json(c: &Client) -> serde_json::Value {
            "token_endpoint_auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
            "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types,
            "first_party": c.first_party, "id_token_signed_response_alg": c.id_token_alg.as_str(), "require_pkce": c.require_pkce, "scopes": c.extra_scopes,
-           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339()})
+           "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339(),
+           "backchannel_logout_uri": c.backchannel_logout_uri, "backchannel_logout_session_required": c.backchannel_logout_session_required,
+           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri})
 }
 
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
@@ -1154,6 +1190,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             access_token_ttl,
             id_token_ttl,
             refresh_token_ttl,
+            logout,
             out,
         } => {
             let jwks = match jwks_file {
@@ -1178,6 +1215,10 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 public,
                 first_party,
                 grants,
+                backchannel_logout_uri: logout.backchannel_logout_uri,
+                backchannel_logout_session_required: logout.backchannel_logout_session_required,
+                subject_type: logout.subject_type,
+                sector_identifier_uri: logout.sector_identifier_uri,
             };
             let (client, secret) = admin::create_client(&wired.stores, new).await?;
             if out.json {
@@ -1194,6 +1235,40 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 if let Some(s) = secret {
                     println!("client_secret: {} (shown once: store it now)", s.expose());
                 }
+                Ok(())
+            }
+        }
+        ClientCommand::Update {
+            id,
+            logout,
+            no_backchannel_logout,
+            out,
+        } => {
+            let change = idp_core::client_admin::ClientUpdate {
+                backchannel_logout_uri: if no_backchannel_logout {
+                    Some(None)
+                } else {
+                    logout.backchannel_logout_uri.map(Some)
+                },
+                backchannel_logout_session_required: logout
+                    .backchannel_logout_session_required
+                    .then_some(true),
+                subject_type: logout.subject_type,
+                sector_identifier_uri: logout.sector_identifier_uri.map(Some),
+                ..Default::default()
+            };
+            let client = idp_core::client_admin::update_client(
+                &wired.stores,
+                &Actor::Operator,
+                &Origin::default(),
+                &idp_core::ids::ClientId::from_string(id),
+                change,
+            )
+            .await?;
+            if out.json {
+                print_json(&client_json(&client))
+            } else {
+                println!("updated client {} ({})", client.name, client.id);
                 Ok(())
             }
         }

@@ -302,6 +302,10 @@ pub(crate) struct ClientRow {
     pub jwks: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
+    pub subject_type: String,
+    pub sector_identifier_uri: Option<String>,
 }
 
 fn ttl_to_db(v: Option<u32>) -> Option<i32> {
@@ -333,6 +337,10 @@ impl From<&Client> for ClientRow {
             jwks: c.jwks.clone(),
             created_at: c.created_at.as_micros(),
             updated_at: c.updated_at.as_micros(),
+            backchannel_logout_uri: c.backchannel_logout_uri.clone(),
+            backchannel_logout_session_required: c.backchannel_logout_session_required,
+            subject_type: c.subject_type.as_str().to_owned(),
+            sector_identifier_uri: c.sector_identifier_uri.clone(),
         }
     }
 }
@@ -366,6 +374,10 @@ impl TryFrom<ClientRow> for Client {
             jwks: r.jwks,
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
+            backchannel_logout_uri: r.backchannel_logout_uri,
+            backchannel_logout_session_required: r.backchannel_logout_session_required,
+            subject_type: parse("clients.subject_type", &r.subject_type)?,
+            sector_identifier_uri: r.sector_identifier_uri,
         })
     }
 }

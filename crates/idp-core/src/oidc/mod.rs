@@ -3,12 +3,14 @@
 
 pub mod acr;
 pub mod authorize;
+pub mod backchannel;
 pub mod claims;
 pub mod error;
 pub mod logout;
 pub mod pkce;
 pub mod revocation;
 pub mod scope;
+pub mod subject;
 pub mod token;
 
 pub use error::{OAuthError, OAuthErrorCode};

@@ -70,6 +70,8 @@ pub struct Issuer<'a> {
     pub keys: &'a dyn SigningKeys,
     pub issuer: &'a str,
     pub lifetimes: Lifetimes,
+    /// Makes each client's `sub` (pairwise where registered so).
+    pub subjects: &'a super::subject::Subjects,
 }
 
 /// The token endpoint's successful answer (RFC 6749 §5.1, OIDC Core §3.1.3.3).
@@ -300,7 +302,7 @@ impl Issuer<'_> {
     fn access_token(
         &self,
         client: &Client,
-        subject: &str,
+        member: Option<&UserId>,
         scopes: &[String],
         grant: Option<&GrantId>,
         auth: Option<(&Timestamp, &[String])>,
@@ -309,6 +311,10 @@ impl Issuer<'_> {
         now: Timestamp,
         ttl: Duration,
     ) -> Result<String, OAuthError> {
+        let subject = match member {
+            Some(m) => self.subjects.subject_for(client, m),
+            None => client.id.to_string(),
+        };
         let mut claims = json!({
             "iss": self.issuer,
             "sub": subject,
@@ -333,6 +339,16 @@ impl Issuer<'_> {
             if !userinfo_claims.is_empty() {
                 obj.insert("uclaims".into(), json!(userinfo_claims));
             }
+            // A pairwise `sub` cannot be turned back into the member: the member id
+            // travels sealed, readable only by us (OIDC Core §8.1 keeps it from the client).
+            if let Some(m) = member
+                && client.subject_type == crate::client::SubjectType::Pairwise
+            {
+                obj.insert(
+                    "mbr".into(),
+                    json!(self.subjects.seal_member(self.stores.random.as_ref(), m)),
+                );
+            }
         }
         Ok(self.sign(client.id_token_alg, ACCESS_TOKEN_TYP, &claims)?.0)
     }
@@ -354,6 +370,12 @@ impl Issuer<'_> {
         ttl: Duration,
     ) -> Result<String, OAuthError> {
         let mut claims = user_claims;
+        if let Some(member) = claims.get("sub").and_then(Value::as_str) {
+            let subject = self
+                .subjects
+                .subject_for(client, &UserId::from_string(member));
+            claims.insert("sub".into(), json!(subject));
+        }
         let alg = if self.keys.signer(client.id_token_alg).is_some() {
             client.id_token_alg
         } else {
@@ -498,7 +520,7 @@ impl Issuer<'_> {
         };
         let access = self.access_token(
             client,
-            user.id.as_str(),
+            Some(&user.id),
             &grant.scopes,
             Some(&grant_id),
             Some((&grant.auth_time, &grant.amr)),
@@ -630,7 +652,7 @@ impl Issuer<'_> {
         let auth_time = grant.auth_time.unwrap_or(grant.created_at);
         let access = self.access_token(
             client,
-            user.id.as_str(),
+            Some(&user.id),
             &scopes,
             Some(&grant.id),
             Some((&auth_time, &grant.amr)),
@@ -686,7 +708,7 @@ impl Issuer<'_> {
         let now = self.stores.clock.now();
         let access = self.access_token(
             client,
-            client.id.as_str(),
+            None,
             &scopes,
             None,
             None,
@@ -749,8 +771,7 @@ impl Issuer<'_> {
                     revoked: Revoked::AccessToken(claims.jti.clone()),
                     expires_at: Timestamp::from_secs(claims.exp),
                 };
-                let member = (claims.sub != claims.client_id.as_str())
-                    .then(|| UserId::from_string(claims.sub.clone()));
+                let member = claims.member(self.subjects);
                 let event = revocation_event(
                     self.stores,
                     client,
@@ -811,8 +832,12 @@ impl Issuer<'_> {
                     && g.revoked_at.is_none()
                     && t.expires_at > now =>
             {
+                let sub = g
+                    .user_id
+                    .as_ref()
+                    .map(|u| self.subjects.subject_for(client, u));
                 json!({
-                    "active": true, "token_type": "refresh_token", "client_id": g.client_id, "sub": g.user_id,
+                    "active": true, "token_type": "refresh_token", "client_id": g.client_id, "sub": sub,
                     "scope": scope::join(&t.scopes), "exp": t.expires_at.as_secs(), "iat": t.created_at.as_secs(), "iss": self.issuer,
                 })
             }
@@ -837,9 +862,23 @@ pub struct AccessClaims {
     pub sid: Option<SessionId>,
     #[serde(default)]
     pub uclaims: Vec<String>,
+    /// The member id, sealed, in tokens of pairwise clients.
+    #[serde(default)]
+    pub mbr: Option<String>,
 }
 
 impl AccessClaims {
+    /// The member the token is for: the sealed id of a pairwise client's token, the
+    /// `sub` of another; `None` for a client acting for itself or a seal not ours.
+    pub fn member(&self, subjects: &super::subject::Subjects) -> Option<UserId> {
+        match &self.mbr {
+            Some(sealed) => subjects.open_member(sealed),
+            None => {
+                (self.sub != self.client_id.as_str()).then(|| UserId::from_string(self.sub.clone()))
+            }
+        }
+    }
+
     pub fn scopes(&self) -> Vec<String> {
         self.scope
             .split(' ')

@@ -476,6 +476,7 @@ async fn change(
                     refresh_token_ttl_secs: Some(refresh),
                     first_party: Some(form.skip_consent.is_some()),
                     extra_scopes: None,
+                    ..Default::default()
                 },
             )
             .await

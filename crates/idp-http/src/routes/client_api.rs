@@ -24,7 +24,10 @@ pub fn client_json(c: &Client) -> Value {
            "first_party": c.first_party, "require_pkce": c.require_pkce,
            "id_token_alg": c.id_token_alg, "access_token_ttl_secs": c.access_token_ttl_secs,
            "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs,
-           "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339()})
+           "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339(),
+           "backchannel_logout_uri": c.backchannel_logout_uri,
+           "backchannel_logout_session_required": c.backchannel_logout_session_required,
+           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri})
 }
 
 #[derive(Deserialize)]
@@ -77,6 +80,14 @@ struct NewClientBody {
     id_token_ttl_secs: Option<u32>,
     #[serde(default)]
     refresh_token_ttl_secs: Option<u32>,
+    #[serde(default)]
+    backchannel_logout_uri: Option<String>,
+    #[serde(default)]
+    backchannel_logout_session_required: bool,
+    #[serde(default)]
+    subject_type: Option<String>,
+    #[serde(default)]
+    sector_identifier_uri: Option<String>,
 }
 
 pub async fn create(
@@ -101,6 +112,10 @@ pub async fn create(
         access_token_ttl_secs: b.access_token_ttl_secs,
         id_token_ttl_secs: b.id_token_ttl_secs,
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
+        backchannel_logout_uri: b.backchannel_logout_uri,
+        backchannel_logout_session_required: b.backchannel_logout_session_required,
+        subject_type: b.subject_type,
+        sector_identifier_uri: b.sector_identifier_uri,
     };
     match client_admin::create_client(&state.stores, &actor, &web::origin(&req), new).await {
         Ok((client, secret)) => Ok(HttpResponse::Created()
@@ -143,6 +158,14 @@ struct ClientPatch {
     id_token_ttl_secs: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
     refresh_token_ttl_secs: Option<Option<u32>>,
+    #[serde(default, deserialize_with = "nullable")]
+    backchannel_logout_uri: Option<Option<String>>,
+    #[serde(default)]
+    backchannel_logout_session_required: Option<bool>,
+    #[serde(default)]
+    subject_type: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    sector_identifier_uri: Option<Option<String>>,
 }
 
 pub async fn update(
@@ -165,6 +188,10 @@ pub async fn update(
         refresh_token_ttl_secs: b.refresh_token_ttl_secs,
         first_party: b.first_party,
         extra_scopes: b.extra_scopes,
+        backchannel_logout_uri: b.backchannel_logout_uri,
+        backchannel_logout_session_required: b.backchannel_logout_session_required,
+        subject_type: b.subject_type,
+        sector_identifier_uri: b.sector_identifier_uri,
     };
     let id = ClientId::from_string(path.into_inner());
     let result =

@@ -7,7 +7,7 @@
 use idp_core::audit::{ActivityType, ActorKind, EventKind, InfoType};
 use idp_core::audit_jobs::ExportFormat;
 use idp_core::authz::Permission;
-use idp_core::client::{ClientAuthMethod, GrantType, SigningAlg};
+use idp_core::client::{ClientAuthMethod, GrantType, SigningAlg, SubjectType};
 use idp_core::members::{
     DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MethodFilter, PAGE_SIZES, SecondFactorKind,
 };
@@ -684,6 +684,14 @@ pub fn components() -> Value {
         )
     };
     let uris = || array(json!({"type": "string", "format": "uri"}));
+    let logout_uri = || {
+        nullable(json!({"type": "string", "format": "uri",
+               "description": "Back-Channel Logout: where logout tokens are POSTed (https, or http on loopback)"}))
+    };
+    let sector_uri = || {
+        nullable(json!({"type": "string", "format": "uri",
+               "description": "a JSON array listing every redirect URI, read at registration; its host is the pairwise sector"}))
+    };
     let grants = || array(words(GrantType::ALL, GrantType::as_str));
     let alg = || words(SigningAlg::ALL, SigningAlg::as_str);
     let scopes = || array(json!({"type": "string"}));
@@ -825,6 +833,10 @@ pub fn components() -> Value {
                     "super_admin",
                     "created_at",
                     "updated_at",
+                    "backchannel_logout_uri",
+                    "backchannel_logout_session_required",
+                    "subject_type",
+                    "sector_identifier_uri",
                 ],
                 json!({"id": {"type": "string"}, "org_id": {"type": "string"},
                        "email": {"type": "string", "format": "email"},
@@ -918,7 +930,11 @@ pub fn components() -> Value {
                        "require_pkce": {"type": "boolean"}, "id_token_alg": alg(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
-                       "created_at": time(), "updated_at": time()}),
+                       "created_at": time(), "updated_at": time(),
+                       "backchannel_logout_uri": logout_uri(),
+                       "backchannel_logout_session_required": {"type": "boolean"},
+                       "subject_type": words(SubjectType::ALL, SubjectType::as_str),
+                       "sector_identifier_uri": sector_uri()}),
             ),
         ),
         (
@@ -940,7 +956,11 @@ pub fn components() -> Value {
                                     "additionalProperties": true}))},
                                 "description": "public keys: the client signs in with private_key_jwt"},
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
-                       "refresh_token_ttl_secs": ttl()}),
+                       "refresh_token_ttl_secs": ttl(),
+                       "backchannel_logout_uri": logout_uri(),
+                       "backchannel_logout_session_required": {"type": "boolean", "default": false},
+                       "subject_type": words(SubjectType::ALL, SubjectType::as_str),
+                       "sector_identifier_uri": sector_uri()}),
             ),
         ),
         (
@@ -954,7 +974,11 @@ pub fn components() -> Value {
                        "first_party": {"type": "boolean"}, "id_token_alg": alg(),
                        "extra_scopes": scopes(),
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
-                       "refresh_token_ttl_secs": ttl()}),
+                       "refresh_token_ttl_secs": ttl(),
+                       "backchannel_logout_uri": logout_uri(),
+                       "backchannel_logout_session_required": {"type": "boolean"},
+                       "subject_type": words(SubjectType::ALL, SubjectType::as_str),
+                       "sector_identifier_uri": sector_uri()}),
             ),
         ),
         ("PolicySettings", policy_settings(false)),

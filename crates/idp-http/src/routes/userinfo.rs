@@ -6,7 +6,6 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
-use idp_core::ids::UserId;
 use idp_core::oidc::claims::member_claims;
 use idp_core::oidc::{OAuthErrorCode, scope};
 use idp_core::records::UserStatus;
@@ -92,12 +91,14 @@ async fn answer(state: &AppState, token: Option<String>) -> HttpResponse {
             "the token lacks the openid scope",
         );
     }
-    let user = match state
-        .stores
-        .users
-        .find_by_id(&UserId::from_string(claims.sub.clone()))
-        .await
-    {
+    let Some(member) = claims.member(&state.subjects) else {
+        return bearer_error(
+            StatusCode::UNAUTHORIZED,
+            Some("invalid_token"),
+            "the access token is not for a member",
+        );
+    };
+    let user = match state.stores.users.find_by_id(&member).await {
         Ok(Some(u)) if u.status != UserStatus::Disabled => u,
         Ok(_) => {
             return bearer_error(
@@ -115,5 +116,8 @@ async fn answer(state: &AppState, token: Option<String>) -> HttpResponse {
             );
         }
     };
-    oauth::json_no_store(&member_claims(&user, &scopes, &claims.uclaims))
+    let mut answer = member_claims(&user, &scopes, &claims.uclaims);
+    // The subject the client knows the member by (pairwise where registered so).
+    answer.insert("sub".into(), serde_json::Value::from(claims.sub));
+    oauth::json_no_store(&answer)
 }
