@@ -531,4 +531,88 @@ mod tests {
         assert_eq!(back.auth_method, ClientAuthMethod::ClientSecretBasic);
         assert_eq!(back.secret_digest, None, "no secret until it is rotated");
     }
+
+    #[test]
+    fn logout_uris_and_subject_types_are_checked_and_kept() {
+        let c = confidential();
+        for (change, why) in [
+            (
+                ClientUpdate {
+                    backchannel_logout_uri: Some(Some("http://app.example/logout".into())),
+                    ..ClientUpdate::default()
+                },
+                "plain http logout URI",
+            ),
+            (
+                ClientUpdate {
+                    backchannel_logout_uri: Some(Some("https://app.example/logout#x".into())),
+                    ..ClientUpdate::default()
+                },
+                "a fragment",
+            ),
+            (
+                ClientUpdate {
+                    subject_type: Some("random".into()),
+                    ..ClientUpdate::default()
+                },
+                "unknown subject type",
+            ),
+            (
+                ClientUpdate {
+                    subject_type: Some("pairwise".into()),
+                    redirect_uris: Some(vec![
+                        "https://a.example/cb".into(),
+                        "https://b.example/cb".into(),
+                    ]),
+                    ..ClientUpdate::default()
+                },
+                "pairwise over two hosts without a sector document",
+            ),
+            (
+                ClientUpdate {
+                    sector_identifier_uri: Some(Some("http://sector.example/s.json".into())),
+                    ..ClientUpdate::default()
+                },
+                "a sector document over plain http",
+            ),
+        ] {
+            assert!(updated_client(&c, change).is_err(), "{why}");
+        }
+        let set = updated_client(
+            &c,
+            ClientUpdate {
+                backchannel_logout_uri: Some(Some("https://app.example/logout".into())),
+                backchannel_logout_session_required: Some(true),
+                subject_type: Some("pairwise".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            set.backchannel_logout_uri.as_deref(),
+            Some("https://app.example/logout")
+        );
+        assert!(set.backchannel_logout_session_required);
+        assert_eq!(set.subject_type, crate::client::SubjectType::Pairwise);
+        // An unrelated change keeps them; an explicit null removes the URI.
+        let renamed = updated_client(
+            &set,
+            ClientUpdate {
+                name: Some("Renamed".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(renamed.backchannel_logout_uri, set.backchannel_logout_uri);
+        assert_eq!(renamed.subject_type, set.subject_type);
+        let off = updated_client(
+            &set,
+            ClientUpdate {
+                backchannel_logout_uri: Some(None),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(off.backchannel_logout_uri, None);
+    }
 }
