@@ -524,6 +524,47 @@ async fn a_session_that_times_out_unattended_is_told_to_its_clients() {
 }
 
 #[tokio::test]
+async fn on_postgres_and_redis_deliveries_are_queued_and_leased_the_same_way() {
+    let mut env = FAST.to_vec();
+    env.extend([
+        ("IDP_SESSION__IDLE_TIMEOUT_SECS", "3"),
+        ("IDP_BACKCHANNEL__SWEEP_SECS", "1"),
+    ]);
+    let Some((idp, _db)) = Idp::on_postgres(
+        "on_postgres_and_redis_deliveries_are_queued_and_leased_the_same_way",
+        &env,
+    )
+    .await
+    else {
+        return;
+    };
+    let endpoint = Endpoint::start(None, false).await;
+    let reg = app(&idp, "Reports", Some(&endpoint.logout_uri()), &[]);
+    let browser = idp.browser();
+    let (first, raw) = signed_into(&idp, &browser, &reg).await;
+    let url = Url::parse_with_params(
+        &idp.url("/end_session"),
+        &[
+            ("id_token_hint", raw.as_str()),
+            ("post_logout_redirect_uri", RP_LOGGED_OUT),
+        ],
+    )
+    .unwrap();
+    assert_eq!(browser.get(url.as_str()).await.status(), StatusCode::FOUND);
+    let posts = endpoint.wait_for_posts(1).await;
+    assert_eq!(posts.len(), 1);
+    let claims = verified_logout_token(&idp, &posts[0], &reg.id).await;
+    assert_eq!(claims["sid"], first["sid"]);
+    // A session left alone times out and is swept (PostgreSQL's arithmetic on the idle
+    // timeout), and its client is told.
+    let (second, _) = signed_into(&idp, &idp.browser(), &reg).await;
+    let posts = endpoint.wait_for_posts(2).await;
+    assert_eq!(posts.len(), 2);
+    let claims = verified_logout_token(&idp, &posts[1], &reg.id).await;
+    assert_eq!(claims["sid"], second["sid"]);
+}
+
+#[tokio::test]
 async fn an_unreachable_endpoint_is_retried_a_bounded_number_of_times_and_delays_nothing() {
     let idp = Idp::start_with(FAST).await;
     let hanging = Endpoint::start(None, true).await;
