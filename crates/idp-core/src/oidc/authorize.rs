@@ -441,7 +441,7 @@ pub fn decide(req: &AuthorizeRequest, s: &Situation<'_>) -> Step {
     // issued. The signed-in person may sign in as the one asked for; someone who just
     // did and is still not that person ends the request.
     if let Some(wanted) = &req.claims.subject
-        && !wanted.iter().any(|sub| *sub == session.subject)
+        && !wanted.contains(&session.subject)
     {
         return if s.signed_in_now {
             Step::Fail(OAuthError::new(
