@@ -658,6 +658,113 @@ async fn back_channel_logout_uris_are_checked_at_registration() {
     assert_eq!(updated["backchannel_logout_uri"], Value::Null);
 }
 
+#[tokio::test]
+async fn the_console_registers_and_changes_the_logout_uri_and_subject_type() {
+    const ROOT: &str = "root@example.com";
+    const ROOT_PASSWORD: &str = "a long passphrase for the console";
+    let idp = Idp::start().await;
+    idp.member("acme", ROOT, ROOT_PASSWORD, &["--super-admin"]);
+    let admin = idp.browser();
+    let page = admin.go("/login").await.sign_in_page();
+    admin.submit_sign_in(&page, ROOT, ROOT_PASSWORD).await;
+    let form = admin.get("/admin/clients/new").await.text().await.unwrap();
+    assert!(form.contains(r#"name="backchannel_logout_uri""#), "{form}");
+    assert!(
+        form.contains(r#"name="subject_type" value="pairwise""#),
+        "{form}"
+    );
+    // The organization drop-down's first (only) choice.
+    let select = form
+        .split(r#"<select id="org" name="org">"#)
+        .nth(1)
+        .unwrap();
+    let option = select.split("<option").nth(1).unwrap();
+    let org_id = attr(
+        &format!("<option{}", option.split('>').next().unwrap()),
+        "value",
+    )
+    .expect("an organization to choose");
+    let created = admin
+        .post(
+            "/admin/clients/new",
+            &[
+                ("csrf", &hidden(&form, "csrf")),
+                ("action", "create"),
+                ("org", &org_id),
+                ("name", "Console app"),
+                ("redirect_uris", "https://console-app.example.com/cb"),
+                ("kind", "confidential"),
+                ("authorization_code", "1"),
+                ("signing_alg", "RS256"),
+                (
+                    "backchannel_logout_uri",
+                    "https://console-app.example.com/logout",
+                ),
+                ("subject_type", "pairwise"),
+            ],
+        )
+        .await;
+    assert!(created.status().is_success() || created.status().is_redirection());
+    let listed = idp.cli(&["client", "list", "--json"]);
+    let app = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Console app")
+        .unwrap_or_else(|| panic!("not created: {listed}"))
+        .clone();
+    assert_eq!(
+        app["backchannel_logout_uri"],
+        "https://console-app.example.com/logout"
+    );
+    assert_eq!(app["subject_type"], "pairwise");
+    // The edit page shows them, and a bad URI is refused with nothing changed.
+    let id = app["client_id"].as_str().unwrap();
+    let edit = admin
+        .get(&format!("/admin/clients/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        edit.contains("https://console-app.example.com/logout"),
+        "{edit}"
+    );
+    let refused = admin
+        .post(
+            &format!("/admin/clients/{id}"),
+            &[
+                ("csrf", &hidden(&edit, "csrf")),
+                ("action", "save"),
+                ("name", "Console app"),
+                ("redirect_uris", "https://console-app.example.com/cb"),
+                ("kind", "confidential"),
+                ("authorization_code", "1"),
+                ("signing_alg", "RS256"),
+                (
+                    "backchannel_logout_uri",
+                    "http://console-app.example.com/logout",
+                ),
+                ("subject_type", "pairwise"),
+            ],
+        )
+        .await;
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("backchannel_logout_uri"), "{text}");
+    let listed = idp.cli(&["client", "list", "--json"]);
+    let again = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Console app")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        again["backchannel_logout_uri"],
+        "https://console-app.example.com/logout"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Pairwise subject identifiers.
 // ---------------------------------------------------------------------------------------

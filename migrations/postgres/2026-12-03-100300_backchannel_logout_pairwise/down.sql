@@ -1,3 +1,4 @@
+DROP INDEX browser_sessions_open;
 DROP TABLE logout_deliveries;
 DROP TABLE session_clients;
 ALTER TABLE clients DROP COLUMN sector_identifier_uri;

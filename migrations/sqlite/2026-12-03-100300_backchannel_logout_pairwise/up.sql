@@ -29,3 +29,5 @@ CREATE TABLE logout_deliveries (
     lease_until BIGINT
 );
 CREATE INDEX logout_deliveries_due ON logout_deliveries (next_attempt_at);
+-- The sweep of lapsed sessions reads only the sessions not yet marked ended.
+CREATE INDEX browser_sessions_open ON browser_sessions (last_seen_at) WHERE ended_at IS NULL;

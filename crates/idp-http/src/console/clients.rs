@@ -138,6 +138,12 @@ struct ClientForm {
     refresh_days: String,
     #[serde(default)]
     skip_consent: Option<String>,
+    #[serde(default)]
+    backchannel_logout_uri: String,
+    #[serde(default)]
+    subject_type: String,
+    #[serde(default)]
+    sector_identifier_uri: String,
 }
 
 impl ClientForm {
@@ -173,8 +179,16 @@ impl ClientForm {
             id_minutes: lifetime_text(c.id_token_ttl_secs, LifetimeUnit::Minutes),
             refresh_days: lifetime_text(c.refresh_token_ttl_secs, LifetimeUnit::Days),
             skip_consent: c.first_party.then(|| "1".to_owned()),
+            backchannel_logout_uri: c.backchannel_logout_uri.clone().unwrap_or_default(),
+            subject_type: c.subject_type.as_str().to_owned(),
+            sector_identifier_uri: c.sector_identifier_uri.clone().unwrap_or_default(),
             ..Default::default()
         }
+    }
+
+    /// An optional text field: empty is none.
+    fn optional(text: &str) -> Option<String> {
+        Some(text.trim().to_owned()).filter(|t| !t.is_empty())
     }
 
     fn uris(text: &str) -> Vec<String> {
@@ -312,6 +326,9 @@ async fn create(
                     access_token_ttl_secs: access,
                     id_token_ttl_secs: id,
                     refresh_token_ttl_secs: refresh,
+                    backchannel_logout_uri: ClientForm::optional(&form.backchannel_logout_uri),
+                    subject_type: ClientForm::optional(&form.subject_type),
+                    sector_identifier_uri: ClientForm::optional(&form.sector_identifier_uri),
                     ..Default::default()
                 },
             )
@@ -476,6 +493,11 @@ async fn change(
                     refresh_token_ttl_secs: Some(refresh),
                     first_party: Some(form.skip_consent.is_some()),
                     extra_scopes: None,
+                    backchannel_logout_uri: Some(ClientForm::optional(
+                        &form.backchannel_logout_uri,
+                    )),
+                    subject_type: ClientForm::optional(&form.subject_type),
+                    sector_identifier_uri: Some(ClientForm::optional(&form.sector_identifier_uri)),
                     ..Default::default()
                 },
             )
