@@ -113,6 +113,12 @@ pub enum AdminError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ephemeral(#[from] EphemeralError),
+    #[error(transparent)]
+    LogoutUri(#[from] crate::oidc::backchannel::LogoutUriError),
+    #[error(transparent)]
+    Sector(#[from] crate::oidc::subject::SectorError),
+    #[error("the sector_identifier_uri could not be read: {0}")]
+    SectorFetch(String),
 }
 
 /// An error text as a sentence: capitalized, with a full stop.
@@ -1065,6 +1071,15 @@ pub struct NewClient {
     pub require_signed_request_object: bool,
     /// RFC 9449 §5.2: every token request must carry a DPoP proof.
     pub dpop_bound_access_tokens: bool,
+    /// Back-Channel Logout 1.0: where logout tokens are POSTed.
+    pub backchannel_logout_uri: Option<String>,
+    /// The client needs `sid` in logout tokens (always sent).
+    pub backchannel_logout_session_required: bool,
+    /// `public` or `pairwise` (OIDC Core §8); public when unset.
+    pub subject_type: Option<String>,
+    /// OIDC Core §8.1: a document (JSON array) listing the client's redirect URIs, read
+    /// at registration; its host is the pairwise sector.
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// Registers a client, for the command line. A confidential client's secret is
@@ -1095,6 +1110,10 @@ pub(crate) struct CheckedClient {
     pub require_pushed_authorization_requests: bool,
     pub require_signed_request_object: bool,
     pub dpop_bound_access_tokens: bool,
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
+    pub subject_type: crate::client::SubjectType,
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl CheckedClient {
@@ -1116,6 +1135,10 @@ impl CheckedClient {
         client.require_pushed_authorization_requests = self.require_pushed_authorization_requests;
         client.require_signed_request_object = self.require_signed_request_object;
         client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
+        client.backchannel_logout_uri = self.backchannel_logout_uri;
+        client.backchannel_logout_session_required = self.backchannel_logout_session_required;
+        client.subject_type = self.subject_type;
+        client.sector_identifier_uri = self.sector_identifier_uri;
     }
 }
 
@@ -1194,7 +1217,45 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
             "token lifetimes must be at least one second",
         ));
     }
+    let backchannel_logout_uri = new
+        .backchannel_logout_uri
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| crate::oidc::backchannel::check_logout_uri(u).map(|()| u.to_owned()))
+        .transpose()?;
+    let subject_type = new
+        .subject_type
+        .as_deref()
+        .map(str::parse::<crate::client::SubjectType>)
+        .transpose()?
+        .unwrap_or(crate::client::SubjectType::Public);
+    let sector_identifier_uri = new
+        .sector_identifier_uri
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| crate::oidc::subject::check_sector_uri(u).map(|()| u.to_owned()))
+        .transpose()?;
+    if subject_type == crate::client::SubjectType::Pairwise && sector_identifier_uri.is_none() {
+        // OIDC Core §8.1: without a sector document, the redirect URIs' one host is the sector.
+        let hosts: std::collections::BTreeSet<Option<String>> = redirect_uris
+            .iter()
+            .map(|u| {
+                url::Url::parse(u.as_str())
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            })
+            .collect();
+        if hosts.len() > 1 {
+            return Err(crate::oidc::subject::SectorError::ManyHosts.into());
+        }
+    }
     Ok(CheckedClient {
+        backchannel_logout_uri,
+        backchannel_logout_session_required: new.backchannel_logout_session_required,
+        subject_type,
+        sector_identifier_uri,
         name: name.to_owned(),
         auth_method: if new.public {
             ClientAuthMethod::None
@@ -1225,7 +1286,9 @@ pub(crate) fn client_summary(client: &Client) -> serde_json::Value {
     serde_json::json!({"client_id": client.id, "name": client.name,
         "redirect_uris": client.redirect_uris, "public": client.is_public(),
         "first_party": client.first_party, "grant_types": client.grant_types,
-        "dpop_bound_access_tokens": client.dpop_bound_access_tokens})
+        "dpop_bound_access_tokens": client.dpop_bound_access_tokens,
+        "backchannel_logout_uri": client.backchannel_logout_uri,
+        "subject_type": client.subject_type, "sector_identifier_uri": client.sector_identifier_uri})
 }
 
 /// Removes a client, with its grants, refresh tokens and consents (the database cascades),

@@ -162,6 +162,14 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// OIDC Core §8: the kinds of subject identifier a client may receive.
+    SubjectType, "subject type" {
+        Public => "public",
+        Pairwise => "pairwise",
+    }
+);
+
 /// A relying application registered with `idp`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Client {
@@ -195,6 +203,17 @@ pub struct Client {
     /// RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP
     /// proof, so every access token is bound to a key.
     pub dpop_bound_access_tokens: bool,
+    /// Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed (https, or http on
+    /// loopback; no fragment). `None`: the client is not told of logouts.
+    pub backchannel_logout_uri: Option<String>,
+    /// Back-Channel Logout 1.0 §2.2: the client needs `sid` in logout tokens. `idp`
+    /// always sends it; kept so the registration reads back as written.
+    pub backchannel_logout_session_required: bool,
+    /// OIDC Core §8: whether the client sees the member's id or a pairwise `sub`.
+    pub subject_type: SubjectType,
+    /// OIDC Core §8.1: a document listing the client's redirect URIs; its host is the
+    /// sector pairwise subjects are computed for.
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl Client {
@@ -236,6 +255,10 @@ mod tests {
             access_token_ttl_secs: None,
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: crate::client::SubjectType::Public,
+            sector_identifier_uri: None,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),

@@ -77,6 +77,12 @@ pub async fn create_client(
 ) -> Result<(Client, Option<ClientSecret>), AdminError> {
     let checked = check_client(&new)?;
     let org = resolve_org(stores, &new.org).await?;
+    check_sector_document(
+        stores,
+        checked.sector_identifier_uri.as_deref(),
+        &checked.redirect_uris,
+    )
+    .await?;
     authz::require(
         stores,
         by,
@@ -105,6 +111,10 @@ pub async fn create_client(
         access_token_ttl_secs: None,
         id_token_ttl_secs: None,
         refresh_token_ttl_secs: None,
+        backchannel_logout_uri: None,
+        backchannel_logout_session_required: false,
+        subject_type: crate::client::SubjectType::Public,
+        sector_identifier_uri: None,
         jwks: None,
         dpop_bound_access_tokens: false,
         created_at: now,
@@ -152,6 +162,32 @@ pub struct ClientUpdate {
     pub require_signed_request_object: Option<bool>,
     /// RFC 9449 §5.2: every token request must carry a DPoP proof.
     pub dpop_bound_access_tokens: Option<bool>,
+    /// `Some(None)` stops logout tokens.
+    pub backchannel_logout_uri: Option<Option<String>>,
+    pub backchannel_logout_session_required: Option<bool>,
+    pub subject_type: Option<String>,
+    /// `Some(None)` goes back to the redirect URIs' host as the sector.
+    pub sector_identifier_uri: Option<Option<String>>,
+}
+
+/// OIDC Core §8.1: the document at a `sector_identifier_uri`, read now, must list every
+/// redirect URI of the registration.
+async fn check_sector_document(
+    stores: &Stores,
+    uri: Option<&str>,
+    redirect_uris: &[crate::client::RedirectUri],
+) -> Result<(), AdminError> {
+    let Some(uri) = uri else {
+        return Ok(());
+    };
+    let document = stores
+        .fetcher
+        .fetch(uri)
+        .await
+        .map_err(AdminError::SectorFetch)?;
+    let uris: Vec<String> = redirect_uris.iter().map(ToString::to_string).collect();
+    crate::oidc::subject::check_sector_document(&document, &uris)?;
+    Ok(())
 }
 
 /// The registration `client` would be described with at creation, with `change` applied.
@@ -201,6 +237,20 @@ fn merged(client: &Client, change: ClientUpdate) -> NewClient {
         dpop_bound_access_tokens: change
             .dpop_bound_access_tokens
             .unwrap_or(client.dpop_bound_access_tokens),
+        backchannel_logout_uri: change
+            .backchannel_logout_uri
+            .unwrap_or_else(|| client.backchannel_logout_uri.clone()),
+        backchannel_logout_session_required: change
+            .backchannel_logout_session_required
+            .unwrap_or(client.backchannel_logout_session_required),
+        subject_type: Some(
+            change
+                .subject_type
+                .unwrap_or_else(|| client.subject_type.as_str().to_owned()),
+        ),
+        sector_identifier_uri: change
+            .sector_identifier_uri
+            .unwrap_or_else(|| client.sector_identifier_uri.clone()),
     }
 }
 
@@ -246,6 +296,17 @@ pub async fn update_client(
     let mut next = updated_client(&client, change)?;
     if next == client {
         return Ok(client);
+    }
+    // The sector document is read again whenever what it vouches for may have changed.
+    if next.sector_identifier_uri != client.sector_identifier_uri
+        || next.redirect_uris != client.redirect_uris
+    {
+        check_sector_document(
+            stores,
+            next.sector_identifier_uri.as_deref(),
+            &next.redirect_uris,
+        )
+        .await?;
     }
     next.updated_at = stores.clock.now();
     let mut event = actor_event(
@@ -391,6 +452,10 @@ mod tests {
             access_token_ttl_secs: Some(300),
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: crate::client::SubjectType::Public,
+            sector_identifier_uri: None,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),
@@ -531,5 +596,89 @@ mod tests {
         )
         .unwrap();
         assert!(signing.require_signed_request_object);
+    }
+
+    #[test]
+    fn logout_uris_and_subject_types_are_checked_and_kept() {
+        let c = confidential();
+        for (change, why) in [
+            (
+                ClientUpdate {
+                    backchannel_logout_uri: Some(Some("http://app.example/logout".into())),
+                    ..ClientUpdate::default()
+                },
+                "plain http logout URI",
+            ),
+            (
+                ClientUpdate {
+                    backchannel_logout_uri: Some(Some("https://app.example/logout#x".into())),
+                    ..ClientUpdate::default()
+                },
+                "a fragment",
+            ),
+            (
+                ClientUpdate {
+                    subject_type: Some("random".into()),
+                    ..ClientUpdate::default()
+                },
+                "unknown subject type",
+            ),
+            (
+                ClientUpdate {
+                    subject_type: Some("pairwise".into()),
+                    redirect_uris: Some(vec![
+                        "https://a.example/cb".into(),
+                        "https://b.example/cb".into(),
+                    ]),
+                    ..ClientUpdate::default()
+                },
+                "pairwise over two hosts without a sector document",
+            ),
+            (
+                ClientUpdate {
+                    sector_identifier_uri: Some(Some("http://sector.example/s.json".into())),
+                    ..ClientUpdate::default()
+                },
+                "a sector document over plain http",
+            ),
+        ] {
+            assert!(updated_client(&c, change).is_err(), "{why}");
+        }
+        let set = updated_client(
+            &c,
+            ClientUpdate {
+                backchannel_logout_uri: Some(Some("https://app.example/logout".into())),
+                backchannel_logout_session_required: Some(true),
+                subject_type: Some("pairwise".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            set.backchannel_logout_uri.as_deref(),
+            Some("https://app.example/logout")
+        );
+        assert!(set.backchannel_logout_session_required);
+        assert_eq!(set.subject_type, crate::client::SubjectType::Pairwise);
+        // An unrelated change keeps them; an explicit null removes the URI.
+        let renamed = updated_client(
+            &set,
+            ClientUpdate {
+                name: Some("Renamed".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(renamed.backchannel_logout_uri, set.backchannel_logout_uri);
+        assert_eq!(renamed.subject_type, set.subject_type);
+        let off = updated_client(
+            &set,
+            ClientUpdate {
+                backchannel_logout_uri: Some(None),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(off.backchannel_logout_uri, None);
     }
 }

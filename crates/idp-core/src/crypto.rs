@@ -58,6 +58,16 @@ impl MasterKey {
         Ok(Self(key))
     }
 
+    /// A key for one `purpose`, derived from this one (HMAC-SHA-256 of the purpose), so
+    /// that what is keyed with it reveals nothing of the master key or of other purposes.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
+        let tag = ring::hmac::sign(&key, purpose.as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(tag.as_ref());
+        out
+    }
+
     /// The form written to a key file.
     pub fn to_hex(&self) -> String {
         data_encoding::HEXLOWER.encode(&self.0)
@@ -81,17 +91,6 @@ impl MasterKey {
         out.push(SEALED_VERSION);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ciphertext);
-        out
-    }
-
-    /// A key for `purpose` derived from the master key (HMAC-SHA-256 of the purpose), so
-    /// every node of a deployment derives the same one and no purpose's key reveals
-    /// another's or the master key.
-    pub fn derive(&self, purpose: &str) -> [u8; 32] {
-        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
-        let tag = ring::hmac::sign(&key, purpose.as_bytes());
-        let mut out = [0u8; 32];
-        out.copy_from_slice(tag.as_ref());
         out
     }
 

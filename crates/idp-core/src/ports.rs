@@ -337,6 +337,48 @@ pub trait SessionRepo: Send + Sync {
         keep: Option<&SessionId>,
         now: Timestamp,
     ) -> Result<u64, StoreError>;
+    /// Records that `session` signed into `client` (a code was issued), once.
+    async fn record_client(
+        &self,
+        session: &SessionId,
+        client: &ClientId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Ends up to `limit` sessions not yet marked ended that are past their absolute
+    /// lifetime or idle longer than their idle timeout (`default_idle` when they carry
+    /// none); returns how many ended.
+    async fn end_lapsed(
+        &self,
+        now: Timestamp,
+        default_idle: Duration,
+        limit: u32,
+    ) -> Result<u64, StoreError>;
+}
+
+/// Back-channel logout deliveries. Every way a session ends (the `SessionRepo` ends,
+/// [`Change::DeleteUser`]) queues, in its own transaction, one delivery for each client
+/// the session signed into that has a `backchannel_logout_uri`.
+#[async_trait]
+pub trait LogoutDeliveryRepo: Send + Sync {
+    /// Takes for `owner` until `lease_until` up to `limit` deliveries due at `now` whose
+    /// lease (if any) has run out. Of nodes claiming together, each delivery goes to one.
+    async fn claim_due(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<crate::oidc::backchannel::LogoutDelivery>, StoreError>;
+    /// Removes a delivery `owner` holds: sent, given up or dropped; false when not theirs.
+    async fn finish(&self, id: &str, owner: &str) -> Result<bool, StoreError>;
+    /// Schedules another attempt of a delivery `owner` holds, releasing the lease.
+    async fn retry_at(
+        &self,
+        id: &str,
+        owner: &str,
+        attempts: u32,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
 }
 
 #[async_trait]
@@ -712,4 +754,15 @@ pub struct Stores {
     pub passwords: Arc<dyn Passwords>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
+    pub logout_deliveries: Arc<dyn LogoutDeliveryRepo>,
+    /// Documents a registration refers to (a `sector_identifier_uri`).
+    pub fetcher: Arc<dyn Fetcher>,
+}
+
+/// Reads a small document a registration points at, with a short timeout and a size
+/// cap, following no redirects.
+#[async_trait]
+pub trait Fetcher: Send + Sync {
+    /// The body of a 200 answer to a GET of `url`; the error says why in words.
+    async fn fetch(&self, url: &str) -> Result<Vec<u8>, String>;
 }

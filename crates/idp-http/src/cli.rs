@@ -343,6 +343,23 @@ struct AdminPermissions {
     permissions: Vec<String>,
 }
 
+/// Back-channel logout and subject identifiers of a client.
+#[derive(clap::Args)]
+struct LogoutAndSubjectArgs {
+    /// Back-Channel Logout: where logout tokens are POSTed (https, or http on loopback).
+    #[arg(long)]
+    backchannel_logout_uri: Option<String>,
+    /// The client needs `sid` in logout tokens (idp always sends it).
+    #[arg(long)]
+    backchannel_logout_session_required: bool,
+    /// `public` (the member id) or `pairwise` (a `sub` per sector).
+    #[arg(long)]
+    subject_type: Option<String>,
+    /// A JSON array of the client's redirect URIs, read now; its host is the sector.
+    #[arg(long)]
+    sector_identifier_uri: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum ClientCommand {
     /// Register a relying application. A confidential client's secret is printed once.
@@ -398,6 +415,8 @@ enum ClientCommand {
         #[arg(long)]
         dpop_bound_access_tokens: bool,
         #[command(flatten)]
+        logout: LogoutAndSubjectArgs,
+        #[command(flatten)]
         out: Output,
     },
     /// Change a relying application; what is not given stays as it is. Running servers
@@ -415,6 +434,11 @@ enum ClientCommand {
         /// Require (true) or stop requiring (false) a DPoP proof with every token request.
         #[arg(long)]
         dpop_bound_access_tokens: Option<bool>,
+        #[command(flatten)]
+        logout: LogoutAndSubjectArgs,
+        /// Stop sending logout tokens to this client.
+        #[arg(long, conflicts_with = "backchannel_logout_uri")]
+        no_backchannel_logout: bool,
         #[command(flatten)]
         out: Output,
     },
@@ -531,6 +555,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         .dpop
         .enabled
         .then(|| idp_core::oidc::dpop::Dpop::new(settings.dpop.rules(), &wired.master_key));
+    let subjects = idp_core::oidc::subject::Subjects::new(&wired.master_key);
     let state = AppState {
         stores: wired.stores,
         db: wired.db,
@@ -548,6 +573,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         upstreams: Arc::new(crate::upstream::Upstreams::new(&settings.federation)?),
         dpop,
         settings: Arc::new(settings),
+        subjects,
     };
     server::run(listener, state, server::shutdown_signal()).await?;
     tracing::info!("idp stopped");
@@ -573,7 +599,9 @@ fn client_json(c: &Client) -> serde_json::Value {
            "access_token_ttl_secs": c.access_token_ttl_secs, "id_token_ttl_secs": c.id_token_ttl_secs, "refresh_token_ttl_secs": c.refresh_token_ttl_secs, "created_at": c.created_at.to_rfc3339(),
            "require_pushed_authorization_requests": c.require_pushed_authorization_requests,
            "require_signed_request_object": c.require_signed_request_object,
-           "dpop_bound_access_tokens": c.dpop_bound_access_tokens})
+           "dpop_bound_access_tokens": c.dpop_bound_access_tokens,
+           "backchannel_logout_uri": c.backchannel_logout_uri, "backchannel_logout_session_required": c.backchannel_logout_session_required,
+           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri})
 }
 
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
@@ -1194,6 +1222,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             require_par,
             require_signed_request_object,
             dpop_bound_access_tokens,
+            logout,
             out,
         } => {
             let jwks = match jwks_file {
@@ -1221,6 +1250,10 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 require_pushed_authorization_requests: require_par,
                 require_signed_request_object,
                 dpop_bound_access_tokens,
+                backchannel_logout_uri: logout.backchannel_logout_uri,
+                backchannel_logout_session_required: logout.backchannel_logout_session_required,
+                subject_type: logout.subject_type,
+                sector_identifier_uri: logout.sector_identifier_uri,
             };
             let (client, secret) = admin::create_client(&wired.stores, new).await?;
             if out.json {
@@ -1245,12 +1278,24 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             require_par,
             require_signed_request_object,
             dpop_bound_access_tokens,
+            logout,
+            no_backchannel_logout,
             out,
         } => {
             let change = idp_core::client_admin::ClientUpdate {
                 require_pushed_authorization_requests: require_par,
                 require_signed_request_object,
                 dpop_bound_access_tokens,
+                backchannel_logout_uri: if no_backchannel_logout {
+                    Some(None)
+                } else {
+                    logout.backchannel_logout_uri.map(Some)
+                },
+                backchannel_logout_session_required: logout
+                    .backchannel_logout_session_required
+                    .then_some(true),
+                subject_type: logout.subject_type,
+                sector_identifier_uri: logout.sector_identifier_uri.map(Some),
                 ..Default::default()
             };
             let client = idp_core::client_admin::update_client(

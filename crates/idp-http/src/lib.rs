@@ -1,12 +1,14 @@
 //! The `idp` server: HTTP endpoints and pages over `idp-core`'s use cases, start-up
 //! wiring, configuration and the command line.
 
+pub mod backchannel;
 pub mod caches;
 pub mod cli;
 pub mod console;
 pub mod cors;
 pub mod dpop;
 pub mod error;
+pub mod fetch;
 pub mod members_files;
 pub mod oauth;
 pub mod pages;

@@ -347,6 +347,7 @@ pub fn issuer<'a>(state: &'a AppState, keys: &'a idp_core::keyring::LoadedKeys) 
         keys,
         issuer: state.settings.issuer(),
         lifetimes: lifetimes(state),
+        subjects: &state.subjects,
     }
 }
 

@@ -125,6 +125,8 @@ pub async fn run(
             }
         })
     };
+    // Logout tokens queued when sessions ended, sent off the request path.
+    let logouts = crate::backchannel::spawn(data.clone());
     let handle = server.handle();
     tokio::spawn(async move {
         shutdown.await;
@@ -134,6 +136,7 @@ pub async fn run(
     let result = server.await;
     key_reload.abort();
     imports.abort();
+    logouts.abort();
     if let Some(r) = retention {
         r.abort();
     }

@@ -69,6 +69,7 @@ pub struct Settings {
     pub throttle: ThrottleSettings,
     pub par: ParSettings,
     pub dpop: DpopSettings,
+    pub backchannel: BackchannelSettings,
 }
 
 /// Pushed authorization requests (RFC 9126).
@@ -123,6 +124,52 @@ impl DpopSettings {
             iat_window: std::time::Duration::from_secs(self.iat_window_secs),
             require_nonce: self.require_nonce,
             nonce_step: std::time::Duration::from_secs(self.nonce_step_secs),
+        }
+    }
+}
+
+/// Back-Channel Logout 1.0: logout tokens sent in the background, by whichever node
+/// takes each delivery, with bounded retries.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackchannelSettings {
+    /// Milliseconds a client has to answer one POST; at least 1.
+    pub timeout_ms: u64,
+    /// Attempts per logout token, the first included; at least 1.
+    pub attempts: u32,
+    /// Seconds to wait after the first failure, doubled after each further one.
+    pub backoff_secs: u64,
+    /// The longest wait between two attempts, in seconds.
+    pub max_backoff_secs: u64,
+    /// Milliseconds between each node's looks for deliveries due; at least 1.
+    pub poll_ms: u64,
+    /// Seconds between each node's looks for sessions that ran out (idle or absolute
+    /// lifetime) without the browser coming back, so their clients are told; 0 turns it
+    /// off.
+    pub sweep_secs: u64,
+}
+
+impl Default for BackchannelSettings {
+    fn default() -> Self {
+        Self {
+            timeout_ms: 5000,
+            attempts: 5,
+            backoff_secs: 5,
+            max_backoff_secs: 300,
+            poll_ms: 1000,
+            sweep_secs: 60,
+        }
+    }
+}
+
+impl BackchannelSettings {
+    pub fn retry_policy(&self) -> idp_core::oidc::backchannel::RetryPolicy {
+        idp_core::oidc::backchannel::RetryPolicy {
+            attempts: self.attempts.max(1),
+            backoff: std::time::Duration::from_secs(self.backoff_secs),
+            max_backoff: std::time::Duration::from_secs(
+                self.max_backoff_secs.max(self.backoff_secs),
+            ),
         }
     }
 }
@@ -736,6 +783,9 @@ impl Settings {
                 self.session.absolute_lifetime_secs,
             ),
             ("keys.reload_secs", self.keys.reload_secs),
+            ("backchannel.timeout_ms", self.backchannel.timeout_ms),
+            ("backchannel.attempts", u64::from(self.backchannel.attempts)),
+            ("backchannel.poll_ms", self.backchannel.poll_ms),
         ] {
             if value == 0 {
                 return Err(ConfigError::new(key, "must be at least 1"));

@@ -31,6 +31,8 @@ pub struct AppState {
     pub in_flight: Arc<idp_core::throttle::InFlight>,
     /// DPoP proof checks and nonces (RFC 9449), when `dpop.enabled`.
     pub dpop: Option<idp_core::oidc::dpop::Dpop>,
+    /// Makes each client's `sub`, pairwise where registered so.
+    pub subjects: idp_core::oidc::subject::Subjects,
 }
 
 /// A JSON document answered from the same bytes every time, with its ETag.
@@ -71,6 +73,8 @@ pub struct Metrics {
     pub hashing_in_flight_refused: AtomicU64,
     /// Password checks the hashing pool refused (queue full or waited too long).
     pub hashing_refused: Arc<AtomicU64>,
+    /// Back-channel logout attempts, per outcome (in `Outcome::ALL` order).
+    pub backchannel: [AtomicU64; 4],
 }
 
 /// The actions `Metrics::throttled` counts, in order.
@@ -93,6 +97,19 @@ impl Metrics {
     pub fn throttled(&self, action: Action) {
         if let Some(i) = THROTTLED_ACTIONS.iter().position(|a| *a == action)
             && let Some(counter) = self.throttled.get(i)
+        {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one back-channel logout attempt's outcome.
+    pub fn backchannel(&self, outcome: idp_core::oidc::backchannel::Outcome) {
+        if let Some(i) = idp_core::oidc::backchannel::Outcome::ALL
+            .iter()
+            .position(|o| *o == outcome)
+            && let Some(counter) = self.backchannel.get(i)
         {
             counter.fetch_add(1, Ordering::Relaxed);
         }

@@ -26,6 +26,8 @@ pub enum StartupError {
     Mail(String),
     #[error("master key: {0}")]
     MasterKey(String),
+    #[error("HTTP client: {0}")]
+    HttpClient(String),
 }
 
 /// Where the master key comes from, decided without touching anything.
@@ -227,12 +229,17 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         sessions: shared.clone(),
         policies: shared.clone(),
         audit: shared.clone(),
-        members_io: shared,
+        members_io: shared.clone(),
         ephemeral,
         mailer: Arc::new(mailer),
         passwords: Arc::new(passwords),
         clock: Arc::new(SystemClock),
         random,
+        logout_deliveries: shared,
+        fetcher: Arc::new(
+            crate::fetch::HttpFetcher::new(Duration::from_secs(5))
+                .map_err(|e| StartupError::HttpClient(e.to_string()))?,
+        ),
     };
     Ok(Wired {
         stores,

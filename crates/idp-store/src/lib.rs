@@ -1,6 +1,7 @@
 //! Implementations of `idp-core`'s ports: PostgreSQL and SQLite through diesel, ephemeral
 //! state in memory or Redis, mail through lettre, password hashing on a bounded pool.
 
+mod backchannel;
 pub mod db;
 pub mod ephemeral;
 pub mod mail;

@@ -780,14 +780,16 @@ fn delete_user_on(
         };
         record_revocation_on(c, &revocation)?;
     }
-    diesel::update(
-        browser_sessions::table
-            .filter(browser_sessions::user_id.eq(user.as_str()))
-            .filter(browser_sessions::ended_at.is_null()),
-    )
-    .set(browser_sessions::ended_at.eq(now.as_micros()))
-    .execute(c)
-    .map_err(db_err)?;
+    // Each session that ends queues its logout deliveries before the rows go.
+    let live: Vec<String> = browser_sessions::table
+        .filter(browser_sessions::user_id.eq(user.as_str()))
+        .filter(browser_sessions::ended_at.is_null())
+        .select(browser_sessions::id)
+        .load(c)
+        .map_err(db_err)?;
+    for id in live {
+        crate::backchannel::end_session_on(c, &id, now)?;
+    }
     // The rest goes with the row (ON DELETE CASCADE).
     diesel::delete(users::table.find(user.as_str()))
         .execute(c)
@@ -818,6 +820,15 @@ fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
                 .eq(r.require_pushed_authorization_requests),
             clients::require_signed_request_object.eq(r.require_signed_request_object),
             clients::dpop_bound_access_tokens.eq(r.dpop_bound_access_tokens),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    diesel::update(clients::table.find(&r.id))
+        .set((
+            clients::backchannel_logout_uri.eq(&r.backchannel_logout_uri),
+            clients::backchannel_logout_session_required.eq(r.backchannel_logout_session_required),
+            clients::subject_type.eq(&r.subject_type),
+            clients::sector_identifier_uri.eq(&r.sector_identifier_uri),
         ))
         .execute(c)
         .map(|n| n as u64)
@@ -2313,15 +2324,7 @@ impl SessionRepo for Database {
     async fn end(&self, id: &SessionId, now: Timestamp) -> QueryResult<bool> {
         let id = id.to_string();
         self.run(move |c| {
-            diesel::update(
-                browser_sessions::table
-                    .find(id)
-                    .filter(browser_sessions::ended_at.is_null()),
-            )
-            .set(browser_sessions::ended_at.eq(now.as_micros()))
-            .execute(c)
-            .map(|n| n == 1)
-            .map_err(db_err)
+            transaction_with_retry(c, |c| crate::backchannel::end_session_on(c, &id, now))
         })
         .await
     }
@@ -2360,19 +2363,54 @@ impl SessionRepo for Database {
         let user = user.to_string();
         let keep = keep.map(ToString::to_string).unwrap_or_default();
         self.run(move |c| {
-            diesel::update(
-                browser_sessions::table.filter(
-                    browser_sessions::user_id
-                        .eq(user)
-                        .and(browser_sessions::ended_at.is_null())
-                        .and(browser_sessions::expires_at.gt(now.as_micros()))
-                        .and(browser_sessions::id.ne(keep)),
-                ),
-            )
-            .set(browser_sessions::ended_at.eq(now.as_micros()))
-            .execute(c)
-            .map(|n| n as u64)
-            .map_err(db_err)
+            transaction_with_retry(c, |c| {
+                let live: Vec<String> = browser_sessions::table
+                    .filter(
+                        browser_sessions::user_id
+                            .eq(&user)
+                            .and(browser_sessions::ended_at.is_null())
+                            .and(browser_sessions::expires_at.gt(now.as_micros()))
+                            .and(browser_sessions::id.ne(&keep)),
+                    )
+                    .select(browser_sessions::id)
+                    .load(c)
+                    .map_err(db_err)?;
+                let mut ended = 0;
+                for id in live {
+                    ended += u64::from(crate::backchannel::end_session_on(c, &id, now)?);
+                }
+                Ok(ended)
+            })
+        })
+        .await
+    }
+
+    async fn record_client(
+        &self,
+        session: &SessionId,
+        client: &ClientId,
+        now: Timestamp,
+    ) -> QueryResult<()> {
+        let (session, client) = (session.to_string(), client.to_string());
+        self.run(move |c| crate::backchannel::record_client_on(c, &session, &client, now))
+            .await
+    }
+
+    async fn end_lapsed(
+        &self,
+        now: Timestamp,
+        default_idle: std::time::Duration,
+        limit: u32,
+    ) -> QueryResult<u64> {
+        self.run(move |c| {
+            transaction_with_retry(c, |c| {
+                let lapsed = crate::backchannel::lapsed_on(c, now, default_idle, limit)?;
+                let mut ended = 0;
+                for id in lapsed {
+                    ended += u64::from(crate::backchannel::end_session_on(c, &id, now)?);
+                }
+                Ok(ended)
+            })
         })
         .await
     }

@@ -306,6 +306,10 @@ pub(crate) struct ClientRow {
     pub require_pushed_authorization_requests: bool,
     pub require_signed_request_object: bool,
     pub dpop_bound_access_tokens: bool,
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
+    pub subject_type: String,
+    pub sector_identifier_uri: Option<String>,
 }
 
 fn ttl_to_db(v: Option<u32>) -> Option<i32> {
@@ -340,6 +344,10 @@ impl From<&Client> for ClientRow {
             require_pushed_authorization_requests: c.require_pushed_authorization_requests,
             require_signed_request_object: c.require_signed_request_object,
             dpop_bound_access_tokens: c.dpop_bound_access_tokens,
+            backchannel_logout_uri: c.backchannel_logout_uri.clone(),
+            backchannel_logout_session_required: c.backchannel_logout_session_required,
+            subject_type: c.subject_type.as_str().to_owned(),
+            sector_identifier_uri: c.sector_identifier_uri.clone(),
         }
     }
 }
@@ -376,6 +384,10 @@ impl TryFrom<ClientRow> for Client {
             require_pushed_authorization_requests: r.require_pushed_authorization_requests,
             require_signed_request_object: r.require_signed_request_object,
             dpop_bound_access_tokens: r.dpop_bound_access_tokens,
+            backchannel_logout_uri: r.backchannel_logout_uri,
+            backchannel_logout_session_required: r.backchannel_logout_session_required,
+            subject_type: parse("clients.subject_type", &r.subject_type)?,
+            sector_identifier_uri: r.sector_identifier_uri,
         })
     }
 }

@@ -120,6 +120,10 @@ diesel::table! {
         require_pushed_authorization_requests -> Bool,
         require_signed_request_object -> Bool,
         dpop_bound_access_tokens -> Bool,
+        backchannel_logout_uri -> Nullable<Text>,
+        backchannel_logout_session_required -> Bool,
+        subject_type -> Text,
+        sector_identifier_uri -> Nullable<Text>,
     }
 }
 
@@ -292,6 +296,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    session_clients (session_id, client_id) {
+        session_id -> Text,
+        client_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    logout_deliveries (id) {
+        id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        session_id -> Text,
+        created_at -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(session_clients -> clients (client_id));
+diesel::joinable!(session_clients -> browser_sessions (session_id));
+diesel::joinable!(logout_deliveries -> clients (client_id));
 diesel::joinable!(member_imports -> organizations (org_id));
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(consents -> clients (client_id));
@@ -322,4 +351,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ip_list_entries,
     admin_assignments,
     audit_events,
+    session_clients,
+    logout_deliveries,
 );

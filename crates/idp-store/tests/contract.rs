@@ -74,6 +74,7 @@ contract_tests! {
     clients_update_writes_the_registration => sqlite_clients_update_writes_the_registration, postgres_clients_update_writes_the_registration;
     member_imports_claimed_once_and_advanced_in_order => sqlite_member_imports_claimed_once_and_advanced_in_order, postgres_member_imports_claimed_once_and_advanced_in_order;
     members_read_in_bulk_for_import_and_export => sqlite_members_read_in_bulk_for_import_and_export, postgres_members_read_in_bulk_for_import_and_export;
+    logout_deliveries_queued_with_the_end_and_leased_once => sqlite_logout_deliveries_queued_with_the_end_and_leased_once, postgres_logout_deliveries_queued_with_the_end_and_leased_once;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -159,6 +160,10 @@ mod fixtures {
             access_token_ttl_secs: Some(300),
             id_token_ttl_secs: Some(600),
             refresh_token_ttl_secs: Some(2_592_000),
+            backchannel_logout_uri: Some("https://payroll.example.org/logout".into()),
+            backchannel_logout_session_required: true,
+            subject_type: idp_core::client::SubjectType::Pairwise,
+            sector_identifier_uri: Some("https://payroll.example.org/sector.json".into()),
             jwks: Some(r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#.into()),
             created_at: at(1),
             updated_at: at(2),
@@ -186,6 +191,10 @@ mod fixtures {
             access_token_ttl_secs: None,
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: idp_core::client::SubjectType::Public,
+            sector_identifier_uri: None,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: NOW,
@@ -3802,5 +3811,117 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(found, vec![assignment]);
+    }
+
+    // Back-channel logout: each way a session ends queues one delivery per client it
+    // signed into that takes logout tokens; a delivery is leased to one owner at a time.
+    pub async fn logout_deliveries_queued_with_the_end_and_leased_once(db: &Database) {
+        use idp_core::ports::{LogoutDeliveryRepo, SessionRepo};
+        use std::time::Duration;
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        // `full_client` registers a logout URI; `public_client` none.
+        let told = insert_client(db, &acme.id).await;
+        let silent = public_client(&acme.id);
+        ClientRepo::insert(db, &silent).await.unwrap();
+        let one = session(&ada.id, at(3600));
+        let two = session(&ada.id, at(3600));
+        let idle = session(&ada.id, at(3600));
+        for s in [&one, &two, &idle] {
+            SessionRepo::insert(db, s).await.unwrap();
+            SessionRepo::record_client(db, &s.id, &told.id, NOW)
+                .await
+                .unwrap();
+            SessionRepo::record_client(db, &s.id, &silent.id, NOW)
+                .await
+                .unwrap();
+        }
+        // Recorded once however many codes.
+        SessionRepo::record_client(db, &one.id, &told.id, at(1))
+            .await
+            .unwrap();
+        let due = |owner: &'static str, now| async move {
+            LogoutDeliveryRepo::claim_due(db, owner, now, now.plus(Duration::from_secs(30)), 10)
+                .await
+                .unwrap()
+        };
+        assert!(due("a", at(1)).await.is_empty(), "nothing before an end");
+
+        assert!(SessionRepo::end(db, &one.id, at(1)).await.unwrap());
+        assert!(
+            !SessionRepo::end(db, &one.id, at(2)).await.unwrap(),
+            "ends once"
+        );
+        let taken = due("a", at(2)).await;
+        assert_eq!(taken.len(), 1, "only the client with a logout URI, once");
+        let d = &taken[0];
+        assert_eq!(
+            (&d.client_id, &d.user_id, &d.session_id),
+            (&told.id, &ada.id, &one.id)
+        );
+        assert_eq!(d.attempts, 0);
+        assert!(due("b", at(3)).await.is_empty(), "leased to a");
+        assert!(
+            !LogoutDeliveryRepo::finish(db, &d.id, "b").await.unwrap(),
+            "not b's"
+        );
+        // A retry releases the lease and waits.
+        assert!(
+            LogoutDeliveryRepo::retry_at(db, &d.id, "a", 1, at(10))
+                .await
+                .unwrap()
+        );
+        assert!(due("b", at(5)).await.is_empty(), "not due yet");
+        let again = due("b", at(10)).await;
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].attempts, 1);
+        // A lease that ran out (its node stopped) is taken over.
+        let taken_over = due("c", at(41)).await;
+        assert_eq!(taken_over.len(), 1);
+        assert!(LogoutDeliveryRepo::finish(db, &d.id, "c").await.unwrap());
+        assert!(due("d", at(100)).await.is_empty(), "finished");
+
+        // Ending all but one, and the sweep of lapsed sessions, queue theirs too.
+        assert_eq!(
+            SessionRepo::end_all_for_user(db, &ada.id, Some(&idle.id), at(200))
+                .await
+                .unwrap(),
+            1
+        );
+        let ended = due("e", at(200)).await;
+        let sessions: Vec<_> = ended.iter().map(|d| d.session_id.clone()).collect();
+        assert_eq!(sessions, vec![two.id.clone()]);
+        assert!(
+            LogoutDeliveryRepo::finish(db, &ended[0].id, "e")
+                .await
+                .unwrap()
+        );
+        // `idle` was last seen 60 s before NOW with a 900 s idle timeout.
+        assert_eq!(
+            SessionRepo::end_lapsed(db, at(800), Duration::from_secs(3600), 100)
+                .await
+                .unwrap(),
+            0,
+            "not idle long enough yet"
+        );
+        assert_eq!(
+            SessionRepo::end_lapsed(db, at(841), Duration::from_secs(3600), 100)
+                .await
+                .unwrap(),
+            1
+        );
+        let swept: Vec<_> = due("f", at(842))
+            .await
+            .into_iter()
+            .map(|d| d.session_id)
+            .collect();
+        assert_eq!(swept, vec![idle.id.clone()]);
+        assert!(
+            !SessionRepo::find_by_id(db, &idle.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .is_live(at(842))
+        );
     }
 }

@@ -441,6 +441,9 @@ pub struct SessionView {
     pub auth_time: Timestamp,
     /// The level the session's sign-in reached (`Acr::achieved` of its `amr`).
     pub acr: Acr,
+    /// The `sub` this client receives for the member (pairwise where registered so):
+    /// what a requested `sub` and an `id_token_hint` are compared with.
+    pub subject: String,
 }
 
 /// What the decision knows beyond the request.
@@ -490,7 +493,7 @@ pub fn decide(req: &AuthorizeRequest, s: &Situation<'_>) -> Step {
     // issued. The signed-in person may sign in as the one asked for; someone who just
     // did and is still not that person ends the request.
     if let Some(wanted) = &req.claims.subject
-        && !wanted.iter().any(|sub| sub == session.user_id.as_str())
+        && !wanted.contains(&session.subject)
     {
         return if s.signed_in_now {
             Step::Fail(OAuthError::new(
@@ -518,9 +521,7 @@ pub fn decide(req: &AuthorizeRequest, s: &Situation<'_>) -> Step {
                 );
             }
         }
-        if s.hint_subject
-            .is_some_and(|sub| sub != session.user_id.as_str())
-        {
+        if s.hint_subject.is_some_and(|sub| sub != session.subject) {
             return interaction(
                 OAuthErrorCode::LoginRequired,
                 "a different user is signed in than id_token_hint names",
@@ -592,6 +593,10 @@ mod tests {
             access_token_ttl_secs: None,
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: crate::client::SubjectType::Public,
+            sector_identifier_uri: None,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: Timestamp::from_secs(0),
@@ -813,6 +818,7 @@ mod tests {
             user_id: UserId::from_string("u1"),
             auth_time: Timestamp::from_secs(900),
             acr: Acr::Password,
+            subject: "u1".into(),
         };
         let mut other = one.clone();
         other.prompt.none = true;
@@ -835,6 +841,21 @@ mod tests {
             decide(&both, &situation(Some(&session), true)),
             Step::Issue,
             "the signed-in person is among those asked for"
+        );
+        // A pairwise client names the member by the subject it received, never by id.
+        let pairwise = SessionView {
+            subject: "pw-u1".into(),
+            ..session.clone()
+        };
+        let by_id = read(r#"{"id_token":{"sub":{"value":"u1"}}}"#).unwrap();
+        assert_eq!(
+            decide(&by_id, &situation(Some(&pairwise), true)),
+            Step::SignIn
+        );
+        let by_pairwise = read(r#"{"id_token":{"sub":{"value":"pw-u1"}}}"#).unwrap();
+        assert_eq!(
+            decide(&by_pairwise, &situation(Some(&pairwise), true)),
+            Step::Issue
         );
     }
 
@@ -870,6 +891,7 @@ mod tests {
             user_id: UserId::from_string("u1"),
             auth_time: Timestamp::from_secs(900),
             acr: Acr::Password,
+            subject: "u1".into(),
         };
         for asked in [&essential_mfa, &by_values] {
             assert_eq!(
@@ -935,6 +957,7 @@ mod tests {
             user_id: UserId::from_string("u1"),
             auth_time: Timestamp::from_secs(900),
             acr: Acr::Password,
+            subject: "u1".into(),
         };
         let none = Prompt {
             none: true,

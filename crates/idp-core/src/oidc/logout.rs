@@ -2,7 +2,6 @@
 //! where the browser may go afterwards, and when to ask the person first.
 
 use crate::client::{Client, SigningAlg};
-use crate::ids::UserId;
 use crate::jose::{self, JwkSet};
 
 /// What an ID token this server signed says about whom and for whom.
@@ -69,16 +68,17 @@ pub fn check_post_logout_redirect(client: Option<&Client>, uri: &str) -> Result<
 }
 
 /// Whether to ask before ending the session: a signed-in person is asked unless a hint
-/// names them, or they already confirmed.
+/// names them, or they already confirmed. `session_subject` is the signed-in member as
+/// the hint's client knows them (pairwise where it is registered so).
 pub fn ask_to_confirm(
     hint: Option<&IdTokenHint>,
-    session_user: Option<&UserId>,
+    session_subject: Option<&str>,
     confirmed: bool,
 ) -> bool {
-    let Some(user) = session_user else {
+    let Some(subject) = session_subject else {
         return false;
     };
-    let hint_names_them = hint.is_some_and(|h| h.sub.as_deref() == Some(user.as_str()));
+    let hint_names_them = hint.is_some_and(|h| h.sub.as_deref() == Some(subject));
     !confirmed && !hint_names_them
 }
 
@@ -160,6 +160,10 @@ mod tests {
             access_token_ttl_secs: None,
             id_token_ttl_secs: None,
             refresh_token_ttl_secs: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: crate::client::SubjectType::Public,
+            sector_identifier_uri: None,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: Timestamp::from_secs(0),
@@ -183,11 +187,11 @@ mod tests {
 
     #[test]
     fn a_signed_in_person_is_asked_unless_the_hint_names_them() {
-        let ada = UserId::from_string("u1");
+        let ada = Some("u1");
         assert!(!ask_to_confirm(None, None, false), "nobody to sign out");
-        assert!(ask_to_confirm(None, Some(&ada), false));
-        assert!(!ask_to_confirm(None, Some(&ada), true));
-        assert!(!ask_to_confirm(Some(&hint("u1", "app")), Some(&ada), false));
-        assert!(ask_to_confirm(Some(&hint("u2", "app")), Some(&ada), false));
+        assert!(ask_to_confirm(None, ada, false));
+        assert!(!ask_to_confirm(None, ada, true));
+        assert!(!ask_to_confirm(Some(&hint("u1", "app")), ada, false));
+        assert!(ask_to_confirm(Some(&hint("u2", "app")), ada, false));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod acr;
 pub mod authorize;
+pub mod backchannel;
 pub mod claims;
 pub mod dpop;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod pkce;
 pub mod request_object;
 pub mod revocation;
 pub mod scope;
+pub mod subject;
 pub mod token;
 
 pub use error::{OAuthError, OAuthErrorCode};

@@ -244,6 +244,10 @@ mod tests {
             require_pushed_authorization_requests: false,
             require_signed_request_object: false,
             dpop_bound_access_tokens: false,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: crate::client::SubjectType::Public,
+            sector_identifier_uri: None,
         }
     }
 

@@ -71,6 +71,8 @@ pub struct Issuer<'a> {
     pub keys: &'a dyn SigningKeys,
     pub issuer: &'a str,
     pub lifetimes: Lifetimes,
+    /// Makes each client's `sub` (pairwise where registered so).
+    pub subjects: &'a super::subject::Subjects,
 }
 
 /// The token endpoint's successful answer (RFC 6749 §5.1, OIDC Core §3.1.3.3).
@@ -305,7 +307,7 @@ impl Issuer<'_> {
     fn access_token(
         &self,
         client: &Client,
-        subject: &str,
+        member: Option<&UserId>,
         scopes: &[String],
         grant: Option<&GrantId>,
         auth: Option<(&Timestamp, &[String])>,
@@ -315,6 +317,10 @@ impl Issuer<'_> {
         ttl: Duration,
         bound_to: Option<&Jkt>,
     ) -> Result<String, OAuthError> {
+        let subject = match member {
+            Some(m) => self.subjects.subject_for(client, m),
+            None => client.id.to_string(),
+        };
         let mut claims = json!({
             "iss": self.issuer,
             "sub": subject,
@@ -343,6 +349,16 @@ impl Issuer<'_> {
             if let Some(jkt) = bound_to {
                 obj.insert("cnf".into(), json!({"jkt": jkt}));
             }
+            // A pairwise `sub` cannot be turned back into the member: the member id
+            // travels sealed, readable only by us (OIDC Core §8.1 keeps it from the client).
+            if let Some(m) = member
+                && client.subject_type == crate::client::SubjectType::Pairwise
+            {
+                obj.insert(
+                    "mbr".into(),
+                    json!(self.subjects.seal_member(self.stores.random.as_ref(), m)),
+                );
+            }
         }
         Ok(self.sign(client.id_token_alg, ACCESS_TOKEN_TYP, &claims)?.0)
     }
@@ -364,6 +380,12 @@ impl Issuer<'_> {
         ttl: Duration,
     ) -> Result<String, OAuthError> {
         let mut claims = user_claims;
+        if let Some(member) = claims.get("sub").and_then(Value::as_str) {
+            let subject = self
+                .subjects
+                .subject_for(client, &UserId::from_string(member));
+            claims.insert("sub".into(), json!(subject));
+        }
         let alg = if self.keys.signer(client.id_token_alg).is_some() {
             client.id_token_alg
         } else {
@@ -515,7 +537,7 @@ impl Issuer<'_> {
         };
         let access = self.access_token(
             client,
-            user.id.as_str(),
+            Some(&user.id),
             &grant.scopes,
             Some(&grant_id),
             Some((&grant.auth_time, &grant.amr)),
@@ -656,7 +678,7 @@ impl Issuer<'_> {
         let auth_time = grant.auth_time.unwrap_or(grant.created_at);
         let access = self.access_token(
             client,
-            user.id.as_str(),
+            Some(&user.id),
             &scopes,
             Some(&grant.id),
             Some((&auth_time, &grant.amr)),
@@ -715,7 +737,7 @@ impl Issuer<'_> {
         let now = self.stores.clock.now();
         let access = self.access_token(
             client,
-            client.id.as_str(),
+            None,
             &scopes,
             None,
             None,
@@ -779,8 +801,7 @@ impl Issuer<'_> {
                     revoked: Revoked::AccessToken(claims.jti.clone()),
                     expires_at: Timestamp::from_secs(claims.exp),
                 };
-                let member = (claims.sub != claims.client_id.as_str())
-                    .then(|| UserId::from_string(claims.sub.clone()));
+                let member = claims.member(self.subjects);
                 let event = revocation_event(
                     self.stores,
                     client,
@@ -848,8 +869,12 @@ impl Issuer<'_> {
                     && g.revoked_at.is_none()
                     && t.expires_at > now =>
             {
+                let sub = g
+                    .user_id
+                    .as_ref()
+                    .map(|u| self.subjects.subject_for(client, u));
                 json!({
-                    "active": true, "token_type": "refresh_token", "client_id": g.client_id, "sub": g.user_id,
+                    "active": true, "token_type": "refresh_token", "client_id": g.client_id, "sub": sub,
                     "scope": scope::join(&t.scopes), "exp": t.expires_at.as_secs(), "iat": t.created_at.as_secs(), "iss": self.issuer,
                 })
             }
@@ -877,6 +902,9 @@ pub struct AccessClaims {
     /// RFC 9449 §6.1: the confirmation of a DPoP-bound token.
     #[serde(default)]
     pub cnf: Option<Confirmation>,
+    /// The member id, sealed, in tokens of pairwise clients.
+    #[serde(default)]
+    pub mbr: Option<String>,
 }
 
 /// RFC 7800 `cnf` as RFC 9449 uses it: the thumbprint of the key a token is bound to.
@@ -894,6 +922,17 @@ impl AccessClaims {
     /// The key the token is bound to, if it is DPoP-bound.
     pub fn jkt(&self) -> Option<&Jkt> {
         self.cnf.as_ref().and_then(|c| c.jkt.as_ref())
+    }
+
+    /// The member the token is for: the sealed id of a pairwise client's token, the
+    /// `sub` of another; `None` for a client acting for itself or a seal not ours.
+    pub fn member(&self, subjects: &super::subject::Subjects) -> Option<UserId> {
+        match &self.mbr {
+            Some(sealed) => subjects.open_member(sealed),
+            None => {
+                (self.sub != self.client_id.as_str()).then(|| UserId::from_string(self.sub.clone()))
+            }
+        }
     }
 
     pub fn scopes(&self) -> Vec<String> {

@@ -144,6 +144,12 @@ struct ClientForm {
     /// RFC 9449: every token request must carry a DPoP proof.
     #[serde(default)]
     require_dpop: Option<String>,
+    #[serde(default)]
+    backchannel_logout_uri: String,
+    #[serde(default)]
+    subject_type: String,
+    #[serde(default)]
+    sector_identifier_uri: String,
 }
 
 impl ClientForm {
@@ -183,8 +189,16 @@ impl ClientForm {
                 .require_pushed_authorization_requests
                 .then(|| "1".to_owned()),
             require_dpop: c.dpop_bound_access_tokens.then(|| "1".to_owned()),
+            backchannel_logout_uri: c.backchannel_logout_uri.clone().unwrap_or_default(),
+            subject_type: c.subject_type.as_str().to_owned(),
+            sector_identifier_uri: c.sector_identifier_uri.clone().unwrap_or_default(),
             ..Default::default()
         }
+    }
+
+    /// An optional text field: empty is none.
+    fn optional(text: &str) -> Option<String> {
+        Some(text.trim().to_owned()).filter(|t| !t.is_empty())
     }
 
     fn uris(text: &str) -> Vec<String> {
@@ -324,6 +338,9 @@ async fn create(
                     refresh_token_ttl_secs: refresh,
                     require_pushed_authorization_requests: form.require_par.is_some(),
                     dpop_bound_access_tokens: form.require_dpop.is_some(),
+                    backchannel_logout_uri: ClientForm::optional(&form.backchannel_logout_uri),
+                    subject_type: ClientForm::optional(&form.subject_type),
+                    sector_identifier_uri: ClientForm::optional(&form.sector_identifier_uri),
                     ..Default::default()
                 },
             )
@@ -491,6 +508,12 @@ async fn change(
                     require_pushed_authorization_requests: Some(form.require_par.is_some()),
                     require_signed_request_object: None,
                     dpop_bound_access_tokens: Some(form.require_dpop.is_some()),
+                    backchannel_logout_uri: Some(ClientForm::optional(
+                        &form.backchannel_logout_uri,
+                    )),
+                    subject_type: ClientForm::optional(&form.subject_type),
+                    sector_identifier_uri: Some(ClientForm::optional(&form.sector_identifier_uri)),
+                    ..Default::default()
                 },
             )
             .await

@@ -165,6 +165,7 @@ async fn proceed(
         user_id: s.user_id.clone(),
         auth_time: s.auth_time,
         acr: Acr::achieved(&s.amr),
+        subject: state.subjects.subject_for(&client, &s.user_id),
     });
     let sid = session.as_ref().map(|s| &s.id);
     let situation = Situation {
@@ -194,6 +195,13 @@ async fn proceed(
                 session.amr.clone(),
                 Some(session.id.clone()),
             );
+            // Back-Channel Logout: the session now signed into this client, so that its
+            // end tells the client (recorded before the code leaves).
+            state
+                .stores
+                .sessions
+                .record_client(&session.id, &client.id, state.stores.clock.now())
+                .await?;
             let code = issue_code(&state.stores, &grant, oauth::lifetimes(state).code).await?;
             let mut fields = vec![("code", code)];
             if let Some(s) = &request.state {

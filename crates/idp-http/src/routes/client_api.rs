@@ -27,7 +27,10 @@ pub fn client_json(c: &Client) -> Value {
            "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339(),
            "require_pushed_authorization_requests": c.require_pushed_authorization_requests,
            "require_signed_request_object": c.require_signed_request_object,
-           "dpop_bound_access_tokens": c.dpop_bound_access_tokens})
+           "dpop_bound_access_tokens": c.dpop_bound_access_tokens,
+           "backchannel_logout_uri": c.backchannel_logout_uri,
+           "backchannel_logout_session_required": c.backchannel_logout_session_required,
+           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri})
 }
 
 #[derive(Deserialize)]
@@ -86,6 +89,13 @@ struct NewClientBody {
     require_signed_request_object: bool,
     #[serde(default)]
     dpop_bound_access_tokens: bool,
+    backchannel_logout_uri: Option<String>,
+    #[serde(default)]
+    backchannel_logout_session_required: bool,
+    #[serde(default)]
+    subject_type: Option<String>,
+    #[serde(default)]
+    sector_identifier_uri: Option<String>,
 }
 
 pub async fn create(
@@ -113,6 +123,10 @@ pub async fn create(
         require_pushed_authorization_requests: b.require_pushed_authorization_requests,
         require_signed_request_object: b.require_signed_request_object,
         dpop_bound_access_tokens: b.dpop_bound_access_tokens,
+        backchannel_logout_uri: b.backchannel_logout_uri,
+        backchannel_logout_session_required: b.backchannel_logout_session_required,
+        subject_type: b.subject_type,
+        sector_identifier_uri: b.sector_identifier_uri,
     };
     match client_admin::create_client(&state.stores, &actor, &web::origin(&req), new).await {
         Ok((client, secret)) => Ok(HttpResponse::Created()
@@ -161,6 +175,14 @@ struct ClientPatch {
     require_signed_request_object: Option<bool>,
     #[serde(default)]
     dpop_bound_access_tokens: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    backchannel_logout_uri: Option<Option<String>>,
+    #[serde(default)]
+    backchannel_logout_session_required: Option<bool>,
+    #[serde(default)]
+    subject_type: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    sector_identifier_uri: Option<Option<String>>,
 }
 
 pub async fn update(
@@ -186,6 +208,10 @@ pub async fn update(
         require_pushed_authorization_requests: b.require_pushed_authorization_requests,
         require_signed_request_object: b.require_signed_request_object,
         dpop_bound_access_tokens: b.dpop_bound_access_tokens,
+        backchannel_logout_uri: b.backchannel_logout_uri,
+        backchannel_logout_session_required: b.backchannel_logout_session_required,
+        subject_type: b.subject_type,
+        sector_identifier_uri: b.sector_identifier_uri,
     };
     let id = ClientId::from_string(path.into_inner());
     let result =

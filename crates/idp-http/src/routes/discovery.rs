@@ -43,7 +43,7 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-        "subject_types_supported": ["public"],
+        "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": algs,
         "token_endpoint_auth_methods_supported": auth_methods,
         "token_endpoint_auth_signing_alg_values_supported": algs,
@@ -65,7 +65,9 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "acr_values_supported": Acr::ALL.map(Acr::as_str),
         "ui_locales_supported": ["en"],
         "frontchannel_logout_supported": false,
-        "backchannel_logout_supported": false,
+        // Back-Channel Logout 1.0 §2.1: always on; a client opts in by registering a URI.
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
         // RFC 9126 §5.
         "pushed_authorization_request_endpoint": format!("{base}/par"),
         "require_pushed_authorization_requests": settings.par.require_pushed_authorization_requests,

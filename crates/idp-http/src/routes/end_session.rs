@@ -106,11 +106,11 @@ async fn end(
         return bad(&e.to_string());
     }
     let session = current_session(state, req).await?;
-    if ask_to_confirm(
-        hint.as_ref(),
-        session.as_ref().map(|s| &s.user_id),
-        confirmed,
-    ) {
+    let session_subject = session.as_ref().map(|s| match &client {
+        Some(c) => state.subjects.subject_for(c, &s.user_id),
+        None => s.user_id.to_string(),
+    });
+    if ask_to_confirm(hint.as_ref(), session_subject.as_deref(), confirmed) {
         let (csrf, cookie) = web::csrf_token(state, req);
         let fields: Vec<(&str, &str)> = params
             .iter()

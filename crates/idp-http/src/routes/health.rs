@@ -134,6 +134,17 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         m.hashing_in_flight_refused.load(Ordering::Relaxed),
         m.hashing_refused.load(Ordering::Relaxed),
     ));
+    body.push_str("# HELP idp_backchannel_logout_total Back-channel logout deliveries attempted, by outcome.\n# TYPE idp_backchannel_logout_total counter\n");
+    for (outcome, n) in idp_core::oidc::backchannel::Outcome::ALL
+        .iter()
+        .zip(&m.backchannel)
+    {
+        body.push_str(&format!(
+            "idp_backchannel_logout_total{{outcome=\"{}\"}} {}\n",
+            outcome.as_str(),
+            n.load(Ordering::Relaxed)
+        ));
+    }
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
         .body(body)

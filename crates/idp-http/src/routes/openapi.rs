@@ -7,7 +7,7 @@
 use idp_core::audit::{ActivityType, ActorKind, EventKind, InfoType};
 use idp_core::audit_jobs::ExportFormat;
 use idp_core::authz::Permission;
-use idp_core::client::{ClientAuthMethod, GrantType, SigningAlg};
+use idp_core::client::{ClientAuthMethod, GrantType, SigningAlg, SubjectType};
 use idp_core::members::{
     DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MethodFilter, PAGE_SIZES, SecondFactorKind,
 };
@@ -684,6 +684,14 @@ pub fn components() -> Value {
         )
     };
     let uris = || array(json!({"type": "string", "format": "uri"}));
+    let logout_uri = || {
+        nullable(json!({"type": "string", "format": "uri",
+               "description": "Back-Channel Logout: where logout tokens are POSTed (https, or http on loopback)"}))
+    };
+    let sector_uri = || {
+        nullable(json!({"type": "string", "format": "uri",
+               "description": "a JSON array listing every redirect URI, read at registration; its host is the pairwise sector"}))
+    };
     let grants = || array(words(GrantType::ALL, GrantType::as_str));
     let alg = || words(SigningAlg::ALL, SigningAlg::as_str);
     let scopes = || array(json!({"type": "string"}));
@@ -916,6 +924,10 @@ pub fn components() -> Value {
                     "require_pushed_authorization_requests",
                     "require_signed_request_object",
                     "dpop_bound_access_tokens",
+                    "backchannel_logout_uri",
+                    "backchannel_logout_session_required",
+                    "subject_type",
+                    "sector_identifier_uri",
                 ],
                 json!({"id": {"type": "string"}, "org_id": {"type": "string"},
                        "name": {"type": "string"},
@@ -929,7 +941,11 @@ pub fn components() -> Value {
                        "refresh_token_ttl_secs": ttl(),
                        "created_at": time(), "updated_at": time(),
                        "require_pushed_authorization_requests": par(), "require_signed_request_object": signed(),
-                       "dpop_bound_access_tokens": dpop()}),
+                       "dpop_bound_access_tokens": dpop(),
+                       "backchannel_logout_uri": logout_uri(),
+                       "backchannel_logout_session_required": {"type": "boolean"},
+                       "subject_type": words(SubjectType::ALL, SubjectType::as_str),
+                       "sector_identifier_uri": sector_uri()}),
             ),
         ),
         (
@@ -953,7 +969,11 @@ pub fn components() -> Value {
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
                        "require_pushed_authorization_requests": par(), "require_signed_request_object": signed(),
-                       "dpop_bound_access_tokens": dpop()}),
+                       "dpop_bound_access_tokens": dpop(),
+                       "backchannel_logout_uri": logout_uri(),
+                       "backchannel_logout_session_required": {"type": "boolean", "default": false},
+                       "subject_type": words(SubjectType::ALL, SubjectType::as_str),
+                       "sector_identifier_uri": sector_uri()}),
             ),
         ),
         (
@@ -969,7 +989,11 @@ pub fn components() -> Value {
                        "access_token_ttl_secs": ttl(), "id_token_ttl_secs": ttl(),
                        "refresh_token_ttl_secs": ttl(),
                        "require_pushed_authorization_requests": par(), "require_signed_request_object": signed(),
-                       "dpop_bound_access_tokens": dpop()}),
+                       "dpop_bound_access_tokens": dpop(),
+                       "backchannel_logout_uri": logout_uri(),
+                       "backchannel_logout_session_required": {"type": "boolean"},
+                       "subject_type": words(SubjectType::ALL, SubjectType::as_str),
+                       "sector_identifier_uri": sector_uri()}),
             ),
         ),
         ("PolicySettings", policy_settings(false)),

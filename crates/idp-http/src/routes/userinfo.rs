@@ -7,7 +7,6 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
-use idp_core::ids::UserId;
 use idp_core::oidc::claims::member_claims;
 use idp_core::oidc::dpop::{self, DpopError, PresentationError, Scheme};
 use idp_core::oidc::{OAuthErrorCode, scope};
@@ -173,13 +172,17 @@ async fn answer(state: &AppState, req: &HttpRequest, presented: Option<Presented
             "the token lacks the openid scope",
         );
     }
+    let Some(member) = claims.member(&state.subjects) else {
+        return bearer_error(
+            StatusCode::UNAUTHORIZED,
+            Some("invalid_token"),
+            "the access token is not for a member",
+        );
+    };
     // The proof's single use is recorded while the member is read.
     let (spent, user) = futures_util::future::join(
         crate::dpop::spend(state, proof.as_ref()),
-        state
-            .stores
-            .users
-            .find_by_id(&UserId::from_string(claims.sub.clone())),
+        state.stores.users.find_by_id(&member),
     )
     .await;
     if let Err(e) = spent {
@@ -203,7 +206,10 @@ async fn answer(state: &AppState, req: &HttpRequest, presented: Option<Presented
             );
         }
     };
-    let mut response = oauth::json_no_store(&member_claims(&user, &scopes, &claims.uclaims));
+    let mut answer = member_claims(&user, &scopes, &claims.uclaims);
+    // The subject the client knows the member by (pairwise where registered so).
+    answer.insert("sub".into(), serde_json::Value::from(claims.sub));
+    let mut response = oauth::json_no_store(&answer);
     if proof.is_some()
         && let Some((name, value)) = crate::dpop::nonce_header(state, None)
     {
