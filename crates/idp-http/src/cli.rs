@@ -361,7 +361,8 @@ enum ClientCommand {
         /// A first-party application: members are not asked for consent.
         #[arg(long)]
         first_party: bool,
-        /// Grant types (authorization_code, refresh_token, client_credentials).
+        /// Grant types (authorization_code, refresh_token, client_credentials,
+        /// urn:ietf:params:oauth:grant-type:device_code).
         #[arg(long = "grant")]
         grants: Vec<String>,
         /// Algorithm of the client's tokens: RS256 (default), ES256 or EdDSA.

@@ -4,6 +4,7 @@
 pub mod acr;
 pub mod authorize;
 pub mod claims;
+pub mod device;
 pub mod error;
 pub mod logout;
 pub mod pkce;

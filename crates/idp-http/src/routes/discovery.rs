@@ -29,7 +29,7 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "private_key_jwt",
         "none",
     ];
-    StaticDocument::new(&json!({
+    let mut doc = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{base}/authorize"),
         "token_endpoint": format!("{base}/token"),
@@ -63,7 +63,23 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "ui_locales_supported": ["en"],
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": false,
-    }))
+    });
+    if settings.device.enabled
+        && let Some(obj) = doc.as_object_mut()
+    {
+        // RFC 8628 §4.
+        obj.insert(
+            "device_authorization_endpoint".into(),
+            json!(format!("{base}/device_authorization")),
+        );
+        if let Some(grants) = obj
+            .get_mut("grant_types_supported")
+            .and_then(|g| g.as_array_mut())
+        {
+            grants.push(json!(idp_core::oidc::device::GRANT_TYPE));
+        }
+    }
+    StaticDocument::new(&doc)
 }
 
 fn cached(req: &HttpRequest, body: aw::Bytes, etag: &str, max_age: u32) -> HttpResponse {

@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod bootstrap;
 pub mod client_api;
 pub mod consent;
+pub mod device;
 pub mod directory_api;
 pub mod discovery;
 pub mod end_session;
@@ -44,4 +45,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     admin_api::configure(cfg);
     password_reset::configure(cfg);
     crate::console::configure(cfg);
+    device::configure(cfg);
 }
