@@ -113,6 +113,8 @@ pub enum AdminError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ephemeral(#[from] EphemeralError),
+    #[error("no registration token with id {0:?}")]
+    UnknownRegistrationToken(String),
 }
 
 /// An error text as a sentence: capitalized, with a full stop.

@@ -68,6 +68,16 @@ pub struct Settings {
     pub federation: FederationSettings,
     pub throttle: ThrottleSettings,
     pub device: DeviceSettings,
+    pub registration: RegistrationSettings,
+}
+
+/// Dynamic client registration (RFC 7591/7592) at `/register`, for holders of an
+/// initial access token an administrator issued (`idp client registration-token`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationSettings {
+    /// Serve `/register` (advertised in discovery only when on). Off by default.
+    pub enabled: bool,
 }
 
 /// The device authorization grant (RFC 8628): devices without a browser show a short

@@ -227,12 +227,13 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         sessions: shared.clone(),
         policies: shared.clone(),
         audit: shared.clone(),
-        members_io: shared,
+        members_io: shared.clone(),
         ephemeral,
         mailer: Arc::new(mailer),
         passwords: Arc::new(passwords),
         clock: Arc::new(SystemClock),
         random,
+        registrations: shared,
     };
     Ok(Wired {
         stores,

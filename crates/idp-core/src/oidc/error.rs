@@ -1,5 +1,5 @@
 //! OAuth 2.0 and OpenID Connect error codes (RFC 6749 §4.1.2.1, §5.2; OIDC Core §3.1.2.6;
-//! RFC 6750 §3.1; RFC 7009; RFC 8628 §3.5; RFC 9101; OpenID Connect Core Unmet Authentication
+//! RFC 6750 §3.1; RFC 7009; RFC 7591 §3.2.2; RFC 8628 §3.5; RFC 9101; OpenID Connect Core Unmet Authentication
 //! Requirements 1.0).
 
 use crate::client::wire_enum;
@@ -30,6 +30,8 @@ wire_enum!(
         AuthorizationPending => "authorization_pending",
         SlowDown => "slow_down",
         ExpiredToken => "expired_token",
+        InvalidRedirectUri => "invalid_redirect_uri",
+        InvalidClientMetadata => "invalid_client_metadata",
     }
 );
 

@@ -8,6 +8,7 @@ pub mod device;
 pub mod error;
 pub mod logout;
 pub mod pkce;
+pub mod registration;
 pub mod revocation;
 pub mod scope;
 pub mod token;

@@ -79,6 +79,15 @@ pub fn document(settings: &Settings) -> StaticDocument {
             grants.push(json!(idp_core::oidc::device::GRANT_TYPE));
         }
     }
+    if settings.registration.enabled
+        && let Some(obj) = doc.as_object_mut()
+    {
+        // RFC 8414 §2, OIDC Discovery §3.
+        obj.insert(
+            "registration_endpoint".into(),
+            json!(format!("{base}/register")),
+        );
+    }
     StaticDocument::new(&doc)
 }
 

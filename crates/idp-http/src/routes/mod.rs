@@ -18,6 +18,7 @@ pub mod login;
 pub mod members_io_api;
 pub mod openapi;
 pub mod password_reset;
+pub mod registration;
 pub mod revoke;
 pub mod second_factor;
 pub mod security;
@@ -46,4 +47,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     password_reset::configure(cfg);
     crate::console::configure(cfg);
     device::configure(cfg);
+    registration::configure(cfg);
 }
