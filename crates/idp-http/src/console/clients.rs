@@ -138,6 +138,9 @@ struct ClientForm {
     refresh_days: String,
     #[serde(default)]
     skip_consent: Option<String>,
+    /// The device authorization grant (RFC 8628): kept through an edit, not dropped.
+    #[serde(default)]
+    device_code: Option<String>,
 }
 
 impl ClientForm {
@@ -173,6 +176,7 @@ impl ClientForm {
             id_minutes: lifetime_text(c.id_token_ttl_secs, LifetimeUnit::Minutes),
             refresh_days: lifetime_text(c.refresh_token_ttl_secs, LifetimeUnit::Days),
             skip_consent: c.first_party.then(|| "1".to_owned()),
+            device_code: has(idp_core::oidc::device::GRANT_TYPE),
             ..Default::default()
         }
     }
@@ -186,6 +190,7 @@ impl ClientForm {
             ("authorization_code", &self.authorization_code),
             ("refresh_token", &self.refresh_token),
             ("client_credentials", &self.client_credentials),
+            (idp_core::oidc::device::GRANT_TYPE, &self.device_code),
         ]
         .into_iter()
         .filter(|(_, on)| on.is_some())
