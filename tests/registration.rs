@@ -467,3 +467,88 @@ async fn administrators_issue_list_and_revoke_tokens_through_the_api() {
         .unwrap();
     assert_eq!(listed.status(), StatusCode::FORBIDDEN);
 }
+
+/// The text between `start` and the next `end` in `html`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in:\n{html}"))
+        + start.len();
+    &html[from..from + html[from..].find(end).unwrap()]
+}
+
+#[tokio::test]
+async fn administrators_issue_and_revoke_tokens_in_the_console() {
+    let idp = Idp::start_with(ON).await;
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    let admin = idp.browser();
+    let page = admin.go("/login").await.sign_in_page();
+    admin
+        .sign_in(&page, "root@example.com", "administrator password")
+        .await;
+    let list = admin.get("/admin/clients").await.text().await.unwrap();
+    assert!(
+        list.contains("href=\"/admin/registration-tokens\""),
+        "{list}"
+    );
+    let html = admin
+        .get("/admin/registration-tokens")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("No registration token was issued yet."),
+        "{html}"
+    );
+    let org = between(&html, "<option value=\"", "\"").to_owned();
+    let issued = admin
+        .post(
+            "/admin/registration-tokens",
+            &[
+                ("csrf", &hidden(&html, "csrf")),
+                ("action", "create"),
+                ("org", &org),
+                ("expires", "2h"),
+            ],
+        )
+        .await;
+    assert_eq!(issued.status(), StatusCode::OK);
+    let html = issued.text().await.unwrap();
+    let token = between(&html, "aria-label=\"Registration token\">", "<").to_owned();
+    let ok = register(&idp, Some(&token), &web_metadata("Reports")).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+
+    // The list shows it usable, never its value; revoking it stops it.
+    let html = admin
+        .get("/admin/registration-tokens")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Usable"), "{html}");
+    assert!(!html.contains(&token));
+    let id = hidden_inputs(&html)
+        .into_iter()
+        .find(|(n, _)| n == "id")
+        .unwrap()
+        .1;
+    let revoked = admin
+        .post(
+            "/admin/registration-tokens",
+            &[
+                ("csrf", &hidden(&html, "csrf")),
+                ("action", "revoke"),
+                ("id", &id),
+            ],
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert!(revoked.text().await.unwrap().contains("Expired or revoked"));
+    assert_invalid_token(&register(&idp, Some(&token), &web_metadata("Late")).await);
+}
