@@ -119,6 +119,8 @@ pub enum AdminError {
     Sector(#[from] crate::oidc::subject::SectorError),
     #[error("the sector_identifier_uri could not be read: {0}")]
     SectorFetch(String),
+    #[error("no registration token with id {0:?}")]
+    UnknownRegistrationToken(String),
 }
 
 /// An error text as a sentence: capitalized, with a full stop.
@@ -1117,6 +1119,42 @@ pub(crate) struct CheckedClient {
 }
 
 impl CheckedClient {
+    /// A new client in `org` made of this registration, with its secret's digest.
+    pub(crate) fn into_client(
+        self,
+        org: OrgId,
+        secret_digest: Option<TokenDigest>,
+        now: crate::clock::Timestamp,
+    ) -> Client {
+        Client {
+            id: ClientId::generate(),
+            org_id: org,
+            name: self.name,
+            secret_digest,
+            auth_method: self.auth_method,
+            redirect_uris: self.redirect_uris,
+            post_logout_redirect_uris: self.post_logout_redirect_uris,
+            grant_types: self.grant_types,
+            extra_scopes: self.extra_scopes,
+            first_party: self.first_party,
+            require_pkce: self.require_pkce,
+            id_token_alg: self.id_token_alg,
+            access_token_ttl_secs: self.access_token_ttl_secs,
+            id_token_ttl_secs: self.id_token_ttl_secs,
+            refresh_token_ttl_secs: self.refresh_token_ttl_secs,
+            jwks: self.jwks,
+            created_at: now,
+            updated_at: now,
+            require_pushed_authorization_requests: self.require_pushed_authorization_requests,
+            require_signed_request_object: self.require_signed_request_object,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens,
+            backchannel_logout_uri: self.backchannel_logout_uri,
+            backchannel_logout_session_required: self.backchannel_logout_session_required,
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
+        }
+    }
+
     /// Puts the checked registration into `client`, keeping its identity and secret.
     pub(crate) fn apply_to(self, client: &mut Client) {
         client.name = self.name;

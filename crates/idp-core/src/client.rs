@@ -140,6 +140,7 @@ wire_enum!(
         AuthorizationCode => "authorization_code",
         RefreshToken => "refresh_token",
         ClientCredentials => "client_credentials",
+        DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
     }
 );
 

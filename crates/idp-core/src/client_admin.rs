@@ -95,34 +95,11 @@ pub async fn create_client(
     let secret = (checked.auth_method == ClientAuthMethod::ClientSecretBasic)
         .then(|| ClientSecret::new(token(stores.random.as_ref())));
     let now = stores.clock.now();
-    let mut client = Client {
-        id: ClientId::generate(),
-        org_id: org.id.clone(),
-        name: String::new(),
-        secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose())),
-        auth_method: ClientAuthMethod::None,
-        redirect_uris: vec![],
-        post_logout_redirect_uris: vec![],
-        grant_types: vec![],
-        extra_scopes: vec![],
-        first_party: false,
-        require_pkce: true,
-        id_token_alg: crate::client::SigningAlg::Rs256,
-        access_token_ttl_secs: None,
-        id_token_ttl_secs: None,
-        refresh_token_ttl_secs: None,
-        backchannel_logout_uri: None,
-        backchannel_logout_session_required: false,
-        subject_type: crate::client::SubjectType::Public,
-        sector_identifier_uri: None,
-        jwks: None,
-        dpop_bound_access_tokens: false,
-        created_at: now,
-        updated_at: now,
-        require_pushed_authorization_requests: false,
-        require_signed_request_object: false,
-    };
-    checked.apply_to(&mut client);
+    let client = checked.into_client(
+        org.id.clone(),
+        secret.as_ref().map(|s| TokenDigest::of(s.expose())),
+        now,
+    );
     let mut event = actor_event(
         &org.id,
         by,
@@ -172,7 +149,7 @@ pub struct ClientUpdate {
 
 /// OIDC Core §8.1: the document at a `sector_identifier_uri`, read now, must list every
 /// redirect URI of the registration.
-async fn check_sector_document(
+pub(crate) async fn check_sector_document(
     stores: &Stores,
     uri: Option<&str>,
     redirect_uris: &[crate::client::RedirectUri],

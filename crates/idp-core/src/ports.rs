@@ -233,6 +233,28 @@ pub trait ClientRepo: Send + Sync {
     async fn delete_by_id(&self, id: &ClientId) -> Result<bool, StoreError>;
 }
 
+/// Dynamic client registration's durable state (RFC 7591/7592).
+#[async_trait]
+pub trait RegistrationRepo: Send + Sync {
+    async fn find_initial_token(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<crate::oidc::registration::InitialAccessToken>, StoreError>;
+    async fn find_initial_token_by_id(
+        &self,
+        id: &str,
+    ) -> Result<Option<crate::oidc::registration::InitialAccessToken>, StoreError>;
+    /// An organization's initial access tokens, newest first.
+    async fn list_initial_tokens(
+        &self,
+        org: &OrgId,
+    ) -> Result<Vec<crate::oidc::registration::InitialAccessToken>, StoreError>;
+    async fn find_client_registration(
+        &self,
+        client: &ClientId,
+    ) -> Result<Option<crate::oidc::registration::ClientRegistration>, StoreError>;
+}
+
 #[async_trait]
 pub trait KeyRepo: Send + Sync {
     async fn insert(&self, key: &SigningKey) -> Result<(), StoreError>;
@@ -454,6 +476,22 @@ pub enum Change {
         now: Timestamp,
     },
     InsertClient(Client),
+    /// An initial access token for dynamic registration.
+    InsertInitialToken(crate::oidc::registration::InitialAccessToken),
+    /// Marks an initial access token revoked; touches 0 rows when it was already.
+    RevokeInitialToken {
+        id: String,
+        now: Timestamp,
+    },
+    /// A dynamically registered client's registration access token (with its client).
+    InsertClientRegistration(crate::oidc::registration::ClientRegistration),
+    /// Replaces a registration access token that is still `from`; fails with
+    /// `StoreError::Changed` (the whole commit with it) when it is not.
+    RotateRegistrationToken {
+        client: ClientId,
+        from: TokenDigest,
+        to: TokenDigest,
+    },
     InsertOrg(Organization),
     /// A new member with their credentials.
     InsertUser(User, Credentials),
@@ -757,6 +795,7 @@ pub struct Stores {
     pub logout_deliveries: Arc<dyn LogoutDeliveryRepo>,
     /// Documents a registration refers to (a `sector_identifier_uri`).
     pub fetcher: Arc<dyn Fetcher>,
+    pub registrations: Arc<dyn RegistrationRepo>,
 }
 
 /// Reads a small document a registration points at, with a short timeout and a size

@@ -24,6 +24,9 @@ pub enum Action {
     EmailCode,
     /// Counted on failures only: a client that knows its secret is never slowed down.
     ClientAuth,
+    /// User codes typed on the device verification page, counted on failures only (RFC
+    /// 8628 §5.1: the short code must not be guessable online).
+    UserCode,
 }
 
 impl Action {
@@ -34,6 +37,7 @@ impl Action {
             Action::PasswordReset => "password_reset",
             Action::EmailCode => "email_code",
             Action::ClientAuth => "client_auth",
+            Action::UserCode => "user_code",
         }
     }
 }
@@ -105,6 +109,7 @@ pub struct Limits {
     pub password_reset: ActionLimits,
     pub email_code: ActionLimits,
     pub client_auth: ActionLimits,
+    pub user_code: ActionLimits,
 }
 
 impl Default for Limits {
@@ -135,6 +140,12 @@ impl Default for Limits {
                 per_address: Limit::new(20, 60),
                 per_account: Limit::new(0, 60),
             },
+            // Ten wrong codes a minute from one address: a person mistyping is never
+            // stopped, a guesser needs centuries (20^8 codes, minutes each).
+            user_code: ActionLimits {
+                per_address: Limit::new(10, 60),
+                per_account: Limit::new(0, 60),
+            },
         }
     }
 }
@@ -147,6 +158,7 @@ impl Limits {
             Action::PasswordReset => self.password_reset,
             Action::EmailCode => self.email_code,
             Action::ClientAuth => self.client_auth,
+            Action::UserCode => self.user_code,
         }
     }
 }

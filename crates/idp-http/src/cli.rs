@@ -378,7 +378,8 @@ enum ClientCommand {
         /// A first-party application: members are not asked for consent.
         #[arg(long)]
         first_party: bool,
-        /// Grant types (authorization_code, refresh_token, client_credentials).
+        /// Grant types (authorization_code, refresh_token, client_credentials,
+        /// urn:ietf:params:oauth:grant-type:device_code).
         #[arg(long = "grant")]
         grants: Vec<String>,
         /// Algorithm of the client's tokens: RS256 (default), ES256 or EdDSA.
@@ -453,6 +454,37 @@ enum ClientCommand {
     /// servers stop accepting it within 30 seconds (their client cache).
     Delete {
         /// The client_id.
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Initial access tokens for dynamic client registration (RFC 7591) at /register.
+    #[command(subcommand)]
+    RegistrationToken(RegistrationTokenCommand),
+}
+
+#[derive(Subcommand)]
+enum RegistrationTokenCommand {
+    /// Issue a token that registers applications in one organization; printed once.
+    Create {
+        #[arg(long)]
+        org: String,
+        /// Lifetime: seconds, or a number with s, m, h or d (7d); absent: until revoked.
+        #[arg(long)]
+        expires: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// An organization's tokens, newest first (never their values).
+    List {
+        #[arg(long)]
+        org: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Revoke a token: it registers nothing more; applications it registered stay.
+    Revoke {
         #[arg(long)]
         id: String,
         #[command(flatten)]
@@ -1328,6 +1360,9 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 Ok(())
             }
         }
+        ClientCommand::RegistrationToken(command) => {
+            registration_token(command, &wired.stores).await
+        }
         ClientCommand::List { org, out } => {
             let clients = match org {
                 Some(o) => {
@@ -1351,6 +1386,76 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                         }
                     );
                 }
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn registration_token(
+    command: RegistrationTokenCommand,
+    stores: &idp_core::ports::Stores,
+) -> anyhow::Result<()> {
+    use crate::routes::registration::token_json;
+    use idp_core::oidc::registration;
+    let now = stores.clock.now();
+    let (by, origin) = (Actor::Operator, Origin::default());
+    match command {
+        RegistrationTokenCommand::Create { org, expires, out } => {
+            let lifetime = match expires.as_deref() {
+                Some(text) => Some(registration::parse_lifetime(text).with_context(|| {
+                    format!("--expires {text:?}: give seconds, or a number with s, m, h or d (up to 366d)")
+                })?),
+                None => None,
+            };
+            let (token, value) =
+                registration::create_initial_token(stores, &by, &origin, &org, lifetime).await?;
+            if out.json {
+                let mut shown = token_json(&token, now);
+                if let Some(obj) = shown.as_object_mut() {
+                    obj.insert("token".into(), json!(value.expose()));
+                }
+                print_json(&shown)
+            } else {
+                println!(
+                    "registration token {} for organization {}",
+                    token.id, token.org_id
+                );
+                println!("token: {} (shown once: store it now)", value.expose());
+                Ok(())
+            }
+        }
+        RegistrationTokenCommand::List { org, out } => {
+            let tokens = registration::list_initial_tokens(stores, &by, &origin, &org).await?;
+            if out.json {
+                print_json(&json!(
+                    tokens
+                        .iter()
+                        .map(|t| token_json(t, now))
+                        .collect::<Vec<_>>()
+                ))
+            } else {
+                for t in &tokens {
+                    println!(
+                        "{}  created {}  {}",
+                        t.id,
+                        t.created_at.to_rfc3339(),
+                        if t.is_usable(now) {
+                            "usable"
+                        } else {
+                            "expired or revoked"
+                        }
+                    );
+                }
+                Ok(())
+            }
+        }
+        RegistrationTokenCommand::Revoke { id, out } => {
+            let token = registration::revoke_initial_token(stores, &by, &origin, &id).await?;
+            if out.json {
+                print_json(&token_json(&token, now))
+            } else {
+                println!("revoked registration token {}", token.id);
                 Ok(())
             }
         }

@@ -74,7 +74,8 @@ impl From<AdminError> for HttpError {
             AdminError::UnknownOrganization(_)
             | AdminError::UnknownMember(_)
             | AdminError::UnknownMemberId(_)
-            | AdminError::UnknownClient(_) => HttpError::NotFound(e.to_string()),
+            | AdminError::UnknownClient(_)
+            | AdminError::UnknownRegistrationToken(_) => HttpError::NotFound(e.to_string()),
             AdminError::Authz(a) => a.into(),
             other => HttpError::BadRequest(other.to_string()),
         }

@@ -359,6 +359,19 @@ pub struct Pending {
     pub signed_in_session: Option<SessionId>,
     /// The session that answered the consent page for it.
     pub consented_session: Option<SessionId>,
+    /// The device authorization (RFC 8628) this sign-in is for: once signed in, the
+    /// browser goes to the device's confirmation page instead of a redirect URI.
+    #[serde(default)]
+    pub device: Option<DeviceLink>,
+}
+
+/// A device authorization carried through the sign-in journey.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeviceLink {
+    /// The device authorization's handle (a digest, never the code).
+    pub handle: String,
+    /// The session the authorization decision let through: only it may approve.
+    pub approver: Option<SessionId>,
 }
 
 /// How long a person has to sign in and consent.

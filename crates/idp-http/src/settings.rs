@@ -70,6 +70,8 @@ pub struct Settings {
     pub par: ParSettings,
     pub dpop: DpopSettings,
     pub backchannel: BackchannelSettings,
+    pub device: DeviceSettings,
+    pub registration: RegistrationSettings,
 }
 
 /// Pushed authorization requests (RFC 9126).
@@ -174,6 +176,48 @@ impl BackchannelSettings {
     }
 }
 
+/// Dynamic client registration (RFC 7591/7592) at `/register`, for holders of an
+/// initial access token an administrator issued (`idp client registration-token`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationSettings {
+    /// Serve `/register` (advertised in discovery only when on). Off by default.
+    pub enabled: bool,
+}
+
+/// The device authorization grant (RFC 8628): devices without a browser show a short
+/// code that a person types at `/device`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeviceSettings {
+    /// Serve `/device_authorization`, `/device` and the device-code grant (advertised in
+    /// discovery only when on).
+    pub enabled: bool,
+    /// Seconds a device code and its user code work (10 to 1800).
+    pub code_lifetime_secs: u64,
+    /// Seconds a device waits between polls, before any `slow_down` (1 to 60).
+    pub interval_secs: u64,
+}
+
+impl Default for DeviceSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            code_lifetime_secs: 600,
+            interval_secs: 5,
+        }
+    }
+}
+
+impl DeviceSettings {
+    pub fn rules(&self) -> idp_core::oidc::device::DeviceSettings {
+        idp_core::oidc::device::DeviceSettings {
+            lifetime: std::time::Duration::from_secs(self.code_lifetime_secs),
+            interval: std::time::Duration::from_secs(self.interval_secs),
+        }
+    }
+}
+
 /// Rate limits, counted per client address and per account (or client) in the
 /// ephemeral store, so shared by every node on Redis. A `max` of 0 turns a limit off.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -208,6 +252,10 @@ pub struct ThrottleSettings {
     pub client_auth_window_secs: u64,
     /// Password checks one address may have queued or running at once on this node.
     pub hashes_in_flight_per_address: u32,
+    /// Wrong user codes typed on the device verification page per address per window;
+    /// once reached, that address is refused until the window ends.
+    pub user_code_failures_per_address: u32,
+    pub user_code_window_secs: u64,
 }
 
 impl Default for ThrottleSettings {
@@ -230,6 +278,8 @@ impl Default for ThrottleSettings {
             client_auth_failures_per_client: l.client_auth.per_account.max,
             client_auth_window_secs: l.client_auth.per_address.window.as_secs(),
             hashes_in_flight_per_address: 4,
+            user_code_failures_per_address: l.user_code.per_address.max,
+            user_code_window_secs: l.user_code.per_address.window.as_secs(),
         }
     }
 }
@@ -266,6 +316,11 @@ impl ThrottleSettings {
                 self.client_auth_failures_per_address,
                 self.client_auth_failures_per_client,
                 self.client_auth_window_secs,
+            ),
+            user_code: pair(
+                self.user_code_failures_per_address,
+                0,
+                self.user_code_window_secs,
             ),
         }
     }
@@ -833,6 +888,10 @@ impl Settings {
                 "throttle.client_auth_window_secs",
                 self.throttle.client_auth_window_secs,
             ),
+            (
+                "throttle.user_code_window_secs",
+                self.throttle.user_code_window_secs,
+            ),
         ] {
             if !(1..=24 * 3600).contains(&value) {
                 return Err(ConfigError::new(key, "must be 1 second to 1 day"));
@@ -842,6 +901,18 @@ impl Settings {
             return Err(ConfigError::new(
                 "par.request_uri_ttl_secs",
                 "must be 1 to 600 seconds",
+            ));
+        }
+        if !(10..=1800).contains(&self.device.code_lifetime_secs) {
+            return Err(ConfigError::new(
+                "device.code_lifetime_secs",
+                "must be 10 to 1800 seconds",
+            ));
+        }
+        if !(1..=60).contains(&self.device.interval_secs) {
+            return Err(ConfigError::new(
+                "device.interval_secs",
+                "must be 1 to 60 seconds",
             ));
         }
         if self.federation.timeout_secs == 0 {

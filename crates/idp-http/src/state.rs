@@ -68,7 +68,7 @@ pub struct Metrics {
     pub requests: AtomicU64,
     pub server_errors: AtomicU64,
     /// Requests refused by a rate limit, per action (in `THROTTLED_ACTIONS` order).
-    pub throttled: [AtomicU64; 5],
+    pub throttled: [AtomicU64; 6],
     /// Password checks refused because their address had its share of the queue.
     pub hashing_in_flight_refused: AtomicU64,
     /// Password checks the hashing pool refused (queue full or waited too long).
@@ -78,12 +78,13 @@ pub struct Metrics {
 }
 
 /// The actions `Metrics::throttled` counts, in order.
-pub const THROTTLED_ACTIONS: [Action; 5] = [
+pub const THROTTLED_ACTIONS: [Action; 6] = [
     Action::SignIn,
     Action::SecondFactor,
     Action::PasswordReset,
     Action::EmailCode,
     Action::ClientAuth,
+    Action::UserCode,
 ];
 
 impl Metrics {

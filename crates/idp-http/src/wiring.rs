@@ -235,11 +235,12 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         passwords: Arc::new(passwords),
         clock: Arc::new(SystemClock),
         random,
-        logout_deliveries: shared,
+        logout_deliveries: shared.clone(),
         fetcher: Arc::new(
             crate::fetch::HttpFetcher::new(Duration::from_secs(5))
                 .map_err(|e| StartupError::HttpClient(e.to_string()))?,
         ),
+        registrations: shared,
     };
     Ok(Wired {
         stores,

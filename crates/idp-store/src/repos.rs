@@ -17,6 +17,7 @@ use idp_core::members::{
 };
 use idp_core::members_io::export::ExportMember;
 use idp_core::members_io::job::{ImportJob, ImportPlan, JobStatus};
+use idp_core::oidc::registration::{ClientRegistration, InitialAccessToken};
 use idp_core::org::Organization;
 use idp_core::ports::*;
 use idp_core::records::*;
@@ -557,6 +558,45 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             Ok(1)
         }
         Change::InsertClient(client) => insert_client_on(c, client),
+        Change::InsertInitialToken(t) => diesel::insert_into(registration_tokens::table)
+            .values(InitialTokenRow::from(t))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err),
+        Change::RevokeInitialToken { id, now } => diesel::update(
+            registration_tokens::table.filter(
+                registration_tokens::id
+                    .eq(id)
+                    .and(registration_tokens::revoked_at.is_null()),
+            ),
+        )
+        .set(registration_tokens::revoked_at.eq(now.as_micros()))
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err),
+        Change::InsertClientRegistration(r) => diesel::insert_into(client_registrations::table)
+            .values(ClientRegistrationRow::from(r))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err),
+        Change::RotateRegistrationToken { client, from, to } => {
+            let n = diesel::update(
+                client_registrations::table.filter(
+                    client_registrations::client_id
+                        .eq(client.as_str())
+                        .and(client_registrations::token_digest.eq(from.as_bytes())),
+                ),
+            )
+            .set(client_registrations::token_digest.eq(to.as_bytes()))
+            .execute(c)
+            .map_err(db_err)?;
+            if n == 0 {
+                return Err(StoreError::Changed(
+                    "the registration access token was rotated meanwhile".into(),
+                ));
+            }
+            Ok(n as u64)
+        }
         Change::InsertOrg(org) => insert_org_on(c, org),
         Change::InsertUser(user, creds) => insert_user_on(c, user, creds),
         Change::UpsertConsent(consent) => upsert_consent_on(c, consent),
@@ -3100,6 +3140,79 @@ impl MembersIoRepo for Database {
                 .execute(c)
                 .map(drop)
                 .map_err(db_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl RegistrationRepo for Database {
+    async fn find_initial_token(
+        &self,
+        digest: &TokenDigest,
+    ) -> QueryResult<Option<InitialAccessToken>> {
+        let digest = digest.as_bytes().to_vec();
+        self.run(move |c| {
+            registration_tokens::table
+                .filter(registration_tokens::digest.eq(digest))
+                .select(InitialTokenRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(InitialAccessToken::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn find_initial_token_by_id(&self, id: &str) -> QueryResult<Option<InitialAccessToken>> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            registration_tokens::table
+                .find(id)
+                .select(InitialTokenRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(InitialAccessToken::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn list_initial_tokens(&self, org: &OrgId) -> QueryResult<Vec<InitialAccessToken>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            registration_tokens::table
+                .filter(registration_tokens::org_id.eq(org))
+                .order((
+                    registration_tokens::created_at.desc(),
+                    registration_tokens::id.desc(),
+                ))
+                .select(InitialTokenRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(InitialAccessToken::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_client_registration(
+        &self,
+        client: &ClientId,
+    ) -> QueryResult<Option<ClientRegistration>> {
+        let client = client.to_string();
+        self.run(move |c| {
+            client_registrations::table
+                .find(client)
+                .select(ClientRegistrationRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(ClientRegistration::try_from)
+                .transpose()
         })
         .await
     }

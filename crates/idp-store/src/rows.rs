@@ -10,6 +10,7 @@ use idp_core::email::Email;
 use idp_core::ids::{ClientId, EventId, GrantId, OrgId, SessionId, UserId};
 use idp_core::members_io::job::{ImportJob, ImportPlan};
 use idp_core::oidc::dpop::Jkt;
+use idp_core::oidc::registration::{ClientRegistration, InitialAccessToken};
 use idp_core::org::Organization;
 use idp_core::ports::StoreError;
 use idp_core::records::{
@@ -870,5 +871,75 @@ impl From<ImportPlanRow> for ImportPlan {
             steps: r.steps,
             file: r.file,
         }
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = registration_tokens)]
+pub(crate) struct InitialTokenRow {
+    pub id: String,
+    pub org_id: String,
+    pub digest: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl From<&InitialAccessToken> for InitialTokenRow {
+    fn from(t: &InitialAccessToken) -> Self {
+        Self {
+            id: t.id.clone(),
+            org_id: t.org_id.to_string(),
+            digest: t.digest.as_bytes().to_vec(),
+            created_at: t.created_at.as_micros(),
+            expires_at: t.expires_at.map(Timestamp::as_micros),
+            revoked_at: t.revoked_at.map(Timestamp::as_micros),
+        }
+    }
+}
+
+impl TryFrom<InitialTokenRow> for InitialAccessToken {
+    type Error = StoreError;
+    fn try_from(r: InitialTokenRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            digest: digest("registration_tokens.digest", &r.digest)?,
+            id: r.id,
+            org_id: OrgId::from_string(r.org_id),
+            created_at: ts(r.created_at),
+            expires_at: r.expires_at.map(ts),
+            revoked_at: r.revoked_at.map(ts),
+        })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = client_registrations)]
+pub(crate) struct ClientRegistrationRow {
+    pub client_id: String,
+    pub token_digest: Vec<u8>,
+    pub initial_token_id: Option<String>,
+    pub created_at: i64,
+}
+
+impl From<&ClientRegistration> for ClientRegistrationRow {
+    fn from(r: &ClientRegistration) -> Self {
+        Self {
+            client_id: r.client_id.to_string(),
+            token_digest: r.token_digest.as_bytes().to_vec(),
+            initial_token_id: r.initial_token_id.clone(),
+            created_at: r.created_at.as_micros(),
+        }
+    }
+}
+
+impl TryFrom<ClientRegistrationRow> for ClientRegistration {
+    type Error = StoreError;
+    fn try_from(r: ClientRegistrationRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            token_digest: digest("client_registrations.token_digest", &r.token_digest)?,
+            client_id: ClientId::from_string(r.client_id),
+            initial_token_id: r.initial_token_id,
+            created_at: ts(r.created_at),
+        })
     }
 }

@@ -305,6 +305,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    registration_tokens (id) {
+        id -> Text,
+        org_id -> Text,
+        digest -> Binary,
+        created_at -> BigInt,
+        expires_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     logout_deliveries (id) {
         id -> Text,
         client_id -> Text,
@@ -321,7 +332,20 @@ diesel::table! {
 diesel::joinable!(session_clients -> clients (client_id));
 diesel::joinable!(session_clients -> browser_sessions (session_id));
 diesel::joinable!(logout_deliveries -> clients (client_id));
+
+diesel::table! {
+    client_registrations (client_id) {
+        client_id -> Text,
+        token_digest -> Binary,
+        initial_token_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(member_imports -> organizations (org_id));
+diesel::joinable!(registration_tokens -> organizations (org_id));
+diesel::joinable!(client_registrations -> clients (client_id));
+diesel::joinable!(client_registrations -> registration_tokens (initial_token_id));
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(browser_sessions -> users (user_id));
@@ -353,4 +377,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     session_clients,
     logout_deliveries,
+    registration_tokens,
+    client_registrations,
 );

@@ -1,5 +1,5 @@
 //! OAuth 2.0 and OpenID Connect error codes (RFC 6749 §4.1.2.1, §5.2; OIDC Core §3.1.2.6;
-//! RFC 6750 §3.1; RFC 7009; RFC 9101 §6.3; RFC 9126; OpenID Connect Core Unmet Authentication
+//! RFC 6750 §3.1; RFC 7009; RFC 7591 §3.2.2; RFC 8628 §3.5; RFC 9101 §6.3; RFC 9126; RFC 9449; OpenID Connect Core Unmet Authentication
 //! Requirements 1.0).
 
 use crate::client::wire_enum;
@@ -32,6 +32,11 @@ wire_enum!(
         // RFC 9449 §5, §8, §12.2.
         InvalidDpopProof => "invalid_dpop_proof",
         UseDpopNonce => "use_dpop_nonce",
+        AuthorizationPending => "authorization_pending",
+        SlowDown => "slow_down",
+        ExpiredToken => "expired_token",
+        InvalidRedirectUri => "invalid_redirect_uri",
+        InvalidClientMetadata => "invalid_client_metadata",
     }
 );
 

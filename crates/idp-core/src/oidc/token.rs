@@ -498,6 +498,43 @@ impl Issuer<'_> {
             (None, None) => {}
         }
         dpop::check_code_binding(grant.dpop_jkt.as_ref(), proof)?;
+        self.issue_for_grant(client, &grant, &grant_id, bound_to)
+            .await
+    }
+
+    /// RFC 8628 §3.4: the device polls; once the person approved, the tokens are issued
+    /// exactly as for an authorization code, once.
+    pub async fn exchange_device_code(
+        &self,
+        client: &Client,
+        device_code: &str,
+        proof: Option<&Jkt>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let bound_to = dpop::token_binding(client, proof)?;
+        if !client.allows_grant(GrantType::DeviceCode) {
+            return Err(OAuthError::new(
+                OAuthErrorCode::UnauthorizedClient,
+                "this client may not use the device authorization grant",
+            ));
+        }
+        let now = self.stores.clock.now();
+        let (grant_id, grant) =
+            super::device::poll(self.stores.ephemeral.as_ref(), now, &client.id, device_code)
+                .await?;
+        self.issue_for_grant(client, &grant, &grant_id, bound_to)
+            .await
+    }
+
+    /// The tokens of an approved grant (a code exchanged, a device approved): an access
+    /// token, an ID token, and a refresh token when the client may refresh.
+    async fn issue_for_grant(
+        &self,
+        client: &Client,
+        grant: &CodeGrant,
+        grant_id: &GrantId,
+        bound_to: Option<Jkt>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let lifetimes = self.lifetimes.for_client(client);
         let user = self
             .stores
             .users
@@ -512,7 +549,7 @@ impl Issuer<'_> {
         let now = self.stores.clock.now();
         let refresh = if client.allows_grant(GrantType::RefreshToken) {
             let (value, record) =
-                self.new_refresh_token(&grant_id, &grant.scopes, now, lifetimes.refresh);
+                self.new_refresh_token(grant_id, &grant.scopes, now, lifetimes.refresh);
             let family = Grant {
                 id: grant_id.clone(),
                 user_id: Some(user.id.clone()),
@@ -539,7 +576,7 @@ impl Issuer<'_> {
             client,
             Some(&user.id),
             &grant.scopes,
-            Some(&grant_id),
+            Some(grant_id),
             Some((&grant.auth_time, &grant.amr)),
             grant.session_id.as_ref(),
             &grant.claims.userinfo,

@@ -150,6 +150,9 @@ struct ClientForm {
     subject_type: String,
     #[serde(default)]
     sector_identifier_uri: String,
+    /// The device authorization grant (RFC 8628): kept through an edit, not dropped.
+    #[serde(default)]
+    device_code: Option<String>,
 }
 
 impl ClientForm {
@@ -192,6 +195,7 @@ impl ClientForm {
             backchannel_logout_uri: c.backchannel_logout_uri.clone().unwrap_or_default(),
             subject_type: c.subject_type.as_str().to_owned(),
             sector_identifier_uri: c.sector_identifier_uri.clone().unwrap_or_default(),
+            device_code: has(idp_core::oidc::device::GRANT_TYPE),
             ..Default::default()
         }
     }
@@ -210,6 +214,7 @@ impl ClientForm {
             ("authorization_code", &self.authorization_code),
             ("refresh_token", &self.refresh_token),
             ("client_credentials", &self.client_credentials),
+            (idp_core::oidc::device::GRANT_TYPE, &self.device_code),
         ]
         .into_iter()
         .filter(|(_, on)| on.is_some())

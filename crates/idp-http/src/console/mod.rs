@@ -14,6 +14,7 @@ pub mod member;
 pub mod members;
 pub mod members_io;
 pub mod orgs;
+pub mod registration_tokens;
 pub mod security;
 pub mod settings;
 
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     administrators::configure(cfg);
     audit::configure(cfg);
     keys::configure(cfg);
+    registration_tokens::configure(cfg);
 }
 
 async fn home() -> HttpResponse {

@@ -289,6 +289,27 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     operation!(
         get,
+        "/admin/api/orgs/{org}/registration-tokens",
+        super::registration::api_list,
+        Some(Permission::Clients),
+        "The organization's initial access tokens for dynamic client registration (never their values)"
+    ),
+    operation!(
+        post,
+        "/admin/api/orgs/{org}/registration-tokens",
+        super::registration::api_create,
+        Some(Permission::Clients),
+        "Issue an initial access token that registers applications in the organization at /register; the token is answered once"
+    ),
+    operation!(
+        delete,
+        "/admin/api/registration-tokens/{id}",
+        super::registration::api_revoke,
+        Some(Permission::Clients),
+        "Revoke an initial access token: it registers nothing more; applications it registered stay"
+    ),
+    operation!(
+        get,
         "/admin/api/orgs/{org}/members/export",
         super::members_io_api::export,
         Some(Permission::Members),

@@ -180,7 +180,25 @@ async fn proceed(
         consent_covers,
         now: state.stores.clock.now(),
     };
-    match authorize::decide(&request, &situation) {
+    let step = authorize::decide(&request, &situation);
+    if let (Some(id), Some(link)) = (pending_id, pending.and_then(|p| p.device.as_ref())) {
+        // A device authorization: the same sign-in journey, but it ends on the device's
+        // confirmation page, never at a redirect URI.
+        let Some(pending) = pending else {
+            return Err(HttpError::Internal("device link without pending".into()));
+        };
+        return match step {
+            Step::StepUp => match &session {
+                Some(session) => step_up(state, session, id.to_owned()).await,
+                None => Ok(web::found(&format!("/login?authz={id}"))),
+            },
+            step => {
+                super::device::after_decision(state, step, session.as_ref(), id, pending, link)
+                    .await
+            }
+        };
+    }
+    match step {
         Step::Issue => {
             let Some(session) = session else {
                 return Err(HttpError::Internal("issue without a session".into()));
@@ -219,6 +237,7 @@ async fn proceed(
                         request,
                         signed_in_session: None,
                         consented_session: None,
+                        device: None,
                     };
                     oauth::save_pending(state, &id, &fresh).await?;
                     id

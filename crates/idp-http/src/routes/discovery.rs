@@ -81,6 +81,30 @@ pub fn document(settings: &Settings) -> StaticDocument {
             );
         }
     }
+    if settings.device.enabled
+        && let Some(obj) = doc.as_object_mut()
+    {
+        // RFC 8628 §4.
+        obj.insert(
+            "device_authorization_endpoint".into(),
+            json!(format!("{base}/device_authorization")),
+        );
+        if let Some(grants) = obj
+            .get_mut("grant_types_supported")
+            .and_then(|g| g.as_array_mut())
+        {
+            grants.push(json!(idp_core::oidc::device::GRANT_TYPE));
+        }
+    }
+    if settings.registration.enabled
+        && let Some(obj) = doc.as_object_mut()
+    {
+        // RFC 8414 §2, OIDC Discovery §3.
+        obj.insert(
+            "registration_endpoint".into(),
+            json!(format!("{base}/register")),
+        );
+    }
     StaticDocument::new(&doc)
 }
 

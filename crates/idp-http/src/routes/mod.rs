@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod bootstrap;
 pub mod client_api;
 pub mod consent;
+pub mod device;
 pub mod directory_api;
 pub mod discovery;
 pub mod end_session;
@@ -18,6 +19,7 @@ pub mod members_io_api;
 pub mod openapi;
 pub mod par;
 pub mod password_reset;
+pub mod registration;
 pub mod revoke;
 pub mod second_factor;
 pub mod security;
@@ -46,4 +48,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     admin_api::configure(cfg);
     password_reset::configure(cfg);
     crate::console::configure(cfg);
+    device::configure(cfg);
+    registration::configure(cfg);
 }

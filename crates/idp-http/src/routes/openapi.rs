@@ -453,6 +453,31 @@ pub fn shape(method: &str, path: &str) -> Shape {
                        "client_secret": string("shown once; the old secret stops working")}),
             ))),
         ),
+        ("get", "/admin/api/orgs/{org}/registration-tokens") => (
+            None,
+            ok(json_of(object(
+                &["registration_tokens"],
+                json!({"registration_tokens": array(r("RegistrationToken"))}),
+            ))),
+        ),
+        ("post", "/admin/api/orgs/{org}/registration-tokens") => (
+            Some(object(
+                &[],
+                json!({"expires_in_secs": {"type": "integer", "minimum": 1,
+                       "description": "lifetime in seconds; absent: until revoked"}}),
+            )),
+            (
+                "201",
+                json_of(object(
+                    &["registration_token", "token"],
+                    json!({"registration_token": r("RegistrationToken"),
+                           "token": string("the initial access token, shown once: send it as Authorization: Bearer to /register")}),
+                )),
+            ),
+        ),
+        ("delete", "/admin/api/registration-tokens/{id}") => {
+            (None, ok(json_of(r("RegistrationToken"))))
+        }
         ("get", "/admin/api/orgs/{org}/members/export") => {
             q = vec![
                 query(
@@ -585,6 +610,7 @@ pub fn path_parameter(path: &str, name: &str) -> &'static str {
     match name {
         "org" => "organization id or slug",
         "id" if path.starts_with("/admin/api/clients/") => "client id",
+        "id" if path.starts_with("/admin/api/registration-tokens/") => "registration token id",
         "id" => "member id",
         _ => "",
     }
@@ -732,6 +758,24 @@ pub fn components() -> Value {
         (
             "Deleted",
             object(&["deleted"], json!({"deleted": string("the id removed")})),
+        ),
+        (
+            "RegistrationToken",
+            object(
+                &[
+                    "id",
+                    "org_id",
+                    "created_at",
+                    "expires_at",
+                    "revoked_at",
+                    "usable",
+                ],
+                json!({"id": {"type": "string"}, "org_id": {"type": "string"},
+                       "created_at": {"type": "string", "format": "date-time"},
+                       "expires_at": nullable(json!({"type": "string", "format": "date-time"})),
+                       "revoked_at": nullable(json!({"type": "string", "format": "date-time"})),
+                       "usable": {"type": "boolean", "description": "neither expired nor revoked"}}),
+            ),
         ),
         (
             "ImportPreview",

@@ -1,5 +1,5 @@
-//! The token endpoint (RFC 6749 §3.2): authorization_code, refresh_token and
-//! client_credentials, answered as JSON that is never cached.
+//! The token endpoint (RFC 6749 §3.2): authorization_code, refresh_token,
+//! client_credentials and the device code (RFC 8628 §3.4), answered as JSON that is never cached.
 
 use crate::dpop;
 use crate::oauth::{self, authenticate_client, error_json, json_no_store};
@@ -81,6 +81,12 @@ async fn token(
             issuer
                 .client_credentials(client, value(&form, "scope"), jkt)
                 .await
+        }
+        Some(idp_core::oidc::device::GRANT_TYPE) if state.settings.device.enabled => {
+            match value(&form, "device_code") {
+                Some(device_code) => issuer.exchange_device_code(client, device_code, jkt).await,
+                None => Err(OAuthError::invalid_request("device_code is required")),
+            }
         }
         Some(other) => Err(OAuthError::new(
             OAuthErrorCode::UnsupportedGrantType,
