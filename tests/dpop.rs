@@ -309,7 +309,12 @@ async fn code_exchange_binds_the_token_which_userinfo_and_introspection_honour()
     let bearer = format!("Bearer {access}");
     for proof in [None, Some(good(json!({})))] {
         let a = userinfo(&idp, &bearer, proof.as_deref()).await;
-        assert_refused(&a, StatusCode::UNAUTHORIZED, "invalid_token", "sent as Bearer");
+        assert_refused(
+            &a,
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "sent as Bearer",
+        );
         assert!(a.header("www-authenticate").unwrap().starts_with("DPoP "));
     }
     // And through the form body, which is a Bearer presentation too.
@@ -334,10 +339,7 @@ async fn code_exchange_binds_the_token_which_userinfo_and_introspection_honour()
     let cases: Vec<(&str, Option<String>)> = vec![
         ("no proof", None),
         ("replayed proof (same jti)", Some(replayed)),
-        (
-            "no ath",
-            Some(key.proof("GET", &info, json!({}))),
-        ),
+        ("no ath", Some(key.proof("GET", &info, json!({})))),
         (
             "ath of another token",
             Some(key.proof("GET", &info, json!({"ath": ath("another")}))),
@@ -396,7 +398,12 @@ async fn code_exchange_binds_the_token_which_userinfo_and_introspection_honour()
     assert!(jwt_part(plain_access, 1).get("cnf").is_none());
     let proof = key.proof("GET", &info, json!({"ath": ath(plain_access)}));
     let a = userinfo(&idp, &format!("DPoP {plain_access}"), Some(&proof)).await;
-    assert_refused(&a, StatusCode::UNAUTHORIZED, "invalid_token", "unbound as DPoP");
+    assert_refused(
+        &a,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+        "unbound as DPoP",
+    );
     let a = userinfo(&idp, &format!("Bearer {plain_access}"), None).await;
     assert_eq!(a.status, StatusCode::OK);
     let a = answer(
@@ -431,7 +438,12 @@ async fn refused_proofs_at_the_token_endpoint_leave_the_code_usable() {
     // Spend `spent` on a client_credentials-less request that fails after the proof
     // check: an unknown grant type still uses the proof up.
     let a = token(&rp, &[("grant_type", "urn:example:nothing")], &[&spent]).await;
-    assert_refused(&a, StatusCode::BAD_REQUEST, "unsupported_grant_type", "spend");
+    assert_refused(
+        &a,
+        StatusCode::BAD_REQUEST,
+        "unsupported_grant_type",
+        "spend",
+    );
     let unsigned = format!(
         "{}.{}.",
         b64(json!({"typ": "dpop+jwt", "alg": "none", "jwk": key.jwk()}).to_string()),
@@ -446,12 +458,20 @@ async fn refused_proofs_at_the_token_endpoint_leave_the_code_usable() {
         ),
         (
             "htu elsewhere",
-            vec![with(&|_, c| c["htu"] = json!("https://evil.example.com/token"))],
+            vec![with(&|_, c| {
+                c["htu"] = json!("https://evil.example.com/token")
+            })],
         ),
-        ("stale iat", vec![with(&|_, c| c["iat"] = json!(now() - 120))]),
-        ("no jti", vec![with(&|_, c| {
-            c.as_object_mut().unwrap().remove("jti");
-        })]),
+        (
+            "stale iat",
+            vec![with(&|_, c| c["iat"] = json!(now() - 120))],
+        ),
+        (
+            "no jti",
+            vec![with(&|_, c| {
+                c.as_object_mut().unwrap().remove("jti");
+            })],
+        ),
         ("typ JWT", vec![with(&|h, _| h["typ"] = json!("JWT"))]),
         ("alg HS256", vec![with(&|h, _| h["alg"] = json!("HS256"))]),
         ("alg none", vec![unsigned]),
@@ -479,13 +499,7 @@ async fn refused_proofs_at_the_token_endpoint_leave_the_code_usable() {
         assert_eq!(a.header("cache-control"), Some("no-store"));
     }
     // Nothing was consumed: the code still works with a good proof.
-    let a = exchange(
-        &rp,
-        &code,
-        &request,
-        &[&key.proof("POST", &url, json!({}))],
-    )
-    .await;
+    let a = exchange(&rp, &code, &request, &[&key.proof("POST", &url, json!({}))]).await;
     assert_dpop_bound(&a, &key);
 
     // A confidential client's refresh is not bound to a key: without a proof it gets a
@@ -518,7 +532,12 @@ async fn nonces_when_required() {
         &[&key.proof("POST", &url, json!({"nonce": "made-up"}))],
     )
     .await;
-    assert_refused(&a, StatusCode::BAD_REQUEST, "use_dpop_nonce", "a nonce not ours");
+    assert_refused(
+        &a,
+        StatusCode::BAD_REQUEST,
+        "use_dpop_nonce",
+        "a nonce not ours",
+    );
     let a = exchange(
         &rp,
         &code,
@@ -527,7 +546,10 @@ async fn nonces_when_required() {
     )
     .await;
     let access = assert_dpop_bound(&a, &key);
-    assert!(a.header("dpop-nonce").is_some(), "the next nonce comes along");
+    assert!(
+        a.header("dpop-nonce").is_some(),
+        "the next nonce comes along"
+    );
 
     let info = idp.url("/userinfo");
     let auth = format!("DPoP {access}");
@@ -537,7 +559,12 @@ async fn nonces_when_required() {
         Some(&key.proof("GET", &info, json!({"ath": ath(&access)}))),
     )
     .await;
-    assert_refused(&a, StatusCode::UNAUTHORIZED, "use_dpop_nonce", "userinfo, no nonce");
+    assert_refused(
+        &a,
+        StatusCode::UNAUTHORIZED,
+        "use_dpop_nonce",
+        "userinfo, no nonce",
+    );
     assert!(
         a.header("www-authenticate")
             .unwrap()
@@ -562,7 +589,13 @@ async fn dpop_jkt_binds_the_code_to_a_key() {
     let jkt = key.jkt();
 
     let (code, request) = new_code(&idp, &rp, &[("dpop_jkt", &jkt)]).await;
-    let a = exchange(&rp, &code, &request, &[&other.proof("POST", &url, json!({}))]).await;
+    let a = exchange(
+        &rp,
+        &code,
+        &request,
+        &[&other.proof("POST", &url, json!({}))],
+    )
+    .await;
     assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_grant", "another key");
     let (code, request) = bound_code(&idp, &rp, &jkt).await;
     let a = exchange(&rp, &code, &request, &[]).await;
@@ -608,7 +641,12 @@ async fn public_client_refresh_tokens_are_bound_to_its_key() {
     assert_dpop_bound(&a, &key);
     let next = a.body["refresh_token"].as_str().unwrap();
     let a = refresh(&rp, next, &[&other.proof("POST", &url, json!({}))]).await;
-    assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_grant", "rotated, another key");
+    assert_refused(
+        &a,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+        "rotated, another key",
+    );
     let a = refresh(&rp, next, &[&key.proof("POST", &url, json!({}))]).await;
     assert_dpop_bound(&a, &key);
 
@@ -656,11 +694,7 @@ async fn a_client_registered_for_dpop_must_send_a_proof() {
     let idp = Idp::start().await;
     let reg = idp.client(
         "Bank",
-        &[
-            "--redirect-uri",
-            RP_CALLBACK,
-            "--dpop-bound-access-tokens",
-        ],
+        &["--redirect-uri", RP_CALLBACK, "--dpop-bound-access-tokens"],
     );
     let shown = idp.cli(&["client", "list", "--json"]);
     let listed = shown
@@ -674,7 +708,12 @@ async fn a_client_registered_for_dpop_must_send_a_proof() {
     let key = Key::es256();
     let (code, request) = new_code(&idp, &rp, &[]).await;
     let a = exchange(&rp, &code, &request, &[]).await;
-    assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_dpop_proof", "no proof");
+    assert_refused(
+        &a,
+        StatusCode::BAD_REQUEST,
+        "invalid_dpop_proof",
+        "no proof",
+    );
     // Refused before the code was touched: it still works with a proof.
     let a = exchange(
         &rp,
@@ -686,7 +725,12 @@ async fn a_client_registered_for_dpop_must_send_a_proof() {
     assert_dpop_bound(&a, &key);
     let rt = a.body["refresh_token"].as_str().unwrap();
     let a = refresh(&rp, rt, &[]).await;
-    assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_dpop_proof", "refresh, no proof");
+    assert_refused(
+        &a,
+        StatusCode::BAD_REQUEST,
+        "invalid_dpop_proof",
+        "refresh, no proof",
+    );
 
     // The requirement can be lifted with `idp client update`.
     let updated = idp.cli(&[
@@ -717,7 +761,12 @@ async fn dpop_on_postgresql_and_redis() {
     let rt = a.body["refresh_token"].as_str().unwrap();
     // The replay cache is Redis: the same proof is refused on its second use.
     let a = refresh(&rp, rt, &[&proof]).await;
-    assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_dpop_proof", "replayed");
+    assert_refused(
+        &a,
+        StatusCode::BAD_REQUEST,
+        "invalid_dpop_proof",
+        "replayed",
+    );
     let a = refresh(&rp, rt, &[]).await;
     assert_refused(&a, StatusCode::BAD_REQUEST, "invalid_grant", "no proof");
     let a = refresh(&rp, rt, &[&key.proof("POST", &url, json!({}))]).await;

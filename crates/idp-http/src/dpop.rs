@@ -35,7 +35,8 @@ pub fn check(
         url: &url,
         access_token,
     };
-    dpop.check(text, &target, state.stores.clock.now()).map(Some)
+    dpop.check(text, &target, state.stores.clock.now())
+        .map(Some)
 }
 
 /// Uses a checked proof up (its `jti`, once).
@@ -64,9 +65,9 @@ pub fn nonce_header(
 pub fn challenge(error: Option<(&str, &str)>) -> String {
     let algs = DpopAlg::ALL.map(DpopAlg::as_str).join(" ");
     match error {
-        Some((code, description)) => format!(
-            "DPoP algs=\"{algs}\", error=\"{code}\", error_description=\"{description}\""
-        ),
+        Some((code, description)) => {
+            format!("DPoP algs=\"{algs}\", error=\"{code}\", error_description=\"{description}\"")
+        }
         None => format!("DPoP algs=\"{algs}\""),
     }
 }

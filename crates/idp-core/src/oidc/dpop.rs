@@ -370,7 +370,10 @@ impl Dpop {
         let step = self.step(now);
         [step, step.saturating_sub(1)].into_iter().any(|s| {
             let ours = self.nonce_for(s);
-            bool::from(subtle::ConstantTimeEq::ct_eq(ours.as_bytes(), nonce.as_bytes()))
+            bool::from(subtle::ConstantTimeEq::ct_eq(
+                ours.as_bytes(),
+                nonce.as_bytes(),
+            ))
         })
     }
 
@@ -615,11 +618,7 @@ mod tests {
         }
 
         fn sign_raw(&self, header: &Value, claims: &Value) -> String {
-            let input = format!(
-                "{}.{}",
-                b64(header.to_string()),
-                b64(claims.to_string())
-            );
+            let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
             let rng = SystemRandom::new();
             let sig = match self {
                 Self::Ec(k) => k.sign(&rng, input.as_bytes()).unwrap().as_ref().to_vec(),
@@ -849,7 +848,10 @@ mod tests {
             Err(DpopError::NonceStale)
         );
         // A nonce made under another master key is not ours.
-        let other = Dpop::new(d.rules().clone(), &MasterKey::parse(&"22".repeat(32)).unwrap());
+        let other = Dpop::new(
+            d.rules().clone(),
+            &MasterKey::parse(&"22".repeat(32)).unwrap(),
+        );
         let mut c = claims("a");
         c["nonce"] = json!(other.nonce(now()));
         assert_eq!(

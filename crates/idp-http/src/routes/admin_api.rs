@@ -445,9 +445,7 @@ pub async fn caller(state: &AppState, req: &HttpRequest) -> Result<Actor, HttpEr
         } else if let Some(t) = text.strip_prefix("DPoP ") {
             (Scheme::Dpop, t.trim())
         } else {
-            return Err(HttpError::Unauthorized(
-                "use a Bearer or DPoP token".into(),
-            ));
+            return Err(HttpError::Unauthorized("use a Bearer or DPoP token".into()));
         };
         // RFC 9449 §7: a DPoP-bound token only with a proof of its key for this request.
         let proof = match scheme {

@@ -74,11 +74,7 @@ async fn token(
             None => Err(OAuthError::invalid_request("code is required")),
         },
         Some("refresh_token") => match value(&form, "refresh_token") {
-            Some(rt) => {
-                issuer
-                    .refresh(client, rt, value(&form, "scope"), jkt)
-                    .await
-            }
+            Some(rt) => issuer.refresh(client, rt, value(&form, "scope"), jkt).await,
             None => Err(OAuthError::invalid_request("refresh_token is required")),
         },
         Some("client_credentials") => {

@@ -100,7 +100,9 @@ fn dpop_error(state: &AppState, error: &DpopError) -> HttpResponse {
     if let Some(header) = crate::dpop::nonce_header(state, Some(error)) {
         r.insert_header(header);
     }
-    r.json(serde_json::json!({"error": oauth.code.as_str(), "error_description": oauth.description}))
+    r.json(
+        serde_json::json!({"error": oauth.code.as_str(), "error_description": oauth.description}),
+    )
 }
 
 /// `invalid_token` for a DPoP-bound token, challenged with the scheme it needs.
