@@ -77,8 +77,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
-    ap.add_argument("--codes", type=int, default=30_000, help="codes per kind per round")
-    ap.add_argument("--userinfo", type=int, default=70_000, help="userinfo proofs per round")
+    ap.add_argument("--codes", type=int, default=20_000, help="codes per kind per round")
+    ap.add_argument("--userinfo", type=int, default=40_000, help="userinfo proofs per round")
     a = ap.parse_args()
     if not os.path.exists(bench.BIN):
         sys.exit(f"no release binary at {bench.BIN}: cargo build --release -p idp-http")
