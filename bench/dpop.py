@@ -142,7 +142,11 @@ def main():
             })
         results = {}
         for r, scenarios in enumerate(rounds):
-            for name, kw in scenarios.items():
+            # Alternate which goes first, so a drift in the machine's load favours neither.
+            order = list(scenarios.items())
+            if r % 2 == 1:
+                order = [order[1], order[0], order[3], order[2]]
+            for name, kw in order:
                 url = token_url if name.startswith("exchange") else userinfo_url
                 res = bench.wrk(url, a.connections, a.duration, **kw)
                 results.setdefault(name, []).append(res)
