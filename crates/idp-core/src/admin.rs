@@ -4,7 +4,8 @@
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::authz::{self, Actor, AuthzError, Permission};
 use crate::client::{
-    Client, ClientAuthMethod, GrantType, RedirectUri, RedirectUriError, SigningAlg, UnknownValue,
+    Client, ClientAuthMethod, GrantType, RedirectUri, RedirectUriError, SecurityProfile,
+    SigningAlg, UnknownValue,
 };
 use crate::crypto::{MasterKey, TokenDigest};
 use crate::email::{Email, EmailError};
@@ -1082,6 +1083,8 @@ pub struct NewClient {
     /// OIDC Core §8.1: a document (JSON array) listing the client's redirect URIs, read
     /// at registration; its host is the pairwise sector.
     pub sector_identifier_uri: Option<String>,
+    /// `standard` or `fapi2`; standard when unset.
+    pub security_profile: Option<String>,
 }
 
 /// Registers a client, for the command line. A confidential client's secret is
@@ -1116,6 +1119,7 @@ pub(crate) struct CheckedClient {
     pub backchannel_logout_session_required: bool,
     pub subject_type: crate::client::SubjectType,
     pub sector_identifier_uri: Option<String>,
+    pub security_profile: SecurityProfile,
 }
 
 impl CheckedClient {
@@ -1152,6 +1156,7 @@ impl CheckedClient {
             backchannel_logout_session_required: self.backchannel_logout_session_required,
             subject_type: self.subject_type,
             sector_identifier_uri: self.sector_identifier_uri,
+            security_profile: self.security_profile,
         }
     }
 
@@ -1177,6 +1182,7 @@ impl CheckedClient {
         client.backchannel_logout_session_required = self.backchannel_logout_session_required;
         client.subject_type = self.subject_type;
         client.sector_identifier_uri = self.sector_identifier_uri;
+        client.security_profile = self.security_profile;
     }
 }
 
@@ -1218,12 +1224,21 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
             "a public client cannot use client_credentials: it has no secret",
         ));
     }
+    let security_profile = new
+        .security_profile
+        .as_deref()
+        .map(str::parse::<SecurityProfile>)
+        .transpose()?
+        .unwrap_or(SecurityProfile::Standard);
     let id_token_alg = new
         .signing_alg
         .as_deref()
         .map(str::parse::<SigningAlg>)
         .transpose()?
-        .unwrap_or(SigningAlg::Rs256);
+        .unwrap_or(match security_profile {
+            SecurityProfile::Standard => SigningAlg::Rs256,
+            SecurityProfile::Fapi2 => SigningAlg::Es256,
+        });
     if new.public && (new.jwks.is_some() || new.pkce_optional) {
         return Err(AdminError::InvalidClient(
             "a public client has no keys and always uses PKCE",
@@ -1289,7 +1304,8 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
             return Err(crate::oidc::subject::SectorError::ManyHosts.into());
         }
     }
-    Ok(CheckedClient {
+    let mut checked = CheckedClient {
+        security_profile,
         backchannel_logout_uri,
         backchannel_logout_session_required: new.backchannel_logout_session_required,
         subject_type,
@@ -1316,7 +1332,51 @@ pub(crate) fn check_client(new: &NewClient) -> Result<CheckedClient, AdminError>
         require_pushed_authorization_requests: new.require_pushed_authorization_requests,
         require_signed_request_object: new.require_signed_request_object,
         dpop_bound_access_tokens: new.dpop_bound_access_tokens,
-    })
+    };
+    if security_profile == SecurityProfile::Fapi2 {
+        hold_to_fapi2(&mut checked)?;
+    }
+    Ok(checked)
+}
+
+/// FAPI 2.0 Security Profile §5.3: a client held to the profile is confidential with
+/// `private_key_jwt`, uses PKCE, pushes its requests, gets DPoP-bound tokens, signs
+/// nothing in RS256 and is redirected over https only. What it cannot go below is
+/// refused; the two switches the profile implies are turned on.
+fn hold_to_fapi2(c: &mut CheckedClient) -> Result<(), AdminError> {
+    if c.auth_method != ClientAuthMethod::PrivateKeyJwt {
+        return Err(AdminError::InvalidClient(
+            "a FAPI 2.0 client is confidential and authenticates with private_key_jwt: register its public keys",
+        ));
+    }
+    if !c.require_pkce {
+        return Err(AdminError::InvalidClient(
+            "a FAPI 2.0 client always uses PKCE",
+        ));
+    }
+    if c.id_token_alg == SigningAlg::Rs256 {
+        return Err(AdminError::InvalidClient(
+            "FAPI 2.0 allows PS256, ES256 and EdDSA only: sign its ID tokens with ES256 or EdDSA",
+        ));
+    }
+    if c.grant_types.contains(&GrantType::DeviceCode) {
+        return Err(AdminError::InvalidClient(
+            "a FAPI 2.0 client uses the authorization code grant, not the device grant",
+        ));
+    }
+    let https_only = c.redirect_uris.iter().all(|u| {
+        url::Url::parse(u.as_str()).is_ok_and(|url| {
+            url.scheme() == "https" || (url.scheme() == "http" && crate::client::is_loopback(&url))
+        })
+    });
+    if !https_only {
+        return Err(AdminError::InvalidClient(
+            "a FAPI 2.0 client's redirect URIs use https",
+        ));
+    }
+    c.require_pushed_authorization_requests = true;
+    c.dpop_bound_access_tokens = true;
+    Ok(())
 }
 
 /// What the audit log keeps of a client's registration (never its secret).
@@ -1326,7 +1386,10 @@ pub(crate) fn client_summary(client: &Client) -> serde_json::Value {
         "first_party": client.first_party, "grant_types": client.grant_types,
         "dpop_bound_access_tokens": client.dpop_bound_access_tokens,
         "backchannel_logout_uri": client.backchannel_logout_uri,
-        "subject_type": client.subject_type, "sector_identifier_uri": client.sector_identifier_uri})
+        "subject_type": client.subject_type, "sector_identifier_uri": client.sector_identifier_uri,
+        "require_pushed_authorization_requests": client.require_pushed_authorization_requests,
+        "require_signed_request_object": client.require_signed_request_object,
+        "security_profile": client.security_profile})
 }
 
 /// Removes a client, with its grants, refresh tokens and consents (the database cascades),

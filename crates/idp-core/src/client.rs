@@ -164,6 +164,27 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// The security profile a client is held to. `fapi2` is the FAPI 2.0 Security
+    /// Profile: confidential with `private_key_jwt`, PKCE, pushed requests, DPoP-bound
+    /// tokens, and no RS256 anywhere.
+    SecurityProfile, "security profile" {
+        Standard => "standard",
+        Fapi2 => "fapi2",
+    }
+);
+
+impl SecurityProfile {
+    /// Whether a JWS the client signs (a client assertion, a request object, a DPoP
+    /// proof) may use `alg`: FAPI 2.0 §5.4 allows PS256, ES256 and EdDSA only.
+    pub fn accepts(self, alg: crate::jose::JwsAlg) -> bool {
+        match self {
+            SecurityProfile::Standard => true,
+            SecurityProfile::Fapi2 => alg != crate::jose::JwsAlg::Rs256,
+        }
+    }
+}
+
+wire_enum!(
     /// OIDC Core §8: the kinds of subject identifier a client may receive.
     SubjectType, "subject type" {
         Public => "public",
@@ -215,6 +236,8 @@ pub struct Client {
     /// OIDC Core §8.1: a document listing the client's redirect URIs; its host is the
     /// sector pairwise subjects are computed for.
     pub sector_identifier_uri: Option<String>,
+    /// The profile the registration is held to; see [`SecurityProfile`].
+    pub security_profile: SecurityProfile,
 }
 
 impl Client {
@@ -260,6 +283,7 @@ mod tests {
             backchannel_logout_session_required: false,
             subject_type: crate::client::SubjectType::Public,
             sector_identifier_uri: None,
+            security_profile: crate::client::SecurityProfile::Standard,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),

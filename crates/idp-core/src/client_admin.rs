@@ -5,7 +5,7 @@
 use crate::admin::{AdminError, NewClient, actor_event, check_client, client_summary, resolve_org};
 use crate::audit::{ActivityType, EventKind, InfoType};
 use crate::authz::{self, Actor, Permission};
-use crate::client::{Client, ClientAuthMethod};
+use crate::client::{Client, ClientAuthMethod, SecurityProfile};
 use crate::crypto::TokenDigest;
 use crate::ids::ClientId;
 use crate::org::Organization;
@@ -145,6 +145,8 @@ pub struct ClientUpdate {
     pub subject_type: Option<String>,
     /// `Some(None)` goes back to the redirect URIs' host as the sector.
     pub sector_identifier_uri: Option<Option<String>>,
+    /// `standard` or `fapi2`.
+    pub security_profile: Option<String>,
 }
 
 /// OIDC Core §8.1: the document at a `sector_identifier_uri`, read now, must list every
@@ -228,12 +230,32 @@ fn merged(client: &Client, change: ClientUpdate) -> NewClient {
         sector_identifier_uri: change
             .sector_identifier_uri
             .unwrap_or_else(|| client.sector_identifier_uri.clone()),
+        security_profile: Some(
+            change
+                .security_profile
+                .unwrap_or_else(|| client.security_profile.as_str().to_owned()),
+        ),
     }
 }
 
 /// `client` as `change` makes it, checked by the rules of a new registration. A client
 /// made public loses its secret; one made confidential has none until it is rotated.
 pub fn updated_client(client: &Client, change: ClientUpdate) -> Result<Client, AdminError> {
+    let fapi2 = change
+        .security_profile
+        .as_deref()
+        .map_or(client.security_profile == SecurityProfile::Fapi2, |p| {
+            p == SecurityProfile::Fapi2.as_str()
+        });
+    // FAPI 2.0: turning off what the profile requires is refused, not quietly undone.
+    if fapi2
+        && (change.require_pushed_authorization_requests == Some(false)
+            || change.dpop_bound_access_tokens == Some(false))
+    {
+        return Err(AdminError::InvalidClient(
+            "a FAPI 2.0 client must push its requests and use DPoP-bound tokens",
+        ));
+    }
     let checked = check_client(&merged(client, change))?;
     let mut next = client.clone();
     checked.apply_to(&mut next);
@@ -433,6 +455,7 @@ mod tests {
             backchannel_logout_session_required: false,
             subject_type: crate::client::SubjectType::Public,
             sector_identifier_uri: None,
+            security_profile: crate::client::SecurityProfile::Standard,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: crate::Timestamp::from_secs(0),
@@ -657,5 +680,95 @@ mod tests {
         )
         .unwrap();
         assert_eq!(off.backchannel_logout_uri, None);
+    }
+
+    #[test]
+    fn a_fapi2_client_is_held_to_the_profile() {
+        let fapi2 = || ClientUpdate {
+            security_profile: Some("fapi2".into()),
+            ..ClientUpdate::default()
+        };
+        // A client with a secret cannot take the profile: it needs registered keys.
+        assert!(updated_client(&confidential(), fapi2()).is_err());
+        let mut keyed = confidential();
+        keyed.jwks = Some(
+            r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#
+                .into(),
+        );
+        keyed.id_token_alg = crate::client::SigningAlg::EdDsa;
+        let held = updated_client(&keyed, fapi2()).unwrap();
+        assert_eq!(held.security_profile, SecurityProfile::Fapi2);
+        assert_eq!(held.auth_method, ClientAuthMethod::PrivateKeyJwt);
+        assert!(held.require_pushed_authorization_requests, "PAR turned on");
+        assert!(held.dpop_bound_access_tokens, "DPoP turned on");
+        // Nothing below the profile is accepted afterwards.
+        for (change, why) in [
+            (
+                ClientUpdate {
+                    id_token_alg: Some("RS256".into()),
+                    ..ClientUpdate::default()
+                },
+                "RS256 ID tokens",
+            ),
+            (
+                ClientUpdate {
+                    require_pushed_authorization_requests: Some(false),
+                    ..ClientUpdate::default()
+                },
+                "no PAR",
+            ),
+            (
+                ClientUpdate {
+                    dpop_bound_access_tokens: Some(false),
+                    ..ClientUpdate::default()
+                },
+                "no DPoP",
+            ),
+            (
+                ClientUpdate {
+                    public: Some(true),
+                    ..ClientUpdate::default()
+                },
+                "a public client",
+            ),
+            (
+                ClientUpdate {
+                    redirect_uris: Some(vec!["com.example.app:/cb".into()]),
+                    ..ClientUpdate::default()
+                },
+                "a private-use redirect scheme",
+            ),
+        ] {
+            assert!(updated_client(&held, change).is_err(), "{why}");
+        }
+        let renamed = updated_client(
+            &held,
+            ClientUpdate {
+                name: Some("Renamed".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(renamed.security_profile, SecurityProfile::Fapi2, "kept");
+        // The profile itself may be changed back by an administrator, explicitly.
+        let standard = updated_client(
+            &held,
+            ClientUpdate {
+                security_profile: Some("standard".into()),
+                ..ClientUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(standard.security_profile, SecurityProfile::Standard);
+    }
+
+    #[test]
+    fn fapi2_refuses_rs256_from_the_client() {
+        use crate::jose::JwsAlg;
+        for alg in [JwsAlg::Ps256, JwsAlg::Es256, JwsAlg::EdDsa] {
+            assert!(SecurityProfile::Fapi2.accepts(alg));
+        }
+        assert!(!SecurityProfile::Fapi2.accepts(JwsAlg::Rs256));
+        assert!(SecurityProfile::Standard.accepts(JwsAlg::Rs256));
     }
 }

@@ -49,6 +49,10 @@ crate::client::wire_enum!(
     }
 );
 
+/// What a client may sign its `private_key_jwt` assertions with (RFC 7523).
+pub const CLIENT_ASSERTION_ALGS: [JwsAlg; 4] =
+    [JwsAlg::Rs256, JwsAlg::Ps256, JwsAlg::Es256, JwsAlg::EdDsa];
+
 impl From<SigningAlg> for JwsAlg {
     fn from(alg: SigningAlg) -> Self {
         match alg {

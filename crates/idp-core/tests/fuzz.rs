@@ -106,6 +106,7 @@ fn client() -> Client {
         backchannel_logout_session_required: false,
         subject_type: idp_core::client::SubjectType::Public,
         sector_identifier_uri: None,
+        security_profile: idp_core::client::SecurityProfile::Standard,
         jwks: None,
         dpop_bound_access_tokens: false,
         created_at: Timestamp::from_secs(0),

@@ -415,6 +415,10 @@ enum ClientCommand {
         /// token is bound to the client's key.
         #[arg(long)]
         dpop_bound_access_tokens: bool,
+        /// `fapi2` holds the client to the FAPI 2.0 Security Profile: private_key_jwt
+        /// (--jwks-file), PKCE, PAR and DPoP required, ES256 or EdDSA ID tokens.
+        #[arg(long, value_name = "standard|fapi2")]
+        profile: Option<String>,
         #[command(flatten)]
         logout: LogoutAndSubjectArgs,
         #[command(flatten)]
@@ -435,6 +439,9 @@ enum ClientCommand {
         /// Require (true) or stop requiring (false) a DPoP proof with every token request.
         #[arg(long)]
         dpop_bound_access_tokens: Option<bool>,
+        /// `standard` or `fapi2` (FAPI 2.0 Security Profile).
+        #[arg(long, value_name = "standard|fapi2")]
+        profile: Option<String>,
         #[command(flatten)]
         logout: LogoutAndSubjectArgs,
         /// Stop sending logout tokens to this client.
@@ -633,7 +640,8 @@ fn client_json(c: &Client) -> serde_json::Value {
            "require_signed_request_object": c.require_signed_request_object,
            "dpop_bound_access_tokens": c.dpop_bound_access_tokens,
            "backchannel_logout_uri": c.backchannel_logout_uri, "backchannel_logout_session_required": c.backchannel_logout_session_required,
-           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri})
+           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri,
+           "security_profile": c.security_profile})
 }
 
 async fn audit(command: AuditCommand, settings: Settings) -> anyhow::Result<()> {
@@ -1254,6 +1262,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             require_par,
             require_signed_request_object,
             dpop_bound_access_tokens,
+            profile,
             logout,
             out,
         } => {
@@ -1286,6 +1295,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 backchannel_logout_session_required: logout.backchannel_logout_session_required,
                 subject_type: logout.subject_type,
                 sector_identifier_uri: logout.sector_identifier_uri,
+                security_profile: profile,
             };
             let (client, secret) = admin::create_client(&wired.stores, new).await?;
             if out.json {
@@ -1310,6 +1320,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
             require_par,
             require_signed_request_object,
             dpop_bound_access_tokens,
+            profile,
             logout,
             no_backchannel_logout,
             out,
@@ -1328,6 +1339,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                     .then_some(true),
                 subject_type: logout.subject_type,
                 sector_identifier_uri: logout.sector_identifier_uri.map(Some),
+                security_profile: profile,
                 ..Default::default()
             };
             let client = idp_core::client_admin::update_client(

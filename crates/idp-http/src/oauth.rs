@@ -10,10 +10,10 @@ use actix_web::http::header::{
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use idp_core::client::{Client, SigningAlg};
+use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::ids::{ClientId, SessionId};
-use idp_core::jose::{self, JwkSet};
+use idp_core::jose::{self, JwkSet, JwsAlg};
 use idp_core::oidc::authorize::AuthorizeRequest;
 use idp_core::oidc::token::{Issuer, Lifetimes};
 use idp_core::oidc::{OAuthError, OAuthErrorCode};
@@ -295,7 +295,11 @@ async fn private_key_jwt(
         .ok_or_else(|| invalid("the client has no registered keys"))?;
     let keys = JwkSet::from_json(jwks)
         .map_err(|_| invalid("the client's registered keys are unusable"))?;
-    let (_, claims) = jose::verify_jwt(jwt, &keys, SigningAlg::ALL)
+    let algs: Vec<JwsAlg> = jose::CLIENT_ASSERTION_ALGS
+        .into_iter()
+        .filter(|a| client.security_profile.accepts(*a))
+        .collect();
+    let (_, claims) = jose::verify_jwt(jwt, &keys, &algs)
         .map_err(|_| invalid("the client assertion's signature is invalid"))?;
     let now = state.stores.clock.now().as_secs();
     jose::check_time_claims(&claims, now, 30)

@@ -869,6 +869,7 @@ fn update_client_on(c: &mut DbConnection, client: &Client) -> QueryResult<u64> {
             clients::backchannel_logout_session_required.eq(r.backchannel_logout_session_required),
             clients::subject_type.eq(&r.subject_type),
             clients::sector_identifier_uri.eq(&r.sector_identifier_uri),
+            clients::security_profile.eq(&r.security_profile),
         ))
         .execute(c)
         .map(|n| n as u64)

@@ -311,6 +311,7 @@ pub(crate) struct ClientRow {
     pub backchannel_logout_session_required: bool,
     pub subject_type: String,
     pub sector_identifier_uri: Option<String>,
+    pub security_profile: String,
 }
 
 fn ttl_to_db(v: Option<u32>) -> Option<i32> {
@@ -349,6 +350,7 @@ impl From<&Client> for ClientRow {
             backchannel_logout_session_required: c.backchannel_logout_session_required,
             subject_type: c.subject_type.as_str().to_owned(),
             sector_identifier_uri: c.sector_identifier_uri.clone(),
+            security_profile: c.security_profile.as_str().to_owned(),
         }
     }
 }
@@ -389,6 +391,7 @@ impl TryFrom<ClientRow> for Client {
             backchannel_logout_session_required: r.backchannel_logout_session_required,
             subject_type: parse("clients.subject_type", &r.subject_type)?,
             sector_identifier_uri: r.sector_identifier_uri,
+            security_profile: parse("clients.security_profile", &r.security_profile)?,
         })
     }
 }

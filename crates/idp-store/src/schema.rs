@@ -124,6 +124,7 @@ diesel::table! {
         backchannel_logout_session_required -> Bool,
         subject_type -> Text,
         sector_identifier_uri -> Nullable<Text>,
+        security_profile -> Text,
     }
 }
 

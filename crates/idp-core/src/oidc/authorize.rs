@@ -597,6 +597,7 @@ mod tests {
             backchannel_logout_session_required: false,
             subject_type: crate::client::SubjectType::Public,
             sector_identifier_uri: None,
+            security_profile: crate::client::SecurityProfile::Standard,
             jwks: None,
             dpop_bound_access_tokens: false,
             created_at: Timestamp::from_secs(0),

@@ -496,6 +496,7 @@ mod tests {
             backchannel_logout_session_required: false,
             subject_type: crate::client::SubjectType::Public,
             sector_identifier_uri: None,
+            security_profile: crate::client::SecurityProfile::Standard,
         }
     }
 

@@ -44,6 +44,17 @@ pub enum DpopAlg {
     Ps256,
 }
 
+impl From<DpopAlg> for crate::jose::JwsAlg {
+    fn from(alg: DpopAlg) -> Self {
+        match alg {
+            DpopAlg::Es256 => crate::jose::JwsAlg::Es256,
+            DpopAlg::EdDsa => crate::jose::JwsAlg::EdDsa,
+            DpopAlg::Rs256 => crate::jose::JwsAlg::Rs256,
+            DpopAlg::Ps256 => crate::jose::JwsAlg::Ps256,
+        }
+    }
+}
+
 impl DpopAlg {
     pub const ALL: [DpopAlg; 4] = [Self::Es256, Self::EdDsa, Self::Rs256, Self::Ps256];
 
@@ -98,6 +109,8 @@ pub enum DpopError {
     WrongType,
     #[error("the DPoP proof's alg is not one of ES256, EdDSA, RS256, PS256")]
     UnsupportedAlg,
+    #[error("this client's profile (FAPI 2.0) does not allow RS256 proofs")]
+    AlgNotAllowed,
     #[error("the DPoP proof's jwk is not a usable public key: {0}")]
     BadKey(&'static str),
     #[error("the DPoP proof's jwk holds private key material")]
@@ -178,6 +191,8 @@ pub struct Target<'a> {
 pub struct Proof {
     /// The thumbprint of the proof's key.
     pub jkt: Jkt,
+    /// The algorithm the proof was signed with.
+    pub alg: DpopAlg,
     jti: String,
 }
 
@@ -464,6 +479,7 @@ impl Dpop {
         }
         Ok(Proof {
             jkt,
+            alg,
             jti: jti.to_owned(),
         })
     }
@@ -487,6 +503,15 @@ impl Dpop {
 
 /// RFC 9449 §5 and §10: the key a token request's tokens are bound to. A client
 /// registered with `dpop_bound_access_tokens` must send a proof.
+/// Whether `client`'s profile allows the algorithm `proof` was signed with.
+pub fn check_alg_for(client: &Client, proof: &Proof) -> Result<(), DpopError> {
+    if client.security_profile.accepts(proof.alg.into()) {
+        Ok(())
+    } else {
+        Err(DpopError::AlgNotAllowed)
+    }
+}
+
 pub fn token_binding(client: &Client, proof: Option<&Jkt>) -> Result<Option<Jkt>, OAuthError> {
     match proof {
         Some(jkt) => Ok(Some(jkt.clone())),
@@ -912,10 +937,12 @@ mod tests {
         );
         let proof = Proof {
             jkt: a.clone(),
+            alg: DpopAlg::Es256,
             jti: "x".into(),
         };
         let other = Proof {
             jkt: b.clone(),
+            alg: DpopAlg::Es256,
             jti: "y".into(),
         };
         assert!(check_presentation(None, Scheme::Bearer, None).is_ok());

@@ -15,7 +15,7 @@ use crate::admin::{
 };
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType};
 use crate::authz::{self, Actor, Permission};
-use crate::client::{Client, ClientAuthMethod, GrantType};
+use crate::client::{Client, ClientAuthMethod, GrantType, SecurityProfile};
 use crate::clock::Timestamp;
 use crate::crypto::TokenDigest;
 use crate::ids::{ClientId, OrgId};
@@ -136,6 +136,9 @@ pub struct ClientMetadata {
     pub subject_type: Option<String>,
     #[serde(default)]
     pub sector_identifier_uri: Option<String>,
+    /// `standard` or `fapi2` (FAPI 2.0 Security Profile); standard when absent.
+    #[serde(default)]
+    pub security_profile: Option<String>,
     /// RFC 7592 §2.2: an update names the client it changes.
     #[serde(default)]
     pub client_id: Option<String>,
@@ -251,6 +254,7 @@ impl ClientMetadata {
             backchannel_logout_session_required: self.backchannel_logout_session_required,
             subject_type: self.subject_type.clone(),
             sector_identifier_uri: self.sector_identifier_uri.clone(),
+            security_profile: self.security_profile.clone(),
         })
     }
 }
@@ -408,7 +412,20 @@ pub async fn update(
             "client_secret is not the client's secret".into(),
         ));
     }
-    let checked = check_client(&metadata.to_new_client(&client.org_id)?).map_err(metadata_error)?;
+    let mut new = metadata.to_new_client(&client.org_id)?;
+    // A registration held to FAPI 2.0 stays so: the client cannot lower itself.
+    if client.security_profile == SecurityProfile::Fapi2 {
+        match new.security_profile.as_deref() {
+            None => new.security_profile = Some(SecurityProfile::Fapi2.as_str().to_owned()),
+            Some(p) if p == SecurityProfile::Fapi2.as_str() => {}
+            Some(_) => {
+                return Err(RegistrationError::InvalidClientMetadata(
+                    "a FAPI 2.0 registration cannot be moved to a lower profile".into(),
+                ));
+            }
+        }
+    }
+    let checked = check_client(&new).map_err(metadata_error)?;
     if checked.sector_identifier_uri != client.sector_identifier_uri
         || checked.redirect_uris != client.redirect_uris
     {

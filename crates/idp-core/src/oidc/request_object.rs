@@ -67,8 +67,11 @@ pub fn read(
         .filter(|k| !k.is_empty())
         .ok_or(RequestObjectError::NoKeys)?;
     // RFC 8725 §3.1: `alg: none` and unsigned objects fail here; the alg must fit the key.
-    let (_, claims) =
-        jose::verify_jwt(jwt, &keys, &SIGNING_ALGS).map_err(RequestObjectError::Signature)?;
+    let algs: Vec<JwsAlg> = SIGNING_ALGS
+        .into_iter()
+        .filter(|a| client.security_profile.accepts(*a))
+        .collect();
+    let (_, claims) = jose::verify_jwt(jwt, &keys, &algs).map_err(RequestObjectError::Signature)?;
     // RFC 9101 §6.2 and OIDC Core §6.1: signed by the client, for us.
     if claims.get("iss").and_then(Value::as_str) != Some(client.id.as_str()) {
         return Err(RequestObjectError::Issuer);
@@ -187,6 +190,7 @@ mod tests {
             backchannel_logout_session_required: false,
             subject_type: crate::client::SubjectType::Public,
             sector_identifier_uri: None,
+            security_profile: crate::client::SecurityProfile::Standard,
         }
     }
 

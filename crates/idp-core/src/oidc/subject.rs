@@ -171,6 +171,7 @@ mod tests {
             backchannel_logout_session_required: false,
             subject_type: kind,
             sector_identifier_uri: sector.map(str::to_owned),
+            security_profile: crate::client::SecurityProfile::Standard,
             dpop_bound_access_tokens: false,
             require_pushed_authorization_requests: false,
             require_signed_request_object: false,

@@ -150,6 +150,8 @@ struct ClientForm {
     subject_type: String,
     #[serde(default)]
     sector_identifier_uri: String,
+    #[serde(default)]
+    security_profile: String,
     /// The device authorization grant (RFC 8628): kept through an edit, not dropped.
     #[serde(default)]
     device_code: Option<String>,
@@ -195,6 +197,7 @@ impl ClientForm {
             backchannel_logout_uri: c.backchannel_logout_uri.clone().unwrap_or_default(),
             subject_type: c.subject_type.as_str().to_owned(),
             sector_identifier_uri: c.sector_identifier_uri.clone().unwrap_or_default(),
+            security_profile: c.security_profile.as_str().to_owned(),
             device_code: has(idp_core::oidc::device::GRANT_TYPE),
             ..Default::default()
         }
@@ -346,6 +349,7 @@ async fn create(
                     backchannel_logout_uri: ClientForm::optional(&form.backchannel_logout_uri),
                     subject_type: ClientForm::optional(&form.subject_type),
                     sector_identifier_uri: ClientForm::optional(&form.sector_identifier_uri),
+                    security_profile: ClientForm::optional(&form.security_profile),
                     ..Default::default()
                 },
             )
@@ -518,6 +522,7 @@ async fn change(
                     )),
                     subject_type: ClientForm::optional(&form.subject_type),
                     sector_identifier_uri: Some(ClientForm::optional(&form.sector_identifier_uri)),
+                    security_profile: ClientForm::optional(&form.security_profile),
                     ..Default::default()
                 },
             )

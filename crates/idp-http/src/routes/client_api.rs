@@ -30,7 +30,8 @@ pub fn client_json(c: &Client) -> Value {
            "dpop_bound_access_tokens": c.dpop_bound_access_tokens,
            "backchannel_logout_uri": c.backchannel_logout_uri,
            "backchannel_logout_session_required": c.backchannel_logout_session_required,
-           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri})
+           "subject_type": c.subject_type, "sector_identifier_uri": c.sector_identifier_uri,
+           "security_profile": c.security_profile})
 }
 
 #[derive(Deserialize)]
@@ -96,6 +97,8 @@ struct NewClientBody {
     subject_type: Option<String>,
     #[serde(default)]
     sector_identifier_uri: Option<String>,
+    #[serde(default)]
+    security_profile: Option<String>,
 }
 
 pub async fn create(
@@ -127,6 +130,7 @@ pub async fn create(
         backchannel_logout_session_required: b.backchannel_logout_session_required,
         subject_type: b.subject_type,
         sector_identifier_uri: b.sector_identifier_uri,
+        security_profile: b.security_profile,
     };
     match client_admin::create_client(&state.stores, &actor, &web::origin(&req), new).await {
         Ok((client, secret)) => Ok(HttpResponse::Created()
@@ -183,6 +187,8 @@ struct ClientPatch {
     subject_type: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     sector_identifier_uri: Option<Option<String>>,
+    #[serde(default)]
+    security_profile: Option<String>,
 }
 
 pub async fn update(
@@ -212,6 +218,7 @@ pub async fn update(
         backchannel_logout_session_required: b.backchannel_logout_session_required,
         subject_type: b.subject_type,
         sector_identifier_uri: b.sector_identifier_uri,
+        security_profile: b.security_profile,
     };
     let id = ClientId::from_string(path.into_inner());
     let result =

@@ -5,6 +5,7 @@ use crate::settings::Settings;
 use crate::state::{AppState, StaticDocument};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
+use idp_core::jose;
 use idp_core::oidc::dpop::DpopAlg;
 use idp_core::oidc::{acr::Acr, request_object, scope};
 use serde_json::json;
@@ -46,7 +47,7 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": algs,
         "token_endpoint_auth_methods_supported": auth_methods,
-        "token_endpoint_auth_signing_alg_values_supported": algs,
+        "token_endpoint_auth_signing_alg_values_supported": jose::CLIENT_ASSERTION_ALGS.map(|a| a.as_str()),
         "revocation_endpoint_auth_methods_supported": auth_methods,
         "introspection_endpoint_auth_methods_supported": auth_methods,
         "code_challenge_methods_supported": ["S256"],

@@ -7,7 +7,7 @@
 use idp_core::audit::{ActivityType, ActorKind, EventKind, InfoType};
 use idp_core::audit_jobs::ExportFormat;
 use idp_core::authz::Permission;
-use idp_core::client::{ClientAuthMethod, GrantType, SigningAlg, SubjectType};
+use idp_core::client::{ClientAuthMethod, GrantType, SecurityProfile, SigningAlg, SubjectType};
 use idp_core::members::{
     DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MethodFilter, PAGE_SIZES, SecondFactorKind,
 };
@@ -714,6 +714,8 @@ pub fn components() -> Value {
         nullable(json!({"type": "string", "format": "uri",
                "description": "Back-Channel Logout: where logout tokens are POSTed (https, or http on loopback)"}))
     };
+    // fapi2: held to the FAPI 2.0 Security Profile (private_key_jwt, PKCE, PAR, DPoP, no RS256).
+    let profile = || words(SecurityProfile::ALL, SecurityProfile::as_str);
     let sector_uri = || {
         nullable(json!({"type": "string", "format": "uri",
                "description": "a JSON array listing every redirect URI, read at registration; its host is the pairwise sector"}))
@@ -972,6 +974,7 @@ pub fn components() -> Value {
                     "backchannel_logout_session_required",
                     "subject_type",
                     "sector_identifier_uri",
+                    "security_profile",
                 ],
                 json!({"id": {"type": "string"}, "org_id": {"type": "string"},
                        "name": {"type": "string"},
@@ -989,7 +992,7 @@ pub fn components() -> Value {
                        "backchannel_logout_uri": logout_uri(),
                        "backchannel_logout_session_required": {"type": "boolean"},
                        "subject_type": words(SubjectType::ALL, SubjectType::as_str),
-                       "sector_identifier_uri": sector_uri()}),
+                       "sector_identifier_uri": sector_uri(), "security_profile": profile()}),
             ),
         ),
         (
@@ -1017,7 +1020,7 @@ pub fn components() -> Value {
                        "backchannel_logout_uri": logout_uri(),
                        "backchannel_logout_session_required": {"type": "boolean", "default": false},
                        "subject_type": words(SubjectType::ALL, SubjectType::as_str),
-                       "sector_identifier_uri": sector_uri()}),
+                       "sector_identifier_uri": sector_uri(), "security_profile": profile()}),
             ),
         ),
         (
@@ -1037,7 +1040,7 @@ pub fn components() -> Value {
                        "backchannel_logout_uri": logout_uri(),
                        "backchannel_logout_session_required": {"type": "boolean"},
                        "subject_type": words(SubjectType::ALL, SubjectType::as_str),
-                       "sector_identifier_uri": sector_uri()}),
+                       "sector_identifier_uri": sector_uri(), "security_profile": profile()}),
             ),
         ),
         ("PolicySettings", policy_settings(false)),

@@ -45,6 +45,12 @@ async fn token(
     if let Err(e) = spent {
         return dpop_error(&state, &e, auth.basic);
     }
+    if let Some(Err(e)) = proof
+        .as_ref()
+        .map(|p| idp_core::oidc::dpop::check_alg_for(&auth.client, p))
+    {
+        return dpop_error(&state, &e, auth.basic);
+    }
     let jkt = proof.as_ref().map(|p| &p.jkt);
     // RFC 6749 §3.2: parameters sent twice make the request invalid.
     let mut names: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
