@@ -1130,8 +1130,21 @@ impl CheckedClient {
         secret_digest: Option<TokenDigest>,
         now: crate::clock::Timestamp,
     ) -> Client {
+        self.into_client_as(ClientId::generate(), org, secret_digest, now, now)
+    }
+
+    /// The client this registration describes, under an identity, secret and times
+    /// given.
+    fn into_client_as(
+        self,
+        id: ClientId,
+        org: OrgId,
+        secret_digest: Option<TokenDigest>,
+        created_at: crate::clock::Timestamp,
+        updated_at: crate::clock::Timestamp,
+    ) -> Client {
         Client {
-            id: ClientId::generate(),
+            id,
             org_id: org,
             name: self.name,
             secret_digest,
@@ -1147,8 +1160,8 @@ impl CheckedClient {
             id_token_ttl_secs: self.id_token_ttl_secs,
             refresh_token_ttl_secs: self.refresh_token_ttl_secs,
             jwks: self.jwks,
-            created_at: now,
-            updated_at: now,
+            created_at,
+            updated_at,
             require_pushed_authorization_requests: self.require_pushed_authorization_requests,
             require_signed_request_object: self.require_signed_request_object,
             dpop_bound_access_tokens: self.dpop_bound_access_tokens,
@@ -1162,27 +1175,9 @@ impl CheckedClient {
 
     /// Puts the checked registration into `client`, keeping its identity and secret.
     pub(crate) fn apply_to(self, client: &mut Client) {
-        client.name = self.name;
-        client.auth_method = self.auth_method;
-        client.redirect_uris = self.redirect_uris;
-        client.post_logout_redirect_uris = self.post_logout_redirect_uris;
-        client.grant_types = self.grant_types;
-        client.extra_scopes = self.extra_scopes;
-        client.first_party = self.first_party;
-        client.require_pkce = self.require_pkce;
-        client.id_token_alg = self.id_token_alg;
-        client.access_token_ttl_secs = self.access_token_ttl_secs;
-        client.id_token_ttl_secs = self.id_token_ttl_secs;
-        client.refresh_token_ttl_secs = self.refresh_token_ttl_secs;
-        client.jwks = self.jwks;
-        client.require_pushed_authorization_requests = self.require_pushed_authorization_requests;
-        client.require_signed_request_object = self.require_signed_request_object;
-        client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
-        client.backchannel_logout_uri = self.backchannel_logout_uri;
-        client.backchannel_logout_session_required = self.backchannel_logout_session_required;
-        client.subject_type = self.subject_type;
-        client.sector_identifier_uri = self.sector_identifier_uri;
-        client.security_profile = self.security_profile;
+        let (id, org) = (client.id.clone(), client.org_id.clone());
+        let secret = client.secret_digest.take();
+        *client = self.into_client_as(id, org, secret, client.created_at, client.updated_at);
     }
 }
 

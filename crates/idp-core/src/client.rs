@@ -250,17 +250,48 @@ impl Client {
     }
 }
 
+/// A confidential authorization-code client of organization `org` with every option at
+/// its default, for unit tests to override what they are about (`..Client::fixture(id)`).
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ids::OrgId;
-
-    fn registered(public: bool, uris: &[&str]) -> Client {
+impl Client {
+    pub(crate) fn fixture(id: &str) -> Client {
         Client {
-            id: ClientId::from_string("app"),
+            id: ClientId::from_string(id),
             org_id: OrgId::from_string("org"),
             name: "App".into(),
             secret_digest: None,
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+            redirect_uris: vec![RedirectUri("https://app.example.com/cb".into())],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![GrantType::AuthorizationCode],
+            extra_scopes: vec![],
+            first_party: false,
+            require_pkce: true,
+            id_token_alg: SigningAlg::Rs256,
+            access_token_ttl_secs: None,
+            id_token_ttl_secs: None,
+            refresh_token_ttl_secs: None,
+            jwks: None,
+            created_at: Timestamp::from_secs(0),
+            updated_at: Timestamp::from_secs(0),
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
+            dpop_bound_access_tokens: false,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+            subject_type: SubjectType::Public,
+            sector_identifier_uri: None,
+            security_profile: SecurityProfile::Standard,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registered(public: bool, uris: &[&str]) -> Client {
+        Client {
             auth_method: if public {
                 ClientAuthMethod::None
             } else {
@@ -270,26 +301,8 @@ mod tests {
                 .iter()
                 .map(|u| RedirectUri::parse(u).unwrap())
                 .collect(),
-            post_logout_redirect_uris: vec![],
-            grant_types: vec![GrantType::AuthorizationCode],
-            extra_scopes: vec![],
-            first_party: false,
-            require_pkce: true,
             id_token_alg: SigningAlg::Es256,
-            access_token_ttl_secs: None,
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
-            subject_type: crate::client::SubjectType::Public,
-            sector_identifier_uri: None,
-            security_profile: crate::client::SecurityProfile::Standard,
-            jwks: None,
-            dpop_bound_access_tokens: false,
-            created_at: crate::Timestamp::from_secs(0),
-            updated_at: crate::Timestamp::from_secs(0),
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
+            ..Client::fixture("app")
         }
     }
 

@@ -431,37 +431,15 @@ mod tests {
         assert_eq!(lifetime_text(None, LifetimeUnit::Days), "");
     }
     use super::*;
-    use crate::client::{GrantType, RedirectUri, SigningAlg};
-    use crate::ids::OrgId;
+    use crate::client::{GrantType, RedirectUri};
 
     fn confidential() -> Client {
         Client {
-            id: ClientId::from_string("app"),
-            org_id: OrgId::from_string("org"),
-            name: "App".into(),
             secret_digest: Some(TokenDigest::of("s3cret")),
-            auth_method: ClientAuthMethod::ClientSecretBasic,
             redirect_uris: vec![RedirectUri::parse("https://app.example/cb").unwrap()],
-            post_logout_redirect_uris: vec![],
             grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-            extra_scopes: vec![],
-            first_party: false,
-            require_pkce: true,
-            id_token_alg: SigningAlg::Rs256,
             access_token_ttl_secs: Some(300),
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
-            subject_type: crate::client::SubjectType::Public,
-            sector_identifier_uri: None,
-            security_profile: crate::client::SecurityProfile::Standard,
-            jwks: None,
-            dpop_bound_access_tokens: false,
-            created_at: crate::Timestamp::from_secs(0),
-            updated_at: crate::Timestamp::from_secs(0),
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
+            ..Client::fixture("app")
         }
     }
 

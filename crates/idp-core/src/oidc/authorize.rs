@@ -566,15 +566,10 @@ pub fn decide(req: &AuthorizeRequest, s: &Situation<'_>) -> Step {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{ClientAuthMethod, GrantType, RedirectUri, SigningAlg};
-    use crate::ids::OrgId;
+    use crate::client::{ClientAuthMethod, GrantType, RedirectUri};
 
     fn client(public: bool) -> Client {
         Client {
-            id: ClientId::from_string("app"),
-            org_id: OrgId::from_string("org"),
-            name: "App".into(),
-            secret_digest: None,
             auth_method: if public {
                 ClientAuthMethod::None
             } else {
@@ -584,26 +579,9 @@ mod tests {
                 RedirectUri::parse("https://app.example.com/cb").unwrap(),
                 RedirectUri::parse("http://127.0.0.1/native").unwrap(),
             ],
-            post_logout_redirect_uris: vec![],
             grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
             extra_scopes: vec!["reports".into()],
-            first_party: false,
-            require_pkce: true,
-            id_token_alg: SigningAlg::Rs256,
-            access_token_ttl_secs: None,
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
-            subject_type: crate::client::SubjectType::Public,
-            sector_identifier_uri: None,
-            security_profile: crate::client::SecurityProfile::Standard,
-            jwks: None,
-            dpop_bound_access_tokens: false,
-            created_at: Timestamp::from_secs(0),
-            updated_at: Timestamp::from_secs(0),
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
+            ..Client::fixture("app")
         }
     }
 

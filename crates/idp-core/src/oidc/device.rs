@@ -453,8 +453,8 @@ pub async fn poll(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{ClientAuthMethod, SigningAlg};
-    use crate::ids::{OrgId, UserId};
+    use crate::client::ClientAuthMethod;
+    use crate::ids::UserId;
     use crate::oidc::authorize::ClaimsRequest;
     use crate::testing::MemoryEphemeral;
 
@@ -471,32 +471,11 @@ mod tests {
 
     fn device_client(grants: Vec<GrantType>) -> Client {
         Client {
-            id: ClientId::from_string("tv"),
-            org_id: OrgId::from_string("org"),
             name: "TV".into(),
-            secret_digest: None,
             auth_method: ClientAuthMethod::None,
             redirect_uris: vec![],
-            post_logout_redirect_uris: vec![],
             grant_types: grants,
-            extra_scopes: vec![],
-            first_party: false,
-            require_pkce: true,
-            id_token_alg: SigningAlg::Rs256,
-            access_token_ttl_secs: None,
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
-            jwks: None,
-            created_at: Timestamp::from_secs(0),
-            updated_at: Timestamp::from_secs(0),
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
-            dpop_bound_access_tokens: false,
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
-            subject_type: crate::client::SubjectType::Public,
-            sector_identifier_uri: None,
-            security_profile: crate::client::SecurityProfile::Standard,
+            ..Client::fixture("tv")
         }
     }
 

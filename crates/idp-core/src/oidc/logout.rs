@@ -86,8 +86,8 @@ pub fn ask_to_confirm(
 mod tests {
     use super::*;
     use crate::client::{ClientAuthMethod, RedirectUri};
-    use crate::clock::Timestamp;
-    use crate::ids::{ClientId, OrgId};
+
+    use crate::ids::OrgId;
     use crate::jose::SigningKeyPair;
     use crate::random::OsRandom;
 
@@ -143,34 +143,14 @@ mod tests {
     #[test]
     fn only_registered_uris_receive_the_browser() {
         let client = Client {
-            id: ClientId::from_string("app"),
             org_id: OrgId::from_string("o"),
-            name: "App".into(),
-            secret_digest: None,
             auth_method: ClientAuthMethod::None,
             redirect_uris: vec![],
             post_logout_redirect_uris: vec![
                 RedirectUri::parse("https://app.example.com/bye").unwrap(),
             ],
             grant_types: vec![],
-            extra_scopes: vec![],
-            first_party: false,
-            require_pkce: true,
-            id_token_alg: SigningAlg::Rs256,
-            access_token_ttl_secs: None,
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
-            subject_type: crate::client::SubjectType::Public,
-            sector_identifier_uri: None,
-            security_profile: crate::client::SecurityProfile::Standard,
-            jwks: None,
-            dpop_bound_access_tokens: false,
-            created_at: Timestamp::from_secs(0),
-            updated_at: Timestamp::from_secs(0),
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
+            ..Client::fixture("app")
         };
         assert_eq!(
             check_post_logout_redirect(Some(&client), "https://app.example.com/bye"),

@@ -151,8 +151,8 @@ pub fn effective_params(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{ClientAuthMethod, GrantType, RedirectUri, SigningAlg};
-    use crate::ids::{ClientId, OrgId};
+    use crate::client::{ClientAuthMethod, SigningAlg};
+
     use crate::jose::SigningKeyPair;
     use crate::random::OsRandom;
     use base64::Engine as _;
@@ -165,32 +165,9 @@ mod tests {
     fn client_with(keys: &[&SigningKeyPair]) -> Client {
         let jwks = json!({"keys": keys.iter().map(|k| k.public_jwk().clone()).collect::<Vec<_>>()});
         Client {
-            id: ClientId::from_string("app"),
-            org_id: OrgId::from_string("org"),
-            name: "App".into(),
-            secret_digest: None,
             auth_method: ClientAuthMethod::PrivateKeyJwt,
-            redirect_uris: vec![RedirectUri::parse("https://app.example.com/cb").unwrap()],
-            post_logout_redirect_uris: vec![],
-            grant_types: vec![GrantType::AuthorizationCode],
-            extra_scopes: vec![],
-            first_party: false,
-            require_pkce: true,
-            id_token_alg: SigningAlg::Rs256,
-            access_token_ttl_secs: None,
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
             jwks: Some(jwks.to_string()),
-            created_at: Timestamp::from_secs(0),
-            updated_at: Timestamp::from_secs(0),
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
-            dpop_bound_access_tokens: false,
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
-            subject_type: crate::client::SubjectType::Public,
-            sector_identifier_uri: None,
-            security_profile: crate::client::SecurityProfile::Standard,
+            ..Client::fixture("app")
         }
     }
 

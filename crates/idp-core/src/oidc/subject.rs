@@ -139,42 +139,22 @@ impl Subjects {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{ClientAuthMethod, GrantType, RedirectUri, SigningAlg};
-    use crate::clock::Timestamp;
-    use crate::ids::{ClientId, OrgId};
+    use crate::client::RedirectUri;
+
+    use crate::ids::OrgId;
     use crate::random::OsRandom;
 
     fn client(id: &str, uris: &[&str], kind: SubjectType, sector: Option<&str>) -> Client {
         Client {
-            id: ClientId::from_string(id),
             org_id: OrgId::from_string("o"),
             name: id.into(),
-            secret_digest: None,
-            auth_method: ClientAuthMethod::ClientSecretBasic,
             redirect_uris: uris
                 .iter()
                 .map(|u| RedirectUri::parse(u).unwrap())
                 .collect(),
-            post_logout_redirect_uris: vec![],
-            grant_types: vec![GrantType::AuthorizationCode],
-            extra_scopes: vec![],
-            first_party: false,
-            require_pkce: true,
-            id_token_alg: SigningAlg::Rs256,
-            access_token_ttl_secs: None,
-            id_token_ttl_secs: None,
-            refresh_token_ttl_secs: None,
-            jwks: None,
-            created_at: Timestamp::from_secs(0),
-            updated_at: Timestamp::from_secs(0),
-            backchannel_logout_uri: None,
-            backchannel_logout_session_required: false,
             subject_type: kind,
             sector_identifier_uri: sector.map(str::to_owned),
-            security_profile: crate::client::SecurityProfile::Standard,
-            dpop_bound_access_tokens: false,
-            require_pushed_authorization_requests: false,
-            require_signed_request_object: false,
+            ..Client::fixture(id)
         }
     }
 
