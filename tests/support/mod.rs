@@ -7,7 +7,6 @@ pub mod processes;
 pub mod smtp;
 
 use std::io::{BufRead as _, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -34,13 +33,7 @@ const TEST_ENV: &[(&str, &str)] = &[
     ("IDP_THROTTLE__USER_CODE_FAILURES_PER_ADDRESS", "100000"),
 ];
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use smtp::free_port;
 
 /// `idp` in `dir` with a clean environment: only what the test gives it.
 pub fn idp(dir: &Path, env: &[(&str, &str)]) -> Command {
@@ -107,7 +100,7 @@ impl Server {
                 sink.lock().unwrap().push(line);
             }
         });
-        let server = Server {
+        let mut server = Server {
             child,
             base: format!("http://{bind}"),
             dir: dir.to_owned(),
@@ -116,6 +109,14 @@ impl Server {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
+            // A server that could not bind exits; whatever else answers on the port
+            // is not this test's provider.
+            let exited = server.child.try_wait().ok().flatten();
+            assert!(
+                exited.is_none(),
+                "idp exited ({exited:?}) while starting; log:\n{}",
+                server.log()
+            );
             if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await
                 && r.status().is_success()
             {

@@ -9,15 +9,27 @@
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
-/// A loopback port nothing listens on right now.
+/// A loopback port nothing listens on right now, taken from below the kernel's
+/// ephemeral range (32768 and up): a port the kernel hands out for `bind(0)` or an
+/// outgoing connection could be taken by another test between this check and the
+/// moment the test's server binds it.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    const FIRST: u16 = 20_000;
+    const COUNT: u16 = 12_000;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    // Test binaries run one after another; the process id keeps a rerun off the
+    // ports a previous one may have left in TIME_WAIT.
+    let start = (std::process::id() % u32::from(COUNT)) as u16;
+    loop {
+        let step = NEXT.fetch_add(7, Ordering::Relaxed);
+        let port = FIRST + (start.wrapping_add(step) % COUNT);
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A real SMTP server (Python's aiosmtpd) delivering into a maildir; stopped on drop.
