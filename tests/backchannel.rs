@@ -1019,3 +1019,82 @@ async fn sector_identifier_documents_are_read_and_checked_at_registration() {
         "the document's host is another sector than c's"
     );
 }
+
+#[tokio::test]
+async fn a_device_approved_in_a_session_is_told_when_that_session_ends() {
+    const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+    let idp = Idp::start_with(FAST).await;
+    let endpoint = Endpoint::start(None, false).await;
+    let reg = app(
+        &idp,
+        "Living-room TV",
+        Some(&endpoint.logout_uri()),
+        &["--grant", DEVICE_GRANT],
+    );
+    let http = reqwest::Client::new();
+    let started: Value = http
+        .post(idp.url("/device_authorization"))
+        .basic_auth(&reg.id, reg.secret.as_deref())
+        .form(&[("scope", "openid")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user_code = started["user_code"].as_str().expect("a user code");
+
+    // The person, already signed in on the laptop, types the code and approves.
+    let laptop = idp.browser();
+    laptop.sign_in_directly().await;
+    let html = laptop.get("/device").await.text().await.unwrap();
+    let entered = laptop
+        .post(
+            "/device",
+            &[("csrf", &hidden(&html, "csrf")), ("user_code", user_code)],
+        )
+        .await;
+    assert_eq!(entered.status(), StatusCode::SEE_OTHER);
+    let confirm = match laptop.follow(laptop.abs("/device"), entered).await {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/device/confirm" => html,
+        other => panic!("expected the device confirmation page, got {other:?}"),
+    };
+    let answered = laptop
+        .post(
+            "/device/confirm",
+            &[
+                ("csrf", &hidden(&confirm, "csrf")),
+                ("authz", &hidden(&confirm, "authz")),
+                ("decision", "allow"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status(), StatusCode::OK);
+    assert!(endpoint.posts().await.is_empty(), "nothing before the end");
+
+    // The laptop's session is ended from another device's account page.
+    let desktop = Browser::new(&idp.base, CHROME_WINDOWS);
+    desktop.sign_in_directly().await;
+    let html = desktop.get("/account").await.text().await.unwrap();
+    let row = html
+        .split("<tr>")
+        .filter(|r| r.contains(r#"name="session""#))
+        .find(|r| !r.contains("Chrome on Windows"))
+        .expect("the laptop's session")
+        .to_owned();
+    let ended = desktop
+        .post(
+            "/account/sessions/end",
+            &[
+                ("csrf", &hidden(&row, "csrf")),
+                ("session", &hidden(&row, "session")),
+            ],
+        )
+        .await;
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+
+    let posts = endpoint.wait_for_posts(1).await;
+    assert_eq!(posts.len(), 1, "the device's client is told once");
+    let claims = verified_logout_token(&idp, &posts[0], &reg.id).await;
+    assert_eq!(claims["sub"], idp.user_id.as_str());
+}

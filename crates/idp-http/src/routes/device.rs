@@ -402,6 +402,12 @@ async fn confirm_submit(
             &web::origin(&req),
         )
         .await?;
+        // Back-Channel Logout: the device's client is told when this session ends.
+        state
+            .stores
+            .sessions
+            .record_client(&session.id, &request.client_id, now)
+            .await?;
         Decision::Approved(Box::new(CodeGrant::for_request(
             request,
             &session.user_id,
