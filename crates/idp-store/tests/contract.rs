@@ -78,6 +78,64 @@ contract_tests! {
 }
 
 /// Records as a use case would build them, with fixed times.
+/// The members searches are prepared statements: PostgreSQL must plan each for its own
+/// values, never fall back to a generic plan that reads every member for a `LIKE`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_member_searches_are_planned_for_their_values() {
+    use diesel::sql_types::BigInt;
+    use diesel::{QueryableByName, RunQueryDsl as _};
+    use idp_core::members::MemberFilter;
+    use idp_core::ports::{OrgRepo, UserRepo};
+    use idp_store::db::DbConnection;
+
+    #[derive(QueryableByName)]
+    struct Plans {
+        #[diesel(sql_type = BigInt)]
+        generic: i64,
+        #[diesel(sql_type = BigInt)]
+        custom: i64,
+    }
+
+    let Some(t) = TestDb::postgres("postgres_member_searches_are_planned_for_their_values").await
+    else {
+        return;
+    };
+    let db = t.one_connection();
+    let acme = fixtures::org("Acme", "acme", None);
+    OrgRepo::insert(&db, &acme).await.unwrap();
+    fixtures::insert_member(&db, &acme.id, "ada@example.org").await;
+    // PostgreSQL considers a generic plan from a statement's sixth run.
+    for text in ["ada", "bob", "example", "org", "a", "d", "lovelace", "ada@"] {
+        let filter = MemberFilter {
+            text: Some(text.into()),
+            ..MemberFilter::of(&acme, true)
+        };
+        UserRepo::search(&db, &filter, None, 10, fixtures::NOW)
+            .await
+            .unwrap();
+        UserRepo::count_matching(&db, &filter, fixtures::NOW, 100)
+            .await
+            .unwrap();
+    }
+    let plans = db
+        .run(|c| {
+            let DbConnection::Postgres(pg) = c else {
+                unreachable!("a PostgreSQL store")
+            };
+            diesel::sql_query(
+                "SELECT coalesce(sum(generic_plans), 0)::bigint AS generic, \
+                 coalesce(sum(custom_plans), 0)::bigint AS custom \
+                 FROM pg_prepared_statements WHERE statement LIKE '%ESCAPE%'",
+            )
+            .get_result::<Plans>(pg)
+            .map_err(|e| idp_core::ports::StoreError::Backend(e.to_string()))
+        })
+        .await
+        .unwrap();
+    assert_eq!(plans.generic, 0, "no search ran on a generic plan");
+    assert!(plans.custom >= 16, "{} custom plans", plans.custom);
+}
+
 mod fixtures {
     use idp_core::Timestamp;
     use idp_core::client::{Client, ClientAuthMethod, GrantType, RedirectUri, SigningAlg};

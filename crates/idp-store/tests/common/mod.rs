@@ -114,6 +114,19 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Another store on this database with a single connection, for what PostgreSQL
+    /// keeps per session (prepared statements and their plans).
+    pub fn one_connection(&self) -> Database {
+        let target = DbTarget::parse(&self.url).unwrap();
+        let options = DbOptions {
+            max_connections: 1,
+            ..test_options()
+        };
+        Database::connect(&target, &options).unwrap()
+    }
+}
+
 fn connect_and_migrate(url: &str) -> Database {
     let target = DbTarget::parse(url).unwrap();
     let db = Database::connect(&target, &test_options())
