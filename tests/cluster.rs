@@ -1,5 +1,6 @@
 //! End-to-end tests of several `idp` nodes on one PostgreSQL database and one Redis,
-//! the way a cluster runs.
+//! the way a cluster runs: one key set from the first second, and what one node (or the
+//! command line) changes followed by every other node at once.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,7 +10,9 @@
 
 mod support;
 
+use reqwest::StatusCode;
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 use support::*;
 
 /// Nodes share the master key that seals the signing keys, as a cluster must.
@@ -86,4 +89,85 @@ async fn three_nodes_starting_together_on_a_migrated_database_create_each_key_on
         true,
     )
     .await;
+}
+
+/// Polls `check` every 50 ms for up to `limit`; whether it came to hold.
+async fn within<F, Fut>(limit: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The status `/authorize` answers for a code request of `client_id`.
+async fn authorize_status(http: &reqwest::Client, base: &str, client_id: &str) -> StatusCode {
+    let url = flow::authorize_url(
+        base,
+        &[
+            ("client_id", client_id),
+            ("redirect_uri", flow::RP_CALLBACK),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("state", "s"),
+            (
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ),
+            ("code_challenge_method", "S256"),
+        ],
+    );
+    http.get(url).send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_change_made_through_one_node_reaches_the_others_at_once() {
+    let test = "a_change_made_through_one_node_reaches_the_others_at_once";
+    // Nothing reloads on a timer during the test: what arrives, arrives by notice.
+    let Some((idp, _db)) = flow::Idp::on_postgres(test, &[("IDP_KEYS__RELOAD_SECS", "3600")]).await
+    else {
+        return;
+    };
+    let other = Server::start(&idp.server.dir, &idp.env()).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let reg = idp.client("Reports", &["--redirect-uri", flow::RP_CALLBACK]);
+
+    // Both nodes serve the client, and keep it (for 30 s unless told).
+    for base in [&idp.base, &other.base] {
+        let status = authorize_status(&http, base, &reg.id).await;
+        assert!(status.is_redirection(), "{base} answered {status}");
+    }
+    // Removed from the command line: within 2 s neither node serves it.
+    idp.cli(&["client", "delete", "--id", &reg.id, "--json"]);
+    for base in [&idp.base, &other.base] {
+        let refused = within(Duration::from_secs(2), || async {
+            authorize_status(&http, base, &reg.id).await == StatusCode::BAD_REQUEST
+        })
+        .await;
+        assert!(refused, "{base} still serves the deleted client");
+    }
+
+    // A key rotation: both nodes publish the new key set within 2 s, not in an hour.
+    let before = published_kids(&other.base).await;
+    assert_eq!(before, published_kids(&idp.base).await, "one key set");
+    idp.cli(&["keys", "rotate", "--json"]);
+    let rotated = within(Duration::from_secs(2), || async {
+        let (one, two) = (
+            published_kids(&idp.base).await,
+            published_kids(&other.base).await,
+        );
+        one != before && one == two
+    })
+    .await;
+    assert!(rotated, "the nodes publish the rotated keys");
 }

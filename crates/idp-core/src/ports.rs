@@ -731,6 +731,13 @@ pub trait Ephemeral: Send + Sync {
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
     async fn ping(&self) -> Result<(), EphemeralError>;
+    /// Tells every node sharing this store that what `notice` names has changed, so that
+    /// they drop what they keep of it. A store that only one process sees has no one to
+    /// tell.
+    async fn announce(&self, notice: &str) -> Result<(), EphemeralError> {
+        let _ = notice;
+        Ok(())
+    }
 }
 
 /// A message to a member.

@@ -1,5 +1,7 @@
 //! In-memory caches that keep the hot paths off the database: the parsed signing keys
 //! (reloaded on a timer, so every node picks up a rotation) and registered clients.
+//! With Redis, a change made on any node (or by the command line) is announced, and
+//! every node drops what it kept of it at once; the timers are the fallback.
 
 use idp_core::client::{Client, browser_origins};
 use idp_core::crypto::MasterKey;
@@ -41,6 +43,38 @@ impl KeyCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *slot = Arc::new(fresh);
         Ok(())
+    }
+}
+
+/// What a node announces when it changes something other nodes may keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A client's registration changed or was removed.
+    Client(ClientId),
+    /// The signing keys changed (a rotation, a retirement).
+    Keys,
+}
+
+impl Notice {
+    const CLIENT: &'static str = "client:";
+    const KEYS: &'static str = "keys";
+
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Client(id) => format!("{}{id}", Self::CLIENT),
+            Self::Keys => Self::KEYS.to_owned(),
+        }
+    }
+
+    /// `None` for what this version does not know (a newer node may announce more).
+    pub fn decode(text: &str) -> Option<Self> {
+        if text == Self::KEYS {
+            return Some(Self::Keys);
+        }
+        let id = text
+            .strip_prefix(Self::CLIENT)
+            .filter(|id| !id.is_empty())?;
+        Some(Self::Client(ClientId::from_string(id)))
     }
 }
 
@@ -105,6 +139,18 @@ impl ClientCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
+    /// Drops every client kept: after notices may have been missed.
+    pub fn clear(&self) {
+        self.entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        *self
+            .origins
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
     /// The web origins of public clients ([`browser_origins`]), read again when older
     /// than a client's registration is trusted.
     pub async fn browser_origins(
@@ -126,5 +172,20 @@ impl ClientCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *slot = Some((fresh.clone(), now));
         Ok(fresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_read_back_what_they_wrote_and_ignore_the_unknown() {
+        let id = ClientId::generate();
+        for notice in [Notice::Client(id), Notice::Keys] {
+            assert_eq!(Notice::decode(&notice.encode()), Some(notice));
+        }
+        assert_eq!(Notice::decode("branding:acme"), None);
+        assert_eq!(Notice::decode("client:"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! organizations, members and clients. Configuration errors exit with 2, failed
 //! commands with 1, each with one line on standard error.
 
-use crate::caches::{ClientCache, KeyCache};
+use crate::caches::{ClientCache, KeyCache, Notice};
 use crate::server;
 use crate::settings::Settings;
 use crate::state::{AppState, Metrics};
@@ -595,6 +595,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         .enabled
         .then(|| idp_core::oidc::dpop::Dpop::new(settings.dpop.rules(), &wired.master_key));
     let subjects = idp_core::oidc::subject::Subjects::new(&wired.master_key);
+    let notices = wired.notices;
     let state = AppState {
         stores: wired.stores,
         db: wired.db,
@@ -614,7 +615,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         settings: Arc::new(settings),
         subjects,
     };
-    server::run(listener, state, server::shutdown_signal()).await?;
+    server::run(listener, state, notices, server::shutdown_signal()).await?;
     tracing::info!("idp stopped");
     Ok(())
 }
@@ -1350,6 +1351,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 change,
             )
             .await?;
+            crate::state::announce(&wired.stores, &Notice::Client(client.id.clone())).await;
             if out.json {
                 print_json(&client_json(&client))
             } else {
@@ -1365,6 +1367,7 @@ async fn client(command: ClientCommand, settings: Settings) -> anyhow::Result<()
                 &idp_core::ids::ClientId::from_string(id),
             )
             .await?;
+            crate::state::announce(&wired.stores, &Notice::Client(client.id.clone())).await;
             if out.json {
                 print_json(&json!({"deleted": client.id}))
             } else {
@@ -1526,6 +1529,7 @@ async fn keys(command: KeysCommand, settings: Settings) -> anyhow::Result<()> {
                     "retired_until": r.retired_until.to_rfc3339(), "next": r.next}),
                 );
             }
+            crate::state::announce(s, &Notice::Keys).await;
             if out.json {
                 print_json(&json!(reports))
             } else {
@@ -1540,7 +1544,7 @@ async fn keys(command: KeysCommand, settings: Settings) -> anyhow::Result<()> {
                     );
                 }
                 println!(
-                    "running servers pick this up within {} s",
+                    "running servers pick this up at once with Redis, otherwise within {} s",
                     settings.keys.reload_secs
                 );
                 Ok(())

@@ -16,10 +16,32 @@ use tracing_actix_web::TracingLogger;
 pub async fn run(
     listener: TcpListener,
     state: AppState,
+    notices: Option<idp_store::Notices>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let settings = state.settings.clone();
     let data = web::Data::new(state);
+    // What other nodes change, applied here within a round trip of Redis.
+    let listener_task = notices.map(|notices| {
+        let state = data.clone();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let subscription = tokio::spawn(notices.listen(move |heard| {
+            let notice = match heard {
+                idp_store::Heard::Subscribed => None,
+                idp_store::Heard::Notice(text) => match crate::caches::Notice::decode(&text) {
+                    Some(n) => Some(n),
+                    None => return,
+                },
+            };
+            let _ = tx.send(notice);
+        }));
+        let applier = tokio::spawn(async move {
+            while let Some(notice) = rx.recv().await {
+                state.hear(notice).await;
+            }
+        });
+        (subscription, applier)
+    });
     let app_data = data.clone();
     let hsts = settings.hsts();
     let mut server = HttpServer::new(move || {
@@ -135,6 +157,10 @@ pub async fn run(
     });
     let result = server.await;
     key_reload.abort();
+    if let Some((subscription, applier)) = listener_task {
+        subscription.abort();
+        applier.abort();
+    }
     imports.abort();
     logouts.abort();
     if let Some(r) = retention {

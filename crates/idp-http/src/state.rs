@@ -1,6 +1,6 @@
 //! What every handler can reach, handed to actix as `web::Data<AppState>`.
 
-use crate::caches::{ClientCache, KeyCache};
+use crate::caches::{ClientCache, KeyCache, Notice};
 use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
 use idp_core::ports::Stores;
@@ -33,6 +33,50 @@ pub struct AppState {
     pub dpop: Option<idp_core::oidc::dpop::Dpop>,
     /// Makes each client's `sub`, pairwise where registered so.
     pub subjects: idp_core::oidc::subject::Subjects,
+}
+
+impl AppState {
+    /// After a client's registration changed or was removed: this node forgets it at
+    /// once, and every other node when it hears the notice.
+    pub async fn client_changed(&self, id: &idp_core::ids::ClientId) {
+        self.clients.forget(id);
+        announce(&self.stores, &Notice::Client(id.clone())).await;
+    }
+
+    /// After the signing keys changed: this node reloads them, and every other node when
+    /// it hears the notice.
+    pub async fn keys_changed(&self) -> Result<(), idp_core::keyring::KeyringError> {
+        let reloaded = self.keys.reload(&self.stores, &self.master_key).await;
+        announce(&self.stores, &Notice::Keys).await;
+        reloaded
+    }
+
+    /// Applies what a node announced (this one's own notices come back too; applying
+    /// them twice is harmless).
+    pub async fn hear(&self, notice: Option<Notice>) {
+        match notice {
+            Some(Notice::Client(id)) => self.clients.forget(&id),
+            Some(Notice::Keys) => self.reload_keys().await,
+            // The subscription (re)started: anything may have changed unheard.
+            None => {
+                self.clients.clear();
+                self.reload_keys().await;
+            }
+        }
+    }
+
+    async fn reload_keys(&self) {
+        if let Err(e) = self.keys.reload(&self.stores, &self.master_key).await {
+            tracing::warn!(error = %e, "could not reload signing keys; keeping the ones loaded");
+        }
+    }
+}
+
+/// Tells the other nodes; a failure only delays them until their timers run.
+pub async fn announce(stores: &Stores, notice: &Notice) {
+    if let Err(e) = stores.ephemeral.announce(&notice.encode()).await {
+        tracing::warn!(error = %e, ?notice, "could not announce a change to the other nodes");
+    }
 }
 
 /// A JSON document answered from the same bytes every time, with its ETag.

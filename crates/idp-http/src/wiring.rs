@@ -7,8 +7,8 @@ use idp_core::crypto::MasterKey;
 use idp_core::ports::{Ephemeral, StoreError, Stores};
 use idp_core::random::OsRandom;
 use idp_store::{
-    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral, PasswordPool, PoolOptions,
-    RedisEphemeral, RedisOptions, SmtpOptions,
+    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral, Notices, PasswordPool,
+    PoolOptions, RedisEphemeral, RedisOptions, SmtpOptions,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -110,6 +110,8 @@ pub struct Wired {
     pub master_key: MasterKey,
     /// Whether ephemeral state is in Redis (and so worth a readiness check).
     pub redis: bool,
+    /// What other nodes announce (with Redis), for the caches to follow.
+    pub notices: Option<Notices>,
     /// Password checks the hashing pool refused (full queue or waited too long).
     pub hashing_refused: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -152,7 +154,7 @@ pub async fn connect_database(
 pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupError> {
     let master_key = MasterKeySource::resolve(settings)?.load()?;
     let db = connect_database(settings, migrate).await?;
-    let (ephemeral, redis): (Arc<dyn Ephemeral>, bool) = match &settings.redis.url {
+    let (ephemeral, notices): (Arc<dyn Ephemeral>, Option<Notices>) = match &settings.redis.url {
         Some(url) => {
             let options = RedisOptions {
                 connect_timeout: Duration::from_millis(settings.redis.connect_timeout_ms),
@@ -162,10 +164,12 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
             let r = RedisEphemeral::connect(url.0.expose(), options)
                 .await
                 .map_err(|e| StartupError::Redis(e.to_string()))?;
-            (Arc::new(r), true)
+            let notices = r.notices();
+            (Arc::new(r), Some(notices))
         }
-        None => (Arc::new(MemoryEphemeral::new()), false),
+        None => (Arc::new(MemoryEphemeral::new()), None),
     };
+    let redis = notices.is_some();
     let mailer = match settings.mail.transport {
         MailTransport::File => {
             let dir = settings
@@ -247,6 +251,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         db,
         master_key,
         redis,
+        notices,
         hashing_refused,
     })
 }

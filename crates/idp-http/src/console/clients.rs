@@ -483,7 +483,7 @@ async fn change(
             .map(|secret| Some(secret.expose().to_owned())),
         "delete" => match client_admin::delete_client(stores, by, &origin, &id).await {
             Ok(gone) => {
-                state.clients.forget(&id);
+                state.client_changed(&id).await;
                 return Ok(web::see_other(&format!(
                     "/admin/clients?done={}",
                     url::form_urlencoded::byte_serialize(
@@ -531,7 +531,7 @@ async fn change(
             Err(e) => Err(e),
         },
     };
-    state.clients.forget(&id);
+    state.client_changed(&id).await;
     match outcome {
         Ok(secret) => {
             let client = stores.clients.find_by_id(&id).await?.unwrap_or(client);

@@ -171,10 +171,10 @@ async fn rotate(
         .iter()
         .map(|r| format!("{} now signs with {}", r.alg.as_str(), r.promoted))
         .collect();
-    // This node signs with the new keys at once; the others within their reload interval.
+    // This node signs with the new keys at once; the others when they hear of it (or
+    // within their reload interval).
     state
-        .keys
-        .reload(stores, &state.master_key)
+        .keys_changed()
         .await
         .map_err(|e| HttpError::Internal(e.to_string()))?;
     let done = format!("Rotated: {}.", promoted.join("; "));

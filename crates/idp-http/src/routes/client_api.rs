@@ -223,7 +223,7 @@ pub async fn update(
     let id = ClientId::from_string(path.into_inner());
     let result =
         client_admin::update_client(&state.stores, &actor, &web::origin(&req), &id, change).await;
-    state.clients.forget(&id);
+    state.client_changed(&id).await;
     match result {
         Ok(client) => Ok(HttpResponse::Ok().json(client_json(&client))),
         Err(e) => admin_error(e),
@@ -239,7 +239,7 @@ pub async fn rotate_secret(
     let id = ClientId::from_string(path.into_inner());
     let result =
         client_admin::rotate_client_secret(&state.stores, &actor, &web::origin(&req), &id).await;
-    state.clients.forget(&id);
+    state.client_changed(&id).await;
     match result {
         Ok(secret) => Ok(HttpResponse::Ok()
             .insert_header((CACHE_CONTROL, "no-store"))
@@ -256,7 +256,7 @@ pub async fn delete(
     let actor = caller(&state, &req).await?;
     let id = ClientId::from_string(path.into_inner());
     let result = admin::delete_client(&state.stores, &actor, &web::origin(&req), &id).await;
-    state.clients.forget(&id);
+    state.client_changed(&id).await;
     match result {
         Ok(client) => Ok(HttpResponse::Ok().json(json!({"deleted": client.id}))),
         Err(e) => admin_error(e),

@@ -205,7 +205,7 @@ async fn update(
         }
         Err(e) => Err(e),
     };
-    state.clients.forget(&id);
+    state.client_changed(&id).await;
     match result {
         Ok(r) => no_store(StatusCode::OK).json(client_information(&state, &r.client, Some(&r))),
         Err(e) => refusal(&e),
@@ -225,7 +225,7 @@ async fn delete(
     };
     let id = ClientId::from_string(path.into_inner());
     let result = registration::delete(&state.stores, &id, token, &web::origin(&req)).await;
-    state.clients.forget(&id);
+    state.client_changed(&id).await;
     match result {
         // RFC 7592 §2.3.
         Ok(_) => no_store(StatusCode::NO_CONTENT).finish(),

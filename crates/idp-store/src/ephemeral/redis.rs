@@ -36,8 +36,61 @@ impl Default for RedisOptions {
 #[derive(Clone)]
 pub struct RedisEphemeral {
     conn: ConnectionManager,
+    /// For subscriptions, which need a connection of their own.
+    client: redis::Client,
     options: RedisOptions,
     incr: redis::Script,
+}
+
+/// The channel of [`Ephemeral::announce`]'s notices, under the key prefix so that two
+/// deployments sharing a Redis do not hear each other.
+fn notice_channel(prefix: &str) -> String {
+    namespaced(prefix, "notices")
+}
+
+/// What a [`Notices`] listener hears.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// A notice some node announced (this one included).
+    Notice(String),
+    /// The subscription was (re)established: notices may have been missed before it,
+    /// so everything kept should be dropped.
+    Subscribed,
+}
+
+/// A subscription to the notices of every node, kept up across Redis losses.
+pub struct Notices {
+    client: redis::Client,
+    channel: String,
+    retry: Duration,
+}
+
+impl Notices {
+    /// Listens until the task is dropped, calling `on` for each notice, and with
+    /// [`Heard::Subscribed`] each time the subscription starts (again).
+    pub async fn listen(self, mut on: impl FnMut(Heard) + Send) {
+        use futures_util::StreamExt as _;
+        loop {
+            match self.client.get_async_pubsub().await {
+                Ok(mut pubsub) => match pubsub.subscribe(&self.channel).await {
+                    Ok(()) => {
+                        on(Heard::Subscribed);
+                        let mut messages = pubsub.on_message();
+                        while let Some(message) = messages.next().await {
+                            match message.get_payload::<String>() {
+                                Ok(notice) => on(Heard::Notice(notice)),
+                                Err(e) => tracing::warn!(error = %e, "an unreadable notice"),
+                            }
+                        }
+                        tracing::warn!("lost the notice subscription; subscribing again");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not subscribe to notices"),
+                },
+                Err(e) => tracing::warn!(error = %e, "could not connect for notices"),
+            }
+            tokio::time::sleep(self.retry).await;
+        }
+    }
 }
 
 fn unavailable(e: impl std::fmt::Display) -> EphemeralError {
@@ -52,6 +105,7 @@ impl RedisEphemeral {
     /// Connects once (so a wrong URL is reported at start-up); later losses are reconnected.
     pub async fn connect(url: &str, options: RedisOptions) -> Result<Self, EphemeralError> {
         let client = redis::Client::open(url).map_err(unavailable)?;
+        let subscriber = client.clone();
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(options.connect_timeout)
             .set_response_timeout(options.command_timeout)
@@ -66,9 +120,19 @@ impl RedisEphemeral {
         .map_err(unavailable)?;
         Ok(Self {
             conn,
+            client: subscriber,
             options,
             incr: redis::Script::new(INCR_WITH_WINDOW),
         })
+    }
+
+    /// The notices every node announces, to listen to.
+    pub fn notices(&self) -> Notices {
+        Notices {
+            client: self.client.clone(),
+            channel: notice_channel(&self.options.prefix),
+            retry: Duration::from_secs(1),
+        }
     }
 
     fn key(&self, key: &str) -> String {
@@ -184,5 +248,11 @@ impl Ephemeral for RedisEphemeral {
 
     async fn ping(&self) -> Result<(), EphemeralError> {
         self.query::<()>(&redis::cmd("PING")).await
+    }
+
+    async fn announce(&self, notice: &str) -> Result<(), EphemeralError> {
+        let mut cmd = redis::cmd("PUBLISH");
+        cmd.arg(notice_channel(&self.options.prefix)).arg(notice);
+        self.query::<i64>(&cmd).await.map(drop)
     }
 }
