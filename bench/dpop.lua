@@ -1,9 +1,11 @@
 -- wrk script for DPoP: each request takes the next line of FILE, "PROOF" or
--- "PROOF VALUE", and sends PROOF in the DPoP header (a proof is single-use, so every
--- request needs its own). "post PREFIX FILE" POSTs PREFIX .. VALUE as the form body;
--- "get FILE" sends a GET. The -H headers given to wrk (Authorization...) are kept.
--- Each thread takes every n-th line so no proof is sent twice.
-local mode, prefix, values, index, step = nil, nil, {}, 0, 1
+-- "PROOF VALUE", and sends PROOF in the header HEADER (a proof is single-use, so every
+-- request needs its own). "HEADER post PREFIX FILE" POSTs PREFIX .. VALUE as the form
+-- body; "HEADER get FILE" sends a GET. The -H headers given to wrk (Authorization...)
+-- are kept. Each thread takes every n-th line so no proof is sent twice.
+-- The Bearer rows send the same lines under a header the server ignores, so the load
+-- generator does the same work and sends the same bytes for both.
+local header, mode, prefix, values, index, step = nil, nil, nil, {}, 0, 1
 local threads = {}
 
 function setup(thread)
@@ -12,12 +14,12 @@ function setup(thread)
 end
 
 function init(args)
-  mode = args[1]
+  header, mode = args[1], args[2]
   local file
   if mode == "post" then
-    prefix, file = args[2], args[3]
+    prefix, file = args[3], args[4]
   else
-    prefix, file = "", args[2]
+    prefix, file = "", args[3]
   end
   for line in io.lines(file) do values[#values + 1] = line end
   index = id
@@ -30,7 +32,7 @@ function request()
   local proof, value = line:match("^(%S+)%s?(.*)$")
   local headers = {}
   for k, v in pairs(wrk.headers) do headers[k] = v end
-  headers["DPoP"] = proof
+  headers[header] = proof
   if mode == "post" then
     return wrk.format("POST", nil, headers, prefix .. value)
   end

@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature  # noqa: E402
 
 LUA = os.path.join(bench.ROOT, "bench", "dpop.lua")
-POST_LUA = os.path.join(bench.ROOT, "bench", "post.lua")
+# The header the Bearer rows carry their padding in; the server reads no such header.
+PAD = "X-Bench-Pad"
 CODE_PREFIX = "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&code="
 
 
@@ -77,8 +78,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
-    ap.add_argument("--codes", type=int, default=20_000, help="codes per kind per round")
+    ap.add_argument("--codes", type=int, default=45_000,
+                    help="codes per kind per round: more than a round uses, or codes are sent twice")
     ap.add_argument("--userinfo", type=int, default=40_000, help="userinfo proofs per round")
+    ap.add_argument("--profile", metavar="SCENARIO",
+                    help="record the server with perf during this scenario's first round (e.g. 'userinfo DPoP')")
     a = ap.parse_args()
     if not os.path.exists(bench.BIN):
         sys.exit(f"no release binary at {bench.BIN}: cargo build --release -p idp-http")
@@ -110,6 +114,8 @@ def main():
         bearer_codes = bench.seed_codes(prefix, c["client_id"], user["id"], n + 1, work)
         dpop_codes = bench.seed_codes(prefix, c["client_id"], user["id"], n + 1, work, {"dpop_jkt": prover.jkt})
         server = subprocess.Popen([bench.BIN, "serve"], env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # The provider's cost per request is its own CPU and Redis's (DPoP adds a command).
+        pids = [server.pid] + ([bench.redis_pid()] if bench.redis_pid() else [])
         for _ in range(200):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)
@@ -129,16 +135,22 @@ def main():
         for r in range(a.rounds):
             codes_b = bearer_codes[r * a.codes:(r + 1) * a.codes]
             codes_d = dpop_codes[r * a.codes:(r + 1) * a.codes]
+            token_proofs = [prover.proof("POST", token_url) for _ in codes_d]
+            userinfo_proofs = write_lines(work, f"u{r}.txt", [prover.proof("GET", userinfo_url, dpop_access)
+                                                              for _ in range(a.userinfo)])
+            # Bearer rows carry the same proofs under a header the server ignores: the
+            # same bytes and the same work for wrk, so only the server's work differs.
             rounds.append({
-                "exchange Bearer": dict(script=POST_LUA, headers=[auth, form],
-                                        args=["list", CODE_PREFIX, write_lines(work, f"b{r}.txt", codes_b)]),
+                "exchange Bearer": dict(script=LUA, headers=[auth, form],
+                                        args=[PAD, "post", CODE_PREFIX, write_lines(work, f"b{r}.txt",
+                                              [f"{p} {code}" for p, code in zip(token_proofs, codes_b)])]),
                 "exchange DPoP": dict(script=LUA, headers=[auth, form],
-                                      args=["post", CODE_PREFIX, write_lines(work, f"d{r}.txt",
-                                            [f"{prover.proof('POST', token_url)} {code}" for code in codes_d])]),
-                "userinfo Bearer": dict(headers=[f"Authorization: Bearer {bearer_access}"]),
+                                      args=["DPoP", "post", CODE_PREFIX, write_lines(work, f"d{r}.txt",
+                                            [f"{p} {code}" for p, code in zip(token_proofs, codes_d)])]),
+                "userinfo Bearer": dict(script=LUA, headers=[f"Authorization: Bearer {bearer_access}"],
+                                        args=[PAD, "get", userinfo_proofs]),
                 "userinfo DPoP": dict(script=LUA, headers=[f"Authorization: DPoP {dpop_access}"],
-                                      args=["get", write_lines(work, f"u{r}.txt",
-                                            [prover.proof("GET", userinfo_url, dpop_access) for _ in range(a.userinfo)])]),
+                                      args=["DPoP", "get", userinfo_proofs]),
             })
         results = {}
         for r, scenarios in enumerate(rounds):
@@ -148,22 +160,34 @@ def main():
                 order = [order[1], order[0], order[3], order[2]]
             for name, kw in order:
                 url = token_url if name.startswith("exchange") else userinfo_url
+                perf = None
+                if name == a.profile and r == 0:
+                    out = os.path.join(bench.ROOT, "bench", f"perf-{name.replace(' ', '-')}.data")
+                    perf = subprocess.Popen(["perf", "record", "-F", "999", "-o", out, "-p", str(server.pid),
+                                             "--", "sleep", str(a.duration)],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                before = [bench.cpu_seconds(pid) for pid in pids]
                 res = bench.wrk(url, a.connections, a.duration, **kw)
+                if perf:
+                    perf.wait()
+                    print(f"profile: perf report -i {out}", file=sys.stderr)
+                spent = [bench.cpu_seconds(pid) - b for pid, b in zip(pids, before)]
+                res["cpu_us"] = sum(spent) / max(res["requests"], 1) * 1e6
                 results.setdefault(name, []).append(res)
                 print(f"round {r + 1} {name:16} {res['rps']:8.0f}/s p50 {res['p50']:.2f} ms p99 {res['p99']:.2f} ms "
-                      f"non-2xx {res['non2xx']}", file=sys.stderr)
-        med = {name: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99")} | {"non2xx": sum(x["non2xx"] for x in rs)}
+                      f"CPU {res['cpu_us']:.0f} us/request non-2xx {res['non2xx']}", file=sys.stderr)
+        med = {name: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99", "cpu_us")} | {"non2xx": sum(x["non2xx"] for x in rs)}
                for name, rs in results.items()}
         print(f"\n{a.backend}, Redis, {a.connections} connections, {a.rounds} rounds of {a.duration} s, medians over rounds\n")
-        print("| scenario | requests/s | p50 ms | p99 ms | non-2xx |")
-        print("|---|---:|---:|---:|---:|")
+        print("| scenario | requests/s | p50 ms | p99 ms | server + Redis CPU µs/request | non-2xx |")
+        print("|---|---:|---:|---:|---:|---:|")
         for name, m in med.items():
-            print(f"| {name} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['non2xx']} |")
-        print("\n| path | cost ratio (Bearer req/s ÷ DPoP req/s) | p50 ratio (DPoP ÷ Bearer) | target |")
-        print("|---|---:|---:|---:|")
+            print(f"| {name} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['cpu_us']:.0f} | {m['non2xx']} |")
+        print("\n| path | CPU ratio (DPoP ÷ Bearer) | rate ratio (Bearer req/s ÷ DPoP req/s) | p50 ratio (DPoP ÷ Bearer) | target |")
+        print("|---|---:|---:|---:|---:|")
         for path in ("exchange", "userinfo"):
             b, d = med[f"{path} Bearer"], med[f"{path} DPoP"]
-            print(f"| {path} | {b['rps'] / d['rps']:.2f} | {d['p50'] / b['p50']:.2f} | ≤ 1.30 |")
+            print(f"| {path} | {d['cpu_us'] / b['cpu_us']:.2f} | {b['rps'] / d['rps']:.2f} | {d['p50'] / b['p50']:.2f} | ≤ 1.30 |")
     finally:
         if server:
             server.terminate()

@@ -55,8 +55,22 @@ def wrk(url, connections, duration, script=None, args=(), headers=()):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
+    done = re.search(r"(\d+) requests in", out)
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "non2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else ""}
+            "socket_errors": errors.group(1) if errors else "", "requests": int(done.group(1)) if done else 0}
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used so far, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_pid():
+    """The local redis-server's process id, or None."""
+    out = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout.split()
+    return int(out[0]) if out else None
 
 
 def main():
