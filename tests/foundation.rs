@@ -740,3 +740,34 @@ async fn losing_redis_fails_requests_fast_and_recovers() {
     }
     assert!(server.log().contains("redis is down"));
 }
+
+#[tokio::test]
+async fn sigterm_reports_not_ready_first_and_serves_until_the_drain_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[("IDP_SERVER__DRAIN_SECS", "2")]).await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
+    assert_eq!(get("/readyz").await.unwrap().status(), 200);
+
+    server.send_term();
+    let signalled = Instant::now();
+    // Within the drain: not ready, yet everything else is answered.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ready = get("/readyz").await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "draining");
+    assert_eq!(get("/healthz").await.unwrap().status(), 200);
+    let discovery = get("/.well-known/openid-configuration").await.unwrap();
+    assert_eq!(discovery.status(), 200);
+    assert!(signalled.elapsed() < Duration::from_secs(2), "still draining");
+
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{status:?}\n{log}");
+    assert!(
+        signalled.elapsed() >= Duration::from_secs(2),
+        "the listener stays open for the drain"
+    );
+    let drained = log.find("reporting not ready").expect("the drain is logged");
+    let stopped = log.find("finishing in-flight requests").unwrap();
+    assert!(drained < stopped, "{log}");
+}

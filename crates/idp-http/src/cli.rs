@@ -603,6 +603,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         redis: wired.redis,
         metrics: Metrics::with_hashing(wired.hashing_refused),
         throttle: idp_core::throttle::Throttle::new(settings.throttle.limits()),
+        draining: std::sync::atomic::AtomicBool::new(false),
         in_flight: idp_core::throttle::InFlight::new(
             settings.throttle.hashes_in_flight_per_address,
         ),

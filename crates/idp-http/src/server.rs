@@ -11,8 +11,9 @@ use std::net::TcpListener;
 use std::sync::atomic::Ordering;
 use tracing_actix_web::TracingLogger;
 
-/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
-/// finish (up to `server.shutdown_timeout_secs`).
+/// Serves until `shutdown` resolves; then reports not ready for `server.drain_secs`
+/// while still serving, so that a load balancer stops sending; then stops accepting
+/// and lets in-flight requests finish (up to `server.shutdown_timeout_secs`).
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -150,8 +151,18 @@ pub async fn run(
     // Logout tokens queued when sessions ended, sent off the request path.
     let logouts = crate::backchannel::spawn(data.clone());
     let handle = server.handle();
+    let draining = data.clone();
     tokio::spawn(async move {
         shutdown.await;
+        let drain = draining.settings.server.drain_secs;
+        if drain > 0 {
+            draining.draining.store(true, Ordering::Relaxed);
+            tracing::info!(
+                drain_secs = drain,
+                "shutting down: reporting not ready while the balancer takes this node out"
+            );
+            tokio::time::sleep(std::time::Duration::from_secs(drain)).await;
+        }
         tracing::info!("shutting down: finishing in-flight requests");
         handle.stop(true).await;
     });

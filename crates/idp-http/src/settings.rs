@@ -437,6 +437,10 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Seconds in-flight requests get to finish on shutdown.
     pub shutdown_timeout_secs: u64,
+    /// Seconds between `SIGTERM` and closing the listener, while `/readyz` answers 503
+    /// and every request is still served: long enough for a load balancer's health
+    /// checks to take the node out (its interval times the failures it waits for).
+    pub drain_secs: u64,
     /// Comma-separated addresses and CIDR ranges of the proxies in front of `idp`.
     pub trusted_proxies: String,
 }
@@ -450,6 +454,7 @@ impl Default for ServerSettings {
             mode: Mode::Embedded,
             workers: 0,
             shutdown_timeout_secs: 30,
+            drain_secs: 0,
             trusted_proxies: String::new(),
         }
     }

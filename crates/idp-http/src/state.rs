@@ -29,6 +29,8 @@ pub struct AppState {
     pub throttle: idp_core::throttle::Throttle,
     /// Password checks each address has in the hashing queue on this node.
     pub in_flight: Arc<idp_core::throttle::InFlight>,
+    /// Set on `SIGTERM` while the node drains: `/readyz` answers 503.
+    pub draining: std::sync::atomic::AtomicBool,
     /// DPoP proof checks and nonces (RFC 9449), when `dpop.enabled`.
     pub dpop: Option<idp_core::oidc::dpop::Dpop>,
     /// Makes each client's `sub`, pairwise where registered so.

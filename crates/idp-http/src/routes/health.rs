@@ -56,6 +56,11 @@ async fn pool_is_stuck(state: &AppState) -> bool {
 }
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return HttpResponse::ServiceUnavailable()
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .json(serde_json::json!({"status": "draining"}));
+    }
     let mut checks = serde_json::Map::new();
     let mut down = Vec::new();
     let database = tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()).await;
