@@ -171,3 +171,32 @@ async fn a_change_made_through_one_node_reaches_the_others_at_once() {
     .await;
     assert!(rotated, "the nodes publish the rotated keys");
 }
+
+#[tokio::test]
+async fn one_node_at_a_time_runs_the_periodic_clean_up() {
+    let test = "one_node_at_a_time_runs_the_periodic_clean_up";
+    let prefix = format!("idp-lease-{}", std::process::id());
+    let env = [
+        ("IDP_AUDIT__RETENTION_CHECK_SECS", "1"),
+        ("IDP_LOG__FILTER", "info,idp_http::server=debug"),
+        // Its own lease, not that of other tests' nodes on the same Redis.
+        ("IDP_REDIS__KEY_PREFIX", prefix.as_str()),
+    ];
+    let Some((idp, _db)) = flow::Idp::on_postgres(test, &env).await else {
+        return;
+    };
+    let other = Server::start(&idp.server.dir, &idp.env()).await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let runs = |log: String| log.matches("periodic clean-up: running it").count();
+    let skips = |log: String| {
+        log.matches("periodic clean-up: already run this interval")
+            .count()
+    };
+    let (ran, skipped) = (
+        runs(idp.server.log()) + runs(other.log()),
+        skips(idp.server.log()) + skips(other.log()),
+    );
+    // Both nodes tick about nine times in all; the lease lets one run per interval.
+    assert!((3..=6).contains(&ran), "{ran} runs, {skipped} skipped");
+    assert!(skipped >= 3, "{ran} runs, {skipped} skipped");
+}

@@ -11,6 +11,9 @@ use std::net::TcpListener;
 use std::sync::atomic::Ordering;
 use tracing_actix_web::TracingLogger;
 
+/// The ephemeral key whose holder runs the periodic clean-up this interval.
+const CLEAN_UP_LEASE: &str = "lease:periodic-clean-up";
+
 /// Serves until `shutdown` resolves; then reports not ready for `server.drain_secs`
 /// while still serving, so that a load balancer stops sending; then stops accepting
 /// and lets in-flight requests finish (up to `server.shutdown_timeout_secs`).
@@ -102,6 +105,25 @@ pub async fn run(
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
+                // One node of a cluster does the clean-up per interval: the first to
+                // take the lease, which lapses just before the next round.
+                let lease = every.mul_f64(0.9);
+                match state
+                    .stores
+                    .ephemeral
+                    .put_new(CLEAN_UP_LEASE, b"1", lease)
+                    .await
+                {
+                    Ok(true) => tracing::debug!("periodic clean-up: running it"),
+                    Ok(false) => {
+                        tracing::debug!("periodic clean-up: already run this interval");
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "periodic clean-up: no lease; will try again");
+                        continue;
+                    }
+                }
                 match idp_core::audit::apply_all_retention(&state.stores).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
