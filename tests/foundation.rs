@@ -759,7 +759,10 @@ async fn sigterm_reports_not_ready_first_and_serves_until_the_drain_ends() {
     assert_eq!(get("/healthz").await.unwrap().status(), 200);
     let discovery = get("/.well-known/openid-configuration").await.unwrap();
     assert_eq!(discovery.status(), 200);
-    assert!(signalled.elapsed() < Duration::from_secs(2), "still draining");
+    assert!(
+        signalled.elapsed() < Duration::from_secs(2),
+        "still draining"
+    );
 
     let (status, log) = server.wait_exit();
     assert!(status.success(), "{status:?}\n{log}");
@@ -767,7 +770,9 @@ async fn sigterm_reports_not_ready_first_and_serves_until_the_drain_ends() {
         signalled.elapsed() >= Duration::from_secs(2),
         "the listener stays open for the drain"
     );
-    let drained = log.find("reporting not ready").expect("the drain is logged");
+    let drained = log
+        .find("reporting not ready")
+        .expect("the drain is logged");
     let stopped = log.find("finishing in-flight requests").unwrap();
     assert!(drained < stopped, "{log}");
 }
