@@ -772,11 +772,13 @@ async fn dpop_on_postgresql_and_redis() {
     let a = refresh(&rp, rt, &[&key.proof("POST", &url, json!({}))]).await;
     assert_dpop_bound(&a, &key);
     let info = idp.url("/userinfo");
-    let a = userinfo(
-        &idp,
-        &format!("DPoP {access}"),
-        Some(&key.proof("GET", &info, json!({"ath": ath(&access)}))),
-    )
-    .await;
+    let proof = key.proof("GET", &info, json!({"ath": ath(&access)}));
+    let auth = format!("DPoP {access}");
+    let a = userinfo(&idp, &auth, Some(&proof)).await;
     assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    // At userinfo the jti is marked in the revocation check's round trip: once only.
+    let again = userinfo(&idp, &auth, Some(&proof)).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED, "{:?}", again.body);
+    let challenge = again.header("www-authenticate").unwrap_or_default();
+    assert!(challenge.contains("invalid_dpop_proof"), "{challenge}");
 }

@@ -702,6 +702,14 @@ pub enum EphemeralError {
     Unavailable(String),
 }
 
+/// An entry to store only if its key is absent ([`Ephemeral::put_new`]).
+#[derive(Clone, Copy, Debug)]
+pub struct NewEntry<'a> {
+    pub key: &'a str,
+    pub value: &'a [u8],
+    pub ttl: Duration,
+}
+
 /// Short-lived state: codes, pending sign-ins, one-time links, counters, replay caches.
 /// Every entry has a time to live; single use is an atomic take.
 #[async_trait]
@@ -727,6 +735,18 @@ pub trait Ephemeral: Send + Sync {
     /// Which of `keys` exist, in order, read at one instant (one atomic step): no
     /// flush or write falls between the answers for two keys.
     async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError>;
+    /// [`Ephemeral::exists_each`] of `keys`, then [`Ephemeral::put_new`] of `entry`, in
+    /// one round trip where the store has round trips: which keys exist, and whether the
+    /// entry was stored. A check and a single-use mark that one request needs together.
+    async fn exists_each_then_put_new(
+        &self,
+        keys: &[&str],
+        entry: &NewEntry<'_>,
+    ) -> Result<(Vec<bool>, bool), EphemeralError> {
+        let found = self.exists_each(keys).await?;
+        let stored = self.put_new(entry.key, entry.value, entry.ttl).await?;
+        Ok((found, stored))
+    }
     /// Adds one; the first increment starts the window of `ttl`.
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;

@@ -66,6 +66,7 @@ ephemeral_tests! {
     swap_existing_marks_once_under_concurrency => memory_swap_existing_marks_once_under_concurrency, redis_swap_existing_marks_once_under_concurrency;
     exists_any_sees_any_live_key => memory_exists_any_sees_any_live_key, redis_exists_any_sees_any_live_key;
     exists_each_answers_per_key => memory_exists_each_answers_per_key, redis_exists_each_answers_per_key;
+    exists_each_then_put_new_reads_then_marks_once => memory_exists_each_then_put_new_reads_then_marks_once, redis_exists_each_then_put_new_reads_then_marks_once;
 }
 
 /// Two deployments sharing one Redis under different prefixes never see each other's keys.
@@ -289,6 +290,54 @@ mod contracts {
                 .unwrap(),
             vec![true, false, true, false],
             "in order; an empty value exists; an expired key does not"
+        );
+    }
+
+    pub async fn exists_each_then_put_new_reads_then_marks_once(store: Arc<dyn Ephemeral>) {
+        use idp_core::ports::NewEntry;
+        store.put("marker", b"1", LIVE).await.unwrap();
+        let jti = |key| NewEntry {
+            key,
+            value: b"1",
+            ttl: SHORT,
+        };
+        let keys = ["marker", "revoked:x"];
+        assert_eq!(
+            store
+                .exists_each_then_put_new(&keys, &jti("jti:a"))
+                .await
+                .unwrap(),
+            (vec![true, false], true),
+            "the keys read, the entry stored"
+        );
+        assert_eq!(
+            store
+                .exists_each_then_put_new(&keys, &jti("jti:a"))
+                .await
+                .unwrap(),
+            (vec![true, false], false),
+            "a second time: not stored"
+        );
+        assert_eq!(
+            store.get("jti:a").await.unwrap().as_deref(),
+            Some(&b"1"[..])
+        );
+        assert_eq!(
+            store
+                .exists_each_then_put_new(&[], &jti("jti:b"))
+                .await
+                .unwrap(),
+            (Vec::new(), true),
+            "no keys to read"
+        );
+        tokio::time::sleep(PAST_SHORT).await;
+        assert!(
+            store
+                .exists_each_then_put_new(&keys, &jti("jti:a"))
+                .await
+                .unwrap()
+                .1,
+            "stored again once the first expired"
         );
     }
 

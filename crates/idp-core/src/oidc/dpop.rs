@@ -488,12 +488,25 @@ impl Dpop {
     /// proof could pass the `iat` window (a proof dated `window` ahead stays acceptable
     /// for `2 × window`). A second presentation is [`DpopError::Replayed`].
     pub async fn spend(&self, ephemeral: &dyn Ephemeral, proof: &Proof) -> Result<(), DpopError> {
+        let (key, ttl) = self.jti_mark(proof);
+        Self::spent(ephemeral.put_new(&key, b"1", ttl).await?)
+    }
+
+    /// The ephemeral key (and its time to live) that marks `proof`'s `jti` as used, for
+    /// a caller that stores it with other work in one round trip
+    /// ([`Ephemeral::exists_each_then_put_new`]); [`Dpop::spent`] reads the outcome.
+    pub fn jti_mark(&self, proof: &Proof) -> (String, Duration) {
         let key = format!(
             "dpop-jti:{}",
             TokenDigest::of(&format!("{}:{}", proof.jkt, proof.jti)).to_hex()
         );
-        let ttl = self.rules.iat_window * 2 + Duration::from_secs(1);
-        if ephemeral.put_new(&key, b"1", ttl).await? {
+        (key, self.rules.iat_window * 2 + Duration::from_secs(1))
+    }
+
+    /// Whether storing the [`Dpop::jti_mark`] (`stored`) used the proof up, or it had
+    /// been presented before.
+    pub fn spent(stored: bool) -> Result<(), DpopError> {
+        if stored {
             Ok(())
         } else {
             Err(DpopError::Replayed)

@@ -7,7 +7,7 @@
 
 use crate::clock::Timestamp;
 use crate::ids::GrantId;
-use crate::ports::{Ephemeral, EphemeralError, RevocationRepo, StoreError};
+use crate::ports::{Ephemeral, EphemeralError, NewEntry, RevocationRepo, StoreError};
 use crate::records::{Revocation, Revoked};
 use std::time::Duration;
 
@@ -54,6 +54,21 @@ impl RevocationCache<'_> {
         jti: &str,
         grant: Option<&GrantId>,
     ) -> Result<bool, RevocationError> {
+        self.is_revoked_marking(now, jti, grant, None)
+            .await
+            .map(|(revoked, _)| revoked)
+    }
+
+    /// As [`RevocationCache::is_revoked`], storing `mark` if absent in the same round
+    /// trip (a DPoP proof's `jti`): whether the token is revoked, and whether `mark` was
+    /// stored (`None` without one).
+    pub async fn is_revoked_marking(
+        &self,
+        now: Timestamp,
+        jti: &str,
+        grant: Option<&GrantId>,
+        mark: Option<&NewEntry<'_>>,
+    ) -> Result<(bool, Option<bool>), RevocationError> {
         let wanted: Vec<Revoked> = std::iter::once(Revoked::AccessToken(jti.to_owned()))
             .chain(grant.cloned().map(Revoked::Grant))
             .collect();
@@ -61,16 +76,22 @@ impl RevocationCache<'_> {
         // The marker and the keys in one atomic read: a flush cannot fall between them.
         let mut all: Vec<&str> = vec![LOADED_KEY];
         all.extend(keys.iter().map(String::as_str));
-        let found = self.ephemeral.exists_each(&all).await?;
+        let (found, marked) = match mark {
+            Some(entry) => {
+                let (found, stored) = self.ephemeral.exists_each_then_put_new(&all, entry).await?;
+                (found, Some(stored))
+            }
+            None => (self.ephemeral.exists_each(&all).await?, None),
+        };
         let (loaded, hits) = found.split_first().unwrap_or((&false, &[]));
         if hits.iter().any(|h| *h) {
-            return Ok(true);
+            return Ok((true, marked));
         }
         if *loaded {
-            return Ok(false);
+            return Ok((false, marked));
         }
         let reloaded = self.reload(now).await?;
-        Ok(reloaded.iter().any(|r| wanted.contains(&r.revoked)))
+        Ok((reloaded.iter().any(|r| wanted.contains(&r.revoked)), marked))
     }
 
     /// Fills the cache from the database, then sets the marker. Returns what it loaded.

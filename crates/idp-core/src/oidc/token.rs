@@ -13,7 +13,7 @@ use crate::clock::Timestamp;
 use crate::crypto::TokenDigest;
 use crate::ids::{ClientId, GrantId, SessionId, UserId};
 use crate::jose::{self, JwkSet, SigningKeyPair};
-use crate::ports::{EphemeralError, StoreError, Stores};
+use crate::ports::{EphemeralError, NewEntry, StoreError, Stores};
 use crate::random::token;
 use crate::records::{Grant, RefreshToken, RefreshUse, Revocation, Revoked, UserStatus};
 use serde::{Deserialize, Serialize};
@@ -796,6 +796,21 @@ impl Issuer<'_> {
 
     /// Verifies an access token of ours: signature, type, issuer, lifetime, revocation.
     pub async fn verify_access_token(&self, token: &str) -> Result<AccessClaims, OAuthError> {
+        self.verify_access_token_marking(token, None)
+            .await
+            .map(|(claims, _)| claims)
+    }
+
+    /// As [`TokenIssuer::verify_access_token`], storing `mark` if absent in the
+    /// revocation check's round trip (a DPoP proof's `jti`, [`Dpop::jti_mark`]): the
+    /// claims, and whether `mark` was stored (`None` without one).
+    ///
+    /// [`Dpop::jti_mark`]: crate::oidc::dpop::Dpop::jti_mark
+    pub async fn verify_access_token_marking(
+        &self,
+        token: &str,
+        mark: Option<&NewEntry<'_>>,
+    ) -> Result<(AccessClaims, Option<bool>), OAuthError> {
         let invalid = |why: &str| OAuthError::new(OAuthErrorCode::InvalidToken, why);
         let (header, claims) = jose::verify_jwt(token, self.keys.verifiers(), SigningAlg::ALL)
             .map_err(|_| invalid("the access token is not valid"))?;
@@ -810,13 +825,18 @@ impl Issuer<'_> {
         if parsed.iss != self.issuer {
             return Err(invalid("the access token is from another issuer"));
         }
-        let revoked = revocation_cache(self.stores, self.lifetimes.access)
-            .is_revoked(self.stores.clock.now(), &parsed.jti, parsed.gid.as_ref())
+        let (revoked, marked) = revocation_cache(self.stores, self.lifetimes.access)
+            .is_revoked_marking(
+                self.stores.clock.now(),
+                &parsed.jti,
+                parsed.gid.as_ref(),
+                mark,
+            )
             .await?;
         if revoked {
             return Err(invalid("the access token was revoked"));
         }
-        Ok(parsed)
+        Ok((parsed, marked))
     }
 
     /// RFC 7009: revokes a token the client holds. Unknown tokens are not an error.

@@ -8,8 +8,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use idp_core::oidc::claims::member_claims;
-use idp_core::oidc::dpop::{self, DpopError, PresentationError, Scheme};
+use idp_core::oidc::dpop::{self, Dpop, DpopError, PresentationError, Scheme};
 use idp_core::oidc::{OAuthErrorCode, scope};
+use idp_core::ports::NewEntry;
 use idp_core::records::UserStatus;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -137,8 +138,26 @@ async fn answer(state: &AppState, req: &HttpRequest, presented: Option<Presented
     };
     let keys = state.keys.get();
     let issuer = oauth::issuer(state, &keys);
-    let claims = match issuer.verify_access_token(&token).await {
-        Ok(c) => c,
+    // The proof's single use is recorded in the revocation check's round trip.
+    let mark = proof
+        .as_ref()
+        .zip(state.dpop.as_ref())
+        .map(|(p, d)| d.jti_mark(p));
+    let entry = mark.as_ref().map(|(key, ttl)| NewEntry {
+        key,
+        value: b"1",
+        ttl: *ttl,
+    });
+    let claims = match issuer
+        .verify_access_token_marking(&token, entry.as_ref())
+        .await
+    {
+        Ok((c, marked)) => {
+            if let Err(e) = marked.map_or(Ok(()), Dpop::spent) {
+                return dpop_error(state, &e);
+            }
+            c
+        }
         Err(e) if e.code == OAuthErrorCode::TemporarilyUnavailable => {
             return bearer_error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -179,16 +198,7 @@ async fn answer(state: &AppState, req: &HttpRequest, presented: Option<Presented
             "the access token is not for a member",
         );
     };
-    // The proof's single use is recorded while the member is read.
-    let (spent, user) = futures_util::future::join(
-        crate::dpop::spend(state, proof.as_ref()),
-        state.stores.users.find_by_id(&member),
-    )
-    .await;
-    if let Err(e) = spent {
-        return dpop_error(state, &e);
-    }
-    let user = match user {
+    let user = match state.stores.users.find_by_id(&member).await {
         Ok(Some(u)) if u.status != UserStatus::Disabled => u,
         Ok(_) => {
             return bearer_error(

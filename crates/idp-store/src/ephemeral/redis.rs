@@ -4,7 +4,7 @@
 
 use super::keys::namespaced;
 use async_trait::async_trait;
-use idp_core::ports::{Ephemeral, EphemeralError};
+use idp_core::ports::{Ephemeral, EphemeralError, NewEntry};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
 
@@ -225,6 +225,46 @@ impl Ephemeral for RedisEphemeral {
         }
         let found: u64 = self.query(&cmd).await?;
         Ok(found > 0)
+    }
+
+    async fn exists_each_then_put_new(
+        &self,
+        keys: &[&str],
+        entry: &NewEntry<'_>,
+    ) -> Result<(Vec<bool>, bool), EphemeralError> {
+        // One pipeline: the MGET still answers for every key at one instant.
+        let mut pipe = redis::pipe();
+        if !keys.is_empty() {
+            let mget = pipe.cmd("MGET");
+            for k in keys {
+                mget.arg(self.key(k));
+            }
+        }
+        pipe.cmd("SET")
+            .arg(self.key(entry.key))
+            .arg(entry.value)
+            .arg("NX")
+            .arg("PX")
+            .arg(millis(entry.ttl));
+        let mut conn = self.conn.clone();
+        let deadline = self.options.command_timeout * 2;
+        if keys.is_empty() {
+            let (stored,): (Option<String>,) =
+                tokio::time::timeout(deadline, pipe.query_async(&mut conn))
+                    .await
+                    .map_err(|_| unavailable("Redis did not answer in time"))?
+                    .map_err(unavailable)?;
+            return Ok((Vec::new(), stored.is_some()));
+        }
+        let (values, stored): (Vec<Option<Vec<u8>>>, Option<String>) =
+            tokio::time::timeout(deadline, pipe.query_async(&mut conn))
+                .await
+                .map_err(|_| unavailable("Redis did not answer in time"))?
+                .map_err(unavailable)?;
+        Ok((
+            values.iter().map(Option::is_some).collect(),
+            stored.is_some(),
+        ))
     }
 
     async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
