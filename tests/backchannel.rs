@@ -232,6 +232,27 @@ fn app(idp: &Idp, name: &str, logout: Option<&str>, extra: &[&str]) -> Registere
     idp.client(name, &args)
 }
 
+/// Ends, from `browser`'s account page, the other session whose row `pick` chooses.
+async fn end_session_on_account_page(browser: &Browser, pick: impl Fn(&str) -> bool) {
+    let html = browser.get("/account").await.text().await.unwrap();
+    let row = html
+        .split("<tr>")
+        .filter(|r| r.contains(r#"name="session""#))
+        .find(|r| pick(r))
+        .expect("the session's row")
+        .to_owned();
+    let ended = browser
+        .post(
+            "/account/sessions/end",
+            &[
+                ("csrf", &hidden(&row, "csrf")),
+                ("session", &hidden(&row, "session")),
+            ],
+        )
+        .await;
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+}
+
 /// Signs `browser` into `reg` (signing in first if needed); the ID token's claims and
 /// the raw ID token.
 async fn signed_into(idp: &Idp, browser: &Browser, reg: &Registered) -> (Value, String) {
@@ -364,23 +385,7 @@ async fn ending_a_session_on_the_account_page_tells_its_clients_only() {
     let (laptop_id, _) = signed_into(&idp, &laptop, &reg).await;
     assert_ne!(desktop_id["sid"], laptop_id["sid"], "a sid per session");
 
-    let html = laptop.get("/account").await.text().await.unwrap();
-    let row = html
-        .split("<tr>")
-        .filter(|r| r.contains(r#"name="session""#))
-        .find(|r| r.contains("Chrome on Windows"))
-        .expect("the desktop's session")
-        .to_owned();
-    let ended = laptop
-        .post(
-            "/account/sessions/end",
-            &[
-                ("csrf", &hidden(&row, "csrf")),
-                ("session", &hidden(&row, "session")),
-            ],
-        )
-        .await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    end_session_on_account_page(&laptop, |row| row.contains("Chrome on Windows")).await;
 
     let posts = endpoint.wait_for_posts(1).await;
     assert_eq!(posts.len(), 1);
@@ -1075,23 +1080,7 @@ async fn a_device_approved_in_a_session_is_told_when_that_session_ends() {
     // The laptop's session is ended from another device's account page.
     let desktop = Browser::new(&idp.base, CHROME_WINDOWS);
     desktop.sign_in_directly().await;
-    let html = desktop.get("/account").await.text().await.unwrap();
-    let row = html
-        .split("<tr>")
-        .filter(|r| r.contains(r#"name="session""#))
-        .find(|r| !r.contains("Chrome on Windows"))
-        .expect("the laptop's session")
-        .to_owned();
-    let ended = desktop
-        .post(
-            "/account/sessions/end",
-            &[
-                ("csrf", &hidden(&row, "csrf")),
-                ("session", &hidden(&row, "session")),
-            ],
-        )
-        .await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    end_session_on_account_page(&desktop, |row| !row.contains("Chrome on Windows")).await;
 
     let posts = endpoint.wait_for_posts(1).await;
     assert_eq!(posts.len(), 1, "the device's client is told once");
