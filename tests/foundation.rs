@@ -776,3 +776,51 @@ async fn sigterm_reports_not_ready_first_and_serves_until_the_drain_ends() {
     let stopped = log.find("finishing in-flight requests").unwrap();
     assert!(drained < stopped, "{log}");
 }
+
+#[tokio::test]
+async fn metrics_time_requests_per_route_and_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
+    for _ in 0..3 {
+        assert_eq!(
+            get("/.well-known/openid-configuration")
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    assert_eq!(get("/no/such/page").await.unwrap().status(), 404);
+    let text = get("/metrics").await.unwrap().text().await.unwrap();
+    let value = |series: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    let discovery = r#"route="/.well-known/openid-configuration",status="200""#;
+    assert_eq!(
+        value(&format!(
+            "idp_http_request_duration_seconds_count{{{discovery}}}"
+        )),
+        3
+    );
+    assert_eq!(
+        value(&format!(
+            "idp_http_request_duration_seconds_bucket{{{discovery},le=\"+Inf\"}}"
+        )),
+        3
+    );
+    assert!(
+        value(&format!(
+            "idp_http_request_duration_seconds_bucket{{{discovery},le=\"10\"}}"
+        )) <= 3
+    );
+    // A path no route matches is one series, whatever the path: the labels stay few.
+    assert_eq!(
+        value(r#"idp_http_request_duration_seconds_count{route="unmatched",status="404"}"#),
+        1
+    );
+    assert!(!text.contains("/no/such/page"), "{text}");
+}

@@ -18,6 +18,7 @@ pub mod settings;
 pub mod state;
 pub mod telemetry;
 pub mod throttling;
+pub mod timings;
 pub mod upstream;
 pub mod web;
 pub mod wiring;

@@ -61,6 +61,7 @@ pub async fn run(
             .wrap(security_headers(hsts.as_deref()))
             .wrap_fn(|req, srv| {
                 let metrics = req.app_data::<web::Data<AppState>>().cloned();
+                let started = std::time::Instant::now();
                 let fut = srv.call(req);
                 async move {
                     let res = fut.await?;
@@ -69,6 +70,13 @@ pub async fn run(
                         if res.status().is_server_error() {
                             state.metrics.server_errors.fetch_add(1, Ordering::Relaxed);
                         }
+                        // The router has matched by now: the resource pattern, or none.
+                        let route = res.request().match_pattern();
+                        state.metrics.timings.observe(
+                            route.as_deref().unwrap_or(crate::timings::UNMATCHED),
+                            res.status().as_u16(),
+                            started.elapsed(),
+                        );
                     }
                     Ok(res)
                 }

@@ -121,6 +121,8 @@ pub struct Metrics {
     pub hashing_refused: Arc<AtomicU64>,
     /// Back-channel logout attempts, per outcome (in `Outcome::ALL` order).
     pub backchannel: [AtomicU64; 4],
+    /// How long requests take, per route and status.
+    pub timings: crate::timings::RequestTimings,
 }
 
 /// The actions `Metrics::throttled` counts, in order.

@@ -150,6 +150,7 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             n.load(Ordering::Relaxed)
         ));
     }
+    m.timings.render(&mut body);
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
         .body(body)
