@@ -525,6 +525,10 @@ async fn an_administrator_registers_edits_rotates_and_deletes_an_application() {
         }
     };
     assert_eq!(token(secret.clone()).await, 400, "known client, bad code");
+    browser.click_link("Applications").await;
+    assert!(browser.has_link("Sales portal").await);
+    inspect(&browser, "console-clients").await;
+    browser.click_link("Sales portal").await;
     browser.click_button("Rotate secret").await;
     assert!(browser.has_text("New secret issued").await);
     let rotated = browser.text("code.secret").await;
@@ -551,6 +555,21 @@ async fn an_administrator_registers_edits_rotates_and_deletes_an_application() {
     assert!(browser.has_text("Sales portal 2 deleted.").await);
     assert!(!browser.has_link("Sales portal 2").await);
     assert!(!idp.audit_events("client_change").is_empty());
+
+    // Registration tokens for dynamic registration: issued (shown once), then revoked.
+    browser.click_link("Registration tokens").await;
+    assert_eq!(browser.heading().await, "Registration tokens");
+    browser.select_option("Organization", "— Sales").await;
+    browser.click_button("Issue a token").await;
+    let token = browser.text("code.secret").await;
+    assert!(token.len() >= 32, "shown once: {token:?}");
+    inspect(&browser, "console-registration-tokens").await;
+    browser.click_button("Revoke").await;
+    assert!(
+        browser.has_text("Expired or revoked").await,
+        "{}",
+        browser.visible_text().await
+    );
 }
 
 #[tokio::test]
