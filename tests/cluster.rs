@@ -175,12 +175,9 @@ async fn a_change_made_through_one_node_reaches_the_others_at_once() {
 #[tokio::test]
 async fn one_node_at_a_time_runs_the_periodic_clean_up() {
     let test = "one_node_at_a_time_runs_the_periodic_clean_up";
-    let prefix = format!("idp-lease-{}", std::process::id());
     let env = [
         ("IDP_AUDIT__RETENTION_CHECK_SECS", "1"),
         ("IDP_LOG__FILTER", "info,idp_http::server=debug"),
-        // Its own lease, not that of other tests' nodes on the same Redis.
-        ("IDP_REDIS__KEY_PREFIX", prefix.as_str()),
     ];
     let Some((idp, _db)) = flow::Idp::on_postgres(test, &env).await else {
         return;
@@ -199,4 +196,65 @@ async fn one_node_at_a_time_runs_the_periodic_clean_up() {
     // Both nodes tick about nine times in all; the lease lets one run per interval.
     assert!((3..=6).contains(&ran), "{ran} runs, {skipped} skipped");
     assert!(skipped >= 3, "{ran} runs, {skipped} skipped");
+}
+
+#[tokio::test]
+async fn an_export_written_by_a_node_that_died_is_downloaded_through_another() {
+    let test = "an_export_written_by_a_node_that_died_is_downloaded_through_another";
+    let Some(smtp) = smtp::SmtpServer::start(test) else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let env = [
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", port.as_str()),
+    ];
+    let Some((idp, db)) = flow::Idp::on_postgres(test, &env).await else {
+        return;
+    };
+    let (root, password) = ("root@example.com", "administrator password");
+    idp.member("acme", root, password, &["--super-admin"]);
+    let other = Server::start(&idp.server.dir, &idp.env()).await;
+
+    // Asked for on the first node, as a balancer may route it.
+    let admin = idp.browser();
+    let page = admin.go("/login").await.sign_in_page();
+    let signed_in = admin.submit_sign_in(&page, root, password).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let asked = admin
+        .http
+        .post(admin.abs("/admin/api/audit/exports?org=acme&format=csv"))
+        .header("x-csrf-token", admin.cookie("idp_csrf").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
+
+    // That node dies; the download lands on the other one.
+    let flow::Idp { server, _dir, .. } = idp;
+    drop(server);
+    let downloaded = admin
+        .http
+        .get(format!("{}{link}", other.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(downloaded.status(), StatusCode::OK);
+    let csv = downloaded.text().await.unwrap();
+    assert!(csv.lines().count() >= 2, "a header and events: {csv}");
+    assert!(csv.contains("audit_access"), "{csv}");
+    assert_eq!(
+        db.values("SELECT COUNT(*) AS v FROM audit_export_chunks"),
+        [0],
+        "the file goes with its download"
+    );
+    // Once only, on any node.
+    let again = admin
+        .http
+        .get(format!("{}{link}", other.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
 }

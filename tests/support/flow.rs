@@ -116,9 +116,13 @@ impl Idp {
             return None;
         };
         let db = PgDatabase::create(&pg);
+        // A deployment of its own in the shared Redis, as two deployments would be: its
+        // keys, leases and notices are not another test's.
+        let prefix = db.name.clone();
         let mut all = vec![
             ("IDP_DATABASE__URL", db.url.as_str()),
             ("IDP_REDIS__URL", redis.as_str()),
+            ("IDP_REDIS__KEY_PREFIX", prefix.as_str()),
         ];
         all.extend_from_slice(env);
         let idp = Idp::start_with(&all).await;
@@ -854,6 +858,34 @@ pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
 }
 
 /// Where a relying party would send the browser for `client_id` with these parameters.
+/// How many background audit exports have a file waiting in `idp`'s database.
+pub fn waiting_export_files(idp: &Idp) -> usize {
+    use diesel::{Connection as _, RunQueryDsl as _};
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        v: i64,
+    }
+    let sql = "SELECT COUNT(DISTINCT job_id) AS v FROM audit_export_chunks";
+    let postgres = idp
+        .env()
+        .iter()
+        .find(|(k, _)| *k == "IDP_DATABASE__URL")
+        .map(|(_, v)| (*v).to_owned());
+    let rows: Vec<Row> = match postgres {
+        Some(url) => diesel::sql_query(sql)
+            .load(&mut diesel::PgConnection::establish(&url).unwrap())
+            .unwrap(),
+        None => {
+            let path = idp.server.dir.join("data/idp.db");
+            diesel::sql_query(sql)
+                .load(&mut diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap())
+                .unwrap()
+        }
+    };
+    rows.first().map_or(0, |r| usize::try_from(r.v).unwrap())
+}
+
 pub fn authorize_url(base: &str, params: &[(&str, &str)]) -> String {
     Url::parse_with_params(&format!("{base}/authorize"), params)
         .unwrap()

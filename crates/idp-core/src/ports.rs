@@ -694,6 +694,25 @@ pub trait AuditRepo: Send + Sync {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError>;
+    /// Stores chunk `seq` of a background export's file, kept until `expires_at`.
+    async fn put_export_chunk(
+        &self,
+        job: &str,
+        seq: u32,
+        data: &[u8],
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Chunk `seq` of an export's file, if stored and not expired.
+    async fn export_chunk(
+        &self,
+        job: &str,
+        seq: u32,
+        now: Timestamp,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Removes an export's file; how many chunks went.
+    async fn delete_export(&self, job: &str) -> Result<u64, StoreError>;
+    /// Removes the chunks of every export whose link expired; how many went.
+    async fn delete_expired_exports(&self, now: Timestamp) -> Result<u64, StoreError>;
 }
 
 #[derive(Debug, thiserror::Error)]

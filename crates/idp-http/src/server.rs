@@ -159,6 +159,13 @@ pub async fn run(
                         tracing::warn!(error = %e, "revocation clean-up failed; will try again")
                     }
                 }
+                match state.stores.audit.delete_expired_exports(now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(chunks = n, "expired audit export files removed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "audit export clean-up failed; will try again")
+                    }
+                }
             }
         })
     });

@@ -2840,6 +2840,73 @@ impl AuditRepo for Database {
         })
         .await
     }
+
+    async fn put_export_chunk(
+        &self,
+        job: &str,
+        seq: u32,
+        data: &[u8],
+        expires_at: Timestamp,
+    ) -> QueryResult<()> {
+        let (job, data) = (job.to_owned(), data.to_vec());
+        self.run(move |c| {
+            diesel::insert_into(audit_export_chunks::table)
+                .values((
+                    audit_export_chunks::job_id.eq(job),
+                    audit_export_chunks::seq.eq(i64::from(seq)),
+                    audit_export_chunks::data.eq(data),
+                    audit_export_chunks::expires_at.eq(expires_at.as_micros()),
+                ))
+                .execute(c)
+                .map(drop)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn export_chunk(
+        &self,
+        job: &str,
+        seq: u32,
+        now: Timestamp,
+    ) -> QueryResult<Option<Vec<u8>>> {
+        let job = job.to_owned();
+        self.run(move |c| {
+            audit_export_chunks::table
+                .filter(audit_export_chunks::job_id.eq(job))
+                .filter(audit_export_chunks::seq.eq(i64::from(seq)))
+                .filter(audit_export_chunks::expires_at.gt(now.as_micros()))
+                .select(audit_export_chunks::data)
+                .first::<Vec<u8>>(c)
+                .optional()
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn delete_export(&self, job: &str) -> QueryResult<u64> {
+        let job = job.to_owned();
+        self.run(move |c| {
+            diesel::delete(audit_export_chunks::table.filter(audit_export_chunks::job_id.eq(job)))
+                .execute(c)
+                .map(|n| n as u64)
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn delete_expired_exports(&self, now: Timestamp) -> QueryResult<u64> {
+        self.run(move |c| {
+            diesel::delete(
+                audit_export_chunks::table
+                    .filter(audit_export_chunks::expires_at.le(now.as_micros())),
+            )
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err)
+        })
+        .await
+    }
 }
 
 #[async_trait]

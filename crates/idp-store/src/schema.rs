@@ -298,6 +298,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_export_chunks (job_id, seq) {
+        job_id -> Text,
+        seq -> BigInt,
+        data -> Binary,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     session_clients (session_id, client_id) {
         session_id -> Text,
         client_id -> Text,
@@ -370,6 +379,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     revoked_tokens,
     member_imports,
+    audit_export_chunks,
     consents,
     browser_sessions,
     org_policies,

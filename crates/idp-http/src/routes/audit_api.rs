@@ -417,27 +417,35 @@ struct Background {
     ttl: Duration,
 }
 
+/// The size of the pieces an export's file is stored in.
+const EXPORT_CHUNK: usize = 1 << 20;
+
 impl Background {
-    /// Writes the file under the data directory, emails the link, and deletes the file
-    /// when the link expires unless a download took it first.
+    /// Writes the file under the data directory, stores it in the database (so every
+    /// node can serve the download, after a restart too), and emails the link. The
+    /// stored file goes with its download or, once the link expired, with the periodic
+    /// clean-up.
     async fn run(self, job: ExportJob, admin: &User, pages: Pages) -> Result<(), HttpError> {
         let io = |e: std::io::Error| HttpError::Internal(format!("{}: {e}", self.dir.display()));
         tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         self.sweep().await;
         let path = self.dir.join(job.file_name());
+        let expires_at = self.stores.clock.now().plus(self.ttl);
         let written = async {
             write_export(job.format, pages, path.clone()).await?;
+            store_file(&self.stores, &job.id, &path, expires_at).await?;
+            remove_quietly(&path).await;
             audit_jobs::offer(&self.stores, &job, admin, &self.base_url, self.ttl).await?;
             Ok::<_, HttpError>(())
         }
         .await;
         if written.is_err() {
             remove_quietly(&path).await;
-            return written;
+            if let Err(e) = self.stores.audit.delete_export(&job.id).await {
+                tracing::warn!(error = %e, "could not remove a failed audit export");
+            }
         }
-        tokio::time::sleep(self.ttl).await;
-        remove_quietly(&path).await;
-        Ok(())
+        written
     }
 
     /// Removes files older than a link lives, which a restart left behind.
@@ -456,6 +464,38 @@ impl Background {
             if old {
                 remove_quietly(&entry.path()).await;
             }
+        }
+    }
+}
+
+/// Copies the written file into the database, a chunk at a time.
+async fn store_file(
+    stores: &Stores,
+    job: &str,
+    path: &Path,
+    expires_at: Timestamp,
+) -> Result<(), HttpError> {
+    use tokio::io::AsyncReadExt as _;
+    let io = |e: std::io::Error| HttpError::Internal(format!("{}: {e}", path.display()));
+    let mut file = tokio::fs::File::open(path).await.map_err(io)?;
+    let mut seq = 0u32;
+    loop {
+        let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
+        let read = (&mut file)
+            .take(EXPORT_CHUNK as u64)
+            .read_to_end(&mut chunk)
+            .await
+            .map_err(io)?;
+        // An empty file is one empty chunk, so that its download still answers.
+        if read > 0 || seq == 0 {
+            stores
+                .audit
+                .put_export_chunk(job, seq, &chunk, expires_at)
+                .await?;
+            seq += 1;
+        }
+        if read < EXPORT_CHUNK {
+            return Ok(());
         }
     }
 }
@@ -495,13 +535,11 @@ pub async fn download_export(
     )
     .await?
     .ok_or_else(gone)?;
-    let path = state.settings.export_dir().join(job.file_name());
-    let file = tokio::fs::File::open(&path).await.map_err(|e| {
-        tracing::warn!(error = %e, path = %path.display(), "audit export file missing");
-        gone()
-    })?;
-    // Read through the open handle; the name goes now, so the file is served only once.
-    remove_quietly(&path).await;
+    let now = state.stores.clock.now();
+    let Some(first) = state.stores.audit.export_chunk(&job.id, 0, now).await? else {
+        tracing::warn!(export = %job.id, "audit export file missing");
+        return Err(gone());
+    };
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, job.format.content_type()))
         .insert_header((
@@ -513,5 +551,42 @@ pub async fn download_export(
             ),
         ))
         .insert_header((CACHE_CONTROL, "no-store"))
-        .streaming(file_chunks(file.into_std().await, ())))
+        .streaming(stored_chunks(state.stores.clone(), job.id, first, now)))
+}
+
+/// An export's stored chunks in order, starting with `first`, read one at a time; the
+/// file is removed once the last one is sent (the link was used up already).
+fn stored_chunks(
+    stores: Stores,
+    job: String,
+    first: Vec<u8>,
+    now: Timestamp,
+) -> impl futures_util::Stream<Item = Result<aw::Bytes, std::io::Error>> {
+    futures_util::stream::unfold(
+        (stores, job, Some(first), 1u32, false),
+        move |(stores, job, pending, seq, done)| async move {
+            if done {
+                return None;
+            }
+            if let Some(bytes) = pending {
+                return Some((Ok(aw::Bytes::from(bytes)), (stores, job, None, seq, false)));
+            }
+            match stores.audit.export_chunk(&job, seq, now).await {
+                Ok(Some(bytes)) => Some((
+                    Ok(aw::Bytes::from(bytes)),
+                    (stores, job, None, seq + 1, false),
+                )),
+                Ok(None) => {
+                    if let Err(e) = stores.audit.delete_export(&job).await {
+                        tracing::warn!(error = %e, export = %job, "could not remove a downloaded audit export");
+                    }
+                    None
+                }
+                Err(e) => Some((
+                    Err(std::io::Error::other(e.to_string())),
+                    (stores, job, None, seq, true),
+                )),
+            }
+        },
+    )
 }
