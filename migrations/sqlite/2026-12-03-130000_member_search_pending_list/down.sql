@@ -1,0 +1,2 @@
+-- PostgreSQL's trigram indexes get a small pending list; SQLite has no trigram index, and
+-- the same version keeps both histories in step.
