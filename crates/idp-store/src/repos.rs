@@ -1266,7 +1266,13 @@ impl UserRepo for Database {
                 ))
                 .into_boxed();
             let subtree = subtree_ids(c, &filter)?;
-            member_filter!(q, filter, subtree, now, matches!(c, DbConnection::Sqlite(_)));
+            member_filter!(
+                q,
+                filter,
+                subtree,
+                now,
+                matches!(c, DbConnection::Sqlite(_))
+            );
             q = match (&after, filter.sort) {
                 (Some(MemberCursor::Email { email, id }), _) => {
                     q.filter(users::email.ge(email.clone())).filter(
@@ -1368,7 +1374,13 @@ impl UserRepo for Database {
                 .select(users::id)
                 .into_boxed();
             let subtree = subtree_ids(c, &filter)?;
-            member_filter!(q, filter, subtree, now, matches!(c, DbConnection::Sqlite(_)));
+            member_filter!(
+                q,
+                filter,
+                subtree,
+                now,
+                matches!(c, DbConnection::Sqlite(_))
+            );
             // Stops reading at the cap: a large tree is not counted to the last member.
             let ids: Vec<String> = planned_for_values(c, |c| {
                 q.limit(i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX))
