@@ -134,6 +134,41 @@ async fn postgres_member_searches_are_planned_for_their_values() {
         .unwrap();
     assert_eq!(plans.generic, 0, "no search ran on a generic plan");
     assert!(plans.custom >= 16, "{} custom plans", plans.custom);
+
+    // The trigram indexes merge their pending list at 64 kB, not 4 MB: a search after
+    // a large import does not read megabytes of unmerged entries.
+    #[derive(QueryableByName)]
+    struct Options {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        options: String,
+    }
+    let indexes = db
+        .run(|c| {
+            let DbConnection::Postgres(pg) = c else {
+                unreachable!("a PostgreSQL store")
+            };
+            diesel::sql_query(
+                "SELECT coalesce(array_to_string(reloptions, ','), '') AS options \
+                 FROM pg_class WHERE relname IN ('users_email_trgm', 'users_name_trgm') \
+                 ORDER BY relname",
+            )
+            .load::<Options>(pg)
+            .map_err(|e| idp_core::ports::StoreError::Backend(e.to_string()))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        indexes.len(),
+        2,
+        "both trigram indexes exist (pg_trgm is installed)"
+    );
+    for index in indexes {
+        assert!(
+            index.options.contains("gin_pending_list_limit=64"),
+            "{}",
+            index.options
+        );
+    }
 }
 
 mod fixtures {
