@@ -753,17 +753,12 @@ async fn request_export(b: &Browser, query: &str) -> String {
     body["job_id"].as_str().unwrap().to_owned()
 }
 
-/// The export files waiting in the database for their download.
-fn waiting_exports(idp: &Idp) -> usize {
-    waiting_export_files(idp)
-}
-
 async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
     let ada = admin_session(idp, EMAIL, PASSWORD).await;
     let root = admin_session(idp, "root@example.com", "administrator password").await;
     let job = request_export(&root, "org=acme&activity=sign_in&format=csv").await;
     let link = smtp.link_to("/admin/api/audit/exports/download?token=", 1, |_| true);
-    assert_eq!(waiting_exports(idp), 1);
+    assert_eq!(waiting_export_files(idp), 1);
 
     // The link alone is no key: without the administrator's session it is refused and
     // stays usable.
@@ -772,7 +767,7 @@ async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
     // Nor is another member's session: a forwarded mail opens nothing.
     let forwarded = ada.http.get(idp.url(&link)).send().await.unwrap();
     assert_eq!(forwarded.status(), StatusCode::FORBIDDEN);
-    assert_eq!(waiting_exports(idp), 1);
+    assert_eq!(waiting_export_files(idp), 1);
     // The administrator who asked downloads what the streamed export would have answered.
     let http = &root.http;
     let first = http.get(idp.url(&link)).send().await.unwrap();
@@ -794,7 +789,7 @@ async fn background_export_is_emailed_once(idp: &Idp, smtp: &SmtpServer) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(Value::String(downloaded.clone()), streamed);
     assert_eq!(downloaded.lines().count(), 6, "a header and five sign-ins");
-    assert_eq!(waiting_exports(idp), 0, "deleted once downloaded");
+    assert_eq!(waiting_export_files(idp), 0, "deleted once downloaded");
 
     // Once only; a made-up token is refused the same way.
     let again = http.get(idp.url(&link)).send().await.unwrap();
@@ -883,13 +878,13 @@ async fn an_expired_export_link_is_refused_and_its_file_deleted() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let late = root.http.get(idp.url(&link)).send().await.unwrap();
     assert_eq!(late.status(), StatusCode::GONE);
-    let mut waiting = waiting_exports(&idp);
+    let mut waiting = waiting_export_files(&idp);
     for _ in 0..40 {
         if waiting == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-        waiting = waiting_exports(&idp);
+        waiting = waiting_export_files(&idp);
     }
     assert_eq!(waiting, 0, "the file went with the link");
 }

@@ -29,19 +29,13 @@ pub async fn run(
     let listener_task = notices.map(|notices| {
         let state = data.clone();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        // The subscription calls back synchronously; applying may reload the keys.
         let subscription = tokio::spawn(notices.listen(move |heard| {
-            let notice = match heard {
-                idp_store::Heard::Subscribed => None,
-                idp_store::Heard::Notice(text) => match crate::caches::Notice::decode(&text) {
-                    Some(n) => Some(n),
-                    None => return,
-                },
-            };
-            let _ = tx.send(notice);
+            let _ = tx.send(heard);
         }));
         let applier = tokio::spawn(async move {
-            while let Some(notice) = rx.recv().await {
-                state.hear(notice).await;
+            while let Some(heard) = rx.recv().await {
+                state.hear(heard).await;
             }
         });
         (subscription, applier)

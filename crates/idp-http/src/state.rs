@@ -5,7 +5,7 @@ use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
 use idp_core::ports::Stores;
 use idp_core::throttle::Action;
-use idp_store::Database;
+use idp_store::{Database, Heard};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -54,13 +54,16 @@ impl AppState {
     }
 
     /// Applies what a node announced (this one's own notices come back too; applying
-    /// them twice is harmless).
-    pub async fn hear(&self, notice: Option<Notice>) {
-        match notice {
-            Some(Notice::Client(id)) => self.clients.forget(&id),
-            Some(Notice::Keys) => self.reload_keys().await,
+    /// them twice is harmless). A notice this version does not know is ignored.
+    pub async fn hear(&self, heard: Heard) {
+        match heard {
+            Heard::Notice(text) => match Notice::decode(&text) {
+                Some(Notice::Client(id)) => self.clients.forget(&id),
+                Some(Notice::Keys) => self.reload_keys().await,
+                None => {}
+            },
             // The subscription (re)started: anything may have changed unheard.
-            None => {
+            Heard::Subscribed => {
                 self.clients.clear();
                 self.reload_keys().await;
             }

@@ -14,7 +14,7 @@ use super::error::{OAuthError, OAuthErrorCode};
 use crate::client::Client;
 use crate::clock::Timestamp;
 use crate::crypto::{MasterKey, TokenDigest};
-use crate::ports::{Ephemeral, EphemeralError};
+use crate::ports::{Ephemeral, EphemeralError, NewEntry};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
@@ -488,19 +488,22 @@ impl Dpop {
     /// proof could pass the `iat` window (a proof dated `window` ahead stays acceptable
     /// for `2 × window`). A second presentation is [`DpopError::Replayed`].
     pub async fn spend(&self, ephemeral: &dyn Ephemeral, proof: &Proof) -> Result<(), DpopError> {
-        let (key, ttl) = self.jti_mark(proof);
-        Self::spent(ephemeral.put_new(&key, b"1", ttl).await?)
+        let mark = self.jti_mark(proof);
+        let entry = mark.entry();
+        Self::spent(ephemeral.put_new(entry.key, entry.value, entry.ttl).await?)
     }
 
-    /// The ephemeral key (and its time to live) that marks `proof`'s `jti` as used, for
-    /// a caller that stores it with other work in one round trip
-    /// ([`Ephemeral::exists_each_then_put_new`]); [`Dpop::spent`] reads the outcome.
-    pub fn jti_mark(&self, proof: &Proof) -> (String, Duration) {
-        let key = format!(
-            "dpop-jti:{}",
-            TokenDigest::of(&format!("{}:{}", proof.jkt, proof.jti)).to_hex()
-        );
-        (key, self.rules.iat_window * 2 + Duration::from_secs(1))
+    /// What marks `proof`'s `jti` as used, for a caller that stores it with other work
+    /// in one round trip ([`Ephemeral::exists_each_then_put_new`]); [`Dpop::spent`]
+    /// reads the outcome.
+    pub fn jti_mark(&self, proof: &Proof) -> JtiMark {
+        JtiMark {
+            key: format!(
+                "dpop-jti:{}",
+                TokenDigest::of(&format!("{}:{}", proof.jkt, proof.jti)).to_hex()
+            ),
+            ttl: self.rules.iat_window * 2 + Duration::from_secs(1),
+        }
     }
 
     /// Whether storing the [`Dpop::jti_mark`] (`stored`) used the proof up, or it had
@@ -510,6 +513,22 @@ impl Dpop {
             Ok(())
         } else {
             Err(DpopError::Replayed)
+        }
+    }
+}
+
+/// The ephemeral entry whose storing uses a proof up ([`Dpop::jti_mark`]).
+pub struct JtiMark {
+    key: String,
+    ttl: Duration,
+}
+
+impl JtiMark {
+    pub fn entry(&self) -> NewEntry<'_> {
+        NewEntry {
+            key: &self.key,
+            value: b"1",
+            ttl: self.ttl,
         }
     }
 }

@@ -555,38 +555,31 @@ pub async fn download_export(
 }
 
 /// An export's stored chunks in order, starting with `first`, read one at a time; the
-/// file is removed once the last one is sent (the link was used up already).
+/// file is removed once the last one is sent (the link was used up already). A read
+/// that fails ends the download.
 fn stored_chunks(
     stores: Stores,
     job: String,
     first: Vec<u8>,
     now: Timestamp,
 ) -> impl futures_util::Stream<Item = Result<aw::Bytes, std::io::Error>> {
-    futures_util::stream::unfold(
-        (stores, job, Some(first), 1u32, false),
-        move |(stores, job, pending, seq, done)| async move {
-            if done {
-                return None;
-            }
-            if let Some(bytes) = pending {
-                return Some((Ok(aw::Bytes::from(bytes)), (stores, job, None, seq, false)));
-            }
-            match stores.audit.export_chunk(&job, seq, now).await {
-                Ok(Some(bytes)) => Some((
-                    Ok(aw::Bytes::from(bytes)),
-                    (stores, job, None, seq + 1, false),
-                )),
-                Ok(None) => {
-                    if let Err(e) = stores.audit.delete_export(&job).await {
-                        tracing::warn!(error = %e, export = %job, "could not remove a downloaded audit export");
+    futures_util::stream::try_unfold(
+        (stores, job, Some(first), 1u32),
+        move |(stores, job, pending, seq)| async move {
+            let (bytes, next) = match pending {
+                Some(bytes) => (bytes, seq),
+                None => match stores.audit.export_chunk(&job, seq, now).await {
+                    Ok(Some(bytes)) => (bytes, seq + 1),
+                    Ok(None) => {
+                        if let Err(e) = stores.audit.delete_export(&job).await {
+                            tracing::warn!(error = %e, export = %job, "could not remove a downloaded audit export");
+                        }
+                        return Ok(None);
                     }
-                    None
-                }
-                Err(e) => Some((
-                    Err(std::io::Error::other(e.to_string())),
-                    (stores, job, None, seq, true),
-                )),
-            }
+                    Err(e) => return Err(std::io::Error::other(e.to_string())),
+                },
+            };
+            Ok(Some((aw::Bytes::from(bytes), (stores, job, None, next))))
         },
     )
 }

@@ -10,7 +10,6 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use idp_core::oidc::claims::member_claims;
 use idp_core::oidc::dpop::{self, Dpop, DpopError, PresentationError, Scheme};
 use idp_core::oidc::{OAuthErrorCode, scope};
-use idp_core::ports::NewEntry;
 use idp_core::records::UserStatus;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -143,11 +142,7 @@ async fn answer(state: &AppState, req: &HttpRequest, presented: Option<Presented
         .as_ref()
         .zip(state.dpop.as_ref())
         .map(|(p, d)| d.jti_mark(p));
-    let entry = mark.as_ref().map(|(key, ttl)| NewEntry {
-        key,
-        value: b"1",
-        ttl: *ttl,
-    });
+    let entry = mark.as_ref().map(|m| m.entry());
     let claims = match issuer
         .verify_access_token_marking(&token, entry.as_ref())
         .await

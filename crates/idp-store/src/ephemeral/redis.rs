@@ -141,8 +141,23 @@ impl RedisEphemeral {
 
     async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, EphemeralError> {
         let mut conn = self.conn.clone();
-        // The response timeout covers a live connection; this covers reconnection too.
-        tokio::time::timeout(self.options.command_timeout * 2, cmd.query_async(&mut conn))
+        self.in_time(cmd.query_async(&mut conn)).await
+    }
+
+    async fn query_pipe<T: redis::FromRedisValue>(
+        &self,
+        pipe: &redis::Pipeline,
+    ) -> Result<T, EphemeralError> {
+        let mut conn = self.conn.clone();
+        self.in_time(pipe.query_async(&mut conn)).await
+    }
+
+    /// The response timeout covers a live connection; this covers reconnection too.
+    async fn in_time<T>(
+        &self,
+        reply: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, EphemeralError> {
+        tokio::time::timeout(self.options.command_timeout * 2, reply)
             .await
             .map_err(|_| unavailable("Redis did not answer in time"))?
             .map_err(unavailable)
@@ -232,13 +247,15 @@ impl Ephemeral for RedisEphemeral {
         keys: &[&str],
         entry: &NewEntry<'_>,
     ) -> Result<(Vec<bool>, bool), EphemeralError> {
+        if keys.is_empty() {
+            let stored = self.put_new(entry.key, entry.value, entry.ttl).await?;
+            return Ok((Vec::new(), stored));
+        }
         // One pipeline: the MGET still answers for every key at one instant.
         let mut pipe = redis::pipe();
-        if !keys.is_empty() {
-            let mget = pipe.cmd("MGET");
-            for k in keys {
-                mget.arg(self.key(k));
-            }
+        let mget = pipe.cmd("MGET");
+        for k in keys {
+            mget.arg(self.key(k));
         }
         pipe.cmd("SET")
             .arg(self.key(entry.key))
@@ -246,21 +263,8 @@ impl Ephemeral for RedisEphemeral {
             .arg("NX")
             .arg("PX")
             .arg(millis(entry.ttl));
-        let mut conn = self.conn.clone();
-        let deadline = self.options.command_timeout * 2;
-        if keys.is_empty() {
-            let (stored,): (Option<String>,) =
-                tokio::time::timeout(deadline, pipe.query_async(&mut conn))
-                    .await
-                    .map_err(|_| unavailable("Redis did not answer in time"))?
-                    .map_err(unavailable)?;
-            return Ok((Vec::new(), stored.is_some()));
-        }
         let (values, stored): (Vec<Option<Vec<u8>>>, Option<String>) =
-            tokio::time::timeout(deadline, pipe.query_async(&mut conn))
-                .await
-                .map_err(|_| unavailable("Redis did not answer in time"))?
-                .map_err(unavailable)?;
+            self.query_pipe(&pipe).await?;
         Ok((
             values.iter().map(Option::is_some).collect(),
             stored.is_some(),
