@@ -438,11 +438,12 @@ impl std::fmt::Display for Outcome {
         }
         write!(f, "{}", self.note)?;
         for s in &self.failed {
-            write!(
-                f,
-                "\n    failed: {} answered {} (0: no answer)",
-                s.what, s.status
-            )?;
+            let answer = match s.status {
+                0 => "no answer".to_owned(),
+                n if s.retry_after => format!("{n} with Retry-After"),
+                n => n.to_string(),
+            };
+            write!(f, "\n    worker {}: {} got {answer}", s.worker, s.what)?;
         }
         Ok(())
     }
