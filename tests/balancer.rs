@@ -55,18 +55,20 @@ impl Balancer {
     /// HAProxy on `deploy/haproxy.cfg` in front of the nodes on `ports`; `None` after a
     /// skip line when HAProxy is not installed (a failure when backends are required).
     fn start(test: &str, ports: &[u16]) -> Option<Balancer> {
-        let installed = Command::new("haproxy")
-            .arg("-v")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
+        // Debian installs it in /usr/sbin, which a user's PATH may lack.
+        let Some(program) = ["haproxy", "/usr/sbin/haproxy"].into_iter().find(|p| {
+            Command::new(p)
+                .arg("-v")
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        }) else {
             missing(test, "haproxy (Debian's haproxy package)");
             return None;
-        }
+        };
         let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/haproxy.cfg");
         let (port, stats) = (free_port(), free_port());
-        let mut cmd = Command::new("haproxy");
+        let mut cmd = Command::new(program);
         cmd.args(["-db", "-f", config])
             .env("HAPROXY_BIND", format!("127.0.0.1:{port}"))
             .env("HAPROXY_STATS", format!("127.0.0.1:{stats}"))
