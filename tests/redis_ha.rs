@@ -1,8 +1,9 @@
 //! Redis high availability: `idp` on PostgreSQL with `redis.url` naming three sentinels
-//! that watch a master and its replica. The master is killed under it; the sentinels
-//! promote the replica and `idp` follows, without a restart: sign-in, code exchange,
-//! revocation, throttles and the notices between nodes work again within seconds, and
-//! a revocation made before the failover still holds.
+//! that watch a master and its replica. The master is killed under it, or demoted by
+//! `SENTINEL FAILOVER` while alive; the sentinels promote the replica and `idp`
+//! follows, without a restart: sign-in, code exchange, revocation, throttles and the
+//! notices between nodes work again within seconds, and a revocation made before the
+//! failover still holds.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -88,9 +89,34 @@ async fn authorize_status(base: &str, client_id: &str) -> StatusCode {
     http().get(url).send().await.unwrap().status()
 }
 
+/// How the master goes.
+#[derive(Clone, Copy, Debug)]
+enum Failover {
+    /// SIGKILL: the sentinels notice after a second and promote the replica.
+    Killed,
+    /// `SENTINEL FAILOVER`: the master is demoted while alive and answers `READONLY`.
+    Demoted,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn idp_follows_a_sentinel_failover_without_a_restart() {
-    let test = "idp_follows_a_sentinel_failover_without_a_restart";
+async fn idp_follows_a_sentinel_failover_when_the_master_dies() {
+    follows_a_failover(
+        "idp_follows_a_sentinel_failover_when_the_master_dies",
+        Failover::Killed,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idp_follows_a_sentinel_failover_when_the_master_is_demoted() {
+    follows_a_failover(
+        "idp_follows_a_sentinel_failover_when_the_master_is_demoted",
+        Failover::Demoted,
+    )
+    .await;
+}
+
+async fn follows_a_failover(test: &'static str, failover: Failover) {
     let Some(pg) = backend_url("IDP_TEST_DATABASE_URL", test) else {
         return;
     };
@@ -139,8 +165,11 @@ async fn idp_follows_a_sentinel_failover_without_a_restart() {
     assert_eq!(userinfo(&idp.base, &kept).await, StatusCode::OK);
     assert_throttled(&idp, next()).await;
 
-    // The master dies; sign-ins are tried every 100 ms until one gets through.
-    let old = tokio::task::block_in_place(|| redis.kill_master());
+    // The master goes; sign-ins are tried every 100 ms until one gets through.
+    let old = tokio::task::block_in_place(|| match failover {
+        Failover::Killed => redis.kill_master(),
+        Failover::Demoted => redis.fail_over(),
+    });
     let killed = Instant::now();
     let watcher = {
         let ports = redis.sentinel_ports.clone();
@@ -151,25 +180,38 @@ async fn idp_follows_a_sentinel_failover_without_a_restart() {
     };
     let mut statuses: Vec<StatusCode> = Vec::new();
     let recovered = loop {
+        // A demoted master serves until the sentinels reconfigure it, so only a sign-in
+        // that started after the switch counts.
+        let switched = watcher.is_finished();
         let status = sign_in_status(&idp, next()).await;
         statuses.push(status);
-        if status == StatusCode::SEE_OTHER {
+        if status == StatusCode::SEE_OTHER && switched {
             break killed.elapsed();
         }
         assert!(
-            status == StatusCode::SERVICE_UNAVAILABLE,
+            status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::SEE_OTHER,
             "during the failover only 503 is expected, got {status}\n{}",
             idp.server.log()
         );
         assert!(
             killed.elapsed() < RECOVERY,
-            "no sign-in within {RECOVERY:?} of the master's death: {statuses:?}\n{}",
+            "no sign-in within {RECOVERY:?} of the master's loss: {statuses:?}\n{}",
             idp.server.log()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let (new, promoted) = watcher.await.unwrap();
     assert_ne!(new, old);
+    // A demoted master answers its clients until the sentinels reconfigure it, seconds
+    // later: idp left it when the sentinels announced the switch, not when it was dropped.
+    let old_role = RedisWithSentinels::role(old);
+    if let Failover::Demoted = failover {
+        let log = idp.server.log();
+        assert!(
+            log.contains("a sentinel announces a new Redis master"),
+            "the switch was heard\n{log}"
+        );
+    }
 
     // After, on the same process: the flows again, and the earlier revocation holds.
     let started = Instant::now();
@@ -236,9 +278,10 @@ async fn idp_follows_a_sentinel_failover_without_a_restart() {
         .filter(|s| **s == StatusCode::SERVICE_UNAVAILABLE)
         .count();
     eprintln!(
-        "sentinel failover: master {old} killed; replica {new} promoted after {promoted:?}; \
-         first sign-in through idp after {recovered:?} ({} tries, {failed} answered 503); \
-         a whole sign-in and code exchange then took {flow_took:?}",
+        "sentinel failover ({failover:?}): master {old} gone; replica {new} promoted after \
+         {promoted:?}; first sign-in through idp after {recovered:?} ({} tries, {failed} \
+         answered 503; the old master then said {old_role:?}); a whole sign-in and code \
+         exchange then took {flow_took:?}",
         statuses.len()
     );
     drop(db);

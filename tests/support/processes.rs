@@ -391,6 +391,15 @@ impl RedisWithSentinels {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// What the node on `port` says it is (`master`, `slave`), empty when it is gone.
+    pub fn role(port: u16) -> String {
+        Self::cli(port, &["ROLE"])
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Every sentinel knows the master's replica and the two other sentinels.
     fn settled(&self) -> bool {
         self.sentinel_ports.iter().all(|&p| {
@@ -421,6 +430,16 @@ impl RedisWithSentinels {
         port
     }
 
+    /// Asks a sentinel to fail the master over now (`SENTINEL FAILOVER`): the master is
+    /// demoted to a replica, alive; its port.
+    pub fn fail_over(&self) -> u16 {
+        let port = self.master_port().expect("the sentinels name a master");
+        let sentinel = *self.sentinel_ports.first().unwrap();
+        let reply = Self::cli(sentinel, &["SENTINEL", "FAILOVER", MASTER_NAME]);
+        assert_eq!(reply.trim(), "OK", "SENTINEL FAILOVER answered {reply:?}");
+        port
+    }
+
     /// Waits until every sentinel of `sentinel_ports` names a master other than `old`
     /// and that node answers as master; its port.
     pub fn wait_for_new_master_of(sentinel_ports: &[u16], old: u16) -> u16 {
@@ -436,7 +455,7 @@ impl RedisWithSentinels {
             if let Some(Some(new)) = named.first()
                 && *new != old
                 && named.iter().all(|n| *n == Some(*new))
-                && Self::cli(*new, &["ROLE"]).starts_with("master")
+                && Self::role(*new) == "master"
             {
                 return *new;
             }

@@ -227,7 +227,9 @@ impl RedisEphemeral {
                     SentinelLink::new(&target, options.connect_timeout, options.command_timeout)
                         .map_err(unavailable)?;
                 link.master().await.map_err(unavailable)?;
-                Link::Sentinel(Arc::new(link))
+                let link = Arc::new(link);
+                tokio::spawn(Arc::clone(&link).follow_switches());
+                Link::Sentinel(link)
             }
         };
         Ok(Self {

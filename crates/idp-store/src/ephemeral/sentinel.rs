@@ -6,6 +6,10 @@
 //! with `ROLE` that the node it names is a master); it asks the sentinels one after the
 //! other without a deadline, so here each sentinel has a `Sentinel` of its own and all
 //! are asked at once: the first good answer wins, a dead sentinel delays nothing.
+//!
+//! A master demoted while alive (`SENTINEL FAILOVER`, or a partition healing) keeps
+//! answering its clients until the sentinels reconfigure it, seconds later; so the link
+//! also listens for the sentinels' `+switch-master` and leaves the old master at once.
 
 use super::target::SentinelTarget;
 use redis::aio::MultiplexedConnection;
@@ -14,7 +18,7 @@ use redis::{
     AsyncConnectionConfig, Client, ConnectionAddr, ConnectionInfo, ErrorKind, RedisConnectionInfo,
     RedisError, TlsMode,
 };
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// After a failed search, requests fail fast for this long instead of asking again.
@@ -41,6 +45,8 @@ struct State {
 
 pub(crate) struct SentinelLink {
     sentinels: Vec<tokio::sync::Mutex<Sentinel>>,
+    /// The same sentinels, for the `+switch-master` subscriptions.
+    sentinel_infos: Vec<ConnectionInfo>,
     master_name: String,
     node: SentinelNodeConnectionInfo,
     config: AsyncConnectionConfig,
@@ -58,7 +64,7 @@ impl SentinelLink {
         connect_timeout: Duration,
         command_timeout: Duration,
     ) -> Result<Self, RedisError> {
-        let sentinels = target
+        let sentinel_infos: Vec<ConnectionInfo> = target
             .sentinels
             .iter()
             .map(|(host, port)| {
@@ -72,16 +78,19 @@ impl SentinelLink {
                 } else {
                     ConnectionAddr::Tcp(host.clone(), *port)
                 };
-                let info = ConnectionInfo {
+                ConnectionInfo {
                     addr,
                     redis: RedisConnectionInfo {
                         username: target.sentinel_username.clone(),
                         password: target.sentinel_password.clone(),
                         ..RedisConnectionInfo::default()
                     },
-                };
-                Sentinel::build(vec![info]).map(tokio::sync::Mutex::new)
+                }
             })
+            .collect();
+        let sentinels = sentinel_infos
+            .iter()
+            .map(|info| Sentinel::build(vec![info.clone()]).map(tokio::sync::Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
         if sentinels.is_empty() {
             return Err(RedisError::from((
@@ -100,6 +109,7 @@ impl SentinelLink {
         };
         Ok(Self {
             sentinels,
+            sentinel_infos,
             master_name: target.master_name.clone(),
             node,
             config: AsyncConnectionConfig::new()
@@ -208,6 +218,50 @@ impl SentinelLink {
             .is_some_and(|m| m.generation == generation)
         {
             state.current = None;
+        }
+    }
+
+    /// Listens to every sentinel for `+switch-master` of our master, for as long as the
+    /// process lives; each announcement makes the next command ask the sentinels again.
+    pub(crate) async fn follow_switches(self: Arc<Self>) {
+        let each = self
+            .sentinel_infos
+            .iter()
+            .map(|info| Arc::clone(&self).follow_one(info.clone()));
+        futures_util::future::join_all(each).await;
+    }
+
+    async fn follow_one(self: Arc<Self>, info: ConnectionInfo) {
+        use futures_util::StreamExt as _;
+        loop {
+            let subscribed = async {
+                let client = Client::open(info.clone())?;
+                let mut pubsub =
+                    tokio::time::timeout(self.connect_timeout, client.get_async_pubsub())
+                        .await
+                        .map_err(|_| RedisError::from((ErrorKind::IoError, "timed out")))??;
+                pubsub.subscribe("+switch-master").await?;
+                Ok::<_, RedisError>(pubsub)
+            };
+            match subscribed.await {
+                Ok(mut pubsub) => {
+                    let mut messages = pubsub.on_message();
+                    while let Some(message) = messages.next().await {
+                        // "<name> <old ip> <old port> <new ip> <new port>"
+                        let switched = message.get_payload::<String>().is_ok_and(|text| {
+                            text.split(' ').next() == Some(self.master_name.as_str())
+                        });
+                        if switched {
+                            tracing::info!(master = %self.master_name, "a sentinel announces a new Redis master");
+                            self.state().current = None;
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, sentinel = %info.addr, "cannot hear this sentinel's failovers")
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 
