@@ -1,7 +1,7 @@
 //! Fault tests: the real `idp` binary while the processes it depends on fail. Each test
 //! starts its own PostgreSQL cluster or Redis (never the shared test backends) and
 //! restarts them under it: the database restarted under load, Redis restarted (and so
-//! emptied), `idp` itself restarted in embedded mode.
+//! emptied) or stopped for a while, `idp` itself restarted in embedded mode.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -426,4 +426,182 @@ async fn revocations_survive_an_embedded_restart() {
     assert_eq!(server.base, base);
     assert_still_revoked(&base, &rp, &tokens).await;
     drop(server);
+}
+
+/// A status, its `Retry-After`, its media type and body.
+async fn answer(r: reqwest::Response) -> (StatusCode, bool, String, String) {
+    let status = r.status();
+    let retry_after = r.headers().contains_key(RETRY_AFTER);
+    let media = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, retry_after, media, r.text().await.unwrap())
+}
+
+/// What README's table "When Redis is unreachable" says, checked: discovery, keys,
+/// liveness and a signed-in member's own pages keep working from PostgreSQL; sign-in,
+/// the token endpoint, userinfo and introspection answer 503 with `Retry-After` (a page
+/// for people, `temporarily_unavailable` for clients); readiness says Redis is down; and
+/// everything recovers by itself when Redis is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_redis_is_down_what_needs_it_answers_503_and_the_rest_works() {
+    let test = "while_redis_is_down_what_needs_it_answers_503_and_the_rest_works";
+    let Some(pg) = backend_url("IDP_TEST_DATABASE_URL", test) else {
+        return;
+    };
+    let Some(mut redis) = PrivateRedis::start(test) else {
+        return;
+    };
+    let db = PgDatabase::create(&pg);
+    let redis_url = redis.url();
+    let idp = Idp::start_with(&[
+        ("IDP_DATABASE__URL", db.url.as_str()),
+        ("IDP_REDIS__URL", redis_url.as_str()),
+    ])
+    .await;
+    let reg = idp.first_party_app();
+    let rp = idp.rp(&reg).await;
+    let member = idp.browser();
+    let tokens = rp
+        .tokens(&member, &rp.request(&["openid", "email"], &[]))
+        .await;
+    let access = tokens.access_token().secret().clone();
+    let refresh = tokens.refresh_token().unwrap().secret().clone();
+    let revoked_meanwhile = rp
+        .tokens(&member, &rp.request(&["openid"], &[]))
+        .await
+        .access_token()
+        .secret()
+        .clone();
+    let http = http();
+    let html = "text/html,application/xhtml+xml";
+
+    redis.stop();
+    let down = Instant::now();
+
+    // From PostgreSQL and memory: discovery, keys, liveness, the member's account page.
+    for path in ["/.well-known/openid-configuration", "/jwks", "/healthz"] {
+        let r = http.get(idp.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    let account = member
+        .http
+        .get(member.abs("/account"))
+        .header(reqwest::header::ACCEPT, html)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(account.status(), StatusCode::OK, "/account");
+    let (status, _, _, body) = answer(http.get(idp.url("/readyz")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("redis"), "{body}");
+
+    // A sign-in cannot be counted against its limits: a 503 page, never a password check.
+    let stranger = idp.browser();
+    let page = stranger.go("/login").await.sign_in_page();
+    let signing_in = stranger
+        .http
+        .post(stranger.abs("/login"))
+        .header(reqwest::header::ACCEPT, html)
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("authz", ""),
+            ("email", EMAIL),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, retry_after, media, body) = answer(signing_in).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(retry_after && media.starts_with("text/html"), "{media}");
+    assert!(body.contains("try again"), "{body}");
+
+    // A signed-in member's authorization cannot keep its code: a 503 page.
+    let (status, retry_after, media, _) = answer(
+        member
+            .http
+            .get(rp.request(&["openid"], &[]).url.clone())
+            .header(reqwest::header::ACCEPT, html)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "/authorize");
+    assert!(retry_after && media.starts_with("text/html"), "{media}");
+
+    // Clients: JSON temporarily_unavailable with Retry-After.
+    let (id, secret) = (reg.id.as_str(), reg.secret.clone().unwrap());
+    let calls = [
+        (
+            "/token",
+            http.post(idp.url("/token"))
+                .basic_auth(id, Some(&secret))
+                .form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)]),
+        ),
+        (
+            "/introspect",
+            http.post(idp.url("/introspect"))
+                .basic_auth(id, Some(&secret))
+                .form(&[("token", access.as_str())]),
+        ),
+        (
+            "/revoke",
+            http.post(idp.url("/revoke"))
+                .basic_auth(id, Some(&secret))
+                .form(&[("token", revoked_meanwhile.as_str())]),
+        ),
+        (
+            "/userinfo",
+            http.get(idp.url("/userinfo")).bearer_auth(&access),
+        ),
+    ];
+    for (path, call) in calls {
+        let (status, retry_after, media, body) = answer(call.send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {body}");
+        assert!(retry_after, "{path}");
+        if path != "/userinfo" {
+            assert!(media.starts_with("application/json"), "{path}: {media}");
+            assert!(body.contains("temporarily_unavailable"), "{path}: {body}");
+        }
+    }
+    let outage = down.elapsed();
+
+    // Back, empty: readiness and every flow recover without a restart, and the token
+    // revoked while Redis was down (recorded in the database first) stays revoked.
+    redis.start_again();
+    let back = Instant::now();
+    while !ready(&http, &idp.base).await {
+        assert!(
+            back.elapsed() < RECOVERY,
+            "/readyz did not recover within {RECOVERY:?}\n{}",
+            idp.server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ready_after = back.elapsed();
+    let again = rp
+        .tokens(&idp.browser(), &rp.request(&["openid"], &[]))
+        .await;
+    assert_eq!(
+        userinfo_settled(&idp.base, again.access_token().secret()).await,
+        StatusCode::OK
+    );
+    // The revocation refused with 503 changed nothing; the client's retry revokes.
+    assert_eq!(
+        userinfo_settled(&idp.base, &revoked_meanwhile).await,
+        StatusCode::OK
+    );
+    rp.revoke(&AccessToken::new(revoked_meanwhile.clone()))
+        .await;
+    assert_eq!(
+        userinfo_settled(&idp.base, &revoked_meanwhile).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(rp.refresh(&RefreshToken::new(refresh)).await.is_ok());
+    eprintln!("redis down for {outage:?}; /readyz ready {ready_after:?} after it came back");
+    drop(db);
 }

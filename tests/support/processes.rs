@@ -197,29 +197,43 @@ impl Drop for PrivatePostgres {
     }
 }
 
+/// Whether `program --version` runs.
+fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// A Redis of its own, without persistence: a restart forgets every key.
 pub struct PrivateRedis {
     child: Option<Child>,
     pub port: u16,
+    /// Where a replica keeps what its master sends (never the test's working directory).
+    dir: tempfile::TempDir,
+    extra: Vec<String>,
 }
 
 impl PrivateRedis {
     pub fn start(test: &str) -> Option<PrivateRedis> {
-        let installed = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
+        if !installed("redis-server") {
             missing(test, "redis-server");
             return None;
         }
+        Some(PrivateRedis::spawned(Vec::new()))
+    }
+
+    fn spawned(extra: Vec<String>) -> PrivateRedis {
         let mut redis = PrivateRedis {
             child: None,
             port: free_port(),
+            dir: tempfile::tempdir().unwrap(),
+            extra,
         };
         redis.spawn();
-        Some(redis)
+        redis
     }
 
     pub fn url(&self) -> String {
@@ -230,6 +244,9 @@ impl PrivateRedis {
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string()])
             .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -237,21 +254,10 @@ impl PrivateRedis {
             .unwrap();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.answers_ping() {
+        while !answers_ping(self.port) {
             assert!(Instant::now() < deadline, "redis-server did not start");
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-
-    fn answers_ping(&self) -> bool {
-        let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
-        let mut reply = [0u8; 7];
-        s.write_all(b"PING\r\n").is_ok()
-            && s.read_exact(&mut reply).is_ok()
-            && &reply == b"+PONG\r\n"
     }
 
     fn kill(&mut self) {
@@ -266,10 +272,207 @@ impl PrivateRedis {
         self.kill();
         self.spawn();
     }
+
+    /// Kills Redis (SIGKILL); [`PrivateRedis::start_again`] brings it back empty.
+    pub fn stop(&mut self) {
+        self.kill();
+    }
+
+    pub fn start_again(&mut self) {
+        self.spawn();
+    }
+}
+
+fn answers_ping(port: u16) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut reply = [0u8; 7];
+    s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n"
 }
 
 impl Drop for PrivateRedis {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// The name the sentinels of [`RedisWithSentinels`] monitor their master under.
+pub const MASTER_NAME: &str = "idp-master";
+
+/// A Redis master and its replica, watched by three sentinels (quorum 2) that fail the
+/// master over one second after it stops answering. Nothing is persisted.
+pub struct RedisWithSentinels {
+    /// The first master and its replica, in that order (roles change on failover).
+    nodes: Vec<PrivateRedis>,
+    sentinels: Vec<Child>,
+    pub sentinel_ports: Vec<u16>,
+    dir: tempfile::TempDir,
+}
+
+impl RedisWithSentinels {
+    /// Starts them all and waits until the sentinels know the replica and each other,
+    /// so that a failover can happen; `None` after a skip line without Redis.
+    pub fn start(test: &str) -> Option<RedisWithSentinels> {
+        if !installed("redis-server") || !installed("redis-cli") {
+            missing(test, "redis-server and redis-cli");
+            return None;
+        }
+        let master = PrivateRedis::spawned(Vec::new());
+        let replica = PrivateRedis::spawned(vec![
+            "--replicaof".into(),
+            "127.0.0.1".into(),
+            master.port.to_string(),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let master_port = master.port;
+        let mut group = RedisWithSentinels {
+            sentinel_ports: Vec::new(),
+            sentinels: Vec::new(),
+            dir,
+            nodes: vec![master, replica],
+        };
+        for _ in 0..3 {
+            let port = free_port();
+            // A sentinel rewrites its configuration file: one each, in the group's directory.
+            let conf = group.dir.path().join(format!("sentinel-{port}.conf"));
+            std::fs::write(
+                &conf,
+                format!(
+                    "port {port}\nbind 127.0.0.1\ndir {dir}\n\
+                     sentinel monitor {MASTER_NAME} 127.0.0.1 {master} 2\n\
+                     sentinel down-after-milliseconds {MASTER_NAME} 1000\n\
+                     sentinel failover-timeout {MASTER_NAME} 10000\n",
+                    dir = group.dir.path().display(),
+                    master = master_port,
+                ),
+            )
+            .unwrap();
+            let child = Command::new("redis-server")
+                .arg(&conf)
+                .arg("--sentinel")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            group.sentinels.push(child);
+            group.sentinel_ports.push(port);
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !group.settled() {
+            assert!(
+                Instant::now() < deadline,
+                "the sentinels did not find the replica and each other within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(group)
+    }
+
+    /// `redis.url` for the sentinels.
+    pub fn url(&self) -> String {
+        let hosts: Vec<String> = self
+            .sentinel_ports
+            .iter()
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect();
+        format!("redis+sentinel://{}/{MASTER_NAME}", hosts.join(","))
+    }
+
+    fn cli(port: u16, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// What the node on `port` says it is (`master`, `slave`), empty when it is gone.
+    pub fn role(port: u16) -> String {
+        Self::cli(port, &["ROLE"])
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Every sentinel knows the master's replica and the two other sentinels.
+    fn settled(&self) -> bool {
+        self.sentinel_ports.iter().all(|&p| {
+            let replicas = Self::cli(p, &["SENTINEL", "REPLICAS", MASTER_NAME]);
+            let others = Self::cli(p, &["SENTINEL", "SENTINELS", MASTER_NAME]);
+            replicas.lines().filter(|l| *l == "name").count() == 1
+                && others.lines().filter(|l| *l == "name").count() == 2
+        })
+    }
+
+    /// The master's port as the first sentinel that answers names it.
+    pub fn master_port(&self) -> Option<u16> {
+        self.sentinel_ports.iter().find_map(|&p| {
+            let reply = Self::cli(p, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME]);
+            reply.lines().nth(1)?.trim().parse().ok()
+        })
+    }
+
+    /// SIGKILLs the node that is master now; its port.
+    pub fn kill_master(&mut self) -> u16 {
+        let port = self.master_port().expect("the sentinels name a master");
+        let node = self
+            .nodes
+            .iter_mut()
+            .find(|n| n.port == port)
+            .expect("the master is one of ours");
+        node.stop();
+        port
+    }
+
+    /// Asks a sentinel to fail the master over now (`SENTINEL FAILOVER`): the master is
+    /// demoted to a replica, alive; its port.
+    pub fn fail_over(&self) -> u16 {
+        let port = self.master_port().expect("the sentinels name a master");
+        let sentinel = *self.sentinel_ports.first().unwrap();
+        let reply = Self::cli(sentinel, &["SENTINEL", "FAILOVER", MASTER_NAME]);
+        assert_eq!(reply.trim(), "OK", "SENTINEL FAILOVER answered {reply:?}");
+        port
+    }
+
+    /// Waits until every sentinel of `sentinel_ports` names a master other than `old`
+    /// and that node answers as master; its port.
+    pub fn wait_for_new_master_of(sentinel_ports: &[u16], old: u16) -> u16 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let named: Vec<Option<u16>> = sentinel_ports
+                .iter()
+                .map(|&p| {
+                    let reply = Self::cli(p, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME]);
+                    reply.lines().nth(1)?.trim().parse().ok()
+                })
+                .collect();
+            if let Some(Some(new)) = named.first()
+                && *new != old
+                && named.iter().all(|n| *n == Some(*new))
+                && Self::role(*new) == "master"
+            {
+                return *new;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no failover within 30 s: {named:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for RedisWithSentinels {
+    fn drop(&mut self) {
+        for child in &mut self.sentinels {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

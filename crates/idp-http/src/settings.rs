@@ -494,7 +494,9 @@ impl Default for DatabaseSettings {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RedisSettings {
-    /// `redis://…`; unset keeps ephemeral state in this process's memory.
+    /// `redis://…`, `rediss://…`, or `redis+sentinel://host:port,…/master[/db]` (and
+    /// `rediss+sentinel://`) for a master found through Redis Sentinel; unset keeps
+    /// ephemeral state in this process's memory.
     pub url: Option<Secret>,
     pub connect_timeout_ms: u64,
     pub command_timeout_ms: u64,
@@ -751,14 +753,8 @@ impl Settings {
             ));
         }
         if let Some(url) = &self.redis.url {
-            let parsed = Url::parse(url.0.expose())
-                .map_err(|e| ConfigError::new("redis.url", format!("not a URL: {e}")))?;
-            if !matches!(parsed.scheme(), "redis" | "rediss") {
-                return Err(ConfigError::new(
-                    "redis.url",
-                    "must start with redis:// or rediss://",
-                ));
-            }
+            idp_store::RedisTarget::parse(url.0.expose())
+                .map_err(|e| ConfigError::new("redis.url", e.to_string()))?;
         }
         idp_store::mail::check_mailbox(&self.mail.from).map_err(|e| {
             ConfigError::new(
@@ -1133,6 +1129,11 @@ mod tests {
                     "postgres://",
                 ),
                 ("[redis]\nurl = \"http://x\"\n", "redis.url", "redis://"),
+                (
+                    "[redis]\nurl = \"redis+sentinel://s1:26379,s2:26379\"\n",
+                    "redis.url",
+                    "names no master",
+                ),
                 ("[mail]\nfrom = \"nobody\"\n", "mail.from", "mailbox"),
                 ("[mail]\nsmtp_port = 70000\n", "mail.smtp_port", ""),
                 (

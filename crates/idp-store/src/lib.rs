@@ -13,5 +13,6 @@ pub mod schema;
 pub use db::{Backend, Database, DbOptions, DbTarget, HealthReport};
 pub use ephemeral::memory::MemoryEphemeral;
 pub use ephemeral::redis::{Heard, Notices, RedisEphemeral, RedisOptions};
+pub use ephemeral::target::{RedisTarget, RedisUrlError};
 pub use mail::{LettreMailer, SmtpOptions, SmtpSecurity};
 pub use passwords::{PasswordPool, PoolOptions};

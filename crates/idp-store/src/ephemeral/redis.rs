@@ -1,11 +1,18 @@
-//! Ephemeral state in Redis, shared by every node of a cluster. Connections are managed
-//! (reconnected after a loss) and every command has a deadline, so a Redis outage turns
-//! into fast errors rather than hung requests.
+//! Ephemeral state in Redis, shared by every node of a cluster: one server, or the
+//! master Redis Sentinel names (see `target.rs` for `redis.url`). Connections are
+//! reconnected after a loss (to the new master after a failover) and every command has a
+//! deadline, so a Redis outage turns into fast errors rather than hung requests.
 
 use super::keys::namespaced;
+use super::sentinel::{SentinelLink, may_have_moved};
+use super::target::RedisTarget;
 use async_trait::async_trait;
 use idp_core::ports::{Ephemeral, EphemeralError, NewEntry};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{
+    ConnectionLike, ConnectionManager, ConnectionManagerConfig, MultiplexedConnection,
+};
+use redis::{Cmd, Pipeline, RedisFuture, Value};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// INCR that starts the expiry window on the first increment only.
@@ -35,11 +42,56 @@ impl Default for RedisOptions {
 
 #[derive(Clone)]
 pub struct RedisEphemeral {
-    conn: ConnectionManager,
-    /// For subscriptions, which need a connection of their own.
-    client: redis::Client,
+    link: Link,
     options: RedisOptions,
     incr: redis::Script,
+}
+
+/// How commands reach Redis.
+#[derive(Clone)]
+enum Link {
+    /// One server, which the manager reconnects to.
+    Server {
+        conn: ConnectionManager,
+        /// For subscriptions, which need a connection of their own.
+        client: redis::Client,
+    },
+    /// The master the sentinels name, asked again when it stops answering as one.
+    Sentinel(Arc<SentinelLink>),
+}
+
+/// A connection for one command, and which master finding it came from.
+enum Conn {
+    Server(ConnectionManager),
+    Master(MultiplexedConnection),
+}
+
+impl ConnectionLike for Conn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Self::Server(c) => c.req_packed_command(cmd),
+            Self::Master(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Self::Server(c) => c.req_packed_commands(cmd, offset, count),
+            Self::Master(c) => c.req_packed_commands(cmd, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Self::Server(c) => c.get_db(),
+            Self::Master(c) => c.get_db(),
+        }
+    }
 }
 
 /// The channel of [`Ephemeral::announce`]'s notices, under the key prefix so that two
@@ -58,10 +110,12 @@ pub enum Heard {
     Subscribed,
 }
 
-/// A subscription to the notices of every node, kept up across Redis losses.
+/// A subscription to the notices of every node, kept up across Redis losses and, with
+/// Sentinel, moved to each new master.
 pub struct Notices {
-    client: redis::Client,
+    link: Link,
     channel: String,
+    connect_timeout: Duration,
     retry: Duration,
 }
 
@@ -71,18 +125,33 @@ impl Notices {
     pub async fn listen(self, mut on: impl FnMut(Heard) + Send) {
         use futures_util::StreamExt as _;
         loop {
-            match self.client.get_async_pubsub().await {
+            let mut moves = match &self.link {
+                Link::Sentinel(link) => Some(link.moves()),
+                Link::Server { .. } => None,
+            };
+            match self.pubsub().await {
                 Ok(mut pubsub) => match pubsub.subscribe(&self.channel).await {
                     Ok(()) => {
                         on(Heard::Subscribed);
                         let mut messages = pubsub.on_message();
-                        while let Some(message) = messages.next().await {
-                            match message.get_payload::<String>() {
-                                Ok(notice) => on(Heard::Notice(notice)),
-                                Err(e) => tracing::warn!(error = %e, "an unreadable notice"),
+                        loop {
+                            tokio::select! {
+                                message = messages.next() => match message {
+                                    Some(message) => match message.get_payload::<String>() {
+                                        Ok(notice) => on(Heard::Notice(notice)),
+                                        Err(e) => tracing::warn!(error = %e, "an unreadable notice"),
+                                    },
+                                    None => {
+                                        tracing::warn!("lost the notice subscription; subscribing again");
+                                        break;
+                                    }
+                                },
+                                () = moved(&mut moves) => {
+                                    tracing::info!("the Redis master moved; subscribing to notices on the new one");
+                                    break;
+                                }
                             }
                         }
-                        tracing::warn!("lost the notice subscription; subscribing again");
                     }
                     Err(e) => tracing::warn!(error = %e, "could not subscribe to notices"),
                 },
@@ -91,6 +160,36 @@ impl Notices {
             tokio::time::sleep(self.retry).await;
         }
     }
+
+    async fn pubsub(&self) -> Result<redis::aio::PubSub, String> {
+        let (client, generation) = match &self.link {
+            Link::Server { client, .. } => (client.clone(), None),
+            Link::Sentinel(link) => {
+                let master = link.master().await?;
+                (master.client, Some(master.generation))
+            }
+        };
+        let connected = tokio::time::timeout(self.connect_timeout, client.get_async_pubsub())
+            .await
+            .map_err(|_| "timed out".to_owned())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+        if let (Err(_), Link::Sentinel(link), Some(generation)) =
+            (&connected, &self.link, generation)
+        {
+            link.failed(generation);
+        }
+        connected
+    }
+}
+
+/// Resolves when the master moved; never without Sentinel.
+async fn moved(moves: &mut Option<tokio::sync::watch::Receiver<u64>>) {
+    if let Some(m) = moves
+        && m.changed().await.is_ok()
+    {
+        return;
+    }
+    std::future::pending().await
 }
 
 fn unavailable(e: impl std::fmt::Display) -> EphemeralError {
@@ -102,25 +201,39 @@ fn millis(ttl: Duration) -> u64 {
 }
 
 impl RedisEphemeral {
-    /// Connects once (so a wrong URL is reported at start-up); later losses are reconnected.
+    /// Connects once (so a wrong URL or an unreachable Redis is reported at start-up);
+    /// later losses are reconnected.
     pub async fn connect(url: &str, options: RedisOptions) -> Result<Self, EphemeralError> {
-        let client = redis::Client::open(url).map_err(unavailable)?;
-        let subscriber = client.clone();
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(options.connect_timeout)
-            .set_response_timeout(options.command_timeout)
-            .set_number_of_retries(1)
-            .set_max_delay(1000);
-        let conn = tokio::time::timeout(
-            options.connect_timeout,
-            ConnectionManager::new_with_config(client, config),
-        )
-        .await
-        .map_err(|_| unavailable("timed out connecting to Redis"))?
-        .map_err(unavailable)?;
+        let target = RedisTarget::parse(url).map_err(|e| unavailable(format!("redis.url {e}")))?;
+        let link = match target {
+            RedisTarget::Server(url) => {
+                let client = redis::Client::open(url.as_str()).map_err(unavailable)?;
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(options.connect_timeout)
+                    .set_response_timeout(options.command_timeout)
+                    .set_number_of_retries(1)
+                    .set_max_delay(1000);
+                let conn = tokio::time::timeout(
+                    options.connect_timeout,
+                    ConnectionManager::new_with_config(client.clone(), config),
+                )
+                .await
+                .map_err(|_| unavailable("timed out connecting to Redis"))?
+                .map_err(unavailable)?;
+                Link::Server { conn, client }
+            }
+            RedisTarget::Sentinel(target) => {
+                let link =
+                    SentinelLink::new(&target, options.connect_timeout, options.command_timeout)
+                        .map_err(unavailable)?;
+                link.master().await.map_err(unavailable)?;
+                let link = Arc::new(link);
+                tokio::spawn(Arc::clone(&link).follow_switches());
+                Link::Sentinel(link)
+            }
+        };
         Ok(Self {
-            conn,
-            client: subscriber,
+            link,
             options,
             incr: redis::Script::new(INCR_WITH_WINDOW),
         })
@@ -129,8 +242,9 @@ impl RedisEphemeral {
     /// The notices every node announces, to listen to.
     pub fn notices(&self) -> Notices {
         Notices {
-            client: self.client.clone(),
+            link: self.link.clone(),
             channel: notice_channel(&self.options.prefix),
+            connect_timeout: self.options.connect_timeout,
             retry: Duration::from_secs(1),
         }
     }
@@ -139,28 +253,55 @@ impl RedisEphemeral {
         namespaced(&self.options.prefix, key)
     }
 
-    async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, EphemeralError> {
-        let mut conn = self.conn.clone();
-        self.in_time(cmd.query_async(&mut conn)).await
+    /// A connection, and with Sentinel the finding it belongs to.
+    async fn connection(&self) -> Result<(Conn, Option<u64>), EphemeralError> {
+        match &self.link {
+            Link::Server { conn, .. } => Ok((Conn::Server(conn.clone()), None)),
+            Link::Sentinel(link) => {
+                let master = link.master().await.map_err(unavailable)?;
+                Ok((Conn::Master(master.conn), Some(master.generation)))
+            }
+        }
+    }
+
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &Cmd) -> Result<T, EphemeralError> {
+        let (mut conn, generation) = self.connection().await?;
+        self.in_time(cmd.query_async(&mut conn), generation).await
     }
 
     async fn query_pipe<T: redis::FromRedisValue>(
         &self,
-        pipe: &redis::Pipeline,
+        pipe: &Pipeline,
     ) -> Result<T, EphemeralError> {
-        let mut conn = self.conn.clone();
-        self.in_time(pipe.query_async(&mut conn)).await
+        let (mut conn, generation) = self.connection().await?;
+        self.in_time(pipe.query_async(&mut conn), generation).await
     }
 
-    /// The response timeout covers a live connection; this covers reconnection too.
+    /// The response timeout covers a live connection; this covers reconnection too. A
+    /// failure that may mean the master moved makes the next command ask the sentinels.
     async fn in_time<T>(
         &self,
         reply: impl std::future::Future<Output = redis::RedisResult<T>>,
+        generation: Option<u64>,
     ) -> Result<T, EphemeralError> {
-        tokio::time::timeout(self.options.command_timeout * 2, reply)
-            .await
-            .map_err(|_| unavailable("Redis did not answer in time"))?
-            .map_err(unavailable)
+        let forget = || {
+            if let (Link::Sentinel(link), Some(generation)) = (&self.link, generation) {
+                link.failed(generation);
+            }
+        };
+        match tokio::time::timeout(self.options.command_timeout * 2, reply).await {
+            Err(_) => {
+                forget();
+                Err(unavailable("Redis did not answer in time"))
+            }
+            Ok(Err(e)) => {
+                if may_have_moved(&e) {
+                    forget();
+                }
+                Err(unavailable(e))
+            }
+            Ok(Ok(value)) => Ok(value),
+        }
     }
 }
 
@@ -201,16 +342,11 @@ impl Ephemeral for RedisEphemeral {
     }
 
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError> {
-        let mut conn = self.conn.clone();
         let mut invocation = self.incr.key(self.key(key));
         invocation.arg(millis(ttl));
-        tokio::time::timeout(
-            self.options.command_timeout * 2,
-            invocation.invoke_async(&mut conn),
-        )
-        .await
-        .map_err(|_| unavailable("Redis did not answer in time"))?
-        .map_err(unavailable)
+        let (mut conn, generation) = self.connection().await?;
+        self.in_time(invocation.invoke_async(&mut conn), generation)
+            .await
     }
 
     async fn swap_existing(
