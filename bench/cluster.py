@@ -18,26 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402
 
 CODE_PREFIX = "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&code="
-HAPROXY = """global
-    maxconn 4096
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    retries 2
-    option redispatch 1
-    retry-on conn-failure
-    option http-keep-alive
-frontend idp
-    bind 127.0.0.1:{port}
-    default_backend nodes
-backend nodes
-    balance roundrobin
-    option httpchk GET /readyz
-    default-server inter 500ms fall 2 rise 1
-{servers}
-"""
+HAPROXY_CFG = os.path.join(bench.ROOT, "deploy", "haproxy.cfg")
 
 
 def pids_named(name):
@@ -118,16 +99,20 @@ def main():
         for n in counts:
             while len(nodes) < n:
                 nodes.append(start_node(len(nodes)))
-            cfg = os.path.join(work, f"haproxy-{n}.cfg")
-            servers = "\n".join(f"    server node{i} 127.0.0.1:{port} check" for i, (_, port) in enumerate(nodes[:n]))
-            with open(cfg, "w") as f:
-                f.write(HAPROXY.format(port=lb_port, servers=servers))
+            # The operators' configuration as shipped; a node this row leaves out is a
+            # closed port, which HAProxy's health checks take out before the row starts.
+            closed = bench.free_port()
+            lb_env = {**os.environ, "HAPROXY_BIND": f"127.0.0.1:{lb_port}", "CHECK_INTERVAL": "300ms",
+                      "HAPROXY_STATS": f"127.0.0.1:{bench.free_port()}"}
+            for i in range(3):
+                lb_env[f"IDP_NODE_{i + 1}"] = f"127.0.0.1:{nodes[i][1] if i < n else closed}"
             if haproxy:
                 haproxy.terminate()
                 haproxy.wait(timeout=10)
-            haproxy = subprocess.Popen(["haproxy", "-f", cfg, "-db"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            haproxy = subprocess.Popen(["haproxy", "-f", HAPROXY_CFG, "-db"], env=lb_env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wait_up(base + "/readyz")
-            time.sleep(1.5)  # every node passes its first health check
+            time.sleep(2)  # left-out nodes fail their checks, live ones pass theirs
             access = json.load(urllib.request.urlopen(urllib.request.Request(
                 base + "/token", data=(CODE_PREFIX + codes.pop()).encode(),
                 headers={"Authorization": basic, "Content-Type": "application/x-www-form-urlencoded"})))["access_token"]
