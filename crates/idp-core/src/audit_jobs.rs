@@ -223,6 +223,10 @@ pub trait ExportFile: Send {
     async fn next(&mut self) -> Result<Option<Piece>, ExportError>;
 }
 
+/// Starts making a claimed export's file.
+pub type OpenFile<'a> =
+    dyn Fn(&ExportRecord) -> Result<Box<dyn ExportFile>, ExportError> + Sync + 'a;
+
 /// Who runs exports and what they offer.
 pub struct Runner<'a> {
     /// This node, as leases name it.
@@ -252,7 +256,7 @@ pub enum Ran {
 pub async fn run_next(
     stores: &Stores,
     runner: &Runner<'_>,
-    open: &(dyn Fn(&ExportRecord) -> Result<Box<dyn ExportFile>, ExportError> + Sync),
+    open: &OpenFile<'_>,
 ) -> Result<Option<Ran>, ExportError> {
     let now = stores.clock.now();
     let Some(record) = stores

@@ -631,25 +631,23 @@ async fn issuer(command: IssuerCommand, mut settings: Settings) -> anyhow::Resul
         }
         IssuerCommand::Show { out } => {
             let recorded = wired.stores.keys.find_deployment().await?;
-            let value = recorded.map(|r| {
-                json!({"issuer": r.issuer,
-                    "master_key_check": idp_core::deployment::fingerprint(&r.key_check)})
-            });
             if out.json {
-                print_json(&value.unwrap_or(serde_json::Value::Null))
-            } else {
-                match value {
-                    Some(v) => println!(
-                        "issuer {}; master key check {}",
-                        v["issuer"].as_str().unwrap_or_default(),
-                        v["master_key_check"].as_str().unwrap_or_default()
-                    ),
-                    None => {
-                        println!("no deployment recorded yet: the first node to start records it")
-                    }
-                }
-                Ok(())
+                return print_json(&recorded.map_or(serde_json::Value::Null, |r| {
+                    json!({"issuer": r.issuer,
+                        "master_key_check": idp_core::deployment::fingerprint(&r.key_check)})
+                }));
             }
+            match recorded {
+                Some(r) => println!(
+                    "issuer {}; master key check {}",
+                    r.issuer,
+                    idp_core::deployment::fingerprint(&r.key_check)
+                ),
+                None => {
+                    println!("no deployment recorded yet: the first node to start records it")
+                }
+            }
+            Ok(())
         }
     }
 }
