@@ -1,7 +1,7 @@
 -- Background audit exports as jobs any node can run: the request with its filter, where
 -- it stands, and the lease of the node writing it. Its file is in audit_export_chunks.
 CREATE TABLE audit_exports (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     org_id TEXT NOT NULL,
     org_slug TEXT NOT NULL,
     format TEXT NOT NULL,
