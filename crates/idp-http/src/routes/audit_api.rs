@@ -251,7 +251,7 @@ fn write_xlsx(
     mut pages: Pages,
     runtime: &tokio::runtime::Handle,
     path: &std::path::Path,
-    progress: &dyn Fn(),
+    progress: &dyn Fn() -> bool,
 ) -> Result<(), HttpError> {
     let failed = |e: rust_xlsxwriter::XlsxError| HttpError::Internal(format!("xlsx: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -274,7 +274,10 @@ fn write_xlsx(
             }
             row += 1;
         }
-        progress();
+        // Nobody waits for the file any more (its job was taken over or failed).
+        if !progress() {
+            return Err(HttpError::Internal("the export was abandoned".into()));
+        }
     }
     book.save(path).map_err(failed)
 }
@@ -345,7 +348,7 @@ async fn write_export(format: ExportFormat, pages: Pages, path: PathBuf) -> Resu
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || match format {
         ExportFormat::Csv => write_csv(pages, &runtime, &path),
-        ExportFormat::Xlsx => write_xlsx(pages, &runtime, &path, &|| {}),
+        ExportFormat::Xlsx => write_xlsx(pages, &runtime, &path, &|| true),
     })
     .await
     .map_err(|e| HttpError::Internal(e.to_string()))?
@@ -540,9 +543,7 @@ impl XlsxFile {
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            let step = || {
-                let _ = tx.blocking_send(Written::Page);
-            };
+            let step = || tx.blocking_send(Written::Page).is_ok();
             let result = write_xlsx(pages, &runtime, &path, &step);
             let _ = tx.blocking_send(Written::Finished(result));
         });
