@@ -150,12 +150,15 @@ async fn embedded_defaults_start_and_the_first_run_link_creates_the_super_admini
     assert_eq!(users[0]["email"], "ada@example.com");
     assert_eq!(users[0]["super_admin"], true);
 
+    let port = server.port();
     let (status, log) = server.terminate();
     assert!(status.success(), "exit on SIGTERM: {status:?}\n{log}");
     assert!(log.contains("idp stopped"));
 
     // A second start keeps the key and, with an administrator in place, prints no link.
-    let again = Server::start(dir.path(), &[]).await;
+    // Same address, so the same issuer (the default follows server.bind): a node of
+    // another issuer would be refused.
+    let again = Server::start_on(dir.path(), &[], port).await;
     assert_eq!(std::fs::read_to_string(&key).unwrap(), key_text);
     assert!(bootstrap_token(&again.log()).is_none(), "{}", again.log());
 }

@@ -68,10 +68,25 @@ impl Idp {
 
     pub async fn start_with(env: &[(&str, &str)]) -> Idp {
         let dir = tempfile::tempdir().unwrap();
-        let owned: Vec<(String, String)> = env
+        let mut owned: Vec<(String, String)> = env
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
+        // The issuer is set, not left to follow the bind address: more nodes started on
+        // this provider's data with `env()` belong to its deployment, as a cluster's
+        // nodes share one issuer (a node of another issuer is refused at start).
+        let port = free_port();
+        if !owned.iter().any(|(k, _)| k == "IDP_SERVER__ISSUER") {
+            owned.push((
+                "IDP_SERVER__ISSUER".into(),
+                format!("http://127.0.0.1:{port}"),
+            ));
+        }
+        let env: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let env = env.as_slice();
         cli(
             dir.path(),
             env,
@@ -96,7 +111,7 @@ impl Idp {
                 "--json",
             ],
         );
-        let server = Server::start(dir.path(), env).await;
+        let server = Server::start_on(dir.path(), env, port).await;
         Idp {
             base: server.base.clone(),
             user_id: user["id"].as_str().unwrap().to_owned(),

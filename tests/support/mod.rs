@@ -143,6 +143,11 @@ impl Server {
             .unwrap()
     }
 
+    /// The process id of the node.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(self) -> (ExitStatus, String) {
         self.send_term();
@@ -176,6 +181,40 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Runs `idp serve` on a free port expecting it to refuse to start: waits (up to 30 s)
+/// for it to exit, and answers its exit status and standard error. A node that starts
+/// instead is killed and the test fails.
+pub fn refused_to_start(dir: &Path, env: &[(&str, &str)]) -> (ExitStatus, String) {
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut all: Vec<(&str, &str)> = vec![("IDP_SERVER__BIND", bind.as_str())];
+    all.extend_from_slice(env);
+    let mut child = idp(dir, &all)
+        .arg("serve")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, reader.join().unwrap());
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("idp serve started: {}", reader.join().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -283,8 +283,9 @@ pub async fn apply_retention(
     Ok(deleted)
 }
 
-/// Which events an administrator asked for. Every field narrows the result.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Which events an administrator asked for. Every field narrows the result. Kept with a
+/// background export (JSON), so any node can write it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuditFilter {
     /// An organization and all its sub-organizations.
     pub org_path: Option<String>,

@@ -464,6 +464,18 @@ mod tests {
             }
             Ok(true)
         }
+
+        async fn record_deployment(
+            &self,
+            mine: &crate::deployment::Identity,
+            _: Timestamp,
+        ) -> Result<(crate::deployment::Identity, bool), StoreError> {
+            Ok((mine.clone(), true))
+        }
+
+        async fn find_deployment(&self) -> Result<Option<crate::deployment::Identity>, StoreError> {
+            Ok(None)
+        }
     }
 
     struct Ring {

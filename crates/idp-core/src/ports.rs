@@ -272,6 +272,16 @@ pub trait KeyRepo: Send + Sync {
         at: Timestamp,
         expires_at: Option<Timestamp>,
     ) -> Result<bool, StoreError>;
+    /// Records `mine` as the deployment's issuer and master key check unless one is
+    /// recorded, in one atomic step (PostgreSQL: under the first signing keys' lock), so
+    /// of nodes starting together one records it. Answers what is recorded, and whether
+    /// this call recorded it.
+    async fn record_deployment(
+        &self,
+        mine: &crate::deployment::Identity,
+        now: Timestamp,
+    ) -> Result<(crate::deployment::Identity, bool), StoreError>;
+    async fn find_deployment(&self) -> Result<Option<crate::deployment::Identity>, StoreError>;
 }
 
 #[async_trait]
@@ -561,6 +571,15 @@ pub enum Change {
         id: String,
         now: Timestamp,
     },
+    /// Sets the deployment's issuer to `to` if it is still `from`; touches 0 rows when it
+    /// is not (`crate::deployment::change_issuer`).
+    ChangeIssuer {
+        from: String,
+        to: String,
+        now: Timestamp,
+    },
+    /// A background audit export, queued (`crate::audit_jobs::request`).
+    QueueExport(Box<crate::audit_jobs::ExportRecord>),
     /// Moves an import past step `from` (counted as applied or not, with a line for its
     /// results); fails with [`StoreError::Changed`] when the import is not at `from`.
     AdvanceImport {
@@ -694,14 +713,53 @@ pub trait AuditRepo: Send + Sync {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError>;
-    /// Stores chunk `seq` of a background export's file, kept until `expires_at`.
+    /// Takes, for `owner` until `lease_until`, the oldest export that is claimable at `now`
+    /// (`ExportRecord::claimable`: queued, or running with its lease run out, claimed
+    /// fewer than `max_attempts` times): marks it running, counts the attempt, and removes
+    /// any chunk an earlier attempt stored, so the file is written again from the start.
+    /// Of nodes claiming together, one gets it (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+    async fn claim_export(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        max_attempts: i64,
+    ) -> Result<Option<crate::audit_jobs::ExportRecord>, StoreError>;
+    /// Extends `owner`'s lease on a running export; false when it is no longer theirs.
+    async fn renew_export_lease(
+        &self,
+        job: &str,
+        owner: &str,
+        lease_until: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Stores chunk `seq` of an export's file, kept until `expires_at`, and extends the
+    /// lease to `lease_until`, in one transaction, only while `owner` holds the running
+    /// export; false (nothing stored) when it is no longer theirs.
     async fn put_export_chunk(
         &self,
         job: &str,
+        owner: &str,
         seq: u32,
         data: &[u8],
+        lease_until: Timestamp,
         expires_at: Timestamp,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
+    /// Ends `owner`'s running export with `status`: done keeps its chunks until
+    /// `expires_at`, failed removes them. False when it was not theirs (nothing changes).
+    async fn finish_export(
+        &self,
+        job: &str,
+        owner: &str,
+        status: crate::audit_jobs::ExportStatus,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<bool, StoreError>;
+    async fn find_export(
+        &self,
+        job: &str,
+    ) -> Result<Option<crate::audit_jobs::ExportRecord>, StoreError>;
+    /// Removes exports asked for before `before`, with any chunks left; how many went.
+    async fn delete_old_exports(&self, before: Timestamp) -> Result<u64, StoreError>;
     /// Chunk `seq` of an export's file, if stored and not expired.
     async fn export_chunk(
         &self,

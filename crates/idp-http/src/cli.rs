@@ -78,6 +78,31 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The issuer every node of the deployment uses.
+    Issuer {
+        #[command(subcommand)]
+        command: IssuerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IssuerCommand {
+    /// Change the deployment's recorded issuer (recorded in every main organization's
+    /// audit log). Tokens issued before carry the old one, which relying parties refuse.
+    /// Then restart every node with server.issuer set to it: until then a node with the
+    /// old issuer keeps running, and one started with the new one is refused.
+    Change {
+        /// The new issuer URL.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// The recorded issuer and master key check value.
+    Show {
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Subcommand)]
@@ -539,8 +564,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Serve { no_migrate } => serve(settings, !no_migrate).await,
         Command::Migrate => {
             let db = wiring::connect_database(&settings, false).await?;
-            let applied = tokio::task::spawn_blocking(move || db.migrate()).await??;
+            let migrating = db.clone();
+            let applied = tokio::task::spawn_blocking(move || migrating.migrate()).await??;
             println!("applied {} migration(s)", applied.len());
+            // Records the deployment's issuer and key (or checks them) when the key is
+            // configured; otherwise the first node to start records them.
+            let source = wiring::MasterKeySource::resolve(&settings).ok();
+            if let Some(key) = source.map(|s| s.load_existing()).transpose()?.flatten() {
+                let settled = wiring::settle_deployment(&settings, &db, &key).await?;
+                if settled == idp_core::deployment::Settled::Recorded {
+                    println!("recorded the deployment's issuer: {}", settings.issuer());
+                }
+            }
             Ok(())
         }
         Command::Config {
@@ -558,13 +593,74 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::User { command } => user(command, settings).await,
         Command::Client { command } => client(command, settings).await,
         Command::Keys { command } => keys(command, settings).await,
+        Command::Issuer { command } => issuer(command, settings).await,
         Command::Audit { command } => audit(command, settings).await,
+    }
+}
+
+async fn issuer(command: IssuerCommand, mut settings: Settings) -> anyhow::Result<()> {
+    let wired = wiring::wire(&settings, true).await?;
+    match command {
+        IssuerCommand::Change { to, out } => {
+            // The new issuer meets the rules server.issuer does.
+            settings.server.issuer = Some(to.clone());
+            settings.validate()?;
+            let change = idp_core::deployment::change_issuer(
+                &wired.stores,
+                &wired.master_key,
+                &Origin::default(),
+                &to,
+            )
+            .await
+            .map_err(|e| match e {
+                idp_core::deployment::DeploymentError::Split(_) => anyhow::anyhow!(
+                    "this command's master key is not the deployment's: only an operator holding it may change the issuer"
+                ),
+                other => other.into(),
+            })?;
+            if out.json {
+                print_json(&json!({"from": change.from, "to": change.to,
+                    "recorded_in_orgs": change.recorded_in}))
+            } else {
+                println!(
+                    "the deployment's issuer is now {} (was {}); restart every node with server.issuer = {:?}",
+                    change.to, change.from, change.to
+                );
+                Ok(())
+            }
+        }
+        IssuerCommand::Show { out } => {
+            let recorded = wired.stores.keys.find_deployment().await?;
+            if out.json {
+                return print_json(&recorded.map_or(serde_json::Value::Null, |r| {
+                    json!({"issuer": r.issuer,
+                        "master_key_check": idp_core::deployment::fingerprint(&r.key_check)})
+                }));
+            }
+            match recorded {
+                Some(r) => println!(
+                    "issuer {}; master key check {}",
+                    r.issuer,
+                    idp_core::deployment::fingerprint(&r.key_check)
+                ),
+                None => {
+                    println!("no deployment recorded yet: the first node to start records it")
+                }
+            }
+            Ok(())
+        }
     }
 }
 
 async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
     let migrate = migrate && settings.database.migrate_on_start;
     let wired = wiring::wire(&settings, migrate).await?;
+    // Before this node writes anything: a node of another configuration stops here.
+    if wiring::settle_deployment(&settings, wired.stores.keys.as_ref(), &wired.master_key).await?
+        == idp_core::deployment::Settled::Recorded
+    {
+        tracing::info!(issuer = %settings.issuer(), "recorded this deployment's issuer and master key check");
+    }
     let addr = settings.bind_addr()?;
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;

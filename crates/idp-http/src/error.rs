@@ -133,7 +133,9 @@ impl From<ExportError> for HttpError {
             ExportError::Ephemeral(s) => s.into(),
             ExportError::NoMailbox => HttpError::BadRequest(e.to_string()),
             ExportError::NotYours => HttpError::Forbidden(e.to_string()),
-            ExportError::Mail(_) | ExportError::Corrupt(_) => HttpError::Internal(e.to_string()),
+            ExportError::Mail(_) | ExportError::Corrupt(_) | ExportError::File(_) => {
+                HttpError::Internal(e.to_string())
+            }
         }
     }
 }

@@ -6,13 +6,11 @@ use crate::state::AppState;
 use actix_web::dev::Service as _;
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpServer, web};
+use idp_core::maintenance::Round;
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::atomic::Ordering;
 use tracing_actix_web::TracingLogger;
-
-/// The ephemeral key whose holder runs the periodic clean-up this interval.
-const CLEAN_UP_LEASE: &str = "lease:periodic-clean-up";
 
 /// Serves until `shutdown` resolves; then reports not ready for `server.drain_secs`
 /// while still serving, so that a load balancer stops sending; then stops accepting
@@ -109,55 +107,22 @@ pub async fn run(
                 tick.tick().await;
                 // One node of a cluster does the clean-up per interval: the first to
                 // take the lease, which lapses just before the next round.
-                let lease = every.mul_f64(0.9);
-                match state
-                    .stores
-                    .ephemeral
-                    .put_new(CLEAN_UP_LEASE, b"1", lease)
-                    .await
-                {
-                    Ok(true) => tracing::debug!("periodic clean-up: running it"),
-                    Ok(false) => {
+                match idp_core::maintenance::run_round(&state.stores, every).await {
+                    Round::Ran(parts) => {
+                        tracing::debug!("periodic clean-up: running it");
+                        for (task, result) in parts {
+                            match result {
+                                Ok(0) => {}
+                                Ok(n) => tracing::info!(removed = n, "{}", task.removed()),
+                                Err(e) => tracing::warn!(error = %e, "{}", task.failed()),
+                            }
+                        }
+                    }
+                    Round::AlreadyRun => {
                         tracing::debug!("periodic clean-up: already run this interval");
-                        continue;
                     }
-                    Err(e) => {
+                    Round::NoLease(e) => {
                         tracing::warn!(error = %e, "periodic clean-up: no lease; will try again");
-                        continue;
-                    }
-                }
-                match idp_core::audit::apply_all_retention(&state.stores).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
-                    Err(e) => tracing::warn!(error = %e, "audit retention failed; will try again"),
-                }
-                match idp_core::members_io::job::delete_old(&state.stores).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(deleted = n, "old member imports removed"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "member import clean-up failed; will try again")
-                    }
-                }
-                // Revocation records outlive what they revoke by nothing: past their
-                // expiry the token they name is refused as expired anyway.
-                let now = state.stores.clock.now();
-                match state
-                    .stores
-                    .revocations
-                    .delete_expired_revocations(now)
-                    .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(deleted = n, "expired revocation records removed"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "revocation clean-up failed; will try again")
-                    }
-                }
-                match state.stores.audit.delete_expired_exports(now).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(chunks = n, "expired audit export files removed"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "audit export clean-up failed; will try again")
                     }
                 }
             }
@@ -176,6 +141,18 @@ pub async fn run(
             loop {
                 tick.tick().await;
                 routes::members_io_api::run_waiting(&state.stores, &links, lease, None).await;
+            }
+        })
+    };
+    // Background audit exports waiting to be written, or left by a node that stopped.
+    let exports = {
+        let exports = routes::audit_api::Exports::of(&data);
+        let every = std::time::Duration::from_secs(settings.imports.check_secs.max(1));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                exports.run_waiting().await;
             }
         })
     };
@@ -204,6 +181,7 @@ pub async fn run(
         applier.abort();
     }
     imports.abort();
+    exports.abort();
     logouts.abort();
     if let Some(r) = retention {
         r.abort();

@@ -356,6 +356,14 @@ pub struct AuditSettings {
     /// How long the emailed one-time link to a background export works, in seconds (up
     /// to 7 days); the file is deleted when it is downloaded or the link expires.
     pub export_link_ttl_secs: u64,
+    /// Seconds a node holds a background export it writes before another may take it
+    /// over (renewed as it goes).
+    pub export_lease_secs: u64,
+    /// Size in KiB of the pieces an export's file is stored in.
+    pub export_chunk_kib: u64,
+    /// Test-only: a pause in milliseconds before each piece is stored, so a test can stop
+    /// a node mid-write. 0 in production.
+    pub export_test_pause_ms: u64,
 }
 
 impl Default for AuditSettings {
@@ -363,6 +371,9 @@ impl Default for AuditSettings {
         Self {
             retention_check_secs: 3600,
             export_link_ttl_secs: 24 * 3600,
+            export_lease_secs: 30,
+            export_chunk_kib: 1024,
+            export_test_pause_ms: 0,
         }
     }
 }
@@ -796,6 +807,18 @@ impl Settings {
                 "must be 60 seconds to 7 days",
             ));
         }
+        if !(1..=3600).contains(&self.audit.export_lease_secs) {
+            return Err(ConfigError::new(
+                "audit.export_lease_secs",
+                "must be 1 second to an hour",
+            ));
+        }
+        if !(1..=64 * 1024).contains(&self.audit.export_chunk_kib) {
+            return Err(ConfigError::new(
+                "audit.export_chunk_kib",
+                "must be 1 to 65536 (64 MiB)",
+            ));
+        }
         if !(1..=7 * 24 * 3600).contains(&self.audit.export_link_ttl_secs) {
             return Err(ConfigError::new(
                 "audit.export_link_ttl_secs",
@@ -941,11 +964,6 @@ impl Settings {
     /// How long the link to a background audit export works.
     pub fn export_link_ttl(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.audit.export_link_ttl_secs)
-    }
-
-    /// Where background audit exports wait for their download.
-    pub fn export_dir(&self) -> PathBuf {
-        self.server.data_dir.join("audit-exports")
     }
 
     /// How long a password reset link works.

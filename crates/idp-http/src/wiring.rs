@@ -28,6 +28,9 @@ pub enum StartupError {
     MasterKey(String),
     #[error("HTTP client: {0}")]
     HttpClient(String),
+    /// This node's issuer or master key is not the deployment's.
+    #[error("{0}")]
+    Split(String),
 }
 
 /// Where the master key comes from, decided without touching anything.
@@ -57,6 +60,26 @@ impl MasterKeySource {
                 key: "security.master_key_file".into(),
                 message: "production mode needs a master key: set IDP_MASTER_KEY or security.master_key_file".into(),
             }),
+        }
+    }
+
+    /// The setting that gives the key, as an operator would look for it.
+    pub fn setting(&self) -> String {
+        match self {
+            Self::Env(_) => "IDP_MASTER_KEY".into(),
+            Self::File(path) => format!("security.master_key_file ({})", path.display()),
+            Self::DataDir(path) => format!(
+                "the master key generated in server.data_dir ({})",
+                path.display()
+            ),
+        }
+    }
+
+    /// The key, if it is there to read (never generated).
+    pub fn load_existing(&self) -> Result<Option<MasterKey>, StartupError> {
+        match self {
+            Self::DataDir(path) if !path.exists() => Ok(None),
+            _ => self.load().map(Some),
         }
     }
 
@@ -254,4 +277,41 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         notices,
         hashing_refused,
     })
+}
+
+/// Records this node's issuer and master key as the deployment's when the database has
+/// none yet, or refuses it, naming each setting with both values (never the key), when
+/// it differs from what is recorded.
+pub async fn settle_deployment(
+    settings: &Settings,
+    keys: &dyn idp_core::ports::KeyRepo,
+    master_key: &MasterKey,
+) -> Result<idp_core::deployment::Settled, StartupError> {
+    use idp_core::deployment::{self, DeploymentError, Identity, Split};
+    let mine = Identity::of(settings.issuer(), master_key);
+    match deployment::settle(keys, &SystemClock, &mine).await {
+        Ok(settled) => Ok(settled),
+        Err(DeploymentError::Split(splits)) => {
+            let key_setting = MasterKeySource::resolve(settings)
+                .map(|s| s.setting())
+                .unwrap_or_else(|_| "the master key".into());
+            let lines: Vec<String> = splits
+                .iter()
+                .map(|split| match split {
+                    Split::Issuer { recorded, configured } => format!(
+                        "server.issuer is {configured:?} on this node, but the deployment's issuer is {recorded:?}: every node must use one issuer (to change it for all, run `idp issuer change --to URL`, then restart the nodes with it)"
+                    ),
+                    Split::MasterKey { recorded, configured } => format!(
+                        "the master key from {key_setting} is not the deployment's (its check value starts {configured} on this node, {recorded} in the database): every node must use the key the database was set up with, or it cannot read the signing keys and second factors"
+                    ),
+                })
+                .collect();
+            Err(StartupError::Split(format!(
+                "this node's configuration differs from the deployment recorded in the database; not starting:\n  - {}",
+                lines.join("\n  - ")
+            )))
+        }
+        Err(DeploymentError::Store(e)) => Err(StartupError::Database(e)),
+        Err(e) => Err(StartupError::Split(e.to_string())),
+    }
 }

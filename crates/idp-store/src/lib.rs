@@ -3,7 +3,9 @@
 
 mod backchannel;
 pub mod db;
+mod deployment;
 pub mod ephemeral;
+mod exports;
 pub mod mail;
 pub mod passwords;
 mod repos;

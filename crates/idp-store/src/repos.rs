@@ -24,7 +24,7 @@ use idp_core::records::*;
 
 type QueryResult<T> = Result<T, StoreError>;
 
-fn db_err(e: diesel::result::Error) -> StoreError {
+pub(crate) fn db_err(e: diesel::result::Error) -> StoreError {
     StoreError::from_diesel(e)
 }
 
@@ -41,7 +41,7 @@ fn in_transaction<T>(
 }
 
 /// Runs `f` in a transaction, again when it lost a race it may win on a retry.
-fn transaction_with_retry<T>(
+pub(crate) fn transaction_with_retry<T>(
     conn: &mut DbConnection,
     mut f: impl FnMut(&mut DbConnection) -> QueryResult<T>,
 ) -> QueryResult<T> {
@@ -634,6 +634,10 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             insert_import_on(c, job, plan)
         }
         Change::QueueImport { id, now } => queue_import_on(c, id, *now),
+        Change::QueueExport(record) => crate::exports::insert_on(c, record),
+        Change::ChangeIssuer { from, to, now } => {
+            crate::deployment::change_issuer_on(c, from, to, *now)
+        }
         Change::AdvanceImport {
             id,
             from,
@@ -2014,6 +2018,20 @@ impl KeyRepo for Database {
         .await
     }
 
+    async fn record_deployment(
+        &self,
+        mine: &idp_core::deployment::Identity,
+        now: Timestamp,
+    ) -> QueryResult<(idp_core::deployment::Identity, bool)> {
+        let mine = mine.clone();
+        self.run(move |c| crate::deployment::record_deployment(c, &mine, now))
+            .await
+    }
+
+    async fn find_deployment(&self) -> QueryResult<Option<idp_core::deployment::Identity>> {
+        self.run(crate::deployment::find_deployment).await
+    }
+
     async fn find_published(&self, now: Timestamp) -> QueryResult<Vec<SigningKey>> {
         self.run(move |c| {
             signing_keys::table
@@ -2868,27 +2886,69 @@ impl AuditRepo for Database {
         .await
     }
 
+    async fn claim_export(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        max_attempts: i64,
+    ) -> QueryResult<Option<idp_core::audit_jobs::ExportRecord>> {
+        let owner = owner.to_owned();
+        self.run(move |c| crate::exports::claim(c, &owner, now, lease_until, max_attempts))
+            .await
+    }
+
+    async fn renew_export_lease(
+        &self,
+        job: &str,
+        owner: &str,
+        lease_until: Timestamp,
+    ) -> QueryResult<bool> {
+        let (job, owner) = (job.to_owned(), owner.to_owned());
+        self.run(move |c| crate::exports::renew(c, &job, &owner, lease_until))
+            .await
+    }
+
     async fn put_export_chunk(
         &self,
         job: &str,
+        owner: &str,
         seq: u32,
         data: &[u8],
+        lease_until: Timestamp,
         expires_at: Timestamp,
-    ) -> QueryResult<()> {
-        let (job, data) = (job.to_owned(), data.to_vec());
+    ) -> QueryResult<bool> {
+        let (job, owner, data) = (job.to_owned(), owner.to_owned(), data.to_vec());
         self.run(move |c| {
-            diesel::insert_into(audit_export_chunks::table)
-                .values((
-                    audit_export_chunks::job_id.eq(job),
-                    audit_export_chunks::seq.eq(i64::from(seq)),
-                    audit_export_chunks::data.eq(data),
-                    audit_export_chunks::expires_at.eq(expires_at.as_micros()),
-                ))
-                .execute(c)
-                .map(drop)
-                .map_err(db_err)
+            crate::exports::put_chunk(c, &job, &owner, seq, &data, lease_until, expires_at)
         })
         .await
+    }
+
+    async fn finish_export(
+        &self,
+        job: &str,
+        owner: &str,
+        status: idp_core::audit_jobs::ExportStatus,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> QueryResult<bool> {
+        let (job, owner) = (job.to_owned(), owner.to_owned());
+        self.run(move |c| crate::exports::finish(c, &job, &owner, status, now, expires_at))
+            .await
+    }
+
+    async fn find_export(
+        &self,
+        job: &str,
+    ) -> QueryResult<Option<idp_core::audit_jobs::ExportRecord>> {
+        let job = job.to_owned();
+        self.run(move |c| crate::exports::find(c, &job)).await
+    }
+
+    async fn delete_old_exports(&self, before: Timestamp) -> QueryResult<u64> {
+        self.run(move |c| crate::exports::delete_old(c, before))
+            .await
     }
 
     async fn export_chunk(

@@ -4,6 +4,7 @@ use crate::schema::*;
 use diesel::prelude::*;
 use idp_core::Timestamp;
 use idp_core::audit::{AuditEvent, NewAuditEvent};
+use idp_core::audit_jobs::{ExportJob, ExportRecord};
 use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
@@ -943,6 +944,68 @@ impl TryFrom<ClientRegistrationRow> for ClientRegistration {
             client_id: ClientId::from_string(r.client_id),
             initial_token_id: r.initial_token_id,
             created_at: ts(r.created_at),
+        })
+    }
+}
+
+/// A background audit export's state.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_exports)]
+pub(crate) struct ExportRow {
+    pub id: String,
+    pub org_id: String,
+    pub org_slug: String,
+    pub format: String,
+    pub requested_by: String,
+    pub filter: String,
+    pub status: String,
+    pub attempts: i64,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+impl From<&ExportRecord> for ExportRow {
+    fn from(r: &ExportRecord) -> Self {
+        Self {
+            id: r.job.id.clone(),
+            org_id: r.job.org_id.to_string(),
+            org_slug: r.job.org_slug.clone(),
+            format: r.job.format.as_str().to_owned(),
+            requested_by: r.job.requested_by.to_string(),
+            filter: to_json(&r.filter),
+            status: r.status.as_str().to_owned(),
+            attempts: r.attempts,
+            lease_owner: r.lease_owner.clone(),
+            lease_until: r.lease_until.map(Timestamp::as_micros),
+            created_at: r.created_at.as_micros(),
+            updated_at: r.updated_at.as_micros(),
+            finished_at: r.finished_at.map(Timestamp::as_micros),
+        }
+    }
+}
+
+impl TryFrom<ExportRow> for ExportRecord {
+    type Error = StoreError;
+    fn try_from(r: ExportRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            job: ExportJob {
+                id: r.id,
+                org_id: OrgId::from_string(r.org_id),
+                org_slug: r.org_slug,
+                format: parse("audit_exports.format", &r.format)?,
+                requested_by: UserId::from_string(r.requested_by),
+            },
+            filter: from_json("audit_exports.filter", &r.filter)?,
+            status: parse("audit_exports.status", &r.status)?,
+            attempts: r.attempts,
+            lease_owner: r.lease_owner,
+            lease_until: r.lease_until.map(Timestamp::from_micros),
+            created_at: Timestamp::from_micros(r.created_at),
+            updated_at: Timestamp::from_micros(r.updated_at),
+            finished_at: r.finished_at.map(Timestamp::from_micros),
         })
     }
 }

@@ -298,6 +298,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    deployment (id) {
+        id -> BigInt,
+        issuer -> Text,
+        master_key_check -> Text,
+        recorded_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_exports (id) {
+        id -> Text,
+        org_id -> Text,
+        org_slug -> Text,
+        format -> Text,
+        requested_by -> Text,
+        filter -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     audit_export_chunks (job_id, seq) {
         job_id -> Text,
         seq -> BigInt,
@@ -380,6 +408,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_tokens,
     member_imports,
     audit_export_chunks,
+    audit_exports,
+    deployment,
     consents,
     browser_sessions,
     org_policies,

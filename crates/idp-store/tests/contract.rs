@@ -74,6 +74,7 @@ contract_tests! {
     clients_update_writes_the_registration => sqlite_clients_update_writes_the_registration, postgres_clients_update_writes_the_registration;
     member_imports_claimed_once_and_advanced_in_order => sqlite_member_imports_claimed_once_and_advanced_in_order, postgres_member_imports_claimed_once_and_advanced_in_order;
     members_read_in_bulk_for_import_and_export => sqlite_members_read_in_bulk_for_import_and_export, postgres_members_read_in_bulk_for_import_and_export;
+    audit_exports_claimed_once_written_under_lease_and_taken_over => sqlite_audit_exports_claimed_once_written_under_lease_and_taken_over, postgres_audit_exports_claimed_once_written_under_lease_and_taken_over;
     logout_deliveries_queued_with_the_end_and_leased_once => sqlite_logout_deliveries_queued_with_the_end_and_leased_once, postgres_logout_deliveries_queued_with_the_end_and_leased_once;
 }
 
@@ -364,6 +365,7 @@ mod contracts {
         ActivityType, ActorKind, AuditCursor, AuditEvent, AuditFilter, EventKind, GENESIS,
         InfoType, NewAuditEvent, verify_chain,
     };
+    use idp_core::audit_jobs::{ExportJob, ExportRecord, ExportStatus};
     use idp_core::crypto::TokenDigest;
     use idp_core::email::Email;
     use idp_core::ids::{ClientId, OrgId, UserId};
@@ -3853,6 +3855,215 @@ mod contracts {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    fn export_record(org: &OrgId, id: &str, created: Timestamp) -> ExportRecord {
+        ExportRecord {
+            job: ExportJob {
+                id: id.into(),
+                org_id: org.clone(),
+                org_slug: "acme".into(),
+                format: idp_core::audit_jobs::ExportFormat::Csv,
+                requested_by: UserId::from_string("admin-1"),
+            },
+            filter: AuditFilter {
+                org_path: Some("/x/".into()),
+                from: Some(NOW),
+                ..AuditFilter::default()
+            },
+            status: ExportStatus::Queued,
+            attempts: 0,
+            lease_owner: None,
+            lease_until: None,
+            created_at: created,
+            updated_at: created,
+            finished_at: None,
+        }
+    }
+
+    pub async fn audit_exports_claimed_once_written_under_lease_and_taken_over(db: &Database) {
+        use idp_core::audit_jobs::MAX_ATTEMPTS;
+        let acme = insert_org(db, "acme").await;
+        let queue = |r: ExportRecord| Change::QueueExport(Box::new(r));
+        let first = export_record(&acme.id, "exp-1", NOW);
+        db.commit(&[queue(first.clone())], &[]).await.unwrap();
+        assert_eq!(db.find_export("exp-1").await.unwrap(), Some(first.clone()));
+        assert_eq!(db.find_export("nope").await.unwrap(), None);
+
+        // One node gets it; while its lease holds, nobody else does.
+        let claimed = db
+            .claim_export("node-a", at(1), at(60), MAX_ATTEMPTS)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                claimed.status,
+                claimed.lease_owner.as_deref(),
+                claimed.attempts
+            ),
+            (ExportStatus::Running, Some("node-a"), 1)
+        );
+        assert_eq!(claimed.filter, first.filter, "the filter is kept as asked");
+        assert!(!claimed.claimable(at(2)));
+        assert!(
+            db.claim_export("node-b", at(2), at(60), MAX_ATTEMPTS)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Its chunks are stored only while it holds the job; each storing renews.
+        for seq in 0..2u32 {
+            assert!(
+                db.put_export_chunk("exp-1", "node-a", seq, &[seq as u8; 3], at(70), at(900))
+                    .await
+                    .unwrap()
+            );
+        }
+        assert!(
+            !db.put_export_chunk("exp-1", "node-b", 2, b"x", at(70), at(900))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            db.export_chunk("exp-1", 1, at(3)).await.unwrap(),
+            Some(vec![1; 3])
+        );
+        assert_eq!(db.export_chunk("exp-1", 2, at(3)).await.unwrap(), None);
+        assert!(
+            db.claim_export("node-b", at(65), at(120), MAX_ATTEMPTS)
+                .await
+                .unwrap()
+                .is_none(),
+            "the chunk renewed the lease to 70"
+        );
+
+        // The node stops: once its lease ran out another takes it and starts over.
+        let taken = db
+            .claim_export("node-b", at(71), at(130), MAX_ATTEMPTS)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (taken.lease_owner.as_deref(), taken.attempts),
+            (Some("node-b"), 2)
+        );
+        assert_eq!(
+            db.export_chunk("exp-1", 0, at(72)).await.unwrap(),
+            None,
+            "no chunk left"
+        );
+        // The first node, slow rather than dead, can no longer write, renew nor finish.
+        assert!(
+            !db.put_export_chunk("exp-1", "node-a", 2, b"x", at(140), at(900))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.renew_export_lease("exp-1", "node-a", at(140))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.finish_export("exp-1", "node-a", ExportStatus::Done, at(72), at(900))
+                .await
+                .unwrap()
+        );
+        assert!(
+            db.renew_export_lease("exp-1", "node-b", at(140))
+                .await
+                .unwrap()
+        );
+        assert!(
+            db.put_export_chunk("exp-1", "node-b", 0, b"whole", at(140), at(100))
+                .await
+                .unwrap()
+        );
+        // Done: the file is kept for the link's lifetime from now, and never claimed again.
+        assert!(
+            db.finish_export("exp-1", "node-b", ExportStatus::Done, at(80), at(900))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.finish_export("exp-1", "node-b", ExportStatus::Done, at(81), at(900))
+                .await
+                .unwrap(),
+            "finished once"
+        );
+        let done = db.find_export("exp-1").await.unwrap().unwrap();
+        assert_eq!(
+            (done.status, done.finished_at, done.lease_owner),
+            (ExportStatus::Done, Some(at(80)), None)
+        );
+        assert_eq!(
+            db.export_chunk("exp-1", 0, at(500)).await.unwrap(),
+            Some(b"whole".to_vec())
+        );
+        assert!(
+            db.claim_export("node-c", at(10_000), at(10_060), MAX_ATTEMPTS)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Two nodes claiming together take two different exports, each once.
+        for (id, created) in [("exp-2", at(100)), ("exp-3", at(101))] {
+            db.commit(&[queue(export_record(&acme.id, id, created))], &[])
+                .await
+                .unwrap();
+        }
+        let (one, two) = tokio::join!(
+            db.claim_export("node-a", at(200), at(260), MAX_ATTEMPTS),
+            db.claim_export("node-b", at(200), at(260), MAX_ATTEMPTS),
+        );
+        let mut ids = [one.unwrap().unwrap().job.id, two.unwrap().unwrap().job.id];
+        ids.sort();
+        assert_eq!(ids, ["exp-2".to_owned(), "exp-3".to_owned()]);
+
+        // A failed export's chunks go with it.
+        let owner = db
+            .find_export("exp-2")
+            .await
+            .unwrap()
+            .unwrap()
+            .lease_owner
+            .unwrap();
+        assert!(
+            db.put_export_chunk("exp-2", &owner, 0, b"part", at(260), at(900))
+                .await
+                .unwrap()
+        );
+        assert!(
+            db.finish_export("exp-2", &owner, ExportStatus::Failed, at(210), at(210))
+                .await
+                .unwrap()
+        );
+        assert_eq!(db.export_chunk("exp-2", 0, at(211)).await.unwrap(), None);
+
+        // An export whose nodes keep dying is given up after its last attempt.
+        let mut now = 300;
+        for attempt in 2..=MAX_ATTEMPTS {
+            let again = db
+                .claim_export("node-c", at(now), at(now + 10), MAX_ATTEMPTS)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((again.job.id.as_str(), again.attempts), ("exp-3", attempt));
+            now += 20;
+        }
+        assert!(
+            db.claim_export("node-c", at(now), at(now + 10), MAX_ATTEMPTS)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Records go after their keeping time, with whatever file is left.
+        assert_eq!(db.delete_old_exports(NOW).await.unwrap(), 0);
+        assert_eq!(db.delete_old_exports(at(101)).await.unwrap(), 2);
+        assert_eq!(db.export_chunk("exp-1", 0, at(500)).await.unwrap(), None);
+        assert!(db.find_export("exp-3").await.unwrap().is_some());
     }
 
     pub async fn members_read_in_bulk_for_import_and_export(db: &Database) {

@@ -14,12 +14,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use idp_core::Timestamp;
 use idp_core::audit::{AuditCursor, AuditEvent, AuditFilter, EventKind, FilterText};
 use idp_core::audit_export::{CSV_HEADER, Pages, columns, csv_rows};
-use idp_core::audit_jobs::{self, ExportFormat, ExportJob};
+use idp_core::audit_jobs::{self, ExportFile, ExportFormat, Piece};
 use idp_core::authz::{Actor, Permission};
 use idp_core::ids::{EventId, UserId};
 use idp_core::org::Organization;
 use idp_core::ports::Stores;
-use idp_core::records::User;
 use serde::Deserialize;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -252,6 +251,7 @@ fn write_xlsx(
     mut pages: Pages,
     runtime: &tokio::runtime::Handle,
     path: &std::path::Path,
+    progress: &dyn Fn() -> bool,
 ) -> Result<(), HttpError> {
     let failed = |e: rust_xlsxwriter::XlsxError| HttpError::Internal(format!("xlsx: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -273,6 +273,10 @@ fn write_xlsx(
                 sheet.write_string(row, col, value).map_err(failed)?;
             }
             row += 1;
+        }
+        // Nobody waits for the file any more (its job was taken over or failed).
+        if !progress() {
+            return Err(HttpError::Internal("the export was abandoned".into()));
         }
     }
     book.save(path).map_err(failed)
@@ -344,7 +348,7 @@ async fn write_export(format: ExportFormat, pages: Pages, path: PathBuf) -> Resu
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || match format {
         ExportFormat::Csv => write_csv(pages, &runtime, &path),
-        ExportFormat::Xlsx => write_xlsx(pages, &runtime, &path),
+        ExportFormat::Xlsx => write_xlsx(pages, &runtime, &path, &|| true),
     })
     .await
     .map_err(|e| HttpError::Internal(e.to_string()))?
@@ -380,8 +384,10 @@ pub async fn request_export(
         .json(json!({"job_id": id, "format": format, "link_sent_to": to})))
 }
 
-/// Starts a background export of `f` for `actor` (permission already checked); answers
-/// the job's id and the address the link goes to.
+/// Queues a background export of `f` for `actor` (permission already checked) and sets
+/// this node to work on waiting exports; answers the job's id and the address the link
+/// goes to. Any node may write it: each picks up waiting exports every
+/// `imports.check_secs`.
 pub(crate) async fn start_export(
     state: &AppState,
     actor: &Actor,
@@ -392,119 +398,215 @@ pub(crate) async fn start_export(
     format: ExportFormat,
 ) -> Result<(String, String), HttpError> {
     let (job, admin) =
-        audit_jobs::request(&state.stores, actor, origin, org, format, filter).await?;
-    let background = Background {
-        stores: state.stores.clone(),
-        dir: state.settings.export_dir(),
-        base_url: state.settings.issuer().to_owned(),
-        ttl: state.settings.export_link_ttl(),
-    };
-    let pages = Pages::new(state.stores.audit.clone(), f);
-    let (id, to) = (job.id.clone(), admin.email.to_string());
-    tokio::spawn(async move {
-        if let Err(e) = background.run(job, &admin, pages).await {
-            tracing::error!(error = %e, "background audit export failed");
-        }
-    });
-    Ok((id, to))
+        audit_jobs::request(&state.stores, actor, origin, org, format, f, filter).await?;
+    let exports = Exports::of(state);
+    tokio::spawn(async move { exports.run_waiting().await });
+    Ok((job.id, admin.email.to_string()))
 }
 
-/// What a background export needs once its request has been answered.
-struct Background {
+/// What running background exports on this node needs.
+#[derive(Clone)]
+pub(crate) struct Exports {
     stores: Stores,
-    dir: PathBuf,
     base_url: String,
-    ttl: Duration,
+    link_ttl: Duration,
+    lease: Duration,
+    chunk: usize,
+    /// Test-only: a pause before each chunk is stored (`audit.export_test_pause_ms`).
+    pause: Duration,
 }
 
-/// The size of the pieces an export's file is stored in.
-const EXPORT_CHUNK: usize = 1 << 20;
-
-impl Background {
-    /// Writes the file under the data directory, stores it in the database (so every
-    /// node can serve the download, after a restart too), and emails the link. The
-    /// stored file goes with its download or, once the link expired, with the periodic
-    /// clean-up.
-    async fn run(self, job: ExportJob, admin: &User, pages: Pages) -> Result<(), HttpError> {
-        let io = |e: std::io::Error| HttpError::Internal(format!("{}: {e}", self.dir.display()));
-        tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
-        self.sweep().await;
-        let path = self.dir.join(job.file_name());
-        let expires_at = self.stores.clock.now().plus(self.ttl);
-        let written = async {
-            write_export(job.format, pages, path.clone()).await?;
-            store_file(&self.stores, &job.id, &path, expires_at).await?;
-            remove_quietly(&path).await;
-            audit_jobs::offer(&self.stores, &job, admin, &self.base_url, self.ttl).await?;
-            Ok::<_, HttpError>(())
+impl Exports {
+    pub(crate) fn of(state: &AppState) -> Self {
+        let audit = &state.settings.audit;
+        Self {
+            stores: state.stores.clone(),
+            base_url: state.settings.issuer().to_owned(),
+            link_ttl: state.settings.export_link_ttl(),
+            lease: Duration::from_secs(audit.export_lease_secs.max(1)),
+            chunk: usize::try_from(audit.export_chunk_kib.max(1))
+                .unwrap_or(1024)
+                .saturating_mul(1024),
+            pause: Duration::from_millis(audit.export_test_pause_ms),
         }
-        .await;
-        if written.is_err() {
-            remove_quietly(&path).await;
-            if let Err(e) = self.stores.audit.delete_export(&job.id).await {
-                tracing::warn!(error = %e, "could not remove a failed audit export");
-            }
-        }
-        written
     }
 
-    /// Removes files older than a link lives, which a restart left behind.
-    async fn sweep(&self) {
-        let Ok(mut entries) = tokio::fs::read_dir(&self.dir).await else {
-            return;
+    /// Writes waiting exports (queued, or left by a node that stopped) on this node until
+    /// none is left.
+    pub(crate) async fn run_waiting(&self) {
+        let runner = audit_jobs::Runner {
+            owner: super::members_io_api::node_name(),
+            lease: self.lease,
+            link_ttl: self.link_ttl,
+            base_url: &self.base_url,
         };
-        while let Ok(Some(entry)) = entries.next_entry().await {
-            let old = entry
-                .metadata()
-                .await
-                .ok()
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > self.ttl);
-            if old {
-                remove_quietly(&entry.path()).await;
+        let open = |record: &audit_jobs::ExportRecord| self.open(record);
+        loop {
+            match audit_jobs::run_next(&self.stores, &runner, &open).await {
+                Ok(Some(audit_jobs::Ran::Done(r))) => {
+                    tracing::info!(export = %r.job.id, attempt = r.attempts, "audit export written and its link mailed");
+                }
+                Ok(Some(audit_jobs::Ran::Failed(r, why))) => {
+                    tracing::warn!(export = %r.job.id, reason = %why, "audit export failed");
+                }
+                Ok(Some(audit_jobs::Ran::TakenOver(r))) => {
+                    tracing::warn!(export = %r.job.id, "audit export taken over by another node after this one's lease ran out");
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "audit export stopped; another attempt starts once its lease runs out");
+                    return;
+                }
             }
         }
     }
-}
 
-/// Copies the written file into the database, a chunk at a time.
-async fn store_file(
-    stores: &Stores,
-    job: &str,
-    path: &Path,
-    expires_at: Timestamp,
-) -> Result<(), HttpError> {
-    use tokio::io::AsyncReadExt as _;
-    let io = |e: std::io::Error| HttpError::Internal(format!("{}: {e}", path.display()));
-    let mut file = tokio::fs::File::open(path).await.map_err(io)?;
-    let mut seq = 0u32;
-    loop {
-        let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
-        let read = (&mut file)
-            .take(EXPORT_CHUNK as u64)
-            .read_to_end(&mut chunk)
-            .await
-            .map_err(io)?;
-        // An empty file is one empty chunk, so that its download still answers.
-        if read > 0 || seq == 0 {
-            stores
-                .audit
-                .put_export_chunk(job, seq, &chunk, expires_at)
-                .await?;
-            seq += 1;
-        }
-        if read < EXPORT_CHUNK {
-            return Ok(());
-        }
+    fn open(
+        &self,
+        record: &audit_jobs::ExportRecord,
+    ) -> Result<Box<dyn ExportFile>, audit_jobs::ExportError> {
+        let pages = Pages::new(self.stores.audit.clone(), record.filter.clone());
+        let file: Box<dyn ExportFile> = match record.job.format {
+            ExportFormat::Csv => Box::new(CsvFile {
+                pages,
+                header: true,
+                buf: Vec::new(),
+                chunk: self.chunk,
+                done: false,
+            }),
+            ExportFormat::Xlsx => Box::new(XlsxFile::start(pages, self.chunk)?),
+        };
+        Ok(if self.pause.is_zero() {
+            file
+        } else {
+            Box::new(Paced {
+                inner: file,
+                pause: self.pause,
+            })
+        })
     }
 }
 
-async fn remove_quietly(path: &Path) {
-    if let Err(e) = tokio::fs::remove_file(path).await
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        tracing::warn!(error = %e, path = %path.display(), "could not delete an audit export");
+fn file_error(e: impl std::fmt::Display) -> audit_jobs::ExportError {
+    audit_jobs::ExportError::File(e.to_string())
+}
+
+/// A CSV export made page by page, in chunks of `chunk` bytes: nothing on disk.
+struct CsvFile {
+    pages: Pages,
+    header: bool,
+    buf: Vec<u8>,
+    chunk: usize,
+    done: bool,
+}
+
+#[async_trait::async_trait]
+impl ExportFile for CsvFile {
+    async fn next(&mut self) -> Result<Option<Piece>, audit_jobs::ExportError> {
+        while self.buf.len() < self.chunk && !self.done {
+            match self.pages.next().await? {
+                Some(page) => {
+                    let rows = csv_rows(&page, self.header).map_err(file_error)?;
+                    self.buf.extend_from_slice(&rows);
+                    self.header = false;
+                }
+                None => self.done = true,
+            }
+        }
+        if self.buf.is_empty() {
+            return Ok(None);
+        }
+        let rest = self.buf.split_off(self.buf.len().min(self.chunk));
+        Ok(Some(Piece::Data(std::mem::replace(&mut self.buf, rest))))
+    }
+}
+
+/// What the thread writing a sheet reports.
+enum Written {
+    Page,
+    Finished(Result<(), HttpError>),
+}
+
+/// An Excel export: written to a temporary file by a blocking thread (a workbook is a zip
+/// whose directory comes last), a progress piece per page, then read back in chunks.
+struct XlsxFile {
+    file: tempfile::NamedTempFile,
+    progress: tokio::sync::mpsc::Receiver<Written>,
+    reader: Option<std::fs::File>,
+    chunk: usize,
+}
+
+impl XlsxFile {
+    fn start(pages: Pages, chunk: usize) -> Result<Self, audit_jobs::ExportError> {
+        let file = tempfile::NamedTempFile::new().map_err(file_error)?;
+        let path = file.path().to_owned();
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let step = || tx.blocking_send(Written::Page).is_ok();
+            let result = write_xlsx(pages, &runtime, &path, &step);
+            let _ = tx.blocking_send(Written::Finished(result));
+        });
+        Ok(Self {
+            file,
+            progress: rx,
+            reader: None,
+            chunk,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl ExportFile for XlsxFile {
+    async fn next(&mut self) -> Result<Option<Piece>, audit_jobs::ExportError> {
+        let Some(reader) = self.reader.take() else {
+            return match self.progress.recv().await {
+                Some(Written::Page) => Ok(Some(Piece::Progress)),
+                Some(Written::Finished(Ok(()))) => {
+                    self.reader = Some(self.file.reopen().map_err(file_error)?);
+                    Ok(Some(Piece::Progress))
+                }
+                Some(Written::Finished(Err(e))) => Err(file_error(e)),
+                None => Err(file_error("the sheet's writer stopped")),
+            };
+        };
+        let chunk = self.chunk;
+        let (reader, read) = tokio::task::spawn_blocking(move || {
+            let mut reader = reader;
+            let mut buf = Vec::with_capacity(chunk);
+            let read = std::io::Read::read_to_end(
+                &mut std::io::Read::take(&mut reader, chunk as u64),
+                &mut buf,
+            )
+            .map(|_| buf);
+            (reader, read)
+        })
+        .await
+        .map_err(file_error)?;
+        let buf = read.map_err(file_error)?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        self.reader = Some(reader);
+        Ok(Some(Piece::Data(buf)))
+    }
+}
+
+/// Test-only pacing: a pause before each piece of data, so that a test can stop a node
+/// in the middle of writing an export.
+struct Paced {
+    inner: Box<dyn ExportFile>,
+    pause: Duration,
+}
+
+#[async_trait::async_trait]
+impl ExportFile for Paced {
+    async fn next(&mut self) -> Result<Option<Piece>, audit_jobs::ExportError> {
+        let piece = self.inner.next().await?;
+        if matches!(piece, Some(Piece::Data(_))) {
+            tokio::time::sleep(self.pause).await;
+        }
+        Ok(piece)
     }
 }
 

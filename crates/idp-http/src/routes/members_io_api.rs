@@ -407,10 +407,17 @@ pub async fn report_file(
         .body(bytes))
 }
 
-/// This node's name as a lease holder.
-fn node_name() -> &'static str {
+/// This node's name as a lease holder (imports and audit exports): its process id, for an
+/// operator looking for it, and a random part, since process ids repeat across machines.
+pub(crate) fn node_name() -> &'static str {
     static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    NAME.get_or_init(|| format!("node-{}", idp_core::ids::EventId::generate()))
+    NAME.get_or_init(|| {
+        format!(
+            "node-{}-{}",
+            std::process::id(),
+            idp_core::ids::EventId::generate()
+        )
+    })
 }
 
 /// Applies waiting imports (or only import `only`) on this node until none is left.
