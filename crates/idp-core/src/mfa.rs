@@ -51,8 +51,9 @@ pub enum SecondFactorError {
     /// Wrong, expired, reused or malformed: one answer for all.
     #[error("That code is not right. Check it and try again.")]
     WrongCode,
+    /// `set_now` when this attempt set the lock (operators count locks).
     #[error("Too many requests: too many wrong codes. Try again after {until} UTC, or ask an administrator to reset your second factor.", until = .until.to_rfc3339())]
-    Locked { until: Timestamp },
+    Locked { until: Timestamp, set_now: bool },
     #[error("That method is not set up for this account.")]
     NotSetUp,
     #[error("The set-up expired. Start again.")]
@@ -285,7 +286,10 @@ async fn credentials(stores: &Stores, user: &UserId) -> SfResult<Credentials> {
 
 fn refuse_if_locked(creds: &Credentials, now: Timestamp) -> SfResult<()> {
     match creds.second_factor_lock.locked_until(now) {
-        Some(until) => Err(SecondFactorError::Locked { until }),
+        Some(until) => Err(SecondFactorError::Locked {
+            until,
+            set_now: false,
+        }),
         None => Ok(()),
     }
 }
@@ -356,7 +360,10 @@ where
                 serde_json::json!({"method": method, "result": "failure", "reason": "second_factor_locked"}),
             );
             record_locked_refusal(stores, &refused).await?;
-            return Err(SecondFactorError::Locked { until });
+            return Err(SecondFactorError::Locked {
+                until,
+                set_now: locked_now,
+            });
         }
     };
     let ok = match check.await {
@@ -373,7 +380,10 @@ where
             }
         })
         .await?;
-        return settled.map_err(|until| SecondFactorError::Locked { until });
+        return settled.map_err(|until| SecondFactorError::Locked {
+            until,
+            set_now: false,
+        });
     }
     let now = stores.clock.now();
     let (new, locked_now) = update_lock(stores, &user.id, |old| {
@@ -398,7 +408,10 @@ where
             if locked_now {
                 record_lock(stores, user, origin, now, until).await?;
             }
-            Err(SecondFactorError::Locked { until })
+            Err(SecondFactorError::Locked {
+                until,
+                set_now: locked_now,
+            })
         }
         None => Err(SecondFactorError::WrongCode),
     }

@@ -33,13 +33,47 @@ pub enum SignInError {
         "Your organization does not allow signing in from this network ({ip}). Connect from an allowed network, or ask your administrator."
     )]
     IpNotAllowed { ip: String },
-    /// One answer for an unknown address, a wrong password and a disabled account.
+    /// One answer for an unknown address, a wrong password, a lock and a disabled
+    /// account; what it was is for operators (metrics), never for the person.
     #[error("the email address or password is not right")]
-    InvalidCredentials,
+    InvalidCredentials(CredentialsRefused),
     #[error(transparent)]
     Busy(#[from] PasswordError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why [`SignInError::InvalidCredentials`] refused a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialsRefused {
+    /// No account with that address signs in with a password here.
+    NoSuchAccount,
+    WrongPassword,
+    /// The account was locked already.
+    Locked,
+    /// This attempt locked the account.
+    LockedNow,
+    Disabled,
+}
+
+impl CredentialsRefused {
+    pub const ALL: [Self; 5] = [
+        Self::NoSuchAccount,
+        Self::WrongPassword,
+        Self::Locked,
+        Self::LockedNow,
+        Self::Disabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSuchAccount => "no_such_account",
+            Self::WrongPassword => "wrong_password",
+            Self::Locked => "locked",
+            Self::LockedNow => "locked_now",
+            Self::Disabled => "disabled",
+        }
+    }
 }
 
 /// Where a request came from, for the member's session list and the audit log.
@@ -264,9 +298,10 @@ pub async fn sign_in_with_password(
         )
     };
     let Some((user, mut creds, policy)) = matched else {
+        let mut locked_now = locked.iter().any(|(_, now)| *now);
         for (user, policy) in &checked {
             // The failure, and the lock it may cause, recorded in one transaction.
-            stores
+            let (_, locked) = stores
                 .credentials
                 .record_failed_sign_in(
                     &user.id,
@@ -275,6 +310,7 @@ pub async fn sign_in_with_password(
                     failure_record(user, now, origin, true),
                 )
                 .await?;
+            locked_now |= locked;
         }
         for (user, _) in locked.iter().filter(|(_, recorded)| !recorded) {
             record_locked_refusal(stores, &fail(user, "locked")).await?;
@@ -289,18 +325,29 @@ pub async fn sign_in_with_password(
                 .append(&fail(user, "invalid_credentials"))
                 .await?;
         }
-        return Err(SignInError::InvalidCredentials);
+        let why = if locked_now {
+            CredentialsRefused::LockedNow
+        } else if !checked.is_empty() {
+            CredentialsRefused::WrongPassword
+        } else if !locked.is_empty() {
+            CredentialsRefused::Locked
+        } else {
+            CredentialsRefused::NoSuchAccount
+        };
+        return Err(SignInError::InvalidCredentials(why));
     };
     if user.status == UserStatus::Disabled {
         stores.audit.append(&fail(&user, "disabled")).await?;
-        return Err(SignInError::InvalidCredentials);
+        return Err(SignInError::InvalidCredentials(
+            CredentialsRefused::Disabled,
+        ));
     }
     // A good password starts the count again only while the account is unlocked: a lock
     // set while it was being checked stands. A locked account answers as a wrong password
     // would; the sign-in page offers the reset that unlocks it.
     if !stores.credentials.clear_failed_sign_ins(&user.id).await? {
         record_locked_refusal(stores, &fail(&user, "locked")).await?;
-        return Err(SignInError::InvalidCredentials);
+        return Err(SignInError::InvalidCredentials(CredentialsRefused::Locked));
     }
     if let Some(refused) = refusal(stores, &user, &policy, client, origin).await? {
         stores.audit.append(&fail(&user, refused.reason())).await?;
@@ -355,7 +402,7 @@ impl SignInError {
         match self {
             Self::OnLeave => "on_leave",
             Self::IpNotAllowed { .. } => "ip_not_allowed",
-            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidCredentials(_) => "invalid_credentials",
             Self::Busy(_) => "busy",
             Self::Store(_) => "store",
         }

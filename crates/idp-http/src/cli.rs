@@ -5,7 +5,7 @@
 use crate::caches::{ClientCache, KeyCache, Notice};
 use crate::server;
 use crate::settings::Settings;
-use crate::state::{AppState, Metrics};
+use crate::state::AppState;
 use crate::wiring::{self, MasterKeySource, StartupError};
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -535,7 +535,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::init(&settings.log);
+    // Traces are exported by the server only; a command's few spans are not worth a
+    // flush at exit.
+    let serving = matches!(cli.command, Command::Serve { .. });
+    let _telemetry = crate::telemetry::init(&settings.log, &settings.telemetry, serving);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -697,7 +700,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         db: wired.db,
         master_key: wired.master_key,
         redis: wired.redis,
-        metrics: Metrics::with_hashing(wired.hashing_refused),
+        metrics: wired.metrics,
         throttle: idp_core::throttle::Throttle::new(settings.throttle.limits()),
         draining: std::sync::atomic::AtomicBool::new(false),
         in_flight: idp_core::throttle::InFlight::new(

@@ -58,14 +58,9 @@ pub async fn run(
                 async move {
                     let res = fut.await?;
                     if let Some(state) = metrics {
-                        state.metrics.requests.fetch_add(1, Ordering::Relaxed);
-                        if res.status().is_server_error() {
-                            state.metrics.server_errors.fetch_add(1, Ordering::Relaxed);
-                        }
                         // The router has matched by now: the resource pattern, or none.
-                        let route = res.request().match_pattern();
-                        state.metrics.timings.observe(
-                            route.as_deref().unwrap_or(crate::timings::UNMATCHED),
+                        state.metrics.request(
+                            res.request().match_pattern().as_deref(),
                             res.status().as_u16(),
                             started.elapsed(),
                         );

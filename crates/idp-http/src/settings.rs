@@ -59,6 +59,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub mail: MailSettings,
     pub log: LogSettings,
+    pub telemetry: TelemetrySettings,
     pub security: SecuritySettings,
     pub tokens: TokenSettings,
     pub session: SessionSettings,
@@ -589,6 +590,40 @@ impl Default for LogSettings {
     }
 }
 
+/// OpenTelemetry trace export, off unless an endpoint is named.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetrySettings {
+    /// The OTLP/HTTP collector's base URL (`/v1/traces` is added); unset: no export.
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` the spans carry.
+    pub service_name: String,
+    /// Milliseconds one export may take.
+    pub otlp_timeout_ms: u64,
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        Self {
+            otlp_endpoint: None,
+            service_name: "idp".into(),
+            otlp_timeout_ms: 5000,
+        }
+    }
+}
+
+impl TelemetrySettings {
+    /// Where spans are posted: the endpoint with `/v1/traces`, unless it names it already.
+    pub fn traces_url(&self) -> Option<String> {
+        let base = self.otlp_endpoint.as_deref()?.trim_end_matches('/');
+        Some(if base.ends_with("/v1/traces") {
+            base.to_owned()
+        } else {
+            format!("{base}/v1/traces")
+        })
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecuritySettings {
@@ -751,6 +786,22 @@ impl Settings {
             return Err(ConfigError::new(
                 "server.issuer",
                 "must use https in production mode",
+            ));
+        }
+        if let Some(endpoint) = &self.telemetry.otlp_endpoint {
+            let ok = Url::parse(endpoint)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(ConfigError::new(
+                    "telemetry.otlp_endpoint",
+                    format!("{endpoint:?} is not an http(s) URL"),
+                ));
+            }
+        }
+        if self.telemetry.service_name.trim().is_empty() {
+            return Err(ConfigError::new(
+                "telemetry.service_name",
+                "must not be empty",
             ));
         }
         if let Some(url) = &self.database.url {

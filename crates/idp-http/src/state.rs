@@ -4,10 +4,8 @@ use crate::caches::{ClientCache, KeyCache, Notice};
 use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
 use idp_core::ports::Stores;
-use idp_core::throttle::Action;
 use idp_store::{Database, Heard};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct AppState {
     pub stores: Stores,
@@ -16,7 +14,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Whether ephemeral state lives in Redis, so readiness checks it.
     pub redis: bool,
-    pub metrics: Metrics,
+    pub metrics: Arc<crate::metrics::Metrics>,
     pub keys: KeyCache,
     pub clients: ClientCache,
     /// The discovery document, serialized once.
@@ -109,61 +107,4 @@ impl StaticDocument {
 
 mod bytes_like {
     pub use actix_web::web::Bytes;
-}
-
-/// Counters exported at `/metrics`.
-#[derive(Default)]
-pub struct Metrics {
-    pub requests: AtomicU64,
-    pub server_errors: AtomicU64,
-    /// Requests refused by a rate limit, per action (in `THROTTLED_ACTIONS` order).
-    pub throttled: [AtomicU64; 6],
-    /// Password checks refused because their address had its share of the queue.
-    pub hashing_in_flight_refused: AtomicU64,
-    /// Password checks the hashing pool refused (queue full or waited too long).
-    pub hashing_refused: Arc<AtomicU64>,
-    /// Back-channel logout attempts, per outcome (in `Outcome::ALL` order).
-    pub backchannel: [AtomicU64; 4],
-    /// How long requests take, per route and status.
-    pub timings: crate::timings::RequestTimings,
-}
-
-/// The actions `Metrics::throttled` counts, in order.
-pub const THROTTLED_ACTIONS: [Action; 6] = [
-    Action::SignIn,
-    Action::SecondFactor,
-    Action::PasswordReset,
-    Action::EmailCode,
-    Action::ClientAuth,
-    Action::UserCode,
-];
-
-impl Metrics {
-    pub fn with_hashing(hashing_refused: Arc<AtomicU64>) -> Self {
-        Self {
-            hashing_refused,
-            ..Self::default()
-        }
-    }
-
-    pub fn throttled(&self, action: Action) {
-        if let Some(i) = THROTTLED_ACTIONS.iter().position(|a| *a == action)
-            && let Some(counter) = self.throttled.get(i)
-        {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
-impl Metrics {
-    /// Counts one back-channel logout attempt's outcome.
-    pub fn backchannel(&self, outcome: idp_core::oidc::backchannel::Outcome) {
-        if let Some(i) = idp_core::oidc::backchannel::Outcome::ALL
-            .iter()
-            .position(|o| *o == outcome)
-            && let Some(counter) = self.backchannel.get(i)
-        {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }
-    }
 }

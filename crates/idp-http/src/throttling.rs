@@ -7,7 +7,6 @@ use crate::state::AppState;
 use actix_web::HttpResponse;
 use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use idp_core::throttle::{Action, InFlightSlot, Refused, Subjects, ThrottleError};
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// What a refused password check asks the client to wait when the pool is busy.
@@ -104,10 +103,7 @@ pub fn hashing_slot(state: &AppState, address: Option<&str>) -> Option<InFlightS
             address = address.unwrap_or("unknown"),
             "throttled: too many password checks in flight from one address"
         );
-        state
-            .metrics
-            .hashing_in_flight_refused
-            .fetch_add(1, Ordering::Relaxed);
+        state.metrics.hashing_in_flight_refused();
     }
     slot
 }

@@ -7,8 +7,8 @@ use idp_core::crypto::MasterKey;
 use idp_core::ports::{Ephemeral, StoreError, Stores};
 use idp_core::random::OsRandom;
 use idp_store::{
-    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral, Notices, PasswordPool,
-    PoolOptions, RedisEphemeral, RedisOptions, SmtpOptions,
+    Database, DbOptions, DbTarget, LettreMailer, MemoryEphemeral, Notices, ObservedEphemeral,
+    PasswordPool, PoolOptions, RedisEphemeral, RedisOptions, SmtpOptions,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -135,8 +135,8 @@ pub struct Wired {
     pub redis: bool,
     /// What other nodes announce (with Redis), for the caches to follow.
     pub notices: Option<Notices>,
-    /// Password checks the hashing pool refused (full queue or waited too long).
-    pub hashing_refused: Arc<std::sync::atomic::AtomicU64>,
+    /// What `/metrics` exports; the database and Redis report to it.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub fn db_options(settings: &Settings) -> DbOptions {
@@ -241,7 +241,14 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
             message: e.to_string(),
         })
     })?;
-    let hashing_refused = passwords.refused_counter();
+    let metrics = Arc::new(crate::metrics::Metrics::new(db.clone(), passwords.stats()));
+    let db = db.observed_by(metrics.clone());
+    let ephemeral: Arc<dyn Ephemeral> = if redis {
+        metrics.expect_redis();
+        Arc::new(ObservedEphemeral::new(ephemeral, metrics.clone()))
+    } else {
+        ephemeral
+    };
     let shared = Arc::new(db.clone());
     let stores = Stores {
         orgs: shared.clone(),
@@ -275,7 +282,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         master_key,
         redis,
         notices,
-        hashing_refused,
+        metrics,
     })
 }
 

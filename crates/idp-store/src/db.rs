@@ -4,6 +4,7 @@
 //! is discarded; after such a failure, idle connections are checked before use, and the
 //! pool reconnects with backoff (r2d2's, up to half the acquire timeout).
 
+use crate::observe::{Operation, PoolState, StoreObserver};
 use diesel::connection::SimpleConnection as _;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
@@ -243,6 +244,10 @@ pub struct HealthReport {
 pub struct Database {
     pool: Pool<DbManager>,
     permits: Arc<Semaphore>,
+    max_connections: u32,
+    /// Calls waiting for a permit now.
+    waiting: Arc<AtomicU64>,
+    observer: Option<Arc<dyn StoreObserver>>,
     backend: Backend,
     health: Arc<Health>,
     target: DbTarget,
@@ -308,6 +313,9 @@ impl Database {
         Ok(Self {
             pool,
             permits,
+            max_connections: options.max_connections.max(1),
+            waiting: Arc::new(AtomicU64::new(0)),
+            observer: None,
             backend: target.backend,
             health,
             target: target.clone(),
@@ -318,6 +326,27 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Reports every operation's latency and every wait for a connection to `observer`.
+    /// Set it before the handle is cloned into the ports.
+    #[must_use]
+    pub fn observed_by(mut self, observer: Arc<dyn StoreObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The pool's connections and the calls waiting for one, as they stand.
+    pub fn pool_state(&self) -> PoolState {
+        let pool = self.pool.state();
+        let free = u32::try_from(self.permits.available_permits()).unwrap_or(u32::MAX);
+        PoolState {
+            max: self.max_connections,
+            in_use: self.max_connections.saturating_sub(free),
+            waiting: self.waiting.load(Ordering::Relaxed),
+            open: pool.connections,
+            idle: pool.idle_connections,
+        }
     }
 
     /// Applies pending migrations; returns the versions applied. Blocking.
@@ -348,16 +377,32 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
+        let asked = Instant::now();
+        let operation = Operation::of::<F>();
         // Bounded like the pool's own wait, so that during an outage requests fail
         // after the acquire timeout instead of queueing here without end.
-        let _permit = tokio::time::timeout(self.acquire_timeout, self.permits.acquire())
-            .await
-            .map_err(|_| StoreError::Unavailable("every database connection is busy".into()))?
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let waiting = Waiting::start(&self.waiting);
+        let permit = tokio::time::timeout(self.acquire_timeout, self.permits.acquire()).await;
+        drop(waiting);
+        let _permit = match permit {
+            Ok(p) => p.map_err(|e| StoreError::Unavailable(e.to_string()))?,
+            Err(_) => {
+                if let Some(o) = &self.observer {
+                    o.database_wait(asked.elapsed(), true);
+                }
+                return Err(StoreError::Unavailable(
+                    "every database connection is busy".into(),
+                ));
+            }
+        };
         let pool = self.pool.clone();
         let health = self.health.clone();
+        let observer = self.observer.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let result = checkout(&pool, &health).and_then(|mut conn| {
+                if let Some(o) = &observer {
+                    o.database_wait(asked.elapsed(), false);
+                }
                 let result = f(&mut conn.conn);
                 if matches!(result, Err(StoreError::Unavailable(_))) {
                     conn.broken = true;
@@ -367,6 +412,9 @@ impl Database {
             match &result {
                 Err(StoreError::Unavailable(e)) => health.failed(e),
                 _ => health.succeeded(),
+            }
+            if let Some(o) = &observer {
+                o.database_operation(operation, asked.elapsed());
             }
             result
         })
@@ -446,6 +494,22 @@ fn checkout(
         }
     }
     Err(StoreError::Unavailable("no pooled connection works".into()))
+}
+
+/// Counts a call as waiting for a permit until dropped, also when the call is abandoned.
+struct Waiting<'a>(&'a AtomicU64);
+
+impl<'a> Waiting<'a> {
+    fn start(count: &'a AtomicU64) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {

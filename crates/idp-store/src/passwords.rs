@@ -42,7 +42,21 @@ pub struct PasswordPool {
     decoy: String,
     queue: SyncSender<Queued>,
     random: Arc<dyn Random>,
-    refused: Arc<AtomicU64>,
+    stats: Arc<HashingStats>,
+}
+
+/// How busy the pool is, for metrics.
+#[derive(Debug, Default)]
+pub struct HashingStats {
+    pub threads: u64,
+    /// Hashes that may wait for a thread.
+    pub capacity: u64,
+    /// Hashes waiting for a thread now.
+    pub queued: AtomicU64,
+    /// Hashes being computed now.
+    pub running: AtomicU64,
+    /// Hashes refused because the queue was full or they waited too long.
+    pub refused: AtomicU64,
 }
 
 impl PasswordPool {
@@ -58,12 +72,18 @@ impl PasswordPool {
         )?;
         let (queue, jobs) = sync_channel::<Queued>(options.queue.max(1));
         let jobs = Arc::new(Mutex::new(jobs));
+        let stats = Arc::new(HashingStats {
+            threads: options.threads.max(1) as u64,
+            capacity: options.queue.max(1) as u64,
+            ..HashingStats::default()
+        });
         for i in 0..options.threads.max(1) {
             let jobs = jobs.clone();
             let timeout = options.queue_timeout;
+            let stats = stats.clone();
             std::thread::Builder::new()
                 .name(format!("idp-hash-{i}"))
-                .spawn(move || work(&jobs, timeout))
+                .spawn(move || work(&jobs, timeout, &stats))
                 .map_err(|e| CryptoError::Hash(format!("cannot start a hashing thread: {e}")))?;
         }
         Ok(Self {
@@ -71,13 +91,13 @@ impl PasswordPool {
             decoy,
             queue,
             random,
-            refused: Arc::new(AtomicU64::new(0)),
+            stats,
         })
     }
 
-    /// Hashes refused because the queue was full or they waited too long, for metrics.
-    pub fn refused_counter(&self) -> Arc<AtomicU64> {
-        self.refused.clone()
+    /// The queue's depth, the threads at work and the hashes refused, for metrics.
+    pub fn stats(&self) -> Arc<HashingStats> {
+        self.stats.clone()
     }
 
     async fn run<T: Send + 'static>(
@@ -96,10 +116,13 @@ impl PasswordPool {
             job,
             since: Instant::now(),
         };
+        // Counted before it is sent, so a thread taking it at once never counts below zero.
+        self.stats.queued.fetch_add(1, Ordering::Relaxed);
         if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
             self.queue.try_send(queued)
         {
-            self.refused.fetch_add(1, Ordering::Relaxed);
+            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+            self.stats.refused.fetch_add(1, Ordering::Relaxed);
             return Err(PasswordError::Busy);
         }
         match rx.await {
@@ -107,7 +130,7 @@ impl PasswordPool {
             Ok(Err(panic)) => resume_unwind(panic),
             // Dropped unstarted after waiting too long.
             Err(_) => {
-                self.refused.fetch_add(1, Ordering::Relaxed);
+                self.stats.refused.fetch_add(1, Ordering::Relaxed);
                 Err(PasswordError::Busy)
             }
         }
@@ -115,13 +138,20 @@ impl PasswordPool {
 }
 
 /// One hashing thread: takes jobs in order until the pool is dropped.
-fn work(jobs: &Mutex<Receiver<Queued>>, timeout: Duration) {
+fn work(jobs: &Mutex<Receiver<Queued>>, timeout: Duration, stats: &HashingStats) {
     let mut memory = HashMemory::default();
     loop {
         let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        if next.is_ok() {
+            stats.queued.fetch_sub(1, Ordering::Relaxed);
+        }
         match next {
             Ok(q) if q.since.elapsed() > timeout => drop(q),
-            Ok(q) => (q.job)(&mut memory),
+            Ok(q) => {
+                stats.running.fetch_add(1, Ordering::Relaxed);
+                (q.job)(&mut memory);
+                stats.running.fetch_sub(1, Ordering::Relaxed);
+            }
             Err(_) => return,
         }
     }
@@ -201,6 +231,11 @@ mod tests {
             }
         }
         assert!(ok >= 1 && busy >= 1, "ok {ok}, busy {busy}");
-        assert_eq!(p.refused_counter().load(Ordering::Relaxed), busy);
+        assert_eq!(p.stats().refused.load(Ordering::Relaxed), busy);
+        assert_eq!(
+            p.stats().queued.load(Ordering::Relaxed),
+            0,
+            "nothing left queued"
+        );
     }
 }

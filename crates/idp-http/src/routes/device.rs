@@ -423,6 +423,7 @@ async fn confirm_submit(
         Err(DeviceError::Expired | DeviceError::AlreadyDecided) => return expired(),
         Err(DeviceError::Ephemeral(e)) => return Err(e.into()),
     }
+    state.metrics.device_decision(approve);
     tracing::info!(
         client_id = %request.client_id,
         user_id = %session.user_id,

@@ -3,6 +3,7 @@
 
 use super::login::{enter, pending_for};
 use crate::error::HttpError;
+use crate::metrics::SignInOutcome;
 use crate::pages::{MessagePage, render};
 use crate::state::AppState;
 use crate::upstream::{Started, Upstream, UpstreamError};
@@ -78,6 +79,9 @@ async fn fail(
         reason,
         "upstream sign-in failed: {message}"
     );
+    state
+        .metrics
+        .sign_in(provider.into(), SignInOutcome::Failed);
     record_upstream_failure(&state.stores, provider, client, origin, reason).await?;
     let title = format!("Sign-in with {} did not work", provider.label());
     let response = error_page(status, &title, message)?;
@@ -295,6 +299,9 @@ async fn callback(
         Ok(signed) => signed,
         Err(FederationError::Store(e)) => return Err(e.into()),
         Err(e) => {
+            state
+                .metrics
+                .sign_in(provider.into(), SignInOutcome::Refused);
             tracing::info!(
                 provider = provider.as_str(),
                 reason = e.reason(),
@@ -317,6 +324,9 @@ async fn callback(
         &origin,
     )
     .await?;
+    state
+        .metrics
+        .sign_in(provider.into(), SignInOutcome::SignedIn);
     web::with_cookies(
         web::see_other(&location),
         &[session, web::federation_cookie(&state, String::new())],

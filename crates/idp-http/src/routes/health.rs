@@ -1,4 +1,5 @@
-//! Operations endpoints: liveness, readiness (database and Redis reachable) and metrics.
+//! Operations endpoints: liveness, readiness (database and Redis reachable) and metrics
+//! (`crate::metrics`).
 //!
 //! Liveness restarts only a node that cannot recover by itself: it fails when the pool
 //! has handed out no working connection for `database.liveness_failure_secs` while a
@@ -6,10 +7,9 @@
 //! fresh connection fails too and liveness stays ok: restarting every node during an
 //! outage would only add a reconnection storm to it. Readiness says 503 meanwhile.
 
-use crate::state::{AppState, THROTTLED_ACTIONS};
+use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How long a readiness probe waits for each dependency.
@@ -112,48 +112,17 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let m = &state.metrics;
-    let db = state.db.health();
-    let mut body = format!(
-        "# HELP idp_build_info Version of the running idp.\n# TYPE idp_build_info gauge\nidp_build_info{{version=\"{}\"}} 1\n\
-         # HELP idp_http_requests_total HTTP requests answered.\n# TYPE idp_http_requests_total counter\nidp_http_requests_total {}\n\
-         # HELP idp_http_server_errors_total HTTP requests answered with a 5xx status.\n# TYPE idp_http_server_errors_total counter\nidp_http_server_errors_total {}\n\
-         # HELP idp_store_unavailable_total Database operations that failed because the database could not be reached.\n# TYPE idp_store_unavailable_total counter\nidp_store_unavailable_total {}\n\
-         # HELP idp_database_failing_seconds How long the database pool has been failing (0: it works).\n# TYPE idp_database_failing_seconds gauge\nidp_database_failing_seconds {}\n",
-        env!("CARGO_PKG_VERSION"),
-        m.requests.load(Ordering::Relaxed),
-        m.server_errors.load(Ordering::Relaxed),
-        db.unavailable_total,
-        db.failing_for.map_or(0.0, |f| f.as_secs_f64()),
-    );
-    body.push_str("# HELP idp_throttled_total Requests refused by a rate limit.\n# TYPE idp_throttled_total counter\n");
-    for (action, n) in THROTTLED_ACTIONS.iter().zip(&m.throttled) {
-        body.push_str(&format!(
-            "idp_throttled_total{{action=\"{}\"}} {}\n",
-            action.as_str(),
-            n.load(Ordering::Relaxed)
-        ));
+    // Job counts come from the database: bounded, and left as they were when it is slow
+    // or down, so a scrape still answers at once.
+    let now = state.stores.clock.now();
+    match tokio::time::timeout(PROBE_TIMEOUT, state.db.job_counts(now)).await {
+        Ok(Ok(counts)) => state.metrics.set_jobs(&counts),
+        Ok(Err(e)) => tracing::debug!(error = %e, "metrics: no job counts"),
+        Err(_) => tracing::debug!("metrics: the job counts took too long"),
     }
-    body.push_str(&format!(
-        "# HELP idp_password_checks_refused_total Password checks refused before hashing: the address had its share of the queue (in_flight) or the queue was full (busy).\n# TYPE idp_password_checks_refused_total counter\nidp_password_checks_refused_total{{reason=\"in_flight\"}} {}\nidp_password_checks_refused_total{{reason=\"busy\"}} {}\n",
-        m.hashing_in_flight_refused.load(Ordering::Relaxed),
-        m.hashing_refused.load(Ordering::Relaxed),
-    ));
-    body.push_str("# HELP idp_backchannel_logout_total Back-channel logout deliveries attempted, by outcome.\n# TYPE idp_backchannel_logout_total counter\n");
-    for (outcome, n) in idp_core::oidc::backchannel::Outcome::ALL
-        .iter()
-        .zip(&m.backchannel)
-    {
-        body.push_str(&format!(
-            "idp_backchannel_logout_total{{outcome=\"{}\"}} {}\n",
-            outcome.as_str(),
-            n.load(Ordering::Relaxed)
-        ));
-    }
-    m.timings.render(&mut body);
     HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4"))
-        .body(body)
+        .insert_header((CONTENT_TYPE, crate::metrics::CONTENT_TYPE))
+        .body(state.metrics.render())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::authorize::session_lifetimes;
 use super::second_factor::Ticket;
 use crate::error::HttpError;
+use crate::metrics::{LockKind, SignInMethod, SignInOutcome};
 use crate::oauth::{self, Pending};
 use crate::pages::render;
 use crate::state::AppState;
@@ -19,7 +20,8 @@ use idp_core::policy::SecondFactorStep;
 use idp_core::records::User;
 use idp_core::secret::Password;
 use idp_core::signin::{
-    Origin, SignInError, record_native_sign_in, sign_in_with_password, start_session,
+    CredentialsRefused, Origin, SignInError, record_native_sign_in, sign_in_with_password,
+    start_session,
 };
 use idp_core::throttle::{Action, account_subject};
 use std::sync::Arc;
@@ -173,15 +175,21 @@ async fn submit(
     let address = origin.ip.as_deref();
     let account = account_subject(&form.email);
     let slot = match throttling::attempt(&state, Action::SignIn, address, Some(&account)).await? {
-        Some(r) => Err((throttling::message(r.retry_after), r.retry_after)),
+        Some(r) => Err((
+            throttling::message(r.retry_after),
+            r.retry_after,
+            SignInOutcome::Throttled,
+        )),
         None => throttling::hashing_slot(&state, address).ok_or((
             "Too many sign-ins at once. Try again in a moment.".to_owned(),
             throttling::BUSY_RETRY,
+            SignInOutcome::Busy,
         )),
     };
     let slot = match slot {
         Ok(slot) => slot,
-        Err((message, wait)) => {
+        Err((message, wait, outcome)) => {
+            state.metrics.sign_in(SignInMethod::Password, outcome);
             let response = refusal_page(
                 &state,
                 &req,
@@ -204,6 +212,9 @@ async fn submit(
         Ok(signed) => signed,
         Err(SignInError::Store(e)) => return Err(e.into()),
         Err(SignInError::Busy(_)) => {
+            state
+                .metrics
+                .sign_in(SignInMethod::Password, SignInOutcome::Busy);
             let message = "Too many sign-ins at once. Try again in a moment.";
             let response = refusal_page(
                 &state,
@@ -218,8 +229,9 @@ async fn submit(
             ));
         }
         Err(e) => {
+            count_refusal(&state, &e);
             let (message, status) = match &e {
-                SignInError::InvalidCredentials => (
+                SignInError::InvalidCredentials(_) => (
                     "The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.".to_owned(),
                     StatusCode::UNAUTHORIZED,
                 ),
@@ -242,6 +254,9 @@ async fn submit(
     let user = signed.user;
     let step = mfa::next_step(&state.stores, &user, &origin).await?;
     if step != SecondFactorStep::NotAsked || signed.must_change_password {
+        state
+            .metrics
+            .sign_in(SignInMethod::Password, SignInOutcome::SecondFactorRequired);
         let ticket = Ticket {
             user_id: user.id.clone(),
             authz: form.authz.clone(),
@@ -279,7 +294,32 @@ pub async fn finish_sign_in(
     origin: &Origin,
 ) -> Result<(String, Cookie<'static>), HttpError> {
     record_native_sign_in(&state.stores, user, methods, origin).await?;
-    enter(state, req, user, amr, pending, origin).await
+    let entered = enter(state, req, user, amr, pending, origin).await?;
+    // Named by the factor proven last: the password, or the second factor after it.
+    if let Some(method) = methods.last().and_then(|m| SignInMethod::parse(m)) {
+        state.metrics.sign_in(method, SignInOutcome::SignedIn);
+    }
+    Ok(entered)
+}
+
+/// Counts a refused password by why it was refused, and a lock it set.
+fn count_refusal(state: &AppState, e: &SignInError) {
+    let outcome = match e {
+        SignInError::InvalidCredentials(why) => match why {
+            CredentialsRefused::NoSuchAccount => SignInOutcome::NoSuchAccount,
+            CredentialsRefused::WrongPassword => SignInOutcome::WrongPassword,
+            CredentialsRefused::Locked => SignInOutcome::Locked,
+            CredentialsRefused::LockedNow => {
+                state.metrics.lock_set(LockKind::Password);
+                SignInOutcome::Locked
+            }
+            CredentialsRefused::Disabled => SignInOutcome::Disabled,
+        },
+        SignInError::Busy(_) => SignInOutcome::Busy,
+        SignInError::OnLeave | SignInError::IpNotAllowed { .. } => SignInOutcome::Refused,
+        SignInError::Store(_) => return,
+    };
+    state.metrics.sign_in(SignInMethod::Password, outcome);
 }
 
 /// Starts the session of a member whose sign-in is complete and recorded, and says

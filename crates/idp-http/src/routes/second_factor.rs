@@ -4,6 +4,7 @@
 
 use super::login::finish_sign_in;
 use crate::error::HttpError;
+use crate::metrics::{LockKind, SignInOutcome};
 use crate::pages::render;
 use crate::state::AppState;
 use crate::throttling;
@@ -166,7 +167,13 @@ async fn page_or_refusal(
     let error = match (error, methods.locked_until) {
         _ if refused.is_some() => refused.map(|r| throttling::message(r.retry_after)),
         (Some(e), _) => Some(e.to_string()),
-        (None, Some(until)) => Some(SecondFactorError::Locked { until }.to_string()),
+        (None, Some(until)) => Some(
+            SecondFactorError::Locked {
+                until,
+                set_now: false,
+            }
+            .to_string(),
+        ),
         (None, None) => None,
     };
     let (csrf, cookie) = web::csrf_token(state, req);
@@ -299,6 +306,9 @@ async fn submit(
     )
     .await?
     {
+        state
+            .metrics
+            .sign_in(method.into(), SignInOutcome::Throttled);
         return page_or_refusal(&state, &req, &user, Some(method), false, None, Some(&r)).await;
     }
     match mfa::verify(
@@ -320,9 +330,27 @@ async fn submit(
             e @ (SecondFactorError::WrongCode
             | SecondFactorError::Locked { .. }
             | SecondFactorError::NotSetUp),
-        ) => page(&state, &req, &user, Some(method), false, Some(e)).await,
+        ) => {
+            count_refusal(&state, method, &e);
+            page(&state, &req, &user, Some(method), false, Some(e)).await
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Counts a refused code, and the lock it set.
+fn count_refusal(state: &AppState, method: SecondFactorMethod, e: &SecondFactorError) {
+    let outcome = match e {
+        SecondFactorError::Locked { set_now, .. } => {
+            if *set_now {
+                state.metrics.lock_set(LockKind::SecondFactor);
+            }
+            SignInOutcome::Locked
+        }
+        SecondFactorError::NotSetUp => SignInOutcome::Refused,
+        _ => SignInOutcome::WrongCode,
+    };
+    state.metrics.sign_in(method.into(), outcome);
 }
 
 #[derive(Deserialize)]
@@ -471,7 +499,12 @@ pub async fn enrol_refused(
     e: SecondFactorError,
 ) -> Result<HttpResponse, HttpError> {
     let status = match &e {
-        SecondFactorError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        SecondFactorError::Locked { set_now, .. } => {
+            if *set_now {
+                state.metrics.lock_set(LockKind::SecondFactor);
+            }
+            StatusCode::TOO_MANY_REQUESTS
+        }
         SecondFactorError::WrongCode => StatusCode::UNAUTHORIZED,
         SecondFactorError::EnrolmentExpired => return Ok(web::see_other(action)),
         _ => return Err(e.into()),
