@@ -508,14 +508,21 @@ impl Metrics {
 
     /// Sets the job gauges from a count; states not in it read zero.
     pub fn set_jobs(&self, counts: &JobCounts) {
+        use idp_core::audit_jobs::ExportStatus;
         use idp_core::members_io::job::JobStatus;
-        for status in JobStatus::ALL {
-            let n = counts
-                .member_imports
+        let of = |counted: &[(String, u64)], status: &str| {
+            counted
                 .iter()
-                .find(|(s, _)| s == status.as_str())
-                .map_or(0, |(_, n)| *n);
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n)
+        };
+        for status in JobStatus::ALL {
+            let n = of(&counts.member_imports, status.as_str());
             self.job("member_import", status.as_str(), n);
+        }
+        for status in ExportStatus::ALL {
+            let n = of(&counts.audit_exports, status.as_str());
+            self.job("audit_export", status.as_str(), n);
         }
         self.job("logout_delivery", "due", counts.logout_deliveries_due);
         self.job(
@@ -524,7 +531,6 @@ impl Metrics {
             counts.logout_deliveries_retrying,
         );
         self.job("logout_delivery", "leased", counts.logout_deliveries_leased);
-        self.job("audit_export", "ready", counts.audit_exports_ready);
     }
 
     fn job(&self, kind: &'static str, state: &str, n: u64) {

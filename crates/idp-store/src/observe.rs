@@ -5,7 +5,7 @@
 //! an observer nothing is recorded.
 
 use crate::db::{Database, FromDiesel as _};
-use crate::schema::{audit_export_chunks, logout_deliveries, member_imports};
+use crate::schema::{audit_exports, logout_deliveries, member_imports};
 use async_trait::async_trait;
 use diesel::prelude::*;
 use idp_core::Timestamp;
@@ -89,8 +89,8 @@ pub struct JobCounts {
     pub logout_deliveries_due: u64,
     pub logout_deliveries_retrying: u64,
     pub logout_deliveries_leased: u64,
-    /// Audit export files waiting to be downloaded.
-    pub audit_exports_ready: u64,
+    /// Audit exports per status (`queued`, `running`, `done`, `failed`).
+    pub audit_exports: Vec<(String, u64)>,
 }
 
 impl Database {
@@ -134,20 +134,20 @@ impl Database {
                     .count()
                     .get_result(c),
             )?;
-            // A file's first chunk stands for it.
-            let audit_exports_ready = count(
-                audit_export_chunks::table
-                    .filter(audit_export_chunks::seq.eq(0))
-                    .filter(audit_export_chunks::expires_at.gt(now))
-                    .count()
-                    .get_result(c),
-            )?;
+            let audit_exports = audit_exports::table
+                .group_by(audit_exports::status)
+                .select((audit_exports::status, diesel::dsl::count_star()))
+                .load::<(String, i64)>(c)
+                .map_err(StoreError::from_diesel)?
+                .into_iter()
+                .map(|(status, n)| (status, u64::try_from(n).unwrap_or(0)))
+                .collect();
             Ok(JobCounts {
                 member_imports,
                 logout_deliveries_due,
                 logout_deliveries_retrying,
                 logout_deliveries_leased,
-                audit_exports_ready,
+                audit_exports,
             })
         })
         .await
