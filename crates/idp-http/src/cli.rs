@@ -668,6 +668,11 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, issuer = %settings.issuer(), database = ?wired.db.backend(), redis = wired.redis, "idp is listening");
+    if wired.db.backend() == idp_store::Backend::Postgres && !wired.redis {
+        tracing::warn!(
+            "redis.url is not set: codes, sign-in limits and other short-lived state live in this process's memory, so this must be the only node on this database; set redis.url to run several"
+        );
+    }
     if let Some(token) = admin::start_bootstrap(&wired.stores).await? {
         let base = settings.issuer().trim_end_matches('/');
         tracing::warn!(
