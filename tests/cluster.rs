@@ -161,6 +161,32 @@ async fn a_change_made_through_one_node_reaches_the_others_at_once() {
         assert!(refused, "{base} still serves the deleted client");
     }
 
+    // Removed by an administrator through the first node: within 2 s the other refuses it.
+    let second = idp.client("Payroll", &["--redirect-uri", flow::RP_CALLBACK]);
+    assert!(
+        authorize_status(&http, &other.base, &second.id)
+            .await
+            .is_redirection()
+    );
+    let (root, password) = ("root@example.com", "administrator password");
+    idp.member("acme", root, password, &["--super-admin"]);
+    let admin = idp.browser();
+    let page = admin.go("/login").await.sign_in_page();
+    admin.submit_sign_in(&page, root, password).await;
+    let deleted = admin
+        .http
+        .delete(admin.abs(&format!("/admin/api/clients/{}", second.id)))
+        .header("x-csrf-token", admin.cookie("idp_csrf").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::OK);
+    let refused = within(Duration::from_secs(2), || async {
+        authorize_status(&http, &other.base, &second.id).await == StatusCode::BAD_REQUEST
+    })
+    .await;
+    assert!(refused, "the other node still serves the deleted client");
+
     // A key rotation: both nodes publish the new key set within 2 s, not in an hour.
     let before = published_kids(&other.base).await;
     assert_eq!(before, published_kids(&idp.base).await, "one key set");
