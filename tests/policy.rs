@@ -1202,6 +1202,53 @@ async fn turning_email_password_off_is_refused_until_everyone_keeps_a_way_in() {
     assert!(login.contains("Continue with Google"), "{login}");
     assert!(!login.contains("current-password"), "{login}");
 
+    // The administrator has no way in left but the operator's recovery link.
+    let unknown = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["user", "recovery-link", "--email", EMAIL],
+    );
+    assert_eq!(
+        unknown.status.code(),
+        Some(1),
+        "only for a super administrator"
+    );
+    let out = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["user", "recovery-link", "--email", "root@example.com"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let link = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(link.contains("/recovery-link?token="), "{link}");
+    let admin = idp.browser();
+    let use_link = || async {
+        let page = admin.get(&link).await.text().await.unwrap();
+        admin
+            .post(
+                "/recovery-link",
+                &[
+                    ("csrf", &hidden(&page, "csrf")),
+                    ("token", &hidden(&page, "token")),
+                ],
+            )
+            .await
+    };
+    let first = use_link().await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(first.headers()["location"], "/account");
+    assert_eq!(
+        admin.get("/admin/orgs/acme/authentication").await.status(),
+        StatusCode::OK,
+        "signed in, into the console"
+    );
+    let second = use_link().await;
+    assert_eq!(second.status(), StatusCode::GONE);
+    let gone = second.text().await.unwrap();
+    assert!(gone.contains("This sign-in link no longer works"), "{gone}");
+    assert!(gone.contains(r#"href="/login""#), "a way forward: {gone}");
+    let csrf = admin.cookie("idp_csrf").unwrap();
+
     // Back on from the console: the change and its emails are the administrator's.
     let form = admin
         .get("/admin/orgs/acme/authentication")
@@ -1243,6 +1290,15 @@ async fn turning_email_password_off_is_refused_until_everyone_keeps_a_way_in() {
         .iter()
         .filter(|e| e["activity"] == "password_reset" && e["detail"]["step"] == "link_sent")
         .collect();
+    let recovery: Vec<_> = events
+        .iter()
+        .filter(|e| e["detail"]["method"] == "recovery_link")
+        .collect();
+    assert_eq!(recovery.len(), 2, "issued, then used once: {events:#?}");
+    assert_eq!(recovery[1]["detail"]["step"], "issued", "newest first");
+    assert_eq!(recovery[1]["actor_kind"], "system");
+    assert_eq!(recovery[0]["detail"]["result"], "success");
+    assert_eq!(recovery[0]["target_user_id"], enabled["actor_id"]);
     assert_eq!(links.len(), 2, "{events:#?}");
     for e in links {
         assert_eq!(e["actor_kind"], "administrator", "{e}");

@@ -199,6 +199,14 @@ pub trait CredentialRepo: Send + Sync {
         digest: &TokenDigest,
         now: Timestamp,
     ) -> Result<Option<UserId>, StoreError>;
+    /// [`Self::use_link`] for a link of one `purpose` only: a link of another purpose
+    /// stays as it is and answers `None`.
+    async fn use_link_for(
+        &self,
+        digest: &TokenDigest,
+        purpose: &str,
+        now: Timestamp,
+    ) -> Result<Option<UserId>, StoreError>;
     /// Removes every pending link of a member.
     async fn delete_links(&self, user: &UserId) -> Result<(), StoreError>;
     /// The latest `limit` password hashes of the history, newest first.

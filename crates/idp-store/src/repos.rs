@@ -1823,6 +1823,34 @@ impl CredentialRepo for Database {
         .await
     }
 
+    async fn use_link_for(
+        &self,
+        digest: &TokenDigest,
+        purpose: &str,
+        now: Timestamp,
+    ) -> QueryResult<Option<UserId>> {
+        let digest = digest.as_bytes().to_vec();
+        let purpose = purpose.to_owned();
+        self.run(move |c| {
+            diesel::update(
+                one_time_links::table.filter(
+                    one_time_links::digest
+                        .eq(digest)
+                        .and(one_time_links::purpose.eq(purpose))
+                        .and(one_time_links::used_at.is_null())
+                        .and(one_time_links::expires_at.gt(now.as_micros())),
+                ),
+            )
+            .set(one_time_links::used_at.eq(Some(now.as_micros())))
+            .returning(one_time_links::user_id)
+            .get_result::<String>(c)
+            .optional()
+            .map(|u| u.map(UserId::from_string))
+            .map_err(db_err)
+        })
+        .await
+    }
+
     async fn delete_links(&self, user: &UserId) -> QueryResult<()> {
         let user = user.clone();
         self.run(move |c| delete_links_on(c, &user).map(drop)).await

@@ -48,6 +48,7 @@ contract_tests! {
     second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
     password_failures_lock_and_a_new_password_unlocks => sqlite_password_failures_lock_and_a_new_password_unlocks, postgres_password_failures_lock_and_a_new_password_unlocks;
     one_time_links_work_once_and_expire => sqlite_one_time_links_work_once_and_expire, postgres_one_time_links_work_once_and_expire;
+    a_link_is_used_only_for_its_purpose => sqlite_a_link_is_used_only_for_its_purpose, postgres_a_link_is_used_only_for_its_purpose;
     login_methods_count_and_upstream => sqlite_login_methods_count_and_upstream, postgres_login_methods_count_and_upstream;
     login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
@@ -1270,6 +1271,45 @@ mod contracts {
                 .await
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    pub async fn a_link_is_used_only_for_its_purpose(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let reset = TokenDigest::of("reset");
+        CredentialRepo::insert_link(db, &reset, &ada.id, "password_reset", at(0), at(100))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::use_link_for(db, &reset, "recovery_sign_in", at(1))
+                .await
+                .unwrap(),
+            None,
+            "a password link signs nobody in"
+        );
+        assert_eq!(
+            CredentialRepo::find_link(db, &reset, at(1)).await.unwrap(),
+            Some(ada.id.clone()),
+            "and stays usable for its own purpose"
+        );
+        let recovery = TokenDigest::of("recovery");
+        CredentialRepo::insert_link(db, &recovery, &ada.id, "recovery_sign_in", at(0), at(100))
+            .await
+            .unwrap();
+        let used = |now| CredentialRepo::use_link_for(db, &recovery, "recovery_sign_in", now);
+        assert_eq!(used(at(5)).await.unwrap(), Some(ada.id.clone()));
+        assert_eq!(used(at(6)).await.unwrap(), None, "once");
+        let late = TokenDigest::of("late");
+        CredentialRepo::insert_link(db, &late, &ada.id, "recovery_sign_in", at(0), at(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::use_link_for(db, &late, "recovery_sign_in", at(10))
+                .await
+                .unwrap(),
+            None,
+            "expired"
         );
     }
 
