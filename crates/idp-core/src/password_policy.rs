@@ -346,6 +346,8 @@ pub async fn send_link(
 
 /// The purpose a recovery sign-in link is stored under, apart from password links.
 const RECOVERY_PURPOSE: &str = "recovery_sign_in";
+/// The purposes of links that open the page to set a password.
+const PASSWORD_PURPOSES: [&str; 2] = ["password_reset", "welcome"];
 
 /// A single-use link that signs the super administrator with address `email` in, for an
 /// operator on the server to hand over when no other way in is left (email-and-password
@@ -399,7 +401,7 @@ pub async fn issue_recovery_link(
 pub async fn use_recovery_link(stores: &Stores, t: &str) -> Result<Option<User>, ChangeError> {
     let Some(id) = stores
         .credentials
-        .use_link_for(&TokenDigest::of(t), RECOVERY_PURPOSE, stores.clock.now())
+        .use_link(&TokenDigest::of(t), &[RECOVERY_PURPOSE], stores.clock.now())
         .await?
     else {
         return Ok(None);
@@ -434,7 +436,7 @@ pub async fn reset_link_user(stores: &Stores, t: &str) -> Result<Option<User>, C
     let now = stores.clock.now();
     let Some(id) = stores
         .credentials
-        .find_link(&TokenDigest::of(t), now)
+        .find_link(&TokenDigest::of(t), &PASSWORD_PURPOSES, now)
         .await?
     else {
         return Ok(None);
@@ -467,7 +469,7 @@ pub async fn complete_reset(
     vet(stores, &user, &new, confirm).await?;
     let used = stores
         .credentials
-        .use_link(&TokenDigest::of(t), stores.clock.now())
+        .use_link(&TokenDigest::of(t), &PASSWORD_PURPOSES, stores.clock.now())
         .await?;
     if used.as_ref() != Some(&user.id) {
         return Err(ChangeError::LinkInvalid);

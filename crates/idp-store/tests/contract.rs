@@ -1282,14 +1282,16 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(
-            CredentialRepo::use_link_for(db, &reset, "recovery_sign_in", at(1))
+            CredentialRepo::use_link(db, &reset, &["recovery_sign_in"], at(1))
                 .await
                 .unwrap(),
             None,
             "a password link signs nobody in"
         );
         assert_eq!(
-            CredentialRepo::find_link(db, &reset, at(1)).await.unwrap(),
+            CredentialRepo::find_link(db, &reset, &["password_reset"], at(1))
+                .await
+                .unwrap(),
             Some(ada.id.clone()),
             "and stays usable for its own purpose"
         );
@@ -1297,7 +1299,14 @@ mod contracts {
         CredentialRepo::insert_link(db, &recovery, &ada.id, "recovery_sign_in", at(0), at(100))
             .await
             .unwrap();
-        let used = |now| CredentialRepo::use_link_for(db, &recovery, "recovery_sign_in", now);
+        assert_eq!(
+            CredentialRepo::find_link(db, &recovery, &["password_reset", "welcome"], at(1))
+                .await
+                .unwrap(),
+            None,
+            "a recovery link sets no password"
+        );
+        let used = |now| CredentialRepo::use_link(db, &recovery, &["recovery_sign_in"], now);
         assert_eq!(used(at(5)).await.unwrap(), Some(ada.id.clone()));
         assert_eq!(used(at(6)).await.unwrap(), None, "once");
         let late = TokenDigest::of("late");
@@ -1305,7 +1314,7 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(
-            CredentialRepo::use_link_for(db, &late, "recovery_sign_in", at(10))
+            CredentialRepo::use_link(db, &late, &["recovery_sign_in"], at(10))
                 .await
                 .unwrap(),
             None,
@@ -1321,18 +1330,27 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(
-            CredentialRepo::find_link(db, &link, at(99)).await.unwrap(),
+            CredentialRepo::find_link(db, &link, &["password_reset", "welcome"], at(99))
+                .await
+                .unwrap(),
             Some(ada.id.clone())
         );
         assert_eq!(
-            CredentialRepo::find_link(db, &link, at(100)).await.unwrap(),
+            CredentialRepo::find_link(db, &link, &["password_reset", "welcome"], at(100))
+                .await
+                .unwrap(),
             None,
             "expired"
         );
         assert_eq!(
-            CredentialRepo::find_link(db, &TokenDigest::of("other"), at(1))
-                .await
-                .unwrap(),
+            CredentialRepo::find_link(
+                db,
+                &TokenDigest::of("other"),
+                &["password_reset", "welcome"],
+                at(1)
+            )
+            .await
+            .unwrap(),
             None
         );
         // Of eight concurrent uses, one wins.
@@ -1340,7 +1358,11 @@ mod contracts {
         for _ in 0..8 {
             let db = db.clone();
             let link = link.clone();
-            tasks.spawn(async move { CredentialRepo::use_link(&db, &link, at(5)).await.unwrap() });
+            tasks.spawn(async move {
+                CredentialRepo::use_link(&db, &link, &["password_reset"], at(5))
+                    .await
+                    .unwrap()
+            });
         }
         let mut winners = 0;
         while let Some(r) = tasks.join_next().await {
@@ -1348,7 +1370,9 @@ mod contracts {
         }
         assert_eq!(winners, 1);
         assert_eq!(
-            CredentialRepo::find_link(db, &link, at(6)).await.unwrap(),
+            CredentialRepo::find_link(db, &link, &["password_reset", "welcome"], at(6))
+                .await
+                .unwrap(),
             None,
             "used"
         );
@@ -1357,7 +1381,9 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(
-            CredentialRepo::use_link(db, &late, at(10)).await.unwrap(),
+            CredentialRepo::use_link(db, &late, &["welcome"], at(10))
+                .await
+                .unwrap(),
             None,
             "expired"
         );
@@ -1397,7 +1423,7 @@ mod contracts {
         );
         CredentialRepo::delete_links(db, &ada.id).await.unwrap();
         assert_eq!(
-            CredentialRepo::find_link(db, &pending, at(1))
+            CredentialRepo::find_link(db, &pending, &["password_reset", "welcome"], at(1))
                 .await
                 .unwrap(),
             None,
