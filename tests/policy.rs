@@ -592,8 +592,24 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
         ("IDP_REDIS__URL", redis.as_str()),
         ("IDP_MAIL__TRANSPORT", "smtp"),
         ("IDP_MAIL__SMTP_PORT", &port),
+        ("IDP_FEDERATION__GOOGLE__CLIENT_ID", "google-client"),
+        ("IDP_FEDERATION__GOOGLE__CLIENT_SECRET", "a google secret"),
+        (
+            "IDP_FEDERATION__GOOGLE__DISCOVERY_URL",
+            "http://127.0.0.1:9/.well-known/openid-configuration",
+        ),
     ])
     .await;
+    // Members keep a way to sign in: without it, turning the switch off is refused.
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "google_sign_in=true",
+        "--json",
+    ]);
     idp.cli(&[
         "org", "create", "--name", "Acme EU", "--slug", "acme-eu", "--parent", "acme", "--json",
     ]);
@@ -671,8 +687,24 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
         db.values("SELECT COUNT(*) AS v FROM recovery_codes"),
         vec![0]
     );
-    let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
-    assert!(matches!(step, Step::Page(StatusCode::UNAUTHORIZED, ..)));
+    // The sign-in page shows no password form, and a password posted anyway is refused.
+    let off = idp.browser();
+    let login = off.get("/login").await.text().await.unwrap();
+    assert!(login.contains("Continue with Google"), "{login}");
+    assert!(!login.contains("current-password"), "{login}");
+    let csrf = off.cookie("idp_csrf").unwrap();
+    let posted = off
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("authz", ""),
+                ("email", EMAIL),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(b.get(&early_link).await.status(), StatusCode::GONE);
 
     // Back on: every member gets a link to set a password, and nothing else works.
@@ -1049,4 +1081,227 @@ async fn a_burst_of_guesses_cannot_outrun_the_password_lock_on_postgresql() {
         return;
     };
     a_burst_of_guesses_cannot_outrun_the_password_lock(&idp).await;
+}
+
+#[tokio::test]
+async fn turning_email_password_off_is_refused_until_everyone_keeps_a_way_in() {
+    // Google is configured (never reached: nobody signs in through it here).
+    let idp = Idp::start_with(&[
+        ("IDP_FEDERATION__GOOGLE__CLIENT_ID", "google-client"),
+        ("IDP_FEDERATION__GOOGLE__CLIENT_SECRET", "a google secret"),
+        (
+            "IDP_FEDERATION__GOOGLE__DISCOVERY_URL",
+            "http://127.0.0.1:9/.well-known/openid-configuration",
+        ),
+    ])
+    .await;
+    idp.member(
+        "acme",
+        "root@example.com",
+        "administrator password",
+        &["--super-admin"],
+    );
+    let admin = idp.browser();
+    let page = admin.go("/login").await.sign_in_page();
+    admin
+        .sign_in(&page, "root@example.com", "administrator password")
+        .await;
+    let csrf = admin.cookie("idp_csrf").unwrap();
+    let api_off = || async {
+        let r = admin
+            .http
+            .patch(admin.abs("/admin/api/orgs/acme/policy"))
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"set": {"email_password_login": false}, "confirm": 2}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    };
+    let console_off = || async {
+        let form = admin
+            .get("/admin/orgs/acme/authentication")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let r = admin
+            .post(
+                "/admin/orgs/acme/authentication",
+                &[
+                    ("csrf", &hidden(&form, "csrf")),
+                    ("version", &hidden(&form, "version")),
+                    ("action", "disable"),
+                    ("confirm", "Acme"),
+                ],
+            )
+            .await;
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    };
+    let cli_off = || {
+        run(
+            &idp.server.dir,
+            &idp.env(),
+            &[
+                "org",
+                "email-password",
+                "--org",
+                "acme",
+                "--disable",
+                "--confirm",
+                "2",
+            ],
+        )
+    };
+    let still_signs_in = || async {
+        let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
+        assert_eq!(landed_on(&step).1, "/account", "the password still works");
+    };
+
+    // No upstream allowed for the members: refused everywhere, the operator's CLI too.
+    let no_upstream = "no Google or Microsoft sign-in is enabled";
+    let (status, body) = api_off().await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains(no_upstream), "{body}");
+    let (status, body) = console_off().await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains(no_upstream), "{body}");
+    let out = cli_off();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(no_upstream), "{}", stderr(&out));
+    still_signs_in().await;
+    assert_eq!(
+        idp.cli(&["org", "policy", "--org", "acme", "--json"])["effective"]["email_password_login"],
+        true
+    );
+
+    // Google allowed, but this administrator has no linked account: still refused.
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "google_sign_in=true",
+        "--json",
+    ]);
+    let locked_out = "you have no linked Google or Microsoft account";
+    let (status, body) = api_off().await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains(locked_out), "{body}");
+    let (status, body) = console_off().await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains(locked_out), "{body}");
+    still_signs_in().await;
+
+    // The operator is nobody's sign-in: the CLI may, and the sign-in page loses its form.
+    assert_eq!(cli_off().status.code(), Some(0));
+    let login = admin.get("/login").await.text().await.unwrap();
+    assert!(login.contains("Continue with Google"), "{login}");
+    assert!(!login.contains("current-password"), "{login}");
+
+    // The administrator has no way in left but the operator's recovery link.
+    let unknown = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["user", "recovery-link", "--email", EMAIL],
+    );
+    assert_eq!(
+        unknown.status.code(),
+        Some(1),
+        "only for a super administrator"
+    );
+    let out = run(
+        &idp.server.dir,
+        &idp.env(),
+        &["user", "recovery-link", "--email", "root@example.com"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let link = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(link.contains("/recovery-link?token="), "{link}");
+    let admin = idp.browser();
+    let use_link = || async {
+        let page = admin.get(&link).await.text().await.unwrap();
+        admin
+            .post(
+                "/recovery-link",
+                &[
+                    ("csrf", &hidden(&page, "csrf")),
+                    ("token", &hidden(&page, "token")),
+                ],
+            )
+            .await
+    };
+    let first = use_link().await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(first.headers()["location"], "/account");
+    assert_eq!(
+        admin.get("/admin/orgs/acme/authentication").await.status(),
+        StatusCode::OK,
+        "signed in, into the console"
+    );
+    let second = use_link().await;
+    assert_eq!(second.status(), StatusCode::GONE);
+    let gone = second.text().await.unwrap();
+    assert!(gone.contains("This sign-in link no longer works"), "{gone}");
+    assert!(gone.contains(r#"href="/login""#), "a way forward: {gone}");
+    let csrf = admin.cookie("idp_csrf").unwrap();
+
+    // Back on from the console: the change and its emails are the administrator's.
+    let form = admin
+        .get("/admin/orgs/acme/authentication")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            "/admin/orgs/acme/authentication",
+            &[
+                ("csrf", &hidden(&form, "csrf")),
+                ("version", &hidden(&form, "version")),
+                ("action", "enable"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let events: serde_json::Value = admin
+        .http
+        .get(admin.abs("/admin/api/audit/events?org=acme&limit=100"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events = events["events"].as_array().unwrap();
+    let enabled = events
+        .iter()
+        .find(|e| {
+            e["activity"] == "security_settings_change"
+                && e["detail"]["after"]["email_password_login"] == true
+        })
+        .unwrap_or_else(|| panic!("{events:#?}"));
+    assert_eq!(enabled["actor_kind"], "administrator", "{enabled}");
+    let links: Vec<_> = events
+        .iter()
+        .filter(|e| e["activity"] == "password_reset" && e["detail"]["step"] == "link_sent")
+        .collect();
+    let recovery: Vec<_> = events
+        .iter()
+        .filter(|e| e["detail"]["method"] == "recovery_link")
+        .collect();
+    assert_eq!(recovery.len(), 2, "issued, then used once: {events:#?}");
+    assert_eq!(recovery[1]["detail"]["step"], "issued", "newest first");
+    assert_eq!(recovery[1]["actor_kind"], "system");
+    assert_eq!(recovery[0]["detail"]["result"], "success");
+    assert_eq!(recovery[0]["target_user_id"], enabled["actor_id"]);
+    assert_eq!(links.len(), 2, "{events:#?}");
+    for e in links {
+        assert_eq!(e["actor_kind"], "administrator", "{e}");
+        assert_eq!(e["actor_id"], enabled["actor_id"], "{e}");
+    }
 }

@@ -66,6 +66,8 @@ pub enum AdminError {
         "your own address {0} is not on this list: saving it would lock you out; confirm to save it anyway"
     )]
     WouldLockYouOut(String),
+    #[error(transparent)]
+    EmailLoginKept(#[from] crate::policy::EmailLoginOffRefusal),
     #[error("only the super administrator manages signing keys")]
     KeysSuperAdminOnly,
     #[error("the signing keys could not be rotated: {0}")]
@@ -244,6 +246,9 @@ fn system_event(
 pub struct Links {
     pub base_url: String,
     pub ttl: Duration,
+    /// The upstream providers the deployment is configured for: turning email-and-password
+    /// sign-in off must leave the members one of them.
+    pub upstreams: Vec<crate::federation::Provider>,
 }
 
 /// What a policy change did.
@@ -308,6 +313,21 @@ pub async fn update_policy(
         *own = parsed.clone();
     }
     let will = EffectivePolicy::from_chain(&chain);
+    let linked = match by {
+        Actor::Member(me) if was.email_password_login && !will.email_password_login => Some(
+            stores
+                .login_methods
+                .find_by_user(&me.id)
+                .await?
+                .iter()
+                .filter_map(|m| crate::federation::Provider::of_kind(m.kind))
+                .collect::<Vec<_>>(),
+        ),
+        Actor::Member(_) => Some(vec![]),
+        // Neither signs in through a browser, so neither can lock itself out.
+        Actor::Service { .. } | Actor::Operator => None,
+    };
+    crate::policy::check_email_login_off(&was, &will, &links.upstreams, linked.as_deref())?;
     let scope = if was.email_password_login && !will.email_password_login {
         Some(CredentialScope::Everything)
     } else if was.two_factor_scope != TwoFactorScope::Off
@@ -371,7 +391,7 @@ pub async fn update_policy(
         update.cleared = touched.first().copied().unwrap_or_default();
     }
     if !was.email_password_login && will.email_password_login {
-        update.invited = invite_subtree(stores, &org, links).await?;
+        update.invited = invite_subtree(stores, &org, links, by.audit(), origin).await?;
     }
     Ok(update)
 }
@@ -455,6 +475,8 @@ async fn invite_subtree(
     stores: &Stores,
     org: &Organization,
     links: &Links,
+    actor: (ActorKind, Option<String>),
+    origin: &Origin,
 ) -> Result<u64, AdminError> {
     let mut sent = 0;
     for o in stores.orgs.find_subtree(&org.path).await? {
@@ -470,8 +492,8 @@ async fn invite_subtree(
                     crate::password_policy::LinkKind::Welcome,
                     &links.base_url,
                     links.ttl,
-                    (ActorKind::System, None),
-                    &crate::signin::Origin::default(),
+                    actor.clone(),
+                    origin,
                 )
                 .await
                 {

@@ -50,6 +50,13 @@ impl Provider {
         }
     }
 
+    /// The provider of an upstream login method; `None` for native sign-in.
+    pub fn of_kind(kind: LoginMethodKind) -> Option<Self> {
+        [Self::Google, Self::Entra]
+            .into_iter()
+            .find(|p| p.kind() == kind)
+    }
+
     /// The short name in URLs, settings and the audit log.
     pub fn as_str(self) -> &'static str {
         self.kind().as_str()
@@ -243,7 +250,7 @@ pub struct SignInOptions {
     /// The upstream providers some organization of the tree allows.
     pub providers: Vec<Provider>,
     /// The email-and-password form; absent where the main organization signs in
-    /// upstream only.
+    /// upstream only (even with no provider to offer: the form could not sign anyone in).
     pub password: bool,
 }
 
@@ -286,7 +293,7 @@ pub async fn sign_in_options(
         providers.sort_by_key(|p| p.as_str());
     }
     Ok(SignInOptions {
-        password: root.email_password_login || providers.is_empty(),
+        password: root.email_password_login,
         providers,
     })
 }

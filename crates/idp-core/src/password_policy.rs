@@ -128,6 +128,8 @@ pub enum ChangeError {
     EmailLoginDisabled,
     #[error("Too many links were asked for. Wait a while before asking again.")]
     TooManyRequests,
+    #[error("No super administrator has that address.")]
+    NoSuperAdministrator,
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error(transparent)]
@@ -342,6 +344,71 @@ pub async fn send_link(
     Ok(())
 }
 
+/// The purpose a recovery sign-in link is stored under, apart from password links.
+const RECOVERY_PURPOSE: &str = "recovery_sign_in";
+/// The purposes of links that open the page to set a password.
+const PASSWORD_PURPOSES: [&str; 2] = ["password_reset", "welcome"];
+
+/// A single-use link that signs the super administrator with address `email` in, for an
+/// operator on the server to hand over when no other way in is left (email-and-password
+/// sign-in off, no upstream account). Stored as a digest like every link, valid for `ttl`,
+/// and recorded in the audit log. Returns the member and the link.
+pub async fn issue_recovery_link(
+    stores: &Stores,
+    email: &str,
+    base_url: &str,
+    ttl: Duration,
+) -> Result<(User, String), ChangeError> {
+    let email = Email::parse(email).map_err(|_| ChangeError::NoSuperAdministrator)?;
+    let user = stores
+        .users
+        .find_all_by_email(&email)
+        .await?
+        .into_iter()
+        .find(|u| u.super_admin)
+        .ok_or(ChangeError::NoSuperAdministrator)?;
+    let t = token(stores.random.as_ref());
+    let now = stores.clock.now();
+    let expires_at = now.plus(ttl);
+    stores
+        .credentials
+        .insert_link(
+            &TokenDigest::of(&t),
+            &user.id,
+            RECOVERY_PURPOSE,
+            now,
+            expires_at,
+        )
+        .await?;
+    stores
+        .audit
+        .append(&event(
+            &user,
+            ActivityType::SignIn,
+            EventKind::Create,
+            (ActorKind::System, None),
+            &Origin::default(),
+            stores,
+            serde_json::json!({"method": "recovery_link", "step": "issued",
+                               "expires_at": expires_at.to_rfc3339()}),
+        ))
+        .await?;
+    Ok((user, format!("{base_url}/recovery-link?token={t}")))
+}
+
+/// Uses up a recovery link: the member it signs in, or `None` when it is unknown, used,
+/// expired or another kind of link. The caller records the sign-in and starts the session.
+pub async fn use_recovery_link(stores: &Stores, t: &str) -> Result<Option<User>, ChangeError> {
+    let Some(id) = stores
+        .credentials
+        .use_link(&TokenDigest::of(t), &[RECOVERY_PURPOSE], stores.clock.now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(stores.users.find_by_id(&id).await?)
+}
+
 /// The "forgot password" page: a link to every member with this address who signs in
 /// with a password. The caller answers the same whether or not anyone matched.
 pub async fn request_reset(
@@ -369,7 +436,7 @@ pub async fn reset_link_user(stores: &Stores, t: &str) -> Result<Option<User>, C
     let now = stores.clock.now();
     let Some(id) = stores
         .credentials
-        .find_link(&TokenDigest::of(t), now)
+        .find_link(&TokenDigest::of(t), &PASSWORD_PURPOSES, now)
         .await?
     else {
         return Ok(None);
@@ -402,7 +469,7 @@ pub async fn complete_reset(
     vet(stores, &user, &new, confirm).await?;
     let used = stores
         .credentials
-        .use_link(&TokenDigest::of(t), stores.clock.now())
+        .use_link(&TokenDigest::of(t), &PASSWORD_PURPOSES, stores.clock.now())
         .await?;
     if used.as_ref() != Some(&user.id) {
         return Err(ChangeError::LinkInvalid);

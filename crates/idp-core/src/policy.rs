@@ -595,6 +595,48 @@ pub async fn second_factor_policy(
     })
 }
 
+/// Why turning email-and-password sign-in off is refused. Nothing is changed when it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EmailLoginOffRefusal {
+    #[error(
+        "email and password sign-in stays on: no Google or Microsoft sign-in is enabled for this organization's members, so nobody could sign in; enable one on the Federation page first"
+    )]
+    NoUpstream,
+    #[error(
+        "email and password sign-in stays on: you have no linked Google or Microsoft account, so turning it off would leave you no way to sign in; sign in once with one of them to link it, then try again"
+    )]
+    WouldLockYouOut,
+}
+
+/// Whether a policy change from `was` to `will` may turn email-and-password sign-in off:
+/// some provider the deployment is `configured` for must stay allowed for the members, and
+/// an administrator making the change (`admin_linked`: the providers their account is
+/// linked to; `None` for an operator on the server) must keep one of them.
+pub fn check_email_login_off(
+    was: &EffectivePolicy,
+    will: &EffectivePolicy,
+    configured: &[crate::federation::Provider],
+    admin_linked: Option<&[crate::federation::Provider]>,
+) -> Result<(), EmailLoginOffRefusal> {
+    if !was.email_password_login || will.email_password_login {
+        return Ok(());
+    }
+    let usable: Vec<_> = configured
+        .iter()
+        .copied()
+        .filter(|p| p.allowed_by(will))
+        .collect();
+    if usable.is_empty() {
+        return Err(EmailLoginOffRefusal::NoUpstream);
+    }
+    if let Some(linked) = admin_linked
+        && !linked.iter().any(|p| usable.contains(p))
+    {
+        return Err(EmailLoginOffRefusal::WouldLockYouOut);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1002,6 +1044,77 @@ mod tests {
                 want,
                 "{scope:?} admin={admin} has={has} from={from:?}"
             );
+        }
+    }
+
+    mod email_login_off {
+        use super::super::*;
+        use crate::federation::Provider::{Entra, Google};
+
+        fn on() -> EffectivePolicy {
+            EffectivePolicy::default()
+        }
+
+        fn off(google: bool, entra: bool) -> EffectivePolicy {
+            EffectivePolicy {
+                email_password_login: false,
+                google_sign_in: google,
+                entra_sign_in: entra,
+                ..EffectivePolicy::default()
+            }
+        }
+
+        #[test]
+        fn refused_without_an_upstream_the_members_could_use() {
+            // Allowed by policy but not configured on the deployment, or the reverse.
+            for (configured, will) in [
+                (&[][..], off(true, true)),
+                (&[Google][..], off(false, true)),
+                (&[Google, Entra][..], off(false, false)),
+            ] {
+                assert_eq!(
+                    check_email_login_off(&on(), &will, configured, None),
+                    Err(EmailLoginOffRefusal::NoUpstream)
+                );
+                assert_eq!(
+                    check_email_login_off(&on(), &will, configured, Some(&[Google, Entra])),
+                    Err(EmailLoginOffRefusal::NoUpstream),
+                    "the usable upstream is checked first"
+                );
+            }
+        }
+
+        #[test]
+        fn refused_when_the_administrator_keeps_no_way_in_but_not_for_the_operator() {
+            let will = off(false, true);
+            assert_eq!(
+                check_email_login_off(&on(), &will, &[Google, Entra], Some(&[])),
+                Err(EmailLoginOffRefusal::WouldLockYouOut)
+            );
+            assert_eq!(
+                check_email_login_off(&on(), &will, &[Google, Entra], Some(&[Google])),
+                Err(EmailLoginOffRefusal::WouldLockYouOut),
+                "a Google link does not help when only Microsoft stays allowed"
+            );
+            assert_eq!(
+                check_email_login_off(&on(), &will, &[Google, Entra], Some(&[Entra])),
+                Ok(())
+            );
+            assert_eq!(check_email_login_off(&on(), &will, &[Entra], None), Ok(()));
+        }
+
+        #[test]
+        fn only_the_switch_turning_off_is_checked() {
+            let nothing = off(false, false);
+            assert_eq!(
+                check_email_login_off(&nothing, &nothing, &[], Some(&[])),
+                Ok(())
+            );
+            assert_eq!(
+                check_email_login_off(&nothing, &on(), &[], Some(&[])),
+                Ok(())
+            );
+            assert_eq!(check_email_login_off(&on(), &on(), &[], Some(&[])), Ok(()));
         }
     }
 }

@@ -187,16 +187,20 @@ pub trait CredentialRepo: Send + Sync {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError>;
-    /// The member of an unused, unexpired link.
+    /// The member of an unused, unexpired link stored under one of `purposes` (a link of
+    /// another purpose answers `None`).
     async fn find_link(
         &self,
         digest: &TokenDigest,
+        purposes: &[&str],
         now: Timestamp,
     ) -> Result<Option<UserId>, StoreError>;
-    /// Marks an unused, unexpired link used, atomically: of two uses, one wins.
+    /// Marks an unused, unexpired link of one of `purposes` used, atomically: of two
+    /// uses, one wins. A link of another purpose stays as it is and answers `None`.
     async fn use_link(
         &self,
         digest: &TokenDigest,
+        purposes: &[&str],
         now: Timestamp,
     ) -> Result<Option<UserId>, StoreError>;
     /// Removes every pending link of a member.

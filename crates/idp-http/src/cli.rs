@@ -277,6 +277,13 @@ enum UserCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Print a one-time link that signs a super administrator in, for when no other way
+    /// in is left (email-and-password sign-in off, no linked Google or Microsoft account).
+    /// It works once, for as long as a password reset link does, and is audited.
+    RecoveryLink {
+        #[arg(long)]
+        email: String,
+    },
     /// Give a member a temporary password, printed once: it signs in once, then the member
     /// must choose a new one.
     TempPassword {
@@ -1127,6 +1134,22 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             )
             .await?;
             println!("{email}: {before} -> {after}");
+            Ok(())
+        }
+        UserCommand::RecoveryLink { email } => {
+            let (member, link) = idp_core::password_policy::issue_recovery_link(
+                &wired.stores,
+                &email,
+                settings.issuer(),
+                settings.reset_link_ttl(),
+            )
+            .await?;
+            eprintln!(
+                "a one-time sign-in link for {}, valid for {} minutes:",
+                member.email,
+                settings.reset_link_ttl().as_secs() / 60
+            );
+            println!("{link}");
             Ok(())
         }
         UserCommand::TempPassword { org, email } => {

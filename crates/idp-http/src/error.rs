@@ -70,6 +70,7 @@ impl From<AdminError> for HttpError {
             AdminError::DuplicateEmail { .. }
             | AdminError::DuplicateSlug(_)
             | AdminError::Stale { .. }
+            | AdminError::EmailLoginKept(_)
             | AdminError::OrgNotEmpty(_) => HttpError::Conflict(e.to_string()),
             AdminError::UnknownOrganization(_)
             | AdminError::UnknownMember(_)
@@ -117,6 +118,7 @@ impl From<ChangeError> for HttpError {
                 HttpError::TooManyRequests(e.to_string())
             }
             ChangeError::LinkInvalid => HttpError::Gone(e.to_string()),
+            ChangeError::NoSuperAdministrator => HttpError::NotFound(e.to_string()),
             ChangeError::Password(PasswordError::Crypto(_)) | ChangeError::Mail(_) => {
                 HttpError::Internal(e.to_string())
             }

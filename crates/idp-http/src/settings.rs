@@ -1004,7 +1004,20 @@ impl Settings {
         idp_core::admin::Links {
             base_url: self.issuer().to_owned(),
             ttl: std::time::Duration::from_secs(self.security.welcome_link_ttl_secs),
+            upstreams: self.configured_upstreams(),
         }
+    }
+
+    /// The upstream providers this deployment is configured for.
+    pub fn configured_upstreams(&self) -> Vec<idp_core::federation::Provider> {
+        use idp_core::federation::Provider;
+        [
+            (Provider::Google, self.federation.google.is_some()),
+            (Provider::Entra, self.federation.entra.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(p, on)| on.then_some(p))
+        .collect()
     }
 
     /// How long a node holds a member import it applies.

@@ -1783,13 +1783,20 @@ impl CredentialRepo for Database {
         .await
     }
 
-    async fn find_link(&self, digest: &TokenDigest, now: Timestamp) -> QueryResult<Option<UserId>> {
+    async fn find_link(
+        &self,
+        digest: &TokenDigest,
+        purposes: &[&str],
+        now: Timestamp,
+    ) -> QueryResult<Option<UserId>> {
         let digest = digest.as_bytes().to_vec();
+        let purposes: Vec<String> = purposes.iter().map(|p| (*p).to_owned()).collect();
         self.run(move |c| {
             one_time_links::table
                 .filter(
                     one_time_links::digest
                         .eq(digest)
+                        .and(one_time_links::purpose.eq_any(purposes))
                         .and(one_time_links::used_at.is_null())
                         .and(one_time_links::expires_at.gt(now.as_micros())),
                 )
@@ -1802,13 +1809,20 @@ impl CredentialRepo for Database {
         .await
     }
 
-    async fn use_link(&self, digest: &TokenDigest, now: Timestamp) -> QueryResult<Option<UserId>> {
+    async fn use_link(
+        &self,
+        digest: &TokenDigest,
+        purposes: &[&str],
+        now: Timestamp,
+    ) -> QueryResult<Option<UserId>> {
         let digest = digest.as_bytes().to_vec();
+        let purposes: Vec<String> = purposes.iter().map(|p| (*p).to_owned()).collect();
         self.run(move |c| {
             diesel::update(
                 one_time_links::table.filter(
                     one_time_links::digest
                         .eq(digest)
+                        .and(one_time_links::purpose.eq_any(purposes))
                         .and(one_time_links::used_at.is_null())
                         .and(one_time_links::expires_at.gt(now.as_micros())),
                 ),

@@ -48,6 +48,7 @@ contract_tests! {
     second_factor_lock_swap_and_reset => sqlite_second_factor_lock_swap_and_reset, postgres_second_factor_lock_swap_and_reset;
     password_failures_lock_and_a_new_password_unlocks => sqlite_password_failures_lock_and_a_new_password_unlocks, postgres_password_failures_lock_and_a_new_password_unlocks;
     one_time_links_work_once_and_expire => sqlite_one_time_links_work_once_and_expire, postgres_one_time_links_work_once_and_expire;
+    a_link_is_used_only_for_its_purpose => sqlite_a_link_is_used_only_for_its_purpose, postgres_a_link_is_used_only_for_its_purpose;
     login_methods_count_and_upstream => sqlite_login_methods_count_and_upstream, postgres_login_methods_count_and_upstream;
     login_methods_concurrent_first_sign_ins => sqlite_login_methods_concurrent_first_sign_ins, postgres_login_methods_concurrent_first_sign_ins;
     clients_round_trip_and_delete => sqlite_clients_round_trip_and_delete, postgres_clients_round_trip_and_delete;
@@ -1273,6 +1274,54 @@ mod contracts {
         );
     }
 
+    pub async fn a_link_is_used_only_for_its_purpose(db: &Database) {
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let reset = TokenDigest::of("reset");
+        CredentialRepo::insert_link(db, &reset, &ada.id, "password_reset", at(0), at(100))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::use_link(db, &reset, &["recovery_sign_in"], at(1))
+                .await
+                .unwrap(),
+            None,
+            "a password link signs nobody in"
+        );
+        assert_eq!(
+            CredentialRepo::find_link(db, &reset, &["password_reset"], at(1))
+                .await
+                .unwrap(),
+            Some(ada.id.clone()),
+            "and stays usable for its own purpose"
+        );
+        let recovery = TokenDigest::of("recovery");
+        CredentialRepo::insert_link(db, &recovery, &ada.id, "recovery_sign_in", at(0), at(100))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::find_link(db, &recovery, &["password_reset", "welcome"], at(1))
+                .await
+                .unwrap(),
+            None,
+            "a recovery link sets no password"
+        );
+        let used = |now| CredentialRepo::use_link(db, &recovery, &["recovery_sign_in"], now);
+        assert_eq!(used(at(5)).await.unwrap(), Some(ada.id.clone()));
+        assert_eq!(used(at(6)).await.unwrap(), None, "once");
+        let late = TokenDigest::of("late");
+        CredentialRepo::insert_link(db, &late, &ada.id, "recovery_sign_in", at(0), at(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            CredentialRepo::use_link(db, &late, &["recovery_sign_in"], at(10))
+                .await
+                .unwrap(),
+            None,
+            "expired"
+        );
+    }
+
     pub async fn one_time_links_work_once_and_expire(db: &Database) {
         let acme = insert_org(db, "acme").await;
         let ada = insert_member(db, &acme.id, "ada@example.org").await;
@@ -1281,18 +1330,27 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(
-            CredentialRepo::find_link(db, &link, at(99)).await.unwrap(),
+            CredentialRepo::find_link(db, &link, &["password_reset", "welcome"], at(99))
+                .await
+                .unwrap(),
             Some(ada.id.clone())
         );
         assert_eq!(
-            CredentialRepo::find_link(db, &link, at(100)).await.unwrap(),
+            CredentialRepo::find_link(db, &link, &["password_reset", "welcome"], at(100))
+                .await
+                .unwrap(),
             None,
             "expired"
         );
         assert_eq!(
-            CredentialRepo::find_link(db, &TokenDigest::of("other"), at(1))
-                .await
-                .unwrap(),
+            CredentialRepo::find_link(
+                db,
+                &TokenDigest::of("other"),
+                &["password_reset", "welcome"],
+                at(1)
+            )
+            .await
+            .unwrap(),
             None
         );
         // Of eight concurrent uses, one wins.
@@ -1300,7 +1358,11 @@ mod contracts {
         for _ in 0..8 {
             let db = db.clone();
             let link = link.clone();
-            tasks.spawn(async move { CredentialRepo::use_link(&db, &link, at(5)).await.unwrap() });
+            tasks.spawn(async move {
+                CredentialRepo::use_link(&db, &link, &["password_reset"], at(5))
+                    .await
+                    .unwrap()
+            });
         }
         let mut winners = 0;
         while let Some(r) = tasks.join_next().await {
@@ -1308,7 +1370,9 @@ mod contracts {
         }
         assert_eq!(winners, 1);
         assert_eq!(
-            CredentialRepo::find_link(db, &link, at(6)).await.unwrap(),
+            CredentialRepo::find_link(db, &link, &["password_reset", "welcome"], at(6))
+                .await
+                .unwrap(),
             None,
             "used"
         );
@@ -1317,7 +1381,9 @@ mod contracts {
             .await
             .unwrap();
         assert_eq!(
-            CredentialRepo::use_link(db, &late, at(10)).await.unwrap(),
+            CredentialRepo::use_link(db, &late, &["welcome"], at(10))
+                .await
+                .unwrap(),
             None,
             "expired"
         );
@@ -1357,7 +1423,7 @@ mod contracts {
         );
         CredentialRepo::delete_links(db, &ada.id).await.unwrap();
         assert_eq!(
-            CredentialRepo::find_link(db, &pending, at(1))
+            CredentialRepo::find_link(db, &pending, &["password_reset", "welcome"], at(1))
                 .await
                 .unwrap(),
             None,

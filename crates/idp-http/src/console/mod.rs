@@ -315,6 +315,7 @@ pub fn bulk_links(state: &AppState, move_to: Option<String>) -> idp_core::member
         reset: idp_core::admin::Links {
             base_url: state.settings.issuer().to_owned(),
             ttl: state.settings.reset_link_ttl(),
+            upstreams: state.settings.configured_upstreams(),
         },
         move_to,
     }

@@ -80,7 +80,8 @@ pub fn refusal_text(e: AdminError) -> Result<(StatusCode, String), HttpError> {
         AdminError::Authz(_) => StatusCode::FORBIDDEN,
         AdminError::Stale { .. }
         | AdminError::ConfirmationRequired { .. }
-        | AdminError::WouldLockYouOut(_) => StatusCode::CONFLICT,
+        | AdminError::WouldLockYouOut(_)
+        | AdminError::EmailLoginKept(_) => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     };
     let text = match &e {

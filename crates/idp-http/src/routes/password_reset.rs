@@ -18,7 +18,75 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/forgot-password", aw::get().to(show_forgot))
         .route("/forgot-password", aw::post().to(submit_forgot))
         .route("/reset-password", aw::get().to(show_reset))
-        .route("/reset-password", aw::post().to(submit_reset));
+        .route("/reset-password", aw::post().to(submit_reset))
+        .route("/recovery-link", aw::get().to(show_recovery))
+        .route("/recovery-link", aw::post().to(submit_recovery));
+}
+
+#[derive(Template)]
+#[template(path = "recovery_link.html")]
+struct RecoveryPage<'a> {
+    title: &'a str,
+    usable: bool,
+    csrf: &'a str,
+    token: &'a str,
+}
+
+fn recovery_gone() -> Result<HttpResponse, HttpError> {
+    render(
+        StatusCode::GONE,
+        &RecoveryPage {
+            title: "This sign-in link no longer works",
+            usable: false,
+            csrf: "",
+            token: "",
+        },
+    )
+}
+
+/// The page a recovery link opens: a button, so that a preview of the link (a chat
+/// client fetching it) does not use it up.
+async fn show_recovery(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<TokenQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let (csrf, cookie) = web::csrf_token(&state, &req);
+    let response = render(
+        StatusCode::OK,
+        &RecoveryPage {
+            title: "Sign in with a recovery link",
+            usable: true,
+            csrf: &csrf,
+            token: &query.token,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+#[derive(serde::Deserialize)]
+struct RecoveryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+}
+
+async fn submit_recovery(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<RecoveryForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(user) = password_policy::use_recovery_link(&state.stores, &form.token).await? else {
+        return recovery_gone();
+    };
+    let origin = web::origin(&req);
+    idp_core::signin::record_native_sign_in(&state.stores, &user, &["recovery_link"], &origin)
+        .await?;
+    let (location, cookie) =
+        super::login::enter(&state, &req, &user, vec!["otp".into()], None, &origin).await?;
+    web::with_cookie(web::see_other(&location), Some(cookie))
 }
 
 #[derive(Template)]
