@@ -678,6 +678,25 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
         "--confirm",
         "2",
     ]);
+    // With the switch off, Google is the members' last way in: it stays on.
+    let last = run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "org",
+            "policy",
+            "--org",
+            "acme",
+            "--set",
+            "google_sign_in=false",
+        ],
+    );
+    assert_eq!(last.status.code(), Some(1));
+    assert!(
+        stderr(&last).contains("no way to sign in"),
+        "{}",
+        stderr(&last)
+    );
     assert_eq!(
         db.values(with_password),
         vec![0],

@@ -67,7 +67,7 @@ pub enum AdminError {
     )]
     WouldLockYouOut(String),
     #[error(transparent)]
-    EmailLoginKept(#[from] crate::policy::EmailLoginOffRefusal),
+    SignInWaysKept(#[from] crate::policy::SignInWaysRefusal),
     #[error("only the super administrator manages signing keys")]
     KeysSuperAdminOnly,
     #[error("the signing keys could not be rotated: {0}")]
@@ -314,7 +314,7 @@ pub async fn update_policy(
     }
     let will = EffectivePolicy::from_chain(&chain);
     let linked = match by {
-        Actor::Member(me) if was.email_password_login && !will.email_password_login => Some(
+        Actor::Member(me) if !will.email_password_login => Some(
             stores
                 .login_methods
                 .find_by_user(&me.id)
@@ -327,7 +327,7 @@ pub async fn update_policy(
         // Neither signs in through a browser, so neither can lock itself out.
         Actor::Service { .. } | Actor::Operator => None,
     };
-    crate::policy::check_email_login_off(&was, &will, &links.upstreams, linked.as_deref())?;
+    crate::policy::check_ways_in(&was, &will, &links.upstreams, linked.as_deref())?;
     let scope = if was.email_password_login && !will.email_password_login {
         Some(CredentialScope::Everything)
     } else if was.two_factor_scope != TwoFactorScope::Off

@@ -595,9 +595,10 @@ pub async fn second_factor_policy(
     })
 }
 
-/// Why turning email-and-password sign-in off is refused. Nothing is changed when it is.
+/// Why a policy change that would leave people no way to sign in is refused. Nothing is
+/// changed when it is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum EmailLoginOffRefusal {
+pub enum SignInWaysRefusal {
     #[error(
         "email and password sign-in stays on: no Google or Microsoft sign-in is enabled for this organization's members, so nobody could sign in; enable one on the Federation page first"
     )]
@@ -606,33 +607,61 @@ pub enum EmailLoginOffRefusal {
         "email and password sign-in stays on: you have no linked Google or Microsoft account, so turning it off would leave you no way to sign in; sign in once with one of them to link it, then try again"
     )]
     WouldLockYouOut,
+    #[error(
+        "Google and Microsoft sign-in stay as they are: email and password sign-in is off, so turning off the last of them would leave this organization's members no way to sign in; turn email and password sign-in on first"
+    )]
+    LastUpstream,
+    #[error(
+        "Google and Microsoft sign-in stay as they are: email and password sign-in is off and your account is linked to none of the providers that would stay on, so this change would leave you no way to sign in"
+    )]
+    LastUpstreamForYou,
 }
 
-/// Whether a policy change from `was` to `will` may turn email-and-password sign-in off:
-/// some provider the deployment is `configured` for must stay allowed for the members, and
-/// an administrator making the change (`admin_linked`: the providers their account is
-/// linked to; `None` for an operator on the server) must keep one of them.
-pub fn check_email_login_off(
+/// The providers a deployment is `configured` for that `policy` lets members use.
+fn usable(
+    policy: &EffectivePolicy,
+    configured: &[crate::federation::Provider],
+) -> Vec<crate::federation::Provider> {
+    configured
+        .iter()
+        .copied()
+        .filter(|p| p.allowed_by(policy))
+        .collect()
+}
+
+/// Whether a policy change from `was` to `will` leaves a way to sign in: members who had
+/// one (email and password, or a provider the deployment is `configured` for and the policy
+/// allows) keep one, and so does an administrator making the change (`admin_linked`: the
+/// providers their account is linked to; `None` for an operator on the server or a
+/// service, who never sign in through a browser). A change to a policy that already left
+/// no way in is not refused, so an organization is never stuck with it.
+pub fn check_ways_in(
     was: &EffectivePolicy,
     will: &EffectivePolicy,
     configured: &[crate::federation::Provider],
     admin_linked: Option<&[crate::federation::Provider]>,
-) -> Result<(), EmailLoginOffRefusal> {
-    if !was.email_password_login || will.email_password_login {
-        return Ok(());
+) -> Result<(), SignInWaysRefusal> {
+    let (usable_was, usable_will) = (usable(was, configured), usable(will, configured));
+    let switched_off = was.email_password_login && !will.email_password_login;
+    let members = |p: &EffectivePolicy, usable: &[_]| p.email_password_login || !usable.is_empty();
+    if members(was, &usable_was) && !members(will, &usable_will) {
+        return Err(if switched_off {
+            SignInWaysRefusal::NoUpstream
+        } else {
+            SignInWaysRefusal::LastUpstream
+        });
     }
-    let usable: Vec<_> = configured
-        .iter()
-        .copied()
-        .filter(|p| p.allowed_by(will))
-        .collect();
-    if usable.is_empty() {
-        return Err(EmailLoginOffRefusal::NoUpstream);
-    }
-    if let Some(linked) = admin_linked
-        && !linked.iter().any(|p| usable.contains(p))
-    {
-        return Err(EmailLoginOffRefusal::WouldLockYouOut);
+    if let Some(linked) = admin_linked {
+        let admin = |p: &EffectivePolicy, usable: &[crate::federation::Provider]| {
+            p.email_password_login || linked.iter().any(|l| usable.contains(l))
+        };
+        if admin(was, &usable_was) && !admin(will, &usable_will) {
+            return Err(if switched_off {
+                SignInWaysRefusal::WouldLockYouOut
+            } else {
+                SignInWaysRefusal::LastUpstreamForYou
+            });
+        }
     }
     Ok(())
 }
@@ -1073,12 +1102,12 @@ mod tests {
                 (&[Google, Entra][..], off(false, false)),
             ] {
                 assert_eq!(
-                    check_email_login_off(&on(), &will, configured, None),
-                    Err(EmailLoginOffRefusal::NoUpstream)
+                    check_ways_in(&on(), &will, configured, None),
+                    Err(SignInWaysRefusal::NoUpstream)
                 );
                 assert_eq!(
-                    check_email_login_off(&on(), &will, configured, Some(&[Google, Entra])),
-                    Err(EmailLoginOffRefusal::NoUpstream),
+                    check_ways_in(&on(), &will, configured, Some(&[Google, Entra])),
+                    Err(SignInWaysRefusal::NoUpstream),
                     "the usable upstream is checked first"
                 );
             }
@@ -1088,33 +1117,66 @@ mod tests {
         fn refused_when_the_administrator_keeps_no_way_in_but_not_for_the_operator() {
             let will = off(false, true);
             assert_eq!(
-                check_email_login_off(&on(), &will, &[Google, Entra], Some(&[])),
-                Err(EmailLoginOffRefusal::WouldLockYouOut)
+                check_ways_in(&on(), &will, &[Google, Entra], Some(&[])),
+                Err(SignInWaysRefusal::WouldLockYouOut)
             );
             assert_eq!(
-                check_email_login_off(&on(), &will, &[Google, Entra], Some(&[Google])),
-                Err(EmailLoginOffRefusal::WouldLockYouOut),
+                check_ways_in(&on(), &will, &[Google, Entra], Some(&[Google])),
+                Err(SignInWaysRefusal::WouldLockYouOut),
                 "a Google link does not help when only Microsoft stays allowed"
             );
             assert_eq!(
-                check_email_login_off(&on(), &will, &[Google, Entra], Some(&[Entra])),
+                check_ways_in(&on(), &will, &[Google, Entra], Some(&[Entra])),
                 Ok(())
             );
-            assert_eq!(check_email_login_off(&on(), &will, &[Entra], None), Ok(()));
+            assert_eq!(check_ways_in(&on(), &will, &[Entra], None), Ok(()));
+        }
+
+        #[test]
+        fn with_email_password_off_the_last_provider_stays_on() {
+            let both = off(true, true);
+            // Members keep Microsoft; an administrator linked only to Google does not.
+            assert_eq!(
+                check_ways_in(&both, &off(false, true), &[Google, Entra], None),
+                Ok(())
+            );
+            assert_eq!(
+                check_ways_in(&both, &off(false, true), &[Google, Entra], Some(&[Google])),
+                Err(SignInWaysRefusal::LastUpstreamForYou)
+            );
+            assert_eq!(
+                check_ways_in(&both, &off(false, true), &[Google, Entra], Some(&[Entra])),
+                Ok(())
+            );
+            // The last one, for anyone; whether allowed but not configured counts as gone.
+            assert_eq!(
+                check_ways_in(&both, &off(false, false), &[Google, Entra], None),
+                Err(SignInWaysRefusal::LastUpstream)
+            );
+            assert_eq!(
+                check_ways_in(&both, &off(true, false), &[Entra], Some(&[Entra])),
+                Err(SignInWaysRefusal::LastUpstream)
+            );
+            // Turning email and password back on is always a way in.
+            assert_eq!(
+                check_ways_in(&off(false, false), &on(), &[], Some(&[])),
+                Ok(())
+            );
+        }
+
+        #[test]
+        fn a_policy_that_already_left_no_way_in_can_still_be_changed() {
+            let stuck = off(true, false);
+            assert_eq!(check_ways_in(&stuck, &off(false, false), &[], None), Ok(()));
+            assert_eq!(check_ways_in(&stuck, &stuck, &[Entra], Some(&[])), Ok(()));
         }
 
         #[test]
         fn only_the_switch_turning_off_is_checked() {
             let nothing = off(false, false);
-            assert_eq!(
-                check_email_login_off(&nothing, &nothing, &[], Some(&[])),
-                Ok(())
-            );
-            assert_eq!(
-                check_email_login_off(&nothing, &on(), &[], Some(&[])),
-                Ok(())
-            );
-            assert_eq!(check_email_login_off(&on(), &on(), &[], Some(&[])), Ok(()));
+            assert_eq!(check_ways_in(&nothing, &nothing, &[], Some(&[])), Ok(()));
+            assert_eq!(check_ways_in(&nothing, &on(), &[], Some(&[])), Ok(()));
+            assert_eq!(check_ways_in(&on(), &on(), &[], Some(&[])), Ok(()));
         }
     }
 }

@@ -70,7 +70,7 @@ impl From<AdminError> for HttpError {
             AdminError::DuplicateEmail { .. }
             | AdminError::DuplicateSlug(_)
             | AdminError::Stale { .. }
-            | AdminError::EmailLoginKept(_)
+            | AdminError::SignInWaysKept(_)
             | AdminError::OrgNotEmpty(_) => HttpError::Conflict(e.to_string()),
             AdminError::UnknownOrganization(_)
             | AdminError::UnknownMember(_)

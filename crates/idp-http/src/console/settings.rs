@@ -81,7 +81,7 @@ pub fn refusal_text(e: AdminError) -> Result<(StatusCode, String), HttpError> {
         AdminError::Stale { .. }
         | AdminError::ConfirmationRequired { .. }
         | AdminError::WouldLockYouOut(_)
-        | AdminError::EmailLoginKept(_) => StatusCode::CONFLICT,
+        | AdminError::SignInWaysKept(_) => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     };
     let text = match &e {
