@@ -82,10 +82,16 @@ async fn submit_recovery(
         return recovery_gone();
     };
     let origin = web::origin(&req);
-    idp_core::signin::record_native_sign_in(&state.stores, &user, &["recovery_link"], &origin)
-        .await?;
-    let (location, cookie) =
-        super::login::enter(&state, &req, &user, vec!["otp".into()], None, &origin).await?;
+    let (location, cookie) = super::login::finish_sign_in(
+        &state,
+        &req,
+        &user,
+        &["recovery_link"],
+        vec!["otp".into()],
+        None,
+        &origin,
+    )
+    .await?;
     web::with_cookie(web::see_other(&location), Some(cookie))
 }
 
