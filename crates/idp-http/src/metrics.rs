@@ -6,6 +6,7 @@
 //! Every label value comes from a closed set: route patterns (never raw paths), enum
 //! names, port method names. No address, email or client id is ever a label.
 
+use idp_core::client::GrantType;
 use idp_core::oidc::backchannel::Outcome;
 use idp_core::throttle::Action;
 use idp_store::{Database, HashingStats, JobCounts, Operation, StoreObserver};
@@ -231,24 +232,21 @@ impl LockKind {
     }
 }
 
-/// The grant types the token endpoint knows; anything else is `unsupported`.
-pub const GRANTS: [&str; 4] = [
-    "authorization_code",
-    "refresh_token",
-    "client_credentials",
-    "device_code",
-];
+/// A grant type as a label: the short name of a [`GrantType`] `idp` supports
+/// (`device_code` for RFC 8628's URN), `unsupported` or `none`.
+fn grant_name(grant: GrantType) -> &'static str {
+    match grant {
+        GrantType::DeviceCode => "device_code",
+        other => other.as_str(),
+    }
+}
 
-/// A `grant_type` as a label: one of [`GRANTS`], `unsupported` or `none`.
+/// A request's `grant_type` as a label: one of [`grant_name`]'s, `unsupported` or `none`.
 pub fn grant_label(grant_type: Option<&str>) -> &'static str {
-    match grant_type {
+    match grant_type.map(str::parse::<GrantType>) {
         None => "none",
-        Some(idp_core::oidc::device::GRANT_TYPE) => "device_code",
-        Some(g) => GRANTS
-            .iter()
-            .find(|known| **known == g)
-            .copied()
-            .unwrap_or("unsupported"),
+        Some(Ok(grant)) => grant_name(grant),
+        Some(Err(_)) => "unsupported",
     }
 }
 
@@ -329,8 +327,10 @@ impl Metrics {
                 kind: kind.as_str(),
             });
         }
-        for grant in GRANTS {
-            let _ = m.tokens_issued.get_or_create(&GrantLabel { grant });
+        for grant in GrantType::ALL {
+            let _ = m.tokens_issued.get_or_create(&GrantLabel {
+                grant: grant_name(*grant),
+            });
         }
         for decision in ["approved", "denied"] {
             let _ = m
