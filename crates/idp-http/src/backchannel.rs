@@ -7,7 +7,6 @@
 use crate::state::AppState;
 use actix_web::web;
 use idp_core::oidc::backchannel::{self, LogoutDelivery, Outcome};
-use idp_core::random::token;
 use std::time::Duration;
 
 /// Deliveries one node takes per look.
@@ -19,7 +18,7 @@ const SWEEP_BATCH: u32 = 500;
 pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let settings = state.settings.backchannel.clone();
-        let owner = format!("node-{}", token(state.stores.random.as_ref()));
+        let owner = crate::state::node_name();
         let timeout = Duration::from_millis(settings.timeout_ms.max(1));
         // Longer than every attempt of a batch could take, so a lease never runs out
         // under a node still sending.
@@ -52,7 +51,7 @@ pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
             let due = match state
                 .stores
                 .logout_deliveries
-                .claim_due(&owner, now, now.plus(lease), BATCH)
+                .claim_due(owner, now, now.plus(lease), BATCH)
                 .await
             {
                 Ok(d) => d,
@@ -61,7 +60,7 @@ pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
                     continue;
                 }
             };
-            let sends = due.iter().map(|d| deliver(&state, &http, &owner, d));
+            let sends = due.iter().map(|d| deliver(&state, &http, owner, d));
             futures_util::future::join_all(sends).await;
         }
     })

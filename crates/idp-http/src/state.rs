@@ -7,6 +7,20 @@ use idp_core::ports::Stores;
 use idp_store::{Database, Heard};
 use std::sync::Arc;
 
+/// This node's name as a lease holder (imports, audit exports, logout deliveries): its
+/// process id, for an operator looking for it, and a random part, since process ids
+/// repeat across machines.
+pub fn node_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        format!(
+            "node-{}-{}",
+            std::process::id(),
+            idp_core::ids::EventId::generate()
+        )
+    })
+}
+
 pub struct AppState {
     pub stores: Stores,
     pub db: Database,

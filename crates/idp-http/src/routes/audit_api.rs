@@ -435,7 +435,7 @@ impl Exports {
     /// none is left.
     pub(crate) async fn run_waiting(&self) {
         let runner = audit_jobs::Runner {
-            owner: super::members_io_api::node_name(),
+            owner: crate::state::node_name(),
             lease: self.lease,
             link_ttl: self.link_ttl,
             base_url: &self.base_url,

@@ -407,23 +407,10 @@ pub async fn report_file(
         .body(bytes))
 }
 
-/// This node's name as a lease holder (imports and audit exports): its process id, for an
-/// operator looking for it, and a random part, since process ids repeat across machines.
-pub(crate) fn node_name() -> &'static str {
-    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    NAME.get_or_init(|| {
-        format!(
-            "node-{}-{}",
-            std::process::id(),
-            idp_core::ids::EventId::generate()
-        )
-    })
-}
-
 /// Applies waiting imports (or only import `only`) on this node until none is left.
 pub async fn run_waiting(stores: &Stores, links: &Links, lease: Duration, only: Option<&str>) {
     loop {
-        match job::run_next(stores, node_name(), only, lease, links).await {
+        match job::run_next(stores, crate::state::node_name(), only, lease, links).await {
             Ok(Some(j)) => tracing::info!(import = %j.id, status = %j.status, applied = j.applied,
                 conflicts = j.conflicts, "member import ran"),
             Ok(None) => return,
