@@ -346,6 +346,11 @@ pub async fn send_link(
 
 /// The purpose a recovery sign-in link is stored under, apart from password links.
 const RECOVERY_PURPOSE: &str = "recovery_sign_in";
+
+/// How a recovery sign-in is recorded, and the one `amr` value its session carries: a
+/// one-time secret the operator handed over (RFC 8176 `otp`), never a second factor.
+pub const RECOVERY_METHOD: &str = "recovery_link";
+pub const RECOVERY_AMR: &str = "otp";
 /// The purposes of links that open the page to set a password.
 const PASSWORD_PURPOSES: [&str; 2] = ["password_reset", "welcome"];
 
@@ -389,7 +394,7 @@ pub async fn issue_recovery_link(
             (ActorKind::System, None),
             &Origin::default(),
             stores,
-            serde_json::json!({"method": "recovery_link", "step": "issued",
+            serde_json::json!({"method": RECOVERY_METHOD, "step": "issued",
                                "expires_at": expires_at.to_rfc3339()}),
         ))
         .await?;

@@ -86,8 +86,8 @@ async fn submit_recovery(
         &state,
         &req,
         &user,
-        &["recovery_link"],
-        vec!["otp".into()],
+        &[password_policy::RECOVERY_METHOD],
+        vec![password_policy::RECOVERY_AMR.into()],
         None,
         &origin,
     )
