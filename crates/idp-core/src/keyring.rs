@@ -225,9 +225,16 @@ pub struct LoadedKeys {
     etag: String,
     loaded_at: Timestamp,
     changes_at: Option<Timestamp>,
+    /// Access tokens checked against these keys; a new key set starts empty.
+    verified: crate::oidc::token::VerifiedTokens,
 }
 
 impl LoadedKeys {
+    /// Access tokens already checked against these keys.
+    pub fn verified(&self) -> &crate::oidc::token::VerifiedTokens {
+        &self.verified
+    }
+
     /// The key that signs tokens with `alg`, if there is one.
     pub fn signer(&self, alg: SigningAlg) -> Option<&SigningKeyPair> {
         self.current.get(&alg).map(Arc::as_ref)
@@ -368,6 +375,7 @@ pub async fn load(
         etag,
         loaded_at: now,
         changes_at,
+        verified: Default::default(),
     })
 }
 

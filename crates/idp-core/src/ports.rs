@@ -57,6 +57,11 @@ pub trait UserRepo: Send + Sync {
     /// Inserts a member together with their credentials, atomically.
     async fn insert(&self, user: &User, credentials: &Credentials) -> Result<(), StoreError>;
     async fn find_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError>;
+    /// A member as the token endpoint and userinfo read them: may come from a cache that
+    /// every change drops ([`crate::member_cache`]), so never read to change a member.
+    async fn find_for_tokens(&self, id: &UserId) -> Result<Option<Arc<User>>, StoreError> {
+        Ok(self.find_by_id(id).await?.map(Arc::new))
+    }
     async fn find_by_email(&self, org: &OrgId, email: &Email) -> Result<Option<User>, StoreError>;
     /// Members of any organization with this address.
     async fn find_all_by_email(&self, email: &Email) -> Result<Vec<User>, StoreError>;

@@ -14,6 +14,7 @@ use std::time::Duration;
 pub struct MemoryEphemeral {
     keys: Mutex<HashMap<String, Vec<u8>>>,
     pub fail_writes: AtomicBool,
+    announced: Mutex<Vec<String>>,
 }
 
 impl MemoryEphemeral {
@@ -27,6 +28,14 @@ impl MemoryEphemeral {
 
     pub fn is_empty(&self) -> bool {
         self.map().is_empty()
+    }
+
+    /// What was announced to other nodes, in order.
+    pub fn announced(&self) -> Vec<String> {
+        self.announced
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<u8>>> {
@@ -45,6 +54,14 @@ impl MemoryEphemeral {
 
 #[async_trait]
 impl Ephemeral for MemoryEphemeral {
+    async fn announce(&self, notice: &str) -> Result<(), EphemeralError> {
+        self.announced
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(notice.to_owned());
+        Ok(())
+    }
+
     async fn put(&self, key: &str, value: &[u8], _: Duration) -> Result<(), EphemeralError> {
         self.writable()?;
         self.map().insert(key.into(), value.to_vec());

@@ -46,38 +46,6 @@ impl KeyCache {
     }
 }
 
-/// What a node announces when it changes something other nodes may keep.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    /// A client's registration changed or was removed.
-    Client(ClientId),
-    /// The signing keys changed (a rotation, a retirement).
-    Keys,
-}
-
-impl Notice {
-    const CLIENT: &'static str = "client:";
-    const KEYS: &'static str = "keys";
-
-    pub fn encode(&self) -> String {
-        match self {
-            Self::Client(id) => format!("{}{id}", Self::CLIENT),
-            Self::Keys => Self::KEYS.to_owned(),
-        }
-    }
-
-    /// `None` for what this version does not know (a newer node may announce more).
-    pub fn decode(text: &str) -> Option<Self> {
-        if text == Self::KEYS {
-            return Some(Self::Keys);
-        }
-        let id = text
-            .strip_prefix(Self::CLIENT)
-            .filter(|id| !id.is_empty())?;
-        Some(Self::Client(ClientId::from_string(id)))
-    }
-}
-
 /// How long a client's registration is trusted before it is read again.
 const CLIENT_TTL: Duration = Duration::from_secs(30);
 /// How long "no such client" is remembered, so unknown ids cannot flood the database.
@@ -172,20 +140,5 @@ impl ClientCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *slot = Some((fresh.clone(), now));
         Ok(fresh)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notices_read_back_what_they_wrote_and_ignore_the_unknown() {
-        let id = ClientId::generate();
-        for notice in [Notice::Client(id), Notice::Keys] {
-            assert_eq!(Notice::decode(&notice.encode()), Some(notice));
-        }
-        assert_eq!(Notice::decode("branding:acme"), None);
-        assert_eq!(Notice::decode("client:"), None);
     }
 }

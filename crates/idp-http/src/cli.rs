@@ -2,7 +2,7 @@
 //! organizations, members and clients. Configuration errors exit with 2, failed
 //! commands with 1, each with one line on standard error.
 
-use crate::caches::{ClientCache, KeyCache, Notice};
+use crate::caches::{ClientCache, KeyCache};
 use crate::server;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -15,6 +15,7 @@ use idp_core::client::Client;
 use idp_core::client::SigningAlg;
 use idp_core::keyring;
 use idp_core::members_io;
+use idp_core::notice::Notice;
 use idp_core::org::Organization;
 use idp_core::records::{IpListPurpose, User};
 use idp_core::secret::Password;
@@ -726,6 +727,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         dpop,
         settings: Arc::new(settings),
         subjects,
+        members: wired.members,
     };
     server::run(listener, state, notices, server::shutdown_signal()).await?;
     tracing::info!("idp stopped");

@@ -1,8 +1,9 @@
 //! What every handler can reach, handed to actix as `web::Data<AppState>`.
 
-use crate::caches::{ClientCache, KeyCache, Notice};
+use crate::caches::{ClientCache, KeyCache};
 use crate::settings::Settings;
 use idp_core::crypto::MasterKey;
+use idp_core::notice::Notice;
 use idp_core::ports::Stores;
 use idp_store::{Database, Heard};
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub dpop: Option<idp_core::oidc::dpop::Dpop>,
     /// Makes each client's `sub`, pairwise where registered so.
     pub subjects: idp_core::oidc::subject::Subjects,
+    /// Members as tokens read them, dropped on every change (here and announced).
+    pub members: Arc<idp_core::member_cache::MemberCache>,
 }
 
 impl AppState {
@@ -72,11 +75,15 @@ impl AppState {
             Heard::Notice(text) => match Notice::decode(&text) {
                 Some(Notice::Client(id)) => self.clients.forget(&id),
                 Some(Notice::Keys) => self.reload_keys().await,
+                Some(notice @ (Notice::Member(_) | Notice::Members)) => {
+                    self.members.hear(&notice);
+                }
                 None => {}
             },
             // The subscription (re)started: anything may have changed unheard.
             Heard::Subscribed => {
                 self.clients.clear();
+                self.members.clear();
                 self.reload_keys().await;
             }
         }

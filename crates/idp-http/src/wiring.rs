@@ -4,6 +4,7 @@
 use crate::settings::{ConfigError, MailTransport, Mode, Settings};
 use idp_core::clock::SystemClock;
 use idp_core::crypto::MasterKey;
+use idp_core::member_cache::{CachingAudit, CachingUsers, MEMBER_TTL, MemberCache};
 use idp_core::ports::{Ephemeral, StoreError, Stores};
 use idp_core::random::OsRandom;
 use idp_store::{
@@ -137,6 +138,8 @@ pub struct Wired {
     pub notices: Option<Notices>,
     /// What `/metrics` exports; the database and Redis report to it.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Members as tokens read them (`stores.users` fills it, every change drops from it).
+    pub members: Arc<MemberCache>,
 }
 
 pub fn db_options(settings: &Settings) -> DbOptions {
@@ -250,9 +253,15 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         ephemeral
     };
     let shared = Arc::new(db.clone());
+    let clock: Arc<dyn idp_core::Clock> = Arc::new(SystemClock);
+    let members = Arc::new(MemberCache::new(clock.clone(), MEMBER_TTL));
     let stores = Stores {
         orgs: shared.clone(),
-        users: shared.clone(),
+        users: Arc::new(CachingUsers::new(
+            shared.clone(),
+            members.clone(),
+            ephemeral.clone(),
+        )),
         credentials: shared.clone(),
         login_methods: shared.clone(),
         clients: shared.clone(),
@@ -262,12 +271,16 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         consents: shared.clone(),
         sessions: shared.clone(),
         policies: shared.clone(),
-        audit: shared.clone(),
+        audit: Arc::new(CachingAudit::new(
+            shared.clone(),
+            members.clone(),
+            ephemeral.clone(),
+        )),
         members_io: shared.clone(),
         ephemeral,
         mailer: Arc::new(mailer),
         passwords: Arc::new(passwords),
-        clock: Arc::new(SystemClock),
+        clock,
         random,
         logout_deliveries: shared.clone(),
         fetcher: Arc::new(
@@ -283,6 +296,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         redis,
         notices,
         metrics,
+        members,
     })
 }
 

@@ -18,6 +18,8 @@ use crate::random::token;
 use crate::records::{Grant, RefreshToken, RefreshUse, Revocation, Revoked, UserStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 /// RFC 9700 §4.2.1: codes are short-lived. The default and the most a deployment may set.
@@ -29,6 +31,10 @@ pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 pub trait SigningKeys: Send + Sync {
     fn signer(&self, alg: SigningAlg) -> Option<&SigningKeyPair>;
     fn verifiers(&self) -> &JwkSet;
+    /// Access tokens already checked against [`Self::verifiers`], when kept.
+    fn verified(&self) -> Option<&VerifiedTokens> {
+        None
+    }
 }
 
 impl SigningKeys for crate::keyring::LoadedKeys {
@@ -38,6 +44,51 @@ impl SigningKeys for crate::keyring::LoadedKeys {
 
     fn verifiers(&self) -> &JwkSet {
         self.verifier_set()
+    }
+
+    fn verified(&self) -> Option<&VerifiedTokens> {
+        Some(crate::keyring::LoadedKeys::verified(self))
+    }
+}
+
+/// Access tokens of ours whose signature, type and issuer were checked, by digest, so
+/// that a token presented again (userinfo, introspection) skips the signature check.
+/// Its lifetime and revocation are checked on every use.
+#[derive(Default)]
+pub struct VerifiedTokens {
+    entries: RwLock<HashMap<TokenDigest, Arc<AccessClaims>>>,
+}
+
+/// Tokens kept at most; beyond it the set is emptied and refilled.
+const MAX_VERIFIED: usize = 20_000;
+
+impl VerifiedTokens {
+    fn get(&self, digest: &TokenDigest) -> Option<Arc<AccessClaims>> {
+        self.entries
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(digest)
+            .cloned()
+    }
+
+    fn keep(&self, digest: TokenDigest, claims: Arc<AccessClaims>, now: i64) {
+        let mut map = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if map.len() >= MAX_VERIFIED {
+            map.retain(|_, c| c.exp > now);
+            if map.len() >= MAX_VERIFIED {
+                map.clear();
+            }
+        }
+        map.insert(digest, claims);
+    }
+}
+
+impl std::fmt::Debug for VerifiedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.entries.read().map_or(0, |m| m.len());
+        f.debug_struct("VerifiedTokens")
+            .field("kept", &kept)
+            .finish()
     }
 }
 
@@ -538,7 +589,7 @@ impl Issuer<'_> {
         let user = self
             .stores
             .users
-            .find_by_id(&grant.user_id)
+            .find_for_tokens(&grant.user_id)
             .await?
             .filter(|u| u.status != UserStatus::Disabled);
         let Some(user) = user else {
@@ -812,19 +863,35 @@ impl Issuer<'_> {
         mark: Option<&NewEntry<'_>>,
     ) -> Result<(AccessClaims, Option<bool>), OAuthError> {
         let invalid = |why: &str| OAuthError::new(OAuthErrorCode::InvalidToken, why);
-        let (header, claims) = jose::verify_jwt(token, self.keys.verifiers(), SigningAlg::ALL)
-            .map_err(|_| invalid("the access token is not valid"))?;
-        if header.get("typ").and_then(Value::as_str) != Some(ACCESS_TOKEN_TYP) {
-            return Err(invalid("not an access token"));
-        }
         let now = self.stores.clock.now().as_secs();
-        jose::check_time_claims(&claims, now, 0)
-            .map_err(|_| invalid("the access token has expired"))?;
-        let parsed: AccessClaims =
-            serde_json::from_value(claims).map_err(|_| invalid("the access token is malformed"))?;
-        if parsed.iss != self.issuer {
-            return Err(invalid("the access token is from another issuer"));
-        }
+        let digest = TokenDigest::of(token);
+        let kept = self.keys.verified().and_then(|v| v.get(&digest));
+        let parsed = match kept {
+            // Checked before in full: only its lifetime can have changed since.
+            Some(claims) if now >= claims.exp => {
+                return Err(invalid("the access token has expired"));
+            }
+            Some(claims) => AccessClaims::clone(&claims),
+            None => {
+                let (header, claims) =
+                    jose::verify_jwt(token, self.keys.verifiers(), SigningAlg::ALL)
+                        .map_err(|_| invalid("the access token is not valid"))?;
+                if header.get("typ").and_then(Value::as_str) != Some(ACCESS_TOKEN_TYP) {
+                    return Err(invalid("not an access token"));
+                }
+                jose::check_time_claims(&claims, now, 0)
+                    .map_err(|_| invalid("the access token has expired"))?;
+                let parsed: AccessClaims = serde_json::from_value(claims)
+                    .map_err(|_| invalid("the access token is malformed"))?;
+                if parsed.iss != self.issuer {
+                    return Err(invalid("the access token is from another issuer"));
+                }
+                if let Some(verified) = self.keys.verified() {
+                    verified.keep(digest, Arc::new(parsed.clone()), now);
+                }
+                parsed
+            }
+        };
         let (revoked, marked) = revocation_cache(self.stores, self.lifetimes.access)
             .is_revoked_marking(
                 self.stores.clock.now(),

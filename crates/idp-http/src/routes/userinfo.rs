@@ -193,7 +193,7 @@ async fn answer(state: &AppState, req: &HttpRequest, presented: Option<Presented
             "the access token is not for a member",
         );
     };
-    let user = match state.stores.users.find_by_id(&member).await {
+    let user = match state.stores.users.find_for_tokens(&member).await {
         Ok(Some(u)) if u.status != UserStatus::Disabled => u,
         Ok(_) => {
             return bearer_error(
