@@ -35,6 +35,20 @@ async fn confidential_client_code_flow_on_postgresql_and_redis() {
     confidential_client_flow(&idp).await;
 }
 
+/// The operator's choice of grant writes that do not wait for the WAL flush changes no
+/// answer: rotation, reuse detection and revocation behave the same.
+#[tokio::test]
+async fn confidential_client_code_flow_on_postgresql_with_grant_writes_not_waiting_for_the_disk() {
+    let test =
+        "confidential_client_code_flow_on_postgresql_with_grant_writes_not_waiting_for_the_disk";
+    let Some((idp, _db)) =
+        Idp::on_postgres(test, &[("IDP_DATABASE__DURABLE_GRANT_WRITES", "false")]).await
+    else {
+        return;
+    };
+    confidential_client_flow(&idp).await;
+}
+
 async fn confidential_client_flow(idp: &Idp) {
     let reg = idp.web_app();
     let rp = idp.rp(&reg).await;

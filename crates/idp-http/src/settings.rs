@@ -487,6 +487,9 @@ pub struct DatabaseSettings {
     /// `/healthz` fails once the pool has handed out no working connection for this
     /// many seconds while a fresh connection to the database works; 0 turns it off.
     pub liveness_failure_secs: u64,
+    /// PostgreSQL: grants and refresh rotations wait for the WAL flush (see
+    /// config/default.toml for the trade-off).
+    pub durable_grant_writes: bool,
 }
 
 impl Default for DatabaseSettings {
@@ -499,6 +502,7 @@ impl Default for DatabaseSettings {
             sqlite_busy_timeout_ms: 5000,
             migrate_on_start: true,
             liveness_failure_secs: 120,
+            durable_grant_writes: true,
         }
     }
 }

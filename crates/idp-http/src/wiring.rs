@@ -148,6 +148,7 @@ pub fn db_options(settings: &Settings) -> DbOptions {
         acquire_timeout: Duration::from_millis(settings.database.acquire_timeout_ms),
         startup_retry: Duration::from_secs(settings.database.startup_retry_secs),
         busy_timeout: Duration::from_millis(settings.database.sqlite_busy_timeout_ms),
+        durable_grant_writes: settings.database.durable_grant_writes,
     }
 }
 

@@ -84,6 +84,8 @@ pub struct DbOptions {
     pub startup_retry: Duration,
     /// SQLite: how long a writer waits for the lock.
     pub busy_timeout: Duration,
+    /// PostgreSQL: grants and refresh rotations wait for the WAL flush.
+    pub durable_grant_writes: bool,
 }
 
 impl Default for DbOptions {
@@ -93,6 +95,7 @@ impl Default for DbOptions {
             acquire_timeout: Duration::from_secs(5),
             startup_retry: Duration::from_secs(30),
             busy_timeout: Duration::from_secs(5),
+            durable_grant_writes: true,
         }
     }
 }
@@ -253,6 +256,7 @@ pub struct Database {
     target: DbTarget,
     busy_timeout: Duration,
     acquire_timeout: Duration,
+    pub(crate) durable_grant_writes: bool,
 }
 
 impl std::fmt::Debug for Database {
@@ -321,6 +325,7 @@ impl Database {
             target: target.clone(),
             busy_timeout: options.busy_timeout,
             acquire_timeout: options.acquire_timeout,
+            durable_grant_writes: options.durable_grant_writes,
         })
     }
 

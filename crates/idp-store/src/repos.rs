@@ -1041,6 +1041,18 @@ fn contains_pattern(text: &str) -> String {
 /// plan, which cannot see that `LIKE '%text%'` is selective: it read every member of
 /// the tree (10 ms became 110–160 ms at 100,000 members). Planning a search costs far
 /// less than that. SQLite plans each statement as it is prepared.
+/// Opens a transaction's grant writes: on PostgreSQL, when the operator chose
+/// `durable_grant_writes = false`, its commit does not wait for the WAL flush.
+fn grant_write(c: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
+    match c {
+        DbConnection::Postgres(pg) if !durable => {
+            use diesel::connection::SimpleConnection as _;
+            pg.batch_execute("SET LOCAL synchronous_commit = off")
+        }
+        _ => Ok(()),
+    }
+}
+
 fn planned_for_values<T>(
     c: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
@@ -2154,8 +2166,10 @@ impl GrantRepo for Database {
     ) -> QueryResult<()> {
         let grant = GrantRow::from(grant);
         let token = RefreshRow::from(token);
+        let durable = self.durable_grant_writes;
         self.run(move |c| {
             c.transaction(|c| {
+                grant_write(c, durable)?;
                 diesel::insert_into(grants::table)
                     .values(&grant)
                     .execute(c)?;
@@ -2179,10 +2193,12 @@ impl GrantRepo for Database {
         let digest = digest.as_bytes().to_vec();
         let client = client.to_string();
         let next = next.clone();
+        let durable = self.durable_grant_writes;
         // SQLite refuses a read transaction's upgrade to a writer under contention
         // ("database is locked"); the retry runs it again from the start.
         self.run(move |c| {
             transaction_with_retry(c, |c| {
+                grant_write(c, durable).map_err(db_err)?;
                 let Some((token, grant)) = load_refresh(c, &digest)? else {
                     return Ok(RefreshUse::Invalid);
                 };
