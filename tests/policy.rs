@@ -1324,3 +1324,66 @@ async fn turning_email_password_off_is_refused_until_everyone_keeps_a_way_in() {
         assert_eq!(e["actor_id"], enabled["actor_id"], "{e}");
     }
 }
+
+/// The recovery link stands in for the password, nothing more: a second factor the
+/// organization requires is still asked for, and a disabled account stays shut.
+#[tokio::test]
+async fn a_recovery_link_still_asks_for_the_second_factor_and_never_opens_a_disabled_account() {
+    let idp = Idp::start().await;
+    idp.member(
+        "acme",
+        "root@example.com",
+        "Babbage Analytical 1837",
+        &["--super-admin"],
+    );
+    policy(&idp, "acme", &["two_factor_scope=everybody"]);
+    let link = || {
+        let out = run(
+            &idp.server.dir,
+            &idp.env(),
+            &["user", "recovery-link", "--email", "root@example.com"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let use_link = |browser: Browser, link: String| async move {
+        let page = browser.get(&link).await.text().await.unwrap();
+        let r = browser
+            .post(
+                "/recovery-link",
+                &[
+                    ("csrf", &hidden(&page, "csrf")),
+                    ("token", &hidden(&page, "token")),
+                ],
+            )
+            .await;
+        (browser, r)
+    };
+
+    let (browser, r) = use_link(idp.browser(), link()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        "/login/enrol",
+        "the second factor the organization requires comes first"
+    );
+    assert!(
+        browser.get("/account").await.status().is_redirection(),
+        "not signed in before the second factor"
+    );
+
+    idp.cli_text(&[
+        "user",
+        "set-status",
+        "--org",
+        "acme",
+        "--email",
+        "root@example.com",
+        "--status",
+        "disabled",
+    ]);
+    let (_, r) = use_link(idp.browser(), link()).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This account is disabled"), "{html}");
+}

@@ -130,6 +130,8 @@ pub enum ChangeError {
     TooManyRequests,
     #[error("No super administrator has that address.")]
     NoSuperAdministrator,
+    #[error("This account is disabled. Another super administrator can enable it again.")]
+    Disabled,
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error(transparent)]
@@ -411,7 +413,13 @@ pub async fn use_recovery_link(stores: &Stores, t: &str) -> Result<Option<User>,
     else {
         return Ok(None);
     };
-    Ok(stores.users.find_by_id(&id).await?)
+    match stores.users.find_by_id(&id).await? {
+        // A link outlives nothing it was not meant to: a disabled account stays shut.
+        Some(user) if user.status == crate::records::UserStatus::Disabled => {
+            Err(ChangeError::Disabled)
+        }
+        found => Ok(found),
+    }
 }
 
 /// The "forgot password" page: a link to every member with this address who signs in

@@ -119,6 +119,7 @@ impl From<ChangeError> for HttpError {
             }
             ChangeError::LinkInvalid => HttpError::Gone(e.to_string()),
             ChangeError::NoSuperAdministrator => HttpError::NotFound(e.to_string()),
+            ChangeError::Disabled => HttpError::Forbidden(e.to_string()),
             ChangeError::Password(PasswordError::Crypto(_)) | ChangeError::Mail(_) => {
                 HttpError::Internal(e.to_string())
             }

@@ -78,10 +78,37 @@ async fn submit_recovery(
     form: aw::Form<RecoveryForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(user) = password_policy::use_recovery_link(&state.stores, &form.token).await? else {
-        return recovery_gone();
+    let user = match password_policy::use_recovery_link(&state.stores, &form.token).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return recovery_gone(),
+        Err(e @ ChangeError::Disabled) => {
+            let message = e.to_string();
+            return render(
+                StatusCode::FORBIDDEN,
+                &MessagePage {
+                    title: "This account is disabled",
+                    message: &message,
+                },
+            );
+        }
+        Err(e) => return Err(e.into()),
     };
     let origin = web::origin(&req);
+    // The link stands in for the password only: a second factor the member has (or
+    // must set up) is still asked for.
+    let step = idp_core::mfa::next_step(&state.stores, &user, &origin).await?;
+    if step != idp_core::policy::SecondFactorStep::NotAsked {
+        let ticket = super::second_factor::Ticket {
+            user_id: user.id.clone(),
+            authz: String::new(),
+            verify: step == idp_core::policy::SecondFactorStep::Verify,
+            enrol: step == idp_core::policy::SecondFactorStep::Enrol,
+            change_password: false,
+            methods: vec![password_policy::RECOVERY_METHOD.into()],
+            amr: vec![password_policy::RECOVERY_AMR.into()],
+        };
+        return super::second_factor::start(&state, &ticket).await;
+    }
     let (location, cookie) = super::login::finish_sign_in(
         &state,
         &req,
