@@ -354,7 +354,7 @@ const RECOVERY_PURPOSE: &str = "recovery_sign_in";
 pub const RECOVERY_METHOD: &str = "recovery_link";
 pub const RECOVERY_AMR: &str = "otp";
 /// The purposes of links that open the page to set a password.
-const PASSWORD_PURPOSES: [&str; 2] = ["password_reset", "welcome"];
+pub const PASSWORD_PURPOSES: [&str; 2] = ["password_reset", "welcome"];
 
 /// A single-use link that signs the super administrator with address `email` in, for an
 /// operator on the server to hand over when no other way in is left (email-and-password

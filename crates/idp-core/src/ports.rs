@@ -176,11 +176,12 @@ pub trait CredentialRepo: Send + Sync {
     /// Members of the organizations under `path` who hold credentials of `scope`.
     async fn count_in_subtree(&self, path: &str, scope: CredentialScope)
     -> Result<u64, StoreError>;
-    /// Members of the organizations under `path` with a link to set a password that is
-    /// still unused and unexpired at `now`.
+    /// Members of the organizations under `path` with a link of one of `purposes` that
+    /// is still unused and unexpired at `now`.
     async fn count_pending_links_in_subtree(
         &self,
         path: &str,
+        purposes: &[&str],
         now: Timestamp,
     ) -> Result<u64, StoreError>;
     /// Stores a single-use link to set a password.

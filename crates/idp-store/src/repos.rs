@@ -1738,8 +1738,14 @@ impl CredentialRepo for Database {
             .await
     }
 
-    async fn count_pending_links_in_subtree(&self, path: &str, now: Timestamp) -> QueryResult<u64> {
+    async fn count_pending_links_in_subtree(
+        &self,
+        path: &str,
+        purposes: &[&str],
+        now: Timestamp,
+    ) -> QueryResult<u64> {
         let (low, high) = Organization::subtree_range(path);
+        let purposes: Vec<String> = purposes.iter().map(|p| (*p).to_owned()).collect();
         self.run(move |c| {
             let orgs = organizations::table
                 .filter(
@@ -1755,6 +1761,7 @@ impl CredentialRepo for Database {
                 .filter(
                     one_time_links::user_id
                         .eq_any(members)
+                        .and(one_time_links::purpose.eq_any(&purposes))
                         .and(one_time_links::used_at.is_null())
                         .and(one_time_links::expires_at.gt(now.as_micros())),
                 )

@@ -1398,6 +1398,18 @@ mod contracts {
             .unwrap();
         let other = insert_org(db, "globex").await;
         let bob = insert_member(db, &other.id, "bob@example.org").await;
+        // A link of another purpose (a recovery sign-in) is not a pending password.
+        let carol = insert_member(db, &acme.id, "carol@example.org").await;
+        CredentialRepo::insert_link(
+            db,
+            &TokenDigest::of("link-6"),
+            &carol.id,
+            "recovery_sign_in",
+            at(0),
+            at(100),
+        )
+        .await
+        .unwrap();
         CredentialRepo::insert_link(
             db,
             &TokenDigest::of("link-5"),
@@ -1409,15 +1421,25 @@ mod contracts {
         .await
         .unwrap();
         assert_eq!(
-            CredentialRepo::count_pending_links_in_subtree(db, &acme.path, at(6))
-                .await
-                .unwrap(),
+            CredentialRepo::count_pending_links_in_subtree(
+                db,
+                &acme.path,
+                &idp_core::password_policy::PASSWORD_PURPOSES,
+                at(6)
+            )
+            .await
+            .unwrap(),
             1
         );
         assert_eq!(
-            CredentialRepo::count_pending_links_in_subtree(db, &acme.path, at(100))
-                .await
-                .unwrap(),
+            CredentialRepo::count_pending_links_in_subtree(
+                db,
+                &acme.path,
+                &idp_core::password_policy::PASSWORD_PURPOSES,
+                at(100)
+            )
+            .await
+            .unwrap(),
             0,
             "expired"
         );

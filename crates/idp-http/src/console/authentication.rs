@@ -85,7 +85,11 @@ async fn render(
     let with_pending_link = state
         .stores
         .credentials
-        .count_pending_links_in_subtree(&org.path, state.stores.clock.now())
+        .count_pending_links_in_subtree(
+            &org.path,
+            &idp_core::password_policy::PASSWORD_PURPOSES,
+            state.stores.clock.now(),
+        )
         .await?;
     // A link to where it is set, only for an administrator who may change it there.
     let mut source_href = None;
