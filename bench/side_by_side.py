@@ -80,8 +80,8 @@ class Idp:
 
     kind = "idp"
 
-    def __init__(self, backend, binary, members):
-        self.backend, self.binary = backend, binary
+    def __init__(self, backend, binary, members, profiler=None):
+        self.backend, self.binary, self.profiler = backend, binary, profiler
         self.name = f"idp {backend}"
         self.work = tempfile.mkdtemp(prefix=f"idp-bench-sbs-{backend}-")
         self.port = c.free_port()
@@ -108,9 +108,10 @@ class Idp:
             self.clients[alg] = cl["client_id"]
             self.basic[alg] = basic_header(cl["client_id"], cl["client_secret"])
         self.members = self.clone_members(members)
-        self.server = subprocess.Popen([self.binary, "serve"], env=self.env, cwd=self.work,
+        cmd = [self.binary, "serve"]
+        self.server = subprocess.Popen(profiler.wrap(cmd) if profiler else cmd, env=self.env, cwd=self.work,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.pid = self.server.pid
+        self.pid = profiler.child(self.server) if profiler else self.server.pid
         c.wait_up(self.base + "/healthz")
 
     def cli(self, *args):
@@ -170,8 +171,7 @@ class Idp:
 
     def stop(self):
         if self.server:
-            self.server.terminate()
-            self.server.wait(timeout=30)
+            stop_process(self.pid, self.server)
         subprocess.run(f"redis-cli --scan --pattern '{self.prefix}:*' | xargs -r -n 1000 redis-cli del >/dev/null", shell=True)
         if self.pg_db:
             subprocess.run(["psql", "-q", c.PG_ADMIN, "-c", f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)"])
@@ -196,16 +196,19 @@ class Reference:
 
     kind = "reference"
 
-    def __init__(self):
-        self.name = "reference"
+    def __init__(self, profiler=None):
+        self.name, self.profiler = "reference", profiler
         self.version = install_reference()
         self.work = tempfile.mkdtemp(prefix="idp-bench-ref-")
         self.port = c.free_port()
         # Production mode, as a deployment would run it.
-        self.proc = subprocess.Popen(["node", REFERENCE_JS, str(self.port), REFERENCE_DIR],
-                                     env={**os.environ, "NODE_ENV": "production"}, stdin=subprocess.PIPE,
+        cmd = ["node", REFERENCE_JS, str(self.port), REFERENCE_DIR]
+        if profiler:
+            # JIT-compiled JavaScript gets names only through a perf map.
+            cmd = profiler.wrap(["node", "--perf-basic-prof", *cmd[1:]])
+        self.proc = subprocess.Popen(cmd, env={**os.environ, "NODE_ENV": "production"}, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        self.pid = self.proc.pid
+        self.pid = profiler.child(self.proc) if profiler else self.proc.pid
         hello = json.loads(self.answer("{"))
         self.base = hello["issuer"]
         self.clients = hello["clients"]
@@ -248,9 +251,21 @@ class Reference:
     def stop(self):
         if self.proc.poll() is None:
             self.proc.stdin.close()
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+            stop_process(self.pid, self.proc)
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def stop_process(pid, popen):
+    """SIGTERM to the provider (perf's child when profiled), then wait for what we started."""
+    try:
+        os.kill(pid, 15)
+    except ProcessLookupError:
+        pass
+    try:
+        popen.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        popen.kill()
+        popen.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------------------------
@@ -483,38 +498,73 @@ def pct(sorted_values, q):
 # ---------------------------------------------------------------------------------------
 
 class Profiler:
-    """perf record -g on one process for one row, then the top symbols."""
+    """The profiled provider runs under `perf record -g`, started paused; recording is
+    switched on for one row through perf's control FIFO. (Attaching with `perf record
+    -p` later found no samples in this container; recording the whole machine would
+    need its process ids translated.)"""
 
-    def __init__(self, pid, duration, label):
-        self.out = os.path.join(tempfile.gettempdir(), f"perf-{label}-{secrets.token_hex(3)}.data")
-        self.label = label
-        self.proc = subprocess.Popen(["perf", "record", "-g", "-F", "999", "-o", self.out, "-p", str(pid),
-                                      "--", "sleep", str(duration)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    def __init__(self, label):
+        self.dir = tempfile.mkdtemp(prefix="idp-bench-perf-")
+        self.ctl, self.ack = os.path.join(self.dir, "ctl"), os.path.join(self.dir, "ack")
+        os.mkfifo(self.ctl)
+        os.mkfifo(self.ack)
+        self.out = os.path.join(self.dir, f"perf-{label}.data")
+        self.fds = None
+        self.perf = None
+
+    def wrap(self, cmd):
+        return ["perf", "record", "-g", "-F", "999", "-D", "-1", f"--control=fifo:{self.ctl},{self.ack}",
+                "-o", self.out, "--", *cmd]
+
+    def child(self, perf_proc):
+        """The profiled process: perf's child, once it has started."""
+        self.perf = perf_proc
+        for _ in range(200):
+            try:
+                with open(f"/proc/{perf_proc.pid}/task/{perf_proc.pid}/children") as f:
+                    kids = f.read().split()
+                if kids:
+                    return int(kids[0])
+            except FileNotFoundError:
+                pass
+            if perf_proc.poll() is not None:
+                sys.exit(f"perf record ended at once (exit {perf_proc.returncode}); is perf permitted here?")
+            time.sleep(0.05)
+        sys.exit("perf record started no process")
+
+    def send(self, word):
+        if self.fds is None:
+            self.fds = (os.open(self.ctl, os.O_WRONLY), os.open(self.ack, os.O_RDONLY))
+        os.write(self.fds[0], f"{word}\n".encode())
+        os.read(self.fds[1], 16)
 
     def report(self):
-        _, err = self.proc.communicate(timeout=120)
-        if self.proc.returncode != 0 or not os.path.exists(self.out):
-            return f"perf record failed (exit {self.proc.returncode}): {err.strip()[-400:]}"
+        """Top symbols, once perf has ended (after the provider stopped)."""
+        if self.perf:
+            self.perf.wait(timeout=120)
+        if not os.path.exists(self.out):
+            return "perf recorded nothing"
         top = subprocess.run(["perf", "report", "-i", self.out, "--stdio", "--no-children", "--sort", "dso,symbol",
-                              "-g", "none", "--percent-limit", "0.7"], capture_output=True, text=True, timeout=300)
-        lines = [ln for ln in top.stdout.splitlines() if ln.strip() and not ln.startswith("#")][:40]
-        return (f"perf profile of {self.label} (perf report -i {self.out}):\n" + "\n".join(lines)
+                              "-g", "none", "--percent-limit", "0.7"], capture_output=True, text=True, timeout=600)
+        lines = [re.sub(r"(\s+-)*\s*$", "", ln) for ln in top.stdout.splitlines()
+                 if ln.strip() and not ln.startswith("#")][:40]
+        return (f"perf report -i {self.out} (top symbols, self time):\n" + "\n".join(lines)
                 if lines else f"perf report printed nothing: {top.stderr.strip()[-400:]}")
 
 
-def measure(p, duration, work, profile=None):
+def measure(p, duration, work, profile=False):
     """CPU of the provider and its stores around `work()` (a dict with 'requests')."""
     stores = p.store_pids()
     before_p, before_s = c.cpu([p.pid]), c.cpu(stores)
-    profiler = Profiler(p.pid, duration, profile) if profile else None
+    if profile:
+        p.profiler.send("enable")
     res = work()
+    if profile:
+        p.profiler.send("disable")
     spent_p, spent_s = c.cpu([p.pid]) - before_p, c.cpu(stores) - before_s
     done = max(res["requests"], 1)
     res["cpu_us"] = spent_p / done * 1e6
     res["all_us"] = (spent_p + spent_s) / done * 1e6
-    if profiler:
-        res["profile"] = profiler.report()
     return res
 
 
@@ -763,29 +813,28 @@ def main():
         limits["argon2_ms"] = criterion_ms("password", "argon2id verify")
     print(f"limits: {limits}", file=sys.stderr)
 
+    # --profile ROW@sqlite, @postgres or @reference; the first idp by default.
+    idps = [w for w in wanted if w != "reference"]
+    profiled = (profile_provider.split()[-1] if profile_provider else idps[0] if idps else None) if a.profile else None
+    if profiled and profiled not in wanted:
+        sys.exit(f"--profile {a.profile}: {profiled} is not among the providers run")
+    profiler = Profiler(f"{profile_row}-{profiled}") if profiled else None
     providers = []
     try:
         for w in wanted:
-            if w == "reference":
-                providers.append(Reference())
-            else:
-                providers.append(Idp(w, a.binary, a.members))
+            mine = profiler if w == profiled else None
+            providers.append(Reference(mine) if w == "reference" else Idp(w, a.binary, a.members, mine))
             print(f"started {providers[-1].name} at {providers[-1].base} (pid {providers[-1].pid})", file=sys.stderr)
         meta = {p.name: p.discovery() for p in providers}
-        # --profile ROW@sqlite, @postgres or @reference; the first idp by default.
-        profiled = next((p for p in providers if profile_provider in (p.name, p.name.split()[-1])), None) \
-            if profile_provider else next((p for p in providers if p.kind == "idp"), None)
         ref_version = next((p.version for p in providers if p.kind == "reference"), None)
         results = {}
         for r in range(a.rounds):
             for row in a.rows:
                 # Alternate the order, so a drift in the machine's load favours none.
-                order = providers if r % 2 == 0 else providers[::-1]
-                for p in order:
+                for p in (providers if r % 2 == 0 else providers[::-1]):
                     if row in SIGN_IN_ROWS and p.kind != "idp":
                         continue
-                    profile = (f"{row}-{p.name.replace(' ', '-')}"
-                               if r == 0 and row == profile_row and p is profiled else None)
+                    profile = r == 0 and row == profile_row and p.profiler is not None
                     if row == "signin_flow":
                         res = flow_row(p, a, profile)
                     elif row == "flood":
@@ -796,16 +845,12 @@ def main():
                     print(f"round {r + 1} {row:18} {p.name:13} {res['rps']:9.1f}/s p50 {res['p50']:.2f} ms "
                           f"p99 {res['p99']:.2f} ms CPU {res['cpu_us']:.0f} (+stores {res['all_us']:.0f}) us/req "
                           f"{'; '.join(res['invalid']) or 'ok'}", file=sys.stderr)
-                    if "profile" in res:
-                        print(res["profile"], file=sys.stderr)
-                        results[("profile", p.name)] = res["profile"]
-        report(a, summarize({k: v for k, v in results.items() if k[0] != "profile"}), providers, limits, ref_version)
-        for (kind, name), text in results.items():
-            if kind == "profile":
-                print(f"\n```\n{text}\n```")
+        report(a, summarize(results), providers, limits, ref_version)
     finally:
         for p in providers:
             p.stop()
+    if profiler:
+        print(f"\nProfile of {profiled} during {profile_row}, round 1:\n\n```\n{profiler.report()}\n```")
 
 
 if __name__ == "__main__":
