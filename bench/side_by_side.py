@@ -88,12 +88,19 @@ class Idp:
         self.base = f"http://127.0.0.1:{self.port}"
         self.prefix = f"bench{secrets.token_hex(4)}"
         self.pg_db, self.server = None, None
+        try:
+            self.start(members, profiler)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start(self, members, profiler):
         self.env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{self.port}", "IDP_LOG__FILTER": "error",
                     "IDP_REDIS__URL": "redis://127.0.0.1:6379", "IDP_REDIS__KEY_PREFIX": self.prefix,
                     "IDP_DATABASE__MAX_CONNECTIONS": "8",
                     # The reference's window; proofs are made just before their row.
                     "IDP_DPOP__IAT_WINDOW_SECS": "300"}
-        if backend == "postgres":
+        if self.backend == "postgres":
             self.pg_db = f"idp_bench_{secrets.token_hex(4)}"
             subprocess.run(["psql", "-q", c.PG_ADMIN, "-c", f"CREATE DATABASE {self.pg_db}"], check=True)
             self.env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{self.pg_db}"
@@ -120,7 +127,7 @@ class Idp:
     def sql(self, statements):
         path = os.path.join(self.work, f"seed-{secrets.token_hex(3)}.sql")
         with open(path, "w") as f:
-            f.write("\n".join(["BEGIN;", *statements, "COMMIT;"]))
+            f.write("\n".join([".bail on" if self.backend == "sqlite" else "", "BEGIN;", *statements, "COMMIT;"]))
         if self.backend == "sqlite":
             subprocess.run(["sqlite3", os.path.join(self.work, "data", "idp.db"), f".read {path}"], check=True)
         else:
@@ -134,19 +141,32 @@ class Idp:
         no hashing; sign-ins spread over them stay under the per-account limits."""
         emails = [f"member{i}@example.com" for i in range(n)]
         src = self.user["id"]
+        users, creds = self.columns("users"), self.columns("credentials")
         statements = []
-        for email in emails:
+        # The flood's target is a member too, so that a wrong password not refused
+        # would cost a real check.
+        for email in [*emails, "victim@example.com"]:
             uid = str(uuid.uuid4())
-            statements.append(
-                "INSERT INTO users (id, org_id, email, email_verified, name, status, super_admin, created_at, updated_at) "
-                f"SELECT '{uid}', org_id, '{email}', email_verified, 'Bench Member', status, super_admin, created_at, "
-                f"updated_at FROM users WHERE id = '{src}';")
-            statements.append(
-                "INSERT INTO credentials (user_id, password_hash, password_changed_at) "
-                f"SELECT '{uid}', password_hash, password_changed_at FROM credentials WHERE user_id = '{src}';")
+            values = {"id": f"'{uid}'", "email": f"'{email}'"}
+            statements.append(f"INSERT INTO users ({', '.join(users)}) SELECT {', '.join(values.get(k, k) for k in users)} "
+                              f"FROM users WHERE id = '{src}';")
+            values = {"user_id": f"'{uid}'"}
+            statements.append(f"INSERT INTO credentials ({', '.join(creds)}) SELECT {', '.join(values.get(k, k) for k in creds)} "
+                              f"FROM credentials WHERE user_id = '{src}';")
         for i in range(0, len(statements), 2000):
             self.sql(statements[i:i + 2000])
         return emails
+
+    def columns(self, table):
+        if self.backend == "sqlite":
+            out = subprocess.run(["sqlite3", os.path.join(self.work, "data", "idp.db"),
+                                  f"SELECT name FROM pragma_table_info('{table}')"], capture_output=True, text=True)
+        else:
+            out = subprocess.run(["psql", "-At", self.env["IDP_DATABASE__URL"], "-c",
+                                  f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' "
+                                  "AND table_schema = current_schema() ORDER BY ordinal_position"],
+                                 capture_output=True, text=True)
+        return out.stdout.split()
 
     def discovery(self):
         return http_json("GET", self.base + "/.well-known/openid-configuration")[1]
