@@ -564,12 +564,15 @@ class Profiler:
             self.perf.wait(timeout=120)
         if not os.path.exists(self.out):
             return "perf recorded nothing"
-        top = subprocess.run(["perf", "report", "-i", self.out, "--stdio", "--no-children", "--sort", "dso,symbol",
-                              "-g", "none", "--percent-limit", "0.7"], capture_output=True, text=True, timeout=600)
-        lines = [re.sub(r"(\s+-)*\s*$", "", ln) for ln in top.stdout.splitlines()
-                 if ln.strip() and not ln.startswith("#")][:40]
-        return (f"perf report -i {self.out} (top symbols, self time):\n" + "\n".join(lines)
-                if lines else f"perf report printed nothing: {top.stderr.strip()[-400:]}")
+        def top(sort, limit, count):
+            out = subprocess.run(["perf", "report", "-i", self.out, "--stdio", "--no-children", "--sort", sort,
+                                  "-g", "none", "--percent-limit", limit], capture_output=True, text=True, timeout=600)
+            lines = [re.sub(r"(\s+-)*\s*$", "", ln) for ln in out.stdout.splitlines()
+                     if ln.strip() and not ln.startswith("#")][:count]
+            return "\n".join(lines) or f"perf report printed nothing: {out.stderr.strip()[-400:]}"
+        # By binary first: a stripped binary's own code shows as addresses only.
+        return (f"perf report -i {self.out}, self time by binary:\n{top('dso', '0.5', 10)}\n\n"
+                f"top symbols:\n{top('dso,symbol', '0.7', 40)}")
 
 
 def measure(p, duration, work, profile=False):
@@ -693,7 +696,8 @@ def summarize(results):
 def report(a, med, providers, limits, ref_version):
     names = [p.name for p in providers]
     ref = "reference" if "reference" in names else None
-    print(f"\n{CORES} cores shared by the providers, the stores and the load generator; {a.connections} connections "
+    print(f"\n{CORES} cores shared by the providers, the stores and the load generator (load average "
+          f"{a.load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after); {a.connections} connections "
           f"(wrk -t2), {a.rounds} round(s) of {a.duration} s, medians over rounds. "
           f"Reference: oidc-provider {ref_version or '(not run)'} on Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
           "one process, in-memory adapter, opaque access tokens (its default), ID tokens signed ES256 (RS256 in the RS256 row), "
@@ -826,6 +830,7 @@ def main():
                        env={**os.environ, "CARGO_TARGET_DIR": c.TARGET})
     if not os.path.exists(a.binary):
         sys.exit(f"no release binary at {a.binary}: cargo build --release -p idp-http")
+    a.load_before = os.getloadavg()[0]
     limits = {"rsa_ms": a.rsa_sign_ms, "argon2_ms": a.argon2_ms}
     if "exchange_rs256" in a.rows and not limits["rsa_ms"]:
         limits["rsa_ms"] = criterion_ms("jose", "sign_jwt RS256")
