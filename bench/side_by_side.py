@@ -379,8 +379,8 @@ def plan_row(row, p, meta, seeds):
 # ---------------------------------------------------------------------------------------
 
 class Addresses:
-    """Source addresses on 127/8, each handed out once, so the per-address sign-in
-    limits never see a benchmark client twice in a window; accounts likewise in turn."""
+    """Source addresses on 127/8, a new one for every sign-in of a row, and the members
+    in turn, so that the per-address and per-account sign-in limits stay far off."""
 
     def __init__(self, members):
         self.lock, self.n, self.members = threading.Lock(), 0, members
