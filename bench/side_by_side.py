@@ -80,8 +80,8 @@ class Idp:
 
     kind = "idp"
 
-    def __init__(self, backend, binary, members, profiler=None):
-        self.backend, self.binary, self.profiler = backend, binary, profiler
+    def __init__(self, backend, binary, members, profiler=None, settings=()):
+        self.backend, self.binary, self.profiler, self.settings = backend, binary, profiler, settings
         self.name = f"idp {backend}"
         self.work = tempfile.mkdtemp(prefix=f"idp-bench-sbs-{backend}-")
         self.port = c.free_port()
@@ -104,6 +104,7 @@ class Idp:
             self.pg_db = f"idp_bench_{secrets.token_hex(4)}"
             subprocess.run(["psql", "-q", c.PG_ADMIN, "-c", f"CREATE DATABASE {self.pg_db}"], check=True)
             self.env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{self.pg_db}"
+        self.env.update(kv.split("=", 1) for kv in self.settings)
         self.cli("org", "create", "--name", "Bench")
         self.user = json.loads(self.cli("user", "create", "--org", "bench", "--email", "bench@example.com",
                                         "--name", "Bench User", "--password", PASSWORD, "--json"))
@@ -705,7 +706,8 @@ def report(a, med, providers, limits, ref_version):
           f"(wrk -t2), {a.rounds} round(s) of {a.duration} s, medians over rounds. "
           f"Reference: oidc-provider {ref_version or '(not run)'} on Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
           "one process, in-memory adapter, opaque access tokens (its default), ID tokens signed ES256 (RS256 in the RS256 row), "
-          "refresh tokens rotated on every use.\n")
+          "refresh tokens rotated on every use."
+          + (f" idp settings: {', '.join(a.env)}." if a.env else "") + "\n")
     print("| row | provider | requests/s | p50 ms | p99 ms | server CPU µs/req | with stores CPU µs/req | non-2xx | "
           "rate ÷ reference | CPU ÷ reference | valid |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -817,6 +819,8 @@ def main():
     ap.add_argument("--members", type=int, default=3000, help="members the sign-in rows spread over")
     ap.add_argument("--rsa-sign-ms", type=float, help="RS256 signing time (default: cargo bench -p idp-core --bench jose)")
     ap.add_argument("--argon2-ms", type=float, help="argon2id verify time (default: cargo bench -p idp-core --bench password)")
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="a setting for both idp servers, e.g. IDP_DATABASE__DURABLE_GRANT_WRITES=false")
     ap.add_argument("--binary", default=c.BIN, help="the idp release binary")
     ap.add_argument("--no-build", action="store_true")
     a = ap.parse_args()
@@ -854,7 +858,7 @@ def main():
     try:
         for w in wanted:
             mine = profiler if w == profiled else None
-            providers.append(Reference(mine) if w == "reference" else Idp(w, a.binary, a.members, mine))
+            providers.append(Reference(mine) if w == "reference" else Idp(w, a.binary, a.members, mine, a.env))
             print(f"started {providers[-1].name} at {providers[-1].base} (pid {providers[-1].pid})", file=sys.stderr)
         meta = {p.name: p.discovery() for p in providers}
         ref_version = next((p.version for p in providers if p.kind == "reference"), None)
