@@ -701,12 +701,13 @@ def summarize(results):
 def report(a, med, providers, limits, ref_version):
     names = [p.name for p in providers]
     ref = "reference" if "reference" in names else None
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    reference = (f" Reference: oidc-provider {ref_version} on Node {node}, one process, in-memory adapter, opaque "
+                 "access tokens (its default), ID tokens signed ES256 (RS256 in the RS256 row), refresh tokens rotated "
+                 "on every use." if ref_version else "")
     print(f"\n{CORES} cores shared by the providers, the stores and the load generator (load average "
           f"{a.load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after); {a.connections} connections "
-          f"(wrk -t2), {a.rounds} round(s) of {a.duration} s, medians over rounds. "
-          f"Reference: oidc-provider {ref_version or '(not run)'} on Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
-          "one process, in-memory adapter, opaque access tokens (its default), ID tokens signed ES256 (RS256 in the RS256 row), "
-          "refresh tokens rotated on every use."
+          f"(wrk -t2), {a.rounds} round(s) of {a.duration} s, medians over rounds.{reference}"
           + (f" idp settings: {', '.join(a.env)}." if a.env else "") + "\n")
     print("| row | provider | requests/s | p50 ms | p99 ms | server CPU µs/req | with stores CPU µs/req | non-2xx | "
           "rate ÷ reference | CPU ÷ reference | valid |")
