@@ -227,7 +227,8 @@ class Reference:
         if profiler:
             # JIT-compiled JavaScript gets names only through a perf map.
             cmd = profiler.wrap(["node", "--perf-basic-prof", *cmd[1:]])
-        self.proc = subprocess.Popen(cmd, env={**os.environ, "NODE_ENV": "production"}, stdin=subprocess.PIPE,
+        # In its own folder: with --perf-basic-prof, V8 writes its log into the working directory.
+        self.proc = subprocess.Popen(cmd, cwd=self.work, env={**os.environ, "NODE_ENV": "production"}, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
         self.pid = profiler.child(self.proc) if profiler else self.proc.pid
         hello = json.loads(self.answer("{"))
