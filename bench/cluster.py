@@ -16,34 +16,9 @@ import argparse, base64, json, os, secrets, shutil, statistics, subprocess, sys,
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402
+from common import CODE_PREFIX, cpu, pids_named, wait_up  # noqa: E402
 
-CODE_PREFIX = "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&code="
 HAPROXY_CFG = os.path.join(bench.ROOT, "deploy", "haproxy.cfg")
-
-
-def pids_named(name):
-    out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in out]
-
-
-def cpu(pids):
-    total = 0.0
-    for pid in pids:
-        try:
-            total += bench.cpu_seconds(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
-
-
-def wait_up(url):
-    for _ in range(400):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except Exception:
-            time.sleep(0.05)
-    sys.exit(f"{url} did not answer")
 
 
 def main():

@@ -17,6 +17,7 @@ import argparse, base64, hashlib, json, os, secrets, shutil, statistics, subproc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402
+from common import CODE_PREFIX, write_lines  # noqa: E402
 
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
@@ -25,7 +26,6 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 LUA = os.path.join(bench.ROOT, "bench", "dpop.lua")
 # The header the Bearer rows carry their padding in; the server reads no such header.
 PAD = "X-Bench-Pad"
-CODE_PREFIX = "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&code="
 
 
 def b64(data):
@@ -63,13 +63,6 @@ def post_token(base, basic, body, proof=None):
         headers["DPoP"] = proof
     req = urllib.request.Request(base + "/token", data=body.encode(), headers=headers)
     return json.load(urllib.request.urlopen(req))
-
-
-def write_lines(work, name, lines):
-    path = os.path.join(work, name)
-    with open(path, "w") as f:
-        f.write("\n".join(lines))
-    return path
 
 
 def main():

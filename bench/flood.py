@@ -17,67 +17,15 @@ ephemeral state, shipped argon2 and throttle defaults), then, for each row:
 Needs wrk. Everything goes to 127.0.0.1; every run is bounded in time.
 """
 
-import argparse, http.client, json, os, re, secrets, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.parse, urllib.request
+import argparse, http.client, json, os, re, secrets, shutil, subprocess, sys, time, tempfile, urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "idp-target")
-BIN = os.path.join(TARGET, "release", "idp")
-LUA = os.path.join(ROOT, "bench", "post.lua")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Re-exported: enumeration.py, console.py and members_io.py take them from here.
+from common import BIN, LUA, ROOT, TARGET, Sampler, free_port, proc_status, run, serve  # noqa: E402,F401
+from common import metrics as statuses  # noqa: E402
+
 PASSWORD = "correct horse battery staple"
 VICTIM = ("victim@example.com", "another long passphrase here")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args, env, cwd):
-    out = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed: {out.stderr}")
-    return out.stdout
-
-
-def serve(env, work, port):
-    """`idp serve` in `work`, once it answers its health check."""
-    server = subprocess.Popen([BIN, "serve"], env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.05)
-    return server
-
-
-def proc_status(pid):
-    fields = {}
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                fields[key] = value.split()
-    except FileNotFoundError:
-        pass
-    rss = int(fields.get("VmRSS", ["0"])[0]) / 1024
-    threads = int(fields.get("Threads", ["0"])[0])
-    return rss, threads
-
-
-class Sampler(threading.Thread):
-    """Peak RSS and threads of the server while it runs."""
-
-    def __init__(self, pid):
-        super().__init__(daemon=True)
-        self.pid, self.peak_rss, self.peak_threads, self.stop = pid, 0.0, 0, threading.Event()
-
-    def run(self):
-        while not self.stop.is_set():
-            rss, threads = proc_status(self.pid)
-            self.peak_rss, self.peak_threads = max(self.peak_rss, rss), max(self.peak_threads, threads)
-            time.sleep(0.1)
 
 
 def member_sign_in(port, source, email):
