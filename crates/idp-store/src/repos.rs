@@ -28,11 +28,50 @@ pub(crate) fn db_err(e: diesel::result::Error) -> StoreError {
     StoreError::from_diesel(e)
 }
 
+/// SQLite lets one writer in at a time, and a writer that finds it taken waits in the
+/// busy handler, which sleeps 1 to 100 ms between tries (and a read transaction that
+/// turns into a writer is refused outright). This process's transactions on SQLite take
+/// turns here instead, each woken as soon as the one before commits. Another process
+/// (the command line) still meets the busy handler.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    /// Whether this thread holds [`SQLITE_WRITER`] (a transaction runs on one thread).
+    static HOLDS_SQLITE_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This thread's turn as SQLite's writer, until dropped.
+struct SqliteTurn(
+    #[expect(dead_code, reason = "held for its drop")] std::sync::MutexGuard<'static, ()>,
+);
+
+impl SqliteTurn {
+    /// Waits for the turn unless `conn` is not SQLite or this thread already has it (a
+    /// transaction inside a transaction).
+    fn take(conn: &DbConnection) -> Option<Self> {
+        if !matches!(conn, DbConnection::Sqlite(_)) || HOLDS_SQLITE_WRITER.get() {
+            return None;
+        }
+        let guard = SQLITE_WRITER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        HOLDS_SQLITE_WRITER.set(true);
+        Some(Self(guard))
+    }
+}
+
+impl Drop for SqliteTurn {
+    fn drop(&mut self) {
+        HOLDS_SQLITE_WRITER.set(false);
+    }
+}
+
 /// Runs `f` in one transaction: an error from it rolls everything back.
 fn in_transaction<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
 ) -> QueryResult<T> {
+    let _turn = SqliteTurn::take(conn);
     conn.transaction::<T, TxError, _>(|c| f(c).map_err(TxError::Store))
         .map_err(|e| match e {
             TxError::Store(s) => s,
@@ -2175,17 +2214,18 @@ impl GrantRepo for Database {
         let token = RefreshRow::from(token);
         let durable = self.durable_grant_writes;
         self.run(move |c| {
-            c.transaction(|c| {
-                grant_write(c, durable)?;
+            in_transaction(c, |c| {
+                grant_write(c, durable).map_err(db_err)?;
                 diesel::insert_into(grants::table)
                     .values(&grant)
-                    .execute(c)?;
+                    .execute(c)
+                    .map_err(db_err)?;
                 diesel::insert_into(refresh_tokens::table)
                     .values(&token)
-                    .execute(c)?;
+                    .execute(c)
+                    .map_err(db_err)?;
                 Ok(())
             })
-            .map_err(db_err)
         })
         .await
     }
