@@ -73,6 +73,23 @@ const provider = new Provider(issuer, {
   scopes: ['openid', 'offline_access', 'email'],
   features: {
     clientCredentials: { enabled: true },
+    // idp's access tokens are JWTs it signs (RFC 9068). Its default opaque tokens would
+    // spare the reference the signature that is most of a client-credentials token's
+    // work, so that grant gets ES256 JWTs here (through a resource server, the way
+    // oidc-provider issues them); codes and refreshes keep opaque tokens for userinfo.
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: (ctx) => (ctx.oidc.params?.grant_type === 'client_credentials'
+        ? 'urn:idp-bench:api' : undefined),
+      useGrantedResource: () => false,
+      getResourceServerInfo: () => ({
+        scope: 'api',
+        audience: 'urn:idp-bench:api',
+        accessTokenTTL: 3600,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
+      }),
+    },
     dPoP: { enabled: true },
     userinfo: { enabled: true },
     devInteractions: { enabled: false },

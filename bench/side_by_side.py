@@ -331,6 +331,8 @@ def plan_row(row, p, meta, seeds):
     if row == "client_credentials":
         status, body = http_json("POST", token_url, header_dict([basic, FORM]), "grant_type=client_credentials")
         expect(status == 200 and body.get("access_token"), p, row, body)
+        # Both sides sign: an ES256 JWT (the reference is configured to issue one).
+        expect(jwt_part(body["access_token"], 0).get("alg") == "ES256", p, row, body)
         return Plan(token_url, script=c.LUA, headers=[basic, FORM], args=["static", "grant_type=client_credentials"])
     if row in ("exchange", "exchange_rs256"):
         alg = "RS256" if row == "exchange_rs256" else "ES256"
@@ -704,7 +706,8 @@ def report(a, med, providers, limits, ref_version):
     ref = "reference" if "reference" in names else None
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     reference = (f" Reference: oidc-provider {ref_version} on Node {node}, one process, in-memory adapter, opaque "
-                 "access tokens (its default), ID tokens signed ES256 (RS256 in the RS256 row), refresh tokens rotated "
+                 "access tokens for codes and refreshes (its default), ES256 JWT access tokens for client credentials "
+                 "(as idp's), ID tokens signed ES256 (RS256 in the RS256 row), refresh tokens rotated "
                  "on every use." if ref_version else "")
     print(f"\n{CORES} cores shared by the providers, the stores and the load generator (load average "
           f"{a.load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after); {a.connections} connections "
