@@ -56,13 +56,14 @@ pub fn touched(changes: &[Change]) -> Touched {
         match change {
             Change::UpdateStatus { user, .. } | Change::DeleteUser { user, .. } => out.add(user),
             Change::UpdateUser { user, .. } => out.add(&user.id),
-            Change::InsertUser(user, _) => out.add(&user.id),
             // Moving or removing organizations, and imports applied in bulk, may reach
             // any member.
             Change::MoveSubtree { .. } | Change::DeleteOrg(_) | Change::AdvanceImport { .. } => {
                 out = Touched::Everyone;
             }
-            Change::UpsertPolicy(_)
+            // Nobody keeps a member that does not exist yet (absence is never kept).
+            Change::InsertUser(..)
+            | Change::UpsertPolicy(_)
             | Change::ClearCredentialsInSubtree { .. }
             | Change::ReplaceIpList { .. }
             | Change::ReplaceAdmin(_)
@@ -226,9 +227,8 @@ impl CachingUsers {
 #[async_trait]
 impl UserRepo for CachingUsers {
     async fn insert(&self, user: &User, credentials: &Credentials) -> Result<(), StoreError> {
-        let done = self.inner.insert(user, credentials).await;
-        self.changed(&user.id).await;
-        done
+        // Nothing to drop: only members read are kept, never their absence.
+        self.inner.insert(user, credentials).await
     }
 
     async fn find_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError> {
