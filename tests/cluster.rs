@@ -95,22 +95,6 @@ async fn three_nodes_starting_together_on_a_migrated_database_create_each_key_on
     .await;
 }
 
-/// Polls `check` every 50 ms for up to `limit`; whether it came to hold.
-async fn within<F, Fut>(limit: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
-
 /// The status `/authorize` answers for a code request of `client_id`.
 async fn authorize_status(http: &reqwest::Client, base: &str, client_id: &str) -> StatusCode {
     let url = flow::authorize_url(

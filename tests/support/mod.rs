@@ -317,3 +317,19 @@ pub fn bootstrap_token(log: &str) -> Option<String> {
         .collect();
     Some(token)
 }
+
+/// Polls `check` every 20 ms for up to `limit`; whether it came to hold.
+pub async fn within<F, Fut>(limit: std::time::Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}

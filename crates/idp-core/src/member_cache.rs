@@ -193,20 +193,18 @@ async fn changed(cache: &MemberCache, ephemeral: &dyn Ephemeral, touched: Touche
     }
 }
 
-/// The member repository with [`UserRepo::find_for_tokens`] served from the cache and
-/// every write dropping what it changed.
-pub struct CachingUsers {
-    inner: Arc<dyn UserRepo>,
+/// A store repository with the member cache in front: [`UserRepo::find_for_tokens`]
+/// served from it, and every write that changes members (a [`UserRepo`] write, an
+/// [`AuditRepo::commit`] of changes [`touched`] names) dropping them here and announcing
+/// them to the other nodes.
+pub struct Caching<R: ?Sized> {
+    inner: Arc<R>,
     cache: Arc<MemberCache>,
     ephemeral: Arc<dyn Ephemeral>,
 }
 
-impl CachingUsers {
-    pub fn new(
-        inner: Arc<dyn UserRepo>,
-        cache: Arc<MemberCache>,
-        ephemeral: Arc<dyn Ephemeral>,
-    ) -> Self {
+impl<R: ?Sized> Caching<R> {
+    pub fn new(inner: Arc<R>, cache: Arc<MemberCache>, ephemeral: Arc<dyn Ephemeral>) -> Self {
         Self {
             inner,
             cache,
@@ -214,18 +212,13 @@ impl CachingUsers {
         }
     }
 
-    async fn changed(&self, id: &UserId) {
-        changed(
-            &self.cache,
-            self.ephemeral.as_ref(),
-            Touched::Members(vec![id.clone()]),
-        )
-        .await;
+    async fn changed(&self, touched: Touched) {
+        changed(&self.cache, self.ephemeral.as_ref(), touched).await;
     }
 }
 
 #[async_trait]
-impl UserRepo for CachingUsers {
+impl UserRepo for Caching<dyn UserRepo> {
     async fn insert(&self, user: &User, credentials: &Credentials) -> Result<(), StoreError> {
         // Nothing to drop: only members read are kept, never their absence.
         self.inner.insert(user, credentials).await
@@ -295,7 +288,7 @@ impl UserRepo for CachingUsers {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let done = self.inner.update_status(id, status, now).await;
-        self.changed(id).await;
+        self.changed(Touched::Members(vec![id.clone()])).await;
         done
     }
 
@@ -306,35 +299,13 @@ impl UserRepo for CachingUsers {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let done = self.inner.update_profile(id, profile, now).await;
-        self.changed(id).await;
+        self.changed(Touched::Members(vec![id.clone()])).await;
         done
     }
 }
 
-/// The audit repository with every committed change to members dropping them from the
-/// cache (the console, the API, imports and the command line all commit through it).
-pub struct CachingAudit {
-    inner: Arc<dyn AuditRepo>,
-    cache: Arc<MemberCache>,
-    ephemeral: Arc<dyn Ephemeral>,
-}
-
-impl CachingAudit {
-    pub fn new(
-        inner: Arc<dyn AuditRepo>,
-        cache: Arc<MemberCache>,
-        ephemeral: Arc<dyn Ephemeral>,
-    ) -> Self {
-        Self {
-            inner,
-            cache,
-            ephemeral,
-        }
-    }
-}
-
 #[async_trait]
-impl AuditRepo for CachingAudit {
+impl AuditRepo for Caching<dyn AuditRepo> {
     async fn append(&self, event: &NewAuditEvent) -> Result<AuditEvent, StoreError> {
         self.inner.append(event).await
     }
@@ -350,7 +321,7 @@ impl AuditRepo for CachingAudit {
     ) -> Result<Vec<u64>, StoreError> {
         let done = self.inner.commit(changes, events).await;
         // Dropped whatever the outcome: a commit whose answer was lost may have landed.
-        changed(&self.cache, self.ephemeral.as_ref(), touched(changes)).await;
+        self.changed(touched(changes)).await;
         done
     }
 
@@ -575,7 +546,7 @@ mod tests {
         cache: Arc<MemberCache>,
         clock: Arc<FixedClock>,
         ephemeral: Arc<MemoryEphemeral>,
-        users: CachingUsers,
+        users: Caching<dyn UserRepo>,
     }
 
     fn setup() -> Setup {
@@ -583,7 +554,7 @@ mod tests {
         let clock = Arc::new(FixedClock::at(Timestamp::from_secs(1_800_000_000)));
         let cache = Arc::new(MemberCache::new(clock.clone(), MEMBER_TTL));
         let ephemeral = Arc::new(MemoryEphemeral::default());
-        let users = CachingUsers::new(inner.clone(), cache.clone(), ephemeral.clone());
+        let users = Caching::<dyn UserRepo>::new(inner.clone(), cache.clone(), ephemeral.clone());
         Setup {
             inner,
             cache,

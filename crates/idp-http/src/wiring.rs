@@ -4,7 +4,7 @@
 use crate::settings::{ConfigError, MailTransport, Mode, Settings};
 use idp_core::clock::SystemClock;
 use idp_core::crypto::MasterKey;
-use idp_core::member_cache::{CachingAudit, CachingUsers, MEMBER_TTL, MemberCache};
+use idp_core::member_cache::{Caching, MEMBER_TTL, MemberCache};
 use idp_core::ports::{Ephemeral, StoreError, Stores};
 use idp_core::random::OsRandom;
 use idp_store::{
@@ -258,7 +258,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
     let members = Arc::new(MemberCache::new(clock.clone(), MEMBER_TTL));
     let stores = Stores {
         orgs: shared.clone(),
-        users: Arc::new(CachingUsers::new(
+        users: Arc::new(Caching::<dyn idp_core::ports::UserRepo>::new(
             shared.clone(),
             members.clone(),
             ephemeral.clone(),
@@ -272,7 +272,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
         consents: shared.clone(),
         sessions: shared.clone(),
         policies: shared.clone(),
-        audit: Arc::new(CachingAudit::new(
+        audit: Arc::new(Caching::<dyn idp_core::ports::AuditRepo>::new(
             shared.clone(),
             members.clone(),
             ephemeral.clone(),
