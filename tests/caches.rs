@@ -126,24 +126,11 @@ async fn disabled_member_refused_at_once(idp: &Idp) {
     assert!(!rp.active(tokens.access_token()).await);
 }
 
-#[tokio::test]
-async fn a_disabled_member_and_a_revoked_token_are_refused_at_once_on_sqlite() {
-    let idp = Idp::start().await;
-    disabled_member_refused_at_once(&idp).await;
-}
-
-#[tokio::test]
-async fn a_disabled_member_and_a_revoked_token_are_refused_at_once_on_postgresql() {
-    let Some((idp, _db)) = Idp::on_postgres(
-        "a_disabled_member_and_a_revoked_token_are_refused_at_once_on_postgresql",
-        &[],
-    )
-    .await
-    else {
-        return;
-    };
-    disabled_member_refused_at_once(&idp).await;
-}
+on_both_backends!(
+    a_disabled_member_and_a_revoked_token_are_refused_at_once_on_sqlite,
+    a_disabled_member_and_a_revoked_token_are_refused_at_once_on_postgresql,
+    disabled_member_refused_at_once
+);
 
 #[tokio::test]
 async fn a_member_disabled_through_one_node_is_refused_by_another_within_a_second() {

@@ -913,3 +913,26 @@ pub fn auth_time(tokens: &CoreTokenResponse) -> i64 {
         .as_i64()
         .expect("auth_time")
 }
+
+/// Two tests that run `$body(&idp)`: `$sqlite` on the embedded defaults, `$postgres` on
+/// PostgreSQL and Redis (a skip line when the test backends are not configured).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($sqlite:ident, $postgres:ident, $body:path) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            let idp = $crate::support::flow::Idp::start().await;
+            $body(&idp).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some((idp, _db)) =
+                $crate::support::flow::Idp::on_postgres(stringify!($postgres), &[]).await
+            else {
+                return;
+            };
+            $body(&idp).await;
+        }
+    };
+}
