@@ -216,6 +216,7 @@ mod fixtures {
             given_name: Some("Ada".into()),
             family_name: Some("Lovelace".into()),
             locale: Some("en-GB".into()),
+            zoneinfo: None,
             job_title: Some("Analyst".into()),
             phone: Some("+44 20 7946 0000".into()),
             status: UserStatus::Active,

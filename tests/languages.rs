@@ -1,0 +1,334 @@
+//! End-to-end tests of the languages pages are shown in: `ui_locales` kept through a
+//! whole sign-in, the sign-in page's language switcher, `Accept-Language`, the member's
+//! own preference (and time zone) on `/account`, the organization's default language,
+//! and `ui_locales_supported` in discovery.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use support::flow::*;
+
+/// Each shipped language with what its sign-in and consent pages say.
+const LANGUAGES: [(&str, &str, &str); 5] = [
+    ("en", "Sign in", "Allow"),
+    ("ko", "로그인", "허용"),
+    ("ja", "サインイン", "許可する"),
+    ("es", "Iniciar sesión", "Permitir"),
+    ("de", "Anmelden", "Erlauben"),
+];
+
+fn html_lang(page: &str) -> String {
+    let start = page.find("<html lang=\"").expect("an <html lang>") + 12;
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The text of the `<h1>`.
+fn heading(page: &str) -> String {
+    let start = page.find("<h1>").expect("a heading") + 4;
+    let end = page[start..].find("</h1>").unwrap();
+    page[start..start + end].to_owned()
+}
+
+/// A browser that sends `Accept-Language: accept`.
+fn browser_asking(idp: &Idp, accept: &str) -> Browser {
+    let jar = Arc::new(Jar::default());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT_LANGUAGE,
+        reqwest::header::HeaderValue::from_str(accept).unwrap(),
+    );
+    let http = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(Policy::none())
+        .user_agent(FIREFOX_LINUX)
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    Browser {
+        http,
+        jar,
+        base: Url::parse(&idp.base).unwrap(),
+    }
+}
+
+fn set_policy(idp: &Idp, setting: &str) {
+    idp.cli(&["org", "policy", "--org", "acme", "--set", setting, "--json"]);
+}
+
+#[tokio::test]
+async fn ui_locales_holds_through_the_whole_sign_in_in_each_language() {
+    let idp = Idp::start().await;
+    for (lang, sign_in, allow) in LANGUAGES {
+        // An application of its own per language, so that consent is asked each time.
+        let app = idp.client(&format!("Reports {lang}"), &["--redirect-uri", RP_CALLBACK]);
+        let rp = idp.rp(&app).await;
+        // The browser asks for another language: ui_locales outranks it.
+        let other = if lang == "de" { "ja" } else { "de" };
+        let browser = browser_asking(&idp, other);
+        let request = rp.request(
+            &["openid", "email"],
+            &[("ui_locales", &format!("fr {lang}"))],
+        );
+        let page = browser.go(&request.url).await.sign_in_page();
+        assert_eq!(html_lang(&page), lang, "{page}");
+        assert_eq!(heading(&page), sign_in, "{page}");
+        // The next step of the same sign-in keeps the language.
+        let consent = browser.sign_in(&page, EMAIL, PASSWORD).await.consent_page();
+        assert_eq!(html_lang(&consent), lang, "{consent}");
+        assert!(
+            consent.contains(&format!(
+                r#"<button name="decision" value="allow" type="submit">{allow}</button>"#
+            )),
+            "{consent}"
+        );
+        let back = browser.consent(&consent, "allow").await.back();
+        rp.code(&back, &request);
+    }
+}
+
+#[tokio::test]
+async fn the_language_switcher_changes_the_rest_of_the_sign_in() {
+    let idp = Idp::start().await;
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let browser = idp.browser();
+    let request = rp.request(&["openid"], &[("ui_locales", "ko")]);
+    let page = browser.go(&request.url).await.sign_in_page();
+    assert_eq!(html_lang(&page), "ko");
+    // A labelled list of links, each in its own language, the current one marked.
+    assert!(
+        page.contains(r#"<nav class="languages" aria-label="언어">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"lang="ko" hreflang="ko" aria-current="true">한국어</a>"#),
+        "{page}"
+    );
+    let authz = hidden(&page, "authz");
+    let link = format!("/login?authz={authz}&amp;lang=de");
+    assert!(page.contains(&link), "{page}");
+    let page = browser
+        .go(&unescape(&link).replace("&amp;", "&"))
+        .await
+        .sign_in_page();
+    assert_eq!(html_lang(&page), "de");
+    assert_eq!(heading(&page), "Anmelden");
+    let consent = browser.sign_in(&page, EMAIL, PASSWORD).await.consent_page();
+    assert_eq!(html_lang(&consent), "de", "{consent}");
+}
+
+#[tokio::test]
+async fn accept_language_chooses_and_nonsense_falls_back_to_english() {
+    let idp = Idp::start().await;
+    for (accept, lang) in [
+        ("fr-CH, de-AT;q=0.9, en;q=0.5", "de"),
+        ("en;q=0.2, ja;q=0.8, ko;q=0.5", "ja"),
+        ("es-419", "es"),
+        ("fr, it", "en"),
+        ("ko;q=0", "en"),
+        ("*;;;q=zz,,,", "en"),
+    ] {
+        let page = browser_asking(&idp, accept)
+            .go("/login")
+            .await
+            .sign_in_page();
+        assert_eq!(html_lang(&page), lang, "{accept}");
+    }
+    // Ten kilobytes of junk is answered, in English, like no header at all.
+    let junk = "x-junk-tag;q=0.5, ".repeat(600);
+    assert!(junk.len() > 10_000);
+    let started = Instant::now();
+    let page = browser_asking(&idp, &junk)
+        .go("/login")
+        .await
+        .sign_in_page();
+    assert_eq!(html_lang(&page), "en");
+    assert_eq!(heading(&page), "Sign in");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn the_members_preference_wins_over_the_browser_and_loses_to_ui_locales() {
+    let idp = Idp::start().await;
+    let browser = browser_asking(&idp, "de");
+    browser.sign_in_directly().await;
+    let account = browser.go("/account").await;
+    let Step::Page(StatusCode::OK, _, _, html) = account else {
+        panic!("{account:?}")
+    };
+    assert_eq!(html_lang(&html), "de");
+    assert_eq!(heading(&html), "Ihr Konto");
+    // Dates are the reader's, not ISO strings with microseconds.
+    assert!(!html.contains("+00:00") && !html.contains(".000"), "{html}");
+    let csrf = hidden(&html, "csrf");
+
+    // A time zone that is not an IANA name is refused with a sentence, nothing saved.
+    let refused = browser
+        .post(
+            "/account/preferences",
+            &[
+                ("csrf", &csrf),
+                ("language", "ja"),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Mars/Olympus ist kein Zeitzonenname"),
+        "{text}"
+    );
+
+    let saved = browser
+        .post(
+            "/account/preferences",
+            &[
+                ("csrf", &csrf),
+                ("language", "ja"),
+                ("time_zone", "Asia/Tokyo"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let Step::Page(_, _, _, html) = browser.go("/account?saved=1").await else {
+        panic!()
+    };
+    assert_eq!(
+        html_lang(&html),
+        "ja",
+        "the member's language beats Accept-Language"
+    );
+    assert!(
+        html.contains("言語とタイムゾーンを保存しました。"),
+        "{html}"
+    );
+    assert!(
+        html.contains("年") && html.contains("JST"),
+        "dates in Japanese, in Tokyo: {html}"
+    );
+    assert!(
+        html.contains(r#"<option value="ja" lang="ja" selected>日本語</option>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="Asia/Tokyo""#), "{html}");
+    let Step::Page(_, _, _, security) = browser.go("/account/security").await else {
+        panic!()
+    };
+    assert_eq!(html_lang(&security), "ja");
+    assert_eq!(heading(&security), "セキュリティ");
+
+    // Once the member is known, an application's sign-in speaks their language too…
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let fresh = browser_asking(&idp, "de");
+    let request = rp.request(&["openid"], &[]);
+    let page = fresh.go(&request.url).await.sign_in_page();
+    assert_eq!(
+        html_lang(&page),
+        "de",
+        "before the member is known: the browser"
+    );
+    let consent = fresh.sign_in(&page, EMAIL, PASSWORD).await.consent_page();
+    assert_eq!(html_lang(&consent), "ja", "{consent}");
+    // …unless the application asked for a language.
+    let request = rp.request(&["openid"], &[("ui_locales", "es")]);
+    let consent = browser_asking(&idp, "de")
+        .authorize_until_consent(&request.url)
+        .await;
+    assert_eq!(html_lang(&consent), "es");
+
+    // Leaving it to the browser again.
+    let Step::Page(_, _, _, html) = browser.go("/account").await else {
+        panic!()
+    };
+    let csrf = hidden(&html, "csrf");
+    browser
+        .post(
+            "/account/preferences",
+            &[("csrf", &csrf), ("language", ""), ("time_zone", "")],
+        )
+        .await;
+    let Step::Page(_, _, _, html) = browser.go("/account").await else {
+        panic!()
+    };
+    assert_eq!(html_lang(&html), "de");
+    assert!(html.contains("UTC"), "{html}");
+}
+
+#[tokio::test]
+async fn the_organizations_default_applies_when_nothing_else_does() {
+    let idp = Idp::start().await;
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    set_policy(&idp, "default_language=ko");
+    let shown = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
+    assert_eq!(shown["effective"]["default_language"], "ko", "{shown}");
+    // No Accept-Language: the application's organization decides.
+    let request = rp.request(&["openid"], &[]);
+    let page = idp.browser().go(&request.url).await.sign_in_page();
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(heading(&page), "로그인");
+    // A browser that names a shipped language still wins over the default.
+    let page = browser_asking(&idp, "es")
+        .go(&request.url)
+        .await
+        .sign_in_page();
+    assert_eq!(html_lang(&page), "es");
+    // A language idp does not ship is refused with the setting's name.
+    let out = support::run(
+        idp._dir.path(),
+        &idp.env(),
+        &[
+            "org",
+            "policy",
+            "--org",
+            "acme",
+            "--set",
+            "default_language=fr",
+            "--json",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        support::stderr(&out).contains("`fr`"),
+        "{}",
+        support::stderr(&out)
+    );
+    // Removing it: English again.
+    set_policy(&idp, "default_language=");
+    let page = idp.browser().go(&request.url).await.sign_in_page();
+    assert_eq!(html_lang(&page), "en");
+}
+
+#[tokio::test]
+async fn discovery_lists_the_shipped_languages() {
+    let idp = Idp::start().await;
+    let doc: Value = reqwest::get(idp.url("/.well-known/openid-configuration"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        doc["ui_locales_supported"],
+        serde_json::json!(["en", "ko", "ja", "es", "de"])
+    );
+}
+
+trait UntilConsent {
+    async fn authorize_until_consent(&self, url: &str) -> String;
+}
+
+impl UntilConsent for Browser {
+    /// Signs in for `url` and stops at the consent page.
+    async fn authorize_until_consent(&self, url: &str) -> String {
+        let page = self.go(url).await.sign_in_page();
+        self.sign_in(&page, EMAIL, PASSWORD).await.consent_page()
+    }
+}
