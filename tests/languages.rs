@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/browser.rs"]
+mod browser;
 mod support;
 
 use support::flow::*;
@@ -330,5 +332,117 @@ impl UntilConsent for Browser {
     async fn authorize_until_consent(&self, url: &str) -> String {
         let page = self.go(url).await.sign_in_page();
         self.sign_in(&page, EMAIL, PASSWORD).await.consent_page()
+    }
+}
+
+/// Each language's heading on the enrolment page.
+const ENROL_HEADINGS: [(&str, &str); 5] = [
+    ("en", "Set up your authenticator app"),
+    ("ko", "인증 앱 설정"),
+    ("ja", "認証アプリの設定"),
+    ("es", "Configura tu aplicación de autenticación"),
+    ("de", "Authenticator-App einrichten"),
+];
+
+/// The code an authenticator app shows now for `secret`.
+fn current_code(secret: &idp_core::totp::TotpSecret) -> String {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    let now = idp_core::Timestamp::from_micros(i64::try_from(micros).unwrap());
+    idp_core::totp::code_at_step(secret, idp_core::totp::step_at(now))
+}
+
+async fn page_lang(browser: &browser::Browser) -> String {
+    browser
+        .client()
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// In Chromium, for each language: the sign-in page (checked by axe-core), setting up an
+/// authenticator app that the organization requires, the recovery codes and the consent
+/// page, all in the language the application asked for; a screenshot of each page is kept
+/// (`test-artifacts/language-<lang>-<page>.png`).
+#[tokio::test]
+async fn a_whole_sign_in_with_enrolment_and_consent_in_each_language_in_chromium() {
+    let Some(browser) = browser::Browser::start(
+        "a_whole_sign_in_with_enrolment_and_consent_in_each_language_in_chromium",
+    )
+    .await
+    else {
+        return;
+    };
+    let idp = Idp::start().await;
+    set_policy(&idp, "two_factor_scope=everybody");
+    let callback = idp.url("/healthz");
+    for ((lang, sign_in, allow), (_, enrol)) in LANGUAGES.into_iter().zip(ENROL_HEADINGS) {
+        let email = format!("{lang}@example.com");
+        idp.member("acme", &email, PASSWORD, &[]);
+        let app = idp.client(&format!("Wiki {lang}"), &["--redirect-uri", &callback]);
+        browser.client().delete_all_cookies().await.unwrap();
+        let url = format!(
+            "{}/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid&state=s&ui_locales={lang}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+            idp.base,
+            app.id,
+            url::form_urlencoded::byte_serialize(callback.as_bytes()).collect::<String>(),
+        );
+        browser.goto(&url).await;
+        browser.wait_for("input#email").await;
+        assert_eq!(page_lang(&browser).await, lang);
+        assert_eq!(browser.text("h1").await, sign_in);
+        browser.axe_check(&format!("sign-in page in {lang}")).await;
+        browser
+            .screenshot(&format!("language-{lang}-sign-in"))
+            .await;
+
+        browser.fill("#email", &email).await;
+        browser.fill("#password", PASSWORD).await;
+        browser
+            .click("form[action='/login'] button[type=submit]")
+            .await;
+        browser.wait_for("figure.qr").await;
+        assert_eq!(page_lang(&browser).await, lang);
+        assert_eq!(browser.text("h1").await, enrol);
+        browser
+            .screenshot(&format!("language-{lang}-enrolment"))
+            .await;
+        let key = browser.text("#secret").await;
+        let secret = idp_core::totp::TotpSecret::parse_base32(&key).unwrap();
+        browser.fill("#code", &current_code(&secret)).await;
+        browser
+            .click("form[action='/login/enrol'] button[type=submit]")
+            .await;
+        browser.wait_for("#recovery-codes").await;
+        assert_eq!(page_lang(&browser).await, lang);
+        browser
+            .screenshot(&format!("language-{lang}-recovery-codes"))
+            .await;
+        browser.click("#continue").await;
+
+        let allow_button = "button[name=decision][value=allow]";
+        browser.wait_for(allow_button).await;
+        assert_eq!(page_lang(&browser).await, lang);
+        assert_eq!(browser.text(allow_button).await, allow);
+        assert!(browser.text("h1").await.contains(&format!("Wiki {lang}")));
+        browser
+            .screenshot(&format!("language-{lang}-consent"))
+            .await;
+        browser.click(allow_button).await;
+        let started = Instant::now();
+        loop {
+            let at = browser.current_url().await;
+            if at.path() == "/healthz" {
+                assert!(at.query().unwrap_or_default().contains("code="), "{at}");
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "stuck at {at}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
