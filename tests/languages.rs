@@ -125,6 +125,37 @@ async fn the_language_switcher_changes_the_rest_of_the_sign_in() {
 }
 
 #[tokio::test]
+async fn forgot_password_keeps_the_sign_in_pages_language() {
+    let idp = Idp::start().await;
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let browser = idp.browser();
+    let request = rp.request(&["openid"], &[("ui_locales", "ja")]);
+    let page = browser.go(&request.url).await.sign_in_page();
+    assert!(
+        page.contains(r#"href="/forgot-password?lang=ja""#),
+        "{page}"
+    );
+    let Step::Page(StatusCode::OK, _, _, forgot) = browser.go("/forgot-password?lang=ja").await
+    else {
+        panic!()
+    };
+    assert_eq!(html_lang(&forgot), "ja");
+    assert_eq!(heading(&forgot), "パスワードをお忘れですか？");
+    let sent = browser
+        .post(
+            "/forgot-password",
+            &[
+                ("csrf", &hidden(&forgot, "csrf")),
+                ("email", "nobody@example.com"),
+                ("lang", &hidden(&forgot, "lang")),
+            ],
+        )
+        .await;
+    assert_eq!(sent.headers()[LOCATION], "/forgot-password?sent=1&lang=ja");
+}
+
+#[tokio::test]
 async fn accept_language_chooses_and_nonsense_falls_back_to_english() {
     let idp = Idp::start().await;
     for (accept, lang) in [

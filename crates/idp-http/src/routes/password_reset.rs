@@ -10,7 +10,7 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
-use idp_core::i18n::Tr;
+use idp_core::i18n::{Language, Tr};
 use idp_core::password_policy::{self, ChangeError};
 use idp_core::records::User;
 use idp_core::secret::Password;
@@ -139,6 +139,17 @@ struct ForgotPage<'a> {
 struct SentQuery {
     #[serde(default)]
     sent: Option<String>,
+    /// The language of the sign-in page that linked here.
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The language the sign-in page passed on, else the browser's.
+fn carried(req: &HttpRequest, lang: Option<&str>) -> Tr {
+    match lang.and_then(Language::from_tag) {
+        Some(language) => Tr::new(language),
+        None => crate::lang::from_browser(req),
+    }
 }
 
 async fn show_forgot(
@@ -146,7 +157,7 @@ async fn show_forgot(
     req: HttpRequest,
     query: aw::Query<SentQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let t = crate::lang::from_browser(&req);
+    let t = carried(&req, query.lang.as_deref());
     let (csrf, cookie) = web::csrf_token(&state, &req);
     let response = render(
         StatusCode::OK,
@@ -166,6 +177,8 @@ struct ForgotForm {
     csrf: String,
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    lang: String,
 }
 
 /// How long a reset request waits after its answer before any lookup, link or mail.
@@ -189,7 +202,7 @@ async fn submit_forgot(
     .await?
     {
         let (csrf, cookie) = web::csrf_token(&state, &req);
-        let t = crate::lang::from_browser(&req);
+        let t = carried(&req, Some(&form.lang));
         let message = throttling::message(&t, r.retry_after);
         let response = render(
             StatusCode::TOO_MANY_REQUESTS,
@@ -210,7 +223,13 @@ async fn submit_forgot(
     let stores = state.stores.clone();
     let issuer = state.settings.issuer().to_owned();
     let ttl = state.settings.reset_link_ttl();
-    let email = form.into_inner().email;
+    let form = form.into_inner();
+    // The answer keeps the language the form was shown in, when it said one.
+    let back = match Language::from_tag(&form.lang) {
+        Some(language) => format!("/forgot-password?sent=1&lang={language}"),
+        None => "/forgot-password?sent=1".to_owned(),
+    };
+    let email = form.email;
     actix_web::rt::spawn(async move {
         // Start once the answer has left: work that shares the CPU with the answer's
         // delivery would still show in its timing.
@@ -221,7 +240,7 @@ async fn submit_forgot(
             Err(e) => tracing::error!(error = %e, "password reset request failed"),
         }
     });
-    Ok(web::see_other("/forgot-password?sent=1"))
+    Ok(web::see_other(&back))
 }
 
 #[derive(serde::Deserialize)]
