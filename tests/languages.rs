@@ -477,3 +477,66 @@ async fn a_whole_sign_in_with_enrolment_and_consent_in_each_language_in_chromium
         }
     }
 }
+
+/// The organization's default language set from the console's Login settings, then used
+/// by its applications' sign-in pages.
+#[tokio::test]
+async fn an_administrator_sets_the_default_language_in_the_console() {
+    let Some(browser) =
+        browser::Browser::start("an_administrator_sets_the_default_language_in_the_console").await
+    else {
+        return;
+    };
+    let idp = Idp::start().await;
+    let root = "root@example.com";
+    let root_password = "a long passphrase for the console";
+    idp.member("acme", root, root_password, &["--super-admin"]);
+    browser.goto(&idp.url("/login")).await;
+    browser.fill_field("Email", root).await;
+    browser.fill_field("Password", root_password).await;
+    browser.click_button("Sign in").await;
+    browser
+        .goto(&idp.url("/admin/orgs/acme/login-settings"))
+        .await;
+    browser
+        .select_option("Language of pages and emails", "Deutsch")
+        .await;
+    browser.click_button("Save login settings").await;
+    browser.wait_for("p.notice").await;
+    assert!(
+        browser.has_text("Login settings saved.").await,
+        "{}",
+        browser.visible_text().await
+    );
+    browser
+        .axe_check("console login settings with a default language")
+        .await;
+    let policy = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
+    assert_eq!(policy["settings"]["default_language"], "de", "{policy}");
+
+    let app = idp.web_app();
+    let rp = idp.rp(&app).await;
+    let request = rp.request(&["openid"], &[]);
+    let page = idp.browser().go(&request.url).await.sign_in_page();
+    assert_eq!(html_lang(&page), "de");
+
+    // Back to inherited: English again.
+    browser
+        .goto(&idp.url("/admin/orgs/acme/login-settings"))
+        .await;
+    browser
+        .click_button("Revert to inherited: language of pages and emails")
+        .await;
+    browser.wait_for("p.notice").await;
+    assert_eq!(
+        browser.text("p.notice").await,
+        "Setting reverted to the inherited value."
+    );
+    let policy = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
+    assert!(
+        policy["settings"].get("default_language").is_none(),
+        "{policy}"
+    );
+    let page = idp.browser().go(&request.url).await.sign_in_page();
+    assert_eq!(html_lang(&page), "en");
+}
