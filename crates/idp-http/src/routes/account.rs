@@ -13,7 +13,7 @@ use idp_core::i18n::{
     Language, PreferenceError, TimeZoneError, Tr, save_preferences as save_preferences_of,
 };
 use idp_core::ids::SessionId;
-use idp_core::records::User;
+use idp_core::records::{LoginMethodKind, User};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/account", aw::get().to(show))
@@ -169,7 +169,11 @@ async fn page(
         .await?
         .into_iter()
         .map(|m| MethodRow {
-            kind: m.kind.to_string(),
+            kind: match m.kind {
+                LoginMethodKind::Native => t.t("method-native"),
+                LoginMethodKind::Google => t.t("method-google"),
+                LoginMethodKind::Entra => t.t("method-entra"),
+            },
             last: m
                 .last_sign_in_at
                 .map(|at| t.datetime(at))
