@@ -38,7 +38,16 @@ async fn login_page_renders_in_chromium() {
         .fill("#password_confirm", "correct horse battery")
         .await;
     browser.click("button[type=submit]").await;
-    let source = browser.page_source().await;
+    // The click returns before the next page has loaded (hashing the password takes a
+    // while on a busy machine).
+    let started = std::time::Instant::now();
+    let mut source = browser.page_source().await;
+    while !source.contains("Super administrator created")
+        && started.elapsed() < std::time::Duration::from_secs(10)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        source = browser.page_source().await;
+    }
     assert!(
         source.contains("Super administrator created"),
         "after the first-run form, at {}:\n{source}",

@@ -636,6 +636,7 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "entra_sign_in": p.entra_sign_in,
         "entra_allowed_tenants": p.entra_allowed_tenants,
         "just_in_time_provisioning": p.just_in_time_provisioning,
+        "default_language": p.default_language,
     })
 }
 
@@ -1058,6 +1059,7 @@ pub(crate) fn new_user(
         given_name: None,
         family_name: None,
         locale: None,
+        zoneinfo: None,
         job_title: None,
         phone: None,
         status: UserStatus::Active,

@@ -383,14 +383,21 @@ async fn give_up(
         return Ok(Some(Ran::TakenOver(record)));
     }
     if let Some(admin) = to {
+        let tr = crate::i18n::member_tr(stores, admin).await?;
         stores
             .mailer
             .send(&OutgoingMail {
                 to: admin.email.clone(),
-                subject: "Your audit log export could not be made".into(),
+                subject: tr.t("email-export-failed-subject"),
                 text: format!(
-                    "The export of the audit log of {org} you asked for could not be made: {why}\n",
-                    org = record.job.org_slug,
+                    "{}\n",
+                    tr.t2(
+                        "email-export-failed",
+                        "org",
+                        record.job.org_slug.as_str(),
+                        "why",
+                        why
+                    ),
                 ),
             })
             .await?;
@@ -421,16 +428,16 @@ pub async fn offer(
     let value = serde_json::to_vec(job).map_err(|e| ExportError::Corrupt(e.to_string()))?;
     stores.ephemeral.put(&link_key(&t), &value, ttl).await?;
     let minutes = ttl.as_secs() / 60;
+    let tr = crate::i18n::member_tr(stores, to).await?;
     stores
         .mailer
         .send(&OutgoingMail {
             to: to.email.clone(),
-            subject: "Your audit log export is ready".into(),
+            subject: tr.t("email-export-ready-subject"),
             text: format!(
-                "The export of the audit log of {org} you asked for is ready.\n\n\
-                 Download it within {minutes} minutes (the link works once):\n\
-                 {base_url}/admin/api/audit/exports/download?token={t}\n",
-                org = job.org_slug,
+                "{}\n\n{}\n{base_url}/admin/api/audit/exports/download?token={t}\n",
+                tr.t1("email-export-ready-intro", "org", job.org_slug.as_str()),
+                tr.t1("email-export-ready-open", "minutes", minutes),
             ),
         })
         .await?;

@@ -452,6 +452,7 @@ async fn provision(
         given_name: None,
         family_name: None,
         locale: None,
+        zoneinfo: None,
         job_title: id.job_title.clone(),
         phone: id.phone.clone(),
         status: UserStatus::Active,

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod deployment;
 pub mod email;
 pub mod federation;
+pub mod i18n;
 pub mod ids;
 pub mod jose;
 pub mod keyring;

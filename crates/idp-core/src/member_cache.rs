@@ -532,6 +532,7 @@ mod tests {
             given_name: None,
             family_name: None,
             locale: None,
+            zoneinfo: None,
             job_title: None,
             phone: None,
             status: UserStatus::Active,

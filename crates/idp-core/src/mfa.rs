@@ -78,6 +78,24 @@ pub enum SecondFactorError {
 
 type SfResult<T> = Result<T, SecondFactorError>;
 
+impl SecondFactorError {
+    /// What the person reads, in their language (times in their zone).
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::WrongCode => tr.t("second-factor-wrong-code"),
+            Self::Locked { until, .. } => {
+                tr.t1("second-factor-locked", "until", tr.datetime(*until))
+            }
+            Self::NotSetUp => tr.t("second-factor-not-set-up"),
+            Self::EnrolmentExpired => tr.t("second-factor-expired"),
+            Self::TooManyEmails => tr.t("second-factor-too-many-emails"),
+            Self::WrongPassword => tr.t("second-factor-wrong-password"),
+            Self::Forbidden => tr.t("second-factor-forbidden"),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl SecondFactorLock {
     /// Until when entry is locked, if it is at `now`.
     pub fn locked_until(&self, now: Timestamp) -> Option<Timestamp> {
@@ -568,14 +586,16 @@ pub async fn send_email_code(stores: &Stores, user: &User, issuer_name: &str) ->
             EMAIL_CODE_TTL,
         )
         .await?;
+    let tr = crate::i18n::member_tr(stores, user).await?;
     stores
         .mailer
         .send(&OutgoingMail {
             to: user.email.clone(),
-            subject: format!("Your {issuer_name} sign-in code"),
+            subject: tr.t1("email-code-subject", "issuer", issuer_name),
             text: format!(
-                "Your sign-in code is {code}.\n\nIt works once, for the next 10 minutes. \
-                 If you did not try to sign in, change your password: someone knows it.\n"
+                "{}\n\n{}\n",
+                tr.t1("email-code-code", "code", &code),
+                tr.t("email-code-warning")
             ),
         })
         .await?;

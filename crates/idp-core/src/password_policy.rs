@@ -302,24 +302,24 @@ pub async fn send_link(
         .await?;
     let minutes = ttl.as_secs() / 60;
     let link = format!("{base_url}/reset-password?token={t}");
+    let tr = crate::i18n::member_tr(stores, user).await?;
+    let email = user.email.as_str();
     let (subject, text) = match kind {
         LinkKind::Reset => (
-            "Set a new password",
+            tr.t("email-reset-subject"),
             format!(
-                "Someone asked to set a new password for {email}.\n\n\
-                 Open this link within {minutes} minutes to choose one (it works once):\n\
-                 {link}\n\n\
-                 If it was not you, ignore this message: your password stays as it is.\n",
-                email = user.email
+                "{}\n\n{}\n{link}\n\n{}\n",
+                tr.t1("email-reset-intro", "email", email),
+                tr.t1("email-reset-open", "minutes", minutes),
+                tr.t("email-reset-ignore"),
             ),
         ),
         LinkKind::Welcome => (
-            "Create your password",
+            tr.t("email-welcome-subject"),
             format!(
-                "You can now sign in with your email address, {email}.\n\n\
-                 Open this link within {minutes} minutes to create your password (it works once):\n\
-                 {link}\n",
-                email = user.email
+                "{}\n\n{}\n{link}\n",
+                tr.t1("email-welcome-intro", "email", email),
+                tr.t1("email-welcome-open", "minutes", minutes),
             ),
         ),
     };
@@ -327,7 +327,7 @@ pub async fn send_link(
         .mailer
         .send(&OutgoingMail {
             to: user.email.clone(),
-            subject: subject.into(),
+            subject,
             text,
         })
         .await?;
@@ -599,16 +599,17 @@ pub async fn email_temporary_password(
     user: &User,
     password: &Password,
 ) -> Result<(), ChangeError> {
+    let tr = crate::i18n::member_tr(stores, user).await?;
     stores
         .mailer
         .send(&OutgoingMail {
             to: user.email.clone(),
-            subject: "Your temporary password".into(),
+            subject: tr.t("email-temporary-subject"),
             text: format!(
-                "An administrator set a temporary password for {}:\n\n{}\n\n\
-                 It works once: you will choose a new password right after signing in.\n",
-                user.email,
-                password.expose()
+                "{}\n\n{}\n\n{}\n",
+                tr.t1("email-temporary-intro", "email", user.email.as_str()),
+                password.expose(),
+                tr.t("email-temporary-once"),
             ),
         })
         .await?;
@@ -616,17 +617,34 @@ pub async fn email_temporary_password(
 }
 
 /// Where members of `org` are sent when they ask for a link: a reminder of the policy.
-pub async fn rules_summary(stores: &Stores, org: &Organization) -> Result<String, StoreError> {
+pub async fn rules_summary(
+    stores: &Stores,
+    org: &Organization,
+    tr: &crate::i18n::Tr,
+) -> Result<String, StoreError> {
     let p = policy::effective_policy(stores, org).await?;
-    let mut s = format!("At least {} characters", p.password_min_length);
-    if p.password_character_classes > 0 {
-        s.push_str(&format!(
-            ", mixing {} of lower case, upper case, digits and other characters",
-            p.password_character_classes
-        ));
+    Ok(tr.t2(
+        "password-rules",
+        "length",
+        p.password_min_length,
+        "classes",
+        p.password_character_classes,
+    ))
+}
+
+impl PasswordRuleError {
+    /// What the person reads, in their language.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::TooShort(n) => tr.t1("password-too-short", "count", *n),
+            Self::TooLong => tr.t1("password-too-long", "count", MAX_LENGTH),
+            Self::TooFewClasses(n) => tr.t1("password-too-few-classes", "count", *n),
+            Self::Personal => tr.t("password-personal"),
+            Self::Common => tr.t("password-common"),
+            Self::Reused => tr.t("password-reused"),
+            Self::Mismatch => tr.t("password-mismatch"),
+        }
     }
-    s.push_str(", not your name or address, and not a common password.");
-    Ok(s)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! holds for its sub-organizations unless one nearer the member sets its own.
 
 use crate::client::wire_enum;
+use crate::i18n::Language;
 use crate::ids::OrgId;
 use crate::org::Organization;
 use crate::ports::{StoreError, Stores};
@@ -76,6 +77,9 @@ pub struct PolicySettings {
     /// Whether an upstream sign-in that matches no member creates one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub just_in_time_provisioning: Option<bool>,
+    /// The language of pages and emails for readers who ask for none `idp` ships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<Language>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -200,6 +204,8 @@ pub struct EffectivePolicy {
     pub entra_sign_in: bool,
     pub entra_allowed_tenants: Vec<String>,
     pub just_in_time_provisioning: bool,
+    /// `None`: English, after whatever the reader asks for.
+    pub default_language: Option<Language>,
 }
 
 impl Default for EffectivePolicy {
@@ -223,6 +229,7 @@ impl Default for EffectivePolicy {
             entra_sign_in: false,
             entra_allowed_tenants: Vec::new(),
             just_in_time_provisioning: false,
+            default_language: None,
         }
     }
 }
@@ -280,6 +287,7 @@ impl EffectivePolicy {
                 .unwrap_or(d.entra_allowed_tenants),
             just_in_time_provisioning: nearest(chain, |p| p.just_in_time_provisioning)
                 .unwrap_or(d.just_in_time_provisioning),
+            default_language: nearest(chain, |p| p.default_language),
         }
     }
 }
@@ -750,6 +758,7 @@ mod tests {
             entra_sign_in: Some(true),
             entra_allowed_tenants: Some(vec![TENANT.into()]),
             just_in_time_provisioning: Some(true),
+            default_language: Some(Language::De),
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -774,6 +783,7 @@ mod tests {
                 entra_sign_in: true,
                 entra_allowed_tenants: vec![TENANT.into()],
                 just_in_time_provisioning: true,
+                default_language: Some(Language::De),
             }
         );
         let child = PolicySettings {
@@ -796,6 +806,7 @@ mod tests {
             entra_sign_in: Some(false),
             entra_allowed_tenants: Some(vec![]),
             just_in_time_provisioning: Some(false),
+            default_language: Some(Language::Ko),
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
@@ -820,6 +831,7 @@ mod tests {
                 entra_sign_in: false,
                 entra_allowed_tenants: vec![],
                 just_in_time_provisioning: false,
+                default_language: Some(Language::Ko),
             }
         );
         assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());

@@ -370,6 +370,28 @@ pub fn switch_change(
     }))
 }
 
+/// The change the default-language choice asks for: `inherit` removes this
+/// organization's own language; a shipped language's code sets it unless it already holds
+/// here.
+pub fn language_change(
+    own: Option<crate::i18n::Language>,
+    choice: &str,
+) -> Result<Option<(String, String)>, InputError> {
+    let wanted = match choice {
+        "inherit" | "" => None,
+        code => Some(
+            code.parse::<crate::i18n::Language>()
+                .map_err(|_| InputError::Other(format!("{code:?} is not a language idp ships")))?,
+        ),
+    };
+    Ok((wanted != own).then(|| {
+        (
+            "default_language".to_owned(),
+            wanted.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+        )
+    }))
+}
+
 /// The change a list typed one entry a line asks for: empty leaves the list to the
 /// organizations above (removing this organization's own), and so does the inherited list
 /// typed unchanged; anything else sets it unless it is already this organization's own.
@@ -1045,6 +1067,22 @@ mod tests {
             Ok(Some(("google_sign_in".into(), String::new())))
         );
         assert!(switch_change("google_sign_in", None, "maybe").is_err());
+    }
+
+    #[test]
+    fn the_default_language_inherits_or_overrides() {
+        use crate::i18n::Language;
+        assert_eq!(language_change(None, "inherit"), Ok(None));
+        assert_eq!(
+            language_change(None, "ko"),
+            Ok(Some(("default_language".into(), "ko".into())))
+        );
+        assert_eq!(language_change(Some(Language::Ko), "ko"), Ok(None));
+        assert_eq!(
+            language_change(Some(Language::Ko), "inherit"),
+            Ok(Some(("default_language".into(), String::new())))
+        );
+        assert!(language_change(None, "fr").is_err());
     }
 
     #[test]

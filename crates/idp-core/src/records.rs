@@ -27,7 +27,12 @@ pub struct User {
     pub name: Option<String>,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
+    /// The member's language (BCP 47), chosen on `/account`: the OIDC `locale` claim and
+    /// the language of their pages and emails.
     pub locale: Option<String>,
+    /// The member's time zone (IANA name), chosen on `/account`: the OIDC `zoneinfo`
+    /// claim and the zone of times on their pages.
+    pub zoneinfo: Option<String>,
     /// From the upstream directory (Microsoft Graph), where the deployment reads it.
     pub job_title: Option<String>,
     pub phone: Option<String>,

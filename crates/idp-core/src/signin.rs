@@ -398,6 +398,17 @@ pub async fn refusal(
 
 impl SignInError {
     /// The failure reason the audit log records.
+    /// What the person reads, in their language.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::OnLeave => tr.t("login-on-leave"),
+            Self::IpNotAllowed { ip } => tr.t1("login-ip-refused", "ip", ip),
+            Self::InvalidCredentials(_) => tr.t("login-wrong"),
+            Self::Busy(_) => tr.t("too-many-sign-ins"),
+            Self::Store(e) => e.to_string(),
+        }
+    }
+
     pub fn reason(&self) -> &'static str {
         match self {
             Self::OnLeave => "on_leave",

@@ -9,6 +9,7 @@ pub mod cors;
 pub mod dpop;
 pub mod error;
 pub mod fetch;
+pub mod lang;
 pub mod members_files;
 pub mod metrics;
 pub mod oauth;

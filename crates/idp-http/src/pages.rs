@@ -5,12 +5,35 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use askama::Template;
+use idp_core::i18n::Tr;
 
+/// A page that says one thing: a title and a sentence, already in the reader's language.
 #[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage<'a> {
+    pub t: &'a Tr,
     pub title: &'a str,
     pub message: &'a str,
+}
+
+impl<'a> MessagePage<'a> {
+    /// The page whose title and sentence are the messages `title` and `message`.
+    pub fn keys(t: &'a Tr, title: &'a str, message: &'a str) -> MessageOwned<'a> {
+        MessageOwned {
+            t,
+            title: t.t(title),
+            message: t.t(message),
+        }
+    }
+}
+
+/// A [`MessagePage`] whose texts were just looked up.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessageOwned<'a> {
+    pub t: &'a Tr,
+    pub title: String,
+    pub message: String,
 }
 
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, HttpError> {
@@ -38,11 +61,9 @@ pub fn unavailable_page<B>(
     if !wants_html {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let page = MessagePage {
-        title: "Temporarily unavailable",
-        message: "This service cannot answer right now. Please try again in a few seconds.",
-    };
-    let html = page.render().unwrap_or_else(|_| page.message.to_owned());
+    let t = crate::lang::from_browser(res.request());
+    let page = MessagePage::keys(&t, "unavailable-title", "unavailable-message");
+    let html = page.render().unwrap_or_else(|_| page.message.clone());
     let response = HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((CACHE_CONTROL, "no-store"))
@@ -51,4 +72,106 @@ pub fn unavailable_page<B>(
     Ok(ErrorHandlerResponse::Response(
         res.into_response(response).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use idp_core::i18n::{Language, catalog_keys};
+    use std::path::{Path, PathBuf};
+
+    fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, ext, out);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+
+    fn key_shaped(s: &str) -> bool {
+        s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    }
+
+    /// The message keys in `text`: the string literals that directly open a call of
+    /// `t`, `t1` or `t2` (templates and Rust alike), and both of `MessagePage::keys`.
+    fn keys_in(text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for (call, literals) in [
+            (".t(", 1),
+            (".t1(", 1),
+            (".t2(", 1),
+            ("MessagePage::keys(", 2),
+        ] {
+            for (at, _) in text.match_indices(call) {
+                let mut rest = &text[at + call.len()..];
+                for _ in 0..literals {
+                    let Some(open) = rest.find('"') else { break };
+                    // Only a literal that comes next (after `&t, ` at most).
+                    if rest[..open].contains(['(', ')', ';', '{', '"']) {
+                        break;
+                    }
+                    let after = &rest[open + 1..];
+                    let Some(close) = after.find('"') else { break };
+                    let key = &after[..close];
+                    if key_shaped(key) {
+                        keys.push(key.to_owned());
+                    }
+                    rest = &after[close + 1..];
+                }
+            }
+        }
+        keys
+    }
+
+    /// Every message key a template or handler asks for is in the English catalog (the
+    /// completeness test in idp-core holds the other languages to English).
+    #[test]
+    fn every_key_used_exists() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut sources = Vec::new();
+        files(&crates.join("idp-http/templates"), "html", &mut sources);
+        files(&crates.join("idp-http/src"), "rs", &mut sources);
+        files(&crates.join("idp-core/src"), "rs", &mut sources);
+        let english = catalog_keys(Language::En);
+        let mut used = 0;
+        let mut missing = Vec::new();
+        for path in &sources {
+            let text = std::fs::read_to_string(path).unwrap();
+            // The catalog's own test asks for a key that must not exist.
+            for key in keys_in(&text).into_iter().filter(|k| k != "no-such-key") {
+                used += 1;
+                if !english.contains(&key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys no catalog has:\n{}",
+            missing.join("\n")
+        );
+        assert!(
+            used > 150,
+            "only {used} keys found: is the scan still right?"
+        );
+    }
+
+    #[test]
+    fn the_scan_finds_keys() {
+        let text = r#"{{ t.t("login-title") }} {{ t.t1("codes-left", "count", n) }}
+            t.t(key) MessagePage::keys(&t, "link-dead-title", "link-dead-message")"#;
+        assert_eq!(
+            keys_in(text),
+            [
+                "login-title",
+                "codes-left",
+                "link-dead-title",
+                "link-dead-message"
+            ]
+        );
+    }
 }

@@ -116,15 +116,12 @@ pub fn with_retry_after(mut response: HttpResponse, wait: Duration) -> HttpRespo
     response
 }
 
-/// What a person reads when refused.
-pub fn message(wait: Duration) -> String {
+/// What a person reads when refused, in their language.
+pub fn message(t: &idp_core::i18n::Tr, wait: Duration) -> String {
     let secs = wait.as_secs().max(1);
     if secs < 120 {
-        format!("Too many attempts. Wait {secs} seconds, then try again.")
+        t.t1("throttled-seconds", "count", secs)
     } else {
-        format!(
-            "Too many attempts. Wait {} minutes, then try again.",
-            secs.div_ceil(60)
-        )
+        t.t1("throttled-minutes", "count", secs.div_ceil(60))
     }
 }

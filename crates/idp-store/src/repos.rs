@@ -833,6 +833,7 @@ fn update_user_on(c: &mut DbConnection, user: &User, read_at: Timestamp) -> Quer
         users::given_name.eq(&user.given_name),
         users::family_name.eq(&user.family_name),
         users::locale.eq(&user.locale),
+        users::zoneinfo.eq(&user.zoneinfo),
         users::updated_at.eq(user.updated_at.as_micros()),
     ))
     .execute(c)

@@ -110,6 +110,7 @@ pub(crate) struct UserRow {
     pub updated_at: i64,
     pub job_title: Option<String>,
     pub phone: Option<String>,
+    pub zoneinfo: Option<String>,
 }
 
 impl From<&User> for UserRow {
@@ -129,6 +130,7 @@ impl From<&User> for UserRow {
             updated_at: u.updated_at.as_micros(),
             job_title: u.job_title.clone(),
             phone: u.phone.clone(),
+            zoneinfo: u.zoneinfo.clone(),
         }
     }
 }
@@ -145,6 +147,7 @@ impl TryFrom<UserRow> for User {
             given_name: r.given_name,
             family_name: r.family_name,
             locale: r.locale,
+            zoneinfo: r.zoneinfo,
             job_title: r.job_title,
             phone: r.phone,
             status: parse("users.status", &r.status)?,

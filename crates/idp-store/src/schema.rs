@@ -29,6 +29,7 @@ diesel::table! {
         updated_at -> BigInt,
         job_title -> Nullable<Text>,
         phone -> Nullable<Text>,
+        zoneinfo -> Nullable<Text>,
     }
 }
 

@@ -216,6 +216,7 @@ mod fixtures {
             given_name: Some("Ada".into()),
             family_name: Some("Lovelace".into()),
             locale: Some("en-GB".into()),
+            zoneinfo: Some("Europe/London".into()),
             job_title: Some("Analyst".into()),
             phone: Some("+44 20 7946 0000".into()),
             status: UserStatus::Active,
@@ -3598,6 +3599,9 @@ mod contracts {
 
         let mut renamed = ada.clone();
         renamed.name = Some("Ada King".into());
+        // The member's own language and time zone are saved by the same change.
+        renamed.locale = Some("ja".into());
+        renamed.zoneinfo = Some("Asia/Tokyo".into());
         renamed.updated_at = at(1);
         AuditRepo::commit(
             db,

@@ -59,6 +59,7 @@ mod tests {
             given_name: Some("Ada".into()),
             family_name: None,
             locale: None,
+            zoneinfo: None,
             job_title: None,
             phone: None,
             status: UserStatus::Active,

@@ -61,14 +61,15 @@ pub fn claims_of(scope: &str) -> &'static [&'static str] {
     }
 }
 
-/// What a person reads on the consent page for a scope.
-pub fn describe(scope: &str) -> &str {
+/// What a person reads on the consent page for a scope, in their language; a scope
+/// `idp` does not describe is shown by its name.
+pub fn describe(scope: &str, tr: &crate::i18n::Tr) -> String {
     match scope {
-        "openid" => "Know who you are (your account identifier)",
-        "profile" => "See your name, username and language",
-        "email" => "See your email address",
-        "offline_access" => "Stay signed in to your account when you are not using it",
-        other => other,
+        "openid" => tr.t("scope-openid"),
+        "profile" => tr.t("scope-profile"),
+        "email" => tr.t("scope-email"),
+        "offline_access" => tr.t("scope-offline_access"),
+        other => other.to_owned(),
     }
 }
 

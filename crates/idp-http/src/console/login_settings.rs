@@ -45,6 +45,12 @@ struct LoginSettingsPage {
     leave_now: &'static str,
     leave_source: String,
     leave_here: bool,
+    /// The default language: (code, own name) choices, the choice, what holds now.
+    languages: Vec<(&'static str, &'static str)>,
+    language_choice: String,
+    language_now: &'static str,
+    language_source: String,
+    language_here: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -104,6 +110,12 @@ async fn render(
         }
         .to_owned()
     });
+    let language_source = policy_edit::source_of(&chain.settings, |p| p.default_language);
+    let language_choice = typed_value("default_language").unwrap_or_else(|| {
+        own.default_language
+            .map_or("inherit", |l| l.as_str())
+            .to_owned()
+    });
     console.page(
         status,
         &LoginSettingsPage {
@@ -122,6 +134,16 @@ async fn render(
             },
             leave_source: chain.source_label(leave_source),
             leave_here: leave_source == Source::Here,
+            languages: crate::lang::choices(),
+            language_choice,
+            language_now: chain
+                .effective
+                .default_language
+                .map_or("English, unless the reader asks otherwise", |l| {
+                    l.native_name()
+                }),
+            language_source: chain.source_label(language_source),
+            language_here: language_source == Source::Here,
         },
     )
 }
@@ -161,6 +183,10 @@ async fn save(
                 "leave_of_absence_sign_in",
                 own.leave_of_absence_sign_in,
                 &field("leave_of_absence_sign_in"),
+            )?);
+            changes.extend(policy_edit::language_change(
+                own.default_language,
+                &field("default_language"),
             )?);
             Ok(changes)
         })

@@ -273,7 +273,7 @@ async fn render(
         .into_iter()
         .map(|s| SessionRow {
             id: s.id.to_string(),
-            device: describe_user_agent(s.user_agent.as_deref()),
+            device: describe_user_agent(&idp_core::i18n::Tr::default(), s.user_agent.as_deref()),
             ip: s.ip.unwrap_or_else(|| "—".into()),
             started: when(Some(s.created_at)),
             last_active: when(Some(s.last_seen_at)),

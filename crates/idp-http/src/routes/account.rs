@@ -9,12 +9,17 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::i18n::{
+    Language, PreferenceError, TimeZoneError, Tr, save_preferences as save_preferences_of,
+};
 use idp_core::ids::SessionId;
+use idp_core::records::{LoginMethodKind, User};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/account", aw::get().to(show))
         .route("/account/sessions/end", aw::post().to(end_one))
-        .route("/account/consents/revoke", aw::post().to(revoke_consent));
+        .route("/account/consents/revoke", aw::post().to(revoke_consent))
+        .route("/account/preferences", aw::post().to(save_preferences));
 }
 
 struct SessionRow {
@@ -43,6 +48,13 @@ struct MethodRow {
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage<'a> {
+    t: &'a Tr,
+    languages: Vec<(&'static str, &'static str)>,
+    /// The member's own language, "" when they leave it to the browser.
+    saved_language: &'a str,
+    time_zone: &'a str,
+    notice: Option<String>,
+    error: Option<String>,
     csrf: &'a str,
     email: &'a str,
     name: &'a str,
@@ -55,9 +67,9 @@ struct AccountPage<'a> {
 }
 
 /// "Firefox on Linux" from a user agent, or the raw string when it is unusual.
-pub fn describe_user_agent(ua: Option<&str>) -> String {
+pub fn describe_user_agent(t: &Tr, ua: Option<&str>) -> String {
     let Some(ua) = ua.filter(|u| !u.is_empty()) else {
-        return "Unknown browser".into();
+        return t.t("unknown-browser");
     };
     let browser = [
         ("Edg/", "Edge"),
@@ -82,19 +94,58 @@ pub fn describe_user_agent(ua: Option<&str>) -> String {
     .find(|(needle, _)| ua.contains(needle))
     .map(|(_, name)| *name);
     match (browser, system) {
-        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), Some(s)) => t.t2("browser-on-system", "browser", b, "system", s),
         (Some(b), None) => b.to_owned(),
         _ => ua.chars().take(60).collect(),
     }
 }
 
-async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, HttpError> {
+#[derive(serde::Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn show(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    query: aw::Query<ShowQuery>,
+) -> Result<HttpResponse, HttpError> {
     let Some(session) = current_session(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
     let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
         return Ok(web::found("/login"));
     };
+    let t = super::security::member_tr(&state, &req, &user).await?;
+    let notice = query.saved.is_some().then(|| t.t("account-saved"));
+    page(
+        &state,
+        &req,
+        &t,
+        &session.id,
+        &user,
+        notice,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page's inputs, each named at every call"
+)]
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    t: &Tr,
+    current: &SessionId,
+    user: &User,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, HttpError> {
     let now = state.stores.clock.now();
     let sessions = state
         .stores
@@ -103,12 +154,12 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
         .await?
         .into_iter()
         .map(|s| SessionRow {
-            current: s.id == session.id,
+            current: s.id == *current,
             id: s.id.to_string(),
-            device: describe_user_agent(s.user_agent.as_deref()),
+            device: describe_user_agent(t, s.user_agent.as_deref()),
             ip: s.ip.unwrap_or_default(),
-            started: s.created_at.to_rfc3339(),
-            last_active: s.last_seen_at.to_rfc3339(),
+            started: t.datetime(s.created_at),
+            last_active: t.datetime(s.last_seen_at),
         })
         .collect();
     let methods = state
@@ -118,10 +169,14 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
         .await?
         .into_iter()
         .map(|m| MethodRow {
-            kind: m.kind.to_string(),
+            kind: match m.kind {
+                LoginMethodKind::Native => t.t("method-native"),
+                LoginMethodKind::Google => t.t("method-google"),
+                LoginMethodKind::Entra => t.t("method-entra"),
+            },
             last: m
                 .last_sign_in_at
-                .map(|t| t.to_rfc3339())
+                .map(|at| t.datetime(at))
                 .unwrap_or_default(),
             count: m.sign_in_count,
             ip: m.last_ip.unwrap_or_default(),
@@ -139,13 +194,24 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
             client_id: c.client_id.to_string(),
             client: name,
             scopes: c.scopes.join(" "),
-            granted: c.granted_at.to_rfc3339(),
+            granted: t.datetime(c.granted_at),
         });
     }
-    let (csrf, cookie) = web::csrf_token(&state, &req);
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let saved_language = user
+        .locale
+        .as_deref()
+        .and_then(Language::from_tag)
+        .map_or("", Language::as_str);
     let response = render(
-        StatusCode::OK,
+        status,
         &AccountPage {
+            t,
+            languages: crate::lang::choices(),
+            saved_language,
+            time_zone: user.zoneinfo.as_deref().unwrap_or_default(),
+            notice,
+            error,
             csrf: &csrf,
             email: user.email.as_str(),
             name: user.name.as_deref().unwrap_or_default(),
@@ -154,7 +220,7 @@ async fn show(state: aw::Data<AppState>, req: HttpRequest) -> Result<HttpRespons
             sessions,
             methods,
             consents,
-            administrator: idp_core::policy::is_admin(&state.stores, &user).await?,
+            administrator: idp_core::policy::is_admin(&state.stores, user).await?,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -224,4 +290,50 @@ async fn revoke_consent(
     )
     .await?;
     Ok(web::see_other("/account"))
+}
+
+#[derive(serde::Deserialize)]
+struct PreferencesForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// Saves the member's language and time zone; a zone that is not an IANA name comes
+/// back with the form, saying so.
+async fn save_preferences(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PreferencesForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(session) = current_session(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let language = Language::from_tag(&form.language);
+    match save_preferences_of(&state.stores, &user, language, Some(&form.time_zone)).await {
+        Ok(_) => Ok(web::see_other("/account?saved=1")),
+        Err(PreferenceError::TimeZone(TimeZoneError::Unknown(zone))) => {
+            let t = super::security::member_tr(&state, &req, &user).await?;
+            let error = t.t1("account-bad-zone", "zone", zone);
+            page(
+                &state,
+                &req,
+                &t,
+                &session.id,
+                &user,
+                None,
+                Some(error),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(PreferenceError::Store(e)) => Err(e.into()),
+    }
 }

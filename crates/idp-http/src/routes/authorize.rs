@@ -71,11 +71,15 @@ async fn authorize_post(
     start(&state, &req, form.into_inner()).await
 }
 
-fn error_page(message: &str) -> Result<HttpResponse, HttpError> {
+/// A request that cannot even be answered to the application: the reader's browser
+/// decides the language (the request may name no known client).
+fn error_page(req: &HttpRequest, message: &str) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(req);
     render(
         StatusCode::BAD_REQUEST,
         &MessagePage {
-            title: "This sign-in link does not work",
+            t: &t,
+            title: &t.t("authorize-bad-link-title"),
             message,
         },
     )
@@ -104,7 +108,7 @@ async fn start(
     .await
     {
         Ok(r) => r,
-        Err(Rejection::Page(message)) => return error_page(&message),
+        Err(Rejection::Page(message)) => return error_page(req, &message),
         Err(Rejection::Redirect {
             redirect_uri,
             response_mode,
@@ -149,7 +153,8 @@ async fn proceed(
     };
     let client = state.clients.get(&state.stores, &request.client_id).await?;
     let Some(client) = client else {
-        return error_page("The application that sent you here is no longer registered.");
+        let t = crate::lang::from_browser(req);
+        return error_page(req, &t.t("authorize-client-gone"));
     };
     let consent_covers = match &session {
         _ if client.first_party => true,
@@ -193,7 +198,7 @@ async fn proceed(
                 None => Ok(web::found(&format!("/login?authz={id}"))),
             },
             step => {
-                super::device::after_decision(state, step, session.as_ref(), id, pending, link)
+                super::device::after_decision(state, req, step, session.as_ref(), id, pending, link)
                     .await
             }
         };
@@ -366,12 +371,10 @@ async fn resume(
     query: aw::Query<ResumeQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let Some(pending) = oauth::load_pending(&state, &query.authz).await? else {
+        let t = crate::lang::from_browser(&req);
         return render(
             StatusCode::BAD_REQUEST,
-            &MessagePage {
-                title: "This sign-in has expired",
-                message: "Go back to the application and start again.",
-            },
+            &MessagePage::keys(&t, "signin-expired-title", "signin-expired-message"),
         );
     };
     let request = pending.request.clone();

@@ -5,9 +5,10 @@ use crate::error::HttpError;
 use crate::pages::{MessagePage, render};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use idp_core::admin::{self, AdminError, FirstAdmin, PASSWORD_MIN};
+use idp_core::i18n::Tr;
 use idp_core::secret::Password;
 use serde::Deserialize;
 
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Template)]
 #[template(path = "bootstrap.html")]
 struct BootstrapPage<'a> {
+    t: &'a Tr,
     token: &'a str,
     org_name: &'a str,
     email: &'a str,
@@ -33,28 +35,28 @@ struct TokenQuery {
     token: String,
 }
 
-fn link_gone() -> Result<HttpResponse, HttpError> {
+fn link_gone(t: &Tr) -> Result<HttpResponse, HttpError> {
     render(
         StatusCode::GONE,
-        &MessagePage {
-            title: "This link no longer works",
-            message: "The first-run link is unknown, already used or expired. Restart idp to print a new one if no administrator exists yet.",
-        },
+        &MessagePage::keys(t, "link-dead-title", "bootstrap-link-dead"),
     )
 }
 
 async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(&req);
     if query.token.is_empty()
         || !admin::bootstrap_token_is_live(&state.stores, &query.token).await?
     {
-        return link_gone();
+        return link_gone(&t);
     }
     render(
         StatusCode::OK,
         &BootstrapPage {
+            t: &t,
             token: &query.token,
             org_name: "",
             email: "",
@@ -78,13 +80,16 @@ struct BootstrapForm {
 
 async fn submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     form: web::Form<BootstrapForm>,
 ) -> Result<HttpResponse, HttpError> {
     let form = form.into_inner();
+    let t = crate::lang::from_browser(&req);
     let again = |error: String| {
         render(
             StatusCode::BAD_REQUEST,
             &BootstrapPage {
+                t: &t,
                 token: &form.token,
                 org_name: &form.org_name,
                 email: &form.email,
@@ -95,7 +100,7 @@ async fn submit(
         )
     };
     if form.password != form.password_confirm {
-        return again("The two passwords differ.".into());
+        return again(t.t("passwords-differ"));
     }
     let first = FirstAdmin {
         org_name: form.org_name.clone(),
@@ -108,13 +113,10 @@ async fn submit(
             tracing::info!(user_id = %user.id, "super administrator created through the first-run link");
             render(
                 StatusCode::OK,
-                &MessagePage {
-                    title: "Super administrator created",
-                    message: "You can now sign in with this email address and password.",
-                },
+                &MessagePage::keys(&t, "bootstrap-done-title", "bootstrap-done-message"),
             )
         }
-        Err(AdminError::BootstrapLinkInvalid | AdminError::AlreadyBootstrapped) => link_gone(),
+        Err(AdminError::BootstrapLinkInvalid | AdminError::AlreadyBootstrapped) => link_gone(&t),
         Err(
             e @ (AdminError::Email(_)
             | AdminError::Org(_)

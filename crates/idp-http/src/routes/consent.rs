@@ -9,6 +9,7 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::i18n::Tr;
 use idp_core::oidc::{OAuthError, OAuthErrorCode, scope};
 use idp_core::signin::record_consent;
 
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 #[derive(Template)]
 #[template(path = "consent.html")]
 struct ConsentPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     authz: &'a str,
     client_name: &'a str,
@@ -33,13 +35,11 @@ struct ConsentQuery {
     authz: String,
 }
 
-fn expired() -> Result<HttpResponse, HttpError> {
+fn expired(req: &HttpRequest) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(req);
     render(
         StatusCode::BAD_REQUEST,
-        &MessagePage {
-            title: "This sign-in has expired",
-            message: "Go back to the application and start again.",
-        },
+        &MessagePage::keys(&t, "signin-expired-title", "signin-expired-message"),
     )
 }
 
@@ -49,7 +49,7 @@ async fn show(
     query: aw::Query<ConsentQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let Some(pending) = oauth::load_pending(&state, &query.authz).await? else {
-        return expired();
+        return expired(&req);
     };
     let Some(session) = current_session(&state, &req).await? else {
         return Ok(web::found(&format!("/login?authz={}", query.authz)));
@@ -59,19 +59,26 @@ async fn show(
         .get(&state.stores, &pending.request.client_id)
         .await?
     else {
-        return expired();
+        return expired(&req);
     };
     let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
-        return expired();
+        return expired(&req);
     };
+    let reader = crate::lang::Reader {
+        pending: Some(&pending),
+        member: Some(&user),
+        ..Default::default()
+    };
+    let t = crate::lang::tr(&state, &req, reader).await?;
     let (csrf, cookie) = web::csrf_token(&state, &req);
     let scopes = pending
         .request
         .scopes
         .iter()
-        .map(|s| scope::describe(s).to_owned())
+        .map(|s| scope::describe(s, &t))
         .collect();
     let page = ConsentPage {
+        t: &t,
         csrf: &csrf,
         authz: &query.authz,
         client_name: &client.name,
@@ -99,7 +106,7 @@ async fn submit(
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
     let Some(mut pending) = oauth::load_pending(&state, &form.authz).await? else {
-        return expired();
+        return expired(&req);
     };
     let Some(session) = current_session(&state, &req).await? else {
         return Ok(web::found(&format!("/login?authz={}", form.authz)));
@@ -121,7 +128,7 @@ async fn submit(
         return Ok(response);
     }
     let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
-        return expired();
+        return expired(&req);
     };
     record_consent(
         &state.stores,

@@ -13,6 +13,7 @@ use crate::{throttling, web};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::i18n::Tr;
 use idp_core::oidc::OAuthError;
 use idp_core::oidc::authorize::{AuthorizeRequest, ClaimsRequest, Prompt, ResponseMode, Step};
 use idp_core::oidc::device::{self, Decision, DeviceError, UserCode};
@@ -102,6 +103,7 @@ async fn device_authorization(
 #[derive(Template)]
 #[template(path = "device.html")]
 struct DevicePage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     user_code: &'a str,
     error: Option<&'a str>,
@@ -110,6 +112,7 @@ struct DevicePage<'a> {
 #[derive(Template)]
 #[template(path = "device_confirm.html")]
 struct ConfirmPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     authz: &'a str,
     client_name: &'a str,
@@ -124,10 +127,12 @@ fn code_page(
     user_code: &str,
     error: Option<&str>,
 ) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(req);
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
         &DevicePage {
+            t: &t,
             csrf: &csrf,
             user_code,
             error,
@@ -136,13 +141,11 @@ fn code_page(
     web::with_cookie(response, cookie)
 }
 
-fn expired() -> Result<HttpResponse, HttpError> {
+fn expired(req: &HttpRequest) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(req);
     render(
         StatusCode::BAD_REQUEST,
-        &MessagePage {
-            title: "This code has expired",
-            message: "Start again on your device to get a new code.",
-        },
+        &MessagePage::keys(&t, "device-expired-title", "device-expired-message"),
     )
 }
 
@@ -196,7 +199,10 @@ async fn submit(
             &req,
             StatusCode::TOO_MANY_REQUESTS,
             &typed,
-            Some(&throttling::message(refused.retry_after)),
+            Some(&throttling::message(
+                &crate::lang::from_browser(&req),
+                refused.retry_after,
+            )),
         )?;
         return Ok(throttling::with_retry_after(response, refused.retry_after));
     }
@@ -212,7 +218,7 @@ async fn submit(
             &req,
             StatusCode::BAD_REQUEST,
             &typed,
-            Some("That code is not right, or it has expired. Check the code your device shows."),
+            Some(&crate::lang::from_browser(&req).t("device-code-wrong")),
         );
     };
     // The authorization request the device would have sent, had it a browser: the
@@ -252,6 +258,7 @@ async fn submit(
 /// confirmation page (bound to the session that passed), or to a page saying why not.
 pub async fn after_decision(
     state: &AppState,
+    req: &HttpRequest,
     step: Step,
     session: Option<&BrowserSession>,
     id: &str,
@@ -270,10 +277,12 @@ pub async fn after_decision(
         }
         (Step::Fail(error), _) => {
             oauth::drop_pending(state, id).await?;
+            let t = crate::lang::from_browser(req);
             render(
                 StatusCode::FORBIDDEN,
                 &MessagePage {
-                    title: "This device cannot be connected",
+                    t: &t,
+                    title: &t.t("device-refused-title"),
                     message: &error.description,
                 },
             )
@@ -320,27 +329,34 @@ async fn confirm_show(
         return Ok(not_found());
     }
     let Some((pending, handle, session)) = bound(&state, &req, &query.authz).await? else {
-        return expired();
+        return expired(&req);
     };
     let now = state.stores.clock.now();
     if device::live(state.stores.ephemeral.as_ref(), now, &handle)
         .await?
         .is_none()
     {
-        return expired();
+        return expired(&req);
     }
     let Some(client) = state
         .clients
         .get(&state.stores, &pending.request.client_id)
         .await?
     else {
-        return expired();
+        return expired(&req);
     };
     let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
-        return expired();
+        return expired(&req);
     };
+    let reader = crate::lang::Reader {
+        pending: Some(&pending),
+        member: Some(&user),
+        ..Default::default()
+    };
+    let t = crate::lang::tr(&state, &req, reader).await?;
     let (csrf, cookie) = web::csrf_token(&state, &req);
     let page = ConfirmPage {
+        t: &t,
         csrf: &csrf,
         authz: &query.authz,
         client_name: &client.name,
@@ -349,7 +365,7 @@ async fn confirm_show(
             .request
             .scopes
             .iter()
-            .map(|s| scope::describe(s).to_owned())
+            .map(|s| scope::describe(s, &t))
             .collect(),
     };
     let response = render(StatusCode::OK, &page)?;
@@ -378,7 +394,7 @@ async fn confirm_submit(
     }
     web::check_csrf(&state, &req, &form.csrf)?;
     let Some((pending, handle, session)) = bound(&state, &req, &form.authz).await? else {
-        return expired();
+        return expired(&req);
     };
     oauth::drop_pending(&state, &form.authz).await?;
     let request = &pending.request;
@@ -386,13 +402,13 @@ async fn confirm_submit(
     let approve = form.decision == "allow";
     let decision = if approve {
         let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
-            return expired();
+            return expired(&req);
         };
         if device::live(state.stores.ephemeral.as_ref(), now, &handle)
             .await?
             .is_none()
         {
-            return expired();
+            return expired(&req);
         }
         record_consent(
             &state.stores,
@@ -420,7 +436,7 @@ async fn confirm_submit(
     };
     match device::decide(state.stores.ephemeral.as_ref(), now, &handle, &decision).await {
         Ok(()) => {}
-        Err(DeviceError::Expired | DeviceError::AlreadyDecided) => return expired(),
+        Err(DeviceError::Expired | DeviceError::AlreadyDecided) => return expired(&req),
         Err(DeviceError::Ephemeral(e)) => return Err(e.into()),
     }
     state.metrics.device_decision(approve);
@@ -430,16 +446,11 @@ async fn confirm_submit(
         approved = approve,
         "device authorization answered"
     );
-    let (title, message) = if approve {
-        (
-            "Device connected",
-            "You can go back to your device: it signs in within a few seconds.",
-        )
+    let t = crate::lang::from_browser(&req);
+    let page = if approve {
+        MessagePage::keys(&t, "device-connected-title", "device-connected-message")
     } else {
-        (
-            "Request denied",
-            "The device was not connected. You can close this page.",
-        )
+        MessagePage::keys(&t, "device-denied-title", "device-denied-message")
     };
-    render(StatusCode::OK, &MessagePage { title, message })
+    render(StatusCode::OK, &page)
 }

@@ -64,7 +64,7 @@ pub fn document(settings: &Settings) -> StaticDocument {
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
         "acr_values_supported": Acr::ALL.map(Acr::as_str),
-        "ui_locales_supported": ["en"],
+        "ui_locales_supported": idp_core::i18n::Language::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
         "frontchannel_logout_supported": false,
         // Back-Channel Logout 1.0 §2.1: always on; a client opts in by registering a URI.
         "backchannel_logout_supported": true,

@@ -9,6 +9,7 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::i18n::Tr;
 use idp_core::ids::ClientId;
 use idp_core::oidc::logout::{
     LogoutError, ask_to_confirm, check_post_logout_redirect, logout_client_id, read_id_token_hint,
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 #[derive(Template)]
 #[template(path = "logout.html")]
 struct ConfirmPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     client_name: Option<String>,
     fields: Vec<(&'a str, &'a str)>,
@@ -54,11 +56,12 @@ async fn end_post(
     end(&state, &req, form, confirmed).await
 }
 
-fn bad(message: &str) -> Result<HttpResponse, HttpError> {
+fn bad(t: &Tr, message: &str) -> Result<HttpResponse, HttpError> {
     render(
         StatusCode::BAD_REQUEST,
         &MessagePage {
-            title: "Sign-out request not accepted",
+            t,
+            title: &t.t("logout-refused-title"),
             message,
         },
     )
@@ -77,18 +80,24 @@ async fn end(
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
     };
+    let ui_locales = get("ui_locales");
+    let early = crate::lang::Reader {
+        ui_locales: ui_locales.as_deref(),
+        ..Default::default()
+    };
+    let t = crate::lang::tr(state, req, early).await?;
     let hint = match get("id_token_hint") {
         Some(h) => {
             match read_id_token_hint(state.keys.get().verifier_set(), state.settings.issuer(), &h) {
                 Some(hint) => Some(hint),
-                None => return bad(&LogoutError::HintNotOurs.to_string()),
+                None => return bad(&t, &LogoutError::HintNotOurs.to_string()),
             }
         }
         None => None,
     };
     let client_id = match logout_client_id(get("client_id").as_deref(), hint.as_ref()) {
         Ok(id) => id,
-        Err(e) => return bad(&e.to_string()),
+        Err(e) => return bad(&t, &e.to_string()),
     };
     let client = match client_id {
         Some(id) => {
@@ -103,9 +112,20 @@ async fn end(
     if let Some(uri) = &redirect
         && let Err(e) = check_post_logout_redirect(client.as_deref(), uri)
     {
-        return bad(&e.to_string());
+        return bad(&t, &e.to_string());
     }
     let session = current_session(state, req).await?;
+    let member = match &session {
+        Some(s) => state.stores.users.find_by_id(&s.user_id).await?,
+        None => None,
+    };
+    let reader = crate::lang::Reader {
+        ui_locales: ui_locales.as_deref(),
+        member: member.as_ref(),
+        org: client.as_ref().map(|c| &c.org_id),
+        ..Default::default()
+    };
+    let t = crate::lang::tr(state, req, reader).await?;
     let session_subject = session.as_ref().map(|s| match &client {
         Some(c) => state.subjects.subject_for(c, &s.user_id),
         None => s.user_id.to_string(),
@@ -117,12 +137,17 @@ async fn end(
             .filter(|(k, _)| {
                 matches!(
                     k.as_str(),
-                    "id_token_hint" | "post_logout_redirect_uri" | "state" | "client_id"
+                    "id_token_hint"
+                        | "post_logout_redirect_uri"
+                        | "state"
+                        | "client_id"
+                        | "ui_locales"
                 )
             })
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let page = ConfirmPage {
+            t: &t,
             csrf: &csrf,
             client_name: client.as_ref().map(|c| c.name.clone()),
             fields,
@@ -147,10 +172,7 @@ async fn end(
         }
         None => render(
             StatusCode::OK,
-            &MessagePage {
-                title: "Signed out",
-                message: "You are signed out of idp in this browser.",
-            },
+            &MessagePage::keys(&t, "logout-done-title", "logout-done-message"),
         )?,
     };
     web::with_cookie(response, Some(web::expired_session_cookie(state)))

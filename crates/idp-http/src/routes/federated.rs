@@ -59,8 +59,18 @@ fn provider_of<'a>(name: &str, state: &'a AppState) -> Result<(Provider, &'a Ups
         .ok_or_else(|| HttpError::NotFound(format!("no sign-in with {name:?} here")))
 }
 
+/// Upstream sign-in failures are still worded in English only (issue 15 item 2 rewrites
+/// these pages); the page says so in `<html lang>`.
 fn error_page(status: StatusCode, title: &str, message: &str) -> Result<HttpResponse, HttpError> {
-    render(status, &MessagePage { title, message })
+    let t = idp_core::i18n::Tr::default();
+    render(
+        status,
+        &MessagePage {
+            t: &t,
+            title,
+            message,
+        },
+    )
 }
 
 /// Logs and audits an upstream sign-in that failed before any member was known, and

@@ -3,6 +3,7 @@
 use super::authorize::session_lifetimes;
 use super::second_factor::Ticket;
 use crate::error::HttpError;
+use crate::lang;
 use crate::metrics::{LockKind, SignInMethod, SignInOutcome};
 use crate::oauth::{self, Pending};
 use crate::pages::render;
@@ -15,6 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::client::Client;
 use idp_core::federation;
+use idp_core::i18n::{Language, Tr};
 use idp_core::mfa;
 use idp_core::policy::SecondFactorStep;
 use idp_core::records::User;
@@ -34,6 +36,9 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
+    t: &'a Tr,
+    /// The language switcher: (tag, the language's own name).
+    languages: Vec<(&'static str, &'static str)>,
     csrf: &'a str,
     authz: &'a str,
     email: &'a str,
@@ -48,6 +53,9 @@ struct LoginPage<'a> {
 struct LoginQuery {
     #[serde(default)]
     authz: String,
+    /// A language chosen with the switcher: the rest of this sign-in keeps it.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 /// The authorization waiting for this sign-in, and the application that asked.
@@ -68,9 +76,14 @@ pub(super) async fn pending_for(
     Ok((pending, client))
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page's inputs, each named at every call"
+)]
 async fn page(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     authz: &str,
     email: &str,
     client: Option<&Client>,
@@ -84,6 +97,8 @@ async fn page(
     let response = render(
         status,
         &LoginPage {
+            t,
+            languages: lang::choices(),
             csrf: &csrf,
             authz,
             email,
@@ -107,6 +122,7 @@ async fn page(
 fn refusal_page(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     (authz, email): (&str, &str),
     client: Option<&Client>,
     message: &str,
@@ -115,6 +131,8 @@ fn refusal_page(
     let response = render(
         StatusCode::TOO_MANY_REQUESTS,
         &LoginPage {
+            t,
+            languages: lang::choices(),
             csrf: &csrf,
             authz,
             email,
@@ -132,14 +150,32 @@ async fn show(
     req: HttpRequest,
     query: aw::Query<LoginQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let (pending, client) = pending_for(&state, &query.authz).await?;
+    let (mut pending, client) = pending_for(&state, &query.authz).await?;
+    let chosen = query.lang.as_deref().and_then(Language::from_tag);
+    if let (Some(chosen), Some(p)) = (chosen, pending.as_mut()) {
+        // The switcher's choice outranks the application's ui_locales from here on.
+        p.request.ui_locales = Some(chosen.as_str().to_owned());
+        oauth::save_pending(&state, &query.authz, p).await?;
+    }
     let hint = pending
         .as_ref()
         .and_then(|p| p.request.login_hint.clone())
         .unwrap_or_default();
+    let t = match chosen {
+        Some(chosen) => Tr::new(chosen),
+        None => {
+            let reader = lang::Reader {
+                pending: pending.as_ref(),
+                org: client.as_ref().map(|c| &c.org_id),
+                ..Default::default()
+            };
+            lang::tr(&state, &req, reader).await?
+        }
+    };
     page(
         &state,
         &req,
+        &t,
         &query.authz,
         &hint,
         client.as_deref(),
@@ -169,6 +205,15 @@ async fn submit(
     let form = form.into_inner();
     web::check_csrf(&state, &req, &form.csrf)?;
     let (pending, client) = pending_for(&state, &form.authz).await?;
+    // Refusals must stay cheap: the organization's default is not looked up for them.
+    let quick = lang::Reader {
+        pending: pending.as_ref(),
+        ..Default::default()
+    };
+    let t = match quick.pending {
+        Some(_) => lang::tr(&state, &req, quick).await?,
+        None => lang::from_browser(&req),
+    };
     let origin = web::origin(&req);
     // Before any password check: the address's and the account's limits, then the
     // address's share of the hashing queue.
@@ -176,12 +221,12 @@ async fn submit(
     let account = account_subject(&form.email);
     let slot = match throttling::attempt(&state, Action::SignIn, address, Some(&account)).await? {
         Some(r) => Err((
-            throttling::message(r.retry_after),
+            throttling::message(&t, r.retry_after),
             r.retry_after,
             SignInOutcome::Throttled,
         )),
         None => throttling::hashing_slot(&state, address).ok_or((
-            "Too many sign-ins at once. Try again in a moment.".to_owned(),
+            t.t("too-many-sign-ins"),
             throttling::BUSY_RETRY,
             SignInOutcome::Busy,
         )),
@@ -193,6 +238,7 @@ async fn submit(
             let response = refusal_page(
                 &state,
                 &req,
+                &t,
                 (&form.authz, &form.email),
                 client.as_deref(),
                 &message,
@@ -215,13 +261,14 @@ async fn submit(
             state
                 .metrics
                 .sign_in(SignInMethod::Password, SignInOutcome::Busy);
-            let message = "Too many sign-ins at once. Try again in a moment.";
+            let message = t.t("too-many-sign-ins");
             let response = refusal_page(
                 &state,
                 &req,
+                &t,
                 (&form.authz, &form.email),
                 client.as_deref(),
-                message,
+                &message,
             )?;
             return Ok(throttling::with_retry_after(
                 response,
@@ -230,17 +277,24 @@ async fn submit(
         }
         Err(e) => {
             count_refusal(&state, &e);
-            let (message, status) = match &e {
-                SignInError::InvalidCredentials(_) => (
-                    "The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.".to_owned(),
-                    StatusCode::UNAUTHORIZED,
-                ),
-                // On leave, or outside the allowed networks: the error says which.
-                _ => (e.to_string(), StatusCode::FORBIDDEN),
+            let status = match &e {
+                SignInError::InvalidCredentials(_) => StatusCode::UNAUTHORIZED,
+                // On leave, or outside the allowed networks: the message says which.
+                _ => StatusCode::FORBIDDEN,
             };
+            // The form again, in the language its page had (the organization's default
+            // included: this answer already did store work).
+            let reader = lang::Reader {
+                pending: pending.as_ref(),
+                org: client.as_ref().map(|c| &c.org_id),
+                ..Default::default()
+            };
+            let t = lang::tr(&state, &req, reader).await?;
+            let message = e.message(&t);
             return page(
                 &state,
                 &req,
+                &t,
                 &form.authz,
                 &form.email,
                 client.as_deref(),

@@ -8,6 +8,7 @@ use idp_core::audit::{ActivityType, ActorKind, EventKind, InfoType};
 use idp_core::audit_jobs::ExportFormat;
 use idp_core::authz::Permission;
 use idp_core::client::{ClientAuthMethod, GrantType, SecurityProfile, SigningAlg, SubjectType};
+use idp_core::i18n::Language;
 use idp_core::members::{
     DEFAULT_PAGE_SIZE, MAX_SEARCH_CHARS, MemberSort, MethodFilter, PAGE_SIZES, SecondFactorKind,
 };
@@ -642,6 +643,7 @@ fn policy_settings(nullable_values: bool) -> Value {
             "entra_sign_in": flag("sign-in with Microsoft Entra ID"),
             "entra_allowed_tenants": list("Entra tenant ids accepted"),
             "just_in_time_provisioning": flag("an upstream sign-in matching no member creates one"),
+            "default_language": n(r("Language")),
         }),
     )
 }
@@ -661,6 +663,7 @@ fn effective_policy() -> Value {
         "audit_retention_secs": int(), "google_sign_in": flag(),
         "google_hosted_domains": list(), "entra_sign_in": flag(),
         "entra_allowed_tenants": list(), "just_in_time_provisioning": flag(),
+        "default_language": nullable(r("Language")),
     });
     let required: Vec<String> = props
         .as_object()
@@ -757,6 +760,7 @@ pub fn components() -> Value {
             "TwoFactorScope",
             words(TwoFactorScope::ALL, TwoFactorScope::as_str),
         ),
+        ("Language", words(Language::ALL, Language::as_str)),
         (
             "Deleted",
             object(&["deleted"], json!({"deleted": string("the id removed")})),

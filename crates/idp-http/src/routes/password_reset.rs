@@ -10,7 +10,9 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
+use idp_core::i18n::{Language, Tr};
 use idp_core::password_policy::{self, ChangeError};
+use idp_core::records::User;
 use idp_core::secret::Password;
 use idp_core::throttle::{Action, account_subject};
 
@@ -26,17 +28,20 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 #[derive(Template)]
 #[template(path = "recovery_link.html")]
 struct RecoveryPage<'a> {
+    t: &'a Tr,
     title: &'a str,
     usable: bool,
     csrf: &'a str,
     token: &'a str,
 }
 
-fn recovery_gone() -> Result<HttpResponse, HttpError> {
+fn recovery_gone(req: &HttpRequest) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(req);
     render(
         StatusCode::GONE,
         &RecoveryPage {
-            title: "This sign-in link no longer works",
+            t: &t,
+            title: &t.t("recovery-link-dead-title"),
             usable: false,
             csrf: "",
             token: "",
@@ -51,11 +56,13 @@ async fn show_recovery(
     req: HttpRequest,
     query: aw::Query<TokenQuery>,
 ) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(&req);
     let (csrf, cookie) = web::csrf_token(&state, &req);
     let response = render(
         StatusCode::OK,
         &RecoveryPage {
-            title: "Sign in with a recovery link",
+            t: &t,
+            title: &t.t("recovery-link-title"),
             usable: true,
             csrf: &csrf,
             token: &query.token,
@@ -80,15 +87,12 @@ async fn submit_recovery(
     web::check_csrf(&state, &req, &form.csrf)?;
     let user = match password_policy::use_recovery_link(&state.stores, &form.token).await {
         Ok(Some(user)) => user,
-        Ok(None) => return recovery_gone(),
-        Err(e @ ChangeError::Disabled) => {
-            let message = e.to_string();
+        Ok(None) => return recovery_gone(&req),
+        Err(ChangeError::Disabled) => {
+            let t = crate::lang::from_browser(&req);
             return render(
                 StatusCode::FORBIDDEN,
-                &MessagePage {
-                    title: "This account is disabled",
-                    message: &message,
-                },
+                &MessagePage::keys(&t, "account-disabled-title", "account-disabled-message"),
             );
         }
         Err(e) => return Err(e.into()),
@@ -125,6 +129,7 @@ async fn submit_recovery(
 #[derive(Template)]
 #[template(path = "forgot_password.html")]
 struct ForgotPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     sent: bool,
     error: Option<&'a str>,
@@ -134,6 +139,17 @@ struct ForgotPage<'a> {
 struct SentQuery {
     #[serde(default)]
     sent: Option<String>,
+    /// The language of the sign-in page that linked here.
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The language the sign-in page passed on, else the browser's.
+fn carried(req: &HttpRequest, lang: Option<&str>) -> Tr {
+    match lang.and_then(Language::from_tag) {
+        Some(language) => Tr::new(language),
+        None => crate::lang::from_browser(req),
+    }
 }
 
 async fn show_forgot(
@@ -141,10 +157,12 @@ async fn show_forgot(
     req: HttpRequest,
     query: aw::Query<SentQuery>,
 ) -> Result<HttpResponse, HttpError> {
+    let t = carried(&req, query.lang.as_deref());
     let (csrf, cookie) = web::csrf_token(&state, &req);
     let response = render(
         StatusCode::OK,
         &ForgotPage {
+            t: &t,
             csrf: &csrf,
             sent: query.sent.is_some(),
             error: None,
@@ -159,6 +177,8 @@ struct ForgotForm {
     csrf: String,
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    lang: String,
 }
 
 /// How long a reset request waits after its answer before any lookup, link or mail.
@@ -182,10 +202,12 @@ async fn submit_forgot(
     .await?
     {
         let (csrf, cookie) = web::csrf_token(&state, &req);
-        let message = throttling::message(r.retry_after);
+        let t = carried(&req, Some(&form.lang));
+        let message = throttling::message(&t, r.retry_after);
         let response = render(
             StatusCode::TOO_MANY_REQUESTS,
             &ForgotPage {
+                t: &t,
                 csrf: &csrf,
                 sent: false,
                 error: Some(&message),
@@ -201,7 +223,13 @@ async fn submit_forgot(
     let stores = state.stores.clone();
     let issuer = state.settings.issuer().to_owned();
     let ttl = state.settings.reset_link_ttl();
-    let email = form.into_inner().email;
+    let form = form.into_inner();
+    // The answer keeps the language the form was shown in, when it said one.
+    let back = match Language::from_tag(&form.lang) {
+        Some(language) => format!("/forgot-password?sent=1&lang={language}"),
+        None => "/forgot-password?sent=1".to_owned(),
+    };
+    let email = form.email;
     actix_web::rt::spawn(async move {
         // Start once the answer has left: work that shares the CPU with the answer's
         // delivery would still show in its timing.
@@ -212,7 +240,7 @@ async fn submit_forgot(
             Err(e) => tracing::error!(error = %e, "password reset request failed"),
         }
     });
-    Ok(web::see_other("/forgot-password?sent=1"))
+    Ok(web::see_other(&back))
 }
 
 #[derive(serde::Deserialize)]
@@ -221,14 +249,21 @@ struct TokenQuery {
     token: String,
 }
 
-fn link_gone() -> Result<HttpResponse, HttpError> {
+fn link_gone(req: &HttpRequest) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::from_browser(req);
     render(
         StatusCode::GONE,
-        &MessagePage {
-            title: "This link no longer works",
-            message: "The link is unknown, used or expired. Ask for a new one from the sign-in page (Forgot your password?).",
-        },
+        &MessagePage::keys(&t, "link-dead-title", "link-dead-message"),
     )
+}
+
+/// The messages of the member a reset link is for.
+async fn member_tr(state: &AppState, req: &HttpRequest, user: &User) -> Result<Tr, HttpError> {
+    let reader = crate::lang::Reader {
+        member: Some(user),
+        ..Default::default()
+    };
+    crate::lang::tr(state, req, reader).await
 }
 
 async fn show_reset(
@@ -237,11 +272,13 @@ async fn show_reset(
     query: aw::Query<TokenQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let Some(user) = password_policy::reset_link_user(&state.stores, &query.token).await? else {
-        return link_gone();
+        return link_gone(&req);
     };
+    let t = member_tr(&state, &req, &user).await?;
     change_password_page(
         &state,
         &req,
+        &t,
         &user,
         "/reset-password",
         &query.token,
@@ -267,31 +304,33 @@ async fn submit_reset(
     )
     .await
     {
-        Ok(_) => render(
-            StatusCode::OK,
-            &MessagePage {
-                title: "Your new password is saved",
-                message: "You are signed out everywhere. Sign in again with the new password.",
-            },
-        ),
+        Ok(user) => {
+            let t = member_tr(&state, &req, &user).await?;
+            render(
+                StatusCode::OK,
+                &MessagePage::keys(&t, "password-saved-title", "password-saved-message"),
+            )
+        }
         Err(ChangeError::Rule(rule)) => {
             // A refused password leaves the link usable: the form comes back for it.
             let Some(user) = password_policy::reset_link_user(&state.stores, &form.token).await?
             else {
-                return link_gone();
+                return link_gone(&req);
             };
+            let t = member_tr(&state, &req, &user).await?;
             change_password_page(
                 &state,
                 &req,
+                &t,
                 &user,
                 "/reset-password",
                 &form.token,
-                Some(rule.to_string()),
+                Some(rule.message(&t)),
                 StatusCode::BAD_REQUEST,
             )
             .await
         }
-        Err(ChangeError::LinkInvalid) => link_gone(),
+        Err(ChangeError::LinkInvalid) => link_gone(&req),
         Err(e) => Err(e.into()),
     }
 }

@@ -14,6 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::crypto::TokenDigest;
+use idp_core::i18n::Tr;
 use idp_core::ids::UserId;
 use idp_core::mfa::{self, SecondFactorError, SecondFactorMethod};
 use idp_core::random::token;
@@ -102,6 +103,23 @@ async fn current(
     Ok(Some((value, ticket, user)))
 }
 
+/// The messages for a half-finished sign-in: its authorization's `ui_locales`, then the
+/// member's own language, then the browser's.
+async fn ticket_tr(
+    state: &AppState,
+    req: &HttpRequest,
+    ticket: &Ticket,
+    user: &User,
+) -> Result<Tr, HttpError> {
+    let pending = crate::oauth::load_pending(state, &ticket.authz).await?;
+    let reader = crate::lang::Reader {
+        pending: pending.as_ref(),
+        member: Some(user),
+        ..Default::default()
+    };
+    crate::lang::tr(state, req, reader).await
+}
+
 fn start_over() -> HttpResponse {
     web::see_other("/login")
 }
@@ -109,6 +127,7 @@ fn start_over() -> HttpResponse {
 #[derive(Template)]
 #[template(path = "second_factor.html")]
 struct SecondFactorPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     method: &'a str,
     totp: bool,
@@ -131,19 +150,25 @@ struct MethodQuery {
 async fn page(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     user: &User,
     method: Option<SecondFactorMethod>,
     email_sent: bool,
     error: Option<SecondFactorError>,
 ) -> Result<HttpResponse, HttpError> {
-    page_or_refusal(state, req, user, method, email_sent, error, None).await
+    page_or_refusal(state, req, t, user, method, email_sent, error, None).await
 }
 
 /// The second-factor page; with `refused`, answered 429 with `Retry-After` and the
 /// time to wait in place of any other error.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page's inputs, each named at every call"
+)]
 async fn page_or_refusal(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     user: &User,
     method: Option<SecondFactorMethod>,
     email_sent: bool,
@@ -165,14 +190,14 @@ async fn page_or_refusal(
         None => StatusCode::OK,
     };
     let error = match (error, methods.locked_until) {
-        _ if refused.is_some() => refused.map(|r| throttling::message(r.retry_after)),
-        (Some(e), _) => Some(e.to_string()),
+        _ if refused.is_some() => refused.map(|r| throttling::message(t, r.retry_after)),
+        (Some(e), _) => Some(e.message(t)),
         (None, Some(until)) => Some(
             SecondFactorError::Locked {
                 until,
                 set_now: false,
             }
-            .to_string(),
+            .message(t),
         ),
         (None, None) => None,
     };
@@ -180,6 +205,7 @@ async fn page_or_refusal(
     let response = render(
         status,
         &SecondFactorPage {
+            t,
             csrf: &csrf,
             method: method.as_str(),
             totp: methods.totp,
@@ -210,7 +236,8 @@ async fn show(
         return Ok(web::see_other(ticket.next()));
     }
     let method = query.method.as_deref().and_then(|m| m.parse().ok());
-    page(&state, &req, &user, method, query.sent.is_some(), None).await
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    page(&state, &req, &t, &user, method, query.sent.is_some(), None).await
 }
 
 #[derive(Deserialize)]
@@ -296,6 +323,7 @@ async fn submit(
     let Ok(method) = form.method.parse::<SecondFactorMethod>() else {
         return Err(HttpError::BadRequest("unknown second-factor method".into()));
     };
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
     let origin = web::origin(&req);
     let account = user.id.to_string();
     if let Some(r) = throttling::attempt(
@@ -309,7 +337,7 @@ async fn submit(
         state
             .metrics
             .sign_in(method.into(), SignInOutcome::Throttled);
-        return page_or_refusal(&state, &req, &user, Some(method), false, None, Some(&r)).await;
+        return page_or_refusal(&state, &req, &t, &user, Some(method), false, None, Some(&r)).await;
     }
     match mfa::verify(
         &state.stores,
@@ -332,7 +360,7 @@ async fn submit(
             | SecondFactorError::NotSetUp),
         ) => {
             count_refusal(&state, method, &e);
-            page(&state, &req, &user, Some(method), false, Some(e)).await
+            page(&state, &req, &t, &user, Some(method), false, Some(e)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -365,9 +393,10 @@ async fn send_email(
     form: aw::Form<CsrfForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some((_, _, user)) = current(&state, &req).await? else {
+    let Some((_, ticket, user)) = current(&state, &req).await? else {
         return Ok(start_over());
     };
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
     let account = user.id.to_string();
     if let Some(r) = throttling::attempt(
         &state,
@@ -380,6 +409,7 @@ async fn send_email(
         return page_or_refusal(
             &state,
             &req,
+            &t,
             &user,
             Some(SecondFactorMethod::EmailCode),
             false,
@@ -401,6 +431,7 @@ async fn send_email(
             page(
                 &state,
                 &req,
+                &t,
                 &user,
                 Some(SecondFactorMethod::EmailCode),
                 false,
@@ -425,6 +456,7 @@ pub async fn issuer_name(state: &AppState, user: &User) -> Result<String, HttpEr
 #[derive(Template)]
 #[template(path = "enrol.html")]
 pub struct EnrolPage<'a> {
+    pub t: &'a Tr,
     pub csrf: &'a str,
     pub action: &'a str,
     pub qr_svg: String,
@@ -455,6 +487,7 @@ fn qr_svg(uri: &str) -> Result<String, HttpError> {
 pub async fn enrol_page(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     user: &User,
     secret: &TotpSecret,
     action: &str,
@@ -475,13 +508,14 @@ pub async fn enrol_page(
     let response = render(
         status,
         &EnrolPage {
+            t,
             csrf: &csrf,
             action,
             qr_svg: qr_svg(&uri)?,
             secret_groups,
             uri,
             required,
-            error: error.map(|e| e.to_string()),
+            error: error.map(|e| e.message(t)),
         },
     )?;
     web::with_cookie(response, cookie)
@@ -489,9 +523,14 @@ pub async fn enrol_page(
 
 /// Answers a refused enrolment code with the same secret's page again; an expired set-up
 /// starts over.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page's inputs, each named at every call"
+)]
 pub async fn enrol_refused(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     user: &User,
     owner: &str,
     action: &str,
@@ -510,23 +549,36 @@ pub async fn enrol_refused(
         _ => return Err(e.into()),
     };
     let secret = mfa::begin_enrolment(&state.stores, &state.master_key, owner).await?;
-    enrol_page(state, req, user, &secret, action, required, Some(e), status).await
+    enrol_page(
+        state,
+        req,
+        t,
+        user,
+        &secret,
+        action,
+        required,
+        Some(e),
+        status,
+    )
+    .await
 }
 
 #[derive(Template)]
 #[template(path = "recovery_codes.html")]
 pub struct RecoveryCodesPage<'a> {
+    pub t: &'a Tr,
     pub codes: &'a [String],
     pub download: String,
     pub next: &'a str,
 }
 
 /// The new recovery codes, shown once, with a download of the same list.
-pub fn recovery_codes_page(codes: &[String], next: &str) -> Result<HttpResponse, HttpError> {
-    let text = format!(
-        "Recovery codes. Each works once, in place of a code from your authenticator app.\n\n{}\n",
-        codes.join("\n")
-    );
+pub fn recovery_codes_page(
+    t: &Tr,
+    codes: &[String],
+    next: &str,
+) -> Result<HttpResponse, HttpError> {
+    let text = format!("{}\n\n{}\n", t.t("recovery-codes-file"), codes.join("\n"));
     let download = format!(
         "data:text/plain;charset=utf-8,{}",
         url::form_urlencoded::byte_serialize(text.as_bytes())
@@ -536,6 +588,7 @@ pub fn recovery_codes_page(codes: &[String], next: &str) -> Result<HttpResponse,
     render(
         StatusCode::OK,
         &RecoveryCodesPage {
+            t,
             codes,
             download,
             next,
@@ -557,11 +610,13 @@ async fn show_enrol(
     if !ticket.enrol {
         return Ok(web::see_other("/login/second-factor"));
     }
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
     let secret =
         mfa::begin_enrolment(&state.stores, &state.master_key, &enrol_owner(&cookie)).await?;
     enrol_page(
         &state,
         &req,
+        &t,
         &user,
         &secret,
         "/login/enrol",
@@ -586,6 +641,7 @@ async fn submit_enrol(
     }
     let owner = enrol_owner(&cookie);
     let origin = web::origin(&req);
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
     match mfa::complete_enrolment(
         &state.stores,
         &state.master_key,
@@ -606,15 +662,16 @@ async fn submit_enrol(
                 SecondFactorMethod::Totp,
             )
             .await?;
-            web::with_cookies(recovery_codes_page(&codes, &location)?, &cookies)
+            web::with_cookies(recovery_codes_page(&t, &codes, &location)?, &cookies)
         }
-        Err(e) => enrol_refused(&state, &req, &user, &owner, "/login/enrol", true, e).await,
+        Err(e) => enrol_refused(&state, &req, &t, &user, &owner, "/login/enrol", true, e).await,
     }
 }
 
 #[derive(Template)]
 #[template(path = "change_password.html")]
 struct ChangePasswordPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     action: &'a str,
     token: &'a str,
@@ -624,9 +681,14 @@ struct ChangePasswordPage<'a> {
 }
 
 /// The form for a new password, here and on the reset link's page.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page's inputs, each named at every call"
+)]
 pub async fn change_password_page(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     user: &User,
     action: &str,
     token: &str,
@@ -634,13 +696,14 @@ pub async fn change_password_page(
     status: StatusCode,
 ) -> Result<HttpResponse, HttpError> {
     let rules = match state.stores.orgs.find_by_id(&user.org_id).await? {
-        Some(org) => idp_core::password_policy::rules_summary(&state.stores, &org).await?,
+        Some(org) => idp_core::password_policy::rules_summary(&state.stores, &org, t).await?,
         None => String::new(),
     };
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
         &ChangePasswordPage {
+            t,
             csrf: &csrf,
             action,
             token,
@@ -662,9 +725,11 @@ async fn show_change(
     if ticket.verify || ticket.enrol || !ticket.change_password {
         return Ok(web::see_other(ticket.next()));
     }
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
     change_password_page(
         &state,
         &req,
+        &t,
         &user,
         "/login/change-password",
         "",
@@ -699,6 +764,7 @@ async fn submit_change(
         return Ok(web::see_other(ticket.next()));
     }
     let form = form.into_inner();
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
     match idp_core::password_policy::change_password(
         &state.stores,
         &user,
@@ -715,10 +781,11 @@ async fn submit_change(
             change_password_page(
                 &state,
                 &req,
+                &t,
                 &user,
                 "/login/change-password",
                 "",
-                Some(rule.to_string()),
+                Some(rule.message(&t)),
                 StatusCode::BAD_REQUEST,
             )
             .await

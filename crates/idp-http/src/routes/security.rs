@@ -13,6 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::Timestamp;
 use idp_core::federation::{self, Provider};
+use idp_core::i18n::Tr;
 use idp_core::mfa::{self, SecondFactorError};
 use idp_core::records::{BrowserSession, User};
 use idp_core::secret::Password;
@@ -47,12 +48,22 @@ async fn member(
         .map(|u| (session, u)))
 }
 
-fn when(t: Option<Timestamp>) -> String {
-    t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into())
+/// The messages of the signed-in member.
+pub async fn member_tr(state: &AppState, req: &HttpRequest, user: &User) -> Result<Tr, HttpError> {
+    let reader = crate::lang::Reader {
+        member: Some(user),
+        ..Default::default()
+    };
+    crate::lang::tr(state, req, reader).await
+}
+
+fn when(t: &Tr, at: Option<Timestamp>) -> String {
+    at.map(|at| t.datetime(at))
+        .unwrap_or_else(|| t.t("security-never"))
 }
 
 struct MethodRow {
-    name: &'static str,
+    name: String,
     on: bool,
     added: String,
     last_used: String,
@@ -61,6 +72,7 @@ struct MethodRow {
 #[derive(Template)]
 #[template(path = "security.html")]
 struct SecurityPage<'a> {
+    t: &'a Tr,
     csrf: &'a str,
     email: &'a str,
     methods: Vec<MethodRow>,
@@ -73,7 +85,7 @@ struct SecurityPage<'a> {
     last_sign_in: String,
     last_sign_in_ip: String,
     locked_until: Option<String>,
-    notice: Option<&'a str>,
+    notice: Option<String>,
     error: Option<String>,
     linked: Vec<LinkedRow>,
 }
@@ -98,8 +110,9 @@ struct Notice {
 async fn page(
     state: &AppState,
     req: &HttpRequest,
+    t: &Tr,
     user: &User,
-    notice: Option<&str>,
+    notice: Option<String>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, HttpError> {
@@ -118,8 +131,8 @@ async fn page(
                 provider: provider.as_str(),
                 label: provider.label(),
                 subject: m.upstream_subject.clone(),
-                linked: m.created_at.to_rfc3339(),
-                last_used: when(m.last_sign_in_at),
+                linked: t.datetime(m.created_at),
+                last_used: when(t, m.last_sign_in_at),
                 count: m.sign_in_count,
                 last_ip: m.last_ip.clone().unwrap_or_default(),
             })
@@ -134,28 +147,29 @@ async fn page(
     let email_codes = c.is_some_and(|c| c.email_otp_enabled);
     let methods = vec![
         MethodRow {
-            name: "Authenticator app",
+            name: t.t("security-method-totp"),
             on: totp,
-            added: when(c.and_then(|c| c.totp_enrolled_at)),
-            last_used: when(c.and_then(|c| c.totp_last_used_at)),
+            added: when(t, c.and_then(|c| c.totp_enrolled_at)),
+            last_used: when(t, c.and_then(|c| c.totp_last_used_at)),
         },
         MethodRow {
-            name: "Codes by email",
+            name: t.t("security-method-email"),
             on: email_codes,
-            added: when(c.and_then(|c| c.email_otp_enabled_at)),
-            last_used: when(c.and_then(|c| c.email_otp_last_used_at)),
+            added: when(t, c.and_then(|c| c.email_otp_enabled_at)),
+            last_used: when(t, c.and_then(|c| c.email_otp_last_used_at)),
         },
         MethodRow {
-            name: "Recovery codes",
+            name: t.t("security-method-recovery"),
             on: summary.unused > 0,
-            added: when(summary.created_at),
-            last_used: when(summary.last_used_at),
+            added: when(t, summary.created_at),
+            last_used: when(t, summary.last_used_at),
         },
     ];
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
         &SecurityPage {
+            t,
             csrf: &csrf,
             email: user.email.as_str(),
             methods,
@@ -163,13 +177,13 @@ async fn page(
             email_codes,
             any_factor: totp || email_codes,
             recovery_left: summary.unused,
-            last_reset: when(c.and_then(|c| c.second_factor_reset_at)),
-            password_changed: when(c.and_then(|c| c.password_changed_at)),
-            last_sign_in: when(last.as_ref().and_then(|m| m.last_sign_in_at)),
+            last_reset: when(t, c.and_then(|c| c.second_factor_reset_at)),
+            password_changed: when(t, c.and_then(|c| c.password_changed_at)),
+            last_sign_in: when(t, last.as_ref().and_then(|m| m.last_sign_in_at)),
             last_sign_in_ip: last.and_then(|m| m.last_ip).unwrap_or_default(),
             locked_until: c
                 .and_then(|c| c.second_factor_lock.locked_until(now))
-                .map(|t| t.to_rfc3339()),
+                .map(|at| t.datetime(at)),
             notice,
             error,
             linked,
@@ -186,15 +200,16 @@ async fn show(
     let Some((_, user)) = member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
+    let t = member_tr(&state, &req, &user).await?;
     let notice = match query.done.as_deref() {
-        Some("removed") => Some("The authenticator app and its recovery codes are removed."),
-        Some("reset") => Some("Every second-factor method is turned off."),
-        Some("email-on") => Some("Codes by email are on."),
-        Some("email-off") => Some("Codes by email are off."),
-        Some("unlinked") => Some("The account is unlinked: it no longer signs you in here."),
+        Some("removed") => Some(t.t("security-done-removed")),
+        Some("reset") => Some(t.t("security-done-reset")),
+        Some("email-on") => Some(t.t("security-done-email-on")),
+        Some("email-off") => Some(t.t("security-done-email-off")),
+        Some("unlinked") => Some(t.t("security-done-unlinked")),
         _ => None,
     };
-    page(&state, &req, &user, notice, None, StatusCode::OK).await
+    page(&state, &req, &t, &user, notice, None, StatusCode::OK).await
 }
 
 async fn has_authenticator(state: &AppState, user: &User) -> Result<bool, HttpError> {
@@ -217,9 +232,11 @@ async fn show_enrol(
     }
     let secret =
         mfa::begin_enrolment(&state.stores, &state.master_key, &enrol_owner(&session)).await?;
+    let t = member_tr(&state, &req, &user).await?;
     enrol_page(
         &state,
         &req,
+        &t,
         &user,
         &secret,
         "/account/security/totp",
@@ -252,6 +269,7 @@ async fn submit_enrol(
         return Ok(web::see_other("/account/security"));
     }
     let owner = enrol_owner(&session);
+    let t = member_tr(&state, &req, &user).await?;
     match mfa::complete_enrolment(
         &state.stores,
         &state.master_key,
@@ -262,11 +280,12 @@ async fn submit_enrol(
     )
     .await
     {
-        Ok(codes) => recovery_codes_page(&codes, "/account/security"),
+        Ok(codes) => recovery_codes_page(&t, &codes, "/account/security"),
         Err(e) => {
             enrol_refused(
                 &state,
                 &req,
+                &t,
                 &user,
                 &owner,
                 "/account/security/totp",
@@ -301,7 +320,8 @@ async fn refused(
         }
         _ => return Err(e.into()),
     };
-    page(state, req, user, None, Some(e.to_string()), status).await
+    let t = member_tr(state, req, user).await?;
+    page(state, req, &t, user, None, Some(e.message(&t)), status).await
 }
 
 async fn remove_totp(
@@ -352,7 +372,10 @@ async fn regenerate(
         return Ok(web::see_other("/login"));
     };
     match mfa::new_recovery_codes(&state.stores, &user, &web::origin(&req)).await {
-        Ok(codes) => recovery_codes_page(&codes, "/account/security"),
+        Ok(codes) => {
+            let t = member_tr(&state, &req, &user).await?;
+            recovery_codes_page(&t, &codes, "/account/security")
+        }
         Err(e) => refused(&state, &req, &user, e).await,
     }
 }
@@ -425,9 +448,11 @@ async fn unlink(
         Ok(()) => Ok(web::see_other("/account/security?done=unlinked")),
         Err(federation::UnlinkError::Store(e)) => Err(e.into()),
         Err(e) => {
+            let t = member_tr(&state, &req, &user).await?;
             page(
                 &state,
                 &req,
+                &t,
                 &user,
                 None,
                 Some(e.to_string()),

@@ -1,0 +1,295 @@
+# Seiten, die man beim Anmelden liest, und Texte, die alle Seiten teilen.
+
+## Shared
+
+language-label = Sprache
+page-suffix = idp
+date = { $day }. { $month ->
+    [1] Jan.
+    [2] Feb.
+    [3] März
+    [4] Apr.
+    [5] Mai
+    [6] Juni
+    [7] Juli
+    [8] Aug.
+    [9] Sept.
+    [10] Okt.
+    [11] Nov.
+   *[12] Dez.
+} { $year }
+datetime = { $day }. { $month ->
+    [1] Jan.
+    [2] Feb.
+    [3] März
+    [4] Apr.
+    [5] Mai
+    [6] Juni
+    [7] Juli
+    [8] Aug.
+    [9] Sept.
+    [10] Okt.
+    [11] Nov.
+   *[12] Dez.
+} { $year }, { $time } { $zone }
+start-again = Neu beginnen
+back-to-sign-in = Zurück zur Anmeldung
+go-to-sign-in = Zur Anmeldeseite
+continue = Weiter
+email-label = E-Mail-Adresse
+throttled-seconds = Zu viele Versuche. Warten Sie { $count ->
+    [one] { $count } Sekunde
+   *[other] { $count } Sekunden
+} und versuchen Sie es dann erneut.
+throttled-minutes = Zu viele Versuche. Warten Sie { $count ->
+    [one] { $count } Minute
+   *[other] { $count } Minuten
+} und versuchen Sie es dann erneut.
+too-many-sign-ins = Zu viele Anmeldungen gleichzeitig. Versuchen Sie es gleich noch einmal.
+unavailable-title = Vorübergehend nicht verfügbar
+unavailable-message = Der Dienst kann gerade nicht antworten. Bitte versuchen Sie es in ein paar Sekunden erneut.
+
+## Sign-in
+
+login-title = Anmelden
+login-continue-to = um mit { $app } fortzufahren
+login-with-provider = Weiter mit { $provider }
+login-or-email = oder mit Ihrer E-Mail-Adresse
+login-password = Passwort
+login-submit = Anmelden
+login-forgot = Passwort vergessen oder Konto gesperrt?
+login-upstream-only = Diese Organisation meldet sich nur über Google oder Microsoft an, und beides ist hier gerade nicht verfügbar. Wenden Sie sich an Ihre Administration.
+login-wrong = E-Mail-Adresse oder Passwort stimmen nicht. Nach zu vielen Versuchen wird das Konto gesperrt: Wählen Sie unten ein neues Passwort, um es zu entsperren.
+login-on-leave = Ihr Konto ist wegen einer Abwesenheit beurlaubt: Die Anmeldung ist bis zu Ihrer Rückkehr pausiert.
+login-ip-refused = Ihre Organisation erlaubt keine Anmeldung aus diesem Netzwerk ({ $ip }). Verbinden Sie sich aus einem erlaubten Netzwerk, oder fragen Sie Ihre Administration.
+
+## Second factor
+
+second-factor-title = Zweiter Schritt
+second-factor-heading = Bestätigen Sie, dass Sie es sind
+codes-left = { $count ->
+    [one] { $count } Wiederherstellungscode übrig
+   *[other] { $count } Wiederherstellungscodes übrig
+}
+second-factor-codes-low = { $count ->
+    [one] Sie haben noch { $count } Wiederherstellungscode. Erstellen Sie nach der Anmeldung auf Ihrer Sicherheitsseite einen neuen Satz.
+   *[other] Sie haben noch { $count } Wiederherstellungscodes. Erstellen Sie nach der Anmeldung auf Ihrer Sicherheitsseite einen neuen Satz.
+}
+second-factor-recovery-label = Wiederherstellungscode
+second-factor-recovery-hint = Einer der Codes, die Sie beim Einrichten Ihrer Authenticator-App gespeichert haben. Jeder funktioniert nur einmal.
+second-factor-email-sent = Wir haben einen 6-stelligen Code an Ihre E-Mail-Adresse geschickt. Er gilt 10 Minuten.
+second-factor-email-label = Code aus der E-Mail
+second-factor-totp-label = Code aus Ihrer Authenticator-App
+second-factor-other-ways = Andere Möglichkeiten
+second-factor-use-totp = Authenticator-App verwenden
+second-factor-use-recovery = Wiederherstellungscode verwenden
+second-factor-send-another = Neuen Code senden
+second-factor-email-me = Code per E-Mail senden
+second-factor-wrong-code = Dieser Code stimmt nicht. Prüfen Sie ihn und versuchen Sie es erneut.
+second-factor-locked = Zu viele Anfragen: zu viele falsche Codes. Versuchen Sie es nach { $until } erneut, oder bitten Sie Ihre Administration, Ihren zweiten Faktor zurückzusetzen.
+second-factor-not-set-up = Diese Methode ist für dieses Konto nicht eingerichtet.
+second-factor-expired = Die Einrichtung ist abgelaufen. Beginnen Sie neu.
+second-factor-too-many-emails = Es wurden zu viele Codes gesendet. Warten Sie eine Weile, bevor Sie einen neuen anfordern.
+second-factor-wrong-password = Das Passwort stimmt nicht.
+second-factor-forbidden = Dazu fehlt Ihnen die Berechtigung.
+
+## Setting up an authenticator app
+
+enrol-title = Authenticator-App einrichten
+enrol-required = Ihre Organisation verlangt bei der Anmeldung einen zweiten Schritt. Richten Sie eine Authenticator-App ein, um fortzufahren.
+enrol-step-open = Öffnen Sie eine Authenticator-App wie Google Authenticator, Microsoft Authenticator, FreeOTP oder Authy und fügen Sie ein Konto hinzu.
+enrol-step-scan = Scannen Sie diesen QR-Code:
+enrol-qr-label = QR-Code für Ihre Authenticator-App
+enrol-type-key = Oder geben Sie diesen Schlüssel ein:
+enrol-open-here = In einer Authenticator-App auf diesem Gerät öffnen
+enrol-step-code = Geben Sie den 6-stelligen Code ein, den die App anzeigt.
+enrol-code-label = 6-stelliger Code
+enrol-submit = Einschalten
+
+## Recovery codes
+
+recovery-codes-title = Ihre Wiederherstellungscodes
+recovery-codes-heading = Speichern Sie Ihre Wiederherstellungscodes
+recovery-codes-explain = Wenn Sie Ihr Telefon verlieren, können Sie sich mit jedem dieser Codes einmal anstelle eines Codes aus Ihrer Authenticator-App anmelden. Sie werden nur dieses eine Mal angezeigt.
+recovery-codes-download = Als Textdatei herunterladen
+recovery-codes-saved = Gespeichert, weiter
+recovery-codes-file = Wiederherstellungscodes. Jeder funktioniert einmal, anstelle eines Codes aus Ihrer Authenticator-App.
+
+## Consent
+
+consent-title = Zugriff erlauben
+consent-heading = { $app } Zugriff auf Ihr Konto erlauben?
+consent-asks = Angemeldet als { $email }. { $app } möchte:
+consent-allow = Erlauben
+consent-deny = Ablehnen
+scope-openid = Wissen, wer Sie sind (Ihre Konto-Kennung)
+scope-profile = Ihren Namen, Benutzernamen und Ihre Sprache sehen
+scope-email = Ihre E-Mail-Adresse sehen
+scope-offline_access = Angemeldet bleiben, auch wenn Sie das Konto gerade nicht nutzen
+
+## Signing out
+
+logout-title = Abmelden
+logout-heading = Abmelden?
+logout-app-asks = { $app } möchte Sie von idp abmelden.
+logout-this-browser = In diesem Browser von idp abmelden.
+logout-submit = Abmelden
+logout-refused-title = Abmeldeanfrage nicht angenommen
+logout-done-title = Abgemeldet
+logout-done-message = Sie sind in diesem Browser von idp abgemeldet.
+
+## Passwords
+
+change-password-title = Neues Passwort wählen
+change-password-expired = Ihr Passwort war vorläufig oder ist abgelaufen. Wählen Sie ein neues, um fortzufahren.
+change-password-new = Neues Passwort
+change-password-again = Dasselbe Passwort noch einmal
+change-password-submit = Neues Passwort speichern
+password-rules = { $classes ->
+    [0] Mindestens { $length } Zeichen, nicht Ihr Name oder Ihre Adresse und kein gängiges Passwort.
+   *[other] Mindestens { $length } Zeichen, gemischt aus { $classes } der Arten Kleinbuchstaben, Großbuchstaben, Ziffern und andere Zeichen, nicht Ihr Name oder Ihre Adresse und kein gängiges Passwort.
+}
+password-too-short = Verwenden Sie mindestens { $count } Zeichen.
+password-too-long = Verwenden Sie höchstens { $count } Zeichen.
+password-too-few-classes = Mischen Sie mindestens { $count } der Arten: Kleinbuchstaben, Großbuchstaben, Ziffern, andere Zeichen.
+password-personal = Verwenden Sie Ihre E-Mail-Adresse oder Ihren Namen nicht im Passwort.
+password-common = Dieses Passwort gehört zu den häufigsten; wählen Sie ein anderes.
+password-reused = Wählen Sie ein Passwort, das Sie in letzter Zeit nicht verwendet haben.
+password-mismatch = Die beiden Passwörter stimmen nicht überein.
+passwords-differ = Die beiden Passwörter sind verschieden.
+forgot-title = Passwort vergessen
+forgot-heading = Passwort vergessen?
+forgot-sent = Falls sich ein Konto mit dieser Adresse anmeldet, haben wir ihm einen Link geschickt, mit dem Sie ein neues Passwort wählen können. Sehen Sie in Ihren E-Mails nach.
+forgot-submit = Link per E-Mail senden
+link-dead-title = Dieser Link funktioniert nicht mehr
+link-dead-message = Der Link ist unbekannt, wurde schon verwendet oder ist abgelaufen. Fordern Sie auf der Anmeldeseite einen neuen an (Passwort vergessen?).
+password-saved-title = Ihr neues Passwort ist gespeichert
+password-saved-message = Sie sind überall abgemeldet. Melden Sie sich mit dem neuen Passwort wieder an.
+recovery-link-title = Mit einem Wiederherstellungslink anmelden
+recovery-link-dead-title = Dieser Anmeldelink funktioniert nicht mehr
+account-disabled-title = Dieses Konto ist deaktiviert
+account-disabled-message = Dieses Konto ist deaktiviert. Eine andere Hauptadministration kann es wieder aktivieren.
+recovery-link-explain = Dieser Link wurde auf dem Server für eine Administratorin oder einen Administrator ohne andere Anmeldemöglichkeit erstellt. Er funktioniert einmal.
+recovery-link-submit = Mit diesem Link anmelden
+recovery-link-dead = Dieser Link ist unbekannt, wurde schon verwendet oder ist abgelaufen: Ein Wiederherstellungslink meldet nur einmal an. Bitten Sie den Betreiber des Servers um einen neuen ({ $command }), oder melden Sie sich anders an.
+
+## Errors on the way
+
+authorize-bad-link-title = Dieser Anmeldelink funktioniert nicht
+authorize-client-gone = Die Anwendung, die Sie hierher geschickt hat, ist nicht mehr registriert.
+signin-expired-title = Diese Anmeldung ist abgelaufen
+signin-expired-message = Gehen Sie zurück zur Anwendung und beginnen Sie neu.
+
+## Connecting a device
+
+device-title = Gerät verbinden
+device-explain = Geben Sie den Code ein, den Ihr Fernseher, Ihre Konsole oder Ihr Kommandozeilenwerkzeug anzeigt.
+device-code-label = Code von Ihrem Gerät
+device-code-hint = Acht Buchstaben, etwa BCDF-GHJK. Groß- und Kleinschreibung und der Bindestrich spielen keine Rolle.
+device-code-wrong = Dieser Code stimmt nicht oder ist abgelaufen. Prüfen Sie den Code, den Ihr Gerät anzeigt.
+device-confirm-title = { $app } verbinden
+device-confirm-heading = { $app } mit Ihrem Konto verbinden?
+device-confirm-explain = Angemeldet als { $email }. Erlauben Sie dies nur, wenn Sie es selbst auf Ihrem eigenen Gerät gestartet haben und es den eingegebenen Code anzeigt.
+device-confirm-asks = { $app } möchte:
+device-expired-title = Dieser Code ist abgelaufen
+device-expired-message = Beginnen Sie auf Ihrem Gerät neu, um einen neuen Code zu erhalten.
+device-refused-title = Dieses Gerät kann nicht verbunden werden
+device-connected-title = Gerät verbunden
+device-connected-message = Sie können zu Ihrem Gerät zurückkehren: Es meldet sich in wenigen Sekunden an.
+device-denied-title = Anfrage abgelehnt
+device-denied-message = Das Gerät wurde nicht verbunden. Sie können diese Seite schließen.
+
+## First run
+
+bootstrap-title = idp einrichten
+bootstrap-heading = Hauptadministrator anlegen
+bootstrap-explain = Noch kann niemand dieses idp verwalten. Diese einmalige Seite legt die Hauptorganisation und ihre erste Administration an.
+bootstrap-org-name = Name der Organisation
+bootstrap-your-name = Ihr Name
+bootstrap-password-again = Passwort wiederholen
+bootstrap-submit = Administrator anlegen
+bootstrap-link-dead = Der Link für die Ersteinrichtung ist unbekannt, wurde schon verwendet oder ist abgelaufen. Starten Sie idp neu, um einen neuen auszugeben, falls es noch keine Administration gibt.
+bootstrap-done-title = Hauptadministrator angelegt
+bootstrap-done-message = Sie können sich jetzt mit dieser E-Mail-Adresse und diesem Passwort anmelden.
+
+## Account and security
+
+signed-in-as = Angemeldet als { $email }.
+unknown-browser = Unbekannter Browser
+browser-on-system = { $browser } unter { $system }
+account-title = Ihr Konto
+account-console = Administrationskonsole
+account-security-link = Sicherheit: zweiter Faktor und Wiederherstellungscodes
+account-name = Name
+account-job-title = Position
+account-phone = Telefon
+account-sessions = Wo Sie angemeldet sind
+account-device = Browser und Gerät
+account-ip = IP-Adresse
+account-started = Begonnen
+account-last-active = Zuletzt aktiv
+account-this-browser = (dieser Browser)
+account-sign-out = Abmelden
+account-methods = Anmeldemethoden
+method-native = E-Mail-Adresse und Passwort
+method-google = Google-Konto
+method-entra = Microsoft-Konto
+account-method = Methode
+account-last-sign-in = Letzte Anmeldung
+account-sign-ins = Anmeldungen
+account-last-ip = Letzte IP
+account-consents = Anwendungen, denen Sie Zugriff erlaubt haben
+account-application = Anwendung
+account-allowed = Darf sehen
+account-since = Seit
+account-withdraw = Widerrufen
+account-sign-out-all = In diesem Browser überall abmelden
+account-preferences = Sprache und Zeitzone
+account-language = Sprache
+account-language-browser = Wie mein Browser es wünscht
+account-time-zone = Zeitzone
+account-time-zone-hint = Ein Name wie Europe/Berlin oder Europe/Vienna. Leer lassen für UTC.
+account-save = Speichern
+account-saved = Ihre Sprache und Zeitzone sind gespeichert.
+account-bad-zone = { $zone } ist kein Zeitzonenname wie Europe/Berlin oder Asia/Seoul.
+security-title = Sicherheit
+security-never = nie
+security-locked = Die Anmeldung mit zweitem Faktor ist nach zu vielen falschen Codes bis { $until } gesperrt. Ihre Administration kann die Sperre früher aufheben.
+security-password-changed = Passwort zuletzt geändert
+security-last-sign-in = Letzte Anmeldung
+security-when-from = { $when } von { $ip }
+security-last-reset = Zweiter Faktor zuletzt zurückgesetzt
+security-linked = Verknüpfte Konten
+security-linked-hint = Mit diesen Konten melden Sie sich an; sie sind durch ihren eigenen zweiten Faktor geschützt.
+security-account = Konto
+security-linked-on = Verknüpft
+security-sign-ins = Anmeldungen
+security-unlink = Verknüpfung lösen
+security-methods = Methoden für den zweiten Faktor
+security-method = Methode
+security-state = Status
+security-added = Hinzugefügt
+security-last-used = Zuletzt verwendet
+security-on = An
+security-off = Aus
+security-method-totp = Authenticator-App
+security-method-email = Codes per E-Mail
+security-method-recovery = Wiederherstellungscodes
+security-codes-left = { $count ->
+    [one] Noch { $count } Wiederherstellungscode übrig.
+   *[other] Noch { $count } Wiederherstellungscodes übrig.
+}
+security-new-codes = Neue Wiederherstellungscodes erstellen
+security-remove-totp = Authenticator-App entfernen
+security-your-password = Ihr Passwort
+security-remove-totp-submit = Authenticator-App und ihre Wiederherstellungscodes entfernen
+security-set-up-totp = Authenticator-App einrichten
+security-email-stop = Keine Codes mehr per E-Mail anbieten
+security-email-start = Bei der Anmeldung einen Code per E-Mail anbieten
+security-reset = Jeden zweiten Faktor ausschalten
+security-reset-submit = Meinen zweiten Faktor zurücksetzen
+security-done-removed = Die Authenticator-App und ihre Wiederherstellungscodes sind entfernt.
+security-done-reset = Alle Methoden für den zweiten Faktor sind ausgeschaltet.
+security-done-email-on = Codes per E-Mail sind eingeschaltet.
+security-done-email-off = Codes per E-Mail sind ausgeschaltet.
+security-done-unlinked = Die Verknüpfung ist gelöst: Mit diesem Konto melden Sie sich hier nicht mehr an.

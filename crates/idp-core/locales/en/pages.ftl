@@ -1,0 +1,296 @@
+# Pages a person reads while signing in, and the pieces every page shares.
+# Keys: <page>-<what>. Variables are written { $name }.
+
+## Shared
+
+language-label = Language
+page-suffix = idp
+date = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+} { $day }, { $year }
+datetime = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+} { $day }, { $year }, { $time } { $zone }
+start-again = Start again
+back-to-sign-in = Back to sign in
+go-to-sign-in = Go to the sign-in page
+continue = Continue
+email-label = Email
+throttled-seconds = Too many attempts. Wait { $count ->
+    [one] { $count } second
+   *[other] { $count } seconds
+}, then try again.
+throttled-minutes = Too many attempts. Wait { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}, then try again.
+too-many-sign-ins = Too many sign-ins at once. Try again in a moment.
+unavailable-title = Temporarily unavailable
+unavailable-message = This service cannot answer right now. Please try again in a few seconds.
+
+## Sign-in
+
+login-title = Sign in
+login-continue-to = to continue to { $app }
+login-with-provider = Continue with { $provider }
+login-or-email = or with your email address
+login-password = Password
+login-submit = Sign in
+login-forgot = Forgot your password, or locked out?
+login-upstream-only = This organization signs in through Google or Microsoft only, and neither is available here right now. Ask your administrator for help.
+login-wrong = The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.
+login-on-leave = Your account is on leave of absence: signing in is paused until you are back.
+login-ip-refused = Your organization does not allow signing in from this network ({ $ip }). Connect from an allowed network, or ask your administrator.
+
+## Second factor
+
+second-factor-title = Second step
+second-factor-heading = Confirm it is you
+codes-left = { $count ->
+    [one] { $count } recovery code left
+   *[other] { $count } recovery codes left
+}
+second-factor-codes-low = { $count ->
+    [one] You have { $count } recovery code left. Create a new set on your security page after signing in.
+   *[other] You have { $count } recovery codes left. Create a new set on your security page after signing in.
+}
+second-factor-recovery-label = Recovery code
+second-factor-recovery-hint = One of the codes you saved when you set up your authenticator app. Each works once.
+second-factor-email-sent = We sent a 6-digit code to your email address. It works for 10 minutes.
+second-factor-email-label = Code from the email
+second-factor-totp-label = Code from your authenticator app
+second-factor-other-ways = Other ways
+second-factor-use-totp = Use your authenticator app
+second-factor-use-recovery = Use a recovery code
+second-factor-send-another = Send another code
+second-factor-email-me = Email me a code
+second-factor-wrong-code = That code is not right. Check it and try again.
+second-factor-locked = Too many requests: too many wrong codes. Try again after { $until }, or ask an administrator to reset your second factor.
+second-factor-not-set-up = That method is not set up for this account.
+second-factor-expired = The set-up expired. Start again.
+second-factor-too-many-emails = Too many codes were sent. Wait a while before asking for another.
+second-factor-wrong-password = The password is not right.
+second-factor-forbidden = You do not have permission to do that.
+
+## Setting up an authenticator app
+
+enrol-title = Set up your authenticator app
+enrol-required = Your organization asks for a second step at sign-in. Set up an authenticator app to continue.
+enrol-step-open = Open an authenticator app, such as Google Authenticator, Microsoft Authenticator, FreeOTP or Authy, and add an account.
+enrol-step-scan = Scan this QR code:
+enrol-qr-label = QR code for your authenticator app
+enrol-type-key = Or type this key:
+enrol-open-here = Open in an authenticator app on this device
+enrol-step-code = Type the 6-digit code the app shows.
+enrol-code-label = 6-digit code
+enrol-submit = Turn on
+
+## Recovery codes
+
+recovery-codes-title = Your recovery codes
+recovery-codes-heading = Save your recovery codes
+recovery-codes-explain = If you lose your phone, each of these codes lets you sign in once in place of a code from your authenticator app. This is the only time they are shown.
+recovery-codes-download = Download as a text file
+recovery-codes-saved = I saved them, continue
+recovery-codes-file = Recovery codes. Each works once, in place of a code from your authenticator app.
+
+## Consent
+
+consent-title = Allow access
+consent-heading = Allow { $app } to access your account?
+consent-asks = Signed in as { $email }. { $app } asks to:
+consent-allow = Allow
+consent-deny = Deny
+scope-openid = Know who you are (your account identifier)
+scope-profile = See your name, username and language
+scope-email = See your email address
+scope-offline_access = Stay signed in to your account when you are not using it
+
+## Signing out
+
+logout-title = Sign out
+logout-heading = Sign out?
+logout-app-asks = { $app } asks to sign you out of idp.
+logout-this-browser = Sign out of idp in this browser.
+logout-submit = Sign out
+logout-refused-title = Sign-out request not accepted
+logout-done-title = Signed out
+logout-done-message = You are signed out of idp in this browser.
+
+## Passwords
+
+change-password-title = Choose a new password
+change-password-expired = Your password was temporary or has expired. Choose a new one to continue.
+change-password-new = New password
+change-password-again = The same password again
+change-password-submit = Save the new password
+password-rules = { $classes ->
+    [0] At least { $length } characters, not your name or address, and not a common password.
+   *[other] At least { $length } characters, mixing { $classes } of lower case, upper case, digits and other characters, not your name or address, and not a common password.
+}
+password-too-short = Use at least { $count } characters.
+password-too-long = Use at most { $count } characters.
+password-too-few-classes = Mix at least { $count } of: lower-case letters, upper-case letters, digits, other characters.
+password-personal = Do not use your email address or your name in your password.
+password-common = That password is among the most common ones; choose another.
+password-reused = Choose a password you have not used recently.
+password-mismatch = The two passwords do not match.
+passwords-differ = The two passwords differ.
+forgot-title = Forgot your password
+forgot-heading = Forgot your password?
+forgot-sent = If an account signs in with that address, we sent it a link to choose a new password. Check your email.
+forgot-submit = Email me a link
+link-dead-title = This link no longer works
+link-dead-message = The link is unknown, used or expired. Ask for a new one from the sign-in page (Forgot your password?).
+password-saved-title = Your new password is saved
+password-saved-message = You are signed out everywhere. Sign in again with the new password.
+recovery-link-title = Sign in with a recovery link
+recovery-link-dead-title = This sign-in link no longer works
+account-disabled-title = This account is disabled
+account-disabled-message = This account is disabled. Another super administrator can enable it again.
+recovery-link-explain = This link was made on the server for an administrator who has no other way to sign in. It works once.
+recovery-link-submit = Sign in with this link
+recovery-link-dead = This link is unknown, already used or expired: a recovery link signs in once. Ask the server's operator for a new one ({ $command }), or sign in another way.
+
+## Errors on the way
+
+authorize-bad-link-title = This sign-in link does not work
+authorize-client-gone = The application that sent you here is no longer registered.
+signin-expired-title = This sign-in has expired
+signin-expired-message = Go back to the application and start again.
+
+## Connecting a device
+
+device-title = Connect a device
+device-explain = Enter the code your TV, console or command-line tool shows.
+device-code-label = Code from your device
+device-code-hint = Eight letters, such as BCDF-GHJK. Upper or lower case and the dash do not matter.
+device-code-wrong = That code is not right, or it has expired. Check the code your device shows.
+device-confirm-title = Connect { $app }
+device-confirm-heading = Connect { $app } to your account?
+device-confirm-explain = Signed in as { $email }. Only allow this if you started it on your own device and it shows the code you entered.
+device-confirm-asks = { $app } asks to:
+device-expired-title = This code has expired
+device-expired-message = Start again on your device to get a new code.
+device-refused-title = This device cannot be connected
+device-connected-title = Device connected
+device-connected-message = You can go back to your device: it signs in within a few seconds.
+device-denied-title = Request denied
+device-denied-message = The device was not connected. You can close this page.
+
+## First run
+
+bootstrap-title = Set up idp
+bootstrap-heading = Create the super administrator
+bootstrap-explain = Nobody can administer this idp yet. This one-time page creates the main organization and its first administrator.
+bootstrap-org-name = Organization name
+bootstrap-your-name = Your name
+bootstrap-password-again = Password again
+bootstrap-submit = Create administrator
+bootstrap-link-dead = The first-run link is unknown, already used or expired. Restart idp to print a new one if no administrator exists yet.
+bootstrap-done-title = Super administrator created
+bootstrap-done-message = You can now sign in with this email address and password.
+
+## Account and security
+
+signed-in-as = Signed in as { $email }.
+unknown-browser = Unknown browser
+browser-on-system = { $browser } on { $system }
+account-title = Your account
+account-console = Administrator console
+account-security-link = Security: second factor and recovery codes
+account-name = Name
+account-job-title = Job title
+account-phone = Phone
+account-sessions = Where you are signed in
+account-device = Browser and device
+account-ip = IP address
+account-started = Started
+account-last-active = Last active
+account-this-browser = (this browser)
+account-sign-out = Sign out
+account-methods = Sign-in methods
+method-native = Email and password
+method-google = Google
+method-entra = Microsoft
+account-method = Method
+account-last-sign-in = Last sign-in
+account-sign-ins = Sign-ins
+account-last-ip = Last IP
+account-consents = Applications you allowed
+account-application = Application
+account-allowed = Allowed to see
+account-since = Since
+account-withdraw = Withdraw
+account-sign-out-all = Sign out everywhere on this browser
+account-preferences = Language and time zone
+account-language = Language
+account-language-browser = As my browser asks
+account-time-zone = Time zone
+account-time-zone-hint = A name such as Europe/Berlin or Asia/Seoul. Leave it empty for UTC.
+account-save = Save
+account-saved = Your language and time zone are saved.
+account-bad-zone = { $zone } is not a time zone name like Europe/Berlin or Asia/Seoul.
+security-title = Security
+security-never = never
+security-locked = Second-factor sign-in is locked after too many wrong codes until { $until }. An administrator can lift it sooner.
+security-password-changed = Password last changed
+security-last-sign-in = Last sign-in
+security-when-from = { $when } from { $ip }
+security-last-reset = Second factor last reset
+security-linked = Linked accounts
+security-linked-hint = These accounts sign you in; their own second factor protects them.
+security-account = Account
+security-linked-on = Linked
+security-sign-ins = Sign-ins
+security-unlink = Unlink
+security-methods = Second-factor methods
+security-method = Method
+security-state = State
+security-added = Added
+security-last-used = Last used
+security-on = On
+security-off = Off
+security-method-totp = Authenticator app
+security-method-email = Codes by email
+security-method-recovery = Recovery codes
+security-codes-left = { $count ->
+    [one] { $count } recovery code left.
+   *[other] { $count } recovery codes left.
+}
+security-new-codes = Create new recovery codes
+security-remove-totp = Remove the authenticator app
+security-your-password = Your password
+security-remove-totp-submit = Remove the authenticator app and its recovery codes
+security-set-up-totp = Set up an authenticator app
+security-email-stop = Stop offering codes by email
+security-email-start = Offer a code by email at sign-in
+security-reset = Turn off every second factor
+security-reset-submit = Reset my second factor
+security-done-removed = The authenticator app and its recovery codes are removed.
+security-done-reset = Every second-factor method is turned off.
+security-done-email-on = Codes by email are on.
+security-done-email-off = Codes by email are off.
+security-done-unlinked = The account is unlinked: it no longer signs you in here.

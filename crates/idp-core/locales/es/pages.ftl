@@ -1,0 +1,295 @@
+# Páginas que se leen al iniciar sesión y textos comunes a todas las páginas.
+
+## Shared
+
+language-label = Idioma
+page-suffix = idp
+date = { $day } { $month ->
+    [1] ene
+    [2] feb
+    [3] mar
+    [4] abr
+    [5] may
+    [6] jun
+    [7] jul
+    [8] ago
+    [9] sept
+    [10] oct
+    [11] nov
+   *[12] dic
+} { $year }
+datetime = { $day } { $month ->
+    [1] ene
+    [2] feb
+    [3] mar
+    [4] abr
+    [5] may
+    [6] jun
+    [7] jul
+    [8] ago
+    [9] sept
+    [10] oct
+    [11] nov
+   *[12] dic
+} { $year }, { $time } { $zone }
+start-again = Empezar de nuevo
+back-to-sign-in = Volver a iniciar sesión
+go-to-sign-in = Ir a la página de inicio de sesión
+continue = Continuar
+email-label = Correo electrónico
+throttled-seconds = Demasiados intentos. Espera { $count ->
+    [one] { $count } segundo
+   *[other] { $count } segundos
+} y vuelve a intentarlo.
+throttled-minutes = Demasiados intentos. Espera { $count ->
+    [one] { $count } minuto
+   *[other] { $count } minutos
+} y vuelve a intentarlo.
+too-many-sign-ins = Hay demasiados inicios de sesión a la vez. Vuelve a intentarlo en un momento.
+unavailable-title = No disponible temporalmente
+unavailable-message = El servicio no puede responder en este momento. Vuelve a intentarlo en unos segundos.
+
+## Sign-in
+
+login-title = Iniciar sesión
+login-continue-to = para continuar a { $app }
+login-with-provider = Continuar con { $provider }
+login-or-email = o con tu dirección de correo electrónico
+login-password = Contraseña
+login-submit = Iniciar sesión
+login-forgot = ¿Olvidaste tu contraseña o tu cuenta está bloqueada?
+login-upstream-only = Esta organización solo permite iniciar sesión con Google o Microsoft, y ninguno de los dos está disponible ahora mismo. Pide ayuda a tu administrador.
+login-wrong = La dirección de correo electrónico o la contraseña no son correctas. Tras demasiados intentos, la cuenta se bloquea: elige una contraseña nueva más abajo para desbloquearla.
+login-on-leave = Tu cuenta está en excedencia: el inicio de sesión queda en pausa hasta que vuelvas.
+login-ip-refused = Tu organización no permite iniciar sesión desde esta red ({ $ip }). Conéctate desde una red permitida o pregunta a tu administrador.
+
+## Second factor
+
+second-factor-title = Segundo paso
+second-factor-heading = Confirma que eres tú
+codes-left = { $count ->
+    [one] Queda { $count } código de recuperación
+   *[other] Quedan { $count } códigos de recuperación
+}
+second-factor-codes-low = { $count ->
+    [one] Te queda { $count } código de recuperación. Crea un juego nuevo en tu página de seguridad después de iniciar sesión.
+   *[other] Te quedan { $count } códigos de recuperación. Crea un juego nuevo en tu página de seguridad después de iniciar sesión.
+}
+second-factor-recovery-label = Código de recuperación
+second-factor-recovery-hint = Uno de los códigos que guardaste al configurar tu aplicación de autenticación. Cada uno sirve una sola vez.
+second-factor-email-sent = Hemos enviado un código de 6 dígitos a tu correo electrónico. Es válido durante 10 minutos.
+second-factor-email-label = Código del correo
+second-factor-totp-label = Código de tu aplicación de autenticación
+second-factor-other-ways = Otras formas
+second-factor-use-totp = Usar tu aplicación de autenticación
+second-factor-use-recovery = Usar un código de recuperación
+second-factor-send-another = Enviar otro código
+second-factor-email-me = Enviarme un código por correo
+second-factor-wrong-code = Ese código no es correcto. Revísalo y vuelve a intentarlo.
+second-factor-locked = Demasiadas solicitudes: demasiados códigos incorrectos. Vuelve a intentarlo después del { $until } o pide a un administrador que restablezca tu segundo factor.
+second-factor-not-set-up = Ese método no está configurado para esta cuenta.
+second-factor-expired = La configuración ha caducado. Empieza de nuevo.
+second-factor-too-many-emails = Se han enviado demasiados códigos. Espera un rato antes de pedir otro.
+second-factor-wrong-password = La contraseña no es correcta.
+second-factor-forbidden = No tienes permiso para hacer eso.
+
+## Setting up an authenticator app
+
+enrol-title = Configura tu aplicación de autenticación
+enrol-required = Tu organización pide un segundo paso al iniciar sesión. Configura una aplicación de autenticación para continuar.
+enrol-step-open = Abre una aplicación de autenticación, como Google Authenticator, Microsoft Authenticator, FreeOTP o Authy, y añade una cuenta.
+enrol-step-scan = Escanea este código QR:
+enrol-qr-label = Código QR para tu aplicación de autenticación
+enrol-type-key = O escribe esta clave:
+enrol-open-here = Abrir en una aplicación de autenticación de este dispositivo
+enrol-step-code = Escribe el código de 6 dígitos que muestra la aplicación.
+enrol-code-label = Código de 6 dígitos
+enrol-submit = Activar
+
+## Recovery codes
+
+recovery-codes-title = Tus códigos de recuperación
+recovery-codes-heading = Guarda tus códigos de recuperación
+recovery-codes-explain = Si pierdes el teléfono, cada uno de estos códigos te permite iniciar sesión una vez en lugar de usar un código de tu aplicación de autenticación. Es la única vez que se muestran.
+recovery-codes-download = Descargar como archivo de texto
+recovery-codes-saved = Ya los guardé, continuar
+recovery-codes-file = Códigos de recuperación. Cada uno sirve una vez, en lugar de un código de tu aplicación de autenticación.
+
+## Consent
+
+consent-title = Permitir acceso
+consent-heading = ¿Permitir que { $app } acceda a tu cuenta?
+consent-asks = Has iniciado sesión como { $email }. { $app } solicita:
+consent-allow = Permitir
+consent-deny = Denegar
+scope-openid = Saber quién eres (el identificador de tu cuenta)
+scope-profile = Ver tu nombre, tu nombre de usuario y tu idioma
+scope-email = Ver tu dirección de correo electrónico
+scope-offline_access = Mantener la sesión iniciada en tu cuenta cuando no la estés usando
+
+## Signing out
+
+logout-title = Cerrar sesión
+logout-heading = ¿Cerrar sesión?
+logout-app-asks = { $app } solicita cerrar tu sesión en idp.
+logout-this-browser = Cerrar sesión en idp en este navegador.
+logout-submit = Cerrar sesión
+logout-refused-title = No se aceptó la solicitud de cierre de sesión
+logout-done-title = Sesión cerrada
+logout-done-message = Has cerrado sesión en idp en este navegador.
+
+## Passwords
+
+change-password-title = Elige una contraseña nueva
+change-password-expired = Tu contraseña era temporal o ha caducado. Elige una nueva para continuar.
+change-password-new = Contraseña nueva
+change-password-again = Repite la contraseña
+change-password-submit = Guardar la contraseña nueva
+password-rules = { $classes ->
+    [0] Al menos { $length } caracteres, que no sean tu nombre ni tu dirección y que no sea una contraseña común.
+   *[other] Al menos { $length } caracteres, combinando { $classes } de estos tipos: minúsculas, mayúsculas, dígitos y otros caracteres; que no sean tu nombre ni tu dirección y que no sea una contraseña común.
+}
+password-too-short = Usa al menos { $count } caracteres.
+password-too-long = Usa como máximo { $count } caracteres.
+password-too-few-classes = Combina al menos { $count } de estos tipos: minúsculas, mayúsculas, dígitos y otros caracteres.
+password-personal = No uses tu dirección de correo electrónico ni tu nombre en la contraseña.
+password-common = Esa contraseña está entre las más comunes; elige otra.
+password-reused = Elige una contraseña que no hayas usado recientemente.
+password-mismatch = Las dos contraseñas no coinciden.
+passwords-differ = Las dos contraseñas son distintas.
+forgot-title = Contraseña olvidada
+forgot-heading = ¿Olvidaste tu contraseña?
+forgot-sent = Si alguna cuenta inicia sesión con esa dirección, le hemos enviado un enlace para elegir una contraseña nueva. Revisa tu correo.
+forgot-submit = Enviarme un enlace
+link-dead-title = Este enlace ya no funciona
+link-dead-message = El enlace es desconocido, ya se usó o ha caducado. Pide uno nuevo desde la página de inicio de sesión (¿Olvidaste tu contraseña?).
+password-saved-title = Tu contraseña nueva está guardada
+password-saved-message = Se ha cerrado tu sesión en todas partes. Vuelve a iniciar sesión con la contraseña nueva.
+recovery-link-title = Iniciar sesión con un enlace de recuperación
+recovery-link-dead-title = Este enlace de inicio de sesión ya no funciona
+account-disabled-title = Esta cuenta está desactivada
+account-disabled-message = Esta cuenta está desactivada. Otro superadministrador puede volver a activarla.
+recovery-link-explain = Este enlace se creó en el servidor para un administrador que no tiene otra forma de iniciar sesión. Funciona una sola vez.
+recovery-link-submit = Iniciar sesión con este enlace
+recovery-link-dead = Este enlace es desconocido, ya se usó o ha caducado: un enlace de recuperación inicia sesión una sola vez. Pide uno nuevo al operador del servidor ({ $command }) o inicia sesión de otra forma.
+
+## Errors on the way
+
+authorize-bad-link-title = Este enlace de inicio de sesión no funciona
+authorize-client-gone = La aplicación que te envió aquí ya no está registrada.
+signin-expired-title = Este inicio de sesión ha caducado
+signin-expired-message = Vuelve a la aplicación y empieza de nuevo.
+
+## Connecting a device
+
+device-title = Conectar un dispositivo
+device-explain = Introduce el código que muestra tu televisor, tu consola o tu herramienta de línea de comandos.
+device-code-label = Código de tu dispositivo
+device-code-hint = Ocho letras, como BCDF-GHJK. Da igual que uses mayúsculas o minúsculas, y el guion es opcional.
+device-code-wrong = Ese código no es correcto o ha caducado. Comprueba el código que muestra tu dispositivo.
+device-confirm-title = Conectar { $app }
+device-confirm-heading = ¿Conectar { $app } a tu cuenta?
+device-confirm-explain = Has iniciado sesión como { $email }. Permítelo solo si lo iniciaste tú en tu propio dispositivo y este muestra el código que introdujiste.
+device-confirm-asks = { $app } solicita:
+device-expired-title = Este código ha caducado
+device-expired-message = Vuelve a empezar en tu dispositivo para obtener un código nuevo.
+device-refused-title = No se puede conectar este dispositivo
+device-connected-title = Dispositivo conectado
+device-connected-message = Ya puedes volver a tu dispositivo: iniciará sesión en unos segundos.
+device-denied-title = Solicitud denegada
+device-denied-message = El dispositivo no se ha conectado. Puedes cerrar esta página.
+
+## First run
+
+bootstrap-title = Configurar idp
+bootstrap-heading = Crear el superadministrador
+bootstrap-explain = Todavía nadie puede administrar este idp. Esta página, que solo se usa una vez, crea la organización principal y su primer administrador.
+bootstrap-org-name = Nombre de la organización
+bootstrap-your-name = Tu nombre
+bootstrap-password-again = Repite la contraseña
+bootstrap-submit = Crear administrador
+bootstrap-link-dead = El enlace de primera configuración es desconocido, ya se usó o ha caducado. Si todavía no hay ningún administrador, reinicia idp para que muestre uno nuevo.
+bootstrap-done-title = Superadministrador creado
+bootstrap-done-message = Ya puedes iniciar sesión con esta dirección de correo electrónico y esta contraseña.
+
+## Account and security
+
+signed-in-as = Has iniciado sesión como { $email }.
+unknown-browser = Navegador desconocido
+browser-on-system = { $browser } en { $system }
+account-title = Tu cuenta
+account-console = Consola de administración
+account-security-link = Seguridad: segundo factor y códigos de recuperación
+account-name = Nombre
+account-job-title = Cargo
+account-phone = Teléfono
+account-sessions = Dónde tienes la sesión iniciada
+account-device = Navegador y dispositivo
+account-ip = Dirección IP
+account-started = Inicio
+account-last-active = Última actividad
+account-this-browser = (este navegador)
+account-sign-out = Cerrar sesión
+account-methods = Métodos de inicio de sesión
+method-native = Correo electrónico y contraseña
+method-google = Cuenta de Google
+method-entra = Cuenta de Microsoft
+account-method = Método
+account-last-sign-in = Último inicio de sesión
+account-sign-ins = Inicios de sesión
+account-last-ip = Última IP
+account-consents = Aplicaciones que permitiste
+account-application = Aplicación
+account-allowed = Puede ver
+account-since = Desde
+account-withdraw = Retirar
+account-sign-out-all = Cerrar todas las sesiones en este navegador
+account-preferences = Idioma y zona horaria
+account-language = Idioma
+account-language-browser = Según pida mi navegador
+account-time-zone = Zona horaria
+account-time-zone-hint = Un nombre como Europe/Madrid o America/Mexico_City. Déjalo vacío para usar UTC.
+account-save = Guardar
+account-saved = Se han guardado tu idioma y tu zona horaria.
+account-bad-zone = { $zone } no es un nombre de zona horaria como Europe/Madrid o America/Mexico_City.
+security-title = Seguridad
+security-never = nunca
+security-locked = El inicio de sesión con segundo factor está bloqueado por demasiados códigos incorrectos hasta el { $until }. Un administrador puede desbloquearlo antes.
+security-password-changed = Último cambio de contraseña
+security-last-sign-in = Último inicio de sesión
+security-when-from = { $when } desde { $ip }
+security-last-reset = Último restablecimiento del segundo factor
+security-linked = Cuentas vinculadas
+security-linked-hint = Estas cuentas te permiten iniciar sesión; las protege su propio segundo factor.
+security-account = Cuenta
+security-linked-on = Vinculada
+security-sign-ins = Inicios de sesión
+security-unlink = Desvincular
+security-methods = Métodos de segundo factor
+security-method = Método
+security-state = Estado
+security-added = Añadido
+security-last-used = Último uso
+security-on = Activado
+security-off = Desactivado
+security-method-totp = Aplicación de autenticación
+security-method-email = Códigos por correo
+security-method-recovery = Códigos de recuperación
+security-codes-left = { $count ->
+    [one] Te queda { $count } código de recuperación.
+   *[other] Te quedan { $count } códigos de recuperación.
+}
+security-new-codes = Crear códigos de recuperación nuevos
+security-remove-totp = Quitar la aplicación de autenticación
+security-your-password = Tu contraseña
+security-remove-totp-submit = Quitar la aplicación de autenticación y sus códigos de recuperación
+security-set-up-totp = Configurar una aplicación de autenticación
+security-email-stop = Dejar de ofrecer códigos por correo
+security-email-start = Ofrecer un código por correo al iniciar sesión
+security-reset = Desactivar todos los segundos factores
+security-reset-submit = Restablecer mi segundo factor
+security-done-removed = Se han quitado la aplicación de autenticación y sus códigos de recuperación.
+security-done-reset = Todos los métodos de segundo factor están desactivados.
+security-done-email-on = Los códigos por correo están activados.
+security-done-email-off = Los códigos por correo están desactivados.
+security-done-unlinked = La cuenta se ha desvinculado: ya no te permite iniciar sesión aquí.

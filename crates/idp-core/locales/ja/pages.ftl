@@ -1,0 +1,254 @@
+# サインイン中に表示するページと、すべてのページで共通の文言。
+
+## Shared
+
+language-label = 言語
+page-suffix = idp
+date = { $year }年{ $month }月{ $day }日
+datetime = { $year }年{ $month }月{ $day }日 { $time } { $zone }
+start-again = 最初からやり直す
+back-to-sign-in = サインインに戻る
+go-to-sign-in = サインインページへ
+continue = 続ける
+email-label = メールアドレス
+throttled-seconds = 試行回数が多すぎます。{ $count } 秒待ってから、もう一度お試しください。
+throttled-minutes = 試行回数が多すぎます。{ $count } 分待ってから、もう一度お試しください。
+too-many-sign-ins = 現在サインインが集中しています。しばらくしてからもう一度お試しください。
+unavailable-title = 一時的に利用できません
+unavailable-message = ただいまサービスが応答できません。数秒後にもう一度お試しください。
+
+## Sign-in
+
+login-title = サインイン
+login-continue-to = { $app } を続けるにはサインインしてください
+login-with-provider = { $provider } で続ける
+login-or-email = またはメールアドレスでサインイン
+login-password = パスワード
+login-submit = サインイン
+login-forgot = パスワードをお忘れですか？アカウントがロックされましたか？
+login-upstream-only = この組織は Google または Microsoft でのみサインインできますが、現在どちらも利用できません。管理者にお問い合わせください。
+login-wrong = メールアドレスまたはパスワードが正しくありません。何度も間違えるとアカウントがロックされます。ロックを解除するには、下のリンクから新しいパスワードを設定してください。
+login-on-leave = お使いのアカウントは休職中のため、復帰されるまでサインインが停止されています。
+login-ip-refused = 組織の設定により、このネットワーク（{ $ip }）からはサインインできません。許可されたネットワークから接続するか、管理者にお問い合わせください。
+
+## Second factor
+
+second-factor-title = 2 段階目の確認
+second-factor-heading = ご本人の確認
+codes-left = リカバリーコード残り { $count } 個
+second-factor-codes-low = リカバリーコードの残りは { $count } 個です。サインイン後、セキュリティページで新しいコードを作成してください。
+second-factor-recovery-label = リカバリーコード
+second-factor-recovery-hint = 認証アプリを設定したときに保存したコードのいずれかです。各コードは 1 回だけ使えます。
+second-factor-email-sent = メールアドレスに 6 桁のコードを送信しました。10 分間有効です。
+second-factor-email-label = メールに記載されたコード
+second-factor-totp-label = 認証アプリに表示されたコード
+second-factor-other-ways = その他の方法
+second-factor-use-totp = 認証アプリを使う
+second-factor-use-recovery = リカバリーコードを使う
+second-factor-send-another = コードを再送信
+second-factor-email-me = コードをメールで受け取る
+second-factor-wrong-code = コードが正しくありません。確認してもう一度お試しください。
+second-factor-locked = リクエストが多すぎます。誤ったコードが何度も入力されました。{ $until } 以降にもう一度お試しいただくか、管理者に 2 段階認証のリセットを依頼してください。
+second-factor-not-set-up = この方法はこのアカウントで設定されていません。
+second-factor-expired = 設定の有効期限が切れました。最初からやり直してください。
+second-factor-too-many-emails = 送信したコードが多すぎます。しばらく待ってから再度お試しください。
+second-factor-wrong-password = パスワードが正しくありません。
+second-factor-forbidden = この操作を行う権限がありません。
+
+## Setting up an authenticator app
+
+enrol-title = 認証アプリの設定
+enrol-required = 組織がサインイン時に 2 段階目の確認を求めています。続けるには認証アプリを設定してください。
+enrol-step-open = Google Authenticator、Microsoft Authenticator、FreeOTP、Authy などの認証アプリを開き、アカウントを追加します。
+enrol-step-scan = この QR コードを読み取ります：
+enrol-qr-label = 認証アプリ用の QR コード
+enrol-type-key = または、このキーを入力します：
+enrol-open-here = このデバイスの認証アプリで開く
+enrol-step-code = アプリに表示された 6 桁のコードを入力します。
+enrol-code-label = 6 桁のコード
+enrol-submit = 有効にする
+
+## Recovery codes
+
+recovery-codes-title = リカバリーコード
+recovery-codes-heading = リカバリーコードを保存してください
+recovery-codes-explain = スマートフォンをなくした場合、認証アプリのコードの代わりにこれらのコードで 1 回ずつサインインできます。コードが表示されるのは今回だけです。
+recovery-codes-download = テキストファイルでダウンロード
+recovery-codes-saved = 保存しました。続ける
+recovery-codes-file = リカバリーコード。各コードは認証アプリのコードの代わりに 1 回だけ使えます。
+
+## Consent
+
+consent-title = アクセスの許可
+consent-heading = { $app } にアカウントへのアクセスを許可しますか？
+consent-asks = { $email } としてサインインしています。{ $app } は次の許可を求めています：
+consent-allow = 許可する
+consent-deny = 拒否する
+scope-openid = あなたが誰であるかの確認（アカウント識別子）
+scope-profile = 名前、ユーザー名、言語の参照
+scope-email = メールアドレスの参照
+scope-offline_access = 使用していないときもサインイン状態を維持
+
+## Signing out
+
+logout-title = サインアウト
+logout-heading = サインアウトしますか？
+logout-app-asks = { $app } が idp からのサインアウトを求めています。
+logout-this-browser = このブラウザーで idp からサインアウトします。
+logout-submit = サインアウト
+logout-refused-title = サインアウトのリクエストを受け付けられませんでした
+logout-done-title = サインアウトしました
+logout-done-message = このブラウザーで idp からサインアウトしました。
+
+## Passwords
+
+change-password-title = 新しいパスワードの設定
+change-password-expired = パスワードが仮のものか、有効期限が切れています。続けるには新しいパスワードを設定してください。
+change-password-new = 新しいパスワード
+change-password-again = 新しいパスワード（確認）
+change-password-submit = 新しいパスワードを保存
+password-rules = { $classes ->
+    [0] { $length } 文字以上で、名前やアドレス、よく使われるパスワードは避けてください。
+   *[other] { $length } 文字以上で、小文字・大文字・数字・その他の文字のうち { $classes } 種類を組み合わせ、名前やアドレス、よく使われるパスワードは避けてください。
+}
+password-too-short = { $count } 文字以上にしてください。
+password-too-long = { $count } 文字以内にしてください。
+password-too-few-classes = 小文字・大文字・数字・その他の文字のうち { $count } 種類以上を組み合わせてください。
+password-personal = パスワードにメールアドレスや名前を含めないでください。
+password-common = よく使われているパスワードです。別のものを選んでください。
+password-reused = 最近使っていないパスワードを選んでください。
+password-mismatch = 2 つのパスワードが一致しません。
+passwords-differ = 2 つのパスワードが異なります。
+forgot-title = パスワードの再設定
+forgot-heading = パスワードをお忘れですか？
+forgot-sent = このアドレスでサインインするアカウントがあれば、新しいパスワードを設定するためのリンクを送信しました。メールをご確認ください。
+forgot-submit = リンクをメールで受け取る
+link-dead-title = このリンクは使用できません
+link-dead-message = このリンクは不明か、使用済みか、有効期限が切れています。サインインページの「パスワードをお忘れですか？」から新しいリンクを依頼してください。
+password-saved-title = 新しいパスワードを保存しました
+password-saved-message = すべての場所でサインアウトしました。新しいパスワードでもう一度サインインしてください。
+recovery-link-title = リカバリーリンクでサインイン
+recovery-link-dead-title = このサインインリンクは使用できません
+account-disabled-title = このアカウントは無効になっています
+account-disabled-message = このアカウントは無効になっています。別の特権管理者が再び有効にできます。
+recovery-link-explain = このリンクは、ほかにサインインする方法がない管理者のためにサーバーで作成されました。1 回だけ使えます。
+recovery-link-submit = このリンクでサインイン
+recovery-link-dead = このリンクは不明か、使用済みか、有効期限が切れています。リカバリーリンクで一度サインインすると使えなくなります。サーバーの運用者に新しいリンクを依頼する（{ $command }）か、別の方法でサインインしてください。
+
+## Errors on the way
+
+authorize-bad-link-title = このサインインリンクは使用できません
+authorize-client-gone = このページに案内したアプリケーションは登録されていません。
+signin-expired-title = サインインの有効期限が切れました
+signin-expired-message = アプリケーションに戻って、最初からやり直してください。
+
+## Connecting a device
+
+device-title = デバイスの接続
+device-explain = テレビ、ゲーム機、またはコマンドラインツールに表示されたコードを入力してください。
+device-code-label = デバイスに表示されたコード
+device-code-hint = BCDF-GHJK のような 8 文字の英字です。大文字・小文字やハイフンの有無は問いません。
+device-code-wrong = コードが正しくないか、有効期限が切れています。デバイスに表示されたコードをご確認ください。
+device-confirm-title = { $app } の接続
+device-confirm-heading = { $app } をアカウントに接続しますか？
+device-confirm-explain = { $email } としてサインインしています。ご自身のデバイスで開始し、入力したコードがそのデバイスに表示されている場合にのみ許可してください。
+device-confirm-asks = { $app } は次の許可を求めています：
+device-expired-title = このコードは有効期限が切れています
+device-expired-message = デバイスで最初からやり直して、新しいコードを取得してください。
+device-refused-title = このデバイスは接続できません
+device-connected-title = デバイスを接続しました
+device-connected-message = デバイスに戻ってください。数秒以内にサインインします。
+device-denied-title = リクエストを拒否しました
+device-denied-message = デバイスは接続されませんでした。このページは閉じてかまいません。
+
+## First run
+
+bootstrap-title = idp のセットアップ
+bootstrap-heading = 特権管理者の作成
+bootstrap-explain = この idp にはまだ管理者がいません。この 1 回限りのページで、メインの組織と最初の管理者を作成します。
+bootstrap-org-name = 組織名
+bootstrap-your-name = お名前
+bootstrap-password-again = パスワード（確認）
+bootstrap-submit = 管理者を作成
+bootstrap-link-dead = この初回セットアップ用リンクは不明か、使用済みか、有効期限が切れています。管理者がまだいない場合は、idp を再起動して新しいリンクを表示してください。
+bootstrap-done-title = 特権管理者を作成しました
+bootstrap-done-message = このメールアドレスとパスワードでサインインできるようになりました。
+
+## Account and security
+
+signed-in-as = { $email } としてサインインしています。
+unknown-browser = 不明なブラウザー
+browser-on-system = { $system } の { $browser }
+account-title = アカウント
+account-console = 管理コンソール
+account-security-link = セキュリティ：2 段階認証とリカバリーコード
+account-name = 名前
+account-job-title = 役職
+account-phone = 電話番号
+account-sessions = サインイン中の場所
+account-device = ブラウザーとデバイス
+account-ip = IP アドレス
+account-started = 開始
+account-last-active = 最終アクティビティ
+account-this-browser = （このブラウザー）
+account-sign-out = サインアウト
+account-methods = サインイン方法
+method-native = メールアドレスとパスワード
+method-google = Google アカウント
+method-entra = Microsoft アカウント
+account-method = 方法
+account-last-sign-in = 最終サインイン
+account-sign-ins = サインイン回数
+account-last-ip = 最終 IP
+account-consents = 許可したアプリケーション
+account-application = アプリケーション
+account-allowed = 許可した内容
+account-since = 許可した日
+account-withdraw = 取り消す
+account-sign-out-all = このブラウザーですべてサインアウト
+account-preferences = 言語とタイムゾーン
+account-language = 言語
+account-language-browser = ブラウザーの設定に従う
+account-time-zone = タイムゾーン
+account-time-zone-hint = Europe/Berlin や Asia/Tokyo のような名前を入力します。空欄の場合は UTC になります。
+account-save = 保存
+account-saved = 言語とタイムゾーンを保存しました。
+account-bad-zone = { $zone } は Europe/Berlin や Asia/Tokyo のようなタイムゾーン名ではありません。
+security-title = セキュリティ
+security-never = なし
+security-locked = 誤ったコードが何度も入力されたため、{ $until } まで 2 段階認証でのサインインがロックされています。管理者はそれより前に解除できます。
+security-password-changed = パスワードの最終変更
+security-last-sign-in = 最終サインイン
+security-when-from = { $when }（{ $ip } から）
+security-last-reset = 2 段階認証の最終リセット
+security-linked = リンク済みアカウント
+security-linked-hint = これらのアカウントでサインインできます。各アカウントはそれぞれの 2 段階認証で保護されています。
+security-account = アカウント
+security-linked-on = リンクした日
+security-sign-ins = サインイン回数
+security-unlink = リンクを解除
+security-methods = 2 段階認証の方法
+security-method = 方法
+security-state = 状態
+security-added = 追加日
+security-last-used = 最終使用
+security-on = オン
+security-off = オフ
+security-method-totp = 認証アプリ
+security-method-email = メールで届くコード
+security-method-recovery = リカバリーコード
+security-codes-left = リカバリーコードの残りは { $count } 個です。
+security-new-codes = 新しいリカバリーコードを作成
+security-remove-totp = 認証アプリの削除
+security-your-password = パスワード
+security-remove-totp-submit = 認証アプリとリカバリーコードを削除
+security-set-up-totp = 認証アプリを設定
+security-email-stop = メールでのコード送信をやめる
+security-email-start = サインイン時にメールでコードを受け取る
+security-reset = すべての 2 段階認証をオフにする
+security-reset-submit = 2 段階認証をリセット
+security-done-removed = 認証アプリとリカバリーコードを削除しました。
+security-done-reset = すべての 2 段階認証の方法をオフにしました。
+security-done-email-on = メールで届くコードをオンにしました。
+security-done-email-off = メールで届くコードをオフにしました。
+security-done-unlinked = アカウントのリンクを解除しました。このアカウントではここにサインインできなくなりました。

@@ -1,0 +1,90 @@
+//! The language and time zone of a page: gathers what the sign-in, the member and the
+//! browser say and lets `idp_core::i18n::negotiate` decide.
+
+use crate::error::HttpError;
+use crate::oauth::Pending;
+use crate::state::AppState;
+use actix_web::HttpRequest;
+use actix_web::http::header::ACCEPT_LANGUAGE;
+use idp_core::i18n::{Language, LanguageWishes, Tr, negotiate, parse_time_zone};
+use idp_core::ids::OrgId;
+use idp_core::records::User;
+
+/// What a page knows about its reader.
+#[derive(Clone, Copy, Default)]
+pub struct Reader<'a> {
+    /// The authorization being signed in for (its `ui_locales`).
+    pub pending: Option<&'a Pending>,
+    /// `ui_locales` sent with a request that has no pending sign-in (RP-initiated logout).
+    pub ui_locales: Option<&'a str>,
+    /// The member, once known (their saved language and time zone).
+    pub member: Option<&'a User>,
+    /// The organization whose default applies when no member is known yet (the
+    /// application's).
+    pub org: Option<&'a OrgId>,
+}
+
+fn accept_language(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// The messages for this request's reader. The organization's policy is read only when
+/// nothing the reader sent names a shipped language.
+pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Result<Tr, HttpError> {
+    let wishes = LanguageWishes {
+        ui_locales: reader
+            .pending
+            .and_then(|p| p.request.ui_locales.as_deref())
+            .or(reader.ui_locales),
+        member: reader.member.and_then(|u| u.locale.as_deref()),
+        accept_language: accept_language(req),
+    };
+    let language = match wishes.wished() {
+        Some(language) => language,
+        None => {
+            let org = reader.member.map(|m| &m.org_id).or(reader.org);
+            let default = match org {
+                Some(org) => {
+                    idp_core::policy::policy_of_org(&state.stores, org)
+                        .await?
+                        .default_language
+                }
+                None => None,
+            };
+            negotiate(&wishes, default)
+        }
+    };
+    let tr = Tr::new(language);
+    Ok(
+        match reader
+            .member
+            .and_then(|m| m.zoneinfo.as_deref())
+            .and_then(|z| parse_time_zone(z).ok())
+        {
+            Some(zone) => tr.in_zone(zone),
+            None => tr,
+        },
+    )
+}
+
+/// The messages for a reader known only by their browser: pages that must not wait on
+/// a store (refusals, errors).
+pub fn from_browser(req: &HttpRequest) -> Tr {
+    Tr::new(negotiate(
+        &LanguageWishes {
+            accept_language: accept_language(req),
+            ..LanguageWishes::default()
+        },
+        None,
+    ))
+}
+
+/// The languages a switcher offers, each with its own name.
+pub fn choices() -> Vec<(&'static str, &'static str)> {
+    Language::ALL
+        .iter()
+        .map(|l| (l.as_str(), l.native_name()))
+        .collect()
+}
