@@ -329,7 +329,8 @@ async fn the_organizations_default_applies_when_nothing_else_does() {
     );
     assert!(!out.status.success());
     assert!(
-        support::stderr(&out).contains("`fr`"),
+        support::stderr(&out)
+            .contains(r#"default_language must be one of: en, ko, ja, es, de; not "fr"."#),
         "{}",
         support::stderr(&out)
     );

@@ -113,6 +113,14 @@ async fn settings_are_validated_and_a_sub_organization_inherits_them() {
         let out = run(&idp.server.dir, &idp.env(), &args);
         assert_eq!(out.status.code(), Some(1), "{bad:?}");
         assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+        if bad == ["two_factor_scope=sometimes"] {
+            assert!(
+                stderr(&out)
+                    .contains("two_factor_scope must be one of: off, everybody, administrators"),
+                "a sentence, not serde's words: {}",
+                stderr(&out)
+            );
+        }
     }
     let out = run(
         &idp.server.dir,

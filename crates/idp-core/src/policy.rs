@@ -20,6 +20,48 @@ wire_enum!(
     }
 );
 
+/// Why `value` is not a set of policy settings, as a sentence about the first setting
+/// that cannot be read (each is tried alone, so the sentence names it).
+fn explain(value: &serde_json::Value) -> String {
+    let Some(settings) = value.as_object() else {
+        return "The policy settings must be an object of name and value pairs.".into();
+    };
+    for (name, v) in settings {
+        let alone = serde_json::json!({ name: v });
+        if let Err(e) = serde_json::from_value::<PolicySettings>(alone) {
+            return sentence(name, v, &e.to_string());
+        }
+    }
+    "The policy settings cannot be read.".into()
+}
+
+/// serde's words for a refused value, turned into the administrator's.
+fn sentence(name: &str, value: &serde_json::Value, serde: &str) -> String {
+    // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected …"
+    let choices = || {
+        serde
+            .split_once("expected one of ")
+            .map(|(_, list)| list.replace('`', ""))
+            .unwrap_or_default()
+    };
+    if serde.starts_with("unknown field") {
+        format!(
+            "{name} is not a policy setting; the settings are: {}.",
+            choices()
+        )
+    } else if serde.starts_with("unknown variant") {
+        format!("{name} must be one of: {}; not {value}.", choices())
+    } else if serde.contains("expected u32") {
+        format!("{name} must be a whole number of 0 or more, not {value}.")
+    } else if serde.contains("expected a boolean") {
+        format!("{name} must be true or false, not {value}.")
+    } else if serde.contains("expected a sequence") {
+        format!("{name} must be a list, not {value}.")
+    } else {
+        format!("{name} cannot be {value}.")
+    }
+}
+
 /// What an organization sets for itself; `None` leaves a setting to the organizations
 /// above it, down from the main organization, and then to the defaults of
 /// [`EffectivePolicy`].
@@ -92,7 +134,8 @@ pub enum PolicyError {
     },
     #[error("email_password_login is set on the main organization only")]
     RootOnly,
-    #[error("unreadable policy settings: {0}")]
+    /// A sentence naming the setting and what it takes.
+    #[error("{0}")]
     Unreadable(String),
     #[error("{setting} holds {value:?}, which is not {expected}")]
     BadEntry {
@@ -105,7 +148,7 @@ pub enum PolicyError {
 impl PolicySettings {
     /// Parses settings as an administrator sends them: unknown keys are errors.
     pub fn parse(value: &serde_json::Value) -> Result<Self, PolicyError> {
-        serde_json::from_value(value.clone()).map_err(|e| PolicyError::Unreadable(e.to_string()))
+        serde_json::from_value(value.clone()).map_err(|_| PolicyError::Unreadable(explain(value)))
     }
 
     /// Settings as stored; what cannot be read is left to the parent, never enforced half.
@@ -867,6 +910,27 @@ mod tests {
             parse(json!({"lockout_after": 3})),
             Err(PolicyError::Unreadable(_))
         ));
+        // Refusals are sentences naming the setting and what it takes, not serde's words.
+        let said = |v| parse(v).unwrap_err().to_string();
+        assert_eq!(
+            said(json!({"two_factor_scope": "sometimes"})),
+            "two_factor_scope must be one of: off, everybody, administrators; not \"sometimes\"."
+        );
+        assert_eq!(
+            said(json!({"password_min_length": 12, "lockout_after_failures": "five"})),
+            "lockout_after_failures must be a whole number of 0 or more, not \"five\"."
+        );
+        assert_eq!(
+            said(json!({"google_sign_in": "yes"})),
+            "google_sign_in must be true or false, not \"yes\"."
+        );
+        let unknown = said(json!({"lockout_after": 3}));
+        assert!(
+            unknown.starts_with("lockout_after is not a policy setting; the settings are: ")
+                && unknown.contains("lockout_after_failures")
+                && !unknown.contains('`'),
+            "{unknown}"
+        );
         assert!(parse(json!({"password_min_length": "long"})).is_err());
         let short = parse(json!({"password_min_length": 6})).unwrap();
         assert_eq!(
