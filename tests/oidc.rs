@@ -1788,3 +1788,29 @@ async fn browser_applications_may_call_the_token_endpoint_from_their_own_origin_
         );
     }
 }
+
+/// `idp user create --email-verified`: the member's tokens and userinfo say the address is
+/// verified from the first sign-in; one created without it is not.
+#[tokio::test]
+async fn a_member_created_with_a_verified_address_says_so_in_tokens_and_userinfo() {
+    let idp = Idp::start().await;
+    let grace = ("grace@example.com", "Admiral Hopper 1906");
+    idp.member("acme", grace.0, grace.1, &["--email-verified"]);
+    let rp = idp.rp(&idp.web_app()).await;
+    for (email, password, verified) in [(EMAIL, PASSWORD, false), (grace.0, grace.1, true)] {
+        let browser = idp.browser();
+        let request = rp.request(&["email"], &[]);
+        let login = browser.go(&request.url).await.sign_in_page();
+        let consent = browser
+            .sign_in(&login, email, password)
+            .await
+            .consent_page();
+        let response = browser.consent(&consent, "allow").await.back();
+        let code = rp.code(&response, &request);
+        let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+        let claims = rp.verify(&tokens, Some(&request.nonce));
+        assert_eq!(claims.email_verified(), Some(verified), "{email}");
+        let info = rp.userinfo(tokens.access_token(), claims.subject()).await;
+        assert_eq!(info.email_verified(), Some(verified), "{email}");
+    }
+}

@@ -950,6 +950,9 @@ pub struct NewMember {
     pub password: Option<Password>,
     pub totp_secret: Option<String>,
     pub super_admin: bool,
+    /// The address is known to be the member's (ID tokens and userinfo say
+    /// `email_verified: true`); otherwise it is proven by an emailed link or code.
+    pub email_verified: bool,
 }
 
 /// Creates a member, with a password and an imported TOTP secret when given.
@@ -1007,6 +1010,7 @@ pub(crate) async fn insert_member(
     let now = stores.clock.now();
     let mut user = new_user(&org.id, &email, member.name.as_deref(), now);
     user.super_admin = member.super_admin;
+    user.email_verified = member.email_verified;
     let mut credentials = Credentials::empty(user.id.clone(), now);
     credentials.email_login_enabled = email_login;
     credentials.password_changed_at = password_hash.as_ref().map(|_| now);
@@ -1520,6 +1524,7 @@ pub async fn complete_bootstrap(
             password: Some(admin.password),
             totp_secret: None,
             super_admin: true,
+            email_verified: false,
         },
     )
     .await

@@ -268,6 +268,10 @@ enum UserCommand {
         totp_secret: Option<String>,
         #[arg(long)]
         super_admin: bool,
+        /// The address is known to be the member's: ID tokens and userinfo say
+        /// `email_verified: true` from the first sign-in.
+        #[arg(long)]
+        email_verified: bool,
         #[command(flatten)]
         out: Output,
     },
@@ -1066,6 +1070,7 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
             password,
             totp_secret,
             super_admin,
+            email_verified,
             out,
         } => {
             let member = NewMember {
@@ -1075,6 +1080,7 @@ async fn user(command: UserCommand, settings: Settings) -> anyhow::Result<()> {
                 password: password.map(Password::new),
                 totp_secret,
                 super_admin,
+                email_verified,
             };
             let user = admin::create_member(&wired.stores, &wired.master_key, member).await?;
             if out.json {
