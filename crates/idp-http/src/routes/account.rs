@@ -111,10 +111,7 @@ async fn show(
     req: HttpRequest,
     query: aw::Query<ShowQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let Some(session) = current_session(&state, &req).await? else {
-        return Ok(web::found("/login"));
-    };
-    let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
+    let Some((session, user)) = signed_in_member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
     let t = super::security::member_tr(&state, &req, &user).await?;
@@ -261,6 +258,22 @@ async fn end_one(
     }))
 }
 
+/// This browser's session and its member, when it is signed in.
+async fn signed_in_member(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Option<(idp_core::records::BrowserSession, User)>, HttpError> {
+    let Some(session) = current_session(state, req).await? else {
+        return Ok(None);
+    };
+    Ok(state
+        .stores
+        .users
+        .find_by_id(&session.user_id)
+        .await?
+        .map(|user| (session, user)))
+}
+
 #[derive(serde::Deserialize)]
 struct RevokeForm {
     #[serde(default)]
@@ -276,10 +289,7 @@ async fn revoke_consent(
     form: aw::Form<RevokeForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(current) = current_session(&state, &req).await? else {
-        return Ok(web::see_other("/login"));
-    };
-    let Some(user) = state.stores.users.find_by_id(&current.user_id).await? else {
+    let Some((_, user)) = signed_in_member(&state, &req).await? else {
         return Ok(web::see_other("/login"));
     };
     idp_core::signin::revoke_consent(
@@ -310,10 +320,7 @@ async fn save_preferences(
     form: aw::Form<PreferencesForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(session) = current_session(&state, &req).await? else {
-        return Ok(web::see_other("/login"));
-    };
-    let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
+    let Some((session, user)) = signed_in_member(&state, &req).await? else {
         return Ok(web::see_other("/login"));
     };
     let language = Language::from_tag(&form.language);
