@@ -482,6 +482,79 @@ async fn an_emailed_code_from_a_real_smtp_server_signs_in_once() {
 }
 
 #[tokio::test]
+async fn wrong_codes_say_how_many_tries_are_left_from_the_third_on() {
+    let (idp, secret, _) = enrolled().await;
+    let b = idp.browser();
+    let page = password_step(&idp, &b, "/login").await;
+    let wrong = wrong_code(&secret);
+    let mut told = Vec::new();
+    for _ in 0..4 {
+        let r = submit_code(&b, &page, "totp", &wrong).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("That code is not right."), "{html}");
+        told.push(
+            ["7 tries left", "6 tries left"]
+                .into_iter()
+                .find(|t| html.contains(t)),
+        );
+    }
+    assert_eq!(
+        told,
+        [None, None, Some("7 tries left"), Some("6 tries left")]
+    );
+}
+
+#[tokio::test]
+async fn an_emailed_code_proves_the_address() {
+    let Some(smtp) = SmtpServer::start("an_emailed_code_proves_the_address") else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let idp = Idp::start_with(&[
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", &port),
+    ])
+    .await;
+    let verified = || {
+        let list = idp.cli(&["user", "list", "--org", "acme", "--json"]);
+        list.as_array().unwrap()[0]["email_verified"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(!verified());
+    let browser = idp.browser();
+    browser.sign_in_directly().await;
+    let html = browser.get("/account/security").await.text().await.unwrap();
+    browser
+        .post(
+            "/account/security/email-codes",
+            &[("csrf", &hidden(&html, "csrf")), ("enabled", "on")],
+        )
+        .await;
+    let b = idp.browser();
+    let page = password_step(&idp, &b, "/login").await;
+    let sent = b
+        .post(
+            "/login/second-factor/email",
+            &[("csrf", &hidden(&page, "csrf"))],
+        )
+        .await;
+    let page = b
+        .get(sent.headers()[LOCATION].to_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    let wrong = submit_code(&b, &page, "email_code", "000000").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(!verified(), "a wrong code proves nothing");
+    let ok = submit_code(&b, &page, "email_code", &emailed_code(&smtp, 1)).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert!(verified());
+}
+
+#[tokio::test]
 async fn ten_wrong_codes_lock_until_an_administrator_resets() {
     let (idp, secret, _) = enrolled().await;
     lock_then_reset(&idp, &secret, 0).await;

@@ -56,6 +56,7 @@ pub fn touched(changes: &[Change]) -> Touched {
         match change {
             Change::UpdateStatus { user, .. } | Change::DeleteUser { user, .. } => out.add(user),
             Change::UpdateUser { user, .. } => out.add(&user.id),
+            Change::MarkEmailVerified { user, .. } => out.add(user),
             // Moving or removing organizations, and imports applied in bulk, may reach
             // any member.
             Change::MoveSubtree { .. } | Change::DeleteOrg(_) | Change::AdvanceImport { .. } => {

@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// Failures within [`LOCK_WINDOW`] that lock second-factor entry.
 pub const LOCK_AFTER_FAILURES: i32 = 10;
+/// The failure from which a wrong code's answer says how many tries are left.
+pub const WARN_FROM_FAILURE: i32 = 3;
 pub const LOCK_WINDOW: Duration = Duration::from_secs(24 * 3600);
 pub const LOCK_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// Recovery codes in a set.
@@ -48,9 +50,10 @@ wire_enum!(
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecondFactorError {
-    /// Wrong, expired, reused or malformed: one answer for all.
+    /// Wrong, expired, reused or malformed: one answer for all; from the
+    /// [`WARN_FROM_FAILURE`]th failure on, how many tries are left before the lock.
     #[error("That code is not right. Check it and try again.")]
-    WrongCode,
+    WrongCode { attempts_left: Option<u32> },
     /// `set_now` when this attempt set the lock (operators count locks).
     #[error("Too many requests: too many wrong codes. Try again after {until} UTC, or ask an administrator to reset your second factor.", until = .until.to_rfc3339())]
     Locked { until: Timestamp, set_now: bool },
@@ -82,7 +85,12 @@ impl SecondFactorError {
     /// What the person reads, in their language (times in their zone).
     pub fn message(&self, tr: &crate::i18n::Tr) -> String {
         match self {
-            Self::WrongCode => tr.t("second-factor-wrong-code"),
+            Self::WrongCode {
+                attempts_left: None,
+            } => tr.t("second-factor-wrong-code"),
+            Self::WrongCode {
+                attempts_left: Some(left),
+            } => tr.t1("second-factor-wrong-code-left", "count", *left),
             Self::Locked { until, .. } => {
                 tr.t1("second-factor-locked", "until", tr.datetime(*until))
             }
@@ -132,6 +140,15 @@ impl SecondFactorLock {
             window_started_at,
             locked_until: None,
         })
+    }
+
+    /// Tries left before the lock, told from the [`WARN_FROM_FAILURE`]th failure in the
+    /// window on (earlier, a typo is no cause for alarm); `None` when locked.
+    pub fn attempts_left(&self, now: Timestamp) -> Option<u32> {
+        if self.locked_until(now).is_some() || self.failures < WARN_FROM_FAILURE {
+            return None;
+        }
+        u32::try_from(LOCK_AFTER_FAILURES - self.failures).ok()
     }
 
     /// The state once an admitted check proved wrong (it was counted on admission):
@@ -431,7 +448,9 @@ where
                 set_now: locked_now,
             })
         }
-        None => Err(SecondFactorError::WrongCode),
+        None => Err(SecondFactorError::WrongCode {
+            attempts_left: new.attempts_left(now),
+        }),
     }
 }
 
@@ -545,7 +564,20 @@ pub async fn verify(
         SecondFactorMethod::RecoveryCode => {}
     }
     creds.updated_at = now;
-    stores.credentials.update(&creds).await?;
+    if method == SecondFactorMethod::EmailCode && !user.email_verified {
+        // A code that came by mail proves the address.
+        let changes = [
+            Change::UpdateCredentials(creds),
+            Change::MarkEmailVerified {
+                user: user.id.clone(),
+                email: user.email.clone(),
+                now,
+            },
+        ];
+        stores.audit.commit(&changes, &[]).await?;
+    } else {
+        stores.credentials.update(&creds).await?;
+    }
     Ok(())
 }
 
@@ -942,6 +974,38 @@ mod tests {
             Ok(admitted) => admitted.after_wrong(t),
             Err((locked, _)) => locked.unwrap_or(lock),
         }
+    }
+
+    #[test]
+    fn tries_left_are_told_from_the_third_failure_on() {
+        let mut lock = SecondFactorLock::default();
+        let mut told = Vec::new();
+        for i in 1..=LOCK_AFTER_FAILURES {
+            let at = T0.plus(hours(u64::try_from(i).unwrap()));
+            lock = wrong(lock, at);
+            told.push(lock.attempts_left(at));
+        }
+        assert_eq!(
+            told,
+            [
+                None,
+                None,
+                Some(7),
+                Some(6),
+                Some(5),
+                Some(4),
+                Some(3),
+                Some(2),
+                Some(1),
+                None
+            ],
+            "the tenth failure locks, and a lock tells its own sentence"
+        );
+        let message = SecondFactorError::WrongCode {
+            attempts_left: Some(1),
+        }
+        .message(&crate::i18n::Tr::new(crate::i18n::Language::En));
+        assert!(message.contains("1 try left"), "{message}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::crypto::TokenDigest;
 use crate::email::Email;
+use crate::ids::{SessionId, UserId};
 use crate::org::Organization;
 use crate::policy::{self, EffectivePolicy};
 use crate::ports::{
@@ -132,6 +133,8 @@ pub enum ChangeError {
     NoSuperAdministrator,
     #[error("This account is disabled. Another super administrator can enable it again.")]
     Disabled,
+    #[error("The current password is not right.")]
+    WrongCurrentPassword,
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error(transparent)]
@@ -196,6 +199,83 @@ pub async fn change_password(
 ) -> Result<(), ChangeError> {
     vet(stores, user, &new, confirm).await?;
     store(stores, user, new).await
+}
+
+/// Tries at the current password a member may make per [`OWN_CHANGE_WINDOW`] on the
+/// security page: a stolen session must not become a way to guess the password.
+const OWN_CHANGE_TRIES: u64 = 5;
+const OWN_CHANGE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Whether the member has a password already: a link for one who has none sets their
+/// first.
+pub async fn has_password(stores: &Stores, user: &UserId) -> Result<bool, StoreError> {
+    Ok(stores
+        .credentials
+        .find_by_user(user)
+        .await?
+        .is_some_and(|c| c.password_hash.is_some()))
+}
+
+/// A signed-in member replaces their password, proving the current one first. The new
+/// one must pass the rules and the history; the member's other sessions end (`keep` is
+/// the one they are using), and the change is recorded.
+pub async fn change_own_password(
+    stores: &Stores,
+    user: &User,
+    current: Password,
+    new: Password,
+    confirm: &str,
+    keep: Option<&SessionId>,
+    origin: &Origin,
+) -> Result<(), ChangeError> {
+    if !email_login_allowed(stores, user).await? {
+        return Err(ChangeError::EmailLoginDisabled);
+    }
+    let Some(phc) = stores
+        .credentials
+        .find_by_user(&user.id)
+        .await?
+        .and_then(|c| c.password_hash)
+    else {
+        return Err(ChangeError::EmailLoginDisabled);
+    };
+    let tries = stores
+        .ephemeral
+        .incr(
+            &format!("own-password-change:{}", user.id),
+            OWN_CHANGE_WINDOW,
+        )
+        .await?;
+    if tries > OWN_CHANGE_TRIES {
+        return Err(ChangeError::TooManyRequests);
+    }
+    if !stores.passwords.verify(current, phc).await? {
+        return Err(ChangeError::WrongCurrentPassword);
+    }
+    vet(stores, user, &new, confirm).await?;
+    let phc = stores.passwords.hash(new).await?;
+    let now = stores.clock.now();
+    let change = Change::SetPassword {
+        user: user.id.clone(),
+        phc,
+        must_change: false,
+        now,
+    };
+    let recorded = event(
+        user,
+        ActivityType::PasswordReset,
+        EventKind::Edit,
+        (ActorKind::Member, Some(user.id.to_string())),
+        origin,
+        stores,
+        serde_json::json!({"step": "changed", "by": "member"}),
+    );
+    stores.audit.commit(&[change], &[recorded]).await?;
+    stores
+        .sessions
+        .end_all_for_user(&user.id, keep, now)
+        .await?;
+    Ok(())
 }
 
 /// The event of a password lock lifted `via` a new password.
@@ -300,7 +380,6 @@ pub async fn send_link(
         .credentials
         .insert_link(&TokenDigest::of(&t), &user.id, purpose, now, now.plus(ttl))
         .await?;
-    let minutes = ttl.as_secs() / 60;
     let link = format!("{base_url}/reset-password?token={t}");
     let tr = crate::i18n::member_tr(stores, user).await?;
     let email = user.email.as_str();
@@ -310,7 +389,7 @@ pub async fn send_link(
             format!(
                 "{}\n\n{}\n{link}\n\n{}\n",
                 tr.t1("email-reset-intro", "email", email),
-                tr.t1("email-reset-open", "minutes", minutes),
+                tr.t1("email-reset-open", "duration", tr.duration(ttl)),
                 tr.t("email-reset-ignore"),
             ),
         ),
@@ -319,7 +398,7 @@ pub async fn send_link(
             format!(
                 "{}\n\n{}\n{link}\n",
                 tr.t1("email-welcome-intro", "email", email),
-                tr.t1("email-welcome-open", "minutes", minutes),
+                tr.t1("email-welcome-open", "duration", tr.duration(ttl)),
             ),
         ),
     };
@@ -508,14 +587,22 @@ pub async fn complete_reset(
             "password_reset",
         ));
     }
-    // The new password and its record together; the link was used up just before.
-    let change = Change::SetPassword {
-        user: user.id.clone(),
-        phc,
-        must_change: false,
-        now,
-    };
-    stores.audit.commit(&[change], &events).await?;
+    // The new password and its record together; the link was used up just before. The
+    // link came by mail, so the address is proven too.
+    let changes = [
+        Change::SetPassword {
+            user: user.id.clone(),
+            phc,
+            must_change: false,
+            now,
+        },
+        Change::MarkEmailVerified {
+            user: user.id.clone(),
+            email: user.email.clone(),
+            now,
+        },
+    ];
+    stores.audit.commit(&changes, &events).await?;
     stores
         .sessions
         .end_all_for_user(&user.id, None, now)
@@ -630,6 +717,20 @@ pub async fn rules_summary(
         "classes",
         p.password_character_classes,
     ))
+}
+
+impl ChangeError {
+    /// What a member changing their own password reads, in their language; `None` for
+    /// failures that are not theirs to mend (the page answers those as errors).
+    pub fn message(&self, tr: &crate::i18n::Tr) -> Option<String> {
+        Some(match self {
+            Self::Rule(rule) => rule.message(tr),
+            Self::WrongCurrentPassword => tr.t("password-wrong-current"),
+            Self::TooManyRequests => tr.t("password-too-many-tries"),
+            Self::EmailLoginDisabled => tr.t("password-email-sign-in-off"),
+            _ => return None,
+        })
+    }
 }
 
 impl PasswordRuleError {

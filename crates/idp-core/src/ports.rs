@@ -563,6 +563,13 @@ pub enum Change {
         user: User,
         read_at: Timestamp,
     },
+    /// The member proved they receive mail at `email` (an emailed link or code worked):
+    /// their address is marked verified, if it is still that address.
+    MarkEmailVerified {
+        user: UserId,
+        email: crate::email::Email,
+        now: Timestamp,
+    },
     /// Removes a member and everything that is theirs: credentials, links, sign-in
     /// methods, consents, administrator roles and grants. Their sessions end, and each of
     /// their grants is recorded as revoked until `revoked_until`, so access tokens already

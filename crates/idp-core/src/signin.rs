@@ -37,6 +37,12 @@ pub enum SignInError {
     /// account; what it was is for operators (metrics), never for the person.
     #[error("the email address or password is not right")]
     InvalidCredentials(CredentialsRefused),
+    /// The right password for a locked account: only someone who knows the password
+    /// learns that the account exists and is locked, and how to unlock it.
+    #[error(
+        "This account is locked after too many wrong passwords. Choose a new password to unlock it."
+    )]
+    Locked,
     #[error(transparent)]
     Busy(#[from] PasswordError),
     #[error(transparent)]
@@ -226,6 +232,8 @@ pub async fn sign_in_with_password(
     let mut checked: Vec<(User, EffectivePolicy)> = Vec::new();
     // Refused because locked, and whether that refusal was recorded as it locked.
     let mut locked: Vec<(User, bool)> = Vec::new();
+    // A locked account whose password was right.
+    let mut locked_right: Option<User> = None;
     let first_candidate = candidates.first().cloned();
     for user in candidates {
         let Some(creds) = stores.credentials.find_by_user(&user.id).await? else {
@@ -243,8 +251,8 @@ pub async fn sign_in_with_password(
             continue;
         }
         // The lock is decided before the hash, in the step that counts this check, so
-        // no check that starts after the lock can succeed and a locked account costs
-        // no hashing.
+        // no check that starts after the lock can succeed. A locked account is still
+        // hashed, when the queue has room, to tell its owner why it is refused.
         let now = stores.clock.now();
         let admission = stores
             .credentials
@@ -262,6 +270,15 @@ pub async fn sign_in_with_password(
                 continue;
             }
             Admission::Locked => {
+                // Only when the hashing queue has room: a flood against a locked account
+                // is refused as any wrong password would be, never answered busy.
+                if matches!(
+                    stores.passwords.verify(password.clone(), phc).await,
+                    Ok(true)
+                ) {
+                    locked_right = Some(user);
+                    break;
+                }
                 locked.push((user, false));
                 continue;
             }
@@ -297,6 +314,10 @@ pub async fn sign_in_with_password(
             serde_json::json!({"method": "password", "result": "failure", "reason": reason}),
         )
     };
+    if let Some(user) = locked_right {
+        record_locked_refusal(stores, &fail(&user, "locked")).await?;
+        return Err(SignInError::Locked);
+    }
     let Some((user, mut creds, policy)) = matched else {
         let mut locked_now = locked.iter().any(|(_, now)| *now);
         for (user, policy) in &checked {
@@ -343,11 +364,10 @@ pub async fn sign_in_with_password(
         ));
     }
     // A good password starts the count again only while the account is unlocked: a lock
-    // set while it was being checked stands. A locked account answers as a wrong password
-    // would; the sign-in page offers the reset that unlocks it.
+    // set while it was being checked stands.
     if !stores.credentials.clear_failed_sign_ins(&user.id).await? {
         record_locked_refusal(stores, &fail(&user, "locked")).await?;
-        return Err(SignInError::InvalidCredentials(CredentialsRefused::Locked));
+        return Err(SignInError::Locked);
     }
     if let Some(refused) = refusal(stores, &user, &policy, client, origin).await? {
         stores.audit.append(&fail(&user, refused.reason())).await?;
@@ -404,6 +424,7 @@ impl SignInError {
             Self::OnLeave => tr.t("login-on-leave"),
             Self::IpNotAllowed { ip } => tr.t1("login-ip-refused", "ip", ip),
             Self::InvalidCredentials(_) => tr.t("login-wrong"),
+            Self::Locked => tr.t("login-locked"),
             Self::Busy(_) => tr.t("too-many-sign-ins"),
             Self::Store(e) => e.to_string(),
         }
@@ -414,6 +435,7 @@ impl SignInError {
             Self::OnLeave => "on_leave",
             Self::IpNotAllowed { .. } => "ip_not_allowed",
             Self::InvalidCredentials(_) => "invalid_credentials",
+            Self::Locked => "locked",
             Self::Busy(_) => "busy",
             Self::Store(_) => "store",
         }

@@ -744,8 +744,8 @@ fn org_json(o: &Organization) -> serde_json::Value {
 }
 
 fn user_json(u: &User) -> serde_json::Value {
-    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name, "status": u.status.as_str(),
-           "super_admin": u.super_admin, "job_title": u.job_title, "phone": u.phone,
+    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "email_verified": u.email_verified,
+           "name": u.name, "status": u.status.as_str(), "super_admin": u.super_admin, "job_title": u.job_title, "phone": u.phone,
            "created_at": u.created_at.to_rfc3339()})
 }
 

@@ -583,6 +583,9 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
         Change::UpdateStatus { user, status, now } => update_status_on(c, user, *status, *now),
         Change::UpdateCredentials(creds) => update_credentials_on(c, creds),
         Change::DeleteLinks(user) => delete_links_on(c, user),
+        Change::MarkEmailVerified { user, email, now } => {
+            mark_email_verified_on(c, user, email, *now)
+        }
         Change::SetPassword {
             user,
             phc,
@@ -818,6 +821,27 @@ fn move_subtree_on(
     .execute(c)
     .map_err(db_err)?;
     Ok((moved + descendants) as u64)
+}
+
+fn mark_email_verified_on(
+    c: &mut DbConnection,
+    user: &UserId,
+    email: &Email,
+    now: Timestamp,
+) -> QueryResult<u64> {
+    let n = diesel::update(
+        users::table
+            .find(user.as_str())
+            .filter(users::email.eq(email.as_str()))
+            .filter(users::email_verified.eq(false)),
+    )
+    .set((
+        users::email_verified.eq(true),
+        users::updated_at.eq(now.as_micros()),
+    ))
+    .execute(c)
+    .map_err(db_err)?;
+    Ok(n as u64)
 }
 
 fn update_user_on(c: &mut DbConnection, user: &User, read_at: Timestamp) -> QueryResult<u64> {

@@ -840,8 +840,8 @@ async fn target(
 
 /// A member as administrators read them.
 pub(crate) fn member_json(u: &User) -> Value {
-    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "name": u.name,
-           "locale": u.locale, "status": u.status.as_str(), "super_admin": u.super_admin,
+    json!({"id": u.id, "org_id": u.org_id, "email": u.email, "email_verified": u.email_verified,
+           "name": u.name, "locale": u.locale, "status": u.status.as_str(), "super_admin": u.super_admin,
            "created_at": u.created_at.to_rfc3339(), "updated_at": u.updated_at.to_rfc3339()})
 }
 

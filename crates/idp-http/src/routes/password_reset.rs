@@ -1,7 +1,7 @@
 //! "Forgot your password?": a single-use link by email, and the page it opens to
 //! choose a new password (which also unlocks a locked account).
 
-use super::second_factor::{NewPasswordForm, change_password_page};
+use super::second_factor::{NewPasswordForm, PasswordFormKind, change_password_page};
 use crate::error::HttpError;
 use crate::pages::{MessagePage, render};
 use crate::state::AppState;
@@ -280,8 +280,7 @@ async fn show_reset(
         &req,
         &t,
         &user,
-        "/reset-password",
-        &query.token,
+        PasswordFormKind::Link(&query.token),
         None,
         StatusCode::OK,
     )
@@ -295,6 +294,11 @@ async fn submit_reset(
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
     let form = form.into_inner();
+    // A first password is worded as one; asked before it is set.
+    let first = match password_policy::reset_link_user(&state.stores, &form.token).await? {
+        Some(user) => !password_policy::has_password(&state.stores, &user.id).await?,
+        None => false,
+    };
     match password_policy::complete_reset(
         &state.stores,
         &form.token,
@@ -306,9 +310,14 @@ async fn submit_reset(
     {
         Ok(user) => {
             let t = member_tr(&state, &req, &user).await?;
+            let (title, message) = if first {
+                ("password-first-saved-title", "password-first-saved-message")
+            } else {
+                ("password-saved-title", "password-saved-message")
+            };
             render(
                 StatusCode::OK,
-                &MessagePage::keys(&t, "password-saved-title", "password-saved-message"),
+                &MessagePage::keys(&t, title, message).onward("/account", "password-saved-sign-in"),
             )
         }
         Err(ChangeError::Rule(rule)) => {
@@ -323,8 +332,7 @@ async fn submit_reset(
                 &req,
                 &t,
                 &user,
-                "/reset-password",
-                &form.token,
+                PasswordFormKind::Link(&form.token),
                 Some(rule.message(&t)),
                 StatusCode::BAD_REQUEST,
             )

@@ -121,7 +121,8 @@ async fn ticket_tr(
 }
 
 fn start_over() -> HttpResponse {
-    web::see_other("/login")
+    // Signed in already (a finished step reloaded): the account; else it signs in.
+    web::see_other("/account")
 }
 
 #[derive(Template)]
@@ -355,7 +356,7 @@ async fn submit(
             web::with_cookies(web::see_other(&location), &cookies)
         }
         Err(
-            e @ (SecondFactorError::WrongCode
+            e @ (SecondFactorError::WrongCode { .. }
             | SecondFactorError::Locked { .. }
             | SecondFactorError::NotSetUp),
         ) => {
@@ -544,7 +545,7 @@ pub async fn enrol_refused(
             }
             StatusCode::TOO_MANY_REQUESTS
         }
-        SecondFactorError::WrongCode => StatusCode::UNAUTHORIZED,
+        SecondFactorError::WrongCode { .. } => StatusCode::UNAUTHORIZED,
         SecondFactorError::EnrolmentExpired => return Ok(web::see_other(action)),
         _ => return Err(e.into()),
     };
@@ -676,22 +677,32 @@ struct ChangePasswordPage<'a> {
     action: &'a str,
     token: &'a str,
     expired_or_temporary: bool,
+    /// A welcome link: the member has no password yet.
+    first: bool,
+    /// The security page: the current password is asked first.
+    current: bool,
     rules: String,
     error: Option<String>,
 }
 
-/// The form for a new password, here and on the reset link's page.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one page's inputs, each named at every call"
-)]
+/// Why a member chooses a password, which decides what the form asks and says.
+#[derive(Clone, Copy)]
+pub enum PasswordFormKind<'a> {
+    /// During sign-in: the password was temporary or has expired.
+    SignIn,
+    /// From an emailed reset or welcome link.
+    Link(&'a str),
+    /// From the security page, signed in.
+    Security,
+}
+
+/// The form for a new password: during sign-in, on a link's page, on the security page.
 pub async fn change_password_page(
     state: &AppState,
     req: &HttpRequest,
     t: &Tr,
     user: &User,
-    action: &str,
-    token: &str,
+    kind: PasswordFormKind<'_>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, HttpError> {
@@ -699,6 +710,13 @@ pub async fn change_password_page(
         Some(org) => idp_core::password_policy::rules_summary(&state.stores, &org, t).await?,
         None => String::new(),
     };
+    let (action, token) = match kind {
+        PasswordFormKind::SignIn => ("/login/change-password", ""),
+        PasswordFormKind::Link(token) => ("/reset-password", token),
+        PasswordFormKind::Security => ("/account/security/password", ""),
+    };
+    let first = matches!(kind, PasswordFormKind::Link(_))
+        && !idp_core::password_policy::has_password(&state.stores, &user.id).await?;
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
@@ -707,7 +725,9 @@ pub async fn change_password_page(
             csrf: &csrf,
             action,
             token,
-            expired_or_temporary: token.is_empty(),
+            expired_or_temporary: matches!(kind, PasswordFormKind::SignIn),
+            first,
+            current: matches!(kind, PasswordFormKind::Security),
             rules,
             error,
         },
@@ -731,8 +751,7 @@ async fn show_change(
         &req,
         &t,
         &user,
-        "/login/change-password",
-        "",
+        PasswordFormKind::SignIn,
         None,
         StatusCode::OK,
     )
@@ -745,6 +764,9 @@ pub struct NewPasswordForm {
     pub csrf: String,
     #[serde(default)]
     pub token: String,
+    /// The current password, asked on the security page only.
+    #[serde(default)]
+    pub current: String,
     #[serde(default)]
     pub password: String,
     #[serde(default)]
@@ -783,8 +805,7 @@ async fn submit_change(
                 &req,
                 &t,
                 &user,
-                "/login/change-password",
-                "",
+                PasswordFormKind::SignIn,
                 Some(rule.message(&t)),
                 StatusCode::BAD_REQUEST,
             )

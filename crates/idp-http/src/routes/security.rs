@@ -3,7 +3,10 @@
 //! codes, and resetting every second factor after re-entering the password.
 
 use super::authorize::current_session;
-use super::second_factor::{enrol_page, enrol_refused, recovery_codes_page};
+use super::second_factor::{
+    NewPasswordForm, PasswordFormKind, change_password_page, enrol_page, enrol_refused,
+    recovery_codes_page,
+};
 use crate::error::HttpError;
 use crate::pages::render;
 use crate::state::AppState;
@@ -29,7 +32,9 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         )
         .route("/account/security/email-codes", aw::post().to(email_codes))
         .route("/account/security/reset", aw::post().to(reset))
-        .route("/account/security/unlink", aw::post().to(unlink));
+        .route("/account/security/unlink", aw::post().to(unlink))
+        .route("/account/security/password", aw::get().to(show_password))
+        .route("/account/security/password", aw::post().to(submit_password));
 }
 
 /// The signed-in member, or `None` when the browser must sign in first.
@@ -82,6 +87,7 @@ struct SecurityPage<'a> {
     recovery_left: u64,
     last_reset: String,
     password_changed: String,
+    has_password: bool,
     last_sign_in: String,
     last_sign_in_ip: String,
     locked_until: Option<String>,
@@ -179,6 +185,7 @@ async fn page(
             recovery_left: summary.unused,
             last_reset: when(t, c.and_then(|c| c.second_factor_reset_at)),
             password_changed: when(t, c.and_then(|c| c.password_changed_at)),
+            has_password: c.is_some_and(|c| c.password_hash.is_some()),
             last_sign_in: when(t, last.as_ref().and_then(|m| m.last_sign_in_at)),
             last_sign_in_ip: last.and_then(|m| m.last_ip).unwrap_or_default(),
             locked_until: c
@@ -207,6 +214,7 @@ async fn show(
         Some("email-on") => Some(t.t("security-done-email-on")),
         Some("email-off") => Some(t.t("security-done-email-off")),
         Some("unlinked") => Some(t.t("security-done-unlinked")),
+        Some("password") => Some(t.t("security-done-password")),
         _ => None,
     };
     page(&state, &req, &t, &user, notice, None, StatusCode::OK).await
@@ -457,6 +465,76 @@ async fn unlink(
                 None,
                 Some(e.to_string()),
                 StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
+
+async fn show_password(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, HttpError> {
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::found("/login"));
+    };
+    let t = member_tr(&state, &req, &user).await?;
+    change_password_page(
+        &state,
+        &req,
+        &t,
+        &user,
+        PasswordFormKind::Security,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// A new password chosen on the security page, the current one proven first; the
+/// member's other sessions end and this one goes on.
+async fn submit_password(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<NewPasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((session, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let form = form.into_inner();
+    let changed = idp_core::password_policy::change_own_password(
+        &state.stores,
+        &user,
+        Password::new(form.current),
+        Password::new(form.password),
+        &form.confirm,
+        Some(&session.id),
+        &web::origin(&req),
+    )
+    .await;
+    match changed {
+        Ok(()) => Ok(web::see_other("/account/security?done=password")),
+        Err(e) => {
+            let t = member_tr(&state, &req, &user).await?;
+            let Some(message) = e.message(&t) else {
+                return Err(e.into());
+            };
+            let status = match e {
+                idp_core::password_policy::ChangeError::TooManyRequests => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                idp_core::password_policy::ChangeError::EmailLoginDisabled => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            change_password_page(
+                &state,
+                &req,
+                &t,
+                &user,
+                PasswordFormKind::Security,
+                Some(message),
+                status,
             )
             .await
         }
