@@ -427,7 +427,6 @@ pub async fn offer(
     let t = token(stores.random.as_ref());
     let value = serde_json::to_vec(job).map_err(|e| ExportError::Corrupt(e.to_string()))?;
     stores.ephemeral.put(&link_key(&t), &value, ttl).await?;
-    let minutes = ttl.as_secs() / 60;
     let tr = crate::i18n::member_tr(stores, to).await?;
     stores
         .mailer
@@ -437,7 +436,7 @@ pub async fn offer(
             text: format!(
                 "{}\n\n{}\n{base_url}/admin/api/audit/exports/download?token={t}\n",
                 tr.t1("email-export-ready-intro", "org", job.org_slug.as_str()),
-                tr.t1("email-export-ready-open", "minutes", minutes),
+                tr.t1("email-export-ready-open", "duration", tr.duration(ttl)),
             ),
         })
         .await?;

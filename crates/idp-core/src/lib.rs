@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod ids;
 pub mod jose;
 pub mod keyring;
+pub mod mail_body;
 pub mod maintenance;
 pub mod member_admin;
 pub mod member_cache;

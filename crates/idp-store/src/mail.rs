@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use idp_core::ports::{MailError, Mailer, OutgoingMail};
 use idp_core::secret::SecretString;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
@@ -99,8 +99,10 @@ impl Mailer for LettreMailer {
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.text.clone())
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                idp_core::mail_body::html_alternative(&mail.text),
+            ))
             .map_err(invalid)?;
         match &self.transport {
             Transport::Smtp(t) => {

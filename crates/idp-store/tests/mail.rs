@@ -86,18 +86,49 @@ fn assert_is_the_sign_in_code_mail(raw: &str) {
         from.len() == 1 && from[0].contains("no-reply@idp.example.org"),
         "From of\n{raw}"
     );
+    let content_type = header(&headers, "content-type").concat();
     assert!(
-        header(&headers, "content-type")
-            .iter()
-            .any(|v| v.starts_with("text/plain")),
+        content_type.starts_with("multipart/alternative"),
         "Content-Type of\n{raw}"
     );
+    let boundary = content_type
+        .split("boundary=")
+        .nth(1)
+        .unwrap()
+        .trim_matches('"')
+        .to_owned();
+    // The parts between the boundaries: plain text first, HTML last (RFC 2046 §5.1.4).
+    let parts: Vec<(Vec<(String, String)>, String)> = body
+        .split(&format!("--{boundary}"))
+        .map(str::trim_start)
+        .filter(|p| !p.is_empty() && !p.starts_with("--"))
+        .map(split_message)
+        .collect();
+    assert_eq!(parts.len(), 2, "two alternatives in\n{raw}");
+    let (plain_headers, plain) = &parts[0];
+    assert!(
+        header(plain_headers, "content-type")
+            .iter()
+            .any(|v| v.starts_with("text/plain")),
+        "the plain part first in\n{raw}"
+    );
     assert_eq!(
-        header(&headers, "content-transfer-encoding"),
+        header(plain_headers, "content-transfer-encoding"),
         vec!["7bit"],
         "plain ASCII stays readable"
     );
-    assert_eq!(body.trim_end(), mail.text.trim_end(), "body of\n{raw}");
+    assert_eq!(plain.trim_end(), mail.text.trim_end(), "body of\n{raw}");
+    let (html_headers, html) = &parts[1];
+    assert!(
+        header(html_headers, "content-type")
+            .iter()
+            .any(|v| v.starts_with("text/html")),
+        "the HTML part last in\n{raw}"
+    );
+    assert!(
+        html.contains("<p>your sign-in code is 493817. It expires in 10 minutes.</p>"),
+        "the same words in HTML:\n{raw}"
+    );
 }
 
 #[tokio::test]

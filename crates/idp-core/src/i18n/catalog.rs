@@ -258,6 +258,21 @@ impl Tr {
         self.message(key, &[(n1, &v1), (n2, &v2)])
     }
 
+    /// A length of time as a person says it: in days when it is whole days, else in
+    /// hours when whole hours, else in minutes (rounded up, at least one).
+    pub fn duration(&self, length: std::time::Duration) -> String {
+        const DAY: u64 = 86_400;
+        const HOUR: u64 = 3_600;
+        let secs = length.as_secs();
+        if secs >= DAY && secs.is_multiple_of(DAY) {
+            self.t1("duration-days", "count", secs / DAY)
+        } else if secs >= HOUR && secs.is_multiple_of(HOUR) {
+            self.t1("duration-hours", "count", secs / HOUR)
+        } else {
+            self.t1("duration-minutes", "count", secs.div_ceil(60).max(1))
+        }
+    }
+
     /// A moment as this reader reads it: their language's date format, their zone.
     pub fn datetime(&self, at: Timestamp) -> String {
         self.moment("datetime", at)
@@ -291,6 +306,21 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let en = Tr::new(Language::En);
+        let d = std::time::Duration::from_secs;
+        assert_eq!(en.duration(d(7 * 86_400)), "7 days");
+        assert_eq!(en.duration(d(86_400)), "1 day");
+        assert_eq!(en.duration(d(48 * 3_600 + 3_600)), "49 hours");
+        assert_eq!(en.duration(d(3_600)), "1 hour");
+        assert_eq!(en.duration(d(600)), "10 minutes");
+        assert_eq!(en.duration(d(61)), "2 minutes");
+        assert_eq!(en.duration(d(0)), "1 minute");
+        assert_eq!(Tr::new(Language::De).duration(d(7 * 86_400)), "7 Tagen");
+        assert_eq!(Tr::new(Language::Ko).duration(d(600)), "10분");
+    }
 
     #[test]
     fn catalogs_are_complete_and_parse() {
