@@ -39,7 +39,29 @@ pub enum HttpError {
     Unavailable(String),
     #[error("internal error")]
     Internal(String),
+    /// A refusal whose sentence is the catalog message `key`: a browser reads it in its
+    /// language, an API client in English.
+    #[error("{}", english(.key))]
+    Keyed {
+        status: StatusCode,
+        key: &'static str,
+    },
 }
+
+impl HttpError {
+    pub fn keyed(status: StatusCode, key: &'static str) -> Self {
+        HttpError::Keyed { status, key }
+    }
+}
+
+fn english(key: &str) -> String {
+    idp_core::i18n::Tr::new(idp_core::i18n::Language::En).t(key)
+}
+
+/// The id under which a failed request's cause was logged, kept on the response for the
+/// page that tells a person about it.
+#[derive(Clone, Debug)]
+pub struct OperationId(pub String);
 
 impl From<StoreError> for HttpError {
     fn from(e: StoreError) -> Self {
@@ -124,7 +146,9 @@ impl From<ChangeError> for HttpError {
                 HttpError::Internal(e.to_string())
             }
             ChangeError::EmailLoginDisabled => HttpError::Conflict(e.to_string()),
-            ChangeError::Rule(_) => HttpError::BadRequest(e.to_string()),
+            ChangeError::Rule(_) | ChangeError::WrongCurrentPassword => {
+                HttpError::BadRequest(e.to_string())
+            }
         }
     }
 }
@@ -175,20 +199,28 @@ impl ResponseError for HttpError {
             HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HttpError::Keyed { status, .. } => *status,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let mut operation = None;
         let body = match self {
             HttpError::Internal(cause) | HttpError::Unavailable(cause) => {
                 let operation_id = uuid_like();
                 tracing::error!(%operation_id, %cause, status = status.as_u16(), "request failed");
-                serde_json::json!({"error": self.to_string(), "operation_id": operation_id})
+                let body =
+                    serde_json::json!({"error": self.to_string(), "operation_id": operation_id});
+                operation = Some(OperationId(operation_id));
+                body
             }
             other => serde_json::json!({"error": other.to_string()}),
         };
         let mut response = HttpResponse::build(status);
+        if let Some(operation) = operation {
+            response.extensions_mut().insert(operation);
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header((RETRY_AFTER, RETRY_AFTER_SECS));
         }

@@ -56,29 +56,36 @@ pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Resu
             negotiate(&wishes, default)
         }
     };
-    let tr = Tr::new(language);
-    Ok(
-        match reader
-            .member
-            .and_then(|m| m.zoneinfo.as_deref())
-            .and_then(|z| parse_time_zone(z).ok())
-        {
-            Some(zone) => tr.in_zone(zone),
-            None => tr,
-        },
-    )
+    let saved = reader.member.and_then(|m| m.zoneinfo.as_deref());
+    Ok(in_zone(Tr::new(language), req, saved))
+}
+
+/// The cookie `static/zone.js` sets to the browser's IANA time zone.
+pub const ZONE_COOKIE: &str = "idp_tz";
+
+/// `tr` in the member's saved time zone, else the browser's, else UTC.
+fn in_zone(tr: Tr, req: &HttpRequest, saved: Option<&str>) -> Tr {
+    let browser = req.cookie(ZONE_COOKIE);
+    let zone = saved
+        .and_then(|z| parse_time_zone(z).ok())
+        .or_else(|| browser.and_then(|c| parse_time_zone(c.value()).ok()));
+    match zone {
+        Some(zone) => tr.in_zone(zone),
+        None => tr,
+    }
 }
 
 /// The messages for a reader known only by their browser: pages that must not wait on
 /// a store (refusals, errors).
 pub fn from_browser(req: &HttpRequest) -> Tr {
-    Tr::new(negotiate(
+    let language = negotiate(
         &LanguageWishes {
             accept_language: accept_language(req),
             ..LanguageWishes::default()
         },
         None,
-    ))
+    );
+    in_zone(Tr::new(language), req, None)
 }
 
 /// The languages a switcher offers, each with its own name.

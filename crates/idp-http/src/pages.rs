@@ -3,7 +3,7 @@
 use crate::error::HttpError;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use actix_web::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
 use askama::Template;
 use idp_core::i18n::Tr;
 
@@ -23,7 +23,13 @@ impl<'a> MessagePage<'a> {
             t,
             title: t.t(title),
             message: t.t(message),
+            next: None,
         }
+    }
+
+    /// Where the reader goes from here: the start page.
+    fn way_forward(&self) -> (&str, String) {
+        ("/", self.t.t("error-start-page"))
     }
 }
 
@@ -34,6 +40,23 @@ pub struct MessageOwned<'a> {
     pub t: &'a Tr,
     pub title: String,
     pub message: String,
+    next: Option<(&'static str, String)>,
+}
+
+impl MessageOwned<'_> {
+    /// Points the reader on to `href`, labelled with the message `label`, instead of the
+    /// start page: the page that ends a flow says where the person goes next.
+    pub fn onward(mut self, href: &'static str, label: &str) -> Self {
+        self.next = Some((href, self.t.t(label)));
+        self
+    }
+
+    fn way_forward(&self) -> (&str, String) {
+        match &self.next {
+            Some((href, label)) => (href, label.clone()),
+            None => ("/", self.t.t("error-start-page")),
+        }
+    }
 }
 
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, HttpError> {
@@ -46,32 +69,262 @@ pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, 
         .body(html))
 }
 
-/// Turns a 503 for a browser (one that accepts HTML) into a page that says to try again
-/// shortly, keeping the status and `Retry-After`; API clients keep their JSON.
-pub fn unavailable_page<B>(
+/// Whether a failed request came from a person's browser, who should read a page: it
+/// accepts HTML and is not one of the protocol's endpoints, whose errors the specs fix as
+/// JSON whoever asks.
+pub fn wants_html(req: &actix_web::HttpRequest) -> bool {
+    const PROTOCOL: [&str; 10] = [
+        "/token",
+        "/userinfo",
+        "/introspect",
+        "/revoke",
+        "/register",
+        "/par",
+        "/device_authorization",
+        "/jwks",
+        "/.well-known/",
+        "/metrics",
+    ];
+    let path = req.path();
+    let protocol =
+        PROTOCOL.iter().any(|p| path.starts_with(p)) || matches!(path, "/healthz" | "/readyz");
+    !protocol
+        && req
+            .headers()
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+}
+
+/// A failed request's page: what went wrong, in the reader's language, and where to go.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: &'a Tr,
+    title: String,
+    message: String,
+    /// The English sentence of a refusal the catalog does not hold, shown under the
+    /// translated one for a reader of another language.
+    detail: Option<String>,
+    operation: Option<String>,
+    /// Links onward: (href, label), the first one the main way.
+    ways: Vec<(String, String)>,
+}
+
+/// The catalog key of a status's page title and sentence.
+fn status_key(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 | 405 => "404",
+        409 => "409",
+        410 => "410",
+        413 => "413",
+        429 => "429",
+        503 => "503",
+        _ => "500",
+    }
+}
+
+/// The page a form posted to `path` lives on: where "go back" leads. (Browsers send no
+/// `Referer` here: every answer says `Referrer-Policy: no-referrer`.)
+fn page_of_form(path: &str) -> Option<&'static str> {
+    [
+        ("/account/security", "/account/security"),
+        ("/account", "/account"),
+        ("/admin", "/admin"),
+        ("/forgot-password", "/forgot-password"),
+        ("/device", "/device"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| path.starts_with(prefix))
+    .map(|(_, page)| page)
+}
+
+/// Turns an error answered to a browser (one that accepts HTML) into a page in the
+/// layout, keeping the status and headers such as `Retry-After`; API clients, the
+/// protocol's endpoints and pages already rendered keep their answer.
+pub fn error_page<B>(
     res: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
     use actix_web::middleware::ErrorHandlerResponse;
-    let wants_html = res
-        .request()
+    let already_a_page = res
         .headers()
-        .get(ACCEPT)
+        .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if !wants_html {
+        .is_some_and(|v| v.starts_with("text/html"));
+    if already_a_page || !wants_html(res.request()) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let t = crate::lang::from_browser(res.request());
-    let page = MessagePage::keys(&t, "unavailable-title", "unavailable-message");
+    let status = res.status();
+    let req = res.request();
+    let t = crate::lang::from_browser(req);
+    let code = status_key(status);
+    let error = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<HttpError>());
+    let (message, detail) = match error {
+        Some(HttpError::Keyed { key, .. }) => (t.t(key), None),
+        Some(
+            HttpError::BadRequest(m)
+            | HttpError::Unauthorized(m)
+            | HttpError::NotFound(m)
+            | HttpError::Gone(m)
+            | HttpError::Forbidden(m)
+            | HttpError::Conflict(m)
+            | HttpError::TooManyRequests(m)
+            | HttpError::PayloadTooLarge(m),
+        ) => {
+            // idp-core's sentences are English; a reader of English reads only that.
+            if t.language() == idp_core::i18n::Language::En {
+                (m.clone(), None)
+            } else {
+                (t.t(&format!("error-message-{code}")), Some(m.clone()))
+            }
+        }
+        _ => (t.t(&format!("error-message-{code}")), None),
+    };
+    let operation = res
+        .response()
+        .extensions()
+        .get::<crate::error::OperationId>()
+        .map(|o| o.0.clone());
+    let mut ways = Vec::new();
+    if status == StatusCode::UNAUTHORIZED {
+        ways.push(("/account".to_owned(), t.t("error-sign-in")));
+    }
+    if req.method() == actix_web::http::Method::GET {
+        if matches!(code, "429" | "503" | "500") {
+            ways.push((req.uri().to_string(), t.t("error-try-again")));
+        }
+    } else if let Some(page) = page_of_form(req.path()) {
+        ways.push((page.to_owned(), t.t("error-go-back")));
+    }
+    ways.push(("/".to_owned(), t.t("error-start-page")));
+    let page = ErrorPage {
+        title: t.t(&format!("error-title-{code}")),
+        message,
+        detail,
+        operation,
+        ways,
+        t: &t,
+    };
     let html = page.render().unwrap_or_else(|_| page.message.clone());
-    let response = HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
+    let mut response = HttpResponse::build(status);
+    for (name, value) in res.headers() {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            response.insert_header((name.clone(), value.clone()));
+        }
+    }
+    let response = response
         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((CACHE_CONTROL, "no-store"))
-        .insert_header((RETRY_AFTER, crate::error::RETRY_AFTER_SECS))
         .body(html);
     Ok(ErrorHandlerResponse::Response(
         res.into_response(response).map_into_right_body(),
     ))
+}
+
+/// What an address no route answers gets: a page for a browser, JSON for the rest.
+pub async fn not_found() -> Result<HttpResponse, HttpError> {
+    Err(HttpError::keyed(StatusCode::NOT_FOUND, "error-message-404"))
+}
+
+#[cfg(test)]
+mod error_page_tests {
+    use super::*;
+    use actix_web::middleware::ErrorHandlers;
+    use actix_web::{App, test as actix_test, web};
+
+    async fn answer(path: &str, accept: &str, language: &str) -> (StatusCode, String, String) {
+        let app = actix_test::init_service(
+            App::new()
+                .wrap(ErrorHandlers::new().default_handler(error_page))
+                .route(
+                    "/broken",
+                    web::get().to(|| async {
+                        Err::<HttpResponse, _>(HttpError::Internal("the disk is on fire".into()))
+                    }),
+                )
+                .route(
+                    "/token",
+                    web::post().to(|| async {
+                        Err::<HttpResponse, _>(HttpError::BadRequest("bad".into()))
+                    }),
+                )
+                .default_service(web::to(not_found)),
+        )
+        .await;
+        let method = if path == "/token" {
+            actix_web::http::Method::POST
+        } else {
+            actix_web::http::Method::GET
+        };
+        let req = actix_test::TestRequest::default()
+            .method(method)
+            .uri(path)
+            .insert_header((ACCEPT, accept))
+            .insert_header((actix_web::http::header::ACCEPT_LANGUAGE, language))
+            .to_request();
+        let res = actix_test::call_service(&app, req).await;
+        let status = res.status();
+        let kind = res
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = actix_test::read_body(res).await;
+        (status, kind, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[actix_web::test]
+    async fn an_internal_error_tells_a_browser_its_operation_id_and_never_the_cause() {
+        let (status, kind, page) = answer("/broken", "text/html", "ja").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(page.contains("<html lang=\"ja\">"), "{page}");
+        assert!(page.contains("問題が発生しました"), "{page}");
+        assert!(!page.contains("disk"), "the cause stays in the log: {page}");
+        let (_, _, json) = answer("/broken", "application/json", "ja").await;
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let id = json["operation_id"].as_str().unwrap();
+        assert!(id.len() >= 16, "{json}");
+        // Each failure has its own id, and the page shows the one logged.
+        let (_, _, page) = answer("/broken", "text/html", "en").await;
+        let at = page.find("Reference for your administrator: ").unwrap() + 34;
+        let shown = &page[at..at + page[at..].find('<').unwrap()];
+        assert_eq!(shown.len(), id.len(), "{page}");
+        assert_ne!(shown, id);
+    }
+
+    #[actix_web::test]
+    async fn protocol_endpoints_and_api_clients_keep_json() {
+        let (status, kind, _) = answer("/token", "text/html", "en").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(kind.starts_with("application/json"), "{kind}");
+        let (status, kind, _) = answer("/nowhere", "*/*", "en").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(kind.starts_with("application/json"), "{kind}");
+        let (status, kind, page) = answer("/nowhere", "text/html", "es").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(page.contains("Página no encontrada"), "{page}");
+    }
+
+    #[test]
+    fn every_status_has_a_title_and_a_sentence() {
+        let en = Tr::new(idp_core::i18n::Language::En);
+        for code in [400, 401, 403, 404, 405, 409, 410, 413, 429, 500, 502, 503] {
+            let key = status_key(StatusCode::from_u16(code).unwrap());
+            for kind in ["title", "message"] {
+                let name = format!("error-{kind}-{key}");
+                assert!(!en.t(&name).is_empty(), "{code}: {name}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +358,8 @@ mod tests {
             (".t1(", 1),
             (".t2(", 1),
             ("MessagePage::keys(", 2),
+            ("HttpError::keyed(", 1),
+            (".onward(", 2),
         ] {
             for (at, _) in text.match_indices(call) {
                 let mut rest = &text[at + call.len()..];

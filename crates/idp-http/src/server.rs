@@ -45,10 +45,7 @@ pub async fn run(
             .app_data(app_data.clone())
             .app_data(web::FormConfig::default().limit(64 * 1024))
             // Innermost, so the page it substitutes still gets the headers below.
-            .wrap(ErrorHandlers::new().handler(
-                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                crate::pages::unavailable_page,
-            ))
+            .wrap(ErrorHandlers::new().default_handler(crate::pages::error_page))
             .wrap(actix_web::middleware::from_fn(crate::cors::cors))
             .wrap(security_headers(hsts.as_deref()))
             .wrap_fn(|req, srv| {
@@ -70,6 +67,7 @@ pub async fn run(
             })
             .wrap(TracingLogger::default())
             .configure(routes::configure)
+            .default_service(web::to(crate::pages::not_found))
     })
     .disable_signals()
     .shutdown_timeout(settings.server.shutdown_timeout_secs);

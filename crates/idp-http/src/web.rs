@@ -142,7 +142,10 @@ pub fn check_csrf(state: &AppState, req: &HttpRequest, submitted: &str) -> Resul
     if cookie.len() >= 43 && bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes())) {
         Ok(())
     } else {
-        Err(HttpError::Forbidden("The form expired or did not come from this site. Go back, reload the page and try again.".into()))
+        Err(HttpError::keyed(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "form-expired",
+        ))
     }
 }
 

@@ -46,8 +46,8 @@ throttled-minutes = Zu viele Versuche. Warten Sie { $count ->
    *[other] { $count } Minuten
 } und versuchen Sie es dann erneut.
 too-many-sign-ins = Zu viele Anmeldungen gleichzeitig. Versuchen Sie es gleich noch einmal.
-unavailable-title = Vorübergehend nicht verfügbar
-unavailable-message = Der Dienst kann gerade nicht antworten. Bitte versuchen Sie es in ein paar Sekunden erneut.
+error-title-503 = Vorübergehend nicht verfügbar
+error-message-503 = Der Dienst kann gerade nicht antworten. Bitte versuchen Sie es in ein paar Sekunden erneut.
 
 ## Sign-in
 
@@ -60,6 +60,7 @@ login-submit = Anmelden
 login-forgot = Passwort vergessen oder Konto gesperrt?
 login-upstream-only = Diese Organisation meldet sich nur über Google oder Microsoft an, und beides ist hier gerade nicht verfügbar. Wenden Sie sich an Ihre Administration.
 login-wrong = E-Mail-Adresse oder Passwort stimmen nicht. Nach zu vielen Versuchen wird das Konto gesperrt: Wählen Sie unten ein neues Passwort, um es zu entsperren.
+login-locked = Ihr Konto ist nach zu vielen falschen Passwörtern gesperrt. Um es zu entsperren, wählen Sie über den Link unten ein neues Passwort; wir senden Ihnen dazu einen Link per E-Mail.
 login-on-leave = Ihr Konto ist wegen einer Abwesenheit beurlaubt: Die Anmeldung ist bis zu Ihrer Rückkehr pausiert.
 login-ip-refused = Ihre Organisation erlaubt keine Anmeldung aus diesem Netzwerk ({ $ip }). Verbinden Sie sich aus einem erlaubten Netzwerk, oder fragen Sie Ihre Administration.
 
@@ -86,7 +87,11 @@ second-factor-use-recovery = Wiederherstellungscode verwenden
 second-factor-send-another = Neuen Code senden
 second-factor-email-me = Code per E-Mail senden
 second-factor-wrong-code = Dieser Code stimmt nicht. Prüfen Sie ihn und versuchen Sie es erneut.
-second-factor-locked = Zu viele Anfragen: zu viele falsche Codes. Versuchen Sie es nach { $until } erneut, oder bitten Sie Ihre Administration, Ihren zweiten Faktor zurückzusetzen.
+second-factor-wrong-code-left = Dieser Code ist nicht richtig. { $count ->
+    [one] Noch { $count } Versuch,
+   *[other] Noch { $count } Versuche,
+} dann wird die Anmeldung mit zweitem Faktor für 24 Stunden gesperrt.
+second-factor-locked = Zu viele Anfragen. Die Anmeldung mit zweitem Faktor ist bis { $until } gesperrt. Die Administration Ihrer Organisation kann die Sperre früher aufheben, indem sie Ihren zweiten Faktor zurücksetzt.
 second-factor-not-set-up = Diese Methode ist für dieses Konto nicht eingerichtet.
 second-factor-expired = Die Einrichtung ist abgelaufen. Beginnen Sie neu.
 second-factor-too-many-emails = Es wurden zu viele Codes gesendet. Warten Sie eine Weile, bevor Sie einen neuen anfordern.
@@ -180,6 +185,54 @@ authorize-client-gone = Die Anwendung, die Sie hierher geschickt hat, ist nicht 
 signin-expired-title = Diese Anmeldung ist abgelaufen
 signin-expired-message = Gehen Sie zurück zur Anwendung und beginnen Sie neu.
 
+## Error pages and the start page
+
+error-title-400 = Diese Anfrage konnte nicht bearbeitet werden
+error-title-401 = Bitte zuerst anmelden
+error-title-403 = Nicht erlaubt
+error-title-404 = Seite nicht gefunden
+error-title-409 = Diese Änderung kollidiert mit einer anderen
+error-title-410 = Dieser Link funktioniert nicht mehr
+error-title-413 = Zu groß
+error-title-429 = Zu viele Anfragen
+error-title-500 = Etwas ist schiefgelaufen
+error-message-400 = Die Seite hat etwas gesendet, das nicht verwendet werden konnte. Gehen Sie zurück und versuchen Sie es erneut.
+error-message-401 = Diese Seite ist nur für angemeldete Personen.
+error-message-403 = Ihr Konto darf das nicht. Wenn Sie meinen, es sollte, fragen Sie Ihre Administration.
+error-message-404 = Unter dieser Adresse gibt es keine Seite. Prüfen Sie die Adresse oder beginnen Sie auf der Startseite neu.
+error-message-409 = Jemand hat dasselbe gleichzeitig geändert. Laden Sie die Seite neu, um den aktuellen Stand zu sehen, und versuchen Sie es dann erneut.
+error-message-410 = Dieser Link wurde schon verwendet, ist abgelaufen oder war nie gültig. Fordern Sie einen neuen an.
+error-message-413 = Das Gesendete ist größer, als diese Seite annimmt.
+error-message-429 = Zu viele Anfragen. Warten Sie einen Moment und versuchen Sie es dann erneut.
+error-message-500 = Auf unserer Seite ist ein Fehler aufgetreten. Versuchen Sie es gleich noch einmal; wenn es wieder passiert, informieren Sie Ihre Administration.
+error-operation = Referenz für Ihre Administration: { $operation }
+error-go-back = Zurück und erneut versuchen
+error-try-again = Erneut versuchen
+error-start-page = Zur Startseite
+error-sign-in = Anmelden
+form-expired = Dieses Formular ist abgelaufen oder stammt nicht von dieser Website. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es erneut.
+export-link-gone = Dieser Download-Link ist unbekannt, schon verwendet oder abgelaufen. Fordern Sie in der Konsole einen neuen Export an.
+export-sign-in-first = Melden Sie sich als die Person an, die diesen Export angefordert hat, und öffnen Sie den Link dann erneut.
+landing-title = Ihr Konto
+landing-message = Melden Sie sich an, um zu sehen, wo Sie angemeldet sind, Ihre Sicherheitseinstellungen und die Anwendungen, denen Sie Zugriff erlaubt haben.
+landing-sign-in = Anmelden
+bootstrap-open-console = In der Konsole anmelden
+password-saved-sign-in = Anmelden
+password-first-title = Passwort festlegen
+password-first-hint = Mit diesem Passwort und Ihrer E-Mail-Adresse melden Sie sich an.
+password-first-saved-title = Ihr Passwort ist festgelegt
+password-first-saved-message = Melden Sie sich mit Ihrer E-Mail-Adresse und dem eben gewählten Passwort an.
+
+security-change-password = Passwort ändern
+security-done-password = Ihr neues Passwort ist gespeichert. Hier bleiben Sie angemeldet; alle anderen Sitzungen wurden abgemeldet.
+password-current = Aktuelles Passwort
+password-first-label = Passwort
+password-first-submit = Passwort speichern
+password-back-to-security = Zurück zu den Sicherheitseinstellungen
+password-wrong-current = Das aktuelle Passwort ist nicht richtig.
+password-too-many-tries = Zu viele Versuche. Warten Sie 15 Minuten und versuchen Sie es dann erneut.
+password-email-sign-in-off = Dieses Konto meldet sich nicht mit einem Passwort an, daher gibt es keines zu ändern.
+
 ## Connecting a device
 
 device-title = Gerät verbinden
@@ -243,6 +296,12 @@ account-application = Anwendung
 account-allowed = Darf sehen
 account-since = Seit
 account-withdraw = Widerrufen
+account-actions = Aktionen
+account-sign-out-device = { $device } abmelden
+account-withdraw-from = Freigabe für { $app } widerrufen
+account-no-methods = Noch keine Anmeldung aufgezeichnet.
+account-no-consents = Sie haben noch keiner Anwendung erlaubt, Ihre Angaben zu sehen.
+security-unlink-provider = Verknüpfung mit Ihrem { $provider }-Konto aufheben
 account-sign-out-all = In diesem Browser überall abmelden
 account-preferences = Sprache und Zeitzone
 account-language = Sprache

@@ -47,8 +47,8 @@ throttled-minutes = Too many attempts. Wait { $count ->
    *[other] { $count } minutes
 }, then try again.
 too-many-sign-ins = Too many sign-ins at once. Try again in a moment.
-unavailable-title = Temporarily unavailable
-unavailable-message = This service cannot answer right now. Please try again in a few seconds.
+error-title-503 = Temporarily unavailable
+error-message-503 = This service cannot answer right now. Please try again in a few seconds.
 
 ## Sign-in
 
@@ -61,6 +61,7 @@ login-submit = Sign in
 login-forgot = Forgot your password, or locked out?
 login-upstream-only = This organization signs in through Google or Microsoft only, and neither is available here right now. Ask your administrator for help.
 login-wrong = The email address or password is not right. After too many tries the account locks: choose a new password below to unlock it.
+login-locked = Your account is locked after too many wrong passwords. To unlock it, choose a new password: use “Forgot your password, or locked out?” below and we will email you a link.
 login-on-leave = Your account is on leave of absence: signing in is paused until you are back.
 login-ip-refused = Your organization does not allow signing in from this network ({ $ip }). Connect from an allowed network, or ask your administrator.
 
@@ -87,7 +88,11 @@ second-factor-use-recovery = Use a recovery code
 second-factor-send-another = Send another code
 second-factor-email-me = Email me a code
 second-factor-wrong-code = That code is not right. Check it and try again.
-second-factor-locked = Too many requests: too many wrong codes. Try again after { $until }, or ask an administrator to reset your second factor.
+second-factor-wrong-code-left = That code is not right. { $count ->
+    [one] { $count } try left
+   *[other] { $count } tries left
+} before sign-in with a second factor is locked for 24 hours.
+second-factor-locked = Too many requests. Sign-in with a second factor is locked until { $until }. An administrator of your organization can lift it sooner by resetting your second factor.
 second-factor-not-set-up = That method is not set up for this account.
 second-factor-expired = The set-up expired. Start again.
 second-factor-too-many-emails = Too many codes were sent. Wait a while before asking for another.
@@ -181,6 +186,54 @@ authorize-client-gone = The application that sent you here is no longer register
 signin-expired-title = This sign-in has expired
 signin-expired-message = Go back to the application and start again.
 
+## Error pages and the start page
+
+error-title-400 = This request could not be handled
+error-title-401 = Sign in first
+error-title-403 = Not allowed
+error-title-404 = Page not found
+error-title-409 = This change clashes with another
+error-title-410 = This link no longer works
+error-title-413 = Too large
+error-title-429 = Too many requests
+error-title-500 = Something went wrong
+error-message-400 = The page sent something that could not be used. Go back and try again.
+error-message-401 = This page is only for people who are signed in.
+error-message-403 = Your account is not allowed to do this. Ask your administrator if you think it should be.
+error-message-404 = There is no page at this address. Check the address, or start again from the start page.
+error-message-409 = Someone changed the same thing at the same time. Reload the page to see the latest version, then try again.
+error-message-410 = This link was used already, has expired, or was never valid. Ask for a new one.
+error-message-413 = What was sent is larger than this page accepts.
+error-message-429 = Too many requests. Wait a moment, then try again.
+error-message-500 = Something failed on our side. Try again in a moment; if it keeps happening, tell your administrator.
+error-operation = Reference for your administrator: { $operation }
+error-go-back = Go back and try again
+error-try-again = Try again
+error-start-page = Go to the start page
+error-sign-in = Sign in
+form-expired = This form expired or did not come from this site. Go back, reload the page and try again.
+export-link-gone = This download link is unknown, used or expired. Ask for a new export in the console.
+export-sign-in-first = Sign in as the administrator who asked for this export, then open the link again.
+landing-title = Your account
+landing-message = Sign in to see where you are signed in, your security settings and the applications you have allowed.
+landing-sign-in = Sign in
+bootstrap-open-console = Sign in to the console
+password-saved-sign-in = Sign in
+password-first-title = Choose your password
+password-first-hint = This is the password you will sign in with, together with your email address.
+password-first-saved-title = Your password is set
+password-first-saved-message = Sign in with your email address and the password you just chose.
+
+security-change-password = Change your password
+security-done-password = Your new password is saved. You are still signed in here; every other session was signed out.
+password-current = Current password
+password-first-label = Password
+password-first-submit = Save my password
+password-back-to-security = Back to security settings
+password-wrong-current = The current password is not right.
+password-too-many-tries = Too many tries. Wait 15 minutes, then try again.
+password-email-sign-in-off = This account does not sign in with a password, so there is none to change.
+
 ## Connecting a device
 
 device-title = Connect a device
@@ -244,6 +297,12 @@ account-application = Application
 account-allowed = Allowed to see
 account-since = Since
 account-withdraw = Withdraw
+account-actions = Actions
+account-sign-out-device = Sign out { $device }
+account-withdraw-from = Withdraw what { $app } was allowed
+account-no-methods = No sign-in recorded yet.
+account-no-consents = You have not allowed any application to see your details yet.
+security-unlink-provider = Unlink your { $provider } account
 account-sign-out-all = Sign out everywhere on this browser
 account-preferences = Language and time zone
 account-language = Language

@@ -46,8 +46,8 @@ throttled-minutes = Demasiados intentos. Espera { $count ->
    *[other] { $count } minutos
 } y vuelve a intentarlo.
 too-many-sign-ins = Hay demasiados inicios de sesión a la vez. Vuelve a intentarlo en un momento.
-unavailable-title = No disponible temporalmente
-unavailable-message = El servicio no puede responder en este momento. Vuelve a intentarlo en unos segundos.
+error-title-503 = No disponible temporalmente
+error-message-503 = El servicio no puede responder en este momento. Vuelve a intentarlo en unos segundos.
 
 ## Sign-in
 
@@ -60,6 +60,7 @@ login-submit = Iniciar sesión
 login-forgot = ¿Olvidaste tu contraseña o tu cuenta está bloqueada?
 login-upstream-only = Esta organización solo permite iniciar sesión con Google o Microsoft, y ninguno de los dos está disponible ahora mismo. Pide ayuda a tu administrador.
 login-wrong = La dirección de correo electrónico o la contraseña no son correctas. Tras demasiados intentos, la cuenta se bloquea: elige una contraseña nueva más abajo para desbloquearla.
+login-locked = Tu cuenta está bloqueada tras demasiadas contraseñas incorrectas. Para desbloquearla, elige una contraseña nueva con el enlace de abajo y te enviaremos un enlace por correo.
 login-on-leave = Tu cuenta está en excedencia: el inicio de sesión queda en pausa hasta que vuelvas.
 login-ip-refused = Tu organización no permite iniciar sesión desde esta red ({ $ip }). Conéctate desde una red permitida o pregunta a tu administrador.
 
@@ -86,7 +87,11 @@ second-factor-use-recovery = Usar un código de recuperación
 second-factor-send-another = Enviar otro código
 second-factor-email-me = Enviarme un código por correo
 second-factor-wrong-code = Ese código no es correcto. Revísalo y vuelve a intentarlo.
-second-factor-locked = Demasiadas solicitudes: demasiados códigos incorrectos. Vuelve a intentarlo después del { $until } o pide a un administrador que restablezca tu segundo factor.
+second-factor-wrong-code-left = Ese código no es correcto. { $count ->
+    [one] Te queda { $count } intento
+   *[other] Te quedan { $count } intentos
+} antes de que el inicio de sesión con segundo factor se bloquee durante 24 horas.
+second-factor-locked = Demasiadas solicitudes. El inicio de sesión con segundo factor está bloqueado hasta el { $until }. Un administrador de tu organización puede levantarlo antes restableciendo tu segundo factor.
 second-factor-not-set-up = Ese método no está configurado para esta cuenta.
 second-factor-expired = La configuración ha caducado. Empieza de nuevo.
 second-factor-too-many-emails = Se han enviado demasiados códigos. Espera un rato antes de pedir otro.
@@ -180,6 +185,54 @@ authorize-client-gone = La aplicación que te envió aquí ya no está registrad
 signin-expired-title = Este inicio de sesión ha caducado
 signin-expired-message = Vuelve a la aplicación y empieza de nuevo.
 
+## Error pages and the start page
+
+error-title-400 = No se pudo atender esta solicitud
+error-title-401 = Inicia sesión primero
+error-title-403 = No permitido
+error-title-404 = Página no encontrada
+error-title-409 = Este cambio choca con otro
+error-title-410 = Este enlace ya no funciona
+error-title-413 = Demasiado grande
+error-title-429 = Demasiadas solicitudes
+error-title-500 = Algo salió mal
+error-message-400 = La página envió algo que no se pudo usar. Vuelve atrás e inténtalo de nuevo.
+error-message-401 = Esta página es solo para personas que han iniciado sesión.
+error-message-403 = Tu cuenta no tiene permiso para hacer esto. Si crees que debería tenerlo, consulta a tu administrador.
+error-message-404 = No hay ninguna página en esta dirección. Revisa la dirección o vuelve a empezar desde la página de inicio.
+error-message-409 = Otra persona cambió lo mismo al mismo tiempo. Recarga la página para ver la última versión e inténtalo de nuevo.
+error-message-410 = Este enlace ya se usó, caducó o nunca fue válido. Pide uno nuevo.
+error-message-413 = Lo que se envió es más grande de lo que esta página acepta.
+error-message-429 = Demasiadas solicitudes. Espera un momento e inténtalo de nuevo.
+error-message-500 = Algo falló por nuestra parte. Inténtalo de nuevo en un momento; si sigue ocurriendo, avisa a tu administrador.
+error-operation = Referencia para tu administrador: { $operation }
+error-go-back = Volver e intentarlo de nuevo
+error-try-again = Intentarlo de nuevo
+error-start-page = Ir a la página de inicio
+error-sign-in = Iniciar sesión
+form-expired = Este formulario caducó o no procede de este sitio. Vuelve atrás, recarga la página e inténtalo de nuevo.
+export-link-gone = Este enlace de descarga es desconocido, ya se usó o caducó. Pide una nueva exportación en la consola.
+export-sign-in-first = Inicia sesión como el administrador que pidió esta exportación y vuelve a abrir el enlace.
+landing-title = Tu cuenta
+landing-message = Inicia sesión para ver dónde tienes la sesión iniciada, tu configuración de seguridad y las aplicaciones que has autorizado.
+landing-sign-in = Iniciar sesión
+bootstrap-open-console = Iniciar sesión en la consola
+password-saved-sign-in = Iniciar sesión
+password-first-title = Elige tu contraseña
+password-first-hint = Es la contraseña con la que iniciarás sesión, junto con tu dirección de correo.
+password-first-saved-title = Tu contraseña está lista
+password-first-saved-message = Inicia sesión con tu dirección de correo y la contraseña que acabas de elegir.
+
+security-change-password = Cambiar la contraseña
+security-done-password = Tu nueva contraseña está guardada. Sigues con la sesión iniciada aquí; se cerraron todas las demás sesiones.
+password-current = Contraseña actual
+password-first-label = Contraseña
+password-first-submit = Guardar mi contraseña
+password-back-to-security = Volver a la configuración de seguridad
+password-wrong-current = La contraseña actual no es correcta.
+password-too-many-tries = Demasiados intentos. Espera 15 minutos e inténtalo de nuevo.
+password-email-sign-in-off = Esta cuenta no inicia sesión con contraseña, así que no hay ninguna que cambiar.
+
 ## Connecting a device
 
 device-title = Conectar un dispositivo
@@ -243,6 +296,12 @@ account-application = Aplicación
 account-allowed = Puede ver
 account-since = Desde
 account-withdraw = Retirar
+account-actions = Acciones
+account-sign-out-device = Cerrar sesión en { $device }
+account-withdraw-from = Retirar lo que se permitió a { $app }
+account-no-methods = Todavía no hay inicios de sesión registrados.
+account-no-consents = Todavía no has permitido a ninguna aplicación ver tus datos.
+security-unlink-provider = Desvincular tu cuenta de { $provider }
 account-sign-out-all = Cerrar todas las sesiones en este navegador
 account-preferences = Idioma y zona horaria
 account-language = Idioma

@@ -14,8 +14,8 @@ email-label = メールアドレス
 throttled-seconds = 試行回数が多すぎます。{ $count } 秒待ってから、もう一度お試しください。
 throttled-minutes = 試行回数が多すぎます。{ $count } 分待ってから、もう一度お試しください。
 too-many-sign-ins = 現在サインインが集中しています。しばらくしてからもう一度お試しください。
-unavailable-title = 一時的に利用できません
-unavailable-message = ただいまサービスが応答できません。数秒後にもう一度お試しください。
+error-title-503 = 一時的に利用できません
+error-message-503 = ただいまサービスが応答できません。数秒後にもう一度お試しください。
 
 ## Sign-in
 
@@ -28,6 +28,7 @@ login-submit = サインイン
 login-forgot = パスワードをお忘れですか？アカウントがロックされましたか？
 login-upstream-only = この組織は Google または Microsoft でのみサインインできますが、現在どちらも利用できません。管理者にお問い合わせください。
 login-wrong = メールアドレスまたはパスワードが正しくありません。何度も間違えるとアカウントがロックされます。ロックを解除するには、下のリンクから新しいパスワードを設定してください。
+login-locked = パスワードの誤りが多すぎたため、アカウントがロックされています。ロックを解除するには、下のリンクから新しいパスワードを設定してください。メールでリンクをお送りします。
 login-on-leave = お使いのアカウントは休職中のため、復帰されるまでサインインが停止されています。
 login-ip-refused = 組織の設定により、このネットワーク（{ $ip }）からはサインインできません。許可されたネットワークから接続するか、管理者にお問い合わせください。
 
@@ -48,7 +49,8 @@ second-factor-use-recovery = リカバリーコードを使う
 second-factor-send-another = コードを再送信
 second-factor-email-me = コードをメールで受け取る
 second-factor-wrong-code = コードが正しくありません。確認してもう一度お試しください。
-second-factor-locked = リクエストが多すぎます。誤ったコードが何度も入力されました。{ $until } 以降にもう一度お試しいただくか、管理者に 2 段階認証のリセットを依頼してください。
+second-factor-wrong-code-left = コードが正しくありません。あと { $count } 回間違えると、2 段階目のサインインが 24 時間ロックされます。
+second-factor-locked = リクエストが多すぎます。2 段階目のサインインは { $until } までロックされています。組織の管理者が 2 段階認証をリセットすると、それより早く解除できます。
 second-factor-not-set-up = この方法はこのアカウントで設定されていません。
 second-factor-expired = 設定の有効期限が切れました。最初からやり直してください。
 second-factor-too-many-emails = 送信したコードが多すぎます。しばらく待ってから再度お試しください。
@@ -142,6 +144,54 @@ authorize-client-gone = このページに案内したアプリケーション�
 signin-expired-title = サインインの有効期限が切れました
 signin-expired-message = アプリケーションに戻って、最初からやり直してください。
 
+## Error pages and the start page
+
+error-title-400 = このリクエストは処理できません
+error-title-401 = 先にサインインしてください
+error-title-403 = 許可されていません
+error-title-404 = ページが見つかりません
+error-title-409 = 別の変更と競合しました
+error-title-410 = このリンクは使用できません
+error-title-413 = 大きすぎます
+error-title-429 = リクエストが多すぎます
+error-title-500 = 問題が発生しました
+error-message-400 = ページから送信された内容を使用できませんでした。前のページに戻って、もう一度お試しください。
+error-message-401 = このページはサインインしている方のみ利用できます。
+error-message-403 = このアカウントではこの操作はできません。必要な場合は管理者にお問い合わせください。
+error-message-404 = このアドレスにはページがありません。アドレスを確認するか、スタートページからやり直してください。
+error-message-409 = 同じ項目が同時に変更されました。ページを再読み込みして最新の内容を確認してから、もう一度お試しください。
+error-message-410 = このリンクは使用済みか、期限切れか、もともと無効です。新しいリンクを依頼してください。
+error-message-413 = 送信された内容が、このページで受け付けられるサイズを超えています。
+error-message-429 = リクエストが多すぎます。しばらく待ってから、もう一度お試しください。
+error-message-500 = サーバー側で問題が発生しました。しばらくしてからもう一度お試しください。続く場合は管理者に連絡してください。
+error-operation = 管理者への参照番号: { $operation }
+error-go-back = 戻ってもう一度試す
+error-try-again = もう一度試す
+error-start-page = スタートページへ
+error-sign-in = サインイン
+form-expired = このフォームは期限切れか、このサイトから送信されたものではありません。前のページに戻り、再読み込みしてからもう一度お試しください。
+export-link-gone = このダウンロードリンクは不明か、使用済みか、期限切れです。コンソールでエクスポートをもう一度依頼してください。
+export-sign-in-first = このエクスポートを依頼した管理者としてサインインしてから、もう一度リンクを開いてください。
+landing-title = アカウント
+landing-message = サインインすると、サインイン中の場所、セキュリティ設定、許可したアプリケーションを確認できます。
+landing-sign-in = サインイン
+bootstrap-open-console = コンソールにサインイン
+password-saved-sign-in = サインイン
+password-first-title = パスワードを設定
+password-first-hint = メールアドレスと一緒にサインインに使うパスワードです。
+password-first-saved-title = パスワードを設定しました
+password-first-saved-message = メールアドレスと、いま設定したパスワードでサインインしてください。
+
+security-change-password = パスワードを変更
+security-done-password = 新しいパスワードを保存しました。このブラウザーではサインインしたままで、ほかのすべてのセッションはサインアウトしました。
+password-current = 現在のパスワード
+password-first-label = パスワード
+password-first-submit = パスワードを保存
+password-back-to-security = セキュリティ設定に戻る
+password-wrong-current = 現在のパスワードが正しくありません。
+password-too-many-tries = 試行回数が多すぎます。15分待ってから、もう一度お試しください。
+password-email-sign-in-off = このアカウントはパスワードでサインインしないため、変更するパスワードはありません。
+
 ## Connecting a device
 
 device-title = デバイスの接続
@@ -205,6 +255,12 @@ account-application = アプリケーション
 account-allowed = 許可した内容
 account-since = 許可した日
 account-withdraw = 取り消す
+account-actions = 操作
+account-sign-out-device = { $device } からサインアウト
+account-withdraw-from = { $app } への許可を取り消す
+account-no-methods = サインインの記録はまだありません。
+account-no-consents = 情報の閲覧を許可したアプリケーションはまだありません。
+security-unlink-provider = { $provider } アカウントのリンクを解除
 account-sign-out-all = このブラウザーですべてサインアウト
 account-preferences = 言語とタイムゾーン
 account-language = 言語

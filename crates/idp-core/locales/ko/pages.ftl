@@ -14,8 +14,8 @@ email-label = 이메일
 throttled-seconds = 시도 횟수가 너무 많습니다. { $count }초 후에 다시 시도하세요.
 throttled-minutes = 시도 횟수가 너무 많습니다. { $count }분 후에 다시 시도하세요.
 too-many-sign-ins = 지금 로그인 요청이 너무 많습니다. 잠시 후 다시 시도하세요.
-unavailable-title = 일시적으로 사용할 수 없음
-unavailable-message = 지금은 서비스가 응답할 수 없습니다. 몇 초 후에 다시 시도하세요.
+error-title-503 = 일시적으로 사용할 수 없음
+error-message-503 = 지금은 서비스가 응답할 수 없습니다. 몇 초 후에 다시 시도하세요.
 
 ## Sign-in
 
@@ -28,6 +28,7 @@ login-submit = 로그인
 login-forgot = 비밀번호를 잊으셨거나 계정이 잠기셨나요?
 login-upstream-only = 이 조직은 Google 또는 Microsoft 계정으로만 로그인할 수 있는데, 지금은 둘 다 사용할 수 없습니다. 관리자에게 도움을 요청하세요.
 login-wrong = 이메일 주소 또는 비밀번호가 올바르지 않습니다. 여러 번 틀리면 계정이 잠깁니다. 아래에서 새 비밀번호를 설정하면 잠금이 풀립니다.
+login-locked = 잘못된 비밀번호를 너무 여러 번 입력해서 계정이 잠겼습니다. 잠금을 풀려면 아래의 링크로 새 비밀번호를 설정하세요. 이메일로 링크를 보내 드립니다.
 login-on-leave = 휴직 중인 계정입니다. 복귀할 때까지 로그인이 중지됩니다.
 login-ip-refused = 소속 조직에서 이 네트워크({ $ip })로부터의 로그인을 허용하지 않습니다. 허용된 네트워크에서 접속하거나 관리자에게 문의하세요.
 
@@ -48,7 +49,8 @@ second-factor-use-recovery = 복구 코드 사용
 second-factor-send-another = 코드 다시 보내기
 second-factor-email-me = 이메일로 코드 받기
 second-factor-wrong-code = 코드가 올바르지 않습니다. 확인한 뒤 다시 시도하세요.
-second-factor-locked = 요청이 너무 많습니다. 잘못된 코드를 너무 여러 번 입력했습니다. { $until } 이후에 다시 시도하거나, 관리자에게 2단계 인증 초기화를 요청하세요.
+second-factor-wrong-code-left = 코드가 올바르지 않습니다. { $count }번 더 틀리면 2단계 인증 로그인이 24시간 동안 잠깁니다.
+second-factor-locked = 요청이 너무 많습니다. 2단계 인증 로그인이 { $until }까지 잠겼습니다. 조직의 관리자가 2단계 인증을 초기화하면 더 일찍 풀 수 있습니다.
 second-factor-not-set-up = 이 계정에는 해당 방법이 설정되어 있지 않습니다.
 second-factor-expired = 설정 시간이 만료되었습니다. 처음부터 다시 하세요.
 second-factor-too-many-emails = 코드를 너무 많이 보냈습니다. 잠시 기다린 뒤 다시 요청하세요.
@@ -142,6 +144,54 @@ authorize-client-gone = 이 페이지로 안내한 애플리케이션이 더 이
 signin-expired-title = 로그인 시간이 만료되었습니다
 signin-expired-message = 애플리케이션으로 돌아가서 다시 시작하세요.
 
+## Error pages and the start page
+
+error-title-400 = 요청을 처리할 수 없습니다
+error-title-401 = 먼저 로그인하세요
+error-title-403 = 허용되지 않음
+error-title-404 = 페이지를 찾을 수 없습니다
+error-title-409 = 다른 변경과 충돌했습니다
+error-title-410 = 더 이상 사용할 수 없는 링크입니다
+error-title-413 = 너무 큽니다
+error-title-429 = 요청이 너무 많습니다
+error-title-500 = 문제가 발생했습니다
+error-message-400 = 페이지가 보낸 내용을 사용할 수 없습니다. 돌아가서 다시 시도하세요.
+error-message-401 = 이 페이지는 로그인한 사람만 볼 수 있습니다.
+error-message-403 = 이 계정으로는 이 작업을 할 수 없습니다. 필요하다고 생각되면 관리자에게 문의하세요.
+error-message-404 = 이 주소에는 페이지가 없습니다. 주소를 확인하거나 시작 페이지에서 다시 시작하세요.
+error-message-409 = 다른 사람이 같은 항목을 동시에 변경했습니다. 페이지를 새로 고쳐 최신 내용을 확인한 다음 다시 시도하세요.
+error-message-410 = 이 링크는 이미 사용되었거나, 만료되었거나, 처음부터 유효하지 않았습니다. 새 링크를 요청하세요.
+error-message-413 = 보낸 내용이 이 페이지에서 받을 수 있는 크기보다 큽니다.
+error-message-429 = 요청이 너무 많습니다. 잠시 기다린 후 다시 시도하세요.
+error-message-500 = 서버 쪽에서 문제가 발생했습니다. 잠시 후 다시 시도하고, 계속되면 관리자에게 알리세요.
+error-operation = 관리자에게 전달할 참조 번호: { $operation }
+error-go-back = 돌아가서 다시 시도
+error-try-again = 다시 시도
+error-start-page = 시작 페이지로 이동
+error-sign-in = 로그인
+form-expired = 이 양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다. 돌아가서 페이지를 새로 고친 후 다시 시도하세요.
+export-link-gone = 이 다운로드 링크는 알 수 없거나, 이미 사용되었거나, 만료되었습니다. 콘솔에서 내보내기를 다시 요청하세요.
+export-sign-in-first = 이 내보내기를 요청한 관리자로 로그인한 다음 링크를 다시 여세요.
+landing-title = 내 계정
+landing-message = 로그인하면 로그인된 기기, 보안 설정, 허용한 애플리케이션을 볼 수 있습니다.
+landing-sign-in = 로그인
+bootstrap-open-console = 콘솔에 로그인
+password-saved-sign-in = 로그인
+password-first-title = 비밀번호 만들기
+password-first-hint = 이메일 주소와 함께 로그인할 때 사용할 비밀번호입니다.
+password-first-saved-title = 비밀번호가 설정되었습니다
+password-first-saved-message = 이메일 주소와 방금 만든 비밀번호로 로그인하세요.
+
+security-change-password = 비밀번호 변경
+security-done-password = 새 비밀번호가 저장되었습니다. 이 브라우저에서는 로그인 상태가 유지되고 다른 모든 세션은 로그아웃되었습니다.
+password-current = 현재 비밀번호
+password-first-label = 비밀번호
+password-first-submit = 비밀번호 저장
+password-back-to-security = 보안 설정으로 돌아가기
+password-wrong-current = 현재 비밀번호가 올바르지 않습니다.
+password-too-many-tries = 시도 횟수가 너무 많습니다. 15분 후에 다시 시도하세요.
+password-email-sign-in-off = 이 계정은 비밀번호로 로그인하지 않으므로 변경할 비밀번호가 없습니다.
+
 ## Connecting a device
 
 device-title = 기기 연결
@@ -205,6 +255,12 @@ account-application = 애플리케이션
 account-allowed = 허용한 정보
 account-since = 허용한 날짜
 account-withdraw = 허용 철회
+account-actions = 작업
+account-sign-out-device = { $device } 로그아웃
+account-withdraw-from = { $app }에 허용한 항목 철회
+account-no-methods = 아직 기록된 로그인이 없습니다.
+account-no-consents = 아직 내 정보를 볼 수 있도록 허용한 애플리케이션이 없습니다.
+security-unlink-provider = { $provider } 계정 연결 해제
 account-sign-out-all = 이 브라우저에서 모두 로그아웃
 account-preferences = 언어 및 시간대
 account-language = 언어

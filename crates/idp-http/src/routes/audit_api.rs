@@ -7,6 +7,7 @@ use super::admin_api::{caller, org_of, require};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use base64::Engine as _;
@@ -622,11 +623,11 @@ pub async fn download_export(
     req: HttpRequest,
     q: aw::Query<DownloadQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let gone = || HttpError::Gone("This download link is unknown, used or expired.".into());
+    let gone = || HttpError::keyed(StatusCode::GONE, "export-link-gone");
     let Some(session) = super::authorize::current_session(&state, &req).await? else {
-        return Err(HttpError::Unauthorized(
-            "Sign in as the administrator who asked for this export, then open the link again."
-                .into(),
+        return Err(HttpError::keyed(
+            StatusCode::UNAUTHORIZED,
+            "export-sign-in-first",
         ));
     };
     let job = audit_jobs::take(

@@ -113,7 +113,8 @@ async fn submit(
             tracing::info!(user_id = %user.id, "super administrator created through the first-run link");
             render(
                 StatusCode::OK,
-                &MessagePage::keys(&t, "bootstrap-done-title", "bootstrap-done-message"),
+                &MessagePage::keys(&t, "bootstrap-done-title", "bootstrap-done-message")
+                    .onward("/admin", "bootstrap-open-console"),
             )
         }
         Err(AdminError::BootstrapLinkInvalid | AdminError::AlreadyBootstrapped) => link_gone(&t),

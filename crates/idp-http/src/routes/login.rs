@@ -151,6 +151,16 @@ async fn show(
     query: aw::Query<LoginQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let (mut pending, client) = pending_for(&state, &query.authz).await?;
+    // Back to the page of a sign-in that finished (its authorization is used up), or a
+    // reload of a finished step, while signed in: the account, not a second sign-in.
+    if !query.authz.is_empty()
+        && pending.is_none()
+        && super::authorize::current_session(&state, &req)
+            .await?
+            .is_some()
+    {
+        return Ok(web::found("/account"));
+    }
     let chosen = query.lang.as_deref().and_then(Language::from_tag);
     if let (Some(chosen), Some(p)) = (chosen, pending.as_mut()) {
         // The switcher's choice outranks the application's ui_locales from here on.
@@ -203,8 +213,28 @@ async fn submit(
     form: aw::Form<LoginForm>,
 ) -> Result<HttpResponse, HttpError> {
     let form = form.into_inner();
-    web::check_csrf(&state, &req, &form.csrf)?;
+    let stale = web::check_csrf(&state, &req, &form.csrf).is_err();
     let (pending, client) = pending_for(&state, &form.authz).await?;
+    if stale {
+        // A sign-in page left open too long: the form again, fresh, for the same request.
+        let reader = lang::Reader {
+            pending: pending.as_ref(),
+            org: client.as_ref().map(|c| &c.org_id),
+            ..Default::default()
+        };
+        let t = lang::tr(&state, &req, reader).await?;
+        return page(
+            &state,
+            &req,
+            &t,
+            &form.authz,
+            &form.email,
+            client.as_deref(),
+            Some(&t.t("form-expired")),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
     // Refusals must stay cheap: the organization's default is not looked up for them.
     let quick = lang::Reader {
         pending: pending.as_ref(),
@@ -278,7 +308,9 @@ async fn submit(
         Err(e) => {
             count_refusal(&state, &e);
             let status = match &e {
-                SignInError::InvalidCredentials(_) => StatusCode::UNAUTHORIZED,
+                SignInError::InvalidCredentials(_) | SignInError::Locked => {
+                    StatusCode::UNAUTHORIZED
+                }
                 // On leave, or outside the allowed networks: the message says which.
                 _ => StatusCode::FORBIDDEN,
             };
@@ -369,6 +401,7 @@ fn count_refusal(state: &AppState, e: &SignInError) {
             }
             CredentialsRefused::Disabled => SignInOutcome::Disabled,
         },
+        SignInError::Locked => SignInOutcome::Locked,
         SignInError::Busy(_) => SignInOutcome::Busy,
         SignInError::OnLeave | SignInError::IpNotAllowed { .. } => SignInOutcome::Refused,
         SignInError::Store(_) => return,

@@ -13,6 +13,7 @@ pub mod discovery;
 pub mod end_session;
 pub mod federated;
 pub mod health;
+pub mod home;
 pub mod introspect;
 pub mod login;
 pub mod members_io_api;
@@ -30,6 +31,7 @@ use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     health::configure(cfg);
+    home::configure(cfg);
     bootstrap::configure(cfg);
     discovery::configure(cfg);
     authorize::configure(cfg);
