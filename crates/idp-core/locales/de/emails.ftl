@@ -27,3 +27,6 @@ email-export-ready-open = { $minutes ->
 }
 email-export-failed-subject = Ihr Export des Audit-Protokolls konnte nicht erstellt werden
 email-export-failed = Der Export des Audit-Protokolls von { $org }, den Sie angefordert haben, konnte nicht erstellt werden: { $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = Gesendet von { $org }.

@@ -27,3 +27,6 @@ email-export-ready-open = { $minutes ->
 }
 email-export-failed-subject = No se pudo hacer la exportación del registro de auditoría
 email-export-failed = No se pudo hacer la exportación del registro de auditoría de { $org } que pediste: { $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = Enviado por { $org }.
