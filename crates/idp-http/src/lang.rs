@@ -30,8 +30,9 @@ fn accept_language(req: &HttpRequest) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
-/// The messages for this request's reader. The organization's policy is read only when
-/// nothing the reader sent names a shipped language.
+/// The messages for this request's reader, with the branding of the organization they
+/// read for (the member's once known, else the application's). The organization's
+/// default language is read only when nothing the reader sent names a shipped language.
 pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Result<Tr, HttpError> {
     let wishes = LanguageWishes {
         ui_locales: reader
@@ -56,7 +57,8 @@ pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Resu
             negotiate(&wishes, default)
         }
     };
-    let tr = Tr::new(language);
+    let org = reader.member.map(|m| &m.org_id).or(reader.org);
+    let tr = branded(state, Tr::new(language), org).await?;
     Ok(
         match reader
             .member
@@ -67,6 +69,14 @@ pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Resu
             None => tr,
         },
     )
+}
+
+/// `tr` with the branding of `org`, when it has any.
+pub async fn branded(state: &AppState, tr: Tr, org: Option<&OrgId>) -> Result<Tr, HttpError> {
+    Ok(match org {
+        Some(org) => tr.branded(idp_core::branding::brand_of(&state.stores, org).await?),
+        None => tr,
+    })
 }
 
 /// The messages for a reader known only by their browser: pages that must not wait on
