@@ -98,7 +98,9 @@ impl Admin {
 
 /// The `src` of the page's branded logo.
 fn logo_src(html: &str) -> String {
-    let header = &html[html.find("<header class=\"brand\">").expect("a brand header")..];
+    let header = &html[html
+        .find("<header class=\"brand\">")
+        .expect("a brand header")..];
     let img = &header[header.find("<img").expect("a logo")..];
     let tag = &img[..img.find('>').unwrap() + 1];
     unescape(&attr(tag, "src").unwrap())
@@ -150,8 +152,10 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
         .json(
             "PATCH",
             "/admin/api/orgs/acme/branding",
-            Some(json!({"display_name": "Acme Group", "primary_color": "#0B6E4F",
-                        "support_contact": "help@acme.example"})),
+            Some(
+                json!({"display_name": "Acme Group", "primary_color": "#0B6E4F",
+                        "support_contact": "help@acme.example"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -171,19 +175,39 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
     };
     let rp = idp.rp(&reg).await;
     let b = idp.browser();
-    let page = b
-        .go(&rp.request(&["openid"], &[]).url)
-        .await
-        .sign_in_page();
-    assert!(page.contains("<span class=\"brand-name\">Acme Group</span>"), "{page}");
-    assert!(page.contains("--brand:#0b6e4f;--on-brand:#ffffff"), "{page}");
+    let page = b.go(&rp.request(&["openid"], &[]).url).await.sign_in_page();
+    assert!(
+        page.contains("<span class=\"brand-name\">Acme Group</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("--brand:#0b6e4f;--on-brand:#ffffff"),
+        "{page}"
+    );
     assert!(page.contains("href=\"mailto:help@acme.example\""), "{page}");
     assert_eq!(logo_alt(&page), "Acme Group logo");
     let src = logo_src(&page);
     let sales = idp.cli(&["org", "branding", "--org", "sales"]);
     assert_eq!(sales["effective"]["logo"]["sha256"], sha256.as_str());
     assert!(src.starts_with("/branding/"), "{src}");
-    assert!(!src.contains("acme"), "the sub-organization's own URL: {src}");
+    assert!(
+        !src.contains("acme"),
+        "the sub-organization's own URL: {src}"
+    );
+
+    // An error page about the application's request says where to get help.
+    let broken = b
+        .get(&format!(
+            "/authorize?response_type=code&client_id={app}&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&scope=openid"
+        ))
+        .await;
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    let broken = broken.text().await.unwrap();
+    assert!(
+        broken.contains("href=\"mailto:help@acme.example\""),
+        "{broken}"
+    );
+    assert!(broken.contains("Acme Group"), "{broken}");
 
     // The logo URL answers the bytes with the type read from them.
     let (status, headers, bytes) = fetch(idp, &src).await;
@@ -217,7 +241,9 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
             "SVG logos are not accepted; upload a PNG, JPEG, WebP or GIF",
         ),
         (
-            admin.upload_logo("acme", "logo.svg", svg, "image/svg+xml").await,
+            admin
+                .upload_logo("acme", "logo.svg", svg, "image/svg+xml")
+                .await,
             "SVG logos are not accepted; upload a PNG, JPEG, WebP or GIF",
         ),
         (
@@ -226,13 +252,23 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
         ),
         (
             admin
-                .upload_logo("acme", "logo.png", b"just some notes, not a picture\n", "image/png")
+                .upload_logo(
+                    "acme",
+                    "logo.png",
+                    b"just some notes, not a picture\n",
+                    "image/png",
+                )
                 .await,
             "not a PNG, JPEG, WebP or GIF image",
         ),
         (
             admin
-                .upload_logo("acme", "logo.png", b"<script>alert(1)</script>", "image/png")
+                .upload_logo(
+                    "acme",
+                    "logo.png",
+                    b"<script>alert(1)</script>",
+                    "image/png",
+                )
                 .await,
             "not a PNG, JPEG, WebP or GIF image",
         ),
@@ -241,7 +277,10 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         let error = body["error"].as_str().unwrap();
         assert!(error.contains(says), "{error}");
-        assert!(error.ends_with('.') && error.starts_with(char::is_uppercase), "{error}");
+        assert!(
+            error.ends_with('.') && error.starts_with(char::is_uppercase),
+            "{error}"
+        );
     }
     let (status, _, bytes) = fetch(idp, &src).await;
     assert_eq!((status, bytes.as_slice()), (StatusCode::OK, LOGO));
@@ -258,7 +297,10 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("#rrggbb"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("#rrggbb"),
+        "{body}"
+    );
     let (_, body) = admin
         .json("GET", "/admin/api/orgs/acme/branding", None)
         .await;
@@ -291,7 +333,10 @@ async fn branding_is_set_above_and_shown_below(idp: &Idp, smtp: &SmtpServer) {
         .go(&rp.request(&["openid"], &[]).url)
         .await
         .sign_in_page();
-    assert!(page.contains("<span class=\"brand-name\">Acme Sales</span>"), "{page}");
+    assert!(
+        page.contains("<span class=\"brand-name\">Acme Sales</span>"),
+        "{page}"
+    );
     assert_eq!(logo_alt(&page), "Acme Sales logo");
     assert_eq!(logo_src(&page), src, "same logo, same URL");
 
@@ -387,8 +432,7 @@ on_both_backends!(
 /// Branding tab with its labelled controls and the logo in the organization's header.
 #[tokio::test]
 async fn a_branded_sign_in_page_in_chromium() {
-    let Some(browser) = browser::Browser::start("a_branded_sign_in_page_in_chromium").await
-    else {
+    let Some(browser) = browser::Browser::start("a_branded_sign_in_page_in_chromium").await else {
         return;
     };
     let idp = Idp::start().await;
@@ -417,7 +461,14 @@ async fn a_branded_sign_in_page_in_chromium() {
     let out = support::run(
         &idp.server.dir,
         &idp.env(),
-        &["org", "branding", "--org", "acme", "--logo", svg.to_str().unwrap()],
+        &[
+            "org",
+            "branding",
+            "--org",
+            "acme",
+            "--logo",
+            svg.to_str().unwrap(),
+        ],
     );
     assert!(!out.status.success());
     assert!(
@@ -442,7 +493,11 @@ async fn a_branded_sign_in_page_in_chromium() {
         )
         .await
         .unwrap();
-    assert_eq!(loaded, json!([true, 96, "Acme Group logo"]), "the logo loads");
+    assert_eq!(
+        loaded,
+        json!([true, 96, "Acme Group logo"]),
+        "the logo loads"
+    );
     let colours = browser
         .client()
         .execute(
@@ -472,7 +527,10 @@ async fn a_branded_sign_in_page_in_chromium() {
     browser.wait_for("h1").await;
     browser.goto(&idp.url("/admin/orgs/sales/branding")).await;
     browser.wait_for("input#brand_display_name").await;
-    assert!(browser.exists(".org-brand img.org-logo").await, "logo in the header");
+    assert!(
+        browser.exists(".org-brand img.org-logo").await,
+        "logo in the header"
+    );
     browser.fill_field("Display name", "Acme Sales").await;
     browser.click_button("Save branding").await;
     browser.wait_for("p.notice").await;
@@ -482,4 +540,43 @@ async fn a_branded_sign_in_page_in_chromium() {
     browser.screenshot("branding-console").await;
     let sales = idp.cli(&["org", "branding", "--org", "sales"]);
     assert_eq!(sales["settings"]["display_name"], "Acme Sales");
+
+    // The file input: an SVG named .png is refused with the sentence, a PNG is saved.
+    upload_in_console(&browser, &svg).await;
+    assert_eq!(
+        browser.text("p[role=alert]").await,
+        "SVG logos are not accepted; upload a PNG, JPEG, WebP or GIF."
+    );
+    let sales = idp.cli(&["org", "branding", "--org", "sales"]);
+    assert_ne!(
+        sales["effective"]["logo"]["org_id"],
+        sales_id(&idp),
+        "nothing stored"
+    );
+    upload_in_console(&browser, &logo).await;
+    assert_eq!(browser.text("p.notice").await, "Logo saved.");
+    let sales = idp.cli(&["org", "branding", "--org", "sales"]);
+    assert_eq!(sales["effective"]["logo"]["org_id"], sales_id(&idp));
+    assert!(browser.has_button("Remove this organization's logo").await);
+}
+
+async fn upload_in_console(browser: &browser::Browser, path: &std::path::Path) {
+    browser
+        .find("input#logo")
+        .await
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    browser.click_button("Upload logo").await;
+    browser.wait_for("p[role=alert], p.notice").await;
+}
+
+fn sales_id(idp: &Idp) -> Value {
+    let orgs = idp.cli(&["org", "list", "--json"]);
+    orgs.as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["slug"] == "sales")
+        .unwrap()["id"]
+        .clone()
 }

@@ -332,7 +332,12 @@ impl Brand {
     /// left to the organizations above.
     pub fn resolve(org: &Organization, chain: &[PolicySettings], logos: &[LogoInfo]) -> Self {
         let nearest = |f: &dyn Fn(&PolicySettings) -> Option<&String>| {
-            chain.iter().rev().filter_map(f).cloned().collect::<Vec<_>>()
+            chain
+                .iter()
+                .rev()
+                .filter_map(f)
+                .cloned()
+                .collect::<Vec<_>>()
         };
         let display_name = nearest(&|p| p.brand_display_name.as_ref())
             .into_iter()
@@ -447,7 +452,15 @@ pub async fn set_logo(
     bytes: Vec<u8>,
 ) -> Result<LogoInfo, AdminError> {
     let org = resolve_org(stores, org).await?;
-    authz::require(stores, by, &org, Permission::LoginSettings, origin, "set_logo").await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::LoginSettings,
+        origin,
+        "set_logo",
+    )
+    .await?;
     let logo = Logo::new(org.id.clone(), bytes, stores.clock.now())
         .map_err(crate::policy::PolicyError::from)?;
     let before = stores.policies.find_logo_infos(&[org.id.clone()]).await?;
@@ -485,7 +498,15 @@ pub async fn remove_logo(
     org: &str,
 ) -> Result<bool, AdminError> {
     let org = resolve_org(stores, org).await?;
-    authz::require(stores, by, &org, Permission::LoginSettings, origin, "remove_logo").await?;
+    authz::require(
+        stores,
+        by,
+        &org,
+        Permission::LoginSettings,
+        origin,
+        "remove_logo",
+    )
+    .await?;
     let before = stores.policies.find_logo_infos(&[org.id.clone()]).await?;
     let Some(before) = before.first() else {
         return Ok(false);

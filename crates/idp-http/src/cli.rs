@@ -1015,8 +1015,8 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
                 operator_policy(&wired, &settings, &org, &changes, None).await?;
             }
             if let Some(path) = logo {
-                let bytes = std::fs::read(&path)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                let bytes =
+                    std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
                 idp_core::branding::set_logo(
                     &wired.stores,
                     &Actor::Operator,

@@ -192,10 +192,9 @@ fn done(back: &str, text: &str) -> HttpResponse {
 /// A refusal in the form's words: branding rules say their own sentence.
 fn refusal(e: AdminError) -> Result<(StatusCode, String), HttpError> {
     match e {
-        AdminError::Policy(PolicyError::Brand(b)) => Ok((
-            StatusCode::BAD_REQUEST,
-            super::sentence(&b.to_string()),
-        )),
+        AdminError::Policy(PolicyError::Brand(b)) => {
+            Ok((StatusCode::BAD_REQUEST, super::sentence(&b.to_string())))
+        }
         other => refusal_text(other),
     }
 }
@@ -234,8 +233,12 @@ async fn save(
                     // Empty: inherit again (if it was set here).
                     return mine.map(|_| ((*key).to_owned(), String::new()));
                 }
-                (mine.as_deref() != Some(typed.as_str()))
-                    .then(|| ((*key).to_owned(), serde_json::Value::from(typed).to_string()))
+                (mine.as_deref() != Some(typed.as_str())).then(|| {
+                    (
+                        (*key).to_owned(),
+                        serde_json::Value::from(typed).to_string(),
+                    )
+                })
             })
             .collect()
     };
@@ -293,7 +296,13 @@ async fn upload(
         .to_owned();
     let body = match crate::routes::branding::read_body(payload).await {
         Ok(b) => b,
-        Err(e) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, super::sentence(&e.to_string())).await,
+        Err(e) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                super::sentence(&e.to_string()),
+            )
+            .await;
+        }
     };
     // The CSRF token travels as a form field before the file.
     let csrf = super::members_io::form_field(&content_type, &body, "csrf").unwrap_or_default();

@@ -5,8 +5,8 @@
 
 pub mod administrators;
 pub mod audit;
-pub mod branding;
 pub mod authentication;
+pub mod branding;
 pub mod clients;
 pub mod federation;
 pub mod keys;

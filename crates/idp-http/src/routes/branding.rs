@@ -10,10 +10,10 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use futures_util::StreamExt as _;
 use idp_core::admin::{self, AdminError};
-use idp_core::policy::PolicyError;
 use idp_core::authz::Permission;
 use idp_core::branding::{self, Brand, LogoInfo, MAX_LOGO_BYTES};
 use idp_core::ids::OrgId;
+use idp_core::policy::PolicyError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -181,7 +181,9 @@ struct BrandingPatch {
 /// Absent (`None`) apart from null (`Some(None)`).
 mod patch {
     use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
         Option::<String>::deserialize(d).map(Some)
     }
 }
@@ -202,7 +204,9 @@ pub async fn patch_branding(
     ] {
         if let Some(value) = value {
             // Stored as JSON strings whatever they look like ("123" stays a name).
-            let value = value.map(|v| Value::from(v).to_string()).unwrap_or_default();
+            let value = value
+                .map(|v| Value::from(v).to_string())
+                .unwrap_or_default();
             changes.push((key.to_owned(), value));
         }
     }

@@ -1084,21 +1084,27 @@ pub fn components() -> Value {
             ),
         ),
         ("PolicySettings", policy_settings(false)),
-        ("Logo", object(
-            &["org_id", "type", "bytes", "sha256", "updated_at"],
-            json!({"org_id": string("the organization whose logo it is (an ancestor's when inherited)"),
+        (
+            "Logo",
+            object(
+                &["org_id", "type", "bytes", "sha256", "updated_at"],
+                json!({"org_id": string("the organization whose logo it is (an ancestor's when inherited)"),
                    "type": {"type": "string", "enum": ["image/png", "image/jpeg", "image/webp", "image/gif"],
                             "description": "read from the file's bytes"},
                    "bytes": {"type": "integer", "minimum": 1, "maximum": idp_core::branding::MAX_LOGO_BYTES},
                    "sha256": string("the ETag of the logo's URL"),
                    "updated_at": time()}),
-        )),
-        ("BrandingPatch", object(
-            &[],
-            json!({"display_name": nullable(string("1 to 80 characters; null: inherit")),
+            ),
+        ),
+        (
+            "BrandingPatch",
+            object(
+                &[],
+                json!({"display_name": nullable(string("1 to 80 characters; null: inherit")),
                    "primary_color": nullable(json!({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "#rrggbb; null: inherit"})),
                    "support_contact": nullable(string("an email address or an https URL; null: inherit"))}),
-        )),
+            ),
+        ),
         ("Branding", {
             let text = |d: &str| nullable(string(d));
             object(
