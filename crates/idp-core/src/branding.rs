@@ -463,7 +463,10 @@ pub async fn set_logo(
     .await?;
     let logo = Logo::new(org.id.clone(), bytes, stores.clock.now())
         .map_err(crate::policy::PolicyError::from)?;
-    let before = stores.policies.find_logo_infos(std::slice::from_ref(&org.id)).await?;
+    let before = stores
+        .policies
+        .find_logo_infos(std::slice::from_ref(&org.id))
+        .await?;
     let mut event = actor_event(
         &org.id,
         by,
@@ -507,7 +510,10 @@ pub async fn remove_logo(
         "remove_logo",
     )
     .await?;
-    let before = stores.policies.find_logo_infos(std::slice::from_ref(&org.id)).await?;
+    let before = stores
+        .policies
+        .find_logo_infos(std::slice::from_ref(&org.id))
+        .await?;
     let Some(before) = before.first() else {
         return Ok(false);
     };
