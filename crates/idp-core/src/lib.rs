@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_export;
 pub mod audit_jobs;
 pub mod authz;
+pub mod branding;
 pub mod client;
 pub mod client_admin;
 pub mod clock;

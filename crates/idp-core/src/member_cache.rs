@@ -91,7 +91,9 @@ pub fn touched(changes: &[Change]) -> Touched {
             | Change::InsertImport(_)
             | Change::QueueImport { .. }
             | Change::ChangeIssuer { .. }
-            | Change::QueueExport(_) => {}
+            | Change::QueueExport(_)
+            | Change::PutLogo(_)
+            | Change::DeleteLogo(_) => {}
         }
     }
     match out {

@@ -623,11 +623,21 @@ pub async fn send_email_code(stores: &Stores, user: &User, issuer_name: &str) ->
         .mailer
         .send(&OutgoingMail {
             to: user.email.clone(),
-            subject: tr.t1("email-code-subject", "issuer", issuer_name),
-            text: format!(
-                "{}\n\n{}\n",
-                tr.t1("email-code-code", "code", &code),
-                tr.t("email-code-warning")
+            // The organization's display name, when set, is the name members know.
+            subject: tr.t1(
+                "email-code-subject",
+                "issuer",
+                tr.brand()
+                    .and_then(|b| b.display_name.as_deref())
+                    .unwrap_or(issuer_name),
+            ),
+            text: crate::branding::signed(
+                &tr,
+                format!(
+                    "{}\n\n{}\n",
+                    tr.t1("email-code-code", "code", &code),
+                    tr.t("email-code-warning")
+                ),
             ),
         })
         .await?;

@@ -407,7 +407,7 @@ pub async fn send_link(
         .send(&OutgoingMail {
             to: user.email.clone(),
             subject,
-            text,
+            text: crate::branding::signed(&tr, text),
         })
         .await?;
     stores
@@ -692,11 +692,14 @@ pub async fn email_temporary_password(
         .send(&OutgoingMail {
             to: user.email.clone(),
             subject: tr.t("email-temporary-subject"),
-            text: format!(
-                "{}\n\n{}\n\n{}\n",
-                tr.t1("email-temporary-intro", "email", user.email.as_str()),
-                password.expose(),
-                tr.t("email-temporary-once"),
+            text: crate::branding::signed(
+                &tr,
+                format!(
+                    "{}\n\n{}\n\n{}\n",
+                    tr.t1("email-temporary-intro", "email", user.email.as_str()),
+                    password.expose(),
+                    tr.t("email-temporary-once"),
+                ),
             ),
         })
         .await?;

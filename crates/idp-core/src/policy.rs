@@ -122,6 +122,15 @@ pub struct PolicySettings {
     /// The language of pages and emails for readers who ask for none `idp` ships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<Language>,
+    /// The organization's name on its sign-in pages, emails and console (1–80 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_display_name: Option<String>,
+    /// The primary colour of its sign-in pages, `#rrggbb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_primary_color: Option<String>,
+    /// Where members get help: an email address or an https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_support_contact: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -143,6 +152,8 @@ pub enum PolicyError {
         value: String,
         expected: &'static str,
     },
+    #[error(transparent)]
+    Brand(#[from] crate::branding::BrandingError),
 }
 
 impl PolicySettings {
@@ -213,6 +224,7 @@ impl PolicySettings {
                 });
             }
         }
+        crate::branding::validate(self)?;
         for tenant in self.entra_allowed_tenants.iter().flatten() {
             if uuid::Uuid::try_parse(tenant).is_err() {
                 return Err(PolicyError::BadEntry {
@@ -802,6 +814,10 @@ mod tests {
             entra_allowed_tenants: Some(vec![TENANT.into()]),
             just_in_time_provisioning: Some(true),
             default_language: Some(Language::De),
+            // Branding is resolved by `branding::Brand::resolve`, and tested there.
+            brand_display_name: None,
+            brand_primary_color: None,
+            brand_support_contact: None,
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -850,6 +866,10 @@ mod tests {
             entra_allowed_tenants: Some(vec![]),
             just_in_time_provisioning: Some(false),
             default_language: Some(Language::Ko),
+            // Branding is resolved by `branding::Brand::resolve`, and tested there.
+            brand_display_name: None,
+            brand_primary_color: None,
+            brand_support_contact: None,
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);

@@ -443,6 +443,13 @@ pub trait PolicyRepo: Send + Sync {
     async fn find_admin_by_user(&self, user: &UserId) -> Result<Vec<AdminAssignment>, StoreError>;
     /// Every administrator assignment over any of `orgs`.
     async fn find_admin_by_orgs(&self, orgs: &[OrgId]) -> Result<Vec<AdminAssignment>, StoreError>;
+    /// What is known of the logos of any of `orgs` (not their bytes), in one query.
+    async fn find_logo_infos(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<crate::branding::LogoInfo>, StoreError>;
+    /// An organization's own logo with its bytes.
+    async fn find_logo(&self, org: &OrgId) -> Result<Option<crate::branding::Logo>, StoreError>;
 }
 
 /// A change to durable state that the audit log records. [`AuditRepo::commit`] applies
@@ -606,6 +613,10 @@ pub enum Change {
         outcome: Option<String>,
         now: Timestamp,
     },
+    /// Sets an organization's own logo, replacing the one it had.
+    PutLogo(Box<crate::branding::Logo>),
+    /// Removes an organization's own logo; touches 0 rows when it had none.
+    DeleteLogo(OrgId),
 }
 
 /// Member imports and exports: reads in bulk, and the imports' durable state.

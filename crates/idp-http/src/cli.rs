@@ -209,6 +209,24 @@ enum OrgCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Show an organization's branding (what it sets and what its pages show), or change
+    /// it: `--name`, `--color #rrggbb`, `--support EMAIL_OR_HTTPS_URL` (an empty value
+    /// inherits again), `--logo FILE` (PNG, JPEG, WebP or GIF, at most 256 KB; the type is
+    /// read from the file's bytes) or `--remove-logo`.
+    Branding {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        color: Option<String>,
+        #[arg(long)]
+        support: Option<String>,
+        #[arg(long)]
+        logo: Option<std::path::PathBuf>,
+        #[arg(long, conflicts_with = "logo")]
+        remove_logo: bool,
+    },
     /// Turn email-and-password sign-in on or off for a main organization and all its
     /// sub-organizations. Off deletes every stored password and second factor.
     EmailPassword {
@@ -965,6 +983,69 @@ async fn org(command: OrgCommand, settings: Settings) -> anyhow::Result<()> {
             });
             // JSON is the readable form too; --json is accepted for scripts' sake.
             print_json(&shown)
+        }
+        OrgCommand::Branding {
+            org,
+            name,
+            color,
+            support,
+            logo,
+            remove_logo,
+        } => {
+            let changes: Vec<(String, String)> = [
+                ("brand_display_name", name),
+                ("brand_primary_color", color),
+                ("brand_support_contact", support),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| {
+                // Kept a JSON string whatever it looks like; empty inherits again.
+                v.map(|v| {
+                    let v = v.trim();
+                    let v = if v.is_empty() {
+                        String::new()
+                    } else {
+                        json!(v).to_string()
+                    };
+                    (k.to_owned(), v)
+                })
+            })
+            .collect();
+            if !changes.is_empty() {
+                operator_policy(&wired, &settings, &org, &changes, None).await?;
+            }
+            if let Some(path) = logo {
+                let bytes =
+                    std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                idp_core::branding::set_logo(
+                    &wired.stores,
+                    &Actor::Operator,
+                    &Origin::default(),
+                    &org,
+                    bytes,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!(admin::sentence(&e.to_string())))?;
+            }
+            if remove_logo {
+                idp_core::branding::remove_logo(
+                    &wired.stores,
+                    &Actor::Operator,
+                    &Origin::default(),
+                    &org,
+                )
+                .await?;
+            }
+            let org = admin::resolve_org(&wired.stores, &org).await?;
+            let brand = idp_core::branding::brand_of_org(&wired.stores, &org).await?;
+            let own = wired
+                .stores
+                .policies
+                .find_policy(&org.id)
+                .await?
+                .map(|p| idp_core::policy::PolicySettings::from_stored(&p.settings))
+                .unwrap_or_default();
+            print_json(&crate::routes::branding::brand_json(&brand, &own))
         }
         OrgCommand::SkipSecondFactorIps { org, entries } => {
             let saved =

@@ -30,8 +30,9 @@ fn accept_language(req: &HttpRequest) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
-/// The messages for this request's reader. The organization's policy is read only when
-/// nothing the reader sent names a shipped language.
+/// The messages for this request's reader, with the branding of the organization they
+/// read for (the member's once known, else the application's). The organization's
+/// default language is read only when nothing the reader sent names a shipped language.
 pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Result<Tr, HttpError> {
     let wishes = LanguageWishes {
         ui_locales: reader
@@ -56,8 +57,10 @@ pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Resu
             negotiate(&wishes, default)
         }
     };
+    let org = reader.member.map(|m| &m.org_id).or(reader.org);
+    let tr = branded(state, Tr::new(language), org).await?;
     let saved = reader.member.and_then(|m| m.zoneinfo.as_deref());
-    Ok(in_zone(Tr::new(language), req, saved))
+    Ok(in_zone(tr, req, saved))
 }
 
 /// The cookie `static/zone.js` sets to the browser's IANA time zone.
@@ -73,6 +76,14 @@ fn in_zone(tr: Tr, req: &HttpRequest, saved: Option<&str>) -> Tr {
         Some(zone) => tr.in_zone(zone),
         None => tr,
     }
+}
+
+/// `tr` with the branding of `org`, when it has any.
+pub async fn branded(state: &AppState, tr: Tr, org: Option<&OrgId>) -> Result<Tr, HttpError> {
+    Ok(match org {
+        Some(org) => tr.branded(idp_core::branding::brand_of(&state.stores, org).await?),
+        None => tr,
+    })
 }
 
 /// The messages for a reader known only by their browser: pages that must not wait on

@@ -568,6 +568,28 @@ fn delete_consent_on(c: &mut DbConnection, user: &UserId, client: &ClientId) -> 
         .map_err(db_err)
 }
 
+/// Sets an organization's logo: replaces the row it has, or adds one.
+fn put_logo_on(c: &mut DbConnection, logo: &idp_core::branding::Logo) -> QueryResult<u64> {
+    let row = LogoRow::from(logo);
+    let n = diesel::update(organization_logos::table.find(row.org_id.clone()))
+        .set((
+            organization_logos::content_type.eq(&row.content_type),
+            organization_logos::data.eq(&row.data),
+            organization_logos::digest.eq(&row.digest),
+            organization_logos::size.eq(row.size),
+            organization_logos::updated_at.eq(row.updated_at),
+        ))
+        .execute(c)
+        .map_err(db_err)?;
+    if n == 0 {
+        diesel::insert_into(organization_logos::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(1)
+}
+
 fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
     match change {
         Change::UpsertPolicy(p) => upsert_policy_on(c, p),
@@ -687,6 +709,11 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             outcome,
             now,
         } => advance_import_on(c, id, *from, *applied, outcome.as_deref(), *now),
+        Change::PutLogo(logo) => put_logo_on(c, logo),
+        Change::DeleteLogo(org) => diesel::delete(organization_logos::table.find(org.as_str()))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err),
     }
 }
 
@@ -2732,6 +2759,39 @@ impl PolicyRepo for Database {
                 .into_iter()
                 .map(AdminAssignment::try_from)
                 .collect()
+        })
+        .await
+    }
+
+    async fn find_logo_infos(
+        &self,
+        orgs: &[OrgId],
+    ) -> QueryResult<Vec<idp_core::branding::LogoInfo>> {
+        let orgs: Vec<String> = orgs.iter().map(ToString::to_string).collect();
+        self.run(move |c| {
+            organization_logos::table
+                .filter(organization_logos::org_id.eq_any(orgs))
+                .select(LogoInfoRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(idp_core::branding::LogoInfo::try_from)
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_logo(&self, org: &OrgId) -> QueryResult<Option<idp_core::branding::Logo>> {
+        let org = org.to_string();
+        self.run(move |c| {
+            organization_logos::table
+                .find(org)
+                .select(LogoRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(idp_core::branding::Logo::try_from)
+                .transpose()
         })
         .await
     }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use idp_core::Timestamp;
 use idp_core::audit::{AuditEvent, NewAuditEvent};
 use idp_core::audit_jobs::{ExportJob, ExportRecord};
+use idp_core::branding::{ImageType, Logo, LogoInfo};
 use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::email::Email;
@@ -646,6 +647,72 @@ impl TryFrom<PolicyRow> for OrgPolicyRecord {
         Ok(Self {
             org_id: OrgId::from_string(r.org_id),
             settings: from_json("org_policies.settings", &r.settings)?,
+            updated_at: ts(r.updated_at),
+        })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = organization_logos)]
+pub(crate) struct LogoRow {
+    pub org_id: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+    pub digest: String,
+    pub size: i64,
+    pub updated_at: i64,
+}
+
+impl From<&Logo> for LogoRow {
+    fn from(l: &Logo) -> Self {
+        Self {
+            org_id: l.org_id.to_string(),
+            content_type: l.image_type.mime().to_owned(),
+            data: l.bytes.clone(),
+            digest: l.digest.clone(),
+            size: i64::try_from(l.bytes.len()).unwrap_or(i64::MAX),
+            updated_at: l.updated_at.as_micros(),
+        }
+    }
+}
+
+fn image_type(mime: &str) -> Result<ImageType, StoreError> {
+    ImageType::from_mime(mime)
+        .ok_or_else(|| StoreError::Corrupt(format!("organization_logos.content_type {mime:?}")))
+}
+
+impl TryFrom<LogoRow> for Logo {
+    type Error = StoreError;
+    fn try_from(r: LogoRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            org_id: OrgId::from_string(r.org_id),
+            image_type: image_type(&r.content_type)?,
+            bytes: r.data,
+            digest: r.digest,
+            updated_at: ts(r.updated_at),
+        })
+    }
+}
+
+/// A logo's row without its bytes.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organization_logos)]
+pub(crate) struct LogoInfoRow {
+    pub org_id: String,
+    pub content_type: String,
+    pub digest: String,
+    pub size: i64,
+    pub updated_at: i64,
+}
+
+impl TryFrom<LogoInfoRow> for LogoInfo {
+    type Error = StoreError;
+    fn try_from(r: LogoInfoRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            org_id: OrgId::from_string(r.org_id),
+            image_type: image_type(&r.content_type)?,
+            digest: r.digest,
+            size: usize::try_from(r.size).unwrap_or_default(),
             updated_at: ts(r.updated_at),
         })
     }

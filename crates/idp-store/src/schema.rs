@@ -203,6 +203,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    organization_logos (org_id) {
+        org_id -> Text,
+        content_type -> Text,
+        data -> Binary,
+        digest -> Text,
+        size -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     ip_list_entries (id) {
         id -> Text,
         org_id -> Text,
@@ -390,6 +401,7 @@ diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(browser_sessions -> users (user_id));
 diesel::joinable!(org_policies -> organizations (org_id));
 diesel::joinable!(ip_list_entries -> organizations (org_id));
+diesel::joinable!(organization_logos -> organizations (org_id));
 diesel::joinable!(admin_assignments -> users (user_id));
 diesel::joinable!(admin_assignments -> organizations (org_id));
 
@@ -414,6 +426,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     browser_sessions,
     org_policies,
+    organization_logos,
     ip_list_entries,
     admin_assignments,
     audit_events,

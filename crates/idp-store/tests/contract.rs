@@ -77,6 +77,7 @@ contract_tests! {
     members_read_in_bulk_for_import_and_export => sqlite_members_read_in_bulk_for_import_and_export, postgres_members_read_in_bulk_for_import_and_export;
     audit_exports_claimed_once_written_under_lease_and_taken_over => sqlite_audit_exports_claimed_once_written_under_lease_and_taken_over, postgres_audit_exports_claimed_once_written_under_lease_and_taken_over;
     logout_deliveries_queued_with_the_end_and_leased_once => sqlite_logout_deliveries_queued_with_the_end_and_leased_once, postgres_logout_deliveries_queued_with_the_end_and_leased_once;
+    logos_replaced_removed_and_gone_with_their_organization => sqlite_logos_replaced_removed_and_gone_with_their_organization, postgres_logos_replaced_removed_and_gone_with_their_organization;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -3588,6 +3589,96 @@ mod contracts {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// Organization logos: stored with their events, replaced in place, read without
+    /// their bytes for many organizations at once, removed, and gone with their
+    /// organization.
+    pub async fn logos_replaced_removed_and_gone_with_their_organization(db: &Database) {
+        use idp_core::branding::{ImageType, Logo};
+        let acme = insert_org(db, "acme").await;
+        let globex = insert_org(db, "globex").await;
+        let png = |n: u8| {
+            let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+            b.extend([n; 40]);
+            b
+        };
+        let first = Logo::new(acme.id.clone(), png(1), at(1)).unwrap();
+        let touched = AuditRepo::commit(
+            db,
+            &[Change::PutLogo(Box::new(first.clone()))],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(touched, [1]);
+        assert_eq!(
+            PolicyRepo::find_logo(db, &acme.id).await.unwrap(),
+            Some(first.clone())
+        );
+        let second = Logo::new(acme.id.clone(), png(2), at(2)).unwrap();
+        assert_ne!(second.digest, first.digest);
+        AuditRepo::commit(
+            db,
+            &[Change::PutLogo(Box::new(second.clone()))],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        let infos = PolicyRepo::find_logo_infos(db, &[acme.id.clone(), globex.id.clone()])
+            .await
+            .unwrap();
+        assert_eq!(infos, [second.info()], "replaced, and globex has none");
+        assert_eq!(infos[0].image_type, ImageType::Png);
+        assert_eq!(infos[0].size, second.bytes.len());
+
+        // A commit that fails after the logo takes the logo with it.
+        let third = Logo::new(acme.id.clone(), png(3), at(3)).unwrap();
+        let stale = Change::RotateRegistrationToken {
+            client: idp_core::ids::ClientId::from_string("no-such-client"),
+            from: TokenDigest::of("a"),
+            to: TokenDigest::of("b"),
+        };
+        assert!(
+            AuditRepo::commit(
+                db,
+                &[Change::PutLogo(Box::new(third)), stale],
+                &[admin_event(&acme.id, None)]
+            )
+            .await
+            .is_err()
+        );
+        assert_eq!(
+            PolicyRepo::find_logo(db, &acme.id).await.unwrap(),
+            Some(second)
+        );
+
+        let removed = AuditRepo::commit(
+            db,
+            &[Change::DeleteLogo(acme.id.clone())],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(removed, [1]);
+        assert_eq!(PolicyRepo::find_logo(db, &acme.id).await.unwrap(), None);
+
+        let logo = Logo::new(globex.id.clone(), png(4), at(4)).unwrap();
+        AuditRepo::commit(
+            db,
+            &[Change::PutLogo(Box::new(logo))],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        AuditRepo::commit(
+            db,
+            &[Change::DeleteOrg(globex.id.clone())],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(PolicyRepo::find_logo(db, &globex.id).await.unwrap(), None);
     }
 
     pub async fn users_update_is_conditional_and_delete_takes_everything(db: &Database) {

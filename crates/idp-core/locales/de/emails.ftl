@@ -31,3 +31,6 @@ email-export-ready-intro = Der Export des Audit-Protokolls von { $org }, den Sie
 email-export-ready-open = Laden Sie ihn innerhalb von { $duration } herunter (der Link funktioniert einmal):
 email-export-failed-subject = Ihr Export des Audit-Protokolls konnte nicht erstellt werden
 email-export-failed = Der Export des Audit-Protokolls von { $org }, den Sie angefordert haben, konnte nicht erstellt werden: { $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = Gesendet von { $org }.

@@ -352,3 +352,7 @@ security-done-reset = Alle Methoden für den zweiten Faktor sind ausgeschaltet.
 security-done-email-on = Codes per E-Mail sind eingeschaltet.
 security-done-email-off = Codes per E-Mail sind ausgeschaltet.
 security-done-unlinked = Die Verknüpfung ist gelöst: Mit diesem Konto melden Sie sich hier nicht mehr an.
+
+# --- Branding (organization logo and support contact in the page layout) ---
+brand-logo-alt = Logo von { $org }
+brand-support = Brauchen Sie Hilfe? Wenden Sie sich an den Support:

@@ -30,3 +30,6 @@ email-export-ready-intro = The export of the audit log of { $org } you asked for
 email-export-ready-open = Download it within { $duration } (the link works once):
 email-export-failed-subject = Your audit log export could not be made
 email-export-failed = The export of the audit log of { $org } you asked for could not be made: { $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = Sent by { $org }.

@@ -353,3 +353,7 @@ security-done-reset = Every second-factor method is turned off.
 security-done-email-on = Codes by email are on.
 security-done-email-off = Codes by email are off.
 security-done-unlinked = The account is unlinked: it no longer signs you in here.
+
+# --- Branding (organization logo and support contact in the page layout) ---
+brand-logo-alt = { $org } logo
+brand-support = Need help? Contact support:

@@ -30,3 +30,6 @@ email-export-ready-intro = La exportación del registro de auditoría de { $org 
 email-export-ready-open = Descárgala en un plazo de { $duration } (el enlace funciona una sola vez):
 email-export-failed-subject = No se pudo hacer la exportación del registro de auditoría
 email-export-failed = No se pudo hacer la exportación del registro de auditoría de { $org } que pediste: { $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = Enviado por { $org }.

@@ -352,3 +352,7 @@ security-done-reset = Todos los métodos de segundo factor están desactivados.
 security-done-email-on = Los códigos por correo están activados.
 security-done-email-off = Los códigos por correo están desactivados.
 security-done-unlinked = La cuenta se ha desvinculado: ya no te permite iniciar sesión aquí.
+
+# --- Branding (organization logo and support contact in the page layout) ---
+brand-logo-alt = Logotipo de { $org }
+brand-support = ¿Necesita ayuda? Contacte con soporte:

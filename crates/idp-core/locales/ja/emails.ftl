@@ -21,3 +21,6 @@ email-export-ready-intro = ご依頼の { $org } の監査ログのエクスポ�
 email-export-ready-open = { $duration }以内にダウンロードしてください（リンクは 1 回だけ使えます）：
 email-export-failed-subject = 監査ログをエクスポートできませんでした
 email-export-failed = ご依頼の { $org } の監査ログをエクスポートできませんでした：{ $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = 送信元：{ $org }

@@ -308,3 +308,7 @@ security-done-reset = すべての 2 段階認証の方法をオフにしまし�
 security-done-email-on = メールで届くコードをオンにしました。
 security-done-email-off = メールで届くコードをオフにしました。
 security-done-unlinked = アカウントのリンクを解除しました。このアカウントではここにサインインできなくなりました。
+
+# --- Branding (organization logo and support contact in the page layout) ---
+brand-logo-alt = { $org } のロゴ
+brand-support = お困りの場合はサポートにお問い合わせください：

@@ -21,3 +21,6 @@ email-export-ready-intro = 요청하신 { $org }의 감사 로그 내보내기�
 email-export-ready-open = { $duration } 안에 내려받으세요(링크는 한 번만 쓸 수 있습니다).
 email-export-failed-subject = 감사 로그를 내보내지 못했습니다
 email-export-failed = 요청하신 { $org }의 감사 로그를 내보내지 못했습니다: { $why }
+
+# --- Branding (organization display name) ---
+email-sent-by = 보낸 곳: { $org }

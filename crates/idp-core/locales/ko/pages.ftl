@@ -308,3 +308,7 @@ security-done-reset = 모든 2단계 인증 방법을 껐습니다.
 security-done-email-on = 이메일 코드를 사용합니다.
 security-done-email-off = 이메일 코드를 사용하지 않습니다.
 security-done-unlinked = 계정 연결을 해제했습니다. 이제 이 계정으로 여기에 로그인할 수 없습니다.
+
+# --- Branding (organization logo and support contact in the page layout) ---
+brand-logo-alt = { $org } 로고
+brand-support = 도움이 필요하신가요? 지원팀에 문의하세요:

@@ -194,12 +194,14 @@ macro_rules! number_args {
 }
 number_args!(u8, u16, u32, u64, usize, i32, i64);
 
-/// The messages of one reader: their language and time zone. Pages and emails get
-/// every sentence from here by key; a key the reader's catalog lacks is English.
+/// The messages of one reader: their language and time zone, and the branding of the
+/// organization they are reading for. Pages and emails get every sentence from here by
+/// key; a key the reader's catalog lacks is English.
 #[derive(Clone, Debug)]
 pub struct Tr {
     language: Language,
     zone: jiff::tz::TimeZone,
+    brand: Option<std::sync::Arc<crate::branding::Brand>>,
 }
 
 impl Default for Tr {
@@ -213,7 +215,20 @@ impl Tr {
         Self {
             language,
             zone: jiff::tz::TimeZone::UTC,
+            brand: None,
         }
+    }
+
+    /// The same reader, reading for an organization with this branding (kept only when
+    /// some branding is set, so unbranded pages look as they always did).
+    pub fn branded(mut self, brand: Option<crate::branding::Brand>) -> Self {
+        self.brand = brand.filter(|b| b.is_set()).map(std::sync::Arc::new);
+        self
+    }
+
+    /// The branding the layout and emails show, if any is set.
+    pub fn brand(&self) -> Option<&crate::branding::Brand> {
+        self.brand.as_deref()
     }
 
     /// The same reader, showing times in `zone`.

@@ -77,7 +77,8 @@ pub fn negotiate(wishes: &LanguageWishes<'_>, organization: Option<Language>) ->
 }
 
 /// The messages for a member reached outside a request (emails): their own language,
-/// else their organization's default, else English; times in their zone.
+/// else their organization's default, else English; times in their zone; their
+/// organization's branding.
 pub async fn member_tr(stores: &Stores, member: &User) -> Result<Tr, StoreError> {
     let wishes = LanguageWishes {
         member: member.locale.as_deref(),
@@ -90,7 +91,8 @@ pub async fn member_tr(stores: &Stores, member: &User) -> Result<Tr, StoreError>
             negotiate(&wishes, policy.default_language)
         }
     };
-    let tr = Tr::new(language);
+    let brand = crate::branding::brand_of(stores, &member.org_id).await?;
+    let tr = Tr::new(language).branded(brand);
     Ok(match member.zoneinfo.as_deref().map(parse_time_zone) {
         Some(Ok(zone)) => tr.in_zone(zone),
         _ => tr,

@@ -207,7 +207,7 @@ async fn upload(
 }
 
 /// A plain field of a `multipart/form-data` body.
-fn form_field(content_type: &str, body: &[u8], name: &str) -> Option<String> {
+pub(crate) fn form_field(content_type: &str, body: &[u8], name: &str) -> Option<String> {
     let boundary = content_type
         .split(';')
         .filter_map(|p| p.trim().strip_prefix("boundary="))

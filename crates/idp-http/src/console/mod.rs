@@ -6,6 +6,7 @@
 pub mod administrators;
 pub mod audit;
 pub mod authentication;
+pub mod branding;
 pub mod clients;
 pub mod federation;
 pub mod keys;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     authentication::configure(cfg);
     security::configure(cfg);
     login_settings::configure(cfg);
+    branding::configure(cfg);
     federation::configure(cfg);
     administrators::configure(cfg);
     audit::configure(cfg);
@@ -278,6 +280,7 @@ impl Console {
         if holds(Permission::LoginSettings).await? {
             items.push(("/login-settings", "Login settings"));
             items.push(("/federation", "Federation"));
+            items.push(("/branding", "Branding"));
         }
         if holds(Permission::Members).await? {
             items.push(("/administrators", "Administrators"));
@@ -298,9 +301,14 @@ impl Console {
                 (slug, name)
             })
             .collect();
+        let brand = idp_core::branding::brand_of_org(&state.stores, org).await?;
         Ok(OrgTabs {
             org_ref: org.slug.clone(),
             org_name: org.name.clone(),
+            display_name: brand.display_name.clone().filter(|n| *n != org.name),
+            logo: brand
+                .logo_url()
+                .map(|url| (url, format!("{} logo", brand.name()))),
             crumbs,
             items,
             active,
@@ -357,6 +365,10 @@ pub async fn org_names(
 pub struct OrgTabs {
     pub org_ref: String,
     pub org_name: String,
+    /// The branding's display name, when set and not the organization's own name.
+    pub display_name: Option<String>,
+    /// The branding's logo: (URL, alternative text).
+    pub logo: Option<(String, String)>,
     /// (slug, name) from the main organization down to this one.
     pub crumbs: Vec<(String, String)>,
     /// (path suffix, label)

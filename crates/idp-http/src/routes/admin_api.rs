@@ -85,6 +85,34 @@ pub const OPERATIONS: &[Operation] = &[
         "Change settings: {\"set\": {key: value or null}, \"confirm\": n}; a change that deletes credentials answers 409 with the number to confirm"
     ),
     operation!(
+        get,
+        "/admin/api/orgs/{org}/branding",
+        super::branding::get_branding,
+        Some(Permission::LoginSettings),
+        "An organization's branding: the display name, primary colour and support contact it sets, and what its pages show (inherited values and the logo included)"
+    ),
+    operation!(
+        patch,
+        "/admin/api/orgs/{org}/branding",
+        super::branding::patch_branding,
+        Some(Permission::LoginSettings),
+        "Change branding: {\"display_name\", \"primary_color\" (#rrggbb), \"support_contact\" (email or https URL)}, each a value or null (inherit); absent keys stay"
+    ),
+    operation!(
+        put,
+        "/admin/api/orgs/{org}/logo",
+        super::branding::put_logo,
+        Some(Permission::LoginSettings),
+        "Set the logo: a PNG, JPEG, WebP or GIF of at most 256 KB as the body or as multipart/form-data; its type is read from its bytes (SVG is refused)"
+    ),
+    operation!(
+        delete,
+        "/admin/api/orgs/{org}/logo",
+        super::branding::delete_logo,
+        Some(Permission::LoginSettings),
+        "Remove the organization's own logo (an ancestor's shows again)"
+    ),
+    operation!(
         put,
         "/admin/api/orgs/{org}/allow-list",
         put_allow_list,
@@ -426,6 +454,12 @@ pub fn document(issuer: &str) -> Value {
                 "requestBody".into(),
                 json!({"required": op.method != "post" || !op.path.ends_with("temporary-password"),
                        "content": {"application/json": {"schema": schema}}}),
+            );
+        }
+        if let Some(content) = shape.upload {
+            operation.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": content}),
             );
         }
         if let Value::Object(methods) = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}))

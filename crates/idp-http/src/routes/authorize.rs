@@ -72,9 +72,15 @@ async fn authorize_post(
 }
 
 /// A request that cannot even be answered to the application: the reader's browser
-/// decides the language (the request may name no known client).
-fn error_page(req: &HttpRequest, message: &str) -> Result<HttpResponse, HttpError> {
-    let t = crate::lang::from_browser(req);
+/// decides the language (the request may name no known client); a known client's
+/// organization lends its branding, so the page says where to get help.
+async fn error_page(
+    state: &AppState,
+    req: &HttpRequest,
+    org: Option<&idp_core::ids::OrgId>,
+    message: &str,
+) -> Result<HttpResponse, HttpError> {
+    let t = crate::lang::branded(state, crate::lang::from_browser(req), org).await?;
     render(
         StatusCode::BAD_REQUEST,
         &MessagePage {
@@ -108,7 +114,10 @@ async fn start(
     .await
     {
         Ok(r) => r,
-        Err(Rejection::Page(message)) => return error_page(req, &message),
+        Err(Rejection::Page(message)) => {
+            let org = client.as_ref().map(|c| &c.org_id);
+            return error_page(state, req, org, &message).await;
+        }
         Err(Rejection::Redirect {
             redirect_uri,
             response_mode,
@@ -154,7 +163,7 @@ async fn proceed(
     let client = state.clients.get(&state.stores, &request.client_id).await?;
     let Some(client) = client else {
         let t = crate::lang::from_browser(req);
-        return error_page(req, &t.t("authorize-client-gone"));
+        return error_page(state, req, None, &t.t("authorize-client-gone")).await;
     };
     let consent_covers = match &session {
         _ if client.first_party => true,

@@ -172,7 +172,9 @@ async fn show(
         .and_then(|p| p.request.login_hint.clone())
         .unwrap_or_default();
     let t = match chosen {
-        Some(chosen) => Tr::new(chosen),
+        Some(chosen) => {
+            lang::branded(&state, Tr::new(chosen), client.as_ref().map(|c| &c.org_id)).await?
+        }
         None => {
             let reader = lang::Reader {
                 pending: pending.as_ref(),

@@ -5,6 +5,7 @@ pub mod admin_api;
 pub mod audit_api;
 pub mod authorize;
 pub mod bootstrap;
+pub mod branding;
 pub mod client_api;
 pub mod consent;
 pub mod device;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     health::configure(cfg);
     home::configure(cfg);
     bootstrap::configure(cfg);
+    branding::configure(cfg);
     discovery::configure(cfg);
     authorize::configure(cfg);
     login::configure(cfg);

@@ -22,6 +22,8 @@ pub struct Shape {
     pub query: Vec<Value>,
     /// The JSON request body's schema, if it takes one.
     pub request: Option<Value>,
+    /// The content of a request body that is a file, not JSON (media type to `{schema}`).
+    pub upload: Option<Value>,
     /// The success status.
     pub status: &'static str,
     /// The success answer's content (media type to `{schema}`).
@@ -195,6 +197,7 @@ fn ok(content: Value) -> (&'static str, Value) {
 /// The description of the operation `method path`.
 pub fn shape(method: &str, path: &str) -> Shape {
     let mut q = vec![];
+    let mut upload = None;
     let (request, (status, content)) = match (method, path) {
         ("get", "/admin/api/openapi.json") => (None, ok(json_of(r("OpenApiDocument")))),
         ("get", "/admin/api/orgs/{org}/policy") => (None, ok(json_of(r("PolicyView")))),
@@ -582,6 +585,35 @@ pub fn shape(method: &str, path: &str) -> Shape {
             ),
         ),
         ("get", "/admin/api/import-jobs/{id}") => (None, ok(json_of(r("ImportJob")))),
+        ("get" | "patch", "/admin/api/orgs/{org}/branding") => (
+            (method == "patch").then(|| r("BrandingPatch")),
+            ok(json_of(r("Branding"))),
+        ),
+        ("put", "/admin/api/orgs/{org}/logo") => {
+            let mut content = binary("image/*");
+            if let Some(map) = content.as_object_mut() {
+                map.insert(
+                    "multipart/form-data".into(),
+                    json!({"schema": object(&["file"], json!({"file": {"type": "string", "format": "binary"}}))}),
+                );
+            }
+            upload = Some(content);
+            (
+                None,
+                ok(json_of(object(
+                    &["logo", "logo_url"],
+                    json!({"logo": r("Logo"),
+                           "logo_url": string("where pages show it, versioned by its digest")}),
+                ))),
+            )
+        }
+        ("delete", "/admin/api/orgs/{org}/logo") => (
+            None,
+            ok(json_of(object(
+                &["removed"],
+                json!({"removed": {"type": "boolean", "description": "false: it had no logo of its own"}}),
+            ))),
+        ),
         ("get", "/admin/api/import-jobs/{id}/report") => {
             let mut content = binary("text/csv");
             if let (Some(map), Value::Object(xlsx)) = (
@@ -601,6 +633,7 @@ pub fn shape(method: &str, path: &str) -> Shape {
     Shape {
         query: q,
         request,
+        upload,
         status,
         content,
     }
@@ -644,6 +677,9 @@ fn policy_settings(nullable_values: bool) -> Value {
             "entra_allowed_tenants": list("Entra tenant ids accepted"),
             "just_in_time_provisioning": flag("an upstream sign-in matching no member creates one"),
             "default_language": n(r("Language")),
+            "brand_display_name": n(string("the organization's name on its pages and emails, 1 to 80 characters")),
+            "brand_primary_color": n(json!({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "#rrggbb"})),
+            "brand_support_contact": n(string("an email address or an https URL, shown on its pages")),
         }),
     )
 }
@@ -1052,6 +1088,49 @@ pub fn components() -> Value {
             ),
         ),
         ("PolicySettings", policy_settings(false)),
+        (
+            "Logo",
+            object(
+                &["org_id", "type", "bytes", "sha256", "updated_at"],
+                json!({"org_id": string("the organization whose logo it is (an ancestor's when inherited)"),
+                   "type": {"type": "string", "enum": ["image/png", "image/jpeg", "image/webp", "image/gif"],
+                            "description": "read from the file's bytes"},
+                   "bytes": {"type": "integer", "minimum": 1, "maximum": idp_core::branding::MAX_LOGO_BYTES},
+                   "sha256": string("the ETag of the logo's URL"),
+                   "updated_at": time()}),
+            ),
+        ),
+        (
+            "BrandingPatch",
+            object(
+                &[],
+                json!({"display_name": nullable(string("1 to 80 characters; null: inherit")),
+                   "primary_color": nullable(json!({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "#rrggbb; null: inherit"})),
+                   "support_contact": nullable(string("an email address or an https URL; null: inherit"))}),
+            ),
+        ),
+        ("Branding", {
+            let text = |d: &str| nullable(string(d));
+            object(
+                &["settings", "effective"],
+                json!({
+                    "organization": object(&["id", "slug", "name"],
+                        json!({"id": {"type": "string"}, "slug": {"type": "string"}, "name": {"type": "string"}})),
+                    "settings": object(&["display_name", "primary_color", "support_contact"],
+                        json!({"display_name": text("set here"), "primary_color": text("set here"),
+                               "support_contact": text("set here")})),
+                    "effective": object(
+                        &["name", "display_name", "primary_color", "text_color", "support_contact", "logo_url", "logo"],
+                        json!({"name": string("the display name, else the organization's own name"),
+                               "display_name": text("set here or inherited"),
+                               "primary_color": text("#rrggbb, set here or inherited"),
+                               "text_color": text("the text colour pages write on the primary colour, chosen for contrast"),
+                               "support_contact": text("set here or inherited"),
+                               "logo_url": text("the logo pages show, versioned"),
+                               "logo": nullable(r("Logo"))})),
+                }),
+            )
+        }),
         ("EffectivePolicy", effective_policy()),
         (
             "PolicyView",
