@@ -484,3 +484,54 @@ async fn times_read_in_the_browsers_zone_until_the_member_saves_one() {
     );
     assert!(!berlin.contains("KST"), "{berlin}");
 }
+
+#[tokio::test]
+async fn a_signed_in_members_error_page_speaks_their_language_and_names_their_support() {
+    let idp = Idp::start().await;
+    idp.cli(&[
+        "org",
+        "branding",
+        "--org",
+        "acme",
+        "--name",
+        "Acme Group",
+        "--support",
+        "help@acme.example",
+    ]);
+    let b = reader(&idp, HTML, "en");
+    let page = b.go("/login").await.sign_in_page();
+    assert_eq!(
+        b.submit_sign_in(&page, EMAIL, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let account = b.get("/account").await.text().await.unwrap();
+    let saved = b
+        .post(
+            "/account/preferences",
+            &[
+                ("csrf", &hidden(&account, "csrf")),
+                ("language", "ja"),
+                ("time_zone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = read(b.get("/no/such/page").await).await;
+    assert_page("a member's unknown path", &page, StatusCode::NOT_FOUND);
+    assert_eq!(
+        html_lang(&page.2),
+        "ja",
+        "the member's language over the browser's"
+    );
+    assert!(page.2.contains("ページが見つかりません"), "{}", page.2);
+    assert!(page.2.contains("Acme Group"), "{}", page.2);
+    assert!(
+        links(&page.2).contains(&"mailto:help@acme.example".to_owned()),
+        "the support contact: {}",
+        page.2
+    );
+    // Signed out, the browser's language and no organization.
+    let stranger = read(reader(&idp, HTML, "en").get("/no/such/page").await).await;
+    assert_eq!(html_lang(&stranger.2), "en");
+    assert!(!stranger.2.contains("Acme Group"), "{}", stranger.2);
+}

@@ -145,7 +145,7 @@ fn page_of_form(path: &str) -> Option<&'static str> {
 /// Turns an error answered to a browser (one that accepts HTML) into a page in the
 /// layout, keeping the status and headers such as `Retry-After`; API clients, the
 /// protocol's endpoints and pages already rendered keep their answer.
-pub fn error_page<B>(
+pub fn error_page<B: 'static>(
     res: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
     use actix_web::middleware::ErrorHandlerResponse;
@@ -157,9 +157,59 @@ pub fn error_page<B>(
     if already_a_page || !wants_html(res.request()) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
+    Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+        let t = reader_of(&res).await;
+        let page = error_page_html(&res, &t);
+        let mut response = HttpResponse::build(res.status());
+        for (name, value) in res.headers() {
+            if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+                response.insert_header((name.clone(), value.clone()));
+            }
+        }
+        let response = response
+            .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .body(page);
+        Ok(res.into_response(response).map_into_right_body())
+    })))
+}
+
+/// Who reads an error page: a signed-in member in their language, zone and
+/// organization's branding (its support contact included); anyone else as their browser
+/// asks. Refusals under load (429) and a store that is down (503) never wait on a store.
+async fn reader_of<B>(res: &actix_web::dev::ServiceResponse<B>) -> Tr {
+    let req = res.request();
+    let quick = crate::lang::from_browser(req);
+    if matches!(res.status().as_u16(), 429 | 503) {
+        return quick;
+    }
+    let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>() else {
+        return quick;
+    };
+    let member = match crate::routes::authorize::current_session(state, req).await {
+        Ok(Some(session)) => state
+            .stores
+            .users
+            .find_for_tokens(&session.user_id)
+            .await
+            .ok()
+            .flatten(),
+        _ => None,
+    };
+    let Some(member) = member else {
+        return quick;
+    };
+    let reader = crate::lang::Reader {
+        member: Some(&member),
+        ..Default::default()
+    };
+    crate::lang::tr(state, req, reader).await.unwrap_or(quick)
+}
+
+/// The error page's HTML for `res`, read by `t`.
+fn error_page_html<B>(res: &actix_web::dev::ServiceResponse<B>, t: &Tr) -> String {
     let status = res.status();
     let req = res.request();
-    let t = crate::lang::from_browser(req);
     let code = status_key(status);
     let error = res
         .response()
@@ -209,22 +259,9 @@ pub fn error_page<B>(
         detail,
         operation,
         ways,
-        t: &t,
+        t,
     };
-    let html = page.render().unwrap_or_else(|_| page.message.clone());
-    let mut response = HttpResponse::build(status);
-    for (name, value) in res.headers() {
-        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
-            response.insert_header((name.clone(), value.clone()));
-        }
-    }
-    let response = response
-        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .body(html);
-    Ok(ErrorHandlerResponse::Response(
-        res.into_response(response).map_into_right_body(),
-    ))
+    page.render().unwrap_or_else(|_| page.message.clone())
 }
 
 /// What an address no route answers gets: a page for a browser, JSON for the rest.
