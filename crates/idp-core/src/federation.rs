@@ -116,6 +116,28 @@ pub enum FederationError {
 }
 
 impl FederationError {
+    /// What the person reads, in their language (`Display` is the English for logs).
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::ProviderNotAllowed(p) => {
+                tr.t1("federation-provider-not-allowed", "provider", p.label())
+            }
+            Self::EmailNotVerified(p) => {
+                tr.t1("federation-email-not-verified", "provider", p.label())
+            }
+            Self::HostedDomainNotAllowed { domain } => {
+                tr.t1("federation-domain-not-allowed", "domain", domain)
+            }
+            Self::TenantNotAllowed { tenant } => {
+                tr.t1("federation-tenant-not-allowed", "tenant", tenant)
+            }
+            Self::NoAccount(p) => tr.t1("federation-no-account", "provider", p.label()),
+            Self::Disabled => tr.t("federation-disabled"),
+            Self::Refused(e) => e.message(tr),
+            Self::Store(e) => e.to_string(),
+        }
+    }
+
     /// The failure reason the audit log records.
     pub fn reason(&self) -> &'static str {
         match self {
