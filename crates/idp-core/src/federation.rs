@@ -692,6 +692,30 @@ mod tests {
     }
 
     #[test]
+    fn refusals_are_told_in_the_readers_language() {
+        use crate::i18n::{Language, Tr};
+        let domain = FederationError::HostedDomainNotAllowed {
+            domain: "gmail.com".into(),
+        };
+        // The English the log keeps is the English page's sentence.
+        assert_eq!(domain.message(&Tr::default()), domain.to_string());
+        let ko = domain.message(&Tr::new(Language::Ko));
+        assert!(ko.contains("gmail.com") && ko.contains("Google"), "{ko}");
+        assert_ne!(ko, domain.to_string());
+        let de = FederationError::NoAccount(Provider::Entra).message(&Tr::new(Language::De));
+        assert!(de.contains("Microsoft") && de.contains("Konto"), "{de}");
+        for e in [
+            FederationError::ProviderNotAllowed(Provider::Google),
+            FederationError::EmailNotVerified(Provider::Entra),
+            FederationError::TenantNotAllowed { tenant: "t".into() },
+            FederationError::NoAccount(Provider::Google),
+            FederationError::Disabled,
+        ] {
+            assert_eq!(e.message(&Tr::default()), e.to_string());
+        }
+    }
+
+    #[test]
     fn google_needs_the_organization_a_verified_address_and_an_allowed_domain() {
         let mut policy = EffectivePolicy::default();
         assert!(matches!(
