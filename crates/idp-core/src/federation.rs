@@ -116,6 +116,28 @@ pub enum FederationError {
 }
 
 impl FederationError {
+    /// What the person reads, in their language (`Display` is the English for logs).
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::ProviderNotAllowed(p) => {
+                tr.t1("federation-provider-not-allowed", "provider", p.label())
+            }
+            Self::EmailNotVerified(p) => {
+                tr.t1("federation-email-not-verified", "provider", p.label())
+            }
+            Self::HostedDomainNotAllowed { domain } => {
+                tr.t1("federation-domain-not-allowed", "domain", domain)
+            }
+            Self::TenantNotAllowed { tenant } => {
+                tr.t1("federation-tenant-not-allowed", "tenant", tenant)
+            }
+            Self::NoAccount(p) => tr.t1("federation-no-account", "provider", p.label()),
+            Self::Disabled => tr.t("federation-disabled"),
+            Self::Refused(e) => e.message(tr),
+            Self::Store(e) => e.to_string(),
+        }
+    }
+
     /// The failure reason the audit log records.
     pub fn reason(&self) -> &'static str {
         match self {
@@ -667,6 +689,30 @@ mod tests {
             assert_eq!(entra_address(ada(), verified, edov), (ada(), false));
         }
         assert_eq!(entra_address(None, Some(true), Some(true)), (None, false));
+    }
+
+    #[test]
+    fn refusals_are_told_in_the_readers_language() {
+        use crate::i18n::{Language, Tr};
+        let domain = FederationError::HostedDomainNotAllowed {
+            domain: "gmail.com".into(),
+        };
+        // The English the log keeps is the English page's sentence.
+        assert_eq!(domain.message(&Tr::default()), domain.to_string());
+        let ko = domain.message(&Tr::new(Language::Ko));
+        assert!(ko.contains("gmail.com") && ko.contains("Google"), "{ko}");
+        assert_ne!(ko, domain.to_string());
+        let de = FederationError::NoAccount(Provider::Entra).message(&Tr::new(Language::De));
+        assert!(de.contains("Microsoft") && de.contains("Konto"), "{de}");
+        for e in [
+            FederationError::ProviderNotAllowed(Provider::Google),
+            FederationError::EmailNotVerified(Provider::Entra),
+            FederationError::TenantNotAllowed { tenant: "t".into() },
+            FederationError::NoAccount(Provider::Google),
+            FederationError::Disabled,
+        ] {
+            assert_eq!(e.message(&Tr::default()), e.to_string());
+        }
     }
 
     #[test]

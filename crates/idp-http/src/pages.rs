@@ -387,23 +387,31 @@ mod tests {
     }
 
     /// The message keys in `text`: the string literals that directly open a call of
-    /// `t`, `t1` or `t2` (templates and Rust alike), and both of `MessagePage::keys`.
+    /// `t`, `t1`, `t2` or `message` (templates and Rust alike), both of
+    /// `MessagePage::keys` and the three of the console's `say`.
     fn keys_in(text: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        for (call, literals) in [
-            (".t(", 1),
-            (".t1(", 1),
-            (".t2(", 1),
-            ("MessagePage::keys(", 2),
-            ("HttpError::keyed(", 1),
-            (".onward(", 2),
+        // (call, how many literals it names, whether the first is its first argument)
+        for (call, literals, first) in [
+            (".t(", 1, true),
+            (".t1(", 1, true),
+            (".t2(", 1, true),
+            (".message(", 1, true),
+            (".say(", 3, false),
+            ("MessagePage::keys(", 2, false),
+            ("HttpError::keyed(", 1, false),
+            (".onward(", 2, true),
         ] {
             for (at, _) in text.match_indices(call) {
                 let mut rest = &text[at + call.len()..];
-                for _ in 0..literals {
+                for n in 0..literals {
                     let Some(open) = rest.find('"') else { break };
-                    // Only a literal that comes next (after `&t, ` at most).
-                    if rest[..open].contains(['(', ')', ';', '{', '"']) {
+                    // Only a literal that comes next (after `&t, ` at most); a key held
+                    // in a variable is not one, nor are the names of its variables.
+                    let before = &rest[..open];
+                    if before.contains(['(', ')', ';', '{', '"'])
+                        || (first && n == 0 && !before.trim().is_empty())
+                    {
                         break;
                     }
                     let after = &rest[open + 1..];
@@ -452,15 +460,139 @@ mod tests {
         );
     }
 
+    /// The console's catalog has no message nothing asks for: each of its keys is named
+    /// by a console template or handler.
+    #[test]
+    fn every_console_key_is_used() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut sources = Vec::new();
+        files(
+            &crates.join("idp-http/templates/console"),
+            "html",
+            &mut sources,
+        );
+        files(&crates.join("idp-http/src/console"), "rs", &mut sources);
+        let used: std::collections::BTreeSet<String> = sources
+            .iter()
+            .flat_map(|p| keys_in(&std::fs::read_to_string(p).unwrap()))
+            .collect();
+        let unused: Vec<_> = catalog_keys(Language::En)
+            .into_iter()
+            .filter(|k| k.starts_with("console-") && !used.contains(k))
+            .collect();
+        assert!(unused.is_empty(), "console keys nothing uses: {unused:?}");
+    }
+
+    /// Words a console template may show as they are: names of products and formats.
+    const VERBATIM: [&str; 4] = ["Google", "Microsoft", "CSV", "Excel"];
+
+    /// What a template shows as it is: text between tags, and the values of `title`,
+    /// `aria-label` and `label` attributes, once template expressions and tags are
+    /// taken out. Anything left with a letter in it was not looked up in a catalog.
+    fn bare_text(template: &str) -> Vec<String> {
+        let mut text = String::new();
+        let mut rest = template;
+        // Expressions and statements become a space.
+        while let Some(at) = rest.find(['{']) {
+            text.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let close = match tail.get(..2) {
+                Some("{{") => "}}",
+                Some("{%") => "%}",
+                Some("{#") => "#}",
+                _ => {
+                    text.push('{');
+                    rest = &tail[1..];
+                    continue;
+                }
+            };
+            match tail.find(close) {
+                Some(end) => {
+                    text.push(' ');
+                    rest = &tail[end + 2..];
+                }
+                None => break,
+            }
+        }
+        text.push_str(rest);
+        let mut found = Vec::new();
+        for attr in ["aria-label=\"", "title=\"", " label=\""] {
+            for (at, _) in text.match_indices(attr) {
+                let value = &text[at + attr.len()..];
+                let value = &value[..value.find('"').unwrap_or(value.len())];
+                found.push(value.to_owned());
+            }
+        }
+        let mut inside = false;
+        let mut node = String::new();
+        for c in text.chars() {
+            match c {
+                '<' => {
+                    found.push(std::mem::take(&mut node));
+                    inside = true;
+                }
+                '>' => inside = false,
+                c if !inside => node.push(c),
+                _ => {}
+            }
+        }
+        found.push(node);
+        found
+            .into_iter()
+            .map(|t| {
+                VERBATIM
+                    .iter()
+                    .fold(t, |t, w| t.replace(w, ""))
+                    .trim()
+                    .to_owned()
+            })
+            .filter(|t| t.chars().any(char::is_alphabetic))
+            .collect()
+    }
+
+    /// Every console page takes its visible words from the catalogs.
+    #[test]
+    fn console_templates_have_no_bare_text() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/console");
+        let mut templates = Vec::new();
+        files(&dir, "html", &mut templates);
+        assert!(templates.len() > 15);
+        let mut bare = Vec::new();
+        for path in &templates {
+            for text in bare_text(&std::fs::read_to_string(path).unwrap()) {
+                bare.push(format!("{}: {text:?}", path.display()));
+            }
+        }
+        assert!(
+            bare.is_empty(),
+            "text not from a catalog:\n{}",
+            bare.join("\n")
+        );
+    }
+
+    #[test]
+    fn bare_text_is_found() {
+        let page = r#"<h1>{{ frame.t.t("console-orgs-title") }}</h1>
+            <p>Skipped, <a href="/x" aria-label="Go">{% if a %}{{ b }}{% endif %}</a></p>
+            <option>Google</option><button title="{{ t }}">{{ x }}</button>"#;
+        assert_eq!(bare_text(page), ["Go", "Skipped,"]);
+    }
+
     #[test]
     fn the_scan_finds_keys() {
         let text = r#"{{ t.t("login-title") }} {{ t.t1("codes-left", "count", n) }}
-            t.t(key) MessagePage::keys(&t, "link-dead-title", "link-dead-message")"#;
+            t.t(key) t.t1(key, "count", 3) MessagePage::keys(&t, "link-dead-title", "link-dead-message")
+            console.say(StatusCode::BAD_REQUEST, "console-stale-title", "console-stale-message", "console-go-back", &back)
+            t.message("console-import-progress", &[("status", &s)])"#;
         assert_eq!(
             keys_in(text),
             [
                 "login-title",
                 "codes-left",
+                "console-import-progress",
+                "console-stale-title",
+                "console-stale-message",
+                "console-go-back",
                 "link-dead-title",
                 "link-dead-message"
             ]

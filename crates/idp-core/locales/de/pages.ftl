@@ -356,3 +356,26 @@ security-done-unlinked = Die Verknüpfung ist gelöst: Mit diesem Konto melden S
 # --- Branding (organization logo and support contact in the page layout) ---
 brand-logo-alt = Logo von { $org }
 brand-support = Brauchen Sie Hilfe? Wenden Sie sich an den Support:
+
+## Sign-in with Google or Microsoft that did not work (routes/federated.rs)
+
+federation-failed-title = Die Anmeldung mit { $provider } hat nicht geklappt
+federation-unreachable = { $provider } antwortet gerade nicht. Versuchen Sie es in ein paar Minuten noch einmal oder melden Sie sich auf anderem Weg an.
+federation-bad-answer = { $provider } hat eine Antwort gegeben, die wir nicht verwenden können. Versuchen Sie es später noch einmal oder melden Sie sich auf anderem Weg an.
+federation-invalid-token = Die Anmeldung über { $provider } konnte nicht geprüft werden und wurde deshalb abgelehnt. Beginnen Sie von vorn.
+federation-consent-granted-title = Zustimmung erteilt
+federation-consent-granted = Microsoft Entra ID hat die Zustimmung Ihrer Organisation gespeichert (Mandant { $tenant }). Ihre Mitglieder können sich jetzt mit Microsoft anmelden, ohne einzeln gefragt zu werden. Sie können diese Seite schließen.
+federation-consent-refused-title = Die Zustimmung wurde nicht erteilt
+federation-consent-refused = Microsoft Entra ID hat die Zustimmung nicht gespeichert ({ $error }). Öffnen Sie den Link erneut und stimmen Sie zu, angemeldet als Administrator des Mandanten Ihrer Organisation.
+federation-invalid-state = Diese Anmeldung ist abgelaufen, wurde schon verwendet oder wurde nicht in diesem Browser begonnen. Beginnen Sie auf der Anmeldeseite von vorn.
+federation-cancelled = Die Anmeldung mit { $provider } wurde abgebrochen oder abgelehnt (access_denied). Sie können von vorn beginnen.
+federation-consent-required = { $provider } braucht Ihre Zustimmung, bevor es mitteilt, wer Sie sind ({ $code }). Beginnen Sie von vorn und stimmen Sie zu, oder bitten Sie Ihren Administrator, die Zustimmung für Ihre Organisation zu erteilen.
+federation-upstream-error-described = { $provider } hat Sie nicht angemeldet ({ $code }): { $description }
+federation-upstream-error = { $provider } hat Sie nicht angemeldet ({ $code }).
+federation-no-code = Die Antwort des Anbieters enthielt keinen Autorisierungscode. Beginnen Sie von vorn.
+federation-provider-not-allowed = Ihre Organisation erlaubt keine Anmeldung mit { $provider }.
+federation-email-not-verified = { $provider } hat diese E-Mail-Adresse nicht bestätigt, daher kann sie hier nicht zur Anmeldung verwendet werden.
+federation-domain-not-allowed = Ihre Organisation akzeptiert keine Google-Konten von { $domain }.
+federation-tenant-not-allowed = Ihre Organisation akzeptiert keine Microsoft-Konten aus diesem Verzeichnis (Mandant { $tenant }).
+federation-no-account = Zu dieser Anmeldung mit { $provider } gibt es hier kein Konto, und Konten werden bei der ersten Anmeldung nicht angelegt. Bitten Sie Ihren Administrator, Sie hinzuzufügen.
+federation-disabled = Dieses Konto ist deaktiviert. Wenden Sie sich an Ihren Administrator.

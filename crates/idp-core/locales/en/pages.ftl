@@ -357,3 +357,26 @@ security-done-unlinked = The account is unlinked: it no longer signs you in here
 # --- Branding (organization logo and support contact in the page layout) ---
 brand-logo-alt = { $org } logo
 brand-support = Need help? Contact support:
+
+## Sign-in with Google or Microsoft that did not work (routes/federated.rs)
+
+federation-failed-title = Sign-in with { $provider } did not work
+federation-unreachable = { $provider } is not answering right now. Try again in a few minutes, or sign in another way.
+federation-bad-answer = { $provider } answered in a way we could not use. Try again later, or sign in another way.
+federation-invalid-token = The sign-in from { $provider } could not be verified, so it was refused. Start again.
+federation-consent-granted-title = Consent granted
+federation-consent-granted = Microsoft Entra ID recorded your organization's consent (tenant { $tenant }). Its members can now sign in with Microsoft without being asked one by one. You can close this page.
+federation-consent-refused-title = Consent was not granted
+federation-consent-refused = Microsoft Entra ID did not record the consent ({ $error }). Open the link again and accept, signed in as an administrator of your organization's tenant.
+federation-invalid-state = This sign-in has expired, was already used, or did not start in this browser. Start again from the sign-in page.
+federation-cancelled = { $provider } sign-in was cancelled or refused (access_denied). You can start again.
+federation-consent-required = { $provider } needs you to agree before it shares who you are ({ $code }). Start again and accept, or ask your administrator to grant consent for your organization.
+federation-upstream-error-described = { $provider } did not sign you in ({ $code }): { $description }
+federation-upstream-error = { $provider } did not sign you in ({ $code }).
+federation-no-code = The answer from the provider carried no authorization code. Start again.
+federation-provider-not-allowed = Your organization does not allow signing in with { $provider }.
+federation-email-not-verified = { $provider } has not verified this email address, so it cannot be used to sign in here.
+federation-domain-not-allowed = Your organization does not accept Google accounts from { $domain }.
+federation-tenant-not-allowed = Your organization does not accept Microsoft accounts from this directory (tenant { $tenant }).
+federation-no-account = No account here matches this { $provider } sign-in, and accounts are not created on first sign-in. Ask your administrator to add you.
+federation-disabled = This account is disabled. Ask your administrator.

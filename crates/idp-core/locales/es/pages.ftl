@@ -356,3 +356,26 @@ security-done-unlinked = La cuenta se ha desvinculado: ya no te permite iniciar 
 # --- Branding (organization logo and support contact in the page layout) ---
 brand-logo-alt = Logotipo de { $org }
 brand-support = ¿Necesita ayuda? Contacte con soporte:
+
+## Sign-in with Google or Microsoft that did not work (routes/federated.rs)
+
+federation-failed-title = No se pudo iniciar sesión con { $provider }
+federation-unreachable = { $provider } no responde en este momento. Vuelve a intentarlo dentro de unos minutos o inicia sesión de otra forma.
+federation-bad-answer = { $provider } respondió de una forma que no podemos usar. Vuelve a intentarlo más tarde o inicia sesión de otra forma.
+federation-invalid-token = No se pudo verificar el inicio de sesión de { $provider }, así que se ha rechazado. Empieza de nuevo.
+federation-consent-granted-title = Consentimiento concedido
+federation-consent-granted = Microsoft Entra ID ha registrado el consentimiento de tu organización (inquilino { $tenant }). Sus miembros ya pueden iniciar sesión con Microsoft sin que se les pregunte uno por uno. Puedes cerrar esta página.
+federation-consent-refused-title = No se concedió el consentimiento
+federation-consent-refused = Microsoft Entra ID no registró el consentimiento ({ $error }). Vuelve a abrir el enlace y acéptalo habiendo iniciado sesión como administrador del inquilino de tu organización.
+federation-invalid-state = Este inicio de sesión ha caducado, ya se usó o no empezó en este navegador. Vuelve a empezar desde la página de inicio de sesión.
+federation-cancelled = Se canceló o rechazó el inicio de sesión con { $provider } (access_denied). Puedes volver a empezar.
+federation-consent-required = { $provider } necesita tu aprobación antes de compartir quién eres ({ $code }). Vuelve a empezar y acepta, o pide a tu administrador que conceda el consentimiento para tu organización.
+federation-upstream-error-described = { $provider } no ha iniciado tu sesión ({ $code }): { $description }
+federation-upstream-error = { $provider } no ha iniciado tu sesión ({ $code }).
+federation-no-code = La respuesta del proveedor no traía ningún código de autorización. Empieza de nuevo.
+federation-provider-not-allowed = Tu organización no permite iniciar sesión con { $provider }.
+federation-email-not-verified = { $provider } no ha verificado esta dirección de correo, así que no se puede usar para iniciar sesión aquí.
+federation-domain-not-allowed = Tu organización no acepta cuentas de Google de { $domain }.
+federation-tenant-not-allowed = Tu organización no acepta cuentas de Microsoft de este directorio (inquilino { $tenant }).
+federation-no-account = Ninguna cuenta de aquí corresponde a este inicio de sesión con { $provider }, y las cuentas no se crean en el primer inicio de sesión. Pide a tu administrador que te añada.
+federation-disabled = Esta cuenta está desactivada. Pregunta a tu administrador.

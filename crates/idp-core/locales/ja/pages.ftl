@@ -312,3 +312,26 @@ security-done-unlinked = アカウントのリンクを解除しました。こ�
 # --- Branding (organization logo and support contact in the page layout) ---
 brand-logo-alt = { $org } のロゴ
 brand-support = お困りの場合はサポートにお問い合わせください：
+
+## Sign-in with Google or Microsoft that did not work (routes/federated.rs)
+
+federation-failed-title = { $provider } でサインインできませんでした
+federation-unreachable = { $provider } が現在応答していません。数分後にもう一度お試しいただくか、別の方法でサインインしてください。
+federation-bad-answer = { $provider } から利用できない応答が返されました。後でもう一度お試しいただくか、別の方法でサインインしてください。
+federation-invalid-token = { $provider } からのサインインを確認できなかったため、拒否しました。最初からやり直してください。
+federation-consent-granted-title = 同意が完了しました
+federation-consent-granted = Microsoft Entra ID に組織の同意が記録されました（テナント { $tenant }）。メンバーは個別に同意を求められることなく Microsoft でサインインできるようになりました。このページは閉じてかまいません。
+federation-consent-refused-title = 同意されませんでした
+federation-consent-refused = Microsoft Entra ID に同意が記録されませんでした（{ $error }）。組織のテナントの管理者としてサインインした状態で、リンクをもう一度開いて承認してください。
+federation-invalid-state = このサインインは有効期限が切れているか、すでに使われているか、このブラウザーで開始されたものではありません。サインインページからやり直してください。
+federation-cancelled = { $provider } でのサインインがキャンセルまたは拒否されました（access_denied）。もう一度始めることができます。
+federation-consent-required = { $provider } があなたの情報を共有するには、先に同意が必要です（{ $code }）。もう一度始めて承認するか、組織としての同意を管理者に依頼してください。
+federation-upstream-error-described = { $provider } でサインインできませんでした（{ $code }）: { $description }
+federation-upstream-error = { $provider } でサインインできませんでした（{ $code }）。
+federation-no-code = プロバイダーからの応答に認可コードが含まれていませんでした。最初からやり直してください。
+federation-provider-not-allowed = 所属組織では { $provider } でのサインインが許可されていません。
+federation-email-not-verified = { $provider } がこのメールアドレスを確認していないため、ここでのサインインには使えません。
+federation-domain-not-allowed = 所属組織では { $domain } の Google アカウントを受け入れていません。
+federation-tenant-not-allowed = 所属組織ではこのディレクトリ（テナント { $tenant }）の Microsoft アカウントを受け入れていません。
+federation-no-account = この { $provider } のサインインに一致するアカウントがなく、初回サインイン時にアカウントは作成されません。管理者に追加を依頼してください。
+federation-disabled = このアカウントは無効になっています。管理者にお問い合わせください。

@@ -312,3 +312,26 @@ security-done-unlinked = 계정 연결을 해제했습니다. 이제 이 계정�
 # --- Branding (organization logo and support contact in the page layout) ---
 brand-logo-alt = { $org } 로고
 brand-support = 도움이 필요하신가요? 지원팀에 문의하세요:
+
+## Sign-in with Google or Microsoft that did not work (routes/federated.rs)
+
+federation-failed-title = { $provider }(으)로 로그인하지 못했습니다
+federation-unreachable = 지금은 { $provider }에서 응답하지 않습니다. 몇 분 후에 다시 시도하거나 다른 방법으로 로그인하세요.
+federation-bad-answer = { $provider }에서 사용할 수 없는 응답을 보냈습니다. 나중에 다시 시도하거나 다른 방법으로 로그인하세요.
+federation-invalid-token = { $provider }의 로그인을 확인할 수 없어 거부했습니다. 처음부터 다시 시작하세요.
+federation-consent-granted-title = 동의 완료
+federation-consent-granted = Microsoft Entra ID에 조직의 동의가 기록되었습니다(테넌트 { $tenant }). 이제 구성원은 일일이 동의하지 않고 Microsoft로 로그인할 수 있습니다. 이 페이지는 닫아도 됩니다.
+federation-consent-refused-title = 동의하지 않았습니다
+federation-consent-refused = Microsoft Entra ID에 동의가 기록되지 않았습니다({ $error }). 조직 테넌트의 관리자로 로그인한 상태에서 링크를 다시 열고 수락하세요.
+federation-invalid-state = 이 로그인은 만료되었거나 이미 사용되었거나 이 브라우저에서 시작되지 않았습니다. 로그인 페이지에서 다시 시작하세요.
+federation-cancelled = { $provider } 로그인이 취소되었거나 거부되었습니다(access_denied). 다시 시작할 수 있습니다.
+federation-consent-required = { $provider }에서 신원 정보를 공유하려면 먼저 동의가 필요합니다({ $code }). 다시 시작해서 수락하거나, 관리자에게 조직 전체의 동의를 요청하세요.
+federation-upstream-error-described = { $provider }에서 로그인하지 못했습니다({ $code }): { $description }
+federation-upstream-error = { $provider }에서 로그인하지 못했습니다({ $code }).
+federation-no-code = 공급자의 응답에 인가 코드가 없습니다. 처음부터 다시 시작하세요.
+federation-provider-not-allowed = 소속 조직에서 { $provider } 로그인을 허용하지 않습니다.
+federation-email-not-verified = { $provider }에서 이 이메일 주소를 확인하지 않았으므로 여기서 로그인에 사용할 수 없습니다.
+federation-domain-not-allowed = 소속 조직에서 { $domain }의 Google 계정을 허용하지 않습니다.
+federation-tenant-not-allowed = 소속 조직에서 이 디렉터리(테넌트 { $tenant })의 Microsoft 계정을 허용하지 않습니다.
+federation-no-account = 이 { $provider } 로그인과 일치하는 계정이 없으며, 첫 로그인 때 계정이 자동으로 만들어지지 않습니다. 관리자에게 추가를 요청하세요.
+federation-disabled = 비활성화된 계정입니다. 관리자에게 문의하세요.

@@ -12,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::authz::{self, AuthzError, Permission};
 use idp_core::email::Email;
+use idp_core::i18n::Tr;
 use idp_core::ids::UserId;
 use idp_core::org::Organization;
 use idp_core::policy;
@@ -23,14 +24,14 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 }
 
 /// What an area is called on the page.
-pub fn area_label(p: Permission) -> &'static str {
+pub fn area_label(t: &Tr, p: Permission) -> String {
     match p {
-        Permission::TwoFactor => "Two-factor authentication",
-        Permission::AllowedIps => "Allowed IPs",
-        Permission::LoginSettings => "Login settings",
-        Permission::Members => "Members",
-        Permission::AuditLog => "Audit log",
-        Permission::Clients => "Applications",
+        Permission::TwoFactor => t.t("console-two-factor-heading"),
+        Permission::AllowedIps => t.t("console-area-allowed-ips"),
+        Permission::LoginSettings => t.t("console-tab-login-settings"),
+        Permission::Members => t.t("console-tab-members"),
+        Permission::AuditLog => t.t("console-tab-audit"),
+        Permission::Clients => t.t("console-nav-clients"),
     }
 }
 
@@ -40,11 +41,11 @@ struct HolderRow {
     href: Option<String>,
     name: String,
     email: String,
-    areas: Vec<&'static str>,
+    areas: Vec<String>,
     over: String,
     inherited: bool,
     /// (area, label) this administrator may revoke here.
-    revocable: Vec<(&'static str, &'static str)>,
+    revocable: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -56,7 +57,7 @@ struct AdministratorsPage {
     error: Option<String>,
     rows: Vec<HolderRow>,
     /// (area, label, ticked) the signed-in administrator may grant here.
-    grantable: Vec<(&'static str, &'static str, bool)>,
+    grantable: Vec<(&'static str, String, bool)>,
     email: String,
 }
 
@@ -105,11 +106,12 @@ async fn render(
     let chain = policy::ancestry(org);
     let assignments = state.stores.policies.find_admin_by_orgs(&chain).await?;
     let names = super::org_names(state).await?;
+    let t = &console.t;
     let mut grantable = Vec::new();
     for p in Permission::ALL {
         if console.holds(state, org, *p).await? {
             let ticked = checked.iter().any(|c| c == p.as_str());
-            grantable.push((p.as_str(), area_label(*p), ticked));
+            grantable.push((p.as_str(), area_label(t, *p), ticked));
         }
     }
     let mut rows = Vec::new();
@@ -123,7 +125,7 @@ async fn render(
             h.areas
                 .iter()
                 .filter(|a| grantable.iter().any(|(g, _, _)| *g == a.as_str()))
-                .map(|a| (a.as_str(), area_label(*a)))
+                .map(|a| (a.as_str(), area_label(t, *a)))
                 .collect()
         };
         let may_open = match state.stores.orgs.find_by_id(&user.org_id).await? {
@@ -135,7 +137,7 @@ async fn render(
             id: user.id.to_string(),
             name: user.name.clone().unwrap_or_default(),
             email: user.email.to_string(),
-            areas: h.areas.iter().map(|a| area_label(*a)).collect(),
+            areas: h.areas.iter().map(|a| area_label(t, *a)).collect(),
             over: names
                 .get(h.over.as_str())
                 .map_or(h.over.to_string(), |n| n.1.clone()),
@@ -146,7 +148,7 @@ async fn render(
     console.page(
         status,
         &AdministratorsPage {
-            frame: console.frame(format!("Administrators of {}", org.name), "orgs"),
+            frame: console.frame(t.t1("console-administrators-of", "org", &org.name), "orgs"),
             tabs: console.tabs(state, org, "Administrators").await?,
             notice,
             error,
@@ -183,6 +185,8 @@ async fn change(
         .map(|(_, v)| v.clone())
         .collect();
     let email = field("email");
+    let t = &console.t;
+    // `text` is a whole sentence already.
     let refuse = |text: String| {
         let (email, areas) = (email.clone(), areas.clone());
         let (state, console, org) = (&state, &console, &org);
@@ -193,7 +197,7 @@ async fn change(
                 org,
                 StatusCode::BAD_REQUEST,
                 None,
-                Some(sentence(&text)),
+                Some(text),
                 email,
                 areas,
             )
@@ -206,11 +210,12 @@ async fn change(
         .collect::<Result<Vec<_>, _>>()
     {
         Ok(p) if !p.is_empty() => p,
-        Ok(_) => return refuse("choose at least one area".into()).await,
-        Err(e) => return refuse(e.to_string()).await,
+        Ok(_) => return refuse(t.t("console-admins-choose-area")).await,
+        // The parse error is idp-core's, in English.
+        Err(e) => return refuse(sentence(&e.to_string())).await,
     };
     let member = if grant {
-        match member_in_tree(&state, &org, &email).await? {
+        match member_in_tree(&state, t, &org, &email).await? {
             Ok(m) => m,
             Err(text) => return refuse(text).await,
         }
@@ -222,7 +227,7 @@ async fn change(
             .await?
         {
             Some(m) => m,
-            None => return refuse("that administrator no longer exists".into()).await,
+            None => return refuse(t.t("console-admins-gone")).await,
         }
     };
     match authz::change_permissions(
@@ -237,27 +242,24 @@ async fn change(
     .await
     {
         Ok(_) => {
-            let done = format!(
-                "{} {}: {}.",
-                if grant { "Granted to" } else { "Revoked from" },
-                member.email,
-                permissions
-                    .iter()
-                    .map(|p| area_label(*p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let areas = permissions
+                .iter()
+                .map(|p| area_label(t, *p))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let email = member.email.to_string();
+            let done = if grant {
+                t.t2("console-admins-granted", "email", email, "areas", areas)
+            } else {
+                t.t2("console-admins-revoked", "email", email, "areas", areas)
+            };
             Ok(web::see_other(&format!(
                 "{back}?done={}",
                 url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
             )))
         }
         Err(AuthzError::Forbidden(p)) => {
-            refuse(format!(
-                "you do not hold {} over this organization, so you cannot grant or revoke it",
-                area_label(p)
-            ))
-            .await
+            refuse(t.t1("console-admins-not-held", "area", area_label(t, p))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -267,11 +269,12 @@ async fn change(
 /// over a sub-organization are often members of the main one).
 async fn member_in_tree(
     state: &AppState,
+    t: &Tr,
     org: &Organization,
     email: &str,
 ) -> Result<Result<idp_core::records::User, String>, HttpError> {
     let Ok(address) = Email::parse(email) else {
-        return Ok(Err(format!("{email:?} is not an email address")));
+        return Ok(Err(t.t1("console-admins-not-an-address", "email", email)));
     };
     let root = org.root_id();
     for user in state.stores.users.find_all_by_email(&address).await? {
@@ -281,7 +284,5 @@ async fn member_in_tree(
             return Ok(Ok(user));
         }
     }
-    Ok(Err(format!(
-        "no member with address {email} in this organization tree; add them as a member first"
-    )))
+    Ok(Err(t.t1("console-admins-no-member", "email", email)))
 }

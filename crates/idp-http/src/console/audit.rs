@@ -5,7 +5,7 @@
 //! and the background export that emails a one-time link for any size.
 
 use super::members::{open, org_or_respond};
-use super::{Console, Frame, OrgTabs, sentence, when};
+use super::{Console, Frame, OrgTabs, sentence};
 use crate::error::HttpError;
 use crate::routes::audit_api::{
     csv_response, decode_cursor, encode_cursor, start_export, xlsx_response,
@@ -15,10 +15,13 @@ use crate::web;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
-use idp_core::audit::{self, ActivityType, AuditFilter, EventKind, FilterText, InfoType};
+use idp_core::audit::{
+    self, ActivityType, ActorKind, AuditFilter, EventKind, FilterText, InfoType,
+};
 use idp_core::audit_jobs::ExportFormat;
 use idp_core::authz::Permission;
 use idp_core::email::Email;
+use idp_core::i18n::Tr;
 use idp_core::ids::UserId;
 use idp_core::org::Organization;
 use std::collections::HashMap;
@@ -92,6 +95,7 @@ impl AuditQuery {
 /// The filter a query asks for, or a sentence saying what to fix.
 async fn filter_for(
     state: &AppState,
+    t: &Tr,
     org: &Organization,
     q: &AuditQuery,
 ) -> Result<Result<AuditFilter, String>, HttpError> {
@@ -100,9 +104,7 @@ async fn filter_for(
         None
     } else if member.contains('@') {
         let Ok(address) = Email::parse(member) else {
-            return Ok(Err(format!(
-                "{member:?} is not an email address or a member id"
-            )));
+            return Ok(Err(t.t1("console-audit-not-a-member", "member", member)));
         };
         let mut found = None;
         for user in state.stores.users.find_all_by_email(&address).await? {
@@ -116,9 +118,7 @@ async fn filter_for(
         match found {
             Some(id) => Some(id),
             None => {
-                return Ok(Err(format!(
-                    "no member with address {member} in this organization or below"
-                )));
+                return Ok(Err(t.t1("console-audit-no-member", "email", member)));
             }
         }
     } else {
@@ -130,9 +130,12 @@ async fn filter_for(
         match state.stores.orgs.find_by_slug(within).await? {
             Some(sub) if org.contains(&sub) => path = sub.path,
             _ => {
-                return Ok(Err(format!(
-                    "{within:?} is not an organization under {}",
-                    org.name
+                return Ok(Err(t.t2(
+                    "console-audit-not-under",
+                    "within",
+                    within,
+                    "org",
+                    org.name.as_str(),
                 )));
             }
         }
@@ -157,6 +160,7 @@ async fn filter_for(
             until: until.as_deref(),
         },
     )
+    // The date's complaint is idp-core's, in English.
     .map_err(|e| sentence(&e)))
 }
 
@@ -177,12 +181,59 @@ struct Person {
     href: Option<String>,
 }
 
-fn words(s: &str) -> String {
-    let s = s.replace('_', " ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => s,
+/// An activity type as the page names it.
+pub(super) fn activity_label(t: &Tr, a: ActivityType) -> String {
+    match a {
+        ActivityType::SignIn => t.t("console-activity-sign-in"),
+        ActivityType::PersonalInfoAccess => t.t("console-activity-personal-info-access"),
+        ActivityType::PermissionChange => t.t("console-activity-permission-change"),
+        ActivityType::SecuritySettingsChange => t.t("console-activity-security-settings-change"),
+        ActivityType::SecondFactorReset => t.t("console-activity-second-factor-reset"),
+        ActivityType::TemporaryPassword => t.t("console-activity-temporary-password"),
+        ActivityType::PasswordReset => t.t("console-activity-password-reset"),
+        ActivityType::AccountLock => t.t("console-activity-account-lock"),
+        ActivityType::Consent => t.t("console-activity-consent"),
+        ActivityType::TokenRevocation => t.t("console-activity-token-revocation"),
+        ActivityType::ClientChange => t.t("console-activity-client-change"),
+        ActivityType::OrganizationChange => t.t("console-activity-organization-change"),
+        ActivityType::MemberChange => t.t("console-activity-member-change"),
+        ActivityType::AuditAccess => t.t("console-activity-audit-access"),
+        ActivityType::Retention => t.t("console-activity-retention"),
+    }
+}
+
+/// An event kind as the page names it.
+pub(super) fn event_label(t: &Tr, e: EventKind) -> String {
+    match e {
+        EventKind::View => t.t("console-event-view"),
+        EventKind::Create => t.t("console-event-create"),
+        EventKind::Edit => t.t("console-event-edit"),
+        EventKind::Delete => t.t("console-event-delete"),
+        EventKind::Download => t.t("console-event-download"),
+        EventKind::SignIn => t.t("console-activity-sign-in"),
+    }
+}
+
+/// An information type as the page names it.
+fn info_label(t: &Tr, i: InfoType) -> String {
+    match i {
+        InfoType::AuthenticationToken => t.t("console-info-authentication-token"),
+        InfoType::Personal => t.t("console-info-personal"),
+        InfoType::Hr => t.t("console-info-hr"),
+        InfoType::Contact => t.t("console-info-contact"),
+        InfoType::SecuritySettings => t.t("console-info-security-settings"),
+        InfoType::Permission => t.t("console-info-permission"),
+        InfoType::Other => t.t("console-info-other"),
+    }
+}
+
+/// Who acted, when no member did.
+pub(super) fn actor_label(t: &Tr, a: ActorKind) -> String {
+    match a {
+        ActorKind::Member => t.t("console-actor-member"),
+        ActorKind::Administrator => t.t("console-col-administrator"),
+        ActorKind::Client => t.t("console-col-application"),
+        ActorKind::System => t.t("console-actor-system"),
     }
 }
 
@@ -231,13 +282,14 @@ async fn list(
     let mut rows = Vec::new();
     let mut next_href = None;
     let mut small = false;
-    let filter = filter_for(&state, &org, &query).await?;
+    let t = &console.t;
+    let filter = filter_for(&state, t, &org, &query).await?;
     let cursor = if query.after.is_empty() {
         Ok(None)
     } else {
         decode_cursor(&query.after)
             .map(Some)
-            .map_err(|_| "The page position in the address is not one this console gave out; start from the first page.".to_owned())
+            .map_err(|_| console.t.t("console-audit-bad-cursor"))
     };
     let error = match (filter, cursor) {
         (Ok(filter), Ok(cursor)) => {
@@ -271,7 +323,7 @@ async fn list(
                 let actor = match &n.actor_id {
                     Some(id) => person(&state, &console, &mut people, id).await?,
                     None => Person {
-                        label: words(n.actor_kind.as_str()),
+                        label: actor_label(t, n.actor_kind),
                         id: String::new(),
                         href: None,
                     },
@@ -281,10 +333,10 @@ async fn list(
                     None => None,
                 };
                 rows.push(Row {
-                    at: when(Some(n.occurred_at)),
-                    activity: words(n.activity.as_str()),
-                    event: words(n.event.as_str()),
-                    info_type: words(n.info_type.as_str()),
+                    at: console.when(Some(n.occurred_at)),
+                    activity: activity_label(t, n.activity),
+                    event: event_label(t, n.event),
+                    info_type: info_label(t, n.info_type),
                     actor,
                     target,
                     ip: n.ip.clone().unwrap_or_else(|| "—".into()),
@@ -332,22 +384,22 @@ async fn list(
     console.page(
         status,
         &AuditPage {
-            frame: console.frame(format!("Audit log of {}", org.name), "orgs"),
+            frame: console.frame(t.t1("console-audit-of", "org", &org.name), "orgs"),
             tabs: console.tabs(&state, &org, "Audit log").await?,
             notice: (!done.done.is_empty()).then(|| done.done.clone()),
             error,
             subs,
             activities: ActivityType::ALL
                 .iter()
-                .map(|a| (a.as_str(), words(a.as_str())))
+                .map(|a| (a.as_str(), activity_label(t, *a)))
                 .collect(),
             events: EventKind::ALL
                 .iter()
-                .map(|a| (a.as_str(), words(a.as_str())))
+                .map(|e| (e.as_str(), event_label(t, *e)))
                 .collect(),
             info_types: InfoType::ALL
                 .iter()
-                .map(|a| (a.as_str(), words(a.as_str())))
+                .map(|i| (i.as_str(), info_label(t, *i)))
                 .collect(),
             query,
             rows,
@@ -421,7 +473,7 @@ async fn download_filter(
     query: &AuditQuery,
 ) -> Result<Result<AuditFilter, HttpResponse>, HttpError> {
     let back = format!("/admin/orgs/{}/audit", org.slug);
-    match filter_for(state, org, query).await? {
+    match filter_for(state, &console.t, org, query).await? {
         Ok(filter) => {
             idp_core::audit::record_access(
                 &state.stores,
@@ -438,10 +490,10 @@ async fn download_filter(
         Err(text) => console
             .message(
                 StatusCode::BAD_REQUEST,
-                "Nothing was downloaded",
+                &console.t.t("console-audit-not-downloaded"),
                 &text,
                 &back,
-                "Back to the audit log",
+                &console.t.t("console-back-to-audit"),
             )
             .map(Err),
     }
@@ -506,24 +558,24 @@ async fn export_later(
     let format: ExportFormat = match form.format.parse() {
         Ok(f) => f,
         Err(_) => {
-            return console.message(
+            return console.say(
                 StatusCode::BAD_REQUEST,
-                "Choose a file format",
-                "Choose CSV or Excel, then ask for the download again. Nothing was started.",
+                "console-audit-choose-format",
+                "console-audit-choose-format-message",
+                "console-back-to-audit",
                 &back,
-                "Back to the audit log",
             );
         }
     };
-    let filter = match filter_for(&state, &org, &form.query).await? {
+    let filter = match filter_for(&state, &console.t, &org, &form.query).await? {
         Ok(f) => f,
         Err(text) => {
             return console.message(
                 StatusCode::BAD_REQUEST,
-                "Nothing was started",
+                &console.t.t("console-audit-not-started"),
                 &text,
                 &back,
-                "Back to the audit log",
+                &console.t.t("console-back-to-audit"),
             );
         }
     };
@@ -537,8 +589,9 @@ async fn export_later(
         format,
     )
     .await?;
-    let done =
-        format!("The export is being prepared. A one-time download link will be emailed to {to}.");
+    let done = console
+        .t
+        .t1("console-audit-export-started", "email", to.to_string());
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(web::see_other(&format!(
         "{back}{sep}done={}",

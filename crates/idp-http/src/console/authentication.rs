@@ -104,13 +104,16 @@ async fn render(
     console.page(
         status,
         &AuthenticationPage {
-            frame: console.frame(format!("Authentication of {}", org.name), "orgs"),
+            frame: console.frame(
+                console.t.t1("console-authentication-of", "org", &org.name),
+                "orgs",
+            ),
             tabs: console.tabs(state, org, "Authentication").await?,
             notice,
             error,
             is_root: org.is_root(),
             enabled: chain.effective.email_password_login,
-            source: chain.source_label(source),
+            source: chain.source_label(&console.t, source),
             source_href,
             with_password,
             with_second_factor,
@@ -151,12 +154,12 @@ async fn save(
         "enable" => true,
         "disable" => false,
         _ => {
-            return console.message(
+            return console.say(
                 StatusCode::BAD_REQUEST,
-                "Unknown action",
-                "Choose to enable or disable email and password authentication. Nothing was changed.",
+                "console-unknown-action-title",
+                "console-auth-unknown-action",
+                "console-back-to-authentication",
                 &back,
-                "Back to authentication",
             );
         }
     };
@@ -180,15 +183,9 @@ async fn save(
     match result {
         Ok(u) => {
             let done = if enable {
-                format!(
-                    "Email and password authentication is on. {} members were sent a link to set a password.",
-                    u.invited
-                )
+                console.t.t1("console-auth-enabled", "count", u.invited)
             } else {
-                format!(
-                    "Email and password authentication is off. Stored passwords and second factors of {} members were deleted.",
-                    u.cleared
-                )
+                console.t.t1("console-auth-disabled", "count", u.cleared)
             };
             Ok(web::see_other(&format!(
                 "{back}?done={}",
@@ -196,7 +193,7 @@ async fn save(
             )))
         }
         Err(e) => {
-            let (status, text) = refusal_text(e)?;
+            let (status, text) = refusal_text(&console.t, e)?;
             render(
                 &state,
                 &console,

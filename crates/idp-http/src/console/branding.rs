@@ -1,7 +1,7 @@
 //! An organization's Branding tab: the display name, primary colour and support contact
 //! its sign-in pages and emails show (each set here or inherited, with a way back to the
 //! inherited value), and its logo (uploaded, shown, removed). The rules are
-//! `idp_core::branding`'s; strings are English until the console is translated.
+//! `idp_core::branding`'s; the words are `console.ftl`'s.
 
 use super::members::{open, org_or_respond};
 use super::settings::{Chain, refusal_text};
@@ -16,6 +16,7 @@ use askama::Template;
 use idp_core::admin::AdminError;
 use idp_core::authz::Permission;
 use idp_core::branding::{self, Brand};
+use idp_core::i18n::Tr;
 use idp_core::org::Organization;
 use idp_core::policy::{PolicyError, PolicySettings};
 use idp_core::policy_edit::{self, Source};
@@ -33,8 +34,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 /// One text setting of the form.
 struct Field {
     key: &'static str,
-    label: &'static str,
-    hint: &'static str,
+    label: String,
+    hint: String,
     value: String,
     now: String,
     source: String,
@@ -60,23 +61,30 @@ struct BrandingPage {
     max_kb: usize,
 }
 
-const FIELDS: [(&str, &str, &str); 3] = [
-    (
-        "brand_display_name",
-        "Display name",
-        "the organization's name on its sign-in pages and in its emails, 1 to 80 characters",
-    ),
-    (
-        "brand_primary_color",
-        "Primary colour",
-        "written #rrggbb, like #2353c8; button text is white or near-black, whichever reads better",
-    ),
-    (
-        "brand_support_contact",
-        "Support contact",
-        "an email address or an https:// address, shown on sign-in and error pages",
-    ),
+/// The settings of the form.
+const FIELDS: [&str; 3] = [
+    "brand_display_name",
+    "brand_primary_color",
+    "brand_support_contact",
 ];
+
+/// A setting's label and hint, in the reader's words.
+fn words(t: &Tr, key: &str) -> (String, String) {
+    match key {
+        "brand_display_name" => (
+            t.t("console-branding-name"),
+            t.t("console-branding-name-hint"),
+        ),
+        "brand_primary_color" => (
+            t.t("console-branding-colour"),
+            t.t("console-branding-colour-hint"),
+        ),
+        _ => (
+            t.t("console-branding-support"),
+            t.t("console-branding-support-hint"),
+        ),
+    }
+}
 
 fn own_value(p: &PolicySettings, key: &str) -> Option<String> {
     match key {
@@ -123,13 +131,15 @@ async fn render(
     error: Option<String>,
     typed: Option<&[(String, String)]>,
 ) -> Result<HttpResponse, HttpError> {
+    let t = &console.t;
     let chain = Chain::load(state, org).await?;
     let brand = branding::brand_of_org(&state.stores, org).await?;
     let typed_value =
         |key: &str| typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
     let fields = FIELDS
         .iter()
-        .map(|(key, label, hint)| {
+        .map(|key| {
+            let (label, hint) = words(t, key);
             let source = policy_edit::source_of(&chain.settings, |p| own_value(p, key));
             let now = effective(&brand, key);
             Field {
@@ -140,33 +150,36 @@ async fn render(
                     .or_else(|| own_value(&chain.own(), key))
                     .unwrap_or_default(),
                 now: now.unwrap_or_else(|| match *key {
-                    "brand_display_name" => format!("none: the organization's name, {}", org.name),
-                    "brand_primary_color" => "none: idp's own colours".to_owned(),
-                    _ => "none".to_owned(),
+                    "brand_display_name" => {
+                        t.t1("console-branding-no-name", "org", org.name.as_str())
+                    }
+                    "brand_primary_color" => t.t("console-branding-no-colour"),
+                    _ => t.t("console-branding-none"),
                 }),
-                source: chain.source_label(source),
+                source: chain.source_label(t, source),
                 here: source == Source::Here,
             }
         })
         .collect();
     let logo_here = brand.logo.as_ref().is_some_and(|l| l.org_id == org.id);
     let logo_source = match &brand.logo {
-        None => "No logo is set here or above.".to_owned(),
-        Some(_) if logo_here => "Set here.".to_owned(),
+        None => t.t("console-branding-no-logo"),
+        Some(_) if logo_here => t.t("console-branding-logo-here"),
         Some(l) => {
             let names = super::org_names(state).await?;
-            format!(
-                "Inherited from {}.",
-                names
-                    .get(l.org_id.as_str())
-                    .map_or("a parent organization", |(_, name)| name.as_str())
-            )
+            match names.get(l.org_id.as_str()) {
+                Some((_, name)) => t.t1("console-source-inherited", "org", name.as_str()),
+                None => t.t("console-source-inherited-parent"),
+            }
         }
     };
     console.page(
         status,
         &BrandingPage {
-            frame: console.frame(format!("Branding of {}", org.name), "orgs"),
+            frame: console.frame(
+                t.t1("console-branding-title", "org", org.name.as_str()),
+                "orgs",
+            ),
             tabs: console.tabs(state, org, "Branding").await?,
             notice,
             error,
@@ -174,7 +187,7 @@ async fn render(
             fields,
             swatch: brand.primary_hex().zip(brand.on_primary_hex()),
             logo_url: brand.logo_url(),
-            logo_alt: format!("{} logo", brand.name()),
+            logo_alt: t.t1("brand-logo-alt", "org", brand.name()),
             logo_source,
             logo_here,
             max_kb: branding::MAX_LOGO_BYTES / 1024,
@@ -190,12 +203,12 @@ fn done(back: &str, text: &str) -> HttpResponse {
 }
 
 /// A refusal in the form's words: branding rules say their own sentence.
-fn refusal(e: AdminError) -> Result<(StatusCode, String), HttpError> {
+fn refusal(t: &Tr, e: AdminError) -> Result<(StatusCode, String), HttpError> {
     match e {
         AdminError::Policy(PolicyError::Brand(b)) => {
             Ok((StatusCode::BAD_REQUEST, super::sentence(&b.to_string())))
         }
-        other => refusal_text(other),
+        other => refusal_text(t, other),
     }
 }
 
@@ -226,7 +239,7 @@ async fn save(
     } else {
         FIELDS
             .iter()
-            .filter_map(|(key, _, _)| {
+            .filter_map(|key| {
                 let typed = field(key);
                 let mine = own_value(&own, key);
                 if typed.is_empty() {
@@ -243,7 +256,7 @@ async fn save(
             .collect()
     };
     if changes.is_empty() {
-        return Ok(done(&back, "Nothing to change."));
+        return Ok(done(&back, &console.t.t("console-branding-nothing")));
     }
     match policy_edit::save_policy(
         &state.stores,
@@ -257,10 +270,10 @@ async fn save(
     )
     .await
     {
-        Ok(_) if revert.is_empty() => Ok(done(&back, "Branding saved.")),
-        Ok(_) => Ok(done(&back, "Setting reverted to the inherited value.")),
+        Ok(_) if revert.is_empty() => Ok(done(&back, &console.t.t("console-branding-saved"))),
+        Ok(_) => Ok(done(&back, &console.t.t("console-setting-reverted"))),
         Err(e) => {
-            let (status, text) = refusal(e)?;
+            let (status, text) = refusal(&console.t, e)?;
             render(
                 &state,
                 &console,
@@ -296,10 +309,11 @@ async fn upload(
         .to_owned();
     let body = match crate::routes::branding::read_body(payload).await {
         Ok(b) => b,
-        Err(e) => {
+        Err(e) if !matches!(e, HttpError::PayloadTooLarge(_)) => return Err(e),
+        Err(_) => {
             return refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                super::sentence(&e.to_string()),
+                console.t.t("console-branding-logo-too-large"),
             )
             .await;
         }
@@ -314,7 +328,7 @@ async fn upload(
     else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "Choose a logo file (PNG, JPEG, WebP or GIF) to upload.".into(),
+            console.t.t("console-branding-choose-file"),
         )
         .await;
     };
@@ -327,9 +341,9 @@ async fn upload(
     )
     .await
     {
-        Ok(_) => Ok(done(&back, "Logo saved.")),
+        Ok(_) => Ok(done(&back, &console.t.t("console-branding-logo-saved"))),
         Err(e) => {
-            let (status, text) = refusal(e)?;
+            let (status, text) = refusal(&console.t, e)?;
             refuse(status, text).await
         }
     }
@@ -361,10 +375,10 @@ async fn remove(
     )
     .await
     {
-        Ok(true) => Ok(done(&back, "Logo removed.")),
-        Ok(false) => Ok(done(&back, "This organization has no logo of its own.")),
+        Ok(true) => Ok(done(&back, &console.t.t("console-branding-logo-removed"))),
+        Ok(false) => Ok(done(&back, &console.t.t("console-branding-no-own-logo"))),
         Err(e) => {
-            let (status, text) = refusal(e)?;
+            let (status, text) = refusal(&console.t, e)?;
             render(&state, &console, &org, status, None, Some(text), None).await
         }
     }

@@ -28,7 +28,7 @@ struct Row {
     id: String,
     name: String,
     org: String,
-    kind: &'static str,
+    kind: String,
     grants: String,
     redirects: String,
 }
@@ -47,11 +47,11 @@ struct Notice {
     done: String,
 }
 
-fn kind(c: &Client) -> &'static str {
+fn kind(t: &idp_core::i18n::Tr, c: &Client) -> String {
     if c.is_public() {
-        "Public"
+        t.t("console-client-public")
     } else {
-        "Confidential"
+        t.t("console-client-confidential")
     }
 }
 
@@ -77,7 +77,7 @@ async fn list(
             org: names
                 .get(c.org_id.as_str())
                 .map_or_else(|| c.org_id.to_string(), |n| n.1.clone()),
-            kind: kind(c),
+            kind: kind(&console.t, c),
             grants: c
                 .grant_types
                 .iter()
@@ -95,7 +95,7 @@ async fn list(
     console.page(
         StatusCode::OK,
         &ListPage {
-            frame: console.frame("Applications", "clients"),
+            frame: console.frame(console.t.t("console-nav-clients"), "clients"),
             notice: (!query.done.is_empty()).then(|| query.done.clone()),
             rows,
         },
@@ -276,7 +276,7 @@ async fn form_page(
 ) -> Result<HttpResponse, HttpError> {
     let title = match client {
         Some(c) => c.name.clone(),
-        None => "Register an application".to_owned(),
+        None => console.t.t("console-client-register-title"),
     };
     console.page(
         status,
@@ -366,7 +366,11 @@ async fn create(
                 Some(&client),
                 ClientForm::of(&client),
                 None,
-                Some(format!("{} registered.", client.name)),
+                Some(
+                    console
+                        .t
+                        .t1("console-client-registered", "name", &client.name),
+                ),
                 secret.map(|s| s.expose().to_owned()),
             )
             .await
@@ -487,7 +491,10 @@ async fn change(
                 return Ok(web::see_other(&format!(
                     "/admin/clients?done={}",
                     url::form_urlencoded::byte_serialize(
-                        format!("{} deleted.", gone.name).as_bytes()
+                        console
+                            .t
+                            .t1("console-client-deleted", "name", &gone.name)
+                            .as_bytes()
                     )
                     .collect::<String>()
                 )));
@@ -536,9 +543,9 @@ async fn change(
         Ok(secret) => {
             let client = stores.clients.find_by_id(&id).await?.unwrap_or(client);
             let notice = if secret.is_some() {
-                "New secret issued; the old one no longer works."
+                console.t.t("console-client-secret-rotated")
             } else {
-                "Changes saved."
+                console.t.t("console-client-saved")
             };
             form_page(
                 &state,
@@ -547,7 +554,7 @@ async fn change(
                 Some(&client),
                 ClientForm::of(&client),
                 None,
-                Some(notice.to_owned()),
+                Some(notice),
                 secret,
             )
             .await

@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::authz::Permission;
+use idp_core::i18n::Tr;
 use idp_core::org::Organization;
 use idp_core::policy::PolicySettings;
 use idp_core::policy_edit;
@@ -25,7 +26,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 /// A yes/no setting of the page.
 struct Switch {
     key: &'static str,
-    label: &'static str,
+    label: String,
     choice: String,
     now: bool,
     source: String,
@@ -34,8 +35,8 @@ struct Switch {
 /// A list setting of the page.
 struct List {
     key: &'static str,
-    label: &'static str,
-    hint: &'static str,
+    label: String,
+    hint: String,
     text: String,
     source: String,
 }
@@ -58,32 +59,38 @@ struct FederationPage {
 
 type BoolGet = fn(&PolicySettings) -> Option<bool>;
 type ListGet = fn(&PolicySettings) -> Option<Vec<String>>;
+/// A text of the page in the reader's language.
+type Text = fn(&Tr) -> String;
 
-const SWITCHES: [(&str, &str, BoolGet); 3] = [
-    ("google_sign_in", "Sign in with Google", |p| {
-        p.google_sign_in
-    }),
-    ("entra_sign_in", "Sign in with Microsoft", |p| {
-        p.entra_sign_in
-    }),
+const SWITCHES: [(&str, Text, BoolGet); 3] = [
+    (
+        "google_sign_in",
+        |t| t.t("console-fed-google"),
+        |p| p.google_sign_in,
+    ),
+    (
+        "entra_sign_in",
+        |t| t.t("console-fed-entra"),
+        |p| p.entra_sign_in,
+    ),
     (
         "just_in_time_provisioning",
-        "Create a member at first sign-in (just-in-time provisioning)",
+        |t| t.t("console-fed-jit"),
         |p| p.just_in_time_provisioning,
     ),
 ];
 
-const LISTS: [(&str, &str, &str, ListGet); 2] = [
+const LISTS: [(&str, Text, Text, ListGet); 2] = [
     (
         "google_hosted_domains",
-        "Allowed Google Workspace domains, one a line",
-        "On the main organization, empty accepts any verified Google address.",
+        |t| t.t("console-fed-domains"),
+        |t| t.t("console-fed-domains-hint"),
         |p| p.google_hosted_domains.clone(),
     ),
     (
         "entra_allowed_tenants",
-        "Allowed Entra tenant ids, one a line",
-        "Tenant ids are GUIDs, shown in the Entra admin center's overview.",
+        |t| t.t("console-fed-tenants"),
+        |t| t.t("console-fed-tenants-hint"),
         |p| p.entra_allowed_tenants.clone(),
     ),
 ];
@@ -120,11 +127,12 @@ async fn render(
     let typed_value =
         |key: &str| typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
     let e = &chain.effective;
+    let t = &console.t;
     let switches = SWITCHES
         .iter()
         .map(|(key, label, get)| Switch {
             key,
-            label,
+            label: label(t),
             choice: typed_value(key).unwrap_or_else(|| {
                 match get(&own) {
                     Some(true) => "on",
@@ -138,15 +146,15 @@ async fn render(
                 "entra_sign_in" => e.entra_sign_in,
                 _ => e.just_in_time_provisioning,
             },
-            source: chain.source_label(policy_edit::source_of(&chain.settings, get)),
+            source: chain.source_label(t, policy_edit::source_of(&chain.settings, get)),
         })
         .collect();
     let lists = LISTS
         .iter()
         .map(|(key, label, hint, get)| List {
             key,
-            label,
-            hint,
+            label: label(t),
+            hint: hint(t),
             text: typed_value(key).unwrap_or_else(|| {
                 match *key {
                     "google_hosted_domains" => &e.google_hosted_domains,
@@ -154,7 +162,7 @@ async fn render(
                 }
                 .join("\n")
             }),
-            source: chain.source_label(policy_edit::source_of(&chain.settings, get)),
+            source: chain.source_label(t, policy_edit::source_of(&chain.settings, get)),
         })
         .collect();
     let entra = state.settings.federation.entra.as_ref();
@@ -163,19 +171,19 @@ async fn render(
         let issuer = state.settings.issuer();
         for tenant in &e.entra_allowed_tenants {
             consent_links.push((
-                format!("Tenant {tenant}"),
+                t.t1("console-fed-tenant", "tenant", tenant.as_str()),
                 policy_edit::entra_admin_consent_url(Some(tenant), &entra.client_id, issuer),
             ));
         }
         consent_links.push((
-            "Any organization's tenant (the administrator's own)".to_owned(),
+            t.t("console-fed-any-tenant"),
             policy_edit::entra_admin_consent_url(None, &entra.client_id, issuer),
         ));
     }
     console.page(
         status,
         &FederationPage {
-            frame: console.frame(format!("Federation of {}", org.name), "orgs"),
+            frame: console.frame(t.t1("console-federation-of", "org", &org.name), "orgs"),
             tabs: console.tabs(state, org, "Federation").await?,
             notice,
             error,
@@ -233,10 +241,17 @@ async fn save(
             &field(key),
         ));
     }
+    let done = |text: String| {
+        web::see_other(&format!(
+            "{back}?done={}",
+            url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+        ))
+    };
     let error = if let Some(e) = refusal {
+        // What was typed wrong is idp-core's sentence, in English.
         (StatusCode::BAD_REQUEST, super::sentence(&e.to_string()))
     } else if changes.is_empty() {
-        return Ok(web::see_other(&format!("{back}?done=Nothing+to+change.")));
+        return Ok(done(console.t.t("console-nothing-to-change")));
     } else {
         match policy_edit::save_policy(
             &state.stores,
@@ -251,11 +266,9 @@ async fn save(
         .await
         {
             Ok(_) => {
-                return Ok(web::see_other(&format!(
-                    "{back}?done=Federation+settings+saved."
-                )));
+                return Ok(done(console.t.t("console-federation-saved")));
             }
-            Err(e) => refusal_text(e)?,
+            Err(e) => refusal_text(&console.t, e)?,
         }
     };
     render(

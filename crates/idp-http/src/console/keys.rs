@@ -3,7 +3,7 @@
 //! `idp keys rotate`.
 
 use super::members::open;
-use super::{Console, Frame, when};
+use super::{Console, Frame};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web;
@@ -12,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::admin;
 use idp_core::client::SigningAlg;
+use idp_core::i18n::Tr;
 use idp_core::records::KeyState;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -22,7 +23,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 struct KeyRow {
     alg: &'static str,
     kid: String,
-    state: &'static str,
+    state: String,
     created: String,
     activated: String,
     retired: String,
@@ -39,22 +40,22 @@ struct KeysPage {
     reload_secs: u64,
 }
 
-fn state_label(s: KeyState) -> &'static str {
+fn state_label(t: &Tr, s: KeyState) -> String {
     match s {
-        KeyState::Current => "Current (signs now)",
-        KeyState::Next => "Next (published, signs after the next rotation)",
-        KeyState::Retired => "Retired (verifies what it signed)",
+        KeyState::Current => t.t("console-key-current"),
+        KeyState::Next => t.t("console-key-next"),
+        KeyState::Retired => t.t("console-key-retired"),
     }
 }
 
 /// Only the super administrator sees keys; anyone else is told so.
 fn not_super(console: &Console) -> Result<HttpResponse, HttpError> {
-    console.message(
+    console.say(
         StatusCode::FORBIDDEN,
-        "Not allowed",
-        "Only the super administrator manages signing keys.",
+        "console-refused-forbidden",
+        "console-keys-super-only",
+        "console-back-to-orgs",
         "/admin/orgs",
-        "Back to the organizations",
     )
 }
 
@@ -97,17 +98,17 @@ async fn show(
         .map(|k| KeyRow {
             alg: k.alg.as_str(),
             kid: k.kid.clone(),
-            state: state_label(k.state),
-            created: when(Some(k.created_at)),
-            activated: when(k.activated_at),
-            retired: when(k.retired_at),
-            leaves: when(k.expires_at),
+            state: state_label(&console.t, k.state),
+            created: console.when(Some(k.created_at)),
+            activated: console.when(k.activated_at),
+            retired: console.when(k.retired_at),
+            leaves: console.when(k.expires_at),
         })
         .collect();
     console.page(
         StatusCode::OK,
         &KeysPage {
-            frame: console.frame("Signing keys", "keys"),
+            frame: console.frame(console.t.t("console-nav-keys"), "keys"),
             notice: (!query.done.is_empty()).then(|| query.done.clone()),
             rows,
             algs: SigningAlg::ALL.iter().map(|a| a.as_str()).collect(),
@@ -142,12 +143,12 @@ async fn rotate(
         match form.alg.parse() {
             Ok(a) => vec![a],
             Err(_) => {
-                return console.message(
+                return console.say(
                     StatusCode::BAD_REQUEST,
-                    "Nothing was rotated",
-                    "Choose one of the algorithms listed, or all of them.",
+                    "console-keys-not-rotated",
+                    "console-keys-choose-alg",
+                    "console-back-to-keys",
                     "/admin/keys",
-                    "Back to the signing keys",
                 );
             }
         }
@@ -169,7 +170,15 @@ async fn rotate(
     };
     let promoted: Vec<String> = reports
         .iter()
-        .map(|r| format!("{} now signs with {}", r.alg.as_str(), r.promoted))
+        .map(|r| {
+            console.t.t2(
+                "console-key-promoted",
+                "alg",
+                r.alg.as_str(),
+                "kid",
+                r.promoted.to_string(),
+            )
+        })
         .collect();
     // This node signs with the new keys at once; the others when they hear of it (or
     // within their reload interval).
@@ -177,7 +186,9 @@ async fn rotate(
         .keys_changed()
         .await
         .map_err(|e| HttpError::Internal(e.to_string()))?;
-    let done = format!("Rotated: {}.", promoted.join("; "));
+    let done = console
+        .t
+        .t1("console-keys-rotated", "list", promoted.join("; "));
     Ok(web::see_other(&format!(
         "/admin/keys?done={}",
         url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()

@@ -13,8 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::authz::Permission;
+use idp_core::i18n::Tr;
 use idp_core::org::Organization;
-use idp_core::policy_edit::{self, NUMBER_SETTINGS, Source};
+use idp_core::policy_edit::{self, NUMBER_SETTINGS, NumberSetting, Source, Unit};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/admin/orgs/{org}/login-settings", aw::get().to(show))
@@ -23,8 +24,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 
 struct Row {
     key: &'static str,
-    label: &'static str,
-    unit: &'static str,
+    label: String,
+    unit: String,
     value: String,
     now: String,
     source: String,
@@ -42,13 +43,13 @@ struct LoginSettingsPage {
     rows: Vec<Row>,
     is_root: bool,
     leave_choice: String,
-    leave_now: &'static str,
+    leave_now: String,
     leave_source: String,
     leave_here: bool,
     /// The default language: (code, own name) choices, the choice, what holds now.
     languages: Vec<(&'static str, &'static str)>,
     language_choice: String,
-    language_now: &'static str,
+    language_now: String,
     language_source: String,
     language_here: bool,
 }
@@ -71,6 +72,65 @@ async fn show(
     render(&state, &console, &org, StatusCode::OK, notice, None, None).await
 }
 
+/// A number setting's name in the reader's language (idp-core names it in English).
+fn label(t: &Tr, s: &NumberSetting) -> String {
+    match s.key {
+        "password_min_length" => t.t("console-setting-password-min-length"),
+        "password_character_classes" => t.t("console-setting-character-classes"),
+        "password_expiry_days" => t.t("console-setting-password-expiry"),
+        "password_history" => t.t("console-setting-password-history"),
+        "lockout_after_failures" => t.t("console-setting-lockout"),
+        "idle_timeout_minutes" => t.t("console-setting-idle-timeout"),
+        "session_lifetime_hours" => t.t("console-setting-session-lifetime"),
+        _ => s.label.to_owned(),
+    }
+}
+
+/// `n` of a unit, as in "30 days".
+fn amount(t: &Tr, unit: Unit, n: u32) -> String {
+    match unit {
+        Unit::Characters => t.t1("console-amount-characters", "count", n),
+        Unit::Classes => t.t1("console-amount-classes", "count", n),
+        Unit::Passwords => t.t1("console-amount-passwords", "count", n),
+        Unit::Failures => t.t1("console-amount-failures", "count", n),
+        Unit::Minutes => t.t1("console-amount-minutes", "count", n),
+        Unit::Hours => t.t1("console-amount-hours", "count", n),
+        Unit::Days => t.t1("console-amount-days", "count", n),
+    }
+}
+
+/// A unit's name next to a box holding many of it ("days").
+fn unit_name(t: &Tr, unit: Unit) -> String {
+    match unit {
+        Unit::Characters => t.t("console-unit-characters"),
+        Unit::Classes => t.t("console-unit-classes"),
+        Unit::Passwords => t.t("console-unit-passwords"),
+        Unit::Failures => t.t("console-unit-failures"),
+        Unit::Minutes => t.t("console-unit-minutes"),
+        Unit::Hours => t.t("console-unit-hours"),
+        Unit::Days => t.t("console-unit-days"),
+    }
+}
+
+/// What a setting's value means now, as `policy_edit::describe` says it in English.
+fn describe(t: &Tr, s: &NumberSetting, value: Option<u32>) -> String {
+    match value {
+        None if s.unset_means.is_some() => match s.key {
+            "idle_timeout_minutes" => t.t("console-setting-no-idle-limit"),
+            _ => t.t("console-setting-no-limit"),
+        },
+        None => "—".to_owned(),
+        Some(0) if s.zero_means.is_some() => match s.key {
+            "password_character_classes" => t.t("console-setting-none-required"),
+            "password_expiry_days" => t.t("console-never-expires"),
+            "password_history" => t.t("console-setting-any-reused"),
+            "lockout_after_failures" => t.t("console-setting-never-locks"),
+            _ => policy_edit::describe(s, value),
+        },
+        Some(n) => amount(t, s.unit, n),
+    }
+}
+
 async fn render(
     state: &AppState,
     console: &Console,
@@ -81,6 +141,7 @@ async fn render(
     typed: Option<&[(String, String)]>,
 ) -> Result<HttpResponse, HttpError> {
     let chain = Chain::load(state, org).await?;
+    let t = &console.t;
     let typed_value =
         |key: &str| typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
     let rows = NUMBER_SETTINGS
@@ -90,12 +151,12 @@ async fn render(
             let effective = (s.effective)(&chain.effective);
             Row {
                 key: s.key,
-                label: s.label,
-                unit: s.unit.name(2),
+                label: label(t, s),
+                unit: unit_name(t, s.unit),
                 value: typed_value(s.key)
                     .unwrap_or_else(|| effective.map(|v| v.to_string()).unwrap_or_default()),
-                now: policy_edit::describe(s, effective),
-                source: chain.source_label(source),
+                now: describe(t, s, effective),
+                source: chain.source_label(t, source),
                 here: source == Source::Here,
             }
         })
@@ -119,7 +180,7 @@ async fn render(
     console.page(
         status,
         &LoginSettingsPage {
-            frame: console.frame(format!("Login settings of {}", org.name), "orgs"),
+            frame: console.frame(t.t1("console-login-settings-of", "org", &org.name), "orgs"),
             tabs: console.tabs(state, org, "Login settings").await?,
             notice,
             error,
@@ -128,21 +189,21 @@ async fn render(
             is_root: org.is_root(),
             leave_choice,
             leave_now: if chain.effective.leave_of_absence_sign_in {
-                "may sign in"
+                t.t("console-leave-may-now")
             } else {
-                "may not sign in"
+                t.t("console-leave-may-not-now")
             },
-            leave_source: chain.source_label(leave_source),
+            leave_source: chain.source_label(t, leave_source),
             leave_here: leave_source == Source::Here,
             languages: crate::lang::choices(),
             language_choice,
             language_now: chain
                 .effective
                 .default_language
-                .map_or("English, unless the reader asks otherwise", |l| {
-                    l.native_name()
+                .map_or(t.t("console-language-english-default"), |l| {
+                    l.native_name().to_owned()
                 }),
-            language_source: chain.source_label(language_source),
+            language_source: chain.source_label(t, language_source),
             language_here: language_source == Source::Here,
         },
     )
@@ -191,10 +252,16 @@ async fn save(
             Ok(changes)
         })
     };
+    let t = &console.t;
     let error = match changes {
+        // What was typed wrong is idp-core's sentence, in English.
         Err(e) => Some((StatusCode::BAD_REQUEST, super::sentence(&e.to_string()))),
         Ok(changes) if changes.is_empty() => {
-            return Ok(web::see_other(&format!("{back}?done=Nothing+to+change.")));
+            let done = t.t("console-nothing-to-change");
+            return Ok(web::see_other(&format!(
+                "{back}?done={}",
+                url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
+            )));
         }
         Ok(changes) => match policy_edit::save_policy(
             &state.stores,
@@ -210,16 +277,16 @@ async fn save(
         {
             Ok(_) => {
                 let done = if revert.is_empty() {
-                    "Login settings saved."
+                    t.t("console-login-settings-saved")
                 } else {
-                    "Setting reverted to the inherited value."
+                    t.t("console-setting-reverted")
                 };
                 return Ok(web::see_other(&format!(
                     "{back}?done={}",
                     url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
                 )));
             }
-            Err(e) => Some(refusal_text(e)?),
+            Err(e) => Some(refusal_text(&console.t, e)?),
         },
     };
     let (status, text) = error.unwrap_or((StatusCode::BAD_REQUEST, String::new()));

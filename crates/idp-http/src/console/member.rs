@@ -3,7 +3,7 @@
 //! the actions on them. Opening it is recorded as a personal-information view.
 
 use super::members::{open, status_label};
-use super::{Console, Frame, OrgTabs, when};
+use super::{Console, Frame, OrgTabs};
 use crate::error::HttpError;
 use crate::routes::account::describe_user_agent;
 use crate::state::AppState;
@@ -24,8 +24,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
 }
 
 struct MethodCard {
-    title: &'static str,
-    facts: Vec<(&'static str, String)>,
+    title: String,
+    facts: Vec<(String, String)>,
     unlink: Option<(String, String)>,
 }
 
@@ -63,14 +63,16 @@ struct MemberPage {
     name: String,
     email: String,
     org: String,
-    status: &'static str,
+    /// The member's status as the form's value (`set_active`, ...).
+    status_action: &'static str,
+    status: String,
     created: String,
     never_signed_in: bool,
     email_login: bool,
     cards: Vec<MethodCard>,
-    second_factor: Vec<(&'static str, String)>,
+    second_factor: Vec<(String, String)>,
     second_factor_locked: bool,
-    password: Vec<(&'static str, String)>,
+    password: Vec<(String, String)>,
     password_locked: bool,
     can_reset_second_factor: bool,
     sessions: Vec<SessionRow>,
@@ -146,12 +148,14 @@ async fn render(
     let methods = stores.login_methods.find_by_user(&member.id).await?;
     let policy = idp_core::policy::effective_policy(stores, &org).await?;
     let never_signed_in = methods.iter().all(|m| m.last_sign_in_at.is_none());
+    let t = &console.t;
+    let when = |at| console.when(at);
     let usage = |m: &idp_core::records::LoginMethod| {
         vec![
-            ("Last sign-in", when(m.last_sign_in_at)),
-            ("Sign-ins", m.sign_in_count.to_string()),
+            (t.t("console-col-last-sign-in"), when(m.last_sign_in_at)),
+            (t.t("console-sign-ins"), m.sign_in_count.to_string()),
             (
-                "Last IP address",
+                t.t("console-last-ip"),
                 m.last_ip.clone().unwrap_or_else(|| "—".into()),
             ),
         ]
@@ -160,21 +164,24 @@ async fn render(
     for m in methods.iter().filter(|m| m.kind == LoginMethodKind::Entra) {
         let mut facts = vec![
             (
-                "Position",
+                t.t("console-position"),
                 member.job_title.clone().unwrap_or_else(|| "—".into()),
             ),
-            ("Phone", member.phone.clone().unwrap_or_else(|| "—".into())),
+            (
+                t.t("console-phone"),
+                member.phone.clone().unwrap_or_else(|| "—".into()),
+            ),
         ];
         facts.extend(usage(m));
         cards.push(MethodCard {
-            title: "Microsoft Entra ID",
+            title: "Microsoft Entra ID".into(),
             facts,
             unlink: Some(("entra".into(), m.upstream_subject.clone())),
         });
     }
     for m in methods.iter().filter(|m| m.kind == LoginMethodKind::Google) {
         cards.push(MethodCard {
-            title: "Google",
+            title: "Google".into(),
             facts: usage(m),
             unlink: Some(("google".into(), m.upstream_subject.clone())),
         });
@@ -183,12 +190,12 @@ async fn render(
     let email_login = creds.as_ref().is_some_and(|c| c.email_login_enabled);
     if email_login || native.is_some() {
         cards.push(MethodCard {
-            title: "Email and password",
+            title: t.t("console-email-and-password"),
             facts: native.map(usage).unwrap_or_else(|| {
                 vec![
-                    ("Last sign-in", "Never".into()),
-                    ("Sign-ins", "0".into()),
-                    ("Last IP address", "—".into()),
+                    (t.t("console-col-last-sign-in"), t.t("console-never")),
+                    (t.t("console-sign-ins"), "0".into()),
+                    (t.t("console-last-ip"), "—".into()),
                 ]
             }),
             unlink: None,
@@ -201,64 +208,76 @@ async fn render(
     let (second_factor, second_factor_locked, password, password_locked) = match &creds {
         Some(c) => {
             let mut sf = Vec::new();
+            let last_used = |at: Option<idp_core::Timestamp>| match at {
+                Some(at) => when(Some(at)),
+                None => t.t("console-never-used"),
+            };
             sf.push((
-                "Authenticator app",
+                t.t("console-second-factor-app"),
                 match c.totp_enrolled_at {
-                    Some(at) => format!(
-                        "Added {}; last used {}",
+                    Some(at) => t.t2(
+                        "console-app-added",
+                        "added",
                         when(Some(at)),
-                        c.totp_last_used_at
-                            .map_or("never".into(), |t| when(Some(t)))
+                        "used",
+                        last_used(c.totp_last_used_at),
                     ),
-                    None => "Not set up".into(),
+                    None => t.t("console-not-set-up"),
                 },
             ));
             sf.push((
-                "Emailed codes",
+                t.t("console-emailed-codes"),
                 if c.email_otp_enabled {
-                    format!(
-                        "On since {}; last used {}",
+                    t.t2(
+                        "console-emailed-codes-on",
+                        "since",
                         when(c.email_otp_enabled_at),
-                        c.email_otp_last_used_at
-                            .map_or("never".into(), |t| when(Some(t)))
+                        "used",
+                        last_used(c.email_otp_last_used_at),
                     )
                 } else {
-                    "Off".into()
+                    t.t("console-off")
                 },
             ));
-            sf.push(("Recovery codes left", recovery_left.to_string()));
+            sf.push((
+                t.t("console-recovery-codes-left"),
+                recovery_left.to_string(),
+            ));
             let locked_until = c.second_factor_lock.locked_until(now);
             sf.push((
-                "Lock",
-                locked_until.map_or("Not locked".into(), |t| {
-                    format!("Locked until {}", when(Some(t)))
+                t.t("console-lock"),
+                locked_until.map_or(t.t("console-not-locked"), |at| {
+                    t.t1("console-locked-until", "until", when(Some(at)))
                 }),
             ));
             let expiry = match (policy.password_expiry, c.password_changed_at) {
                 (Some(d), Some(at)) => when(Some(at.plus(d))),
-                (None, _) => "Never expires".into(),
+                (None, _) => t.t("console-never-expires"),
                 (Some(_), None) => "—".into(),
             };
             let pw = vec![
                 (
-                    "Password",
+                    t.t("console-method-password"),
                     if c.password_hash.is_some() {
                         if c.password_must_change {
-                            "Temporary: must be changed at next sign-in".into()
+                            t.t("console-password-temporary")
                         } else {
-                            "Set".into()
+                            t.t("console-password-set")
                         }
                     } else {
-                        "Not set".into()
+                        t.t("console-password-not-set")
                     },
                 ),
-                ("Last changed", when(c.password_changed_at)),
-                ("Expires", expiry),
-                ("Failed sign-ins", c.failed_sign_ins.to_string()),
+                (t.t("console-last-changed"), when(c.password_changed_at)),
+                (t.t("console-expires"), expiry),
                 (
-                    "Lock",
-                    c.locked_at.map_or("Not locked".into(), |t| {
-                        format!("Locked since {}", when(Some(t)))
+                    t.t("console-failed-sign-ins"),
+                    c.failed_sign_ins.to_string(),
+                ),
+                (
+                    t.t("console-lock"),
+                    c.locked_at.map_or(t.t("console-not-locked"), |at| {
+                        t.t1("console-locked-since", "since", when(Some(at)))
                     }),
                 ),
             ];
@@ -273,7 +292,7 @@ async fn render(
         .into_iter()
         .map(|s| SessionRow {
             id: s.id.to_string(),
-            device: describe_user_agent(&idp_core::i18n::Tr::default(), s.user_agent.as_deref()),
+            device: describe_user_agent(t, s.user_agent.as_deref()),
             ip: s.ip.unwrap_or_else(|| "—".into()),
             started: when(Some(s.created_at)),
             last_active: when(Some(s.last_seen_at)),
@@ -308,7 +327,13 @@ async fn render(
         })
         .collect();
     if member.super_admin {
-        roles.insert(0, ("Everything".into(), "Super administrator".into()));
+        roles.insert(
+            0,
+            (
+                t.t("console-everything"),
+                t.t("console-super-administrator"),
+            ),
+        );
     }
     let can_audit = console.holds(state, &org, Permission::AuditLog).await?;
     let events = if can_audit {
@@ -324,13 +349,13 @@ async fn render(
             .into_iter()
             .map(|e| EventRow {
                 at: when(Some(e.event.occurred_at)),
-                activity: e.event.activity.as_str().replace('_', " "),
-                event: e.event.event.as_str().to_owned(),
+                activity: super::audit::activity_label(t, e.event.activity),
+                event: super::audit::event_label(t, e.event.event),
                 actor: e
                     .event
                     .actor_id
                     .clone()
-                    .unwrap_or_else(|| e.event.actor_kind.as_str().to_owned()),
+                    .unwrap_or_else(|| super::audit::actor_label(t, e.event.actor_kind)),
                 detail: e.event.detail.to_string(),
             })
             .collect()
@@ -349,7 +374,12 @@ async fn render(
             name: member.name.clone().unwrap_or_default(),
             email: member.email.to_string(),
             org: org_path,
-            status: status_label(member.status),
+            status_action: match member.status {
+                idp_core::records::UserStatus::Active => "set_active",
+                idp_core::records::UserStatus::OnLeave => "set_on_leave",
+                idp_core::records::UserStatus::Disabled => "set_disabled",
+            },
+            status: status_label(t, member.status),
             created: when(Some(member.created_at)),
             never_signed_in,
             email_login,
@@ -418,6 +448,7 @@ async fn act(
         );
     };
     let by = &console.actor;
+    let t = &console.t;
     let done = |text: &str| {
         Ok(web::see_other(&format!(
             "{back}?done={}",
@@ -429,9 +460,9 @@ async fn act(
             .await
             .map(|was| {
                 if was {
-                    "Password lock lifted."
+                    t.t("console-member-unlocked")
                 } else {
-                    "The password was not locked."
+                    t.t("console-member-was-not-locked")
                 }
             }),
         "end_session" => members::end_sessions(
@@ -442,10 +473,10 @@ async fn act(
             Some(&SessionId::from_string(form.session.clone())),
         )
         .await
-        .map(|_| "Session ended."),
+        .map(|_| t.t("console-member-session-ended")),
         "end_all_sessions" => members::end_sessions(stores, by, &origin, &member, None)
             .await
-            .map(|_| "Every session ended."),
+            .map(|_| t.t("console-member-sessions-ended")),
         "withdraw_consent" => members::withdraw_consent(
             stores,
             by,
@@ -454,7 +485,7 @@ async fn act(
             &ClientId::from_string(form.client.clone()),
         )
         .await
-        .map(|_| "Consent withdrawn."),
+        .map(|_| t.t("console-member-consent-withdrawn")),
         "save_profile" => {
             let change = idp_core::member_admin::MemberUpdate {
                 name: Some(form.name.clone()),
@@ -467,22 +498,22 @@ async fn act(
             };
             idp_core::member_admin::update_member(stores, by, &origin, &member.id, change)
                 .await
-                .map(|_| "Profile saved.")
+                .map(|_| t.t("console-member-profile-saved"))
         }
         "unlink" => match form.kind.parse::<LoginMethodKind>() {
             Ok(kind) => members::unlink_account(stores, by, &origin, &member, kind, &form.subject)
                 .await
-                .map(|_| "Linked account removed."),
+                .map(|_| t.t("console-member-unlinked")),
             Err(e) => Err(AdminError::Unknown(e)),
         },
         other => {
             let Ok(action) = other.parse::<BulkAction>() else {
-                return console.message(
+                return console.say(
                     StatusCode::BAD_REQUEST,
-                    "Unknown action",
-                    "That action does not exist. Nothing was changed.",
+                    "console-unknown-action-title",
+                    "console-unknown-action-message",
+                    "console-back-to-member",
                     &back,
-                    "Back to the member",
                 );
             };
             let links = super::bulk_links(&state, None);
@@ -506,28 +537,26 @@ async fn act(
                         &state,
                         &console,
                         member,
-                        Some(
-                            "Temporary password issued. It is shown only now and works once."
-                                .into(),
-                        ),
+                        Some(t.t("console-temporary-password-issued")),
                         Some(p.expose().to_owned()),
                     )
                     .await
                 }
+                // What happened to the member is idp-core's sentence, in English.
                 Some(Outcome::Done(m)) => done(&m),
                 Some(Outcome::Skipped(m)) => console.message(
                     StatusCode::CONFLICT,
-                    "Nothing was changed",
+                    &t.t("console-refused-unchanged"),
                     &m,
                     &back,
-                    "Back to the member",
+                    &t.t("console-back-to-member"),
                 ),
-                None => done("Nothing to do."),
+                None => done(&t.t("console-nothing-to-do")),
             };
         }
     };
     match result {
-        Ok(text) => done(text),
+        Ok(text) => done(&text),
         Err(e) => console.refusal(e, &back),
     }
 }

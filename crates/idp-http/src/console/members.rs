@@ -11,6 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::admin::{self, AdminError};
 use idp_core::authz::Permission;
+use idp_core::i18n::Tr;
 use idp_core::ids::UserId;
 use idp_core::members::{
     self, BULK_LIMIT, BulkAction, MemberQuery, MemberSummary, Outcome, PAGE_SIZES,
@@ -30,52 +31,55 @@ struct Row {
     name: String,
     email: String,
     org: String,
-    status: &'static str,
-    badges: Vec<&'static str>,
-    email_login: &'static str,
-    second_factor: &'static str,
+    active: bool,
+    status: String,
+    badges: Vec<String>,
+    email_login: String,
+    second_factor: String,
     methods: String,
     last_sign_in: String,
 }
 
-pub fn status_label(s: UserStatus) -> &'static str {
+pub fn status_label(t: &Tr, s: UserStatus) -> String {
     match s {
-        UserStatus::Active => "Active",
-        UserStatus::OnLeave => "On leave",
-        UserStatus::Disabled => "Disabled",
+        UserStatus::Active => t.t("console-status-active"),
+        UserStatus::OnLeave => t.t("console-status-on-leave"),
+        UserStatus::Disabled => t.t("console-status-disabled"),
     }
 }
 
-const STATUS_OPTIONS: [(&str, &str); 3] = [
-    ("active", "Active"),
-    ("on_leave", "On leave"),
-    ("disabled", "Disabled"),
-];
+fn status_options(t: &Tr) -> [(&'static str, String); 3] {
+    [
+        ("active", status_label(t, UserStatus::Active)),
+        ("on_leave", status_label(t, UserStatus::OnLeave)),
+        ("disabled", status_label(t, UserStatus::Disabled)),
+    ]
+}
 
 impl Row {
-    fn of(m: MemberSummary) -> Row {
+    fn of(t: &Tr, m: MemberSummary) -> Row {
         let mut badges = Vec::new();
         if m.locked {
-            badges.push("Locked");
+            badges.push(t.t("console-badge-locked"));
         }
         if m.temporary_password {
-            badges.push("Temporary password");
+            badges.push(t.t("console-badge-temporary-password"));
         }
         if m.second_factor_locked {
-            badges.push("Second factor locked");
+            badges.push(t.t("console-badge-second-factor-locked"));
         }
         let second_factor = match m.second_factor() {
-            members::SecondFactorKind::App => "Authenticator app",
-            members::SecondFactorKind::EmailCode => "Emailed code",
-            members::SecondFactorKind::None => "None",
+            members::SecondFactorKind::App => t.t("console-second-factor-app"),
+            members::SecondFactorKind::EmailCode => t.t("console-second-factor-email"),
+            members::SecondFactorKind::None => t.t("console-second-factor-none"),
         };
         let methods = m
             .sign_in_methods()
             .iter()
             .map(|k| match k {
-                members::MethodFilter::Password => "Password",
-                members::MethodFilter::Google => "Google",
-                members::MethodFilter::Microsoft => "Microsoft",
+                members::MethodFilter::Password => t.t("console-method-password"),
+                members::MethodFilter::Google => "Google".to_owned(),
+                members::MethodFilter::Microsoft => "Microsoft".to_owned(),
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -84,9 +88,14 @@ impl Row {
             name: m.user.name.clone().unwrap_or_default(),
             email: m.user.email.to_string(),
             org: m.org_path.clone(),
-            status: status_label(m.user.status),
+            active: m.user.status == UserStatus::Active,
+            status: status_label(t, m.user.status),
             badges,
-            email_login: if m.email_login_enabled { "On" } else { "Off" },
+            email_login: if m.email_login_enabled {
+                t.t("console-on")
+            } else {
+                t.t("console-off")
+            },
             second_factor,
             methods: if methods.is_empty() {
                 "—".into()
@@ -94,9 +103,9 @@ impl Row {
                 methods
             },
             last_sign_in: if m.last_sign_in.is_some() {
-                when(m.last_sign_in)
+                when(t, m.last_sign_in)
             } else {
-                "Never".into()
+                t.t("console-never")
             },
         }
     }
@@ -109,7 +118,7 @@ struct MembersPage {
     tabs: OrgTabs,
     query: MemberQuery,
     error: Option<String>,
-    status_options: [(&'static str, &'static str); 3],
+    status_options: [(&'static str, String); 3],
     page_sizes: &'static [u32],
     per_page: u32,
     subtree: bool,
@@ -238,13 +247,18 @@ async fn list(
                 q.after = c.encode();
                 format!("{base}?{}", query_string(&q))
             });
-            let rows = page.rows.into_iter().map(Row::of).collect();
+            let rows = page
+                .rows
+                .into_iter()
+                .map(|m| Row::of(&console.t, m))
+                .collect();
             (rows, page.total, next_href, None, per_page)
         }
         Err(e) => (
             Vec::new(),
             0,
             None,
+            // The filter's complaint is idp-core's, in English.
             Some(e.to_string()),
             members::DEFAULT_PAGE_SIZE,
         ),
@@ -263,14 +277,17 @@ async fn list(
     console.page(
         status,
         &MembersPage {
-            frame: console.frame(format!("Members of {}", org.name), "orgs"),
+            frame: console.frame(
+                console.t.t1("console-orgs-members-of", "org", &org.name),
+                "orgs",
+            ),
             tabs,
             carried: carried(&query),
             filter_query: serde_urlencoded::to_string(carried(&query)).unwrap_or_default(),
             move_targets: member_orgs(&state, &console).await?,
             query,
             error,
-            status_options: STATUS_OPTIONS,
+            status_options: status_options(&console.t),
             page_sizes: PAGE_SIZES,
             per_page,
             subtree,
@@ -305,18 +322,18 @@ struct ResultsPage {
     back: String,
 }
 
-fn action_label(a: BulkAction) -> &'static str {
+fn action_label(t: &Tr, a: BulkAction) -> String {
     match a {
-        BulkAction::EnableEmailLogin => "Enable email login",
-        BulkAction::DisableEmailLogin => "Disable email login",
-        BulkAction::ResendPasswordReset => "Resend password reset email",
-        BulkAction::SetActive => "Set status: active",
-        BulkAction::SetOnLeave => "Set status: on leave",
-        BulkAction::SetDisabled => "Set status: disabled",
-        BulkAction::ResetSecondFactor => "Reset second factor",
-        BulkAction::TemporaryPassword => "Issue temporary passwords",
-        BulkAction::TemporaryPasswordByEmail => "Issue temporary passwords by email",
-        BulkAction::Move => "Move to another organization",
+        BulkAction::EnableEmailLogin => t.t("console-act-enable-email-login"),
+        BulkAction::DisableEmailLogin => t.t("console-act-disable-email-login"),
+        BulkAction::ResendPasswordReset => t.t("console-act-resend-reset"),
+        BulkAction::SetActive => t.t("console-act-set-active"),
+        BulkAction::SetOnLeave => t.t("console-act-set-on-leave"),
+        BulkAction::SetDisabled => t.t("console-act-set-disabled"),
+        BulkAction::ResetSecondFactor => t.t("console-act-reset-second-factor"),
+        BulkAction::TemporaryPassword => t.t("console-act-temporary-passwords"),
+        BulkAction::TemporaryPasswordByEmail => t.t("console-act-temporary-passwords-email"),
+        BulkAction::Move => t.t("console-act-move"),
     }
 }
 
@@ -341,12 +358,12 @@ async fn bulk(
     let org = org_or_respond!(state, console, req, &path, Permission::Members);
     let back = format!("/admin/orgs/{}/members", org.slug);
     let Ok(action) = field("action").parse::<BulkAction>() else {
-        return console.message(
+        return console.say(
             StatusCode::BAD_REQUEST,
-            "Choose an action",
-            "Choose what to do with the members, then apply it.",
+            "console-choose-action-title",
+            "console-choose-action-message",
+            "console-back-to-members",
             &back,
-            "Back to the members",
         );
     };
     let origin = web::origin(&req);
@@ -367,12 +384,13 @@ async fn bulk(
         let filter = match query.parse(&org) {
             Ok((filter, _, _)) => filter,
             Err(e) => {
+                // The filter's complaint is idp-core's, in English.
                 return console.message(
                     StatusCode::BAD_REQUEST,
-                    "Nothing was changed",
+                    &console.t.t("console-refused-unchanged"),
                     &e.to_string(),
                     &back,
-                    "Back to the members",
+                    &console.t.t("console-back-to-members"),
                 );
             }
         };
@@ -395,12 +413,12 @@ async fn bulk(
             .collect()
     };
     if ids.is_empty() {
-        return console.message(
+        return console.say(
             StatusCode::BAD_REQUEST,
-            "No member selected",
-            "Select at least one member, or choose all matching members, then apply the action again. Nothing was changed.",
+            "console-none-selected-title",
+            "console-none-selected-message",
+            "console-back-to-members",
             &back,
-            "Back to the members",
         );
     }
     let links = super::bulk_links(&state, Some(field("move_to")).filter(|t| !t.is_empty()));
@@ -419,7 +437,7 @@ async fn bulk(
                 Outcome::Skipped(m) => (false, m, None),
                 Outcome::TemporaryPassword(p) => (
                     true,
-                    "Temporary password issued; it works once.".to_owned(),
+                    console.t.t("console-temporary-password-issued-once"),
                     Some(p.expose().to_owned()),
                 ),
             };
@@ -437,9 +455,9 @@ async fn bulk(
     console.page(
         StatusCode::OK,
         &ResultsPage {
-            frame: console.frame(action_label(action), "orgs"),
+            frame: console.frame(action_label(&console.t, action), "orgs"),
             tabs,
-            action: action_label(action).to_owned(),
+            action: action_label(&console.t, action),
             done,
             skipped: rows.len() - done,
             any_password: rows.iter().any(|r| r.password.is_some()),
@@ -471,7 +489,7 @@ async fn new_form(
     console.page(
         StatusCode::OK,
         &NewMemberPage {
-            frame: console.frame("New member", "orgs"),
+            frame: console.frame(console.t.t("console-new-member"), "orgs"),
             tabs,
             error: None,
             email: String::new(),
@@ -534,7 +552,7 @@ async fn create(
             console.page(
                 status,
                 &NewMemberPage {
-                    frame: console.frame("New member", "orgs"),
+                    frame: console.frame(console.t.t("console-new-member"), "orgs"),
                     tabs,
                     error: Some(sentence(&e.to_string())),
                     email: form.email.clone(),

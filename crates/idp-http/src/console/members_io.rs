@@ -12,7 +12,8 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::authz::Permission;
-use idp_core::members_io::job;
+use idp_core::i18n::Tr;
+use idp_core::members_io::job::{self, JobStatus};
 use idp_core::members_io::plan::{Action, DryRun};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -48,7 +49,7 @@ struct ImportPage {
 struct PreviewRow {
     row: u64,
     email: String,
-    action: &'static str,
+    action: String,
     changes: String,
     messages: String,
 }
@@ -56,29 +57,33 @@ struct PreviewRow {
 struct Preview {
     import_id: String,
     digest: String,
-    file_name: String,
-    create: u64,
-    update: u64,
-    unchanged: u64,
-    warnings: u64,
     errors: u64,
+    /// What the preview found, in one sentence.
+    summary: String,
     notes: Vec<String>,
     impact: Vec<String>,
     rows: Vec<PreviewRow>,
 }
 
 impl Preview {
-    fn of(run: &DryRun, file_name: &str) -> Preview {
+    fn of(t: &Tr, run: &DryRun, file_name: &str) -> Preview {
         let r = &run.report;
         Preview {
             import_id: run.import_id.clone(),
             digest: r.digest.clone(),
-            file_name: file_name.to_owned(),
-            create: r.totals.create,
-            update: r.totals.update,
-            unchanged: r.totals.unchanged,
-            warnings: r.totals.warnings,
             errors: r.totals.errors,
+            summary: t.message(
+                "console-import-summary",
+                &[
+                    ("file", &file_name),
+                    ("create", &r.totals.create),
+                    ("update", &r.totals.update),
+                    ("unchanged", &r.totals.unchanged),
+                    ("warnings", &r.totals.warnings),
+                    ("errors", &r.totals.errors),
+                ],
+            ),
+            // The plan's notes, impact and row messages are idp-core's, in English.
             notes: r.notes.clone(),
             impact: r.impact.clone(),
             rows: r
@@ -89,20 +94,27 @@ impl Preview {
                     row: row.row,
                     email: row.email.clone(),
                     action: match row.action {
-                        Action::Create => "Create",
-                        Action::Update => "Update",
-                        Action::Unchanged => "Unchanged",
-                        Action::Error => "Error",
+                        Action::Create => t.t("console-import-create"),
+                        Action::Update => t.t("console-import-update"),
+                        Action::Unchanged => t.t("console-import-unchanged"),
+                        Action::Error => t.t("console-import-error"),
                     },
                     changes: row
                         .changes
                         .iter()
                         .map(|c| {
-                            format!(
-                                "{}: {} → {}",
-                                c.field,
-                                c.old.as_deref().unwrap_or("(none)"),
-                                c.new
+                            t.message(
+                                "console-import-change",
+                                &[
+                                    ("field", &c.field),
+                                    (
+                                        "old",
+                                        &c.old
+                                            .clone()
+                                            .unwrap_or_else(|| t.t("console-import-none")),
+                                    ),
+                                    ("new", &c.new),
+                                ],
                             )
                         })
                         .collect::<Vec<_>>()
@@ -128,7 +140,7 @@ async fn form(
     console.page(
         StatusCode::OK,
         &ImportPage {
-            frame: console.frame("Import members", "orgs"),
+            frame: console.frame(console.t.t("console-import-members"), "orgs"),
             tabs,
             error: None,
             preview: None,
@@ -152,7 +164,7 @@ async fn upload(
         console.page(
             StatusCode::BAD_REQUEST,
             &ImportPage {
-                frame: console.frame("Import members", "orgs"),
+                frame: console.frame(console.t.t("console-import-members"), "orgs"),
                 tabs,
                 error: Some(text),
                 preview: None,
@@ -177,10 +189,7 @@ async fn upload(
     }
     let Some((name, bytes)) = api::multipart_file(&content_type, &body).filter(|f| !f.1.is_empty())
     else {
-        return refuse(
-            tabs,
-            "Choose a members file (.xlsx or .csv) to import.".into(),
-        );
+        return refuse(tabs, console.t.t("console-import-choose-file"));
     };
     match api::dry_run_for(
         &state,
@@ -195,10 +204,10 @@ async fn upload(
         Ok(run) => console.page(
             StatusCode::OK,
             &ImportPage {
-                frame: console.frame("Import members: preview", "orgs"),
+                frame: console.frame(console.t.t("console-import-preview-title"), "orgs"),
                 tabs,
                 error: None,
-                preview: Some(Preview::of(&run, &name)),
+                preview: Some(Preview::of(&console.t, &run, &name)),
             },
         ),
         Err(e @ (HttpError::Unavailable(_) | HttpError::Internal(_))) => Err(e),
@@ -266,10 +275,10 @@ async fn apply(
             }
             console.message(
                 StatusCode::CONFLICT,
-                "Nothing was applied",
+                &console.t.t("console-import-not-applied"),
                 &sentence(&e.to_string()),
                 &back,
-                "Back to the import",
+                &console.t.t("console-back-to-import"),
             )
         }
     }
@@ -280,12 +289,9 @@ async fn apply(
 struct JobPage {
     frame: Frame,
     running: bool,
-    status: String,
+    /// How far the import got, in one sentence.
+    summary: String,
     file_name: String,
-    processed: i64,
-    total: i64,
-    applied: i64,
-    conflicts: i64,
     back: String,
 }
 
@@ -304,32 +310,44 @@ async fn progress(
             }
             return console.message(
                 StatusCode::NOT_FOUND,
-                "No such import",
+                &console.t.t("console-import-unknown"),
                 &sentence(&e.to_string()),
                 "/admin/orgs",
-                "Back to the organizations",
+                &console.t.t("console-back-to-orgs"),
             );
         }
     };
     let j = &view.job;
+    let t = &console.t;
     let status = if view.interrupted {
-        "interrupted".to_owned()
+        t.t("console-import-interrupted")
     } else {
-        j.status.as_str().replace('_', " ")
+        match j.status {
+            JobStatus::Previewed => t.t("console-import-previewed"),
+            JobStatus::Queued => t.t("console-import-queued"),
+            JobStatus::Running => t.t("console-import-running"),
+            JobStatus::Done => t.t("console-import-done"),
+            JobStatus::Failed => t.t("console-import-failed"),
+        }
     };
     let running = !view.interrupted && j.finished_at.is_none();
     let org = idp_core::admin::resolve_org(&state.stores, j.org_id.as_str()).await?;
     console.page(
         StatusCode::OK,
         &JobPage {
-            frame: console.frame("Member import", "orgs"),
+            frame: console.frame(t.t("console-import-job-title"), "orgs"),
             running,
-            status,
+            summary: t.message(
+                "console-import-progress",
+                &[
+                    ("status", &status),
+                    ("processed", &j.processed),
+                    ("total", &j.total),
+                    ("applied", &j.applied),
+                    ("conflicts", &j.conflicts),
+                ],
+            ),
             file_name: j.file_name.clone(),
-            processed: j.processed,
-            total: j.total,
-            applied: j.applied,
-            conflicts: j.conflicts,
             back: format!("/admin/orgs/{}/members", org.slug),
         },
     )

@@ -30,6 +30,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::admin::AdminError;
 use idp_core::authz::{self, Actor, AuthzError, Permission};
+use idp_core::i18n::Tr;
 use idp_core::org::Organization;
 use idp_core::records::{AdminAssignment, User};
 
@@ -81,6 +82,8 @@ fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
 
 /// What every console page's layout shows.
 pub struct Frame {
+    /// The administrator's messages: their language and time zone.
+    pub t: Tr,
     pub title: String,
     /// The top-level section the page belongs to (`orgs`, `clients`, `keys`).
     pub section: &'static str,
@@ -92,6 +95,8 @@ pub struct Frame {
 
 /// The signed-in administrator of a console request.
 pub struct Console {
+    /// The administrator's messages, chosen like any page's (`lang::tr`).
+    pub t: Tr,
     pub user: User,
     pub actor: Actor,
     pub csrf: String,
@@ -115,7 +120,17 @@ impl Console {
         };
         let assignments = state.stores.policies.find_admin_by_user(&user.id).await?;
         let (csrf, cookie) = web::csrf_token(state, req);
+        let t = crate::lang::tr(
+            state,
+            req,
+            crate::lang::Reader {
+                member: Some(&user),
+                ..Default::default()
+            },
+        )
+        .await?;
         let console = Console {
+            t,
             actor: Actor::Member(user.clone()),
             user,
             csrf,
@@ -126,12 +141,12 @@ impl Console {
                 .collect(),
         };
         if !console.user.super_admin && console.assignments.is_empty() {
-            let page = console.message(
+            let page = console.say(
                 StatusCode::FORBIDDEN,
-                "You do not administer anything",
-                "This console is for administrators. Your account does not hold any administrator role.",
+                "console-no-role-title",
+                "console-no-role-message",
+                "console-back-to-account",
                 "/account",
-                "Back to your account",
             )?;
             return Ok(Err(page));
         }
@@ -153,6 +168,7 @@ impl Console {
 
     pub fn frame(&self, title: impl Into<String>, section: &'static str) -> Frame {
         Frame {
+            t: self.t.clone(),
             title: title.into(),
             section,
             me: self.user.email.to_string(),
@@ -186,6 +202,24 @@ impl Console {
     ) -> Result<HttpResponse, HttpError> {
         let response = crate::pages::render(status, page)?;
         web::with_cookie(response, self.cookie.clone())
+    }
+
+    /// [`Console::message`] with its three texts given as message keys.
+    pub fn say(
+        &self,
+        status: StatusCode,
+        title: &str,
+        message: &str,
+        back_label: &str,
+        back: &str,
+    ) -> Result<HttpResponse, HttpError> {
+        let t = &self.t;
+        self.message(status, &t.t(title), &t.t(message), back, &t.t(back_label))
+    }
+
+    /// A datetime in this administrator's language and zone, or a dash when there is none.
+    pub fn when(&self, at: Option<idp_core::Timestamp>) -> String {
+        when(&self.t, at)
     }
 
     /// A page in the console's layout that says what happened and where to go next.
@@ -226,12 +260,12 @@ impl Console {
         if web::check_csrf(state, req, submitted).is_ok() {
             return Ok(None);
         }
-        self.message(
+        self.say(
             StatusCode::FORBIDDEN,
-            "This form has expired",
-            "The form was open too long or did not come from this site, so nothing was changed. Go back, reload the page and try again.",
+            "console-stale-title",
+            "console-stale-message",
+            "console-back-to-page",
             back,
-            "Back to the page",
         )
         .map(Some)
     }
@@ -252,11 +286,18 @@ impl Console {
             _ => StatusCode::BAD_REQUEST,
         };
         let title = match status {
-            StatusCode::FORBIDDEN => "Not allowed",
-            StatusCode::NOT_FOUND => "Not found",
-            _ => "Nothing was changed",
+            StatusCode::FORBIDDEN => self.t.t("console-refused-forbidden"),
+            StatusCode::NOT_FOUND => self.t.t("console-refused-not-found"),
+            _ => self.t.t("console-refused-unchanged"),
         };
-        self.message(status, title, &sentence(&e.to_string()), back, "Go back")
+        // The sentence is idp-core's, in English.
+        self.message(
+            status,
+            &title,
+            &sentence(&e.to_string()),
+            back,
+            &self.t.t("console-go-back"),
+        )
     }
 
     /// The breadcrumb and tabs of an organization's pages: only the tabs of areas held.
@@ -266,27 +307,40 @@ impl Console {
         org: &Organization,
         active: &'static str,
     ) -> Result<OrgTabs, HttpError> {
-        let mut items: Vec<(&'static str, &'static str)> = vec![("", "Overview")];
+        let t = &self.t;
+        let mut items = vec![("", "Overview", t.t("console-tab-overview"))];
         let holds = |area| self.holds(state, org, area);
         if holds(Permission::Members).await? {
-            items.push(("/members", "Members"));
+            items.push(("/members", "Members", t.t("console-tab-members")));
         }
         if holds(Permission::LoginSettings).await? {
-            items.push(("/authentication", "Authentication"));
+            items.push((
+                "/authentication",
+                "Authentication",
+                t.t("console-tab-authentication"),
+            ));
         }
         if holds(Permission::TwoFactor).await? || holds(Permission::AllowedIps).await? {
-            items.push(("/security", "Security"));
+            items.push(("/security", "Security", t.t("console-tab-security")));
         }
         if holds(Permission::LoginSettings).await? {
-            items.push(("/login-settings", "Login settings"));
-            items.push(("/federation", "Federation"));
-            items.push(("/branding", "Branding"));
+            items.push((
+                "/login-settings",
+                "Login settings",
+                t.t("console-tab-login-settings"),
+            ));
+            items.push(("/federation", "Federation", t.t("console-tab-federation")));
+            items.push(("/branding", "Branding", t.t("console-tab-branding")));
         }
         if holds(Permission::Members).await? {
-            items.push(("/administrators", "Administrators"));
+            items.push((
+                "/administrators",
+                "Administrators",
+                t.t("console-tab-administrators"),
+            ));
         }
         if holds(Permission::AuditLog).await? {
-            items.push(("/audit", "Audit log"));
+            items.push(("/audit", "Audit log", t.t("console-tab-audit")));
         }
         let names = org_names(state).await?;
         let crumbs = org
@@ -371,8 +425,8 @@ pub struct OrgTabs {
     pub logo: Option<(String, String)>,
     /// (slug, name) from the main organization down to this one.
     pub crumbs: Vec<(String, String)>,
-    /// (path suffix, label)
-    pub items: Vec<(&'static str, &'static str)>,
+    /// (path suffix, name the handlers pass as `active`, label in the reader's language)
+    pub items: Vec<(&'static str, &'static str, String)>,
     pub active: &'static str,
 }
 
@@ -388,17 +442,11 @@ struct MessagePage<'a> {
 
 pub use idp_core::admin::sentence;
 
-/// A time as people read it: `2026-12-02 14:05 UTC`, or a dash when there is none.
-pub fn when(t: Option<idp_core::Timestamp>) -> String {
-    match t {
-        Some(t) => {
-            let s = t.to_rfc3339();
-            // RFC 3339 from `Timestamp` is `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`.
-            match (s.get(..10), s.get(11..16)) {
-                (Some(day), Some(time)) => format!("{day} {time} UTC"),
-                _ => s,
-            }
-        }
+/// A time as the reader reads it (their language, their zone), or a dash when there is
+/// none.
+pub fn when(t: &Tr, at: Option<idp_core::Timestamp>) -> String {
+    match at {
+        Some(at) => t.datetime(at),
         None => "—".to_owned(),
     }
 }
@@ -412,10 +460,15 @@ pub fn org_href(org: &Organization, tab: &str) -> String {
 mod tests {
     use super::*;
 
+    use idp_core::i18n::Language;
+
     #[test]
-    fn times_are_shown_to_the_minute_in_utc() {
-        let t = idp_core::Timestamp::parse_rfc3339("2026-12-02T14:05:59.123456Z");
-        assert_eq!(when(t), "2026-12-02 14:05 UTC");
-        assert_eq!(when(None), "—");
+    fn times_are_shown_in_the_readers_language_and_zone() {
+        let at = idp_core::Timestamp::parse_rfc3339("2026-12-02T14:05:59.123456Z");
+        assert_eq!(when(&Tr::default(), at), "Dec 2, 2026, 14:05 UTC");
+        let seoul = idp_core::i18n::parse_time_zone("Asia/Seoul").unwrap();
+        let ko = Tr::new(Language::Ko).in_zone(seoul);
+        assert_eq!(when(&ko, at), "2026년 12월 2일 23:05 KST");
+        assert_eq!(when(&ko, None), "—");
     }
 }

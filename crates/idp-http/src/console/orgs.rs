@@ -69,7 +69,7 @@ async fn tree(
     console.page(
         StatusCode::OK,
         &TreePage {
-            frame: console.frame("Organizations", "orgs"),
+            frame: console.frame(console.t.t("console-orgs-title"), "orgs"),
             q,
             rows: nodes.iter().map(TreeRow::from).collect(),
         },
@@ -233,7 +233,7 @@ async fn change(
     let result = match form.action.as_str() {
         "rename" => org_admin::rename_org(stores, by, &origin, slug, &form.name)
             .await
-            .map(|o| (o.slug, format!("Renamed to {}.", o.name))),
+            .map(|o| (o.slug, console.t.t1("console-org-renamed", "name", o.name))),
         "create" => {
             let child_slug = form.child_slug.trim();
             org_admin::create_sub_org(
@@ -245,11 +245,11 @@ async fn change(
                 (!child_slug.is_empty()).then_some(child_slug),
             )
             .await
-            .map(|o| (o.slug, format!("{} created.", o.name)))
+            .map(|o| (o.slug, console.t.t1("console-org-created", "name", o.name)))
         }
         "move" => org_admin::move_org(stores, by, &origin, slug, &form.parent)
             .await
-            .map(|o| (o.slug, "Moved.".to_owned())),
+            .map(|o| (o.slug, console.t.t("console-org-moved"))),
         "delete" => {
             let parent = match admin::resolve_org(stores, slug).await {
                 Ok(o) => o.parent_id,
@@ -264,22 +264,22 @@ async fn change(
                             .unwrap_or_else(|_| "/admin/orgs".into()),
                         None => "/admin/orgs".into(),
                     };
+                    let text = console.t.t("console-org-deleted");
                     return Ok(web::see_other(&format!(
                         "{to}?done={}",
-                        url::form_urlencoded::byte_serialize(b"Organization deleted.")
-                            .collect::<String>()
+                        url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
                     )));
                 }
                 Err(e) => Err(e),
             }
         }
         _ => {
-            return console.message(
+            return console.say(
                 StatusCode::BAD_REQUEST,
-                "Unknown action",
-                "That action does not exist. Nothing was changed.",
+                "console-unknown-action-title",
+                "console-unknown-action-message",
+                "console-back-to-org",
                 &back,
-                "Back to the organization",
             );
         }
     };

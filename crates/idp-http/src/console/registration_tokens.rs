@@ -65,17 +65,17 @@ async fn page(
             usable: t.is_usable(now),
             id: t.id,
             org: label.clone(),
-            created: super::when(Some(t.created_at)),
+            created: console.when(Some(t.created_at)),
             expires: t.expires_at.map_or_else(
-                || "never (until revoked)".to_owned(),
-                |e| super::when(Some(e)),
+                || console.t.t("console-token-never-expires"),
+                |e| console.when(Some(e)),
             ),
         }));
     }
     console.page(
         status,
         &TokensPage {
-            frame: console.frame("Registration tokens", "clients"),
+            frame: console.frame(console.t.t("console-tokens-title"), "clients"),
             enabled: state.settings.registration.enabled,
             notice,
             error,
@@ -130,7 +130,7 @@ async fn submit(
         .await
         {
             Ok(t) => {
-                let notice = format!("Token {} revoked.", t.id);
+                let notice = console.t.t1("console-token-revoked", "id", t.id.as_str());
                 page(
                     &state,
                     &req,
@@ -148,7 +148,7 @@ async fn submit(
         text => match registration::parse_lifetime(text) {
             Some(l) => Some(l),
             None => {
-                let error = "Write the lifetime as a number of seconds, or with m, h or d (90m, 7d), up to 366 days; leave it empty for a token that lasts until revoked.".to_owned();
+                let error = console.t.t("console-token-bad-lifetime");
                 return page(
                     &state,
                     &req,

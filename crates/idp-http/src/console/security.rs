@@ -14,6 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::admin::{self, AdminError};
 use idp_core::authz::Permission;
+use idp_core::i18n::Tr;
 use idp_core::org::Organization;
 use idp_core::policy::{self, TwoFactorScope};
 use idp_core::policy_edit::{self, InputError};
@@ -65,11 +66,11 @@ struct SecurityPage {
     skip: ListPart,
 }
 
-fn scope_label(s: TwoFactorScope) -> &'static str {
+fn scope_label(t: &Tr, s: TwoFactorScope) -> String {
     match s {
-        TwoFactorScope::Off => "Do not use",
-        TwoFactorScope::Everybody => "Everybody",
-        TwoFactorScope::Administrators => "Administrators only",
+        TwoFactorScope::Off => t.t("console-two-factor-off"),
+        TwoFactorScope::Everybody => t.t("console-two-factor-everybody"),
+        TwoFactorScope::Administrators => t.t("console-two-factor-admins"),
     }
 }
 
@@ -145,6 +146,7 @@ async fn security_org(
 
 /// The list of `purpose` this organization holds, or the one it inherits (and from whom).
 async fn list_part(
+    t: &Tr,
     state: &AppState,
     org: &Organization,
     chain: &Chain,
@@ -162,7 +164,10 @@ async fn list_part(
                 .await?
                 .is_empty()
             {
-                inherited = Some(chain.source_label(policy_edit::Source::Inherited(i)));
+                inherited = Some(match chain.orgs.get(i) {
+                    Some(o) => t.t1("console-list-inherited", "org", o.0.as_str()),
+                    None => t.t("console-list-inherited-parent"),
+                });
                 break;
             }
         }
@@ -189,14 +194,16 @@ async fn render(
     let own = chain.own();
     let show_two_factor = console.holds(state, org, Permission::TwoFactor).await?;
     let show_allow = console.holds(state, org, Permission::AllowedIps).await?;
-    let mut allow = list_part(state, org, &chain, IpListPurpose::AllowSignIn).await?;
-    let mut skip = list_part(state, org, &chain, IpListPurpose::SkipSecondFactor).await?;
+    let t = &console.t;
+    let mut allow = list_part(t, state, org, &chain, IpListPurpose::AllowSignIn).await?;
+    let mut skip = list_part(t, state, org, &chain, IpListPurpose::SkipSecondFactor).await?;
     let mut all_clients = chain.effective.ip_allow_list_clients.is_empty();
     let mut chosen = chain.effective.ip_allow_list_clients.clone();
     let mut super_admin_bound = chain.effective.ip_allow_list_super_admin;
-    let scope_source = chain.source_label(policy_edit::source_of(&chain.settings, |p| {
-        p.two_factor_scope
-    }));
+    let scope_source = chain.source_label(
+        t,
+        policy_edit::source_of(&chain.settings, |p| p.two_factor_scope),
+    );
     let mut scope_choice = own
         .two_factor_scope
         .map_or("inherit".to_owned(), |s| s.as_str().to_owned());
@@ -248,15 +255,17 @@ async fn render(
     console.page(
         status,
         &SecurityPage {
-            frame: console.frame(format!("Security of {}", org.name), "orgs"),
+            frame: console.frame(t.t1("console-security-of", "org", &org.name), "orgs"),
             tabs: console.tabs(state, org, "Security").await?,
             notice,
             version: chain.version.clone(),
-            your_ip: web::origin(req).ip.unwrap_or_else(|| "unknown".into()),
+            your_ip: web::origin(req)
+                .ip
+                .unwrap_or_else(|| t.t("console-unknown-address")),
             show_two_factor,
             show_allow,
             is_root: org.is_root(),
-            scope: scope_label(chain.effective.two_factor_scope).to_owned(),
+            scope: scope_label(t, chain.effective.two_factor_scope),
             scope_source,
             scope_choice,
             with_second_factor,
@@ -315,10 +324,13 @@ async fn save(
     // "+ Add current access IP": the form comes back with the address added, unsaved.
     if !field("add_current").is_empty() {
         let ip = origin.ip.clone().unwrap_or_default();
-        typed.text = policy_edit::with_address(&typed.text, &ip, "current access IP");
+        typed.text = policy_edit::with_address(
+            &typed.text,
+            &ip,
+            &console.t.t("console-current-address-note"),
+        );
         typed.on = true;
-        let notice =
-            format!("Your address {ip} was added to the list below. Save the list to apply it.");
+        let notice = console.t.t1("console-address-added", "ip", ip.as_str());
         return render(
             &state,
             &console,
@@ -356,12 +368,11 @@ async fn save(
             .await
             .map(|u| {
                 if u.cleared > 0 {
-                    format!(
-                        "Two-factor scope saved. The second factors of {} members were deleted.",
-                        u.cleared
-                    )
+                    console
+                        .t
+                        .t1("console-two-factor-saved-cleared", "count", u.cleared)
                 } else {
-                    "Two-factor scope saved.".to_owned()
+                    console.t.t("console-two-factor-saved")
                 }
             })
             .map_err(Refusal::Admin)
@@ -390,7 +401,7 @@ async fn save(
                 false,
             )
             .await
-            .map(|n| format!("Second-factor exempt IPs saved: {n} entries."))
+            .map(|n| console.t.t1("console-exempt-saved", "count", n))
             .map_err(Refusal::Admin),
             Err(e) => Err(Refusal::Input(e)),
         },
@@ -402,10 +413,11 @@ async fn save(
         ))),
         Err(refusal) => {
             let (status, text) = match refusal {
+                // What was typed wrong is idp-core's sentence, in English.
                 Refusal::Input(e) => (StatusCode::BAD_REQUEST, super::sentence(&e.to_string())),
                 Refusal::Admin(e) => {
                     typed.ask_lockout = matches!(e, AdminError::WouldLockYouOut(_));
-                    refusal_text(e)?
+                    refusal_text(&console.t, e)?
                 }
             };
             typed.error = Some(text);
@@ -465,8 +477,8 @@ async fn save_allow_list(
     .await
     .map_err(Refusal::Admin)?;
     Ok(if typed.on {
-        format!("Allowed access IPs saved: {n} entries.")
+        console.t.t1("console-allow-saved", "count", n)
     } else {
-        "Allowed access IPs turned off.".to_owned()
+        console.t.t("console-allow-off")
     })
 }

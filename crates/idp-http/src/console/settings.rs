@@ -6,6 +6,7 @@ use crate::error::HttpError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use idp_core::admin::AdminError;
+use idp_core::i18n::Tr;
 use idp_core::org::Organization;
 use idp_core::policy::{self, EffectivePolicy, PolicySettings};
 use idp_core::policy_edit::{self, Source};
@@ -49,16 +50,14 @@ impl Chain {
     }
 
     /// Where a value comes from, in words: "Set here", "Inherited from Acme", "Default".
-    pub fn source_label(&self, source: Source) -> String {
+    pub fn source_label(&self, t: &Tr, source: Source) -> String {
         match source {
-            Source::Here => "Set here".to_owned(),
-            Source::Inherited(i) => format!(
-                "Inherited from {}",
-                self.orgs
-                    .get(i)
-                    .map_or("a parent organization", |o| o.0.as_str())
-            ),
-            Source::Default => "Default".to_owned(),
+            Source::Here => t.t("console-source-here"),
+            Source::Inherited(i) => match self.orgs.get(i) {
+                Some(o) => t.t1("console-source-inherited", "org", o.0.as_str()),
+                None => t.t("console-source-inherited-parent"),
+            },
+            Source::Default => t.t("console-default"),
         }
     }
 
@@ -72,8 +71,9 @@ impl Chain {
 }
 
 /// A refusal of a settings form as the sentence its page shows, or the error to raise
-/// when it is not the administrator's to fix.
-pub fn refusal_text(e: AdminError) -> Result<(StatusCode, String), HttpError> {
+/// when it is not the administrator's to fix. The confirmation sentence is the reader's;
+/// the others are idp-core's, in English.
+pub fn refusal_text(t: &Tr, e: AdminError) -> Result<(StatusCode, String), HttpError> {
     let status = match &e {
         AdminError::Store(_) | AdminError::Ephemeral(_) => return Err(e.into()),
         AdminError::Authz(idp_core::authz::AuthzError::Store(_)) => return Err(e.into()),
@@ -86,9 +86,14 @@ pub fn refusal_text(e: AdminError) -> Result<(StatusCode, String), HttpError> {
     };
     let text = match &e {
         AdminError::Policy(p) => policy_edit::explain(p).to_string(),
-        AdminError::ConfirmationRequired { affected, what } => format!(
-            "this deletes {what} of {affected} members; type {affected} (or the organization's name) in the confirmation box to go ahead"
-        ),
+        AdminError::ConfirmationRequired { affected, what } => {
+            let text = if what.contains("password") {
+                t.t1("console-confirm-passwords", "count", *affected)
+            } else {
+                t.t1("console-confirm-second-factors", "count", *affected)
+            };
+            return Ok((status, text));
+        }
         _ => e.to_string(),
     };
     Ok((status, super::sentence(&text)))
@@ -100,30 +105,36 @@ mod tests {
 
     #[test]
     fn refusals_say_what_to_fix_in_the_form_s_words() {
-        let (status, text) = refusal_text(AdminError::ConfirmationRequired {
-            affected: 3,
-            what: "every enrolled second factor",
-        })
+        let en = Tr::default();
+        let (status, text) = refusal_text(
+            &en,
+            AdminError::ConfirmationRequired {
+                affected: 3,
+                what: "every enrolled second factor",
+            },
+        )
         .unwrap();
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(
             text,
             "This deletes every enrolled second factor of 3 members; type 3 (or the organization's name) in the confirmation box to go ahead."
         );
-        let (status, text) = refusal_text(AdminError::Policy(
-            idp_core::policy::PolicyError::OutOfRange {
+        let (status, text) = refusal_text(
+            &en,
+            AdminError::Policy(idp_core::policy::PolicyError::OutOfRange {
                 setting: "session_lifetime_hours",
                 min: 1,
                 max: 8760,
-            },
-        ))
+            }),
+        )
         .unwrap();
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(text, "Session lifetime must be between 1 and 8760 hours.");
         assert!(
-            refusal_text(AdminError::Store(idp_core::ports::StoreError::Unavailable(
-                "down".into()
-            )))
+            refusal_text(
+                &en,
+                AdminError::Store(idp_core::ports::StoreError::Unavailable("down".into()))
+            )
             .is_err()
         );
     }

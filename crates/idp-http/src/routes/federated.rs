@@ -3,6 +3,7 @@
 
 use super::login::{enter, pending_for};
 use crate::error::HttpError;
+use crate::lang::{self, Reader};
 use crate::metrics::SignInOutcome;
 use crate::pages::{MessagePage, render};
 use crate::state::AppState;
@@ -13,6 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use idp_core::client::Client;
 use idp_core::crypto::TokenDigest;
 use idp_core::federation::{FederationError, Provider, record_upstream_failure, sign_in_upstream};
+use idp_core::i18n::Tr;
 use idp_core::random::token;
 use idp_core::signin::Origin;
 use serde::{Deserialize, Serialize};
@@ -59,24 +61,45 @@ fn provider_of<'a>(name: &str, state: &'a AppState) -> Result<(Provider, &'a Ups
         .ok_or_else(|| HttpError::NotFound(format!("no sign-in with {name:?} here")))
 }
 
-/// Upstream sign-in failures are still worded in English only (issue 15 item 2 rewrites
-/// these pages); the page says so in `<html lang>`.
-fn error_page(status: StatusCode, title: &str, message: &str) -> Result<HttpResponse, HttpError> {
-    let t = idp_core::i18n::Tr::default();
-    render(
-        status,
-        &MessagePage {
-            t: &t,
-            title,
-            message,
+/// A page that says how an upstream sign-in ended, in the reader's language.
+fn error_page(
+    t: &Tr,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Result<HttpResponse, HttpError> {
+    render(status, &MessagePage { t, title, message })
+}
+
+/// The reader of a sign-in's failure page: the language its authorization asked for,
+/// else the browser's, else its application's organization's.
+async fn reader(
+    state: &AppState,
+    req: &HttpRequest,
+    authorization: Option<&crate::oauth::Pending>,
+    client: Option<&Client>,
+) -> Result<Tr, HttpError> {
+    lang::tr(
+        state,
+        req,
+        Reader {
+            pending: authorization,
+            org: client.map(|c| &c.org_id),
+            ..Default::default()
         },
     )
+    .await
 }
 
 /// Logs and audits an upstream sign-in that failed before any member was known, and
 /// answers the page that says so.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what failed, for the log, the audit and the page"
+)]
 async fn fail(
     state: &AppState,
+    t: &Tr,
     provider: Provider,
     client: Option<&Client>,
     origin: &Origin,
@@ -93,14 +116,15 @@ async fn fail(
         .metrics
         .sign_in(provider.into(), SignInOutcome::Failed);
     record_upstream_failure(&state.stores, provider, client, origin, reason).await?;
-    let title = format!("Sign-in with {} did not work", provider.label());
-    let response = error_page(status, &title, message)?;
+    let title = t.t1("federation-failed-title", "provider", provider.label());
+    let response = error_page(t, status, &title, message)?;
     web::with_cookie(response, Some(web::federation_cookie(state, String::new())))
 }
 
 /// The page for an upstream that failed or answered what could not be trusted.
 async fn upstream_failed(
     state: &AppState,
+    t: &Tr,
     provider: Provider,
     client: Option<&Client>,
     origin: &Origin,
@@ -109,25 +133,20 @@ async fn upstream_failed(
     let (status, message) = match e {
         UpstreamError::Unreachable { provider, .. } => (
             StatusCode::BAD_GATEWAY,
-            format!(
-                "{provider} is not answering right now. Try again in a few minutes, or sign in another way."
-            ),
+            t.t1("federation-unreachable", "provider", *provider),
         ),
         UpstreamError::BadAnswer { provider, .. } => (
             StatusCode::BAD_GATEWAY,
-            format!(
-                "{provider} answered in a way we could not use. Try again later, or sign in another way."
-            ),
+            t.t1("federation-bad-answer", "provider", *provider),
         ),
         UpstreamError::InvalidToken { provider, .. } => (
             StatusCode::BAD_REQUEST,
-            format!(
-                "The sign-in from {provider} could not be verified, so it was refused. Start again."
-            ),
+            t.t1("federation-invalid-token", "provider", *provider),
         ),
     };
     fail(
         state,
+        t,
         provider,
         client,
         origin,
@@ -157,8 +176,9 @@ async fn start(
         Ok(started) => started,
         Err(e) => {
             tracing::warn!(error = %e, "upstream discovery failed");
-            let (_, client) = pending_for(&state, &query.authz).await?;
-            return upstream_failed(&state, provider, client.as_deref(), &origin, &e).await;
+            let (authorization, client) = pending_for(&state, &query.authz).await?;
+            let t = reader(&state, &req, authorization.as_ref(), client.as_deref()).await?;
+            return upstream_failed(&state, &t, provider, client.as_deref(), &origin, &e).await;
         }
     };
     let binding = token(state.stores.random.as_ref());
@@ -217,20 +237,19 @@ async fn callback(
             query.error.as_deref(),
         )
     {
+        let t = lang::from_browser(&req);
         return match outcome {
             idp_core::policy_edit::AdminConsent::Granted { tenant } => error_page(
+                &t,
                 StatusCode::OK,
-                "Consent granted",
-                &format!(
-                    "Microsoft Entra ID recorded your organization's consent (tenant {tenant}). Its members can now sign in with Microsoft without being asked one by one. You can close this page."
-                ),
+                &t.t("federation-consent-granted-title"),
+                &t.t1("federation-consent-granted", "tenant", tenant),
             ),
             idp_core::policy_edit::AdminConsent::Refused { error } => error_page(
+                &t,
                 StatusCode::FORBIDDEN,
-                "Consent was not granted",
-                &format!(
-                    "Microsoft Entra ID did not record the consent ({error}). Open the link again and accept, signed in as an administrator of your organization's tenant."
-                ),
+                &t.t("federation-consent-refused-title"),
+                &t.t1("federation-consent-refused", "error", error),
             ),
         };
     }
@@ -241,38 +260,50 @@ async fn callback(
         p.provider == provider.as_str() && bound.as_deref() == Some(p.binding.as_str())
     });
     let Some(pending) = pending else {
+        let t = lang::from_browser(&req);
         return fail(
             &state,
+            &t,
             provider,
             None,
             &origin,
             "invalid_state",
             StatusCode::BAD_REQUEST,
-            "This sign-in has expired, was already used, or did not start in this browser. Start again from the sign-in page.",
+            &t.t("federation-invalid-state"),
         )
         .await;
     };
     let (authorization, client) = pending_for(&state, &pending.authz).await?;
+    let t = reader(&state, &req, authorization.as_ref(), client.as_deref()).await?;
     if let Some(error) = &query.error {
         let code = error_code(error);
+        let name = provider.label();
         let message = match (code.as_str(), &query.error_description) {
-            ("access_denied", _) => format!(
-                "{} sign-in was cancelled or refused (access_denied). You can start again.",
-                provider.label()
+            ("access_denied", _) => t.t1("federation-cancelled", "provider", name),
+            ("consent_required" | "interaction_required", _) => t.t2(
+                "federation-consent-required",
+                "provider",
+                name,
+                "code",
+                &code,
             ),
-            ("consent_required" | "interaction_required", _) => format!(
-                "{} needs you to agree before it shares who you are ({code}). Start again and accept, or ask your administrator to grant consent for your organization.",
-                provider.label()
+            // The provider's own description, in whatever language it wrote it.
+            (_, Some(description)) => t.message(
+                "federation-upstream-error-described",
+                &[
+                    ("provider", &name),
+                    ("code", &code),
+                    (
+                        "description",
+                        &description.chars().take(200).collect::<String>(),
+                    ),
+                ],
             ),
-            (_, Some(description)) => format!(
-                "{} did not sign you in ({code}): {}",
-                provider.label(),
-                description.chars().take(200).collect::<String>()
-            ),
-            (_, None) => format!("{} did not sign you in ({code}).", provider.label()),
+            (_, None) => t.t2("federation-upstream-error", "provider", name, "code", &code),
         };
         return fail(
             &state,
+            &t,
             provider,
             client.as_deref(),
             &origin,
@@ -285,12 +316,13 @@ async fn callback(
     let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else {
         return fail(
             &state,
+            &t,
             provider,
             client.as_deref(),
             &origin,
             "no_code",
             StatusCode::BAD_REQUEST,
-            "The answer from the provider carried no authorization code. Start again.",
+            &t.t("federation-no-code"),
         )
         .await;
     };
@@ -301,7 +333,7 @@ async fn callback(
         Ok(identity) => identity,
         Err(e) => {
             tracing::warn!(error = %e, "upstream sign-in refused");
-            return upstream_failed(&state, provider, client.as_deref(), &origin, &e).await;
+            return upstream_failed(&state, &t, provider, client.as_deref(), &origin, &e).await;
         }
     };
     let signed = match sign_in_upstream(&state.stores, &identity, client.as_deref(), &origin).await
@@ -317,8 +349,8 @@ async fn callback(
                 reason = e.reason(),
                 "upstream sign-in refused"
             );
-            let title = format!("Sign-in with {} did not work", provider.label());
-            let response = error_page(StatusCode::FORBIDDEN, &title, &e.to_string())?;
+            let title = t.t1("federation-failed-title", "provider", provider.label());
+            let response = error_page(&t, StatusCode::FORBIDDEN, &title, &e.message(&t))?;
             return web::with_cookie(
                 response,
                 Some(web::federation_cookie(&state, String::new())),
