@@ -117,6 +117,26 @@ async fn authenticator_enrolment_shows_the_qr_code_and_the_recovery_codes() {
     // The click returns before the next page has loaded.
     browser.wait_for("table.sessions").await;
     assert_eq!(browser.current_url().await.path(), "/account");
+    // The account page on a phone: no sideways scrolling, each row's button named.
+    browser.set_width(375).await;
+    browser.axe_check("account at 375 px").await;
+    browser.screenshot("account-375").await;
+    browser.set_width(1280).await;
+    assert!(
+        browser
+            .has_button(&format!("Sign out {}", "Chrome on Linux"))
+            .await,
+        "{}",
+        browser.page_source().await
+    );
+    // An address nobody serves is a page with a way on, not an empty answer.
+    browser.goto(&format!("{}/no/such/page", server.base)).await;
+    assert_eq!(browser.heading().await, "Page not found");
+    browser.axe_check("page not found").await;
+    browser.screenshot("error-page-not-found").await;
+    browser.click_link("Go to the start page").await;
+    browser.wait_for("table.sessions").await;
+    assert_eq!(browser.current_url().await.path(), "/account");
     browser.click("a[href='/account/security']").await;
     browser.click("#set-up-totp").await;
     browser.wait_for("figure.qr").await;

@@ -320,6 +320,10 @@ async fn a_welcome_link_sets_a_first_password_and_proves_the_address() {
         "{mail}"
     );
     assert!(mail.contains("7 days"), "a human duration: {mail}");
+    assert!(
+        mail.contains("Sent by Acme."),
+        "the organization's name: {mail}"
+    );
     assert!(!mail.contains("10080"), "{mail}");
 
     let b = idp.browser();

@@ -402,10 +402,10 @@ impl Brand {
     }
 }
 
-/// An email body signed with the display name of the reader's organization, when one is
-/// set (emails name the organization as its members know it).
+/// An email body signed with the name of the reader's organization as its members know
+/// it (its display name, else its name).
 pub fn signed(tr: &crate::i18n::Tr, body: String) -> String {
-    match tr.brand().and_then(|b| b.display_name.as_deref()) {
+    match tr.org_name() {
         Some(name) => format!("{body}\n{}\n", tr.t1("email-sent-by", "org", name)),
         None => body,
     }

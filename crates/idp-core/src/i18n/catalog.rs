@@ -202,6 +202,9 @@ pub struct Tr {
     language: Language,
     zone: jiff::tz::TimeZone,
     brand: Option<std::sync::Arc<crate::branding::Brand>>,
+    /// The organization's name as its members know it, branded or not (emails sign
+    /// with it).
+    org_name: Option<std::sync::Arc<str>>,
 }
 
 impl Default for Tr {
@@ -216,14 +219,22 @@ impl Tr {
             language,
             zone: jiff::tz::TimeZone::UTC,
             brand: None,
+            org_name: None,
         }
     }
 
     /// The same reader, reading for an organization with this branding (kept only when
     /// some branding is set, so unbranded pages look as they always did).
     pub fn branded(mut self, brand: Option<crate::branding::Brand>) -> Self {
+        self.org_name = brand.as_ref().map(|b| b.name().into());
         self.brand = brand.filter(|b| b.is_set()).map(std::sync::Arc::new);
         self
+    }
+
+    /// The name of the organization this reader reads for: its display name, else its
+    /// own name.
+    pub fn org_name(&self) -> Option<&str> {
+        self.org_name.as_deref()
     }
 
     /// The branding the layout and emails show, if any is set.
