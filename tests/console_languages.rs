@@ -34,25 +34,9 @@ fn heading(page: &str) -> String {
 
 /// A browser that sends `Accept-Language: accept`, or none.
 fn browser_asking(idp: &Idp, accept: Option<&str>) -> Browser {
-    let jar = Arc::new(Jar::default());
-    let mut headers = reqwest::header::HeaderMap::new();
-    if let Some(accept) = accept {
-        headers.insert(
-            reqwest::header::ACCEPT_LANGUAGE,
-            reqwest::header::HeaderValue::from_str(accept).unwrap(),
-        );
-    }
-    let http = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(Policy::none())
-        .user_agent(FIREFOX_LINUX)
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Browser {
-        http,
-        jar,
-        base: Url::parse(&idp.base).unwrap(),
+    match accept {
+        Some(accept) => idp.browser_sending(&[(reqwest::header::ACCEPT_LANGUAGE, accept)]),
+        None => idp.browser(),
     }
 }
 

@@ -38,24 +38,7 @@ fn heading(page: &str) -> String {
 
 /// A browser that sends `Accept-Language: accept`.
 fn browser_asking(idp: &Idp, accept: &str) -> Browser {
-    let jar = Arc::new(Jar::default());
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::ACCEPT_LANGUAGE,
-        reqwest::header::HeaderValue::from_str(accept).unwrap(),
-    );
-    let http = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(Policy::none())
-        .user_agent(FIREFOX_LINUX)
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Browser {
-        http,
-        jar,
-        base: Url::parse(&idp.base).unwrap(),
-    }
+    idp.browser_sending(&[(reqwest::header::ACCEPT_LANGUAGE, accept)])
 }
 
 fn set_policy(idp: &Idp, setting: &str) {

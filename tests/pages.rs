@@ -18,22 +18,10 @@ use support::smtp::SmtpServer;
 
 /// A browser that sends `Accept` and `Accept-Language` as a real one does.
 fn reader(idp: &Idp, accept: &str, language: &str) -> Browser {
-    let jar = Arc::new(Jar::default());
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::ACCEPT, accept.parse().unwrap());
-    headers.insert(reqwest::header::ACCEPT_LANGUAGE, language.parse().unwrap());
-    let http = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(Policy::none())
-        .user_agent(FIREFOX_LINUX)
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Browser {
-        http,
-        jar,
-        base: Url::parse(&idp.base).unwrap(),
-    }
+    idp.browser_sending(&[
+        (reqwest::header::ACCEPT, accept),
+        (reqwest::header::ACCEPT_LANGUAGE, language),
+    ])
 }
 
 const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";

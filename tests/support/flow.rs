@@ -232,6 +232,16 @@ impl Idp {
         )
     }
 
+    /// A browser that sends `headers` (such as `Accept-Language`) with every request, as
+    /// a real one does.
+    pub fn browser_sending(&self, headers: &[(reqwest::header::HeaderName, &str)]) -> Browser {
+        let mut map = reqwest::header::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(name.clone(), value.parse().unwrap());
+        }
+        Browser::build(&self.base, FIREFOX_LINUX, Arc::new(Jar::default()), map)
+    }
+
     pub fn browser(&self) -> Browser {
         Browser::new(&self.base, FIREFOX_LINUX)
     }
