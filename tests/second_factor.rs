@@ -938,3 +938,34 @@ async fn an_application_asking_for_multi_factor_steps_a_password_session_up() {
         "urn:idp:acr:mfa"
     );
 }
+
+/// Reloading the recovery-codes page (its form posted again) or going back to a step of
+/// a sign-in that is over leads to the account, signed in, never to a dead end; the codes
+/// are not shown a second time.
+#[tokio::test]
+async fn a_reloaded_or_revisited_enrolment_step_leads_to_the_account() {
+    let idp = Idp::start().await;
+    idp.cli_text(&["org", "two-factor", "--org", "acme", "--scope", "everybody"]);
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let html = match b.sign_in(&page, EMAIL, PASSWORD).await {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/enrol" => html,
+        other => panic!("expected enrolment, got {other:?}"),
+    };
+    let secret = TotpSecret::parse_base32(&element_text(&html, "secret")).unwrap();
+    let form = [("csrf", hidden(&html, "csrf")), ("code", code(&secret, 0))];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ok = b.post("/login/enrol", &form).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(recovery_codes(&ok.text().await.unwrap()).len(), 10);
+
+    let reloaded = b.post("/login/enrol", &form).await;
+    assert_eq!(reloaded.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reloaded.headers()[LOCATION], "/account");
+    let account = b.get("/account").await;
+    assert_eq!(account.status(), StatusCode::OK, "signed in");
+    for step in ["/login/enrol", "/login/second-factor"] {
+        let back = b.get(step).await;
+        assert_eq!(back.headers()[LOCATION], "/account", "{step}");
+    }
+}
