@@ -527,3 +527,24 @@ async fn a_signed_in_members_error_page_speaks_their_language_and_names_their_su
     assert_eq!(html_lang(&stranger.2), "en");
     assert!(!stranger.2.contains("Acme Group"), "{}", stranger.2);
 }
+
+#[tokio::test]
+async fn a_refused_sign_out_explains_itself_in_the_readers_language() {
+    let idp = Idp::start().await;
+    let ko = reader(&idp, HTML, "ko");
+    let refused = read(ko.get("/end_session?id_token_hint=not.a.token").await).await;
+    assert_eq!(refused.0, StatusCode::BAD_REQUEST);
+    assert_eq!(html_lang(&refused.2), "ko");
+    assert!(
+        refused.2.contains("애플리케이션으로 돌아가"),
+        "{}",
+        refused.2
+    );
+    let en = read(
+        idp.browser()
+            .get("/end_session?id_token_hint=not.a.token")
+            .await,
+    )
+    .await;
+    assert!(en.2.contains("Go back to the application"), "{}", en.2);
+}

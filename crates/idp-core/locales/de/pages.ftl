@@ -140,6 +140,9 @@ logout-app-asks = { $app } möchte Sie von idp abmelden.
 logout-this-browser = In diesem Browser von idp abmelden.
 logout-submit = Abmelden
 logout-refused-title = Abmeldeanfrage nicht angenommen
+logout-hint-not-ours = Die Anwendung hat eine Abmeldeanfrage geschickt, die dieser Server nicht ausgestellt hat (ihr id_token_hint). Gehen Sie zurück zur Anwendung und melden Sie sich dort erneut ab.
+logout-client-mismatch = Die Abmeldeanfrage nennt zwei verschiedene Anwendungen (client_id und id_token_hint). Gehen Sie zurück zur Anwendung und melden Sie sich dort erneut ab.
+logout-unregistered-redirect = Die Anwendung wollte zu einer Adresse zurück, die sie nicht registriert hat (post_logout_redirect_uri), daher wurde nicht abgemeldet. Sagen Sie es den Verantwortlichen der Anwendung.
 logout-done-title = Abgemeldet
 logout-done-message = Sie sind in diesem Browser von idp abgemeldet.
 

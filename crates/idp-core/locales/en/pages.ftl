@@ -141,6 +141,9 @@ logout-app-asks = { $app } asks to sign you out of idp.
 logout-this-browser = Sign out of idp in this browser.
 logout-submit = Sign out
 logout-refused-title = Sign-out request not accepted
+logout-hint-not-ours = The application sent a sign-out request this server did not issue (its id_token_hint). Go back to the application and sign out there again.
+logout-client-mismatch = The sign-out request names two different applications (client_id and id_token_hint). Go back to the application and sign out there again.
+logout-unregistered-redirect = The application asked to come back to an address it has not registered (post_logout_redirect_uri), so the sign-out was not done. Tell the application's owner.
 logout-done-title = Signed out
 logout-done-message = You are signed out of idp in this browser.
 

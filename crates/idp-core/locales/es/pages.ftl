@@ -140,6 +140,9 @@ logout-app-asks = { $app } solicita cerrar tu sesión en idp.
 logout-this-browser = Cerrar sesión en idp en este navegador.
 logout-submit = Cerrar sesión
 logout-refused-title = No se aceptó la solicitud de cierre de sesión
+logout-hint-not-ours = La aplicación envió una solicitud de cierre de sesión que este servidor no emitió (su id_token_hint). Vuelve a la aplicación y cierra la sesión allí de nuevo.
+logout-client-mismatch = La solicitud de cierre de sesión nombra dos aplicaciones distintas (client_id e id_token_hint). Vuelve a la aplicación y cierra la sesión allí de nuevo.
+logout-unregistered-redirect = La aplicación pidió volver a una dirección que no ha registrado (post_logout_redirect_uri), así que no se cerró la sesión. Avisa al responsable de la aplicación.
 logout-done-title = Sesión cerrada
 logout-done-message = Has cerrado sesión en idp en este navegador.
 

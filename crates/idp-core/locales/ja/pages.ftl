@@ -99,6 +99,9 @@ logout-app-asks = { $app } が idp からのサインアウトを求めていま
 logout-this-browser = このブラウザーで idp からサインアウトします。
 logout-submit = サインアウト
 logout-refused-title = サインアウトのリクエストを受け付けられませんでした
+logout-hint-not-ours = アプリケーションから、このサーバーが発行していないサインアウト要求 (id_token_hint) が届きました。アプリケーションに戻って、もう一度サインアウトしてください。
+logout-client-mismatch = サインアウト要求に 2 つの異なるアプリケーション (client_id と id_token_hint) が指定されています。アプリケーションに戻って、もう一度サインアウトしてください。
+logout-unregistered-redirect = アプリケーションが登録していないアドレス (post_logout_redirect_uri) への戻りを求めたため、サインアウトしませんでした。アプリケーションの管理者に伝えてください。
 logout-done-title = サインアウトしました
 logout-done-message = このブラウザーで idp からサインアウトしました。
 

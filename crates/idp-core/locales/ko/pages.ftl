@@ -99,6 +99,9 @@ logout-app-asks = { $app }에서 idp 로그아웃을 요청합니다.
 logout-this-browser = 이 브라우저에서 idp에서 로그아웃합니다.
 logout-submit = 로그아웃
 logout-refused-title = 로그아웃 요청을 처리할 수 없습니다
+logout-hint-not-ours = 애플리케이션이 이 서버가 발급하지 않은 로그아웃 요청(id_token_hint)을 보냈습니다. 애플리케이션으로 돌아가 다시 로그아웃하세요.
+logout-client-mismatch = 로그아웃 요청에 서로 다른 두 애플리케이션(client_id와 id_token_hint)이 적혀 있습니다. 애플리케이션으로 돌아가 다시 로그아웃하세요.
+logout-unregistered-redirect = 애플리케이션이 등록하지 않은 주소(post_logout_redirect_uri)로 돌아가기를 요청해 로그아웃하지 않았습니다. 애플리케이션 담당자에게 알려 주세요.
 logout-done-title = 로그아웃됨
 logout-done-message = 이 브라우저에서 idp에서 로그아웃되었습니다.
 

@@ -41,6 +41,17 @@ pub enum LogoutError {
     UnregisteredRedirect,
 }
 
+impl LogoutError {
+    /// What the person signing out reads, in their language.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::HintNotOurs => tr.t("logout-hint-not-ours"),
+            Self::ClientMismatch => tr.t("logout-client-mismatch"),
+            Self::UnregisteredRedirect => tr.t("logout-unregistered-redirect"),
+        }
+    }
+}
+
 /// The application a logout is for: `client_id`, or the hint's audience; both must agree.
 pub fn logout_client_id(
     client_id: Option<&str>,

@@ -90,14 +90,14 @@ async fn end(
         Some(h) => {
             match read_id_token_hint(state.keys.get().verifier_set(), state.settings.issuer(), &h) {
                 Some(hint) => Some(hint),
-                None => return bad(&t, &LogoutError::HintNotOurs.to_string()),
+                None => return bad(&t, &LogoutError::HintNotOurs.message(&t)),
             }
         }
         None => None,
     };
     let client_id = match logout_client_id(get("client_id").as_deref(), hint.as_ref()) {
         Ok(id) => id,
-        Err(e) => return bad(&t, &e.to_string()),
+        Err(e) => return bad(&t, &e.message(&t)),
     };
     let client = match client_id {
         Some(id) => {
@@ -112,7 +112,7 @@ async fn end(
     if let Some(uri) = &redirect
         && let Err(e) = check_post_logout_redirect(client.as_deref(), uri)
     {
-        return bad(&t, &e.to_string());
+        return bad(&t, &e.message(&t));
     }
     let session = current_session(state, req).await?;
     let member = match &session {
