@@ -713,3 +713,24 @@ console-branding-no-own-logo = Diese Organisation hat kein eigenes Logo.
 console-branding-choose-file = Wählen Sie eine Logodatei (PNG, JPEG, WebP oder GIF) zum Hochladen.
 console-branding-logo-too-large = Das Logo ist größer als 256 KB. Laden Sie eine kleinere Datei hoch.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = Die Richtlinieneinstellungen müssen ein Objekt aus Namen und Werten sein.
+console-policy-unknown-setting = { $name } ist keine Richtlinieneinstellung; die Einstellungen sind: { $settings }.
+console-policy-not-one-of = { $name } muss einer dieser Werte sein: { $choices }; nicht { $value }.
+console-policy-not-whole-number = { $name } muss eine ganze Zahl ab 0 sein, nicht { $value }.
+console-policy-not-true-or-false = { $name } muss true oder false sein, nicht { $value }.
+console-policy-not-a-list = { $name } muss eine Liste sein, nicht { $value }.
+console-policy-refused-value = { $name } kann nicht { $value } sein.
+console-policy-unreadable = Die Richtlinieneinstellungen können nicht gelesen werden.
+console-policy-out-of-range = { $name } muss zwischen { $min } und { $max } liegen.
+console-policy-root-only = email_password_login kann nur für die Hauptorganisation festgelegt werden.
+console-policy-bad-domain = google_hosted_domains enthält „{ $value }“; das ist kein Domainname in Kleinbuchstaben wie example.com.
+console-policy-bad-tenant = entra_allowed_tenants enthält „{ $value }“; das ist keine Mandanten-ID (eine GUID).
+console-input-not-a-number = { $label }: „{ $text }“ ist keine Zahl. Geben Sie eine ganze Zahl ein, etwa 30 oder 30 { $unit }.
+console-input-not-whole = „{ $label }“ wird in ganzen { $unit } gezählt; „{ $text }“ ergibt keine ganze Zahl von { $unit }.
+console-input-out-of-range = „{ $label }“ muss zwischen { $min } und { $max } { $unit } liegen.
+console-input-bad-domain = Erlaubte Google-Domains: „{ $value }“ ist kein Domainname in Kleinbuchstaben wie example.com.
+console-input-bad-tenant = Erlaubte Entra-Mandanten: „{ $value }“ ist keine Mandanten-ID (eine GUID).

@@ -716,3 +716,24 @@ console-branding-no-own-logo = This organization has no logo of its own.
 console-branding-choose-file = Choose a logo file (PNG, JPEG, WebP or GIF) to upload.
 console-branding-logo-too-large = The logo is larger than 256 KB. Upload a smaller file.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = The policy settings must be an object of name and value pairs.
+console-policy-unknown-setting = { $name } is not a policy setting; the settings are: { $settings }.
+console-policy-not-one-of = { $name } must be one of: { $choices }; not { $value }.
+console-policy-not-whole-number = { $name } must be a whole number of 0 or more, not { $value }.
+console-policy-not-true-or-false = { $name } must be true or false, not { $value }.
+console-policy-not-a-list = { $name } must be a list, not { $value }.
+console-policy-refused-value = { $name } cannot be { $value }.
+console-policy-unreadable = The policy settings cannot be read.
+console-policy-out-of-range = { $name } must be between { $min } and { $max }.
+console-policy-root-only = email_password_login is set on the main organization only.
+console-policy-bad-domain = google_hosted_domains holds "{ $value }", which is not a domain name in lower case, like example.com.
+console-policy-bad-tenant = entra_allowed_tenants holds "{ $value }", which is not a tenant id (a GUID).
+console-input-not-a-number = { $label }: "{ $text }" is not a number; type a whole number, like 30 or 30 { $unit }.
+console-input-not-whole = { $label } is counted in whole { $unit }; "{ $text }" is not a whole number of { $unit }.
+console-input-out-of-range = { $label } must be between { $min } and { $max } { $unit }.
+console-input-bad-domain = Allowed Google domains: "{ $value }" is not a domain name in lower case, like example.com.
+console-input-bad-tenant = Allowed Entra tenants: "{ $value }" is not a tenant id (a GUID).

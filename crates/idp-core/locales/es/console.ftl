@@ -716,3 +716,24 @@ console-branding-no-own-logo = Esta organización no tiene logotipo propio.
 console-branding-choose-file = Elige un archivo de logotipo (PNG, JPEG, WebP o GIF) para subir.
 console-branding-logo-too-large = El logotipo ocupa más de 256 KB. Sube un archivo más pequeño.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = Los ajustes de la política deben ser un objeto de pares de nombre y valor.
+console-policy-unknown-setting = { $name } no es un ajuste de la política; los ajustes son: { $settings }.
+console-policy-not-one-of = { $name } debe ser uno de estos valores: { $choices }; no { $value }.
+console-policy-not-whole-number = { $name } debe ser un número entero igual o mayor que 0, no { $value }.
+console-policy-not-true-or-false = { $name } debe ser true o false, no { $value }.
+console-policy-not-a-list = { $name } debe ser una lista, no { $value }.
+console-policy-refused-value = { $name } no puede ser { $value }.
+console-policy-unreadable = No se pueden leer los ajustes de la política.
+console-policy-out-of-range = { $name } debe estar entre { $min } y { $max }.
+console-policy-root-only = email_password_login solo se establece en la organización principal.
+console-policy-bad-domain = google_hosted_domains contiene «{ $value }», que no es un nombre de dominio en minúsculas, como example.com.
+console-policy-bad-tenant = entra_allowed_tenants contiene «{ $value }», que no es un id de inquilino (un GUID).
+console-input-not-a-number = { $label }: «{ $text }» no es un número; escriba un número entero, como 30 o 30 { $unit }.
+console-input-not-whole = «{ $label }» se cuenta en { $unit } enteros; «{ $text }» no es un número entero de { $unit }.
+console-input-out-of-range = «{ $label }» debe estar entre { $min } y { $max } { $unit }.
+console-input-bad-domain = Dominios de Google permitidos: «{ $value }» no es un nombre de dominio en minúsculas, como example.com.
+console-input-bad-tenant = Inquilinos de Entra permitidos: «{ $value }» no es un id de inquilino (un GUID).

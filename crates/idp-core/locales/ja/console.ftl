@@ -644,3 +644,24 @@ console-branding-no-own-logo = この組織には独自のロゴがありませ�
 console-branding-choose-file = アップロードするロゴファイル（PNG、JPEG、WebP、GIF）を選んでください。
 console-branding-logo-too-large = ロゴが 256 KB を超えています。もっと小さいファイルをアップロードしてください。
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = ポリシー設定は、名前と値の組からなるオブジェクトで指定してください。
+console-policy-unknown-setting = { $name } はポリシー設定ではありません。設定は次のとおりです: { $settings }。
+console-policy-not-one-of = { $name } には { $choices } のいずれかを指定してください。{ $value } は指定できません。
+console-policy-not-whole-number = { $name } には 0 以上の整数を指定してください。{ $value } は指定できません。
+console-policy-not-true-or-false = { $name } には true か false を指定してください。{ $value } は指定できません。
+console-policy-not-a-list = { $name } にはリストを指定してください。{ $value } は指定できません。
+console-policy-refused-value = { $name } に { $value } は指定できません。
+console-policy-unreadable = ポリシー設定を読み取れません。
+console-policy-out-of-range = { $name } は { $min }〜{ $max } の範囲で指定してください。
+console-policy-root-only = email_password_login はメインの組織でのみ設定できます。
+console-policy-bad-domain = google_hosted_domains の「{ $value }」は、example.com のような小文字のドメイン名ではありません。
+console-policy-bad-tenant = entra_allowed_tenants の「{ $value }」は、テナント ID（GUID）ではありません。
+console-input-not-a-number = { $label }:「{ $text }」は数値ではありません。30 や 30 { $unit } のように整数で入力してください。
+console-input-not-whole = 「{ $label }」は { $unit } 単位の整数で数えます。「{ $text }」は { $unit } 単位の整数になりません。
+console-input-out-of-range = 「{ $label }」は { $min }〜{ $max } { $unit } の範囲で指定してください。
+console-input-bad-domain = 許可する Google ドメイン:「{ $value }」は、example.com のような小文字のドメイン名ではありません。
+console-input-bad-tenant = 許可する Entra テナント:「{ $value }」は、テナント ID（GUID）ではありません。

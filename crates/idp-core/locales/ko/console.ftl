@@ -644,3 +644,24 @@ console-branding-no-own-logo = 이 조직에는 자체 로고가 없습니다.
 console-branding-choose-file = 업로드할 로고 파일(PNG, JPEG, WebP 또는 GIF)을 선택하세요.
 console-branding-logo-too-large = 로고가 256KB보다 큽니다. 더 작은 파일을 업로드하세요.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = 정책 설정은 이름과 값의 쌍으로 이루어진 객체여야 합니다.
+console-policy-unknown-setting = { $name }은(는) 정책 설정이 아닙니다. 설정 목록: { $settings }.
+console-policy-not-one-of = { $name }의 값은 { $choices } 중 하나여야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-not-whole-number = { $name }의 값은 0 이상의 정수여야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-not-true-or-false = { $name }의 값은 true 또는 false여야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-not-a-list = { $name }의 값은 목록이어야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-refused-value = { $name }의 값으로 { $value }은(는) 사용할 수 없습니다.
+console-policy-unreadable = 정책 설정을 읽을 수 없습니다.
+console-policy-out-of-range = { $name }의 값은 { $min }에서 { $max } 사이여야 합니다.
+console-policy-root-only = email_password_login은 최상위 조직에서만 설정할 수 있습니다.
+console-policy-bad-domain = google_hosted_domains의 "{ $value }"은(는) example.com처럼 소문자로 쓴 도메인 이름이 아닙니다.
+console-policy-bad-tenant = entra_allowed_tenants의 "{ $value }"은(는) 테넌트 ID(GUID)가 아닙니다.
+console-input-not-a-number = { $label }: "{ $text }"은(는) 숫자가 아닙니다. 30 또는 30 { $unit }처럼 정수로 입력하세요.
+console-input-not-whole = '{ $label }'은(는) { $unit } 단위의 정수로 셉니다. "{ $text }"은(는) { $unit } 단위로 나누어떨어지지 않습니다.
+console-input-out-of-range = '{ $label }'은(는) { $min }에서 { $max } { $unit } 사이여야 합니다.
+console-input-bad-domain = 허용할 Google 도메인: "{ $value }"은(는) example.com처럼 소문자로 쓴 도메인 이름이 아닙니다.
+console-input-bad-tenant = 허용할 Entra 테넌트: "{ $value }"은(는) 테넌트 ID(GUID)가 아닙니다.
