@@ -240,7 +240,7 @@ fn alert(page: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_refused_policy_value_reads_in_the_administrators_language() {
+async fn a_refused_policy_value_or_action_reads_in_the_administrators_language() {
     let idp = Idp::start().await;
     idp.member("acme", ROOT, ROOT_PASSWORD, &["--super-admin"]);
     let german = administrator(&idp, Some("de")).await;
@@ -285,6 +285,27 @@ async fn a_refused_policy_value_reads_in_the_administrators_language() {
     assert_eq!(
         alert(&refused),
         "„Mindestlänge des Passworts“ muss zwischen 8 und 128 Zeichen liegen.",
+        "{refused}"
+    );
+
+    // An administration refusal on a console form is German too.
+    let overview = page(&german, "/admin/orgs/acme").await;
+    let refused = german
+        .post(
+            "/admin/orgs/acme/change",
+            &[
+                ("csrf", &hidden(&overview, "csrf")),
+                ("action", "create"),
+                ("child_name", "Acme again"),
+                ("child_slug", "acme"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let refused = refused.text().await.unwrap();
+    assert_eq!(
+        alert(&refused),
+        "Eine Organisation mit dem Kürzel „acme“ gibt es bereits.",
         "{refused}"
     );
 

@@ -734,3 +734,31 @@ console-input-not-whole = „{ $label }“ wird in ganzen { $unit } gezählt; �
 console-input-out-of-range = „{ $label }“ muss zwischen { $min } und { $max } { $unit } liegen.
 console-input-bad-domain = Erlaubte Google-Domains: „{ $value }“ ist kein Domainname in Kleinbuchstaben wie example.com.
 console-input-bad-tenant = Erlaubte Entra-Mandanten: „{ $value }“ ist keine Mandanten-ID (eine GUID).
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = Es gibt keine Organisation mit der ID oder dem Kürzel „{ $ref }“.
+console-refusal-unknown-member = In dieser Organisation gibt es kein Mitglied mit der Adresse „{ $email }“.
+console-refusal-unknown-member-id = Es gibt kein Mitglied mit der ID „{ $id }“.
+console-refusal-unknown-client = Es gibt keine Anwendung mit der ID „{ $id }“.
+console-refusal-duplicate-slug = Eine Organisation mit dem Kürzel „{ $slug }“ gibt es bereits.
+console-refusal-duplicate-email = { $email } ist bereits Mitglied dieser Organisation.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = Sie haben für diese Organisation keine Berechtigung für den Bereich „{ $area }“.
+console-refusal-would-lock-you-out = Ihre eigene Adresse { $ip } steht nicht auf dieser Liste: Wenn Sie sie speichern, sperren Sie sich aus. Bestätigen Sie, um sie trotzdem zu speichern.
+console-refusal-keys-super-admin-only = Nur der Superadministrator verwaltet die Signaturschlüssel.
+console-refusal-password-length = Passwörter müssen { $min } bis { $max } Zeichen lang sein.
+console-refusal-email-login-off = Die Anmeldung mit E-Mail und Passwort ist für { $org } ausgeschaltet; schalten Sie sie zuerst unter „Authentifizierung“ ein.
+console-refusal-move-target-missing = Wählen Sie die Organisation, in die die Mitglieder verschoben werden sollen.
+console-refusal-too-many = Eine Aktion kann höchstens { $limit } Mitglieder ändern; grenzen Sie die Auswahl ein.
+console-refusal-bootstrap-link-invalid = Der Link für die Ersteinrichtung ist unbekannt, schon benutzt oder abgelaufen.
+console-refusal-already-bootstrapped = Es gibt bereits einen Superadministrator.
+console-refusal-cannot-delete-root = Die Hauptorganisation kann nicht gelöscht werden.
+console-refusal-stale-by = { $who } hat dies am { $at } geändert. Laden Sie die Seite neu und versuchen Sie es noch einmal.
+console-refusal-stale = Dies wurde am { $at } geändert. Laden Sie die Seite neu und versuchen Sie es noch einmal.
+console-refusal-totp-import-cli-only = Ein Authenticator-Geheimnis lässt sich nur mit dem Befehl idp importieren.
+console-refusal-member-name = Ein Name darf höchstens { $max } Zeichen lang sein und keine Steuerzeichen enthalten.
+console-refusal-super-admin-only = Nur ein Superadministrator kann einen Superadministrator löschen.
+console-refusal-cannot-delete-yourself = Sie können sich nicht selbst löschen.
+console-refusal-last-super-admin = Dies ist der letzte Superadministrator; ernennen Sie zuerst einen weiteren.
+console-refusal-unknown-registration-token = Es gibt kein Registrierungstoken mit der ID „{ $id }“.

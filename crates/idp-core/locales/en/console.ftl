@@ -737,3 +737,31 @@ console-input-not-whole = { $label } is counted in whole { $unit }; "{ $text }" 
 console-input-out-of-range = { $label } must be between { $min } and { $max } { $unit }.
 console-input-bad-domain = Allowed Google domains: "{ $value }" is not a domain name in lower case, like example.com.
 console-input-bad-tenant = Allowed Entra tenants: "{ $value }" is not a tenant id (a GUID).
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = No organization with id or slug "{ $ref }".
+console-refusal-unknown-member = No member with address "{ $email }" in that organization.
+console-refusal-unknown-member-id = No member with id "{ $id }".
+console-refusal-unknown-client = No client with id "{ $id }".
+console-refusal-duplicate-slug = An organization with slug "{ $slug }" already exists.
+console-refusal-duplicate-email = { $email } is already a member of this organization.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = You do not have the { $permission } permission for this organization.
+console-refusal-would-lock-you-out = Your own address { $ip } is not on this list: saving it would lock you out; confirm to save it anyway.
+console-refusal-keys-super-admin-only = Only the super administrator manages signing keys.
+console-refusal-password-length = Passwords must be { $min } to { $max } characters long.
+console-refusal-email-login-off = Email and password sign-in is off for { $org }; turn it on under Authentication first.
+console-refusal-move-target-missing = Choose the organization to move the members to.
+console-refusal-too-many = One action can change at most { $limit } members; narrow the selection.
+console-refusal-bootstrap-link-invalid = The first-run link is unknown, used or expired.
+console-refusal-already-bootstrapped = A super administrator already exists.
+console-refusal-cannot-delete-root = The main organization cannot be deleted.
+console-refusal-stale-by = Changed by { $who } at { $at }, reload and try again.
+console-refusal-stale = Changed at { $at }, reload and try again.
+console-refusal-totp-import-cli-only = An authenticator secret can be imported only with the idp command.
+console-refusal-member-name = A name must be at most { $max } characters, without control characters.
+console-refusal-super-admin-only = Only a super administrator can delete a super administrator.
+console-refusal-cannot-delete-yourself = You cannot delete yourself.
+console-refusal-last-super-admin = This is the last super administrator; make another one first.
+console-refusal-unknown-registration-token = No registration token with id "{ $id }".

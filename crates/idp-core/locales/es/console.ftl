@@ -737,3 +737,31 @@ console-input-not-whole = «{ $label }» se cuenta en { $unit } enteros; «{ $te
 console-input-out-of-range = «{ $label }» debe estar entre { $min } y { $max } { $unit }.
 console-input-bad-domain = Dominios de Google permitidos: «{ $value }» no es un nombre de dominio en minúsculas, como example.com.
 console-input-bad-tenant = Inquilinos de Entra permitidos: «{ $value }» no es un id de inquilino (un GUID).
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = No hay ninguna organización con el id o el identificador «{ $ref }».
+console-refusal-unknown-member = No hay ningún miembro con la dirección «{ $email }» en esa organización.
+console-refusal-unknown-member-id = No hay ningún miembro con el id «{ $id }».
+console-refusal-unknown-client = No hay ninguna aplicación con el id «{ $id }».
+console-refusal-duplicate-slug = Ya existe una organización con el identificador «{ $slug }».
+console-refusal-duplicate-email = { $email } ya es miembro de esta organización.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = No tiene permiso para «{ $area }» en esta organización.
+console-refusal-would-lock-you-out = Su propia dirección { $ip } no está en esta lista: si la guarda, perderá el acceso; confirme para guardarla de todos modos.
+console-refusal-keys-super-admin-only = Solo el superadministrador gestiona las claves de firma.
+console-refusal-password-length = Las contraseñas deben tener entre { $min } y { $max } caracteres.
+console-refusal-email-login-off = El inicio de sesión con correo y contraseña está desactivado para { $org }; actívelo primero en Autenticación.
+console-refusal-move-target-missing = Elija la organización a la que mover a los miembros.
+console-refusal-too-many = Una acción puede cambiar como máximo { $limit } miembros; reduzca la selección.
+console-refusal-bootstrap-link-invalid = El enlace de primera configuración es desconocido, ya se usó o ha caducado.
+console-refusal-already-bootstrapped = Ya existe un superadministrador.
+console-refusal-cannot-delete-root = La organización principal no se puede eliminar.
+console-refusal-stale-by = { $who } lo cambió el { $at }; vuelva a cargar la página e inténtelo de nuevo.
+console-refusal-stale = Se cambió el { $at }; vuelva a cargar la página e inténtelo de nuevo.
+console-refusal-totp-import-cli-only = Un secreto de autenticador solo se puede importar con el comando idp.
+console-refusal-member-name = Un nombre puede tener como máximo { $max } caracteres, sin caracteres de control.
+console-refusal-super-admin-only = Solo un superadministrador puede eliminar a un superadministrador.
+console-refusal-cannot-delete-yourself = No puede eliminarse a sí mismo.
+console-refusal-last-super-admin = Este es el último superadministrador; nombre a otro primero.
+console-refusal-unknown-registration-token = No hay ningún token de registro con el id «{ $id }».

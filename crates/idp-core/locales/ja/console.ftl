@@ -665,3 +665,31 @@ console-input-not-whole = 「{ $label }」は { $unit } 単位の整数で数え
 console-input-out-of-range = 「{ $label }」は { $min }〜{ $max } { $unit } の範囲で指定してください。
 console-input-bad-domain = 許可する Google ドメイン:「{ $value }」は、example.com のような小文字のドメイン名ではありません。
 console-input-bad-tenant = 許可する Entra テナント:「{ $value }」は、テナント ID（GUID）ではありません。
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = ID またはスラッグが「{ $ref }」の組織はありません。
+console-refusal-unknown-member = その組織にアドレスが「{ $email }」のメンバーはいません。
+console-refusal-unknown-member-id = ID が「{ $id }」のメンバーはいません。
+console-refusal-unknown-client = ID が「{ $id }」のアプリケーションはありません。
+console-refusal-duplicate-slug = スラッグが「{ $slug }」の組織はすでにあります。
+console-refusal-duplicate-email = { $email } はすでにこの組織のメンバーです。
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = この組織の「{ $area }」の権限がありません。
+console-refusal-would-lock-you-out = あなた自身のアドレス { $ip } がこのリストにありません。保存するとアクセスできなくなります。それでも保存する場合は確認してください。
+console-refusal-keys-super-admin-only = 署名鍵を管理できるのはスーパー管理者だけです。
+console-refusal-password-length = パスワードは { $min }〜{ $max } 文字にしてください。
+console-refusal-email-login-off = { $org } ではメールアドレスとパスワードによるサインインがオフです。先に「認証」でオンにしてください。
+console-refusal-move-target-missing = メンバーの移動先の組織を選んでください。
+console-refusal-too-many = 1 回の操作で変更できるメンバーは { $limit } 人までです。選択を絞り込んでください。
+console-refusal-bootstrap-link-invalid = 初回セットアップのリンクが不明か、使用済みか、期限切れです。
+console-refusal-already-bootstrapped = スーパー管理者はすでにいます。
+console-refusal-cannot-delete-root = メインの組織は削除できません。
+console-refusal-stale-by = { $who } が { $at } に変更しました。再読み込みしてからもう一度お試しください。
+console-refusal-stale = { $at } に変更されました。再読み込みしてからもう一度お試しください。
+console-refusal-totp-import-cli-only = 認証アプリのシークレットは idp コマンドでのみインポートできます。
+console-refusal-member-name = 名前は制御文字を含めず { $max } 文字以内にしてください。
+console-refusal-super-admin-only = スーパー管理者を削除できるのはスーパー管理者だけです。
+console-refusal-cannot-delete-yourself = 自分自身は削除できません。
+console-refusal-last-super-admin = 最後のスーパー管理者です。先に別のスーパー管理者を指定してください。
+console-refusal-unknown-registration-token = ID が「{ $id }」の登録トークンはありません。

@@ -665,3 +665,31 @@ console-input-not-whole = '{ $label }'은(는) { $unit } 단위의 정수로 셉
 console-input-out-of-range = '{ $label }'은(는) { $min }에서 { $max } { $unit } 사이여야 합니다.
 console-input-bad-domain = 허용할 Google 도메인: "{ $value }"은(는) example.com처럼 소문자로 쓴 도메인 이름이 아닙니다.
 console-input-bad-tenant = 허용할 Entra 테넌트: "{ $value }"은(는) 테넌트 ID(GUID)가 아닙니다.
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = ID 또는 슬러그가 "{ $ref }"인 조직이 없습니다.
+console-refusal-unknown-member = 그 조직에 주소가 "{ $email }"인 구성원이 없습니다.
+console-refusal-unknown-member-id = ID가 "{ $id }"인 구성원이 없습니다.
+console-refusal-unknown-client = ID가 "{ $id }"인 애플리케이션이 없습니다.
+console-refusal-duplicate-slug = 슬러그가 "{ $slug }"인 조직이 이미 있습니다.
+console-refusal-duplicate-email = { $email }은(는) 이미 이 조직의 구성원입니다.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = 이 조직의 '{ $area }' 권한이 없습니다.
+console-refusal-would-lock-you-out = 내 주소 { $ip }이(가) 이 목록에 없습니다. 저장하면 접속할 수 없게 됩니다. 그래도 저장하려면 확인하세요.
+console-refusal-keys-super-admin-only = 서명 키는 최고 관리자만 관리할 수 있습니다.
+console-refusal-password-length = 비밀번호는 { $min }~{ $max }자여야 합니다.
+console-refusal-email-login-off = { $org }에서는 이메일과 비밀번호 로그인이 꺼져 있습니다. 먼저 인증에서 켜세요.
+console-refusal-move-target-missing = 구성원을 옮길 조직을 선택하세요.
+console-refusal-too-many = 한 번에 최대 { $limit }명의 구성원만 변경할 수 있습니다. 선택 범위를 줄이세요.
+console-refusal-bootstrap-link-invalid = 초기 설정 링크를 알 수 없거나 이미 사용되었거나 만료되었습니다.
+console-refusal-already-bootstrapped = 최고 관리자가 이미 있습니다.
+console-refusal-cannot-delete-root = 최상위 조직은 삭제할 수 없습니다.
+console-refusal-stale-by = { $who }님이 { $at }에 변경했습니다. 새로 고친 후 다시 시도하세요.
+console-refusal-stale = { $at }에 변경되었습니다. 새로 고친 후 다시 시도하세요.
+console-refusal-totp-import-cli-only = 인증 앱 비밀 키는 idp 명령으로만 가져올 수 있습니다.
+console-refusal-member-name = 이름은 제어 문자 없이 최대 { $max }자까지 쓸 수 있습니다.
+console-refusal-super-admin-only = 최고 관리자는 최고 관리자만 삭제할 수 있습니다.
+console-refusal-cannot-delete-yourself = 자기 자신은 삭제할 수 없습니다.
+console-refusal-last-super-admin = 마지막 최고 관리자입니다. 먼저 다른 최고 관리자를 지정하세요.
+console-refusal-unknown-registration-token = ID가 "{ $id }"인 등록 토큰이 없습니다.

@@ -2,7 +2,7 @@
 //! actions on the selected members (or on every member matching) that end on a page
 //! listing what happened to each; and the form for a new member.
 
-use super::{Console, Frame, OrgTabs, sentence, when};
+use super::{Console, Frame, OrgTabs, when};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web;
@@ -554,7 +554,7 @@ async fn create(
                 &NewMemberPage {
                     frame: console.frame(console.t.t("console-new-member"), "orgs"),
                     tabs,
-                    error: Some(sentence(&e.to_string())),
+                    error: Some(e.message(&console.t)),
                     email: form.email.clone(),
                     name: form.name.clone(),
                     email_login,
