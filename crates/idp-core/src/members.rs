@@ -220,6 +220,27 @@ pub enum MemberQueryError {
     Unknown(String),
 }
 
+impl MemberQueryError {
+    /// The complaint in the reader's language (`Display` stays English); an unknown
+    /// filter value is still English.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            MemberQueryError::PageSize => tr.t("console-members-filter-page-size"),
+            MemberQueryError::SearchTooLong => tr.t1(
+                "console-members-filter-search-too-long",
+                "max",
+                MAX_SEARCH_CHARS,
+            ),
+            MemberQueryError::BadCursor => tr.t("console-members-filter-bad-cursor"),
+            MemberQueryError::BadDate(text) => {
+                tr.t1("console-members-filter-bad-date", "text", text.as_str())
+            }
+            MemberQueryError::EmptyRange => tr.t("console-members-filter-empty-range"),
+            MemberQueryError::Unknown(_) => crate::admin::sentence(&self.to_string()),
+        }
+    }
+}
+
 /// The members page's filters as written in its URL; each is optional and blank means
 /// "any".
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
@@ -934,6 +955,26 @@ pub async fn withdraw_consent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_member_filter_reads_in_the_readers_language() {
+        use crate::i18n::{Language, Tr};
+        let en = Tr::default();
+        for e in [
+            MemberQueryError::PageSize,
+            MemberQueryError::SearchTooLong,
+            MemberQueryError::BadCursor,
+            MemberQueryError::BadDate("soon".into()),
+            MemberQueryError::EmptyRange,
+            MemberQueryError::Unknown("unknown status \"x\"".into()),
+        ] {
+            assert_eq!(e.message(&en), crate::admin::sentence(&e.to_string()));
+        }
+        assert_eq!(
+            MemberQueryError::BadDate("soon".into()).message(&Tr::new(Language::De)),
+            "„soon“ ist kein Datum wie 2026-12-31."
+        );
+    }
 
     fn org() -> Organization {
         Organization::new("Acme", Some("acme"), None, Timestamp::from_micros(0)).unwrap()

@@ -762,3 +762,19 @@ console-refusal-super-admin-only = Nur ein Superadministrator kann einen Superad
 console-refusal-cannot-delete-yourself = Sie können sich nicht selbst löschen.
 console-refusal-last-super-admin = Dies ist der letzte Superadministrator; ernennen Sie zuerst einen weiteren.
 console-refusal-unknown-registration-token = Es gibt kein Registrierungstoken mit der ID „{ $id }“.
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = „Von“ muss ein Datum oder eine Zeit nach RFC 3339 sein.
+console-filter-bad-until = „Bis“ muss ein Datum oder eine Zeit nach RFC 3339 sein.
+console-filter-unknown-activity = Unbekannte Aktivitätsart „{ $value }“.
+console-filter-unknown-event = Unbekanntes Ereignis „{ $value }“.
+console-filter-unknown-info = Unbekannte Informationsart „{ $value }“.
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = Zeigen Sie 25, 50, 100 oder 500 Mitglieder pro Seite an.
+console-members-filter-search-too-long = Die Suche ist länger als { $max } Zeichen.
+console-members-filter-bad-cursor = Der Seitenlink ist beschädigt; beginnen Sie wieder auf der ersten Seite.
+console-members-filter-bad-date = „{ $text }“ ist kein Datum wie 2026-12-31.
+console-members-filter-empty-range = Der Anmeldezeitraum endet, bevor er beginnt.

@@ -765,3 +765,19 @@ console-refusal-super-admin-only = Only a super administrator can delete a super
 console-refusal-cannot-delete-yourself = You cannot delete yourself.
 console-refusal-last-super-admin = This is the last super administrator; make another one first.
 console-refusal-unknown-registration-token = No registration token with id "{ $id }".
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = From must be an RFC 3339 time or a date.
+console-filter-bad-until = Until must be an RFC 3339 time or a date.
+console-filter-unknown-activity = Unknown activity type "{ $value }".
+console-filter-unknown-event = Unknown event "{ $value }".
+console-filter-unknown-info = Unknown information type "{ $value }".
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = Show 25, 50, 100 or 500 members per page.
+console-members-filter-search-too-long = The search is longer than { $max } characters.
+console-members-filter-bad-cursor = The page link is damaged; start again from the first page.
+console-members-filter-bad-date = The date "{ $text }" is not a date such as 2026-12-31.
+console-members-filter-empty-range = The sign-in range ends before it starts.

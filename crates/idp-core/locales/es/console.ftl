@@ -765,3 +765,19 @@ console-refusal-super-admin-only = Solo un superadministrador puede eliminar a u
 console-refusal-cannot-delete-yourself = No puede eliminarse a sí mismo.
 console-refusal-last-super-admin = Este es el último superadministrador; nombre a otro primero.
 console-refusal-unknown-registration-token = No hay ningún token de registro con el id «{ $id }».
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = «Desde» debe ser una fecha o una hora RFC 3339.
+console-filter-bad-until = «Hasta» debe ser una fecha o una hora RFC 3339.
+console-filter-unknown-activity = Tipo de actividad desconocido: «{ $value }».
+console-filter-unknown-event = Evento desconocido: «{ $value }».
+console-filter-unknown-info = Tipo de información desconocido: «{ $value }».
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = Muestre 25, 50, 100 o 500 miembros por página.
+console-members-filter-search-too-long = La búsqueda tiene más de { $max } caracteres.
+console-members-filter-bad-cursor = El enlace de la página está dañado; empiece de nuevo desde la primera página.
+console-members-filter-bad-date = «{ $text }» no es una fecha como 2026-12-31.
+console-members-filter-empty-range = El intervalo de inicio de sesión termina antes de empezar.

@@ -693,3 +693,19 @@ console-refusal-super-admin-only = スーパー管理者を削除できるのは
 console-refusal-cannot-delete-yourself = 自分自身は削除できません。
 console-refusal-last-super-admin = 最後のスーパー管理者です。先に別のスーパー管理者を指定してください。
 console-refusal-unknown-registration-token = ID が「{ $id }」の登録トークンはありません。
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = 「開始日」には日付または RFC 3339 形式の日時を指定してください。
+console-filter-bad-until = 「終了日」には日付または RFC 3339 形式の日時を指定してください。
+console-filter-unknown-activity = 不明なアクティビティの種類「{ $value }」です。
+console-filter-unknown-event = 不明なイベント「{ $value }」です。
+console-filter-unknown-info = 不明な情報の種類「{ $value }」です。
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = 1 ページに表示できるのは 25、50、100、500 人のいずれかです。
+console-members-filter-search-too-long = 検索語が { $max } 文字を超えています。
+console-members-filter-bad-cursor = ページのリンクが壊れています。最初のページからやり直してください。
+console-members-filter-bad-date = 「{ $text }」は 2026-12-31 のような日付ではありません。
+console-members-filter-empty-range = サインインの期間が、始まる前に終わっています。

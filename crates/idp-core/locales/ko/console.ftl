@@ -693,3 +693,19 @@ console-refusal-super-admin-only = 최고 관리자는 최고 관리자만 삭�
 console-refusal-cannot-delete-yourself = 자기 자신은 삭제할 수 없습니다.
 console-refusal-last-super-admin = 마지막 최고 관리자입니다. 먼저 다른 최고 관리자를 지정하세요.
 console-refusal-unknown-registration-token = ID가 "{ $id }"인 등록 토큰이 없습니다.
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = '시작일'에는 날짜나 RFC 3339 형식의 시각을 입력하세요.
+console-filter-bad-until = '종료일'에는 날짜나 RFC 3339 형식의 시각을 입력하세요.
+console-filter-unknown-activity = 알 수 없는 활동 유형 "{ $value }"입니다.
+console-filter-unknown-event = 알 수 없는 이벤트 "{ $value }"입니다.
+console-filter-unknown-info = 알 수 없는 정보 유형 "{ $value }"입니다.
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = 페이지당 25, 50, 100 또는 500명을 표시할 수 있습니다.
+console-members-filter-search-too-long = 검색어가 { $max }자보다 깁니다.
+console-members-filter-bad-cursor = 페이지 링크가 손상되었습니다. 첫 페이지부터 다시 시작하세요.
+console-members-filter-bad-date = "{ $text }"은(는) 2026-12-31 같은 날짜가 아닙니다.
+console-members-filter-empty-range = 로그인 기간의 끝이 시작보다 앞섭니다.

@@ -258,8 +258,7 @@ async fn list(
             Vec::new(),
             0,
             None,
-            // The filter's complaint is idp-core's, in English.
-            Some(e.to_string()),
+            Some(e.message(&console.t)),
             members::DEFAULT_PAGE_SIZE,
         ),
     };
@@ -384,11 +383,10 @@ async fn bulk(
         let filter = match query.parse(&org) {
             Ok((filter, _, _)) => filter,
             Err(e) => {
-                // The filter's complaint is idp-core's, in English.
                 return console.message(
                     StatusCode::BAD_REQUEST,
                     &console.t.t("console-refused-unchanged"),
-                    &e.to_string(),
+                    &e.message(&console.t),
                     &back,
                     &console.t.t("console-back-to-members"),
                 );
