@@ -208,7 +208,7 @@ impl AdminError {
 }
 
 /// An area of administration as the console names it.
-fn area_name(tr: &Tr, p: Permission) -> String {
+pub(crate) fn area_name(tr: &Tr, p: Permission) -> String {
     match p {
         Permission::TwoFactor => tr.t("console-two-factor-heading"),
         Permission::AllowedIps => tr.t("console-area-allowed-ips"),

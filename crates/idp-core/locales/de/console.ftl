@@ -778,3 +778,34 @@ console-members-filter-search-too-long = Die Suche ist länger als { $max } Zeic
 console-members-filter-bad-cursor = Der Seitenlink ist beschädigt; beginnen Sie wieder auf der ersten Seite.
 console-members-filter-bad-date = „{ $text }“ ist kein Datum wie 2026-12-31.
 console-members-filter-empty-range = Der Anmeldezeitraum endet, bevor er beginnt.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = Status auf { $status ->
+    [on_leave] „beurlaubt“
+    [disabled] „deaktiviert“
+   *[active] „aktiv“
+} gesetzt.
+console-bulk-email-login-on = Anmeldung per E-Mail eingeschaltet; Willkommens-E-Mail gesendet.
+console-bulk-email-login-off = Anmeldung per E-Mail ausgeschaltet; Passwort und offene Links entfernt.
+console-bulk-reset-email-sent = E-Mail zum Zurücksetzen des Passworts gesendet.
+console-bulk-second-factor-reset = Zweiter Faktor zurückgesetzt.
+console-bulk-moved-to = Nach { $org } verschoben.
+console-bulk-temporary-password-emailed = Vorläufiges Passwort per E-Mail gesendet.
+console-bulk-member-gone = Dieses Mitglied gibt es nicht mehr.
+console-bulk-org-gone = Die Organisation des Mitglieds gibt es nicht mehr.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = Sie haben für { $org } keine Berechtigung für den Bereich „{ $area }“.
+console-bulk-already-status = Bereits { $status ->
+    [on_leave] beurlaubt
+    [disabled] deaktiviert
+   *[active] aktiv
+}.
+console-bulk-own-status = Sie können den Status Ihres eigenen Kontos nicht ändern.
+console-bulk-email-login-already-on = Die Anmeldung per E-Mail ist bereits eingeschaltet.
+console-bulk-email-login-off-for = Die Anmeldung mit E-Mail und Passwort ist für { $org } ausgeschaltet.
+console-bulk-email-login-already-off = Die Anmeldung per E-Mail ist bereits ausgeschaltet.
+console-bulk-own-email-login = Sie können Ihre eigene Anmeldung per E-Mail nicht ausschalten.
+console-bulk-no-email-login = Dieses Mitglied meldet sich nicht mit E-Mail und Passwort an.
+console-bulk-no-second-factor = Dieses Mitglied hat keinen zweiten Faktor.
+console-bulk-already-in = Bereits in { $org }.

@@ -781,3 +781,34 @@ console-members-filter-search-too-long = The search is longer than { $max } char
 console-members-filter-bad-cursor = The page link is damaged; start again from the first page.
 console-members-filter-bad-date = The date "{ $text }" is not a date such as 2026-12-31.
 console-members-filter-empty-range = The sign-in range ends before it starts.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = Status set to { $status ->
+    [on_leave] on leave
+    [disabled] disabled
+   *[active] active
+}.
+console-bulk-email-login-on = Email login on; welcome email sent.
+console-bulk-email-login-off = Email login off; password and pending links removed.
+console-bulk-reset-email-sent = Password reset email sent.
+console-bulk-second-factor-reset = Second factor reset.
+console-bulk-moved-to = Moved to { $org }.
+console-bulk-temporary-password-emailed = Temporary password emailed.
+console-bulk-member-gone = This member no longer exists.
+console-bulk-org-gone = The member's organization no longer exists.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = You do not hold the { $permission } permission over { $org }.
+console-bulk-already-status = Already { $status ->
+    [on_leave] on leave
+    [disabled] disabled
+   *[active] active
+}.
+console-bulk-own-status = You cannot change the status of your own account.
+console-bulk-email-login-already-on = Email login is already on.
+console-bulk-email-login-off-for = Email and password sign-in is off for { $org }.
+console-bulk-email-login-already-off = Email login is already off.
+console-bulk-own-email-login = You cannot turn off your own email login.
+console-bulk-no-email-login = This member does not sign in with email and password.
+console-bulk-no-second-factor = This member has no second factor.
+console-bulk-already-in = Already in { $org }.

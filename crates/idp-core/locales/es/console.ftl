@@ -781,3 +781,34 @@ console-members-filter-search-too-long = La búsqueda tiene más de { $max } car
 console-members-filter-bad-cursor = El enlace de la página está dañado; empiece de nuevo desde la primera página.
 console-members-filter-bad-date = «{ $text }» no es una fecha como 2026-12-31.
 console-members-filter-empty-range = El intervalo de inicio de sesión termina antes de empezar.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = Estado cambiado a { $status ->
+    [on_leave] «de permiso»
+    [disabled] «desactivado»
+   *[active] «activo»
+}.
+console-bulk-email-login-on = Inicio de sesión con correo activado; correo de bienvenida enviado.
+console-bulk-email-login-off = Inicio de sesión con correo desactivado; contraseña y enlaces pendientes eliminados.
+console-bulk-reset-email-sent = Correo para restablecer la contraseña enviado.
+console-bulk-second-factor-reset = Segundo factor restablecido.
+console-bulk-moved-to = Movido a { $org }.
+console-bulk-temporary-password-emailed = Contraseña temporal enviada por correo.
+console-bulk-member-gone = Este miembro ya no existe.
+console-bulk-org-gone = La organización del miembro ya no existe.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = No tiene permiso para «{ $area }» en { $org }.
+console-bulk-already-status = Ya está { $status ->
+    [on_leave] de permiso
+    [disabled] desactivado
+   *[active] activo
+}.
+console-bulk-own-status = No puede cambiar el estado de su propia cuenta.
+console-bulk-email-login-already-on = El inicio de sesión con correo ya está activado.
+console-bulk-email-login-off-for = El inicio de sesión con correo y contraseña está desactivado para { $org }.
+console-bulk-email-login-already-off = El inicio de sesión con correo ya está desactivado.
+console-bulk-own-email-login = No puede desactivar su propio inicio de sesión con correo.
+console-bulk-no-email-login = Este miembro no inicia sesión con correo y contraseña.
+console-bulk-no-second-factor = Este miembro no tiene segundo factor.
+console-bulk-already-in = Ya está en { $org }.

@@ -709,3 +709,34 @@ console-members-filter-search-too-long = 検索語が { $max } 文字を超え�
 console-members-filter-bad-cursor = ページのリンクが壊れています。最初のページからやり直してください。
 console-members-filter-bad-date = 「{ $text }」は 2026-12-31 のような日付ではありません。
 console-members-filter-empty-range = サインインの期間が、始まる前に終わっています。
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = 状態を{ $status ->
+    [on_leave]「休職中」
+    [disabled]「無効」
+   *[active]「有効」
+}にしました。
+console-bulk-email-login-on = メールでのサインインをオンにし、ウェルカムメールを送信しました。
+console-bulk-email-login-off = メールでのサインインをオフにし、パスワードと保留中のリンクを削除しました。
+console-bulk-reset-email-sent = パスワード再設定メールを送信しました。
+console-bulk-second-factor-reset = 2 段階認証の要素をリセットしました。
+console-bulk-moved-to = { $org } に移動しました。
+console-bulk-temporary-password-emailed = 仮パスワードをメールで送信しました。
+console-bulk-member-gone = このメンバーはもう存在しません。
+console-bulk-org-gone = メンバーの組織はもう存在しません。
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = { $org } に対する「{ $area }」の権限がありません。
+console-bulk-already-status = すでに{ $status ->
+    [on_leave]休職中
+    [disabled]無効
+   *[active]有効
+}です。
+console-bulk-own-status = 自分のアカウントの状態は変更できません。
+console-bulk-email-login-already-on = メールでのサインインはすでにオンです。
+console-bulk-email-login-off-for = { $org } ではメールアドレスとパスワードによるサインインがオフです。
+console-bulk-email-login-already-off = メールでのサインインはすでにオフです。
+console-bulk-own-email-login = 自分のメールでのサインインはオフにできません。
+console-bulk-no-email-login = このメンバーはメールアドレスとパスワードでサインインしません。
+console-bulk-no-second-factor = このメンバーには 2 段階認証の要素がありません。
+console-bulk-already-in = すでに { $org } にいます。

@@ -709,3 +709,34 @@ console-members-filter-search-too-long = 검색어가 { $max }자보다 깁니�
 console-members-filter-bad-cursor = 페이지 링크가 손상되었습니다. 첫 페이지부터 다시 시작하세요.
 console-members-filter-bad-date = "{ $text }"은(는) 2026-12-31 같은 날짜가 아닙니다.
 console-members-filter-empty-range = 로그인 기간의 끝이 시작보다 앞섭니다.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = 상태를 { $status ->
+    [on_leave] '휴직'
+    [disabled] '비활성'
+   *[active] '활성'
+}(으)로 바꿨습니다.
+console-bulk-email-login-on = 이메일 로그인을 켜고 환영 이메일을 보냈습니다.
+console-bulk-email-login-off = 이메일 로그인을 끄고 비밀번호와 대기 중인 링크를 삭제했습니다.
+console-bulk-reset-email-sent = 비밀번호 재설정 이메일을 보냈습니다.
+console-bulk-second-factor-reset = 2단계 인증 수단을 초기화했습니다.
+console-bulk-moved-to = { $org }(으)로 옮겼습니다.
+console-bulk-temporary-password-emailed = 임시 비밀번호를 이메일로 보냈습니다.
+console-bulk-member-gone = 이 구성원은 더 이상 없습니다.
+console-bulk-org-gone = 구성원의 조직이 더 이상 없습니다.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = { $org }에 대한 '{ $area }' 권한이 없습니다.
+console-bulk-already-status = 이미 { $status ->
+    [on_leave] 휴직
+    [disabled] 비활성
+   *[active] 활성
+} 상태입니다.
+console-bulk-own-status = 자신의 계정 상태는 바꿀 수 없습니다.
+console-bulk-email-login-already-on = 이메일 로그인이 이미 켜져 있습니다.
+console-bulk-email-login-off-for = { $org }에서는 이메일과 비밀번호 로그인이 꺼져 있습니다.
+console-bulk-email-login-already-off = 이메일 로그인이 이미 꺼져 있습니다.
+console-bulk-own-email-login = 자신의 이메일 로그인은 끌 수 없습니다.
+console-bulk-no-email-login = 이 구성원은 이메일과 비밀번호로 로그인하지 않습니다.
+console-bulk-no-second-factor = 이 구성원에게는 2단계 인증 수단이 없습니다.
+console-bulk-already-in = 이미 { $org }에 있습니다.

@@ -431,8 +431,8 @@ async fn bulk(
         .into_iter()
         .map(|r| {
             let (done, message, password) = match r.outcome {
-                Outcome::Done(m) => (true, m, None),
-                Outcome::Skipped(m) => (false, m, None),
+                Outcome::Done(m) => (true, m.message(&console.t), None),
+                Outcome::Skipped(m) => (false, m.message(&console.t), None),
                 Outcome::TemporaryPassword(p) => (
                     true,
                     console.t.t("console-temporary-password-issued-once"),
