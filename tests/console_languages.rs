@@ -214,6 +214,103 @@ async fn the_console_speaks_the_administrators_language() {
     speaks(&idp, &english, &KOREAN).await;
 }
 
+/// The text of the page's alert, with the quotes askama escapes put back.
+fn alert(page: &str) -> String {
+    let start = page.find(r#"role="alert">"#).expect("an alert") + 13;
+    let end = page[start..].find("</p>").unwrap();
+    page[start..start + end]
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+}
+
+#[tokio::test]
+async fn a_refused_policy_value_or_action_reads_in_the_administrators_language() {
+    let idp = Idp::start().await;
+    idp.member("acme", ROOT, ROOT_PASSWORD, &["--super-admin"]);
+    let german = administrator(&idp, Some("de")).await;
+
+    // The security page: a two-factor scope no one offers (a hand-made form).
+    let security = page(&german, "/admin/orgs/acme/security").await;
+    let refused = german
+        .post(
+            "/admin/orgs/acme/security",
+            &[
+                ("csrf", &hidden(&security, "csrf")),
+                ("version", &hidden(&security, "version")),
+                ("part", "two_factor"),
+                ("scope", "sometimes"),
+                ("confirm", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = refused.text().await.unwrap();
+    assert_eq!(html_lang(&refused), "de");
+    assert_eq!(
+        alert(&refused),
+        "two_factor_scope muss einer dieser Werte sein: off, everybody, administrators; nicht \"sometimes\".",
+        "{refused}"
+    );
+
+    // The login settings page: a minimum length below what idp allows.
+    let settings = page(&german, "/admin/orgs/acme/login-settings").await;
+    let refused = german
+        .post(
+            "/admin/orgs/acme/login-settings",
+            &[
+                ("csrf", &hidden(&settings, "csrf")),
+                ("version", &hidden(&settings, "version")),
+                ("password_min_length", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = refused.text().await.unwrap();
+    assert_eq!(
+        alert(&refused),
+        "„Mindestlänge des Passworts“ muss zwischen 8 und 128 Zeichen liegen.",
+        "{refused}"
+    );
+
+    // An administration refusal on a console form is German too.
+    let overview = page(&german, "/admin/orgs/acme").await;
+    let refused = german
+        .post(
+            "/admin/orgs/acme/change",
+            &[
+                ("csrf", &hidden(&overview, "csrf")),
+                ("action", "create"),
+                ("child_name", "Acme again"),
+                ("child_slug", "acme"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let refused = refused.text().await.unwrap();
+    assert_eq!(
+        alert(&refused),
+        "Eine Organisation mit dem Kürzel „acme“ gibt es bereits.",
+        "{refused}"
+    );
+
+    // The admin API answers the same administrator in English, as it always has.
+    let answer = german
+        .http
+        .patch(german.abs("/admin/api/orgs/acme/policy"))
+        .header("x-csrf-token", german.cookie("idp_csrf").unwrap())
+        .json(&serde_json::json!({"set": {"two_factor_scope": "sometimes"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        "two_factor_scope must be one of: off, everybody, administrators; not \"sometimes\".",
+        "{body}"
+    );
+}
+
 /// The provider with sign-in through Google configured (the stand-in on loopback).
 async fn with_google() -> (Idp, Upstream) {
     let google = Upstream::start(Kind::Google).await;

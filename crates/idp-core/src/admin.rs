@@ -9,6 +9,7 @@ use crate::client::{
 };
 use crate::crypto::{MasterKey, TokenDigest};
 use crate::email::{Email, EmailError};
+use crate::i18n::Tr;
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::org::{OrgError, Organization};
 use crate::policy::{
@@ -124,6 +125,98 @@ pub enum AdminError {
     SectorFetch(String),
     #[error("no registration token with id {0:?}")]
     UnknownRegistrationToken(String),
+}
+
+impl AdminError {
+    /// The refusal as a sentence in the reader's language, for the console (`Display`
+    /// stays the English of logs, the API and the command line). Refusals that carry
+    /// another layer's words (addresses, passwords, clients, allow-list entries,
+    /// sign-in ways, organization moves) are still English.
+    pub fn message(&self, tr: &Tr) -> String {
+        match self {
+            AdminError::UnknownOrganization(r) => {
+                tr.t1("console-refusal-unknown-org", "ref", r.as_str())
+            }
+            AdminError::UnknownMember(email) => {
+                tr.t1("console-refusal-unknown-member", "email", email.as_str())
+            }
+            AdminError::UnknownMemberId(id) => {
+                tr.t1("console-refusal-unknown-member-id", "id", id.as_str())
+            }
+            AdminError::UnknownClient(id) => {
+                tr.t1("console-refusal-unknown-client", "id", id.as_str())
+            }
+            AdminError::DuplicateSlug(slug) => {
+                tr.t1("console-refusal-duplicate-slug", "slug", slug.as_str())
+            }
+            AdminError::DuplicateEmail { email } => {
+                tr.t1("console-refusal-duplicate-email", "email", email.as_str())
+            }
+            AdminError::Policy(p) => p.message(tr),
+            AdminError::ConfirmationRequired { affected, what } => {
+                if what.contains("password") {
+                    tr.t1("console-confirm-passwords", "count", *affected)
+                } else {
+                    tr.t1("console-confirm-second-factors", "count", *affected)
+                }
+            }
+            AdminError::Authz(AuthzError::Forbidden(p)) => tr.t2(
+                "console-refusal-forbidden",
+                "permission",
+                p.as_str(),
+                "area",
+                area_name(tr, *p),
+            ),
+            AdminError::WouldLockYouOut(ip) => {
+                tr.t1("console-refusal-would-lock-you-out", "ip", ip.as_str())
+            }
+            AdminError::KeysSuperAdminOnly => tr.t("console-refusal-keys-super-admin-only"),
+            AdminError::PasswordLength { min, max } => {
+                tr.t2("console-refusal-password-length", "min", *min, "max", *max)
+            }
+            AdminError::EmailLoginOff(org) => {
+                tr.t1("console-refusal-email-login-off", "org", org.as_str())
+            }
+            AdminError::MoveTargetMissing => tr.t("console-refusal-move-target-missing"),
+            AdminError::TooMany { limit } => tr.t1("console-refusal-too-many", "limit", *limit),
+            AdminError::BootstrapLinkInvalid => tr.t("console-refusal-bootstrap-link-invalid"),
+            AdminError::AlreadyBootstrapped => tr.t("console-refusal-already-bootstrapped"),
+            AdminError::CannotDeleteRoot => tr.t("console-refusal-cannot-delete-root"),
+            AdminError::Stale { by: Some(who), at } => tr.t2(
+                "console-refusal-stale-by",
+                "who",
+                who.as_str(),
+                "at",
+                tr.datetime(*at),
+            ),
+            AdminError::Stale { by: None, at } => {
+                tr.t1("console-refusal-stale", "at", tr.datetime(*at))
+            }
+            AdminError::TotpImportCliOnly => tr.t("console-refusal-totp-import-cli-only"),
+            AdminError::MemberName(max) => tr.t1("console-refusal-member-name", "max", *max),
+            AdminError::SuperAdminOnly => tr.t("console-refusal-super-admin-only"),
+            AdminError::CannotDeleteYourself => tr.t("console-refusal-cannot-delete-yourself"),
+            AdminError::LastSuperAdmin => tr.t("console-refusal-last-super-admin"),
+            AdminError::UnknownRegistrationToken(id) => tr.t1(
+                "console-refusal-unknown-registration-token",
+                "id",
+                id.as_str(),
+            ),
+            other => sentence(&other.to_string()),
+        }
+    }
+}
+
+/// An area of administration as the console names it.
+pub(crate) fn area_name(tr: &Tr, p: Permission) -> String {
+    match p {
+        Permission::TwoFactor => tr.t("console-two-factor-heading"),
+        Permission::AllowedIps => tr.t("console-area-allowed-ips"),
+        Permission::LoginSettings => tr.t("console-tab-login-settings"),
+        Permission::Members => tr.t("console-tab-members"),
+        Permission::AuditLog => tr.t("console-tab-audit"),
+        Permission::Clients => tr.t("console-nav-clients"),
+    }
 }
 
 /// An error text as a sentence: capitalized, with a full stop.
@@ -1533,6 +1626,66 @@ pub async fn complete_bootstrap(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_read_in_the_administrators_language_and_english_is_unchanged() {
+        use crate::i18n::Language;
+        let en = Tr::default();
+        let email = Email::parse("kim@example.com").unwrap();
+        for e in [
+            AdminError::UnknownOrganization("nope".into()),
+            AdminError::UnknownMember("kim@example.com".into()),
+            AdminError::UnknownMemberId("u1".into()),
+            AdminError::UnknownClient("c1".into()),
+            AdminError::DuplicateSlug("acme".into()),
+            AdminError::DuplicateEmail { email },
+            AdminError::Authz(AuthzError::Forbidden(Permission::AllowedIps)),
+            AdminError::WouldLockYouOut("192.0.2.7".into()),
+            AdminError::KeysSuperAdminOnly,
+            AdminError::PasswordLength { min: 8, max: 1024 },
+            AdminError::EmailLoginOff("Acme".into()),
+            AdminError::MoveTargetMissing,
+            AdminError::TooMany { limit: 500 },
+            AdminError::BootstrapLinkInvalid,
+            AdminError::AlreadyBootstrapped,
+            AdminError::CannotDeleteRoot,
+            AdminError::TotpImportCliOnly,
+            AdminError::MemberName(200),
+            AdminError::SuperAdminOnly,
+            AdminError::CannotDeleteYourself,
+            AdminError::LastSuperAdmin,
+            AdminError::UnknownRegistrationToken("t1".into()),
+            AdminError::OrgMove("an organization cannot move under itself"),
+        ] {
+            assert_eq!(e.message(&en), sentence(&e.to_string()), "{e:?}");
+            for language in [Language::De, Language::Ko] {
+                assert!(!e.message(&Tr::new(language)).is_empty(), "{e:?}");
+            }
+        }
+        let de = Tr::new(Language::De);
+        assert_eq!(
+            AdminError::DuplicateSlug("acme".into()).message(&de),
+            "Eine Organisation mit dem Kürzel „acme“ gibt es bereits."
+        );
+        assert_eq!(
+            AdminError::Authz(AuthzError::Forbidden(Permission::AllowedIps)).message(&de),
+            "Sie haben für diese Organisation keine Berechtigung für den Bereich „Erlaubte IPs“."
+        );
+        assert_eq!(
+            AdminError::LastSuperAdmin.message(&Tr::new(Language::Ko)),
+            "마지막 최고 관리자입니다. 먼저 다른 최고 관리자를 지정하세요."
+        );
+        // A stale form names the moment in the reader's words, not RFC 3339.
+        let stale = AdminError::Stale {
+            by: Some("Kim".into()),
+            at: crate::clock::Timestamp::from_micros(0),
+        };
+        let said = stale.message(&de);
+        assert!(
+            said.starts_with("Kim hat dies am ") && !said.contains("T00:"),
+            "{said}"
+        );
+    }
 
     #[test]
     fn errors_read_as_sentences_and_addresses_keep_their_spelling() {

@@ -338,16 +338,41 @@ pub struct FilterText<'a> {
     pub until: Option<&'a str>,
 }
 
+/// A filter value that cannot be used; names the filter.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FilterError {
+    #[error("{name} must be an RFC 3339 time or a date")]
+    Time { name: &'static str },
+    #[error(transparent)]
+    Unknown(#[from] crate::client::UnknownValue),
+}
+
+impl FilterError {
+    /// The refusal as a sentence in the reader's language (`Display` stays English).
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            FilterError::Time { name: "from" } => tr.t("console-filter-bad-from"),
+            FilterError::Time { .. } => tr.t("console-filter-bad-until"),
+            FilterError::Unknown(u) => {
+                let value = u.value.as_str();
+                match u.kind {
+                    "activity type" => tr.t1("console-filter-unknown-activity", "value", value),
+                    "event" => tr.t1("console-filter-unknown-event", "value", value),
+                    "information type" => tr.t1("console-filter-unknown-info", "value", value),
+                    _ => crate::admin::sentence(&u.to_string()),
+                }
+            }
+        }
+    }
+}
+
 impl AuditFilter {
     /// The filter for an organization's tree at `org_path`, every value checked; the
     /// error names what is wrong.
-    pub fn parse(org_path: &str, text: &FilterText<'_>) -> Result<Self, String> {
-        let time = |t: Option<&str>, name: &str| {
-            t.map(|s| {
-                Timestamp::parse_rfc3339(s)
-                    .ok_or_else(|| format!("{name} must be an RFC 3339 time or a date"))
-            })
-            .transpose()
+    pub fn parse(org_path: &str, text: &FilterText<'_>) -> Result<Self, FilterError> {
+        let time = |t: Option<&str>, name: &'static str| {
+            t.map(|s| Timestamp::parse_rfc3339(s).ok_or(FilterError::Time { name }))
+                .transpose()
         };
         Ok(Self {
             org_path: Some(org_path.to_owned()),
@@ -356,17 +381,17 @@ impl AuditFilter {
                 .activity
                 .map(str::parse)
                 .transpose()
-                .map_err(|e: crate::client::UnknownValue| e.to_string())?,
+                .map_err(FilterError::Unknown)?,
             event: text
                 .event
                 .map(str::parse)
                 .transpose()
-                .map_err(|e: crate::client::UnknownValue| e.to_string())?,
+                .map_err(FilterError::Unknown)?,
             info_type: text
                 .info_type
                 .map(str::parse)
                 .transpose()
-                .map_err(|e: crate::client::UnknownValue| e.to_string())?,
+                .map_err(FilterError::Unknown)?,
             from: time(text.from, "from")?,
             until: time(text.until, "until")?,
         })
@@ -399,6 +424,34 @@ pub struct AuditCursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_filter_reads_in_the_readers_language_and_english_is_unchanged() {
+        use crate::i18n::{Language, Tr};
+        let refused = |text: FilterText<'_>| AuditFilter::parse("/root", &text).unwrap_err();
+        let until = refused(FilterText {
+            until: Some("yesterday"),
+            ..FilterText::default()
+        });
+        let activity = refused(FilterText {
+            activity: Some("dancing"),
+            ..FilterText::default()
+        });
+        let en = Tr::default();
+        for e in [&until, &activity] {
+            assert_eq!(e.message(&en), crate::admin::sentence(&e.to_string()));
+        }
+        assert_eq!(
+            until.to_string(),
+            "until must be an RFC 3339 time or a date"
+        );
+        let de = Tr::new(Language::De);
+        assert_eq!(
+            until.message(&de),
+            "„Bis“ muss ein Datum oder eine Zeit nach RFC 3339 sein."
+        );
+        assert_eq!(activity.message(&de), "Unbekannte Aktivitätsart „dancing“.");
+    }
 
     fn event(n: i64) -> NewAuditEvent {
         NewAuditEvent {

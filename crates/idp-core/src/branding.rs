@@ -25,7 +25,7 @@ pub const MAX_LOGO_BYTES: usize = 256 * 1024;
 /// The longest display name, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum BrandingError {
     #[error(
         "the primary colour must be written #rrggbb (six hexadecimal digits after #, like #2353c8), not {0:?}"

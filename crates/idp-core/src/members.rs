@@ -220,6 +220,27 @@ pub enum MemberQueryError {
     Unknown(String),
 }
 
+impl MemberQueryError {
+    /// The complaint in the reader's language (`Display` stays English); an unknown
+    /// filter value is still English.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            MemberQueryError::PageSize => tr.t("console-members-filter-page-size"),
+            MemberQueryError::SearchTooLong => tr.t1(
+                "console-members-filter-search-too-long",
+                "max",
+                MAX_SEARCH_CHARS,
+            ),
+            MemberQueryError::BadCursor => tr.t("console-members-filter-bad-cursor"),
+            MemberQueryError::BadDate(text) => {
+                tr.t1("console-members-filter-bad-date", "text", text.as_str())
+            }
+            MemberQueryError::EmptyRange => tr.t("console-members-filter-empty-range"),
+            MemberQueryError::Unknown(_) => crate::admin::sentence(&self.to_string()),
+        }
+    }
+}
+
 /// The members page's filters as written in its URL; each is optional and blank means
 /// "any".
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
@@ -492,8 +513,8 @@ pub struct BulkLinks {
 /// What happened to one member of a bulk action.
 #[derive(Clone, Debug)]
 pub enum Outcome {
-    Done(String),
-    Skipped(String),
+    Done(Said),
+    Skipped(Said),
     /// Issued; shown once to the administrator.
     TemporaryPassword(crate::secret::Password),
 }
@@ -527,7 +548,7 @@ pub async fn apply_bulk(
             results.push(BulkResult {
                 member_id: id.clone(),
                 email: String::new(),
-                outcome: Outcome::Skipped("This member no longer exists.".into()),
+                outcome: Outcome::Skipped(Said::MemberGone),
             });
             continue;
         };
@@ -541,8 +562,92 @@ pub async fn apply_bulk(
     Ok(results)
 }
 
-fn skipped(reason: impl Into<String>) -> Outcome {
-    Outcome::Skipped(reason.into())
+fn skipped(reason: Said) -> Outcome {
+    Outcome::Skipped(reason)
+}
+
+/// What a bulk action did to a member, or why it left them alone. `Display` is the
+/// English sentence; [`Said::message`] the reader's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Said {
+    #[error("Status set to {}.", .0.as_str().replace('_', " "))]
+    StatusSet(UserStatus),
+    #[error("Email login on; welcome email sent.")]
+    EmailLoginOn,
+    #[error("Email login off; password and pending links removed.")]
+    EmailLoginOff,
+    #[error("Password reset email sent.")]
+    ResetEmailSent,
+    #[error("Second factor reset.")]
+    SecondFactorReset,
+    #[error("Moved to {0}.")]
+    MovedTo(String),
+    #[error("Temporary password emailed.")]
+    TemporaryPasswordEmailed,
+    #[error("This member no longer exists.")]
+    MemberGone,
+    #[error("The member's organization no longer exists.")]
+    OrgGone,
+    #[error("You do not hold the {permission} permission over {org}.")]
+    NotPermitted { permission: Permission, org: String },
+    #[error("Already {}.", .0.as_str().replace('_', " "))]
+    AlreadyStatus(UserStatus),
+    #[error("You cannot change the status of your own account.")]
+    OwnStatus,
+    #[error("Email login is already on.")]
+    EmailLoginAlreadyOn,
+    #[error("Email and password sign-in is off for {0}.")]
+    EmailLoginOffFor(String),
+    #[error("Email login is already off.")]
+    EmailLoginAlreadyOff,
+    #[error("You cannot turn off your own email login.")]
+    OwnEmailLogin,
+    #[error("This member does not sign in with email and password.")]
+    NoEmailLogin,
+    #[error("This member has no second factor.")]
+    NoSecondFactor,
+    #[error("Already in {0}.")]
+    AlreadyIn(String),
+    /// Another layer's refusal, as an English sentence.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Said {
+    /// The sentence in the reader's language; another layer's refusal stays English.
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Said::StatusSet(s) => tr.t1("console-bulk-status-set", "status", s.as_str()),
+            Said::EmailLoginOn => tr.t("console-bulk-email-login-on"),
+            Said::EmailLoginOff => tr.t("console-bulk-email-login-off"),
+            Said::ResetEmailSent => tr.t("console-bulk-reset-email-sent"),
+            Said::SecondFactorReset => tr.t("console-bulk-second-factor-reset"),
+            Said::MovedTo(org) => tr.t1("console-bulk-moved-to", "org", org.as_str()),
+            Said::TemporaryPasswordEmailed => tr.t("console-bulk-temporary-password-emailed"),
+            Said::MemberGone => tr.t("console-bulk-member-gone"),
+            Said::OrgGone => tr.t("console-bulk-org-gone"),
+            Said::NotPermitted { permission, org } => tr.message(
+                "console-bulk-not-permitted",
+                &[
+                    ("permission", &permission.as_str()),
+                    ("area", &admin::area_name(tr, *permission)),
+                    ("org", org),
+                ],
+            ),
+            Said::AlreadyStatus(s) => tr.t1("console-bulk-already-status", "status", s.as_str()),
+            Said::OwnStatus => tr.t("console-bulk-own-status"),
+            Said::EmailLoginAlreadyOn => tr.t("console-bulk-email-login-already-on"),
+            Said::EmailLoginOffFor(org) => {
+                tr.t1("console-bulk-email-login-off-for", "org", org.as_str())
+            }
+            Said::EmailLoginAlreadyOff => tr.t("console-bulk-email-login-already-off"),
+            Said::OwnEmailLogin => tr.t("console-bulk-own-email-login"),
+            Said::NoEmailLogin => tr.t("console-bulk-no-email-login"),
+            Said::NoSecondFactor => tr.t("console-bulk-no-second-factor"),
+            Said::AlreadyIn(org) => tr.t1("console-bulk-already-in", "org", org.as_str()),
+            Said::Refused(text) => text.clone(),
+        }
+    }
 }
 
 async fn apply_one(
@@ -555,7 +660,7 @@ async fn apply_one(
 ) -> Result<Outcome, AdminError> {
     use crate::password_policy::{self as pw, ChangeError, LinkKind};
     let Some(org) = stores.orgs.find_by_id(&member.org_id).await? else {
-        return Ok(skipped("The member's organization no longer exists."));
+        return Ok(skipped(Said::OrgGone));
     };
     let area = match action {
         BulkAction::ResetSecondFactor => Permission::TwoFactor,
@@ -564,10 +669,10 @@ async fn apply_one(
     match authz::require(stores, by, &org, area, origin, action.as_str()).await {
         Ok(()) => {}
         Err(authz::AuthzError::Forbidden(p)) => {
-            return Ok(skipped(format!(
-                "You do not hold the {p} permission over {}.",
-                org.name
-            )));
+            return Ok(skipped(Said::NotPermitted {
+                permission: p,
+                org: org.name.clone(),
+            }));
         }
         Err(authz::AuthzError::Store(e)) => return Err(e.into()),
     }
@@ -579,19 +684,18 @@ async fn apply_one(
         match e {
             ChangeError::Store(s) => Err(s.into()),
             ChangeError::Ephemeral(s) => Err(s.into()),
-            other => Ok(skipped(crate::admin::sentence(&other.to_string()))),
+            other => Ok(skipped(Said::Refused(crate::admin::sentence(
+                &other.to_string(),
+            )))),
         }
     };
     let (org_ref, email_ref) = (&org, &email);
     let status = |s: UserStatus| async move {
         if member.status == s {
-            return Ok(skipped(format!(
-                "Already {}.",
-                s.as_str().replace('_', " ")
-            )));
+            return Ok(skipped(Said::AlreadyStatus(s)));
         }
         if yourself {
-            return Ok(skipped("You cannot change the status of your own account."));
+            return Ok(skipped(Said::OwnStatus));
         }
         admin::set_status(
             stores,
@@ -602,23 +706,17 @@ async fn apply_one(
             s.as_str(),
         )
         .await?;
-        Ok::<_, AdminError>(Outcome::Done(format!(
-            "Status set to {}.",
-            s.as_str().replace('_', " ")
-        )))
+        Ok::<_, AdminError>(Outcome::Done(Said::StatusSet(s)))
     };
     Ok(match action {
         BulkAction::EnableEmailLogin => {
             if email_login {
-                skipped("Email login is already on.")
+                skipped(Said::EmailLoginAlreadyOn)
             } else if !crate::policy::policy_of_org(stores, &org.id)
                 .await?
                 .email_password_login
             {
-                skipped(format!(
-                    "Email and password sign-in is off for {}.",
-                    org.name
-                ))
+                skipped(Said::EmailLoginOffFor(org.name.clone()))
             } else {
                 let one = [email.clone()];
                 admin::set_member_email_login(
@@ -631,14 +729,14 @@ async fn apply_one(
                     &links.welcome,
                 )
                 .await?;
-                Outcome::Done("Email login on; welcome email sent.".into())
+                Outcome::Done(Said::EmailLoginOn)
             }
         }
         BulkAction::DisableEmailLogin => {
             if !email_login {
-                skipped("Email login is already off.")
+                skipped(Said::EmailLoginAlreadyOff)
             } else if yourself {
-                skipped("You cannot turn off your own email login.")
+                skipped(Said::OwnEmailLogin)
             } else {
                 let one = [email.clone()];
                 admin::set_member_email_login(
@@ -651,12 +749,12 @@ async fn apply_one(
                     &links.welcome,
                 )
                 .await?;
-                Outcome::Done("Email login off; password and pending links removed.".into())
+                Outcome::Done(Said::EmailLoginOff)
             }
         }
         BulkAction::ResendPasswordReset => {
             if !email_login {
-                skipped("This member does not sign in with email and password.")
+                skipped(Said::NoEmailLogin)
             } else {
                 match pw::send_link(
                     stores,
@@ -669,7 +767,7 @@ async fn apply_one(
                 )
                 .await
                 {
-                    Ok(()) => Outcome::Done("Password reset email sent.".into()),
+                    Ok(()) => Outcome::Done(Said::ResetEmailSent),
                     Err(e) => return change_error(e),
                 }
             }
@@ -685,12 +783,12 @@ async fn apply_one(
                     || c.second_factor_lock.locked_until(now).is_some()
             });
             if !has_any {
-                skipped("This member has no second factor.")
+                skipped(Said::NoSecondFactor)
             } else {
                 match crate::mfa::reset_by_admin(stores, by, member, origin).await {
-                    Ok(()) => Outcome::Done("Second factor reset.".into()),
+                    Ok(()) => Outcome::Done(Said::SecondFactorReset),
                     Err(crate::mfa::SecondFactorError::Store(s)) => return Err(s.into()),
-                    Err(e) => skipped(crate::admin::sentence(&e.to_string())),
+                    Err(e) => skipped(Said::Refused(crate::admin::sentence(&e.to_string()))),
                 }
             }
         }
@@ -700,7 +798,7 @@ async fn apply_one(
             };
             let target = admin::resolve_org(stores, target).await?;
             if target.id == member.org_id {
-                skipped(format!("Already in {}.", target.name))
+                skipped(Said::AlreadyIn(target.name.clone()))
             } else {
                 let change = crate::member_admin::MemberUpdate {
                     org: Some(target.id.to_string()),
@@ -709,15 +807,15 @@ async fn apply_one(
                 match crate::member_admin::update_member(stores, by, origin, &member.id, change)
                     .await
                 {
-                    Ok(_) => Outcome::Done(format!("Moved to {}.", target.name)),
+                    Ok(_) => Outcome::Done(Said::MovedTo(target.name.clone())),
                     Err(e @ (AdminError::Store(_) | AdminError::Ephemeral(_))) => return Err(e),
-                    Err(e) => skipped(crate::admin::sentence(&e.to_string())),
+                    Err(e) => skipped(Said::Refused(crate::admin::sentence(&e.to_string()))),
                 }
             }
         }
         BulkAction::TemporaryPassword | BulkAction::TemporaryPasswordByEmail => {
             if !email_login {
-                skipped("This member does not sign in with email and password.")
+                skipped(Said::NoEmailLogin)
             } else {
                 let password =
                     match pw::issue_temporary_password(stores, member, by.audit(), origin).await {
@@ -728,7 +826,7 @@ async fn apply_one(
                     if let Err(e) = pw::email_temporary_password(stores, member, &password).await {
                         return change_error(e);
                     }
-                    Outcome::Done("Temporary password emailed.".into())
+                    Outcome::Done(Said::TemporaryPasswordEmailed)
                 } else {
                     Outcome::TemporaryPassword(password)
                 }
@@ -934,6 +1032,73 @@ pub async fn withdraw_consent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_bulk_action_did_reads_in_the_readers_language() {
+        use crate::i18n::{Language, Tr};
+        let en = Tr::default();
+        let all = [
+            Said::StatusSet(UserStatus::OnLeave),
+            Said::StatusSet(UserStatus::Active),
+            Said::EmailLoginOn,
+            Said::EmailLoginOff,
+            Said::ResetEmailSent,
+            Said::SecondFactorReset,
+            Said::MovedTo("Sales".into()),
+            Said::TemporaryPasswordEmailed,
+            Said::MemberGone,
+            Said::OrgGone,
+            Said::NotPermitted {
+                permission: Permission::TwoFactor,
+                org: "Sales".into(),
+            },
+            Said::AlreadyStatus(UserStatus::Disabled),
+            Said::OwnStatus,
+            Said::EmailLoginAlreadyOn,
+            Said::EmailLoginOffFor("Sales".into()),
+            Said::EmailLoginAlreadyOff,
+            Said::OwnEmailLogin,
+            Said::NoEmailLogin,
+            Said::NoSecondFactor,
+            Said::AlreadyIn("Sales".into()),
+            Said::Refused("Nope.".into()),
+        ];
+        for said in &all {
+            assert_eq!(said.message(&en), said.to_string());
+            for language in Language::ALL {
+                assert!(!said.message(&Tr::new(*language)).is_empty(), "{said:?}");
+            }
+        }
+        let de = Tr::new(Language::De);
+        assert_eq!(
+            Said::StatusSet(UserStatus::OnLeave).message(&de),
+            "Status auf „beurlaubt“ gesetzt."
+        );
+        assert_eq!(
+            Said::AlreadyStatus(UserStatus::Disabled).message(&Tr::new(Language::Ko)),
+            "이미 비활성 상태입니다."
+        );
+    }
+
+    #[test]
+    fn a_refused_member_filter_reads_in_the_readers_language() {
+        use crate::i18n::{Language, Tr};
+        let en = Tr::default();
+        for e in [
+            MemberQueryError::PageSize,
+            MemberQueryError::SearchTooLong,
+            MemberQueryError::BadCursor,
+            MemberQueryError::BadDate("soon".into()),
+            MemberQueryError::EmptyRange,
+            MemberQueryError::Unknown("unknown status \"x\"".into()),
+        ] {
+            assert_eq!(e.message(&en), crate::admin::sentence(&e.to_string()));
+        }
+        assert_eq!(
+            MemberQueryError::BadDate("soon".into()).message(&Tr::new(Language::De)),
+            "„soon“ ist kein Datum wie 2026-12-31."
+        );
+    }
 
     fn org() -> Organization {
         Organization::new("Acme", Some("acme"), None, Timestamp::from_micros(0)).unwrap()

@@ -2,7 +2,7 @@
 //! holds for its sub-organizations unless one nearer the member sets its own.
 
 use crate::client::wire_enum;
-use crate::i18n::Language;
+use crate::i18n::{Language, Tr};
 use crate::ids::OrgId;
 use crate::org::Organization;
 use crate::ports::{StoreError, Stores};
@@ -20,23 +20,23 @@ wire_enum!(
     }
 );
 
-/// Why `value` is not a set of policy settings, as a sentence about the first setting
-/// that cannot be read (each is tried alone, so the sentence names it).
-fn explain(value: &serde_json::Value) -> String {
+/// Why `value` is not a set of policy settings: the first setting that cannot be read
+/// (each is tried alone, so the refusal names it).
+fn explain(value: &serde_json::Value) -> Unreadable {
     let Some(settings) = value.as_object() else {
-        return "The policy settings must be an object of name and value pairs.".into();
+        return Unreadable::NotAnObject;
     };
     for (name, v) in settings {
         let alone = serde_json::json!({ name: v });
         if let Err(e) = serde_json::from_value::<PolicySettings>(alone) {
-            return sentence(name, v, &e.to_string());
+            return refusal(name, v, &e.to_string());
         }
     }
-    "The policy settings cannot be read.".into()
+    Unreadable::Unknown
 }
 
-/// serde's words for a refused value, turned into the administrator's.
-fn sentence(name: &str, value: &serde_json::Value, serde: &str) -> String {
+/// serde's words for a refused value, turned into what the administrator is told.
+fn refusal(name: &str, value: &serde_json::Value, serde: &str) -> Unreadable {
     // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected …"
     let choices = || {
         serde
@@ -44,21 +44,100 @@ fn sentence(name: &str, value: &serde_json::Value, serde: &str) -> String {
             .map(|(_, list)| list.replace('`', ""))
             .unwrap_or_default()
     };
+    let name = name.to_owned();
+    let value = value.to_string();
     if serde.starts_with("unknown field") {
-        format!(
-            "{name} is not a policy setting; the settings are: {}.",
-            choices()
-        )
+        Unreadable::UnknownSetting {
+            name,
+            settings: choices(),
+        }
     } else if serde.starts_with("unknown variant") {
-        format!("{name} must be one of: {}; not {value}.", choices())
+        Unreadable::NotOneOf {
+            name,
+            choices: choices(),
+            value,
+        }
     } else if serde.contains("expected u32") {
-        format!("{name} must be a whole number of 0 or more, not {value}.")
+        Unreadable::NotWholeNumber { name, value }
     } else if serde.contains("expected a boolean") {
-        format!("{name} must be true or false, not {value}.")
+        Unreadable::NotTrueOrFalse { name, value }
     } else if serde.contains("expected a sequence") {
-        format!("{name} must be a list, not {value}.")
+        Unreadable::NotAList { name, value }
     } else {
-        format!("{name} cannot be {value}.")
+        Unreadable::Refused { name, value }
+    }
+}
+
+/// Why policy settings as sent cannot be read. `Display` is the English sentence logs,
+/// the API and the command line give; [`Unreadable::message`] is the reader's.
+/// Values are shown as JSON (`"sometimes"`, `12`).
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Unreadable {
+    #[error("The policy settings must be an object of name and value pairs.")]
+    NotAnObject,
+    #[error("{name} is not a policy setting; the settings are: {settings}.")]
+    UnknownSetting { name: String, settings: String },
+    #[error("{name} must be one of: {choices}; not {value}.")]
+    NotOneOf {
+        name: String,
+        choices: String,
+        value: String,
+    },
+    #[error("{name} must be a whole number of 0 or more, not {value}.")]
+    NotWholeNumber { name: String, value: String },
+    #[error("{name} must be true or false, not {value}.")]
+    NotTrueOrFalse { name: String, value: String },
+    #[error("{name} must be a list, not {value}.")]
+    NotAList { name: String, value: String },
+    #[error("{name} cannot be {value}.")]
+    Refused { name: String, value: String },
+    #[error("The policy settings cannot be read.")]
+    Unknown,
+}
+
+impl Unreadable {
+    /// The refusal as a sentence in the reader's language; setting names and values
+    /// stay as sent.
+    pub fn message(&self, tr: &Tr) -> String {
+        match self {
+            Unreadable::NotAnObject => tr.t("console-policy-not-an-object"),
+            Unreadable::UnknownSetting { name, settings } => tr.t2(
+                "console-policy-unknown-setting",
+                "name",
+                name,
+                "settings",
+                settings,
+            ),
+            Unreadable::NotOneOf {
+                name,
+                choices,
+                value,
+            } => tr.message(
+                "console-policy-not-one-of",
+                &[("name", name), ("choices", choices), ("value", value)],
+            ),
+            Unreadable::NotWholeNumber { name, value } => tr.t2(
+                "console-policy-not-whole-number",
+                "name",
+                name,
+                "value",
+                value,
+            ),
+            Unreadable::NotTrueOrFalse { name, value } => tr.t2(
+                "console-policy-not-true-or-false",
+                "name",
+                name,
+                "value",
+                value,
+            ),
+            Unreadable::NotAList { name, value } => {
+                tr.t2("console-policy-not-a-list", "name", name, "value", value)
+            }
+            Unreadable::Refused { name, value } => {
+                tr.t2("console-policy-refused-value", "name", name, "value", value)
+            }
+            Unreadable::Unknown => tr.t("console-policy-unreadable"),
+        }
     }
 }
 
@@ -133,7 +212,7 @@ pub struct PolicySettings {
     pub brand_support_contact: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PolicyError {
     #[error("{setting} must be between {min} and {max}")]
     OutOfRange {
@@ -143,9 +222,9 @@ pub enum PolicyError {
     },
     #[error("email_password_login is set on the main organization only")]
     RootOnly,
-    /// A sentence naming the setting and what it takes.
+    /// Names the setting and what it takes.
     #[error("{0}")]
-    Unreadable(String),
+    Unreadable(Unreadable),
     #[error("{setting} holds {value:?}, which is not {expected}")]
     BadEntry {
         setting: &'static str,
@@ -154,6 +233,28 @@ pub enum PolicyError {
     },
     #[error(transparent)]
     Brand(#[from] crate::branding::BrandingError),
+}
+
+impl PolicyError {
+    /// The refusal as a sentence in the reader's language (`Display` stays the English
+    /// of logs, the API and the command line). Setting names are the API's; branding rules are
+    /// still English.
+    pub fn message(&self, tr: &Tr) -> String {
+        match self {
+            PolicyError::OutOfRange { setting, min, max } => tr.message(
+                "console-policy-out-of-range",
+                &[("name", setting), ("min", min), ("max", max)],
+            ),
+            PolicyError::RootOnly => tr.t("console-policy-root-only"),
+            PolicyError::Unreadable(u) => u.message(tr),
+            PolicyError::BadEntry { setting, value, .. } => match *setting {
+                "google_hosted_domains" => tr.t1("console-policy-bad-domain", "value", value),
+                "entra_allowed_tenants" => tr.t1("console-policy-bad-tenant", "value", value),
+                _ => crate::admin::sentence(&self.to_string()),
+            },
+            PolicyError::Brand(b) => crate::admin::sentence(&b.to_string()),
+        }
+    }
 }
 
 impl PolicySettings {
@@ -972,6 +1073,66 @@ mod tests {
             PolicySettings::from_stored(&json!({"bogus": 1})),
             PolicySettings::default()
         );
+    }
+
+    #[test]
+    fn a_refused_setting_reads_in_the_administrators_language() {
+        use crate::i18n::Language;
+        let refused = |v: serde_json::Value| PolicySettings::parse(&v).unwrap_err();
+        let scope = refused(json!({"two_factor_scope": "sometimes"}));
+        let said = |e: &PolicyError, language| e.message(&Tr::new(language));
+        // English reads as the API's sentence, word for word.
+        for e in [
+            scope.clone(),
+            refused(json!({"lockout_after_failures": "five"})),
+            refused(json!({"google_sign_in": "yes"})),
+            refused(json!({"lockout_after": 3})),
+            refused(json!({"google_hosted_domains": "x"})),
+            refused(json!({"brand_display_name": 3})),
+            refused(json!("settings")),
+            PolicyError::RootOnly,
+        ] {
+            assert_eq!(
+                said(&e, Language::En),
+                crate::admin::sentence(&e.to_string())
+            );
+        }
+        assert_eq!(said(&scope, Language::En), scope.to_string());
+        assert_eq!(
+            said(&scope, Language::De),
+            "two_factor_scope muss einer dieser Werte sein: off, everybody, administrators; nicht \"sometimes\"."
+        );
+        assert_eq!(
+            said(&scope, Language::Ko),
+            "two_factor_scope의 값은 off, everybody, administrators 중 하나여야 합니다. \"sometimes\"은(는) 사용할 수 없습니다."
+        );
+        let range = PolicyError::OutOfRange {
+            setting: "audit_retention_days",
+            min: 1,
+            max: 3650,
+        };
+        assert_eq!(
+            said(&range, Language::De),
+            "audit_retention_days muss zwischen 1 und 3650 liegen."
+        );
+        assert_eq!(
+            said(&range, Language::En),
+            "audit_retention_days must be between 1 and 3650."
+        );
+        assert_eq!(
+            said(&PolicyError::RootOnly, Language::Ko),
+            "email_password_login은 최상위 조직에서만 설정할 수 있습니다."
+        );
+        let tenant = PolicyError::BadEntry {
+            setting: "entra_allowed_tenants",
+            value: "acme".into(),
+            expected: "a tenant id (a GUID)",
+        };
+        assert_eq!(
+            said(&tenant, Language::En),
+            crate::admin::sentence(&tenant.to_string())
+        );
+        assert!(said(&tenant, Language::De).contains("„acme“"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::audit::{ActivityType, AuditFilter};
 use crate::authz::{Actor, Permission};
 use crate::clock::Timestamp;
 use crate::crypto::TokenDigest;
+use crate::i18n::Tr;
 use crate::ids::{OrgId, UserId};
 use crate::org::Organization;
 use crate::policy::{EffectivePolicy, PolicyError, PolicySettings, parse_allow_list};
@@ -217,8 +218,90 @@ pub enum InputError {
     },
     #[error("line {line}: {message}")]
     IpLine { line: usize, message: String },
+    /// An entry of a list setting (`google_hosted_domains`, …) that is not what it takes.
+    #[error("{label}: {value:?} is not {expected}")]
+    ListEntry {
+        setting: &'static str,
+        label: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error(transparent)]
+    Policy(PolicyError),
     #[error("{0}")]
     Other(String),
+}
+
+impl InputError {
+    /// What to type instead, as a sentence in the reader's language (`Display` stays
+    /// English). IP list lines and the `Other` sentences are still English.
+    pub fn message(&self, tr: &Tr) -> String {
+        match self {
+            InputError::NotANumber { label, text, .. } => {
+                let (label, unit) = setting_words(tr, label);
+                tr.message(
+                    "console-input-not-a-number",
+                    &[("label", &label), ("text", text), ("unit", &unit)],
+                )
+            }
+            InputError::NotWhole { label, text, .. } => {
+                let (label, unit) = setting_words(tr, label);
+                tr.message(
+                    "console-input-not-whole",
+                    &[("label", &label), ("text", text), ("unit", &unit)],
+                )
+            }
+            InputError::OutOfRange {
+                label, min, max, ..
+            } => {
+                let (label, unit) = setting_words(tr, label);
+                tr.message(
+                    "console-input-out-of-range",
+                    &[
+                        ("label", &label),
+                        ("min", min),
+                        ("max", max),
+                        ("unit", &unit),
+                    ],
+                )
+            }
+            InputError::ListEntry { setting, value, .. } => match *setting {
+                "google_hosted_domains" => tr.t1("console-input-bad-domain", "value", value),
+                "entra_allowed_tenants" => tr.t1("console-input-bad-tenant", "value", value),
+                _ => admin::sentence(&self.to_string()),
+            },
+            InputError::Policy(p) => p.message(tr),
+            InputError::IpLine { .. } | InputError::Other(_) => admin::sentence(&self.to_string()),
+        }
+    }
+}
+
+/// A number setting's name and its unit (as many of it) in the reader's language,
+/// found by the English label `InputError` holds.
+fn setting_words(tr: &Tr, label: &str) -> (String, String) {
+    let Some(setting) = NUMBER_SETTINGS.iter().find(|s| s.label == label) else {
+        return (label.to_owned(), String::new());
+    };
+    let name = match setting.key {
+        "password_min_length" => tr.t("console-setting-password-min-length"),
+        "password_character_classes" => tr.t("console-setting-character-classes"),
+        "password_expiry_days" => tr.t("console-setting-password-expiry"),
+        "password_history" => tr.t("console-setting-password-history"),
+        "lockout_after_failures" => tr.t("console-setting-lockout"),
+        "idle_timeout_minutes" => tr.t("console-setting-idle-timeout"),
+        "session_lifetime_hours" => tr.t("console-setting-session-lifetime"),
+        _ => label.to_owned(),
+    };
+    let unit = match setting.unit {
+        Unit::Characters => tr.t("console-unit-characters"),
+        Unit::Classes => tr.t("console-unit-classes"),
+        Unit::Passwords => tr.t("console-unit-passwords"),
+        Unit::Failures => tr.t("console-unit-failures"),
+        Unit::Minutes => tr.t("console-unit-minutes"),
+        Unit::Hours => tr.t("console-unit-hours"),
+        Unit::Days => tr.t("console-unit-days"),
+    };
+    (name, unit)
 }
 
 /// Reads what was typed for `setting`: a whole number in the setting's unit, or, for a
@@ -275,22 +358,24 @@ pub fn explain(e: &PolicyError) -> InputError {
                     max: *max,
                     unit: s.unit.name(*max),
                 },
-                None => InputError::Other(e.to_string()),
+                None => InputError::Policy(e.clone()),
             }
         }
         PolicyError::BadEntry {
             setting,
             value,
             expected,
-        } => InputError::Other(format!(
-            "{}: {value:?} is not {expected}",
-            match *setting {
+        } => InputError::ListEntry {
+            setting,
+            label: match *setting {
                 "google_hosted_domains" => "Allowed Google domains",
                 "entra_allowed_tenants" => "Allowed Entra tenants",
                 other => other,
-            }
-        )),
-        other => InputError::Other(other.to_string()),
+            },
+            value: value.clone(),
+            expected,
+        },
+        other => InputError::Policy(other.clone()),
     }
 }
 
@@ -1051,6 +1136,41 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "Sign out after being idle for must be between 1 and 10080 minutes"
+        );
+    }
+
+    #[test]
+    fn a_refused_form_value_reads_in_the_administrators_language() {
+        use crate::i18n::Language;
+        let chain = [PolicySettings::default()];
+        let refused =
+            |key, text: &str| number_changes(&chain, &[(key, text.to_owned())], true).unwrap_err();
+        let de = Tr::new(Language::De);
+        let en = Tr::default();
+        let short = refused("password_min_length", "4");
+        assert_eq!(
+            short.message(&de),
+            "„Mindestlänge des Passworts“ muss zwischen 8 und 128 Zeichen liegen."
+        );
+        assert_eq!(
+            short.message(&en),
+            "Minimum password length must be between 8 and 128 characters."
+        );
+        let typo = refused("session_lifetime_hours", "lots");
+        assert_eq!(typo.message(&en), admin::sentence(&typo.to_string()));
+        assert!(typo.message(&de).contains("„lots“ ist keine Zahl"));
+        let idle = refused("idle_timeout_minutes", "90 s");
+        assert_eq!(idle.message(&en), admin::sentence(&idle.to_string()));
+        let domain = explain(&PolicyError::BadEntry {
+            setting: "google_hosted_domains",
+            value: "Example".into(),
+            expected: "a domain name in lower case, like example.com",
+        });
+        assert_eq!(domain.message(&en), admin::sentence(&domain.to_string()));
+        assert!(
+            domain
+                .message(&Tr::new(Language::Ko))
+                .contains("\"Example\"")
         );
     }
 

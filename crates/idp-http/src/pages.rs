@@ -472,6 +472,8 @@ mod tests {
             &mut sources,
         );
         files(&crates.join("idp-http/src/console"), "rs", &mut sources);
+        // idp-core's refusals say themselves in the console's words (`message(&Tr)`).
+        files(&crates.join("idp-core/src"), "rs", &mut sources);
         let used: std::collections::BTreeSet<String> = sources
             .iter()
             .flat_map(|p| keys_in(&std::fs::read_to_string(p).unwrap()))

@@ -713,3 +713,99 @@ console-branding-no-own-logo = Diese Organisation hat kein eigenes Logo.
 console-branding-choose-file = Wählen Sie eine Logodatei (PNG, JPEG, WebP oder GIF) zum Hochladen.
 console-branding-logo-too-large = Das Logo ist größer als 256 KB. Laden Sie eine kleinere Datei hoch.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = Die Richtlinieneinstellungen müssen ein Objekt aus Namen und Werten sein.
+console-policy-unknown-setting = { $name } ist keine Richtlinieneinstellung; die Einstellungen sind: { $settings }.
+console-policy-not-one-of = { $name } muss einer dieser Werte sein: { $choices }; nicht { $value }.
+console-policy-not-whole-number = { $name } muss eine ganze Zahl ab 0 sein, nicht { $value }.
+console-policy-not-true-or-false = { $name } muss true oder false sein, nicht { $value }.
+console-policy-not-a-list = { $name } muss eine Liste sein, nicht { $value }.
+console-policy-refused-value = { $name } kann nicht { $value } sein.
+console-policy-unreadable = Die Richtlinieneinstellungen können nicht gelesen werden.
+console-policy-out-of-range = { $name } muss zwischen { $min } und { $max } liegen.
+console-policy-root-only = email_password_login kann nur für die Hauptorganisation festgelegt werden.
+console-policy-bad-domain = google_hosted_domains enthält „{ $value }“; das ist kein Domainname in Kleinbuchstaben wie example.com.
+console-policy-bad-tenant = entra_allowed_tenants enthält „{ $value }“; das ist keine Mandanten-ID (eine GUID).
+console-input-not-a-number = { $label }: „{ $text }“ ist keine Zahl. Geben Sie eine ganze Zahl ein, etwa 30 oder 30 { $unit }.
+console-input-not-whole = „{ $label }“ wird in ganzen { $unit } gezählt; „{ $text }“ ergibt keine ganze Zahl von { $unit }.
+console-input-out-of-range = „{ $label }“ muss zwischen { $min } und { $max } { $unit } liegen.
+console-input-bad-domain = Erlaubte Google-Domains: „{ $value }“ ist kein Domainname in Kleinbuchstaben wie example.com.
+console-input-bad-tenant = Erlaubte Entra-Mandanten: „{ $value }“ ist keine Mandanten-ID (eine GUID).
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = Es gibt keine Organisation mit der ID oder dem Kürzel „{ $ref }“.
+console-refusal-unknown-member = In dieser Organisation gibt es kein Mitglied mit der Adresse „{ $email }“.
+console-refusal-unknown-member-id = Es gibt kein Mitglied mit der ID „{ $id }“.
+console-refusal-unknown-client = Es gibt keine Anwendung mit der ID „{ $id }“.
+console-refusal-duplicate-slug = Eine Organisation mit dem Kürzel „{ $slug }“ gibt es bereits.
+console-refusal-duplicate-email = { $email } ist bereits Mitglied dieser Organisation.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = Sie haben für diese Organisation keine Berechtigung für den Bereich „{ $area }“.
+console-refusal-would-lock-you-out = Ihre eigene Adresse { $ip } steht nicht auf dieser Liste: Wenn Sie sie speichern, sperren Sie sich aus. Bestätigen Sie, um sie trotzdem zu speichern.
+console-refusal-keys-super-admin-only = Nur der Superadministrator verwaltet die Signaturschlüssel.
+console-refusal-password-length = Passwörter müssen { $min } bis { $max } Zeichen lang sein.
+console-refusal-email-login-off = Die Anmeldung mit E-Mail und Passwort ist für { $org } ausgeschaltet; schalten Sie sie zuerst unter „Authentifizierung“ ein.
+console-refusal-move-target-missing = Wählen Sie die Organisation, in die die Mitglieder verschoben werden sollen.
+console-refusal-too-many = Eine Aktion kann höchstens { $limit } Mitglieder ändern; grenzen Sie die Auswahl ein.
+console-refusal-bootstrap-link-invalid = Der Link für die Ersteinrichtung ist unbekannt, schon benutzt oder abgelaufen.
+console-refusal-already-bootstrapped = Es gibt bereits einen Superadministrator.
+console-refusal-cannot-delete-root = Die Hauptorganisation kann nicht gelöscht werden.
+console-refusal-stale-by = { $who } hat dies am { $at } geändert. Laden Sie die Seite neu und versuchen Sie es noch einmal.
+console-refusal-stale = Dies wurde am { $at } geändert. Laden Sie die Seite neu und versuchen Sie es noch einmal.
+console-refusal-totp-import-cli-only = Ein Authenticator-Geheimnis lässt sich nur mit dem Befehl idp importieren.
+console-refusal-member-name = Ein Name darf höchstens { $max } Zeichen lang sein und keine Steuerzeichen enthalten.
+console-refusal-super-admin-only = Nur ein Superadministrator kann einen Superadministrator löschen.
+console-refusal-cannot-delete-yourself = Sie können sich nicht selbst löschen.
+console-refusal-last-super-admin = Dies ist der letzte Superadministrator; ernennen Sie zuerst einen weiteren.
+console-refusal-unknown-registration-token = Es gibt kein Registrierungstoken mit der ID „{ $id }“.
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = „Von“ muss ein Datum oder eine Zeit nach RFC 3339 sein.
+console-filter-bad-until = „Bis“ muss ein Datum oder eine Zeit nach RFC 3339 sein.
+console-filter-unknown-activity = Unbekannte Aktivitätsart „{ $value }“.
+console-filter-unknown-event = Unbekanntes Ereignis „{ $value }“.
+console-filter-unknown-info = Unbekannte Informationsart „{ $value }“.
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = Zeigen Sie 25, 50, 100 oder 500 Mitglieder pro Seite an.
+console-members-filter-search-too-long = Die Suche ist länger als { $max } Zeichen.
+console-members-filter-bad-cursor = Der Seitenlink ist beschädigt; beginnen Sie wieder auf der ersten Seite.
+console-members-filter-bad-date = „{ $text }“ ist kein Datum wie 2026-12-31.
+console-members-filter-empty-range = Der Anmeldezeitraum endet, bevor er beginnt.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = Status auf { $status ->
+    [on_leave] „beurlaubt“
+    [disabled] „deaktiviert“
+   *[active] „aktiv“
+} gesetzt.
+console-bulk-email-login-on = Anmeldung per E-Mail eingeschaltet; Willkommens-E-Mail gesendet.
+console-bulk-email-login-off = Anmeldung per E-Mail ausgeschaltet; Passwort und offene Links entfernt.
+console-bulk-reset-email-sent = E-Mail zum Zurücksetzen des Passworts gesendet.
+console-bulk-second-factor-reset = Zweiter Faktor zurückgesetzt.
+console-bulk-moved-to = Nach { $org } verschoben.
+console-bulk-temporary-password-emailed = Vorläufiges Passwort per E-Mail gesendet.
+console-bulk-member-gone = Dieses Mitglied gibt es nicht mehr.
+console-bulk-org-gone = Die Organisation des Mitglieds gibt es nicht mehr.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = Sie haben für { $org } keine Berechtigung für den Bereich „{ $area }“.
+console-bulk-already-status = Bereits { $status ->
+    [on_leave] beurlaubt
+    [disabled] deaktiviert
+   *[active] aktiv
+}.
+console-bulk-own-status = Sie können den Status Ihres eigenen Kontos nicht ändern.
+console-bulk-email-login-already-on = Die Anmeldung per E-Mail ist bereits eingeschaltet.
+console-bulk-email-login-off-for = Die Anmeldung mit E-Mail und Passwort ist für { $org } ausgeschaltet.
+console-bulk-email-login-already-off = Die Anmeldung per E-Mail ist bereits ausgeschaltet.
+console-bulk-own-email-login = Sie können Ihre eigene Anmeldung per E-Mail nicht ausschalten.
+console-bulk-no-email-login = Dieses Mitglied meldet sich nicht mit E-Mail und Passwort an.
+console-bulk-no-second-factor = Dieses Mitglied hat keinen zweiten Faktor.
+console-bulk-already-in = Bereits in { $org }.

@@ -716,3 +716,99 @@ console-branding-no-own-logo = This organization has no logo of its own.
 console-branding-choose-file = Choose a logo file (PNG, JPEG, WebP or GIF) to upload.
 console-branding-logo-too-large = The logo is larger than 256 KB. Upload a smaller file.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = The policy settings must be an object of name and value pairs.
+console-policy-unknown-setting = { $name } is not a policy setting; the settings are: { $settings }.
+console-policy-not-one-of = { $name } must be one of: { $choices }; not { $value }.
+console-policy-not-whole-number = { $name } must be a whole number of 0 or more, not { $value }.
+console-policy-not-true-or-false = { $name } must be true or false, not { $value }.
+console-policy-not-a-list = { $name } must be a list, not { $value }.
+console-policy-refused-value = { $name } cannot be { $value }.
+console-policy-unreadable = The policy settings cannot be read.
+console-policy-out-of-range = { $name } must be between { $min } and { $max }.
+console-policy-root-only = email_password_login is set on the main organization only.
+console-policy-bad-domain = google_hosted_domains holds "{ $value }", which is not a domain name in lower case, like example.com.
+console-policy-bad-tenant = entra_allowed_tenants holds "{ $value }", which is not a tenant id (a GUID).
+console-input-not-a-number = { $label }: "{ $text }" is not a number; type a whole number, like 30 or 30 { $unit }.
+console-input-not-whole = { $label } is counted in whole { $unit }; "{ $text }" is not a whole number of { $unit }.
+console-input-out-of-range = { $label } must be between { $min } and { $max } { $unit }.
+console-input-bad-domain = Allowed Google domains: "{ $value }" is not a domain name in lower case, like example.com.
+console-input-bad-tenant = Allowed Entra tenants: "{ $value }" is not a tenant id (a GUID).
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = No organization with id or slug "{ $ref }".
+console-refusal-unknown-member = No member with address "{ $email }" in that organization.
+console-refusal-unknown-member-id = No member with id "{ $id }".
+console-refusal-unknown-client = No client with id "{ $id }".
+console-refusal-duplicate-slug = An organization with slug "{ $slug }" already exists.
+console-refusal-duplicate-email = { $email } is already a member of this organization.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = You do not have the { $permission } permission for this organization.
+console-refusal-would-lock-you-out = Your own address { $ip } is not on this list: saving it would lock you out; confirm to save it anyway.
+console-refusal-keys-super-admin-only = Only the super administrator manages signing keys.
+console-refusal-password-length = Passwords must be { $min } to { $max } characters long.
+console-refusal-email-login-off = Email and password sign-in is off for { $org }; turn it on under Authentication first.
+console-refusal-move-target-missing = Choose the organization to move the members to.
+console-refusal-too-many = One action can change at most { $limit } members; narrow the selection.
+console-refusal-bootstrap-link-invalid = The first-run link is unknown, used or expired.
+console-refusal-already-bootstrapped = A super administrator already exists.
+console-refusal-cannot-delete-root = The main organization cannot be deleted.
+console-refusal-stale-by = Changed by { $who } at { $at }, reload and try again.
+console-refusal-stale = Changed at { $at }, reload and try again.
+console-refusal-totp-import-cli-only = An authenticator secret can be imported only with the idp command.
+console-refusal-member-name = A name must be at most { $max } characters, without control characters.
+console-refusal-super-admin-only = Only a super administrator can delete a super administrator.
+console-refusal-cannot-delete-yourself = You cannot delete yourself.
+console-refusal-last-super-admin = This is the last super administrator; make another one first.
+console-refusal-unknown-registration-token = No registration token with id "{ $id }".
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = From must be an RFC 3339 time or a date.
+console-filter-bad-until = Until must be an RFC 3339 time or a date.
+console-filter-unknown-activity = Unknown activity type "{ $value }".
+console-filter-unknown-event = Unknown event "{ $value }".
+console-filter-unknown-info = Unknown information type "{ $value }".
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = Show 25, 50, 100 or 500 members per page.
+console-members-filter-search-too-long = The search is longer than { $max } characters.
+console-members-filter-bad-cursor = The page link is damaged; start again from the first page.
+console-members-filter-bad-date = The date "{ $text }" is not a date such as 2026-12-31.
+console-members-filter-empty-range = The sign-in range ends before it starts.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = Status set to { $status ->
+    [on_leave] on leave
+    [disabled] disabled
+   *[active] active
+}.
+console-bulk-email-login-on = Email login on; welcome email sent.
+console-bulk-email-login-off = Email login off; password and pending links removed.
+console-bulk-reset-email-sent = Password reset email sent.
+console-bulk-second-factor-reset = Second factor reset.
+console-bulk-moved-to = Moved to { $org }.
+console-bulk-temporary-password-emailed = Temporary password emailed.
+console-bulk-member-gone = This member no longer exists.
+console-bulk-org-gone = The member's organization no longer exists.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = You do not hold the { $permission } permission over { $org }.
+console-bulk-already-status = Already { $status ->
+    [on_leave] on leave
+    [disabled] disabled
+   *[active] active
+}.
+console-bulk-own-status = You cannot change the status of your own account.
+console-bulk-email-login-already-on = Email login is already on.
+console-bulk-email-login-off-for = Email and password sign-in is off for { $org }.
+console-bulk-email-login-already-off = Email login is already off.
+console-bulk-own-email-login = You cannot turn off your own email login.
+console-bulk-no-email-login = This member does not sign in with email and password.
+console-bulk-no-second-factor = This member has no second factor.
+console-bulk-already-in = Already in { $org }.

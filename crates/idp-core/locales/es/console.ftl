@@ -716,3 +716,99 @@ console-branding-no-own-logo = Esta organización no tiene logotipo propio.
 console-branding-choose-file = Elige un archivo de logotipo (PNG, JPEG, WebP o GIF) para subir.
 console-branding-logo-too-large = El logotipo ocupa más de 256 KB. Sube un archivo más pequeño.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = Los ajustes de la política deben ser un objeto de pares de nombre y valor.
+console-policy-unknown-setting = { $name } no es un ajuste de la política; los ajustes son: { $settings }.
+console-policy-not-one-of = { $name } debe ser uno de estos valores: { $choices }; no { $value }.
+console-policy-not-whole-number = { $name } debe ser un número entero igual o mayor que 0, no { $value }.
+console-policy-not-true-or-false = { $name } debe ser true o false, no { $value }.
+console-policy-not-a-list = { $name } debe ser una lista, no { $value }.
+console-policy-refused-value = { $name } no puede ser { $value }.
+console-policy-unreadable = No se pueden leer los ajustes de la política.
+console-policy-out-of-range = { $name } debe estar entre { $min } y { $max }.
+console-policy-root-only = email_password_login solo se establece en la organización principal.
+console-policy-bad-domain = google_hosted_domains contiene «{ $value }», que no es un nombre de dominio en minúsculas, como example.com.
+console-policy-bad-tenant = entra_allowed_tenants contiene «{ $value }», que no es un id de inquilino (un GUID).
+console-input-not-a-number = { $label }: «{ $text }» no es un número; escriba un número entero, como 30 o 30 { $unit }.
+console-input-not-whole = «{ $label }» se cuenta en { $unit } enteros; «{ $text }» no es un número entero de { $unit }.
+console-input-out-of-range = «{ $label }» debe estar entre { $min } y { $max } { $unit }.
+console-input-bad-domain = Dominios de Google permitidos: «{ $value }» no es un nombre de dominio en minúsculas, como example.com.
+console-input-bad-tenant = Inquilinos de Entra permitidos: «{ $value }» no es un id de inquilino (un GUID).
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = No hay ninguna organización con el id o el identificador «{ $ref }».
+console-refusal-unknown-member = No hay ningún miembro con la dirección «{ $email }» en esa organización.
+console-refusal-unknown-member-id = No hay ningún miembro con el id «{ $id }».
+console-refusal-unknown-client = No hay ninguna aplicación con el id «{ $id }».
+console-refusal-duplicate-slug = Ya existe una organización con el identificador «{ $slug }».
+console-refusal-duplicate-email = { $email } ya es miembro de esta organización.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = No tiene permiso para «{ $area }» en esta organización.
+console-refusal-would-lock-you-out = Su propia dirección { $ip } no está en esta lista: si la guarda, perderá el acceso; confirme para guardarla de todos modos.
+console-refusal-keys-super-admin-only = Solo el superadministrador gestiona las claves de firma.
+console-refusal-password-length = Las contraseñas deben tener entre { $min } y { $max } caracteres.
+console-refusal-email-login-off = El inicio de sesión con correo y contraseña está desactivado para { $org }; actívelo primero en Autenticación.
+console-refusal-move-target-missing = Elija la organización a la que mover a los miembros.
+console-refusal-too-many = Una acción puede cambiar como máximo { $limit } miembros; reduzca la selección.
+console-refusal-bootstrap-link-invalid = El enlace de primera configuración es desconocido, ya se usó o ha caducado.
+console-refusal-already-bootstrapped = Ya existe un superadministrador.
+console-refusal-cannot-delete-root = La organización principal no se puede eliminar.
+console-refusal-stale-by = { $who } lo cambió el { $at }; vuelva a cargar la página e inténtelo de nuevo.
+console-refusal-stale = Se cambió el { $at }; vuelva a cargar la página e inténtelo de nuevo.
+console-refusal-totp-import-cli-only = Un secreto de autenticador solo se puede importar con el comando idp.
+console-refusal-member-name = Un nombre puede tener como máximo { $max } caracteres, sin caracteres de control.
+console-refusal-super-admin-only = Solo un superadministrador puede eliminar a un superadministrador.
+console-refusal-cannot-delete-yourself = No puede eliminarse a sí mismo.
+console-refusal-last-super-admin = Este es el último superadministrador; nombre a otro primero.
+console-refusal-unknown-registration-token = No hay ningún token de registro con el id «{ $id }».
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = «Desde» debe ser una fecha o una hora RFC 3339.
+console-filter-bad-until = «Hasta» debe ser una fecha o una hora RFC 3339.
+console-filter-unknown-activity = Tipo de actividad desconocido: «{ $value }».
+console-filter-unknown-event = Evento desconocido: «{ $value }».
+console-filter-unknown-info = Tipo de información desconocido: «{ $value }».
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = Muestre 25, 50, 100 o 500 miembros por página.
+console-members-filter-search-too-long = La búsqueda tiene más de { $max } caracteres.
+console-members-filter-bad-cursor = El enlace de la página está dañado; empiece de nuevo desde la primera página.
+console-members-filter-bad-date = «{ $text }» no es una fecha como 2026-12-31.
+console-members-filter-empty-range = El intervalo de inicio de sesión termina antes de empezar.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = Estado cambiado a { $status ->
+    [on_leave] «de permiso»
+    [disabled] «desactivado»
+   *[active] «activo»
+}.
+console-bulk-email-login-on = Inicio de sesión con correo activado; correo de bienvenida enviado.
+console-bulk-email-login-off = Inicio de sesión con correo desactivado; contraseña y enlaces pendientes eliminados.
+console-bulk-reset-email-sent = Correo para restablecer la contraseña enviado.
+console-bulk-second-factor-reset = Segundo factor restablecido.
+console-bulk-moved-to = Movido a { $org }.
+console-bulk-temporary-password-emailed = Contraseña temporal enviada por correo.
+console-bulk-member-gone = Este miembro ya no existe.
+console-bulk-org-gone = La organización del miembro ya no existe.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = No tiene permiso para «{ $area }» en { $org }.
+console-bulk-already-status = Ya está { $status ->
+    [on_leave] de permiso
+    [disabled] desactivado
+   *[active] activo
+}.
+console-bulk-own-status = No puede cambiar el estado de su propia cuenta.
+console-bulk-email-login-already-on = El inicio de sesión con correo ya está activado.
+console-bulk-email-login-off-for = El inicio de sesión con correo y contraseña está desactivado para { $org }.
+console-bulk-email-login-already-off = El inicio de sesión con correo ya está desactivado.
+console-bulk-own-email-login = No puede desactivar su propio inicio de sesión con correo.
+console-bulk-no-email-login = Este miembro no inicia sesión con correo y contraseña.
+console-bulk-no-second-factor = Este miembro no tiene segundo factor.
+console-bulk-already-in = Ya está en { $org }.

@@ -644,3 +644,99 @@ console-branding-no-own-logo = この組織には独自のロゴがありませ�
 console-branding-choose-file = アップロードするロゴファイル（PNG、JPEG、WebP、GIF）を選んでください。
 console-branding-logo-too-large = ロゴが 256 KB を超えています。もっと小さいファイルをアップロードしてください。
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = ポリシー設定は、名前と値の組からなるオブジェクトで指定してください。
+console-policy-unknown-setting = { $name } はポリシー設定ではありません。設定は次のとおりです: { $settings }。
+console-policy-not-one-of = { $name } には { $choices } のいずれかを指定してください。{ $value } は指定できません。
+console-policy-not-whole-number = { $name } には 0 以上の整数を指定してください。{ $value } は指定できません。
+console-policy-not-true-or-false = { $name } には true か false を指定してください。{ $value } は指定できません。
+console-policy-not-a-list = { $name } にはリストを指定してください。{ $value } は指定できません。
+console-policy-refused-value = { $name } に { $value } は指定できません。
+console-policy-unreadable = ポリシー設定を読み取れません。
+console-policy-out-of-range = { $name } は { $min }〜{ $max } の範囲で指定してください。
+console-policy-root-only = email_password_login はメインの組織でのみ設定できます。
+console-policy-bad-domain = google_hosted_domains の「{ $value }」は、example.com のような小文字のドメイン名ではありません。
+console-policy-bad-tenant = entra_allowed_tenants の「{ $value }」は、テナント ID（GUID）ではありません。
+console-input-not-a-number = { $label }:「{ $text }」は数値ではありません。30 や 30 { $unit } のように整数で入力してください。
+console-input-not-whole = 「{ $label }」は { $unit } 単位の整数で数えます。「{ $text }」は { $unit } 単位の整数になりません。
+console-input-out-of-range = 「{ $label }」は { $min }〜{ $max } { $unit } の範囲で指定してください。
+console-input-bad-domain = 許可する Google ドメイン:「{ $value }」は、example.com のような小文字のドメイン名ではありません。
+console-input-bad-tenant = 許可する Entra テナント:「{ $value }」は、テナント ID（GUID）ではありません。
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = ID またはスラッグが「{ $ref }」の組織はありません。
+console-refusal-unknown-member = その組織にアドレスが「{ $email }」のメンバーはいません。
+console-refusal-unknown-member-id = ID が「{ $id }」のメンバーはいません。
+console-refusal-unknown-client = ID が「{ $id }」のアプリケーションはありません。
+console-refusal-duplicate-slug = スラッグが「{ $slug }」の組織はすでにあります。
+console-refusal-duplicate-email = { $email } はすでにこの組織のメンバーです。
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = この組織の「{ $area }」の権限がありません。
+console-refusal-would-lock-you-out = あなた自身のアドレス { $ip } がこのリストにありません。保存するとアクセスできなくなります。それでも保存する場合は確認してください。
+console-refusal-keys-super-admin-only = 署名鍵を管理できるのはスーパー管理者だけです。
+console-refusal-password-length = パスワードは { $min }〜{ $max } 文字にしてください。
+console-refusal-email-login-off = { $org } ではメールアドレスとパスワードによるサインインがオフです。先に「認証」でオンにしてください。
+console-refusal-move-target-missing = メンバーの移動先の組織を選んでください。
+console-refusal-too-many = 1 回の操作で変更できるメンバーは { $limit } 人までです。選択を絞り込んでください。
+console-refusal-bootstrap-link-invalid = 初回セットアップのリンクが不明か、使用済みか、期限切れです。
+console-refusal-already-bootstrapped = スーパー管理者はすでにいます。
+console-refusal-cannot-delete-root = メインの組織は削除できません。
+console-refusal-stale-by = { $who } が { $at } に変更しました。再読み込みしてからもう一度お試しください。
+console-refusal-stale = { $at } に変更されました。再読み込みしてからもう一度お試しください。
+console-refusal-totp-import-cli-only = 認証アプリのシークレットは idp コマンドでのみインポートできます。
+console-refusal-member-name = 名前は制御文字を含めず { $max } 文字以内にしてください。
+console-refusal-super-admin-only = スーパー管理者を削除できるのはスーパー管理者だけです。
+console-refusal-cannot-delete-yourself = 自分自身は削除できません。
+console-refusal-last-super-admin = 最後のスーパー管理者です。先に別のスーパー管理者を指定してください。
+console-refusal-unknown-registration-token = ID が「{ $id }」の登録トークンはありません。
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = 「開始日」には日付または RFC 3339 形式の日時を指定してください。
+console-filter-bad-until = 「終了日」には日付または RFC 3339 形式の日時を指定してください。
+console-filter-unknown-activity = 不明なアクティビティの種類「{ $value }」です。
+console-filter-unknown-event = 不明なイベント「{ $value }」です。
+console-filter-unknown-info = 不明な情報の種類「{ $value }」です。
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = 1 ページに表示できるのは 25、50、100、500 人のいずれかです。
+console-members-filter-search-too-long = 検索語が { $max } 文字を超えています。
+console-members-filter-bad-cursor = ページのリンクが壊れています。最初のページからやり直してください。
+console-members-filter-bad-date = 「{ $text }」は 2026-12-31 のような日付ではありません。
+console-members-filter-empty-range = サインインの期間が、始まる前に終わっています。
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = 状態を{ $status ->
+    [on_leave]「休職中」
+    [disabled]「無効」
+   *[active]「有効」
+}にしました。
+console-bulk-email-login-on = メールでのサインインをオンにし、ウェルカムメールを送信しました。
+console-bulk-email-login-off = メールでのサインインをオフにし、パスワードと保留中のリンクを削除しました。
+console-bulk-reset-email-sent = パスワード再設定メールを送信しました。
+console-bulk-second-factor-reset = 2 段階認証の要素をリセットしました。
+console-bulk-moved-to = { $org } に移動しました。
+console-bulk-temporary-password-emailed = 仮パスワードをメールで送信しました。
+console-bulk-member-gone = このメンバーはもう存在しません。
+console-bulk-org-gone = メンバーの組織はもう存在しません。
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = { $org } に対する「{ $area }」の権限がありません。
+console-bulk-already-status = すでに{ $status ->
+    [on_leave]休職中
+    [disabled]無効
+   *[active]有効
+}です。
+console-bulk-own-status = 自分のアカウントの状態は変更できません。
+console-bulk-email-login-already-on = メールでのサインインはすでにオンです。
+console-bulk-email-login-off-for = { $org } ではメールアドレスとパスワードによるサインインがオフです。
+console-bulk-email-login-already-off = メールでのサインインはすでにオフです。
+console-bulk-own-email-login = 自分のメールでのサインインはオフにできません。
+console-bulk-no-email-login = このメンバーはメールアドレスとパスワードでサインインしません。
+console-bulk-no-second-factor = このメンバーには 2 段階認証の要素がありません。
+console-bulk-already-in = すでに { $org } にいます。

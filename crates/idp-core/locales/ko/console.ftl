@@ -644,3 +644,99 @@ console-branding-no-own-logo = 이 조직에는 자체 로고가 없습니다.
 console-branding-choose-file = 업로드할 로고 파일(PNG, JPEG, WebP 또는 GIF)을 선택하세요.
 console-branding-logo-too-large = 로고가 256KB보다 큽니다. 더 작은 파일을 업로드하세요.
 console-branding-revert-label = { console-revert }: { $setting }
+
+## Refused policy settings and form values (idp-core's refusals; setting names and
+## values stay as the administrator sent them)
+
+console-policy-not-an-object = 정책 설정은 이름과 값의 쌍으로 이루어진 객체여야 합니다.
+console-policy-unknown-setting = { $name }은(는) 정책 설정이 아닙니다. 설정 목록: { $settings }.
+console-policy-not-one-of = { $name }의 값은 { $choices } 중 하나여야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-not-whole-number = { $name }의 값은 0 이상의 정수여야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-not-true-or-false = { $name }의 값은 true 또는 false여야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-not-a-list = { $name }의 값은 목록이어야 합니다. { $value }은(는) 사용할 수 없습니다.
+console-policy-refused-value = { $name }의 값으로 { $value }은(는) 사용할 수 없습니다.
+console-policy-unreadable = 정책 설정을 읽을 수 없습니다.
+console-policy-out-of-range = { $name }의 값은 { $min }에서 { $max } 사이여야 합니다.
+console-policy-root-only = email_password_login은 최상위 조직에서만 설정할 수 있습니다.
+console-policy-bad-domain = google_hosted_domains의 "{ $value }"은(는) example.com처럼 소문자로 쓴 도메인 이름이 아닙니다.
+console-policy-bad-tenant = entra_allowed_tenants의 "{ $value }"은(는) 테넌트 ID(GUID)가 아닙니다.
+console-input-not-a-number = { $label }: "{ $text }"은(는) 숫자가 아닙니다. 30 또는 30 { $unit }처럼 정수로 입력하세요.
+console-input-not-whole = '{ $label }'은(는) { $unit } 단위의 정수로 셉니다. "{ $text }"은(는) { $unit } 단위로 나누어떨어지지 않습니다.
+console-input-out-of-range = '{ $label }'은(는) { $min }에서 { $max } { $unit } 사이여야 합니다.
+console-input-bad-domain = 허용할 Google 도메인: "{ $value }"은(는) example.com처럼 소문자로 쓴 도메인 이름이 아닙니다.
+console-input-bad-tenant = 허용할 Entra 테넌트: "{ $value }"은(는) 테넌트 ID(GUID)가 아닙니다.
+
+## Administration refusals (idp-core's AdminError)
+
+console-refusal-unknown-org = ID 또는 슬러그가 "{ $ref }"인 조직이 없습니다.
+console-refusal-unknown-member = 그 조직에 주소가 "{ $email }"인 구성원이 없습니다.
+console-refusal-unknown-member-id = ID가 "{ $id }"인 구성원이 없습니다.
+console-refusal-unknown-client = ID가 "{ $id }"인 애플리케이션이 없습니다.
+console-refusal-duplicate-slug = 슬러그가 "{ $slug }"인 조직이 이미 있습니다.
+console-refusal-duplicate-email = { $email }은(는) 이미 이 조직의 구성원입니다.
+# $permission is the area's API name; $area its name in the console.
+console-refusal-forbidden = 이 조직의 '{ $area }' 권한이 없습니다.
+console-refusal-would-lock-you-out = 내 주소 { $ip }이(가) 이 목록에 없습니다. 저장하면 접속할 수 없게 됩니다. 그래도 저장하려면 확인하세요.
+console-refusal-keys-super-admin-only = 서명 키는 최고 관리자만 관리할 수 있습니다.
+console-refusal-password-length = 비밀번호는 { $min }~{ $max }자여야 합니다.
+console-refusal-email-login-off = { $org }에서는 이메일과 비밀번호 로그인이 꺼져 있습니다. 먼저 인증에서 켜세요.
+console-refusal-move-target-missing = 구성원을 옮길 조직을 선택하세요.
+console-refusal-too-many = 한 번에 최대 { $limit }명의 구성원만 변경할 수 있습니다. 선택 범위를 줄이세요.
+console-refusal-bootstrap-link-invalid = 초기 설정 링크를 알 수 없거나 이미 사용되었거나 만료되었습니다.
+console-refusal-already-bootstrapped = 최고 관리자가 이미 있습니다.
+console-refusal-cannot-delete-root = 최상위 조직은 삭제할 수 없습니다.
+console-refusal-stale-by = { $who }님이 { $at }에 변경했습니다. 새로 고친 후 다시 시도하세요.
+console-refusal-stale = { $at }에 변경되었습니다. 새로 고친 후 다시 시도하세요.
+console-refusal-totp-import-cli-only = 인증 앱 비밀 키는 idp 명령으로만 가져올 수 있습니다.
+console-refusal-member-name = 이름은 제어 문자 없이 최대 { $max }자까지 쓸 수 있습니다.
+console-refusal-super-admin-only = 최고 관리자는 최고 관리자만 삭제할 수 있습니다.
+console-refusal-cannot-delete-yourself = 자기 자신은 삭제할 수 없습니다.
+console-refusal-last-super-admin = 마지막 최고 관리자입니다. 먼저 다른 최고 관리자를 지정하세요.
+console-refusal-unknown-registration-token = ID가 "{ $id }"인 등록 토큰이 없습니다.
+
+## Audit log filters that cannot be used
+
+console-filter-bad-from = '시작일'에는 날짜나 RFC 3339 형식의 시각을 입력하세요.
+console-filter-bad-until = '종료일'에는 날짜나 RFC 3339 형식의 시각을 입력하세요.
+console-filter-unknown-activity = 알 수 없는 활동 유형 "{ $value }"입니다.
+console-filter-unknown-event = 알 수 없는 이벤트 "{ $value }"입니다.
+console-filter-unknown-info = 알 수 없는 정보 유형 "{ $value }"입니다.
+
+## Member list filters that cannot be used
+
+console-members-filter-page-size = 페이지당 25, 50, 100 또는 500명을 표시할 수 있습니다.
+console-members-filter-search-too-long = 검색어가 { $max }자보다 깁니다.
+console-members-filter-bad-cursor = 페이지 링크가 손상되었습니다. 첫 페이지부터 다시 시작하세요.
+console-members-filter-bad-date = "{ $text }"은(는) 2026-12-31 같은 날짜가 아닙니다.
+console-members-filter-empty-range = 로그인 기간의 끝이 시작보다 앞섭니다.
+
+## What a bulk action did to each member ($status: active, on_leave, disabled)
+
+console-bulk-status-set = 상태를 { $status ->
+    [on_leave] '휴직'
+    [disabled] '비활성'
+   *[active] '활성'
+}(으)로 바꿨습니다.
+console-bulk-email-login-on = 이메일 로그인을 켜고 환영 이메일을 보냈습니다.
+console-bulk-email-login-off = 이메일 로그인을 끄고 비밀번호와 대기 중인 링크를 삭제했습니다.
+console-bulk-reset-email-sent = 비밀번호 재설정 이메일을 보냈습니다.
+console-bulk-second-factor-reset = 2단계 인증 수단을 초기화했습니다.
+console-bulk-moved-to = { $org }(으)로 옮겼습니다.
+console-bulk-temporary-password-emailed = 임시 비밀번호를 이메일로 보냈습니다.
+console-bulk-member-gone = 이 구성원은 더 이상 없습니다.
+console-bulk-org-gone = 구성원의 조직이 더 이상 없습니다.
+# $permission is the area's API name; $area its name in the console.
+console-bulk-not-permitted = { $org }에 대한 '{ $area }' 권한이 없습니다.
+console-bulk-already-status = 이미 { $status ->
+    [on_leave] 휴직
+    [disabled] 비활성
+   *[active] 활성
+} 상태입니다.
+console-bulk-own-status = 자신의 계정 상태는 바꿀 수 없습니다.
+console-bulk-email-login-already-on = 이메일 로그인이 이미 켜져 있습니다.
+console-bulk-email-login-off-for = { $org }에서는 이메일과 비밀번호 로그인이 꺼져 있습니다.
+console-bulk-email-login-already-off = 이메일 로그인이 이미 꺼져 있습니다.
+console-bulk-own-email-login = 자신의 이메일 로그인은 끌 수 없습니다.
+console-bulk-no-email-login = 이 구성원은 이메일과 비밀번호로 로그인하지 않습니다.
+console-bulk-no-second-factor = 이 구성원에게는 2단계 인증 수단이 없습니다.
+console-bulk-already-in = 이미 { $org }에 있습니다.

@@ -5,7 +5,7 @@
 //! and the background export that emails a one-time link for any size.
 
 use super::members::{open, org_or_respond};
-use super::{Console, Frame, OrgTabs, sentence};
+use super::{Console, Frame, OrgTabs};
 use crate::error::HttpError;
 use crate::routes::audit_api::{
     csv_response, decode_cursor, encode_cursor, start_export, xlsx_response,
@@ -160,8 +160,7 @@ async fn filter_for(
             until: until.as_deref(),
         },
     )
-    // The date's complaint is idp-core's, in English.
-    .map_err(|e| sentence(&e)))
+    .map_err(|e| e.message(t)))
 }
 
 struct Row {

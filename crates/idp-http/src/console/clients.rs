@@ -3,7 +3,7 @@
 //! once) and deleting.
 
 use super::members::open;
-use super::{Console, Frame, sentence};
+use super::{Console, Frame};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web;
@@ -398,7 +398,7 @@ async fn refused(
                 StatusCode::BAD_REQUEST,
                 client,
                 form,
-                Some(sentence(&other.to_string())),
+                Some(other.message(&console.t)),
                 None,
                 None,
             )

@@ -248,8 +248,7 @@ async fn save(
         ))
     };
     let error = if let Some(e) = refusal {
-        // What was typed wrong is idp-core's sentence, in English.
-        (StatusCode::BAD_REQUEST, super::sentence(&e.to_string()))
+        (StatusCode::BAD_REQUEST, e.message(&console.t))
     } else if changes.is_empty() {
         return Ok(done(console.t.t("console-nothing-to-change")));
     } else {

@@ -254,8 +254,7 @@ async fn save(
     };
     let t = &console.t;
     let error = match changes {
-        // What was typed wrong is idp-core's sentence, in English.
-        Err(e) => Some((StatusCode::BAD_REQUEST, super::sentence(&e.to_string()))),
+        Err(e) => Some((StatusCode::BAD_REQUEST, e.message(t))),
         Ok(changes) if changes.is_empty() => {
             let done = t.t("console-nothing-to-change");
             return Ok(web::see_other(&format!(

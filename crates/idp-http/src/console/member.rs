@@ -542,12 +542,11 @@ async fn act(
                     )
                     .await
                 }
-                // What happened to the member is idp-core's sentence, in English.
-                Some(Outcome::Done(m)) => done(&m),
+                Some(Outcome::Done(m)) => done(&m.message(t)),
                 Some(Outcome::Skipped(m)) => console.message(
                     StatusCode::CONFLICT,
                     &t.t("console-refused-unchanged"),
-                    &m,
+                    &m.message(t),
                     &back,
                     &t.t("console-back-to-member"),
                 ),

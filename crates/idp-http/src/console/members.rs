@@ -2,7 +2,7 @@
 //! actions on the selected members (or on every member matching) that end on a page
 //! listing what happened to each; and the form for a new member.
 
-use super::{Console, Frame, OrgTabs, sentence, when};
+use super::{Console, Frame, OrgTabs, when};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web;
@@ -258,8 +258,7 @@ async fn list(
             Vec::new(),
             0,
             None,
-            // The filter's complaint is idp-core's, in English.
-            Some(e.to_string()),
+            Some(e.message(&console.t)),
             members::DEFAULT_PAGE_SIZE,
         ),
     };
@@ -384,11 +383,10 @@ async fn bulk(
         let filter = match query.parse(&org) {
             Ok((filter, _, _)) => filter,
             Err(e) => {
-                // The filter's complaint is idp-core's, in English.
                 return console.message(
                     StatusCode::BAD_REQUEST,
                     &console.t.t("console-refused-unchanged"),
-                    &e.to_string(),
+                    &e.message(&console.t),
                     &back,
                     &console.t.t("console-back-to-members"),
                 );
@@ -433,8 +431,8 @@ async fn bulk(
         .into_iter()
         .map(|r| {
             let (done, message, password) = match r.outcome {
-                Outcome::Done(m) => (true, m, None),
-                Outcome::Skipped(m) => (false, m, None),
+                Outcome::Done(m) => (true, m.message(&console.t), None),
+                Outcome::Skipped(m) => (false, m.message(&console.t), None),
                 Outcome::TemporaryPassword(p) => (
                     true,
                     console.t.t("console-temporary-password-issued-once"),
@@ -554,7 +552,7 @@ async fn create(
                 &NewMemberPage {
                     frame: console.frame(console.t.t("console-new-member"), "orgs"),
                     tabs,
-                    error: Some(sentence(&e.to_string())),
+                    error: Some(e.message(&console.t)),
                     email: form.email.clone(),
                     name: form.name.clone(),
                     email_login,

@@ -290,11 +290,10 @@ impl Console {
             StatusCode::NOT_FOUND => self.t.t("console-refused-not-found"),
             _ => self.t.t("console-refused-unchanged"),
         };
-        // The sentence is idp-core's, in English.
         self.message(
             status,
             &title,
-            &sentence(&e.to_string()),
+            &e.message(&self.t),
             back,
             &self.t.t("console-go-back"),
         )

@@ -2,7 +2,7 @@
 //! tab: its sub-organizations, and creating, renaming, moving and deleting them.
 
 use super::members::open;
-use super::{Console, Frame, OrgTabs, sentence};
+use super::{Console, Frame, OrgTabs};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web;
@@ -298,7 +298,7 @@ async fn change(
                 &console,
                 slug,
                 None,
-                Some((status, sentence(&e.to_string()))),
+                Some((status, e.message(&console.t))),
                 Typed {
                     name: form.name.clone(),
                     child: form.child_name.clone(),

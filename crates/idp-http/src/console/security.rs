@@ -413,8 +413,7 @@ async fn save(
         ))),
         Err(refusal) => {
             let (status, text) = match refusal {
-                // What was typed wrong is idp-core's sentence, in English.
-                Refusal::Input(e) => (StatusCode::BAD_REQUEST, super::sentence(&e.to_string())),
+                Refusal::Input(e) => (StatusCode::BAD_REQUEST, e.message(&console.t)),
                 Refusal::Admin(e) => {
                     typed.ask_lockout = matches!(e, AdminError::WouldLockYouOut(_));
                     refusal_text(&console.t, e)?

@@ -71,8 +71,8 @@ impl Chain {
 }
 
 /// A refusal of a settings form as the sentence its page shows, or the error to raise
-/// when it is not the administrator's to fix. The confirmation sentence is the reader's;
-/// the others are idp-core's, in English.
+/// when it is not the administrator's to fix, in the reader's language (see
+/// `AdminError::message` for what is still English).
 pub fn refusal_text(t: &Tr, e: AdminError) -> Result<(StatusCode, String), HttpError> {
     let status = match &e {
         AdminError::Store(_) | AdminError::Ephemeral(_) => return Err(e.into()),
@@ -85,18 +85,11 @@ pub fn refusal_text(t: &Tr, e: AdminError) -> Result<(StatusCode, String), HttpE
         _ => StatusCode::BAD_REQUEST,
     };
     let text = match &e {
-        AdminError::Policy(p) => policy_edit::explain(p).to_string(),
-        AdminError::ConfirmationRequired { affected, what } => {
-            let text = if what.contains("password") {
-                t.t1("console-confirm-passwords", "count", *affected)
-            } else {
-                t.t1("console-confirm-second-factors", "count", *affected)
-            };
-            return Ok((status, text));
-        }
-        _ => e.to_string(),
+        // In the form's words: its labels and units.
+        AdminError::Policy(p) => policy_edit::explain(p).message(t),
+        other => other.message(t),
     };
-    Ok((status, super::sentence(&text)))
+    Ok((status, text))
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ fn filter(q: &Query, org: &Organization) -> Result<AuditFilter, HttpError> {
             until: q.until.as_deref(),
         },
     )
-    .map_err(HttpError::BadRequest)
+    .map_err(|e| HttpError::BadRequest(e.to_string()))
 }
 
 pub(crate) fn encode_cursor(e: &AuditEvent) -> String {
