@@ -123,7 +123,7 @@ async fn submit(
             | AdminError::Org(_)
             | AdminError::PasswordLength { .. }
             | AdminError::DuplicateSlug(_)),
-        ) => again(e.to_string()),
+        ) => again(e.message(&t)),
         Err(e) => Err(e.into()),
     }
 }
