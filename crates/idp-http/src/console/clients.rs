@@ -41,12 +41,6 @@ struct ListPage {
     rows: Vec<Row>,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct Notice {
-    #[serde(default)]
-    done: String,
-}
-
 fn kind(t: &idp_core::i18n::Tr, c: &Client) -> String {
     if c.is_public() {
         t.t("console-client-public")
@@ -58,7 +52,7 @@ fn kind(t: &idp_core::i18n::Tr, c: &Client) -> String {
 async fn list(
     state: aw::Data<AppState>,
     req: HttpRequest,
-    query: aw::Query<Notice>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
     let clients =
@@ -96,7 +90,7 @@ async fn list(
         StatusCode::OK,
         &ListPage {
             frame: console.frame(console.t.t("console-nav-clients"), "clients"),
-            notice: (!query.done.is_empty()).then(|| query.done.clone()),
+            notice: query.notice(),
             rows,
         },
     )
@@ -439,7 +433,7 @@ async fn edit_form(
     state: aw::Data<AppState>,
     req: HttpRequest,
     path: aw::Path<String>,
-    query: aw::Query<Notice>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
     let id = ClientId::from_string(path.into_inner());
@@ -447,7 +441,7 @@ async fn edit_form(
         Ok(c) => c,
         Err(response) => return Ok(response),
     };
-    let notice = (!query.done.is_empty()).then(|| query.done.clone());
+    let notice = query.notice();
     form_page(
         &state,
         &console,

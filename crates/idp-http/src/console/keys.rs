@@ -59,16 +59,10 @@ fn not_super(console: &Console) -> Result<HttpResponse, HttpError> {
     )
 }
 
-#[derive(serde::Deserialize, Default)]
-struct ShowQuery {
-    #[serde(default)]
-    done: String,
-}
-
 async fn show(
     state: aw::Data<AppState>,
     req: HttpRequest,
-    query: aw::Query<ShowQuery>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
     if !console.is_super() {
@@ -109,7 +103,7 @@ async fn show(
         StatusCode::OK,
         &KeysPage {
             frame: console.frame(console.t.t("console-nav-keys"), "keys"),
-            notice: (!query.done.is_empty()).then(|| query.done.clone()),
+            notice: query.notice(),
             rows,
             algs: SigningAlg::ALL.iter().map(|a| a.as_str()).collect(),
             reload_secs: state.settings.keys.reload_secs,

@@ -54,21 +54,15 @@ struct LoginSettingsPage {
     language_here: bool,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct ShowQuery {
-    #[serde(default)]
-    done: String,
-}
-
 async fn show(
     state: aw::Data<AppState>,
     req: HttpRequest,
     path: aw::Path<String>,
-    query: aw::Query<ShowQuery>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
     let org = org_or_respond!(state, console, req, &path, Permission::LoginSettings);
-    let notice = (!query.done.is_empty()).then(|| query.done.clone());
+    let notice = query.notice();
     render(&state, &console, &org, StatusCode::OK, notice, None, None).await
 }
 

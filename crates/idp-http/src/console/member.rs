@@ -86,12 +86,6 @@ struct MemberPage {
     move_targets: Vec<(String, String)>,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct ShowQuery {
-    #[serde(default)]
-    done: String,
-}
-
 async fn member_of(
     state: &AppState,
     console: &Console,
@@ -115,14 +109,14 @@ async fn show(
     state: aw::Data<AppState>,
     req: HttpRequest,
     path: aw::Path<String>,
-    query: aw::Query<ShowQuery>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
     let member = match member_of(&state, &console, &req, &path).await? {
         Ok(m) => m,
         Err(response) => return Ok(response),
     };
-    let notice = (!query.done.is_empty()).then(|| query.done.clone());
+    let notice = query.notice();
     render(&state, &console, member, notice, None).await
 }
 

@@ -80,6 +80,21 @@ fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
         .body(body)
 }
 
+/// The query of a page a change sends the browser back to: `done` says, in the
+/// administrator's words, what was done.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+impl Done {
+    /// The notice the page shows, if a change just happened.
+    pub fn notice(&self) -> Option<String> {
+        (!self.done.is_empty()).then(|| self.done.clone())
+    }
+}
+
 /// What every console page's layout shows.
 pub struct Frame {
     /// The administrator's messages: their language and time zone.

@@ -96,20 +96,14 @@ struct OverviewPage {
     typed_slug: String,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct OverviewQuery {
-    #[serde(default)]
-    done: String,
-}
-
 async fn overview(
     state: aw::Data<AppState>,
     req: HttpRequest,
     path: aw::Path<String>,
-    query: aw::Query<OverviewQuery>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
-    let notice = (!query.done.is_empty()).then(|| query.done.clone());
+    let notice = query.notice();
     render(&state, &console, &path, notice, None, Default::default()).await
 }
 

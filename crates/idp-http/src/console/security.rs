@@ -89,24 +89,18 @@ struct Typed {
     ask_lockout: bool,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct ShowQuery {
-    #[serde(default)]
-    done: String,
-}
-
 async fn show(
     state: aw::Data<AppState>,
     req: HttpRequest,
     path: aw::Path<String>,
-    query: aw::Query<ShowQuery>,
+    query: aw::Query<super::Done>,
 ) -> Result<HttpResponse, HttpError> {
     let console = open!(state, req);
     let org = match security_org(&state, &console, &req, &path).await? {
         Ok(org) => org,
         Err(page) => return Ok(page),
     };
-    let notice = (!query.done.is_empty()).then(|| query.done.clone());
+    let notice = query.notice();
     render(&state, &console, &req, &org, StatusCode::OK, notice, None).await
 }
 
