@@ -47,6 +47,22 @@ pub enum BrandingError {
     NotAnImage,
 }
 
+impl BrandingError {
+    /// What an administrator reads, in their language (the `Display` stays the English
+    /// of the API and the command line).
+    pub fn message(&self, tr: &crate::i18n::Tr) -> String {
+        match self {
+            Self::Colour(value) => tr.t1("console-brand-bad-colour", "value", value.as_str()),
+            Self::Name => tr.t("console-brand-bad-name"),
+            Self::Support(value) => tr.t1("console-brand-bad-support", "value", value.as_str()),
+            Self::Svg => tr.t("console-brand-svg"),
+            Self::TooLarge { kb } => tr.t1("console-brand-too-large", "kb", *kb),
+            Self::Empty => tr.t("console-brand-empty"),
+            Self::NotAnImage => tr.t("console-brand-not-an-image"),
+        }
+    }
+}
+
 /// An sRGB colour written `#rrggbb`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Colour([u8; 3]);
@@ -540,6 +556,40 @@ pub async fn remove_logo(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_read_in_the_administrators_language_and_english_is_unchanged() {
+        use crate::i18n::{Language, Tr};
+        let en = Tr::new(Language::En);
+        let all = [
+            BrandingError::Colour("blue".into()),
+            BrandingError::Name,
+            BrandingError::Support("ftp://x".into()),
+            BrandingError::Svg,
+            BrandingError::TooLarge { kb: 300 },
+            BrandingError::Empty,
+            BrandingError::NotAnImage,
+        ];
+        for e in &all {
+            assert_eq!(
+                e.message(&en),
+                crate::admin::sentence(&e.to_string()),
+                "{e:?}"
+            );
+        }
+        let de = Tr::new(Language::De);
+        assert!(
+            BrandingError::Svg.message(&de).contains("SVG-Logos"),
+            "{}",
+            BrandingError::Svg.message(&de)
+        );
+        let ko = Tr::new(Language::Ko);
+        assert!(
+            BrandingError::TooLarge { kb: 300 }
+                .message(&ko)
+                .contains("300")
+        );
+    }
 
     fn png(extra: usize) -> Vec<u8> {
         let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();

@@ -252,7 +252,7 @@ impl PolicyError {
                 "entra_allowed_tenants" => tr.t1("console-policy-bad-tenant", "value", value),
                 _ => crate::admin::sentence(&self.to_string()),
             },
-            PolicyError::Brand(b) => crate::admin::sentence(&b.to_string()),
+            PolicyError::Brand(b) => b.message(tr),
         }
     }
 }

@@ -712,6 +712,13 @@ console-branding-logo-removed = Logo entfernt.
 console-branding-no-own-logo = Diese Organisation hat kein eigenes Logo.
 console-branding-choose-file = Wählen Sie eine Logodatei (PNG, JPEG, WebP oder GIF) zum Hochladen.
 console-branding-logo-too-large = Das Logo ist größer als 256 KB. Laden Sie eine kleinere Datei hoch.
+console-brand-bad-colour = Die Hauptfarbe muss als #rrggbb geschrieben werden (sechs Hexadezimalziffern nach #, etwa #2353c8), nicht "{ $value }".
+console-brand-bad-name = Der Anzeigename muss 1 bis 80 Zeichen lang sein, ohne Steuerzeichen.
+console-brand-bad-support = Der Support-Kontakt muss eine E-Mail-Adresse oder eine https://-Adresse sein, nicht "{ $value }".
+console-brand-svg = SVG-Logos werden nicht angenommen; laden Sie ein PNG, JPEG, WebP oder GIF hoch.
+console-brand-too-large = Das Logo hat { $kb } KB; ein Logo darf höchstens 256 KB groß sein.
+console-brand-empty = Die Logodatei ist leer; laden Sie ein PNG, JPEG, WebP oder GIF hoch.
+console-brand-not-an-image = Diese Datei ist kein PNG-, JPEG-, WebP- oder GIF-Bild, was auch immer ihr Name sagt; laden Sie eines davon hoch.
 console-branding-revert-label = { console-revert }: { $setting }
 
 ## Refused policy settings and form values (idp-core's refusals; setting names and

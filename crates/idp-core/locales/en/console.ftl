@@ -715,6 +715,13 @@ console-branding-logo-removed = Logo removed.
 console-branding-no-own-logo = This organization has no logo of its own.
 console-branding-choose-file = Choose a logo file (PNG, JPEG, WebP or GIF) to upload.
 console-branding-logo-too-large = The logo is larger than 256 KB. Upload a smaller file.
+console-brand-bad-colour = The primary colour must be written #rrggbb (six hexadecimal digits after #, like #2353c8), not "{ $value }".
+console-brand-bad-name = The display name must be 1 to 80 characters, without control characters.
+console-brand-bad-support = The support contact must be an email address or an https:// address, not "{ $value }".
+console-brand-svg = SVG logos are not accepted; upload a PNG, JPEG, WebP or GIF.
+console-brand-too-large = The logo is { $kb } KB; a logo may be at most 256 KB.
+console-brand-empty = The logo file is empty; upload a PNG, JPEG, WebP or GIF.
+console-brand-not-an-image = This file is not a PNG, JPEG, WebP or GIF image, whatever its name says; upload one of those.
 console-branding-revert-label = { console-revert }: { $setting }
 
 ## Refused policy settings and form values (idp-core's refusals; setting names and

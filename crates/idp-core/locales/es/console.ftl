@@ -715,6 +715,13 @@ console-branding-logo-removed = Logotipo quitado.
 console-branding-no-own-logo = Esta organización no tiene logotipo propio.
 console-branding-choose-file = Elige un archivo de logotipo (PNG, JPEG, WebP o GIF) para subir.
 console-branding-logo-too-large = El logotipo ocupa más de 256 KB. Sube un archivo más pequeño.
+console-brand-bad-colour = El color principal debe escribirse #rrggbb (seis dígitos hexadecimales tras #, como #2353c8), no "{ $value }".
+console-brand-bad-name = El nombre visible debe tener de 1 a 80 caracteres, sin caracteres de control.
+console-brand-bad-support = El contacto de soporte debe ser una dirección de correo o una dirección https://, no "{ $value }".
+console-brand-svg = No se aceptan logotipos SVG; sube un PNG, JPEG, WebP o GIF.
+console-brand-too-large = El logotipo ocupa { $kb } KB; un logotipo puede ocupar 256 KB como máximo.
+console-brand-empty = El archivo del logotipo está vacío; sube un PNG, JPEG, WebP o GIF.
+console-brand-not-an-image = Este archivo no es una imagen PNG, JPEG, WebP ni GIF, diga lo que diga su nombre; sube una de esas.
 console-branding-revert-label = { console-revert }: { $setting }
 
 ## Refused policy settings and form values (idp-core's refusals; setting names and

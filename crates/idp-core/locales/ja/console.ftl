@@ -643,6 +643,13 @@ console-branding-logo-removed = ロゴを削除しました。
 console-branding-no-own-logo = この組織には独自のロゴがありません。
 console-branding-choose-file = アップロードするロゴファイル（PNG、JPEG、WebP、GIF）を選んでください。
 console-branding-logo-too-large = ロゴが 256 KB を超えています。もっと小さいファイルをアップロードしてください。
+console-brand-bad-colour = メインカラーは #2353c8 のように # の後に 16 進数 6 桁の #rrggbb で入力してください。"{ $value }" は使えません。
+console-brand-bad-name = 表示名は制御文字を含まない 1〜80 文字にしてください。
+console-brand-bad-support = サポート窓口はメールアドレスか https:// のアドレスにしてください。"{ $value }" は使えません。
+console-brand-svg = SVG のロゴは受け付けません。PNG、JPEG、WebP、GIF をアップロードしてください。
+console-brand-too-large = ロゴは { $kb } KB です。ロゴは最大 256 KB までです。
+console-brand-empty = ロゴファイルが空です。PNG、JPEG、WebP、GIF をアップロードしてください。
+console-brand-not-an-image = 名前にかかわらず、このファイルは PNG、JPEG、WebP、GIF の画像ではありません。そのいずれかをアップロードしてください。
 console-branding-revert-label = { console-revert }: { $setting }
 
 ## Refused policy settings and form values (idp-core's refusals; setting names and

@@ -643,6 +643,13 @@ console-branding-logo-removed = 로고를 삭제했습니다.
 console-branding-no-own-logo = 이 조직에는 자체 로고가 없습니다.
 console-branding-choose-file = 업로드할 로고 파일(PNG, JPEG, WebP 또는 GIF)을 선택하세요.
 console-branding-logo-too-large = 로고가 256KB보다 큽니다. 더 작은 파일을 업로드하세요.
+console-brand-bad-colour = 기본 색상은 #2353c8처럼 # 뒤에 16진수 여섯 자리인 #rrggbb 형식이어야 합니다. "{ $value }"은(는) 사용할 수 없습니다.
+console-brand-bad-name = 표시 이름은 제어 문자 없이 1~80자여야 합니다.
+console-brand-bad-support = 지원 연락처는 이메일 주소나 https:// 주소여야 합니다. "{ $value }"은(는) 사용할 수 없습니다.
+console-brand-svg = SVG 로고는 받지 않습니다. PNG, JPEG, WebP 또는 GIF를 올리세요.
+console-brand-too-large = 로고가 { $kb }KB입니다. 로고는 최대 256KB까지입니다.
+console-brand-empty = 로고 파일이 비어 있습니다. PNG, JPEG, WebP 또는 GIF를 올리세요.
+console-brand-not-an-image = 이름과 상관없이 이 파일은 PNG, JPEG, WebP, GIF 이미지가 아닙니다. 그중 하나를 올리세요.
 console-branding-revert-label = { console-revert }: { $setting }
 
 ## Refused policy settings and form values (idp-core's refusals; setting names and

@@ -199,9 +199,7 @@ fn done(back: &str, text: &str) -> HttpResponse {
 /// A refusal in the form's words: branding rules say their own sentence.
 fn refusal(t: &Tr, e: AdminError) -> Result<(StatusCode, String), HttpError> {
     match e {
-        AdminError::Policy(PolicyError::Brand(b)) => {
-            Ok((StatusCode::BAD_REQUEST, super::sentence(&b.to_string())))
-        }
+        AdminError::Policy(PolicyError::Brand(b)) => Ok((StatusCode::BAD_REQUEST, b.message(t))),
         other => refusal_text(t, other),
     }
 }
