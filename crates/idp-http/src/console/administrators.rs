@@ -247,10 +247,7 @@ async fn change(
             } else {
                 t.t2("console-admins-revoked", "email", email, "areas", areas)
             };
-            Ok(web::see_other(&format!(
-                "{back}?done={}",
-                url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
-            )))
+            Ok(super::Done::back_to(&back, &done))
         }
         Err(AuthzError::Forbidden(p)) => {
             refuse(t.t1("console-admins-not-held", "area", area_label(t, p))).await

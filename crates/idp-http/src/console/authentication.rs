@@ -181,10 +181,7 @@ async fn save(
             } else {
                 console.t.t1("console-auth-disabled", "count", u.cleared)
             };
-            Ok(web::see_other(&format!(
-                "{back}?done={}",
-                url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
-            )))
+            Ok(super::Done::back_to(&back, &done))
         }
         Err(e) => {
             let (status, text) = refusal_text(&console.t, e)?;

@@ -189,13 +189,6 @@ async fn render(
     )
 }
 
-fn done(back: &str, text: &str) -> HttpResponse {
-    web::see_other(&format!(
-        "{back}?done={}",
-        url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
-    ))
-}
-
 /// A refusal in the form's words: branding rules say their own sentence.
 fn refusal(t: &Tr, e: AdminError) -> Result<(StatusCode, String), HttpError> {
     match e {
@@ -248,7 +241,10 @@ async fn save(
             .collect()
     };
     if changes.is_empty() {
-        return Ok(done(&back, &console.t.t("console-branding-nothing")));
+        return Ok(super::Done::back_to(
+            &back,
+            &console.t.t("console-branding-nothing"),
+        ));
     }
     match policy_edit::save_policy(
         &state.stores,
@@ -262,8 +258,14 @@ async fn save(
     )
     .await
     {
-        Ok(_) if revert.is_empty() => Ok(done(&back, &console.t.t("console-branding-saved"))),
-        Ok(_) => Ok(done(&back, &console.t.t("console-setting-reverted"))),
+        Ok(_) if revert.is_empty() => Ok(super::Done::back_to(
+            &back,
+            &console.t.t("console-branding-saved"),
+        )),
+        Ok(_) => Ok(super::Done::back_to(
+            &back,
+            &console.t.t("console-setting-reverted"),
+        )),
         Err(e) => {
             let (status, text) = refusal(&console.t, e)?;
             render(
@@ -333,7 +335,10 @@ async fn upload(
     )
     .await
     {
-        Ok(_) => Ok(done(&back, &console.t.t("console-branding-logo-saved"))),
+        Ok(_) => Ok(super::Done::back_to(
+            &back,
+            &console.t.t("console-branding-logo-saved"),
+        )),
         Err(e) => {
             let (status, text) = refusal(&console.t, e)?;
             refuse(status, text).await
@@ -367,8 +372,14 @@ async fn remove(
     )
     .await
     {
-        Ok(true) => Ok(done(&back, &console.t.t("console-branding-logo-removed"))),
-        Ok(false) => Ok(done(&back, &console.t.t("console-branding-no-own-logo"))),
+        Ok(true) => Ok(super::Done::back_to(
+            &back,
+            &console.t.t("console-branding-logo-removed"),
+        )),
+        Ok(false) => Ok(super::Done::back_to(
+            &back,
+            &console.t.t("console-branding-no-own-logo"),
+        )),
         Err(e) => {
             let (status, text) = refusal(&console.t, e)?;
             render(&state, &console, &org, status, None, Some(text), None).await

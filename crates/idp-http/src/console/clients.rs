@@ -482,16 +482,8 @@ async fn change(
         "delete" => match client_admin::delete_client(stores, by, &origin, &id).await {
             Ok(gone) => {
                 state.client_changed(&id).await;
-                return Ok(web::see_other(&format!(
-                    "/admin/clients?done={}",
-                    url::form_urlencoded::byte_serialize(
-                        console
-                            .t
-                            .t1("console-client-deleted", "name", &gone.name)
-                            .as_bytes()
-                    )
-                    .collect::<String>()
-                )));
+                let text = console.t.t1("console-client-deleted", "name", &gone.name);
+                return Ok(super::Done::back_to("/admin/clients", &text));
             }
             Err(e) => Err(e),
         },

@@ -235,12 +235,7 @@ async fn save(
             &field(key),
         ));
     }
-    let done = |text: String| {
-        web::see_other(&format!(
-            "{back}?done={}",
-            url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
-        ))
-    };
+    let done = |text: String| super::Done::back_to(&back, &text);
     let error = if let Some(e) = refusal {
         (StatusCode::BAD_REQUEST, e.message(&console.t))
     } else if changes.is_empty() {

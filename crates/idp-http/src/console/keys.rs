@@ -183,8 +183,5 @@ async fn rotate(
     let done = console
         .t
         .t1("console-keys-rotated", "list", promoted.join("; "));
-    Ok(web::see_other(&format!(
-        "/admin/keys?done={}",
-        url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
-    )))
+    Ok(super::Done::back_to("/admin/keys", &done))
 }

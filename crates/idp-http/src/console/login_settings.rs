@@ -251,10 +251,7 @@ async fn save(
         Err(e) => Some((StatusCode::BAD_REQUEST, e.message(t))),
         Ok(changes) if changes.is_empty() => {
             let done = t.t("console-nothing-to-change");
-            return Ok(web::see_other(&format!(
-                "{back}?done={}",
-                url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
-            )));
+            return Ok(super::Done::back_to(&back, &done));
         }
         Ok(changes) => match policy_edit::save_policy(
             &state.stores,
@@ -274,10 +271,7 @@ async fn save(
                 } else {
                     t.t("console-setting-reverted")
                 };
-                return Ok(web::see_other(&format!(
-                    "{back}?done={}",
-                    url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
-                )));
+                return Ok(super::Done::back_to(&back, &done));
             }
             Err(e) => Some(refusal_text(&console.t, e)?),
         },

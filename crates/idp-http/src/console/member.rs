@@ -443,12 +443,7 @@ async fn act(
     };
     let by = &console.actor;
     let t = &console.t;
-    let done = |text: &str| {
-        Ok(web::see_other(&format!(
-            "{back}?done={}",
-            url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
-        )))
-    };
+    let done = |text: &str| Ok(super::Done::back_to(&back, text));
     let result = match form.action.as_str() {
         "unlock" => members::unlock_password(stores, by, &origin, &member)
             .await

@@ -89,6 +89,14 @@ pub struct Done {
 }
 
 impl Done {
+    /// Sends the browser back to `page`, which shows `text` as what was just done.
+    pub fn back_to(page: &str, text: &str) -> HttpResponse {
+        web::see_other(&format!(
+            "{page}?done={}",
+            url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+        ))
+    }
+
     /// The notice the page shows, if a change just happened.
     pub fn notice(&self) -> Option<String> {
         (!self.done.is_empty()).then(|| self.done.clone())

@@ -218,12 +218,7 @@ async fn change(
     let origin = web::origin(&req);
     let by = &console.actor;
     let slug = path.as_str();
-    let done = |to: &str, text: &str| {
-        Ok(web::see_other(&format!(
-            "/admin/orgs/{to}?done={}",
-            url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
-        )))
-    };
+    let done = |to: &str, text: &str| Ok(super::Done::back_to(&format!("/admin/orgs/{to}"), text));
     let result = match form.action.as_str() {
         "rename" => org_admin::rename_org(stores, by, &origin, slug, &form.name)
             .await
@@ -259,10 +254,7 @@ async fn change(
                         None => "/admin/orgs".into(),
                     };
                     let text = console.t.t("console-org-deleted");
-                    return Ok(web::see_other(&format!(
-                        "{to}?done={}",
-                        url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
-                    )));
+                    return Ok(super::Done::back_to(&to, &text));
                 }
                 Err(e) => Err(e),
             }

@@ -401,10 +401,7 @@ async fn save(
         },
     };
     match result {
-        Ok(done) => Ok(web::see_other(&format!(
-            "{back}?done={}",
-            url::form_urlencoded::byte_serialize(done.as_bytes()).collect::<String>()
-        ))),
+        Ok(done) => Ok(super::Done::back_to(&back, &done)),
         Err(refusal) => {
             let (status, text) = match refusal {
                 Refusal::Input(e) => (StatusCode::BAD_REQUEST, e.message(&console.t)),
