@@ -508,6 +508,85 @@ impl Browser {
     }
 }
 
+/// WebDriver's WebAuthn extension (chromedriver implements it): virtual authenticators
+/// and their credentials, for passkey tests.
+impl Browser {
+    async fn webauthn(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let session = self
+            .session
+            .as_deref()
+            .unwrap_or_else(|| panic!("no WebDriver session"));
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/webauthn/{path}",
+            self.port
+        );
+        let mut request = reqwest::Client::new().request(method.clone(), &url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status();
+        let value: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{method} {url}: {status} {value}");
+        value["value"].clone()
+    }
+
+    /// Adds a virtual CTAP2 platform authenticator that keeps discoverable credentials and
+    /// verifies its user; answers its id.
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let id = self
+            .webauthn(
+                reqwest::Method::POST,
+                "authenticator",
+                Some(json!({
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": true,
+                    "hasUserVerification": true,
+                    "isUserVerified": true,
+                })),
+            )
+            .await;
+        id.as_str()
+            .unwrap_or_else(|| panic!("no authenticator id in {id}"))
+            .to_owned()
+    }
+
+    /// The credentials a virtual authenticator holds (`credentialId`, `rpId`,
+    /// `userHandle`, `signCount`, `privateKey`, base64url).
+    pub async fn virtual_credentials(&self, authenticator: &str) -> Vec<Value> {
+        let all = self
+            .webauthn(
+                reqwest::Method::GET,
+                &format!("authenticator/{authenticator}/credentials"),
+                None,
+            )
+            .await;
+        all.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Puts `credential` (as [`Browser::virtual_credentials`] lists it) into the
+    /// authenticator, replacing the one with its id.
+    pub async fn put_virtual_credential(&self, authenticator: &str, credential: &Value) {
+        let id = credential["credentialId"].as_str().unwrap_or_default();
+        self.webauthn(
+            reqwest::Method::DELETE,
+            &format!("authenticator/{authenticator}/credentials/{id}"),
+            None,
+        )
+        .await;
+        self.webauthn(
+            reqwest::Method::POST,
+            &format!("authenticator/{authenticator}/credential"),
+            Some(credential.clone()),
+        )
+        .await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         // Drop cannot await, so end the session with a plain blocking request: Chromium

@@ -67,6 +67,16 @@ impl Idp {
     }
 
     pub async fn start_with(env: &[(&str, &str)]) -> Idp {
+        Idp::start_at("127.0.0.1", env).await
+    }
+
+    /// As [`Idp::start_with`] with the issuer `http://localhost:PORT`: a host name, where
+    /// browsers allow passkeys (never on an IP address).
+    pub async fn start_named(env: &[(&str, &str)]) -> Idp {
+        Idp::start_at("localhost", env).await
+    }
+
+    async fn start_at(host: &str, env: &[(&str, &str)]) -> Idp {
         let dir = tempfile::tempdir().unwrap();
         let mut owned: Vec<(String, String)> = env
             .iter()
@@ -77,10 +87,7 @@ impl Idp {
         // nodes share one issuer (a node of another issuer is refused at start).
         let port = free_port();
         if !owned.iter().any(|(k, _)| k == "IDP_SERVER__ISSUER") {
-            owned.push((
-                "IDP_SERVER__ISSUER".into(),
-                format!("http://127.0.0.1:{port}"),
-            ));
+            owned.push(("IDP_SERVER__ISSUER".into(), format!("http://{host}:{port}")));
         }
         let env: Vec<(&str, &str)> = owned
             .iter()
@@ -113,7 +120,7 @@ impl Idp {
         );
         let server = Server::start_on(dir.path(), env, port).await;
         Idp {
-            base: server.base.clone(),
+            base: format!("http://{host}:{port}"),
             user_id: user["id"].as_str().unwrap().to_owned(),
             server,
             env: owned,
@@ -124,6 +131,19 @@ impl Idp {
     /// The provider on a fresh PostgreSQL database and Redis, with `env` added; `None`
     /// after a skip line when the test backends are not configured.
     pub async fn on_postgres(test: &str, env: &[(&str, &str)]) -> Option<(Idp, PgDatabase)> {
+        Idp::on_postgres_at("127.0.0.1", test, env).await
+    }
+
+    /// As [`Idp::on_postgres`] with the issuer `http://localhost:PORT` (passkeys).
+    pub async fn on_postgres_named(test: &str, env: &[(&str, &str)]) -> Option<(Idp, PgDatabase)> {
+        Idp::on_postgres_at("localhost", test, env).await
+    }
+
+    async fn on_postgres_at(
+        host: &str,
+        test: &str,
+        env: &[(&str, &str)],
+    ) -> Option<(Idp, PgDatabase)> {
         let (Some(pg), Some(redis)) = (
             backend_url("IDP_TEST_DATABASE_URL", test),
             backend_url("IDP_TEST_REDIS_URL", test),
@@ -140,7 +160,7 @@ impl Idp {
             ("IDP_REDIS__KEY_PREFIX", prefix.as_str()),
         ];
         all.extend_from_slice(env);
-        let idp = Idp::start_with(&all).await;
+        let idp = Idp::start_at(host, &all).await;
         Some((idp, db))
     }
 

@@ -729,6 +729,7 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "entra_sign_in": p.entra_sign_in,
         "entra_allowed_tenants": p.entra_allowed_tenants,
         "just_in_time_provisioning": p.just_in_time_provisioning,
+        "passkey_sign_in": p.passkey_sign_in,
         "default_language": p.default_language,
     })
 }

@@ -29,6 +29,7 @@ pub mod notice;
 pub mod oidc;
 pub mod org;
 pub mod org_admin;
+pub mod passkeys;
 pub mod password_policy;
 pub mod policy;
 pub mod policy_edit;

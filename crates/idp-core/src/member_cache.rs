@@ -73,6 +73,8 @@ pub fn touched(changes: &[Change]) -> Touched {
             | Change::SetPassword { .. }
             | Change::ReplaceRecoveryCodes { .. }
             | Change::ResetSecondFactor { .. }
+            | Change::InsertPasskey(_)
+            | Change::DeletePasskey { .. }
             | Change::InsertClient(_)
             | Change::InsertInitialToken(_)
             | Change::RevokeInitialToken { .. }

@@ -45,6 +45,7 @@ wire_enum!(
         Totp => "totp",
         RecoveryCode => "recovery_code",
         EmailCode => "email_code",
+        Passkey => "passkey",
     }
 );
 
@@ -181,9 +182,24 @@ impl SecondFactorLock {
     }
 }
 
-/// Whether a member has a second factor to prove.
-pub fn has_factor(creds: &Credentials) -> bool {
-    creds.totp_secret_sealed.is_some() || creds.email_otp_enabled
+/// Whether a member has a second factor to prove, given how many passkeys they hold.
+pub fn has_factor(creds: &Credentials, passkeys: u64) -> bool {
+    creds.totp_secret_sealed.is_some() || creds.email_otp_enabled || passkeys > 0
+}
+
+/// Whether a member has a second factor to prove, passkeys counted.
+async fn member_has_factor(
+    stores: &Stores,
+    user: &UserId,
+    creds: Option<&Credentials>,
+) -> SfResult<bool> {
+    let Some(creds) = creds else {
+        return Ok(false);
+    };
+    Ok(has_factor(
+        creds,
+        crate::passkeys::count(stores, user).await?,
+    ))
 }
 
 /// What a password sign-in asks next for this member, from this address.
@@ -193,7 +209,7 @@ pub async fn next_step(
     origin: &Origin,
 ) -> SfResult<SecondFactorStep> {
     let creds = stores.credentials.find_by_user(&user.id).await?;
-    let has = creds.as_ref().is_some_and(has_factor);
+    let has = member_has_factor(stores, &user.id, creds.as_ref()).await?;
     let Some(org) = stores.orgs.find_by_id(&user.org_id).await? else {
         return Ok(if has {
             SecondFactorStep::Verify
@@ -216,7 +232,7 @@ pub async fn next_step(
 /// network would ask at an ordinary sign-in.
 pub async fn step_up(stores: &Stores, user: &UserId) -> SfResult<SecondFactorStep> {
     let creds = stores.credentials.find_by_user(user).await?;
-    Ok(if creds.as_ref().is_some_and(has_factor) {
+    Ok(if member_has_factor(stores, user, creds.as_ref()).await? {
         SecondFactorStep::Verify
     } else {
         SecondFactorStep::Enrol
@@ -229,6 +245,8 @@ pub struct Methods {
     pub totp: bool,
     pub email: bool,
     pub recovery_codes_left: u64,
+    /// How many passkeys the member holds.
+    pub passkeys: u64,
     pub locked_until: Option<Timestamp>,
 }
 
@@ -241,6 +259,7 @@ pub async fn methods(stores: &Stores, user: &UserId) -> SfResult<Methods> {
         totp: creds.totp_secret_sealed.is_some(),
         email: creds.email_otp_enabled,
         recovery_codes_left: summary.unused,
+        passkeys: crate::passkeys::count(stores, user).await?,
         locked_until: creds.second_factor_lock.locked_until(stores.clock.now()),
     })
 }
@@ -513,8 +532,12 @@ pub async fn verify(
     let creds = credentials(stores, &user.id).await?;
     let set_up = match method {
         SecondFactorMethod::Totp => creds.totp_secret_sealed.is_some(),
-        SecondFactorMethod::RecoveryCode => has_factor(&creds),
+        SecondFactorMethod::RecoveryCode => {
+            has_factor(&creds, crate::passkeys::count(stores, &user.id).await?)
+        }
         SecondFactorMethod::EmailCode => creds.email_otp_enabled,
+        // A passkey is no code: `crate::passkeys::finish_authentication` checks it.
+        SecondFactorMethod::Passkey => false,
     };
     if !set_up {
         return Err(SecondFactorError::NotSetUp);
@@ -549,6 +572,7 @@ pub async fn verify(
                 // Of two requests with the right code, only the one that takes it wins.
                 matches && stores.ephemeral.take(&k).await?.is_some()
             }
+            SecondFactorMethod::Passkey => false,
         })
     };
     guarded_check(stores, user, method, origin, check).await?;
@@ -561,7 +585,7 @@ pub async fn verify(
     match method {
         SecondFactorMethod::Totp => creds.totp_last_used_at = Some(now),
         SecondFactorMethod::EmailCode => creds.email_otp_last_used_at = Some(now),
-        SecondFactorMethod::RecoveryCode => {}
+        SecondFactorMethod::RecoveryCode | SecondFactorMethod::Passkey => {}
     }
     creds.updated_at = now;
     if method == SecondFactorMethod::EmailCode && !user.email_verified {
@@ -686,7 +710,7 @@ pub async fn new_recovery_codes(
 ) -> SfResult<Vec<String>> {
     let now = stores.clock.now();
     let creds = credentials(stores, &user.id).await?;
-    if !has_factor(&creds) {
+    if !has_factor(&creds, crate::passkeys::count(stores, &user.id).await?) {
         return Err(SecondFactorError::NotSetUp);
     }
     let (codes, change, recorded) = fresh_recovery_codes(stores, user, origin, now);
@@ -909,6 +933,7 @@ pub async fn reset_by_admin(
         Err(AuthzError::Store(e)) => return Err(e.into()),
     }
     let before = stores.credentials.find_by_user(&target.id).await?;
+    let passkeys_before = crate::passkeys::count(stores, &target.id).await?;
     let was_locked = before
         .as_ref()
         .and_then(|c| c.second_factor_lock.locked_until(now))
@@ -929,9 +954,10 @@ pub async fn reset_by_admin(
             "before": {
                 "authenticator": before.as_ref().is_some_and(|c| c.totp_secret_sealed.is_some()),
                 "email_codes": before.as_ref().is_some_and(|c| c.email_otp_enabled),
+                "passkeys": passkeys_before,
                 "locked": was_locked,
             },
-            "after": {"authenticator": false, "email_codes": false, "locked": false},
+            "after": {"authenticator": false, "email_codes": false, "passkeys": 0, "locked": false},
         }),
     );
     (done.actor_kind, done.actor_id) = by.audit();

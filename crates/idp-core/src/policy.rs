@@ -198,6 +198,10 @@ pub struct PolicySettings {
     /// Whether an upstream sign-in that matches no member creates one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub just_in_time_provisioning: Option<bool>,
+    /// Whether members may sign in with a passkey alone (user verification makes it a
+    /// multi-factor sign-in); off by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey_sign_in: Option<bool>,
     /// The language of pages and emails for readers who ask for none `idp` ships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<Language>,
@@ -360,6 +364,7 @@ pub struct EffectivePolicy {
     pub entra_sign_in: bool,
     pub entra_allowed_tenants: Vec<String>,
     pub just_in_time_provisioning: bool,
+    pub passkey_sign_in: bool,
     /// `None`: English, after whatever the reader asks for.
     pub default_language: Option<Language>,
 }
@@ -385,6 +390,7 @@ impl Default for EffectivePolicy {
             entra_sign_in: false,
             entra_allowed_tenants: Vec::new(),
             just_in_time_provisioning: false,
+            passkey_sign_in: false,
             default_language: None,
         }
     }
@@ -443,6 +449,7 @@ impl EffectivePolicy {
                 .unwrap_or(d.entra_allowed_tenants),
             just_in_time_provisioning: nearest(chain, |p| p.just_in_time_provisioning)
                 .unwrap_or(d.just_in_time_provisioning),
+            passkey_sign_in: nearest(chain, |p| p.passkey_sign_in).unwrap_or(d.passkey_sign_in),
             default_language: nearest(chain, |p| p.default_language),
         }
     }
@@ -913,6 +920,7 @@ mod tests {
             google_hosted_domains: Some(vec!["example.com".into()]),
             entra_sign_in: Some(true),
             entra_allowed_tenants: Some(vec![TENANT.into()]),
+            passkey_sign_in: Some(true),
             just_in_time_provisioning: Some(true),
             default_language: Some(Language::De),
             // Branding is resolved by `branding::Brand::resolve`, and tested there.
@@ -943,6 +951,7 @@ mod tests {
                 entra_sign_in: true,
                 entra_allowed_tenants: vec![TENANT.into()],
                 just_in_time_provisioning: true,
+                passkey_sign_in: true,
                 default_language: Some(Language::De),
             }
         );
@@ -965,6 +974,7 @@ mod tests {
             google_hosted_domains: Some(vec![]),
             entra_sign_in: Some(false),
             entra_allowed_tenants: Some(vec![]),
+            passkey_sign_in: Some(false),
             just_in_time_provisioning: Some(false),
             default_language: Some(Language::Ko),
             // Branding is resolved by `branding::Brand::resolve`, and tested there.
@@ -995,6 +1005,7 @@ mod tests {
                 entra_sign_in: false,
                 entra_allowed_tenants: vec![],
                 just_in_time_provisioning: false,
+                passkey_sign_in: false,
                 default_language: Some(Language::Ko),
             }
         );

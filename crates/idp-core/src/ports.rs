@@ -13,7 +13,7 @@ use crate::org::Organization;
 use crate::random::Random;
 use crate::records::{
     AdminAssignment, BrowserSession, Consent, CredentialScope, Credentials, Grant, IpListEntry,
-    IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, Profile,
+    IpListPurpose, KeyState, LoginMethod, LoginMethodKind, OrgPolicyRecord, PasskeyRecord, Profile,
     RecoveryCodeSummary, RefreshToken, RefreshUse, Revocation, SecondFactorLock, SignInRecord,
     SigningKey, User, UserStatus,
 };
@@ -100,6 +100,29 @@ pub trait UserRepo: Send + Sync {
         &self,
         id: &UserId,
         profile: &Profile,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Members' passkeys. Adding and removing one goes through [`Change`], with its audit
+/// event; an administrator's second-factor reset and a credential purge remove them with
+/// the other second factors.
+#[async_trait]
+pub trait PasskeyRepo: Send + Sync {
+    /// A member's passkeys, oldest first.
+    async fn list(&self, user: &UserId) -> Result<Vec<PasskeyRecord>, StoreError>;
+    /// The passkey with this credential id (base64url), whoever holds it.
+    async fn find_by_credential(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<PasskeyRecord>, StoreError>;
+    /// Writes a passkey's state after a use (its counter) and when it was used, only if
+    /// its state is still `from`: false when another use or a removal came first.
+    async fn record_use(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 }
@@ -497,7 +520,15 @@ pub enum Change {
         digests: Vec<TokenDigest>,
         now: Timestamp,
     },
-    /// As [`CredentialRepo::reset_second_factor`].
+    /// A new passkey; fails with [`StoreError::Conflict`] when its credential id is
+    /// registered already.
+    InsertPasskey(PasskeyRecord),
+    /// Removes one of a member's passkeys; touches 0 rows when it was not theirs.
+    DeletePasskey {
+        user: UserId,
+        id: String,
+    },
+    /// As [`CredentialRepo::reset_second_factor`] (passkeys go too).
     ResetSecondFactor {
         user: UserId,
         now: Timestamp,
@@ -909,6 +940,7 @@ pub struct Stores {
     pub orgs: Arc<dyn OrgRepo>,
     pub users: Arc<dyn UserRepo>,
     pub credentials: Arc<dyn CredentialRepo>,
+    pub passkeys: Arc<dyn PasskeyRepo>,
     pub login_methods: Arc<dyn LoginMethodRepo>,
     pub clients: Arc<dyn ClientRepo>,
     pub keys: Arc<dyn KeyRepo>,

@@ -109,6 +109,24 @@ impl Credentials {
     }
 }
 
+/// A member's passkey (a WebAuthn credential), as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasskeyRecord {
+    /// Our id for it, in pages and audit events.
+    pub id: String,
+    pub user_id: UserId,
+    /// The credential id the authenticator chose, base64url without padding; unique
+    /// across the deployment.
+    pub credential_id: String,
+    /// What the member called it.
+    pub name: String,
+    /// webauthn-rs's `Passkey` as JSON: the public key, the signature counter and the
+    /// flags seen at registration. Holds no secret.
+    pub passkey: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+}
+
 /// Which stored credentials an organization-wide change removes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CredentialScope {

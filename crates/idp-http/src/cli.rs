@@ -729,6 +729,13 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         .enabled
         .then(|| idp_core::oidc::dpop::Dpop::new(settings.dpop.rules(), &wired.master_key));
     let subjects = idp_core::oidc::subject::Subjects::new(&wired.master_key);
+    let passkeys = settings.passkey_relying_party()?.map(Arc::new);
+    match &passkeys {
+        Some(rp) => tracing::info!(rp_id = rp.id(), "passkeys are on"),
+        None => tracing::info!(
+            "passkeys are off (passkeys.enabled, or an issuer whose host is an IP address)"
+        ),
+    }
     let notices = wired.notices;
     let state = AppState {
         stores: wired.stores,
@@ -750,6 +757,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         settings: Arc::new(settings),
         subjects,
         members: wired.members,
+        passkeys,
     };
     server::run(listener, state, notices, server::shutdown_signal()).await?;
     tracing::info!("idp stopped");

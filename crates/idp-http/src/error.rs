@@ -114,6 +114,21 @@ impl From<AuthzError> for HttpError {
     }
 }
 
+impl From<idp_core::passkeys::PasskeyError> for HttpError {
+    fn from(e: idp_core::passkeys::PasskeyError) -> Self {
+        use idp_core::passkeys::PasskeyError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::Ephemeral(s) => s.into(),
+            E::Password(PasswordError::Busy) => HttpError::TooManyRequests(e.to_string()),
+            E::Password(PasswordError::Crypto(_)) => HttpError::Internal(e.to_string()),
+            E::Disabled | E::NotFound => HttpError::NotFound(e.to_string()),
+            E::WrongPassword => HttpError::Unauthorized(e.to_string()),
+            other => HttpError::BadRequest(other.to_string()),
+        }
+    }
+}
+
 impl From<SecondFactorError> for HttpError {
     fn from(e: SecondFactorError) -> Self {
         match e {

@@ -73,6 +73,7 @@ pub struct Settings {
     pub backchannel: BackchannelSettings,
     pub device: DeviceSettings,
     pub registration: RegistrationSettings,
+    pub passkeys: PasskeySettings,
 }
 
 /// Pushed authorization requests (RFC 9126).
@@ -184,6 +185,16 @@ impl BackchannelSettings {
 pub struct RegistrationSettings {
     /// Serve `/register` (advertised in discovery only when on). Off by default.
     pub enabled: bool,
+}
+
+/// Passkeys (WebAuthn). The relying-party id is the issuer's host and the only origin
+/// the issuer's origin; browsers refuse WebAuthn on an IP address.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasskeySettings {
+    /// `true`: on (start-up refuses an issuer whose host is an IP address); `false`: off;
+    /// unset: on exactly when the issuer's host is a name (such as `localhost`).
+    pub enabled: Option<bool>,
 }
 
 /// The device authorization grant (RFC 8628): devices without a browser show a short
@@ -434,12 +445,17 @@ impl Default for KeySettings {
     }
 }
 
+/// The issuer when `server.issuer` is unset: a name, not an address, so that browsers
+/// allow passkeys on it (they refuse WebAuthn on an IP address); served on the default
+/// `server.bind`, 127.0.0.1:8080.
+pub const DEFAULT_ISSUER: &str = "http://localhost:8080";
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerSettings {
     /// Address and port to listen on.
     pub bind: String,
-    /// The issuer identifier: the public base URL relying parties see. Unset: `http://<bind>`.
+    /// The issuer identifier: the public base URL relying parties see. Unset: [`DEFAULT_ISSUER`].
     pub issuer: Option<String>,
     /// Where the embedded database, master key and mail outbox live.
     pub data_dir: PathBuf,
@@ -792,6 +808,7 @@ impl Settings {
                 "must use https in production mode",
             ));
         }
+        self.passkey_relying_party()?;
         if let Some(endpoint) = &self.telemetry.otlp_endpoint {
             let ok = Url::parse(endpoint)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
@@ -1052,12 +1069,29 @@ impl Settings {
             .collect()
     }
 
+    /// The WebAuthn relying party of this deployment, when passkeys are on (see
+    /// [`PasskeySettings::enabled`]); an error names `server.issuer` when they are turned
+    /// on and the issuer's host is an IP address.
+    pub fn passkey_relying_party(
+        &self,
+    ) -> Result<Option<idp_core::passkeys::RelyingParty>, ConfigError> {
+        if self.passkeys.enabled == Some(false) {
+            return Ok(None);
+        }
+        match idp_core::passkeys::RelyingParty::from_issuer(self.issuer(), "idp") {
+            Ok(rp) => Ok(Some(rp)),
+            Err(idp_core::passkeys::RelyingPartyError::IpAddress { .. })
+                if self.passkeys.enabled.is_none() =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(ConfigError::new("server.issuer", e.to_string())),
+        }
+    }
+
     /// The issuer identifier in force.
     pub fn issuer(&self) -> &str {
-        self.server
-            .issuer
-            .as_deref()
-            .unwrap_or("http://127.0.0.1:8080")
+        self.server.issuer.as_deref().unwrap_or(DEFAULT_ISSUER)
     }
 
     pub fn bind_addr(&self) -> Result<SocketAddr, ConfigError> {
@@ -1166,7 +1200,7 @@ mod tests {
         Jail::expect_with(|jail| {
             let s = load_in_jail(jail, None).unwrap();
             assert_eq!(s.server.bind, "127.0.0.1:8080");
-            assert_eq!(s.issuer(), "http://127.0.0.1:8080");
+            assert_eq!(s.issuer(), "http://localhost:8080");
             assert_eq!(s.database_url(), "sqlite://./data/idp.db");
             assert!(s.redis.url.is_none());
             assert_eq!(s.mail.transport, MailTransport::File);

@@ -50,6 +50,8 @@ pub struct AppState {
     pub subjects: idp_core::oidc::subject::Subjects,
     /// Members as tokens read them, dropped on every change (here and announced).
     pub members: Arc<idp_core::member_cache::MemberCache>,
+    /// The WebAuthn relying party, when passkeys are on (`passkeys.enabled`).
+    pub passkeys: Option<Arc<idp_core::passkeys::RelyingParty>>,
 }
 
 impl AppState {

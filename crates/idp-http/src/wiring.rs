@@ -264,6 +264,7 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
             ephemeral.clone(),
         )),
         credentials: shared.clone(),
+        passkeys: shared.clone(),
         login_methods: shared.clone(),
         clients: shared.clone(),
         keys: shared.clone(),

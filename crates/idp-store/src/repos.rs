@@ -126,6 +126,9 @@ fn clear_credentials(
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq_any(members)))
         .execute(c)
         .map_err(db_err)?;
+    diesel::delete(passkeys::table.filter(passkeys::user_id.eq_any(members)))
+        .execute(c)
+        .map_err(db_err)?;
     if scope == CredentialScope::Everything {
         diesel::delete(one_time_links::table.filter(one_time_links::user_id.eq_any(members)))
             .execute(c)
@@ -621,6 +624,17 @@ fn apply_change(c: &mut DbConnection, change: &Change) -> QueryResult<u64> {
             clear_credentials(c, &[user.to_string()], CredentialScope::SecondFactors, *now)?;
             Ok(1)
         }
+        Change::InsertPasskey(p) => diesel::insert_into(passkeys::table)
+            .values(PasskeyRow::from(p))
+            .execute(c)
+            .map(|n| n as u64)
+            .map_err(db_err),
+        Change::DeletePasskey { user, id } => diesel::delete(
+            passkeys::table.filter(passkeys::id.eq(id).and(passkeys::user_id.eq(user.as_str()))),
+        )
+        .execute(c)
+        .map(|n| n as u64)
+        .map_err(db_err),
         Change::InsertClient(client) => insert_client_on(c, client),
         Change::InsertInitialToken(t) => diesel::insert_into(registration_tokens::table)
             .values(InitialTokenRow::from(t))
@@ -2648,6 +2662,62 @@ impl SessionRepo for Database {
                 }
                 Ok(ended)
             })
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl PasskeyRepo for Database {
+    async fn list(&self, user: &UserId) -> QueryResult<Vec<PasskeyRecord>> {
+        let user = user.to_string();
+        self.run(move |c| {
+            Ok(passkeys::table
+                .filter(passkeys::user_id.eq(user))
+                .order((passkeys::created_at.asc(), passkeys::id.asc()))
+                .select(PasskeyRow::as_select())
+                .load(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(PasskeyRecord::from)
+                .collect())
+        })
+        .await
+    }
+
+    async fn find_by_credential(&self, credential_id: &str) -> QueryResult<Option<PasskeyRecord>> {
+        let credential_id = credential_id.to_owned();
+        self.run(move |c| {
+            Ok(passkeys::table
+                .filter(passkeys::credential_id.eq(credential_id))
+                .select(PasskeyRow::as_select())
+                .first(c)
+                .optional()
+                .map_err(db_err)?
+                .map(PasskeyRecord::from))
+        })
+        .await
+    }
+
+    async fn record_use(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        now: Timestamp,
+    ) -> QueryResult<bool> {
+        let (id, from, to) = (id.to_owned(), from.to_owned(), to.to_owned());
+        self.run(move |c| {
+            diesel::update(
+                passkeys::table.filter(passkeys::id.eq(id).and(passkeys::passkey.eq(from))),
+            )
+            .set((
+                passkeys::passkey.eq(to),
+                passkeys::last_used_at.eq(Some(now.as_micros())),
+            ))
+            .execute(c)
+            .map(|n| n == 1)
+            .map_err(db_err)
         })
         .await
     }

@@ -17,7 +17,7 @@ use idp_core::org::Organization;
 use idp_core::ports::StoreError;
 use idp_core::records::{
     AdminAssignment, BrowserSession, Consent, Credentials, Grant, IpListEntry, LoginMethod,
-    OrgPolicyRecord, RefreshToken, SecondFactorLock, SigningKey, User,
+    OrgPolicyRecord, PasskeyRecord, RefreshToken, SecondFactorLock, SigningKey, User,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -649,6 +649,46 @@ impl TryFrom<PolicyRow> for OrgPolicyRecord {
             settings: from_json("org_policies.settings", &r.settings)?,
             updated_at: ts(r.updated_at),
         })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = passkeys)]
+pub(crate) struct PasskeyRow {
+    pub id: String,
+    pub user_id: String,
+    pub credential_id: String,
+    pub name: String,
+    pub passkey: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl From<&PasskeyRecord> for PasskeyRow {
+    fn from(p: &PasskeyRecord) -> Self {
+        Self {
+            id: p.id.clone(),
+            user_id: p.user_id.to_string(),
+            credential_id: p.credential_id.clone(),
+            name: p.name.clone(),
+            passkey: p.passkey.clone(),
+            created_at: p.created_at.as_micros(),
+            last_used_at: p.last_used_at.map(|t| t.as_micros()),
+        }
+    }
+}
+
+impl From<PasskeyRow> for PasskeyRecord {
+    fn from(r: PasskeyRow) -> Self {
+        Self {
+            id: r.id,
+            user_id: UserId::from_string(r.user_id),
+            credential_id: r.credential_id,
+            name: r.name,
+            passkey: r.passkey,
+            created_at: ts(r.created_at),
+            last_used_at: opt_ts(r.last_used_at),
+        }
     }
 }
 

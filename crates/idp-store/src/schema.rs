@@ -203,6 +203,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        user_id -> Text,
+        credential_id -> Text,
+        name -> Text,
+        passkey -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     organization_logos (org_id) {
         org_id -> Text,
         content_type -> Text,
@@ -402,6 +414,7 @@ diesel::joinable!(browser_sessions -> users (user_id));
 diesel::joinable!(org_policies -> organizations (org_id));
 diesel::joinable!(ip_list_entries -> organizations (org_id));
 diesel::joinable!(organization_logos -> organizations (org_id));
+diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(admin_assignments -> users (user_id));
 diesel::joinable!(admin_assignments -> organizations (org_id));
 
@@ -427,6 +440,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     browser_sessions,
     org_policies,
     organization_logos,
+    passkeys,
     ip_list_entries,
     admin_assignments,
     audit_events,

@@ -46,6 +46,10 @@ struct LoginSettingsPage {
     leave_now: String,
     leave_source: String,
     leave_here: bool,
+    passkey_choice: String,
+    passkey_now: String,
+    passkey_source: String,
+    passkey_here: bool,
     /// The default language: (code, own name) choices, the choice, what holds now.
     languages: Vec<(&'static str, &'static str)>,
     language_choice: String,
@@ -165,6 +169,15 @@ async fn render(
         }
         .to_owned()
     });
+    let passkey_source = policy_edit::source_of(&chain.settings, |p| p.passkey_sign_in);
+    let passkey_choice = typed_value("passkey_sign_in").unwrap_or_else(|| {
+        match own.passkey_sign_in {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "inherit",
+        }
+        .to_owned()
+    });
     let language_source = policy_edit::source_of(&chain.settings, |p| p.default_language);
     let language_choice = typed_value("default_language").unwrap_or_else(|| {
         own.default_language
@@ -189,6 +202,14 @@ async fn render(
             },
             leave_source: chain.source_label(t, leave_source),
             leave_here: leave_source == Source::Here,
+            passkey_choice,
+            passkey_now: if chain.effective.passkey_sign_in {
+                t.t("console-passkey-sign-in-allowed-now")
+            } else {
+                t.t("console-passkey-sign-in-not-allowed-now")
+            },
+            passkey_source: chain.source_label(t, passkey_source),
+            passkey_here: passkey_source == Source::Here,
             languages: crate::lang::choices(),
             language_choice,
             language_now: chain
@@ -238,6 +259,11 @@ async fn save(
                 "leave_of_absence_sign_in",
                 own.leave_of_absence_sign_in,
                 &field("leave_of_absence_sign_in"),
+            )?);
+            changes.extend(policy_edit::switch_change(
+                "passkey_sign_in",
+                own.passkey_sign_in,
+                &field("passkey_sign_in"),
             )?);
             changes.extend(policy_edit::language_change(
                 own.default_language,

@@ -17,7 +17,17 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
             "/logout",
             aw::get().to(|| async { web::see_other("/end_session") }),
         )
-        .route("/static/zone.js", aw::get().to(zone_script));
+        .route("/static/zone.js", aw::get().to(zone_script))
+        .route("/static/passkeys.js", aw::get().to(passkey_script));
+}
+
+/// The script of the pages that offer passkeys (`data-passkey` forms): the browser's
+/// WebAuthn ceremony, from the same origin as the page.
+async fn passkey_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/passkeys.js"))
 }
 
 /// The script every page loads to report the browser's time zone (`lang::ZONE_COOKIE`).

@@ -676,6 +676,7 @@ fn policy_settings(nullable_values: bool) -> Value {
             "entra_sign_in": flag("sign-in with Microsoft Entra ID"),
             "entra_allowed_tenants": list("Entra tenant ids accepted"),
             "just_in_time_provisioning": flag("an upstream sign-in matching no member creates one"),
+            "passkey_sign_in": flag("members may sign in with a passkey alone"),
             "default_language": n(r("Language")),
             "brand_display_name": n(string("the organization's name on its pages and emails, 1 to 80 characters")),
             "brand_primary_color": n(json!({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "#rrggbb"})),
@@ -699,6 +700,7 @@ fn effective_policy() -> Value {
         "audit_retention_secs": int(), "google_sign_in": flag(),
         "google_hosted_domains": list(), "entra_sign_in": flag(),
         "entra_allowed_tenants": list(), "just_in_time_provisioning": flag(),
+        "passkey_sign_in": flag(),
         "default_language": nullable(r("Language")),
     });
     let required: Vec<String> = props

@@ -18,6 +18,7 @@ use idp_core::Timestamp;
 use idp_core::federation::{self, Provider};
 use idp_core::i18n::Tr;
 use idp_core::mfa::{self, SecondFactorError};
+use idp_core::passkeys;
 use idp_core::records::{BrowserSession, User};
 use idp_core::secret::Password;
 
@@ -31,6 +32,11 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
             aw::post().to(regenerate),
         )
         .route("/account/security/email-codes", aw::post().to(email_codes))
+        .route("/account/security/passkeys", aw::post().to(add_passkey))
+        .route(
+            "/account/security/passkeys/remove",
+            aw::post().to(remove_passkey),
+        )
         .route("/account/security/reset", aw::post().to(reset))
         .route("/account/security/unlink", aw::post().to(unlink))
         .route("/account/security/password", aw::get().to(show_password))
@@ -94,6 +100,21 @@ struct SecurityPage<'a> {
     notice: Option<String>,
     error: Option<String>,
     linked: Vec<LinkedRow>,
+    /// Passkeys, when the server offers them: the member's, and the options of the
+    /// ceremony that adds one (JSON for `static/passkeys.js`).
+    passkeys: Option<PasskeySection>,
+}
+
+struct PasskeySection {
+    rows: Vec<PasskeyRow>,
+    options: String,
+}
+
+struct PasskeyRow {
+    id: String,
+    name: String,
+    added: String,
+    last_used: String,
 }
 
 /// An upstream account linked to the member.
@@ -171,6 +192,42 @@ async fn page(
             last_used: when(t, summary.last_used_at),
         },
     ];
+    let passkeys = match &state.passkeys {
+        Some(rp) => {
+            let session = current_session(state, req).await?;
+            match session {
+                Some(session) => {
+                    let options = passkeys::begin_registration(
+                        &state.stores,
+                        rp,
+                        user,
+                        &enrol_owner(&session),
+                    )
+                    .await;
+                    let options = match options {
+                        Ok(o) => o.to_string(),
+                        // At the limit: the list shows, adding waits for a removal.
+                        Err(passkeys::PasskeyError::TooMany) => String::new(),
+                        Err(e) => return Err(e.into()),
+                    };
+                    let rows = passkeys::list(&state.stores, &user.id)
+                        .await?
+                        .into_iter()
+                        .map(|p| PasskeyRow {
+                            id: p.id,
+                            name: p.name,
+                            added: t.datetime(p.created_at),
+                            last_used: when(t, p.last_used_at),
+                        })
+                        .collect();
+                    Some(PasskeySection { rows, options })
+                }
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let any_passkey = passkeys.as_ref().is_some_and(|p| !p.rows.is_empty());
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
@@ -181,7 +238,7 @@ async fn page(
             methods,
             totp,
             email_codes,
-            any_factor: totp || email_codes,
+            any_factor: totp || email_codes || any_passkey,
             recovery_left: summary.unused,
             last_reset: when(t, c.and_then(|c| c.second_factor_reset_at)),
             password_changed: when(t, c.and_then(|c| c.password_changed_at)),
@@ -194,6 +251,7 @@ async fn page(
             notice,
             error,
             linked,
+            passkeys,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -215,6 +273,8 @@ async fn show(
         Some("email-off") => Some(t.t("security-done-email-off")),
         Some("unlinked") => Some(t.t("security-done-unlinked")),
         Some("password") => Some(t.t("security-done-password")),
+        Some("passkey-added") => Some(t.t("security-done-passkey-added")),
+        Some("passkey-removed") => Some(t.t("security-done-passkey-removed")),
         _ => None,
     };
     page(&state, &req, &t, &user, notice, None, StatusCode::OK).await
@@ -538,5 +598,119 @@ async fn submit_password(
             )
             .await
         }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct AddPasskeyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    /// The browser's answer, from `static/passkeys.js`; empty when it gave none.
+    #[serde(default)]
+    credential: String,
+    /// Why the browser gave no answer (a DOMException name), if it said.
+    #[serde(default)]
+    failure: String,
+}
+
+/// Answers a refused passkey change on the security page itself; other errors go up.
+async fn passkey_refused(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &User,
+    e: passkeys::PasskeyError,
+) -> Result<HttpResponse, HttpError> {
+    use passkeys::PasskeyError as E;
+    let status = match &e {
+        E::WrongPassword => StatusCode::UNAUTHORIZED,
+        E::NotFound => StatusCode::NOT_FOUND,
+        E::TooMany | E::Refused(passkeys::Refusal::ExcludedCredential) => StatusCode::CONFLICT,
+        E::BadName | E::Expired | E::Refused(_) => StatusCode::BAD_REQUEST,
+        E::Password(idp_core::ports::PasswordError::Busy) => StatusCode::TOO_MANY_REQUESTS,
+        _ => return Err(e.into()),
+    };
+    let t = member_tr(state, req, user).await?;
+    page(state, req, &t, user, None, Some(e.message(&t)), status).await
+}
+
+async fn add_passkey(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<AddPasskeyForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((session, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let Some(rp) = state.passkeys.clone() else {
+        return Err(passkeys::PasskeyError::Disabled.into());
+    };
+    if form.credential.is_empty() {
+        let t = member_tr(&state, &req, &user).await?;
+        let message = if form.failure.is_empty() {
+            t.t("passkey-needs-script")
+        } else {
+            t.t("passkey-cancelled")
+        };
+        return page(
+            &state,
+            &req,
+            &t,
+            &user,
+            None,
+            Some(message),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    }
+    match passkeys::finish_registration(
+        &state.stores,
+        &rp,
+        &user,
+        &enrol_owner(&session),
+        &form.name,
+        &form.credential,
+        &web::origin(&req),
+    )
+    .await
+    {
+        Ok(_) => Ok(web::see_other("/account/security?done=passkey-added")),
+        Err(e) => passkey_refused(&state, &req, &user, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RemovePasskeyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn remove_passkey(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<RemovePasskeyForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let form = form.into_inner();
+    match passkeys::remove(
+        &state.stores,
+        &user,
+        &form.id,
+        Password::new(form.password),
+        &web::origin(&req),
+    )
+    .await
+    {
+        Ok(()) => Ok(web::see_other("/account/security?done=passkey-removed")),
+        Err(e) => passkey_refused(&state, &req, &user, e).await,
     }
 }

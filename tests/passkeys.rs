@@ -1,0 +1,169 @@
+//! Passkeys in a real headless Chromium with a virtual authenticator (WebDriver's
+//! WebAuthn extension, as chromedriver implements it): adding one on the security page,
+//! an excluded (already registered) authenticator refused, removal after the password,
+//! and an administrator's second-factor reset taking them away; on SQLite and on
+//! PostgreSQL with Redis.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "support/browser.rs"]
+mod browser;
+mod support;
+
+use browser::Browser;
+use support::flow::*;
+
+/// Signs the member in through the real sign-in page (no second factor is asked).
+async fn sign_in(browser: &Browser, idp: &Idp) {
+    browser.goto(&idp.url("/login")).await;
+    browser.fill_field("Email", EMAIL).await;
+    browser.fill_field("Password", PASSWORD).await;
+    browser.click_button("Sign in").await;
+    browser.wait_for("table.sessions").await;
+    assert_eq!(browser.current_url().await.path(), "/account");
+}
+
+/// Names a passkey and adds it through the browser's ceremony; waits for the page the
+/// server answers.
+async fn add_passkey(browser: &Browser, idp: &Idp, name: &str) {
+    browser.goto(&idp.url("/account/security")).await;
+    browser.fill_field("Passkey name", name).await;
+    browser.click_button("Add a passkey").await;
+    wait_text(
+        browser,
+        &["The passkey was added.", "The passkey was not used"],
+    )
+    .await;
+}
+
+/// Waits until the page shows one of `any` (the ceremony and the form post run after the
+/// click returns).
+async fn wait_text(browser: &Browser, any: &[&str]) -> String {
+    for _ in 0..100 {
+        let text = browser.visible_text().await;
+        if any.iter().any(|t| text.contains(t)) {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "none of {any:?} on {}:\n{}",
+        browser.current_url().await,
+        browser.visible_text().await
+    );
+}
+
+/// The names in the security page's passkey list.
+async fn listed(browser: &Browser) -> Vec<String> {
+    let cells = browser
+        .client()
+        .find_all(fantoccini::Locator::Css("tr.passkey td.passkey-name"))
+        .await
+        .unwrap();
+    let mut names = Vec::new();
+    for c in cells {
+        names.push(c.text().await.unwrap());
+    }
+    names
+}
+
+async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let authenticator = browser.add_virtual_authenticator().await;
+    browser.goto(&idp.url("/login")).await;
+    sign_in(&browser, &idp).await;
+
+    browser.goto(&idp.url("/account/security")).await;
+    assert!(browser.has_text("You have no passkeys yet.").await);
+    browser.axe_check("security page with passkeys").await;
+    add_passkey(&browser, &idp, "  Laptop  ").await;
+    assert!(browser.has_text("The passkey was added.").await);
+    assert_eq!(listed(&browser).await, ["Laptop"]);
+    browser.screenshot("passkeys-security-page").await;
+
+    // The authenticator keeps a discoverable credential for this relying party: the
+    // issuer's host.
+    let held = browser.virtual_credentials(&authenticator).await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0]["rpId"], "localhost");
+    assert_eq!(held[0]["isResidentCredential"], true);
+
+    // The same authenticator again: its credential is excluded, the authenticator
+    // refuses, and nothing is added.
+    add_passkey(&browser, &idp, "Laptop again").await;
+    assert!(
+        browser.has_text("The passkey was not used").await,
+        "{}",
+        browser.visible_text().await
+    );
+    assert_eq!(listed(&browser).await, ["Laptop"]);
+    assert_eq!(browser.virtual_credentials(&authenticator).await.len(), 1);
+
+    let added = idp.audit_events("security_settings_change");
+    let added: Vec<&Value> = added
+        .iter()
+        .filter(|e| e["detail"]["method"] == "passkey" && e["event"] == "create")
+        .collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0]["detail"]["passkey"]["name"], "Laptop");
+
+    // Removal asks for the password; a wrong one changes nothing.
+    browser
+        .fill_field("Your password to remove Laptop", "not the password")
+        .await;
+    browser.click_button("Remove the passkey Laptop").await;
+    wait_text(&browser, &["The password is not right."]).await;
+    assert_eq!(listed(&browser).await, ["Laptop"]);
+    browser
+        .fill_field("Your password to remove Laptop", PASSWORD)
+        .await;
+    browser.click_button("Remove the passkey Laptop").await;
+    wait_text(&browser, &["The passkey was removed."]).await;
+    assert!(listed(&browser).await.is_empty());
+    let removed = idp.audit_events("security_settings_change");
+    assert!(
+        removed
+            .iter()
+            .any(|e| e["detail"]["method"] == "passkey" && e["event"] == "delete"),
+        "{removed:?}"
+    );
+
+    // Added again (a new credential on the same authenticator), then an administrator
+    // resets the member's second factor: the passkey goes with the rest.
+    add_passkey(&browser, &idp, "Phone").await;
+    assert_eq!(listed(&browser).await, ["Phone"]);
+    idp.cli_text(&[
+        "user",
+        "reset-second-factor",
+        "--org",
+        "acme",
+        "--email",
+        EMAIL,
+    ]);
+    browser.goto(&idp.url("/account/security")).await;
+    assert!(browser.has_text("You have no passkeys yet.").await);
+    let resets = idp.audit_events("second_factor_reset");
+    assert_eq!(resets[0]["detail"]["before"]["passkeys"], 1, "{resets:?}");
+}
+
+#[tokio::test]
+async fn passkeys_on_the_security_page_sqlite() {
+    let idp = Idp::start_named(&[]).await;
+    passkeys_on_the_security_page(idp, "passkeys_on_the_security_page_sqlite").await;
+}
+
+#[tokio::test]
+async fn passkeys_on_the_security_page_postgres() {
+    let Some((idp, _db)) =
+        Idp::on_postgres_named("passkeys_on_the_security_page_postgres", &[]).await
+    else {
+        return;
+    };
+    passkeys_on_the_security_page(idp, "passkeys_on_the_security_page_postgres").await;
+}
