@@ -445,17 +445,29 @@ impl Default for KeySettings {
     }
 }
 
-/// The issuer when `server.issuer` is unset: a name, not an address, so that browsers
-/// allow passkeys on it (they refuse WebAuthn on an IP address); served on the default
-/// `server.bind`, 127.0.0.1:8080.
+/// The issuer when `server.issuer` is unset and `server.bind` is its default,
+/// 127.0.0.1:8080: a name, not an address, so that browsers allow passkeys on it (they
+/// refuse WebAuthn on an IP address).
 pub const DEFAULT_ISSUER: &str = "http://localhost:8080";
+
+/// The issuer of a server bound to `bind` whose `server.issuer` is unset: `localhost` on
+/// a loopback address (which is where a browser on the same machine reaches it, and a
+/// name passkeys work on), else the address itself.
+fn default_issuer(bind: &str) -> String {
+    match bind.parse::<SocketAddr>() {
+        Ok(addr) if addr.ip().is_loopback() => format!("http://localhost:{}", addr.port()),
+        _ => format!("http://{bind}"),
+    }
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerSettings {
     /// Address and port to listen on.
     pub bind: String,
-    /// The issuer identifier: the public base URL relying parties see. Unset: [`DEFAULT_ISSUER`].
+    /// The issuer identifier: the public base URL relying parties see. Unset:
+    /// `http://localhost:PORT` on a loopback `bind` ([`DEFAULT_ISSUER`] by default), else
+    /// `http://<bind>`.
     pub issuer: Option<String>,
     /// Where the embedded database, master key and mail outbox live.
     pub data_dir: PathBuf,
@@ -773,7 +785,7 @@ impl Settings {
         let env = env.filter(|k| k.as_str().contains("__")).split("__");
         let mut settings: Settings = figment.merge(env).extract().map_err(figment_error)?;
         if settings.server.issuer.is_none() {
-            settings.server.issuer = Some(format!("http://{}", settings.server.bind));
+            settings.server.issuer = Some(default_issuer(&settings.server.bind));
         }
         settings.validate()?;
         Ok(settings)
@@ -1206,6 +1218,44 @@ mod tests {
             assert_eq!(s.mail.transport, MailTransport::File);
             assert_eq!(s.throttle.limits(), idp_core::throttle::Limits::default());
             assert_eq!(s.hsts(), None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_default_issuer_is_a_name_on_loopback_and_passkeys_follow_it() {
+        Jail::expect_with(|jail| {
+            let s = load_in_jail(jail, Some("[server]\nbind = \"127.0.0.1:9000\"\n")).unwrap();
+            assert_eq!(s.issuer(), "http://localhost:9000");
+            let rp = s.passkey_relying_party().unwrap().unwrap();
+            assert_eq!(rp.id(), "localhost");
+
+            let s = load_in_jail(jail, Some("[server]\nbind = \"0.0.0.0:9000\"\n")).unwrap();
+            assert_eq!(s.issuer(), "http://0.0.0.0:9000");
+            // Unset, passkeys are simply off on an address.
+            assert!(s.passkey_relying_party().unwrap().is_none());
+
+            let s = load_in_jail(jail, Some("[passkeys]\nenabled = false\n")).unwrap();
+            assert!(s.passkey_relying_party().unwrap().is_none());
+
+            // Turned on, an address as the issuer's host stops start-up, naming the key.
+            let err = load_in_jail(
+                jail,
+                Some("[server]\nissuer = \"http://127.0.0.1:8080\"\n[passkeys]\nenabled = true\n"),
+            )
+            .unwrap_err();
+            assert_eq!(err.key, "server.issuer");
+            assert!(err.message.contains("127.0.0.1"), "{}", err.message);
+            assert!(err.message.contains("IP address"), "{}", err.message);
+            let s = load_in_jail(
+                jail,
+                Some("[server]\nissuer = \"https://id.example.com\"\n[passkeys]\nenabled = true\n"),
+            )
+            .unwrap();
+            assert_eq!(
+                s.passkey_relying_party().unwrap().unwrap().id(),
+                "id.example.com"
+            );
             Ok(())
         });
     }
