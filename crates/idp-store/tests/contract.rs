@@ -78,6 +78,7 @@ contract_tests! {
     audit_exports_claimed_once_written_under_lease_and_taken_over => sqlite_audit_exports_claimed_once_written_under_lease_and_taken_over, postgres_audit_exports_claimed_once_written_under_lease_and_taken_over;
     logout_deliveries_queued_with_the_end_and_leased_once => sqlite_logout_deliveries_queued_with_the_end_and_leased_once, postgres_logout_deliveries_queued_with_the_end_and_leased_once;
     logos_replaced_removed_and_gone_with_their_organization => sqlite_logos_replaced_removed_and_gone_with_their_organization, postgres_logos_replaced_removed_and_gone_with_their_organization;
+    passkeys_unique_used_by_swap_and_gone_with_every_reset => sqlite_passkeys_unique_used_by_swap_and_gone_with_every_reset, postgres_passkeys_unique_used_by_swap_and_gone_with_every_reset;
 }
 
 /// Records as a use case would build them, with fixed times.
@@ -3679,6 +3680,139 @@ mod contracts {
         .await
         .unwrap();
         assert_eq!(PolicyRepo::find_logo(db, &globex.id).await.unwrap(), None);
+    }
+
+    pub async fn passkeys_unique_used_by_swap_and_gone_with_every_reset(db: &Database) {
+        use idp_core::ports::PasskeyRepo;
+        use idp_core::records::{CredentialScope, PasskeyRecord, User};
+        let acme = insert_org(db, "acme").await;
+        let ada = insert_member(db, &acme.id, "ada@example.org").await;
+        let bob = insert_member(db, &acme.id, "bob@example.org").await;
+        let key = |id: &str, user: &User, cred: &str, t: u64| PasskeyRecord {
+            id: id.into(),
+            user_id: user.id.clone(),
+            credential_id: cred.into(),
+            name: format!("key {id}"),
+            passkey: format!("{{\"cred\":{{\"counter\":{t}}}}}"),
+            created_at: at(t),
+            last_used_at: None,
+        };
+        let add = |k: PasskeyRecord, user: &User| {
+            let event = admin_event(&acme.id, Some(&user.id));
+            async move { AuditRepo::commit(db, &[Change::InsertPasskey(k)], &[event]).await }
+        };
+        add(key("p2", &ada, "cred-2", 2), &ada).await.unwrap();
+        add(key("p1", &ada, "cred-1", 1), &ada).await.unwrap();
+        add(key("p3", &bob, "cred-3", 3), &bob).await.unwrap();
+        // A credential id is one member's only, even another member's attempt.
+        assert_conflict(
+            add(key("p4", &bob, "cred-1", 4), &bob).await,
+            "a credential id registered again",
+        );
+        let listed: Vec<String> = PasskeyRepo::list(db, &ada.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(listed, ["p1", "p2"], "oldest first, Ada's only");
+        let found = PasskeyRepo::find_by_credential(db, "cred-3").await.unwrap();
+        assert_eq!(found, Some(key("p3", &bob, "cred-3", 3)));
+        assert_eq!(
+            PasskeyRepo::find_by_credential(db, "nope").await.unwrap(),
+            None
+        );
+
+        // A use is written only over the state it read.
+        let from = key("p1", &ada, "cred-1", 1).passkey;
+        let to = "{\"cred\":{\"counter\":7}}";
+        assert!(
+            PasskeyRepo::record_use(db, "p1", &from, to, at(10))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !PasskeyRepo::record_use(db, "p1", &from, "{}", at(11))
+                .await
+                .unwrap(),
+            "a second use from the old state"
+        );
+        let used = PasskeyRepo::find_by_credential(db, "cred-1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(used.passkey, to);
+        assert_eq!(used.last_used_at, Some(at(10)));
+
+        // Removal is the member's own passkey only.
+        let removed = AuditRepo::commit(
+            db,
+            &[Change::DeletePasskey {
+                user: bob.id.clone(),
+                id: "p2".into(),
+            }],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(removed, [0], "not Bob's");
+        let removed = AuditRepo::commit(
+            db,
+            &[Change::DeletePasskey {
+                user: ada.id.clone(),
+                id: "p2".into(),
+            }],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(removed, [1]);
+
+        // A second-factor reset takes the member's passkeys and no one else's.
+        AuditRepo::commit(
+            db,
+            &[Change::ResetSecondFactor {
+                user: ada.id.clone(),
+                now: at(20),
+            }],
+            &[admin_event(&acme.id, Some(&ada.id))],
+        )
+        .await
+        .unwrap();
+        assert!(PasskeyRepo::list(db, &ada.id).await.unwrap().is_empty());
+        assert_eq!(PasskeyRepo::list(db, &bob.id).await.unwrap().len(), 1);
+
+        // So does clearing second factors across a subtree, and deleting a member.
+        add(key("p5", &ada, "cred-5", 5), &ada).await.unwrap();
+        AuditRepo::commit(
+            db,
+            &[Change::ClearCredentialsInSubtree {
+                path: acme.path.clone(),
+                scope: CredentialScope::SecondFactors,
+                now: at(30),
+            }],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert!(PasskeyRepo::list(db, &ada.id).await.unwrap().is_empty());
+        assert!(PasskeyRepo::list(db, &bob.id).await.unwrap().is_empty());
+        add(key("p6", &bob, "cred-6", 6), &bob).await.unwrap();
+        AuditRepo::commit(
+            db,
+            &[Change::DeleteUser {
+                user: bob.id.clone(),
+                now: at(40),
+                revoked_until: at(50),
+            }],
+            &[admin_event(&acme.id, None)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            PasskeyRepo::find_by_credential(db, "cred-6").await.unwrap(),
+            None
+        );
     }
 
     pub async fn users_update_is_conditional_and_delete_takes_everything(db: &Database) {
