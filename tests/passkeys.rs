@@ -1,8 +1,9 @@
 //! Passkeys in a real headless Chromium with a virtual authenticator (WebDriver's
 //! WebAuthn extension, as chromedriver implements it): adding one on the security page,
 //! an excluded (already registered) authenticator refused, removal after the password,
-//! and an administrator's second-factor reset taking them away; on SQLite and on
-//! PostgreSQL with Redis.
+//! an administrator's second-factor reset taking them away, the passkey as the second
+//! factor of a relying party's sign-in (`amr` in its ID token), and a signature counter
+//! that went backwards refused and recorded; on SQLite and on PostgreSQL with Redis.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -76,7 +77,6 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
         return;
     };
     let authenticator = browser.add_virtual_authenticator().await;
-    browser.goto(&idp.url("/login")).await;
     sign_in(&browser, &idp).await;
 
     browser.goto(&idp.url("/account/security")).await;
@@ -150,6 +150,115 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
     assert!(browser.has_text("You have no passkeys yet.").await);
     let resets = idp.audit_events("second_factor_reset");
     assert_eq!(resets[0]["detail"]["before"]["passkeys"], 1, "{resets:?}");
+}
+
+/// Waits until the browser is at a URL starting with `prefix`.
+async fn wait_url(browser: &Browser, prefix: &str) -> Url {
+    for _ in 0..100 {
+        let url = browser.current_url().await;
+        if url.as_str().starts_with(prefix) {
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "not at {prefix} but {}:\n{}",
+        browser.current_url().await,
+        browser.visible_text().await
+    );
+}
+
+async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let authenticator = browser.add_virtual_authenticator().await;
+    sign_in(&browser, &idp).await;
+    add_passkey(&browser, &idp, "Laptop").await;
+    assert_eq!(listed(&browser).await, ["Laptop"]);
+    browser.client().delete_all_cookies().await.unwrap();
+
+    // A relying party's sign-in: the password, then the passkey the member now has.
+    let app = idp.first_party_app();
+    let rp = idp.rp(&app).await;
+    let request = rp.request(&["openid"], &[]);
+    browser.goto(&request.url).await;
+    browser.fill_field("Email", EMAIL).await;
+    browser.fill_field("Password", PASSWORD).await;
+    browser.click_button("Sign in").await;
+    browser.wait_for("form#use-passkey").await;
+    assert_eq!(browser.current_url().await.path(), "/login/second-factor");
+    browser.axe_check("second factor with a passkey").await;
+    browser.click_button("Use a passkey").await;
+    let back = wait_url(&browser, RP_CALLBACK).await;
+    let code = rp.code(&back, &request);
+    let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    let amr: Vec<String> = claims
+        .auth_method_refs()
+        .unwrap()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(amr, ["pwd", "hwk", "user", "mfa"]);
+    let used = idp.audit_events("sign_in");
+    assert!(
+        used.iter()
+            .any(|e| e["detail"]["method"] == "passkey" && e["detail"]["result"] == "passkey_used"),
+        "{used:?}"
+    );
+    browser.goto(&idp.url("/account/security")).await;
+    assert!(
+        !browser.has_text("Never").await,
+        "last used is shown: {}",
+        browser.visible_text().await
+    );
+
+    // A copy of the key with an older counter: refused, and recorded.
+    let held = browser.virtual_credentials(&authenticator).await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert!(held[0]["signCount"].as_u64().unwrap() >= 1, "{held:?}");
+    let mut copy = held[0].clone();
+    copy["signCount"] = 0.into();
+    browser.put_virtual_credential(&authenticator, &copy).await;
+    browser.client().delete_all_cookies().await.unwrap();
+    browser.goto(&idp.url("/login")).await;
+    browser.fill_field("Email", EMAIL).await;
+    browser.fill_field("Password", PASSWORD).await;
+    browser.click_button("Sign in").await;
+    browser.wait_for("form#use-passkey").await;
+    browser.click_button("Use a passkey").await;
+    wait_text(&browser, &["This passkey may have been copied"]).await;
+    // The answer is the second-factor page again, with the other ways still offered.
+    assert_eq!(
+        browser.current_url().await.path(),
+        "/login/second-factor/passkey"
+    );
+    assert!(browser.exists("form#use-passkey").await);
+    let refused = idp.audit_events("sign_in");
+    assert!(
+        refused
+            .iter()
+            .any(|e| e["detail"]["method"] == "passkey"
+                && e["detail"]["reason"] == "counter_regression"),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_passkey_as_the_second_factor_sqlite() {
+    let idp = Idp::start_named(&[]).await;
+    a_passkey_as_the_second_factor(idp, "a_passkey_as_the_second_factor_sqlite").await;
+}
+
+#[tokio::test]
+async fn a_passkey_as_the_second_factor_postgres() {
+    let Some((idp, _db)) =
+        Idp::on_postgres_named("a_passkey_as_the_second_factor_postgres", &[]).await
+    else {
+        return;
+    };
+    a_passkey_as_the_second_factor(idp, "a_passkey_as_the_second_factor_postgres").await;
 }
 
 #[tokio::test]

@@ -78,6 +78,9 @@ pub enum SecondFactorError {
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    /// A passkey offered as the second factor was refused.
+    #[error(transparent)]
+    Passkey(#[from] crate::passkeys::PasskeyError),
 }
 
 type SfResult<T> = Result<T, SecondFactorError>;
@@ -100,6 +103,7 @@ impl SecondFactorError {
             Self::TooManyEmails => tr.t("second-factor-too-many-emails"),
             Self::WrongPassword => tr.t("second-factor-wrong-password"),
             Self::Forbidden => tr.t("second-factor-forbidden"),
+            Self::Passkey(e) => e.message(tr),
             other => other.to_string(),
         }
     }

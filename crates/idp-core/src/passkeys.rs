@@ -145,6 +145,17 @@ pub enum PasskeyError {
     NotFound,
     #[error("The password is not right.")]
     WrongPassword,
+    /// The browser gave no answer: the person cancelled, or the authenticator refused
+    /// (one of its credentials is registered already, say).
+    #[error(
+        "The passkey was not used: the browser or the device stopped. Try again or use another method."
+    )]
+    NoAnswer,
+    /// The form came without the script that runs the ceremony.
+    #[error(
+        "Passkeys need JavaScript and a browser that supports them. Turn JavaScript on or use another method."
+    )]
+    NeedsScript,
     /// The answer was refused: each reason has its sentence.
     #[error("{}", refusal_text(*.0))]
     Refused(Refusal),
@@ -183,6 +194,8 @@ impl PasskeyError {
             Self::TooMany => tr.t("passkey-error-too-many"),
             Self::NotFound => tr.t("passkey-error-not-found"),
             Self::WrongPassword => tr.t("second-factor-wrong-password"),
+            Self::NoAnswer => tr.t("passkey-cancelled"),
+            Self::NeedsScript => tr.t("passkey-needs-script"),
             Self::Refused(r) => tr.t(match r {
                 Refusal::UnknownCredential => "passkey-error-unknown",
                 Refusal::ExcludedCredential => "passkey-error-excluded",
@@ -247,6 +260,16 @@ impl PasskeyProof {
             amr.push("mfa".into());
         }
         amr
+    }
+}
+
+/// What an empty answer from the browser means: `failure` is the DOMException name the
+/// script reported, empty when no script ran.
+pub fn no_answer(failure: &str) -> PasskeyError {
+    if failure.is_empty() {
+        PasskeyError::NeedsScript
+    } else {
+        PasskeyError::NoAnswer
     }
 }
 

@@ -134,6 +134,7 @@ impl From<SecondFactorError> for HttpError {
         match e {
             SecondFactorError::Store(s) => s.into(),
             SecondFactorError::Ephemeral(s) => s.into(),
+            SecondFactorError::Passkey(p) => p.into(),
             SecondFactorError::Password(PasswordError::Busy)
             | SecondFactorError::Locked { .. }
             | SecondFactorError::TooManyEmails => HttpError::TooManyRequests(e.to_string()),

@@ -411,3 +411,4 @@ security-done-passkey-removed = Der Passkey wurde entfernt.
 passkey-needs-script = Passkeys brauchen JavaScript und einen Browser, der sie unterstützt. Schalten Sie JavaScript ein oder verwenden Sie eine andere Methode.
 passkey-cancelled = Der Passkey wurde nicht verwendet: Browser oder Gerät haben abgebrochen. Versuchen Sie es erneut oder verwenden Sie eine andere Methode.
 security-remove-passkey-password = Ihr Passwort, um { $name } zu entfernen
+second-factor-use-passkey = Passkey verwenden

@@ -412,3 +412,4 @@ security-done-passkey-removed = The passkey was removed.
 passkey-needs-script = Passkeys need JavaScript and a browser that supports them. Turn JavaScript on or use another method.
 passkey-cancelled = The passkey was not used: the browser or the device stopped. Try again or use another method.
 security-remove-passkey-password = Your password to remove { $name }
+second-factor-use-passkey = Use a passkey

@@ -411,3 +411,4 @@ security-done-passkey-removed = Se quitó la llave de acceso.
 passkey-needs-script = Las llaves de acceso necesitan JavaScript y un navegador compatible. Activa JavaScript o usa otro método.
 passkey-cancelled = No se usó la llave de acceso: el navegador o el dispositivo se detuvo. Inténtalo de nuevo o usa otro método.
 security-remove-passkey-password = Tu contraseña para quitar { $name }
+second-factor-use-passkey = Usar una llave de acceso

@@ -367,3 +367,4 @@ security-done-passkey-removed = パスキーを削除しました。
 passkey-needs-script = パスキーには JavaScript と対応ブラウザーが必要です。JavaScript を有効にするか、別の方法を使ってください。
 passkey-cancelled = パスキーは使われませんでした（ブラウザーまたはデバイスが中止しました）。もう一度試すか、別の方法を使ってください。
 security-remove-passkey-password = 「{ $name }」を削除するためのパスワード
+second-factor-use-passkey = パスキーを使う

@@ -367,3 +367,4 @@ security-done-passkey-removed = 패스키가 삭제되었습니다.
 passkey-needs-script = 패스키를 사용하려면 JavaScript와 이를 지원하는 브라우저가 필요합니다. JavaScript를 켜거나 다른 방법을 사용하세요.
 passkey-cancelled = 패스키가 사용되지 않았습니다: 브라우저나 기기가 중단했습니다. 다시 시도하거나 다른 방법을 사용하세요.
 security-remove-passkey-password = { $name } 삭제를 위한 비밀번호
+second-factor-use-passkey = 패스키 사용

@@ -28,6 +28,10 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/login/second-factor", aw::get().to(show))
         .route("/login/second-factor", aw::post().to(submit))
         .route("/login/second-factor/email", aw::post().to(send_email))
+        .route(
+            "/login/second-factor/passkey",
+            aw::post().to(submit_passkey),
+        )
         .route("/login/enrol", aw::get().to(show_enrol))
         .route("/login/enrol", aw::post().to(submit_enrol))
         .route("/login/change-password", aw::get().to(show_change))
@@ -237,6 +241,9 @@ struct SecondFactorPage<'a> {
     warn_recovery: bool,
     locked: bool,
     error: Option<String>,
+    /// The options of a passkey ceremony, when the member has passkeys (JSON for
+    /// `static/passkeys.js`).
+    passkey_options: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -278,9 +285,25 @@ async fn page_or_refusal(
     let methods = mfa::methods(&state.stores, &user.id).await?;
     let method = method.unwrap_or(if methods.totp {
         SecondFactorMethod::Totp
-    } else {
+    } else if methods.email || methods.passkeys == 0 {
         SecondFactorMethod::EmailCode
+    } else {
+        SecondFactorMethod::Passkey
     });
+    // A passkey ceremony for this sign-in, begun afresh with each page.
+    let passkey_options = match (&state.passkeys, web::second_factor_cookie_value(state, req)) {
+        (Some(rp), Some(cookie)) if methods.passkeys > 0 && methods.locked_until.is_none() => {
+            idp_core::passkeys::begin_authentication(
+                &state.stores,
+                rp,
+                &user.id,
+                &passkey_owner(&cookie),
+            )
+            .await?
+            .map(|o| o.to_string())
+        }
+        _ => None,
+    };
     let locked =
         methods.locked_until.is_some() || matches!(error, Some(SecondFactorError::Locked { .. }));
     let status = match &error {
@@ -315,6 +338,7 @@ async fn page_or_refusal(
             warn_recovery: methods.totp && methods.recovery_codes_left <= mfa::RECOVERY_CODES_LOW,
             locked,
             error,
+            passkey_options,
         },
     )?;
     let response = web::with_cookie(response, cookie)?;
@@ -446,6 +470,86 @@ async fn submit(
             page(&state, &req, &t, &user, Some(method), false, Some(e)).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The owner of a sign-in's passkey ceremony: its journey cookie.
+fn passkey_owner(cookie: &str) -> String {
+    format!("journey:{cookie}")
+}
+
+#[derive(Deserialize)]
+struct PasskeyForm {
+    #[serde(default)]
+    csrf: String,
+    /// The browser's answer, from `static/passkeys.js`; empty when it gave none.
+    #[serde(default)]
+    credential: String,
+    #[serde(default)]
+    failure: String,
+}
+
+/// A passkey answered the second-factor page's ceremony.
+async fn submit_passkey(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasskeyForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(mut current) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
+        return Ok(elsewhere);
+    }
+    let method = SecondFactorMethod::Passkey;
+    let user = current.user.clone();
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
+    let Some(rp) = state.passkeys.clone() else {
+        let e = SecondFactorError::Passkey(idp_core::passkeys::PasskeyError::Disabled);
+        return page(&state, &req, &t, &user, Some(method), false, Some(e)).await;
+    };
+    if mfa::methods(&state.stores, &user.id)
+        .await?
+        .locked_until
+        .is_some()
+    {
+        // The page says until when.
+        return page(&state, &req, &t, &user, Some(method), false, None).await;
+    }
+    if form.credential.is_empty() {
+        let e = SecondFactorError::Passkey(idp_core::passkeys::no_answer(&form.failure));
+        return page(&state, &req, &t, &user, Some(method), false, Some(e)).await;
+    }
+    let origin = web::origin(&req);
+    match idp_core::passkeys::finish_authentication(
+        &state.stores,
+        &rp,
+        &user,
+        &passkey_owner(&current.cookie),
+        &form.credential,
+        &origin,
+    )
+    .await
+    {
+        Ok(proof) => {
+            let amr = proof.amr();
+            let amr: Vec<&str> = amr.iter().map(String::as_str).collect();
+            let now = state.stores.clock.now();
+            let step = current
+                .journey
+                .second_factor_proven(method, &amr, &current.needs, now);
+            respond(onward(&state, &req, &current, step).await?)
+        }
+        Err(e) => {
+            use idp_core::passkeys::PasskeyError as E;
+            if matches!(e, E::Store(_) | E::Ephemeral(_) | E::Password(_)) {
+                return Err(e.into());
+            }
+            state.metrics.sign_in(method.into(), SignInOutcome::Refused);
+            let e = SecondFactorError::Passkey(e);
+            page(&state, &req, &t, &user, Some(method), false, Some(e)).await
+        }
     }
 }
 

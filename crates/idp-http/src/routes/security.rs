@@ -627,7 +627,9 @@ async fn passkey_refused(
         E::WrongPassword => StatusCode::UNAUTHORIZED,
         E::NotFound => StatusCode::NOT_FOUND,
         E::TooMany | E::Refused(passkeys::Refusal::ExcludedCredential) => StatusCode::CONFLICT,
-        E::BadName | E::Expired | E::Refused(_) => StatusCode::BAD_REQUEST,
+        E::BadName | E::Expired | E::Refused(_) | E::NoAnswer | E::NeedsScript => {
+            StatusCode::BAD_REQUEST
+        }
         E::Password(idp_core::ports::PasswordError::Busy) => StatusCode::TOO_MANY_REQUESTS,
         _ => return Err(e.into()),
     };
