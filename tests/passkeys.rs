@@ -178,6 +178,30 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
     assert_eq!(listed(&browser).await, ["Laptop"]);
     browser.client().delete_all_cookies().await.unwrap();
 
+    // A passkey alone, where the organization does not allow it (the default): refused
+    // with a sentence and recorded. The sign-in page offers passkeys in the email field's
+    // autofill (conditional mediation), which the virtual authenticator answers at once,
+    // as a person picking the passkey would; the answer page offers the button only.
+    browser.goto(&idp.url("/login")).await;
+    let not_allowed = "Your organization does not allow signing in with a passkey alone.";
+    wait_text(&browser, &[not_allowed]).await;
+    assert_eq!(browser.current_url().await.path(), "/login/passkey");
+    let email = browser.find("input#email").await;
+    assert_eq!(
+        email.attr("autocomplete").await.unwrap().as_deref(),
+        Some("username webauthn")
+    );
+    browser.axe_check("sign-in page with a passkey").await;
+    browser.click_button("Sign in with a passkey").await;
+    wait_text(&browser, &[not_allowed]).await;
+    let refusals = idp.audit_events("sign_in");
+    let refusals: Vec<&Value> = refusals
+        .iter()
+        .filter(|e| e["detail"]["method"] == "passkey" && e["detail"]["reason"] == "not_allowed")
+        .collect();
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    browser.client().delete_all_cookies().await.unwrap();
+
     // A relying party's sign-in: the password, then the passkey the member now has.
     let app = idp.first_party_app();
     let rp = idp.rp(&app).await;
@@ -214,6 +238,33 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
         browser.visible_text().await
     );
 
+    // Where the organization allows it, the passkey alone signs in to the application,
+    // and counts as multi-factor.
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "passkey_sign_in=true",
+        "--json",
+    ]);
+    browser.client().delete_all_cookies().await.unwrap();
+    let request = rp.request(&["openid"], &[]);
+    browser.goto(&request.url).await;
+    // The autofill request is answered at once (see above): no password is asked.
+    let back = wait_url(&browser, RP_CALLBACK).await;
+    let code = rp.code(&back, &request);
+    let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    let amr: Vec<String> = claims
+        .auth_method_refs()
+        .unwrap()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(amr, ["hwk", "user", "mfa"]);
+
     // A copy of the key with an older counter: refused, and recorded.
     let held = browser.virtual_credentials(&authenticator).await;
     assert_eq!(held.len(), 1, "{held:?}");
@@ -223,18 +274,9 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
     browser.put_virtual_credential(&authenticator, &copy).await;
     browser.client().delete_all_cookies().await.unwrap();
     browser.goto(&idp.url("/login")).await;
-    browser.fill_field("Email", EMAIL).await;
-    browser.fill_field("Password", PASSWORD).await;
-    browser.click_button("Sign in").await;
-    browser.wait_for("form#use-passkey").await;
-    browser.click_button("Use a passkey").await;
     wait_text(&browser, &["This passkey may have been copied"]).await;
-    // The answer is the second-factor page again, with the other ways still offered.
-    assert_eq!(
-        browser.current_url().await.path(),
-        "/login/second-factor/passkey"
-    );
-    assert!(browser.exists("form#use-passkey").await);
+    assert_eq!(browser.current_url().await.path(), "/login/passkey");
+    assert!(!browser.has_text("Signed in as").await);
     let refused = idp.audit_events("sign_in");
     assert!(
         refused

@@ -35,6 +35,10 @@ pub enum FirstFactor {
     /// A session that exists already and must prove a second factor for an
     /// application's `acr` (step-up); `amr` is what the session proved.
     Session { amr: Vec<String> },
+    /// A passkey alone, verified by [`crate::passkeys::finish_discoverable`] where the
+    /// member's organization allows it; with user verification it is multi-factor by
+    /// itself, so no second factor is asked. `amr` is the passkey's.
+    Passkey { amr: Vec<String> },
 }
 
 /// The step the browser is sent to next.
@@ -115,7 +119,9 @@ impl Journey {
                 vec![crate::password_policy::RECOVERY_AMR.into()],
             ),
             FirstFactor::Session { amr } => (Vec::new(), amr.clone()),
+            FirstFactor::Passkey { amr } => (vec!["passkey".into()], amr.clone()),
         };
+        let second_factor_done = matches!(first, FirstFactor::Passkey { .. });
         // Only a password can be temporary or expired.
         let password_change_due = password_change_due && first == FirstFactor::Password;
         Self {
@@ -127,7 +133,7 @@ impl Journey {
             password_change_due,
             methods,
             amr,
-            second_factor_done: false,
+            second_factor_done,
             password_changed: false,
         }
     }
@@ -272,6 +278,7 @@ pub async fn requirements_for(
             .await
             .map_err(into_store)?,
         FirstFactor::Session { .. } => mfa::step_up(stores, &user.id).await.map_err(into_store)?,
+        FirstFactor::Passkey { .. } => SecondFactorStep::NotAsked,
     };
     Ok(Requirements {
         second_factor,
@@ -364,6 +371,52 @@ mod tests {
         assert_eq!(j.next(&needs(NONE), T0).ok(), Some(Step::Finish));
         assert_eq!(j.methods(), ["password"]);
         assert_eq!(j.amr(), ["pwd"]);
+    }
+
+    #[test]
+    fn a_passkey_alone_satisfies_the_second_factor_but_not_the_barriers() {
+        let amr = vec!["hwk".to_owned(), "user".to_owned(), "mfa".to_owned()];
+        let mut j = journey(FirstFactor::Passkey { amr }, true);
+        // Whatever policy asks of a password sign-in, no code follows a passkey, and no
+        // password change is due for a password that was not used.
+        for second in [VERIFY, ENROL, NONE] {
+            assert_eq!(j.next(&needs(second), T0).ok(), Some(Step::Finish));
+        }
+        assert_eq!(j.methods(), ["passkey"]);
+        assert_eq!(j.amr(), ["hwk", "user", "mfa"]);
+        assert!(matches!(
+            j.second_factor_proven(SecondFactorMethod::Totp, CODE_AMR, &needs(VERIFY), T0),
+            Err(JourneyError::OutOfOrder {
+                current: Step::Finish
+            })
+        ));
+        let barred = Requirements {
+            second_factor: NONE,
+            barrier: Some(Barrier::OnLeave),
+        };
+        assert!(matches!(
+            j.next(&barred, T0),
+            Err(JourneyError::Barred(Barrier::OnLeave))
+        ));
+        assert!(matches!(
+            j.next(&needs(NONE), T0.plus(JOURNEY_TTL)),
+            Err(JourneyError::Expired)
+        ));
+    }
+
+    #[test]
+    fn a_passkey_as_the_second_factor_names_its_own_amr() {
+        let mut j = journey(FirstFactor::Password, false);
+        let req = needs(VERIFY);
+        let step = j.second_factor_proven(
+            SecondFactorMethod::Passkey,
+            &["swk", "user", "mfa"],
+            &req,
+            T0,
+        );
+        assert_eq!(step.ok(), Some(Step::Finish));
+        assert_eq!(j.methods(), ["password", "passkey"]);
+        assert_eq!(j.amr(), ["pwd", "swk", "user", "mfa"]);
     }
 
     #[test]

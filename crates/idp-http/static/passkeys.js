@@ -100,8 +100,9 @@
     return ceremony.then(function (credential) {
       send(form, credential, "");
     }, function (e) {
-      // An autofill request that gives way to a button press is no failure.
-      if (conditional && e && e.name === "AbortError") return;
+      // An autofill request that ends without a choice (withdrawn for the button, or
+      // refused by the browser) leaves the page as it is: the button is still there.
+      if (conditional) return;
       send(form, null, (e && e.name) || "Error");
     });
   }

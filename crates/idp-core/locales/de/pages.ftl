@@ -412,3 +412,4 @@ passkey-needs-script = Passkeys brauchen JavaScript und einen Browser, der sie u
 passkey-cancelled = Der Passkey wurde nicht verwendet: Browser oder Gerät haben abgebrochen. Versuchen Sie es erneut oder verwenden Sie eine andere Methode.
 security-remove-passkey-password = Ihr Passwort, um { $name } zu entfernen
 second-factor-use-passkey = Passkey verwenden
+login-with-passkey = Mit einem Passkey anmelden

@@ -413,3 +413,4 @@ passkey-needs-script = Passkeys need JavaScript and a browser that supports them
 passkey-cancelled = The passkey was not used: the browser or the device stopped. Try again or use another method.
 security-remove-passkey-password = Your password to remove { $name }
 second-factor-use-passkey = Use a passkey
+login-with-passkey = Sign in with a passkey

@@ -412,3 +412,4 @@ passkey-needs-script = Las llaves de acceso necesitan JavaScript y un navegador 
 passkey-cancelled = No se usó la llave de acceso: el navegador o el dispositivo se detuvo. Inténtalo de nuevo o usa otro método.
 security-remove-passkey-password = Tu contraseña para quitar { $name }
 second-factor-use-passkey = Usar una llave de acceso
+login-with-passkey = Iniciar sesión con una llave de acceso

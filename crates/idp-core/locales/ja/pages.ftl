@@ -368,3 +368,4 @@ passkey-needs-script = パスキーには JavaScript と対応ブラウザーが
 passkey-cancelled = パスキーは使われませんでした（ブラウザーまたはデバイスが中止しました）。もう一度試すか、別の方法を使ってください。
 security-remove-passkey-password = 「{ $name }」を削除するためのパスワード
 second-factor-use-passkey = パスキーを使う
+login-with-passkey = パスキーでサインイン

@@ -368,3 +368,4 @@ passkey-needs-script = 패스키를 사용하려면 JavaScript와 이를 지원�
 passkey-cancelled = 패스키가 사용되지 않았습니다: 브라우저나 기기가 중단했습니다. 다시 시도하거나 다른 방법을 사용하세요.
 security-remove-passkey-password = { $name } 삭제를 위한 비밀번호
 second-factor-use-passkey = 패스키 사용
+login-with-passkey = 패스키로 로그인

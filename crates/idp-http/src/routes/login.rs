@@ -28,7 +28,8 @@ use std::sync::Arc;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/login", aw::get().to(show))
-        .route("/login", aw::post().to(submit));
+        .route("/login", aw::post().to(submit))
+        .route("/login/passkey", aw::post().to(submit_passkey));
 }
 
 #[derive(Template)]
@@ -45,6 +46,13 @@ struct LoginPage<'a> {
     /// Upstream providers offered: (short name, label).
     providers: Vec<(&'static str, &'static str)>,
     password_form: bool,
+    /// A sign-in with a passkey alone, where offered: the ceremony's options (JSON for
+    /// `static/passkeys.js`) and the random id the form carries back.
+    passkey: Option<(String, String)>,
+    /// Whether the browser's autofill offers passkeys too (conditional mediation): on
+    /// the page as first loaded, not on an answer to a refused attempt, which would
+    /// only ask again.
+    passkey_autofill: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -108,9 +116,153 @@ async fn page(
                 .map(|p| (p.as_str(), p.label()))
                 .collect(),
             password_form: offer.password,
+            passkey: passkey_offer(state, client).await?,
+            passkey_autofill: req.method() == actix_web::http::Method::GET,
         },
     )?;
     web::with_cookie(response, cookie)
+}
+
+/// The owner of a sign-in page's passkey ceremony: the random id its form carries.
+fn passkey_owner(ceremony: &str) -> String {
+    format!("login:{ceremony}")
+}
+
+/// A passkey ceremony for the sign-in page, when passkeys are on and the application's
+/// organization (if one asked) allows signing in with a passkey alone; whether the
+/// member's own organization allows it is checked when the passkey answers.
+async fn passkey_offer(
+    state: &AppState,
+    client: Option<&Client>,
+) -> Result<Option<(String, String)>, HttpError> {
+    let Some(rp) = &state.passkeys else {
+        return Ok(None);
+    };
+    if let Some(c) = client
+        && !idp_core::policy::policy_of_org(&state.stores, &c.org_id)
+            .await?
+            .passkey_sign_in
+    {
+        return Ok(None);
+    }
+    let ceremony = idp_core::random::token(state.stores.random.as_ref());
+    let options =
+        idp_core::passkeys::begin_discoverable(&state.stores, rp, &passkey_owner(&ceremony))
+            .await?;
+    Ok(Some((options.to_string(), ceremony)))
+}
+
+#[derive(serde::Deserialize)]
+struct PasskeyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    authz: String,
+    #[serde(default)]
+    ceremony: String,
+    /// The browser's answer, from `static/passkeys.js`; empty when it gave none.
+    #[serde(default)]
+    credential: String,
+    #[serde(default)]
+    failure: String,
+}
+
+/// A sign-in with a passkey alone: the member its credential names, where their
+/// organization allows it; then the same journey as after a password, with the second
+/// factor already proven (the passkey verified its user).
+async fn submit_passkey(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasskeyForm>,
+) -> Result<HttpResponse, HttpError> {
+    let form = form.into_inner();
+    let stale = web::check_csrf(&state, &req, &form.csrf).is_err();
+    let (pending, client) = pending_for(&state, &form.authz).await?;
+    let reader = lang::Reader {
+        pending: pending.as_ref(),
+        org: client.as_ref().map(|c| &c.org_id),
+        ..Default::default()
+    };
+    let t = lang::tr(&state, &req, reader).await?;
+    let refused = |message: String, status: StatusCode| {
+        let state = state.clone();
+        let req = req.clone();
+        let t = t.clone();
+        let authz = form.authz.clone();
+        let client = client.clone();
+        async move {
+            page(
+                &state,
+                &req,
+                &t,
+                &authz,
+                "",
+                client.as_deref(),
+                Some(&message),
+                status,
+            )
+            .await
+        }
+    };
+    if stale {
+        return refused(t.t("form-expired"), StatusCode::FORBIDDEN).await;
+    }
+    let Some(rp) = state.passkeys.clone() else {
+        let e = idp_core::passkeys::PasskeyError::Disabled;
+        return refused(e.message(&t), StatusCode::NOT_FOUND).await;
+    };
+    if form.credential.is_empty() {
+        let e = idp_core::passkeys::no_answer(&form.failure);
+        return refused(e.message(&t), StatusCode::BAD_REQUEST).await;
+    }
+    let origin = web::origin(&req);
+    if let Some(r) = throttling::attempt(&state, Action::SignIn, origin.ip.as_deref(), None).await?
+    {
+        state
+            .metrics
+            .sign_in(SignInMethod::Passkey, SignInOutcome::Throttled);
+        let response = refused(
+            throttling::message(&t, r.retry_after),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await?;
+        return Ok(throttling::with_retry_after(response, r.retry_after));
+    }
+    let (user, proof) = match idp_core::passkeys::finish_discoverable(
+        &state.stores,
+        &rp,
+        &passkey_owner(&form.ceremony),
+        &form.credential,
+        &origin,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(e) => {
+            use idp_core::passkeys::PasskeyError as E;
+            if matches!(e, E::Store(_) | E::Ephemeral(_) | E::Password(_)) {
+                return Err(e.into());
+            }
+            state
+                .metrics
+                .sign_in(SignInMethod::Passkey, SignInOutcome::Refused);
+            let status = match e {
+                E::Refused(idp_core::passkeys::Refusal::NotAllowed) => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            return refused(e.message(&t), status).await;
+        }
+    };
+    let journey = Journey::begin(
+        user.id.clone(),
+        form.authz.clone(),
+        client.as_ref().map(|c| c.id.clone()),
+        FirstFactor::Passkey { amr: proof.amr() },
+        false,
+        state.stores.clock.now(),
+    );
+    let (_, response) = super::second_factor::proceed(&state, &req, journey, &user).await?;
+    Ok(response)
 }
 
 /// The sign-in form again with why it was refused, built without a store round trip:
@@ -138,6 +290,8 @@ fn refusal_page(
             error: Some(message),
             providers: Vec::new(),
             password_form: true,
+            passkey: None,
+            passkey_autofill: false,
         },
     )?;
     web::with_cookie(response, cookie)
