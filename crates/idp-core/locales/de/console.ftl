@@ -822,3 +822,5 @@ console-passkey-sign-in-not-allowed = Nicht erlaubt
 console-passkey-sign-in-allowed-now = erlaubt
 console-passkey-sign-in-not-allowed-now = nicht erlaubt
 console-passkey-sign-in-revert-label = Anmeldung nur mit Passkey auf den geerbten Wert zurücksetzen
+console-passkeys = Passkeys
+console-passkey-named = Passkey „{ $name }“

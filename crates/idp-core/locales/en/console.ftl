@@ -825,3 +825,5 @@ console-passkey-sign-in-not-allowed = Not allowed
 console-passkey-sign-in-allowed-now = allowed
 console-passkey-sign-in-not-allowed-now = not allowed
 console-passkey-sign-in-revert-label = Revert sign-in with a passkey alone to inherited
+console-passkeys = Passkeys
+console-passkey-named = Passkey “{ $name }”

@@ -825,3 +825,5 @@ console-passkey-sign-in-not-allowed = No permitido
 console-passkey-sign-in-allowed-now = permitido
 console-passkey-sign-in-not-allowed-now = no permitido
 console-passkey-sign-in-revert-label = Volver al valor heredado del inicio de sesión solo con llave de acceso
+console-passkeys = Llaves de acceso
+console-passkey-named = Llave de acceso «{ $name }»

@@ -753,3 +753,5 @@ console-passkey-sign-in-not-allowed = 許可しない
 console-passkey-sign-in-allowed-now = 許可
 console-passkey-sign-in-not-allowed-now = 不許可
 console-passkey-sign-in-revert-label = パスキーだけでのサインインを継承値に戻す
+console-passkeys = パスキー
+console-passkey-named = パスキー「{ $name }」

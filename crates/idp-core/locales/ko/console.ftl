@@ -753,3 +753,5 @@ console-passkey-sign-in-not-allowed = 허용 안 함
 console-passkey-sign-in-allowed-now = 허용됨
 console-passkey-sign-in-not-allowed-now = 허용되지 않음
 console-passkey-sign-in-revert-label = 패스키만으로 로그인 설정을 상속값으로 되돌리기
+console-passkeys = 패스키
+console-passkey-named = 패스키 “{ $name }”

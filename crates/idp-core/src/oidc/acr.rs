@@ -142,6 +142,15 @@ mod tests {
         assert_eq!(Acr::achieved(&amr(&["fed"])), Acr::Federated);
         assert_eq!(Acr::achieved(&amr(&["fed", "pwd"])), Acr::Federated);
         assert_eq!(Acr::achieved(&amr(&["fed", "mfa"])), Acr::MultiFactor);
+        // A passkey with user verification, alone or after a password.
+        assert_eq!(
+            Acr::achieved(&amr(&["hwk", "user", "mfa"])),
+            Acr::MultiFactor
+        );
+        assert_eq!(
+            Acr::achieved(&amr(&["pwd", "swk", "user", "mfa"])),
+            Acr::MultiFactor
+        );
         assert_eq!(Acr::achieved(&[]), Acr::Password);
         for a in Acr::ALL {
             assert_eq!(Acr::parse(a.as_str()), Some(a));

@@ -199,6 +199,7 @@ async fn render(
         .credentials
         .count_unused_recovery_codes(&member.id)
         .await?;
+    let passkeys = idp_core::passkeys::list(stores, &member.id).await?;
     let (second_factor, second_factor_locked, password, password_locked) = match &creds {
         Some(c) => {
             let mut sf = Vec::new();
@@ -233,6 +234,21 @@ async fn render(
                     t.t("console-off")
                 },
             ));
+            if passkeys.is_empty() {
+                sf.push((t.t("console-passkeys"), t.t("console-not-set-up")));
+            }
+            for p in &passkeys {
+                sf.push((
+                    t.t1("console-passkey-named", "name", &p.name),
+                    t.t2(
+                        "console-app-added",
+                        "added",
+                        when(Some(p.created_at)),
+                        "used",
+                        last_used(p.last_used_at),
+                    ),
+                ));
+            }
             sf.push((
                 t.t("console-recovery-codes-left"),
                 recovery_left.to_string(),
