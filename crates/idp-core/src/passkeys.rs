@@ -14,9 +14,10 @@
 
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::clock::Timestamp;
-use crate::crypto::TokenDigest;
+use crate::crypto::{MasterKey, TokenDigest};
 use crate::ids::UserId;
 use crate::ports::{Change, EphemeralError, PasswordError, StoreError, Stores};
+use crate::random::Random;
 use crate::records::{PasskeyRecord, User};
 use crate::secret::Password;
 use crate::signin::Origin;
@@ -326,11 +327,6 @@ struct PendingRegistration {
 struct PendingAuthentication {
     user: String,
     state: PasskeyAuthentication,
-}
-
-#[derive(Serialize, Deserialize)]
-struct PendingDiscoverable {
-    state: DiscoverableAuthentication,
 }
 
 fn to_json<T: Serialize>(v: &T) -> PkResult<Vec<u8>> {
@@ -726,46 +722,75 @@ pub async fn finish_authentication(
     settle(stores, user, record, result, "second_factor", origin).await
 }
 
+/// What seals a sign-in page's ceremony (see [`begin_discoverable`]).
+const DISCOVERABLE_PURPOSE: &str = "idp/passkey-sign-in";
+
+#[derive(Serialize, Deserialize)]
+struct SealedDiscoverable {
+    state: DiscoverableAuthentication,
+    /// Microseconds: the ceremony is refused from then on.
+    expires_at: i64,
+}
+
 /// Starts a sign-in with a passkey alone (a discoverable credential; the browser's
-/// autofill or the "Sign in with a passkey" button): options naming no credential.
-pub async fn begin_discoverable(
-    stores: &Stores,
+/// autofill or the "Sign in with a passkey" button): options naming no credential, and
+/// the ceremony's state sealed under the master key for the form to carry back. Nothing
+/// is stored, so showing the sign-in page costs no state however often it is loaded;
+/// [`finish_discoverable`] makes the ceremony single-use.
+pub fn begin_discoverable(
     rp: &RelyingParty,
-    owner: &str,
-) -> PkResult<serde_json::Value> {
+    key: &MasterKey,
+    rng: &dyn Random,
+    now: Timestamp,
+) -> PkResult<(serde_json::Value, String)> {
     let (options, state) = rp
         .webauthn
         .start_discoverable_authentication()
         .map_err(|e| StoreError::Backend(format!("passkey authentication: {e}")))?;
-    stores
-        .ephemeral
-        .put(
-            &key_for("disc", owner),
-            &to_json(&PendingDiscoverable { state })?,
-            CEREMONY_TTL,
-        )
-        .await?;
-    serde_json::to_value(&options)
-        .map_err(|e| StoreError::Backend(format!("passkey options: {e}")).into())
+    let sealed = SealedDiscoverable {
+        state,
+        expires_at: now.plus(CEREMONY_TTL).as_micros(),
+    };
+    let token = URL_SAFE_NO_PAD.encode(key.seal(rng, DISCOVERABLE_PURPOSE, &to_json(&sealed)?));
+    let options = serde_json::to_value(&options)
+        .map_err(|e| StoreError::Backend(format!("passkey options: {e}")))?;
+    Ok((options, token))
 }
 
-/// Finishes a sign-in with a passkey alone: the member it proves and what it proved.
-/// Refused unless the credential is stored, its user handle is its holder's, the
-/// member's organization allows signing in with a passkey alone, and the answer verifies
-/// with user verification. The member's status and the rest of the sign-in rules are the
-/// caller's (the same as after a password).
+/// A sealed sign-in ceremony, if it is ours and unexpired at `now`.
+fn open_ceremony(key: &MasterKey, ceremony: &str, now: Timestamp) -> PkResult<SealedDiscoverable> {
+    let pending: SealedDiscoverable = URL_SAFE_NO_PAD
+        .decode(ceremony)
+        .ok()
+        .and_then(|sealed| key.open(DISCOVERABLE_PURPOSE, &sealed).ok())
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .ok_or(PasskeyError::Expired)?;
+    if now.as_micros() >= pending.expires_at {
+        return Err(PasskeyError::Expired);
+    }
+    Ok(pending)
+}
+
+/// Finishes a sign-in with a passkey alone, from the sealed ceremony the form carried
+/// back: the member it proves and what it proved. Refused unless the ceremony is ours,
+/// unexpired and not used before (its digest is put once in the ephemeral store), the
+/// credential is stored, its user handle is its holder's, the member's organization
+/// allows signing in with a passkey alone, and the answer verifies with user
+/// verification. The member's status and the rest of the sign-in rules are the
+/// journey's (the same as after a password).
 pub async fn finish_discoverable(
     stores: &Stores,
     rp: &RelyingParty,
-    owner: &str,
+    key: &MasterKey,
+    ceremony: &str,
     answer: &str,
     origin: &Origin,
 ) -> PkResult<(User, PasskeyProof)> {
-    let Some(raw) = stores.ephemeral.take(&key_for("disc", owner)).await? else {
+    let pending = open_ceremony(key, ceremony, stores.clock.now())?;
+    let used = format!("passkey-disc-used:{}", TokenDigest::of(ceremony).to_hex());
+    if !stores.ephemeral.put_new(&used, b"1", CEREMONY_TTL).await? {
         return Err(PasskeyError::Expired);
-    };
-    let pending: PendingDiscoverable =
-        serde_json::from_slice(&raw).map_err(|_| PasskeyError::Expired)?;
+    }
     let Ok(answer) = serde_json::from_str::<PublicKeyCredential>(answer) else {
         return Err(refuse(stores, None, "sign_in", Refusal::BadSignature, None, origin).await);
     };
@@ -1274,6 +1299,30 @@ mod tests {
             .finish_discoverable_authentication(&answer, state, &[(&passkey).into()])
             .unwrap();
         assert!(result.user_verified());
+    }
+
+    #[test]
+    fn a_sign_in_ceremony_is_sealed_for_its_purpose_and_its_time() {
+        let rng = crate::random::OsRandom;
+        let key = MasterKey::generate(&rng);
+        let t0 = Timestamp::from_secs(1_800_000_000);
+        let (options, token) = begin_discoverable(&rp(), &key, &rng, t0).unwrap();
+        assert_eq!(options["mediation"], "conditional");
+        assert!(open_ceremony(&key, &token, t0.plus(CEREMONY_TTL / 2)).is_ok());
+        assert!(matches!(
+            open_ceremony(&key, &token, t0.plus(CEREMONY_TTL)),
+            Err(PasskeyError::Expired)
+        ));
+        // Another deployment's key, a changed byte, or something else sealed by ours.
+        let other = MasterKey::generate(&rng);
+        assert!(open_ceremony(&other, &token, t0).is_err());
+        let mut bytes = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(open_ceremony(&key, &URL_SAFE_NO_PAD.encode(&bytes), t0).is_err());
+        let elsewhere = URL_SAFE_NO_PAD.encode(key.seal(&rng, crate::totp::SEAL_PURPOSE, b"{}"));
+        assert!(open_ceremony(&key, &elsewhere, t0).is_err());
+        assert!(open_ceremony(&key, "not base64!", t0).is_err());
     }
 
     #[test]

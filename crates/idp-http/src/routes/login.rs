@@ -47,7 +47,7 @@ struct LoginPage<'a> {
     providers: Vec<(&'static str, &'static str)>,
     password_form: bool,
     /// A sign-in with a passkey alone, where offered: the ceremony's options (JSON for
-    /// `static/passkeys.js`) and the random id the form carries back.
+    /// `static/passkeys.js`) and its sealed state, which the form carries back.
     passkey: Option<(String, String)>,
     /// Whether the browser's autofill offers passkeys too (conditional mediation): on
     /// the page as first loaded, not on an answer to a refused attempt, which would
@@ -123,11 +123,6 @@ async fn page(
     web::with_cookie(response, cookie)
 }
 
-/// The owner of a sign-in page's passkey ceremony: the random id its form carries.
-fn passkey_owner(ceremony: &str) -> String {
-    format!("login:{ceremony}")
-}
-
 /// A passkey ceremony for the sign-in page, when passkeys are on and the application's
 /// organization (if one asked) allows signing in with a passkey alone; whether the
 /// member's own organization allows it is checked when the passkey answers.
@@ -145,10 +140,12 @@ async fn passkey_offer(
     {
         return Ok(None);
     }
-    let ceremony = idp_core::random::token(state.stores.random.as_ref());
-    let options =
-        idp_core::passkeys::begin_discoverable(&state.stores, rp, &passkey_owner(&ceremony))
-            .await?;
+    let (options, ceremony) = idp_core::passkeys::begin_discoverable(
+        rp,
+        &state.master_key,
+        state.stores.random.as_ref(),
+        state.stores.clock.now(),
+    )?;
     Ok(Some((options.to_string(), ceremony)))
 }
 
@@ -231,7 +228,8 @@ async fn submit_passkey(
     let (user, proof) = match idp_core::passkeys::finish_discoverable(
         &state.stores,
         &rp,
-        &passkey_owner(&form.ceremony),
+        &state.master_key,
+        &form.ceremony,
         &form.credential,
         &origin,
     )
