@@ -216,7 +216,8 @@ fn count_in_subtree_on(
         .select(users::id);
     let second = credentials::totp_secret_sealed
         .is_not_null()
-        .or(credentials::email_otp_enabled.eq(true));
+        .or(credentials::email_otp_enabled.eq(true))
+        .or(credentials::user_id.eq_any(passkeys::table.select(passkeys::user_id)));
     let q = credentials::table.filter(credentials::user_id.eq_any(members));
     let n: i64 = match scope {
         CredentialScope::SecondFactors => q.filter(second).count().get_result(c),

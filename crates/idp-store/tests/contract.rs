@@ -3784,6 +3784,14 @@ mod contracts {
 
         // So does clearing second factors across a subtree, and deleting a member.
         add(key("p5", &ada, "cred-5", 5), &ada).await.unwrap();
+        // Counted among the members whose second factors a purge would delete (the count
+        // an administrator confirms), passkeys alone included.
+        assert_eq!(
+            CredentialRepo::count_in_subtree(db, &acme.path, CredentialScope::SecondFactors)
+                .await
+                .unwrap(),
+            2
+        );
         AuditRepo::commit(
             db,
             &[Change::ClearCredentialsInSubtree {
