@@ -30,6 +30,7 @@ pub mod oidc;
 pub mod org;
 pub mod org_admin;
 pub mod password_policy;
+pub mod phone;
 pub mod policy;
 pub mod policy_edit;
 pub mod ports;

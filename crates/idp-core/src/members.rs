@@ -780,6 +780,7 @@ async fn apply_one(
             let has_any = creds.as_ref().is_some_and(|c| {
                 c.totp_enrolled_at.is_some()
                     || c.email_otp_enabled
+                    || c.phone_number.is_some()
                     || c.second_factor_lock.locked_until(now).is_some()
             });
             if !has_any {
