@@ -120,6 +120,7 @@ pub enum SignInMethod {
     Totp,
     RecoveryCode,
     EmailCode,
+    SmsCode,
 }
 
 impl SignInMethod {
@@ -131,6 +132,7 @@ impl SignInMethod {
             Self::Totp => "totp",
             Self::RecoveryCode => "recovery_code",
             Self::EmailCode => "email_code",
+            Self::SmsCode => "sms_code",
         }
     }
 }
@@ -145,6 +147,7 @@ impl SignInMethod {
             Self::Totp,
             Self::RecoveryCode,
             Self::EmailCode,
+            Self::SmsCode,
         ]
         .into_iter()
         .find(|m| m.as_str() == name)
@@ -158,6 +161,7 @@ impl From<idp_core::mfa::SecondFactorMethod> for SignInMethod {
             M::Totp => Self::Totp,
             M::RecoveryCode => Self::RecoveryCode,
             M::EmailCode => Self::EmailCode,
+            M::SmsCode => Self::SmsCode,
         }
     }
 }

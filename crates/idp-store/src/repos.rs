@@ -115,6 +115,10 @@ fn clear_credentials(
             credentials::email_otp_enabled.eq(false),
             credentials::email_otp_enabled_at.eq(None::<i64>),
             credentials::email_otp_last_used_at.eq(None::<i64>),
+            credentials::phone_number.eq(None::<String>),
+            credentials::phone_added_at.eq(None::<i64>),
+            credentials::phone_verified_at.eq(None::<i64>),
+            credentials::sms_last_used_at.eq(None::<i64>),
             credentials::second_factor_failures.eq(0),
             credentials::second_factor_window_start.eq(None::<i64>),
             credentials::second_factor_locked_until.eq(None::<i64>),
@@ -213,7 +217,8 @@ fn count_in_subtree_on(
         .select(users::id);
     let second = credentials::totp_secret_sealed
         .is_not_null()
-        .or(credentials::email_otp_enabled.eq(true));
+        .or(credentials::email_otp_enabled.eq(true))
+        .or(credentials::phone_number.is_not_null());
     let q = credentials::table.filter(credentials::user_id.eq_any(members));
     let n: i64 = match scope {
         CredentialScope::SecondFactors => q.filter(second).count().get_result(c),
@@ -3236,6 +3241,12 @@ impl MembersIoRepo for Database {
                 }
                 if creds.as_ref().is_some_and(|c| c.email_otp_enabled) {
                     second_factors.push("email_code");
+                }
+                if creds
+                    .as_ref()
+                    .is_some_and(|c| c.phone_verified_at.is_some())
+                {
+                    second_factors.push("sms_code");
                 }
                 let mine: Vec<&LoginMethodRow> = methods
                     .iter()

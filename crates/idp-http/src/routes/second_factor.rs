@@ -1,5 +1,5 @@
 //! The second step of a password sign-in: a code from the authenticator app, a recovery
-//! code or an emailed code; or, when policy requires a second factor the member does not
+//! code, an emailed code or a code sent by text message; or, when policy requires a second factor the member does not
 //! have yet, setting up an authenticator app before any session or token exists.
 
 use super::login::finish_sign_in;
@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     cfg.route("/login/second-factor", aw::get().to(show))
         .route("/login/second-factor", aw::post().to(submit))
         .route("/login/second-factor/email", aw::post().to(send_email))
+        .route("/login/second-factor/sms", aw::post().to(send_sms))
         .route("/login/enrol", aw::get().to(show_enrol))
         .route("/login/enrol", aw::post().to(submit_enrol))
         .route("/login/change-password", aw::get().to(show_change))
@@ -134,6 +135,8 @@ struct SecondFactorPage<'a> {
     totp: bool,
     email: bool,
     email_sent: bool,
+    /// The member's verified number, masked, when text messages may be used.
+    sms: Option<String>,
     recovery_left: u64,
     warn_recovery: bool,
     locked: bool,
@@ -176,9 +179,11 @@ async fn page_or_refusal(
     error: Option<SecondFactorError>,
     refused: Option<&Refused>,
 ) -> Result<HttpResponse, HttpError> {
-    let methods = mfa::methods(&state.stores, &user.id).await?;
+    let methods = mfa::methods(&state.stores, user).await?;
     let method = method.unwrap_or(if methods.totp {
         SecondFactorMethod::Totp
+    } else if methods.sms.is_some() {
+        SecondFactorMethod::SmsCode
     } else {
         SecondFactorMethod::EmailCode
     });
@@ -186,7 +191,11 @@ async fn page_or_refusal(
         methods.locked_until.is_some() || matches!(error, Some(SecondFactorError::Locked { .. }));
     let status = match &error {
         _ if locked || refused.is_some() => StatusCode::TOO_MANY_REQUESTS,
-        Some(SecondFactorError::TooManyEmails) => StatusCode::TOO_MANY_REQUESTS,
+        Some(SecondFactorError::TooManyEmails | SecondFactorError::TooManyTexts) => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        Some(SecondFactorError::TextNotSent(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        Some(SecondFactorError::NotAllowed) => StatusCode::FORBIDDEN,
         Some(_) => StatusCode::UNAUTHORIZED,
         None => StatusCode::OK,
     };
@@ -212,6 +221,7 @@ async fn page_or_refusal(
             totp: methods.totp,
             email: methods.email,
             email_sent,
+            sms: methods.sms,
             recovery_left: methods.recovery_codes_left,
             warn_recovery: methods.totp && methods.recovery_codes_left <= mfa::RECOVERY_CODES_LOW,
             locked,
@@ -358,7 +368,8 @@ async fn submit(
         Err(
             e @ (SecondFactorError::WrongCode { .. }
             | SecondFactorError::Locked { .. }
-            | SecondFactorError::NotSetUp),
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed),
         ) => {
             count_refusal(&state, method, &e);
             page(&state, &req, &t, &user, Some(method), false, Some(e)).await
@@ -376,7 +387,7 @@ fn count_refusal(state: &AppState, method: SecondFactorMethod, e: &SecondFactorE
             }
             SignInOutcome::Locked
         }
-        SecondFactorError::NotSetUp => SignInOutcome::Refused,
+        SecondFactorError::NotSetUp | SecondFactorError::NotAllowed => SignInOutcome::Refused,
         _ => SignInOutcome::WrongCode,
     };
     state.metrics.sign_in(method.into(), outcome);
@@ -427,7 +438,8 @@ async fn send_email(
         Err(
             e @ (SecondFactorError::TooManyEmails
             | SecondFactorError::Locked { .. }
-            | SecondFactorError::NotSetUp),
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed),
         ) => {
             page(
                 &state,
@@ -439,6 +451,42 @@ async fn send_email(
                 Some(e),
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sends a sign-in code by text message. When the gateway fails or does not answer in
+/// time, the page says so and offers the emailed code; the sign-in waits as it was.
+async fn send_sms(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, ticket, user)) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if !ticket.verify || ticket.enrol {
+        return Ok(web::see_other(ticket.next()));
+    }
+    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    let name = issuer_name(&state, &user).await?;
+    let origin = web::origin(&req);
+    match mfa::send_sms_code(&state.stores, &user, &name, &origin).await {
+        Ok(_) => Ok(web::see_other(
+            "/login/second-factor?method=sms_code&sent=1",
+        )),
+        Err(
+            e @ (SecondFactorError::TooManyTexts
+            | SecondFactorError::TextNotSent(_)
+            | SecondFactorError::Locked { .. }
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed),
+        ) => {
+            // After a failed delivery the page offers the emailed code (see the template).
+            let method = Some(SecondFactorMethod::SmsCode);
+            page(&state, &req, &t, &user, method, false, Some(e)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -1,6 +1,7 @@
 //! The member's security page: their second-factor methods with when each was added and
 //! last used, setting up or removing the authenticator app, recovery codes, emailed
-//! codes, and resetting every second factor after re-entering the password.
+//! codes, a phone number for text-message codes (added, proven by a code, removed), and
+//! resetting every second factor after re-entering the password.
 
 use super::authorize::current_session;
 use super::second_factor::{
@@ -31,6 +32,19 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
             aw::post().to(regenerate),
         )
         .route("/account/security/email-codes", aw::post().to(email_codes))
+        .route("/account/security/phone", aw::post().to(add_phone))
+        .route(
+            "/account/security/phone/verify",
+            aw::post().to(verify_phone),
+        )
+        .route(
+            "/account/security/phone/resend",
+            aw::post().to(resend_phone),
+        )
+        .route(
+            "/account/security/phone/remove",
+            aw::post().to(remove_phone),
+        )
         .route("/account/security/reset", aw::post().to(reset))
         .route("/account/security/unlink", aw::post().to(unlink))
         .route("/account/security/password", aw::get().to(show_password))
@@ -94,6 +108,10 @@ struct SecurityPage<'a> {
     notice: Option<String>,
     error: Option<String>,
     linked: Vec<LinkedRow>,
+    offered: mfa::Offered,
+    /// The member's own number (in full: it is theirs), and whether a code proved it.
+    phone: Option<String>,
+    phone_verified: bool,
 }
 
 /// An upstream account linked to the member.
@@ -151,7 +169,9 @@ async fn page(
     let c = creds.as_ref();
     let totp = c.is_some_and(|c| c.totp_secret_sealed.is_some());
     let email_codes = c.is_some_and(|c| c.email_otp_enabled);
-    let methods = vec![
+    let offered = mfa::offered(&state.stores, user).await?;
+    let phone_verified = c.is_some_and(|c| mfa::verified_phone(c).is_some());
+    let mut methods = vec![
         MethodRow {
             name: t.t("security-method-totp"),
             on: totp,
@@ -171,6 +191,17 @@ async fn page(
             last_used: when(t, summary.last_used_at),
         },
     ];
+    if offered.sms_code || c.is_some_and(|c| c.phone_number.is_some()) {
+        methods.insert(
+            2,
+            MethodRow {
+                name: t.t("security-method-sms"),
+                on: phone_verified,
+                added: when(t, c.and_then(|c| c.phone_verified_at)),
+                last_used: when(t, c.and_then(|c| c.sms_last_used_at)),
+            },
+        );
+    }
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
@@ -181,7 +212,7 @@ async fn page(
             methods,
             totp,
             email_codes,
-            any_factor: totp || email_codes,
+            any_factor: totp || email_codes || phone_verified,
             recovery_left: summary.unused,
             last_reset: when(t, c.and_then(|c| c.second_factor_reset_at)),
             password_changed: when(t, c.and_then(|c| c.password_changed_at)),
@@ -194,6 +225,11 @@ async fn page(
             notice,
             error,
             linked,
+            offered,
+            phone: c
+                .and_then(|c| c.phone_number.as_ref())
+                .map(|p| p.as_str().to_owned()),
+            phone_verified,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -215,13 +251,17 @@ async fn show(
         Some("email-off") => Some(t.t("security-done-email-off")),
         Some("unlinked") => Some(t.t("security-done-unlinked")),
         Some("password") => Some(t.t("security-done-password")),
+        Some("phone-sent") => Some(t.t("security-done-phone-sent")),
+        Some("phone-verified") => Some(t.t("security-done-phone-verified")),
+        Some("phone-removed") => Some(t.t("security-done-phone-removed")),
         _ => None,
     };
     page(&state, &req, &t, &user, notice, None, StatusCode::OK).await
 }
 
 async fn has_authenticator(state: &AppState, user: &User) -> Result<bool, HttpError> {
-    Ok(mfa::methods(&state.stores, &user.id).await?.totp)
+    let creds = state.stores.credentials.find_by_user(&user.id).await?;
+    Ok(creds.is_some_and(|c| c.totp_secret_sealed.is_some()))
 }
 
 fn enrol_owner(session: &BrowserSession) -> String {
@@ -235,7 +275,7 @@ async fn show_enrol(
     let Some((session, user)) = member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
-    if has_authenticator(&state, &user).await? {
+    if has_authenticator(&state, &user).await? || !mfa::offered(&state.stores, &user).await?.totp {
         return Ok(web::found("/account/security"));
     }
     let secret =
@@ -275,6 +315,9 @@ async fn submit_enrol(
     // Replacing an app takes removing it first, which asks for the password.
     if has_authenticator(&state, &user).await? {
         return Ok(web::see_other("/account/security"));
+    }
+    if !mfa::offered(&state.stores, &user).await?.totp {
+        return refused(&state, &req, &user, SecondFactorError::NotAllowed).await;
     }
     let owner = enrol_owner(&session);
     let t = member_tr(&state, &req, &user).await?;
@@ -322,7 +365,14 @@ async fn refused(
 ) -> Result<HttpResponse, HttpError> {
     let status = match &e {
         SecondFactorError::WrongPassword => StatusCode::UNAUTHORIZED,
-        SecondFactorError::NotSetUp => StatusCode::CONFLICT,
+        SecondFactorError::NotSetUp | SecondFactorError::PhoneInUse => StatusCode::CONFLICT,
+        SecondFactorError::Phone(_) => StatusCode::BAD_REQUEST,
+        SecondFactorError::NotAllowed => StatusCode::FORBIDDEN,
+        SecondFactorError::WrongCode { .. } => StatusCode::UNAUTHORIZED,
+        SecondFactorError::Locked { .. } | SecondFactorError::TooManyTexts => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        SecondFactorError::TextNotSent(_) => StatusCode::SERVICE_UNAVAILABLE,
         SecondFactorError::Password(idp_core::ports::PasswordError::Busy) => {
             StatusCode::TOO_MANY_REQUESTS
         }
@@ -416,6 +466,77 @@ async fn email_codes(
         } else {
             "/account/security?done=email-off"
         })),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PhoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    phone: String,
+}
+
+async fn add_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PhoneForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let name = super::second_factor::issuer_name(&state, &user).await?;
+    match mfa::add_phone(&state.stores, &user, &form.phone, &name, &web::origin(&req)).await {
+        Ok(_) => Ok(web::see_other("/account/security?done=phone-sent")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn verify_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CodeForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    match mfa::verify_phone(&state.stores, &user, &form.code, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other("/account/security?done=phone-verified")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn resend_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let name = super::second_factor::issuer_name(&state, &user).await?;
+    match mfa::resend_phone_code(&state.stores, &user, &name, &web::origin(&req)).await {
+        Ok(_) => Ok(web::see_other("/account/security?done=phone-sent")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn remove_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let password = Password::new(form.into_inner().password);
+    match mfa::remove_phone(&state.stores, &user, password, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other("/account/security?done=phone-removed")),
         Err(e) => refused(&state, &req, &user, e).await,
     }
 }
