@@ -165,16 +165,7 @@ async fn a_member_disabled_through_one_node_is_refused_by_another_within_a_secon
     assert!(refused, "the other node still answered after 1 s");
 
     // And from the command line, another process, through Redis as well.
-    idp.cli_text(&[
-        "user",
-        "set-status",
-        "--org",
-        "acme",
-        "--email",
-        EMAIL,
-        "--status",
-        "active",
-    ]);
+    idp.set_status("active");
     let answered = within(Duration::from_secs(1), || async {
         userinfo(&other.base, &access).await.0 == StatusCode::OK
             && userinfo(&idp.base, &access).await.0 == StatusCode::OK

@@ -608,16 +608,7 @@ async fn leave_disabled_and_the_allow_list_apply_to_federated_sign_in() {
     tokens(&f, &request, step).await;
 
     let status = |s: &str| {
-        f.idp.cli_text(&[
-            "user",
-            "set-status",
-            "--org",
-            "acme",
-            "--email",
-            EMAIL,
-            "--status",
-            s,
-        ]);
+        f.idp.set_status(s);
     };
     status("on_leave");
     let (b, _, step) = sign_in(&f, "google").await;

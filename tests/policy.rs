@@ -350,16 +350,7 @@ async fn a_temporary_password_signs_in_once_and_must_be_replaced() {
 #[tokio::test]
 async fn members_on_leave_are_refused_unless_their_organization_allows_it() {
     let idp = Idp::start().await;
-    idp.cli_text(&[
-        "user",
-        "set-status",
-        "--org",
-        "acme",
-        "--email",
-        EMAIL,
-        "--status",
-        "on_leave",
-    ]);
+    idp.set_status("on_leave");
     let (_, step) = sign_in_as(&idp, EMAIL, PASSWORD).await;
     match &step {
         Step::Page(StatusCode::FORBIDDEN, _, _, html) => {

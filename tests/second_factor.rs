@@ -969,3 +969,48 @@ async fn a_reloaded_or_revisited_enrolment_step_leads_to_the_account() {
         assert_eq!(back.headers()[LOCATION], "/account", "{step}");
     }
 }
+
+/// The journey is decided again at every step: a member disabled, or sent on leave,
+/// between the password and the code is stopped at the code, with a page that says why
+/// and a refused sign-in in the audit log; no session starts.
+#[tokio::test]
+async fn a_member_disabled_between_the_password_and_the_code_is_stopped() {
+    let (idp, secret, _) = enrolled().await;
+    for (status, says) in [
+        ("on_leave", "on leave of absence"),
+        ("disabled", "was disabled while you were signing in"),
+    ] {
+        let b = idp.browser();
+        let page = password_step(&idp, &b, "/login").await;
+        idp.set_status(status);
+        let stopped = submit_code(&b, &page, "totp", &code(&secret, 0)).await;
+        assert_eq!(stopped.status(), StatusCode::FORBIDDEN, "{status}");
+        let html = stopped.text().await.unwrap();
+        assert!(
+            html.contains("Signing in cannot continue"),
+            "{status}: {html}"
+        );
+        assert!(html.contains(says), "{status}: {html}");
+        let account = b.get("/account").await;
+        assert_ne!(
+            account.status(),
+            StatusCode::OK,
+            "{status}: no session started"
+        );
+        // The journey is over: its steps lead to a fresh start.
+        let again = b.get("/login/second-factor").await;
+        assert_eq!(again.status(), StatusCode::SEE_OTHER, "{status}");
+        let reason = if status == "on_leave" {
+            "on_leave"
+        } else {
+            "disabled"
+        };
+        assert!(
+            idp.audit_events("sign_in")
+                .iter()
+                .any(|e| { e["detail"]["method"] == "journey" && e["detail"]["reason"] == reason }),
+            "{status}: the refusal is in the audit log"
+        );
+        idp.set_status("active");
+    }
+}

@@ -172,6 +172,21 @@ impl Idp {
         found.as_array().unwrap().clone()
     }
 
+    /// Sets the main test member's status (`active`, `on_leave`, `disabled`) from the
+    /// command line.
+    pub fn set_status(&self, status: &str) {
+        self.cli_text(&[
+            "user",
+            "set-status",
+            "--org",
+            "acme",
+            "--email",
+            EMAIL,
+            "--status",
+            status,
+        ]);
+    }
+
     pub fn cli_text(&self, args: &[&str]) -> String {
         let out = run(&self.server.dir, &self.env(), args);
         assert!(

@@ -17,6 +17,7 @@ pub mod federation;
 pub mod i18n;
 pub mod ids;
 pub mod jose;
+pub mod journey;
 pub mod keyring;
 pub mod mail_body;
 pub mod maintenance;

@@ -43,7 +43,17 @@ pub struct MessageOwned<'a> {
     next: Option<(&'static str, String)>,
 }
 
-impl MessageOwned<'_> {
+impl<'a> MessageOwned<'a> {
+    /// A page whose texts are already in the reader's language.
+    pub fn new(t: &'a Tr, title: String, message: String) -> Self {
+        Self {
+            t,
+            title,
+            message,
+            next: None,
+        }
+    }
+
     /// Points the reader on to `href`, labelled with the message `label`, instead of the
     /// start page: the page that ends a flow says where the person goes next.
     pub fn onward(mut self, href: &'static str, label: &str) -> Self {

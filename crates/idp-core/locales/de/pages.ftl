@@ -63,6 +63,8 @@ login-wrong = E-Mail-Adresse oder Passwort stimmen nicht. Nach zu vielen Versuch
 login-locked = Ihr Konto ist nach zu vielen falschen Passwörtern gesperrt. Um es zu entsperren, wählen Sie über den Link unten ein neues Passwort; wir senden Ihnen dazu einen Link per E-Mail.
 login-on-leave = Ihr Konto ist wegen einer Abwesenheit beurlaubt: Die Anmeldung ist bis zu Ihrer Rückkehr pausiert.
 login-ip-refused = Ihre Organisation erlaubt keine Anmeldung aus diesem Netzwerk ({ $ip }). Verbinden Sie sich aus einem erlaubten Netzwerk, oder fragen Sie Ihre Administration.
+journey-stopped-title = Die Anmeldung kann nicht fortgesetzt werden
+journey-disabled = Dieses Konto wurde während Ihrer Anmeldung deaktiviert. Wenden Sie sich an die Administration Ihrer Organisation.
 
 ## Second factor
 

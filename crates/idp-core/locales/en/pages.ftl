@@ -64,6 +64,8 @@ login-wrong = The email address or password is not right. After too many tries t
 login-locked = Your account is locked after too many wrong passwords. To unlock it, choose a new password: use “Forgot your password, or locked out?” below and we will email you a link.
 login-on-leave = Your account is on leave of absence: signing in is paused until you are back.
 login-ip-refused = Your organization does not allow signing in from this network ({ $ip }). Connect from an allowed network, or ask your administrator.
+journey-stopped-title = Signing in cannot continue
+journey-disabled = This account was disabled while you were signing in. Ask an administrator of your organization.
 
 ## Second factor
 

@@ -63,6 +63,8 @@ login-wrong = La dirección de correo electrónico o la contraseña no son corre
 login-locked = Tu cuenta está bloqueada tras demasiadas contraseñas incorrectas. Para desbloquearla, elige una contraseña nueva con el enlace de abajo y te enviaremos un enlace por correo.
 login-on-leave = Tu cuenta está en excedencia: el inicio de sesión queda en pausa hasta que vuelvas.
 login-ip-refused = Tu organización no permite iniciar sesión desde esta red ({ $ip }). Conéctate desde una red permitida o pregunta a tu administrador.
+journey-stopped-title = No se puede continuar con el inicio de sesión
+journey-disabled = Esta cuenta se desactivó mientras iniciabas sesión. Pregunta a un administrador de tu organización.
 
 ## Second factor
 

@@ -3,7 +3,6 @@
 //! validates it, sends the browser through sign-in and consent when needed, and answers
 //! with a code or an error by query or form post, always with `iss` (RFC 9207).
 
-use super::second_factor::Ticket;
 use crate::error::HttpError;
 use crate::oauth::{self, Pending};
 use crate::pages::{MessagePage, render};
@@ -14,7 +13,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TY
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::ids::ClientId;
-use idp_core::mfa;
+use idp_core::journey::{FirstFactor, Journey};
 use idp_core::oidc::OAuthError;
 use idp_core::oidc::acr::Acr;
 use idp_core::oidc::authorize::{
@@ -23,7 +22,6 @@ use idp_core::oidc::authorize::{
 use idp_core::oidc::logout::read_id_token_hint;
 use idp_core::oidc::par;
 use idp_core::oidc::token::{CodeGrant, issue_code};
-use idp_core::policy::SecondFactorStep;
 use idp_core::random::token;
 use idp_core::records::BrowserSession;
 use idp_core::signin::{SessionLifetimes, resolve_session};
@@ -203,7 +201,9 @@ async fn proceed(
         };
         return match step {
             Step::StepUp => match &session {
-                Some(session) => step_up(state, session, id.to_owned()).await,
+                Some(session) => {
+                    step_up(state, req, session, id.to_owned(), Some(client.id.clone())).await
+                }
                 None => Ok(web::found(&format!("/login?authz={id}"))),
             },
             step => {
@@ -258,7 +258,7 @@ async fn proceed(
                 }
             };
             if let (Step::StepUp, Some(session)) = (&step, &session) {
-                return step_up(state, session, id).await;
+                return step_up(state, req, session, id, Some(client.id.clone())).await;
             }
             let page = if step == Step::SignIn {
                 "/login"
@@ -274,20 +274,26 @@ async fn proceed(
 /// pages; a new session with both factors then resumes the request.
 async fn step_up(
     state: &AppState,
+    req: &HttpRequest,
     session: &BrowserSession,
     authz: String,
+    client: Option<ClientId>,
 ) -> Result<HttpResponse, HttpError> {
-    let step = mfa::step_up(&state.stores, &session.user_id).await?;
-    let ticket = Ticket {
-        user_id: session.user_id.clone(),
-        authz,
-        verify: step == SecondFactorStep::Verify,
-        enrol: step == SecondFactorStep::Enrol,
-        change_password: false,
-        methods: Vec::new(),
-        amr: session.amr.clone(),
+    let Some(user) = state.stores.users.find_by_id(&session.user_id).await? else {
+        return Ok(web::found(&format!("/login?authz={authz}")));
     };
-    super::second_factor::start(state, &ticket).await
+    let journey = Journey::begin(
+        session.user_id.clone(),
+        authz,
+        client,
+        FirstFactor::Session {
+            amr: session.amr.clone(),
+        },
+        false,
+        state.stores.clock.now(),
+    );
+    let (_, response) = super::second_factor::proceed(state, req, journey, &user).await?;
+    Ok(response)
 }
 
 async fn finish_with_error(

@@ -1,7 +1,6 @@
 //! The sign-in page: email and password, then back to the authorization that asked.
 
 use super::authorize::session_lifetimes;
-use super::second_factor::Ticket;
 use crate::error::HttpError;
 use crate::lang;
 use crate::metrics::{LockKind, SignInMethod, SignInOutcome};
@@ -17,8 +16,7 @@ use askama::Template;
 use idp_core::client::Client;
 use idp_core::federation;
 use idp_core::i18n::{Language, Tr};
-use idp_core::mfa;
-use idp_core::policy::SecondFactorStep;
+use idp_core::journey::{FirstFactor, Journey};
 use idp_core::records::User;
 use idp_core::secret::Password;
 use idp_core::signin::{
@@ -340,33 +338,21 @@ async fn submit(
     };
     drop(slot);
     let user = signed.user;
-    let step = mfa::next_step(&state.stores, &user, &origin).await?;
-    if step != SecondFactorStep::NotAsked || signed.must_change_password {
+    let journey = Journey::begin(
+        user.id.clone(),
+        form.authz.clone(),
+        client.as_ref().map(|c| c.id.clone()),
+        FirstFactor::Password,
+        signed.must_change_password,
+        state.stores.clock.now(),
+    );
+    let (finished, response) = super::second_factor::proceed(&state, &req, journey, &user).await?;
+    if !finished {
         state
             .metrics
             .sign_in(SignInMethod::Password, SignInOutcome::SecondFactorRequired);
-        let ticket = Ticket {
-            user_id: user.id.clone(),
-            authz: form.authz.clone(),
-            verify: step == SecondFactorStep::Verify,
-            enrol: step == SecondFactorStep::Enrol,
-            change_password: signed.must_change_password,
-            methods: vec!["password".into()],
-            amr: vec!["pwd".into()],
-        };
-        return super::second_factor::start(&state, &ticket).await;
     }
-    let (location, cookie) = finish_sign_in(
-        &state,
-        &req,
-        &user,
-        &["password"],
-        vec!["pwd".into()],
-        pending.map(|p| (form.authz.as_str(), p)),
-        &origin,
-    )
-    .await?;
-    web::with_cookie(web::see_other(&location), Some(cookie))
+    Ok(response)
 }
 
 /// Every factor is proven: records the sign-in, starts the session and says where the

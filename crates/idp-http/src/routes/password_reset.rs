@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::i18n::{Language, Tr};
+use idp_core::journey::{FirstFactor, Journey};
 use idp_core::password_policy::{self, ChangeError};
 use idp_core::records::User;
 use idp_core::secret::Password;
@@ -97,33 +98,18 @@ async fn submit_recovery(
         }
         Err(e) => return Err(e.into()),
     };
-    let origin = web::origin(&req);
     // The link stands in for the password only: a second factor the member has (or
     // must set up) is still asked for.
-    let step = idp_core::mfa::next_step(&state.stores, &user, &origin).await?;
-    if step != idp_core::policy::SecondFactorStep::NotAsked {
-        let ticket = super::second_factor::Ticket {
-            user_id: user.id.clone(),
-            authz: String::new(),
-            verify: step == idp_core::policy::SecondFactorStep::Verify,
-            enrol: step == idp_core::policy::SecondFactorStep::Enrol,
-            change_password: false,
-            methods: vec![password_policy::RECOVERY_METHOD.into()],
-            amr: vec![password_policy::RECOVERY_AMR.into()],
-        };
-        return super::second_factor::start(&state, &ticket).await;
-    }
-    let (location, cookie) = super::login::finish_sign_in(
-        &state,
-        &req,
-        &user,
-        &[password_policy::RECOVERY_METHOD],
-        vec![password_policy::RECOVERY_AMR.into()],
+    let journey = Journey::begin(
+        user.id.clone(),
+        String::new(),
         None,
-        &origin,
-    )
-    .await?;
-    web::with_cookie(web::see_other(&location), Some(cookie))
+        FirstFactor::RecoveryLink,
+        false,
+        state.stores.clock.now(),
+    );
+    let (_, response) = super::second_factor::proceed(&state, &req, journey, &user).await?;
+    Ok(response)
 }
 
 #[derive(Template)]

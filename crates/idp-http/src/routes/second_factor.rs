@@ -4,8 +4,8 @@
 
 use super::login::finish_sign_in;
 use crate::error::HttpError;
-use crate::metrics::{LockKind, SignInOutcome};
-use crate::pages::render;
+use crate::metrics::{LockKind, SignInMethod, SignInOutcome};
+use crate::pages::{MessageOwned, render};
 use crate::state::AppState;
 use crate::throttling;
 use crate::web;
@@ -15,13 +15,13 @@ use actix_web::{HttpRequest, HttpResponse, web as aw};
 use askama::Template;
 use idp_core::crypto::TokenDigest;
 use idp_core::i18n::Tr;
-use idp_core::ids::UserId;
+use idp_core::journey::{self, Journey, JourneyError, Requirements, Step};
 use idp_core::mfa::{self, SecondFactorError, SecondFactorMethod};
 use idp_core::random::token;
 use idp_core::records::User;
 use idp_core::throttle::{Action, Refused};
 use idp_core::totp::{self, TotpSecret};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::time::Duration;
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -35,84 +35,183 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/login/change-password", aw::post().to(submit_change));
 }
 
-/// How long a member has between the password and the second factor.
-const TICKET_TTL: Duration = Duration::from_secs(10 * 60);
-
-/// A sign-in whose password is proven and whose remaining steps are not, held
-/// server-side; the browser holds only a random value in a cookie.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct Ticket {
-    pub user_id: UserId,
-    pub authz: String,
-    /// A second factor to prove.
-    pub verify: bool,
-    /// A second factor to set up first.
-    pub enrol: bool,
-    /// A new password to choose (temporary or expired) before any token.
-    pub change_password: bool,
-    /// What was proven so far, for the audit log and `amr`.
-    pub methods: Vec<String>,
-    pub amr: Vec<String>,
-}
-
-impl Ticket {
-    /// Where the browser goes for the next step.
-    fn next(&self) -> &'static str {
-        if self.enrol {
-            "/login/enrol"
-        } else if self.verify {
-            "/login/second-factor"
-        } else {
-            "/login/change-password"
-        }
-    }
-}
-
-fn ticket_key(cookie: &str) -> String {
+fn journey_key(cookie: &str) -> String {
     format!("signin-2f:{}", TokenDigest::of(cookie).to_hex())
 }
 
-async fn save(state: &AppState, cookie: &str, ticket: &Ticket) -> Result<(), HttpError> {
-    web::put_json(state, &ticket_key(cookie), ticket, TICKET_TTL).await
+/// How long the store keeps a journey: its own deadline decides, this only cleans up.
+const KEEP: Duration = Duration::from_secs(journey::JOURNEY_TTL.as_secs() + 60);
+
+async fn save(state: &AppState, cookie: &str, journey: &Journey) -> Result<(), HttpError> {
+    web::put_json(state, &journey_key(cookie), journey, KEEP).await
 }
 
-/// Holds a half-finished sign-in; answers the redirect to its next step with the
-/// cookie that carries it.
-pub async fn start(state: &AppState, ticket: &Ticket) -> Result<HttpResponse, HttpError> {
-    let value = token(state.stores.random.as_ref());
-    save(state, &value, ticket).await?;
-    web::with_cookie(
-        web::see_other(ticket.next()),
-        Some(web::second_factor_cookie(state, value)),
-    )
+/// The page of each step a browser is sent to.
+fn path(step: Step) -> &'static str {
+    match step {
+        Step::SecondFactor => "/login/second-factor",
+        Step::Enrol => "/login/enrol",
+        Step::ChangePassword => "/login/change-password",
+        // Never a page of its own: the session starts instead.
+        Step::Finish => "/account",
+    }
 }
 
-/// The half-finished sign-in of this browser, its cookie value and member.
-async fn current(
+/// A sign-in whose first proof is done: starts the session when nothing more is
+/// required, else holds the journey and sends the browser to its next step. Says
+/// whether the session started.
+pub async fn proceed(
     state: &AppState,
     req: &HttpRequest,
-) -> Result<Option<(String, Ticket, User)>, HttpError> {
-    let Some(value) = web::second_factor_cookie_value(state, req) else {
+    journey: Journey,
+    user: &User,
+) -> Result<(bool, HttpResponse), HttpError> {
+    let origin = web::origin(req);
+    let needs = journey::requirements_for(&state.stores, &journey, user, &origin).await?;
+    let now = state.stores.clock.now();
+    let current = Current {
+        cookie: String::new(),
+        journey,
+        user: user.clone(),
+        needs,
+    };
+    let step = current.journey.next(&current.needs, now);
+    let finished = matches!(step, Ok(Step::Finish));
+    let response = match onward(state, req, &current, step).await? {
+        Onward::Go(location, cookies) => web::with_cookies(web::see_other(&location), &cookies)?,
+        Onward::Page(page) => page,
+    };
+    Ok((finished, response))
+}
+
+/// The half-finished sign-in of this browser: its cookie value, journey, member and
+/// what policy requires of it now.
+struct Current {
+    /// Empty before the journey is first held.
+    cookie: String,
+    journey: Journey,
+    user: User,
+    needs: Requirements,
+}
+
+async fn current(state: &AppState, req: &HttpRequest) -> Result<Option<Current>, HttpError> {
+    let Some(cookie) = web::second_factor_cookie_value(state, req) else {
         return Ok(None);
     };
-    let Some(ticket) = web::get_json::<Ticket>(state, &ticket_key(&value)).await? else {
+    let Some(journey) = web::get_json::<Journey>(state, &journey_key(&cookie)).await? else {
         return Ok(None);
     };
-    let Some(user) = state.stores.users.find_by_id(&ticket.user_id).await? else {
+    let origin = web::origin(req);
+    let Some((user, needs)) = journey::requirements(&state.stores, &journey, &origin).await? else {
         return Ok(None);
     };
-    Ok(Some((value, ticket, user)))
+    Ok(Some(Current {
+        cookie,
+        journey,
+        user,
+        needs,
+    }))
+}
+
+/// Where the browser goes after an event, or a page that ends the journey.
+enum Onward {
+    Go(String, Vec<Cookie<'static>>),
+    Page(HttpResponse),
+}
+
+/// Holds the journey and names its next step, or ends it: the session on
+/// [`Step::Finish`], a fresh start when it expired, a page saying why it stopped.
+async fn onward(
+    state: &AppState,
+    req: &HttpRequest,
+    current: &Current,
+    step: Result<Step, JourneyError>,
+) -> Result<Onward, HttpError> {
+    let step = match step {
+        Ok(step) | Err(JourneyError::OutOfOrder { current: step }) => step,
+        Err(JourneyError::Expired) => {
+            forget(state, &current.cookie).await?;
+            return Ok(Onward::Go(
+                "/account".into(),
+                vec![web::expired_second_factor_cookie(state)],
+            ));
+        }
+        Err(JourneyError::Barred(barrier)) => {
+            forget(state, &current.cookie).await?;
+            journey::record_barred(&state.stores, &current.user, &barrier, &web::origin(req))
+                .await?;
+            state
+                .metrics
+                .sign_in(SignInMethod::Password, SignInOutcome::Refused);
+            let t = journey_tr(state, req, &current.journey, &current.user).await?;
+            let message = barrier.message(&t);
+            let page = render(
+                StatusCode::FORBIDDEN,
+                &MessageOwned::new(&t, t.t("journey-stopped-title"), message),
+            )?;
+            return Ok(Onward::Page(web::with_cookie(
+                page,
+                Some(web::expired_second_factor_cookie(state)),
+            )?));
+        }
+        Err(JourneyError::Store(e)) => return Err(e.into()),
+    };
+    if step == Step::Finish {
+        let (location, cookies) = finish(state, req, current).await?;
+        return Ok(Onward::Go(location, cookies));
+    }
+    if current.cookie.is_empty() {
+        let value = token(state.stores.random.as_ref());
+        save(state, &value, &current.journey).await?;
+        return Ok(Onward::Go(
+            path(step).to_owned(),
+            vec![web::second_factor_cookie(state, value)],
+        ));
+    }
+    save(state, &current.cookie, &current.journey).await?;
+    Ok(Onward::Go(path(step).to_owned(), Vec::new()))
+}
+
+async fn forget(state: &AppState, cookie: &str) -> Result<(), HttpError> {
+    if !cookie.is_empty() {
+        state.stores.ephemeral.delete(&journey_key(cookie)).await?;
+    }
+    Ok(())
+}
+
+/// `Ok(None)` when the journey stands at `want`; else the response that sends the
+/// browser where it belongs.
+async fn expect(
+    state: &AppState,
+    req: &HttpRequest,
+    current: &Current,
+    want: Step,
+) -> Result<Option<HttpResponse>, HttpError> {
+    let step = current
+        .journey
+        .next(&current.needs, state.stores.clock.now());
+    if matches!(step, Ok(s) if s == want) {
+        return Ok(None);
+    }
+    Ok(Some(respond(onward(state, req, current, step).await?)?))
+}
+
+fn respond(onward: Onward) -> Result<HttpResponse, HttpError> {
+    match onward {
+        Onward::Go(location, cookies) => web::with_cookies(web::see_other(&location), &cookies),
+        Onward::Page(page) => Ok(page),
+    }
 }
 
 /// The messages for a half-finished sign-in: its authorization's `ui_locales`, then the
 /// member's own language, then the browser's.
-async fn ticket_tr(
+async fn journey_tr(
     state: &AppState,
     req: &HttpRequest,
-    ticket: &Ticket,
+    journey: &Journey,
     user: &User,
 ) -> Result<Tr, HttpError> {
-    let pending = crate::oauth::load_pending(state, &ticket.authz).await?;
+    let pending = crate::oauth::load_pending(state, &journey.authz).await?;
     let reader = crate::lang::Reader {
         pending: pending.as_ref(),
         member: Some(user),
@@ -240,15 +339,24 @@ async fn show(
     req: HttpRequest,
     query: aw::Query<MethodQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let Some((_, ticket, user)) = current(&state, &req).await? else {
+    let Some(current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if !ticket.verify || ticket.enrol {
-        return Ok(web::see_other(ticket.next()));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
+        return Ok(elsewhere);
     }
     let method = query.method.as_deref().and_then(|m| m.parse().ok());
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
-    page(&state, &req, &t, &user, method, query.sent.is_some(), None).await
+    let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
+    page(
+        &state,
+        &req,
+        &t,
+        &current.user,
+        method,
+        query.sent.is_some(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -261,55 +369,23 @@ struct CodeForm {
     code: String,
 }
 
-/// The second factor is proven: on to choosing a new password when one is due, or
-/// else the sign-in ends here and the session starts.
-async fn complete(
-    state: &AppState,
-    req: &HttpRequest,
-    cookie: &str,
-    ticket: &Ticket,
-    user: &User,
-    method: SecondFactorMethod,
-) -> Result<(String, Vec<Cookie<'static>>), HttpError> {
-    let mut ticket = ticket.clone();
-    ticket.verify = false;
-    ticket.enrol = false;
-    ticket.methods.push(method.as_str().to_owned());
-    // The first factor (a password, or a federated sign-in stepping up) stays named.
-    if ticket.amr.is_empty() {
-        ticket.amr.push("pwd".into());
-    }
-    for proven in ["otp", "mfa"] {
-        if !ticket.amr.iter().any(|m| m == proven) {
-            ticket.amr.push(proven.into());
-        }
-    }
-    if ticket.change_password {
-        save(state, cookie, &ticket).await?;
-        return Ok((ticket.next().to_owned(), Vec::new()));
-    }
-    finish(state, req, cookie, &ticket, user).await
-}
-
 /// Every step is done: ends the half-finished sign-in and starts the session.
 async fn finish(
     state: &AppState,
     req: &HttpRequest,
-    cookie: &str,
-    ticket: &Ticket,
-    user: &User,
+    current: &Current,
 ) -> Result<(String, Vec<Cookie<'static>>), HttpError> {
-    state.stores.ephemeral.delete(&ticket_key(cookie)).await?;
+    forget(state, &current.cookie).await?;
     let origin = web::origin(req);
-    let methods: Vec<&str> = ticket.methods.iter().map(String::as_str).collect();
-    let pending = crate::oauth::load_pending(state, &ticket.authz).await?;
+    let journey = &current.journey;
+    let pending = crate::oauth::load_pending(state, &journey.authz).await?;
     let (location, session) = finish_sign_in(
         state,
         req,
-        user,
-        &methods,
-        ticket.amr.clone(),
-        pending.map(|p| (ticket.authz.as_str(), p)),
+        &current.user,
+        &journey.methods(),
+        journey.amr().to_vec(),
+        pending.map(|p| (journey.authz.as_str(), p)),
         &origin,
     )
     .await?;
@@ -325,16 +401,17 @@ async fn submit(
     form: aw::Form<CodeForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+    let Some(mut current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if !ticket.verify || ticket.enrol {
-        return Ok(web::see_other(ticket.next()));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
+        return Ok(elsewhere);
     }
     let Ok(method) = form.method.parse::<SecondFactorMethod>() else {
         return Err(HttpError::BadRequest("unknown second-factor method".into()));
     };
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    let user = current.user.clone();
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
     let origin = web::origin(&req);
     let account = user.id.to_string();
     if let Some(r) = throttling::attempt(
@@ -361,9 +438,14 @@ async fn submit(
     .await
     {
         Ok(()) => {
-            let (location, cookies) =
-                complete(&state, &req, &cookie, &ticket, &user, method).await?;
-            web::with_cookies(web::see_other(&location), &cookies)
+            let now = state.stores.clock.now();
+            let step = current.journey.second_factor_proven(
+                method,
+                journey::CODE_AMR,
+                &current.needs,
+                now,
+            );
+            respond(onward(&state, &req, &current, step).await?)
         }
         Err(
             e @ (SecondFactorError::WrongCode { .. }
@@ -405,10 +487,14 @@ async fn send_email(
     form: aw::Form<CsrfForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some((_, ticket, user)) = current(&state, &req).await? else {
+    let Some(current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
+        return Ok(elsewhere);
+    }
+    let user = current.user.clone();
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
     let account = user.id.to_string();
     if let Some(r) = throttling::attempt(
         &state,
@@ -653,20 +739,24 @@ async fn show_enrol(
     state: aw::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+    let Some(current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if !ticket.enrol {
-        return Ok(web::see_other("/login/second-factor"));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
+        return Ok(elsewhere);
     }
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
-    let secret =
-        mfa::begin_enrolment(&state.stores, &state.master_key, &enrol_owner(&cookie)).await?;
+    let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
+    let secret = mfa::begin_enrolment(
+        &state.stores,
+        &state.master_key,
+        &enrol_owner(&current.cookie),
+    )
+    .await?;
     enrol_page(
         &state,
         &req,
         &t,
-        &user,
+        &current.user,
         &secret,
         "/login/enrol",
         true,
@@ -682,15 +772,16 @@ async fn submit_enrol(
     form: aw::Form<CodeForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+    let Some(mut current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if !ticket.enrol {
-        return Ok(web::see_other(ticket.next()));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
+        return Ok(elsewhere);
     }
-    let owner = enrol_owner(&cookie);
+    let user = current.user.clone();
+    let owner = enrol_owner(&current.cookie);
     let origin = web::origin(&req);
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
     match mfa::complete_enrolment(
         &state.stores,
         &state.master_key,
@@ -702,16 +793,19 @@ async fn submit_enrol(
     .await
     {
         Ok(codes) => {
-            let (location, cookies) = complete(
-                &state,
-                &req,
-                &cookie,
-                &ticket,
-                &user,
+            let now = state.stores.clock.now();
+            let step = current.journey.enrolled(
                 SecondFactorMethod::Totp,
-            )
-            .await?;
-            web::with_cookies(recovery_codes_page(&t, &codes, &location)?, &cookies)
+                journey::CODE_AMR,
+                &current.needs,
+                now,
+            );
+            match onward(&state, &req, &current, step).await? {
+                Onward::Go(location, cookies) => {
+                    web::with_cookies(recovery_codes_page(&t, &codes, &location)?, &cookies)
+                }
+                Onward::Page(page) => Ok(page),
+            }
         }
         Err(e) => enrol_refused(&state, &req, &t, &user, &owner, "/login/enrol", true, e).await,
     }
@@ -787,18 +881,18 @@ async fn show_change(
     state: aw::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let Some((_, ticket, user)) = current(&state, &req).await? else {
+    let Some(current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if ticket.verify || ticket.enrol || !ticket.change_password {
-        return Ok(web::see_other(ticket.next()));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::ChangePassword).await? {
+        return Ok(elsewhere);
     }
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
     change_password_page(
         &state,
         &req,
         &t,
-        &user,
+        &current.user,
         PasswordFormKind::SignIn,
         None,
         StatusCode::OK,
@@ -827,14 +921,15 @@ async fn submit_change(
     form: aw::Form<NewPasswordForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some((cookie, ticket, user)) = current(&state, &req).await? else {
+    let Some(mut current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if ticket.verify || ticket.enrol || !ticket.change_password {
-        return Ok(web::see_other(ticket.next()));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::ChangePassword).await? {
+        return Ok(elsewhere);
     }
+    let user = current.user.clone();
     let form = form.into_inner();
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
     match idp_core::password_policy::change_password(
         &state.stores,
         &user,
@@ -844,8 +939,9 @@ async fn submit_change(
     .await
     {
         Ok(()) => {
-            let (location, cookies) = finish(&state, &req, &cookie, &ticket, &user).await?;
-            web::with_cookies(web::see_other(&location), &cookies)
+            let now = state.stores.clock.now();
+            let step = current.journey.password_changed(&current.needs, now);
+            respond(onward(&state, &req, &current, step).await?)
         }
         Err(idp_core::password_policy::ChangeError::Rule(rule)) => {
             change_password_page(
