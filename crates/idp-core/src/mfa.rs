@@ -42,6 +42,8 @@ pub const SMS_CODES_PER_MEMBER: u64 = 5;
 /// be typed by more than one member).
 pub const SMS_CODES_PER_NUMBER: u64 = 5;
 pub const SMS_CODE_WINDOW: Duration = Duration::from_secs(3600);
+/// The `amr` values a code sent by text message proves (RFC 8176 §2).
+pub const SMS_AMR: &[&str] = &["otp", "sms"];
 /// How long an issued, not yet confirmed authenticator secret waits.
 pub const ENROLMENT_TTL: Duration = Duration::from_secs(15 * 60);
 /// Long enough to cover every step a code is accepted in.

@@ -439,12 +439,14 @@ async fn submit(
     {
         Ok(()) => {
             let now = state.stores.clock.now();
-            let step = current.journey.second_factor_proven(
-                method,
-                journey::CODE_AMR,
-                &current.needs,
-                now,
-            );
+            // RFC 8176 §2: a code by text message is also `sms`.
+            let amr = match method {
+                SecondFactorMethod::SmsCode => mfa::SMS_AMR,
+                _ => journey::CODE_AMR,
+            };
+            let step = current
+                .journey
+                .second_factor_proven(method, amr, &current.needs, now);
             respond(onward(&state, &req, &current, step).await?)
         }
         Err(
@@ -550,13 +552,14 @@ async fn send_sms(
     form: aw::Form<CsrfForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some((_, ticket, user)) = current(&state, &req).await? else {
+    let Some(current) = current(&state, &req).await? else {
         return Ok(start_over());
     };
-    if !ticket.verify || ticket.enrol {
-        return Ok(web::see_other(ticket.next()));
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
+        return Ok(elsewhere);
     }
-    let t = ticket_tr(&state, &req, &ticket, &user).await?;
+    let user = current.user.clone();
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
     let name = issuer_name(&state, &user).await?;
     let origin = web::origin(&req);
     match mfa::send_sms_code(&state.stores, &user, &name, &origin).await {
