@@ -3,7 +3,7 @@
 //! template): a number added and proven on the security page, a sign-in with a text
 //! code, reuse, expiry and limits refused, a gateway that fails or hangs (the page offers
 //! an emailed code and the sign-in goes on), the organization's allowed kinds, the
-//! administrator's reset, the console card and the audit log, numbers masked. On the
+//! administrator's reset, the console card and the audit log, numbers masked, and `amr`. On the
 //! embedded defaults and on PostgreSQL with Redis.
 #![allow(
     clippy::unwrap_used,
@@ -784,5 +784,50 @@ async fn the_console_edits_the_allowed_kinds() {
     assert_eq!(
         now["effective"]["allowed_second_factors"],
         serde_json::json!(["totp", "passkey"])
+    );
+}
+
+/// An application's ID token says a text code was used: `amr` has `otp` and `sms`
+/// (RFC 8176) and the multi-factor level.
+#[tokio::test]
+async fn a_text_code_sign_in_reports_sms_in_amr() {
+    let gateway = Gateway::start().await;
+    let (idp, _) = provider("sqlite", Backend::Sqlite, &gateway, &[])
+        .await
+        .unwrap();
+    let member = idp.browser();
+    member.sign_in_directly().await;
+    add_and_verify(&member, &gateway).await;
+    let app = idp.first_party_app();
+    let rp = idp.rp(&app).await;
+    let request = rp.request(&["openid", "email"], &[]);
+    let b = idp.browser();
+    let sign_in = b.go(&request.url).await.sign_in_page();
+    let page = match b.sign_in(&sign_in, EMAIL, PASSWORD).await {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/second-factor" => html,
+        other => panic!("expected the second-factor page, got {other:?}"),
+    };
+    assert_eq!(send_text(&b, &page).await.status(), StatusCode::SEE_OTHER);
+    let accepted = submit_code(&b, &page, "sms_code", &gateway.last().code()).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let back = b
+        .follow(b.abs("/login/second-factor"), accepted)
+        .await
+        .back();
+    let tokens = rp
+        .exchange(&rp.code(&back, &request), request.verifier())
+        .await
+        .unwrap();
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    let amr: Vec<String> = claims
+        .auth_method_refs()
+        .unwrap()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(amr, ["pwd", "otp", "sms", "mfa"]);
+    assert_eq!(
+        claims.auth_context_ref().map(|a| a.to_string()).as_deref(),
+        Some("urn:idp:acr:mfa")
     );
 }
