@@ -630,6 +630,30 @@ async fn texts_disallowed_by_policy_are_neither_offered_nor_accepted(backend: Ba
     assert!(!html.contains("Send a code to this number"));
     assert!(!html.contains("/account/security/phone/verify"));
 
+    // The member may still remove the number, with their password.
+    let wrong = member
+        .post(
+            "/account/security/phone/remove",
+            &[("csrf", &hidden(&html, "csrf")), ("password", "not it")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        security_page(&member).await.contains(NUMBER),
+        "nothing removed"
+    );
+    let removed = member
+        .post(
+            "/account/security/phone/remove",
+            &[("csrf", &hidden(&html, "csrf")), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert!(!security_page(&member).await.contains(NUMBER));
+    let audit = audit_text(&idp);
+    assert!(audit.contains(r#""phone_number":"removed""#), "{audit}");
+    assert!(!audit.contains(NUMBER));
+
     // A sub-organization inherits it.
     idp.cli(&[
         "org", "create", "--name", "Acme EU", "--slug", "acme-eu", "--parent", "acme", "--json",
