@@ -438,6 +438,22 @@ async fn a_number_is_added_proven_used_once_limited_and_reset(backend: Backend, 
         .unwrap();
     assert!(card.contains(MASKED), "{card}");
     assert!(!card.contains(NUMBER), "never the whole number");
+    // The members list knows text-message codes as a kind of second factor.
+    let texting = admin
+        .get("/admin/orgs/acme/members?second_factor=sms_code")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(texting.contains(EMAIL), "{texting}");
+    let none = admin
+        .get("/admin/orgs/acme/members?second_factor=none")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!none.contains(EMAIL), "{none}");
+    assert!(none.contains(ROOT), "{none}");
 
     // The audit log: added, verified, each text sent; masked.
     let audit = audit_text(&idp);

@@ -1236,11 +1236,20 @@ macro_rules! member_filter {
                         .and(credentials::email_otp_enabled.eq(true)),
                 );
             }
+            Some(SecondFactorKind::SmsCode) => {
+                $q = $q.filter(
+                    credentials::totp_enrolled_at
+                        .is_null()
+                        .and(credentials::email_otp_enabled.eq(false))
+                        .and(credentials::phone_verified_at.is_not_null()),
+                );
+            }
             Some(SecondFactorKind::None) => {
                 $q = $q.filter(
                     credentials::totp_enrolled_at
                         .is_null()
-                        .and(credentials::email_otp_enabled.eq(false)),
+                        .and(credentials::email_otp_enabled.eq(false))
+                        .and(credentials::phone_verified_at.is_null()),
                 );
             }
             None => {}
@@ -1375,6 +1384,7 @@ impl UserRepo for Database {
                     credentials::second_factor_locked_until,
                     credentials::totp_enrolled_at.is_not_null(),
                     credentials::email_otp_enabled,
+                    credentials::phone_verified_at.is_not_null(),
                 ))
                 .into_boxed();
             let subtree = subtree_ids(c, &filter)?;
@@ -1416,6 +1426,7 @@ impl UserRepo for Database {
                 Option<i64>,
                 bool,
                 bool,
+                bool,
             );
             let rows: Vec<Row> =
                 planned_for_values(c, |c| q.limit(i64::from(limit)).load(c).map_err(db_err))?;
@@ -1441,6 +1452,7 @@ impl UserRepo for Database {
                         sf_until,
                         app,
                         codes,
+                        texts,
                     )| {
                         let mut methods = Vec::new();
                         let mut last: Option<i64> = None;
@@ -1463,6 +1475,7 @@ impl UserRepo for Database {
                             second_factor_locked: sf_until.is_some_and(|t| t > now.as_micros()),
                             authenticator_app: app,
                             email_codes: codes,
+                            text_codes: texts,
                             methods,
                             last_sign_in: last.map(Timestamp::from_micros),
                         })

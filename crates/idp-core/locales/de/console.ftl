@@ -831,3 +831,4 @@ console-kinds-legend = Mitglieder dürfen ihren zweiten Faktor nachweisen mit
 console-kinds-sms-restricted = Codes per SMS sind ein eingeschränkter Authentifikator (NIST SP 800-63B §5.1.3.3): Eine Nummer kann ohne Wissen ihres Inhabers portiert oder umgeleitet werden. Erlauben Sie sie nur, wo Mitglieder nichts Besseres haben, und lassen Sie eine weitere Art erlaubt.
 console-kinds-save = Erlaubte Arten speichern
 console-kinds-saved = Erlaubte Arten des zweiten Faktors gespeichert.
+console-second-factor-sms = Code per SMS

@@ -834,3 +834,4 @@ console-kinds-legend = Members may prove their second factor with
 console-kinds-sms-restricted = Codes by text message are a restricted authenticator (NIST SP 800-63B §5.1.3.3): a phone number can be ported or redirected without its owner knowing. Allow them only where members have nothing better, and keep another kind allowed.
 console-kinds-save = Save allowed kinds
 console-kinds-saved = Allowed kinds of second factor saved.
+console-second-factor-sms = Text-message code

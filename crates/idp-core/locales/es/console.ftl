@@ -834,3 +834,4 @@ console-kinds-legend = Los miembros pueden demostrar su segundo factor con
 console-kinds-sms-restricted = Los códigos por mensaje de texto son un autenticador restringido (NIST SP 800-63B §5.1.3.3): un número puede portarse o desviarse sin que su titular lo sepa. Permítelos solo donde los miembros no tengan nada mejor y deja otro tipo permitido.
 console-kinds-save = Guardar tipos permitidos
 console-kinds-saved = Se han guardado los tipos de segundo factor permitidos.
+console-second-factor-sms = Código por mensaje de texto

@@ -762,3 +762,4 @@ console-kinds-legend = メンバーが 2 要素認証に使える方法
 console-kinds-sms-restricted = テキストメッセージのコードは制限付きの認証手段です(NIST SP 800-63B §5.1.3.3)。電話番号は持ち主の知らないうちに移転・転送されることがあります。ほかに手段のないメンバーのためだけに許可し、別の種類も許可しておいてください。
 console-kinds-save = 許可する種類を保存
 console-kinds-saved = 許可する 2 要素認証の種類を保存しました。
+console-second-factor-sms = テキストメッセージのコード

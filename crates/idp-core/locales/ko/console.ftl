@@ -762,3 +762,4 @@ console-kinds-legend = 구성원이 2단계 인증에 사용할 수 있는 방�
 console-kinds-sms-restricted = 문자 메시지 코드는 제한된 인증 수단입니다(NIST SP 800-63B §5.1.3.3). 전화번호는 소유자 모르게 이전되거나 전달될 수 있습니다. 더 나은 방법이 없는 구성원을 위해서만 허용하고, 다른 방식도 함께 허용하세요.
 console-kinds-save = 허용 방식 저장
 console-kinds-saved = 허용하는 2단계 인증 방식을 저장했습니다.
+console-second-factor-sms = 문자 메시지 코드
