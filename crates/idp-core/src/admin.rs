@@ -377,7 +377,7 @@ pub async fn update_policy(
     let mut needed = vec![];
     for (key, _) in changes {
         let p = match key.as_str() {
-            "two_factor_scope" => Permission::TwoFactor,
+            "two_factor_scope" | "allowed_second_factors" => Permission::TwoFactor,
             k if k.starts_with("ip_allow_list") => Permission::AllowedIps,
             _ => Permission::LoginSettings,
         };
@@ -731,6 +731,7 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "just_in_time_provisioning": p.just_in_time_provisioning,
         "passkey_sign_in": p.passkey_sign_in,
         "default_language": p.default_language,
+        "allowed_second_factors": p.allowed_second_factors,
     })
 }
 

@@ -32,6 +32,7 @@ pub mod org;
 pub mod org_admin;
 pub mod passkeys;
 pub mod password_policy;
+pub mod phone;
 pub mod policy;
 pub mod policy_edit;
 pub mod ports;

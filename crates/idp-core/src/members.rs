@@ -18,6 +18,7 @@ wire_enum!(
     SecondFactorKind, "second factor" {
         App => "app",
         EmailCode => "email_code",
+        SmsCode => "sms_code",
         None => "none",
     }
 );
@@ -160,6 +161,8 @@ pub struct MemberSummary {
     pub second_factor_locked: bool,
     pub authenticator_app: bool,
     pub email_codes: bool,
+    /// A phone number proven for text-message codes.
+    pub text_codes: bool,
     /// Kinds of sign-in the member has used, in a fixed order.
     pub methods: Vec<LoginMethodKind>,
     pub last_sign_in: Option<Timestamp>,
@@ -171,6 +174,8 @@ impl MemberSummary {
             SecondFactorKind::App
         } else if self.email_codes {
             SecondFactorKind::EmailCode
+        } else if self.text_codes {
+            SecondFactorKind::SmsCode
         } else {
             SecondFactorKind::None
         }
@@ -780,6 +785,7 @@ async fn apply_one(
             let has_any = creds.as_ref().is_some_and(|c| {
                 c.totp_enrolled_at.is_some()
                     || c.email_otp_enabled
+                    || c.phone_number.is_some()
                     || c.second_factor_lock.locked_until(now).is_some()
             });
             if !has_any {

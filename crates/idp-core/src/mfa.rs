@@ -1,6 +1,6 @@
 //! The second factor of a password sign-in: an authenticator app, single-use recovery
-//! codes and codes sent by email; the replay cache; the lock after repeated failures;
-//! and resets by the member or an administrator.
+//! codes, codes sent by email and by text message; the replay cache; the lock after
+//! repeated failures; and resets by the member or an administrator.
 
 use crate::audit::{ActivityType, ActorKind, EventKind, InfoType, NewAuditEvent};
 use crate::authz::{self, Actor, AuthzError, Permission};
@@ -8,9 +8,11 @@ use crate::client::wire_enum;
 use crate::clock::Timestamp;
 use crate::crypto::{CryptoError, MasterKey, TokenDigest};
 use crate::ids::UserId;
-use crate::policy::{self, SecondFactorStep};
+use crate::phone::{PhoneError, PhoneNumber};
+use crate::policy::{self, EffectivePolicy, FactorKind, SecondFactorStep};
 use crate::ports::{
-    Change, Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, StoreError, Stores,
+    Change, Ephemeral, EphemeralError, MailError, OutgoingMail, PasswordError, SmsError,
+    StoreError, Stores,
 };
 use crate::random::Random;
 use crate::records::{Credentials, SecondFactorLock, User};
@@ -33,6 +35,15 @@ pub const EMAIL_CODE_TTL: Duration = Duration::from_secs(10 * 60);
 /// Emailed codes a member may ask for per [`EMAIL_CODE_WINDOW`].
 pub const EMAIL_CODES_PER_WINDOW: u64 = 5;
 pub const EMAIL_CODE_WINDOW: Duration = Duration::from_secs(3600);
+pub const SMS_CODE_TTL: Duration = Duration::from_secs(10 * 60);
+/// Text messages a member may ask for per [`SMS_CODE_WINDOW`].
+pub const SMS_CODES_PER_MEMBER: u64 = 5;
+/// Text messages one number receives per [`SMS_CODE_WINDOW`], whoever asks (a number can
+/// be typed by more than one member).
+pub const SMS_CODES_PER_NUMBER: u64 = 5;
+pub const SMS_CODE_WINDOW: Duration = Duration::from_secs(3600);
+/// The `amr` values a code sent by text message proves (RFC 8176 §2).
+pub const SMS_AMR: &[&str] = &["otp", "sms"];
 /// How long an issued, not yet confirmed authenticator secret waits.
 pub const ENROLMENT_TTL: Duration = Duration::from_secs(15 * 60);
 /// Long enough to cover every step a code is accepted in.
@@ -46,8 +57,23 @@ wire_enum!(
         RecoveryCode => "recovery_code",
         EmailCode => "email_code",
         Passkey => "passkey",
+        SmsCode => "sms_code",
     }
 );
+
+impl SecondFactorMethod {
+    /// The kind of factor an organization allows or not; `None` for recovery codes,
+    /// which stand in for whichever factor was lost.
+    pub fn kind(self) -> Option<FactorKind> {
+        match self {
+            Self::Totp => Some(FactorKind::Totp),
+            Self::RecoveryCode => None,
+            Self::EmailCode => Some(FactorKind::EmailCode),
+            Self::SmsCode => Some(FactorKind::SmsCode),
+            Self::Passkey => Some(FactorKind::Passkey),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecondFactorError {
@@ -64,6 +90,19 @@ pub enum SecondFactorError {
     EnrolmentExpired,
     #[error("Too many codes were sent. Wait a while before asking for another.")]
     TooManyEmails,
+    #[error("Too many text messages were sent. Wait a while before asking for another.")]
+    TooManyTexts,
+    /// The gateway failed or did not answer in time; nothing was lost.
+    #[error(
+        "The text message could not be sent ({0}). Try again later, or have a code sent by email."
+    )]
+    TextNotSent(SmsError),
+    #[error("Your organization does not allow that kind of second factor.")]
+    NotAllowed,
+    #[error("{0}")]
+    Phone(PhoneError),
+    #[error("A phone number is set up already. Remove it before adding another.")]
+    PhoneInUse,
     #[error("The password is not right.")]
     WrongPassword,
     #[error("You do not have permission to do that.")]
@@ -101,6 +140,11 @@ impl SecondFactorError {
             Self::NotSetUp => tr.t("second-factor-not-set-up"),
             Self::EnrolmentExpired => tr.t("second-factor-expired"),
             Self::TooManyEmails => tr.t("second-factor-too-many-emails"),
+            Self::TooManyTexts => tr.t("second-factor-too-many-texts"),
+            Self::TextNotSent(_) => tr.t("second-factor-text-not-sent"),
+            Self::NotAllowed => tr.t("second-factor-not-allowed"),
+            Self::Phone(e) => e.message(tr),
+            Self::PhoneInUse => tr.t("second-factor-phone-in-use"),
             Self::WrongPassword => tr.t("second-factor-wrong-password"),
             Self::Forbidden => tr.t("second-factor-forbidden"),
             Self::Passkey(e) => e.message(tr),
@@ -188,7 +232,34 @@ impl SecondFactorLock {
 
 /// Whether a member has a second factor to prove, given how many passkeys they hold.
 pub fn has_factor(creds: &Credentials, passkeys: u64) -> bool {
-    creds.totp_secret_sealed.is_some() || creds.email_otp_enabled || passkeys > 0
+    creds.totp_secret_sealed.is_some()
+        || creds.email_otp_enabled
+        || verified_phone(creds).is_some()
+        || passkeys > 0
+}
+
+/// The member's phone number once a code sent to it proved it.
+pub fn verified_phone(creds: &Credentials) -> Option<&PhoneNumber> {
+    creds
+        .phone_number
+        .as_ref()
+        .filter(|_| creds.phone_verified_at.is_some())
+}
+
+/// Whether a member has a second factor their organization allows (text messages only
+/// while a gateway is configured; `passkeys` is how many they hold). A member whose every
+/// factor is disallowed is treated as having none: asked to set one up where policy
+/// requires it.
+pub fn has_allowed_factor(
+    creds: &Credentials,
+    passkeys: u64,
+    policy: &EffectivePolicy,
+    sms_on: bool,
+) -> bool {
+    (creds.totp_secret_sealed.is_some() && policy.allows(FactorKind::Totp))
+        || (email_codes_usable(creds) && policy.allows(FactorKind::EmailCode))
+        || (verified_phone(creds).is_some() && sms_on && policy.allows(FactorKind::SmsCode))
+        || (passkeys > 0 && policy.allows(FactorKind::Passkey))
 }
 
 /// Whether a member has a second factor to prove, passkeys counted.
@@ -206,6 +277,12 @@ async fn member_has_factor(
     ))
 }
 
+/// Whether emailed codes may be sent: turned on as a method, or as the way out when a
+/// text message does not arrive.
+fn email_codes_usable(creds: &Credentials) -> bool {
+    creds.email_otp_enabled || verified_phone(creds).is_some()
+}
+
 /// What a password sign-in asks next for this member, from this address.
 pub async fn next_step(
     stores: &Stores,
@@ -213,7 +290,11 @@ pub async fn next_step(
     origin: &Origin,
 ) -> SfResult<SecondFactorStep> {
     let creds = stores.credentials.find_by_user(&user.id).await?;
-    let has = member_has_factor(stores, &user.id, creds.as_ref()).await?;
+    let effective = policy::policy_of_org(stores, &user.org_id).await?;
+    let passkeys = crate::passkeys::count(stores, &user.id).await?;
+    let has = creds
+        .as_ref()
+        .is_some_and(|c| has_allowed_factor(c, passkeys, &effective, stores.sms.enabled()));
     let Some(org) = stores.orgs.find_by_id(&user.org_id).await? else {
         return Ok(if has {
             SecondFactorStep::Verify
@@ -248,22 +329,30 @@ pub async fn step_up(stores: &Stores, user: &UserId) -> SfResult<SecondFactorSte
 pub struct Methods {
     pub totp: bool,
     pub email: bool,
+    /// The verified number text messages go to, masked, when they may be used.
+    pub sms: Option<String>,
     pub recovery_codes_left: u64,
     /// How many passkeys the member holds.
     pub passkeys: u64,
     pub locked_until: Option<Timestamp>,
 }
 
-pub async fn methods(stores: &Stores, user: &UserId) -> SfResult<Methods> {
-    let Some(creds) = stores.credentials.find_by_user(user).await? else {
+/// The methods `user` may use at sign-in: those set up, allowed by their organization,
+/// and (for text messages) deliverable.
+pub async fn methods(stores: &Stores, user: &User) -> SfResult<Methods> {
+    let Some(creds) = stores.credentials.find_by_user(&user.id).await? else {
         return Ok(Methods::default());
     };
-    let summary = stores.credentials.recovery_code_summary(user).await?;
+    let policy = policy::policy_of_org(stores, &user.org_id).await?;
+    let summary = stores.credentials.recovery_code_summary(&user.id).await?;
     Ok(Methods {
-        totp: creds.totp_secret_sealed.is_some(),
-        email: creds.email_otp_enabled,
+        totp: creds.totp_secret_sealed.is_some() && policy.allows(FactorKind::Totp),
+        email: email_codes_usable(&creds) && policy.allows(FactorKind::EmailCode),
+        sms: verified_phone(&creds)
+            .filter(|_| stores.sms.enabled() && policy.allows(FactorKind::SmsCode))
+            .map(PhoneNumber::masked),
         recovery_codes_left: summary.unused,
-        passkeys: crate::passkeys::count(stores, user).await?,
+        passkeys: crate::passkeys::count(stores, &user.id).await?,
         locked_until: creds.second_factor_lock.locked_until(stores.clock.now()),
     })
 }
@@ -504,6 +593,38 @@ fn email_code_key(user: &UserId) -> String {
     format!("email-code:{user}")
 }
 
+fn sms_code_key(user: &UserId) -> String {
+    format!("sms-code:{user}")
+}
+
+fn phone_verify_key(user: &UserId) -> String {
+    format!("phone-verify:{user}")
+}
+
+/// What a text-message code is stored as: bound to the number it went to, so a code
+/// sent to a number since replaced proves nothing.
+fn sms_bound(number: &PhoneNumber, code: &str) -> String {
+    format!("{}:{code}", number.as_str())
+}
+
+/// Whether `code` is the one stored under `key` for `number`; the right one is taken,
+/// so of two requests with it only one wins.
+async fn take_matching_code(
+    ephemeral: &dyn Ephemeral,
+    key: &str,
+    number: &PhoneNumber,
+    code: &str,
+) -> SfResult<bool> {
+    let stored = ephemeral.get(key).await?;
+    let matches = match (totp::normalize_code(code), stored) {
+        (Some(c), Some(stored)) => {
+            TokenDigest::from_bytes(&stored).is_some_and(|d| d.matches(&sms_bound(number, &c)))
+        }
+        _ => false,
+    };
+    Ok(matches && ephemeral.take(key).await?.is_some())
+}
+
 /// Checks a code against the authenticator secret; records the step so the same code
 /// cannot be used again on any node.
 async fn check_totp(
@@ -539,12 +660,19 @@ pub async fn verify(
         SecondFactorMethod::RecoveryCode => {
             has_factor(&creds, crate::passkeys::count(stores, &user.id).await?)
         }
-        SecondFactorMethod::EmailCode => creds.email_otp_enabled,
+        SecondFactorMethod::EmailCode => email_codes_usable(&creds),
+        SecondFactorMethod::SmsCode => verified_phone(&creds).is_some(),
         // A passkey is no code: `crate::passkeys::finish_authentication` checks it.
         SecondFactorMethod::Passkey => false,
     };
     if !set_up {
         return Err(SecondFactorError::NotSetUp);
+    }
+    if let Some(kind) = method.kind() {
+        let policy = policy::policy_of_org(stores, &user.org_id).await?;
+        if !policy.allows(kind) {
+            return Err(SecondFactorError::NotAllowed);
+        }
     }
     let check = async {
         let now = stores.clock.now();
@@ -576,6 +704,18 @@ pub async fn verify(
                 // Of two requests with the right code, only the one that takes it wins.
                 matches && stores.ephemeral.take(&k).await?.is_some()
             }
+            SecondFactorMethod::SmsCode => match verified_phone(&creds) {
+                Some(number) => {
+                    take_matching_code(
+                        stores.ephemeral.as_ref(),
+                        &sms_code_key(&user.id),
+                        number,
+                        code,
+                    )
+                    .await?
+                }
+                None => false,
+            },
             SecondFactorMethod::Passkey => false,
         })
     };
@@ -589,6 +729,7 @@ pub async fn verify(
     match method {
         SecondFactorMethod::Totp => creds.totp_last_used_at = Some(now),
         SecondFactorMethod::EmailCode => creds.email_otp_last_used_at = Some(now),
+        SecondFactorMethod::SmsCode => creds.sms_last_used_at = Some(now),
         SecondFactorMethod::RecoveryCode | SecondFactorMethod::Passkey => {}
     }
     creds.updated_at = now;
@@ -627,8 +768,14 @@ pub async fn send_email_code(stores: &Stores, user: &User, issuer_name: &str) ->
     let now = stores.clock.now();
     let creds = credentials(stores, &user.id).await?;
     refuse_if_locked(&creds, now)?;
-    if !creds.email_otp_enabled {
+    if !email_codes_usable(&creds) {
         return Err(SecondFactorError::NotSetUp);
+    }
+    if !policy::policy_of_org(stores, &user.org_id)
+        .await?
+        .allows(FactorKind::EmailCode)
+    {
+        return Err(SecondFactorError::NotAllowed);
     }
     let sent = stores
         .ephemeral
@@ -670,6 +817,361 @@ pub async fn send_email_code(stores: &Stores, user: &User, issuer_name: &str) ->
         })
         .await?;
     Ok(())
+}
+
+/// What a text message is for: the member hears which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TextPurpose {
+    SignIn,
+    VerifyNumber,
+}
+
+impl TextPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::VerifyNumber => "verify_number",
+        }
+    }
+}
+
+/// An audit event about a text message or a phone number; the number only masked.
+fn phone_event(
+    user: &User,
+    activity: ActivityType,
+    kind: EventKind,
+    origin: &Origin,
+    now: Timestamp,
+    number: &PhoneNumber,
+    detail: serde_json::Value,
+) -> NewAuditEvent {
+    let mut detail = detail;
+    if let Some(map) = detail.as_object_mut() {
+        map.insert("method".into(), SecondFactorMethod::SmsCode.as_str().into());
+        map.insert("phone".into(), number.masked().into());
+    }
+    event(user, activity, kind, origin, now, detail)
+}
+
+/// Counts one more text message for the member and for the number; refuses past either
+/// limit. Both counters are per [`SMS_CODE_WINDOW`] and shared by every node.
+async fn admit_text(
+    ephemeral: &dyn Ephemeral,
+    user: &UserId,
+    number: &PhoneNumber,
+) -> SfResult<()> {
+    let by_member = ephemeral
+        .incr(&format!("sms-sent:{user}"), SMS_CODE_WINDOW)
+        .await?;
+    let by_number = ephemeral
+        .incr(
+            &format!("sms-to:{}", TokenDigest::of(number.as_str()).to_hex()),
+            SMS_CODE_WINDOW,
+        )
+        .await?;
+    if by_member > SMS_CODES_PER_MEMBER || by_number > SMS_CODES_PER_NUMBER {
+        return Err(SecondFactorError::TooManyTexts);
+    }
+    Ok(())
+}
+
+/// Draws a code, keeps its digest under `key` for [`SMS_CODE_TTL`] (replacing any earlier
+/// one) and hands it to the gateway, recording what happened. A failed delivery drops the
+/// code, is logged and recorded, and answers [`SecondFactorError::TextNotSent`]. Callers
+/// count the text ([`admit_text`]) before they change anything.
+async fn send_text_code(
+    stores: &Stores,
+    user: &User,
+    number: &PhoneNumber,
+    key: &str,
+    purpose: TextPurpose,
+    issuer_name: &str,
+    origin: &Origin,
+) -> SfResult<()> {
+    let code = six_digits(stores.random.as_ref());
+    stores
+        .ephemeral
+        .put(
+            key,
+            TokenDigest::of(&sms_bound(number, &code)).as_bytes(),
+            stores.sms.code_lifetime().min(SMS_CODE_TTL),
+        )
+        .await?;
+    let tr = crate::i18n::member_tr(stores, user).await?;
+    let issuer = tr
+        .brand()
+        .and_then(|b| b.display_name.as_deref())
+        .unwrap_or(issuer_name)
+        .to_owned();
+    let body = tr.t2("sms-code-body", "code", &code, "issuer", &issuer);
+    let sent = stores.sms.send(number, &body).await;
+    let now = stores.clock.now();
+    match sent {
+        Ok(()) => {
+            let recorded = phone_event(
+                user,
+                ActivityType::SignIn,
+                EventKind::Create,
+                origin,
+                now,
+                number,
+                serde_json::json!({"text": "code_sent", "purpose": purpose.as_str()}),
+            );
+            stores.audit.append(&recorded).await?;
+            Ok(())
+        }
+        Err(e) => {
+            // The code never arrived: nobody may use it.
+            let _ = stores.ephemeral.delete(key).await;
+            tracing::warn!(
+                user_id = %user.id,
+                phone = %number.masked(),
+                error = %e,
+                "a text message could not be delivered"
+            );
+            let recorded = phone_event(
+                user,
+                ActivityType::SignIn,
+                EventKind::Create,
+                origin,
+                now,
+                number,
+                serde_json::json!({"text": "delivery_failed", "purpose": purpose.as_str(),
+                                   "result": "failure", "reason": e.to_string()}),
+            );
+            stores.audit.append(&recorded).await?;
+            Err(SecondFactorError::TextNotSent(e))
+        }
+    }
+}
+
+/// Sends a sign-in code by text message to the member's verified number, replacing any
+/// earlier one. Answers the number, masked, for the page to say where it went.
+pub async fn send_sms_code(
+    stores: &Stores,
+    user: &User,
+    issuer_name: &str,
+    origin: &Origin,
+) -> SfResult<String> {
+    let now = stores.clock.now();
+    let creds = credentials(stores, &user.id).await?;
+    refuse_if_locked(&creds, now)?;
+    let Some(number) = verified_phone(&creds).cloned() else {
+        return Err(SecondFactorError::NotSetUp);
+    };
+    if !policy::policy_of_org(stores, &user.org_id)
+        .await?
+        .allows(FactorKind::SmsCode)
+    {
+        return Err(SecondFactorError::NotAllowed);
+    }
+    if !stores.sms.enabled() {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    admit_text(stores.ephemeral.as_ref(), &user.id, &number).await?;
+    send_text_code(
+        stores,
+        user,
+        &number,
+        &sms_code_key(&user.id),
+        TextPurpose::SignIn,
+        issuer_name,
+        origin,
+    )
+    .await?;
+    Ok(number.masked())
+}
+
+/// Whether text messages can be offered to `user` at all: a gateway, and a policy that
+/// allows them.
+pub async fn text_messages_offered(stores: &Stores, user: &User) -> SfResult<bool> {
+    Ok(stores.sms.enabled()
+        && policy::policy_of_org(stores, &user.org_id)
+            .await?
+            .allows(FactorKind::SmsCode))
+}
+
+/// Which kinds of second factor the security page offers `user` to set up or keep on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Offered {
+    pub totp: bool,
+    pub email_code: bool,
+    pub sms_code: bool,
+}
+
+pub async fn offered(stores: &Stores, user: &User) -> SfResult<Offered> {
+    let policy = policy::policy_of_org(stores, &user.org_id).await?;
+    Ok(Offered {
+        totp: policy.allows(FactorKind::Totp),
+        email_code: policy.allows(FactorKind::EmailCode),
+        sms_code: stores.sms.enabled() && policy.allows(FactorKind::SmsCode),
+    })
+}
+
+/// The member adds a phone number (typed as people type them) and is sent a code to
+/// prove it. The number is kept unproven until [`verify_phone`]; a number already proven
+/// must be removed first. A delivery that fails leaves the number waiting, to send again.
+pub async fn add_phone(
+    stores: &Stores,
+    user: &User,
+    typed: &str,
+    issuer_name: &str,
+    origin: &Origin,
+) -> SfResult<String> {
+    let number = PhoneNumber::parse(typed).map_err(SecondFactorError::Phone)?;
+    if !text_messages_offered(stores, user).await? {
+        return Err(SecondFactorError::NotAllowed);
+    }
+    let now = stores.clock.now();
+    let mut creds = credentials(stores, &user.id).await?;
+    refuse_if_locked(&creds, now)?;
+    if verified_phone(&creds).is_some() {
+        return Err(SecondFactorError::PhoneInUse);
+    }
+    // Counted before anything is saved: a refused text leaves the page as it was.
+    admit_text(stores.ephemeral.as_ref(), &user.id, &number).await?;
+    if creds.phone_number.as_ref() != Some(&number) {
+        creds.phone_number = Some(number.clone());
+        creds.phone_added_at = Some(now);
+        creds.phone_verified_at = None;
+        creds.sms_last_used_at = None;
+        creds.updated_at = now;
+        let added = phone_event(
+            user,
+            ActivityType::SecuritySettingsChange,
+            EventKind::Create,
+            origin,
+            now,
+            &number,
+            serde_json::json!({"phone_number": "added"}),
+        );
+        record(stores, &[Change::UpdateCredentials(creds)], &[added]).await?;
+    }
+    send_text_code(
+        stores,
+        user,
+        &number,
+        &phone_verify_key(&user.id),
+        TextPurpose::VerifyNumber,
+        issuer_name,
+        origin,
+    )
+    .await?;
+    Ok(number.masked())
+}
+
+/// Sends the code for the number waiting to be proven again.
+pub async fn resend_phone_code(
+    stores: &Stores,
+    user: &User,
+    issuer_name: &str,
+    origin: &Origin,
+) -> SfResult<String> {
+    let creds = credentials(stores, &user.id).await?;
+    refuse_if_locked(&creds, stores.clock.now())?;
+    let Some(number) = creds
+        .phone_number
+        .clone()
+        .filter(|_| creds.phone_verified_at.is_none())
+    else {
+        return Err(SecondFactorError::NotSetUp);
+    };
+    if !text_messages_offered(stores, user).await? {
+        return Err(SecondFactorError::NotAllowed);
+    }
+    admit_text(stores.ephemeral.as_ref(), &user.id, &number).await?;
+    send_text_code(
+        stores,
+        user,
+        &number,
+        &phone_verify_key(&user.id),
+        TextPurpose::VerifyNumber,
+        issuer_name,
+        origin,
+    )
+    .await?;
+    Ok(number.masked())
+}
+
+/// Proves the waiting number with the code sent to it: from then on it is a second
+/// factor. Wrong codes count toward the same lock as every other code.
+pub async fn verify_phone(
+    stores: &Stores,
+    user: &User,
+    code: &str,
+    origin: &Origin,
+) -> SfResult<()> {
+    let creds = credentials(stores, &user.id).await?;
+    let Some(number) = creds
+        .phone_number
+        .clone()
+        .filter(|_| creds.phone_verified_at.is_none())
+    else {
+        return Err(SecondFactorError::NotSetUp);
+    };
+    if !text_messages_offered(stores, user).await? {
+        return Err(SecondFactorError::NotAllowed);
+    }
+    let key = phone_verify_key(&user.id);
+    let check = take_matching_code(stores.ephemeral.as_ref(), &key, &number, code);
+    guarded_check(stores, user, SecondFactorMethod::SmsCode, origin, check).await?;
+    // Read again: the number may have been removed or replaced meanwhile.
+    let mut creds = credentials(stores, &user.id).await?;
+    if creds.phone_number.as_ref() != Some(&number) {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    let now = stores.clock.now();
+    creds.phone_verified_at = Some(now);
+    creds.updated_at = now;
+    let verified = phone_event(
+        user,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Edit,
+        origin,
+        now,
+        &number,
+        serde_json::json!({"phone_number": "verified"}),
+    );
+    record(stores, &[Change::UpdateCredentials(creds)], &[verified]).await?;
+    Ok(())
+}
+
+/// Removes the member's phone number, proven or waiting, after they prove their password.
+pub async fn remove_phone(
+    stores: &Stores,
+    user: &User,
+    password: Password,
+    origin: &Origin,
+) -> SfResult<()> {
+    let now = stores.clock.now();
+    let mut creds = credentials(stores, &user.id).await?;
+    check_password(stores, &creds, password).await?;
+    let Some(number) = creds.phone_number.take() else {
+        return Err(SecondFactorError::NotSetUp);
+    };
+    creds.phone_added_at = None;
+    creds.phone_verified_at = None;
+    creds.sms_last_used_at = None;
+    creds.updated_at = now;
+    let removed = phone_event(
+        user,
+        ActivityType::SecuritySettingsChange,
+        EventKind::Delete,
+        origin,
+        now,
+        &number,
+        serde_json::json!({"phone_number": "removed"}),
+    );
+    record(stores, &[Change::UpdateCredentials(creds)], &[removed]).await?;
+    forget_text_codes(stores, &user.id).await;
+    Ok(())
+}
+
+/// Drops text-message codes still pending once the number is gone. Best effort, for the
+/// reason [`forget_email_code`] gives: a code is accepted only for the number stored.
+async fn forget_text_codes(stores: &Stores, user: &UserId) {
+    let _ = stores.ephemeral.delete(&sms_code_key(user)).await;
+    let _ = stores.ephemeral.delete(&phone_verify_key(user)).await;
 }
 
 const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -857,6 +1359,9 @@ pub async fn set_email_codes(
     if creds.email_otp_enabled == enabled {
         return Ok(());
     }
+    if enabled && !offered(stores, user).await?.email_code {
+        return Err(SecondFactorError::NotAllowed);
+    }
     creds.email_otp_enabled = enabled;
     creds.email_otp_enabled_at = enabled.then_some(now);
     creds.email_otp_last_used_at = None;
@@ -905,6 +1410,7 @@ pub async fn reset_own(
     };
     record(stores, &[change], &[reset]).await?;
     forget_email_code(stores, &user.id).await;
+    forget_text_codes(stores, &user.id).await;
     Ok(())
 }
 
@@ -958,10 +1464,12 @@ pub async fn reset_by_admin(
             "before": {
                 "authenticator": before.as_ref().is_some_and(|c| c.totp_secret_sealed.is_some()),
                 "email_codes": before.as_ref().is_some_and(|c| c.email_otp_enabled),
+                "phone": before.as_ref().and_then(|c| c.phone_number.as_ref()).map(PhoneNumber::masked),
                 "passkeys": passkeys_before,
                 "locked": was_locked,
             },
-            "after": {"authenticator": false, "email_codes": false, "passkeys": 0, "locked": false},
+            "after": {"authenticator": false, "email_codes": false, "phone": null, "passkeys": 0,
+                      "locked": false},
         }),
     );
     (done.actor_kind, done.actor_id) = by.audit();
@@ -985,6 +1493,7 @@ pub async fn reset_by_admin(
     };
     record(stores, &[change], &events).await?;
     forget_email_code(stores, &target.id).await;
+    forget_text_codes(stores, &target.id).await;
     Ok(())
 }
 
@@ -1215,6 +1724,135 @@ mod tests {
                 .is_err(),
             "sealed for another purpose"
         );
+    }
+
+    #[tokio::test]
+    async fn a_text_code_works_once_and_only_for_the_number_it_went_to() {
+        let memory = MemoryEphemeral::default();
+        let ada = UserId::generate();
+        let key = sms_code_key(&ada);
+        let number = PhoneNumber::parse("+82 10 1234 5612").unwrap();
+        let other = PhoneNumber::parse("+82 10 9999 5612").unwrap();
+        let code = six_digits(&OsRandom);
+        let put = |n: &PhoneNumber| {
+            let digest = TokenDigest::of(&sms_bound(n, &code));
+            let memory = &memory;
+            let key = key.clone();
+            async move {
+                memory
+                    .put(&key, digest.as_bytes(), SMS_CODE_TTL)
+                    .await
+                    .unwrap()
+            }
+        };
+        put(&number).await;
+        assert!(
+            !take_matching_code(&memory, &key, &other, &code)
+                .await
+                .unwrap(),
+            "a code sent to another number proves nothing"
+        );
+        assert!(
+            !take_matching_code(&memory, &key, &number, "12345x")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !take_matching_code(&memory, &key, &number, "")
+                .await
+                .unwrap()
+        );
+        let spaced = format!("{} {}", code.get(..3).unwrap(), code.get(3..).unwrap());
+        assert!(
+            take_matching_code(&memory, &key, &number, &spaced)
+                .await
+                .unwrap(),
+            "typed with a space, as people read it out"
+        );
+        assert!(
+            !take_matching_code(&memory, &key, &number, &code)
+                .await
+                .unwrap(),
+            "usable once"
+        );
+        assert!(!memory.has(&key), "taken, not left behind");
+        // A code whose time ran out is gone from the store: refused like any other.
+        put(&number).await;
+        memory.flush();
+        assert!(
+            !take_matching_code(&memory, &key, &number, &code)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn text_messages_are_limited_per_member_and_per_number() {
+        let memory = MemoryEphemeral::default();
+        let ada = UserId::generate();
+        let bob = UserId::generate();
+        let number = PhoneNumber::parse("+14155550100").unwrap();
+        for _ in 0..SMS_CODES_PER_MEMBER {
+            admit_text(&memory, &ada, &number).await.unwrap();
+        }
+        assert!(matches!(
+            admit_text(&memory, &ada, &number).await,
+            Err(SecondFactorError::TooManyTexts)
+        ));
+        assert!(
+            matches!(
+                admit_text(&memory, &bob, &number).await,
+                Err(SecondFactorError::TooManyTexts)
+            ),
+            "the same number typed by another member is limited too"
+        );
+        let bobs = PhoneNumber::parse("+14155550199").unwrap();
+        admit_text(&memory, &bob, &bobs).await.unwrap();
+        assert_eq!(SMS_CODE_TTL, Duration::from_secs(600), "valid ten minutes");
+    }
+
+    #[test]
+    fn text_codes_are_an_allowed_kind_and_recovery_codes_no_kind() {
+        assert_eq!(SecondFactorMethod::SmsCode.as_str(), "sms_code");
+        assert_eq!("sms_code".parse().ok(), Some(SecondFactorMethod::SmsCode));
+        assert_eq!(
+            SecondFactorMethod::SmsCode.kind(),
+            Some(FactorKind::SmsCode)
+        );
+        assert_eq!(SecondFactorMethod::RecoveryCode.kind(), None);
+        let now = T0;
+        let mut creds = Credentials::empty(UserId::generate(), now);
+        creds.phone_number = Some(PhoneNumber::parse("+14155550100").unwrap());
+        assert!(!has_factor(&creds, 0), "an unproven number is no factor");
+        assert!(has_factor(&creds, 1), "a passkey is one");
+        creds.phone_verified_at = Some(now);
+        assert!(has_factor(&creds, 0));
+        let all = EffectivePolicy::default();
+        assert!(has_allowed_factor(&creds, 0, &all, true));
+        let texts_only = EffectivePolicy {
+            allowed_second_factors: vec![FactorKind::SmsCode],
+            ..EffectivePolicy::default()
+        };
+        assert!(has_allowed_factor(&creds, 0, &texts_only, true));
+        assert!(
+            !has_allowed_factor(&creds, 0, &texts_only, false),
+            "no gateway, no texts"
+        );
+        let no_texts = EffectivePolicy {
+            allowed_second_factors: vec![FactorKind::Totp, FactorKind::EmailCode],
+            ..EffectivePolicy::default()
+        };
+        // The emailed code, the way out when a text does not arrive, still counts.
+        assert!(has_allowed_factor(&creds, 0, &no_texts, true));
+        let app_only = EffectivePolicy {
+            allowed_second_factors: vec![FactorKind::Totp],
+            ..EffectivePolicy::default()
+        };
+        assert!(!has_allowed_factor(&creds, 0, &app_only, true));
+        // A passkey counts where passkeys are allowed, and only there.
+        let none = Credentials::empty(UserId::generate(), now);
+        assert!(has_allowed_factor(&none, 1, &all, false));
+        assert!(!has_allowed_factor(&none, 1, &app_only, false));
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub enum PasskeyError {
     TooMany,
     #[error("That passkey is not in your list.")]
     NotFound,
+    /// The member's organization does not allow passkeys as a second factor.
+    #[error("Your organization does not use passkeys. Use another method.")]
+    NotOffered,
     #[error("The password is not right.")]
     WrongPassword,
     /// The browser gave no answer: the person cancelled, or the authenticator refused
@@ -194,6 +197,7 @@ impl PasskeyError {
             Self::BadName => tr.t("passkey-error-name"),
             Self::TooMany => tr.t("passkey-error-too-many"),
             Self::NotFound => tr.t("passkey-error-not-found"),
+            Self::NotOffered => tr.t("passkey-error-not-offered"),
             Self::WrongPassword => tr.t("second-factor-wrong-password"),
             Self::NoAnswer => tr.t("passkey-cancelled"),
             Self::NeedsScript => tr.t("passkey-needs-script"),
@@ -297,6 +301,13 @@ pub async fn list(stores: &Stores, user: &UserId) -> PkResult<Vec<PasskeySummary
             last_used_at: r.last_used_at,
         })
         .collect())
+}
+
+/// Whether the member's organization allows passkeys (policy `allowed_second_factors`).
+pub async fn offered(stores: &Stores, user: &User) -> Result<bool, StoreError> {
+    Ok(crate::policy::policy_of_org(stores, &user.org_id)
+        .await?
+        .allows(crate::policy::FactorKind::Passkey))
 }
 
 /// How many passkeys a member holds.
@@ -425,6 +436,9 @@ pub async fn begin_registration(
     user: &User,
     owner: &str,
 ) -> PkResult<serde_json::Value> {
+    if !offered(stores, user).await? {
+        return Err(PasskeyError::NotOffered);
+    }
     let existing = stores.passkeys.list(&user.id).await?;
     if existing.len() >= MAX_PER_MEMBER {
         return Err(PasskeyError::TooMany);
@@ -488,6 +502,9 @@ pub async fn finish_registration(
     origin: &Origin,
 ) -> PkResult<PasskeySummary> {
     let name = clean_name(name).ok_or(PasskeyError::BadName)?;
+    if !offered(stores, user).await? {
+        return Err(PasskeyError::NotOffered);
+    }
     if stores.passkeys.list(&user.id).await?.len() >= MAX_PER_MEMBER {
         return Err(PasskeyError::TooMany);
     }
@@ -644,11 +661,11 @@ pub async fn remove(
 pub async fn begin_authentication(
     stores: &Stores,
     rp: &RelyingParty,
-    user: &UserId,
+    user: &User,
     owner: &str,
 ) -> PkResult<Option<serde_json::Value>> {
-    let records = stores.passkeys.list(user).await?;
-    if records.is_empty() {
+    let records = stores.passkeys.list(&user.id).await?;
+    if records.is_empty() || !offered(stores, user).await? {
         return Ok(None);
     }
     let mut keys = Vec::with_capacity(records.len());
@@ -660,7 +677,7 @@ pub async fn begin_authentication(
         .start_passkey_authentication(&keys)
         .map_err(|e| StoreError::Backend(format!("passkey authentication: {e}")))?;
     let pending = PendingAuthentication {
-        user: user.to_string(),
+        user: user.id.to_string(),
         state,
     };
     stores
@@ -837,7 +854,7 @@ pub async fn finish_discoverable(
         .await);
     }
     let policy = crate::policy::policy_of_org(stores, &user.org_id).await?;
-    if !policy.passkey_sign_in {
+    if !policy.passkey_sign_in || !policy.allows(crate::policy::FactorKind::Passkey) {
         return Err(refuse(
             stores,
             Some(&user),

@@ -20,6 +20,18 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// A kind of second factor an organization may allow its members to use. Recovery
+    /// codes are no kind of their own: they stand in for whichever factor was lost.
+    FactorKind, "second-factor kind" {
+        Totp => "totp",
+        Passkey => "passkey",
+        EmailCode => "email_code",
+        // NIST SP 800-63B §5.1.3.3: a restricted authenticator.
+        SmsCode => "sms_code",
+    }
+);
+
 /// Why `value` is not a set of policy settings: the first setting that cannot be read
 /// (each is tried alone, so the refusal names it).
 fn explain(value: &serde_json::Value) -> Unreadable {
@@ -214,6 +226,9 @@ pub struct PolicySettings {
     /// Where members get help: an email address or an https URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand_support_contact: Option<String>,
+    /// The kinds of second factor members may use (at least one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_second_factors: Option<Vec<FactorKind>>,
 }
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -237,6 +252,10 @@ pub enum PolicyError {
     },
     #[error(transparent)]
     Brand(#[from] crate::branding::BrandingError),
+    #[error("allowed_second_factors must allow at least one kind of second factor")]
+    NoSecondFactorAllowed,
+    #[error("allowed_second_factors names {0} twice")]
+    SecondFactorTwice(FactorKind),
 }
 
 impl PolicyError {
@@ -257,6 +276,10 @@ impl PolicyError {
                 _ => crate::admin::sentence(&self.to_string()),
             },
             PolicyError::Brand(b) => b.message(tr),
+            PolicyError::NoSecondFactorAllowed => tr.t("console-policy-no-second-factor"),
+            PolicyError::SecondFactorTwice(kind) => {
+                tr.t1("console-policy-second-factor-twice", "kind", kind.as_str())
+            }
         }
     }
 }
@@ -330,6 +353,16 @@ impl PolicySettings {
             }
         }
         crate::branding::validate(self)?;
+        if let Some(kinds) = &self.allowed_second_factors {
+            if kinds.is_empty() {
+                return Err(PolicyError::NoSecondFactorAllowed);
+            }
+            for (i, kind) in kinds.iter().enumerate() {
+                if kinds.iter().take(i).any(|k| k == kind) {
+                    return Err(PolicyError::SecondFactorTwice(*kind));
+                }
+            }
+        }
         for tenant in self.entra_allowed_tenants.iter().flatten() {
             if uuid::Uuid::try_parse(tenant).is_err() {
                 return Err(PolicyError::BadEntry {
@@ -367,6 +400,8 @@ pub struct EffectivePolicy {
     pub passkey_sign_in: bool,
     /// `None`: English, after whatever the reader asks for.
     pub default_language: Option<Language>,
+    /// Never empty: every kind unless an organization allows fewer.
+    pub allowed_second_factors: Vec<FactorKind>,
 }
 
 impl Default for EffectivePolicy {
@@ -392,6 +427,7 @@ impl Default for EffectivePolicy {
             just_in_time_provisioning: false,
             passkey_sign_in: false,
             default_language: None,
+            allowed_second_factors: FactorKind::ALL.to_vec(),
         }
     }
 }
@@ -451,7 +487,16 @@ impl EffectivePolicy {
                 .unwrap_or(d.just_in_time_provisioning),
             passkey_sign_in: nearest(chain, |p| p.passkey_sign_in).unwrap_or(d.passkey_sign_in),
             default_language: nearest(chain, |p| p.default_language),
+            allowed_second_factors: nearest(chain, |p| {
+                p.allowed_second_factors.clone().filter(|k| !k.is_empty())
+            })
+            .unwrap_or(d.allowed_second_factors),
         }
+    }
+
+    /// Whether members may use a second factor of this kind.
+    pub fn allows(&self, kind: FactorKind) -> bool {
+        self.allowed_second_factors.contains(&kind)
     }
 }
 
@@ -869,6 +914,31 @@ mod tests {
     const TENANT: &str = "11111111-1111-4111-8111-111111111111";
 
     #[test]
+    fn allowed_second_factors_keep_at_least_one_and_name_each_once() {
+        let kinds =
+            |v: serde_json::Value| PolicySettings::parse(&json!({"allowed_second_factors": v}));
+        let none = kinds(json!([])).unwrap();
+        assert_eq!(
+            none.validate(false),
+            Err(PolicyError::NoSecondFactorAllowed)
+        );
+        let twice = kinds(json!(["totp", "sms_code", "totp"])).unwrap();
+        assert_eq!(
+            twice.validate(false),
+            Err(PolicyError::SecondFactorTwice(FactorKind::Totp))
+        );
+        let unknown = kinds(json!(["carrier_pigeon"])).unwrap_err();
+        assert!(
+            unknown.to_string().contains("sms_code"),
+            "the refusal lists the kinds: {unknown}"
+        );
+        let ok = kinds(json!(["passkey", "email_code"])).unwrap();
+        assert_eq!(ok.validate(false), Ok(()));
+        let en = crate::i18n::Tr::new(crate::i18n::Language::En);
+        assert!(!PolicyError::NoSecondFactorAllowed.message(&en).is_empty());
+    }
+
+    #[test]
     fn federation_settings_are_checked_before_saving() {
         let bad_domain = PolicySettings {
             google_hosted_domains: Some(vec!["Example Corp".into()]),
@@ -927,6 +997,7 @@ mod tests {
             brand_display_name: None,
             brand_primary_color: None,
             brand_support_contact: None,
+            allowed_second_factors: Some(vec![FactorKind::Totp, FactorKind::SmsCode]),
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -953,6 +1024,7 @@ mod tests {
                 just_in_time_provisioning: true,
                 passkey_sign_in: true,
                 default_language: Some(Language::De),
+                allowed_second_factors: vec![FactorKind::Totp, FactorKind::SmsCode],
             }
         );
         let child = PolicySettings {
@@ -981,6 +1053,8 @@ mod tests {
             brand_display_name: None,
             brand_primary_color: None,
             brand_support_contact: None,
+            // An empty list (refused when saved) would allow nothing: left to the parent.
+            allowed_second_factors: Some(vec![]),
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
@@ -1007,9 +1081,21 @@ mod tests {
                 just_in_time_provisioning: false,
                 passkey_sign_in: false,
                 default_language: Some(Language::Ko),
+                allowed_second_factors: vec![FactorKind::Totp, FactorKind::SmsCode],
             }
         );
+        assert_eq!(
+            EffectivePolicy::default().allowed_second_factors,
+            FactorKind::ALL,
+            "every kind is allowed by default"
+        );
         assert_eq!(EffectivePolicy::from_chain(&[]), EffectivePolicy::default());
+        let sms_only = EffectivePolicy::from_chain(&[PolicySettings {
+            allowed_second_factors: Some(vec![FactorKind::EmailCode]),
+            ..PolicySettings::default()
+        }]);
+        assert!(sms_only.allows(FactorKind::EmailCode));
+        assert!(!sms_only.allows(FactorKind::SmsCode));
         assert_eq!(EffectivePolicy::default().lockout_after_failures, Some(10));
         assert_eq!(EffectivePolicy::default().password_min_length, 12);
     }

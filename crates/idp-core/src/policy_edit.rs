@@ -12,7 +12,7 @@ use crate::crypto::TokenDigest;
 use crate::i18n::Tr;
 use crate::ids::{OrgId, UserId};
 use crate::org::Organization;
-use crate::policy::{EffectivePolicy, PolicyError, PolicySettings, parse_allow_list};
+use crate::policy::{EffectivePolicy, FactorKind, PolicyError, PolicySettings, parse_allow_list};
 use crate::ports::{StoreError, Stores};
 use crate::records::{AdminAssignment, IpListEntry, IpListPurpose, OrgPolicyRecord};
 use crate::signin::Origin;
@@ -575,6 +575,41 @@ pub fn checkbox_change(
     Some((key.to_owned(), checked.to_string()))
 }
 
+/// The change the allowed kinds of second factor ask for: `inherit` removes this
+/// organization's own list; otherwise the kinds checked, in their usual order, unless
+/// that is already this organization's own. None checked is passed on as an empty list,
+/// which [`PolicySettings::validate`] refuses with its own sentence.
+pub fn kinds_change(
+    own: Option<&[FactorKind]>,
+    inherit: bool,
+    checked: &[String],
+) -> Result<Option<(String, String)>, InputError> {
+    let key = "allowed_second_factors";
+    if inherit {
+        return Ok(own.map(|_| (key.to_owned(), String::new())));
+    }
+    let mut picked = Vec::new();
+    for c in checked {
+        let kind = c
+            .parse::<FactorKind>()
+            .map_err(|_| InputError::Other(format!("{c:?} is not a kind of second factor")))?;
+        picked.push(kind);
+    }
+    let kinds: Vec<FactorKind> = FactorKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| picked.contains(k))
+        .collect();
+    if own == Some(kinds.as_slice()) {
+        return Ok(None);
+    }
+    let words: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    Ok(Some((
+        key.to_owned(),
+        serde_json::Value::from(words).to_string(),
+    )))
+}
+
 /// The change the allow-list's function-restriction scope asks for: `all` restricts
 /// every sign-in (no list of applications), `chosen` only the chosen applications' ones.
 pub fn client_scope_change(
@@ -977,6 +1012,39 @@ fn error_code_tenant(t: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allowed_kinds_are_saved_in_order_inherited_or_refused() {
+        let typed = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            kinds_change(None, false, &typed(&["sms_code", "totp"])),
+            Ok(Some((
+                "allowed_second_factors".into(),
+                r#"["totp","sms_code"]"#.into()
+            )))
+        );
+        let own = [FactorKind::Totp, FactorKind::SmsCode];
+        assert_eq!(
+            kinds_change(Some(&own), false, &typed(&["totp", "sms_code"])),
+            Ok(None),
+            "unchanged"
+        );
+        assert_eq!(
+            kinds_change(Some(&own), true, &[]),
+            Ok(Some(("allowed_second_factors".into(), String::new())))
+        );
+        assert_eq!(kinds_change(None, true, &[]), Ok(None));
+        // None checked: passed on for validation to refuse in its own words.
+        let (_, none) = kinds_change(None, false, &[]).unwrap().unwrap();
+        let parsed =
+            PolicySettings::parse(&serde_json::json!({"allowed_second_factors": serde_json::from_str::<serde_json::Value>(&none).unwrap()}))
+                .unwrap();
+        assert_eq!(
+            parsed.validate(true),
+            Err(PolicyError::NoSecondFactorAllowed)
+        );
+        assert!(kinds_change(None, false, &typed(&["fax"])).is_err());
+    }
 
     fn setting(key: &str) -> &'static NumberSetting {
         NUMBER_SETTINGS.iter().find(|s| s.key == key).unwrap()

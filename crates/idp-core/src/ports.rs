@@ -917,6 +917,46 @@ pub trait Mailer: Send + Sync {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
 }
 
+/// Why a text message was not handed to the gateway. Never holds the number or the body.
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("text messages are not configured")]
+    NotConfigured,
+    #[error("the gateway did not answer in time")]
+    Timeout,
+    #[error("the gateway could not be reached: {0}")]
+    Unreachable(String),
+    #[error("the gateway refused the message: {0}")]
+    Refused(String),
+}
+
+/// Sends text messages through a gateway (the operator's `sms.*` settings).
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    /// Whether a gateway is configured; when not, text messages are offered nowhere.
+    fn enabled(&self) -> bool;
+    /// How long a code sent this way works: [`crate::mfa::SMS_CODE_TTL`] unless the
+    /// operator shortened it.
+    fn code_lifetime(&self) -> std::time::Duration {
+        crate::mfa::SMS_CODE_TTL
+    }
+    /// Hands `body` to the gateway for `to`; returns once it accepted the message.
+    async fn send(&self, to: &crate::phone::PhoneNumber, body: &str) -> Result<(), SmsError>;
+}
+
+/// No gateway: text messages are off (the default).
+pub struct NoSms;
+
+#[async_trait]
+impl SmsSender for NoSms {
+    fn enabled(&self) -> bool {
+        false
+    }
+    async fn send(&self, _: &crate::phone::PhoneNumber, _: &str) -> Result<(), SmsError> {
+        Err(SmsError::NotConfigured)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
     #[error("too many sign-ins are being checked at once; try again shortly")]
@@ -953,6 +993,8 @@ pub struct Stores {
     pub members_io: Arc<dyn MembersIoRepo>,
     pub ephemeral: Arc<dyn Ephemeral>,
     pub mailer: Arc<dyn Mailer>,
+    /// Text messages; [`NoSms`] unless the operator configured a gateway.
+    pub sms: Arc<dyn SmsSender>,
     pub passwords: Arc<dyn Passwords>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,

@@ -68,6 +68,11 @@ pub struct Credentials {
     pub email_otp_enabled: bool,
     pub email_otp_enabled_at: Option<Timestamp>,
     pub email_otp_last_used_at: Option<Timestamp>,
+    /// The number text-message codes go to; a factor once `phone_verified_at` is set.
+    pub phone_number: Option<crate::phone::PhoneNumber>,
+    pub phone_added_at: Option<Timestamp>,
+    pub phone_verified_at: Option<Timestamp>,
+    pub sms_last_used_at: Option<Timestamp>,
     pub failed_sign_ins: i32,
     pub locked_at: Option<Timestamp>,
     pub second_factor_reset_at: Option<Timestamp>,
@@ -100,6 +105,10 @@ impl Credentials {
             email_otp_enabled: false,
             email_otp_enabled_at: None,
             email_otp_last_used_at: None,
+            phone_number: None,
+            phone_added_at: None,
+            phone_verified_at: None,
+            sms_last_used_at: None,
             failed_sign_ins: 0,
             locked_at: None,
             second_factor_reset_at: None,
@@ -132,7 +141,7 @@ pub struct PasskeyRecord {
 pub enum CredentialScope {
     /// Passwords (and their history), second factors, everything.
     Everything,
-    /// Authenticator apps, emailed codes and recovery codes.
+    /// Authenticator apps, emailed codes, phone numbers and recovery codes.
     SecondFactors,
 }
 

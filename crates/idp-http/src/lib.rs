@@ -17,6 +17,7 @@ pub mod pages;
 pub mod routes;
 pub mod server;
 pub mod settings;
+pub mod sms;
 pub mod state;
 pub mod telemetry;
 pub mod throttling;

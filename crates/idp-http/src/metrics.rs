@@ -121,6 +121,7 @@ pub enum SignInMethod {
     RecoveryCode,
     EmailCode,
     Passkey,
+    SmsCode,
 }
 
 impl SignInMethod {
@@ -133,6 +134,7 @@ impl SignInMethod {
             Self::RecoveryCode => "recovery_code",
             Self::EmailCode => "email_code",
             Self::Passkey => "passkey",
+            Self::SmsCode => "sms_code",
         }
     }
 }
@@ -148,6 +150,7 @@ impl SignInMethod {
             Self::RecoveryCode,
             Self::EmailCode,
             Self::Passkey,
+            Self::SmsCode,
         ]
         .into_iter()
         .find(|m| m.as_str() == name)
@@ -162,6 +165,7 @@ impl From<idp_core::mfa::SecondFactorMethod> for SignInMethod {
             M::RecoveryCode => Self::RecoveryCode,
             M::EmailCode => Self::EmailCode,
             M::Passkey => Self::Passkey,
+            M::SmsCode => Self::SmsCode,
         }
     }
 }

@@ -74,6 +74,7 @@ pub struct Settings {
     pub device: DeviceSettings,
     pub registration: RegistrationSettings,
     pub passkeys: PasskeySettings,
+    pub sms: SmsSettings,
 }
 
 /// Pushed authorization requests (RFC 9126).
@@ -195,6 +196,134 @@ pub struct PasskeySettings {
     /// `true`: on (start-up refuses an issuer whose host is an IP address); `false`: off;
     /// unset: on exactly when the issuer's host is a name (such as `localhost`).
     pub enabled: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsMode {
+    /// No text messages: they are offered nowhere.
+    Off,
+    /// Posts `body_template` to `endpoint`, for gateways with an HTTP API of their own.
+    Http,
+    /// Twilio's Messages API and the gateways that copy it: form fields `To`, `From`,
+    /// `Body`, with `username` and `password` as basic authentication.
+    Twilio,
+}
+
+/// The gateway that delivers text-message codes. Off by default.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsSettings {
+    /// `off`, `http` or `twilio`.
+    pub mode: SmsMode,
+    /// The URL messages are posted to (for Twilio, the account's Messages endpoint).
+    pub endpoint: Option<String>,
+    /// Basic-authentication user name (Twilio: the account SID).
+    pub username: Option<String>,
+    /// Basic-authentication password (Twilio: the auth token).
+    pub password: Option<Secret>,
+    /// Sent as `Authorization: Bearer …` in `http` mode, when set.
+    pub bearer_token: Option<Secret>,
+    /// The sender: a number in E.164 or a name the gateway accepts. Read as text even
+    /// when the environment gives `+15005550006`, which would otherwise read as a number.
+    #[serde(deserialize_with = "text_or_number")]
+    pub from: String,
+    /// `http` mode: the request body, with `{number}`, `{message}` and `{from}` replaced
+    /// (escaped for JSON when `content_type` is JSON, for forms when it is a form).
+    pub body_template: String,
+    /// `http` mode: the request's content type.
+    pub content_type: String,
+    /// Milliseconds the gateway has to accept a message (100 to 60000).
+    pub timeout_ms: u64,
+    /// Seconds a code sent by text message works (1 to 600).
+    pub code_lifetime_secs: u64,
+}
+
+impl Settings {
+    fn check_sms(&self) -> Result<(), ConfigError> {
+        let sms = &self.sms;
+        if sms.mode == SmsMode::Off {
+            return Ok(());
+        }
+        let endpoint_ok = sms.endpoint.as_deref().is_some_and(|e| {
+            Url::parse(e)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        });
+        if !endpoint_ok {
+            return Err(ConfigError::new(
+                "sms.endpoint",
+                "must be the gateway's http(s) URL when sms.mode is not off",
+            ));
+        }
+        if !(100..=60_000).contains(&sms.timeout_ms) {
+            return Err(ConfigError::new("sms.timeout_ms", "must be 100 to 60000"));
+        }
+        if !(1..=600).contains(&sms.code_lifetime_secs) {
+            return Err(ConfigError::new(
+                "sms.code_lifetime_secs",
+                "must be 1 to 600",
+            ));
+        }
+        if sms.mode == SmsMode::Twilio {
+            if sms.username.as_deref().is_none_or(|u| u.trim().is_empty()) || sms.password.is_none()
+            {
+                return Err(ConfigError::new(
+                    "sms.username",
+                    "twilio mode needs sms.username (account SID) and sms.password (auth token)",
+                ));
+            }
+            if sms.from.trim().is_empty() {
+                return Err(ConfigError::new(
+                    "sms.from",
+                    "twilio mode needs a sender number",
+                ));
+            }
+        }
+        if sms.mode == SmsMode::Http && !sms.body_template.contains("{message}") {
+            return Err(ConfigError::new(
+                "sms.body_template",
+                "must contain {message} (and usually {number})",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A string setting that may arrive as a number from the environment (`IDP_SMS__FROM=+1…`
+/// is parsed as an integer, dropping the `+`, which a sender number needs kept).
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Whole(u64),
+        Signed(i64),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::Text(s) => s,
+        // The environment parser dropped a leading `+`: a number as long as a phone
+        // number is an E.164 sender; a short code (3 to 6 digits) stays as it was.
+        Raw::Whole(n) if n >= 10_000_000 => format!("+{n}"),
+        Raw::Whole(n) => n.to_string(),
+        Raw::Signed(n) => n.to_string(),
+    })
+}
+
+impl Default for SmsSettings {
+    fn default() -> Self {
+        Self {
+            mode: SmsMode::Off,
+            endpoint: None,
+            username: None,
+            password: None,
+            bearer_token: None,
+            from: String::new(),
+            body_template: r#"{"to":"{number}","from":"{from}","text":"{message}"}"#.into(),
+            content_type: "application/json".into(),
+            timeout_ms: 10_000,
+            code_lifetime_secs: 600,
+        }
+    }
 }
 
 /// The device authorization grant (RFC 8628): devices without a browser show a short
@@ -866,6 +995,7 @@ impl Settings {
         if self.mail.smtp_port == 0 {
             return Err(ConfigError::new("mail.smtp_port", "must be 1 to 65535"));
         }
+        self.check_sms()?;
         let hashing = self.password_hashing();
         if hashing.memory_kib < 8 * hashing.parallelism.max(1)
             || hashing.iterations == 0
@@ -1379,6 +1509,10 @@ mod tests {
             "tenant",
             "client_secret_file",
             "graph_url",
+            "endpoint",
+            "username",
+            "password",
+            "bearer_token",
         ];
         let lines: Vec<&str> = text.lines().collect();
         for key in optional {

@@ -290,6 +290,12 @@ pub async fn wire(settings: &Settings, migrate: bool) -> Result<Wired, StartupEr
                 .map_err(|e| StartupError::HttpClient(e.to_string()))?,
         ),
         registrations: shared,
+        sms: match crate::sms::HttpSms::from_settings(&settings.sms)
+            .map_err(|e| StartupError::HttpClient(e.to_string()))?
+        {
+            Some(gateway) => Arc::new(gateway),
+            None => Arc::new(idp_core::ports::NoSms),
+        },
     };
     Ok(Wired {
         stores,

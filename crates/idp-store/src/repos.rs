@@ -115,6 +115,10 @@ fn clear_credentials(
             credentials::email_otp_enabled.eq(false),
             credentials::email_otp_enabled_at.eq(None::<i64>),
             credentials::email_otp_last_used_at.eq(None::<i64>),
+            credentials::phone_number.eq(None::<String>),
+            credentials::phone_added_at.eq(None::<i64>),
+            credentials::phone_verified_at.eq(None::<i64>),
+            credentials::sms_last_used_at.eq(None::<i64>),
             credentials::second_factor_failures.eq(0),
             credentials::second_factor_window_start.eq(None::<i64>),
             credentials::second_factor_locked_until.eq(None::<i64>),
@@ -217,6 +221,7 @@ fn count_in_subtree_on(
     let second = credentials::totp_secret_sealed
         .is_not_null()
         .or(credentials::email_otp_enabled.eq(true))
+        .or(credentials::phone_number.is_not_null())
         .or(credentials::user_id.eq_any(passkeys::table.select(passkeys::user_id)));
     let q = credentials::table.filter(credentials::user_id.eq_any(members));
     let n: i64 = match scope {
@@ -1246,11 +1251,20 @@ macro_rules! member_filter {
                         .and(credentials::email_otp_enabled.eq(true)),
                 );
             }
+            Some(SecondFactorKind::SmsCode) => {
+                $q = $q.filter(
+                    credentials::totp_enrolled_at
+                        .is_null()
+                        .and(credentials::email_otp_enabled.eq(false))
+                        .and(credentials::phone_verified_at.is_not_null()),
+                );
+            }
             Some(SecondFactorKind::None) => {
                 $q = $q.filter(
                     credentials::totp_enrolled_at
                         .is_null()
-                        .and(credentials::email_otp_enabled.eq(false)),
+                        .and(credentials::email_otp_enabled.eq(false))
+                        .and(credentials::phone_verified_at.is_null()),
                 );
             }
             None => {}
@@ -1385,6 +1399,7 @@ impl UserRepo for Database {
                     credentials::second_factor_locked_until,
                     credentials::totp_enrolled_at.is_not_null(),
                     credentials::email_otp_enabled,
+                    credentials::phone_verified_at.is_not_null(),
                 ))
                 .into_boxed();
             let subtree = subtree_ids(c, &filter)?;
@@ -1426,6 +1441,7 @@ impl UserRepo for Database {
                 Option<i64>,
                 bool,
                 bool,
+                bool,
             );
             let rows: Vec<Row> =
                 planned_for_values(c, |c| q.limit(i64::from(limit)).load(c).map_err(db_err))?;
@@ -1451,6 +1467,7 @@ impl UserRepo for Database {
                         sf_until,
                         app,
                         codes,
+                        texts,
                     )| {
                         let mut methods = Vec::new();
                         let mut last: Option<i64> = None;
@@ -1473,6 +1490,7 @@ impl UserRepo for Database {
                             second_factor_locked: sf_until.is_some_and(|t| t > now.as_micros()),
                             authenticator_app: app,
                             email_codes: codes,
+                            text_codes: texts,
                             methods,
                             last_sign_in: last.map(Timestamp::from_micros),
                         })
@@ -3307,6 +3325,12 @@ impl MembersIoRepo for Database {
                 }
                 if creds.as_ref().is_some_and(|c| c.email_otp_enabled) {
                     second_factors.push("email_code");
+                }
+                if creds
+                    .as_ref()
+                    .is_some_and(|c| c.phone_verified_at.is_some())
+                {
+                    second_factors.push("sms_code");
                 }
                 let mine: Vec<&LoginMethodRow> = methods
                     .iter()

@@ -184,6 +184,10 @@ pub(crate) struct CredentialsFields {
     pub email_otp_enabled: bool,
     pub email_otp_enabled_at: Option<i64>,
     pub email_otp_last_used_at: Option<i64>,
+    pub phone_number: Option<String>,
+    pub phone_added_at: Option<i64>,
+    pub phone_verified_at: Option<i64>,
+    pub sms_last_used_at: Option<i64>,
     // The password lock changes only through its own atomic statements; a whole-record
     // update written from an earlier read must never undo a lock or a count.
     #[diesel(skip_update)]
@@ -209,6 +213,10 @@ impl From<&Credentials> for CredentialsFields {
             email_otp_enabled: c.email_otp_enabled,
             email_otp_enabled_at: micros(c.email_otp_enabled_at),
             email_otp_last_used_at: micros(c.email_otp_last_used_at),
+            phone_number: c.phone_number.clone().map(String::from),
+            phone_added_at: micros(c.phone_added_at),
+            phone_verified_at: micros(c.phone_verified_at),
+            sms_last_used_at: micros(c.sms_last_used_at),
             failed_sign_ins: c.failed_sign_ins,
             locked_at: micros(c.locked_at),
             second_factor_reset_at: micros(c.second_factor_reset_at),
@@ -244,6 +252,13 @@ impl From<CredentialsRow> for Credentials {
             email_otp_enabled: r.email_otp_enabled,
             email_otp_enabled_at: opt_ts(r.email_otp_enabled_at),
             email_otp_last_used_at: opt_ts(r.email_otp_last_used_at),
+            // Written only from a parsed number; one that no longer reads is no factor.
+            phone_number: r
+                .phone_number
+                .and_then(|p| idp_core::phone::PhoneNumber::parse(&p).ok()),
+            phone_added_at: opt_ts(r.phone_added_at),
+            phone_verified_at: opt_ts(r.phone_verified_at),
+            sms_last_used_at: opt_ts(r.sms_last_used_at),
             failed_sign_ins: r.failed_sign_ins,
             locked_at: opt_ts(r.locked_at),
             second_factor_reset_at: opt_ts(r.second_factor_reset_at),

@@ -53,6 +53,10 @@ diesel::table! {
         second_factor_failures -> Integer,
         second_factor_window_start -> Nullable<BigInt>,
         second_factor_locked_until -> Nullable<BigInt>,
+        phone_number -> Nullable<Text>,
+        phone_added_at -> Nullable<BigInt>,
+        phone_verified_at -> Nullable<BigInt>,
+        sms_last_used_at -> Nullable<BigInt>,
     }
 }
 

@@ -887,6 +887,10 @@ mod contracts {
             email_otp_enabled: true,
             email_otp_enabled_at: Some(at(16)),
             email_otp_last_used_at: Some(at(17)),
+            phone_number: Some(idp_core::phone::PhoneNumber::parse("+821012345612").unwrap()),
+            phone_added_at: Some(at(18)),
+            phone_verified_at: Some(at(19)),
+            sms_last_used_at: Some(at(20)),
             // The lock is written only by its own atomic statements, never by `update`.
             failed_sign_ins: 0,
             locked_at: None,
@@ -912,6 +916,10 @@ mod contracts {
             email_otp_enabled: false,
             email_otp_enabled_at: None,
             email_otp_last_used_at: None,
+            phone_number: None,
+            phone_added_at: None,
+            phone_verified_at: None,
+            sms_last_used_at: None,
             failed_sign_ins: 0,
             locked_at: None,
             second_factor_reset_at: None,
@@ -1025,6 +1033,9 @@ mod contracts {
             totp_last_used_at: Some(at(4)),
             email_otp_enabled: true,
             email_otp_enabled_at: Some(at(5)),
+            phone_number: Some(idp_core::phone::PhoneNumber::parse("+14155550100").unwrap()),
+            phone_added_at: Some(at(5)),
+            phone_verified_at: Some(at(5)),
             ..after
         };
         CredentialRepo::update(db, &with_factor).await.unwrap();
@@ -1060,6 +1071,11 @@ mod contracts {
         assert_eq!(reset.totp_secret_sealed, None);
         assert_eq!(reset.totp_enrolled_at, None);
         assert!(!reset.email_otp_enabled);
+        assert_eq!(
+            reset.phone_number, None,
+            "a reset removes the phone number too"
+        );
+        assert_eq!(reset.phone_verified_at, None);
         assert_eq!(reset.second_factor_lock, fresh);
         assert_eq!(reset.second_factor_reset_at, Some(at(50)));
         assert_eq!(

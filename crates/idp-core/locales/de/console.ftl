@@ -824,3 +824,19 @@ console-passkey-sign-in-not-allowed-now = nicht erlaubt
 console-passkey-sign-in-revert-label = Anmeldung nur mit Passkey auf den geerbten Wert zurücksetzen
 console-passkeys = Passkeys
 console-passkey-named = Passkey „{ $name }“
+
+# Text-message codes and the allowed kinds of second factor
+console-phone-verified = { $number }, bestätigt am { $since }; zuletzt verwendet: { $used }
+console-phone-unverified = { $number }, noch nicht bestätigt
+console-policy-no-second-factor = Erlauben Sie mindestens eine Art von zweitem Faktor.
+console-policy-second-factor-twice = Die Art des zweiten Faktors { $kind } ist doppelt aufgeführt.
+console-kind-totp = Authenticator-App
+console-kind-passkey = Passkey
+console-kind-email-code = Code per E-Mail
+console-kind-sms-code = Code per SMS
+console-kinds-heading = Erlaubte Arten des zweiten Faktors
+console-kinds-legend = Mitglieder dürfen ihren zweiten Faktor nachweisen mit
+console-kinds-sms-restricted = Codes per SMS sind ein eingeschränkter Authentifikator (NIST SP 800-63B §5.1.3.3): Eine Nummer kann ohne Wissen ihres Inhabers portiert oder umgeleitet werden. Erlauben Sie sie nur, wo Mitglieder nichts Besseres haben, und lassen Sie eine weitere Art erlaubt.
+console-kinds-save = Erlaubte Arten speichern
+console-kinds-saved = Erlaubte Arten des zweiten Faktors gespeichert.
+console-second-factor-sms = Code per SMS

@@ -34,3 +34,6 @@ email-export-failed = Der Export des Audit-Protokolls von { $org }, den Sie ange
 
 # --- Branding (organization display name) ---
 email-sent-by = Gesendet von { $org }.
+
+# Text-message codes and the allowed kinds of second factor
+sms-code-body = { $code } ist Ihr Anmeldecode für { $issuer }. Er gilt 10 Minuten. Geben Sie ihn nie weiter.

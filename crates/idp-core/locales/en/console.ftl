@@ -827,3 +827,19 @@ console-passkey-sign-in-not-allowed-now = not allowed
 console-passkey-sign-in-revert-label = Revert sign-in with a passkey alone to inherited
 console-passkeys = Passkeys
 console-passkey-named = Passkey “{ $name }”
+
+# Text-message codes and the allowed kinds of second factor
+console-phone-verified = { $number }, confirmed { $since }; last used { $used }
+console-phone-unverified = { $number }, not confirmed yet
+console-policy-no-second-factor = Allow at least one kind of second factor.
+console-policy-second-factor-twice = The second-factor kind { $kind } is listed twice.
+console-kind-totp = Authenticator app
+console-kind-passkey = Passkey
+console-kind-email-code = Code by email
+console-kind-sms-code = Code by text message
+console-kinds-heading = Kinds of second factor allowed
+console-kinds-legend = Members may prove their second factor with
+console-kinds-sms-restricted = Codes by text message are a restricted authenticator (NIST SP 800-63B §5.1.3.3): a phone number can be ported or redirected without its owner knowing. Allow them only where members have nothing better, and keep another kind allowed.
+console-kinds-save = Save allowed kinds
+console-kinds-saved = Allowed kinds of second factor saved.
+console-second-factor-sms = Text-message code

@@ -33,3 +33,6 @@ email-export-failed = The export of the audit log of { $org } you asked for coul
 
 # --- Branding (organization display name) ---
 email-sent-by = Sent by { $org }.
+
+# Text-message codes and the allowed kinds of second factor
+sms-code-body = { $code } is your { $issuer } sign-in code. It works for 10 minutes. Never share it.

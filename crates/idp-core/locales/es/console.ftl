@@ -827,3 +827,19 @@ console-passkey-sign-in-not-allowed-now = no permitido
 console-passkey-sign-in-revert-label = Volver al valor heredado del inicio de sesión solo con llave de acceso
 console-passkeys = Llaves de acceso
 console-passkey-named = Llave de acceso «{ $name }»
+
+# Text-message codes and the allowed kinds of second factor
+console-phone-verified = { $number }, confirmado el { $since }; último uso: { $used }
+console-phone-unverified = { $number }, aún sin confirmar
+console-policy-no-second-factor = Permite al menos un tipo de segundo factor.
+console-policy-second-factor-twice = El tipo de segundo factor { $kind } aparece dos veces.
+console-kind-totp = App de autenticación
+console-kind-passkey = Llave de acceso
+console-kind-email-code = Código por correo
+console-kind-sms-code = Código por mensaje de texto
+console-kinds-heading = Tipos de segundo factor permitidos
+console-kinds-legend = Los miembros pueden demostrar su segundo factor con
+console-kinds-sms-restricted = Los códigos por mensaje de texto son un autenticador restringido (NIST SP 800-63B §5.1.3.3): un número puede portarse o desviarse sin que su titular lo sepa. Permítelos solo donde los miembros no tengan nada mejor y deja otro tipo permitido.
+console-kinds-save = Guardar tipos permitidos
+console-kinds-saved = Se han guardado los tipos de segundo factor permitidos.
+console-second-factor-sms = Código por mensaje de texto

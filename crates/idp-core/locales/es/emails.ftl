@@ -33,3 +33,6 @@ email-export-failed = No se pudo hacer la exportación del registro de auditorí
 
 # --- Branding (organization display name) ---
 email-sent-by = Enviado por { $org }.
+
+# Text-message codes and the allowed kinds of second factor
+sms-code-body = { $code } es tu código de { $issuer }. Sirve 10 minutos. No lo compartas nunca.

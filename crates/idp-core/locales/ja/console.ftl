@@ -755,3 +755,19 @@ console-passkey-sign-in-not-allowed-now = 不許可
 console-passkey-sign-in-revert-label = パスキーだけでのサインインを継承値に戻す
 console-passkeys = パスキー
 console-passkey-named = パスキー「{ $name }」
+
+# Text-message codes and the allowed kinds of second factor
+console-phone-verified = { $number }、{ $since } に確認、最終使用: { $used }
+console-phone-unverified = { $number }、未確認
+console-policy-no-second-factor = 少なくとも 1 種類の 2 要素認証を許可してください。
+console-policy-second-factor-twice = 2 要素認証の種類 { $kind } が 2 回指定されています。
+console-kind-totp = 認証アプリ
+console-kind-passkey = パスキー
+console-kind-email-code = メールのコード
+console-kind-sms-code = テキストメッセージのコード
+console-kinds-heading = 許可する 2 要素認証の種類
+console-kinds-legend = メンバーが 2 要素認証に使える方法
+console-kinds-sms-restricted = テキストメッセージのコードは制限付きの認証手段です(NIST SP 800-63B §5.1.3.3)。電話番号は持ち主の知らないうちに移転・転送されることがあります。ほかに手段のないメンバーのためだけに許可し、別の種類も許可しておいてください。
+console-kinds-save = 許可する種類を保存
+console-kinds-saved = 許可する 2 要素認証の種類を保存しました。
+console-second-factor-sms = テキストメッセージのコード

@@ -24,3 +24,6 @@ email-export-failed = ご依頼の { $org } の監査ログをエクスポート
 
 # --- Branding (organization display name) ---
 email-sent-by = 送信元：{ $org }
+
+# Text-message codes and the allowed kinds of second factor
+sms-code-body = { $issuer } のサインインコード: { $code }(10 分間有効)。誰にも教えないでください。

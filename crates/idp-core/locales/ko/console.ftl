@@ -755,3 +755,19 @@ console-passkey-sign-in-not-allowed-now = 허용되지 않음
 console-passkey-sign-in-revert-label = 패스키만으로 로그인 설정을 상속값으로 되돌리기
 console-passkeys = 패스키
 console-passkey-named = 패스키 “{ $name }”
+
+# Text-message codes and the allowed kinds of second factor
+console-phone-verified = { $number }, { $since } 확인됨, 마지막 사용: { $used }
+console-phone-unverified = { $number }, 아직 확인되지 않음
+console-policy-no-second-factor = 최소 한 가지 2단계 인증 방식은 허용해야 합니다.
+console-policy-second-factor-twice = 2단계 인증 방식 { $kind }이(가) 두 번 나열되었습니다.
+console-kind-totp = 인증 앱
+console-kind-passkey = 패스키
+console-kind-email-code = 이메일 코드
+console-kind-sms-code = 문자 메시지 코드
+console-kinds-heading = 허용하는 2단계 인증 방식
+console-kinds-legend = 구성원이 2단계 인증에 사용할 수 있는 방식
+console-kinds-sms-restricted = 문자 메시지 코드는 제한된 인증 수단입니다(NIST SP 800-63B §5.1.3.3). 전화번호는 소유자 모르게 이전되거나 전달될 수 있습니다. 더 나은 방법이 없는 구성원을 위해서만 허용하고, 다른 방식도 함께 허용하세요.
+console-kinds-save = 허용 방식 저장
+console-kinds-saved = 허용하는 2단계 인증 방식을 저장했습니다.
+console-second-factor-sms = 문자 메시지 코드

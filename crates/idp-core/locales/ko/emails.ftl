@@ -24,3 +24,6 @@ email-export-failed = 요청하신 { $org }의 감사 로그를 내보내지 못
 
 # --- Branding (organization display name) ---
 email-sent-by = 보낸 곳: { $org }
+
+# Text-message codes and the allowed kinds of second factor
+sms-code-body = { $issuer } 로그인 코드: { $code } (10분간 유효). 누구에게도 알려주지 마세요.

@@ -250,6 +250,23 @@ async fn render(
                 ));
             }
             sf.push((
+                t.t("console-phone"),
+                match (&c.phone_number, c.phone_verified_at) {
+                    (Some(number), Some(at)) => t.message(
+                        "console-phone-verified",
+                        &[
+                            ("number", &number.masked()),
+                            ("since", &when(Some(at))),
+                            ("used", &last_used(c.sms_last_used_at)),
+                        ],
+                    ),
+                    (Some(number), None) => {
+                        t.t1("console-phone-unverified", "number", number.masked())
+                    }
+                    (None, _) => t.t("console-not-set-up"),
+                },
+            ));
+            sf.push((
                 t.t("console-recovery-codes-left"),
                 recovery_left.to_string(),
             ));

@@ -71,6 +71,7 @@ impl Row {
         let second_factor = match m.second_factor() {
             members::SecondFactorKind::App => t.t("console-second-factor-app"),
             members::SecondFactorKind::EmailCode => t.t("console-second-factor-email"),
+            members::SecondFactorKind::SmsCode => t.t("console-second-factor-sms"),
             members::SecondFactorKind::None => t.t("console-second-factor-none"),
         };
         let methods = m

@@ -1,5 +1,6 @@
 //! An organization's Security tab: who must prove a second factor (turning it off deletes
-//! every second factor, so it is confirmed), the allow-list of access addresses with its
+//! every second factor, so it is confirmed), which kinds of second factor are allowed
+//! (text messages flagged as a restricted authenticator), the allow-list of access addresses with its
 //! scope, and the addresses where the second factor is not asked. Each part shows only
 //! to an administrator who holds its area (`two_factor`, `allowed_ips`).
 
@@ -16,7 +17,7 @@ use idp_core::admin::{self, AdminError};
 use idp_core::authz::Permission;
 use idp_core::i18n::Tr;
 use idp_core::org::Organization;
-use idp_core::policy::{self, TwoFactorScope};
+use idp_core::policy::{self, FactorKind, TwoFactorScope};
 use idp_core::policy_edit::{self, InputError};
 use idp_core::records::{CredentialScope, IpListPurpose};
 
@@ -34,6 +35,22 @@ struct ListPart {
     error: Option<String>,
     /// The administrator's own address would be shut out: ask to confirm.
     ask_lockout: bool,
+}
+
+/// One kind of second factor as a checkbox.
+struct KindChoice {
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+fn kind_label(t: &Tr, k: FactorKind) -> String {
+    match k {
+        FactorKind::Totp => t.t("console-kind-totp"),
+        FactorKind::Passkey => t.t("console-kind-passkey"),
+        FactorKind::EmailCode => t.t("console-kind-email-code"),
+        FactorKind::SmsCode => t.t("console-kind-sms-code"),
+    }
 }
 
 struct ClientChoice {
@@ -59,6 +76,11 @@ struct SecurityPage {
     with_second_factor: u64,
     two_factor_error: Option<String>,
     typed_confirm: String,
+    kinds: Vec<KindChoice>,
+    kinds_now: String,
+    kinds_source: String,
+    kinds_inherit: bool,
+    kinds_error: Option<String>,
     allow: ListPart,
     super_admin_bound: bool,
     all_clients: bool,
@@ -87,6 +109,8 @@ struct Typed {
     all_clients: bool,
     clients: Vec<String>,
     ask_lockout: bool,
+    inherit_kinds: bool,
+    kinds: Vec<String>,
 }
 
 async fn show(
@@ -206,8 +230,21 @@ async fn render(
     }
     let mut two_factor_error = None;
     let mut typed_confirm = String::new();
+    let mut kinds_error = None;
+    let mut kinds_inherit = !org.is_root() && own.allowed_second_factors.is_none();
+    let mut checked: Vec<String> = chain
+        .effective
+        .allowed_second_factors
+        .iter()
+        .map(|k| k.as_str().to_owned())
+        .collect();
     if let Some(t) = typed {
         match t.part.as_str() {
+            "kinds" => {
+                kinds_error = t.error;
+                kinds_inherit = t.inherit_kinds;
+                checked = t.kinds;
+            }
             "two_factor" => {
                 two_factor_error = t.error;
                 typed_confirm = t.confirm;
@@ -246,6 +283,25 @@ async fn render(
         .credentials
         .count_in_subtree(&org.path, CredentialScope::SecondFactors)
         .await?;
+    let kinds = FactorKind::ALL
+        .iter()
+        .map(|k| KindChoice {
+            value: k.as_str(),
+            label: kind_label(t, *k),
+            checked: checked.iter().any(|c| c == k.as_str()),
+        })
+        .collect();
+    let kinds_now = chain
+        .effective
+        .allowed_second_factors
+        .iter()
+        .map(|k| kind_label(t, *k))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kinds_source = chain.source_label(
+        t,
+        policy_edit::source_of(&chain.settings, |p| p.allowed_second_factors.clone()),
+    );
     console.page(
         status,
         &SecurityPage {
@@ -265,6 +321,11 @@ async fn render(
             with_second_factor,
             two_factor_error,
             typed_confirm,
+            kinds,
+            kinds_now,
+            kinds_source,
+            kinds_inherit,
+            kinds_error,
             allow,
             super_admin_bound,
             all_clients,
@@ -311,6 +372,12 @@ async fn save(
         clients: form
             .iter()
             .filter(|(k, _)| k == "client")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        inherit_kinds: !field("inherit").is_empty(),
+        kinds: form
+            .iter()
+            .filter(|(k, _)| k == "kind")
             .map(|(_, v)| v.clone())
             .collect(),
         ..Default::default()
@@ -371,6 +438,7 @@ async fn save(
             })
             .map_err(Refusal::Admin)
         }
+        "kinds" => save_kinds(&state, &console, &origin, &org, &version, &typed).await,
         "allow" => {
             save_allow_list(
                 &state,
@@ -419,6 +487,41 @@ async fn save(
 enum Refusal {
     Input(InputError),
     Admin(AdminError),
+}
+
+/// Saves which kinds of second factor are allowed; refused whole (nothing saved) when
+/// none is left.
+async fn save_kinds(
+    state: &AppState,
+    console: &Console,
+    origin: &idp_core::signin::Origin,
+    org: &Organization,
+    version: &str,
+    typed: &Typed,
+) -> Result<String, Refusal> {
+    let chain = policy::settings_chain(&state.stores, org)
+        .await
+        .map_err(|e| Refusal::Admin(e.into()))?;
+    let own = chain.last().cloned().unwrap_or_default();
+    let inherit = typed.inherit_kinds && !org.is_root();
+    let change =
+        policy_edit::kinds_change(own.allowed_second_factors.as_deref(), inherit, &typed.kinds)
+            .map_err(Refusal::Input)?;
+    if let Some(change) = change {
+        policy_edit::save_policy(
+            &state.stores,
+            &console.actor,
+            origin,
+            org,
+            version,
+            &[change],
+            None,
+            &state.settings.welcome_links(),
+        )
+        .await
+        .map_err(Refusal::Admin)?;
+    }
+    Ok(console.t.t("console-kinds-saved"))
 }
 
 /// Saves the allow-list and its scope (super administrator, applications) through

@@ -681,6 +681,8 @@ fn policy_settings(nullable_values: bool) -> Value {
             "brand_display_name": n(string("the organization's name on its pages and emails, 1 to 80 characters")),
             "brand_primary_color": n(json!({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "#rrggbb"})),
             "brand_support_contact": n(string("an email address or an https URL, shown on its pages")),
+            "allowed_second_factors": n(json!({"type": "array", "items": r("FactorKind"), "minItems": 1,
+                "description": "kinds of second factor members may use; sms_code is a restricted authenticator (NIST SP 800-63B 5.1.3.3)"})),
         }),
     )
 }
@@ -702,6 +704,7 @@ fn effective_policy() -> Value {
         "entra_allowed_tenants": list(), "just_in_time_provisioning": flag(),
         "passkey_sign_in": flag(),
         "default_language": nullable(r("Language")),
+        "allowed_second_factors": array(r("FactorKind")),
     });
     let required: Vec<String> = props
         .as_object()
@@ -799,6 +802,13 @@ pub fn components() -> Value {
             words(TwoFactorScope::ALL, TwoFactorScope::as_str),
         ),
         ("Language", words(Language::ALL, Language::as_str)),
+        (
+            "FactorKind",
+            words(
+                idp_core::policy::FactorKind::ALL,
+                idp_core::policy::FactorKind::as_str,
+            ),
+        ),
         (
             "Deleted",
             object(&["deleted"], json!({"deleted": string("the id removed")})),

@@ -1,5 +1,5 @@
 //! The second step of a password sign-in: a code from the authenticator app, a recovery
-//! code or an emailed code; or, when policy requires a second factor the member does not
+//! code, an emailed code or a code sent by text message; or, when policy requires a second factor the member does not
 //! have yet, setting up an authenticator app before any session or token exists.
 
 use super::login::finish_sign_in;
@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
             "/login/second-factor/passkey",
             aw::post().to(submit_passkey),
         )
+        .route("/login/second-factor/sms", aw::post().to(send_sms))
         .route("/login/enrol", aw::get().to(show_enrol))
         .route("/login/enrol", aw::post().to(submit_enrol))
         .route("/login/change-password", aw::get().to(show_change))
@@ -237,6 +238,8 @@ struct SecondFactorPage<'a> {
     totp: bool,
     email: bool,
     email_sent: bool,
+    /// The member's verified number, masked, when text messages may be used.
+    sms: Option<String>,
     recovery_left: u64,
     warn_recovery: bool,
     locked: bool,
@@ -282,9 +285,11 @@ async fn page_or_refusal(
     error: Option<SecondFactorError>,
     refused: Option<&Refused>,
 ) -> Result<HttpResponse, HttpError> {
-    let methods = mfa::methods(&state.stores, &user.id).await?;
+    let methods = mfa::methods(&state.stores, user).await?;
     let method = method.unwrap_or(if methods.totp {
         SecondFactorMethod::Totp
+    } else if methods.sms.is_some() {
+        SecondFactorMethod::SmsCode
     } else if methods.email || methods.passkeys == 0 {
         SecondFactorMethod::EmailCode
     } else {
@@ -296,7 +301,7 @@ async fn page_or_refusal(
             idp_core::passkeys::begin_authentication(
                 &state.stores,
                 rp,
-                &user.id,
+                user,
                 &passkey_owner(&cookie),
             )
             .await?
@@ -308,7 +313,11 @@ async fn page_or_refusal(
         methods.locked_until.is_some() || matches!(error, Some(SecondFactorError::Locked { .. }));
     let status = match &error {
         _ if locked || refused.is_some() => StatusCode::TOO_MANY_REQUESTS,
-        Some(SecondFactorError::TooManyEmails) => StatusCode::TOO_MANY_REQUESTS,
+        Some(SecondFactorError::TooManyEmails | SecondFactorError::TooManyTexts) => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        Some(SecondFactorError::TextNotSent(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        Some(SecondFactorError::NotAllowed) => StatusCode::FORBIDDEN,
         Some(_) => StatusCode::UNAUTHORIZED,
         None => StatusCode::OK,
     };
@@ -334,6 +343,7 @@ async fn page_or_refusal(
             totp: methods.totp,
             email: methods.email,
             email_sent,
+            sms: methods.sms,
             recovery_left: methods.recovery_codes_left,
             warn_recovery: methods.totp && methods.recovery_codes_left <= mfa::RECOVERY_CODES_LOW,
             locked,
@@ -453,18 +463,21 @@ async fn submit(
     {
         Ok(()) => {
             let now = state.stores.clock.now();
-            let step = current.journey.second_factor_proven(
-                method,
-                journey::CODE_AMR,
-                &current.needs,
-                now,
-            );
+            // RFC 8176 §2: a code by text message is also `sms`.
+            let amr = match method {
+                SecondFactorMethod::SmsCode => mfa::SMS_AMR,
+                _ => journey::CODE_AMR,
+            };
+            let step = current
+                .journey
+                .second_factor_proven(method, amr, &current.needs, now);
             respond(onward(&state, &req, &current, step).await?)
         }
         Err(
             e @ (SecondFactorError::WrongCode { .. }
             | SecondFactorError::Locked { .. }
-            | SecondFactorError::NotSetUp),
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed),
         ) => {
             count_refusal(&state, method, &e);
             page(&state, &req, &t, &user, Some(method), false, Some(e)).await
@@ -509,7 +522,7 @@ async fn submit_passkey(
         let e = SecondFactorError::Passkey(idp_core::passkeys::PasskeyError::Disabled);
         return page(&state, &req, &t, &user, Some(method), false, Some(e)).await;
     };
-    if mfa::methods(&state.stores, &user.id)
+    if mfa::methods(&state.stores, &user)
         .await?
         .locked_until
         .is_some()
@@ -562,7 +575,7 @@ fn count_refusal(state: &AppState, method: SecondFactorMethod, e: &SecondFactorE
             }
             SignInOutcome::Locked
         }
-        SecondFactorError::NotSetUp => SignInOutcome::Refused,
+        SecondFactorError::NotSetUp | SecondFactorError::NotAllowed => SignInOutcome::Refused,
         _ => SignInOutcome::WrongCode,
     };
     state.metrics.sign_in(method.into(), outcome);
@@ -617,7 +630,8 @@ async fn send_email(
         Err(
             e @ (SecondFactorError::TooManyEmails
             | SecondFactorError::Locked { .. }
-            | SecondFactorError::NotSetUp),
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed),
         ) => {
             page(
                 &state,
@@ -629,6 +643,43 @@ async fn send_email(
                 Some(e),
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sends a sign-in code by text message. When the gateway fails or does not answer in
+/// time, the page says so and offers the emailed code; the sign-in waits as it was.
+async fn send_sms(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(current) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
+        return Ok(elsewhere);
+    }
+    let user = current.user.clone();
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
+    let name = issuer_name(&state, &user).await?;
+    let origin = web::origin(&req);
+    match mfa::send_sms_code(&state.stores, &user, &name, &origin).await {
+        Ok(_) => Ok(web::see_other(
+            "/login/second-factor?method=sms_code&sent=1",
+        )),
+        Err(
+            e @ (SecondFactorError::TooManyTexts
+            | SecondFactorError::TextNotSent(_)
+            | SecondFactorError::Locked { .. }
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed),
+        ) => {
+            // After a failed delivery the page offers the emailed code (see the template).
+            let method = Some(SecondFactorMethod::SmsCode);
+            page(&state, &req, &t, &user, method, false, Some(e)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -1,6 +1,7 @@
 //! The member's security page: their second-factor methods with when each was added and
 //! last used, setting up or removing the authenticator app, recovery codes, emailed
-//! codes, and resetting every second factor after re-entering the password.
+//! codes, a phone number for text-message codes (added, proven by a code, removed), and
+//! resetting every second factor after re-entering the password.
 
 use super::authorize::current_session;
 use super::second_factor::{
@@ -36,6 +37,19 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route(
             "/account/security/passkeys/remove",
             aw::post().to(remove_passkey),
+        )
+        .route("/account/security/phone", aw::post().to(add_phone))
+        .route(
+            "/account/security/phone/verify",
+            aw::post().to(verify_phone),
+        )
+        .route(
+            "/account/security/phone/resend",
+            aw::post().to(resend_phone),
+        )
+        .route(
+            "/account/security/phone/remove",
+            aw::post().to(remove_phone),
         )
         .route("/account/security/reset", aw::post().to(reset))
         .route("/account/security/unlink", aw::post().to(unlink))
@@ -100,6 +114,10 @@ struct SecurityPage<'a> {
     notice: Option<String>,
     error: Option<String>,
     linked: Vec<LinkedRow>,
+    offered: mfa::Offered,
+    /// The member's own number (in full: it is theirs), and whether a code proved it.
+    phone: Option<String>,
+    phone_verified: bool,
     /// Passkeys, when the server offers them: the member's, and the options of the
     /// ceremony that adds one (JSON for `static/passkeys.js`).
     passkeys: Option<PasskeySection>,
@@ -172,7 +190,9 @@ async fn page(
     let c = creds.as_ref();
     let totp = c.is_some_and(|c| c.totp_secret_sealed.is_some());
     let email_codes = c.is_some_and(|c| c.email_otp_enabled);
-    let methods = vec![
+    let offered = mfa::offered(&state.stores, user).await?;
+    let phone_verified = c.is_some_and(|c| mfa::verified_phone(c).is_some());
+    let mut methods = vec![
         MethodRow {
             name: t.t("security-method-totp"),
             on: totp,
@@ -206,8 +226,11 @@ async fn page(
                     .await;
                     let options = match options {
                         Ok(o) => o.to_string(),
-                        // At the limit: the list shows, adding waits for a removal.
-                        Err(passkeys::PasskeyError::TooMany) => String::new(),
+                        // At the limit: the list shows, adding waits for a removal; an
+                        // organization that does not use passkeys shows what is left.
+                        Err(
+                            passkeys::PasskeyError::TooMany | passkeys::PasskeyError::NotOffered,
+                        ) => String::new(),
                         Err(e) => return Err(e.into()),
                     };
                     let rows = passkeys::list(&state.stores, &user.id)
@@ -228,6 +251,17 @@ async fn page(
         None => None,
     };
     let any_passkey = passkeys.as_ref().is_some_and(|p| !p.rows.is_empty());
+    if offered.sms_code || c.is_some_and(|c| c.phone_number.is_some()) {
+        methods.insert(
+            2,
+            MethodRow {
+                name: t.t("security-method-sms"),
+                on: phone_verified,
+                added: when(t, c.and_then(|c| c.phone_verified_at)),
+                last_used: when(t, c.and_then(|c| c.sms_last_used_at)),
+            },
+        );
+    }
     let (csrf, cookie) = web::csrf_token(state, req);
     let response = render(
         status,
@@ -238,7 +272,7 @@ async fn page(
             methods,
             totp,
             email_codes,
-            any_factor: totp || email_codes || any_passkey,
+            any_factor: totp || email_codes || phone_verified || any_passkey,
             recovery_left: summary.unused,
             last_reset: when(t, c.and_then(|c| c.second_factor_reset_at)),
             password_changed: when(t, c.and_then(|c| c.password_changed_at)),
@@ -252,6 +286,11 @@ async fn page(
             error,
             linked,
             passkeys,
+            offered,
+            phone: c
+                .and_then(|c| c.phone_number.as_ref())
+                .map(|p| p.as_str().to_owned()),
+            phone_verified,
         },
     )?;
     web::with_cookie(response, cookie)
@@ -275,13 +314,17 @@ async fn show(
         Some("password") => Some(t.t("security-done-password")),
         Some("passkey-added") => Some(t.t("security-done-passkey-added")),
         Some("passkey-removed") => Some(t.t("security-done-passkey-removed")),
+        Some("phone-sent") => Some(t.t("security-done-phone-sent")),
+        Some("phone-verified") => Some(t.t("security-done-phone-verified")),
+        Some("phone-removed") => Some(t.t("security-done-phone-removed")),
         _ => None,
     };
     page(&state, &req, &t, &user, notice, None, StatusCode::OK).await
 }
 
 async fn has_authenticator(state: &AppState, user: &User) -> Result<bool, HttpError> {
-    Ok(mfa::methods(&state.stores, &user.id).await?.totp)
+    let creds = state.stores.credentials.find_by_user(&user.id).await?;
+    Ok(creds.is_some_and(|c| c.totp_secret_sealed.is_some()))
 }
 
 fn enrol_owner(session: &BrowserSession) -> String {
@@ -295,7 +338,7 @@ async fn show_enrol(
     let Some((session, user)) = member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
-    if has_authenticator(&state, &user).await? {
+    if has_authenticator(&state, &user).await? || !mfa::offered(&state.stores, &user).await?.totp {
         return Ok(web::found("/account/security"));
     }
     let secret =
@@ -335,6 +378,9 @@ async fn submit_enrol(
     // Replacing an app takes removing it first, which asks for the password.
     if has_authenticator(&state, &user).await? {
         return Ok(web::see_other("/account/security"));
+    }
+    if !mfa::offered(&state.stores, &user).await?.totp {
+        return refused(&state, &req, &user, SecondFactorError::NotAllowed).await;
     }
     let owner = enrol_owner(&session);
     let t = member_tr(&state, &req, &user).await?;
@@ -382,7 +428,14 @@ async fn refused(
 ) -> Result<HttpResponse, HttpError> {
     let status = match &e {
         SecondFactorError::WrongPassword => StatusCode::UNAUTHORIZED,
-        SecondFactorError::NotSetUp => StatusCode::CONFLICT,
+        SecondFactorError::NotSetUp | SecondFactorError::PhoneInUse => StatusCode::CONFLICT,
+        SecondFactorError::Phone(_) => StatusCode::BAD_REQUEST,
+        SecondFactorError::NotAllowed => StatusCode::FORBIDDEN,
+        SecondFactorError::WrongCode { .. } => StatusCode::UNAUTHORIZED,
+        SecondFactorError::Locked { .. } | SecondFactorError::TooManyTexts => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        SecondFactorError::TextNotSent(_) => StatusCode::SERVICE_UNAVAILABLE,
         SecondFactorError::Password(idp_core::ports::PasswordError::Busy) => {
             StatusCode::TOO_MANY_REQUESTS
         }
@@ -476,6 +529,77 @@ async fn email_codes(
         } else {
             "/account/security?done=email-off"
         })),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PhoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    phone: String,
+}
+
+async fn add_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PhoneForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let name = super::second_factor::issuer_name(&state, &user).await?;
+    match mfa::add_phone(&state.stores, &user, &form.phone, &name, &web::origin(&req)).await {
+        Ok(_) => Ok(web::see_other("/account/security?done=phone-sent")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn verify_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CodeForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    match mfa::verify_phone(&state.stores, &user, &form.code, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other("/account/security?done=phone-verified")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn resend_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let name = super::second_factor::issuer_name(&state, &user).await?;
+    match mfa::resend_phone_code(&state.stores, &user, &name, &web::origin(&req)).await {
+        Ok(_) => Ok(web::see_other("/account/security?done=phone-sent")),
+        Err(e) => refused(&state, &req, &user, e).await,
+    }
+}
+
+async fn remove_phone(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasswordForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some((_, user)) = member(&state, &req).await? else {
+        return Ok(web::see_other("/login"));
+    };
+    let password = Password::new(form.into_inner().password);
+    match mfa::remove_phone(&state.stores, &user, password, &web::origin(&req)).await {
+        Ok(()) => Ok(web::see_other("/account/security?done=phone-removed")),
         Err(e) => refused(&state, &req, &user, e).await,
     }
 }
@@ -626,7 +750,9 @@ async fn passkey_refused(
     let status = match &e {
         E::WrongPassword => StatusCode::UNAUTHORIZED,
         E::NotFound => StatusCode::NOT_FOUND,
-        E::TooMany | E::Refused(passkeys::Refusal::ExcludedCredential) => StatusCode::CONFLICT,
+        E::TooMany | E::NotOffered | E::Refused(passkeys::Refusal::ExcludedCredential) => {
+            StatusCode::CONFLICT
+        }
         E::BadName | E::Expired | E::Refused(_) | E::NoAnswer | E::NeedsScript => {
             StatusCode::BAD_REQUEST
         }
