@@ -60,6 +60,11 @@ pub enum Barrier {
     Disabled,
     OnLeave,
     IpNotAllowed { ip: String },
+    /// An administrator whose organization requires a passkey of administrators, and
+    /// who holds none: another administrator resets them, or they add one while signed in
+    /// before the rule is on. (A passkey cannot be set up on a sign-in's strength alone
+    /// when the password is all that was proven.)
+    PasskeyRequired,
 }
 
 /// What policy requires of this journey now.
@@ -280,9 +285,15 @@ pub async fn requirements_for(
         FirstFactor::Session { .. } => mfa::step_up(stores, &user.id).await.map_err(into_store)?,
         FirstFactor::Passkey { .. } => SecondFactorStep::NotAsked,
     };
+    let passkey_missing = barrier.is_none()
+        && second_factor == SecondFactorStep::Enrol
+        && matches!(journey.first, FirstFactor::Password | FirstFactor::RecoveryLink)
+        && mfa::passkey_required(stores, user)
+            .await
+            .map_err(into_store)?;
     Ok(Requirements {
         second_factor,
-        barrier,
+        barrier: barrier.or(passkey_missing.then_some(Barrier::PasskeyRequired)),
     })
 }
 
@@ -319,6 +330,7 @@ impl Barrier {
             Self::Disabled => tr.t("journey-disabled"),
             Self::OnLeave => SignInError::OnLeave.message(tr),
             Self::IpNotAllowed { ip } => SignInError::IpNotAllowed { ip: ip.clone() }.message(tr),
+            Self::PasskeyRequired => tr.t("journey-passkey-required"),
         }
     }
 
@@ -327,6 +339,7 @@ impl Barrier {
             Self::Disabled => "disabled",
             Self::OnLeave => "on_leave",
             Self::IpNotAllowed { .. } => "ip_not_allowed",
+            Self::PasskeyRequired => "passkey_required",
         }
     }
 }
@@ -402,6 +415,33 @@ mod tests {
             j.next(&needs(NONE), T0.plus(JOURNEY_TTL)),
             Err(JourneyError::Expired)
         ));
+    }
+
+    #[test]
+    fn an_administrator_held_to_passkeys_without_one_is_stopped_with_the_way_out() {
+        // `mfa::next_step` asks such an administrator to enrol; `requirements_for`
+        // turns that into this barrier, which no code can get past.
+        assert_eq!(mfa::passkey_required_step(0), ENROL);
+        assert_eq!(mfa::passkey_required_step(2), VERIFY);
+        let mut j = journey(FirstFactor::Password, false);
+        let req = Requirements {
+            second_factor: ENROL,
+            barrier: Some(Barrier::PasskeyRequired),
+        };
+        assert!(matches!(
+            j.next(&req, T0),
+            Err(JourneyError::Barred(Barrier::PasskeyRequired))
+        ));
+        assert!(matches!(
+            j.enrolled(SecondFactorMethod::Totp, CODE_AMR, &req, T0),
+            Err(JourneyError::Barred(Barrier::PasskeyRequired))
+        ));
+        assert_eq!(j.methods(), ["password"], "nothing was proven");
+        assert_eq!(Barrier::PasskeyRequired.reason(), "passkey_required");
+        // With a passkey, the passkey is the second factor like any other.
+        let step =
+            j.second_factor_proven(SecondFactorMethod::Passkey, &["hwk", "user"], &needs(VERIFY), T0);
+        assert_eq!(step.ok(), Some(Step::Finish));
     }
 
     #[test]

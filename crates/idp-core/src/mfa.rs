@@ -292,6 +292,12 @@ pub async fn next_step(
     let creds = stores.credentials.find_by_user(&user.id).await?;
     let effective = policy::policy_of_org(stores, &user.org_id).await?;
     let passkeys = crate::passkeys::count(stores, &user.id).await?;
+    let admin = policy::is_admin(stores, user).await?;
+    if effective.passkey_required(admin) {
+        // From every address: an administrator held to passkeys proves one (one without
+        // is stopped by the journey, `crate::journey::Barrier::PasskeyRequired`).
+        return Ok(passkey_required_step(passkeys));
+    }
     let has = creds
         .as_ref()
         .is_some_and(|c| has_allowed_factor(c, passkeys, &effective, stores.sms.enabled()));
@@ -303,13 +309,31 @@ pub async fn next_step(
         });
     };
     let policy = policy::second_factor_policy(stores, &org).await?;
-    let admin = policy::is_admin(stores, user).await?;
     Ok(policy::second_factor_step(
         &policy,
         admin,
         has,
         policy::parse_ip(origin.ip.as_deref()),
     ))
+}
+
+/// What a member who must prove a passkey is asked after the password: the passkey,
+/// or, holding none, to set one up (which the journey turns into a refusal that says
+/// how to get one).
+pub fn passkey_required_step(passkeys: u64) -> SecondFactorStep {
+    if passkeys > 0 {
+        SecondFactorStep::Verify
+    } else {
+        SecondFactorStep::Enrol
+    }
+}
+
+/// Whether `user` must prove a passkey as their second factor
+/// ([`policy::EffectivePolicy::passkey_required`]).
+pub async fn passkey_required(stores: &Stores, user: &User) -> SfResult<bool> {
+    let policy = policy::policy_of_org(stores, &user.org_id).await?;
+    Ok(policy.admins_require_passkey
+        && policy.passkey_required(policy::is_admin(stores, user).await?))
 }
 
 /// A step-up an application asked for (an `acr` needing a second factor): the member
@@ -345,6 +369,15 @@ pub async fn methods(stores: &Stores, user: &User) -> SfResult<Methods> {
     };
     let policy = policy::policy_of_org(stores, &user.org_id).await?;
     let summary = stores.credentials.recovery_code_summary(&user.id).await?;
+    let passkeys = crate::passkeys::count(stores, &user.id).await?;
+    if passkey_required(stores, user).await? {
+        // An administrator held to passkeys: the passkey and nothing else.
+        return Ok(Methods {
+            passkeys,
+            locked_until: creds.second_factor_lock.locked_until(stores.clock.now()),
+            ..Methods::default()
+        });
+    }
     Ok(Methods {
         totp: creds.totp_secret_sealed.is_some() && policy.allows(FactorKind::Totp),
         email: email_codes_usable(&creds) && policy.allows(FactorKind::EmailCode),
@@ -352,7 +385,7 @@ pub async fn methods(stores: &Stores, user: &User) -> SfResult<Methods> {
             .filter(|_| stores.sms.enabled() && policy.allows(FactorKind::SmsCode))
             .map(PhoneNumber::masked),
         recovery_codes_left: summary.unused,
-        passkeys: crate::passkeys::count(stores, &user.id).await?,
+        passkeys,
         locked_until: creds.second_factor_lock.locked_until(stores.clock.now()),
     })
 }
@@ -668,6 +701,11 @@ pub async fn verify(
     if !set_up {
         return Err(SecondFactorError::NotSetUp);
     }
+    // Recovery codes too: an administrator held to passkeys who lost theirs asks
+    // another administrator.
+    if passkey_required(stores, user).await? {
+        return Err(SecondFactorError::NotAllowed);
+    }
     if let Some(kind) = method.kind() {
         let policy = policy::policy_of_org(stores, &user.org_id).await?;
         if !policy.allows(kind) {
@@ -774,6 +812,7 @@ pub async fn send_email_code(stores: &Stores, user: &User, issuer_name: &str) ->
     if !policy::policy_of_org(stores, &user.org_id)
         .await?
         .allows(FactorKind::EmailCode)
+        || passkey_required(stores, user).await?
     {
         return Err(SecondFactorError::NotAllowed);
     }
@@ -962,6 +1001,7 @@ pub async fn send_sms_code(
     if !policy::policy_of_org(stores, &user.org_id)
         .await?
         .allows(FactorKind::SmsCode)
+        || passkey_required(stores, user).await?
     {
         return Err(SecondFactorError::NotAllowed);
     }

@@ -130,6 +130,8 @@ pub enum Refusal {
     CounterRegression,
     /// The organization does not allow signing in with a passkey alone.
     NotAllowed,
+    /// The authenticator's model (its AAGUID) is not on the organization's list.
+    ModelNotAllowed,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +187,9 @@ fn refusal_text(r: Refusal) -> &'static str {
             "This passkey may have been copied: its counter went backwards. Use another method and tell an administrator."
         }
         Refusal::NotAllowed => "Your organization does not allow signing in with a passkey alone.",
+        Refusal::ModelNotAllowed => {
+            "Your organization does not accept passkeys from this kind of authenticator. Use another one."
+        }
     }
 }
 
@@ -210,6 +215,7 @@ impl PasskeyError {
                 Refusal::UserNotVerified => "passkey-error-user-not-verified",
                 Refusal::CounterRegression => "passkey-error-counter",
                 Refusal::NotAllowed => "passkey-error-not-allowed",
+                Refusal::ModelNotAllowed => "passkey-error-model",
             }),
             other => other.to_string(),
         }
@@ -538,6 +544,20 @@ pub async fn finish_registration(
         }
     };
     let credential_id = decode_credential_id(passkey.cred_id());
+    // Without attestation (not asked for) the model is the authenticator's own claim.
+    let aaguid = aaguid_of(&answer.response.attestation_object).unwrap_or(Uuid::nil());
+    let policy = crate::policy::policy_of_org(stores, &user.org_id).await?;
+    if !policy.admits_aaguid(aaguid) {
+        return Err(refuse(
+            stores,
+            Some(user),
+            "registration",
+            Refusal::ModelNotAllowed,
+            Some(&credential_id),
+            origin,
+        )
+        .await);
+    }
     if stores
         .passkeys
         .find_by_credential(&credential_id)
@@ -572,7 +592,7 @@ pub async fn finish_registration(
         origin,
         now,
         serde_json::json!({"method": "passkey", "passkey": {"id": record.id, "name": record.name,
-                           "credential_id": credential_id}}),
+                           "credential_id": credential_id, "aaguid": aaguid.to_string()}}),
     );
     match stores
         .audit
@@ -600,6 +620,31 @@ pub async fn finish_registration(
         created_at: record.created_at,
         last_used_at: None,
     })
+}
+
+/// The authenticator model (AAGUID) an attestation object names in its attested
+/// credential data, if it has any: the bytes after the relying party's hash (32), the
+/// flags (1) and the counter (4).
+pub fn aaguid_of(attestation_object: &[u8]) -> Option<Uuid> {
+    // The map's "authData" key, a text of 8 bytes, then a byte string.
+    const KEY: &[u8] = b"\x68authData";
+    let at = attestation_object
+        .windows(KEY.len())
+        .position(|w| w == KEY)?
+        .checked_add(KEY.len())?;
+    let rest = attestation_object.get(at..)?;
+    let (len, skip): (usize, usize) = match *rest.first()? {
+        h @ 0x40..=0x57 => (usize::from(h - 0x40), 1),
+        0x58 => (usize::from(*rest.get(1)?), 2),
+        0x59 => (usize::from(u16::from_be_bytes([*rest.get(1)?, *rest.get(2)?])), 3),
+        _ => return None,
+    };
+    let auth_data = rest.get(skip..skip.checked_add(len)?)?;
+    const ATTESTED: u8 = 0x40;
+    if auth_data.get(32)? & ATTESTED == 0 {
+        return None;
+    }
+    Uuid::from_slice(auth_data.get(37..53)?).ok()
 }
 
 /// Removes one of the member's passkeys after a fresh proof (their password), with its
@@ -736,7 +781,8 @@ pub async fn finish_authentication(
     let result = rp
         .webauthn
         .finish_passkey_authentication(&answer, &pending.state);
-    settle(stores, user, record, result, "second_factor", origin).await
+    let flags = answer_flags(&answer);
+    settle(stores, user, record, result, flags, "second_factor", origin).await
 }
 
 /// What seals a sign-in page's ceremony (see [`begin_discoverable`]).
@@ -869,20 +915,40 @@ pub async fn finish_discoverable(
     let result = rp
         .webauthn
         .finish_discoverable_authentication(&answer, pending.state, &[key]);
-    let proof = settle(stores, &user, record, result, "sign_in", origin).await?;
+    let flags = answer_flags(&answer);
+    let proof = settle(stores, &user, record, result, flags, "sign_in", origin).await?;
     Ok((user, proof))
 }
 
+/// The flags byte of an assertion's authenticator data (after the relying party's hash).
+fn answer_flags(answer: &PublicKeyCredential) -> u8 {
+    answer
+        .response
+        .authenticator_data
+        .get(32)
+        .copied()
+        .unwrap_or_default()
+}
+
 /// Records the outcome of a verified-or-not assertion of `record`: a refusal with its
-/// reason, or the use (the counter moved forward, the time).
+/// reason, or the use (the counter moved forward, the time). A counter that went
+/// backwards is recorded, and refused unless the organization's
+/// `passkey_counter_regression` is `allow` (then the counter stays as stored).
 async fn settle(
     stores: &Stores,
     user: &User,
     record: PasskeyRecord,
     result: Result<webauthn_rs::prelude::AuthenticationResult, WebauthnError>,
+    flags: u8,
     ceremony: &str,
     origin: &Origin,
 ) -> PkResult<PasskeyProof> {
+    if matches!(result, Err(WebauthnError::CredentialPossibleCompromise)) {
+        let policy = crate::policy::policy_of_org(stores, &user.org_id).await?;
+        if counter_regression_allowed(policy.passkey_counter_regression) {
+            return settle_regressed(stores, user, &record, flags, ceremony, origin).await;
+        }
+    }
     let result = match result {
         Ok(r) if r.user_verified() => r,
         Ok(_) => {
@@ -946,6 +1012,73 @@ async fn settle(
     Ok(PasskeyProof {
         synced: result.backup_eligible(),
         user_verified: result.user_verified(),
+    })
+}
+
+/// Whether a sign-in goes on past a counter that went backwards. webauthn-rs reports the
+/// regression only once everything else (challenge, origin, signature, user
+/// verification) has verified.
+pub fn counter_regression_allowed(rule: crate::policy::CounterRegression) -> bool {
+    rule == crate::policy::CounterRegression::Allow
+}
+
+/// A verified assertion whose counter went backwards, where the organization lets it
+/// sign in: recorded as a regression and as the use; the stored counter stays.
+async fn settle_regressed(
+    stores: &Stores,
+    user: &User,
+    record: &PasskeyRecord,
+    flags: u8,
+    ceremony: &str,
+    origin: &Origin,
+) -> PkResult<PasskeyProof> {
+    const UV: u8 = 0x04;
+    const BE: u8 = 0x08;
+    let user_verified = flags & UV != 0;
+    let synced = flags & BE != 0;
+    let now = stores.clock.now();
+    // Only the time of use changes; a concurrent use that wrote first wins.
+    if !stores
+        .passkeys
+        .record_use(&record.id, &record.passkey, &record.passkey, now)
+        .await?
+    {
+        return Err(refuse(
+            stores,
+            Some(user),
+            ceremony,
+            Refusal::CounterRegression,
+            Some(&record.credential_id),
+            origin,
+        )
+        .await);
+    }
+    let regressed = member_event(
+        user,
+        ActivityType::SignIn,
+        EventKind::SignIn,
+        origin,
+        now,
+        serde_json::json!({"method": "passkey", "ceremony": ceremony, "result": "warning",
+                           "reason": Refusal::CounterRegression, "allowed_by_policy": true,
+                           "credential_id": record.credential_id}),
+    );
+    let used = member_event(
+        user,
+        ActivityType::SignIn,
+        EventKind::SignIn,
+        origin,
+        now,
+        serde_json::json!({"method": "passkey", "ceremony": ceremony, "result": "passkey_used",
+                           "passkey": {"id": record.id, "name": record.name},
+                           "counter_regression": true,
+                           "user_verified": user_verified, "synced": synced}),
+    );
+    stores.audit.append(&regressed).await?;
+    stores.audit.append(&used).await?;
+    Ok(PasskeyProof {
+        synced,
+        user_verified,
     })
 }
 
@@ -1225,6 +1358,42 @@ mod tests {
             user_verified: result.user_verified(),
         };
         assert_eq!(proof.amr(), ["hwk", "user", "mfa"]);
+    }
+
+    #[test]
+    fn the_authenticator_model_is_read_from_the_attestation_object() {
+        let mut key = SoftKey::new("localhost");
+        let options = serde_json::json!({"publicKey": {"challenge": "AAAA"}});
+        let answer: serde_json::Value =
+            serde_json::from_str(&key.register(&options, ISSUER, UP | UV)).unwrap();
+        let att = URL_SAFE_NO_PAD
+            .decode(answer["response"]["attestationObject"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(aaguid_of(&att), Some(Uuid::nil()));
+        // Another model: the 16 bytes after hash, flags and counter.
+        let mut other = att.clone();
+        let head = other.windows(8).position(|w| w == b"authData").unwrap() + 8;
+        let at = head
+            + match other[head] {
+                0x58 => 2,
+                0x59 => 3,
+                _ => 1,
+            };
+        other[at + 37] = 0xad;
+        assert_eq!(
+            aaguid_of(&other).map(|u| u.as_bytes()[0]),
+            Some(0xad),
+            "the model's first byte"
+        );
+        assert_eq!(aaguid_of(&att[..att.len() - 80]), None, "cut short");
+        assert_eq!(aaguid_of(b"no attestation here"), None);
+    }
+
+    #[test]
+    fn a_counter_regression_goes_on_only_where_policy_allows_it() {
+        use crate::policy::CounterRegression;
+        assert!(!counter_regression_allowed(CounterRegression::Refuse));
+        assert!(counter_regression_allowed(CounterRegression::Allow));
     }
 
     #[test]

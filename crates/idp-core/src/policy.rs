@@ -32,6 +32,15 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// What a passkey whose signature counter went backwards (a possible copy of the
+    /// key) does to the sign-in; recorded in the audit log either way.
+    CounterRegression, "counter-regression rule" {
+        Refuse => "refuse",
+        Allow => "allow",
+    }
+);
+
 /// Why `value` is not a set of policy settings: the first setting that cannot be read
 /// (each is tried alone, so the refusal names it).
 fn explain(value: &serde_json::Value) -> Unreadable {
@@ -229,6 +238,16 @@ pub struct PolicySettings {
     /// The kinds of second factor members may use (at least one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_second_factors: Option<Vec<FactorKind>>,
+    /// Whether members who administer anything must prove a passkey as their second
+    /// factor (where passkeys are allowed); off by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admins_require_passkey: Option<bool>,
+    /// Whether a passkey whose counter went backwards may still sign in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey_counter_regression: Option<CounterRegression>,
+    /// The authenticator models (AAGUIDs) passkeys may be added from; absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey_aaguids: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -256,6 +275,8 @@ pub enum PolicyError {
     NoSecondFactorAllowed,
     #[error("allowed_second_factors names {0} twice")]
     SecondFactorTwice(FactorKind),
+    #[error("admins_require_passkey needs passkeys among the allowed_second_factors")]
+    PasskeyRequiredNotAllowed,
 }
 
 impl PolicyError {
@@ -273,12 +294,16 @@ impl PolicyError {
             PolicyError::BadEntry { setting, value, .. } => match *setting {
                 "google_hosted_domains" => tr.t1("console-policy-bad-domain", "value", value),
                 "entra_allowed_tenants" => tr.t1("console-policy-bad-tenant", "value", value),
+                "passkey_aaguids" => tr.t1("console-policy-bad-aaguid", "value", value),
                 _ => crate::admin::sentence(&self.to_string()),
             },
             PolicyError::Brand(b) => b.message(tr),
             PolicyError::NoSecondFactorAllowed => tr.t("console-policy-no-second-factor"),
             PolicyError::SecondFactorTwice(kind) => {
                 tr.t1("console-policy-second-factor-twice", "kind", kind.as_str())
+            }
+            PolicyError::PasskeyRequiredNotAllowed => {
+                tr.t("console-policy-passkey-required-not-allowed")
             }
         }
     }
@@ -363,6 +388,23 @@ impl PolicySettings {
                 }
             }
         }
+        if self.admins_require_passkey == Some(true)
+            && self
+                .allowed_second_factors
+                .as_ref()
+                .is_some_and(|k| !k.contains(&FactorKind::Passkey))
+        {
+            return Err(PolicyError::PasskeyRequiredNotAllowed);
+        }
+        for aaguid in self.passkey_aaguids.iter().flatten() {
+            if uuid::Uuid::try_parse(aaguid).is_err() {
+                return Err(PolicyError::BadEntry {
+                    setting: "passkey_aaguids",
+                    value: aaguid.clone(),
+                    expected: "an authenticator model's AAGUID (a UUID)",
+                });
+            }
+        }
         for tenant in self.entra_allowed_tenants.iter().flatten() {
             if uuid::Uuid::try_parse(tenant).is_err() {
                 return Err(PolicyError::BadEntry {
@@ -402,6 +444,10 @@ pub struct EffectivePolicy {
     pub default_language: Option<Language>,
     /// Never empty: every kind unless an organization allows fewer.
     pub allowed_second_factors: Vec<FactorKind>,
+    pub admins_require_passkey: bool,
+    pub passkey_counter_regression: CounterRegression,
+    /// Empty: passkeys from any authenticator model.
+    pub passkey_aaguids: Vec<uuid::Uuid>,
 }
 
 impl Default for EffectivePolicy {
@@ -428,6 +474,9 @@ impl Default for EffectivePolicy {
             passkey_sign_in: false,
             default_language: None,
             allowed_second_factors: FactorKind::ALL.to_vec(),
+            admins_require_passkey: false,
+            passkey_counter_regression: CounterRegression::Refuse,
+            passkey_aaguids: Vec::new(),
         }
     }
 }
@@ -491,7 +540,35 @@ impl EffectivePolicy {
                 p.allowed_second_factors.clone().filter(|k| !k.is_empty())
             })
             .unwrap_or(d.allowed_second_factors),
+            admins_require_passkey: nearest(chain, |p| p.admins_require_passkey)
+                .unwrap_or(d.admins_require_passkey),
+            passkey_counter_regression: nearest(chain, |p| p.passkey_counter_regression)
+                .unwrap_or(d.passkey_counter_regression),
+            // Stored values were validated; one that is not a UUID admits nothing.
+            passkey_aaguids: nearest(chain, |p| p.passkey_aaguids.clone())
+                .map_or(d.passkey_aaguids, |list| {
+                    list.iter()
+                        .map(|a| uuid::Uuid::try_parse(a).unwrap_or(uuid::Uuid::max()))
+                        .collect()
+                }),
         }
+    }
+
+    /// Whether this member's second factor must be a passkey: they administer
+    /// something, the organization requires it of administrators, and passkeys are allowed.
+    pub fn passkey_required(&self, is_admin: bool) -> bool {
+        is_admin && self.admins_require_passkey && self.allows(FactorKind::Passkey)
+    }
+
+    /// Whether this member may use a second factor of this kind: [`Self::allows`], and
+    /// only passkeys where [`Self::passkey_required`].
+    pub fn allows_for(&self, kind: FactorKind, is_admin: bool) -> bool {
+        self.allows(kind) && (kind == FactorKind::Passkey || !self.passkey_required(is_admin))
+    }
+
+    /// Whether a passkey from this authenticator model may be added.
+    pub fn admits_aaguid(&self, aaguid: uuid::Uuid) -> bool {
+        self.passkey_aaguids.is_empty() || self.passkey_aaguids.contains(&aaguid)
     }
 
     /// Whether members may use a second factor of this kind.
@@ -912,6 +989,7 @@ mod tests {
     }
 
     const TENANT: &str = "11111111-1111-4111-8111-111111111111";
+    const AAGUID: &str = "01020304-0506-0708-0102-030405060708";
 
     #[test]
     fn allowed_second_factors_keep_at_least_one_and_name_each_once() {
@@ -998,6 +1076,9 @@ mod tests {
             brand_primary_color: None,
             brand_support_contact: None,
             allowed_second_factors: Some(vec![FactorKind::Totp, FactorKind::SmsCode]),
+            admins_require_passkey: Some(true),
+            passkey_counter_regression: Some(CounterRegression::Allow),
+            passkey_aaguids: Some(vec![AAGUID.into()]),
         };
         let inherited = EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]);
         let day = 86_400;
@@ -1025,6 +1106,9 @@ mod tests {
                 passkey_sign_in: true,
                 default_language: Some(Language::De),
                 allowed_second_factors: vec![FactorKind::Totp, FactorKind::SmsCode],
+                admins_require_passkey: true,
+                passkey_counter_regression: CounterRegression::Allow,
+                passkey_aaguids: vec![uuid::Uuid::parse_str(AAGUID).unwrap()],
             }
         );
         let child = PolicySettings {
@@ -1055,6 +1139,9 @@ mod tests {
             brand_support_contact: None,
             // An empty list (refused when saved) would allow nothing: left to the parent.
             allowed_second_factors: Some(vec![]),
+            admins_require_passkey: Some(false),
+            passkey_counter_regression: Some(CounterRegression::Refuse),
+            passkey_aaguids: Some(vec![]),
         };
         let overridden =
             EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default(), child]);
@@ -1082,6 +1169,9 @@ mod tests {
                 passkey_sign_in: false,
                 default_language: Some(Language::Ko),
                 allowed_second_factors: vec![FactorKind::Totp, FactorKind::SmsCode],
+                admins_require_passkey: false,
+                passkey_counter_regression: CounterRegression::Refuse,
+                passkey_aaguids: vec![],
             }
         );
         assert_eq!(
@@ -1400,6 +1490,81 @@ mod tests {
         assert_eq!(p.skip_from, vec![IpRange::parse("192.0.2.1").unwrap()]);
         let p = SecondFactorPolicy::from_chain(&[], &[vec![entry("10.0.0.0/8")], vec![]]);
         assert_eq!(p.skip_from, vec![IpRange::parse("10.0.0.0/8").unwrap()]);
+    }
+
+    #[test]
+    fn administrators_may_be_held_to_passkeys() {
+        let on = EffectivePolicy {
+            admins_require_passkey: true,
+            ..EffectivePolicy::default()
+        };
+        assert!(on.passkey_required(true));
+        assert!(!on.passkey_required(false), "members who administer nothing");
+        assert!(!EffectivePolicy::default().passkey_required(true), "off by default");
+        for kind in FactorKind::ALL.iter().copied() {
+            assert_eq!(on.allows_for(kind, true), kind == FactorKind::Passkey, "{kind}");
+            assert!(on.allows_for(kind, false), "{kind}");
+        }
+        // Where passkeys are not allowed the requirement cannot hold (and is refused when
+        // set on one organization).
+        let no_passkeys = EffectivePolicy {
+            allowed_second_factors: vec![FactorKind::Totp],
+            ..on.clone()
+        };
+        assert!(!no_passkeys.passkey_required(true));
+        assert!(no_passkeys.allows_for(FactorKind::Totp, true));
+        let conflicting = PolicySettings {
+            admins_require_passkey: Some(true),
+            allowed_second_factors: Some(vec![FactorKind::Totp]),
+            ..PolicySettings::default()
+        };
+        assert_eq!(
+            conflicting.validate(true),
+            Err(PolicyError::PasskeyRequiredNotAllowed)
+        );
+        // Inherited: a sub-organization's own value wins, else the nearest parent's.
+        let root = PolicySettings {
+            admins_require_passkey: Some(true),
+            ..PolicySettings::default()
+        };
+        assert!(EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]).admins_require_passkey);
+        let sub = PolicySettings {
+            admins_require_passkey: Some(false),
+            ..PolicySettings::default()
+        };
+        assert!(!EffectivePolicy::from_chain(&[root, sub]).admins_require_passkey);
+    }
+
+    #[test]
+    fn counter_regression_rule_and_authenticator_models_read_and_validate() {
+        let p = PolicySettings::parse(&serde_json::json!({
+            "passkey_counter_regression": "allow",
+            "passkey_aaguids": [AAGUID],
+        }))
+        .unwrap();
+        assert_eq!(p.validate(true), Ok(()));
+        let effective = EffectivePolicy::from_chain(&[p]);
+        assert_eq!(effective.passkey_counter_regression, CounterRegression::Allow);
+        let model = uuid::Uuid::parse_str(AAGUID).unwrap();
+        assert!(effective.admits_aaguid(model));
+        assert!(!effective.admits_aaguid(uuid::Uuid::nil()));
+        assert!(EffectivePolicy::default().admits_aaguid(uuid::Uuid::nil()), "any model by default");
+        assert_eq!(
+            EffectivePolicy::default().passkey_counter_regression,
+            CounterRegression::Refuse
+        );
+        assert!(matches!(
+            PolicySettings::parse(&serde_json::json!({"passkey_counter_regression": "sometimes"})),
+            Err(PolicyError::Unreadable(Unreadable::NotOneOf { .. }))
+        ));
+        let bad = PolicySettings {
+            passkey_aaguids: Some(vec!["yubikey".into()]),
+            ..PolicySettings::default()
+        };
+        assert!(matches!(
+            bad.validate(false),
+            Err(PolicyError::BadEntry { setting: "passkey_aaguids", .. })
+        ));
     }
 
     #[test]

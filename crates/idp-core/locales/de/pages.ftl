@@ -439,3 +439,6 @@ security-phone-hint = SMS sind ein schwächerer zweiter Faktor als eine Authenti
 security-phone-label = Mobilnummer mit Ländervorwahl
 security-phone-add = Code an diese Nummer senden
 passkey-error-not-offered = Ihre Organisation verwendet keine Passkeys. Verwenden Sie eine andere Methode.
+
+journey-passkey-required = Administratorinnen und Administratoren Ihrer Organisation müssen einen Passkey als zweiten Faktor verwenden, und Sie haben keinen. Bitten Sie eine andere Administratorin oder einen anderen Administrator, Ihren zweiten Faktor zurückzusetzen, oder fügen Sie angemeldet auf Ihrer Sicherheitsseite einen Passkey hinzu, bevor diese Regel eingeschaltet wird.
+passkey-error-model = Ihre Organisation akzeptiert keine Passkeys von dieser Art Authentifikator. Verwenden Sie einen anderen.

@@ -395,3 +395,6 @@ security-phone-hint = 문자 메시지는 인증 앱보다 약한 2단계 인증
 security-phone-label = 국가 번호를 포함한 휴대전화 번호
 security-phone-add = 이 번호로 코드 보내기
 passkey-error-not-offered = 조직에서 패스키를 사용하지 않습니다. 다른 방법을 사용하세요.
+
+journey-passkey-required = 조직의 관리자는 2단계 인증으로 패스키를 사용해야 하는데, 등록된 패스키가 없습니다. 다른 관리자에게 2단계 인증 초기화를 요청하거나, 이 규칙이 켜지기 전에 로그인한 상태에서 보안 페이지에서 패스키를 추가하세요.
+passkey-error-model = 조직에서 이 종류의 인증기로 만든 패스키를 받지 않습니다. 다른 인증기를 사용하세요.
