@@ -3,7 +3,9 @@
 //! an excluded (already registered) authenticator refused, removal after the password,
 //! an administrator's second-factor reset taking them away, the passkey as the second
 //! factor of a relying party's sign-in (`amr` in its ID token), and a signature counter
-//! that went backwards refused and recorded; on SQLite and on PostgreSQL with Redis.
+//! that went backwards refused and recorded (and let through, recorded, where the
+//! organization allows it), an allow-list of authenticator models, and administrators held
+//! to passkeys; on SQLite and on PostgreSQL with Redis.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -112,6 +114,12 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
         .collect();
     assert_eq!(added.len(), 1, "{added:?}");
     assert_eq!(added[0]["detail"]["passkey"]["name"], "Laptop");
+    // The authenticator's model, as it claims it (no attestation is asked for).
+    let model = added[0]["detail"]["passkey"]["aaguid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(model.len(), 36, "a UUID: {model}");
 
     // Removal asks for the password; a wrong one changes nothing.
     browser
@@ -150,6 +158,69 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
     assert!(browser.has_text("You have no passkeys yet.").await);
     let resets = idp.audit_events("second_factor_reset");
     assert_eq!(resets[0]["detail"]["before"]["passkeys"], 1, "{resets:?}");
+
+    // An allow-list of authenticator models without this one: refused with a sentence
+    // and an audit event, nothing added.
+    let other = "0b3c7e5a-1d2f-4a6b-9c8d-7e6f5a4b3c2d";
+    assert_ne!(model, other);
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        &format!(r#"passkey_aaguids=["{other}"]"#),
+        "--json",
+    ]);
+    browser.goto(&idp.url("/account/security")).await;
+    browser.fill_field("Passkey name", "Unlisted").await;
+    browser.click_button("Add a passkey").await;
+    let refused = "Your organization does not accept passkeys from this kind of authenticator.";
+    wait_text(&browser, &[refused, "The passkey was added."]).await;
+    assert!(browser.has_text(refused).await, "{}", browser.visible_text().await);
+    browser.goto(&idp.url("/account/security")).await;
+    assert!(listed(&browser).await.is_empty());
+    let events = idp.audit_events("security_settings_change");
+    assert!(
+        events.iter().any(|e| e["detail"]["method"] == "passkey"
+            && e["detail"]["reason"] == "model_not_allowed"),
+        "{events:?}"
+    );
+    // A list that names it: added.
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        &format!(r#"passkey_aaguids=["{other}","{}"]"#, model.to_uppercase()),
+        "--json",
+    ]);
+    add_passkey(&browser, &idp, "Listed").await;
+    assert_eq!(listed(&browser).await, ["Listed"]);
+    // Something that is no model's AAGUID: refused with a sentence, nothing changed.
+    let out = support::run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "org",
+            "policy",
+            "--org",
+            "acme",
+            "--set",
+            r#"passkey_aaguids=["yubikey"]"#,
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = support::stderr(&out);
+    assert!(said.contains("passkey_aaguids"), "{said}");
+    let shown = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
+    assert_eq!(
+        shown["effective"]["passkey_aaguids"].as_array().map(Vec::len),
+        Some(2),
+        "{shown}"
+    );
 }
 
 /// Waits until the browser is at a URL starting with `prefix`.
@@ -285,6 +356,160 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
                 && e["detail"]["reason"] == "counter_regression"),
         "{refused:?}"
     );
+
+    // Where the organization allows it, the copy signs in; the regression is recorded.
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "passkey_counter_regression=allow",
+        "--json",
+    ]);
+    browser.put_virtual_credential(&authenticator, &copy).await;
+    browser.client().delete_all_cookies().await.unwrap();
+    browser.goto(&idp.url("/login")).await;
+    wait_url(&browser, &idp.url("/account")).await;
+    let events = idp.audit_events("sign_in");
+    let allowed: Vec<&Value> = events
+        .iter()
+        .filter(|e| {
+            e["detail"]["reason"] == "counter_regression"
+                && e["detail"]["allowed_by_policy"] == true
+        })
+        .collect();
+    assert_eq!(allowed.len(), 1, "{events:?}");
+    assert!(
+        events.iter().any(|e| e["detail"]["result"] == "passkey_used"
+            && e["detail"]["counter_regression"] == true),
+        "{events:?}"
+    );
+}
+
+/// Signs in to a relying party with the password, up to the second-factor page.
+async fn password_to_second_factor(browser: &Browser, rp: &Rp, email: &str, password: &str) {
+    let request = rp.request(&["openid"], &[]);
+    browser.goto(&request.url).await;
+    browser.fill_field("Email", email).await;
+    browser.fill_field("Password", password).await;
+    browser.click_button("Sign in").await;
+}
+
+async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    browser.add_virtual_authenticator().await;
+    sign_in(&browser, &idp).await;
+    // Ada has emailed codes and a passkey, and administers her organization's members.
+    browser.goto(&idp.url("/account/security")).await;
+    browser.click_button("Offer a code by email at sign-in").await;
+    wait_text(&browser, &["Stop offering codes by email"]).await;
+    add_passkey(&browser, &idp, "Laptop").await;
+    assert_eq!(listed(&browser).await, ["Laptop"]);
+    let bob = "bob@example.com";
+    let bob_password = "bob's long enough password";
+    idp.member("acme", bob, bob_password, &[]);
+    for email in [EMAIL, bob] {
+        idp.cli_text(&[
+            "user",
+            "grant-admin",
+            "--org",
+            "acme",
+            "--email",
+            email,
+            "--permission",
+            "members",
+        ]);
+    }
+    let app = idp.first_party_app();
+    let rp = idp.rp(&app).await;
+
+    // Before the rule, the emailed code is offered next to the passkey.
+    browser.client().delete_all_cookies().await.unwrap();
+    password_to_second_factor(&browser, &rp, EMAIL, PASSWORD).await;
+    browser.wait_for("form#use-passkey").await;
+    assert!(browser.exists("#send-email").await);
+
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "admins_require_passkey=true",
+        "--json",
+    ]);
+    browser.client().delete_all_cookies().await.unwrap();
+    password_to_second_factor(&browser, &rp, EMAIL, PASSWORD).await;
+    browser.wait_for("form#use-passkey").await;
+    assert_eq!(browser.current_url().await.path(), "/login/second-factor");
+    assert!(!browser.exists("#send-email").await, "only the passkey is offered");
+    assert!(!browser.exists("input#code").await);
+    // A code posted for another method is refused with a sentence.
+    browser
+        .goto(&idp.url("/login/second-factor?method=email_code"))
+        .await;
+    browser.fill_field("Code from the email", "123456").await;
+    browser.click_button("Continue").await;
+    wait_text(
+        &browser,
+        &["Your organization does not allow that kind of second factor."],
+    )
+    .await;
+    // The passkey signs in.
+    browser.goto(&idp.url("/login/second-factor")).await;
+    browser.click_button("Use a passkey").await;
+    wait_url(&browser, RP_CALLBACK).await;
+
+    // An administrator without a passkey is told how to get one; no session starts.
+    browser.client().delete_all_cookies().await.unwrap();
+    password_to_second_factor(&browser, &rp, bob, bob_password).await;
+    wait_text(
+        &browser,
+        &["Administrators of your organization must use a passkey"],
+    )
+    .await;
+    browser.goto(&idp.url("/account")).await;
+    assert!(!browser.has_text("Signed in as").await);
+    let events = idp.audit_events("sign_in");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["detail"]["reason"] == "passkey_required"),
+        "{events:?}"
+    );
+
+    // Turned off again, the administrator without a passkey signs in with the password.
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        "admins_require_passkey=",
+        "--json",
+    ]);
+    browser.client().delete_all_cookies().await.unwrap();
+    password_to_second_factor(&browser, &rp, bob, bob_password).await;
+    wait_url(&browser, RP_CALLBACK).await;
+}
+
+#[tokio::test]
+async fn administrators_held_to_passkeys_sqlite() {
+    let idp = Idp::start_named(&[]).await;
+    administrators_held_to_passkeys(idp, "administrators_held_to_passkeys_sqlite").await;
+}
+
+#[tokio::test]
+async fn administrators_held_to_passkeys_postgres() {
+    let Some((idp, _db)) =
+        Idp::on_postgres_named("administrators_held_to_passkeys_postgres", &[]).await
+    else {
+        return;
+    };
+    administrators_held_to_passkeys(idp, "administrators_held_to_passkeys_postgres").await;
 }
 
 #[tokio::test]

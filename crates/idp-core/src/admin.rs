@@ -732,6 +732,9 @@ pub fn effective_json(p: &EffectivePolicy) -> serde_json::Value {
         "passkey_sign_in": p.passkey_sign_in,
         "default_language": p.default_language,
         "allowed_second_factors": p.allowed_second_factors,
+        "admins_require_passkey": p.admins_require_passkey,
+        "passkey_counter_regression": p.passkey_counter_regression,
+        "passkey_aaguids": p.passkey_aaguids.iter().map(ToString::to_string).collect::<Vec<_>>(),
     })
 }
 

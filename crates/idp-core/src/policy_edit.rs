@@ -455,6 +455,28 @@ pub fn switch_change(
     }))
 }
 
+/// The change the counter-regression choice asks for: `inherit` removes this
+/// organization's own rule; `refuse` or `allow` sets it unless it already holds here.
+pub fn counter_regression_change(
+    own: Option<crate::policy::CounterRegression>,
+    choice: &str,
+) -> Result<Option<(String, String)>, InputError> {
+    let wanted = match choice {
+        "inherit" | "" => None,
+        rule => Some(rule.parse::<crate::policy::CounterRegression>().map_err(|_| {
+            InputError::Other(format!(
+                "{rule:?} is not a choice for passkey_counter_regression"
+            ))
+        })?),
+    };
+    Ok((wanted != own).then(|| {
+        (
+            "passkey_counter_regression".to_owned(),
+            wanted.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        )
+    }))
+}
+
 /// The change the default-language choice asks for: `inherit` removes this
 /// organization's own language; a shipped language's code sets it unless it already holds
 /// here.
@@ -1255,6 +1277,26 @@ mod tests {
             Ok(Some(("google_sign_in".into(), String::new())))
         );
         assert!(switch_change("google_sign_in", None, "maybe").is_err());
+    }
+
+    #[test]
+    fn the_counter_regression_rule_inherits_or_overrides() {
+        use crate::policy::CounterRegression;
+        let key = || "passkey_counter_regression".to_owned();
+        assert_eq!(counter_regression_change(None, "inherit"), Ok(None));
+        assert_eq!(
+            counter_regression_change(None, "allow"),
+            Ok(Some((key(), "allow".into())))
+        );
+        assert_eq!(
+            counter_regression_change(Some(CounterRegression::Refuse), "refuse"),
+            Ok(None)
+        );
+        assert_eq!(
+            counter_regression_change(Some(CounterRegression::Allow), "inherit"),
+            Ok(Some((key(), String::new())))
+        );
+        assert!(counter_regression_change(None, "sometimes").is_err());
     }
 
     #[test]

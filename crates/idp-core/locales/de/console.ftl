@@ -854,6 +854,6 @@ console-counter-regression-refuse = Abgelehnt
 console-counter-regression-allow = Erlaubt (protokolliert)
 console-counter-regression-revert-label = Umgang mit zurückgegangenem Passkey-Zähler auf den geerbten Wert zurücksetzen
 console-aaguids-label = Authentifikator-Modelle (AAGUIDs), von denen Passkeys stammen dürfen
-console-aaguids-hint = Eine pro Zeile oder durch Kommas getrennt; leer: jedes Modell. Ohne Attestierung ist das Modell nur die Angabe des Authentifikators selbst.
+console-aaguids-hint = Eine pro Zeile; leer: jedes Modell. Ohne Attestierung ist das Modell nur die Angabe des Authentifikators selbst.
 console-aaguids-any = jedes Modell
 console-aaguids-revert-label = Authentifikator-Modelle auf den geerbten Wert zurücksetzen

@@ -857,6 +857,6 @@ console-counter-regression-refuse = Refused
 console-counter-regression-allow = Allowed (recorded)
 console-counter-regression-revert-label = Revert a passkey whose counter went backwards to inherited
 console-aaguids-label = Authenticator models (AAGUIDs) passkeys may come from
-console-aaguids-hint = One per line or separated by commas; empty: any model. Without attestation the model is the authenticator's own claim.
+console-aaguids-hint = One per line; empty: any model. Without attestation the model is the authenticator's own claim.
 console-aaguids-any = any model
 console-aaguids-revert-label = Revert authenticator models to inherited

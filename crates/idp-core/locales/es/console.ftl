@@ -857,6 +857,6 @@ console-counter-regression-refuse = Rechazada
 console-counter-regression-allow = Permitida (registrada)
 console-counter-regression-revert-label = Restablecer al valor heredado qué pasa con un contador que retrocedió
 console-aaguids-label = Modelos de autenticador (AAGUID) de los que pueden venir las llaves de acceso
-console-aaguids-hint = Uno por línea o separados por comas; vacío: cualquier modelo. Sin atestación, el modelo es lo que declara el propio autenticador.
+console-aaguids-hint = Uno por línea; vacío: cualquier modelo. Sin atestación, el modelo es lo que declara el propio autenticador.
 console-aaguids-any = cualquier modelo
 console-aaguids-revert-label = Restablecer al valor heredado los modelos de autenticador

@@ -785,6 +785,6 @@ console-counter-regression-refuse = 拒否する
 console-counter-regression-allow = 許可する（記録する）
 console-counter-regression-revert-label = カウンターが戻ったパスキーの扱いを継承した値に戻す
 console-aaguids-label = パスキーを許可する認証器モデル（AAGUID）
-console-aaguids-hint = 1 行に 1 つ、またはカンマ区切り。空欄はすべてのモデル。アテステーションがない場合、モデルは認証器自身の申告です。
+console-aaguids-hint = 1 行に 1 つ。空欄はすべてのモデル。アテステーションがない場合、モデルは認証器自身の申告です。
 console-aaguids-any = すべてのモデル
 console-aaguids-revert-label = 認証器モデルを継承した値に戻す

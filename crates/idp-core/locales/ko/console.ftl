@@ -785,6 +785,6 @@ console-counter-regression-refuse = 거부
 console-counter-regression-allow = 허용(기록됨)
 console-counter-regression-revert-label = 카운터가 뒤로 간 패스키 처리를 상속된 값으로 되돌리기
 console-aaguids-label = 패스키를 허용할 인증기 모델(AAGUID)
-console-aaguids-hint = 한 줄에 하나 또는 쉼표로 구분; 비우면 모든 모델. 증명(attestation)이 없으면 모델은 인증기 스스로의 주장입니다.
+console-aaguids-hint = 한 줄에 하나; 비우면 모든 모델. 증명(attestation)이 없으면 모델은 인증기 스스로의 주장입니다.
 console-aaguids-any = 모든 모델
 console-aaguids-revert-label = 인증기 모델을 상속된 값으로 되돌리기

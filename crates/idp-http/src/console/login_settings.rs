@@ -15,6 +15,7 @@ use askama::Template;
 use idp_core::authz::Permission;
 use idp_core::i18n::Tr;
 use idp_core::org::Organization;
+use idp_core::policy::CounterRegression;
 use idp_core::policy_edit::{self, NUMBER_SETTINGS, NumberSetting, Source, Unit};
 
 pub fn configure(cfg: &mut aw::ServiceConfig) {
@@ -50,6 +51,19 @@ struct LoginSettingsPage {
     passkey_now: String,
     passkey_source: String,
     passkey_here: bool,
+    admins_passkey_choice: String,
+    admins_passkey_now: String,
+    admins_passkey_source: String,
+    admins_passkey_here: bool,
+    counter_choice: String,
+    counter_now: String,
+    counter_source: String,
+    counter_here: bool,
+    /// The authenticator models, one a line, as typed or as they apply.
+    aaguids_text: String,
+    aaguids_now: String,
+    aaguids_source: String,
+    aaguids_here: bool,
     /// The default language: (code, own name) choices, the choice, what holds now.
     languages: Vec<(&'static str, &'static str)>,
     language_choice: String,
@@ -178,6 +192,32 @@ async fn render(
         }
         .to_owned()
     });
+    let admins_passkey_source =
+        policy_edit::source_of(&chain.settings, |p| p.admins_require_passkey);
+    let admins_passkey_choice = typed_value("admins_require_passkey").unwrap_or_else(|| {
+        match own.admins_require_passkey {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "inherit",
+        }
+        .to_owned()
+    });
+    let counter_source =
+        policy_edit::source_of(&chain.settings, |p| p.passkey_counter_regression);
+    let counter_choice = typed_value("passkey_counter_regression").unwrap_or_else(|| {
+        own.passkey_counter_regression
+            .map_or("inherit", |r| r.as_str())
+            .to_owned()
+    });
+    let aaguids_source = policy_edit::source_of(&chain.settings, |p| p.passkey_aaguids.clone());
+    let aaguids_now: Vec<String> = chain
+        .effective
+        .passkey_aaguids
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let aaguids_text =
+        typed_value("passkey_aaguids").unwrap_or_else(|| aaguids_now.join("\n"));
     let language_source = policy_edit::source_of(&chain.settings, |p| p.default_language);
     let language_choice = typed_value("default_language").unwrap_or_else(|| {
         own.default_language
@@ -210,6 +250,29 @@ async fn render(
             },
             passkey_source: chain.source_label(t, passkey_source),
             passkey_here: passkey_source == Source::Here,
+            admins_passkey_choice,
+            admins_passkey_now: if chain.effective.admins_require_passkey {
+                t.t("console-admins-passkey-required-now")
+            } else {
+                t.t("console-admins-passkey-not-required-now")
+            },
+            admins_passkey_source: chain.source_label(t, admins_passkey_source),
+            admins_passkey_here: admins_passkey_source == Source::Here,
+            counter_choice,
+            counter_now: match chain.effective.passkey_counter_regression {
+                CounterRegression::Refuse => t.t("console-counter-regression-refuse"),
+                CounterRegression::Allow => t.t("console-counter-regression-allow"),
+            },
+            counter_source: chain.source_label(t, counter_source),
+            counter_here: counter_source == Source::Here,
+            aaguids_text,
+            aaguids_now: if aaguids_now.is_empty() {
+                t.t("console-aaguids-any")
+            } else {
+                aaguids_now.join(", ")
+            },
+            aaguids_source: chain.source_label(t, aaguids_source),
+            aaguids_here: aaguids_source == Source::Here,
             languages: crate::lang::choices(),
             language_choice,
             language_now: chain
@@ -265,6 +328,29 @@ async fn save(
                 own.passkey_sign_in,
                 &field("passkey_sign_in"),
             )?);
+            changes.extend(policy_edit::switch_change(
+                "admins_require_passkey",
+                own.admins_require_passkey,
+                &field("admins_require_passkey"),
+            )?);
+            changes.extend(policy_edit::counter_regression_change(
+                own.passkey_counter_regression,
+                &field("passkey_counter_regression"),
+            )?);
+            let above = idp_core::policy::EffectivePolicy::from_chain(
+                chain.split_last().map_or(&[][..], |(_, up)| up),
+            );
+            let inherited: Vec<String> = above
+                .passkey_aaguids
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            changes.extend(policy_edit::list_change(
+                "passkey_aaguids",
+                own.passkey_aaguids.as_deref(),
+                &inherited,
+                &field("passkey_aaguids"),
+            ));
             changes.extend(policy_edit::language_change(
                 own.default_language,
                 &field("default_language"),

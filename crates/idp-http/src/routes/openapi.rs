@@ -683,6 +683,9 @@ fn policy_settings(nullable_values: bool) -> Value {
             "brand_support_contact": n(string("an email address or an https URL, shown on its pages")),
             "allowed_second_factors": n(json!({"type": "array", "items": r("FactorKind"), "minItems": 1,
                 "description": "kinds of second factor members may use; sms_code is a restricted authenticator (NIST SP 800-63B 5.1.3.3)"})),
+            "admins_require_passkey": flag("members who administer anything must prove a passkey as their second factor"),
+            "passkey_counter_regression": n(r("CounterRegression")),
+            "passkey_aaguids": list("authenticator models (AAGUIDs, UUIDs) passkeys may be added from; empty: any. Without attestation the AAGUID is the authenticator's own claim"),
         }),
     )
 }
@@ -705,6 +708,9 @@ fn effective_policy() -> Value {
         "passkey_sign_in": flag(),
         "default_language": nullable(r("Language")),
         "allowed_second_factors": array(r("FactorKind")),
+        "admins_require_passkey": flag(),
+        "passkey_counter_regression": r("CounterRegression"),
+        "passkey_aaguids": list(),
     });
     let required: Vec<String> = props
         .as_object()
@@ -807,6 +813,13 @@ pub fn components() -> Value {
             words(
                 idp_core::policy::FactorKind::ALL,
                 idp_core::policy::FactorKind::as_str,
+            ),
+        ),
+        (
+            "CounterRegression",
+            words(
+                idp_core::policy::CounterRegression::ALL,
+                idp_core::policy::CounterRegression::as_str,
             ),
         ),
         (
