@@ -387,6 +387,13 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
     );
 }
 
+/// Drops the provider's cookies (WebDriver deletes the current page's only, so the
+/// browser goes back to the provider first).
+async fn forget(browser: &Browser, idp: &Idp) {
+    browser.goto(&idp.url("/account")).await;
+    browser.client().delete_all_cookies().await.unwrap();
+}
+
 /// Signs in to a relying party with the password, up to the second-factor page.
 async fn password_to_second_factor(browser: &Browser, rp: &Rp, email: &str, password: &str) {
     let request = rp.request(&["openid"], &[]);
@@ -409,7 +416,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     add_passkey(&browser, &idp, "Laptop").await;
     assert_eq!(listed(&browser).await, ["Laptop"]);
     let bob = "bob@example.com";
-    let bob_password = "bob's long enough password";
+    let bob_password = "violet kestrel harbour lantern";
     idp.member("acme", bob, bob_password, &[]);
     for email in [EMAIL, bob] {
         idp.cli_text(&[
@@ -427,7 +434,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     let rp = idp.rp(&app).await;
 
     // Before the rule, the emailed code is offered next to the passkey.
-    browser.client().delete_all_cookies().await.unwrap();
+    forget(&browser, &idp).await;
     password_to_second_factor(&browser, &rp, EMAIL, PASSWORD).await;
     browser.wait_for("form#use-passkey").await;
     assert!(browser.exists("#send-email").await);
@@ -441,7 +448,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
         "admins_require_passkey=true",
         "--json",
     ]);
-    browser.client().delete_all_cookies().await.unwrap();
+    forget(&browser, &idp).await;
     password_to_second_factor(&browser, &rp, EMAIL, PASSWORD).await;
     browser.wait_for("form#use-passkey").await;
     assert_eq!(browser.current_url().await.path(), "/login/second-factor");
@@ -464,7 +471,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     wait_url(&browser, RP_CALLBACK).await;
 
     // An administrator without a passkey is told how to get one; no session starts.
-    browser.client().delete_all_cookies().await.unwrap();
+    forget(&browser, &idp).await;
     password_to_second_factor(&browser, &rp, bob, bob_password).await;
     wait_text(
         &browser,
@@ -491,7 +498,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
         "admins_require_passkey=",
         "--json",
     ]);
-    browser.client().delete_all_cookies().await.unwrap();
+    forget(&browser, &idp).await;
     password_to_second_factor(&browser, &rp, bob, bob_password).await;
     wait_url(&browser, RP_CALLBACK).await;
 }
