@@ -177,13 +177,19 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
     browser.click_button("Add a passkey").await;
     let refused = "Your organization does not accept passkeys from this kind of authenticator.";
     wait_text(&browser, &[refused, "The passkey was added."]).await;
-    assert!(browser.has_text(refused).await, "{}", browser.visible_text().await);
+    assert!(
+        browser.has_text(refused).await,
+        "{}",
+        browser.visible_text().await
+    );
     browser.goto(&idp.url("/account/security")).await;
     assert!(listed(&browser).await.is_empty());
     let events = idp.audit_events("security_settings_change");
     assert!(
-        events.iter().any(|e| e["detail"]["method"] == "passkey"
-            && e["detail"]["reason"] == "model_not_allowed"),
+        events
+            .iter()
+            .any(|e| e["detail"]["method"] == "passkey"
+                && e["detail"]["reason"] == "model_not_allowed"),
         "{events:?}"
     );
     // A list that names it: added.
@@ -217,7 +223,9 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
     assert!(said.contains("passkey_aaguids"), "{said}");
     let shown = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
     assert_eq!(
-        shown["effective"]["passkey_aaguids"].as_array().map(Vec::len),
+        shown["effective"]["passkey_aaguids"]
+            .as_array()
+            .map(Vec::len),
         Some(2),
         "{shown}"
     );
@@ -381,8 +389,10 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
         .collect();
     assert_eq!(allowed.len(), 1, "{events:?}");
     assert!(
-        events.iter().any(|e| e["detail"]["result"] == "passkey_used"
-            && e["detail"]["counter_regression"] == true),
+        events
+            .iter()
+            .any(|e| e["detail"]["result"] == "passkey_used"
+                && e["detail"]["counter_regression"] == true),
         "{events:?}"
     );
 }
@@ -411,7 +421,9 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     sign_in(&browser, &idp).await;
     // Ada has emailed codes and a passkey, and administers her organization's members.
     browser.goto(&idp.url("/account/security")).await;
-    browser.click_button("Offer a code by email at sign-in").await;
+    browser
+        .click_button("Offer a code by email at sign-in")
+        .await;
     wait_text(&browser, &["Stop offering codes by email"]).await;
     add_passkey(&browser, &idp, "Laptop").await;
     assert_eq!(listed(&browser).await, ["Laptop"]);
@@ -452,7 +464,10 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     password_to_second_factor(&browser, &rp, EMAIL, PASSWORD).await;
     browser.wait_for("form#use-passkey").await;
     assert_eq!(browser.current_url().await.path(), "/login/second-factor");
-    assert!(!browser.exists("#send-email").await, "only the passkey is offered");
+    assert!(
+        !browser.exists("#send-email").await,
+        "only the passkey is offered"
+    );
     assert!(!browser.exists("input#code").await);
     // A code posted for another method is refused with a sentence.
     browser

@@ -59,7 +59,9 @@ pub enum Step {
 pub enum Barrier {
     Disabled,
     OnLeave,
-    IpNotAllowed { ip: String },
+    IpNotAllowed {
+        ip: String,
+    },
     /// An administrator whose organization requires a passkey of administrators, and
     /// who holds none: another administrator resets them, or they add one while signed in
     /// before the rule is on. (A passkey cannot be set up on a sign-in's strength alone
@@ -287,7 +289,10 @@ pub async fn requirements_for(
     };
     let passkey_missing = barrier.is_none()
         && second_factor == SecondFactorStep::Enrol
-        && matches!(journey.first, FirstFactor::Password | FirstFactor::RecoveryLink)
+        && matches!(
+            journey.first,
+            FirstFactor::Password | FirstFactor::RecoveryLink
+        )
         && mfa::passkey_required(stores, user)
             .await
             .map_err(into_store)?;
@@ -439,8 +444,12 @@ mod tests {
         assert_eq!(j.methods(), ["password"], "nothing was proven");
         assert_eq!(Barrier::PasskeyRequired.reason(), "passkey_required");
         // With a passkey, the passkey is the second factor like any other.
-        let step =
-            j.second_factor_proven(SecondFactorMethod::Passkey, &["hwk", "user"], &needs(VERIFY), T0);
+        let step = j.second_factor_proven(
+            SecondFactorMethod::Passkey,
+            &["hwk", "user"],
+            &needs(VERIFY),
+            T0,
+        );
         assert_eq!(step.ok(), Some(Step::Finish));
     }
 

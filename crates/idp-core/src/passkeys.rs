@@ -636,7 +636,10 @@ pub fn aaguid_of(attestation_object: &[u8]) -> Option<Uuid> {
     let (len, skip): (usize, usize) = match *rest.first()? {
         h @ 0x40..=0x57 => (usize::from(h - 0x40), 1),
         0x58 => (usize::from(*rest.get(1)?), 2),
-        0x59 => (usize::from(u16::from_be_bytes([*rest.get(1)?, *rest.get(2)?])), 3),
+        0x59 => (
+            usize::from(u16::from_be_bytes([*rest.get(1)?, *rest.get(2)?])),
+            3,
+        ),
         _ => return None,
     };
     let auth_data = rest.get(skip..skip.checked_add(len)?)?;

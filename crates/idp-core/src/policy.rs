@@ -545,12 +545,14 @@ impl EffectivePolicy {
             passkey_counter_regression: nearest(chain, |p| p.passkey_counter_regression)
                 .unwrap_or(d.passkey_counter_regression),
             // Stored values were validated; one that is not a UUID admits nothing.
-            passkey_aaguids: nearest(chain, |p| p.passkey_aaguids.clone())
-                .map_or(d.passkey_aaguids, |list| {
+            passkey_aaguids: nearest(chain, |p| p.passkey_aaguids.clone()).map_or(
+                d.passkey_aaguids,
+                |list| {
                     list.iter()
                         .map(|a| uuid::Uuid::try_parse(a).unwrap_or(uuid::Uuid::max()))
                         .collect()
-                }),
+                },
+            ),
         }
     }
 
@@ -1499,10 +1501,20 @@ mod tests {
             ..EffectivePolicy::default()
         };
         assert!(on.passkey_required(true));
-        assert!(!on.passkey_required(false), "members who administer nothing");
-        assert!(!EffectivePolicy::default().passkey_required(true), "off by default");
+        assert!(
+            !on.passkey_required(false),
+            "members who administer nothing"
+        );
+        assert!(
+            !EffectivePolicy::default().passkey_required(true),
+            "off by default"
+        );
         for kind in FactorKind::ALL.iter().copied() {
-            assert_eq!(on.allows_for(kind, true), kind == FactorKind::Passkey, "{kind}");
+            assert_eq!(
+                on.allows_for(kind, true),
+                kind == FactorKind::Passkey,
+                "{kind}"
+            );
             assert!(on.allows_for(kind, false), "{kind}");
         }
         // Where passkeys are not allowed the requirement cannot hold (and is refused when
@@ -1527,7 +1539,10 @@ mod tests {
             admins_require_passkey: Some(true),
             ..PolicySettings::default()
         };
-        assert!(EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()]).admins_require_passkey);
+        assert!(
+            EffectivePolicy::from_chain(&[root.clone(), PolicySettings::default()])
+                .admins_require_passkey
+        );
         let sub = PolicySettings {
             admins_require_passkey: Some(false),
             ..PolicySettings::default()
@@ -1544,11 +1559,17 @@ mod tests {
         .unwrap();
         assert_eq!(p.validate(true), Ok(()));
         let effective = EffectivePolicy::from_chain(&[p]);
-        assert_eq!(effective.passkey_counter_regression, CounterRegression::Allow);
+        assert_eq!(
+            effective.passkey_counter_regression,
+            CounterRegression::Allow
+        );
         let model = uuid::Uuid::parse_str(AAGUID).unwrap();
         assert!(effective.admits_aaguid(model));
         assert!(!effective.admits_aaguid(uuid::Uuid::nil()));
-        assert!(EffectivePolicy::default().admits_aaguid(uuid::Uuid::nil()), "any model by default");
+        assert!(
+            EffectivePolicy::default().admits_aaguid(uuid::Uuid::nil()),
+            "any model by default"
+        );
         assert_eq!(
             EffectivePolicy::default().passkey_counter_regression,
             CounterRegression::Refuse
@@ -1563,7 +1584,10 @@ mod tests {
         };
         assert!(matches!(
             bad.validate(false),
-            Err(PolicyError::BadEntry { setting: "passkey_aaguids", .. })
+            Err(PolicyError::BadEntry {
+                setting: "passkey_aaguids",
+                ..
+            })
         ));
     }
 

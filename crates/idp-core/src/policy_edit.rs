@@ -463,11 +463,14 @@ pub fn counter_regression_change(
 ) -> Result<Option<(String, String)>, InputError> {
     let wanted = match choice {
         "inherit" | "" => None,
-        rule => Some(rule.parse::<crate::policy::CounterRegression>().map_err(|_| {
-            InputError::Other(format!(
-                "{rule:?} is not a choice for passkey_counter_regression"
-            ))
-        })?),
+        rule => Some(
+            rule.parse::<crate::policy::CounterRegression>()
+                .map_err(|_| {
+                    InputError::Other(format!(
+                        "{rule:?} is not a choice for passkey_counter_regression"
+                    ))
+                })?,
+        ),
     };
     Ok((wanted != own).then(|| {
         (

@@ -202,8 +202,7 @@ async fn render(
         }
         .to_owned()
     });
-    let counter_source =
-        policy_edit::source_of(&chain.settings, |p| p.passkey_counter_regression);
+    let counter_source = policy_edit::source_of(&chain.settings, |p| p.passkey_counter_regression);
     let counter_choice = typed_value("passkey_counter_regression").unwrap_or_else(|| {
         own.passkey_counter_regression
             .map_or("inherit", |r| r.as_str())
@@ -216,8 +215,7 @@ async fn render(
         .iter()
         .map(ToString::to_string)
         .collect();
-    let aaguids_text =
-        typed_value("passkey_aaguids").unwrap_or_else(|| aaguids_now.join("\n"));
+    let aaguids_text = typed_value("passkey_aaguids").unwrap_or_else(|| aaguids_now.join("\n"));
     let language_source = policy_edit::source_of(&chain.settings, |p| p.default_language);
     let language_choice = typed_value("default_language").unwrap_or_else(|| {
         own.default_language
