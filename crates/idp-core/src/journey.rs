@@ -63,9 +63,9 @@ pub enum Barrier {
         ip: String,
     },
     /// An administrator whose organization requires a passkey of administrators, and
-    /// who holds none: another administrator resets them, or they add one while signed in
-    /// before the rule is on. (A passkey cannot be set up on a sign-in's strength alone
-    /// when the password is all that was proven.)
+    /// who holds none: another administrator turns the rule off for a moment (or takes
+    /// their role) while they add one. No passkey is set up on a password's strength
+    /// alone at sign-in.
     PasskeyRequired,
 }
 

@@ -440,5 +440,5 @@ security-phone-label = Mobilnummer mit Ländervorwahl
 security-phone-add = Code an diese Nummer senden
 passkey-error-not-offered = Ihre Organisation verwendet keine Passkeys. Verwenden Sie eine andere Methode.
 
-journey-passkey-required = Administratorinnen und Administratoren Ihrer Organisation müssen einen Passkey als zweiten Faktor verwenden, und Sie haben keinen. Bitten Sie eine andere Administratorin oder einen anderen Administrator, Ihren zweiten Faktor zurückzusetzen, oder fügen Sie angemeldet auf Ihrer Sicherheitsseite einen Passkey hinzu, bevor diese Regel eingeschaltet wird.
+journey-passkey-required = Administratorinnen und Administratoren Ihrer Organisation müssen einen Passkey als zweiten Faktor verwenden, und Sie haben keinen. Bitten Sie eine andere Administratorin oder einen anderen Administrator, diese Regel kurz auszuschalten (oder Ihnen die Administrationsrolle zu entziehen), und fügen Sie dann auf Ihrer Sicherheitsseite einen Passkey hinzu.
 passkey-error-model = Ihre Organisation akzeptiert keine Passkeys von dieser Art Authentifikator. Verwenden Sie einen anderen.

@@ -441,5 +441,5 @@ security-phone-label = Mobile phone number, with country code
 security-phone-add = Send a code to this number
 passkey-error-not-offered = Your organization does not use passkeys. Use another method.
 
-journey-passkey-required = Administrators of your organization must use a passkey as their second factor, and you have none. Ask another administrator to reset your second factor, or add a passkey on your security page while signed in before this rule is turned on.
+journey-passkey-required = Administrators of your organization must use a passkey as their second factor, and you have none. Ask another administrator to turn that rule off for a moment (or take your administrator role), then add a passkey on your security page.
 passkey-error-model = Your organization does not accept passkeys from this kind of authenticator. Use another one.

@@ -440,5 +440,5 @@ security-phone-label = Número de móvil, con prefijo de país
 security-phone-add = Enviar un código a este número
 passkey-error-not-offered = Tu organización no usa llaves de acceso. Usa otro método.
 
-journey-passkey-required = Los administradores de tu organización deben usar una llave de acceso como segundo factor, y no tienes ninguna. Pide a otro administrador que restablezca tu segundo factor, o añade una llave de acceso en tu página de seguridad con la sesión iniciada antes de que se active esta regla.
+journey-passkey-required = Los administradores de tu organización deben usar una llave de acceso como segundo factor, y no tienes ninguna. Pide a otro administrador que desactive esa regla un momento (o que te quite el rol de administrador) y añade después una llave de acceso en tu página de seguridad.
 passkey-error-model = Tu organización no acepta llaves de acceso de este tipo de autenticador. Usa otro.
