@@ -603,3 +603,102 @@ async fn administrators_audit_log_and_signing_keys_on_postgres() {
     kim.goto(&idp.url("/admin/orgs/sales/audit")).await;
     assert_eq!(kim.heading().await, "Not allowed");
 }
+
+#[tokio::test]
+async fn passkey_settings_on_the_login_settings_tab() {
+    let test = "passkey_settings_on_the_login_settings_tab";
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    let idp = Idp::start_with(&entra_env()).await;
+    organization(&idp);
+    sign_in(&browser, &idp, ROOT, ROOT_PASSWORD).await;
+    const MODELS: &str = "Authenticator models (AAGUIDs) passkeys may come from";
+    const MODEL: &str = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+    browser
+        .goto(&idp.url("/admin/orgs/sales/login-settings"))
+        .await;
+    inspect(&browser, "console-login-settings-passkeys").await;
+    shows(&browser, "any model").await;
+
+    // Something that is no model's AAGUID: refused with a sentence, nothing saved, what
+    // was typed stays.
+    browser
+        .select_option("Administrators must use a passkey", "Required")
+        .await;
+    browser.fill_field(MODELS, "yubikey").await;
+    browser.click_button("Save login settings").await;
+    shows(&browser, "is not an authenticator model's AAGUID (a UUID).").await;
+    shows(&browser, "Authenticator models:").await;
+    assert_eq!(value(&browser, MODELS).await, "yubikey");
+    let policy = idp.cli(&["org", "policy", "--org", "sales", "--json"]);
+    assert!(
+        policy["settings"].get("admins_require_passkey").is_none(),
+        "{policy}"
+    );
+
+    // Good values: saved, in force, and in the audit log.
+    browser.fill_field(MODELS, MODEL).await;
+    browser
+        .select_option(
+            "A passkey whose counter went backwards",
+            "Allowed (recorded)",
+        )
+        .await;
+    browser.click_button("Save login settings").await;
+    shows(&browser, "Login settings saved.").await;
+    let policy = idp.cli(&["org", "policy", "--org", "sales", "--json"]);
+    assert_eq!(
+        policy["settings"]["admins_require_passkey"], true,
+        "{policy}"
+    );
+    assert_eq!(
+        policy["settings"]["passkey_counter_regression"], "allow",
+        "{policy}"
+    );
+    assert_eq!(
+        policy["settings"]["passkey_aaguids"],
+        serde_json::json!([MODEL]),
+        "{policy}"
+    );
+    assert_eq!(policy["effective"]["admins_require_passkey"], true);
+    let events = idp.cli(&[
+        "audit", "search", "--org", "sales", "--limit", "100", "--json",
+    ]);
+    let text = events.to_string();
+    for key in [
+        "admins_require_passkey",
+        "passkey_counter_regression",
+        "passkey_aaguids",
+    ] {
+        assert!(text.contains(key), "{key} not audited: {text}");
+    }
+
+    // Passkeys cannot be required of administrators where passkeys are not allowed.
+    let out = support::run(
+        &idp.server.dir,
+        &idp.env(),
+        &[
+            "org",
+            "policy",
+            "--org",
+            "sales",
+            "--set",
+            r#"allowed_second_factors=["totp"]"#,
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", support::stdout(&out));
+
+    // Reverted, the models are inherited again: any.
+    browser
+        .click_button("Revert authenticator models to inherited")
+        .await;
+    shows(&browser, "Setting reverted to the inherited value.").await;
+    shows(&browser, "any model").await;
+    let policy = idp.cli(&["org", "policy", "--org", "sales", "--json"]);
+    assert!(
+        policy["settings"].get("passkey_aaguids").is_none(),
+        "{policy}"
+    );
+}

@@ -268,6 +268,7 @@ impl InputError {
             InputError::ListEntry { setting, value, .. } => match *setting {
                 "google_hosted_domains" => tr.t1("console-input-bad-domain", "value", value),
                 "entra_allowed_tenants" => tr.t1("console-input-bad-tenant", "value", value),
+                "passkey_aaguids" => tr.t1("console-input-bad-aaguid", "value", value),
                 _ => admin::sentence(&self.to_string()),
             },
             InputError::Policy(p) => p.message(tr),
@@ -370,6 +371,7 @@ pub fn explain(e: &PolicyError) -> InputError {
             label: match *setting {
                 "google_hosted_domains" => "Allowed Google domains",
                 "entra_allowed_tenants" => "Allowed Entra tenants",
+                "passkey_aaguids" => "Authenticator models",
                 other => other,
             },
             value: value.clone(),

@@ -857,3 +857,4 @@ console-aaguids-label = Authentifikator-Modelle (AAGUIDs), von denen Passkeys st
 console-aaguids-hint = Eine pro Zeile; leer: jedes Modell. Ohne Attestierung ist das Modell nur die Angabe des Authentifikators selbst.
 console-aaguids-any = jedes Modell
 console-aaguids-revert-label = Authentifikator-Modelle auf den geerbten Wert zurücksetzen
+console-input-bad-aaguid = Authentifikator-Modelle: „{ $value }“ ist keine AAGUID eines Authentifikator-Modells (eine UUID).

@@ -860,3 +860,4 @@ console-aaguids-label = Authenticator models (AAGUIDs) passkeys may come from
 console-aaguids-hint = One per line; empty: any model. Without attestation the model is the authenticator's own claim.
 console-aaguids-any = any model
 console-aaguids-revert-label = Revert authenticator models to inherited
+console-input-bad-aaguid = Authenticator models: "{ $value }" is not an authenticator model's AAGUID (a UUID).

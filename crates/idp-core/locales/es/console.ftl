@@ -860,3 +860,4 @@ console-aaguids-label = Modelos de autenticador (AAGUID) de los que pueden venir
 console-aaguids-hint = Uno por línea; vacío: cualquier modelo. Sin atestación, el modelo es lo que declara el propio autenticador.
 console-aaguids-any = cualquier modelo
 console-aaguids-revert-label = Restablecer al valor heredado los modelos de autenticador
+console-input-bad-aaguid = Modelos de autenticador: «{ $value }» no es el AAGUID de un modelo de autenticador (un UUID).

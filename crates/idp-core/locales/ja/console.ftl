@@ -788,3 +788,4 @@ console-aaguids-label = パスキーを許可する認証器モデル（AAGUID�
 console-aaguids-hint = 1 行に 1 つ。空欄はすべてのモデル。アテステーションがない場合、モデルは認証器自身の申告です。
 console-aaguids-any = すべてのモデル
 console-aaguids-revert-label = 認証器モデルを継承した値に戻す
+console-input-bad-aaguid = 認証器モデル:「{ $value }」は、認証器モデルの AAGUID（UUID）ではありません。

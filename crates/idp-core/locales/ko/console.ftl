@@ -788,3 +788,4 @@ console-aaguids-label = 패스키를 허용할 인증기 모델(AAGUID)
 console-aaguids-hint = 한 줄에 하나; 비우면 모든 모델. 증명(attestation)이 없으면 모델은 인증기 스스로의 주장입니다.
 console-aaguids-any = 모든 모델
 console-aaguids-revert-label = 인증기 모델을 상속된 값으로 되돌리기
+console-input-bad-aaguid = 인증기 모델: "{ $value }"은(는) 인증기 모델의 AAGUID(UUID)가 아닙니다.
