@@ -287,15 +287,14 @@ pub async fn requirements_for(
         FirstFactor::Session { .. } => mfa::step_up(stores, &user.id).await.map_err(into_store)?,
         FirstFactor::Passkey { .. } => SecondFactorStep::NotAsked,
     };
+    // A session stepping up is held to it too: its page would offer nothing else.
     let passkey_missing = barrier.is_none()
-        && second_factor == SecondFactorStep::Enrol
-        && matches!(
-            journey.first,
-            FirstFactor::Password | FirstFactor::RecoveryLink
-        )
+        && second_factor != SecondFactorStep::NotAsked
+        && !matches!(journey.first, FirstFactor::Passkey { .. })
         && mfa::passkey_required(stores, user)
             .await
-            .map_err(into_store)?;
+            .map_err(into_store)?
+        && crate::passkeys::count(stores, &user.id).await? == 0;
     Ok(Requirements {
         second_factor,
         barrier: barrier.or(passkey_missing.then_some(Barrier::PasskeyRequired)),
