@@ -1036,6 +1036,17 @@ pub fn enrol_kinds(policy: &EffectivePolicy, passkeys_on: bool) -> EnrolKinds {
     }
 }
 
+/// Whether a factor of `kind` may be set up under `policy`: refused as
+/// [`SecondFactorError::NotAllowed`] where the organization does not allow it, whatever
+/// page the set-up came from.
+pub fn may_set_up(policy: &EffectivePolicy, kind: FactorKind) -> SfResult<()> {
+    if policy.allows(kind) {
+        Ok(())
+    } else {
+        Err(SecondFactorError::NotAllowed)
+    }
+}
+
 /// What `user` may set up at sign-in (see [`EnrolKinds`]).
 pub async fn enrolment_kinds(
     stores: &Stores,
@@ -1371,12 +1382,10 @@ pub async fn complete_enrolment(
     code: &str,
     origin: &Origin,
 ) -> SfResult<Vec<String>> {
-    if !policy::policy_of_org(stores, &user.org_id)
-        .await?
-        .allows(FactorKind::Totp)
-    {
-        return Err(SecondFactorError::NotAllowed);
-    }
+    may_set_up(
+        &policy::policy_of_org(stores, &user.org_id).await?,
+        FactorKind::Totp,
+    )?;
     let now = stores.clock.now();
     let mut creds = stores
         .credentials
@@ -1683,6 +1692,20 @@ mod tests {
                 ..EnrolKinds::default()
             }
         );
+    }
+
+    #[test]
+    fn an_app_is_not_set_up_where_the_organization_disallows_it() {
+        let no_app = EffectivePolicy {
+            allowed_second_factors: vec![FactorKind::Passkey, FactorKind::EmailCode],
+            ..EffectivePolicy::default()
+        };
+        assert!(matches!(
+            may_set_up(&no_app, FactorKind::Totp),
+            Err(SecondFactorError::NotAllowed)
+        ));
+        assert!(may_set_up(&no_app, FactorKind::Passkey).is_ok());
+        assert!(may_set_up(&EffectivePolicy::default(), FactorKind::Totp).is_ok());
     }
 
     #[test]
