@@ -351,12 +351,14 @@ impl UntilConsent for Browser {
 }
 
 /// Each language's heading on the enrolment page.
+/// The sign-in's enrolment page offers every kind the organization allows (all, by
+/// default), so it is headed for a choice.
 const ENROL_HEADINGS: [(&str, &str); 5] = [
-    ("en", "Set up your authenticator app"),
-    ("ko", "인증 앱 설정"),
-    ("ja", "認証アプリの設定"),
-    ("es", "Configura tu aplicación de autenticación"),
-    ("de", "Authenticator-App einrichten"),
+    ("en", "Set up a second step"),
+    ("ko", "2단계 인증 설정"),
+    ("ja", "2 段階目の確認の設定"),
+    ("es", "Configura un segundo paso"),
+    ("de", "Einen zweiten Schritt einrichten"),
 ];
 
 /// The code an authenticator app shows now for `secret`.

@@ -31,16 +31,44 @@ async fn sign_in(browser: &Browser, idp: &Idp) {
 }
 
 /// Names a passkey and adds it through the browser's ceremony; waits for the page the
-/// server answers.
-async fn add_passkey(browser: &Browser, idp: &Idp, name: &str) {
+/// server answers. Answers the recovery codes shown on the way (the member's first
+/// passkey without recovery codes), after going on past them.
+async fn add_passkey(browser: &Browser, idp: &Idp, name: &str) -> Vec<String> {
     browser.goto(&idp.url("/account/security")).await;
     browser.fill_field("Passkey name", name).await;
     browser.click_button("Add a passkey").await;
-    wait_text(
+    let text = wait_text(
         browser,
-        &["The passkey was added.", "The passkey was not used"],
+        &[
+            "The passkey was added.",
+            "The passkey was not used",
+            RECOVERY_HEADING,
+        ],
     )
     .await;
+    if !text.contains(RECOVERY_HEADING) {
+        return Vec::new();
+    }
+    let codes = shown_recovery_codes(browser).await;
+    browser.click("#continue").await;
+    wait_text(browser, &["The passkey was added."]).await;
+    codes
+}
+
+const RECOVERY_HEADING: &str = "Save your recovery codes";
+
+/// The recovery codes the page shows.
+async fn shown_recovery_codes(browser: &Browser) -> Vec<String> {
+    let items = browser
+        .client()
+        .find_all(fantoccini::Locator::Css("#recovery-codes code"))
+        .await
+        .unwrap();
+    let mut codes = Vec::new();
+    for c in items {
+        codes.push(c.text().await.unwrap());
+    }
+    codes
 }
 
 /// Waits until the page shows one of `any` (the ceremony and the form post run after the
@@ -84,7 +112,10 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
     browser.goto(&idp.url("/account/security")).await;
     assert!(browser.has_text("You have no passkeys yet.").await);
     browser.axe_check("security page with passkeys").await;
-    add_passkey(&browser, &idp, "  Laptop  ").await;
+    // The first second factor of a member without recovery codes: a set comes with it,
+    // shown once.
+    let codes = add_passkey(&browser, &idp, "  Laptop  ").await;
+    assert_eq!(codes.len(), 10, "{codes:?}");
     assert!(browser.has_text("The passkey was added.").await);
     assert_eq!(listed(&browser).await, ["Laptop"]);
     browser.screenshot("passkeys-security-page").await;
@@ -98,7 +129,7 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
 
     // The same authenticator again: its credential is excluded, the authenticator
     // refuses, and nothing is added.
-    add_passkey(&browser, &idp, "Laptop again").await;
+    assert!(add_passkey(&browser, &idp, "Laptop again").await.is_empty());
     assert!(
         browser.has_text("The passkey was not used").await,
         "{}",
@@ -144,7 +175,8 @@ async fn passkeys_on_the_security_page(idp: Idp, test: &str) {
 
     // Added again (a new credential on the same authenticator), then an administrator
     // resets the member's second factor: the passkey goes with the rest.
-    add_passkey(&browser, &idp, "Phone").await;
+    // The recovery codes of the first are still unused: no new set.
+    assert!(add_passkey(&browser, &idp, "Phone").await.is_empty());
     assert_eq!(listed(&browser).await, ["Phone"]);
     idp.cli_text(&[
         "user",
@@ -564,4 +596,126 @@ async fn passkeys_on_the_security_page_postgres() {
         return;
     };
     passkeys_on_the_security_page(idp, "passkeys_on_the_security_page_postgres").await;
+}
+
+/// Submits the second-factor page's passkey form with an answer no authenticator gave.
+async fn submit_forged_assertion(browser: &Browser) {
+    browser.wait_for("form#use-passkey").await;
+    browser
+        .client()
+        .execute(
+            "var f = document.querySelector('form#use-passkey');
+             f.querySelector('input[name=credential]').value = '{}';
+             f.dataset.sent = '1';
+             f.submit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// Where policy requires a second factor and the organization allows only passkeys, the
+/// sign-in's enrolment step adds a passkey (no authenticator app), shows recovery codes
+/// once, and the application's ID token names the passkey. At later sign-ins, forged
+/// passkey answers count against the second-factor lock as wrong codes do.
+async fn a_passkey_set_up_at_sign_in(idp: Idp, test: &str) {
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    browser.add_virtual_authenticator().await;
+    idp.cli_text(&["org", "two-factor", "--org", "acme", "--scope", "everybody"]);
+    idp.cli(&[
+        "org",
+        "policy",
+        "--org",
+        "acme",
+        "--set",
+        r#"allowed_second_factors=["passkey"]"#,
+        "--json",
+    ]);
+    let app = idp.first_party_app();
+    let rp = idp.rp(&app).await;
+    let request = rp.request(&["openid"], &[]);
+    browser.goto(&request.url).await;
+    browser.fill_field("Email", EMAIL).await;
+    browser.fill_field("Password", PASSWORD).await;
+    browser.click_button("Sign in").await;
+    browser.wait_for("form#add-passkey").await;
+    assert_eq!(browser.current_url().await.path(), "/login/enrol");
+    assert!(!browser.exists("#secret").await, "no authenticator app");
+    assert!(
+        !browser.exists("form#enrol-email").await,
+        "no emailed codes"
+    );
+    browser.axe_check("sign-in enrolment with a passkey").await;
+    browser.fill_field("Passkey name", "Laptop").await;
+    browser.click_button("Add a passkey").await;
+    wait_text(&browser, &[RECOVERY_HEADING]).await;
+    assert_eq!(shown_recovery_codes(&browser).await.len(), 10);
+    browser.click("#continue").await;
+    let back = wait_url(&browser, RP_CALLBACK).await;
+    let code = rp.code(&back, &request);
+    let tokens = rp.exchange(&code, request.verifier()).await.unwrap();
+    let claims = rp.verify(&tokens, Some(&request.nonce));
+    let amr: Vec<String> = claims
+        .auth_method_refs()
+        .unwrap()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(amr, ["pwd", "hwk", "user", "mfa"]);
+
+    // Forged answers at the second-factor step: each refused with its reason, and the
+    // tenth locks entry as the tenth wrong code would. (Cookies are cleared for the
+    // provider's origin, not the application's the browser came back to.)
+    browser.goto(&idp.url("/account")).await;
+    browser.client().delete_all_cookies().await.unwrap();
+    browser.goto(&idp.url("/login")).await;
+    browser.fill_field("Email", EMAIL).await;
+    browser.fill_field("Password", PASSWORD).await;
+    browser.click_button("Sign in").await;
+    browser.wait_for("form#use-passkey").await;
+    assert_eq!(browser.current_url().await.path(), "/login/second-factor");
+    let locked = "Too many requests";
+    for n in 1..=9 {
+        browser.goto(&idp.url("/login/second-factor")).await;
+        submit_forged_assertion(&browser).await;
+        let text = wait_text(&browser, &["could not be verified", locked]).await;
+        assert!(!text.contains(locked), "locked after {n}: {text}");
+    }
+    browser.goto(&idp.url("/login/second-factor")).await;
+    submit_forged_assertion(&browser).await;
+    wait_text(&browser, &[locked]).await;
+    let locks = idp.audit_events("account_lock");
+    assert!(
+        locks.iter().any(|e| e["detail"]["lock"] == "second_factor"),
+        "{locks:?}"
+    );
+    // Locked: the real passkey is not asked for, and no session starts.
+    browser.goto(&idp.url("/login/second-factor")).await;
+    wait_text(&browser, &[locked]).await;
+    assert!(!browser.exists("form#use-passkey").await);
+    browser.goto(&idp.url("/account")).await;
+    assert!(
+        !browser.exists("table.sessions").await,
+        "signed in while locked: {}\n{}",
+        browser.current_url().await,
+        browser.visible_text().await
+    );
+}
+
+#[tokio::test]
+async fn a_passkey_set_up_at_sign_in_sqlite() {
+    let idp = Idp::start_named(&[]).await;
+    a_passkey_set_up_at_sign_in(idp, "a_passkey_set_up_at_sign_in_sqlite").await;
+}
+
+#[tokio::test]
+async fn a_passkey_set_up_at_sign_in_postgres() {
+    let Some((idp, _db)) =
+        Idp::on_postgres_named("a_passkey_set_up_at_sign_in_postgres", &[]).await
+    else {
+        return;
+    };
+    a_passkey_set_up_at_sign_in(idp, "a_passkey_set_up_at_sign_in_postgres").await;
 }

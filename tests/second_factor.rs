@@ -1014,3 +1014,113 @@ async fn a_member_disabled_between_the_password_and_the_code_is_stopped() {
         idp.set_status("active");
     }
 }
+
+/// Where policy requires a second factor and the organization allows no authenticator
+/// app, sign-in enrolment offers none and refuses an app's code; emailed codes, where
+/// allowed, are turned on there and proven by the first code sent. Where nothing the
+/// organization allows can be set up at sign-in (text messages need a proven number), a
+/// page says to ask an administrator, and no session starts.
+async fn enrolment_at_sign_in_follows_the_allowed_kinds(idp: &Idp, smtp: &SmtpServer) {
+    idp.cli_text(&["org", "two-factor", "--org", "acme", "--scope", "everybody"]);
+    let allow = |kinds: &str| {
+        let set = format!("allowed_second_factors={kinds}");
+        idp.cli(&["org", "policy", "--org", "acme", "--set", &set, "--json"]);
+    };
+    allow(r#"["email_code","sms_code"]"#);
+    let b = idp.browser();
+    let page = b.go("/login").await.sign_in_page();
+    let html = match b.sign_in(&page, EMAIL, PASSWORD).await {
+        Step::Page(StatusCode::OK, at, _, html) if at.path() == "/login/enrol" => html,
+        other => panic!("expected enrolment, got {other:?}"),
+    };
+    assert!(!html.contains("id=\"secret\""), "no app offered:\n{html}");
+    assert!(html.contains("Send me codes by email"), "{html}");
+    assert!(html.contains(EMAIL), "{html}");
+    let csrf = hidden(&html, "csrf");
+    // An app's code posted anyway (a secret from an earlier page, say) is refused.
+    let refused = b
+        .post("/login/enrol", &[("csrf", &csrf), ("code", "123456")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Your organization does not allow that kind of second factor."),
+        "{text}"
+    );
+    assert!(b.get("/account").await.status().is_redirection());
+
+    let on = b.post("/login/enrol/email", &[("csrf", &csrf)]).await;
+    assert_eq!(on.status(), StatusCode::SEE_OTHER);
+    assert_eq!(on.headers()[LOCATION], "/login/second-factor");
+    assert!(
+        b.get("/account").await.status().is_redirection(),
+        "turning codes on proves nothing"
+    );
+    let page = b.get("/login/second-factor").await.text().await.unwrap();
+    assert!(page.contains("Email me a code"), "{page}");
+    let sent = b
+        .post(
+            "/login/second-factor/email",
+            &[("csrf", &hidden(&page, "csrf"))],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let ok = submit_code(&b, &page, "email_code", &emailed_code(smtp, 1)).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()[LOCATION], "/account");
+    let events = idp.audit_events("security_settings_change");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["detail"]["method"] == "email_code" && e["detail"]["after"] == true),
+        "{events:?}"
+    );
+
+    // Only text messages allowed (no gateway here): nothing to set up at sign-in.
+    allow(r#"["sms_code"]"#);
+    let c = idp.browser();
+    let page = c.go("/login").await.sign_in_page();
+    let html = match c.sign_in(&page, EMAIL, PASSWORD).await {
+        Step::Page(StatusCode::FORBIDDEN, at, _, html) if at.path() == "/login/enrol" => html,
+        other => panic!("expected the ask-an-administrator page, got {other:?}"),
+    };
+    assert!(html.contains("Ask an administrator"), "{html}");
+    assert!(!html.contains("id=\"secret\""), "{html}");
+    assert!(c.get("/account").await.status().is_redirection());
+}
+
+#[tokio::test]
+async fn enrolment_at_sign_in_follows_the_allowed_kinds_sqlite() {
+    let test = "enrolment_at_sign_in_follows_the_allowed_kinds_sqlite";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let idp = Idp::start_with(&[
+        ("IDP_MAIL__TRANSPORT", "smtp"),
+        ("IDP_MAIL__SMTP_PORT", &port),
+    ])
+    .await;
+    enrolment_at_sign_in_follows_the_allowed_kinds(&idp, &smtp).await;
+}
+
+#[tokio::test]
+async fn enrolment_at_sign_in_follows_the_allowed_kinds_postgres() {
+    let test = "enrolment_at_sign_in_follows_the_allowed_kinds_postgres";
+    let Some(smtp) = SmtpServer::start(test) else {
+        return;
+    };
+    let port = smtp.port.to_string();
+    let Some((idp, _db)) = Idp::on_postgres(
+        test,
+        &[
+            ("IDP_MAIL__TRANSPORT", "smtp"),
+            ("IDP_MAIL__SMTP_PORT", &port),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    enrolment_at_sign_in_follows_the_allowed_kinds(&idp, &smtp).await;
+}

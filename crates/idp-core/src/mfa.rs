@@ -1048,6 +1048,130 @@ pub async fn offered(stores: &Stores, user: &User) -> SfResult<Offered> {
     })
 }
 
+/// What a member whom policy asks to set up a second factor at sign-in may set up there:
+/// the kinds their organization allows that need nothing but the browser. A passkey
+/// needs the server's passkeys on; emailed codes go to the address the member signed in
+/// with; a text message needs a number typed and proven, which only the security page
+/// does, so it is never set up here.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EnrolKinds {
+    pub totp: bool,
+    pub passkey: bool,
+    pub email_code: bool,
+}
+
+impl EnrolKinds {
+    /// Whether anything can be set up at sign-in; when not, only an administrator helps.
+    pub fn any(self) -> bool {
+        self.totp || self.passkey || self.email_code
+    }
+}
+
+/// [`EnrolKinds`] under `policy`, with the server's passkeys on or off.
+pub fn enrol_kinds(policy: &EffectivePolicy, passkeys_on: bool) -> EnrolKinds {
+    EnrolKinds {
+        totp: policy.allows(FactorKind::Totp),
+        passkey: passkeys_on && policy.allows(FactorKind::Passkey),
+        email_code: policy.allows(FactorKind::EmailCode),
+    }
+}
+
+/// Whether a factor of `kind` may be set up under `policy`: refused as
+/// [`SecondFactorError::NotAllowed`] where the organization does not allow it, whatever
+/// page the set-up came from.
+pub fn may_set_up(policy: &EffectivePolicy, kind: FactorKind) -> SfResult<()> {
+    if policy.allows(kind) {
+        Ok(())
+    } else {
+        Err(SecondFactorError::NotAllowed)
+    }
+}
+
+/// What `user` may set up at sign-in (see [`EnrolKinds`]).
+pub async fn enrolment_kinds(
+    stores: &Stores,
+    user: &User,
+    passkeys_on: bool,
+) -> SfResult<EnrolKinds> {
+    let policy = policy::policy_of_org(stores, &user.org_id).await?;
+    Ok(enrol_kinds(&policy, passkeys_on))
+}
+
+/// Whether adding a passkey brings a set of recovery codes: it is the member's first
+/// passkey and they hold no unused recovery code (a member whose first second factor is
+/// a passkey needs a way back when the device is lost, as one with an app does).
+pub fn recovery_codes_due(passkeys_after: u64, unused_recovery_codes: u64) -> bool {
+    passkeys_after == 1 && unused_recovery_codes == 0
+}
+
+/// After a passkey was added: a fresh set of recovery codes to show once when
+/// [`recovery_codes_due`], else `None`.
+pub async fn recovery_codes_after_passkey(
+    stores: &Stores,
+    user: &User,
+    origin: &Origin,
+) -> SfResult<Option<Vec<String>>> {
+    let passkeys = crate::passkeys::count(stores, &user.id).await?;
+    let unused = stores
+        .credentials
+        .recovery_code_summary(&user.id)
+        .await?
+        .unused;
+    if !recovery_codes_due(passkeys, unused) {
+        return Ok(None);
+    }
+    Ok(Some(new_recovery_codes(stores, user, origin).await?))
+}
+
+/// Checks a passkey's answer to the sign-in's second-factor ceremony under the
+/// second-factor lock, as a code is checked: a refused or stale answer counts as a wrong
+/// code and locks entry after as many; while locked no answer is looked at. The refusal
+/// is answered with its own reason, unless this one set the lock.
+pub async fn verify_passkey(
+    stores: &Stores,
+    rp: &crate::passkeys::RelyingParty,
+    user: &User,
+    owner: &str,
+    answer: &str,
+    origin: &Origin,
+) -> SfResult<crate::passkeys::PasskeyProof> {
+    use crate::passkeys::PasskeyError;
+    if crate::passkeys::count(stores, &user.id).await? == 0 {
+        return Err(SecondFactorError::NotSetUp);
+    }
+    if !policy::policy_of_org(stores, &user.org_id)
+        .await?
+        .allows(FactorKind::Passkey)
+    {
+        return Err(SecondFactorError::NotAllowed);
+    }
+    let mut proof = None;
+    let mut refused = None;
+    let check = async {
+        match crate::passkeys::finish_authentication(stores, rp, user, owner, answer, origin).await
+        {
+            Ok(p) => {
+                proof = Some(p);
+                Ok(true)
+            }
+            Err(e @ (PasskeyError::Refused(_) | PasskeyError::Expired)) => {
+                refused = Some(e);
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    };
+    let checked = guarded_check(stores, user, SecondFactorMethod::Passkey, origin, check).await;
+    match checked {
+        Ok(()) => proof.ok_or(SecondFactorError::Passkey(PasskeyError::Expired)),
+        Err(SecondFactorError::WrongCode { attempts_left }) => Err(match refused {
+            Some(e) => SecondFactorError::Passkey(e),
+            None => SecondFactorError::WrongCode { attempts_left },
+        }),
+        Err(e) => Err(e),
+    }
+}
+
 /// The member adds a phone number (typed as people type them) and is sent a code to
 /// prove it. The number is kept unproven until [`verify_phone`]; a number already proven
 /// must be removed first. A delivery that fails leaves the number waiting, to send again.
@@ -1288,7 +1412,8 @@ pub async fn begin_enrolment(
 }
 
 /// Confirms enrolment with a code from the app. Only the secret the server issued to
-/// `owner` can be enrolled. Returns the new recovery codes.
+/// `owner` can be enrolled, and only where the member's organization allows an app.
+/// Returns the new recovery codes.
 pub async fn complete_enrolment(
     stores: &Stores,
     key: &MasterKey,
@@ -1297,6 +1422,10 @@ pub async fn complete_enrolment(
     code: &str,
     origin: &Origin,
 ) -> SfResult<Vec<String>> {
+    may_set_up(
+        &policy::policy_of_org(stores, &user.org_id).await?,
+        FactorKind::Totp,
+    )?;
     let now = stores.clock.now();
     let mut creds = stores
         .credentials
@@ -1563,6 +1692,68 @@ mod tests {
             Ok(admitted) => admitted.after_wrong(t),
             Err((locked, _)) => locked.unwrap_or(lock),
         }
+    }
+
+    #[test]
+    fn sign_in_enrolment_offers_only_the_kinds_policy_allows() {
+        let only = |kinds: &[FactorKind]| EffectivePolicy {
+            allowed_second_factors: kinds.to_vec(),
+            ..EffectivePolicy::default()
+        };
+        let all = enrol_kinds(&EffectivePolicy::default(), true);
+        assert_eq!(
+            all,
+            EnrolKinds {
+                totp: true,
+                passkey: true,
+                email_code: true
+            }
+        );
+        // Passkeys off on the server: not offered, whatever policy says.
+        assert!(!enrol_kinds(&EffectivePolicy::default(), false).passkey);
+        // An organization without apps: no app set-up at sign-in.
+        let no_app = enrol_kinds(&only(&[FactorKind::Passkey, FactorKind::EmailCode]), true);
+        assert!(!no_app.totp && no_app.passkey && no_app.email_code);
+        let passkeys_only = enrol_kinds(&only(&[FactorKind::Passkey]), true);
+        assert_eq!(
+            passkeys_only,
+            EnrolKinds {
+                passkey: true,
+                ..EnrolKinds::default()
+            }
+        );
+        assert!(!enrol_kinds(&only(&[FactorKind::Passkey]), false).any());
+        // Text messages need a proven number first: nothing to set up at sign-in.
+        assert!(!enrol_kinds(&only(&[FactorKind::SmsCode]), true).any());
+        assert_eq!(
+            enrol_kinds(&only(&[FactorKind::SmsCode, FactorKind::EmailCode]), true),
+            EnrolKinds {
+                email_code: true,
+                ..EnrolKinds::default()
+            }
+        );
+    }
+
+    #[test]
+    fn an_app_is_not_set_up_where_the_organization_disallows_it() {
+        let no_app = EffectivePolicy {
+            allowed_second_factors: vec![FactorKind::Passkey, FactorKind::EmailCode],
+            ..EffectivePolicy::default()
+        };
+        assert!(matches!(
+            may_set_up(&no_app, FactorKind::Totp),
+            Err(SecondFactorError::NotAllowed)
+        ));
+        assert!(may_set_up(&no_app, FactorKind::Passkey).is_ok());
+        assert!(may_set_up(&EffectivePolicy::default(), FactorKind::Totp).is_ok());
+    }
+
+    #[test]
+    fn the_first_passkey_brings_recovery_codes_unless_some_are_left() {
+        assert!(recovery_codes_due(1, 0));
+        assert!(!recovery_codes_due(1, 3), "codes left from an app");
+        assert!(!recovery_codes_due(2, 0), "not the first passkey");
+        assert!(!recovery_codes_due(0, 0));
     }
 
     #[test]

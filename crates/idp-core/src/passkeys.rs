@@ -497,7 +497,9 @@ fn registration_options(
 
 /// Finishes adding a passkey named `name` with the browser's answer (JSON of the
 /// `PublicKeyCredential`, binary fields in base64url). A bad name changes nothing; past
-/// it, the ceremony is used up whatever the outcome.
+/// it, the ceremony is used up whatever the outcome. Answers the passkey and what its
+/// creation proved (user verification is required), for a sign-in that sets it up as
+/// its second factor.
 pub async fn finish_registration(
     stores: &Stores,
     rp: &RelyingParty,
@@ -506,7 +508,7 @@ pub async fn finish_registration(
     name: &str,
     answer: &str,
     origin: &Origin,
-) -> PkResult<PasskeySummary> {
+) -> PkResult<(PasskeySummary, PasskeyProof)> {
     let name = clean_name(name).ok_or(PasskeyError::BadName)?;
     if !offered(stores, user).await? {
         return Err(PasskeyError::NotOffered);
@@ -558,6 +560,10 @@ pub async fn finish_registration(
         )
         .await);
     }
+    let proof = PasskeyProof {
+        synced: backup_eligible(&passkey),
+        user_verified: true,
+    };
     if stores
         .passkeys
         .find_by_credential(&credential_id)
@@ -614,12 +620,22 @@ pub async fn finish_registration(
         }
         Err(e) => return Err(e.into()),
     }
-    Ok(PasskeySummary {
+    let summary = PasskeySummary {
         id: record.id,
         name: record.name,
         created_at: record.created_at,
         last_used_at: None,
-    })
+    };
+    Ok((summary, proof))
+}
+
+/// Whether a new passkey may be synchronised between devices, read from its stored form
+/// (webauthn-rs exposes the flag only on an authentication's result).
+fn backup_eligible(passkey: &Passkey) -> bool {
+    serde_json::to_value(passkey)
+        .ok()
+        .and_then(|v| v.get("cred")?.get("backup_eligible")?.as_bool())
+        .unwrap_or(false)
 }
 
 /// The authenticator model (AAGUID) an attestation object names in its attested

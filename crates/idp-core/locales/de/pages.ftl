@@ -112,6 +112,16 @@ enrol-open-here = In einer Authenticator-App auf diesem Gerät öffnen
 enrol-step-code = Geben Sie den 6-stelligen Code ein, den die App anzeigt.
 enrol-code-label = 6-stelliger Code
 enrol-submit = Einschalten
+enrol-sign-in-title = Einen zweiten Schritt einrichten
+enrol-required-choose = Ihre Organisation verlangt bei der Anmeldung einen zweiten Schritt. Richten Sie eine dieser Möglichkeiten ein, um fortzufahren.
+enrol-app-heading = Authenticator-App
+enrol-passkey-heading = Passkey
+enrol-passkey-hint = Verwenden Sie die Bildschirmsperre Ihres Geräts (PIN, Fingerabdruck oder Gesicht) oder einen Sicherheitsschlüssel.
+enrol-email-heading = Codes per E-Mail
+enrol-email-hint = Bei jeder Anmeldung wird ein Code an { $email } gesendet.
+enrol-email-submit = Codes per E-Mail erhalten
+enrol-none-title = Ein zweiter Schritt ist nötig
+enrol-none = Ihre Organisation verlangt bei der Anmeldung einen zweiten Schritt, aber keine der erlaubten Möglichkeiten kann hier eingerichtet werden. Bitten Sie eine Administratorin oder einen Administrator, eine für Sie einzurichten.
 
 ## Recovery codes
 

@@ -113,6 +113,16 @@ enrol-open-here = Open in an authenticator app on this device
 enrol-step-code = Type the 6-digit code the app shows.
 enrol-code-label = 6-digit code
 enrol-submit = Turn on
+enrol-sign-in-title = Set up a second step
+enrol-required-choose = Your organization asks for a second step at sign-in. Set up one of these to continue.
+enrol-app-heading = Authenticator app
+enrol-passkey-heading = Passkey
+enrol-passkey-hint = Use your device's screen lock (PIN, fingerprint or face) or a security key.
+enrol-email-heading = Codes by email
+enrol-email-hint = Each time you sign in, a code is sent to { $email }.
+enrol-email-submit = Send me codes by email
+enrol-none-title = A second step is needed
+enrol-none = Your organization asks for a second step at sign-in, but none of the kinds it allows can be set up here. Ask an administrator to set one up for you.
 
 ## Recovery codes
 

@@ -112,6 +112,16 @@ enrol-open-here = Abrir en una aplicación de autenticación de este dispositivo
 enrol-step-code = Escribe el código de 6 dígitos que muestra la aplicación.
 enrol-code-label = Código de 6 dígitos
 enrol-submit = Activar
+enrol-sign-in-title = Configura un segundo paso
+enrol-required-choose = Tu organización pide un segundo paso al iniciar sesión. Configura una de estas opciones para continuar.
+enrol-app-heading = Aplicación de autenticación
+enrol-passkey-heading = Llave de acceso
+enrol-passkey-hint = Usa el bloqueo de pantalla de tu dispositivo (PIN, huella o rostro) o una llave de seguridad.
+enrol-email-heading = Códigos por correo
+enrol-email-hint = Cada vez que inicies sesión, se enviará un código a { $email }.
+enrol-email-submit = Enviarme códigos por correo
+enrol-none-title = Hace falta un segundo paso
+enrol-none = Tu organización pide un segundo paso al iniciar sesión, pero ninguna de las opciones que permite se puede configurar aquí. Pide a un administrador que configure una para ti.
 
 ## Recovery codes
 

@@ -71,6 +71,16 @@ enrol-open-here = このデバイスの認証アプリで開く
 enrol-step-code = アプリに表示された 6 桁のコードを入力します。
 enrol-code-label = 6 桁のコード
 enrol-submit = 有効にする
+enrol-sign-in-title = 2 段階目の確認の設定
+enrol-required-choose = 組織がサインイン時に 2 段階目の確認を求めています。続けるには次のいずれかを設定してください。
+enrol-app-heading = 認証アプリ
+enrol-passkey-heading = パスキー
+enrol-passkey-hint = デバイスの画面ロック (PIN、指紋、顔) またはセキュリティキーを使います。
+enrol-email-heading = メールで届くコード
+enrol-email-hint = サインインのたびに { $email } にコードが送られます。
+enrol-email-submit = メールでコードを受け取る
+enrol-none-title = 2 段階目の確認が必要です
+enrol-none = 組織がサインイン時に 2 段階目の確認を求めていますが、許可されている方法はここでは設定できません。管理者に設定を依頼してください。
 
 ## Recovery codes
 

@@ -71,6 +71,16 @@ enrol-open-here = 이 기기의 인증 앱에서 열기
 enrol-step-code = 앱에 표시된 6자리 코드를 입력하세요.
 enrol-code-label = 6자리 코드
 enrol-submit = 사용 설정
+enrol-sign-in-title = 2단계 인증 설정
+enrol-required-choose = 소속 조직에서 로그인할 때 2단계 인증을 요구합니다. 계속하려면 다음 중 하나를 설정하세요.
+enrol-app-heading = 인증 앱
+enrol-passkey-heading = 패스키
+enrol-passkey-hint = 기기의 화면 잠금(PIN, 지문 또는 얼굴) 또는 보안 키를 사용합니다.
+enrol-email-heading = 이메일로 받는 코드
+enrol-email-hint = 로그인할 때마다 { $email }(으)로 코드가 전송됩니다.
+enrol-email-submit = 이메일로 코드 받기
+enrol-none-title = 2단계 인증이 필요합니다
+enrol-none = 소속 조직에서 로그인할 때 2단계 인증을 요구하지만, 허용된 방법 중 여기서 설정할 수 있는 것이 없습니다. 관리자에게 설정을 요청하세요.
 
 ## Recovery codes
 

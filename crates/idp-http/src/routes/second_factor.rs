@@ -1,6 +1,8 @@
 //! The second step of a password sign-in: a code from the authenticator app, a recovery
-//! code, an emailed code or a code sent by text message; or, when policy requires a second factor the member does not
-//! have yet, setting up an authenticator app before any session or token exists.
+//! code, an emailed code, a code sent by text message or a passkey; or, when policy
+//! requires a second factor the member does not have yet, setting one up before any
+//! session or token exists: an authenticator app, a passkey or emailed codes, as the
+//! organization allows ([`mfa::enrol_kinds`]).
 
 use super::login::finish_sign_in;
 use crate::error::HttpError;
@@ -35,6 +37,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
         .route("/login/second-factor/sms", aw::post().to(send_sms))
         .route("/login/enrol", aw::get().to(show_enrol))
         .route("/login/enrol", aw::post().to(submit_enrol))
+        .route("/login/enrol/passkey", aw::post().to(submit_enrol_passkey))
+        .route("/login/enrol/email", aw::post().to(submit_enrol_email))
         .route("/login/change-password", aw::get().to(show_change))
         .route("/login/change-password", aw::post().to(submit_change));
 }
@@ -522,20 +526,13 @@ async fn submit_passkey(
         let e = SecondFactorError::Passkey(idp_core::passkeys::PasskeyError::Disabled);
         return page(&state, &req, &t, &user, Some(method), false, Some(e)).await;
     };
-    if mfa::methods(&state.stores, &user)
-        .await?
-        .locked_until
-        .is_some()
-    {
-        // The page says until when.
-        return page(&state, &req, &t, &user, Some(method), false, None).await;
-    }
     if form.credential.is_empty() {
         let e = SecondFactorError::Passkey(idp_core::passkeys::no_answer(&form.failure));
         return page(&state, &req, &t, &user, Some(method), false, Some(e)).await;
     }
     let origin = web::origin(&req);
-    match idp_core::passkeys::finish_authentication(
+    // Counted against the second-factor lock as a code is.
+    match mfa::verify_passkey(
         &state.stores,
         &rp,
         &user,
@@ -554,15 +551,21 @@ async fn submit_passkey(
                 .second_factor_proven(method, &amr, &current.needs, now);
             respond(onward(&state, &req, &current, step).await?)
         }
-        Err(e) => {
+        Err(
+            e @ (SecondFactorError::WrongCode { .. }
+            | SecondFactorError::Locked { .. }
+            | SecondFactorError::NotSetUp
+            | SecondFactorError::NotAllowed
+            | SecondFactorError::Passkey(_)),
+        ) => {
             use idp_core::passkeys::PasskeyError as E;
-            if matches!(e, E::Store(_) | E::Ephemeral(_) | E::Password(_)) {
+            if let SecondFactorError::Passkey(E::Store(_) | E::Ephemeral(_) | E::Password(_)) = e {
                 return Err(e.into());
             }
-            state.metrics.sign_in(method.into(), SignInOutcome::Refused);
-            let e = SecondFactorError::Passkey(e);
+            count_refusal(&state, method, &e);
             page(&state, &req, &t, &user, Some(method), false, Some(e)).await
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -701,11 +704,28 @@ pub struct EnrolPage<'a> {
     pub t: &'a Tr,
     pub csrf: &'a str,
     pub action: &'a str,
+    /// The authenticator app's set-up, where it is offered.
+    pub app: Option<AppSetUp>,
+    pub required: bool,
+    /// More than the app is offered (at sign-in): the page names each kind.
+    pub choose: bool,
+    pub others: OtherKinds,
+    pub error: Option<String>,
+}
+
+pub struct AppSetUp {
     pub qr_svg: String,
     pub secret_groups: String,
     pub uri: String,
-    pub required: bool,
-    pub error: Option<String>,
+}
+
+/// The kinds besides the app that sign-in enrolment offers.
+#[derive(Default)]
+pub struct OtherKinds {
+    /// The options of the ceremony that adds a passkey (JSON for `static/passkeys.js`).
+    pub passkey_options: Option<String>,
+    /// The address emailed codes would go to.
+    pub email: Option<String>,
 }
 
 /// The QR code of `uri` as inline SVG: no script, no image service.
@@ -737,6 +757,59 @@ pub async fn enrol_page(
     error: Option<SecondFactorError>,
     status: StatusCode,
 ) -> Result<HttpResponse, HttpError> {
+    let app = app_set_up(state, user, secret).await?;
+    let error = error.map(|e| e.message(t));
+    let page = EnrolView {
+        app: Some(app),
+        others: OtherKinds::default(),
+        action,
+        required,
+        error,
+        status,
+    };
+    render_enrol(state, req, t, page)
+}
+
+/// What an enrolment page shows, besides its reader and form token.
+struct EnrolView<'a> {
+    app: Option<AppSetUp>,
+    others: OtherKinds,
+    action: &'a str,
+    required: bool,
+    error: Option<String>,
+    status: StatusCode,
+}
+
+fn render_enrol(
+    state: &AppState,
+    req: &HttpRequest,
+    t: &Tr,
+    view: EnrolView<'_>,
+) -> Result<HttpResponse, HttpError> {
+    let choose = view.others.passkey_options.is_some() || view.others.email.is_some();
+    let (csrf, cookie) = web::csrf_token(state, req);
+    let response = render(
+        view.status,
+        &EnrolPage {
+            t,
+            csrf: &csrf,
+            action: view.action,
+            app: view.app,
+            required: view.required,
+            choose,
+            others: view.others,
+            error: view.error,
+        },
+    )?;
+    web::with_cookie(response, cookie)
+}
+
+/// The app's set-up for `secret`: QR code and the secret as text.
+async fn app_set_up(
+    state: &AppState,
+    user: &User,
+    secret: &TotpSecret,
+) -> Result<AppSetUp, HttpError> {
     let issuer = issuer_name(state, user).await?;
     let uri = totp::otpauth_uri(secret, &issuer, user.email.as_str());
     let b32 = secret.to_base32();
@@ -746,21 +819,77 @@ pub async fn enrol_page(
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let (csrf, cookie) = web::csrf_token(state, req);
-    let response = render(
+    Ok(AppSetUp {
+        qr_svg: qr_svg(&uri)?,
+        secret_groups,
+        uri,
+    })
+}
+
+/// The sign-in's enrolment page: each kind the organization allows that can be set up
+/// here; when none can, a page that says to ask an administrator.
+async fn sign_in_enrol_page(
+    state: &AppState,
+    req: &HttpRequest,
+    t: &Tr,
+    current: &Current,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, HttpError> {
+    let user = &current.user;
+    let kinds = mfa::enrolment_kinds(&state.stores, user, state.passkeys.is_some()).await?;
+    if !kinds.any() {
+        return render(
+            StatusCode::FORBIDDEN,
+            &MessageOwned::new(t, t.t("enrol-none-title"), t.t("enrol-none")),
+        );
+    }
+    let owner = enrol_owner(&current.cookie);
+    let app = if kinds.totp {
+        let secret = mfa::begin_enrolment(&state.stores, &state.master_key, &owner).await?;
+        Some(app_set_up(state, user, &secret).await?)
+    } else {
+        None
+    };
+    let passkey_options = match &state.passkeys {
+        Some(rp) if kinds.passkey => {
+            match idp_core::passkeys::begin_registration(&state.stores, rp, user, &owner).await {
+                Ok(options) => Some(options.to_string()),
+                Err(idp_core::passkeys::PasskeyError::TooMany) => None,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        _ => None,
+    };
+    let others = OtherKinds {
+        passkey_options,
+        email: kinds.email_code.then(|| user.email.to_string()),
+    };
+    let view = EnrolView {
+        app,
+        others,
+        action: "/login/enrol",
+        required: true,
+        error,
         status,
-        &EnrolPage {
-            t,
-            csrf: &csrf,
-            action,
-            qr_svg: qr_svg(&uri)?,
-            secret_groups,
-            uri,
-            required,
-            error: error.map(|e| e.message(t)),
-        },
-    )?;
-    web::with_cookie(response, cookie)
+    };
+    render_enrol(state, req, t, view)
+}
+
+/// The status a refused enrolment code is answered with (a lock it set counted); `None`
+/// for errors that are no refusal.
+fn enrol_status(state: &AppState, e: &SecondFactorError) -> Option<StatusCode> {
+    match e {
+        SecondFactorError::Locked { set_now, .. } => {
+            if *set_now {
+                state.metrics.lock_set(LockKind::SecondFactor);
+            }
+            Some(StatusCode::TOO_MANY_REQUESTS)
+        }
+        SecondFactorError::WrongCode { .. } => Some(StatusCode::UNAUTHORIZED),
+        SecondFactorError::NotAllowed => Some(StatusCode::FORBIDDEN),
+        _ => None,
+    }
 }
 
 /// Answers a refused enrolment code with the same secret's page again; an expired set-up
@@ -779,16 +908,11 @@ pub async fn enrol_refused(
     required: bool,
     e: SecondFactorError,
 ) -> Result<HttpResponse, HttpError> {
-    let status = match &e {
-        SecondFactorError::Locked { set_now, .. } => {
-            if *set_now {
-                state.metrics.lock_set(LockKind::SecondFactor);
-            }
-            StatusCode::TOO_MANY_REQUESTS
-        }
-        SecondFactorError::WrongCode { .. } => StatusCode::UNAUTHORIZED,
-        SecondFactorError::EnrolmentExpired => return Ok(web::see_other(action)),
-        _ => return Err(e.into()),
+    if matches!(e, SecondFactorError::EnrolmentExpired) {
+        return Ok(web::see_other(action));
+    }
+    let Some(status) = enrol_status(state, &e) else {
+        return Err(e.into());
     };
     let secret = mfa::begin_enrolment(&state.stores, &state.master_key, owner).await?;
     enrol_page(
@@ -853,24 +977,7 @@ async fn show_enrol(
         return Ok(elsewhere);
     }
     let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
-    let secret = mfa::begin_enrolment(
-        &state.stores,
-        &state.master_key,
-        &enrol_owner(&current.cookie),
-    )
-    .await?;
-    enrol_page(
-        &state,
-        &req,
-        &t,
-        &current.user,
-        &secret,
-        "/login/enrol",
-        true,
-        None,
-        StatusCode::OK,
-    )
-    .await
+    sign_in_enrol_page(&state, &req, &t, &current, None, StatusCode::OK).await
 }
 
 async fn submit_enrol(
@@ -907,14 +1014,144 @@ async fn submit_enrol(
                 &current.needs,
                 now,
             );
-            match onward(&state, &req, &current, step).await? {
-                Onward::Go(location, cookies) => {
-                    web::with_cookies(recovery_codes_page(&t, &codes, &location)?, &cookies)
-                }
-                Onward::Page(page) => Ok(page),
-            }
+            after_enrolment(&state, &req, &t, &current, step, Some(codes)).await
         }
-        Err(e) => enrol_refused(&state, &req, &t, &user, &owner, "/login/enrol", true, e).await,
+        Err(SecondFactorError::EnrolmentExpired) => Ok(web::see_other("/login/enrol")),
+        Err(e) => match enrol_status(&state, &e) {
+            Some(status) => {
+                let error = Some(e.message(&t));
+                sign_in_enrol_page(&state, &req, &t, &current, error, status).await
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// After a second factor was set up at sign-in: the recovery codes, shown once, when
+/// there are new ones, then the journey's next step.
+async fn after_enrolment(
+    state: &AppState,
+    req: &HttpRequest,
+    t: &Tr,
+    current: &Current,
+    step: Result<Step, JourneyError>,
+    codes: Option<Vec<String>>,
+) -> Result<HttpResponse, HttpError> {
+    match (onward(state, req, current, step).await?, codes) {
+        (Onward::Go(location, cookies), Some(codes)) => {
+            web::with_cookies(recovery_codes_page(t, &codes, &location)?, &cookies)
+        }
+        (onward, _) => respond(onward),
+    }
+}
+
+/// A passkey added at sign-in: the ceremony of the enrolment page, as on the security
+/// page; it is the second factor this sign-in proves.
+async fn submit_enrol_passkey(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<PasskeyEnrolForm>,
+) -> Result<HttpResponse, HttpError> {
+    use idp_core::passkeys::PasskeyError as E;
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(mut current) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
+        return Ok(elsewhere);
+    }
+    let user = current.user.clone();
+    let t = journey_tr(&state, &req, &current.journey, &user).await?;
+    let Some(rp) = state.passkeys.clone() else {
+        return Err(E::Disabled.into());
+    };
+    let refused = |e: E| (e.message(&t), StatusCode::BAD_REQUEST);
+    let origin = web::origin(&req);
+    let outcome = if form.credential.is_empty() {
+        Err(refused(idp_core::passkeys::no_answer(&form.failure)))
+    } else {
+        match idp_core::passkeys::finish_registration(
+            &state.stores,
+            &rp,
+            &user,
+            &enrol_owner(&current.cookie),
+            &form.name,
+            &form.credential,
+            &origin,
+        )
+        .await
+        {
+            Ok((_, proof)) => Ok(proof),
+            Err(e @ (E::Store(_) | E::Ephemeral(_) | E::Password(_) | E::Disabled)) => {
+                return Err(e.into());
+            }
+            Err(e @ (E::NotOffered | E::TooMany)) => Err((e.message(&t), StatusCode::CONFLICT)),
+            Err(e) => Err(refused(e)),
+        }
+    };
+    match outcome {
+        Ok(proof) => {
+            let codes = mfa::recovery_codes_after_passkey(&state.stores, &user, &origin).await?;
+            let amr = proof.amr();
+            let amr: Vec<&str> = amr.iter().map(String::as_str).collect();
+            let now = state.stores.clock.now();
+            let step =
+                current
+                    .journey
+                    .enrolled(SecondFactorMethod::Passkey, &amr, &current.needs, now);
+            after_enrolment(&state, &req, &t, &current, step, codes).await
+        }
+        Err((message, status)) => {
+            sign_in_enrol_page(&state, &req, &t, &current, Some(message), status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PasskeyEnrolForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    /// The browser's answer, from `static/passkeys.js`; empty when it gave none.
+    #[serde(default)]
+    credential: String,
+    #[serde(default)]
+    failure: String,
+}
+
+/// Emailed codes turned on at sign-in, where the organization allows them: nothing is
+/// proven yet, so the journey goes on to the second-factor step, where a code sent to the
+/// member's address proves it.
+async fn submit_enrol_email(
+    state: aw::Data<AppState>,
+    req: HttpRequest,
+    form: aw::Form<CsrfForm>,
+) -> Result<HttpResponse, HttpError> {
+    web::check_csrf(&state, &req, &form.csrf)?;
+    let Some(mut current) = current(&state, &req).await? else {
+        return Ok(start_over());
+    };
+    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
+        return Ok(elsewhere);
+    }
+    let user = current.user.clone();
+    let origin = web::origin(&req);
+    match mfa::set_email_codes(&state.stores, &user, true, &origin).await {
+        Ok(()) => {
+            current.needs =
+                journey::requirements_for(&state.stores, &current.journey, &user, &origin).await?;
+            let step = current
+                .journey
+                .next(&current.needs, state.stores.clock.now());
+            respond(onward(&state, &req, &current, step).await?)
+        }
+        Err(e @ (SecondFactorError::NotAllowed | SecondFactorError::NotSetUp)) => {
+            let t = journey_tr(&state, &req, &current.journey, &user).await?;
+            let error = Some(e.message(&t));
+            sign_in_enrol_page(&state, &req, &t, &current, error, StatusCode::FORBIDDEN).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -793,6 +793,7 @@ async fn add_passkey(
         )
         .await;
     }
+    let origin = web::origin(&req);
     match passkeys::finish_registration(
         &state.stores,
         &rp,
@@ -800,11 +801,21 @@ async fn add_passkey(
         &enrol_owner(&session),
         &form.name,
         &form.credential,
-        &web::origin(&req),
+        &origin,
     )
     .await
     {
-        Ok(_) => Ok(web::see_other("/account/security?done=passkey-added")),
+        Ok(_) => {
+            let done = "/account/security?done=passkey-added";
+            // The first passkey of a member without recovery codes brings a set.
+            match mfa::recovery_codes_after_passkey(&state.stores, &user, &origin).await? {
+                Some(codes) => {
+                    let t = member_tr(&state, &req, &user).await?;
+                    recovery_codes_page(&t, &codes, done)
+                }
+                None => Ok(web::see_other(done)),
+            }
+        }
         Err(e) => passkey_refused(&state, &req, &user, e).await,
     }
 }
