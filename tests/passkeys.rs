@@ -550,53 +550,23 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     wait_url(&browser, RP_CALLBACK).await;
 }
 
-#[tokio::test]
-async fn administrators_held_to_passkeys_sqlite() {
-    let idp = Idp::start_named(&[]).await;
-    administrators_held_to_passkeys(idp, "administrators_held_to_passkeys_sqlite").await;
-}
+on_both_backends_named!(
+    administrators_held_to_passkeys_sqlite,
+    administrators_held_to_passkeys_postgres,
+    administrators_held_to_passkeys
+);
 
-#[tokio::test]
-async fn administrators_held_to_passkeys_postgres() {
-    let Some((idp, _db)) =
-        Idp::on_postgres_named("administrators_held_to_passkeys_postgres", &[]).await
-    else {
-        return;
-    };
-    administrators_held_to_passkeys(idp, "administrators_held_to_passkeys_postgres").await;
-}
+on_both_backends_named!(
+    a_passkey_as_the_second_factor_sqlite,
+    a_passkey_as_the_second_factor_postgres,
+    a_passkey_as_the_second_factor
+);
 
-#[tokio::test]
-async fn a_passkey_as_the_second_factor_sqlite() {
-    let idp = Idp::start_named(&[]).await;
-    a_passkey_as_the_second_factor(idp, "a_passkey_as_the_second_factor_sqlite").await;
-}
-
-#[tokio::test]
-async fn a_passkey_as_the_second_factor_postgres() {
-    let Some((idp, _db)) =
-        Idp::on_postgres_named("a_passkey_as_the_second_factor_postgres", &[]).await
-    else {
-        return;
-    };
-    a_passkey_as_the_second_factor(idp, "a_passkey_as_the_second_factor_postgres").await;
-}
-
-#[tokio::test]
-async fn passkeys_on_the_security_page_sqlite() {
-    let idp = Idp::start_named(&[]).await;
-    passkeys_on_the_security_page(idp, "passkeys_on_the_security_page_sqlite").await;
-}
-
-#[tokio::test]
-async fn passkeys_on_the_security_page_postgres() {
-    let Some((idp, _db)) =
-        Idp::on_postgres_named("passkeys_on_the_security_page_postgres", &[]).await
-    else {
-        return;
-    };
-    passkeys_on_the_security_page(idp, "passkeys_on_the_security_page_postgres").await;
-}
+on_both_backends_named!(
+    passkeys_on_the_security_page_sqlite,
+    passkeys_on_the_security_page_postgres,
+    passkeys_on_the_security_page
+);
 
 /// Submits the second-factor page's passkey form with an answer no authenticator gave.
 async fn submit_forged_assertion(browser: &Browser) {
@@ -704,18 +674,8 @@ async fn a_passkey_set_up_at_sign_in(idp: Idp, test: &str) {
     );
 }
 
-#[tokio::test]
-async fn a_passkey_set_up_at_sign_in_sqlite() {
-    let idp = Idp::start_named(&[]).await;
-    a_passkey_set_up_at_sign_in(idp, "a_passkey_set_up_at_sign_in_sqlite").await;
-}
-
-#[tokio::test]
-async fn a_passkey_set_up_at_sign_in_postgres() {
-    let Some((idp, _db)) =
-        Idp::on_postgres_named("a_passkey_set_up_at_sign_in_postgres", &[]).await
-    else {
-        return;
-    };
-    a_passkey_set_up_at_sign_in(idp, "a_passkey_set_up_at_sign_in_postgres").await;
-}
+on_both_backends_named!(
+    a_passkey_set_up_at_sign_in_sqlite,
+    a_passkey_set_up_at_sign_in_postgres,
+    a_passkey_set_up_at_sign_in
+);

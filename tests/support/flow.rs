@@ -981,3 +981,26 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// [`on_both_backends`] for tests that need a name for their issuer's host (passkeys:
+/// `http://localhost:PORT`): `$body(idp, test_name)`.
+#[macro_export]
+macro_rules! on_both_backends_named {
+    ($sqlite:ident, $postgres:ident, $body:path) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            let idp = $crate::support::flow::Idp::start_named(&[]).await;
+            $body(idp, stringify!($sqlite)).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some((idp, _db)) =
+                $crate::support::flow::Idp::on_postgres_named(stringify!($postgres), &[]).await
+            else {
+                return;
+            };
+            $body(idp, stringify!($postgres)).await;
+        }
+    };
+}

@@ -187,6 +187,22 @@ async fn forget(state: &AppState, cookie: &str) -> Result<(), HttpError> {
     Ok(())
 }
 
+/// This browser's journey when it stands at `want`; else the response that sends the
+/// browser where it belongs (a fresh start when it has none).
+async fn at_step(
+    state: &AppState,
+    req: &HttpRequest,
+    want: Step,
+) -> Result<Result<Current, HttpResponse>, HttpError> {
+    let Some(current) = current(state, req).await? else {
+        return Ok(Err(start_over()));
+    };
+    Ok(match expect(state, req, &current, want).await? {
+        Some(elsewhere) => Err(elsewhere),
+        None => Ok(current),
+    })
+}
+
 /// `Ok(None)` when the journey stands at `want`; else the response that sends the
 /// browser where it belongs.
 async fn expect(
@@ -367,12 +383,10 @@ async fn show(
     req: HttpRequest,
     query: aw::Query<MethodQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let Some(current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let current = match at_step(&state, &req, Step::SecondFactor).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
-        return Ok(elsewhere);
-    }
     let method = query.method.as_deref().and_then(|m| m.parse().ok());
     let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
     page(
@@ -429,12 +443,10 @@ async fn submit(
     form: aw::Form<CodeForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(mut current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let mut current = match at_step(&state, &req, Step::SecondFactor).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
-        return Ok(elsewhere);
-    }
     let Ok(method) = form.method.parse::<SecondFactorMethod>() else {
         return Err(HttpError::BadRequest("unknown second-factor method".into()));
     };
@@ -513,12 +525,10 @@ async fn submit_passkey(
     form: aw::Form<PasskeyForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(mut current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let mut current = match at_step(&state, &req, Step::SecondFactor).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
-        return Ok(elsewhere);
-    }
     let method = SecondFactorMethod::Passkey;
     let user = current.user.clone();
     let t = journey_tr(&state, &req, &current.journey, &user).await?;
@@ -596,12 +606,10 @@ async fn send_email(
     form: aw::Form<CsrfForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let current = match at_step(&state, &req, Step::SecondFactor).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
-        return Ok(elsewhere);
-    }
     let user = current.user.clone();
     let t = journey_tr(&state, &req, &current.journey, &user).await?;
     let account = user.id.to_string();
@@ -659,12 +667,10 @@ async fn send_sms(
     form: aw::Form<CsrfForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let current = match at_step(&state, &req, Step::SecondFactor).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::SecondFactor).await? {
-        return Ok(elsewhere);
-    }
     let user = current.user.clone();
     let t = journey_tr(&state, &req, &current.journey, &user).await?;
     let name = issuer_name(&state, &user).await?;
@@ -970,12 +976,10 @@ async fn show_enrol(
     state: aw::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let Some(current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let current = match at_step(&state, &req, Step::Enrol).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
-        return Ok(elsewhere);
-    }
     let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
     sign_in_enrol_page(&state, &req, &t, &current, None, StatusCode::OK).await
 }
@@ -986,12 +990,10 @@ async fn submit_enrol(
     form: aw::Form<CodeForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(mut current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let mut current = match at_step(&state, &req, Step::Enrol).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
-        return Ok(elsewhere);
-    }
     let user = current.user.clone();
     let owner = enrol_owner(&current.cookie);
     let origin = web::origin(&req);
@@ -1054,12 +1056,10 @@ async fn submit_enrol_passkey(
 ) -> Result<HttpResponse, HttpError> {
     use idp_core::passkeys::PasskeyError as E;
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(mut current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let mut current = match at_step(&state, &req, Step::Enrol).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
-        return Ok(elsewhere);
-    }
     let user = current.user.clone();
     let t = journey_tr(&state, &req, &current.journey, &user).await?;
     let Some(rp) = state.passkeys.clone() else {
@@ -1129,12 +1129,10 @@ async fn submit_enrol_email(
     form: aw::Form<CsrfForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(mut current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let mut current = match at_step(&state, &req, Step::Enrol).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::Enrol).await? {
-        return Ok(elsewhere);
-    }
     let user = current.user.clone();
     let origin = web::origin(&req);
     match mfa::set_email_codes(&state.stores, &user, true, &origin).await {
@@ -1225,12 +1223,10 @@ async fn show_change(
     state: aw::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let Some(current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let current = match at_step(&state, &req, Step::ChangePassword).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::ChangePassword).await? {
-        return Ok(elsewhere);
-    }
     let t = journey_tr(&state, &req, &current.journey, &current.user).await?;
     change_password_page(
         &state,
@@ -1265,12 +1261,10 @@ async fn submit_change(
     form: aw::Form<NewPasswordForm>,
 ) -> Result<HttpResponse, HttpError> {
     web::check_csrf(&state, &req, &form.csrf)?;
-    let Some(mut current) = current(&state, &req).await? else {
-        return Ok(start_over());
+    let mut current = match at_step(&state, &req, Step::ChangePassword).await? {
+        Ok(current) => current,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    if let Some(elsewhere) = expect(&state, &req, &current, Step::ChangePassword).await? {
-        return Ok(elsewhere);
-    }
     let user = current.user.clone();
     let form = form.into_inner();
     let t = journey_tr(&state, &req, &current.journey, &user).await?;
