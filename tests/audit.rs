@@ -26,15 +26,7 @@ async fn audit_verify_finds_an_edited_and_a_removed_event() {
         let page = b.go("/login").await.sign_in_page();
         b.submit_sign_in(&page, EMAIL, password).await;
     }
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "lockout_after_failures=5",
-        "--json",
-    ]);
+    idp.set_policy("lockout_after_failures=5");
     let verify = |org: Option<&str>| {
         let mut args = vec!["audit", "verify"];
         if let Some(o) = org {
@@ -273,15 +265,7 @@ async fn retention_removes_old_events_from_the_start_and_the_chain_still_verifie
         let page = b.go("/login").await.sign_in_page();
         b.submit_sign_in(&page, EMAIL, password).await;
     }
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "audit_retention_days=1",
-        "--json",
-    ]);
+    idp.set_policy("audit_retention_days=1");
     let acme = "(SELECT id FROM organizations WHERE slug = 'acme')";
     // Three events are two days old.
     let aged = db.execute(&format!(
@@ -510,15 +494,7 @@ async fn added_events_are_written_by_their_paths(idp: &Idp) {
         &["--totp-secret", TESS_SECRET],
     );
     let tess_id = tess["id"].as_str().unwrap().to_owned();
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "lockout_after_failures=2",
-        "--json",
-    ]);
+    idp.set_policy("lockout_after_failures=2");
 
     // Ada's password locks after two failures; a temporary password unlocks it.
     for _ in 0..2 {

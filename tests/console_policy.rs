@@ -141,15 +141,7 @@ async fn an_administrator_sets_the_organization_policy_from_the_console() {
     shows(&browser, "Setting reverted to the inherited value.").await;
     assert_eq!(value(&browser, "Password expiry").await, "0");
     // Set on Acme, the value shows in Sales as inherited from Acme.
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "password_history=5",
-        "--json",
-    ]);
+    idp.set_policy("password_history=5");
     browser
         .goto(&idp.url("/admin/orgs/sales/login-settings"))
         .await;
@@ -555,15 +547,7 @@ async fn administrators_audit_log_and_signing_keys_on_postgres() {
         "--permission",
         "login_settings",
     ]);
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "email_password_login=true",
-        "--json",
-    ]);
+    idp.set_policy("email_password_login=true");
     let kim = Browser::start(test).await.unwrap();
     sign_in(&kim, &idp, "kim@example.com", KIM_PASSWORD).await;
     kim.goto(&idp.url("/admin/orgs/sales/security")).await;

@@ -646,15 +646,7 @@ async fn the_sign_in_page_offers_only_what_the_organization_allows() {
     assert!(page.contains("Continue with Google") && page.contains("Continue with Microsoft"));
     assert!(page.contains(r#"autocomplete="current-password""#));
 
-    f.idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "entra_sign_in=false",
-        "--json",
-    ]);
+    f.idp.set_policy("entra_sign_in=false");
     let page = f.idp.browser().go("/login").await.sign_in_page();
     assert!(page.contains("Continue with Google") && !page.contains("Continue with Microsoft"));
 

@@ -41,10 +41,6 @@ fn browser_asking(idp: &Idp, accept: &str) -> Browser {
     idp.browser_sending(&[(reqwest::header::ACCEPT_LANGUAGE, accept)])
 }
 
-fn set_policy(idp: &Idp, setting: &str) {
-    idp.cli(&["org", "policy", "--org", "acme", "--set", setting, "--json"]);
-}
-
 #[tokio::test]
 async fn ui_locales_holds_through_the_whole_sign_in_in_each_language() {
     let idp = Idp::start().await;
@@ -282,7 +278,7 @@ async fn the_organizations_default_applies_when_nothing_else_does() {
     let idp = Idp::start().await;
     let app = idp.web_app();
     let rp = idp.rp(&app).await;
-    set_policy(&idp, "default_language=ko");
+    idp.set_policy("default_language=ko");
     let shown = idp.cli(&["org", "policy", "--org", "acme", "--json"]);
     assert_eq!(shown["effective"]["default_language"], "ko", "{shown}");
     // No Accept-Language: the application's organization decides.
@@ -318,7 +314,7 @@ async fn the_organizations_default_applies_when_nothing_else_does() {
         support::stderr(&out)
     );
     // Removing it: English again.
-    set_policy(&idp, "default_language=");
+    idp.set_policy("default_language=");
     let page = idp.browser().go(&request.url).await.sign_in_page();
     assert_eq!(html_lang(&page), "en");
 }
@@ -396,7 +392,7 @@ async fn a_whole_sign_in_with_enrolment_and_consent_in_each_language_in_chromium
         return;
     };
     let idp = Idp::start().await;
-    set_policy(&idp, "two_factor_scope=everybody");
+    idp.set_policy("two_factor_scope=everybody");
     let callback = idp.url("/healthz");
     for ((lang, sign_in, allow), (_, enrol)) in LANGUAGES.into_iter().zip(ENROL_HEADINGS) {
         let email = format!("{lang}@example.com");

@@ -143,15 +143,7 @@ async fn metrics_follow_sign_ins_locks_tokens_and_stores_and_cover_the_dashboard
         TESS_PASSWORD,
         &["--totp-secret", TESS_SECRET],
     );
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "lockout_after_failures=2",
-        "--json",
-    ]);
+    idp.set_policy("lockout_after_failures=2");
     let reg = idp.web_app();
     let rp = idp.rp(&reg).await;
     let before = Scrape::of(&idp).await;

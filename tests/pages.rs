@@ -215,15 +215,7 @@ async fn sign_in_raw(idp: &Idp, email: &str, password: &str) -> (StatusCode, Str
 #[tokio::test]
 async fn a_locked_account_is_told_so_only_to_someone_with_the_right_password() {
     let idp = Idp::start().await;
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "lockout_after_failures=3",
-        "--json",
-    ]);
+    idp.set_policy("lockout_after_failures=3");
     for _ in 0..3 {
         let (status, page) = sign_in_raw(&idp, EMAIL, "not the password").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);

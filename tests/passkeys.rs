@@ -351,15 +351,7 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
 
     // Where the organization allows it, the passkey alone signs in to the application,
     // and counts as multi-factor.
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "passkey_sign_in=true",
-        "--json",
-    ]);
+    idp.set_policy("passkey_sign_in=true");
     browser.client().delete_all_cookies().await.unwrap();
     let request = rp.request(&["openid"], &[]);
     browser.goto(&request.url).await;
@@ -398,15 +390,7 @@ async fn a_passkey_as_the_second_factor(idp: Idp, test: &str) {
     );
 
     // Where the organization allows it, the copy signs in; the regression is recorded.
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "passkey_counter_regression=allow",
-        "--json",
-    ]);
+    idp.set_policy("passkey_counter_regression=allow");
     browser.put_virtual_credential(&authenticator, &copy).await;
     browser.client().delete_all_cookies().await.unwrap();
     browser.goto(&idp.url("/login")).await;
@@ -483,15 +467,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     browser.wait_for("form#use-passkey").await;
     assert!(browser.exists("#send-email").await);
 
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "admins_require_passkey=true",
-        "--json",
-    ]);
+    idp.set_policy("admins_require_passkey=true");
     forget(&browser, &idp).await;
     password_to_second_factor(&browser, &rp, EMAIL, PASSWORD).await;
     browser.wait_for("form#use-passkey").await;
@@ -536,15 +512,7 @@ async fn administrators_held_to_passkeys(idp: Idp, test: &str) {
     );
 
     // Turned off again, the administrator without a passkey signs in with the password.
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "admins_require_passkey=",
-        "--json",
-    ]);
+    idp.set_policy("admins_require_passkey=");
     forget(&browser, &idp).await;
     password_to_second_factor(&browser, &rp, bob, bob_password).await;
     wait_url(&browser, RP_CALLBACK).await;

@@ -600,15 +600,7 @@ async fn turning_email_password_off_deletes_credentials_and_back_on_invites_ever
     ])
     .await;
     // Members keep a way to sign in: without it, turning the switch off is refused.
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "google_sign_in=true",
-        "--json",
-    ]);
+    idp.set_policy("google_sign_in=true");
     idp.cli(&[
         "org", "create", "--name", "Acme EU", "--slug", "acme-eu", "--parent", "acme", "--json",
     ]);
@@ -1196,15 +1188,7 @@ async fn turning_email_password_off_is_refused_until_everyone_keeps_a_way_in() {
     );
 
     // Google allowed, but this administrator has no linked account: still refused.
-    idp.cli(&[
-        "org",
-        "policy",
-        "--org",
-        "acme",
-        "--set",
-        "google_sign_in=true",
-        "--json",
-    ]);
+    idp.set_policy("google_sign_in=true");
     let locked_out = "you have no linked Google or Microsoft account";
     let (status, body) = api_off().await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");

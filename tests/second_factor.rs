@@ -1024,7 +1024,7 @@ async fn enrolment_at_sign_in_follows_the_allowed_kinds(idp: &Idp, smtp: &SmtpSe
     idp.cli_text(&["org", "two-factor", "--org", "acme", "--scope", "everybody"]);
     let allow = |kinds: &str| {
         let set = format!("allowed_second_factors={kinds}");
-        idp.cli(&["org", "policy", "--org", "acme", "--set", &set, "--json"]);
+        idp.set_policy(&set);
     };
     allow(r#"["email_code","sms_code"]"#);
     let b = idp.browser();

@@ -207,6 +207,11 @@ impl Idp {
         ]);
     }
 
+    /// Sets one policy setting (`key=value`) on the main organization from the command line.
+    pub fn set_policy(&self, setting: &str) -> Value {
+        self.cli(&["org", "policy", "--org", "acme", "--set", setting, "--json"])
+    }
+
     pub fn cli_text(&self, args: &[&str]) -> String {
         let out = run(&self.server.dir, &self.env(), args);
         assert!(
