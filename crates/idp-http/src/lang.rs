@@ -33,6 +33,20 @@ fn accept_language(req: &HttpRequest) -> Option<&str> {
 /// The messages for this request's reader, with the branding of the organization they
 /// read for (the member's once known, else the application's). The organization's
 /// default language is read only when nothing the reader sent names a shipped language.
+/// The messages for a signed-in member, or the member a link is for: their saved
+/// language, then the browser's, in their organization's brand.
+pub async fn for_member(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &idp_core::records::User,
+) -> Result<Tr, HttpError> {
+    let reader = Reader {
+        member: Some(user),
+        ..Default::default()
+    };
+    tr(state, req, reader).await
+}
+
 pub async fn tr(state: &AppState, req: &HttpRequest, reader: Reader<'_>) -> Result<Tr, HttpError> {
     let wishes = LanguageWishes {
         ui_locales: reader

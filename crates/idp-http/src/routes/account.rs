@@ -114,7 +114,7 @@ async fn show(
     let Some((session, user)) = signed_in_member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
-    let t = super::security::member_tr(&state, &req, &user).await?;
+    let t = crate::lang::for_member(&state, &req, &user).await?;
     let notice = query.saved.is_some().then(|| t.t("account-saved"));
     page(
         &state,
@@ -327,7 +327,7 @@ async fn save_preferences(
     match save_preferences_of(&state.stores, &user, language, Some(&form.time_zone)).await {
         Ok(_) => Ok(web::see_other("/account?saved=1")),
         Err(PreferenceError::TimeZone(TimeZoneError::Unknown(zone))) => {
-            let t = super::security::member_tr(&state, &req, &user).await?;
+            let t = crate::lang::for_member(&state, &req, &user).await?;
             let error = t.t1("account-bad-zone", "zone", zone);
             page(
                 &state,

@@ -13,7 +13,6 @@ use askama::Template;
 use idp_core::i18n::{Language, Tr};
 use idp_core::journey::{FirstFactor, Journey};
 use idp_core::password_policy::{self, ChangeError};
-use idp_core::records::User;
 use idp_core::secret::Password;
 use idp_core::throttle::{Action, account_subject};
 
@@ -243,15 +242,6 @@ fn link_gone(req: &HttpRequest) -> Result<HttpResponse, HttpError> {
     )
 }
 
-/// The messages of the member a reset link is for.
-async fn member_tr(state: &AppState, req: &HttpRequest, user: &User) -> Result<Tr, HttpError> {
-    let reader = crate::lang::Reader {
-        member: Some(user),
-        ..Default::default()
-    };
-    crate::lang::tr(state, req, reader).await
-}
-
 async fn show_reset(
     state: aw::Data<AppState>,
     req: HttpRequest,
@@ -260,7 +250,7 @@ async fn show_reset(
     let Some(user) = password_policy::reset_link_user(&state.stores, &query.token).await? else {
         return link_gone(&req);
     };
-    let t = member_tr(&state, &req, &user).await?;
+    let t = crate::lang::for_member(&state, &req, &user).await?;
     change_password_page(
         &state,
         &req,
@@ -295,7 +285,7 @@ async fn submit_reset(
     .await
     {
         Ok(user) => {
-            let t = member_tr(&state, &req, &user).await?;
+            let t = crate::lang::for_member(&state, &req, &user).await?;
             let (title, message) = if first {
                 ("password-first-saved-title", "password-first-saved-message")
             } else {
@@ -312,7 +302,7 @@ async fn submit_reset(
             else {
                 return link_gone(&req);
             };
-            let t = member_tr(&state, &req, &user).await?;
+            let t = crate::lang::for_member(&state, &req, &user).await?;
             change_password_page(
                 &state,
                 &req,

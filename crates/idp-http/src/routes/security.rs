@@ -73,15 +73,6 @@ async fn member(
         .map(|u| (session, u)))
 }
 
-/// The messages of the signed-in member.
-pub async fn member_tr(state: &AppState, req: &HttpRequest, user: &User) -> Result<Tr, HttpError> {
-    let reader = crate::lang::Reader {
-        member: Some(user),
-        ..Default::default()
-    };
-    crate::lang::tr(state, req, reader).await
-}
-
 fn when(t: &Tr, at: Option<Timestamp>) -> String {
     at.map(|at| t.datetime(at))
         .unwrap_or_else(|| t.t("security-never"))
@@ -304,7 +295,7 @@ async fn show(
     let Some((_, user)) = member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
-    let t = member_tr(&state, &req, &user).await?;
+    let t = crate::lang::for_member(&state, &req, &user).await?;
     let notice = match query.done.as_deref() {
         Some("removed") => Some(t.t("security-done-removed")),
         Some("reset") => Some(t.t("security-done-reset")),
@@ -343,7 +334,7 @@ async fn show_enrol(
     }
     let secret =
         mfa::begin_enrolment(&state.stores, &state.master_key, &enrol_owner(&session)).await?;
-    let t = member_tr(&state, &req, &user).await?;
+    let t = crate::lang::for_member(&state, &req, &user).await?;
     enrol_page(
         &state,
         &req,
@@ -383,7 +374,7 @@ async fn submit_enrol(
         return refused(&state, &req, &user, SecondFactorError::NotAllowed).await;
     }
     let owner = enrol_owner(&session);
-    let t = member_tr(&state, &req, &user).await?;
+    let t = crate::lang::for_member(&state, &req, &user).await?;
     match mfa::complete_enrolment(
         &state.stores,
         &state.master_key,
@@ -441,7 +432,7 @@ async fn refused(
         }
         _ => return Err(e.into()),
     };
-    let t = member_tr(state, req, user).await?;
+    let t = crate::lang::for_member(state, req, user).await?;
     page(state, req, &t, user, None, Some(e.message(&t)), status).await
 }
 
@@ -494,7 +485,7 @@ async fn regenerate(
     };
     match mfa::new_recovery_codes(&state.stores, &user, &web::origin(&req)).await {
         Ok(codes) => {
-            let t = member_tr(&state, &req, &user).await?;
+            let t = crate::lang::for_member(&state, &req, &user).await?;
             recovery_codes_page(&t, &codes, "/account/security")
         }
         Err(e) => refused(&state, &req, &user, e).await,
@@ -640,7 +631,7 @@ async fn unlink(
         Ok(()) => Ok(web::see_other("/account/security?done=unlinked")),
         Err(federation::UnlinkError::Store(e)) => Err(e.into()),
         Err(e) => {
-            let t = member_tr(&state, &req, &user).await?;
+            let t = crate::lang::for_member(&state, &req, &user).await?;
             page(
                 &state,
                 &req,
@@ -662,7 +653,7 @@ async fn show_password(
     let Some((_, user)) = member(&state, &req).await? else {
         return Ok(web::found("/login"));
     };
-    let t = member_tr(&state, &req, &user).await?;
+    let t = crate::lang::for_member(&state, &req, &user).await?;
     change_password_page(
         &state,
         &req,
@@ -700,7 +691,7 @@ async fn submit_password(
     match changed {
         Ok(()) => Ok(web::see_other("/account/security?done=password")),
         Err(e) => {
-            let t = member_tr(&state, &req, &user).await?;
+            let t = crate::lang::for_member(&state, &req, &user).await?;
             let Some(message) = e.message(&t) else {
                 return Err(e.into());
             };
@@ -759,7 +750,7 @@ async fn passkey_refused(
         E::Password(idp_core::ports::PasswordError::Busy) => StatusCode::TOO_MANY_REQUESTS,
         _ => return Err(e.into()),
     };
-    let t = member_tr(state, req, user).await?;
+    let t = crate::lang::for_member(state, req, user).await?;
     page(state, req, &t, user, None, Some(e.message(&t)), status).await
 }
 
@@ -776,7 +767,7 @@ async fn add_passkey(
         return Err(passkeys::PasskeyError::Disabled.into());
     };
     if form.credential.is_empty() {
-        let t = member_tr(&state, &req, &user).await?;
+        let t = crate::lang::for_member(&state, &req, &user).await?;
         let message = if form.failure.is_empty() {
             t.t("passkey-needs-script")
         } else {
@@ -810,7 +801,7 @@ async fn add_passkey(
             // The first passkey of a member without recovery codes brings a set.
             match mfa::recovery_codes_after_passkey(&state.stores, &user, &origin).await? {
                 Some(codes) => {
-                    let t = member_tr(&state, &req, &user).await?;
+                    let t = crate::lang::for_member(&state, &req, &user).await?;
                     recovery_codes_page(&t, &codes, done)
                 }
                 None => Ok(web::see_other(done)),
