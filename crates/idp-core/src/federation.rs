@@ -274,6 +274,9 @@ pub struct SignInOptions {
     /// The email-and-password form; absent where the main organization signs in
     /// upstream only (even with no provider to offer: the form could not sign anyone in).
     pub password: bool,
+    /// "Sign in with a passkey": where the asking application's organization allows a
+    /// passkey alone (the member's own organization is checked when the passkey answers).
+    pub passkey: bool,
 }
 
 /// The ways to sign in that the sign-in page shows, among the providers the
@@ -287,9 +290,20 @@ pub async fn sign_in_options(
         return Ok(SignInOptions {
             providers: configured.to_vec(),
             password: true,
+            passkey: client.is_none(),
         });
     };
     let root = effective_policy(stores, &tree).await?;
+    let passkey = match client {
+        // No application asked: the member's organization decides when the passkey answers.
+        None => true,
+        Some(c) if c.org_id == tree.id => root.passkey_sign_in,
+        Some(c) => {
+            crate::policy::policy_of_org(stores, &c.org_id)
+                .await?
+                .passkey_sign_in
+        }
+    };
     let mut providers: Vec<Provider> = configured
         .iter()
         .copied()
@@ -317,6 +331,7 @@ pub async fn sign_in_options(
     Ok(SignInOptions {
         password: root.email_password_login,
         providers,
+        passkey,
     })
 }
 

@@ -116,30 +116,19 @@ async fn page(
                 .map(|p| (p.as_str(), p.label()))
                 .collect(),
             password_form: offer.password,
-            passkey: passkey_offer(state, client).await?,
+            passkey: passkey_offer(state, offer.passkey)?,
             passkey_autofill: req.method() == actix_web::http::Method::GET,
         },
     )?;
     web::with_cookie(response, cookie)
 }
 
-/// A passkey ceremony for the sign-in page, when passkeys are on and the application's
-/// organization (if one asked) allows signing in with a passkey alone; whether the
-/// member's own organization allows it is checked when the passkey answers.
-async fn passkey_offer(
-    state: &AppState,
-    client: Option<&Client>,
-) -> Result<Option<(String, String)>, HttpError> {
-    let Some(rp) = &state.passkeys else {
+/// A passkey ceremony for the sign-in page, when passkeys are on and the page's
+/// options offer a passkey alone.
+fn passkey_offer(state: &AppState, offered: bool) -> Result<Option<(String, String)>, HttpError> {
+    let Some(rp) = state.passkeys.as_ref().filter(|_| offered) else {
         return Ok(None);
     };
-    if let Some(c) = client
-        && !idp_core::policy::policy_of_org(&state.stores, &c.org_id)
-            .await?
-            .passkey_sign_in
-    {
-        return Ok(None);
-    }
     let (options, ceremony) = idp_core::passkeys::begin_discoverable(
         rp,
         &state.master_key,
