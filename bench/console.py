@@ -108,7 +108,7 @@ def timed(conn, cookie, path, requests):
 def bench(backend, members, requests, keep=False):
     work = tempfile.mkdtemp(prefix="idp-console-bench-")
     port = free_port()
-    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_LOG__FILTER": "warn"}
+    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_SERVER__ISSUER": f"http://127.0.0.1:{port}", "IDP_LOG__FILTER": "warn"}
     pg = None
     if backend == "postgres":
         pg = f"postgres://postgres@127.0.0.1:5432/idp_console_bench_{secrets.token_hex(4)}"

@@ -50,7 +50,7 @@ def main():
                        env={**os.environ, "CARGO_TARGET_DIR": TARGET})
     work = tempfile.mkdtemp(prefix="idp-enum-")
     port = free_port()
-    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_LOG__FILTER": "error",
+    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_SERVER__ISSUER": f"http://127.0.0.1:{port}", "IDP_LOG__FILTER": "error",
            "IDP_THROTTLE__PASSWORD_RESET_PER_ADDRESS": "1000000",
            "IDP_THROTTLE__PASSWORD_RESET_PER_ACCOUNT": "1000000"}
     server = None

@@ -118,7 +118,7 @@ def main():
                        env={**os.environ, "CARGO_TARGET_DIR": TARGET})
     work = tempfile.mkdtemp(prefix="idp-flood-")
     port = free_port()
-    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_LOG__FILTER": "error"}
+    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_SERVER__ISSUER": f"http://127.0.0.1:{port}", "IDP_LOG__FILTER": "error"}
     env.update(kv.split("=", 1) for kv in a.env)
     server = None
     try:

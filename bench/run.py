@@ -50,7 +50,7 @@ def bench_backend(backend, duration, connections):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     prefix = f"bench{secrets.token_hex(4)}"
-    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_LOG__FILTER": "warn",
+    env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{port}", "IDP_SERVER__ISSUER": f"http://127.0.0.1:{port}", "IDP_LOG__FILTER": "warn",
            "IDP_REDIS__URL": "redis://127.0.0.1:6379", "IDP_REDIS__KEY_PREFIX": prefix,
            "IDP_DATABASE__MAX_CONNECTIONS": "8"}
     pg_db = None

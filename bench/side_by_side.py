@@ -95,7 +95,7 @@ class Idp:
             raise
 
     def start(self, members, profiler):
-        self.env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{self.port}", "IDP_LOG__FILTER": "error",
+        self.env = {"PATH": os.environ["PATH"], "IDP_SERVER__BIND": f"127.0.0.1:{self.port}", "IDP_SERVER__ISSUER": f"http://127.0.0.1:{self.port}", "IDP_LOG__FILTER": "error",
                     "IDP_REDIS__URL": "redis://127.0.0.1:6379", "IDP_REDIS__KEY_PREFIX": self.prefix,
                     "IDP_DATABASE__MAX_CONNECTIONS": "8",
                     # The reference's window; proofs are made just before their row.
@@ -303,7 +303,10 @@ class Plan:
 
 def expect(cond, provider, row, detail):
     if not cond:
-        sys.exit(f"{provider.name}: {row}: the check request was not answered as expected: {str(detail)[:400]}")
+        if isinstance(detail, dict):
+            # Tokens are long: their first characters and the other members whole.
+            detail = {k: (v[:24] + "…" if isinstance(v, str) and len(v) > 40 else v) for k, v in detail.items()}
+        sys.exit(f"{provider.name}: {row}: the check request was not answered as expected: {str(detail)[:600]}")
 
 
 def check_tokens(provider, row, status, body, alg="ES256", refresh=True, token_type="Bearer"):

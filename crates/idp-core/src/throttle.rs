@@ -257,14 +257,22 @@ impl Throttle {
         action: Action,
         who: Subjects<'_>,
     ) -> Result<(), ThrottleError> {
+        let blocks: Vec<(Scope, Duration, String)> = self
+            .scoped(action, who)
+            .map(|(scope, limit, subject)| {
+                let (window, left) = limit.window_at(now);
+                (scope, left, blocked_key(action, scope, subject, window))
+            })
+            .collect();
+        let keys: Vec<&str> = blocks.iter().map(|(_, _, k)| k.as_str()).collect();
+        // One round trip in the common case: nothing is blocked.
+        if keys.is_empty() || !ephemeral.exists_any(&keys).await? {
+            return Ok(());
+        }
         let mut refused: Option<Refused> = None;
-        for (scope, limit, subject) in self.scoped(action, who) {
-            let (window, left) = limit.window_at(now);
-            if ephemeral
-                .exists_any(&[&blocked_key(action, scope, subject, window)])
-                .await?
-            {
-                refused = Some(later(refused, action, scope, left));
+        for (scope, left, key) in &blocks {
+            if ephemeral.exists_any(&[key]).await? {
+                refused = Some(later(refused, action, *scope, *left));
             }
         }
         refused.map_or(Ok(()), |r| Err(r.into()))

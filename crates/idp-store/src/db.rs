@@ -4,6 +4,7 @@
 //! is discarded; after such a failure, idle connections are checked before use, and the
 //! pool reconnects with backoff (r2d2's, up to half the acquire timeout).
 
+use crate::group_commit::{GroupCommit, Writer};
 use crate::observe::{Operation, PoolState, StoreObserver};
 use diesel::connection::SimpleConnection as _;
 use diesel::pg::PgConnection;
@@ -102,9 +103,9 @@ impl Default for DbOptions {
 
 /// A pooled connection with what the pool needs to know about it.
 pub struct PooledDb {
-    conn: DbConnection,
+    pub(crate) conn: DbConnection,
     /// A connection-class error was seen on it: the pool discards it when it comes back.
-    broken: bool,
+    pub(crate) broken: bool,
     /// The failure epoch at which it was last known good (see [`Health`]).
     checked_epoch: u64,
 }
@@ -201,7 +202,7 @@ impl Health {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn failed(&self, error: &str) {
+    pub(crate) fn failed(&self, error: &str) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
         self.unavailable_total.fetch_add(1, Ordering::Relaxed);
         let mut since = self
@@ -215,7 +216,7 @@ impl Health {
         }
     }
 
-    fn succeeded(&self) {
+    pub(crate) fn succeeded(&self) {
         if !self.failing.load(Ordering::Acquire) {
             return;
         }
@@ -257,6 +258,8 @@ pub struct Database {
     busy_timeout: Duration,
     acquire_timeout: Duration,
     pub(crate) durable_grant_writes: bool,
+    /// Started at the first grant write, with the observer set by then.
+    grant_writers: Arc<std::sync::OnceLock<GroupCommit>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -326,6 +329,7 @@ impl Database {
             busy_timeout: options.busy_timeout,
             acquire_timeout: options.acquire_timeout,
             durable_grant_writes: options.durable_grant_writes,
+            grant_writers: Arc::default(),
         })
     }
 
@@ -431,6 +435,40 @@ impl Database {
         }
     }
 
+    /// Runs a grant write (a refresh token rotated) in the next batch's transaction on a
+    /// grant writer thread; see [`crate::group_commit`].
+    pub(crate) async fn grant_write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.grant_writers()?.write(work).await
+    }
+
+    /// The grant writers, started at the first grant write.
+    pub(crate) fn grant_writers(&self) -> Result<&GroupCommit, StoreError> {
+        if let Some(w) = self.grant_writers.get() {
+            return Ok(w);
+        }
+        // SQLite lets one writer in at a time; on PostgreSQL one batch's round trips
+        // overlap another's.
+        let count = match self.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 2,
+        };
+        let started = GroupCommit::start(
+            count,
+            &Writer {
+                pool: self.pool.clone(),
+                health: self.health.clone(),
+                observer: self.observer.clone(),
+                durable: self.durable_grant_writes,
+            },
+        )
+        .map_err(|e| StoreError::Backend(format!("cannot start a grant writer: {e}")))?;
+        Ok(self.grant_writers.get_or_init(|| started))
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.run(|conn| {
@@ -477,7 +515,7 @@ impl Database {
 /// epoch moved), an idle connection from before it is checked with `SELECT 1` first and
 /// discarded when dead, so one database restart costs one failed request, not one per
 /// pooled connection.
-fn checkout(
+pub(crate) fn checkout(
     pool: &Pool<DbManager>,
     health: &Health,
 ) -> Result<r2d2::PooledConnection<DbManager>, StoreError> {

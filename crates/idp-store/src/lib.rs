@@ -6,6 +6,7 @@ pub mod db;
 mod deployment;
 pub mod ephemeral;
 mod exports;
+mod group_commit;
 pub mod mail;
 pub mod observe;
 pub mod passwords;

@@ -2,6 +2,7 @@
 //! once for both backends.
 
 use crate::db::{Database, DbConnection, FromDiesel as _, is_retryable};
+use crate::group_commit::NewGrant;
 use crate::rows::*;
 use crate::schema::*;
 use async_trait::async_trait;
@@ -1147,14 +1148,9 @@ fn contains_pattern(text: &str) -> String {
 }
 
 /// The organizations a filter's subtree holds, when it asks for one.
-/// Runs a members search with PostgreSQL planning it for its own values. Diesel keeps
-/// these statements prepared, and from the sixth run PostgreSQL may keep a generic
-/// plan, which cannot see that `LIKE '%text%'` is selective: it read every member of
-/// the tree (10 ms became 110–160 ms at 100,000 members). Planning a search costs far
-/// less than that. SQLite plans each statement as it is prepared.
 /// Opens a transaction's grant writes: on PostgreSQL, when the operator chose
 /// `durable_grant_writes = false`, its commit does not wait for the WAL flush.
-fn grant_write(c: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
+pub(crate) fn grant_write(c: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
     match c {
         DbConnection::Postgres(pg) if !durable => {
             use diesel::connection::SimpleConnection as _;
@@ -1164,6 +1160,11 @@ fn grant_write(c: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
     }
 }
 
+/// Runs a members search with PostgreSQL planning it for its own values. Diesel keeps
+/// these statements prepared, and from the sixth run PostgreSQL may keep a generic
+/// plan, which cannot see that `LIKE '%text%'` is selective: it read every member of
+/// the tree (10 ms became 110–160 ms at 100,000 members). Planning a search costs far
+/// less than that. SQLite plans each statement as it is prepared.
 fn planned_for_values<T>(
     c: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
@@ -2295,24 +2296,12 @@ impl GrantRepo for Database {
         grant: &Grant,
         token: &RefreshToken,
     ) -> QueryResult<()> {
-        let grant = GrantRow::from(grant);
-        let token = RefreshRow::from(token);
-        let durable = self.durable_grant_writes;
-        self.run(move |c| {
-            in_transaction(c, |c| {
-                grant_write(c, durable).map_err(db_err)?;
-                diesel::insert_into(grants::table)
-                    .values(&grant)
-                    .execute(c)
-                    .map_err(db_err)?;
-                diesel::insert_into(refresh_tokens::table)
-                    .values(&token)
-                    .execute(c)
-                    .map_err(db_err)?;
-                Ok(())
+        self.grant_writers()?
+            .insert_grant(NewGrant {
+                grant: GrantRow::from(grant),
+                token: RefreshRow::from(token),
             })
-        })
-        .await
+            .await
     }
 
     async fn use_refresh_token(
@@ -2325,89 +2314,81 @@ impl GrantRepo for Database {
         let digest = digest.as_bytes().to_vec();
         let client = client.to_string();
         let next = next.clone();
-        let durable = self.durable_grant_writes;
-        // SQLite refuses a read transaction's upgrade to a writer under contention
-        // ("database is locked"); the retry runs it again from the start.
-        self.run(move |c| {
-            transaction_with_retry(c, |c| {
-                grant_write(c, durable).map_err(db_err)?;
-                let Some((token, grant)) = load_refresh(c, &digest)? else {
-                    return Ok(RefreshUse::Invalid);
-                };
-                if grant.client_id.as_str() != client {
-                    return Ok(RefreshUse::Invalid);
-                }
-                // RFC 9449 §5: checked before the token is used, so a presentation
-                // without the key changes nothing.
-                if grant.dpop_jkt.is_some() && grant.dpop_jkt != next.proof_jkt {
-                    return Ok(RefreshUse::WrongKey);
-                }
-                // One conditional UPDATE decides which of two concurrent presentations wins.
-                let won = diesel::update(
-                    refresh_tokens::table.filter(
-                        refresh_tokens::digest
-                            .eq(&digest)
-                            .and(refresh_tokens::used_at.is_null())
-                            .and(refresh_tokens::expires_at.gt(now.as_micros())),
-                    ),
-                )
-                .set(refresh_tokens::used_at.eq(now.as_micros()))
-                .execute(c)
-                .map_err(db_err)?;
-                if won == 1 {
-                    // Of concurrent presentations exactly one wins. Should a loser revoke the
-                    // grant right after, what the winner receives belongs to a revoked grant:
-                    // its refresh token is refused and its access tokens carry the grant id.
-                    if grant.revoked_at.is_none() {
-                        let replacement = RefreshToken {
-                            digest: next.digest.clone(),
-                            grant_id: grant.id.clone(),
-                            scopes: token.scopes.clone(),
-                            created_at: now,
-                            expires_at: next.expires_at,
-                            used_at: None,
-                        };
-                        diesel::insert_into(refresh_tokens::table)
-                            .values(&RefreshRow::from(&replacement))
-                            .execute(c)
-                            .map_err(db_err)?;
-                    }
-                    if grant.revoked_at.is_some() {
-                        return Ok(RefreshUse::Invalid);
-                    }
-                    let member = match &grant.user_id {
-                        Some(id) => find_user_on(c, id.as_str())?,
-                        None => None,
+        // The writer's transaction is retried from the start when SQLite refuses a read
+        // transaction's upgrade to a writer under contention ("database is locked").
+        self.grant_write(move |c| {
+            let Some((token, grant, member)) = load_refresh_with_member(c, &digest)? else {
+                return Ok(RefreshUse::Invalid);
+            };
+            if grant.client_id.as_str() != client {
+                return Ok(RefreshUse::Invalid);
+            }
+            // RFC 9449 §5: checked before the token is used, so a presentation
+            // without the key changes nothing.
+            if grant.dpop_jkt.is_some() && grant.dpop_jkt != next.proof_jkt {
+                return Ok(RefreshUse::WrongKey);
+            }
+            // One conditional UPDATE decides which of two concurrent presentations wins.
+            let won = diesel::update(
+                refresh_tokens::table.filter(
+                    refresh_tokens::digest
+                        .eq(&digest)
+                        .and(refresh_tokens::used_at.is_null())
+                        .and(refresh_tokens::expires_at.gt(now.as_micros())),
+                ),
+            )
+            .set(refresh_tokens::used_at.eq(now.as_micros()))
+            .execute(c)
+            .map_err(db_err)?;
+            if won == 1 {
+                // Of concurrent presentations exactly one wins. Should a loser revoke the
+                // grant right after, what the winner receives belongs to a revoked grant:
+                // its refresh token is refused and its access tokens carry the grant id.
+                if grant.revoked_at.is_none() {
+                    let replacement = RefreshToken {
+                        digest: next.digest.clone(),
+                        grant_id: grant.id.clone(),
+                        scopes: token.scopes.clone(),
+                        created_at: now,
+                        expires_at: next.expires_at,
+                        used_at: None,
                     };
-                    return Ok(RefreshUse::Fresh(
-                        RefreshToken {
-                            used_at: Some(now),
-                            ..token
-                        },
-                        grant,
-                        member,
-                    ));
+                    diesel::insert_into(refresh_tokens::table)
+                        .values(&RefreshRow::from(&replacement))
+                        .execute(c)
+                        .map_err(db_err)?;
                 }
-                let used_before = refresh_tokens::table
-                    .find(&digest)
-                    .select(refresh_tokens::used_at)
-                    .first::<Option<i64>>(c)
-                    .map_err(db_err)?
-                    .is_some();
-                if !used_before {
+                if grant.revoked_at.is_some() {
                     return Ok(RefreshUse::Invalid);
                 }
-                // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
-                diesel::update(
-                    grants::table
-                        .find(grant.id.as_str())
-                        .filter(grants::revoked_at.is_null()),
-                )
-                .set(grants::revoked_at.eq(now.as_micros()))
-                .execute(c)
-                .map_err(db_err)?;
-                Ok(RefreshUse::Reused { grant_id: grant.id })
-            })
+                return Ok(RefreshUse::Fresh(
+                    RefreshToken {
+                        used_at: Some(now),
+                        ..token
+                    },
+                    grant,
+                    member,
+                ));
+            }
+            let used_before = refresh_tokens::table
+                .find(&digest)
+                .select(refresh_tokens::used_at)
+                .first::<Option<i64>>(c)
+                .map_err(db_err)?
+                .is_some();
+            if !used_before {
+                return Ok(RefreshUse::Invalid);
+            }
+            // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
+            diesel::update(
+                grants::table
+                    .find(grant.id.as_str())
+                    .filter(grants::revoked_at.is_null()),
+            )
+            .set(grants::revoked_at.eq(now.as_micros()))
+            .execute(c)
+            .map_err(db_err)?;
+            Ok(RefreshUse::Reused { grant_id: grant.id })
         })
         .await
     }
@@ -2498,6 +2479,32 @@ fn load_refresh(c: &mut DbConnection, digest: &[u8]) -> QueryResult<Option<(Refr
     };
     let token = RefreshToken::try_from(row)?;
     Ok(load_grant(c, token.grant_id.as_str())?.map(|g| (token, g)))
+}
+
+/// A refresh token with its grant and the grant's member, in one statement.
+fn load_refresh_with_member(
+    c: &mut DbConnection,
+    digest: &[u8],
+) -> QueryResult<Option<(RefreshToken, Grant, Option<User>)>> {
+    let row: Option<(RefreshRow, GrantRow, Option<UserRow>)> = refresh_tokens::table
+        .inner_join(grants::table.left_join(users::table))
+        .filter(refresh_tokens::digest.eq(digest))
+        .select((
+            RefreshRow::as_select(),
+            GrantRow::as_select(),
+            Option::<UserRow>::as_select(),
+        ))
+        .first(c)
+        .optional()
+        .map_err(db_err)?;
+    row.map(|(token, grant, member)| {
+        Ok((
+            RefreshToken::try_from(token)?,
+            Grant::try_from(grant)?,
+            member.map(User::try_from).transpose()?,
+        ))
+    })
+    .transpose()
 }
 
 #[async_trait]

@@ -60,6 +60,7 @@ contract_tests! {
     refresh_tokens_bound_to_a_dpop_key => sqlite_refresh_tokens_bound_to_a_dpop_key, postgres_refresh_tokens_bound_to_a_dpop_key;
     refresh_tokens_single_use_under_concurrency => sqlite_refresh_tokens_single_use_under_concurrency, postgres_refresh_tokens_single_use_under_concurrency;
     refresh_tokens_concurrent_use_has_one_winner => sqlite_refresh_tokens_concurrent_use_has_one_winner, postgres_refresh_tokens_concurrent_use_has_one_winner;
+    grant_writes_made_together_fail_alone => sqlite_grant_writes_made_together_fail_alone, postgres_grant_writes_made_together_fail_alone;
     consents_upsert_find_delete => sqlite_consents_upsert_find_delete, postgres_consents_upsert_find_delete;
     sessions_live_touch_and_end => sqlite_sessions_live_touch_and_end, postgres_sessions_live_touch_and_end;
     sessions_end_all_counts_live_sessions => sqlite_sessions_end_all_counts_live_sessions, postgres_sessions_end_all_counts_live_sessions;
@@ -2321,6 +2322,81 @@ mod contracts {
             }
         }
         outcomes
+    }
+
+    /// Concurrent grant writes share transactions (group commit): one that fails (a
+    /// refresh-token digest already taken) fails alone, stores nothing of its own, and
+    /// every other write of its batch, grants and rotations alike, is stored and answered.
+    pub async fn grant_writes_made_together_fail_alone(db: &Database) {
+        let (user, client) = grant_setup(db).await;
+        let taken = grant(&user, &client);
+        let first = refresh(&taken.id, "rt-taken", at(3600));
+        GrantRepo::insert_grant_with_token(db, &taken, &first)
+            .await
+            .unwrap();
+        let rotated = grant(&user, &client);
+        let live = refresh(&rotated.id, "rt-to-rotate", at(3600));
+        GrantRepo::insert_grant_with_token(db, &rotated, &live)
+            .await
+            .unwrap();
+        const WRITES: usize = 48;
+        const CLASHING: usize = 17;
+        const ROTATING: usize = 30;
+        let barrier = Arc::new(Barrier::new(WRITES));
+        let mut tasks = JoinSet::new();
+        for i in 0..WRITES {
+            let (db, barrier, client) = (db.clone(), Arc::clone(&barrier), client.clone());
+            let g = grant(&user, &client);
+            let token = if i == CLASHING {
+                refresh(&g.id, "rt-taken", at(3600))
+            } else {
+                refresh(&g.id, &format!("rt-batch-{i}"), at(3600))
+            };
+            let digest = live.digest.clone();
+            tasks.spawn(async move {
+                barrier.wait().await;
+                if i == ROTATING {
+                    let used =
+                        GrantRepo::use_refresh_token(&db, &digest, &client, at(1), &next_token())
+                            .await
+                            .map(|u| matches!(u, RefreshUse::Fresh(..)));
+                    (i, g, token, used)
+                } else {
+                    let stored = GrantRepo::insert_grant_with_token(&db, &g, &token)
+                        .await
+                        .map(|()| true);
+                    (i, g, token, stored)
+                }
+            });
+        }
+        for (i, g, token, outcome) in tasks.join_all().await {
+            let found = GrantRepo::find_grant(db, &g.id).await.unwrap();
+            match i {
+                CLASHING => {
+                    assert_conflict(outcome, "the write whose digest is taken");
+                    assert_eq!(found, None, "nothing of the failed write is stored");
+                }
+                ROTATING => assert!(outcome.unwrap(), "the rotation in the batch won"),
+                _ => {
+                    assert!(outcome.unwrap(), "write {i}");
+                    assert_eq!(found, Some(g.clone()), "grant {i} stored");
+                    let stored = GrantRepo::find_refresh_token(db, &token.digest)
+                        .await
+                        .unwrap();
+                    assert_eq!(stored, Some((token, g)), "token {i} stored");
+                }
+            }
+        }
+        let (used, _) = GrantRepo::find_refresh_token(db, &live.digest)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(used.used_at.is_some(), "the rotation was committed");
+        let (kept, _) = GrantRepo::find_refresh_token(db, &first.digest)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept, first, "the token whose digest was taken is untouched");
     }
 
     fn count_fresh(outcomes: &[RefreshUse]) -> usize {
