@@ -91,7 +91,9 @@ def main():
     if a.backend == "postgres":
         pg_db = f"idp_bench_{secrets.token_hex(4)}"
         subprocess.run(["psql", "-q", "postgres://postgres@127.0.0.1:5432/postgres", "-c", f"CREATE DATABASE {pg_db}"], check=True)
-        env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_db}"
+        # A database on the same host, reached without TLS (libpq would otherwise
+        # negotiate it on loopback too and encrypt every statement).
+        env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_db}?sslmode=disable"
     server = None
     try:
         bench.run([bench.BIN, "org", "create", "--name", "Bench"], env, work)

@@ -57,7 +57,9 @@ def bench_backend(backend, duration, connections):
     if backend == "postgres":
         pg_db = f"idp_bench_{secrets.token_hex(4)}"
         subprocess.run(["psql", "-q", "postgres://postgres@127.0.0.1:5432/postgres", "-c", f"CREATE DATABASE {pg_db}"], check=True)
-        env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_db}"
+        # A database on the same host, reached without TLS (libpq would otherwise
+        # negotiate it on loopback too and encrypt every statement).
+        env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_db}?sslmode=disable"
     try:
         run([BIN, "org", "create", "--name", "Bench"], env, work)
         user = json.loads(run([BIN, "user", "create", "--org", "bench", "--email", "bench@example.com", "--name", "Bench User", "--json"], env, work))

@@ -103,7 +103,9 @@ class Idp:
         if self.backend == "postgres":
             self.pg_db = f"idp_bench_{secrets.token_hex(4)}"
             subprocess.run(["psql", "-q", c.PG_ADMIN, "-c", f"CREATE DATABASE {self.pg_db}"], check=True)
-            self.env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{self.pg_db}"
+            # A database on the same host, reached without TLS (libpq would otherwise
+            # negotiate it on loopback too and encrypt every statement).
+            self.env["IDP_DATABASE__URL"] = f"postgres://postgres@127.0.0.1:5432/{self.pg_db}?sslmode=disable"
         self.env.update(kv.split("=", 1) for kv in self.settings)
         self.cli("org", "create", "--name", "Bench")
         self.user = json.loads(self.cli("user", "create", "--org", "bench", "--email", "bench@example.com",

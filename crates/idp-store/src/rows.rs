@@ -465,6 +465,10 @@ impl TryFrom<KeyRow> for SigningKey {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = grants)]
+// A `None` is bound as NULL (these columns default to NULL): the statement's text is
+// then the same for every row, and SQLite keeps it prepared (with DEFAULT it varies,
+// and is parsed again on each exchange and refresh).
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct GrantRow {
     pub id: String,
     pub user_id: Option<String>,
@@ -522,6 +526,10 @@ impl TryFrom<GrantRow> for Grant {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
+// A `None` is bound as NULL (these columns default to NULL): the statement's text is
+// then the same for every row, and SQLite keeps it prepared (with DEFAULT it varies,
+// and is parsed again on each exchange and refresh).
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct RefreshRow {
     pub digest: Vec<u8>,
     pub grant_id: String,
