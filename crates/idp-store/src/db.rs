@@ -435,16 +435,6 @@ impl Database {
         }
     }
 
-    /// Runs a grant write (a refresh token rotated) in the next batch's transaction on a
-    /// grant writer thread; see [`crate::group_commit`].
-    pub(crate) async fn grant_write<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnMut(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-    {
-        self.grant_writers()?.write(work).await
-    }
-
     /// The grant writers, started at the first grant write.
     pub(crate) fn grant_writers(&self) -> Result<&GroupCommit, StoreError> {
         if let Some(w) = self.grant_writers.get() {

@@ -4,8 +4,9 @@
 //! for a hop to the blocking pool. Nobody waits for a batch to fill: a writer takes
 //! whatever queued while it committed the last one.
 //!
-//! The grants of exchanged codes, the most common write, are inserted with one statement
-//! per table for the whole batch.
+//! On PostgreSQL, where each statement is a round trip, a batch's new grants are
+//! inserted with one statement per table and its rotations decided with three in all
+//! (`repos::rotate_together`); on SQLite, in the process, they run one by one.
 //!
 //! A request is answered only after its batch committed. When any write of a batch
 //! fails, or the commit does, the batch is rolled back and each of its writes runs again
@@ -13,10 +14,13 @@
 
 use crate::db::{DbConnection, DbManager, Health, checkout};
 use crate::observe::{Operation, StoreObserver};
-use crate::repos::{db_err, grant_write, transaction_with_retry};
+use crate::repos::{
+    RefreshRotation, db_err, grant_write, rotate_on, rotate_together, transaction_with_retry,
+};
 use crate::rows::{GrantRow, RefreshRow};
 use diesel::r2d2::Pool;
 use idp_core::ports::StoreError;
+use idp_core::records::RefreshUse;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Instant;
@@ -40,39 +44,13 @@ trait Pending: Send {
     }
     /// Marks the write done by the batch's statements.
     fn done_by_batch(&mut self) {}
+    /// The refresh-token rotation, which the batch decides together with the others'.
+    fn rotation(&self) -> Option<&RefreshRotation> {
+        None
+    }
+    /// Keeps what the batch decided for the rotation.
+    fn rotated(&mut self, _outcome: RefreshUse) {}
     fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>);
-}
-
-struct Write<T, F> {
-    work: F,
-    done: Option<T>,
-    reply: oneshot::Sender<Result<T, StoreError>>,
-    operation: Operation,
-    asked: Instant,
-}
-
-impl<T, F> Pending for Write<T, F>
-where
-    T: Send,
-    F: FnMut(&mut DbConnection) -> Result<T, StoreError> + Send,
-{
-    fn run(&mut self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        self.done = Some((self.work)(conn)?);
-        Ok(())
-    }
-
-    fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>) {
-        if let Some(o) = observer {
-            o.database_operation(self.operation, self.asked.elapsed());
-        }
-        let result = match (failure, self.done) {
-            (Some(e), _) => Err(e),
-            (None, Some(v)) => Ok(v),
-            (None, None) => Err(StoreError::Backend("a grouped write did not run".into())),
-        };
-        // A request that went away leaves its write standing.
-        let _ = self.reply.send(result);
-    }
 }
 
 struct InsertGrant {
@@ -111,6 +89,46 @@ impl Pending for InsertGrant {
             Some(e) => Err(e),
             None if self.done => Ok(()),
             None => Err(StoreError::Backend("a grouped write did not run".into())),
+        };
+        let _ = self.reply.send(result);
+    }
+}
+
+struct Rotate {
+    rotation: RefreshRotation,
+    done: Option<RefreshUse>,
+    reply: oneshot::Sender<Result<RefreshUse, StoreError>>,
+    asked: Instant,
+}
+
+impl Pending for Rotate {
+    fn run(&mut self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        self.done = Some(rotate_on(conn, &self.rotation)?);
+        Ok(())
+    }
+
+    fn rotation(&self) -> Option<&RefreshRotation> {
+        Some(&self.rotation)
+    }
+
+    fn rotated(&mut self, outcome: RefreshUse) {
+        self.done = Some(outcome);
+    }
+
+    fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>) {
+        if let Some(o) = observer {
+            o.database_operation(
+                Operation {
+                    port: "GrantRepo",
+                    method: "use_refresh_token",
+                },
+                self.asked.elapsed(),
+            );
+        }
+        let result = match (failure, self.done) {
+            (Some(e), _) => Err(e),
+            (None, Some(outcome)) => Ok(outcome),
+            (None, None) => Err(StoreError::Backend("a grouped write did not run".into())),
         };
         let _ = self.reply.send(result);
     }
@@ -186,31 +204,24 @@ impl GroupCommit {
         Ok(Self { queue })
     }
 
-    /// Runs `work` in the next batch's transaction and answers once that committed.
-    /// `work` may run twice (again alone when its batch failed): it must only touch
-    /// the database.
-    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnMut(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let (reply, answer) = oneshot::channel();
-        self.queue(Box::new(Write {
-            work,
-            done: None,
-            reply,
-            operation: Operation::of::<F>(),
-            asked: Instant::now(),
-        }))?;
-        answered(answer).await
-    }
-
     /// Inserts a new grant with its first refresh token in the next batch.
     pub(crate) async fn insert_grant(&self, rows: NewGrant) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
         self.queue(Box::new(InsertGrant {
             rows,
             done: false,
+            reply,
+            asked: Instant::now(),
+        }))?;
+        answered(answer).await
+    }
+
+    /// Rotates a refresh token in the next batch.
+    pub(crate) async fn rotate(&self, rotation: RefreshRotation) -> Result<RefreshUse, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue(Box::new(Rotate {
+            rotation,
+            done: None,
             reply,
             asked: Instant::now(),
         }))?;
@@ -274,13 +285,21 @@ impl Writer {
                 if !new.is_empty() {
                     insert_grants(c, &new)?;
                 }
+                let rotations: Vec<RefreshRotation> =
+                    batch.iter().filter_map(|p| p.rotation().cloned()).collect();
+                let mut decided = rotate_together(c, &rotations)?.into_iter();
                 batch.iter_mut().try_for_each(|p| {
                     if p.new_grant().is_some() {
                         p.done_by_batch();
-                        Ok(())
+                    } else if p.rotation().is_some() {
+                        let outcome = decided.next().ok_or_else(|| {
+                            StoreError::Backend("a rotation of the batch was not decided".into())
+                        })?;
+                        p.rotated(outcome);
                     } else {
-                        p.run(c)
+                        p.run(c)?;
                     }
+                    Ok(())
                 })
             })
             .is_ok();

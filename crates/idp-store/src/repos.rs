@@ -2311,86 +2311,14 @@ impl GrantRepo for Database {
         now: Timestamp,
         next: &Rotation,
     ) -> QueryResult<RefreshUse> {
-        let digest = digest.as_bytes().to_vec();
-        let client = client.to_string();
-        let next = next.clone();
-        // The writer's transaction is retried from the start when SQLite refuses a read
-        // transaction's upgrade to a writer under contention ("database is locked").
-        self.grant_write(move |c| {
-            let Some((token, grant, member)) = load_refresh_with_member(c, &digest)? else {
-                return Ok(RefreshUse::Invalid);
-            };
-            if grant.client_id.as_str() != client {
-                return Ok(RefreshUse::Invalid);
-            }
-            // RFC 9449 §5: checked before the token is used, so a presentation
-            // without the key changes nothing.
-            if grant.dpop_jkt.is_some() && grant.dpop_jkt != next.proof_jkt {
-                return Ok(RefreshUse::WrongKey);
-            }
-            // One conditional UPDATE decides which of two concurrent presentations wins.
-            let won = diesel::update(
-                refresh_tokens::table.filter(
-                    refresh_tokens::digest
-                        .eq(&digest)
-                        .and(refresh_tokens::used_at.is_null())
-                        .and(refresh_tokens::expires_at.gt(now.as_micros())),
-                ),
-            )
-            .set(refresh_tokens::used_at.eq(now.as_micros()))
-            .execute(c)
-            .map_err(db_err)?;
-            if won == 1 {
-                // Of concurrent presentations exactly one wins. Should a loser revoke the
-                // grant right after, what the winner receives belongs to a revoked grant:
-                // its refresh token is refused and its access tokens carry the grant id.
-                if grant.revoked_at.is_none() {
-                    let replacement = RefreshToken {
-                        digest: next.digest.clone(),
-                        grant_id: grant.id.clone(),
-                        scopes: token.scopes.clone(),
-                        created_at: now,
-                        expires_at: next.expires_at,
-                        used_at: None,
-                    };
-                    diesel::insert_into(refresh_tokens::table)
-                        .values(&RefreshRow::from(&replacement))
-                        .execute(c)
-                        .map_err(db_err)?;
-                }
-                if grant.revoked_at.is_some() {
-                    return Ok(RefreshUse::Invalid);
-                }
-                return Ok(RefreshUse::Fresh(
-                    RefreshToken {
-                        used_at: Some(now),
-                        ..token
-                    },
-                    grant,
-                    member,
-                ));
-            }
-            let used_before = refresh_tokens::table
-                .find(&digest)
-                .select(refresh_tokens::used_at)
-                .first::<Option<i64>>(c)
-                .map_err(db_err)?
-                .is_some();
-            if !used_before {
-                return Ok(RefreshUse::Invalid);
-            }
-            // RFC 9700 §4.14.2: a used refresh token presented again revokes the family.
-            diesel::update(
-                grants::table
-                    .find(grant.id.as_str())
-                    .filter(grants::revoked_at.is_null()),
-            )
-            .set(grants::revoked_at.eq(now.as_micros()))
-            .execute(c)
-            .map_err(db_err)?;
-            Ok(RefreshUse::Reused { grant_id: grant.id })
-        })
-        .await
+        self.grant_writers()?
+            .rotate(RefreshRotation {
+                digest: digest.as_bytes().to_vec(),
+                client: client.to_string(),
+                now,
+                next: next.clone(),
+            })
+            .await
     }
 
     async fn find_refresh_token(
@@ -2479,6 +2407,233 @@ fn load_refresh(c: &mut DbConnection, digest: &[u8]) -> QueryResult<Option<(Refr
     };
     let token = RefreshToken::try_from(row)?;
     Ok(load_grant(c, token.grant_id.as_str())?.map(|g| (token, g)))
+}
+
+/// A refresh token presented for rotation, with what the request brings.
+#[derive(Clone)]
+pub(crate) struct RefreshRotation {
+    pub digest: Vec<u8>,
+    pub client: String,
+    pub now: Timestamp,
+    pub next: Rotation,
+}
+
+/// What a rotation decides before it tries to use the token.
+enum Claim {
+    Decided(RefreshUse),
+    /// The token is this client's and the proof fits: try to use it.
+    Try(Box<(RefreshToken, Grant, Option<User>)>),
+}
+
+/// The checks made before a token is used: it exists, it is this client's, and a grant
+/// bound to a DPoP key (RFC 9449 §5) sees that key, so that a presentation without it
+/// changes nothing.
+fn claim(r: &RefreshRotation, found: Option<(RefreshToken, Grant, Option<User>)>) -> Claim {
+    match found {
+        None => Claim::Decided(RefreshUse::Invalid),
+        Some((_, grant, _)) if grant.client_id.as_str() != r.client => {
+            Claim::Decided(RefreshUse::Invalid)
+        }
+        Some((_, grant, _)) if grant.dpop_jkt.is_some() && grant.dpop_jkt != r.next.proof_jkt => {
+            Claim::Decided(RefreshUse::WrongKey)
+        }
+        Some(found) => Claim::Try(Box::new(found)),
+    }
+}
+
+/// The rotation of a token this request used (won): its replacement, unless the grant
+/// was revoked meanwhile. Should a concurrent loser revoke the grant right after, what
+/// the winner receives belongs to a revoked grant: its refresh token is refused and its
+/// access tokens carry the grant id.
+fn won(
+    r: &RefreshRotation,
+    (token, grant, member): (RefreshToken, Grant, Option<User>),
+) -> (Option<RefreshRow>, RefreshUse) {
+    if grant.revoked_at.is_some() {
+        return (None, RefreshUse::Invalid);
+    }
+    let replacement = RefreshToken {
+        digest: r.next.digest.clone(),
+        grant_id: grant.id.clone(),
+        scopes: token.scopes.clone(),
+        created_at: r.now,
+        expires_at: r.next.expires_at,
+        used_at: None,
+    };
+    let used = RefreshToken {
+        used_at: Some(r.now),
+        ..token
+    };
+    (
+        Some(RefreshRow::from(&replacement)),
+        RefreshUse::Fresh(used, grant, member),
+    )
+}
+
+/// A rotation whose conditional update did not win: a token already used was presented
+/// again, and (RFC 9700 §4.14.2) its family is revoked; an expired one is only refused.
+fn lost(c: &mut DbConnection, r: &RefreshRotation, grant: &Grant) -> QueryResult<RefreshUse> {
+    let used_before = refresh_tokens::table
+        .find(&r.digest)
+        .select(refresh_tokens::used_at)
+        .first::<Option<i64>>(c)
+        .map_err(db_err)?
+        .is_some();
+    if !used_before {
+        return Ok(RefreshUse::Invalid);
+    }
+    diesel::update(
+        grants::table
+            .find(grant.id.as_str())
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(r.now.as_micros()))
+    .execute(c)
+    .map_err(db_err)?;
+    Ok(RefreshUse::Reused {
+        grant_id: grant.id.clone(),
+    })
+}
+
+/// One rotation in the caller's transaction. One conditional UPDATE decides which of
+/// concurrent presentations wins.
+pub(crate) fn rotate_on(c: &mut DbConnection, r: &RefreshRotation) -> QueryResult<RefreshUse> {
+    let found = load_refresh_with_member(c, &r.digest)?;
+    let found = match claim(r, found) {
+        Claim::Decided(outcome) => return Ok(outcome),
+        Claim::Try(found) => *found,
+    };
+    let used = diesel::update(
+        refresh_tokens::table.filter(
+            refresh_tokens::digest
+                .eq(&r.digest)
+                .and(refresh_tokens::used_at.is_null())
+                .and(refresh_tokens::expires_at.gt(r.now.as_micros())),
+        ),
+    )
+    .set(refresh_tokens::used_at.eq(r.now.as_micros()))
+    .execute(c)
+    .map_err(db_err)?;
+    if used != 1 {
+        return lost(c, r, &found.1);
+    }
+    let (replacement, outcome) = won(r, found);
+    if let Some(row) = replacement {
+        diesel::insert_into(refresh_tokens::table)
+            .values(&row)
+            .execute(c)
+            .map_err(db_err)?;
+    }
+    Ok(outcome)
+}
+
+#[derive(QueryableByName)]
+struct UsedDigest {
+    #[diesel(sql_type = diesel::sql_types::Binary)]
+    digest: Vec<u8>,
+}
+
+/// A batch's rotations in the caller's transaction, deciding exactly as [`rotate_on`]
+/// would one after another, with three statements on PostgreSQL for the whole batch
+/// (read, conditional update, replacements) instead of three for each. A token that
+/// two rotations of the batch present is tried by the first; the second finds it used.
+pub(crate) fn rotate_together(
+    c: &mut DbConnection,
+    rotations: &[RefreshRotation],
+) -> QueryResult<Vec<RefreshUse>> {
+    let DbConnection::Postgres(pg) = c else {
+        return rotations.iter().map(|r| rotate_on(c, r)).collect();
+    };
+    let digests: Vec<&[u8]> = rotations.iter().map(|r| r.digest.as_slice()).collect();
+    let rows: Vec<(RefreshRow, GrantRow, Option<UserRow>)> = refresh_tokens::table
+        .inner_join(grants::table.left_join(users::table))
+        .filter(refresh_tokens::digest.eq_any(&digests))
+        .select((
+            RefreshRow::as_select(),
+            GrantRow::as_select(),
+            Option::<UserRow>::as_select(),
+        ))
+        .load(pg)
+        .map_err(db_err)?;
+    let mut found = std::collections::HashMap::with_capacity(rows.len());
+    for (token, grant, member) in rows {
+        let token = RefreshToken::try_from(token)?;
+        let grant = Grant::try_from(grant)?;
+        let member = member.map(User::try_from).transpose()?;
+        found.insert(token.digest.as_bytes().to_vec(), (token, grant, member));
+    }
+    let mut tried = std::collections::HashSet::new();
+    let claims: Vec<(Claim, bool)> = rotations
+        .iter()
+        .map(|r| {
+            let claim = claim(r, found.get(&r.digest).cloned());
+            // Only the first presentation of a token in the batch tries to use it.
+            let first = matches!(claim, Claim::Try(_)) && tried.insert(r.digest.as_slice());
+            (claim, first)
+        })
+        .collect();
+    let (tries, times): (Vec<&[u8]>, Vec<i64>) = rotations
+        .iter()
+        .zip(&claims)
+        .filter(|(_, (_, first))| *first)
+        .map(|(r, _)| (r.digest.as_slice(), r.now.as_micros()))
+        .unzip();
+    let used: std::collections::HashSet<Vec<u8>> = if tries.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        use diesel::sql_types::{Array, BigInt, Binary};
+        diesel::sql_query(
+            "UPDATE refresh_tokens AS t SET used_at = v.now \
+             FROM unnest($1::bytea[], $2::int8[]) AS v(digest, now) \
+             WHERE t.digest = v.digest AND t.used_at IS NULL AND t.expires_at > v.now \
+             RETURNING t.digest",
+        )
+        .bind::<Array<Binary>, _>(&tries)
+        .bind::<Array<BigInt>, _>(&times)
+        .load::<UsedDigest>(pg)
+        .map_err(db_err)?
+        .into_iter()
+        .map(|u| u.digest)
+        .collect()
+    };
+    let mut replacements = Vec::new();
+    let mut outcomes = Vec::with_capacity(rotations.len());
+    for (r, (claim, first)) in rotations.iter().zip(claims) {
+        let outcome = match claim {
+            Claim::Decided(outcome) => outcome,
+            Claim::Try(found) if first && used.contains(&r.digest) => {
+                let (replacement, outcome) = won(r, *found);
+                replacements.extend(replacement);
+                outcome
+            }
+            Claim::Try(found) => lost(c, r, &found.1)?,
+        };
+        outcomes.push(outcome);
+    }
+    insert_refresh_rows(c, &replacements)?;
+    Ok(outcomes)
+}
+
+/// Inserts refresh tokens: on PostgreSQL in one statement, on SQLite row by row.
+pub(crate) fn insert_refresh_rows(c: &mut DbConnection, rows: &[RefreshRow]) -> QueryResult<()> {
+    match c {
+        _ if rows.is_empty() => {}
+        DbConnection::Postgres(pg) => {
+            diesel::insert_into(refresh_tokens::table)
+                .values(rows)
+                .execute(pg)
+                .map_err(db_err)?;
+        }
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                diesel::insert_into(refresh_tokens::table)
+                    .values(row)
+                    .execute(c)
+                    .map_err(db_err)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A refresh token with its grant and the grant's member, in one statement.
