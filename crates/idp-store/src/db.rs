@@ -75,6 +75,46 @@ impl DbTarget {
     }
 }
 
+/// SQLite: the WAL size (in 4 KiB pages, 64 MiB) at which a committing writer
+/// checkpoints itself, a fallback should the checkpointer fall behind. At SQLite's
+/// default (1,000 pages) the writer stopped every few thousand grants to copy pages and
+/// wait for two disk flushes, and every request queued behind it waited too.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
+/// SQLite: the size the WAL file is cut back to after a checkpoint (bytes).
+const WAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
+/// SQLite: how often the checkpointer copies the WAL into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Copies SQLite's WAL into the database file on a thread of its own, so that writers
+/// do not (a passive checkpoint waits for nobody and nobody waits for it). Ends when the
+/// last handle to the database is dropped.
+struct Checkpointer {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    fn start(pool: Pool<DbManager>) -> std::io::Result<Self> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("idp-sqlite-checkpoint".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(CHECKPOINT_EVERY)
+                {
+                    let done = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
+                        c.conn
+                            .batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+                            .map_err(|e| e.to_string())
+                    });
+                    if let Err(error) = done {
+                        tracing::debug!(%error, "WAL checkpoint skipped");
+                    }
+                }
+            })?;
+        Ok(Self { _stop: stop })
+    }
+}
+
 /// Pool sizing and patience.
 #[derive(Clone, Debug)]
 pub struct DbOptions {
@@ -132,8 +172,10 @@ impl DbManager {
                 // WAL lets readers run beside the one writer; the busy timeout makes writers queue.
                 // `optimize` gathers the planner statistics SQLite never collects by itself
                 // (bounded by analysis_limit), as SQLite advises for each new connection.
+                // Checkpoints run on a thread of their own (`Checkpointer`); a writer
+                // checkpoints only when the WAL has outgrown `WAL_AUTOCHECKPOINT_PAGES`.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002; PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}; PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};",
                     self.busy_timeout.as_millis()
                 ))
                 .map_err(r2d2::Error::QueryError)?;
@@ -260,6 +302,8 @@ pub struct Database {
     pub(crate) durable_grant_writes: bool,
     /// Started at the first grant write, with the observer set by then.
     grant_writers: Arc<std::sync::OnceLock<GroupCommit>>,
+    /// SQLite only.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -317,6 +361,12 @@ impl Database {
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let permits = Arc::new(Semaphore::new(options.max_connections.max(1) as usize));
+        let checkpointer = match target.backend {
+            Backend::Sqlite => Some(Arc::new(Checkpointer::start(pool.clone()).map_err(
+                |e| StoreError::Backend(format!("cannot start the WAL checkpointer: {e}")),
+            )?)),
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
             permits,
@@ -330,6 +380,7 @@ impl Database {
             acquire_timeout: options.acquire_timeout,
             durable_grant_writes: options.durable_grant_writes,
             grant_writers: Arc::default(),
+            _checkpointer: checkpointer,
         })
     }
 

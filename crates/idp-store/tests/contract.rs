@@ -4648,3 +4648,35 @@ mod contracts {
         );
     }
 }
+
+/// SQLite's WAL is copied into the database file by the checkpointer thread, not by the
+/// writers: the file grows within seconds of writes that stayed far below the size at
+/// which a writer would checkpoint by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_wal_is_checkpointed_in_the_background() {
+    use diesel::connection::SimpleConnection as _;
+    let t = TestDb::sqlite().await;
+    let path = t.url.strip_prefix("sqlite://").unwrap().to_owned();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    // 2 MiB in 512 rows of 4 KiB, one transaction, all of it in the WAL at first.
+    t.db.run(|c| {
+        c.batch_execute(
+            "CREATE TABLE filler (x BLOB NOT NULL); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 512) \
+             INSERT INTO filler SELECT randomblob(4096) FROM n;",
+        )
+        .map_err(|e| idp_core::ports::StoreError::Backend(e.to_string()))
+    })
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while size() < before + 2 * 1024 * 1024 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file stayed at {} bytes (from {before})",
+            size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
