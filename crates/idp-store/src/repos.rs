@@ -2422,7 +2422,7 @@ pub(crate) struct RefreshRotation {
 enum Claim {
     Decided(RefreshUse),
     /// The token is this client's and the proof fits: try to use it.
-    Try(Box<(RefreshToken, Grant, Option<User>)>),
+    Try((RefreshToken, Grant, Option<User>)),
 }
 
 /// The checks made before a token is used: it exists, it is this client's, and a grant
@@ -2437,7 +2437,7 @@ fn claim(r: &RefreshRotation, found: Option<(RefreshToken, Grant, Option<User>)>
         Some((_, grant, _)) if grant.dpop_jkt.is_some() && grant.dpop_jkt != r.next.proof_jkt => {
             Claim::Decided(RefreshUse::WrongKey)
         }
-        Some(found) => Claim::Try(Box::new(found)),
+        Some(found) => Claim::Try(found),
     }
 }
 
@@ -2501,7 +2501,7 @@ pub(crate) fn rotate_on(c: &mut DbConnection, r: &RefreshRotation) -> QueryResul
     let found = load_refresh_with_member(c, &r.digest)?;
     let found = match claim(r, found) {
         Claim::Decided(outcome) => return Ok(outcome),
-        Claim::Try(found) => *found,
+        Claim::Try(found) => found,
     };
     let used = diesel::update(
         refresh_tokens::table.filter(
@@ -2602,7 +2602,7 @@ pub(crate) fn rotate_together(
         let outcome = match claim {
             Claim::Decided(outcome) => outcome,
             Claim::Try(found) if first && used.contains(&r.digest) => {
-                let (replacement, outcome) = won(r, *found);
+                let (replacement, outcome) = won(r, found);
                 replacements.extend(replacement);
                 outcome
             }
