@@ -76,21 +76,15 @@ impl Pending for InsertGrant {
     }
 
     fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>) {
-        if let Some(o) = observer {
-            o.database_operation(
-                Operation {
-                    port: "GrantRepo",
-                    method: "insert_grant_with_token",
-                },
-                self.asked.elapsed(),
-            );
-        }
-        let result = match failure {
-            Some(e) => Err(e),
-            None if self.done => Ok(()),
-            None => Err(StoreError::Backend("a grouped write did not run".into())),
-        };
-        let _ = self.reply.send(result);
+        let done = self.done.then_some(());
+        reply(
+            "insert_grant_with_token",
+            self.asked,
+            observer,
+            self.reply,
+            failure,
+            done,
+        );
     }
 }
 
@@ -116,22 +110,37 @@ impl Pending for Rotate {
     }
 
     fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>) {
-        if let Some(o) = observer {
-            o.database_operation(
-                Operation {
-                    port: "GrantRepo",
-                    method: "use_refresh_token",
-                },
-                self.asked.elapsed(),
-            );
-        }
-        let result = match (failure, self.done) {
-            (Some(e), _) => Err(e),
-            (None, Some(outcome)) => Ok(outcome),
-            (None, None) => Err(StoreError::Backend("a grouped write did not run".into())),
-        };
-        let _ = self.reply.send(result);
+        reply(
+            "use_refresh_token",
+            self.asked,
+            observer,
+            self.reply,
+            failure,
+            self.done,
+        );
     }
+}
+
+/// Answers a write of the `GrantRepo` method `method`: its failure, else what it did.
+fn reply<T>(
+    method: &'static str,
+    asked: Instant,
+    observer: Option<&dyn StoreObserver>,
+    reply: oneshot::Sender<Result<T, StoreError>>,
+    failure: Option<StoreError>,
+    done: Option<T>,
+) {
+    if let Some(o) = observer {
+        let port = "GrantRepo";
+        o.database_operation(Operation { port, method }, asked.elapsed());
+    }
+    let result = match (failure, done) {
+        (Some(e), _) => Err(e),
+        (None, Some(v)) => Ok(v),
+        (None, None) => Err(StoreError::Backend("a grouped write did not run".into())),
+    };
+    // A request that went away leaves its write standing.
+    let _ = reply.send(result);
 }
 
 /// Inserts grants and their refresh tokens: on PostgreSQL one statement per table (a
