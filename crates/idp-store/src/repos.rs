@@ -1147,7 +1147,6 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
-/// The organizations a filter's subtree holds, when it asks for one.
 /// Opens a transaction's grant writes: on PostgreSQL, when the operator chose
 /// `durable_grant_writes = false`, its commit does not wait for the WAL flush.
 pub(crate) fn grant_write(c: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
