@@ -14,9 +14,7 @@
 
 use crate::db::{DbConnection, DbManager, Health, checkout};
 use crate::observe::{Operation, StoreObserver};
-use crate::repos::{
-    RefreshRotation, db_err, grant_write, rotate_on, rotate_together, transaction_with_retry,
-};
+use crate::repos::{RefreshRotation, db_err, grant_write, rotate_together, transaction_with_retry};
 use crate::rows::{GrantRow, RefreshRow};
 use diesel::r2d2::Pool;
 use idp_core::ports::StoreError;
@@ -35,112 +33,86 @@ pub(crate) struct NewGrant {
     pub token: RefreshRow,
 }
 
-/// One write waiting for its batch, its result kept until the batch commits.
-trait Pending: Send {
-    fn run(&mut self, conn: &mut DbConnection) -> Result<(), StoreError>;
-    /// The rows of a new grant, which the batch inserts together with the others'.
-    fn new_grant(&self) -> Option<&NewGrant> {
-        None
-    }
-    /// Marks the write done by the batch's statements.
-    fn done_by_batch(&mut self) {}
-    /// The refresh-token rotation, which the batch decides together with the others'.
-    fn rotation(&self) -> Option<&RefreshRotation> {
-        None
-    }
-    /// Keeps what the batch decided for the rotation.
-    fn rotated(&mut self, _outcome: RefreshUse) {}
-    fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>);
+/// One write waiting for its batch.
+enum Pending {
+    InsertGrant {
+        rows: NewGrant,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+        asked: Instant,
+    },
+    Rotate {
+        rotation: RefreshRotation,
+        reply: oneshot::Sender<Result<RefreshUse, StoreError>>,
+        asked: Instant,
+    },
 }
 
-struct InsertGrant {
-    rows: NewGrant,
-    done: bool,
-    reply: oneshot::Sender<Result<(), StoreError>>,
-    asked: Instant,
-}
+/// What one write did: nothing to say for an insert, the decision for a rotation.
+type Outcome = Option<RefreshUse>;
 
-impl Pending for InsertGrant {
-    fn run(&mut self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        insert_grants(conn, &[&self.rows])?;
-        self.done = true;
-        Ok(())
-    }
-
-    fn new_grant(&self) -> Option<&NewGrant> {
-        Some(&self.rows)
-    }
-
-    fn done_by_batch(&mut self) {
-        self.done = true;
-    }
-
-    fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>) {
-        let done = self.done.then_some(());
-        reply(
-            "insert_grant_with_token",
-            self.asked,
-            observer,
-            self.reply,
-            failure,
-            done,
-        );
+impl Pending {
+    /// Answers the request with its write's outcome or failure.
+    fn answer(self, result: Result<Outcome, StoreError>, observer: Option<&dyn StoreObserver>) {
+        match self {
+            Self::InsertGrant { reply, asked, .. } => {
+                let result = result.map(|_| ());
+                answer("insert_grant_with_token", asked, observer, reply, result);
+            }
+            Self::Rotate { reply, asked, .. } => {
+                let result = result.and_then(|outcome| {
+                    outcome.ok_or_else(|| {
+                        StoreError::Backend("a rotation of the batch was not decided".into())
+                    })
+                });
+                answer("use_refresh_token", asked, observer, reply, result);
+            }
+        }
     }
 }
 
-struct Rotate {
-    rotation: RefreshRotation,
-    done: Option<RefreshUse>,
-    reply: oneshot::Sender<Result<RefreshUse, StoreError>>,
-    asked: Instant,
-}
-
-impl Pending for Rotate {
-    fn run(&mut self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        self.done = Some(rotate_on(conn, &self.rotation)?);
-        Ok(())
-    }
-
-    fn rotation(&self) -> Option<&RefreshRotation> {
-        Some(&self.rotation)
-    }
-
-    fn rotated(&mut self, outcome: RefreshUse) {
-        self.done = Some(outcome);
-    }
-
-    fn answer(self: Box<Self>, failure: Option<StoreError>, observer: Option<&dyn StoreObserver>) {
-        reply(
-            "use_refresh_token",
-            self.asked,
-            observer,
-            self.reply,
-            failure,
-            self.done,
-        );
-    }
-}
-
-/// Answers a write of the `GrantRepo` method `method`: its failure, else what it did.
-fn reply<T>(
+/// Answers a write of the `GrantRepo` method `method`.
+fn answer<T>(
     method: &'static str,
     asked: Instant,
     observer: Option<&dyn StoreObserver>,
     reply: oneshot::Sender<Result<T, StoreError>>,
-    failure: Option<StoreError>,
-    done: Option<T>,
+    result: Result<T, StoreError>,
 ) {
     if let Some(o) = observer {
         let port = "GrantRepo";
         o.database_operation(Operation { port, method }, asked.elapsed());
     }
-    let result = match (failure, done) {
-        (Some(e), _) => Err(e),
-        (None, Some(v)) => Ok(v),
-        (None, None) => Err(StoreError::Backend("a grouped write did not run".into())),
-    };
     // A request that went away leaves its write standing.
     let _ = reply.send(result);
+}
+
+/// Runs `writes` in the transaction open on `conn`: the new grants inserted together,
+/// the rotations decided together. Their outcomes, in order.
+fn write_together(conn: &mut DbConnection, writes: &[Pending]) -> Result<Vec<Outcome>, StoreError> {
+    let mut new = Vec::new();
+    let mut rotations = Vec::new();
+    for write in writes {
+        match write {
+            Pending::InsertGrant { rows, .. } => new.push(rows),
+            Pending::Rotate { rotation, .. } => rotations.push(rotation),
+        }
+    }
+    if !new.is_empty() {
+        insert_grants(conn, &new)?;
+    }
+    let mut decided = if rotations.is_empty() {
+        Vec::new()
+    } else {
+        rotate_together(conn, &rotations)?
+    }
+    .into_iter();
+    Ok(writes
+        .iter()
+        .map(|write| match write {
+            Pending::InsertGrant { .. } => None,
+            Pending::Rotate { .. } => decided.next(),
+        })
+        .collect())
 }
 
 /// Inserts grants and their refresh tokens: on PostgreSQL one statement per table (a
@@ -177,11 +149,11 @@ fn insert_grants(conn: &mut DbConnection, rows: &[&NewGrant]) -> Result<(), Stor
     Ok(())
 }
 
-type Queue = mpsc::Receiver<Box<dyn Pending>>;
+type Queue = mpsc::Receiver<Pending>;
 
 /// The writers' queue. Dropping the last handle ends the writer threads.
 pub(crate) struct GroupCommit {
-    queue: mpsc::Sender<Box<dyn Pending>>,
+    queue: mpsc::Sender<Pending>,
 }
 
 /// What a writer thread needs of the database.
@@ -216,28 +188,26 @@ impl GroupCommit {
     /// Inserts a new grant with its first refresh token in the next batch.
     pub(crate) async fn insert_grant(&self, rows: NewGrant) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.queue(Box::new(InsertGrant {
+        self.queue(Pending::InsertGrant {
             rows,
-            done: false,
             reply,
             asked: Instant::now(),
-        }))?;
+        })?;
         answered(answer).await
     }
 
     /// Rotates a refresh token in the next batch.
     pub(crate) async fn rotate(&self, rotation: RefreshRotation) -> Result<RefreshUse, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.queue(Box::new(Rotate {
+        self.queue(Pending::Rotate {
             rotation,
-            done: None,
             reply,
             asked: Instant::now(),
-        }))?;
+        })?;
         answered(answer).await
     }
 
-    fn queue(&self, pending: Box<dyn Pending>) -> Result<(), StoreError> {
+    fn queue(&self, pending: Pending) -> Result<(), StoreError> {
         self.queue
             .send(pending)
             .map_err(|_| StoreError::Backend("the grant writers have stopped".into()))
@@ -273,7 +243,7 @@ impl Writer {
         }
     }
 
-    fn commit(&self, mut batch: Vec<Box<dyn Pending>>) {
+    fn commit(&self, batch: Vec<Pending>) {
         let observer = self.observer.as_deref();
         let mut conn = match checkout(&self.pool, &self.health) {
             Ok(c) => c,
@@ -281,52 +251,46 @@ impl Writer {
                 let message = e.to_string();
                 self.health.failed(&message);
                 for pending in batch {
-                    pending.answer(Some(StoreError::Unavailable(message.clone())), observer);
+                    pending.answer(Err(StoreError::Unavailable(message.clone())), observer);
                 }
                 return;
             }
         };
-        let durable = self.durable;
-        let together = batch.len() > 1
-            && transaction_with_retry(&mut conn.conn, |c| {
-                grant_write(c, durable).map_err(db_err)?;
-                let new: Vec<&NewGrant> = batch.iter().filter_map(|p| p.new_grant()).collect();
-                if !new.is_empty() {
-                    insert_grants(c, &new)?;
-                }
-                let rotations: Vec<RefreshRotation> =
-                    batch.iter().filter_map(|p| p.rotation().cloned()).collect();
-                let mut decided = rotate_together(c, &rotations)?.into_iter();
-                batch.iter_mut().try_for_each(|p| {
-                    if p.new_grant().is_some() {
-                        p.done_by_batch();
-                    } else if p.rotation().is_some() {
-                        let outcome = decided.next().ok_or_else(|| {
-                            StoreError::Backend("a rotation of the batch was not decided".into())
-                        })?;
-                        p.rotated(outcome);
-                    } else {
-                        p.run(c)?;
-                    }
-                    Ok(())
-                })
+        let mut run = |writes: &[Pending]| {
+            transaction_with_retry(&mut conn.conn, |c| {
+                grant_write(c, self.durable).map_err(db_err)?;
+                write_together(c, writes)
             })
-            .is_ok();
+        };
         let mut unavailable = None;
-        for mut pending in batch {
-            let failure = if together {
-                None
-            } else {
-                transaction_with_retry(&mut conn.conn, |c| {
-                    grant_write(c, durable).map_err(db_err)?;
-                    pending.run(c)
-                })
-                .err()
-            };
-            if let Some(StoreError::Unavailable(e)) = &failure {
+        let mut answer = |pending: Pending, result: Result<Outcome, StoreError>| {
+            if let Err(StoreError::Unavailable(e)) = &result {
                 unavailable = Some(e.clone());
             }
-            pending.answer(failure, observer);
+            pending.answer(result, observer);
+        };
+        match run(&batch) {
+            Ok(outcomes) => {
+                for (pending, outcome) in batch.into_iter().zip(outcomes) {
+                    answer(pending, Ok(outcome));
+                }
+            }
+            Err(e) if batch.len() == 1 => {
+                if let Some(pending) = batch.into_iter().next() {
+                    answer(pending, Err(e));
+                }
+            }
+            // Each write alone, so that one's failure is not the others'.
+            Err(_) => {
+                for pending in batch {
+                    let result = run(std::slice::from_ref(&pending)).and_then(|mut outcomes| {
+                        outcomes.pop().ok_or_else(|| {
+                            StoreError::Backend("a grouped write did not run".into())
+                        })
+                    });
+                    answer(pending, result);
+                }
+            }
         }
         match unavailable {
             Some(e) => {

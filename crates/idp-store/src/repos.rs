@@ -2538,7 +2538,7 @@ struct UsedDigest {
 /// two rotations of the batch present is tried by the first; the second finds it used.
 pub(crate) fn rotate_together(
     c: &mut DbConnection,
-    rotations: &[RefreshRotation],
+    rotations: &[&RefreshRotation],
 ) -> QueryResult<Vec<RefreshUse>> {
     let DbConnection::Postgres(pg) = c else {
         return rotations.iter().map(|r| rotate_on(c, r)).collect();
