@@ -2502,15 +2502,10 @@ pub(crate) fn rotate_on(c: &mut DbConnection, r: &RefreshRotation) -> QueryResul
         Claim::Decided(outcome) => return Ok(outcome),
         Claim::Try(found) => found,
     };
-    let used = diesel::update(
-        refresh_tokens::table.filter(
-            refresh_tokens::digest
-                .eq(&r.digest)
-                .and(refresh_tokens::used_at.is_null())
-                .and(refresh_tokens::expires_at.gt(r.now.as_micros())),
-        ),
-    )
-    .set(refresh_tokens::used_at.eq(r.now.as_micros()))
+    let used = UseToken {
+        digest: &r.digest,
+        now: r.now.as_micros(),
+    }
     .execute(c)
     .map_err(db_err)?;
     if used != 1 {
@@ -2525,6 +2520,45 @@ pub(crate) fn rotate_on(c: &mut DbConnection, r: &RefreshRotation) -> QueryResul
     }
     Ok(outcome)
 }
+
+/// Marks a refresh token used if it is unused and unexpired: `UPDATE refresh_tokens SET
+/// used_at = now WHERE digest = … AND used_at IS NULL AND expires_at > now`. A type of
+/// its own, so that the connection keeps it prepared: diesel never caches an
+/// `UpdateStatement`, and SQLite compiled this one for every refresh.
+struct UseToken<'a> {
+    digest: &'a [u8],
+    now: i64,
+}
+
+impl diesel::query_builder::QueryId for UseToken<'_> {
+    type QueryId = UseToken<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for UseToken<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Binary>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>,
+    [u8]: diesel::serialize::ToSql<diesel::sql_types::Binary, DB>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        use diesel::sql_types::{BigInt, Binary};
+        out.push_sql("UPDATE refresh_tokens SET used_at = ");
+        out.push_bind_param::<BigInt, _>(&self.now)?;
+        out.push_sql(" WHERE digest = ");
+        out.push_bind_param::<Binary, _>(self.digest)?;
+        out.push_sql(" AND used_at IS NULL AND expires_at > ");
+        out.push_bind_param::<BigInt, _>(&self.now)?;
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for UseToken<'_> {}
 
 #[derive(QueryableByName)]
 struct UsedDigest {
