@@ -542,7 +542,7 @@ class Profiler:
         self.perf = None
 
     def wrap(self, cmd):
-        return ["perf", "record", "-g", "-F", "999", "-D", "-1", f"--control=fifo:{self.ctl},{self.ack}",
+        return ["perf", "record", "--call-graph", os.environ.get("IDP_BENCH_CALLGRAPH", "fp"), "-F", "999", "-D", "-1", f"--control=fifo:{self.ctl},{self.ack}",
                 "-o", self.out, "--", *cmd]
 
     def child(self, perf_proc):
