@@ -824,16 +824,21 @@ mod tests {
         let (key, der) = SigningKeyPair::generate(SigningAlg::Rs256, &OsRandom).unwrap();
         let token = key.sign_jwt(TYP_JWT, &claims()).unwrap();
         let (input, sig) = token.rsplit_once('.').unwrap();
-        let pair = RsaKeyPair::from_pkcs8(&der).unwrap();
-        let mut expected = vec![0u8; pair.public().modulus_len()];
-        pair.sign(
-            &signature::RSA_PKCS1_SHA256,
-            &SystemRandom::new(),
-            input.as_bytes(),
-            &mut expected,
-        )
-        .unwrap();
+        let expected = ring_rsa_sign(&der, &signature::RSA_PKCS1_SHA256, input);
         assert_eq!(unb64(sig).unwrap(), expected);
+    }
+
+    /// `input` signed by ring with the RSA key `der`.
+    fn ring_rsa_sign(
+        der: &[u8],
+        padding: &'static dyn signature::RsaEncoding,
+        input: &str,
+    ) -> Vec<u8> {
+        let pair = RsaKeyPair::from_pkcs8(der).unwrap();
+        let mut sig = vec![0u8; pair.public().modulus_len()];
+        pair.sign(padding, &SystemRandom::new(), input.as_bytes(), &mut sig)
+            .unwrap();
+        sig
     }
 
     #[test]
@@ -943,16 +948,8 @@ mod tests {
 
     /// PS256 as a client signs it: RSA-PSS with SHA-256 over the signing input.
     fn ps256_token(der: &[u8], header: &Value, claims: &Value) -> String {
-        let pair = RsaKeyPair::from_pkcs8(der).unwrap();
         let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
-        let mut sig = vec![0u8; pair.public().modulus_len()];
-        pair.sign(
-            &signature::RSA_PSS_SHA256,
-            &SystemRandom::new(),
-            input.as_bytes(),
-            &mut sig,
-        )
-        .unwrap();
+        let sig = ring_rsa_sign(der, &signature::RSA_PSS_SHA256, &input);
         format!("{input}.{}", b64(sig))
     }
 
