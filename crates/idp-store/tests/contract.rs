@@ -4680,3 +4680,34 @@ async fn sqlite_wal_is_checkpointed_in_the_background() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// SQLite is built with the query planner stability guarantee (`.cargo/config.toml`):
+/// without it, a statement with a bound `LIMIT` (every diesel `.first()`) or other
+/// parameter the planner looked at is compiled again each time it is bound, which was a
+/// third of a refresh's CPU on SQLite.
+#[tokio::test]
+async fn sqlite_is_built_with_stable_query_plans() {
+    #[derive(diesel::QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+    let t = TestDb::sqlite().await;
+    let options =
+        t.db.run(|c| {
+            use diesel::RunQueryDsl as _;
+            let idp_store::db::DbConnection::Sqlite(c) = c else {
+                panic!("a SQLite test database");
+            };
+            diesel::sql_query("PRAGMA compile_options")
+                .load::<CompileOption>(c)
+                .map_err(|e| idp_core::ports::StoreError::Backend(e.to_string()))
+        })
+        .await
+        .unwrap();
+    let options: Vec<String> = options.into_iter().map(|o| o.compile_options).collect();
+    assert!(
+        options.iter().any(|o| o == "ENABLE_QPSG"),
+        "compile options: {options:?}"
+    );
+}
