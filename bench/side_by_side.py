@@ -676,30 +676,32 @@ def flood_row(p, a, limit, profile):
 PARALLEL_SIGNS = 64
 
 
+def limit(limits, key, per_request, bench, digits, why):
+    """Requests/s the cores allow when each needs `per_request` runs of `bench`, and how
+    that was reached: from the all-cores timing (`<key>_all_ms`) when there is one, since
+    cores working together share caches, hyperthreads and the memory bus (`why`), else
+    from the one-core timing (`<key>_ms`); None without either."""
+    one, every = limits.get(f"{key}_ms"), limits.get(f"{key}_all_ms")
+    ms = every or one
+    if not ms:
+        return None
+    runs = f"{per_request} × {ms:.{digits}f} ms" if per_request > 1 else f"{ms:.{digits}f} ms"
+    if every:
+        how = f"{CORES} cores ÷ ({runs}, {why}; {one or 0:.{digits}f} ms on one)"
+    else:
+        how = f"{CORES} cores ÷ ({runs}, `{bench}`)"
+    return CORES / (per_request * ms / 1000), how
+
+
 def rsa_limit(limits):
-    """Exchanges/s two RS256 signatures each allow, and how it was reached; the all-cores
-    timing when there is one (cores signing together share caches and hyperthreads)."""
-    if limits.get("rsa_all_ms"):
-        ms = limits["rsa_all_ms"]
-        return CORES / (2 * ms / 1000), (f"{CORES} cores ÷ (2 × {ms:.3f} ms, one signature's share of "
-                                          f"`sign_jwt RS256` on every core at once; {limits.get('rsa_ms') or 0:.3f} ms on one)")
-    if limits.get("rsa_ms"):
-        ms = limits["rsa_ms"]
-        return CORES / (2 * ms / 1000), f"{CORES} cores ÷ (2 × {ms:.3f} ms, `sign_jwt RS256`)"
-    return None
+    """Exchanges/s two RS256 signatures each allow."""
+    return limit(limits, "rsa", 2, "sign_jwt RS256", 3,
+                 "one signature's share of `sign_jwt RS256` on every core at once")
 
 
 def argon2_limit(limits):
-    """Password checks/s the cores allow, and how it was reached; the all-cores timing
-    when there is one (checks on every core share the memory bus)."""
-    if limits.get("argon2_all_ms"):
-        ms = limits["argon2_all_ms"]
-        return CORES / (ms / 1000), (f"{CORES} cores ÷ {ms:.2f} ms (`argon2id verify on every core at once`; "
-                                     f"{limits.get('argon2_ms') or 0:.2f} ms on one)")
-    if limits.get("argon2_ms"):
-        ms = limits["argon2_ms"]
-        return CORES / (ms / 1000), f"{CORES} cores ÷ {ms:.2f} ms (`argon2id verify`)"
-    return None
+    """Password checks/s the cores allow."""
+    return limit(limits, "argon2", 1, "argon2id verify", 2, "`argon2id verify on every core at once`")
 
 
 def criterion_ms(bench, name):

@@ -5,8 +5,8 @@
 
 mod support;
 
-use support::Server;
 use support::flow::*;
+use support::{Server, within};
 
 /// Windows of a day, so no window ends in the middle of a test.
 const DAY: &str = "86400";
@@ -391,4 +391,80 @@ async fn limits_are_shared_by_every_node_on_redis() {
         StatusCode::TOO_MANY_REQUESTS,
         "counted on the first node"
     );
+}
+
+/// Client authentication failures are checked on every token request, so a node that has
+/// heard every node's notices for a whole window decides them without Redis: a block set
+/// through another node must still reach it at once, through the notice.
+#[tokio::test]
+async fn a_client_address_blocked_through_one_node_is_refused_by_another_at_once() {
+    const WINDOW: u64 = 3;
+    let window = WINDOW.to_string();
+    let Some((idp, _db)) = Idp::on_postgres(
+        "a_client_address_blocked_through_one_node_is_refused_by_another_at_once",
+        &[
+            ("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1"),
+            ("IDP_THROTTLE__CLIENT_AUTH_FAILURES_PER_ADDRESS", "2"),
+            ("IDP_THROTTLE__CLIENT_AUTH_WINDOW_SECS", window.as_str()),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let other = Server::start(&idp.server.dir, &idp.env()).await;
+    let reg = idp.web_app();
+    let secret = reg.secret.clone().unwrap();
+    let http = reqwest::Client::new();
+    let token = |base: String, address: String, secret: String| {
+        let (http, id) = (http.clone(), reg.id.clone());
+        async move {
+            http.post(format!("{base}/token"))
+                .header("x-forwarded-for", address)
+                .basic_auth(id, Some(secret))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", "no-such-code"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Past a whole window of listening, the other node trusts what it heard.
+    tokio::time::sleep(Duration::from_secs(WINDOW) + Duration::from_millis(500)).await;
+    let mut shown = false;
+    for attempt in 0..3 {
+        // From the start of a window, so that the failures and the check share one.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        let into = Duration::from_millis(u64::try_from(now.as_millis()).unwrap() % (WINDOW * 1000));
+        tokio::time::sleep(Duration::from_secs(WINDOW) - into + Duration::from_millis(50)).await;
+        let address = format!("192.0.2.{}", 120 + attempt);
+        assert_eq!(
+            token(other.base.clone(), address.clone(), secret.clone()).await,
+            StatusCode::BAD_REQUEST,
+            "a right secret is served before"
+        );
+        for n in 1..=2 {
+            let status = token(idp.base.clone(), address.clone(), "wrong".into()).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {n}");
+        }
+        if token(idp.base.clone(), address.clone(), secret.clone()).await
+            != StatusCode::TOO_MANY_REQUESTS
+        {
+            continue; // the window turned between the failures
+        }
+        shown = within(Duration::from_millis(500), || {
+            let status = token(other.base.clone(), address.clone(), secret.clone());
+            async move { status.await == StatusCode::TOO_MANY_REQUESTS }
+        })
+        .await;
+        if shown {
+            break;
+        }
+    }
+    assert!(shown, "the other node did not refuse the blocked address");
 }

@@ -176,7 +176,7 @@ impl MemberCache {
         match notice {
             Notice::Member(id) => self.forget(&Touched::Members(vec![id.clone()])),
             Notice::Members => self.clear(),
-            Notice::Client(_) | Notice::Keys => return false,
+            Notice::Client(_) | Notice::Keys | Notice::Blocked { .. } => return false,
         }
         true
     }

@@ -4,7 +4,7 @@ use crate::ports::{Ephemeral, EphemeralError};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// The ephemeral port in a map. Expiry is not modelled (tests put times in keys); it
@@ -15,6 +15,8 @@ pub struct MemoryEphemeral {
     keys: Mutex<HashMap<String, Vec<u8>>>,
     pub fail_writes: AtomicBool,
     announced: Mutex<Vec<String>>,
+    /// `exists_any` calls so far: round trips a Redis would have made.
+    pub existence_checks: AtomicUsize,
 }
 
 impl MemoryEphemeral {
@@ -102,6 +104,7 @@ impl Ephemeral for MemoryEphemeral {
     }
 
     async fn exists_any(&self, keys: &[&str]) -> Result<bool, EphemeralError> {
+        self.existence_checks.fetch_add(1, Ordering::SeqCst);
         let map = self.map();
         Ok(keys.iter().any(|k| map.contains_key(*k)))
     }

@@ -7,9 +7,18 @@
 //! the same on Redis and in memory, and a `Retry-After` that is simply the time left in
 //! the window. A burst across a window boundary can reach twice a limit; the defaults
 //! leave room for that.
+//!
+//! Limits counted on failures only (client authentication, device user codes) are
+//! checked on every request, so a node decides them from what it knows once it can:
+//! each block set is announced to every node, and a node that has heard the notices
+//! for a whole window of the action knows every block alive, having been listening
+//! when each was set. Until then, or while it is not listening, it asks the store. A
+//! notice that never arrives costs one attempt per node: the failure it ends in finds
+//! the shared count over the limit and blocks there too.
 
 use crate::clock::Timestamp;
 use crate::crypto::TokenDigest;
+use crate::notice::Notice;
 use crate::ports::{Ephemeral, EphemeralError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -198,11 +207,65 @@ pub fn account_subject(email: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Throttle {
     limits: Limits,
+    known: Arc<Mutex<Known>>,
+}
+
+/// The failure blocks this node knows of: those it set and those announced.
+#[derive(Debug, Default)]
+struct Known {
+    /// When this node last started hearing every node's notices; none while it is not.
+    listening_since: Option<Timestamp>,
+    /// Block key → the end of its window.
+    blocks: HashMap<String, Timestamp>,
+}
+
+/// Past this many, expired blocks are dropped as new ones arrive.
+const KNOWN_BLOCKS_SWEEP: usize = 1024;
+
+impl Known {
+    /// Whether every block alive for a limit of `window` was set while listening.
+    fn knows_all(&self, now: Timestamp, window: Duration) -> bool {
+        self.listening_since
+            .is_some_and(|since| since.plus(window) <= now)
+    }
+
+    fn insert(&mut self, key: String, until: Timestamp, now: Timestamp) {
+        if self.blocks.len() >= KNOWN_BLOCKS_SWEEP {
+            self.blocks.retain(|_, end| *end > now);
+        }
+        self.blocks.insert(key, until);
+    }
 }
 
 impl Throttle {
     pub fn new(limits: Limits) -> Self {
-        Self { limits }
+        Self {
+            limits,
+            known: Arc::default(),
+        }
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, Known> {
+        // Every change is one assignment or map call: a poisoned lock is still consistent.
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// This node hears every node's notices from `now` on (a subscription started, or
+    /// started again after a loss: blocks set before may have gone unheard).
+    pub fn listening(&self, now: Timestamp) {
+        self.known().listening_since = Some(now);
+    }
+
+    /// This node may miss notices from now on: the store is asked again.
+    pub fn not_listening(&self) {
+        self.known().listening_since = None;
+    }
+
+    /// Another node (or this one) announced a block lasting until `until`.
+    pub fn heard_block(&self, key: String, until: Timestamp, now: Timestamp) {
+        if until > now {
+            self.known().insert(key, until, now);
+        }
     }
 
     pub fn limits(&self) -> &Limits {
@@ -257,24 +320,54 @@ impl Throttle {
         action: Action,
         who: Subjects<'_>,
     ) -> Result<(), ThrottleError> {
-        let blocks: Vec<(Scope, Duration, String)> = self
+        let blocks: Vec<(Scope, Limit, Duration, String)> = self
             .scoped(action, who)
             .map(|(scope, limit, subject)| {
                 let (window, left) = limit.window_at(now);
-                (scope, left, blocked_key(action, scope, subject, window))
+                (
+                    scope,
+                    limit,
+                    left,
+                    blocked_key(action, scope, subject, window),
+                )
             })
             .collect();
-        let keys: Vec<&str> = blocks.iter().map(|(_, _, k)| k.as_str()).collect();
-        // One round trip in the common case: nothing is blocked.
-        if keys.is_empty() || !ephemeral.exists_any(&keys).await? {
+        if blocks.is_empty() {
             return Ok(());
         }
-        let mut refused: Option<Refused> = None;
-        for (scope, left, key) in &blocks {
-            if ephemeral.exists_any(&[key]).await? {
-                refused = Some(later(refused, action, *scope, *left));
+        let decided = {
+            let known = self.known();
+            blocks
+                .iter()
+                .all(|(_, limit, _, _)| known.knows_all(now, limit.window))
+                .then(|| {
+                    blocks
+                        .iter()
+                        .filter(|(_, _, _, key)| {
+                            known.blocks.get(key).is_some_and(|end| *end > now)
+                        })
+                        .fold(None, |refused, (scope, _, left, _)| {
+                            Some(later(refused, action, *scope, *left))
+                        })
+                })
+        };
+        let refused = match decided {
+            Some(refused) => refused,
+            None => {
+                let keys: Vec<&str> = blocks.iter().map(|(_, _, _, k)| k.as_str()).collect();
+                // One round trip in the common case: nothing is blocked.
+                if !ephemeral.exists_any(&keys).await? {
+                    return Ok(());
+                }
+                let mut refused: Option<Refused> = None;
+                for (scope, _, left, key) in &blocks {
+                    if ephemeral.exists_any(&[key]).await? {
+                        refused = Some(later(refused, action, *scope, *left));
+                    }
+                }
+                refused
             }
-        }
+        };
         refused.map_or(Ok(()), |r| Err(r.into()))
     }
 
@@ -293,9 +386,18 @@ impl Throttle {
                 .incr(&counter_key(action, scope, subject, window), left)
                 .await?;
             if n >= u64::from(limit.max) {
-                ephemeral
-                    .put(&blocked_key(action, scope, subject, window), b"1", left)
-                    .await?;
+                let key = blocked_key(action, scope, subject, window);
+                ephemeral.put(&key, b"1", left).await?;
+                let until = now.plus(left);
+                let notice = Notice::Blocked {
+                    key: key.clone(),
+                    until,
+                };
+                self.known().insert(key, until, now);
+                // Unheard, it costs each other node one more attempt (see the top).
+                if let Err(e) = ephemeral.announce(&notice.encode()).await {
+                    tracing::warn!(error = %e, "could not announce a throttling block");
+                }
             }
         }
         Ok(())
@@ -599,6 +701,138 @@ mod tests {
             t.check_failures(&store, clock.now(), Action::ClientAuth, who)
                 .await
                 .unwrap();
+        });
+    }
+
+    /// Delivers what `store` was told to announce since `seen` to `node`, as the
+    /// notice subscription does; the count delivered so far.
+    fn deliver(store: &MemoryEphemeral, seen: usize, node: &Throttle, now: Timestamp) -> usize {
+        let announced = store.announced();
+        for text in &announced[seen..] {
+            if let Some(Notice::Blocked { key, until }) = Notice::decode(text) {
+                node.heard_block(key, until, now);
+            }
+        }
+        announced.len()
+    }
+
+    async fn check(
+        node: &Throttle,
+        store: &MemoryEphemeral,
+        now: Timestamp,
+    ) -> Result<(), ThrottleError> {
+        node.check_failures(
+            store,
+            now,
+            Action::ClientAuth,
+            from("203.0.113.9", "client-1"),
+        )
+        .await
+    }
+
+    async fn fail(node: &Throttle, store: &MemoryEphemeral, now: Timestamp) {
+        node.record_failure(
+            store,
+            now,
+            Action::ClientAuth,
+            from("203.0.113.9", "client-1"),
+        )
+        .await
+        .unwrap();
+    }
+
+    fn checks(store: &MemoryEphemeral) -> usize {
+        store
+            .existence_checks
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    #[test]
+    fn a_node_that_heard_every_notice_for_a_window_decides_without_the_store() {
+        run(async {
+            let store = MemoryEphemeral::default();
+            let clock = FixedClock::at(Timestamp::from_secs(500));
+            let (first, second) = (throttle(), throttle());
+            second.listening(clock.now());
+            // Not yet a window: a block set before it listened could be unheard.
+            clock.advance(Duration::from_secs(59));
+            check(&second, &store, clock.now()).await.unwrap();
+            assert_eq!(checks(&store), 1);
+            clock.advance(Duration::from_secs(41));
+            check(&second, &store, clock.now()).await.unwrap();
+            assert_eq!(checks(&store), 1, "decided from what it heard");
+
+            // The first node (not listening) blocks the address and says so.
+            for _ in 0..2 {
+                fail(&first, &store, clock.now()).await;
+            }
+            refused(check(&first, &store, clock.now()).await);
+            assert_eq!(checks(&store), 3, "a node not listening asks the store");
+            let seen = deliver(&store, 0, &second, clock.now());
+            assert_eq!(seen, 1, "one block, one notice");
+            let r = refused(check(&second, &store, clock.now()).await);
+            assert_eq!(
+                (r.scope, r.retry_after),
+                (Scope::Address, Duration::from_secs(60))
+            );
+            assert_eq!(checks(&store), 3);
+            // Another address is still served, without a round trip.
+            second
+                .check_failures(
+                    &store,
+                    clock.now(),
+                    Action::ClientAuth,
+                    from("203.0.113.10", "client-1"),
+                )
+                .await
+                .unwrap();
+            assert_eq!(checks(&store), 3);
+
+            // Deaf, then listening again: the store decides for a window.
+            second.not_listening();
+            refused(check(&second, &store, clock.now()).await);
+            assert_eq!(checks(&store), 5);
+            second.listening(clock.now());
+            store.flush();
+            check(&second, &store, clock.now()).await.unwrap();
+            assert_eq!(checks(&store), 6);
+
+            // The block ends with its window; so does the need to ask.
+            clock.advance(Duration::from_secs(60));
+            check(&second, &store, clock.now()).await.unwrap();
+            assert_eq!(checks(&store), 6);
+            // A notice heard after its block ended is dropped.
+            second.heard_block(
+                "throttled:client_auth:address:gone:10".into(),
+                clock.now(),
+                clock.now(),
+            );
+            assert!(
+                !second
+                    .known()
+                    .blocks
+                    .contains_key("throttled:client_auth:address:gone:10")
+            );
+        });
+    }
+
+    #[test]
+    fn an_unheard_block_costs_a_listening_node_one_failure() {
+        run(async {
+            let store = MemoryEphemeral::default();
+            let clock = FixedClock::at(Timestamp::from_secs(500));
+            let (first, second) = (throttle(), throttle());
+            second.listening(clock.now());
+            clock.advance(Duration::from_secs(100));
+            for _ in 0..2 {
+                fail(&first, &store, clock.now()).await;
+            }
+            // The notice is lost: the second node lets one more attempt through...
+            check(&second, &store, clock.now()).await.unwrap();
+            // ...whose failure finds the shared count over the limit.
+            fail(&second, &store, clock.now()).await;
+            refused(check(&second, &store, clock.now()).await);
+            assert_eq!(checks(&store), 0);
         });
     }
 

@@ -80,14 +80,20 @@ impl AppState {
                 Some(notice @ (Notice::Member(_) | Notice::Members)) => {
                     self.members.hear(&notice);
                 }
+                Some(Notice::Blocked { key, until }) => {
+                    self.throttle
+                        .heard_block(key, until, self.stores.clock.now());
+                }
                 None => {}
             },
             // The subscription (re)started: anything may have changed unheard.
             Heard::Subscribed => {
+                self.throttle.listening(self.stores.clock.now());
                 self.clients.clear();
                 self.members.clear();
                 self.reload_keys().await;
             }
+            Heard::Lost => self.throttle.not_listening(),
         }
     }
 

@@ -31,20 +31,22 @@ pub mod userinfo;
 use actix_web::web::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
+    // Paths are tried in this order, and one with a `{segment}` costs a regex match:
+    // the fixed protocol paths every relying party calls come first.
+    token::configure(cfg);
+    userinfo::configure(cfg);
+    introspect::configure(cfg);
+    revoke::configure(cfg);
+    par::configure(cfg);
+    discovery::configure(cfg);
     health::configure(cfg);
     home::configure(cfg);
     bootstrap::configure(cfg);
     branding::configure(cfg);
-    discovery::configure(cfg);
     authorize::configure(cfg);
     login::configure(cfg);
     federated::configure(cfg);
     consent::configure(cfg);
-    token::configure(cfg);
-    par::configure(cfg);
-    userinfo::configure(cfg);
-    revoke::configure(cfg);
-    introspect::configure(cfg);
     end_session::configure(cfg);
     account::configure(cfg);
     security::configure(cfg);

@@ -108,6 +108,9 @@ pub enum Heard {
     /// The subscription was (re)established: notices may have been missed before it,
     /// so everything kept should be dropped.
     Subscribed,
+    /// The subscription ended (or could not start): notices are missed until the next
+    /// [`Heard::Subscribed`].
+    Lost,
 }
 
 /// A subscription to the notices of every node, kept up across Redis losses and, with
@@ -120,8 +123,9 @@ pub struct Notices {
 }
 
 impl Notices {
-    /// Listens until the task is dropped, calling `on` for each notice, and with
-    /// [`Heard::Subscribed`] each time the subscription starts (again).
+    /// Listens until the task is dropped, calling `on` for each notice, with
+    /// [`Heard::Subscribed`] each time the subscription starts (again) and
+    /// [`Heard::Lost`] each time it ends or fails to start.
     pub async fn listen(self, mut on: impl FnMut(Heard) + Send) {
         use futures_util::StreamExt as _;
         loop {
@@ -157,6 +161,7 @@ impl Notices {
                 },
                 Err(e) => tracing::warn!(error = %e, "could not connect for notices"),
             }
+            on(Heard::Lost);
             tokio::time::sleep(self.retry).await;
         }
     }
