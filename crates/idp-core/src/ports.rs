@@ -885,6 +885,15 @@ pub trait Ephemeral: Send + Sync {
     }
     /// Adds one; the first increment starts the window of `ttl`.
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError>;
+    /// [`Ephemeral::incr`] of each key with its window, in one round trip where the
+    /// store has round trips; the counts in order.
+    async fn incr_each(&self, counters: &[(&str, Duration)]) -> Result<Vec<u64>, EphemeralError> {
+        let mut counts = Vec::with_capacity(counters.len());
+        for (key, ttl) in counters {
+            counts.push(self.incr(key, *ttl).await?);
+        }
+        Ok(counts)
+    }
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
     async fn ping(&self) -> Result<(), EphemeralError>;
     /// Tells every node sharing this store that what `notice` names has changed, so that

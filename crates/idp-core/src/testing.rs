@@ -15,8 +15,10 @@ pub struct MemoryEphemeral {
     keys: Mutex<HashMap<String, Vec<u8>>>,
     pub fail_writes: AtomicBool,
     announced: Mutex<Vec<String>>,
-    /// `exists_any` calls so far: round trips a Redis would have made.
+    /// `exists_any` and `exists_each` calls so far: round trips a Redis would have made.
     pub existence_checks: AtomicUsize,
+    /// `incr` and `incr_each` calls so far: round trips a Redis would have made.
+    pub counter_round_trips: AtomicUsize,
 }
 
 impl MemoryEphemeral {
@@ -26,6 +28,18 @@ impl MemoryEphemeral {
 
     pub fn has(&self, key: &str) -> bool {
         self.map().contains_key(key)
+    }
+
+    fn bump(&self, key: &str) -> Result<u64, EphemeralError> {
+        self.writable()?;
+        let mut map = self.map();
+        let count = map
+            .get(key)
+            .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
+            .unwrap_or(0)
+            + 1;
+        map.insert(key.into(), count.to_string().into_bytes());
+        Ok(count)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -110,20 +124,19 @@ impl Ephemeral for MemoryEphemeral {
     }
 
     async fn exists_each(&self, keys: &[&str]) -> Result<Vec<bool>, EphemeralError> {
+        self.existence_checks.fetch_add(1, Ordering::SeqCst);
         let map = self.map();
         Ok(keys.iter().map(|k| map.contains_key(*k)).collect())
     }
 
     async fn incr(&self, key: &str, _: Duration) -> Result<u64, EphemeralError> {
-        self.writable()?;
-        let mut map = self.map();
-        let count = map
-            .get(key)
-            .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
-            .unwrap_or(0)
-            + 1;
-        map.insert(key.into(), count.to_string().into_bytes());
-        Ok(count)
+        self.counter_round_trips.fetch_add(1, Ordering::SeqCst);
+        self.bump(key)
+    }
+
+    async fn incr_each(&self, counters: &[(&str, Duration)]) -> Result<Vec<u64>, EphemeralError> {
+        self.counter_round_trips.fetch_add(1, Ordering::SeqCst);
+        counters.iter().map(|(key, _)| self.bump(key)).collect()
     }
 
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {

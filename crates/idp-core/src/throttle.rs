@@ -229,6 +229,23 @@ impl Known {
             .is_some_and(|since| since.plus(window) <= now)
     }
 
+    /// The refusal the blocks of `windows` call for, when this node knows every block
+    /// alive for their limits; `None` when the store must be asked.
+    fn decide(
+        &self,
+        action: Action,
+        windows: &[Window],
+        now: Timestamp,
+    ) -> Option<Option<Refused>> {
+        if !windows.iter().all(|w| self.knows_all(now, w.limit.window)) {
+            return None;
+        }
+        let blocked = windows
+            .iter()
+            .filter(|w| self.blocks.get(&w.blocked).is_some_and(|end| *end > now));
+        Some(refusal(action, blocked))
+    }
+
     fn insert(&mut self, key: String, until: Timestamp, now: Timestamp) {
         if self.blocks.len() >= KNOWN_BLOCKS_SWEEP {
             self.blocks.retain(|_, end| *end > now);
@@ -299,17 +316,14 @@ impl Throttle {
         action: Action,
         who: Subjects<'_>,
     ) -> Result<(), ThrottleError> {
-        let mut refused: Option<Refused> = None;
-        for (scope, limit, subject) in self.scoped(action, who) {
-            let (window, left) = limit.window_at(now);
-            let n = ephemeral
-                .incr(&counter_key(action, scope, subject, window), left)
-                .await?;
-            if n > u64::from(limit.max) {
-                refused = Some(later(refused, action, scope, left));
-            }
-        }
-        refused.map_or(Ok(()), |r| Err(r.into()))
+        let windows = self.windows(action, who, now);
+        let counts = ephemeral.incr_each(&counters(&windows)).await?;
+        let over = windows
+            .iter()
+            .zip(counts)
+            .filter(|(w, n)| *n > u64::from(w.limit.max))
+            .map(|(w, _)| w);
+        refusal(action, over).map_or(Ok(()), |r| Err(r.into()))
     }
 
     /// Whether earlier failures have used up a limit, without counting this attempt.
@@ -320,52 +334,24 @@ impl Throttle {
         action: Action,
         who: Subjects<'_>,
     ) -> Result<(), ThrottleError> {
-        let blocks: Vec<(Scope, Limit, Duration, String)> = self
-            .scoped(action, who)
-            .map(|(scope, limit, subject)| {
-                let (window, left) = limit.window_at(now);
-                (
-                    scope,
-                    limit,
-                    left,
-                    blocked_key(action, scope, subject, window),
-                )
-            })
-            .collect();
-        if blocks.is_empty() {
+        let windows = self.windows(action, who, now);
+        if windows.is_empty() {
             return Ok(());
         }
-        let decided = {
-            let known = self.known();
-            blocks
-                .iter()
-                .all(|(_, limit, _, _)| known.knows_all(now, limit.window))
-                .then(|| {
-                    blocks
-                        .iter()
-                        .filter(|(_, _, _, key)| {
-                            known.blocks.get(key).is_some_and(|end| *end > now)
-                        })
-                        .fold(None, |refused, (scope, _, left, _)| {
-                            Some(later(refused, action, *scope, *left))
-                        })
-                })
-        };
+        let decided = self.known().decide(action, &windows, now);
         let refused = match decided {
             Some(refused) => refused,
             None => {
-                let keys: Vec<&str> = blocks.iter().map(|(_, _, _, k)| k.as_str()).collect();
-                // One round trip in the common case: nothing is blocked.
-                if !ephemeral.exists_any(&keys).await? {
-                    return Ok(());
-                }
-                let mut refused: Option<Refused> = None;
-                for (scope, _, left, key) in &blocks {
-                    if ephemeral.exists_any(&[key]).await? {
-                        refused = Some(later(refused, action, *scope, *left));
-                    }
-                }
-                refused
+                let keys: Vec<&str> = windows.iter().map(|w| w.blocked.as_str()).collect();
+                let found = ephemeral.exists_each(&keys).await?;
+                refusal(
+                    action,
+                    windows
+                        .iter()
+                        .zip(found)
+                        .filter(|(_, f)| *f)
+                        .map(|(w, _)| w),
+                )
             }
         };
         refused.map_or(Ok(()), |r| Err(r.into()))
@@ -380,28 +366,67 @@ impl Throttle {
         action: Action,
         who: Subjects<'_>,
     ) -> Result<(), EphemeralError> {
-        for (scope, limit, subject) in self.scoped(action, who) {
-            let (window, left) = limit.window_at(now);
-            let n = ephemeral
-                .incr(&counter_key(action, scope, subject, window), left)
-                .await?;
-            if n >= u64::from(limit.max) {
-                let key = blocked_key(action, scope, subject, window);
-                ephemeral.put(&key, b"1", left).await?;
-                let until = now.plus(left);
-                let notice = Notice::Blocked {
-                    key: key.clone(),
-                    until,
-                };
-                self.known().insert(key, until, now);
-                // Unheard, it costs each other node one more attempt (see the top).
-                if let Err(e) = ephemeral.announce(&notice.encode()).await {
-                    tracing::warn!(error = %e, "could not announce a throttling block");
-                }
+        let windows = self.windows(action, who, now);
+        let counts = ephemeral.incr_each(&counters(&windows)).await?;
+        for (w, n) in windows.into_iter().zip(counts) {
+            if n < u64::from(w.limit.max) {
+                continue;
+            }
+            ephemeral.put(&w.blocked, b"1", w.left).await?;
+            let until = now.plus(w.left);
+            let notice = Notice::Blocked {
+                key: w.blocked.clone(),
+                until,
+            };
+            self.known().insert(w.blocked, until, now);
+            // Unheard, it costs each other node one more attempt (see the top).
+            if let Err(e) = ephemeral.announce(&notice.encode()).await {
+                tracing::warn!(error = %e, "could not announce a throttling block");
             }
         }
         Ok(())
     }
+
+    /// The current window of each limit that applies to `who`.
+    fn windows(&self, action: Action, who: Subjects<'_>, now: Timestamp) -> Vec<Window> {
+        self.scoped(action, who)
+            .map(|(scope, limit, subject)| {
+                let (index, left) = limit.window_at(now);
+                Window {
+                    scope,
+                    limit,
+                    left,
+                    counter: counter_key(action, scope, subject, index),
+                    blocked: blocked_key(action, scope, subject, index),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One subject's current window of one limit, and the keys it is kept under.
+#[derive(Debug)]
+struct Window {
+    scope: Scope,
+    limit: Limit,
+    /// Until the window ends.
+    left: Duration,
+    counter: String,
+    blocked: String,
+}
+
+fn counters(windows: &[Window]) -> Vec<(&str, Duration)> {
+    windows
+        .iter()
+        .map(|w| (w.counter.as_str(), w.left))
+        .collect()
+}
+
+/// The refusal that waits longest of those `over` calls for, if any.
+fn refusal<'a>(action: Action, over: impl Iterator<Item = &'a Window>) -> Option<Refused> {
+    over.fold(None, |refused, w| {
+        Some(later(refused, action, w.scope, w.left))
+    })
 }
 
 /// Password checks each address has queued or running on this node: with a cap, one
@@ -620,6 +645,31 @@ mod tests {
     }
 
     #[test]
+    fn an_attempt_counts_its_address_and_account_in_one_round_trip() {
+        run(async {
+            let store = MemoryEphemeral::default();
+            let now = Timestamp::from_secs(600);
+            let t = throttle();
+            let who = from("192.0.2.1", "ada@x.test");
+            let round_trips = || {
+                store
+                    .counter_round_trips
+                    .load(std::sync::atomic::Ordering::SeqCst)
+            };
+            t.attempt(&store, now, Action::SignIn, who).await.unwrap();
+            assert_eq!(round_trips(), 1);
+            t.record_failure(&store, now, Action::SignIn, who)
+                .await
+                .unwrap();
+            assert_eq!(
+                round_trips(),
+                2,
+                "a failure counts its subjects together too"
+            );
+        });
+    }
+
+    #[test]
     fn an_account_is_counted_across_addresses() {
         run(async {
             let store = MemoryEphemeral::default();
@@ -767,7 +817,7 @@ mod tests {
                 fail(&first, &store, clock.now()).await;
             }
             refused(check(&first, &store, clock.now()).await);
-            assert_eq!(checks(&store), 3, "a node not listening asks the store");
+            assert_eq!(checks(&store), 2, "a node not listening asks the store");
             let seen = deliver(&store, 0, &second, clock.now());
             assert_eq!(seen, 1, "one block, one notice");
             let r = refused(check(&second, &store, clock.now()).await);
@@ -775,7 +825,7 @@ mod tests {
                 (r.scope, r.retry_after),
                 (Scope::Address, Duration::from_secs(60))
             );
-            assert_eq!(checks(&store), 3);
+            assert_eq!(checks(&store), 2);
             // Another address is still served, without a round trip.
             second
                 .check_failures(
@@ -786,21 +836,21 @@ mod tests {
                 )
                 .await
                 .unwrap();
-            assert_eq!(checks(&store), 3);
+            assert_eq!(checks(&store), 2);
 
             // Deaf, then listening again: the store decides for a window.
             second.not_listening();
             refused(check(&second, &store, clock.now()).await);
-            assert_eq!(checks(&store), 5);
+            assert_eq!(checks(&store), 3);
             second.listening(clock.now());
             store.flush();
             check(&second, &store, clock.now()).await.unwrap();
-            assert_eq!(checks(&store), 6);
+            assert_eq!(checks(&store), 4);
 
             // The block ends with its window; so does the need to ask.
             clock.advance(Duration::from_secs(60));
             check(&second, &store, clock.now()).await.unwrap();
-            assert_eq!(checks(&store), 6);
+            assert_eq!(checks(&store), 4);
             // A notice heard after its block ended is dropped.
             second.heard_block(
                 "throttled:client_auth:address:gone:10".into(),

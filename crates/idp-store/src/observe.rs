@@ -254,6 +254,11 @@ impl Ephemeral for ObservedEphemeral {
         self.timed("incr", self.inner.incr(key, ttl)).await
     }
 
+    async fn incr_each(&self, counters: &[(&str, Duration)]) -> Result<Vec<u64>, EphemeralError> {
+        self.timed("incr_each", self.inner.incr_each(counters))
+            .await
+    }
+
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         self.timed("delete", self.inner.delete(key)).await
     }

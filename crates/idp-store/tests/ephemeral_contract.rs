@@ -61,6 +61,7 @@ ephemeral_tests! {
     take_is_single_use_under_concurrency => memory_take_is_single_use_under_concurrency, redis_take_is_single_use_under_concurrency;
     incr_counts_and_expires => memory_incr_counts_and_expires, redis_incr_counts_and_expires;
     incr_window_starts_at_first_increment => memory_incr_window_starts_at_first_increment, redis_incr_window_starts_at_first_increment;
+    incr_each_counts_each_key_in_its_own_window => memory_incr_each_counts_each_key_in_its_own_window, redis_incr_each_counts_each_key_in_its_own_window;
     delete_removes => memory_delete_removes, redis_delete_removes;
     entries_expire_after_their_ttl => memory_entries_expire_after_their_ttl, redis_entries_expire_after_their_ttl;
     swap_existing_marks_once_under_concurrency => memory_swap_existing_marks_once_under_concurrency, redis_swap_existing_marks_once_under_concurrency;
@@ -366,6 +367,42 @@ mod contracts {
         let mut counts = tasks.join_all().await;
         counts.sort_unstable();
         assert_eq!(counts, (1..=20).collect::<Vec<u64>>());
+    }
+
+    /// Counters bumped together (an address and an account) count as `incr` would, each
+    /// in its own window, and share counts with `incr` on the same keys.
+    pub async fn incr_each_counts_each_key_in_its_own_window(store: Arc<dyn Ephemeral>) {
+        let both = [("count:address", SHORT), ("count:account", LIVE)];
+        assert_eq!(store.incr_each(&both).await.unwrap(), vec![1, 1]);
+        assert_eq!(store.incr("count:account", LIVE).await.unwrap(), 2);
+        assert_eq!(store.incr_each(&both).await.unwrap(), vec![2, 3]);
+        assert_eq!(store.incr_each(&[]).await.unwrap(), Vec::<u64>::new());
+        tokio::time::sleep(PAST_SHORT).await;
+        assert_eq!(
+            store.incr_each(&both).await.unwrap(),
+            vec![1, 4],
+            "the short window ended, the long one goes on"
+        );
+
+        // Concurrent attempts: each counted once on every key.
+        let mut tasks = JoinSet::new();
+        for _ in 0..20 {
+            let store = Arc::clone(&store);
+            tasks.spawn(async move {
+                store
+                    .incr_each(&[("flood:address", LIVE), ("flood:account", LIVE)])
+                    .await
+                    .unwrap()
+            });
+        }
+        let mut firsts: Vec<u64> = Vec::new();
+        for counts in tasks.join_all().await {
+            assert_eq!(counts.len(), 2);
+            firsts.push(counts[0]);
+        }
+        firsts.sort_unstable();
+        assert_eq!(firsts, (1..=20).collect::<Vec<u64>>());
+        assert_eq!(store.incr("flood:account", LIVE).await.unwrap(), 21);
     }
 
     /// A rate-limit window is fixed: later increments do not push its end back.

@@ -123,26 +123,15 @@ impl Ephemeral for MemoryEphemeral {
     }
 
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError> {
+        Ok(self.write(|m, now| bump(m, key, ttl, now)))
+    }
+
+    async fn incr_each(&self, counters: &[(&str, Duration)]) -> Result<Vec<u64>, EphemeralError> {
         Ok(self.write(|m, now| {
-            let entry = m.entry(key.to_owned()).or_insert_with(|| Entry {
-                value: Vec::new(),
-                expires: now + ttl,
-            });
-            if entry.expires <= now {
-                *entry = Entry {
-                    value: Vec::new(),
-                    expires: now + ttl,
-                };
-            }
-            let current = entry
-                .value
-                .as_slice()
-                .try_into()
-                .map(u64::from_be_bytes)
-                .unwrap_or(0);
-            let next = current.saturating_add(1);
-            entry.value = next.to_be_bytes().to_vec();
-            next
+            counters
+                .iter()
+                .map(|(key, ttl)| bump(m, key, *ttl, now))
+                .collect()
         }))
     }
 
@@ -187,6 +176,29 @@ impl Ephemeral for MemoryEphemeral {
     async fn ping(&self) -> Result<(), EphemeralError> {
         Ok(())
     }
+}
+
+/// Adds one to the counter at `key`, starting its window of `ttl` when it is new or over.
+fn bump(m: &mut HashMap<String, Entry>, key: &str, ttl: Duration, now: Instant) -> u64 {
+    let entry = m.entry(key.to_owned()).or_insert_with(|| Entry {
+        value: Vec::new(),
+        expires: now + ttl,
+    });
+    if entry.expires <= now {
+        *entry = Entry {
+            value: Vec::new(),
+            expires: now + ttl,
+        };
+    }
+    let current = entry
+        .value
+        .as_slice()
+        .try_into()
+        .map(u64::from_be_bytes)
+        .unwrap_or(0);
+    let next = current.saturating_add(1);
+    entry.value = next.to_be_bytes().to_vec();
+    next
 }
 
 #[cfg(test)]

@@ -15,11 +15,16 @@ use redis::{Cmd, Pipeline, RedisFuture, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// INCR that starts the expiry window on the first increment only.
+/// INCR of each key that starts its expiry window (the matching ARGV, in milliseconds)
+/// on the first increment only; the counts in order.
 const INCR_WITH_WINDOW: &str = r"
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  counts[i] = n
+end
+return counts
 ";
 
 #[derive(Clone, Debug)]
@@ -347,8 +352,21 @@ impl Ephemeral for RedisEphemeral {
     }
 
     async fn incr(&self, key: &str, ttl: Duration) -> Result<u64, EphemeralError> {
-        let mut invocation = self.incr.key(self.key(key));
-        invocation.arg(millis(ttl));
+        self.incr_each(&[(key, ttl)])
+            .await?
+            .first()
+            .copied()
+            .ok_or_else(|| unavailable("Redis answered no count"))
+    }
+
+    async fn incr_each(&self, counters: &[(&str, Duration)]) -> Result<Vec<u64>, EphemeralError> {
+        if counters.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut invocation = self.incr.prepare_invoke();
+        for (key, ttl) in counters {
+            invocation.key(self.key(key)).arg(millis(*ttl));
+        }
         let (mut conn, generation) = self.connection().await?;
         self.in_time(invocation.invoke_async(&mut conn), generation)
             .await
