@@ -251,7 +251,7 @@ async fn metrics_follow_sign_ins_locks_tokens_and_stores_and_cover_the_dashboard
         r#"idp_database_operation_duration_seconds_count{port="CredentialRepo",operation="admit_password_attempt"}"#,
         r#"idp_database_operation_duration_seconds_count{port="GrantRepo",operation="use_refresh_token"}"#,
         r#"idp_redis_command_duration_seconds_count{command="get"}"#,
-        r#"idp_redis_command_duration_seconds_count{command="incr"}"#,
+        r#"idp_redis_command_duration_seconds_count{command="incr_each"}"#,
     ] {
         assert!(
             moved(&before, &after, series) >= 1.0,

@@ -107,6 +107,14 @@ struct CheckpointPass {
     checkpointed: i32,
 }
 
+/// One passive checkpoint: the WAL's frames, and of those, the frames now in the
+/// database file.
+fn checkpoint_pass(conn: &mut SqliteConnection) -> QueryResult<(i32, i32)> {
+    diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)")
+        .get_result::<CheckpointPass>(conn)
+        .map(|pass| (pass.log, pass.checkpointed))
+}
+
 impl Checkpointer {
     fn start(pool: Pool<DbManager>, database: &std::path::Path) -> std::io::Result<Self> {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
@@ -125,12 +133,10 @@ impl Checkpointer {
                         let DbConnection::Sqlite(conn) = &mut c.conn else {
                             return Err("not a SQLite connection".to_owned());
                         };
-                        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)")
-                            .get_result::<CheckpointPass>(conn)
-                            .map_err(|e| e.to_string())
+                        checkpoint_pass(conn).map_err(|e| e.to_string())
                     });
                     let pass = match pass {
-                        Ok(pass) => (pass.log, pass.checkpointed),
+                        Ok(pass) => pass,
                         Err(error) => {
                             tracing::debug!(%error, "WAL checkpoint skipped");
                             continue;
@@ -736,6 +742,25 @@ pub(crate) fn is_retryable(e: &StoreError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkpoint_pass_reports_what_it_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idp.db");
+        let mut conn = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; \
+             CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2);",
+        )
+        .unwrap();
+        let (log, copied) = checkpoint_pass(&mut conn).unwrap();
+        assert!(log > 0, "the writes are in the WAL: {log}");
+        assert_eq!(
+            copied, log,
+            "with no reader, a passive pass copies every frame"
+        );
+        assert_eq!(checkpoint_pass(&mut conn).unwrap(), (log, log));
+    }
 
     #[test]
     fn lost_connections_are_unavailable_and_bad_statements_are_not() {

@@ -163,7 +163,7 @@ pub struct ObservedEphemeral {
 
 impl ObservedEphemeral {
     /// The commands it reports, by port method.
-    pub const COMMANDS: [&str; 12] = [
+    pub const COMMANDS: [&str; 13] = [
         "put",
         "put_new",
         "get",
@@ -173,6 +173,7 @@ impl ObservedEphemeral {
         "exists_each",
         "exists_each_then_put_new",
         "incr",
+        "incr_each",
         "delete",
         "ping",
         "announce",
