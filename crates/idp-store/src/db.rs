@@ -82,17 +82,16 @@ impl DbTarget {
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
 /// SQLite: the size the WAL file is cut back to after a checkpoint (bytes).
 const WAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
-/// SQLite: how often the checkpointer copies the WAL into the database. At 250 ms an
-/// exchange's p99 on a disk was 33–48 ms, at 100 ms 20–26 ms (bench/README.md).
+/// SQLite: how often the checkpointer copies the WAL into the database (see
+/// bench/README.md for the tail latency at 100 and 250 ms).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 /// Copies SQLite's WAL into the database file on a thread of its own, so that writers
 /// do not (a passive checkpoint waits for nobody and nobody waits for it), then flushes
-/// to disk what it copied and what was appended to the WAL meanwhile. SQLite flushes
-/// the database file only after a pass that reaches the WAL's end, which under steady
-/// writes is the writer's own checkpoint at `WAL_AUTOCHECKPOINT_PAGES`; what is flushed
-/// here is what that writer, and every request queued behind it, no longer waits for.
-/// Ends when the last handle to the database is dropped.
+/// the WAL to disk when the pass found new frames. Under steady writes only the
+/// writer's own checkpoint (at `WAL_AUTOCHECKPOINT_PAGES`) reaches the WAL's end, and it
+/// flushes the WAL first, every request queued behind it waiting; flushed here, that
+/// flush finds little left. Ends when the last handle to the database is dropped.
 struct Checkpointer {
     _stop: std::sync::mpsc::Sender<()>,
 }
@@ -118,8 +117,7 @@ fn checkpoint_pass(conn: &mut SqliteConnection) -> QueryResult<(i32, i32)> {
 impl Checkpointer {
     fn start(pool: Pool<DbManager>, database: &std::path::Path) -> std::io::Result<Self> {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
-        let database = database.to_path_buf();
-        let mut wal = database.clone().into_os_string();
+        let mut wal = database.as_os_str().to_owned();
         wal.push("-wal");
         let wal = std::path::PathBuf::from(wal);
         std::thread::Builder::new()
@@ -147,11 +145,11 @@ impl Checkpointer {
                         continue;
                     }
                     flushed = pass;
-                    for file in [&wal, &database] {
-                        // The file's pages, whichever descriptor wrote them.
-                        if let Err(error) = std::fs::File::open(file).and_then(|f| f.sync_data()) {
-                            tracing::debug!(%error, file = %file.display(), "flush after a WAL checkpoint skipped");
-                        }
+                    // The WAL's pages, whichever descriptor wrote them. Never the
+                    // database file: closing any descriptor of it drops every POSIX
+                    // lock this process holds on it, SQLite's included.
+                    if let Err(error) = std::fs::File::open(&wal).and_then(|f| f.sync_data()) {
+                        tracing::debug!(%error, "flush after a WAL checkpoint skipped");
                     }
                 }
             })?;
