@@ -259,6 +259,43 @@ async fn config_check_masks_secrets_and_bad_values_stop_with_exit_code_2() {
     assert_eq!(json(&production)["server"]["mode"], "production");
 }
 
+/// Commands run beside a serving node share its SQLite database. The node must keep its
+/// hold on the file (SQLite's POSIX locks, which closing any descriptor of the file
+/// drops): else the last command to close takes the database as unused and removes the
+/// WAL and the shared index the node still reads through.
+#[tokio::test]
+async fn commands_beside_a_serving_sqlite_node_leave_its_wal_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let first = run(d, &[], &["org", "create", "--name", "First"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let server = Server::start(d, &[]).await;
+    // Another program that reads and closes its connection, as the sqlite3 shell does.
+    let reader = "import sqlite3, sys\n\
+                  db = sqlite3.connect(sys.argv[1])\n\
+                  print(db.execute('SELECT count(*) FROM organizations').fetchone()[0])\n\
+                  db.close()\n";
+    for name in ["Second", "Third"] {
+        let made = run(d, &[], &["org", "create", "--name", name]);
+        assert!(made.status.success(), "{}", stderr(&made));
+        // Long enough for the node's checkpointer to pass over the new frames.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let read = std::process::Command::new("python3")
+            .args(["-c", reader])
+            .arg(d.join("data/idp.db"))
+            .output()
+            .unwrap();
+        assert!(read.status.success(), "{}", stderr(&read));
+    }
+    for file in ["idp.db-wal", "idp.db-shm"] {
+        assert!(
+            d.join("data").join(file).exists(),
+            "{file} of a database in use was removed; log:\n{}",
+            server.log()
+        );
+    }
+}
+
 #[tokio::test]
 async fn admin_commands_create_and_list_and_write_nothing_on_bad_input() {
     let dir = tempfile::tempdir().unwrap();
