@@ -242,7 +242,7 @@ impl Known {
         }
         let blocked = windows
             .iter()
-            .filter(|w| self.blocks.get(&w.blocked).is_some_and(|end| *end > now));
+            .filter(|w| self.blocks.get(&w.blocked()).is_some_and(|end| *end > now));
         Some(refusal(action, blocked))
     }
 
@@ -317,7 +317,7 @@ impl Throttle {
         who: Subjects<'_>,
     ) -> Result<(), ThrottleError> {
         let windows = self.windows(action, who, now);
-        let counts = ephemeral.incr_each(&counters(&windows)).await?;
+        let counts = count(ephemeral, &windows).await?;
         let over = windows
             .iter()
             .zip(counts)
@@ -342,7 +342,8 @@ impl Throttle {
         let refused = match decided {
             Some(refused) => refused,
             None => {
-                let keys: Vec<&str> = windows.iter().map(|w| w.blocked.as_str()).collect();
+                let keys: Vec<String> = windows.iter().map(Window::blocked).collect();
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let found = ephemeral.exists_each(&keys).await?;
                 refusal(
                     action,
@@ -367,18 +368,19 @@ impl Throttle {
         who: Subjects<'_>,
     ) -> Result<(), EphemeralError> {
         let windows = self.windows(action, who, now);
-        let counts = ephemeral.incr_each(&counters(&windows)).await?;
-        for (w, n) in windows.into_iter().zip(counts) {
+        let counts = count(ephemeral, &windows).await?;
+        for (w, n) in windows.iter().zip(counts) {
             if n < u64::from(w.limit.max) {
                 continue;
             }
-            ephemeral.put(&w.blocked, b"1", w.left).await?;
+            let key = w.blocked();
+            ephemeral.put(&key, b"1", w.left).await?;
             let until = now.plus(w.left);
             let notice = Notice::Blocked {
-                key: w.blocked.clone(),
+                key: key.clone(),
                 until,
             };
-            self.known().insert(w.blocked, until, now);
+            self.known().insert(key, until, now);
             // Unheard, it costs each other node one more attempt (see the top).
             if let Err(e) = ephemeral.announce(&notice.encode()).await {
                 tracing::warn!(error = %e, "could not announce a throttling block");
@@ -390,36 +392,68 @@ impl Throttle {
     /// The current window of each limit that applies to `who`.
     fn windows(&self, action: Action, who: Subjects<'_>, now: Timestamp) -> Vec<Window> {
         self.scoped(action, who)
-            .map(|(scope, limit, subject)| {
-                let (index, left) = limit.window_at(now);
-                Window {
-                    scope,
-                    limit,
-                    left,
-                    counter: counter_key(action, scope, subject, index),
-                    blocked: blocked_key(action, scope, subject, index),
-                }
-            })
+            .map(|(scope, limit, subject)| Window::new(action, scope, limit, subject, now))
             .collect()
     }
 }
 
-/// One subject's current window of one limit, and the keys it is kept under.
+/// One subject's current window of one limit.
 #[derive(Debug)]
 struct Window {
+    action: Action,
     scope: Scope,
     limit: Limit,
-    /// Until the window ends.
+    /// The window's number since the epoch, and the time until it ends.
+    index: i64,
     left: Duration,
-    counter: String,
-    blocked: String,
+    /// The subject digested (once: a key is made only where it is used), so that no
+    /// address or email sits in Redis in clear.
+    digest: String,
 }
 
-fn counters(windows: &[Window]) -> Vec<(&str, Duration)> {
-    windows
+impl Window {
+    fn new(action: Action, scope: Scope, limit: Limit, subject: &str, now: Timestamp) -> Self {
+        let (index, left) = limit.window_at(now);
+        Self {
+            action,
+            scope,
+            limit,
+            index,
+            left,
+            digest: TokenDigest::of(subject).to_hex(),
+        }
+    }
+
+    /// Where attempts in this window are counted.
+    fn counter(&self) -> String {
+        self.key("throttle")
+    }
+
+    /// Where a block for the rest of this window is kept.
+    fn blocked(&self) -> String {
+        self.key("throttled")
+    }
+
+    fn key(&self, kind: &str) -> String {
+        format!(
+            "{kind}:{}:{}:{}:{}",
+            self.action.as_str(),
+            self.scope.as_str(),
+            self.digest,
+            self.index
+        )
+    }
+}
+
+/// Counts an attempt in each of `windows`, in one round trip.
+async fn count(ephemeral: &dyn Ephemeral, windows: &[Window]) -> Result<Vec<u64>, EphemeralError> {
+    let keys: Vec<String> = windows.iter().map(Window::counter).collect();
+    let counters: Vec<(&str, Duration)> = keys
         .iter()
-        .map(|w| (w.counter.as_str(), w.left))
-        .collect()
+        .zip(windows)
+        .map(|(key, w)| (key.as_str(), w.left))
+        .collect();
+    ephemeral.incr_each(&counters).await
 }
 
 /// The refusal that waits longest of those `over` calls for, if any.
@@ -512,25 +546,6 @@ fn later(current: Option<Refused>, action: Action, scope: Scope, left: Duration)
             retry_after: left,
         },
     }
-}
-
-/// Subjects are digested: no address or email sits in Redis in clear.
-fn counter_key(action: Action, scope: Scope, subject: &str, window: i64) -> String {
-    format!(
-        "throttle:{}:{}:{}:{window}",
-        action.as_str(),
-        scope.as_str(),
-        TokenDigest::of(subject).to_hex()
-    )
-}
-
-fn blocked_key(action: Action, scope: Scope, subject: &str, window: i64) -> String {
-    format!(
-        "throttled:{}:{}:{}:{window}",
-        action.as_str(),
-        scope.as_str(),
-        TokenDigest::of(subject).to_hex()
-    )
 }
 
 #[cfg(test)]
@@ -931,7 +946,14 @@ mod tests {
     #[test]
     fn accounts_are_counted_case_and_spaces_aside_and_keys_hold_no_address() {
         assert_eq!(account_subject(" Ada@Example.COM "), "ada@example.com");
-        let key = counter_key(Action::SignIn, Scope::Account, "ada@example.com", 5);
+        let key = Window::new(
+            Action::SignIn,
+            Scope::Account,
+            Limit::new(10, 60),
+            "ada@example.com",
+            Timestamp::from_secs(5 * 60),
+        )
+        .counter();
         assert!(!key.contains("ada"), "{key}");
         assert!(key.starts_with("throttle:sign_in:account:") && key.ends_with(":5"));
     }
