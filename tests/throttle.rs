@@ -468,3 +468,81 @@ async fn a_client_address_blocked_through_one_node_is_refused_by_another_at_once
     }
     assert!(shown, "the other node did not refuse the blocked address");
 }
+
+/// One series of a node's `/metrics` scrape; 0 when it is absent.
+async fn series(base: &str, name: &str) -> f64 {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// A node that starts while a client address is blocked reads the blocks alive once it
+/// hears the notices: it refuses that address at once and decides every client
+/// authentication without a Redis round trip from then on, not only after a window.
+#[tokio::test]
+async fn a_node_started_after_a_block_reads_it_and_decides_without_redis() {
+    let Some((idp, _db)) = Idp::on_postgres(
+        "a_node_started_after_a_block_reads_it_and_decides_without_redis",
+        &[
+            ("IDP_SERVER__TRUSTED_PROXIES", "127.0.0.1"),
+            ("IDP_THROTTLE__CLIENT_AUTH_FAILURES_PER_ADDRESS", "2"),
+            ("IDP_THROTTLE__CLIENT_AUTH_WINDOW_SECS", DAY),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let reg = idp.web_app();
+    let secret = reg.secret.clone().unwrap();
+    let http = reqwest::Client::new();
+    let token = |base: &str, address: &str, secret: &str| {
+        http.post(format!("{base}/token"))
+            .header("x-forwarded-for", address)
+            .basic_auth(&reg.id, Some(secret))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", "no-such-code"),
+            ])
+            .send()
+    };
+    let status = |r: reqwest::Result<reqwest::Response>| r.unwrap().status();
+    let blocked = "192.0.2.140";
+    for n in 1..=2 {
+        let r = status(token(&idp.base, blocked, "wrong").await);
+        assert_eq!(r, StatusCode::UNAUTHORIZED, "failure {n}");
+    }
+    let r = status(token(&idp.base, blocked, &secret).await);
+    assert_eq!(r, StatusCode::TOO_MANY_REQUESTS);
+
+    let other = Server::start(&idp.server.dir, &idp.env()).await;
+    let read = r#"idp_redis_command_duration_seconds_count{command="alive_under"}"#;
+    let asked = r#"idp_redis_command_duration_seconds_count{command="exists_each"}"#;
+    let caught_up = within(Duration::from_secs(10), || async {
+        series(&other.base, read).await >= 1.0
+    })
+    .await;
+    assert!(caught_up, "the new node never read the blocks");
+    // The read is counted just before its blocks are applied.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = series(&other.base, asked).await;
+    let r = status(token(&other.base, blocked, &secret).await);
+    assert_eq!(
+        r,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the block set before it started"
+    );
+    let r = status(token(&other.base, "192.0.2.141", &secret).await);
+    assert_eq!(r, StatusCode::BAD_REQUEST, "another address is served");
+    assert_eq!(
+        series(&other.base, asked).await,
+        before,
+        "decided without asking Redis"
+    );
+}

@@ -895,6 +895,10 @@ pub trait Ephemeral: Send + Sync {
         Ok(counts)
     }
     async fn delete(&self, key: &str) -> Result<(), EphemeralError>;
+    /// Every live key that starts with `prefix`, with the time it has left. Read in
+    /// passes where the store has many keys: a key written or removed meanwhile may be
+    /// missing or still listed.
+    async fn alive_under(&self, prefix: &str) -> Result<Vec<(String, Duration)>, EphemeralError>;
     async fn ping(&self) -> Result<(), EphemeralError>;
     /// Tells every node sharing this store that what `notice` names has changed, so that
     /// they drop what they keep of it. A store that only one process sees has no one to

@@ -13,12 +13,16 @@ use std::time::Duration;
 #[derive(Default)]
 pub struct MemoryEphemeral {
     keys: Mutex<HashMap<String, Vec<u8>>>,
+    /// The time to live each `put` gave: what `alive_under` reports as left.
+    ttls: Mutex<HashMap<String, Duration>>,
     pub fail_writes: AtomicBool,
     announced: Mutex<Vec<String>>,
     /// `exists_any` and `exists_each` calls so far: round trips a Redis would have made.
     pub existence_checks: AtomicUsize,
     /// `incr` and `incr_each` calls so far: round trips a Redis would have made.
     pub counter_round_trips: AtomicUsize,
+    /// `alive_under` calls so far.
+    pub scans: AtomicUsize,
 }
 
 impl MemoryEphemeral {
@@ -78,9 +82,13 @@ impl Ephemeral for MemoryEphemeral {
         Ok(())
     }
 
-    async fn put(&self, key: &str, value: &[u8], _: Duration) -> Result<(), EphemeralError> {
+    async fn put(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), EphemeralError> {
         self.writable()?;
         self.map().insert(key.into(), value.to_vec());
+        self.ttls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.into(), ttl);
         Ok(())
     }
 
@@ -142,6 +150,20 @@ impl Ephemeral for MemoryEphemeral {
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         self.map().remove(key);
         Ok(())
+    }
+
+    async fn alive_under(&self, prefix: &str) -> Result<Vec<(String, Duration)>, EphemeralError> {
+        self.scans.fetch_add(1, Ordering::SeqCst);
+        let ttls = self
+            .ttls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(self
+            .map()
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .map(|k| (k.clone(), ttls.get(k).copied().unwrap_or(Duration::MAX)))
+            .collect())
     }
 
     async fn ping(&self) -> Result<(), EphemeralError> {

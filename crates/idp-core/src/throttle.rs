@@ -10,13 +10,14 @@
 //!
 //! Limits counted on failures only (client authentication, device user codes) are
 //! checked on every request, so a node decides them from what it knows once it can:
-//! each block set is announced to every node, and a node that has heard the notices
-//! for a whole window of the action knows every block alive, having been listening
-//! when each was set. Until then, or while it is not listening, it asks the store. A
-//! notice that never arrives costs one attempt per node: the failure it ends in finds
-//! the shared count over the limit and blocks there too.
+//! each block set is announced to every node, and a node that is listening knows every
+//! block alive once it has read those set before it started (`catch_up`), or, failing
+//! that read, once it has heard the notices for a whole window of the action. Until
+//! then, or while it is not listening, it asks the store. A notice that never arrives
+//! costs one attempt per node: the failure it ends in finds the shared count over the
+//! limit and blocks there too.
 
-use crate::clock::Timestamp;
+use crate::clock::{Clock, Timestamp};
 use crate::crypto::TokenDigest;
 use crate::notice::Notice;
 use crate::ports::{Ephemeral, EphemeralError};
@@ -215,9 +216,16 @@ pub struct Throttle {
 struct Known {
     /// When this node last started hearing every node's notices; none while it is not.
     listening_since: Option<Timestamp>,
+    /// Subscriptions started so far: a read of the store belongs to the one it began in.
+    subscription: u64,
+    /// Whether the blocks alive when the current subscription started have been read.
+    caught_up: bool,
     /// Block key → the end of its window.
     blocks: HashMap<String, Timestamp>,
 }
+
+/// The kind of key every block is kept under; [`Throttle::catch_up`] reads them all.
+const BLOCKED: &str = "throttled";
 
 /// Past this many, expired blocks are dropped as new ones arrive.
 const KNOWN_BLOCKS_SWEEP: usize = 1024;
@@ -226,7 +234,7 @@ impl Known {
     /// Whether every block alive for a limit of `window` was set while listening.
     fn knows_all(&self, now: Timestamp, window: Duration) -> bool {
         self.listening_since
-            .is_some_and(|since| since.plus(window) <= now)
+            .is_some_and(|since| self.caught_up || since.plus(window) <= now)
     }
 
     /// The refusal the blocks of `windows` call for, when this node knows every block
@@ -270,12 +278,47 @@ impl Throttle {
     /// This node hears every node's notices from `now` on (a subscription started, or
     /// started again after a loss: blocks set before may have gone unheard).
     pub fn listening(&self, now: Timestamp) {
-        self.known().listening_since = Some(now);
+        let mut known = self.known();
+        known.listening_since = Some(now);
+        known.subscription = known.subscription.wrapping_add(1);
+        known.caught_up = false;
     }
 
     /// This node may miss notices from now on: the store is asked again.
     pub fn not_listening(&self) {
-        self.known().listening_since = None;
+        let mut known = self.known();
+        known.listening_since = None;
+        known.caught_up = false;
+    }
+
+    /// Once listening: reads the blocks alive in the store, those set before this node
+    /// started listening among them, so that it decides alone from then on instead of
+    /// after a window. Nothing changes when the subscription ended or started again
+    /// during the read, or when the read fails.
+    pub async fn catch_up(
+        &self,
+        ephemeral: &dyn Ephemeral,
+        clock: &dyn Clock,
+    ) -> Result<(), EphemeralError> {
+        let subscription = {
+            let known = self.known();
+            if known.listening_since.is_none() {
+                return Ok(());
+            }
+            known.subscription
+        };
+        let alive = ephemeral.alive_under(&format!("{BLOCKED}:")).await?;
+        // Read after the times left were: an end is never put earlier than the store's.
+        let now = clock.now();
+        let mut known = self.known();
+        if known.subscription != subscription || known.listening_since.is_none() {
+            return Ok(());
+        }
+        for (key, left) in alive {
+            known.insert(key, now.plus(left), now);
+        }
+        known.caught_up = true;
+        Ok(())
     }
 
     /// Another node (or this one) announced a block lasting until `until`.
@@ -431,7 +474,7 @@ impl Window {
 
     /// Where a block for the rest of this window is kept.
     fn blocked(&self) -> String {
-        self.key("throttled")
+        self.key(BLOCKED)
     }
 
     fn key(&self, kind: &str) -> String {
@@ -551,8 +594,9 @@ fn later(current: Option<Refused>, action: Action, scope: Scope, left: Duration)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::{Clock as _, FixedClock};
+    use crate::clock::FixedClock;
     use crate::testing::MemoryEphemeral;
+    use std::sync::atomic::Ordering::SeqCst;
 
     fn throttle() -> Throttle {
         Throttle::new(Limits {
@@ -878,6 +922,57 @@ mod tests {
                     .blocks
                     .contains_key("throttled:client_auth:address:gone:10")
             );
+        });
+    }
+
+    #[test]
+    fn a_node_that_read_the_blocks_on_subscribing_decides_without_the_store_at_once() {
+        run(async {
+            let store = MemoryEphemeral::default();
+            let clock = FixedClock::at(Timestamp::from_secs(500));
+            let (first, second) = (throttle(), throttle());
+            // Blocked before the second node listened: no notice of it will come.
+            for _ in 0..2 {
+                fail(&first, &store, clock.now()).await;
+            }
+            second.catch_up(&store, &clock).await.unwrap();
+            assert_eq!(store.scans.load(SeqCst), 0, "not listening: no read");
+
+            second.listening(clock.now());
+            second.catch_up(&store, &clock).await.unwrap();
+            assert_eq!(store.scans.load(SeqCst), 1);
+            clock.advance(Duration::from_secs(10));
+            let r = refused(check(&second, &store, clock.now()).await);
+            // The rest of the window the failures fell in (480 s to 540 s).
+            assert_eq!(
+                (r.scope, r.retry_after),
+                (Scope::Address, Duration::from_secs(30))
+            );
+            second
+                .check_failures(
+                    &store,
+                    clock.now(),
+                    Action::ClientAuth,
+                    from("203.0.113.10", "client-1"),
+                )
+                .await
+                .unwrap();
+            assert_eq!(checks(&store), 0, "decided from what it read and heard");
+
+            // Listening again: blocks may have gone unheard, so the store decides until
+            // they are read again.
+            second.not_listening();
+            second.listening(clock.now());
+            refused(check(&second, &store, clock.now()).await);
+            assert_eq!(checks(&store), 1);
+            second.catch_up(&store, &clock).await.unwrap();
+            refused(check(&second, &store, clock.now()).await);
+            assert_eq!(checks(&store), 1);
+
+            // The block read ends with its window.
+            clock.advance(Duration::from_secs(30));
+            check(&second, &store, clock.now()).await.unwrap();
+            assert_eq!(checks(&store), 1);
         });
     }
 

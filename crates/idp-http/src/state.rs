@@ -92,6 +92,10 @@ impl AppState {
                 self.clients.clear();
                 self.members.clear();
                 self.reload_keys().await;
+                let (ephemeral, clock) = (&*self.stores.ephemeral, &*self.stores.clock);
+                if let Err(e) = self.throttle.catch_up(ephemeral, clock).await {
+                    tracing::warn!(error = %e, "could not read the throttling blocks; the store decides for a window");
+                }
             }
             Heard::Lost => self.throttle.not_listening(),
         }

@@ -163,7 +163,7 @@ pub struct ObservedEphemeral {
 
 impl ObservedEphemeral {
     /// The commands it reports, by port method.
-    pub const COMMANDS: [&str; 13] = [
+    pub const COMMANDS: [&str; 14] = [
         "put",
         "put_new",
         "get",
@@ -175,6 +175,7 @@ impl ObservedEphemeral {
         "incr",
         "incr_each",
         "delete",
+        "alive_under",
         "ping",
         "announce",
     ];
@@ -262,6 +263,11 @@ impl Ephemeral for ObservedEphemeral {
 
     async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         self.timed("delete", self.inner.delete(key)).await
+    }
+
+    async fn alive_under(&self, prefix: &str) -> Result<Vec<(String, Duration)>, EphemeralError> {
+        self.timed("alive_under", self.inner.alive_under(prefix))
+            .await
     }
 
     async fn ping(&self) -> Result<(), EphemeralError> {

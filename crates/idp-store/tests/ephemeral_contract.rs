@@ -68,6 +68,7 @@ ephemeral_tests! {
     exists_any_sees_any_live_key => memory_exists_any_sees_any_live_key, redis_exists_any_sees_any_live_key;
     exists_each_answers_per_key => memory_exists_each_answers_per_key, redis_exists_each_answers_per_key;
     exists_each_then_put_new_reads_then_marks_once => memory_exists_each_then_put_new_reads_then_marks_once, redis_exists_each_then_put_new_reads_then_marks_once;
+    alive_under_lists_live_keys_of_a_prefix => memory_alive_under_lists_live_keys_of_a_prefix, redis_alive_under_lists_live_keys_of_a_prefix;
 }
 
 /// Two deployments sharing one Redis under different prefixes never see each other's keys.
@@ -367,6 +368,52 @@ mod contracts {
         let mut counts = tasks.join_all().await;
         counts.sort_unstable();
         assert_eq!(counts, (1..=20).collect::<Vec<u64>>());
+    }
+
+    /// The live keys under a prefix and their time left, however many pages they span;
+    /// a prefix is matched as written, pattern characters included.
+    pub async fn alive_under_lists_live_keys_of_a_prefix(store: Arc<dyn Ephemeral>) {
+        store.put("blocked:long", b"1", LIVE).await.unwrap();
+        store.put("blocked:short", b"1", SHORT).await.unwrap();
+        store.put("blocked*[x]:odd", b"1", LIVE).await.unwrap();
+        store.put("blockedness:other", b"1", LIVE).await.unwrap();
+        for i in 0..1200 {
+            store.put(&format!("many:{i}"), b"1", LIVE).await.unwrap();
+        }
+        let mut blocked = store.alive_under("blocked:").await.unwrap();
+        blocked.sort();
+        let keys: Vec<&str> = blocked.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["blocked:long", "blocked:short"]);
+        assert!(blocked[0].1 > SHORT && blocked[0].1 <= LIVE, "{blocked:?}");
+        assert!(
+            blocked[1].1 > Duration::ZERO && blocked[1].1 <= SHORT,
+            "{blocked:?}"
+        );
+
+        let odd = store.alive_under("blocked*[x]:").await.unwrap();
+        assert_eq!(odd.len(), 1, "{odd:?}");
+        assert_eq!(odd[0].0, "blocked*[x]:odd");
+
+        let mut many: Vec<String> = store
+            .alive_under("many:")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        many.sort_unstable();
+        assert_eq!(many.len(), 1200);
+        assert!(store.alive_under("nothing:").await.unwrap().is_empty());
+
+        tokio::time::sleep(PAST_SHORT).await;
+        let left: Vec<String> = store
+            .alive_under("blocked:")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(left, ["blocked:long"], "an expired key is not listed");
     }
 
     /// Counters bumped together (an address and an account) count as `incr` would, each

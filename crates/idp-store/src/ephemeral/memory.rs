@@ -173,6 +173,17 @@ impl Ephemeral for MemoryEphemeral {
         Ok(())
     }
 
+    async fn alive_under(&self, prefix: &str) -> Result<Vec<(String, Duration)>, EphemeralError> {
+        let now = Instant::now();
+        Ok(self.with(|i| {
+            i.entries
+                .iter()
+                .filter(|(k, e)| k.starts_with(prefix) && e.expires > now)
+                .map(|(k, e)| (k.clone(), e.expires - now))
+                .collect()
+        }))
+    }
+
     async fn ping(&self) -> Result<(), EphemeralError> {
         Ok(())
     }

@@ -202,6 +202,21 @@ async fn moved(moves: &mut Option<tokio::sync::watch::Receiver<u64>>) {
     std::future::pending().await
 }
 
+/// Keys asked for in one SCAN page, and TTLs in one pipeline.
+const SCAN_PAGE: usize = 500;
+
+/// `text` matched literally in a SCAN pattern.
+fn glob_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 fn unavailable(e: impl std::fmt::Display) -> EphemeralError {
     EphemeralError::Unavailable(e.to_string())
 }
@@ -447,6 +462,46 @@ impl Ephemeral for RedisEphemeral {
         let mut cmd = redis::cmd("DEL");
         cmd.arg(self.key(key));
         self.query::<()>(&cmd).await
+    }
+
+    async fn alive_under(&self, prefix: &str) -> Result<Vec<(String, Duration)>, EphemeralError> {
+        // SCAN in pages, never KEYS: Redis keeps serving everyone else between pages.
+        let namespace = self.key("");
+        let pattern = format!("{}*", glob_escaped(&self.key(prefix)));
+        let mut keys = Vec::new();
+        let mut cursor: u64 = 0;
+        loop {
+            let mut cmd = redis::cmd("SCAN");
+            cmd.arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(SCAN_PAGE);
+            let (next, found): (u64, Vec<String>) = self.query(&cmd).await?;
+            keys.extend(found);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        // A key may come back in more than one page.
+        keys.sort_unstable();
+        keys.dedup();
+        let mut alive = Vec::with_capacity(keys.len());
+        for page in keys.chunks(SCAN_PAGE) {
+            let mut pipe = redis::pipe();
+            for key in page {
+                pipe.cmd("PTTL").arg(key);
+            }
+            let left: Vec<i64> = self.query_pipe(&pipe).await?;
+            // -2: gone since the scan; -1: no expiry, which no key of ours has.
+            alive.extend(page.iter().zip(left).filter_map(|(key, ms)| {
+                let ms = u64::try_from(ms).ok().filter(|ms| *ms > 0)?;
+                let key = key.strip_prefix(&namespace)?;
+                Some((key.to_owned(), Duration::from_millis(ms)))
+            }));
+        }
+        Ok(alive)
     }
 
     async fn ping(&self) -> Result<(), EphemeralError> {
