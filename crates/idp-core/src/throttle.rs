@@ -839,6 +839,18 @@ mod tests {
         .await
     }
 
+    /// `check` for another address of the same client, which nothing has blocked.
+    async fn serves_another_address(node: &Throttle, store: &MemoryEphemeral, now: Timestamp) {
+        node.check_failures(
+            store,
+            now,
+            Action::ClientAuth,
+            from("203.0.113.10", "client-1"),
+        )
+        .await
+        .unwrap();
+    }
+
     async fn fail(node: &Throttle, store: &MemoryEphemeral, now: Timestamp) {
         node.record_failure(
             store,
@@ -886,15 +898,7 @@ mod tests {
             );
             assert_eq!(checks(&store), 2);
             // Another address is still served, without a round trip.
-            second
-                .check_failures(
-                    &store,
-                    clock.now(),
-                    Action::ClientAuth,
-                    from("203.0.113.10", "client-1"),
-                )
-                .await
-                .unwrap();
+            serves_another_address(&second, &store, clock.now()).await;
             assert_eq!(checks(&store), 2);
 
             // Deaf, then listening again: the store decides for a window.
@@ -948,15 +952,7 @@ mod tests {
                 (r.scope, r.retry_after),
                 (Scope::Address, Duration::from_secs(30))
             );
-            second
-                .check_failures(
-                    &store,
-                    clock.now(),
-                    Action::ClientAuth,
-                    from("203.0.113.10", "client-1"),
-                )
-                .await
-                .unwrap();
+            serves_another_address(&second, &store, clock.now()).await;
             assert_eq!(checks(&store), 0, "decided from what it read and heard");
 
             // Listening again: blocks may have gone unheard, so the store decides until
