@@ -33,7 +33,12 @@ pub async fn run(
         }));
         let applier = tokio::spawn(async move {
             while let Some(heard) = rx.recv().await {
+                let subscribed = heard == idp_store::Heard::Subscribed;
                 state.hear(heard).await;
+                if subscribed {
+                    let state = state.clone();
+                    tokio::spawn(async move { state.read_blocks().await });
+                }
             }
         });
         (subscription, applier)

@@ -92,12 +92,18 @@ impl AppState {
                 self.clients.clear();
                 self.members.clear();
                 self.reload_keys().await;
-                let (ephemeral, clock) = (&*self.stores.ephemeral, &*self.stores.clock);
-                if let Err(e) = self.throttle.catch_up(ephemeral, clock).await {
-                    tracing::warn!(error = %e, "could not read the throttling blocks; the store decides for a window");
-                }
             }
             Heard::Lost => self.throttle.not_listening(),
+        }
+    }
+
+    /// Once subscribed: the throttling blocks set before, read from the store (see
+    /// `Throttle::catch_up`). Beside the notices, not before them: the read scans the
+    /// whole store, and a read that a lost subscription overtook changes nothing.
+    pub async fn read_blocks(&self) {
+        let (ephemeral, clock) = (&*self.stores.ephemeral, &*self.stores.clock);
+        if let Err(e) = self.throttle.catch_up(ephemeral, clock).await {
+            tracing::warn!(error = %e, "could not read the throttling blocks; the store decides for a window");
         }
     }
 
